@@ -1,0 +1,219 @@
+#include "commands.hpp"
+
+#include <h2sim/h2sim.hpp>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace h2sim::cli {
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_invalid = 2;
+
+/** A usage or input error: reported on stderr, exit code 2. */
+struct InvalidInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InvalidInput("cannot read scenario " + path + ": " + std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
+  std::vector<Override> overrides;
+  for (const std::string& set : sets) {
+    const auto equals = set.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw InvalidInput("--set " + set + ": expected PATH=VALUE");
+    }
+    overrides.push_back({set.substr(0, equals), set.substr(equals + 1)});
+  }
+  return overrides;
+}
+
+void report_problems(const std::string& origin, const ScenarioError& error) {
+  const auto count = error.problems().size();
+  std::cerr << "h2sim: invalid scenario " << origin << " (" << count << " problem"
+            << (count == 1 ? "" : "s") << "):\n";
+  for (const Problem& problem : error.problems()) {
+    std::cerr << "  " << (problem.pointer.empty() ? "(file)" : problem.pointer) << ": "
+              << problem.message << "\n";
+  }
+}
+
+/** Writes `text` to `path` atomically: a temporary file in the same folder, then a rename. */
+void write_atomically(const std::string& path, const std::string& text) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path temporary =
+      target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw std::runtime_error("cannot write " + temporary.string() + ": " + std::strerror(errno));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, target, error);
+  if (error) {
+    std::filesystem::remove(temporary, error);
+    throw std::runtime_error("cannot write " + path + ": " + error.message());
+  }
+}
+
+void emit(const std::string& out_path, const nlohmann::ordered_json& document) {
+  const std::string text = document.dump(2) + "\n";
+  if (out_path.empty() || out_path == "-") {
+    std::cout << text << std::flush;
+  } else {
+    write_atomically(out_path, text);
+  }
+}
+
+struct RunArgs {
+  std::string scenario; // empty: the built-in default
+  std::string out;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> replications;
+  std::vector<std::string> sets;
+  int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+};
+
+Scenario load(const std::string& path, const std::vector<std::string>& sets) {
+  const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
+  const std::string text = path.empty() ? std::string(default_scenario_text()) : read_file(path);
+  try {
+    return load_scenario(text, parse_overrides(sets));
+  } catch (const ScenarioError& error) {
+    report_problems(origin, error);
+    throw InvalidInput("");
+  }
+}
+
+int command_run(const RunArgs& args) {
+  Scenario scenario = load(args.scenario, args.sets);
+  if (args.seed) {
+    scenario.seed = *args.seed;
+  }
+  if (args.replications) {
+    scenario.replications = *args.replications;
+  }
+  spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
+               scenario.name, scenario.replications, scenario.replications == 1 ? "" : "s",
+               scenario.open_stations, scenario.open_stations == 1 ? "" : "s",
+               scenario.horizon_days, scenario.warmup_days);
+  const nlohmann::ordered_json metrics = run(scenario, RunOptions{args.jobs});
+  spdlog::info("done: {} events in {:.3f} s", metrics["run"]["events"].get<std::uint64_t>(),
+               metrics["run"]["wall_s"].get<double>());
+  emit(args.out, metrics);
+  return exit_ok;
+}
+
+int command_validate(const std::string& path) {
+  const Scenario scenario = load(path, {});
+  std::cerr << path << ": valid (" << scenario.stations.size() << " stations, "
+            << scenario.open_stations << " open)\n";
+  return exit_ok;
+}
+
+void setup_logging(int verbosity) {
+  auto logger = spdlog::stderr_color_mt("h2sim");
+  logger->set_pattern("h2sim: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(verbosity < 0   ? spdlog::level::warn
+                    : verbosity > 0 ? spdlog::level::debug
+                                    : spdlog::level::info);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"h2sim: hydrogen refuelling stations and the fuel-cell vehicles queueing at them"};
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "print the version and exit");
+
+  RunArgs run_args;
+  bool quiet = false;
+  bool verbose = false;
+  auto* run_cmd = app.add_subcommand("run", "simulate a scenario; print its metrics as JSON");
+  run_cmd->add_option("SCENARIO", run_args.scenario,
+                      "scenario file (default: the built-in shanghai-2025)");
+  run_cmd->add_option("-o,--out", run_args.out,
+                      "write the metrics JSON there, atomically (default: stdout)");
+  run_cmd->add_option("--seed", run_args.seed, "master seed; overrides the scenario's seed");
+  run_cmd->add_option("--replications", run_args.replications, "independent replications")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--set", run_args.sets, "override a scenario value: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  run_cmd->add_option("--jobs", run_args.jobs, "replications run at once (default: cores)")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_flag("-q,--quiet", quiet, "log warnings and errors only");
+  run_cmd->add_flag("-v,--verbose", verbose, "log more");
+
+  std::string validate_path;
+  auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 2 if invalid");
+  validate_cmd->add_option("SCENARIO", validate_path, "scenario file")->required();
+
+  auto* schema_cmd = app.add_subcommand("schema", "print the JSON Schema of scenario files");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return exit_invalid;
+  }
+  setup_logging(quiet ? -1 : verbose ? 1 : 0);
+
+  try {
+    if (show_version) {
+      std::cout << "h2sim " << version() << "\n";
+      return exit_ok;
+    }
+    if (*run_cmd) {
+      return command_run(run_args);
+    }
+    if (*validate_cmd) {
+      return command_validate(validate_path);
+    }
+    if (*schema_cmd) {
+      std::cout << scenario_json_schema().dump(2) << "\n";
+      return exit_ok;
+    }
+    std::cerr << app.help();
+    return exit_invalid;
+  } catch (const InvalidInput& e) {
+    if (*e.what() != '\0') {
+      std::cerr << "h2sim: " << e.what() << "\n";
+    }
+    return exit_invalid;
+  } catch (const std::exception& e) {
+    std::cerr << "h2sim: error: " << e.what() << "\n";
+    return exit_failure;
+  }
+}
+
+} // namespace h2sim::cli

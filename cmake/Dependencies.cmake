@@ -1,0 +1,11 @@
+# Every dependency is a Debian package (see README.md). SimGrid ships no CMake package, and upstream's
+# FindSimGrid.cmake forces C++14, so it is found through pkg-config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SimGrid REQUIRED IMPORTED_TARGET simgrid>=3.32)
+find_package(nlohmann_json 3.11 CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
+add_library(h2sim_random123 INTERFACE)
+target_include_directories(h2sim_random123 SYSTEM INTERFACE "${RANDOM123_INCLUDE_DIR}")

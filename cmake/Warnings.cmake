@@ -1,0 +1,6 @@
+# Warnings as an INTERFACE target, linked privately by our own targets only.
+add_library(h2sim_warnings INTERFACE)
+target_compile_options(h2sim_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  $<$<BOOL:${H2SIM_WERROR}>:-Werror>)

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <h2sim/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace h2sim {
+
+/** The library's version, "major.minor.patch". */
+std::string_view version();
+
+/** A problem found in a scenario: where (a JSON pointer, "" for the whole file) and what. */
+struct Problem {
+  std::string pointer;
+  std::string message;
+};
+
+/** Thrown when a scenario (or an override of it) is invalid; holds every problem found. */
+class ScenarioError : public std::runtime_error {
+public:
+  explicit ScenarioError(std::vector<Problem> problems);
+  const std::vector<Problem>& problems() const { return problems_; }
+
+private:
+  std::vector<Problem> problems_;
+};
+
+/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text. */
+struct Override {
+  std::string path;
+  std::string value;
+};
+
+/**
+ * Parses, overrides and validates a scenario. Throws ScenarioError listing every problem: malformed
+ * JSON, unknown keys, wrong types, values out of range, inconsistent values, bad overrides.
+ */
+Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides = {});
+
+/** The built-in default scenario (scenarios/shanghai-2025.json, compiled in). */
+std::string_view default_scenario_text();
+
+/** The JSON Schema that scenario files follow, as printed by `h2sim schema`. */
+nlohmann::ordered_json scenario_json_schema();
+
+/** Thrown when a replication fails (crashes, is killed, or throws). */
+class RunError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/** How to run a scenario's replications. */
+struct RunOptions {
+  int jobs = 1; // replications running at once, each in its own process
+};
+
+/**
+ * Runs `scenario.replications` replications and returns the metrics JSON of INTERFACE.md. Each
+ * replication runs in a child process (SimGrid allows one simulation per process); the result does
+ * not depend on `options.jobs`.
+ */
+nlohmann::ordered_json run(const Scenario& scenario, const RunOptions& options);
+
+} // namespace h2sim

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <h2sim/distribution.hpp>
+
+namespace h2sim {
+
+/** A point in the city's plane, kilometres east and north of its origin. */
+struct Point {
+  double x_km = 0;
+  double y_km = 0;
+};
+
+/** Where hydrogen comes from. Only `unlimited` exists so far; the variant grows with the models. */
+struct UnlimitedSupply {};
+using SupplySpec = std::variant<UnlimitedSupply>;
+
+struct StorageSpec {
+  double capacity_kg = 0;
+  double initial_kg = 0;
+};
+
+struct StationSpec {
+  std::string id;
+  std::string name;
+  Point location;
+  int dispensers = 1;
+  double fill_rate_kg_per_min = 1;
+  double overhead_min = 0;
+  std::optional<int> queue_capacity; // vehicles that may wait; empty = unlimited
+  std::optional<double> arrivals_per_h; // this station's Poisson rate, overriding the demand's
+  std::optional<StorageSpec> storage;
+  SupplySpec supply;
+};
+
+/** Every open station receives its own Poisson stream of vehicles. */
+struct PoissonDemand {
+  double arrivals_per_h = 0;
+  Distribution kg_per_fill = Distribution::fixed(0);
+};
+
+struct Area {
+  Point centre;
+  double radius_km = 0;
+};
+
+struct VehicleClass {
+  std::string name;
+  int count = 0;
+  double tank_kg = 0;
+  double consumption_kg_per_100km = 0;
+  Distribution daily_km = Distribution::fixed(0);
+  double refuel_at_fraction = 0;
+  double speed_kmh = 0;
+  Area area;
+};
+
+/** Vehicles drive, drain their tanks and refuel at the nearest open station. */
+struct FleetDemand {
+  double road_factor = 1;
+  std::vector<VehicleClass> classes;
+};
+
+using DemandSpec = std::variant<PoissonDemand, FleetDemand>;
+
+/** A validated scenario: what `parse_scenario` returns when the file has no problem. */
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  double horizon_days = 0;
+  double warmup_days = 0;
+  int replications = 1;
+  std::vector<StationSpec> stations; // in build-priority order
+  std::size_t open_stations = 0;     // the first open_stations entries are open
+  DemandSpec demand;
+  std::optional<Distribution> fill_time_min; // service.fill_time_min: overrides the fill formula
+};
+
+} // namespace h2sim

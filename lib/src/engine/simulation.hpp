@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstdint>
+
+#include <h2sim/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace h2sim::engine {
+
+struct ReplicationResult {
+  nlohmann::ordered_json metrics; // {"totals", "stations", ...} of this replication
+  std::uint64_t events = 0;       // model events the engine ran
+};
+
+/**
+ * Runs one replication of `scenario` on SimGrid. SimGrid allows one simulation per process: call
+ * this at most once per process (the replication runner forks a child for each).
+ */
+ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::uint64_t replication);
+
+} // namespace h2sim::engine

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <vector>
+
+#include "demand_model.hpp"
+
+namespace h2sim::models {
+
+/**
+ * Vehicles as data, not actors: each drains its tank at its day's mileage, and when the level falls
+ * to its class's threshold it drives from a random point of its area to the nearest open station,
+ * fills what the tank lacks and drives on. A vehicle that balks tries the next-nearest station; after
+ * all of them, it waits half an hour and starts again at the nearest. One event per station visit.
+ */
+class Fleet final : public DemandModel {
+public:
+  Fleet(const Scenario& scenario, Network& network, Seeds seeds);
+  void start(Calendar& calendar) override;
+
+  /** Minutes a vehicle that found every station full waits before trying again. */
+  static constexpr double retry_after_min = 30.0;
+
+private:
+  struct Vehicle {
+    std::uint32_t vehicle_class;
+    std::uint32_t tries = 0; // stations tried since it last needed fuel
+    double fuel_kg = 0;
+    double km = 0; // driven since the last report
+    bool stranded = false;
+    Point origin; // where it decided to refuel
+    RandomStream rng;
+  };
+  void plan_next_refuel(std::size_t vehicle, double from_time);
+  void drive(std::size_t vehicle, Point from, std::size_t station, double departure);
+  void arrive(std::size_t vehicle, std::size_t station);
+
+  const h2sim::FleetDemand* spec_;
+  Network* network_;
+  Calendar* calendar_ = nullptr;
+  std::vector<Vehicle> vehicles_;
+};
+
+} // namespace h2sim::models

@@ -1,0 +1,36 @@
+#include "dispenser_queue.hpp"
+
+#include <algorithm>
+
+namespace h2sim::models {
+
+DispenserQueue::DispenserQueue(int dispensers, std::optional<std::size_t> queue_capacity)
+    : free_at_(std::greater<>{}, std::vector<double>(static_cast<std::size_t>(dispensers), 0.0)),
+      queue_capacity_(queue_capacity) {}
+
+std::size_t DispenserQueue::waiting(double now) {
+  while (!pending_starts_.empty() && pending_starts_.front() <= now) {
+    pending_starts_.pop_front();
+  }
+  return pending_starts_.size();
+}
+
+DispenserQueue::Admission DispenserQueue::admit(double now, double fill_min) {
+  Admission admission;
+  admission.waiting = waiting(now);
+  if (queue_capacity_ && admission.waiting >= *queue_capacity_ && free_at_.top() > now) {
+    return admission;
+  }
+  admission.admitted = true;
+  admission.start = std::max(now, free_at_.top());
+  admission.end = admission.start + fill_min;
+  free_at_.pop();
+  free_at_.push(admission.end);
+  if (admission.start > now) {
+    pending_starts_.push_back(admission.start);
+    ++admission.waiting;
+  }
+  return admission;
+}
+
+} // namespace h2sim::models

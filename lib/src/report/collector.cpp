@@ -1,0 +1,133 @@
+#include "collector.hpp"
+
+#include <algorithm>
+
+namespace h2sim::report {
+
+using nlohmann::ordered_json;
+
+Collector::Collector(const Scenario& scenario, double window_start, double window_end)
+    : scenario_(&scenario), window_start_(window_start), window_end_(window_end),
+      stations_(scenario.open_stations) {
+  if (const auto* fleet = std::get_if<FleetDemand>(&scenario.demand)) {
+    classes_.resize(fleet->classes.size());
+  }
+}
+
+double Collector::overlap(double from, double to) const {
+  return std::max(0.0, std::min(to, window_end_) - std::max(from, window_start_));
+}
+
+void Collector::on_visit(const models::Visit& visit) {
+  Tally& tally = stations_[visit.station];
+  if (visit.served) {
+    tally.busy_min += overlap(visit.start, visit.end);
+    tally.queue_area += overlap(visit.arrival, visit.start);
+  }
+  if (visit.arrival < window_start_ || visit.arrival >= window_end_) {
+    return;
+  }
+  ++tally.arrivals;
+  tally.queue_max = std::max(tally.queue_max, visit.waiting);
+  if (!visit.served) {
+    ++tally.balked;
+    return;
+  }
+  ++tally.served;
+  tally.wait_min.add(visit.start - visit.arrival);
+  tally.time_in_system_sum += visit.end - visit.arrival;
+  tally.dispensed_kg += visit.kg;
+  if (!classes_.empty()) {
+    ClassTally& vc = classes_[visit.vehicle_class];
+    ++vc.refuels;
+    vc.dispensed_kg += visit.kg;
+    vc.wait_min.add(visit.start - visit.arrival);
+  }
+}
+
+void Collector::on_trip(const models::Trip& trip) {
+  if (trip.arrival < window_start_ || trip.arrival >= window_end_) {
+    return;
+  }
+  ClassTally& vc = classes_[trip.vehicle_class];
+  vc.km += trip.km;
+  vc.stranded += trip.stranded ? 1U : 0U;
+}
+
+namespace {
+ordered_json wait_json(const QuantileSketch& sketch) {
+  return {{"mean", sketch.mean()},         {"p50", sketch.quantile(0.50)},
+          {"p90", sketch.quantile(0.90)},  {"p95", sketch.quantile(0.95)},
+          {"p99", sketch.quantile(0.99)},  {"max", sketch.max()}};
+}
+} // namespace
+
+ordered_json Collector::tally_json(const Tally& tally, double dispensers,
+                                   const std::uint64_t* stranded) const {
+  const double window = window_end_ - window_start_;
+  const double served = static_cast<double>(tally.served);
+  ordered_json json{{"arrivals", tally.arrivals}, {"served", tally.served}, {"balked", tally.balked}};
+  if (stranded != nullptr) {
+    json["reneged"] = 0;
+    json["stranded"] = *stranded;
+  }
+  json["wait_min"] = wait_json(tally.wait_min);
+  json["time_in_system_min"] = {
+      {"mean", served > 0 ? tally.time_in_system_sum / served : 0.0}};
+  json["utilization"] = tally.busy_min / (dispensers * window);
+  json["queue_mean"] = tally.queue_area / window;
+  if (stranded == nullptr) {
+    json["queue_max"] = tally.queue_max;
+  }
+  json["dispensed_kg"] = tally.dispensed_kg;
+  return json;
+}
+
+ordered_json Collector::metrics() const {
+  Tally total;
+  double dispensers = 0;
+  ordered_json stations = ordered_json::array();
+  for (std::size_t i = 0; i < stations_.size(); ++i) {
+    const Tally& tally = stations_[i];
+    const StationSpec& spec = scenario_->stations[i];
+    ordered_json station{{"id", spec.id}};
+    station.update(tally_json(tally, spec.dispensers, nullptr));
+    stations.push_back(std::move(station));
+    total.arrivals += tally.arrivals;
+    total.served += tally.served;
+    total.balked += tally.balked;
+    total.wait_min.merge(tally.wait_min);
+    total.time_in_system_sum += tally.time_in_system_sum;
+    total.dispensed_kg += tally.dispensed_kg;
+    total.busy_min += tally.busy_min;
+    total.queue_area += tally.queue_area;
+    total.queue_max = std::max(total.queue_max, tally.queue_max);
+    dispensers += spec.dispensers;
+  }
+  std::uint64_t stranded = 0;
+  for (const ClassTally& vc : classes_) {
+    stranded += vc.stranded;
+  }
+  ordered_json totals = tally_json(total, dispensers, &stranded);
+
+  ordered_json result{{"totals", std::move(totals)}, {"stations", std::move(stations)}};
+  if (!classes_.empty()) {
+    const auto& fleet = std::get<FleetDemand>(scenario_->demand);
+    ordered_json classes = ordered_json::array();
+    for (std::size_t c = 0; c < classes_.size(); ++c) {
+      const ClassTally& vc = classes_[c];
+      const VehicleClass& spec = fleet.classes[c];
+      classes.push_back({{"name", spec.name},
+                         {"vehicles", spec.count},
+                         {"refuels", vc.refuels},
+                         {"stranded", vc.stranded},
+                         {"km_driven", vc.km},
+                         {"dispensed_kg", vc.dispensed_kg},
+                         {"wait_min", wait_json(vc.wait_min)}});
+    }
+    result["classes"] = std::move(classes);
+  }
+  return result;
+}
+
+} // namespace h2sim::report

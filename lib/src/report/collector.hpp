@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <h2sim/quantile_sketch.hpp>
+#include <h2sim/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "../models/observer.hpp"
+
+namespace h2sim::report {
+
+/**
+ * Turns what the models report into the metrics of INTERFACE.md, for the measurement window
+ * [window_start, window_end) in minutes. A vehicle belongs to the window when it arrives in it;
+ * time averages (utilisation, queue length) integrate exactly over the window.
+ */
+class Collector final : public models::Observer {
+public:
+  Collector(const Scenario& scenario, double window_start, double window_end);
+
+  void on_visit(const models::Visit& visit) override;
+  void on_trip(const models::Trip& trip) override;
+
+  /** The metrics of one replication: {"totals", "stations", and "classes" for fleets}. */
+  nlohmann::ordered_json metrics() const;
+
+private:
+  struct Tally {
+    std::uint64_t arrivals = 0;
+    std::uint64_t served = 0;
+    std::uint64_t balked = 0;
+    QuantileSketch wait_min;
+    double time_in_system_sum = 0;
+    double dispensed_kg = 0;
+    double busy_min = 0;   // dispenser-minutes inside the window
+    double queue_area = 0; // vehicle-minutes waiting inside the window
+    std::size_t queue_max = 0;
+  };
+  struct ClassTally {
+    std::uint64_t refuels = 0;
+    std::uint64_t stranded = 0;
+    double km = 0;
+    double dispensed_kg = 0;
+    QuantileSketch wait_min;
+  };
+
+  double overlap(double from, double to) const;
+  /** With `stranded`, the totals' form (reneged, stranded); without, a station's (queue_max). */
+  nlohmann::ordered_json tally_json(const Tally& tally, double dispensers,
+                                    const std::uint64_t* stranded) const;
+
+  const Scenario* scenario_;
+  double window_start_;
+  double window_end_;
+  std::vector<Tally> stations_;
+  std::vector<ClassTally> classes_;
+};
+
+} // namespace h2sim::report

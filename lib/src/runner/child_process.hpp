@@ -1,0 +1,18 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace h2sim::runner {
+
+/**
+ * Runs `tasks` calls of `task(i)` in forked child processes, at most `jobs` at once, and returns
+ * what each wrote (its return value), in task order whatever the order they finish in. A child that
+ * throws, crashes or is killed makes this throw RunError naming the task via `describe(i)`.
+ * Call only where no SimGrid engine exists yet: a child inherits the parent's memory.
+ */
+std::vector<std::string> run_in_children(std::size_t tasks, int jobs,
+                                         const std::function<std::string(std::size_t)>& task,
+                                         const std::function<std::string(std::size_t)>& describe);
+
+} // namespace h2sim::runner

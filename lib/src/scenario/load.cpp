@@ -1,0 +1,280 @@
+#include <h2sim/h2sim.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "schema.hpp"
+
+namespace h2sim {
+
+using nlohmann::json;
+
+ScenarioError::ScenarioError(std::vector<Problem> problems)
+    : std::runtime_error(problems.empty() ? "invalid scenario"
+                                          : problems.front().pointer + ": " +
+                                                problems.front().message),
+      problems_(std::move(problems)) {}
+
+namespace {
+
+/** Turns a dotted path (stations.0.dispensers) into a JSON pointer; pointers pass unchanged. */
+std::string to_pointer(const std::string& path) {
+  if (path.empty() || path.front() == '/') {
+    return path;
+  }
+  std::string pointer = "/";
+  for (char c : path) {
+    pointer += c == '.' ? std::string("/") : c == '~' ? std::string("~0") : std::string(1, c);
+  }
+  return pointer;
+}
+
+void apply_override(json& document, const Override& override, std::vector<Problem>& problems) {
+  const std::string pointer = to_pointer(override.path);
+  const std::string where = "--set " + override.path + "=" + override.value;
+  json value;
+  try {
+    value = json::parse(override.value);
+  } catch (const json::parse_error&) {
+    value = override.value; // not JSON: taken as a string
+  }
+  try {
+    const json::json_pointer target(pointer);
+    if (target.empty()) {
+      problems.push_back({"", where + ": cannot replace the whole scenario"});
+      return;
+    }
+    const json::json_pointer parent = target.parent_pointer();
+    if (!document.contains(parent)) {
+      problems.push_back({parent.to_string(), where + ": no such value to set a key of"});
+      return;
+    }
+    json& container = document.at(parent);
+    if (container.is_array()) {
+      const std::string& last = target.back();
+      const bool index = !last.empty() && std::all_of(last.begin(), last.end(), ::isdigit);
+      if (!index || std::stoul(last) >= container.size()) {
+        problems.push_back({pointer, where + ": index out of range (the array has " +
+                                         std::to_string(container.size()) + " items)"});
+        return;
+      }
+    } else if (!container.is_object()) {
+      problems.push_back({parent.to_string(), where + ": not an object or array"});
+      return;
+    }
+    document[target] = std::move(value);
+  } catch (const json::exception& e) {
+    problems.push_back({"", where + ": bad path (" + std::string(e.what()) + ")"});
+  }
+}
+
+Distribution distribution(const json& value) {
+  if (value.is_number()) {
+    return Distribution::fixed(value.get<double>());
+  }
+  const std::string kind = value.at("dist").get<std::string>();
+  if (kind == "fixed") {
+    return Distribution::fixed(value.at("value").get<double>());
+  }
+  if (kind == "exponential") {
+    return Distribution::exponential(value.at("mean").get<double>());
+  }
+  if (kind == "uniform") {
+    return Distribution::uniform(value.at("min").get<double>(), value.at("max").get<double>());
+  }
+  if (kind == "normal") {
+    return Distribution::normal(value.at("mean").get<double>(), value.at("sd").get<double>());
+  }
+  if (kind == "lognormal") {
+    return Distribution::lognormal(value.at("mean").get<double>(), value.at("sd").get<double>());
+  }
+  if (kind == "gamma") {
+    return Distribution::gamma(value.at("mean").get<double>(), value.at("sd").get<double>());
+  }
+  return Distribution::empirical(value.at("values").get<std::vector<double>>(),
+                                 value.value("weights", std::vector<double>{}));
+}
+
+/** Rules the schema cannot say: relations between values. */
+void check_distribution(const json& value, const std::string& pointer,
+                        std::vector<Problem>& problems) {
+  if (!value.is_object()) {
+    return;
+  }
+  const std::string kind = value.at("dist").get<std::string>();
+  if (kind == "uniform" && value.at("min").get<double>() > value.at("max").get<double>()) {
+    problems.push_back({pointer + "/max", "must be >= min"});
+  }
+  if (kind == "empirical" && value.contains("weights")) {
+    const json& weights = value.at("weights");
+    if (weights.size() != value.at("values").size()) {
+      problems.push_back({pointer + "/weights", "must have one weight per value (" +
+                                                    std::to_string(value.at("values").size()) +
+                                                    ")"});
+    } else if (std::none_of(weights.begin(), weights.end(),
+                            [](const json& w) { return w.get<double>() > 0; })) {
+      problems.push_back({pointer + "/weights", "must have at least one weight > 0"});
+    }
+  }
+}
+
+void check_relations(const json& document, std::vector<Problem>& problems) {
+  const json& stations = document.at("stations");
+  std::map<std::string, std::size_t> ids;
+  for (std::size_t i = 0; i < stations.size(); ++i) {
+    const std::string pointer = "/stations/" + std::to_string(i);
+    const json& station = stations[i];
+    const std::string id = station.at("id").get<std::string>();
+    const auto [it, inserted] = ids.emplace(id, i);
+    if (!inserted) {
+      problems.push_back({pointer + "/id", "duplicate id \"" + id + "\" (also /stations/" +
+                                               std::to_string(it->second) + "/id)"});
+    }
+    if (station.contains("storage")) {
+      const json& storage = station.at("storage");
+      if (storage.at("initial_kg").get<double>() > storage.at("capacity_kg").get<double>()) {
+        problems.push_back({pointer + "/storage/initial_kg", "must be <= capacity_kg"});
+      }
+    }
+  }
+  if (document.contains("open_stations") &&
+      document.at("open_stations").get<double>() > static_cast<double>(stations.size())) {
+    problems.push_back({"/open_stations", "must be <= " + std::to_string(stations.size()) +
+                                              ", the number of stations"});
+  }
+  const json& demand = document.at("demand");
+  if (demand.at("model") == "poisson") {
+    check_distribution(demand.at("kg_per_fill"), "/demand/kg_per_fill", problems);
+  } else {
+    std::map<std::string, std::size_t> names;
+    const json& classes = demand.at("classes");
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+      const std::string pointer = "/demand/classes/" + std::to_string(i);
+      const std::string name = classes[i].at("name").get<std::string>();
+      const auto [it, inserted] = names.emplace(name, i);
+      if (!inserted) {
+        problems.push_back({pointer + "/name", "duplicate name \"" + name +
+                                                   "\" (also /demand/classes/" +
+                                                   std::to_string(it->second) + "/name)"});
+      }
+      check_distribution(classes[i].at("daily_km"), pointer + "/daily_km", problems);
+    }
+  }
+  if (document.contains("service") && document.at("service").contains("fill_time_min")) {
+    check_distribution(document.at("service").at("fill_time_min"), "/service/fill_time_min",
+                       problems);
+  }
+}
+
+Point point(const json& value) { return {value.at("x_km").get<double>(), value.at("y_km").get<double>()}; }
+
+Scenario build(const json& document) {
+  Scenario scenario;
+  scenario.name = document.at("name").get<std::string>();
+  scenario.description = document.value("description", "");
+  scenario.seed = document.value("seed", std::uint64_t{1});
+  scenario.horizon_days = document.at("horizon_days").get<double>();
+  scenario.warmup_days = document.value("warmup_days", 0.0);
+  scenario.replications = static_cast<int>(document.value("replications", 1.0));
+  for (const json& value : document.at("stations")) {
+    StationSpec station;
+    station.id = value.at("id").get<std::string>();
+    station.name = value.value("name", "");
+    station.location = point(value);
+    station.dispensers = static_cast<int>(value.at("dispensers").get<double>());
+    station.fill_rate_kg_per_min = value.at("fill_rate_kg_per_min").get<double>();
+    station.overhead_min = value.value("overhead_min", 0.0);
+    if (value.contains("queue_capacity")) {
+      station.queue_capacity = static_cast<int>(value.at("queue_capacity").get<double>());
+    }
+    if (value.contains("arrivals_per_h")) {
+      station.arrivals_per_h = value.at("arrivals_per_h").get<double>();
+    }
+    if (value.contains("storage")) {
+      station.storage = StorageSpec{value.at("storage").at("capacity_kg").get<double>(),
+                                    value.at("storage").at("initial_kg").get<double>()};
+    }
+    scenario.stations.push_back(std::move(station));
+  }
+  scenario.open_stations = document.contains("open_stations")
+                               ? static_cast<std::size_t>(document.at("open_stations").get<double>())
+                               : scenario.stations.size();
+  const json& demand = document.at("demand");
+  if (demand.at("model") == "poisson") {
+    scenario.demand = PoissonDemand{demand.at("arrivals_per_h").get<double>(),
+                                    distribution(demand.at("kg_per_fill"))};
+  } else {
+    FleetDemand fleet;
+    fleet.road_factor = demand.value("road_factor", 1.0);
+    for (const json& value : demand.at("classes")) {
+      VehicleClass vc;
+      vc.name = value.at("name").get<std::string>();
+      vc.count = static_cast<int>(value.at("count").get<double>());
+      vc.tank_kg = value.at("tank_kg").get<double>();
+      vc.consumption_kg_per_100km = value.at("consumption_kg_per_100km").get<double>();
+      vc.daily_km = distribution(value.at("daily_km"));
+      vc.refuel_at_fraction = value.at("refuel_at_fraction").get<double>();
+      vc.speed_kmh = value.at("speed_kmh").get<double>();
+      vc.area = Area{point(value.at("area")), value.at("area").at("radius_km").get<double>()};
+      fleet.classes.push_back(std::move(vc));
+    }
+    scenario.demand = std::move(fleet);
+  }
+  if (document.contains("service") && document.at("service").contains("fill_time_min")) {
+    scenario.fill_time_min = distribution(document.at("service").at("fill_time_min"));
+  }
+  return scenario;
+}
+
+std::string position(std::string_view text, std::size_t byte) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < std::min(byte, text.size()); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+} // namespace
+
+Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides) {
+  json document;
+  try {
+    document = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    // e.byte is one past the offending character.
+    throw ScenarioError({{"", "not valid JSON at " + position(json_text, e.byte > 0 ? e.byte - 1 : 0) +
+                                  ": " + std::string(e.what()).substr(std::string(e.what()).find(':') + 2)}});
+  }
+  std::vector<Problem> problems;
+  for (const Override& override : overrides) {
+    apply_override(document, override, problems);
+  }
+  if (!problems.empty()) {
+    throw ScenarioError(std::move(problems));
+  }
+  scenario::validate(document, scenario::scenario_schema(), "", problems);
+  if (!problems.empty()) {
+    throw ScenarioError(std::move(problems));
+  }
+  check_relations(document, problems);
+  if (!problems.empty()) {
+    throw ScenarioError(std::move(problems));
+  }
+  return build(document);
+}
+
+nlohmann::ordered_json scenario_json_schema() {
+  nlohmann::ordered_json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+                                {"$id", "https://h2sim.dev/scenario.schema.json"},
+                                {"title", "h2sim scenario"}};
+  schema.update(scenario::to_json_schema(scenario::scenario_schema()));
+  return schema;
+}
+
+} // namespace h2sim

@@ -1,0 +1,171 @@
+#include "schema.hpp"
+
+namespace h2sim::scenario {
+
+namespace {
+
+using Property = Node::Property;
+
+NodePtr make(Node node) { return std::make_shared<const Node>(std::move(node)); }
+
+Node node_of(Node::Kind kind, std::string description) {
+  Node node;
+  node.kind = kind;
+  node.description = std::move(description);
+  return node;
+}
+
+NodePtr number(std::string description, std::optional<double> minimum = {},
+               std::optional<double> exclusive_minimum = {},
+               std::optional<double> exclusive_maximum = {}) {
+  Node node = node_of(Node::Kind::number, std::move(description));
+  node.minimum = minimum;
+  node.exclusive_minimum = exclusive_minimum;
+  node.exclusive_maximum = exclusive_maximum;
+  return make(std::move(node));
+}
+NodePtr positive(std::string description) { return number(std::move(description), {}, 0.0); }
+NodePtr non_negative(std::string description) { return number(std::move(description), 0.0); }
+
+NodePtr integer(std::string description, double minimum) {
+  Node node = node_of(Node::Kind::integer, std::move(description));
+  node.minimum = minimum;
+  return make(std::move(node));
+}
+
+NodePtr text(std::string description) { return make(node_of(Node::Kind::string, std::move(description))); }
+
+NodePtr object(std::string description, std::vector<Property> properties) {
+  Node node = node_of(Node::Kind::object, std::move(description));
+  node.properties = std::move(properties);
+  return make(std::move(node));
+}
+
+NodePtr array(std::string description, NodePtr items, std::size_t min_items) {
+  Node node = node_of(Node::Kind::array, std::move(description));
+  node.items = std::move(items);
+  node.min_items = min_items;
+  return make(std::move(node));
+}
+
+Node tagged(std::string description, std::string tag,
+            std::vector<std::pair<std::string, std::vector<Property>>> variants) {
+  Node node = node_of(Node::Kind::tagged, std::move(description));
+  for (auto& [name, properties] : variants) {
+    properties.insert(properties.begin(), Property{tag, text("the model: " + name), true});
+    node.variants.emplace_back(name, object("", std::move(properties)));
+  }
+  node.tag = std::move(tag);
+  return node;
+}
+
+Property required(std::string name, NodePtr node) { return {std::move(name), std::move(node), true}; }
+Property optional(std::string name, NodePtr node) { return {std::move(name), std::move(node), false}; }
+
+NodePtr distribution(std::string description) {
+  Node node = tagged(
+      description + ". A number is a fixed value; an object names its `dist`", "dist",
+      {{"fixed", {required("value", non_negative("the value"))}},
+       {"exponential", {required("mean", positive("mean"))}},
+       {"uniform", {required("min", non_negative("lower bound")),
+                    required("max", non_negative("upper bound, >= min"))}},
+       {"normal", {required("mean", non_negative("mean before truncation at 0")),
+                   required("sd", non_negative("standard deviation before truncation"))}},
+       {"lognormal", {required("mean", positive("mean of the variable itself")),
+                      required("sd", non_negative("standard deviation of the variable itself"))}},
+       {"gamma", {required("mean", positive("mean")), required("sd", positive("standard deviation"))}},
+       {"empirical", {required("values", array("the values", non_negative("a value"), 1)),
+                      optional("weights", array("relative weights, one per value (default: equal)",
+                                                non_negative("a weight"), 1))}}});
+  node.kind = Node::Kind::number_or_tagged;
+  node.number = non_negative("a fixed value");
+  return make(std::move(node));
+}
+
+NodePtr point_properties_object(std::string description, std::vector<Property> extra) {
+  std::vector<Property> properties{required("x_km", number("km east of the city's origin")),
+                                   required("y_km", number("km north of the city's origin"))};
+  properties.insert(properties.end(), extra.begin(), extra.end());
+  return object(std::move(description), std::move(properties));
+}
+
+NodePtr station() {
+  std::vector<Property> properties{
+      required("id", text("unique id of the station")),
+      optional("name", text("a human-readable name")),
+      required("x_km", number("km east of the city's origin")),
+      required("y_km", number("km north of the city's origin")),
+      required("dispensers", integer("dispensing positions, each filling one vehicle at a time", 1)),
+      required("fill_rate_kg_per_min", positive("hydrogen flow of a fill")),
+      optional("overhead_min", non_negative("minutes to connect and disconnect (default 0)")),
+      optional("queue_capacity",
+               integer("most vehicles that may wait, not counting those being filled (default "
+                       "unlimited); an arrival that finds it full balks",
+                       0)),
+      optional("arrivals_per_h",
+               non_negative("this station's Poisson rate, overriding demand.arrivals_per_h")),
+      optional("storage",
+               object("on-site hydrogen storage (absent: unlimited hydrogen)",
+                      {required("capacity_kg", non_negative("capacity")),
+                       required("initial_kg", non_negative("level at the start, <= capacity_kg"))})),
+      optional("supply", make(tagged("how the station is resupplied (default unlimited)", "model",
+                                     {{"unlimited", {}}})))};
+  return object("a station, in build-priority order", std::move(properties));
+}
+
+NodePtr vehicle_class() {
+  return object(
+      "a class of vehicles of the fleet",
+      {required("name", text("unique name of the class")),
+       required("count", integer("vehicles in the class", 1)),
+       required("tank_kg", positive("usable tank capacity")),
+       required("consumption_kg_per_100km", positive("hydrogen used per 100 km")),
+       required("daily_km", distribution("km driven per day (drawn per vehicle per tank)")),
+       required("refuel_at_fraction",
+                number("tank fraction at which the driver heads for a station", 0.0, {}, 1.0)),
+       required("speed_kmh", positive("average speed on the way to a station")),
+       required("area", point_properties_object(
+                            "operating area: a disc where the vehicles decide to refuel",
+                            {required("radius_km", non_negative("radius of the disc"))}))});
+}
+
+NodePtr demand() {
+  return make(tagged(
+      "where vehicles come from", "model",
+      {{"poisson",
+        {required("arrivals_per_h", non_negative("arrival rate at every open station")),
+         required("kg_per_fill", distribution("hydrogen per fill, kg"))}},
+       {"fleet",
+        {optional("road_factor",
+                  number("road km per straight-line km (default 1)", 1.0)),
+         required("classes", array("vehicle classes", vehicle_class(), 1))}}}));
+}
+
+NodePtr build_scenario_schema() {
+  return object(
+      "An h2sim scenario: hydrogen refuelling stations and the vehicles that use them.",
+      {required("name", text("name of the scenario, copied to the metrics")),
+       optional("description", text("what the scenario represents and where its figures come from")),
+       optional("seed", integer("master seed of every random stream (default 1)", 0)),
+       required("horizon_days", positive("measured simulated days, after the warm-up")),
+       optional("warmup_days", non_negative("simulated days before measuring (default 0)")),
+       optional("replications", integer("independent replications (default 1)", 1)),
+       optional("open_stations",
+                integer("only the first N stations are open (default all)", 1)),
+       required("stations", array("the stations, in build-priority order", station(), 1)),
+       required("demand", demand()),
+       optional("service",
+                object("how fills are timed",
+                       {optional("fill_time_min",
+                                 distribution("fill time in minutes, replacing overhead_min + "
+                                              "kg / fill_rate_kg_per_min"))}))});
+}
+
+} // namespace
+
+const Node& scenario_schema() {
+  static const NodePtr schema = build_scenario_schema();
+  return *schema;
+}
+
+} // namespace h2sim::scenario

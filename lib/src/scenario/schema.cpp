@@ -1,0 +1,263 @@
+#include "schema.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace h2sim::scenario {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+std::string format_number(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+std::string escape_pointer_token(const std::string& key) {
+  std::string token;
+  for (char c : key) {
+    if (c == '~') {
+      token += "~0";
+    } else if (c == '/') {
+      token += "~1";
+    } else {
+      token += c;
+    }
+  }
+  return token;
+}
+
+std::string names(const std::vector<std::pair<std::string, NodePtr>>& variants) {
+  std::string list;
+  for (const auto& [name, node] : variants) {
+    list += (list.empty() ? "" : ", ") + name;
+  }
+  return list;
+}
+
+bool in_range(const Node& node, double value) {
+  return (!node.minimum || value >= *node.minimum) &&
+         (!node.exclusive_minimum || value > *node.exclusive_minimum) &&
+         (!node.maximum || value <= *node.maximum) &&
+         (!node.exclusive_maximum || value < *node.exclusive_maximum);
+}
+
+void validate_object(const json& value, const Node& node, const std::string& pointer,
+                     std::vector<Problem>& problems) {
+  for (const auto& property : node.properties) {
+    const auto it = value.find(property.name);
+    const std::string where = pointer + "/" + escape_pointer_token(property.name);
+    if (it == value.end()) {
+      if (property.required) {
+        problems.push_back({where, "is required: " + property.node->expectation()});
+      }
+      continue;
+    }
+    validate(*it, *property.node, where, problems);
+  }
+  for (const auto& [key, item] : value.items()) {
+    bool known = false;
+    for (const auto& property : node.properties) {
+      known = known || property.name == key;
+    }
+    if (!known) {
+      std::string allowed;
+      for (const auto& property : node.properties) {
+        allowed += (allowed.empty() ? "" : ", ") + property.name;
+      }
+      problems.push_back(
+          {pointer + "/" + escape_pointer_token(key), "unknown key (allowed here: " + allowed + ")"});
+    }
+  }
+}
+
+void validate_tagged(const json& value, const Node& node, const std::string& pointer,
+                     std::vector<Problem>& problems) {
+  if (!value.is_object()) {
+    problems.push_back({pointer, "must be " + node.expectation()});
+    return;
+  }
+  const auto tag = value.find(node.tag);
+  const std::string where = pointer + "/" + node.tag;
+  if (tag == value.end()) {
+    problems.push_back({where, "is required: one of " + names(node.variants)});
+    return;
+  }
+  for (const auto& [name, variant] : node.variants) {
+    if (tag->is_string() && tag->get<std::string>() == name) {
+      validate_object(value, *variant, pointer, problems);
+      return;
+    }
+  }
+  problems.push_back({where, "must be one of " + names(node.variants) + " (got " + tag->dump() + ")"});
+}
+
+} // namespace
+
+std::string Node::expectation() const {
+  switch (kind) {
+  case Kind::object:
+  case Kind::tagged:
+    return "an object";
+  case Kind::array:
+    return min_items > 0 ? "an array of at least " + std::to_string(min_items) + " item" +
+                               (min_items > 1 ? "s" : "")
+                         : "an array";
+  case Kind::string:
+    return "a string";
+  case Kind::number_or_tagged:
+    return number->expectation() + " or a distribution object";
+  case Kind::number:
+  case Kind::integer: {
+    std::string text = kind == Kind::integer ? "an integer" : "a number";
+    std::vector<std::string> bounds;
+    if (minimum) {
+      bounds.push_back(">= " + format_number(*minimum));
+    }
+    if (exclusive_minimum) {
+      bounds.push_back("> " + format_number(*exclusive_minimum));
+    }
+    if (maximum) {
+      bounds.push_back("<= " + format_number(*maximum));
+    }
+    if (exclusive_maximum) {
+      bounds.push_back("< " + format_number(*exclusive_maximum));
+    }
+    for (std::size_t i = 0; i < bounds.size(); ++i) {
+      text += (i == 0 ? " " : " and ") + bounds[i];
+    }
+    return text;
+  }
+  }
+  return "a value";
+}
+
+void validate(const json& value, const Node& node, const std::string& pointer,
+              std::vector<Problem>& problems) {
+  const auto fail = [&] { problems.push_back({pointer, "must be " + node.expectation()}); };
+  switch (node.kind) {
+  case Node::Kind::object:
+    if (!value.is_object()) {
+      return fail();
+    }
+    return validate_object(value, node, pointer, problems);
+  case Node::Kind::array:
+    if (!value.is_array() || value.size() < node.min_items) {
+      return fail();
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      validate(value[i], *node.items, pointer + "/" + std::to_string(i), problems);
+    }
+    return;
+  case Node::Kind::string:
+    if (!value.is_string()) {
+      fail();
+    }
+    return;
+  case Node::Kind::number:
+    if (!value.is_number() || !in_range(node, value.get<double>())) {
+      fail();
+    }
+    return;
+  case Node::Kind::integer: {
+    const bool integral = value.is_number_integer() ||
+                          (value.is_number_float() && std::isfinite(value.get<double>()) &&
+                           std::floor(value.get<double>()) == value.get<double>());
+    if (!integral || !in_range(node, value.get<double>())) {
+      fail();
+    }
+    return;
+  }
+  case Node::Kind::tagged:
+    return validate_tagged(value, node, pointer, problems);
+  case Node::Kind::number_or_tagged:
+    if (value.is_number()) {
+      return validate(value, *node.number, pointer, problems);
+    }
+    if (!value.is_object()) {
+      return fail();
+    }
+    return validate_tagged(value, node, pointer, problems);
+  }
+}
+
+ordered_json to_json_schema(const Node& node) {
+  ordered_json schema;
+  if (!node.description.empty()) {
+    schema["description"] = node.description;
+  }
+  const auto object_schema = [](const Node& object, ordered_json& out) {
+    out["type"] = "object";
+    ordered_json properties = ordered_json::object();
+    ordered_json required = ordered_json::array();
+    for (const auto& property : object.properties) {
+      properties[property.name] = to_json_schema(*property.node);
+      if (property.required) {
+        required.push_back(property.name);
+      }
+    }
+    out["properties"] = std::move(properties);
+    if (!required.empty()) {
+      out["required"] = std::move(required);
+    }
+    out["additionalProperties"] = false;
+  };
+  const auto tagged_schema = [&](const Node& tagged) {
+    ordered_json alternatives = ordered_json::array();
+    for (const auto& [name, variant] : tagged.variants) {
+      ordered_json alternative;
+      object_schema(*variant, alternative);
+      alternative["properties"][tagged.tag] = {{"const", name}};
+      alternatives.push_back(std::move(alternative));
+    }
+    return alternatives;
+  };
+  switch (node.kind) {
+  case Node::Kind::object:
+    object_schema(node, schema);
+    break;
+  case Node::Kind::array:
+    schema["type"] = "array";
+    schema["items"] = to_json_schema(*node.items);
+    if (node.min_items > 0) {
+      schema["minItems"] = node.min_items;
+    }
+    break;
+  case Node::Kind::string:
+    schema["type"] = "string";
+    break;
+  case Node::Kind::number:
+  case Node::Kind::integer:
+    schema["type"] = node.kind == Node::Kind::integer ? "integer" : "number";
+    if (node.minimum) {
+      schema["minimum"] = *node.minimum;
+    }
+    if (node.exclusive_minimum) {
+      schema["exclusiveMinimum"] = *node.exclusive_minimum;
+    }
+    if (node.maximum) {
+      schema["maximum"] = *node.maximum;
+    }
+    if (node.exclusive_maximum) {
+      schema["exclusiveMaximum"] = *node.exclusive_maximum;
+    }
+    break;
+  case Node::Kind::tagged:
+    schema["type"] = "object";
+    schema["required"] = {node.tag};
+    schema["oneOf"] = tagged_schema(node);
+    break;
+  case Node::Kind::number_or_tagged: {
+    ordered_json alternatives = tagged_schema(node);
+    alternatives.insert(alternatives.begin(), to_json_schema(*node.number));
+    schema["oneOf"] = std::move(alternatives);
+    break;
+  }
+  }
+  return schema;
+}
+
+} // namespace h2sim::scenario

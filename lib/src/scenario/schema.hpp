@@ -1,0 +1,64 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <h2sim/h2sim.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace h2sim::scenario {
+
+/**
+ * The shape of a scenario value, declared once and used twice: to validate a document (every
+ * problem, each with its JSON pointer) and to print the JSON Schema (`h2sim schema`), so the two
+ * cannot disagree. Cross-field rules (unique ids, min <= max) are checked by the builder after.
+ */
+struct Node {
+  enum class Kind { object, array, number, integer, string, tagged, number_or_tagged };
+  Kind kind = Kind::object;
+  std::string description;
+
+  // number, integer
+  std::optional<double> minimum;
+  std::optional<double> exclusive_minimum;
+  std::optional<double> maximum;
+  std::optional<double> exclusive_maximum;
+
+  // object: properties in declaration order
+  struct Property {
+    std::string name;
+    std::shared_ptr<const Node> node;
+    bool required = false;
+  };
+  std::vector<Property> properties;
+
+  // array
+  std::shared_ptr<const Node> items;
+  std::size_t min_items = 0;
+
+  // tagged (and number_or_tagged): an object whose `tag` key names the variant it follows
+  std::string tag;
+  std::vector<std::pair<std::string, std::shared_ptr<const Node>>> variants;
+  std::shared_ptr<const Node> number; // number_or_tagged: the plain-number alternative
+
+  /** The one-line expectation used in messages: "an integer >= 1", "an object", ... */
+  std::string expectation() const;
+};
+
+using NodePtr = std::shared_ptr<const Node>;
+
+/** Appends every problem of `value` against `node` to `problems`; `pointer` locates `value`. */
+void validate(const nlohmann::json& value, const Node& node, const std::string& pointer,
+              std::vector<Problem>& problems);
+
+/** The JSON Schema (draft 2020-12) that `node` describes. */
+nlohmann::ordered_json to_json_schema(const Node& node);
+
+/** The schema of a whole scenario file. */
+const Node& scenario_schema();
+
+} // namespace h2sim::scenario
