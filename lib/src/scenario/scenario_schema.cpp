@@ -120,7 +120,7 @@ NodePtr vehicle_class() {
        required("count", integer("vehicles in the class", 1)),
        required("tank_kg", positive("usable tank capacity")),
        required("consumption_kg_per_100km", positive("hydrogen used per 100 km")),
-       required("daily_km", distribution("km driven per day (drawn per vehicle per tank)")),
+       required("daily_km", distribution("km driven per day (drawn once per vehicle)")),
        required("refuel_at_fraction",
                 number("tank fraction at which the driver heads for a station", 0.0, {}, 1.0)),
        required("speed_kmh", positive("average speed on the way to a station")),

@@ -19,8 +19,10 @@ Fleet::Fleet(const Scenario& scenario, Network& network, Seeds seeds)
     const VehicleClass& vc = spec_->classes[c];
     const std::uint64_t class_entity = entity_id(vc.name);
     for (int i = 0; i < vc.count; ++i) {
-      vehicles_.push_back(Vehicle{static_cast<std::uint32_t>(c), 0, 0, 0, false, {},
-                                  seeds.stream(combine(class_entity, static_cast<std::uint64_t>(i)))});
+      Vehicle vehicle{static_cast<std::uint32_t>(c), 0, 0, 0, 0, false, {},
+                      seeds.stream(combine(class_entity, static_cast<std::uint64_t>(i)))};
+      vehicle.daily_km = vc.daily_km.sample(vehicle.rng);
+      vehicles_.push_back(vehicle);
     }
   }
 }
@@ -40,7 +42,7 @@ void Fleet::start(Calendar& calendar) {
 void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   Vehicle& vehicle = vehicles_[v];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
-  const double daily_km = vc.daily_km.sample(vehicle.rng);
+  const double daily_km = vehicle.daily_km;
   if (daily_km <= 0) {
     return; // parked for good
   }

@@ -7,7 +7,8 @@
 namespace h2sim::models {
 
 /**
- * Vehicles as data, not actors: each drains its tank at its day's mileage, and when the level falls
+ * Vehicles as data, not actors: each drains its tank at its own daily mileage (drawn once, so the
+ * fleet's mean mileage is the distribution's mean), and when the level falls
  * to its class's threshold it drives from a random point of its area to the nearest open station,
  * fills what the tank lacks and drives on. A vehicle that balks tries the next-nearest station; after
  * all of them, it waits half an hour and starts again at the nearest. One event per station visit.
@@ -25,7 +26,8 @@ private:
     std::uint32_t vehicle_class;
     std::uint32_t tries = 0; // stations tried since it last needed fuel
     double fuel_kg = 0;
-    double km = 0; // driven since the last report
+    double daily_km = 0; // this vehicle's mileage, drawn once from its class's distribution
+    double km = 0;       // driven since the last report
     bool stranded = false;
     Point origin; // where it decided to refuel
     RandomStream rng;

@@ -1,0 +1,162 @@
+// End-to-end tests of the `h2sim` binary: exit codes, stdout/stderr discipline, atomic output.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/** Runs h2sim with `args` (shell words) in a scratch folder, capturing stdout and stderr. */
+Result h2sim(const std::string& args) {
+  static int counter = 0;
+  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path out = dir / ("out" + std::to_string(counter));
+  const fs::path err = dir / ("err" + std::to_string(counter++));
+  const std::string command = "cd '" + dir.string() + "' && { " + H2SIM_CLI + std::string(" ") +
+                              args + "; } >'" + out.string() + "' 2>'" + err.string() + "'";
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+std::string source(const std::string& relative) {
+  return std::string("'") + H2SIM_SOURCE_DIR + "/" + relative + "'";
+}
+
+fs::path scratch(const std::string& name, const std::string& content) {
+  const fs::path path = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid())) / name;
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << content;
+  return path;
+}
+} // namespace
+
+TEST_CASE("cli: --version") {
+  const Result r = h2sim("--version");
+  CHECK(r.code == 0);
+  CHECK(r.out == "h2sim 0.1.0\n");
+}
+
+TEST_CASE("cli: run prints only the metrics JSON on stdout, logs on stderr") {
+  const Result r = h2sim("run " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2");
+  CHECK(r.code == 0);
+  const auto metrics = nlohmann::json::parse(r.out);
+  CHECK(metrics["scenario"] == "mmc-2");
+  CHECK(metrics["horizon_days"] == 2.0);
+  CHECK(metrics["run"]["events"].get<int>() > 0);
+  CHECK(r.err.find("h2sim: info: running mmc-2") != std::string::npos);
+  CHECK(h2sim("run -q " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2").err ==
+        "");
+}
+
+TEST_CASE("cli: run with no scenario runs the built-in default (shanghai-2025)") {
+  const Result r = h2sim("run -q --set horizon_days=1 --set warmup_days=0");
+  CHECK(r.code == 0);
+  const auto metrics = nlohmann::json::parse(r.out);
+  CHECK(metrics["scenario"] == "shanghai-2025");
+  CHECK(metrics["stations"].size() == 70);
+}
+
+TEST_CASE("cli: -o writes the file; --seed and --replications override the scenario") {
+  const Result r = h2sim("run -q " + source("scenarios/validation/md1.json") +
+                         " --set horizon_days=3 --seed 9 --replications 3 --jobs 2 -o m.json");
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());
+  const auto metrics = nlohmann::json::parse(
+      slurp(fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid())) / "m.json"));
+  CHECK(metrics["seed"] == 9);
+  CHECK(metrics["replications"] == 3);
+  CHECK(metrics["replication_totals"].size() == 3);
+}
+
+TEST_CASE("cli: bad input exits 2, names the field, and writes no output file") {
+  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  SUBCASE("missing file") {
+    const Result r = h2sim("run nowhere.json -o never.json");
+    CHECK(r.code == 2);
+    CHECK(r.err == "h2sim: cannot read scenario nowhere.json: No such file or directory\n");
+  }
+  SUBCASE("malformed JSON") {
+    const fs::path bad = scratch("broken.json", "{ \"name\": ");
+    const Result r = h2sim("run '" + bad.string() + "' -o never.json");
+    CHECK(r.code == 2);
+    CHECK(r.err.find("(1 problem):\n  (file): not valid JSON at line 1, column 11") !=
+          std::string::npos);
+  }
+  SUBCASE("invalid values, every one reported") {
+    const Result r = h2sim("run " + source("scenarios/validation/mmc-2.json") +
+                           " --set stations.0.dispensers=-1 --set /seed=x -o never.json");
+    CHECK(r.code == 2);
+    CHECK(r.err.find("(2 problems):\n"
+                     "  /seed: must be an integer >= 0\n"
+                     "  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
+  }
+  SUBCASE("a --set without =") {
+    const Result r = h2sim("run --set horizon_days -o never.json");
+    CHECK(r.code == 2);
+    CHECK(r.err == "h2sim: --set horizon_days: expected PATH=VALUE\n");
+  }
+  SUBCASE("an unknown option") {
+    CHECK(h2sim("run --frobnicate").code == 2);
+  }
+  CHECK_FALSE(fs::exists(dir / "never.json"));
+}
+
+TEST_CASE("cli: validate reports valid files on stderr, invalid ones with exit 2") {
+  const Result ok = h2sim("validate " + source("scenarios/shanghai-today.json"));
+  CHECK(ok.code == 0);
+  CHECK(ok.out.empty());
+  CHECK(ok.err.find("valid (") != std::string::npos);
+  const fs::path bad = scratch("typo.json", R"({"name": "x", "horizon_days": 1, "stations": [],
+    "demand": {"model": "poisson", "arrivals_per_h": 1, "kg_per_fill": 1}})");
+  const Result r = h2sim("validate '" + bad.string() + "'");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("  /stations: must be an array of at least 1 item\n") != std::string::npos);
+}
+
+TEST_CASE("cli: every shipped scenario validates") {
+  for (const auto& entry : fs::recursive_directory_iterator(std::string(H2SIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() == ".json") {
+      CAPTURE(entry.path().string());
+      CHECK(h2sim("validate '" + entry.path().string() + "'").code == 0);
+    }
+  }
+}
+
+TEST_CASE("cli: schema prints a JSON Schema") {
+  const Result r = h2sim("schema");
+  CHECK(r.code == 0);
+  const auto schema = nlohmann::json::parse(r.out);
+  CHECK(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
+}
+
+TEST_CASE("cli: a killed replication fails the whole run with exit 1 and no output") {
+  // A scenario far too long to finish, and a watchdog that kills the process group's children.
+  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  const Result r = h2sim("run -q " + source("scenarios/validation/mmc-2.json") +
+                         " --set horizon_days=1000000 -o never.json & pid=$!; sleep 1; "
+                         "pkill -KILL -P $pid; wait $pid");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("h2sim: error: replication 0 failed: killed by signal 9") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "never.json"));
+}

@@ -1,0 +1,62 @@
+#include <doctest/doctest.h>
+
+#include "../support.hpp"
+
+using h2sim::test::run_text;
+
+namespace {
+std::string fleet(const std::string& daily_km, int count, int dispensers, double radius_km,
+                  double days) {
+  return R"({"name": "fleet", "seed": 5, "horizon_days": )" + std::to_string(days) +
+         R"(, "warmup_days": 2,
+    "stations": [{"id": "A", "x_km": 0, "y_km": 0, "dispensers": )" +
+         std::to_string(dispensers) + R"(, "fill_rate_kg_per_min": 2, "overhead_min": 0},
+                 {"id": "B", "x_km": 30, "y_km": 0, "dispensers": )" +
+         std::to_string(dispensers) + R"(, "fill_rate_kg_per_min": 2, "overhead_min": 0}],
+    "demand": {"model": "fleet", "road_factor": 1.3, "classes": [
+      {"name": "truck", "count": )" +
+         std::to_string(count) + R"(, "tank_kg": 10, "consumption_kg_per_100km": 5,
+       "daily_km": )" + daily_km +
+         R"(, "refuel_at_fraction": 0.2, "speed_kmh": 40,
+       "area": {"x_km": 0, "y_km": 0, "radius_km": )" +
+         std::to_string(radius_km) + "}}]}}";
+}
+} // namespace
+
+TEST_CASE("models::Fleet: refuel frequency for a fixed daily distance, computed by hand") {
+  // Radius 0: every vehicle decides to refuel at station A itself. 8 kg between 10 kg and the
+  // 2 kg threshold is 160 km, 0.5333 days at 300 km/day; a fill of 8 kg at 2 kg/min takes 4 min and
+  // nobody waits (10 dispensers for 10 vehicles): a cycle of 768 + 4 = 772 minutes. In 30 days
+  // (43,200 minutes) each vehicle refuels 55 or 56 times.
+  const auto metrics = run_text(fleet("300", 10, 10, 0, 30));
+  const auto& truck = metrics["classes"][0];
+  CHECK(truck["refuels"].get<double>() >= 550);
+  CHECK(truck["refuels"].get<double>() <= 560);
+  CHECK(truck["dispensed_kg"].get<double>() == doctest::Approx(8.0 * truck["refuels"].get<double>()));
+  CHECK(metrics["totals"]["wait_min"]["max"] == 0.0);
+  CHECK(metrics["stations"][1]["arrivals"] == 0.0);
+}
+
+TEST_CASE("models::Fleet: hydrogen dispensed equals kilometres driven times consumption") {
+  // Over a long run the fuel in the tanks at the window's edges is small against what flows.
+  const auto metrics = run_text(fleet(R"({"dist": "normal", "mean": 250, "sd": 60})", 300, 3, 25, 120));
+  const auto& truck = metrics["classes"][0];
+  const double burned = truck["km_driven"].get<double>() * 5.0 / 100.0;
+  CHECK(truck["dispensed_kg"].get<double>() == doctest::Approx(burned).epsilon(0.01));
+  // Both stations get vehicles: the area spans them, and each vehicle picks its nearest.
+  CHECK(metrics["stations"][0]["arrivals"].get<double>() > 0);
+  CHECK(metrics["stations"][1]["arrivals"].get<double>() > 0);
+  CHECK(metrics["totals"]["stranded"] == 0.0);
+}
+
+TEST_CASE("models::Fleet: a vehicle that finds the queue full tries the next-nearest station") {
+  // Station A takes nobody waiting and is busy most of the time; B is 30 km away.
+  std::string scenario = fleet("300", 60, 1, 0, 20);
+  const auto metrics = run_text(scenario, {{"stations.0.queue_capacity", "0"}});
+  const auto& a = metrics["stations"][0];
+  const auto& b = metrics["stations"][1];
+  CHECK(a["balked"].get<double>() > 0);
+  CHECK(b["arrivals"].get<double>() >= a["balked"].get<double>() - 60);
+  CHECK(metrics["classes"][0]["refuels"].get<double>() ==
+        a["served"].get<double>() + b["served"].get<double>());
+}
