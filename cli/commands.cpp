@@ -6,6 +6,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -130,6 +132,98 @@ int command_run(const RunArgs& args) {
   return exit_ok;
 }
 
+/** One `--vary PATH=V1,V2,...` (or PATH=FROM:TO:STEP, inclusive): the values, as JSON text. */
+struct Vary {
+  std::string path;
+  std::vector<std::string> values;
+};
+
+Vary parse_vary(const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) {
+    throw InvalidInput("--vary " + text + ": expected PATH=V1,V2,... or PATH=FROM:TO:STEP");
+  }
+  Vary vary{text.substr(0, equals), {}};
+  const std::string list = text.substr(equals + 1);
+  if (list.find(',') == std::string::npos && std::count(list.begin(), list.end(), ':') == 2) {
+    double from = 0;
+    double to = 0;
+    double step = 0;
+    char colon1 = 0;
+    char colon2 = 0;
+    std::istringstream in(list);
+    if (!(in >> from >> colon1 >> to >> colon2 >> step) || !in.eof() || step <= 0 || to < from) {
+      throw InvalidInput("--vary " + text + ": a range is FROM:TO:STEP with FROM <= TO, STEP > 0");
+    }
+    for (double v = from; v <= to + 1e-9 * std::abs(to); v += step) {
+      nlohmann::json value = v;
+      if (std::floor(v) == v) {
+        value = static_cast<long long>(v);
+      }
+      vary.values.push_back(value.dump());
+    }
+    return vary;
+  }
+  std::istringstream in(list);
+  for (std::string value; std::getline(in, value, ',');) {
+    vary.values.push_back(value);
+  }
+  return vary;
+}
+
+int command_sweep(const RunArgs& args, const std::vector<std::string>& varies) {
+  std::vector<Vary> axes;
+  for (const std::string& text : varies) {
+    axes.push_back(parse_vary(text));
+  }
+  // Full factorial, the first --vary outermost; every point is validated before any runs.
+  std::vector<std::vector<std::string>> points{{}};
+  for (const Vary& axis : axes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& point : points) {
+      for (const std::string& value : axis.values) {
+        next.push_back(point);
+        next.back().push_back(value);
+      }
+    }
+    points = std::move(next);
+  }
+  std::vector<Scenario> scenarios;
+  for (const auto& point : points) {
+    std::vector<std::string> sets = args.sets;
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      sets.push_back(axes[i].path + "=" + point[i]);
+    }
+    Scenario scenario = load(args.scenario, sets);
+    if (args.seed) {
+      scenario.seed = *args.seed;
+    }
+    if (args.replications) {
+      scenario.replications = *args.replications;
+    }
+    scenarios.push_back(std::move(scenario));
+  }
+  nlohmann::ordered_json out{{"points", nlohmann::ordered_json::array()}};
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    nlohmann::ordered_json set = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      try {
+        set[axes[i].path] = nlohmann::ordered_json::parse(points[p][i]);
+      } catch (const nlohmann::json::parse_error&) {
+        set[axes[i].path] = points[p][i];
+      }
+    }
+    spdlog::info("point {}/{}: {}", p + 1, points.size(), set.dump());
+    try {
+      out["points"].push_back({{"set", std::move(set)}, {"metrics", run(scenarios[p], RunOptions{args.jobs})}});
+    } catch (const RunError& e) {
+      throw RunError("point " + std::to_string(p) + ": " + e.what());
+    }
+  }
+  emit(args.out, out);
+  return exit_ok;
+}
+
 int command_validate(const std::string& path) {
   const Scenario scenario = load(path, {});
   std::cerr << path << ": valid (" << scenario.stations.size() << " stations, "
@@ -172,6 +266,25 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", quiet, "log warnings and errors only");
   run_cmd->add_flag("-v,--verbose", verbose, "log more");
 
+  std::vector<std::string> varies;
+  RunArgs sweep_args;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "run every combination of the --vary values (full factorial); print all metrics");
+  sweep_cmd->add_option("SCENARIO", sweep_args.scenario, "scenario file")->required();
+  sweep_cmd->add_option("--vary", varies, "PATH=V1,V2,... or PATH=FROM:TO:STEP (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+  sweep_cmd->add_option("-o,--out", sweep_args.out, "write the JSON there, atomically");
+  sweep_cmd->add_option("--seed", sweep_args.seed, "master seed; overrides the scenario's seed");
+  sweep_cmd->add_option("--replications", sweep_args.replications, "replications per point")
+      ->check(CLI::PositiveNumber);
+  sweep_cmd->add_option("--set", sweep_args.sets, "override a scenario value: PATH=VALUE")
+      ->allow_extra_args(false);
+  sweep_cmd->add_option("--jobs", sweep_args.jobs, "replications run at once (default: cores)")
+      ->check(CLI::PositiveNumber);
+  sweep_cmd->add_flag("-q,--quiet", quiet, "log warnings and errors only");
+  sweep_cmd->add_flag("-v,--verbose", verbose, "log more");
+
   std::string validate_path;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 2 if invalid");
   validate_cmd->add_option("SCENARIO", validate_path, "scenario file")->required();
@@ -195,6 +308,9 @@ int main(int argc, char** argv) {
     }
     if (*run_cmd) {
       return command_run(run_args);
+    }
+    if (*sweep_cmd) {
+      return command_sweep(sweep_args, varies);
     }
     if (*validate_cmd) {
       return command_validate(validate_path);

@@ -160,3 +160,28 @@ TEST_CASE("cli: a killed replication fails the whole run with exit 1 and no outp
   CHECK(r.err.find("h2sim: error: replication 0 failed: killed by signal 9") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "never.json"));
 }
+
+TEST_CASE("cli: sweep over stations.0.dispensers reproduces Erlang C at each point") {
+  const Result r = h2sim("sweep -q " + source("scenarios/validation/mmc-2.json") +
+                         " --vary stations.0.dispensers=2:4:1 --replications 10");
+  REQUIRE(r.code == 0);
+  const auto sweep = nlohmann::json::parse(r.out);
+  REQUIRE(sweep["points"].size() == 3);
+  // 20/h, exponential 5-minute fills; Erlang C for c = 2, 3, 4 (from DOMAIN.md's formulas).
+  const double expected[] = {11.3636, 1.1241, 0.2196};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& point = sweep["points"][i];
+    CHECK(point["set"]["stations.0.dispensers"] == 2 + i);
+    const double low = point["metrics"]["ci95"]["totals.wait_min.mean"][0];
+    const double high = point["metrics"]["ci95"]["totals.wait_min.mean"][1];
+    CAPTURE(i);
+    CHECK(std::abs((low + high) / 2 - expected[i]) <= 0.75 * (high - low));
+  }
+}
+
+TEST_CASE("cli: sweep validates every point before running any") {
+  const Result r = h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
+                         " --vary stations.0.dispensers=2,0 -o never.json");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
+}
