@@ -102,6 +102,20 @@ struct RunArgs {
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 };
 
+Scenario load(const std::string& path, const std::vector<std::string>& sets);
+
+/** The scenario to run: the file (or the built-in default) with --set, --seed, --replications. */
+Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
+  Scenario scenario = load(args.scenario, sets);
+  if (args.seed) {
+    scenario.seed = *args.seed;
+  }
+  if (args.replications) {
+    scenario.replications = *args.replications;
+  }
+  return scenario;
+}
+
 Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
   const std::string text = path.empty() ? std::string(default_scenario_text()) : read_file(path);
@@ -114,13 +128,7 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
 }
 
 int command_run(const RunArgs& args) {
-  Scenario scenario = load(args.scenario, args.sets);
-  if (args.seed) {
-    scenario.seed = *args.seed;
-  }
-  if (args.replications) {
-    scenario.replications = *args.replications;
-  }
+  const Scenario scenario = load(args, args.sets);
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
                scenario.name, scenario.replications, scenario.replications == 1 ? "" : "s",
                scenario.open_stations, scenario.open_stations == 1 ? "" : "s",
@@ -194,14 +202,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies) {
     for (std::size_t i = 0; i < axes.size(); ++i) {
       sets.push_back(axes[i].path + "=" + point[i]);
     }
-    Scenario scenario = load(args.scenario, sets);
-    if (args.seed) {
-      scenario.seed = *args.seed;
-    }
-    if (args.replications) {
-      scenario.replications = *args.replications;
-    }
-    scenarios.push_back(std::move(scenario));
+    scenarios.push_back(load(args, sets));
   }
   nlohmann::ordered_json out{{"points", nlohmann::ordered_json::array()}};
   for (std::size_t p = 0; p < points.size(); ++p) {
@@ -231,6 +232,21 @@ int command_validate(const std::string& path) {
   return exit_ok;
 }
 
+/** The options `run` and `sweep` share. */
+void add_run_options(CLI::App& command, RunArgs& args, bool& quiet, bool& verbose) {
+  command.add_option("-o,--out", args.out,
+                     "write the metrics JSON there, atomically (default: stdout)");
+  command.add_option("--seed", args.seed, "master seed; overrides the scenario's seed");
+  command.add_option("--replications", args.replications, "independent replications")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--set", args.sets, "override a scenario value: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  command.add_option("--jobs", args.jobs, "replications run at once (default: cores)")
+      ->check(CLI::PositiveNumber);
+  command.add_flag("-q,--quiet", quiet, "log warnings and errors only");
+  command.add_flag("-v,--verbose", verbose, "log more");
+}
+
 void setup_logging(int verbosity) {
   auto logger = spdlog::stderr_color_mt("h2sim");
   logger->set_pattern("h2sim: %^%l%$: %v");
@@ -248,23 +264,13 @@ int main(int argc, char** argv) {
   bool show_version = false;
   app.add_flag("--version", show_version, "print the version and exit");
 
-  RunArgs run_args;
   bool quiet = false;
   bool verbose = false;
+  RunArgs run_args;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario; print its metrics as JSON");
   run_cmd->add_option("SCENARIO", run_args.scenario,
                       "scenario file (default: the built-in shanghai-2025)");
-  run_cmd->add_option("-o,--out", run_args.out,
-                      "write the metrics JSON there, atomically (default: stdout)");
-  run_cmd->add_option("--seed", run_args.seed, "master seed; overrides the scenario's seed");
-  run_cmd->add_option("--replications", run_args.replications, "independent replications")
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--set", run_args.sets, "override a scenario value: PATH=VALUE (repeatable)")
-      ->allow_extra_args(false);
-  run_cmd->add_option("--jobs", run_args.jobs, "replications run at once (default: cores)")
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_flag("-q,--quiet", quiet, "log warnings and errors only");
-  run_cmd->add_flag("-v,--verbose", verbose, "log more");
+  add_run_options(*run_cmd, run_args, quiet, verbose);
 
   std::vector<std::string> varies;
   RunArgs sweep_args;
@@ -274,16 +280,7 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--vary", varies, "PATH=V1,V2,... or PATH=FROM:TO:STEP (repeatable)")
       ->required()
       ->allow_extra_args(false);
-  sweep_cmd->add_option("-o,--out", sweep_args.out, "write the JSON there, atomically");
-  sweep_cmd->add_option("--seed", sweep_args.seed, "master seed; overrides the scenario's seed");
-  sweep_cmd->add_option("--replications", sweep_args.replications, "replications per point")
-      ->check(CLI::PositiveNumber);
-  sweep_cmd->add_option("--set", sweep_args.sets, "override a scenario value: PATH=VALUE")
-      ->allow_extra_args(false);
-  sweep_cmd->add_option("--jobs", sweep_args.jobs, "replications run at once (default: cores)")
-      ->check(CLI::PositiveNumber);
-  sweep_cmd->add_flag("-q,--quiet", quiet, "log warnings and errors only");
-  sweep_cmd->add_flag("-v,--verbose", verbose, "log more");
+  add_run_options(*sweep_cmd, sweep_args, quiet, verbose);
 
   std::string validate_path;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 2 if invalid");
