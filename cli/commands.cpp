@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include "progress.hpp"
+
 #include <h2sim/h2sim.hpp>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -93,6 +96,13 @@ void emit(const std::string& out_path, const nlohmann::ordered_json& document) {
   }
 }
 
+/** `h2sim size`: what to size, over which range, against which target. */
+struct SizeArgs {
+  std::string param;
+  std::string range;
+  std::string target;
+};
+
 struct RunArgs {
   std::string scenario; // empty: the built-in default
   std::string out;
@@ -100,6 +110,8 @@ struct RunArgs {
   std::optional<int> replications;
   std::vector<std::string> sets;
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  bool quiet = false;
+  bool verbose = false;
 };
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
@@ -133,7 +145,9 @@ int command_run(const RunArgs& args) {
                scenario.name, scenario.replications, scenario.replications == 1 ? "" : "s",
                scenario.open_stations, scenario.open_stations == 1 ? "" : "s",
                scenario.horizon_days, scenario.warmup_days);
-  const nlohmann::ordered_json metrics = run(scenario, RunOptions{args.jobs});
+  Progress progress("replications", static_cast<std::size_t>(scenario.replications), args.quiet);
+  const nlohmann::ordered_json metrics = run(
+      scenario, RunOptions{args.jobs, [&](std::size_t done, std::size_t) { progress.update(done); }});
   spdlog::info("done: {} events in {:.3f} s", metrics["run"]["events"].get<std::uint64_t>(),
                metrics["run"]["wall_s"].get<double>());
   emit(args.out, metrics);
@@ -179,7 +193,129 @@ Vary parse_vary(const std::string& text) {
   return vary;
 }
 
-int command_sweep(const RunArgs& args, const std::vector<std::string>& varies) {
+/** A value given on the command line as JSON text, else as a string. */
+nlohmann::ordered_json json_value(const std::string& text) {
+  try {
+    return nlohmann::ordered_json::parse(text);
+  } catch (const nlohmann::json::parse_error&) {
+    return text;
+  }
+}
+
+/**
+ * Runs scenarios one after the other (their replications in parallel), with progress over all
+ * replications; a failure names the point.
+ */
+std::vector<nlohmann::ordered_json> run_points(const std::vector<Scenario>& scenarios,
+                                               const RunArgs& args) {
+  std::size_t total = 0;
+  for (const Scenario& scenario : scenarios) {
+    total += static_cast<std::size_t>(scenario.replications);
+  }
+  Progress progress("replications", total, args.quiet);
+  std::vector<nlohmann::ordered_json> results;
+  std::size_t before = 0;
+  for (std::size_t p = 0; p < scenarios.size(); ++p) {
+    try {
+      results.push_back(run(scenarios[p], RunOptions{args.jobs, [&](std::size_t done, std::size_t) {
+                              progress.update(before + done);
+                            }}));
+    } catch (const RunError& e) {
+      throw RunError("point " + std::to_string(p) + ": " + e.what());
+    }
+    before += static_cast<std::size_t>(scenarios[p].replications);
+  }
+  return results;
+}
+
+/** `prefix.key.sub` = value for every number and string below `value`, in document order. */
+void flatten(const nlohmann::ordered_json& value, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& cells) {
+  if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      flatten(child, prefix.empty() ? key : prefix + "." + key, cells);
+    }
+  } else if (value.is_string()) {
+    cells.emplace_back(prefix, value.get<std::string>());
+  } else if (!value.is_array()) {
+    cells.emplace_back(prefix, value.dump());
+  }
+}
+
+std::string csv_cell(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "\"";
+  for (char c : text) {
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return quoted + "\"";
+}
+
+/**
+ * The sweep as a flat table for pandas: per point, one row per replication (`replication` = its
+ * index) and, with 2+ replications, one row of means (`replication` empty) carrying the ci95 bounds.
+ */
+std::string sweep_table(const nlohmann::ordered_json& sweep) {
+  std::vector<std::string> header{"point"};
+  std::vector<std::vector<std::pair<std::string, std::string>>> rows;
+  for (std::size_t p = 0; p < sweep["points"].size(); ++p) {
+    const auto& point = sweep["points"][p];
+    const auto& metrics = point["metrics"];
+    std::vector<std::pair<std::string, std::string>> key{{"point", std::to_string(p)}};
+    flatten(point["set"], "", key);
+    const auto add_row = [&](const nlohmann::ordered_json& totals, const std::string& replication,
+                             const nlohmann::ordered_json* ci) {
+      auto row = key;
+      row.emplace_back("replication", replication);
+      flatten(totals, "totals", row);
+      if (ci != nullptr) {
+        for (const auto& [path, bounds] : ci->items()) {
+          row.emplace_back(path + ".ci95_low", bounds[0].dump());
+          row.emplace_back(path + ".ci95_high", bounds[1].dump());
+        }
+      }
+      rows.push_back(std::move(row));
+    };
+    if (metrics.contains("replication_totals")) {
+      for (std::size_t r = 0; r < metrics["replication_totals"].size(); ++r) {
+        add_row(metrics["replication_totals"][r], std::to_string(r), nullptr);
+      }
+      add_row(metrics["totals"], "", &metrics["ci95"]);
+    } else {
+      add_row(metrics["totals"], "0", nullptr);
+    }
+  }
+  for (const auto& row : rows) {
+    for (const auto& [column, value] : row) {
+      if (std::find(header.begin(), header.end(), column) == header.end()) {
+        header.push_back(column);
+      }
+    }
+  }
+  std::string csv;
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    csv += (c ? "," : "") + csv_cell(header[c]);
+  }
+  csv += "\n";
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      std::string cell;
+      for (const auto& [column, value] : row) {
+        if (column == header[c]) {
+          cell = value;
+        }
+      }
+      csv += (c ? "," : "") + csv_cell(cell);
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
+                  const std::string& table_path) {
   std::vector<Vary> axes;
   for (const std::string& text : varies) {
     axes.push_back(parse_vary(text));
@@ -204,22 +340,116 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies) {
     }
     scenarios.push_back(load(args, sets));
   }
+  spdlog::info("sweep: {} points", points.size());
+  std::vector<nlohmann::ordered_json> metrics = run_points(scenarios, args);
   nlohmann::ordered_json out{{"points", nlohmann::ordered_json::array()}};
   for (std::size_t p = 0; p < points.size(); ++p) {
     nlohmann::ordered_json set = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < axes.size(); ++i) {
-      try {
-        set[axes[i].path] = nlohmann::ordered_json::parse(points[p][i]);
-      } catch (const nlohmann::json::parse_error&) {
-        set[axes[i].path] = points[p][i];
+      set[axes[i].path] = json_value(points[p][i]);
+    }
+    out["points"].push_back({{"set", std::move(set)}, {"metrics", std::move(metrics[p])}});
+  }
+  if (!table_path.empty()) {
+    write_atomically(table_path, sweep_table(out));
+  }
+  emit(args.out, out);
+  return exit_ok;
+}
+
+int command_size(const RunArgs& given, const SizeArgs& size) {
+  long long from = 0;
+  long long to = 0;
+  char colon = 0;
+  std::istringstream range(size.range);
+  if (!(range >> from >> colon >> to) || colon != ':' || !range.eof() || to < from) {
+    throw InvalidInput("--range " + size.range + ": expected FROM:TO with integers FROM <= TO");
+  }
+  const auto op = size.target.find_first_of("<>");
+  if (op == std::string::npos || op + 1 >= size.target.size() || size.target[op + 1] != '=' ||
+      size.target.compare(0, 7, "totals.") != 0) {
+    throw InvalidInput("--target " + size.target +
+                       ": expected totals.METRIC<=VALUE or totals.METRIC>=VALUE");
+  }
+  const bool at_most = size.target[op] == '<';
+  const std::string metric = size.target.substr(0, op);
+  double bound = 0;
+  try {
+    bound = std::stod(size.target.substr(op + 2));
+  } catch (const std::exception&) {
+    throw InvalidInput("--target " + size.target + ": the bound is not a number");
+  }
+  RunArgs args = given;
+  if (!args.replications) {
+    const Scenario scenario = load(args, args.sets);
+    if (scenario.replications < 2) {
+      args.replications = 5;
+      spdlog::info("size: 5 replications per point (a confidence interval needs 2 or more)");
+    }
+  } else if (*args.replications < 2) {
+    throw InvalidInput("--replications: size needs at least 2 for a confidence interval");
+  }
+  std::string pointer = "/" + metric;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  const nlohmann::ordered_json::json_pointer where(pointer);
+
+  // Validate both ends before running anything.
+  std::map<long long, nlohmann::ordered_json> evaluated;
+  const auto scenario_at = [&](long long value) {
+    std::vector<std::string> sets = args.sets;
+    sets.push_back(size.param + "=" + std::to_string(value));
+    return load(args, sets);
+  };
+  scenario_at(from);
+  scenario_at(to);
+  const auto holds = [&](long long value) {
+    auto it = evaluated.find(value);
+    if (it == evaluated.end()) {
+      spdlog::info("size: evaluating {} = {}", size.param, value);
+      nlohmann::ordered_json metrics = run_points({scenario_at(value)}, args).front();
+      std::vector<double> values;
+      for (const auto& totals : metrics["replication_totals"]) {
+        if (!totals.contains(nlohmann::ordered_json::json_pointer(pointer.substr(7)))) {
+          throw InvalidInput("--target: the metrics have no " + metric);
+        }
+        values.push_back(totals.at(nlohmann::ordered_json::json_pointer(pointer.substr(7))));
+      }
+      const auto [low, high] = ci95(values);
+      const bool ok = at_most ? high <= bound : low >= bound;
+      nlohmann::ordered_json evaluation{{"value", value},
+                                        {"mean", metrics.at(where)},
+                                        {"ci95", {low, high}},
+                                        {"holds", ok},
+                                        {"totals", metrics["totals"]}};
+      it = evaluated.emplace(value, std::move(evaluation)).first;
+    }
+    return it->second["holds"].get<bool>();
+  };
+  // Bisection for the smallest passing value, assuming the target, once met, stays met.
+  std::optional<long long> answer;
+  if (holds(to)) {
+    long long low = from;
+    long long high = to;
+    while (low < high) {
+      const long long mid = low + (high - low) / 2;
+      if (holds(mid)) {
+        high = mid;
+      } else {
+        low = mid + 1;
       }
     }
-    spdlog::info("point {}/{}: {}", p + 1, points.size(), set.dump());
-    try {
-      out["points"].push_back({{"set", std::move(set)}, {"metrics", run(scenarios[p], RunOptions{args.jobs})}});
-    } catch (const RunError& e) {
-      throw RunError("point " + std::to_string(p) + ": " + e.what());
-    }
+    answer = high;
+  }
+  nlohmann::ordered_json out{{"parameter", size.param},
+                             {"target", size.target},
+                             {"confidence", 0.95},
+                             {"answer", answer ? nlohmann::ordered_json(*answer) : nullptr},
+                             {"evaluations", nlohmann::ordered_json::array()}};
+  for (auto& [value, evaluation] : evaluated) {
+    out["evaluations"].push_back(std::move(evaluation));
+  }
+  if (!answer) {
+    spdlog::warn("size: the target does not hold even at {} = {}", size.param, to);
   }
   emit(args.out, out);
   return exit_ok;
@@ -233,7 +463,7 @@ int command_validate(const std::string& path) {
 }
 
 /** The options `run` and `sweep` share. */
-void add_run_options(CLI::App& command, RunArgs& args, bool& quiet, bool& verbose) {
+void add_run_options(CLI::App& command, RunArgs& args) {
   command.add_option("-o,--out", args.out,
                      "write the metrics JSON there, atomically (default: stdout)");
   command.add_option("--seed", args.seed, "master seed; overrides the scenario's seed");
@@ -243,8 +473,8 @@ void add_run_options(CLI::App& command, RunArgs& args, bool& quiet, bool& verbos
       ->allow_extra_args(false);
   command.add_option("--jobs", args.jobs, "replications run at once (default: cores)")
       ->check(CLI::PositiveNumber);
-  command.add_flag("-q,--quiet", quiet, "log warnings and errors only");
-  command.add_flag("-v,--verbose", verbose, "log more");
+  command.add_flag("-q,--quiet", args.quiet, "log warnings and errors only; no progress");
+  command.add_flag("-v,--verbose", args.verbose, "log more");
 }
 
 void setup_logging(int verbosity) {
@@ -264,15 +494,14 @@ int main(int argc, char** argv) {
   bool show_version = false;
   app.add_flag("--version", show_version, "print the version and exit");
 
-  bool quiet = false;
-  bool verbose = false;
   RunArgs run_args;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario; print its metrics as JSON");
   run_cmd->add_option("SCENARIO", run_args.scenario,
                       "scenario file (default: the built-in shanghai-2025)");
-  add_run_options(*run_cmd, run_args, quiet, verbose);
+  add_run_options(*run_cmd, run_args);
 
   std::vector<std::string> varies;
+  std::string table_path;
   RunArgs sweep_args;
   auto* sweep_cmd = app.add_subcommand(
       "sweep", "run every combination of the --vary values (full factorial); print all metrics");
@@ -280,7 +509,23 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--vary", varies, "PATH=V1,V2,... or PATH=FROM:TO:STEP (repeatable)")
       ->required()
       ->allow_extra_args(false);
-  add_run_options(*sweep_cmd, sweep_args, quiet, verbose);
+  add_run_options(*sweep_cmd, sweep_args);
+  sweep_cmd->add_option("--table", table_path,
+                        "also write one CSV row per replication and per point (mean) there");
+
+  SizeArgs size;
+  RunArgs size_args;
+  auto* size_cmd = app.add_subcommand(
+      "size", "find the smallest value of an integer parameter for which a target holds with 95% "
+              "confidence (bisection over a monotone response)");
+  size_cmd->add_option("SCENARIO", size_args.scenario, "scenario file")->required();
+  size_cmd->add_option("--param", size.param, "PATH of the integer to size, e.g. open_stations")
+      ->required();
+  size_cmd->add_option("--range", size.range, "FROM:TO, the values to search")->required();
+  size_cmd->add_option("--target", size.target,
+                       "METRIC<=VALUE or METRIC>=VALUE, e.g. totals.wait_min.p95<=5")
+      ->required();
+  add_run_options(*size_cmd, size_args);
 
   std::string validate_path;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 2 if invalid");
@@ -296,7 +541,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return exit_invalid;
   }
-  setup_logging(quiet ? -1 : verbose ? 1 : 0);
+  const RunArgs& chosen = *sweep_cmd ? sweep_args : *size_cmd ? size_args : run_args;
+  setup_logging(chosen.quiet ? -1 : chosen.verbose ? 1 : 0);
 
   try {
     if (show_version) {
@@ -307,7 +553,10 @@ int main(int argc, char** argv) {
       return command_run(run_args);
     }
     if (*sweep_cmd) {
-      return command_sweep(sweep_args, varies);
+      return command_sweep(sweep_args, varies, table_path);
+    }
+    if (*size_cmd) {
+      return command_size(size_args, size);
     }
     if (*validate_cmd) {
       return command_validate(validate_path);

@@ -185,3 +185,54 @@ TEST_CASE("cli: sweep validates every point before running any") {
   CHECK(r.code == 2);
   CHECK(r.err.find("  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
 }
+
+TEST_CASE("cli: sweep --table writes one CSV row per replication and one of means per point") {
+  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  const Result r = h2sim("sweep -q " + source("scenarios/validation/md1.json") +
+                         " --set horizon_days=5 --vary stations.0.dispensers=1,2 --replications 3"
+                         " --table t.csv -o s.json");
+  REQUIRE(r.code == 0);
+  std::istringstream csv(slurp(dir / "t.csv"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(csv, line);) {
+    lines.push_back(line);
+  }
+  REQUIRE(lines.size() == 1 + 2 * (3 + 1));
+  CHECK(lines[0].rfind("point,stations.0.dispensers,replication,totals.arrivals,totals.served,", 0) == 0);
+  CHECK(lines[0].find(",totals.wait_min.p95,") != std::string::npos);
+  CHECK(lines[0].find(",totals.wait_min.mean.ci95_low,totals.wait_min.mean.ci95_high") !=
+        std::string::npos);
+  const auto commas = [](const std::string& line) { return std::count(line.begin(), line.end(), ','); };
+  for (const std::string& line : lines) {
+    CHECK(commas(line) == commas(lines[0]));
+  }
+  CHECK(lines[1].rfind("0,1,0,", 0) == 0);
+  CHECK(lines[4].rfind("0,1,,", 0) == 0); // the mean row of point 0
+  CHECK(lines[8].rfind("1,2,,", 0) == 0);
+}
+
+TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
+  // 20 cars/h, exponential 5-minute fills: Erlang C gives a mean wait of 11.36 min with 2
+  // dispensers and 1.12 min with 3 (1 is unstable), so the smallest for "mean wait <= 2" is 3.
+  const Result r = h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
+                         " --param stations.0.dispensers --range 1:8"
+                         " --target 'totals.wait_min.mean<=2' --replications 5");
+  REQUIRE(r.code == 0);
+  const auto size = nlohmann::json::parse(r.out);
+  CHECK(size["answer"] == 3);
+  std::vector<int> values;
+  for (const auto& evaluation : size["evaluations"]) {
+    values.push_back(evaluation["value"]);
+    CHECK(evaluation["holds"] == (evaluation["value"].get<int>() >= 3));
+  }
+  CHECK(values == std::vector<int>{2, 3, 4, 8}); // bisection: 8, 4, 2, 3; reported in order
+}
+
+TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
+  const std::string base = "size " + source("scenarios/validation/mmc-2.json") +
+                           " --param stations.0.dispensers ";
+  CHECK(h2sim(base + "--range 1:8 --target 'wait<5'").err ==
+        "h2sim: --target wait<5: expected totals.METRIC<=VALUE or totals.METRIC>=VALUE\n");
+  CHECK(h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
+        "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
+}

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,6 +57,8 @@ class RunError : public std::runtime_error {
 /** How to run a scenario's replications. */
 struct RunOptions {
   int jobs = 1; // replications running at once, each in its own process
+  /** Called after each replication finishes, with (finished, total). */
+  std::function<void(std::size_t, std::size_t)> on_progress;
 };
 
 /**
@@ -64,5 +67,8 @@ struct RunOptions {
  * not depend on `options.jobs`.
  */
 nlohmann::ordered_json run(const Scenario& scenario, const RunOptions& options);
+
+/** Student-t 95% interval [low, high] of the mean of `values` (at least two). */
+std::pair<double, double> ci95(const std::vector<double>& values);
 
 } // namespace h2sim

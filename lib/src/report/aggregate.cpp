@@ -1,5 +1,7 @@
 #include "aggregate.hpp"
 
+#include <h2sim/h2sim.hpp>
+
 #include <boost/math/distributions/students_t.hpp>
 
 #include <cmath>
@@ -42,6 +44,10 @@ ordered_json mean_of(const std::vector<const ordered_json*>& documents) {
   return first;
 }
 
+} // namespace h2sim::report
+
+namespace h2sim {
+
 std::pair<double, double> ci95(const std::vector<double>& values) {
   const auto n = static_cast<double>(values.size());
   double mean = 0;
@@ -58,6 +64,10 @@ std::pair<double, double> ci95(const std::vector<double>& values) {
   const double half = boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(n);
   return {mean - half, mean + half};
 }
+
+} // namespace h2sim
+
+namespace h2sim::report {
 
 const std::vector<std::string>& ci95_paths() {
   static const std::vector<std::string> paths{

@@ -10,9 +10,6 @@ namespace h2sim::report {
 /** Field-by-field mean of JSON documents of the same shape; strings are taken from the first. */
 nlohmann::ordered_json mean_of(const std::vector<const nlohmann::ordered_json*>& documents);
 
-/** Student-t 95% interval [low, high] of the mean of `values` (at least two). */
-std::pair<double, double> ci95(const std::vector<double>& values);
-
 /**
  * Combines replications' metrics ({"totals", "stations", ...} each) as INTERFACE.md says: one
  * replication is reported as it is; with more, means, "ci95" and "replication_totals".

@@ -77,9 +77,11 @@ std::string exit_reason(int status) {
 
 } // namespace
 
-std::vector<std::string> run_in_children(std::size_t tasks, int jobs,
-                                         const std::function<std::string(std::size_t)>& task,
-                                         const std::function<std::string(std::size_t)>& describe) {
+std::vector<std::string> run_in_children(
+    std::size_t tasks, int jobs, const std::function<std::string(std::size_t)>& task,
+    const std::function<std::string(std::size_t)>& describe,
+    const std::function<void(std::size_t, std::size_t)>& on_progress) {
+  std::size_t finished = 0;
   std::vector<std::string> results(tasks);
   std::deque<Child> running;
   std::size_t next = 0;
@@ -116,6 +118,9 @@ std::vector<std::string> run_in_children(std::size_t tasks, int jobs,
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       results[child.task] = std::move(output);
+      if (on_progress) {
+        on_progress(++finished, tasks);
+      }
     } else if (failure.empty()) {
       failure = describe(child.task) + " failed: " + exit_reason(status);
     }

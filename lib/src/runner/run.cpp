@@ -23,7 +23,8 @@ ordered_json run(const Scenario& scenario, const RunOptions& options) {
         engine::ReplicationResult result = engine::simulate(scenario, scenario.seed, replication);
         return ordered_json{{"events", result.events}, {"metrics", std::move(result.metrics)}}.dump();
       },
-      [](std::size_t replication) { return "replication " + std::to_string(replication); });
+      [](std::size_t replication) { return "replication " + std::to_string(replication); },
+      options.on_progress);
 
   std::vector<ordered_json> metrics;
   std::uint64_t events = 0;
