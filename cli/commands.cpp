@@ -112,6 +112,7 @@ struct RunArgs {
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   bool quiet = false;
   bool verbose = false;
+  Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
 };
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
@@ -139,15 +140,24 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   }
 }
 
+RunOptions run_options(const RunArgs& args, Executor::Progress progress) {
+  RunOptions options;
+  options.jobs = args.jobs;
+  options.on_progress = std::move(progress);
+  options.executor = args.executor;
+  return options;
+}
+
+std::vector<nlohmann::ordered_json> run_points(const std::vector<Scenario>& scenarios,
+                                               const RunArgs& args);
+
 int command_run(const RunArgs& args) {
   const Scenario scenario = load(args, args.sets);
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
                scenario.name, scenario.replications, scenario.replications == 1 ? "" : "s",
                scenario.open_stations, scenario.open_stations == 1 ? "" : "s",
                scenario.horizon_days, scenario.warmup_days);
-  Progress progress("replications", static_cast<std::size_t>(scenario.replications), args.quiet);
-  const nlohmann::ordered_json metrics = run(
-      scenario, RunOptions{args.jobs, [&](std::size_t done, std::size_t) { progress.update(done); }});
+  const nlohmann::ordered_json metrics = run_points({scenario}, args).front();
   spdlog::info("done: {} events in {:.3f} s", metrics["run"]["events"].get<std::uint64_t>(),
                metrics["run"]["wall_s"].get<double>());
   emit(args.out, metrics);
@@ -202,10 +212,7 @@ nlohmann::ordered_json json_value(const std::string& text) {
   }
 }
 
-/**
- * Runs scenarios one after the other (their replications in parallel), with progress over all
- * replications; a failure names the point.
- */
+/** Runs scenarios (sweep points) in one pool, with progress over all their replications. */
 std::vector<nlohmann::ordered_json> run_points(const std::vector<Scenario>& scenarios,
                                                const RunArgs& args) {
   std::size_t total = 0;
@@ -213,19 +220,9 @@ std::vector<nlohmann::ordered_json> run_points(const std::vector<Scenario>& scen
     total += static_cast<std::size_t>(scenario.replications);
   }
   Progress progress("replications", total, args.quiet);
-  std::vector<nlohmann::ordered_json> results;
-  std::size_t before = 0;
-  for (std::size_t p = 0; p < scenarios.size(); ++p) {
-    try {
-      results.push_back(run(scenarios[p], RunOptions{args.jobs, [&](std::size_t done, std::size_t) {
-                              progress.update(before + done);
-                            }}));
-    } catch (const RunError& e) {
-      throw RunError("point " + std::to_string(p) + ": " + e.what());
-    }
-    before += static_cast<std::size_t>(scenarios[p].replications);
-  }
-  return results;
+  return run_all(scenarios, run_options(args, [&](std::size_t done, std::size_t) {
+                   progress.update(done);
+                 }));
 }
 
 /** `prefix.key.sub` = value for every number and string below `value`, in document order. */

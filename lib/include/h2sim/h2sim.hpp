@@ -54,19 +54,56 @@ class RunError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/** How to run a scenario's replications. */
+/**
+ * Where replications run. The default forks children on this machine; an MPI executor (in the
+ * CLI) spreads them over ranks. Tasks are independent and identified by index.
+ */
+class Executor {
+public:
+  using Task = std::function<std::string(std::size_t)>;
+  using Describe = std::function<std::string(std::size_t)>;
+  using Progress = std::function<void(std::size_t, std::size_t)>;
+  virtual ~Executor() = default;
+  /**
+   * Runs task(i) for every i < tasks and returns their outputs in task order, whatever order they
+   * finish in. Throws RunError naming the failed task by describe(i).
+   */
+  virtual std::vector<std::string> execute(std::size_t tasks, const Task& task,
+                                           const Describe& describe, const Progress& progress) = 0;
+};
+
+/** Runs tasks in forked child processes, at most `jobs` at once. */
+class LocalExecutor final : public Executor {
+public:
+  explicit LocalExecutor(int jobs) : jobs_(jobs) {}
+  std::vector<std::string> execute(std::size_t tasks, const Task& task, const Describe& describe,
+                                   const Progress& progress) override;
+
+private:
+  int jobs_;
+};
+
+/** How to run scenarios' replications. */
 struct RunOptions {
-  int jobs = 1; // replications running at once, each in its own process
-  /** Called after each replication finishes, with (finished, total). */
-  std::function<void(std::size_t, std::size_t)> on_progress;
+  int jobs = 1; // replications running at once on this machine, each in its own process
+  /** Called after each replication finishes, with (finished, total) over the whole call. */
+  Executor::Progress on_progress;
+  Executor* executor = nullptr; // null: a LocalExecutor with `jobs`
 };
 
 /**
  * Runs `scenario.replications` replications and returns the metrics JSON of INTERFACE.md. Each
- * replication runs in a child process (SimGrid allows one simulation per process); the result does
- * not depend on `options.jobs`.
+ * replication runs in its own process (SimGrid allows one simulation per process); the result does
+ * not depend on `options.jobs` or the executor.
  */
 nlohmann::ordered_json run(const Scenario& scenario, const RunOptions& options);
+
+/**
+ * Runs several scenarios (the points of a sweep) with all their replications in one pool, so that
+ * points with few replications still use every core; returns their metrics in order.
+ */
+std::vector<nlohmann::ordered_json> run_all(const std::vector<Scenario>& scenarios,
+                                            const RunOptions& options);
 
 /** Student-t 95% interval [low, high] of the mean of `values` (at least two). */
 std::pair<double, double> ci95(const std::vector<double>& values);

@@ -1,7 +1,5 @@
 #include <h2sim/h2sim.hpp>
 
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 
 #include "../engine/simulation.hpp"
@@ -14,42 +12,87 @@ using nlohmann::ordered_json;
 
 std::string_view version() { return H2SIM_VERSION; }
 
-ordered_json run(const Scenario& scenario, const RunOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto replications = static_cast<std::size_t>(scenario.replications);
-  const std::vector<std::string> outputs = runner::run_in_children(
-      replications, std::max(1, options.jobs),
-      [&](std::size_t replication) {
-        engine::ReplicationResult result = engine::simulate(scenario, scenario.seed, replication);
-        return ordered_json{{"events", result.events}, {"metrics", std::move(result.metrics)}}.dump();
+std::vector<std::string> LocalExecutor::execute(std::size_t tasks, const Task& task,
+                                                const Describe& describe,
+                                                const Progress& progress) {
+  return runner::run_in_children(tasks, std::max(1, jobs_), task, describe, progress);
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+} // namespace
+
+std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
+                                  const RunOptions& options) {
+  const auto started = Clock::now();
+  struct Task {
+    std::size_t point;
+    std::size_t replication;
+  };
+  std::vector<Task> tasks;
+  for (std::size_t p = 0; p < scenarios.size(); ++p) {
+    for (int r = 0; r < scenarios[p].replications; ++r) {
+      tasks.push_back({p, static_cast<std::size_t>(r)});
+    }
+  }
+  LocalExecutor local(options.jobs);
+  Executor& executor = options.executor != nullptr ? *options.executor : local;
+  const std::vector<std::string> outputs = executor.execute(
+      tasks.size(),
+      [&](std::size_t i) {
+        const auto simulation_started = Clock::now();
+        const Scenario& scenario = scenarios[tasks[i].point];
+        engine::ReplicationResult result =
+            engine::simulate(scenario, scenario.seed, tasks[i].replication);
+        return ordered_json{{"events", result.events},
+                            {"wall_s", seconds_since(simulation_started)},
+                            {"metrics", std::move(result.metrics)}}
+            .dump();
       },
-      [](std::size_t replication) { return "replication " + std::to_string(replication); },
+      [&](std::size_t i) {
+        return (scenarios.size() > 1 ? "point " + std::to_string(tasks[i].point) + ", " : "") +
+               "replication " + std::to_string(tasks[i].replication);
+      },
       options.on_progress);
 
-  std::vector<ordered_json> metrics;
-  std::uint64_t events = 0;
-  for (const std::string& output : outputs) {
-    ordered_json result = ordered_json::parse(output);
-    events += result.at("events").get<std::uint64_t>();
-    metrics.push_back(std::move(result.at("metrics")));
+  std::vector<ordered_json> results;
+  std::size_t next = 0;
+  for (const Scenario& scenario : scenarios) {
+    std::vector<ordered_json> metrics;
+    std::uint64_t events = 0;
+    double simulation_s = 0;
+    for (int r = 0; r < scenario.replications; ++r) {
+      ordered_json result = ordered_json::parse(outputs[next++]);
+      events += result.at("events").get<std::uint64_t>();
+      simulation_s += result.at("wall_s").get<double>();
+      metrics.push_back(std::move(result.at("metrics")));
+    }
+    // One scenario: the call's wall time. Sweep points share the pool, so each reports the time
+    // its own replications took.
+    const double wall_s = scenarios.size() == 1 ? seconds_since(started) : simulation_s;
+    ordered_json out{{"h2sim_version", version()},
+                     {"scenario", scenario.name},
+                     {"seed", scenario.seed},
+                     {"replications", scenario.replications},
+                     {"horizon_days", scenario.horizon_days},
+                     {"warmup_days", scenario.warmup_days},
+                     {"open_stations", scenario.open_stations},
+                     {"run",
+                      {{"events", events},
+                       {"wall_s", wall_s},
+                       {"events_per_s", wall_s > 0 ? static_cast<double>(events) / wall_s : 0.0},
+                       {"jobs", options.jobs}}}};
+    out.update(report::combine_replications(metrics));
+    results.push_back(std::move(out));
   }
-  const double wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return results;
+}
 
-  ordered_json out{{"h2sim_version", version()},
-                   {"scenario", scenario.name},
-                   {"seed", scenario.seed},
-                   {"replications", scenario.replications},
-                   {"horizon_days", scenario.horizon_days},
-                   {"warmup_days", scenario.warmup_days},
-                   {"open_stations", scenario.open_stations},
-                   {"run",
-                    {{"events", events},
-                     {"wall_s", wall_s},
-                     {"events_per_s", wall_s > 0 ? static_cast<double>(events) / wall_s : 0.0},
-                     {"jobs", options.jobs}}}};
-  out.update(report::combine_replications(metrics));
-  return out;
+ordered_json run(const Scenario& scenario, const RunOptions& options) {
+  return run_all({scenario}, options).front();
 }
 
 } // namespace h2sim
