@@ -1,6 +1,9 @@
 #include "commands.hpp"
 
 #include "progress.hpp"
+#ifdef H2SIM_WITH_MPI
+#include "mpi_executor.hpp"
+#endif
 
 #include <h2sim/h2sim.hpp>
 
@@ -12,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -82,17 +86,9 @@ void write_atomically(const std::string& path, const std::string& text) {
   std::error_code error;
   std::filesystem::rename(temporary, target, error);
   if (error) {
+    const std::string reason = error.message();
     std::filesystem::remove(temporary, error);
-    throw std::runtime_error("cannot write " + path + ": " + error.message());
-  }
-}
-
-void emit(const std::string& out_path, const nlohmann::ordered_json& document) {
-  const std::string text = document.dump(2) + "\n";
-  if (out_path.empty() || out_path == "-") {
-    std::cout << text << std::flush;
-  } else {
-    write_atomically(out_path, text);
+    throw std::runtime_error("cannot write " + path + ": " + reason);
   }
 }
 
@@ -113,6 +109,7 @@ struct RunArgs {
   bool quiet = false;
   bool verbose = false;
   Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
+  bool writes_output = true;     // false on MPI ranks other than 0
 };
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
@@ -140,6 +137,19 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   }
 }
 
+/** The command's JSON to stdout or, atomically, to --out; only rank 0 writes under MPI. */
+void emit(const RunArgs& args, const nlohmann::ordered_json& document) {
+  if (!args.writes_output) {
+    return;
+  }
+  const std::string text = document.dump(2) + "\n";
+  if (args.out.empty() || args.out == "-") {
+    std::cout << text << std::flush;
+  } else {
+    write_atomically(args.out, text);
+  }
+}
+
 RunOptions run_options(const RunArgs& args, Executor::Progress progress) {
   RunOptions options;
   options.jobs = args.jobs;
@@ -160,7 +170,7 @@ int command_run(const RunArgs& args) {
   const nlohmann::ordered_json metrics = run_points({scenario}, args).front();
   spdlog::info("done: {} events in {:.3f} s", metrics["run"]["events"].get<std::uint64_t>(),
                metrics["run"]["wall_s"].get<double>());
-  emit(args.out, metrics);
+  emit(args, metrics);
   return exit_ok;
 }
 
@@ -347,10 +357,10 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     }
     out["points"].push_back({{"set", std::move(set)}, {"metrics", std::move(metrics[p])}});
   }
-  if (!table_path.empty()) {
+  if (!table_path.empty() && args.writes_output) {
     write_atomically(table_path, sweep_table(out));
   }
-  emit(args.out, out);
+  emit(args, out);
   return exit_ok;
 }
 
@@ -448,7 +458,7 @@ int command_size(const RunArgs& given, const SizeArgs& size) {
   if (!answer) {
     spdlog::warn("size: the target does not hold even at {} = {}", size.param, to);
   }
-  emit(args.out, out);
+  emit(args, out);
   return exit_ok;
 }
 
@@ -486,6 +496,12 @@ void setup_logging(int verbosity) {
 } // namespace
 
 int main(int argc, char** argv) {
+#ifdef H2SIM_WITH_MPI
+  std::unique_ptr<MpiExecutor> mpi;
+  if (MpiExecutor::launched_by_mpirun()) {
+    mpi = std::make_unique<MpiExecutor>(&argc, &argv, 1);
+  }
+#endif
   CLI::App app{"h2sim: hydrogen refuelling stations and the fuel-cell vehicles queueing at them"};
   app.require_subcommand(0, 1);
   bool show_version = false;
@@ -538,7 +554,15 @@ int main(int argc, char** argv) {
     app.exit(e);
     return exit_invalid;
   }
-  const RunArgs& chosen = *sweep_cmd ? sweep_args : *size_cmd ? size_args : run_args;
+  RunArgs& chosen = *sweep_cmd ? sweep_args : *size_cmd ? size_args : run_args;
+#ifdef H2SIM_WITH_MPI
+  if (mpi) {
+    mpi->set_jobs(chosen.jobs);
+    chosen.executor = mpi.get();
+    chosen.writes_output = mpi->rank() == 0;
+    chosen.quiet = chosen.quiet || mpi->rank() != 0; // one voice: rank 0's
+  }
+#endif
   setup_logging(chosen.quiet ? -1 : chosen.verbose ? 1 : 0);
 
   try {

@@ -9,3 +9,9 @@ find_package(Boost 1.74 REQUIRED)
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 add_library(h2sim_random123 INTERFACE)
 target_include_directories(h2sim_random123 SYSTEM INTERFACE "${RANDOM123_INCLUDE_DIR}")
+
+# Cluster runs (optional): OpenMPI from Debian; without it, h2sim runs on one machine only.
+find_package(MPI COMPONENTS CXX QUIET)
+include(CMakeDependentOption)
+cmake_dependent_option(H2SIM_WITH_MPI "Spread replications over MPI ranks under mpirun" ON
+                       "MPI_CXX_FOUND" OFF)
