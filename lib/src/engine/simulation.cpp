@@ -4,6 +4,7 @@
 #include <simgrid/s4u.hpp>
 #include <spdlog/spdlog.h>
 
+#include <queue>
 #include <stdexcept>
 #include <vector>
 
@@ -17,24 +18,67 @@ namespace h2sim::engine {
 namespace {
 
 /**
- * Model events as SimGrid kernel timers. A timer runs in the kernel without a context switch, so a
- * refuelling costs one timer and no actor activity (DESIGN-NOTES.md: actors per vehicle are 20x
- * slower). SimGrid orders timers by date; events at equal dates run in the order scheduled.
+ * The model's future events, run by SimGrid's clock. Events are kept in (time, sequence) order, as
+ * in SimPy, so equal-time events run in the order scheduled (SimGrid's own timer heap does not
+ * promise that); exactly one SimGrid kernel timer is armed, at the earliest pending time. A timer
+ * runs in the kernel without a context switch, so an event costs no actor activity (DESIGN-NOTES:
+ * one actor per vehicle is 20x slower).
  */
 class SimGridCalendar final : public Calendar {
 public:
   double now() const override { return simgrid::s4u::Engine::get_clock(); }
 
   void schedule(double at, std::function<void()> action) override {
-    simgrid::kernel::timer::Timer::set(at, [this, action = std::move(action)] {
-      ++events_;
-      action();
-    });
+    pending_.push(Event{at, sequence_++, std::move(action)});
+    if (!firing_) {
+      arm();
+    }
   }
 
   std::uint64_t events() const { return events_; }
 
 private:
+  struct Event {
+    double at;
+    std::uint64_t sequence;
+    std::function<void()> action;
+  };
+  struct Later {
+    bool operator()(const Event& a, const Event& b) const {
+      return a.at > b.at || (a.at == b.at && a.sequence > b.sequence);
+    }
+  };
+
+  /** Makes the one armed timer the earliest pending event's. */
+  void arm() {
+    if (pending_.empty() || (armed_ != nullptr && armed_->get_date() <= pending_.top().at)) {
+      return;
+    }
+    if (armed_ != nullptr) {
+      armed_->remove();
+    }
+    armed_ = simgrid::kernel::timer::Timer::set(pending_.top().at, [this] { fire(); });
+  }
+
+  void fire() {
+    armed_ = nullptr;
+    firing_ = true;
+    const double time = now();
+    while (!pending_.empty() && pending_.top().at <= time) {
+      // Moved out before running: the action may schedule (and so reorder the heap).
+      std::function<void()> action = std::move(const_cast<Event&>(pending_.top()).action);
+      pending_.pop();
+      ++events_;
+      action();
+    }
+    firing_ = false;
+    arm();
+  }
+
+  std::priority_queue<Event, std::vector<Event>, Later> pending_;
+  simgrid::kernel::timer::Timer* armed_ = nullptr;
+  bool firing_ = false;
+  std::uint64_t sequence_ = 0;
   std::uint64_t events_ = 0;
 };
 
