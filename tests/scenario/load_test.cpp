@@ -54,7 +54,7 @@ TEST_CASE("scenario: every problem is reported at once, each with its JSON point
         "/stations/0/dispensers: must be an integer >= 1\n"
         "/stations/0/fill_rate_kg_per_min: must be a number > 0\n"
         "/stations/1/y_km: is required: a number\n"
-        "/stations/1/dispensers: must be an integer >= 1\n"
+        "/stations/1/dispensers: must be an integer >= 1 and <= 1000\n"
         "/stations/1/queue_capacity: must be an integer >= 0\n"
         "/demand/kg_per_fill/dist: must be one of fixed, exponential, uniform, normal, lognormal, "
         "gamma, empirical (got \"weibull\")\n"

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "schema.hpp"
 
@@ -35,8 +37,14 @@ void apply_override(json& document, const Override& override, std::vector<Proble
   json value;
   try {
     value = json::parse(override.value);
-  } catch (const json::parse_error&) {
-    value = override.value; // not JSON: taken as a string
+  } catch (const json::exception&) {
+    value = override.value; // not JSON (or a number out of range): taken as a string
+  }
+  try {
+    (void)value.dump();
+  } catch (const json::type_error&) {
+    problems.push_back({"", where + ": not valid UTF-8"});
+    return;
   }
   try {
     const json::json_pointer target(pointer);
@@ -52,7 +60,9 @@ void apply_override(json& document, const Override& override, std::vector<Proble
     json& container = document.at(parent);
     if (container.is_array()) {
       const std::string& last = target.back();
-      const bool index = !last.empty() && std::all_of(last.begin(), last.end(), ::isdigit);
+      const bool index = !last.empty() && last.size() < 10 &&
+                         std::all_of(last.begin(), last.end(),
+                                     [](char c) { return c >= '0' && c <= '9'; });
       if (!index || std::stoul(last) >= container.size()) {
         problems.push_back({pointer, where + ": index out of range (the array has " +
                                          std::to_string(container.size()) + " items)"});
@@ -95,74 +105,107 @@ Distribution distribution(const json& value) {
                                  value.value("weights", std::vector<double>{}));
 }
 
-/** Rules the schema cannot say: relations between values. */
-void check_distribution(const json& value, const std::string& pointer,
+// The relation checks run even when the schema found problems (so that every problem is reported
+// at once): they look only at values of the right type and skip the rest.
+const json* member(const json& object, const char* key) {
+  if (!object.is_object()) {
+    return nullptr;
+  }
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+std::optional<double> number_at(const json& object, const char* key) {
+  const json* value = member(object, key);
+  return value != nullptr && value->is_number() ? std::optional(value->get<double>()) : std::nullopt;
+}
+std::optional<std::string> string_at(const json& object, const char* key) {
+  const json* value = member(object, key);
+  return value != nullptr && value->is_string() ? std::optional(value->get<std::string>())
+                                                : std::nullopt;
+}
+
+/** Rules the schema cannot say: relations between values of a distribution. */
+void check_distribution(const json* value, const std::string& pointer,
                         std::vector<Problem>& problems) {
-  if (!value.is_object()) {
+  if (value == nullptr) {
     return;
   }
-  const std::string kind = value.at("dist").get<std::string>();
-  if (kind == "uniform" && value.at("min").get<double>() > value.at("max").get<double>()) {
+  const auto kind = string_at(*value, "dist");
+  const auto min = number_at(*value, "min");
+  const auto max = number_at(*value, "max");
+  if (kind == "uniform" && min && max && *min > *max) {
     problems.push_back({pointer + "/max", "must be >= min"});
   }
-  if (kind == "empirical" && value.contains("weights")) {
-    const json& weights = value.at("weights");
-    if (weights.size() != value.at("values").size()) {
+  const json* values = member(*value, "values");
+  const json* weights = member(*value, "weights");
+  if (kind == "empirical" && values != nullptr && weights != nullptr && values->is_array() &&
+      weights->is_array()) {
+    if (weights->size() != values->size()) {
       problems.push_back({pointer + "/weights", "must have one weight per value (" +
-                                                    std::to_string(value.at("values").size()) +
-                                                    ")"});
-    } else if (std::none_of(weights.begin(), weights.end(),
-                            [](const json& w) { return w.get<double>() > 0; })) {
+                                                    std::to_string(values->size()) + ")"});
+    } else if (std::none_of(weights->begin(), weights->end(),
+                            [](const json& w) { return w.is_number() && w.get<double>() > 0; })) {
       problems.push_back({pointer + "/weights", "must have at least one weight > 0"});
     }
   }
 }
 
-void check_relations(const json& document, std::vector<Problem>& problems) {
-  const json& stations = document.at("stations");
-  std::map<std::string, std::size_t> ids;
-  for (std::size_t i = 0; i < stations.size(); ++i) {
-    const std::string pointer = "/stations/" + std::to_string(i);
-    const json& station = stations[i];
-    const std::string id = station.at("id").get<std::string>();
-    const auto [it, inserted] = ids.emplace(id, i);
+/** Ids (or names) in `list` must be unique: each repeat is reported where it stands. */
+void check_unique(const json* list, const char* key, const std::string& pointer,
+                  std::vector<Problem>& problems) {
+  if (list == nullptr || !list->is_array()) {
+    return;
+  }
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto name = string_at((*list)[i], key);
+    if (!name) {
+      continue;
+    }
+    const auto [it, inserted] = seen.emplace(*name, i);
     if (!inserted) {
-      problems.push_back({pointer + "/id", "duplicate id \"" + id + "\" (also /stations/" +
-                                               std::to_string(it->second) + "/id)"});
+      problems.push_back({pointer + "/" + std::to_string(i) + "/" + key,
+                          std::string("duplicate ") + key + " \"" + *name + "\" (also " + pointer +
+                              "/" + std::to_string(it->second) + "/" + key + ")"});
     }
-    if (station.contains("storage")) {
-      const json& storage = station.at("storage");
-      if (storage.at("initial_kg").get<double>() > storage.at("capacity_kg").get<double>()) {
-        problems.push_back({pointer + "/storage/initial_kg", "must be <= capacity_kg"});
+  }
+}
+
+void check_relations(const json& document, std::vector<Problem>& problems) {
+  const json* stations = member(document, "stations");
+  check_unique(stations, "id", "/stations", problems);
+  if (stations != nullptr && stations->is_array()) {
+    for (std::size_t i = 0; i < stations->size(); ++i) {
+      const json* storage = member((*stations)[i], "storage");
+      if (storage == nullptr) {
+        continue;
+      }
+      const auto initial = number_at(*storage, "initial_kg");
+      const auto capacity = number_at(*storage, "capacity_kg");
+      if (initial && capacity && *initial > *capacity) {
+        problems.push_back(
+            {"/stations/" + std::to_string(i) + "/storage/initial_kg", "must be <= capacity_kg"});
+      }
+    }
+    const auto open = number_at(document, "open_stations");
+    if (open && *open > static_cast<double>(stations->size())) {
+      problems.push_back({"/open_stations", "must be <= " + std::to_string(stations->size()) +
+                                                ", the number of stations"});
+    }
+  }
+  if (const json* demand = member(document, "demand")) {
+    check_distribution(member(*demand, "kg_per_fill"), "/demand/kg_per_fill", problems);
+    const json* classes = member(*demand, "classes");
+    check_unique(classes, "name", "/demand/classes", problems);
+    if (classes != nullptr && classes->is_array()) {
+      for (std::size_t i = 0; i < classes->size(); ++i) {
+        check_distribution(member((*classes)[i], "daily_km"),
+                           "/demand/classes/" + std::to_string(i) + "/daily_km", problems);
       }
     }
   }
-  if (document.contains("open_stations") &&
-      document.at("open_stations").get<double>() > static_cast<double>(stations.size())) {
-    problems.push_back({"/open_stations", "must be <= " + std::to_string(stations.size()) +
-                                              ", the number of stations"});
-  }
-  const json& demand = document.at("demand");
-  if (demand.at("model") == "poisson") {
-    check_distribution(demand.at("kg_per_fill"), "/demand/kg_per_fill", problems);
-  } else {
-    std::map<std::string, std::size_t> names;
-    const json& classes = demand.at("classes");
-    for (std::size_t i = 0; i < classes.size(); ++i) {
-      const std::string pointer = "/demand/classes/" + std::to_string(i);
-      const std::string name = classes[i].at("name").get<std::string>();
-      const auto [it, inserted] = names.emplace(name, i);
-      if (!inserted) {
-        problems.push_back({pointer + "/name", "duplicate name \"" + name +
-                                                   "\" (also /demand/classes/" +
-                                                   std::to_string(it->second) + "/name)"});
-      }
-      check_distribution(classes[i].at("daily_km"), pointer + "/daily_km", problems);
-    }
-  }
-  if (document.contains("service") && document.at("service").contains("fill_time_min")) {
-    check_distribution(document.at("service").at("fill_time_min"), "/service/fill_time_min",
-                       problems);
+  if (const json* service = member(document, "service")) {
+    check_distribution(member(*service, "fill_time_min"), "/service/fill_time_min", problems);
   }
 }
 
@@ -240,18 +283,72 @@ std::string position(std::string_view text, std::size_t byte) {
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+/**
+ * Parses JSON, reporting keys that appear twice in one object (the parser would keep the last one
+ * silently, hiding an edit that did not take effect).
+ */
+json parse_checking_duplicates(std::string_view text, std::vector<Problem>& problems) {
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;
+    std::string token; // the current key, or the current index
+    std::size_t index = 0;
+  };
+  std::vector<Frame> frames;
+  const auto pointer = [&] {
+    std::string path;
+    for (const Frame& frame : frames) {
+      path += "/" + (frame.object ? frame.token : std::to_string(frame.index));
+    }
+    return path;
+  };
+  const auto element_done = [&] {
+    if (!frames.empty() && !frames.back().object) {
+      ++frames.back().index;
+    }
+  };
+  return json::parse(text, [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+    case json::parse_event_t::object_start:
+    case json::parse_event_t::array_start:
+      frames.push_back(Frame{event == json::parse_event_t::object_start, {}, {}, 0});
+      break;
+    case json::parse_event_t::object_end:
+    case json::parse_event_t::array_end:
+      frames.pop_back();
+      element_done();
+      break;
+    case json::parse_event_t::key: {
+      Frame& frame = frames.back();
+      frame.token = parsed.get<std::string>();
+      if (!frame.keys.insert(frame.token).second) {
+        problems.push_back({pointer(), "duplicate key (only one of them would count)"});
+      }
+      break;
+    }
+    case json::parse_event_t::value:
+      element_done();
+      break;
+    }
+    return true;
+  });
+}
+
 } // namespace
 
 Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides) {
   json document;
+  std::vector<Problem> problems;
   try {
-    document = json::parse(json_text);
+    document = parse_checking_duplicates(json_text, problems);
+  } catch (const json::out_of_range& e) {
+    throw ScenarioError({{"", "a number is out of range: " +
+                                  std::string(e.what()).substr(std::string(e.what()).find(']') + 2)}});
   } catch (const json::parse_error& e) {
     // e.byte is one past the offending character.
     throw ScenarioError({{"", "not valid JSON at " + position(json_text, e.byte > 0 ? e.byte - 1 : 0) +
                                   ": " + std::string(e.what()).substr(std::string(e.what()).find(':') + 2)}});
   }
-  std::vector<Problem> problems;
   for (const Override& override : overrides) {
     apply_override(document, override, problems);
   }
@@ -259,9 +356,6 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     throw ScenarioError(std::move(problems));
   }
   scenario::validate(document, scenario::scenario_schema(), "", problems);
-  if (!problems.empty()) {
-    throw ScenarioError(std::move(problems));
-  }
   check_relations(document, problems);
   if (!problems.empty()) {
     throw ScenarioError(std::move(problems));

@@ -27,9 +27,27 @@ NodePtr number(std::string description, std::optional<double> minimum = {},
 NodePtr positive(std::string description) { return number(std::move(description), {}, 0.0); }
 NodePtr non_negative(std::string description) { return number(std::move(description), 0.0); }
 
-NodePtr integer(std::string description, double minimum) {
+// Upper bounds keep every value representable where it is used (an int, a double's exact integers,
+// a vector's size) and reject the absurd: a typo of 3e9 dispensers is an error, not an allocation.
+constexpr double max_count = 1e6;
+constexpr double max_days = 36500; // a century
+constexpr double max_seed = 9007199254740991; // 2^53 - 1: exact in every JSON reader
+
+NodePtr integer(std::string description, double minimum, double maximum = max_count) {
   Node node = node_of(Node::Kind::integer, std::move(description));
   node.minimum = minimum;
+  node.maximum = maximum;
+  return make(std::move(node));
+}
+
+NodePtr days(std::string description, bool zero_allowed) {
+  Node node = node_of(Node::Kind::number, std::move(description));
+  if (zero_allowed) {
+    node.minimum = 0.0;
+  } else {
+    node.exclusive_minimum = 0.0;
+  }
+  node.maximum = max_days;
   return make(std::move(node));
 }
 
@@ -95,7 +113,7 @@ NodePtr station() {
       optional("name", text("a human-readable name")),
       required("x_km", number("km east of the city's origin")),
       required("y_km", number("km north of the city's origin")),
-      required("dispensers", integer("dispensing positions, each filling one vehicle at a time", 1)),
+      required("dispensers", integer("dispensing positions, each filling one vehicle at a time", 1, 1000)),
       required("fill_rate_kg_per_min", positive("hydrogen flow of a fill")),
       optional("overhead_min", non_negative("minutes to connect and disconnect (default 0)")),
       optional("queue_capacity",
@@ -146,10 +164,10 @@ NodePtr build_scenario_schema() {
       "An h2sim scenario: hydrogen refuelling stations and the vehicles that use them.",
       {required("name", text("name of the scenario, copied to the metrics")),
        optional("description", text("what the scenario represents and where its figures come from")),
-       optional("seed", integer("master seed of every random stream (default 1)", 0)),
-       required("horizon_days", positive("measured simulated days, after the warm-up")),
-       optional("warmup_days", non_negative("simulated days before measuring (default 0)")),
-       optional("replications", integer("independent replications (default 1)", 1)),
+       optional("seed", integer("master seed of every random stream (default 1)", 0, max_seed)),
+       required("horizon_days", days("measured simulated days, after the warm-up", false)),
+       optional("warmup_days", days("simulated days before measuring (default 0)", true)),
+       optional("replications", integer("independent replications (default 1)", 1, 10000)),
        optional("open_stations",
                 integer("only the first N stations are open (default all)", 1)),
        required("stations", array("the stations, in build-priority order", station(), 1)),

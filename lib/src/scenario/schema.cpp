@@ -11,6 +11,9 @@ using nlohmann::ordered_json;
 namespace {
 
 std::string format_number(double value) {
+  if (std::floor(value) == value && std::abs(value) < 1e17) {
+    return std::to_string(static_cast<long long>(value));
+  }
   std::ostringstream out;
   out << value;
   return out.str();
@@ -36,13 +39,6 @@ std::string names(const std::vector<std::pair<std::string, NodePtr>>& variants) 
     list += (list.empty() ? "" : ", ") + name;
   }
   return list;
-}
-
-bool in_range(const Node& node, double value) {
-  return (!node.minimum || value >= *node.minimum) &&
-         (!node.exclusive_minimum || value > *node.exclusive_minimum) &&
-         (!node.maximum || value <= *node.maximum) &&
-         (!node.exclusive_maximum || value < *node.exclusive_maximum);
 }
 
 void validate_object(const json& value, const Node& node, const std::string& pointer,
@@ -158,17 +154,29 @@ void validate(const json& value, const Node& node, const std::string& pointer,
     }
     return;
   case Node::Kind::number:
-    if (!value.is_number() || !in_range(node, value.get<double>())) {
-      fail();
-    }
-    return;
   case Node::Kind::integer: {
     const bool integral = value.is_number_integer() ||
-                          (value.is_number_float() && std::isfinite(value.get<double>()) &&
+                          (value.is_number_float() &&
                            std::floor(value.get<double>()) == value.get<double>());
-    if (!integral || !in_range(node, value.get<double>())) {
-      fail();
+    if (!value.is_number() || (node.kind == Node::Kind::integer && !integral)) {
+      return fail();
     }
+    // Out of range: name the bound that was crossed ("must be an integer >= 1").
+    const double x = value.get<double>();
+    Node crossed;
+    crossed.kind = node.kind;
+    if (node.minimum && x < *node.minimum) {
+      crossed.minimum = node.minimum;
+    } else if (node.exclusive_minimum && x <= *node.exclusive_minimum) {
+      crossed.exclusive_minimum = node.exclusive_minimum;
+    } else if (node.maximum && x > *node.maximum) {
+      crossed.maximum = node.maximum;
+    } else if (node.exclusive_maximum && x >= *node.exclusive_maximum) {
+      crossed.exclusive_maximum = node.exclusive_maximum;
+    } else {
+      return;
+    }
+    problems.push_back({pointer, "must be " + crossed.expectation()});
     return;
   }
   case Node::Kind::tagged:
