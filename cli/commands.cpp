@@ -37,6 +37,10 @@ struct InvalidInput : std::runtime_error {
 };
 
 std::string read_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw InvalidInput("cannot read scenario " + path + ": it is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw InvalidInput("cannot read scenario " + path + ": " + std::strerror(errno));
@@ -102,8 +106,8 @@ struct SizeArgs {
 struct RunArgs {
   std::string scenario; // empty: the built-in default
   std::string out;
-  std::optional<std::uint64_t> seed;
-  std::optional<int> replications;
+  std::optional<std::string> seed;         // --seed, applied as an override of /seed
+  std::optional<std::string> replications; // --replications, likewise
   std::vector<std::string> sets;
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   bool quiet = false;
@@ -113,17 +117,39 @@ struct RunArgs {
 };
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
+void check_output_path(const std::string& option, const std::string& path);
 
 /** The scenario to run: the file (or the built-in default) with --set, --seed, --replications. */
-Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
-  Scenario scenario = load(args.scenario, sets);
+Scenario load(const RunArgs& args, std::vector<std::string> sets) {
+  // --seed and --replications are overrides like --set, validated like the file's own values.
   if (args.seed) {
-    scenario.seed = *args.seed;
+    sets.push_back("seed=" + *args.seed);
   }
   if (args.replications) {
-    scenario.replications = *args.replications;
+    sets.push_back("replications=" + *args.replications);
   }
-  return scenario;
+  return load(args.scenario, sets);
+}
+
+/** Fails before any simulation when -o (or --table) could not be written afterwards. */
+void check_output_path(const std::string& option, const std::string& path) {
+  if (path.empty() || path == "-") {
+    return;
+  }
+  const std::filesystem::path target(path);
+  const std::filesystem::path folder =
+      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  std::error_code error;
+  if (std::filesystem::is_directory(target, error)) {
+    throw InvalidInput(option + " " + path + ": is a directory");
+  }
+  if (!std::filesystem::is_directory(folder, error)) {
+    throw InvalidInput(option + " " + path + ": no such directory " + folder.string());
+  }
+  if (::access(folder.c_str(), W_OK) != 0) {
+    throw InvalidInput(option + " " + path + ": cannot write in " + folder.string() + ": " +
+                       std::strerror(errno));
+  }
 }
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets) {
@@ -162,6 +188,7 @@ std::vector<nlohmann::ordered_json> run_points(const std::vector<Scenario>& scen
                                                const RunArgs& args);
 
 int command_run(const RunArgs& args) {
+  check_output_path("-o", args.out);
   const Scenario scenario = load(args, args.sets);
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
                scenario.name, scenario.replications, scenario.replications == 1 ? "" : "s",
@@ -197,12 +224,16 @@ Vary parse_vary(const std::string& text) {
     if (!(in >> from >> colon1 >> to >> colon2 >> step) || !in.eof() || step <= 0 || to < from) {
       throw InvalidInput("--vary " + text + ": a range is FROM:TO:STEP with FROM <= TO, STEP > 0");
     }
-    for (double v = from; v <= to + 1e-9 * std::abs(to); v += step) {
-      nlohmann::json value = v;
-      if (std::floor(v) == v) {
-        value = static_cast<long long>(v);
-      }
-      vary.values.push_back(value.dump());
+    const double count = std::floor((to - from) / step * (1 + 1e-12)) + 1;
+    if (count > 10000) {
+      throw InvalidInput("--vary " + text + ": more than 10000 values");
+    }
+    for (double k = 0; k < count; ++k) {
+      // from + k * step, not a running sum, and printed with 12 significant digits, so that
+      // 0:1:0.1 gives 0.3, not 0.30000000000000004.
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.12g", from + k * step);
+      vary.values.push_back(buffer);
     }
     return vary;
   }
@@ -323,6 +354,8 @@ std::string sweep_table(const nlohmann::ordered_json& sweep) {
 
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
                   const std::string& table_path) {
+  check_output_path("-o", args.out);
+  check_output_path("--table", table_path);
   std::vector<Vary> axes;
   for (const std::string& text : varies) {
     axes.push_back(parse_vary(text));
@@ -365,6 +398,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
 }
 
 int command_size(const RunArgs& given, const SizeArgs& size) {
+  check_output_path("-o", given.out);
   long long from = 0;
   long long to = 0;
   char colon = 0;
@@ -387,14 +421,12 @@ int command_size(const RunArgs& given, const SizeArgs& size) {
     throw InvalidInput("--target " + size.target + ": the bound is not a number");
   }
   RunArgs args = given;
-  if (!args.replications) {
-    const Scenario scenario = load(args, args.sets);
-    if (scenario.replications < 2) {
-      args.replications = 5;
-      spdlog::info("size: 5 replications per point (a confidence interval needs 2 or more)");
+  if (load(args, args.sets).replications < 2) {
+    if (args.replications) {
+      throw InvalidInput("--replications: size needs at least 2 for a confidence interval");
     }
-  } else if (*args.replications < 2) {
-    throw InvalidInput("--replications: size needs at least 2 for a confidence interval");
+    args.replications = "5";
+    spdlog::info("size: 5 replications per point (a confidence interval needs 2 or more)");
   }
   std::string pointer = "/" + metric;
   std::replace(pointer.begin(), pointer.end(), '.', '/');
@@ -474,12 +506,12 @@ void add_run_options(CLI::App& command, RunArgs& args) {
   command.add_option("-o,--out", args.out,
                      "write the metrics JSON there, atomically (default: stdout)");
   command.add_option("--seed", args.seed, "master seed; overrides the scenario's seed");
-  command.add_option("--replications", args.replications, "independent replications")
-      ->check(CLI::PositiveNumber);
+  command.add_option("--replications", args.replications,
+                     "independent replications; overrides the scenario's");
   command.add_option("--set", args.sets, "override a scenario value: PATH=VALUE (repeatable)")
       ->allow_extra_args(false);
   command.add_option("--jobs", args.jobs, "replications run at once (default: cores)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 4096));
   command.add_flag("-q,--quiet", args.quiet, "log warnings and errors only; no progress");
   command.add_flag("-v,--verbose", args.verbose, "log more");
 }

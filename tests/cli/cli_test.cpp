@@ -236,3 +236,16 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
   CHECK(h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
         "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
 }
+
+TEST_CASE("cli: output paths and overrides are checked before anything runs") {
+  const std::string md1 = source("scenarios/validation/md1.json");
+  CHECK(h2sim("run " + md1 + " -o nodir/x.json").err ==
+        "h2sim: -o nodir/x.json: no such directory nodir\n");
+  CHECK(h2sim("run " + md1 + " -o .").err == "h2sim: -o .: is a directory\n");
+  CHECK(h2sim("run .").err == "h2sim: cannot read scenario .: it is a directory\n");
+  const Result seed = h2sim("run " + md1 + " --seed -1");
+  CHECK(seed.code == 2);
+  CHECK(seed.err.find("  /seed: must be an integer >= 0\n") != std::string::npos);
+  CHECK(h2sim("run " + md1 + " --replications 0").err.find("  /replications: must be an integer >= 1\n") !=
+        std::string::npos);
+}
