@@ -8,6 +8,15 @@ namespace h2sim::models {
 
 double distance_km(Point a, Point b) { return std::hypot(a.x_km - b.x_km, a.y_km - b.y_km); }
 
+namespace {
+// Orders like distance_km, without the square root: nearest() runs once per refuelling.
+double squared_km(Point a, Point b) {
+  const double dx = a.x_km - b.x_km;
+  const double dy = a.y_km - b.y_km;
+  return dx * dx + dy * dy;
+}
+} // namespace
+
 Network::Network(const Scenario& scenario, Observer& observer)
     : fill_time_min_(&scenario.fill_time_min), observer_(&observer) {
   stations_.reserve(scenario.open_stations);
@@ -47,20 +56,20 @@ std::vector<std::size_t> Network::by_distance(Point from) const {
   std::vector<std::size_t> order(stations_.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return distance_km(from, stations_[a].spec->location) <
-           distance_km(from, stations_[b].spec->location);
+    return squared_km(from, stations_[a].spec->location) <
+           squared_km(from, stations_[b].spec->location);
   });
   return order;
 }
 
 std::size_t Network::nearest(Point from) const {
   std::size_t best = 0;
-  double best_km = distance_km(from, stations_[0].spec->location);
+  double best_km2 = squared_km(from, stations_[0].spec->location);
   for (std::size_t i = 1; i < stations_.size(); ++i) {
-    const double km = distance_km(from, stations_[i].spec->location);
-    if (km < best_km) {
+    const double km2 = squared_km(from, stations_[i].spec->location);
+    if (km2 < best_km2) {
       best = i;
-      best_km = km;
+      best_km2 = km2;
     }
   }
   return best;
