@@ -59,7 +59,7 @@ TEST_CASE("scenario: every problem is reported at once, each with its JSON point
         "/demand/kg_per_fill/dist: must be one of fixed, exponential, uniform, normal, lognormal, "
         "gamma, empirical (got \"weibull\")\n"
         "/colour: unknown key (allowed here: name, description, seed, horizon_days, warmup_days, "
-        "replications, open_stations, stations, demand, service)\n");
+        "replications, open_stations, stations, pipelines, demand, service)\n");
 }
 
 TEST_CASE("scenario: a typo in a key is an error, not a silent default") {
@@ -96,9 +96,32 @@ TEST_CASE("scenario: relations between values are checked") {
   }
 }
 
-TEST_CASE("scenario: supply models not yet built are rejected by name") {
-  CHECK(problems_of(h2sim::test::one_station(20, 2, "4", R"(, "supply": {"model": "delivery"})")) ==
-        "/stations/0/supply/model: must be one of unlimited (got \"delivery\")\n");
+TEST_CASE("scenario: bad supply input names the field") {
+  using h2sim::test::one_station;
+  CHECK(problems_of(one_station(20, 2, "4", R"(, "supply": {"model": "trailer"})")) ==
+        "/stations/0/supply/model: must be one of unlimited, none, delivery, pipeline, onsite "
+        "(got \"trailer\")\n");
+  CHECK(problems_of(one_station(20, 2, "4", R"(, "supply": {"model": "none"})")) ==
+        "/stations/0/storage: is required with supply model none\n");
+  const std::string storage = R"(, "storage": {"capacity_kg": 100, "initial_kg": 50})";
+  CHECK(problems_of(one_station(20, 2, "4",
+                                storage + R"(, "supply": {"model": "pipeline", "pipeline": "P9",
+                                  "max_rate_kg_per_h": 5})",
+                                R"(, "pipelines": [{"id": "P1", "capacity_kg_per_h": 10}])")) ==
+        "/stations/0/supply/pipeline: no pipeline \"P9\" in /pipelines\n");
+  CHECK(problems_of(one_station(20, 2, "4",
+                                storage + R"(, "supply": {"model": "onsite", "rate_kg_per_h": -1,
+                                  "hourly_profile": [1, 2]})")) ==
+        "/stations/0/supply/rate_kg_per_h: must be a number >= 0\n"
+        "/stations/0/supply/hourly_profile: must be an array of at least 24 items\n"
+        "/stations/0/supply/hourly_profile: must have 24 values (one per hour)\n");
+  CHECK(problems_of(one_station(20, 2, "4",
+                                R"(, "storage": {"capacity_kg": 100, "initial_kg": 150},
+                                  "supply": {"model": "delivery", "payload_kg": 0,
+                                  "reorder_at_kg": 100, "lead_time_h": 2})")) ==
+        "/stations/0/supply/payload_kg: must be a number > 0\n"
+        "/stations/0/storage/initial_kg: must be <= capacity_kg\n"
+        "/stations/0/supply/reorder_at_kg: must be < storage.capacity_kg\n");
 }
 
 TEST_CASE("scenario: --set overrides by dotted path or JSON pointer, then validates") {

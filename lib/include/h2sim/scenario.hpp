@@ -16,9 +16,29 @@ struct Point {
   double y_km = 0;
 };
 
-/** Where hydrogen comes from. Only `unlimited` exists so far; the variant grows with the models. */
-struct UnlimitedSupply {};
-using SupplySpec = std::variant<UnlimitedSupply>;
+/** Where a station's hydrogen comes from (`supply.model`). */
+struct UnlimitedSupply {}; // no storage limit
+struct NoSupply {};        // only the initial storage
+/** Tube trailers of `payload_kg`, ordered when the stock falls to `reorder_at_kg`. */
+struct DeliverySupply {
+  double payload_kg = 0;
+  double reorder_at_kg = 0;
+  Distribution lead_time_h = Distribution::fixed(0);
+};
+/** Fed by a shared pipeline at up to `max_rate_kg_per_h` while storage has room. */
+struct PipelineSupply {
+  std::string pipeline; // id in Scenario::pipelines
+  std::size_t pipeline_index = 0;
+  double max_rate_kg_per_h = 0;
+};
+/** On-site electrolysis at `rate_kg_per_h` x the hour's multiplier while storage has room. */
+struct OnsiteSupply {
+  double rate_kg_per_h = 0;
+  std::vector<double> hourly_profile; // 24 multipliers, hour 0 first; empty = all 1
+  double kwh_per_kg = 0;
+};
+using SupplySpec =
+    std::variant<UnlimitedSupply, NoSupply, DeliverySupply, PipelineSupply, OnsiteSupply>;
 
 struct StorageSpec {
   double capacity_kg = 0;
@@ -34,8 +54,16 @@ struct StationSpec {
   double overhead_min = 0;
   std::optional<int> queue_capacity; // vehicles that may wait; empty = unlimited
   std::optional<double> arrivals_per_h; // this station's Poisson rate, overriding the demand's
-  std::optional<StorageSpec> storage;
+  std::optional<StorageSpec> storage; // empty: unlimited hydrogen
   SupplySpec supply;
+  /** Whether hydrogen is limited here (storage given and a supply model other than unlimited). */
+  bool finite() const { return storage && !std::holds_alternative<UnlimitedSupply>(supply); }
+};
+
+/** A pipeline that stations draw from at once, sharing its capacity max-min fairly. */
+struct PipelineSpec {
+  std::string id;
+  double capacity_kg_per_h = 0;
 };
 
 /** Every open station receives its own Poisson stream of vehicles. */
@@ -77,6 +105,7 @@ struct Scenario {
   double warmup_days = 0;
   int replications = 1;
   std::vector<StationSpec> stations; // in build-priority order
+  std::vector<PipelineSpec> pipelines;
   std::size_t open_stations = 0;     // the first open_stations entries are open
   DemandSpec demand;
   std::optional<Distribution> fill_time_min; // service.fill_time_min: overrides the fill formula

@@ -4,11 +4,14 @@
 #include <simgrid/s4u.hpp>
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <memory>
 #include <queue>
 #include <stdexcept>
 #include <vector>
 
 #include "../core/calendar.hpp"
+#include "../core/shared_capacity.hpp"
 #include "../models/demand/demand_model.hpp"
 #include "../models/network.hpp"
 #include "../report/collector.hpp"
@@ -82,6 +85,81 @@ private:
   std::uint64_t events_ = 0;
 };
 
+/**
+ * Shared capacities as SimGrid hosts: a flow is an Exec of `kg` "flops" on a host whose speed is
+ * the capacity in kg/min, bounded by the flow's own limit, so SimGrid's LMM solver shares the
+ * capacity max-min fairly among the flows running at once. Execs are started from kernel timers
+ * (maestro); their completions arrive through Activity::on_completion.
+ */
+class SimGridCapacities final : public CapacityFactory {
+public:
+  explicit SimGridCapacities(simgrid::s4u::NetZone& zone) : zone_(&zone) {
+    simgrid::s4u::Activity::on_completion_cb([this](const simgrid::s4u::Activity& activity) {
+      const auto it = on_done_.find(&activity);
+      if (it == on_done_.end() || activity.get_state() != simgrid::s4u::Activity::State::FINISHED) {
+        return;
+      }
+      std::function<void()> done = std::move(it->second);
+      on_done_.erase(it);
+      done();
+    });
+  }
+
+  SharedCapacity& create(const std::string& name, double kg_per_min) override {
+    capacities_.push_back(std::make_unique<Capacity>(*this, zone_->create_host(name, kg_per_min)));
+    return *capacities_.back();
+  }
+
+private:
+  class Capacity final : public SharedCapacity {
+  public:
+    Capacity(SimGridCapacities& owner, simgrid::s4u::Host* host) : owner_(&owner), host_(host) {}
+
+    FlowId start(double kg, double bound_kg_per_min, std::function<void()> on_done) override {
+      simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
+      exec->set_host(host_);
+      exec->set_flops_amount(kg);
+      exec->set_bound(bound_kg_per_min);
+      const FlowId id = next_++;
+      flows_.emplace(id, Flow{exec, kg});
+      owner_->on_done_.emplace(exec.get(), [this, id, done = std::move(on_done)] {
+        flows_.erase(id);
+        done();
+      });
+      exec->start();
+      return id;
+    }
+
+    double moved(FlowId id) const override {
+      const Flow& flow = flows_.at(id);
+      return flow.kg - flow.exec->get_remaining();
+    }
+
+    double stop(FlowId id) override {
+      const double kg = moved(id);
+      Flow& flow = flows_.at(id);
+      owner_->on_done_.erase(flow.exec.get());
+      flow.exec->cancel();
+      flows_.erase(id);
+      return kg;
+    }
+
+  private:
+    struct Flow {
+      simgrid::s4u::ExecPtr exec;
+      double kg;
+    };
+    SimGridCapacities* owner_;
+    simgrid::s4u::Host* host_;
+    std::map<FlowId, Flow> flows_;
+    FlowId next_ = 0;
+  };
+
+  simgrid::s4u::NetZone* zone_;
+  std::vector<std::unique_ptr<Capacity>> capacities_;
+  std::map<const simgrid::s4u::Activity*, std::function<void()>> on_done_;
+};
+
 constexpr double minutes_per_day = 1440.0;
 
 } // namespace
@@ -98,13 +176,15 @@ ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::ui
   simgrid::s4u::Engine engine(&argc, argv.data());
   auto* city = simgrid::s4u::create_full_zone("city");
   city->create_host("stations", 1.0);
-  city->seal();
+  SimGridCapacities capacities(*city);
 
   const double window_start = scenario.warmup_days * minutes_per_day;
   const double window_end = window_start + scenario.horizon_days * minutes_per_day;
 
   report::Collector collector(scenario, window_start, window_end);
-  models::Network network(scenario, collector);
+  SimGridCalendar calendar;
+  models::Network network(scenario, collector, calendar, capacities, seed, replication);
+  city->seal(); // after the network created its pipelines' hosts
   const auto& factories = models::demand_models();
   const auto factory = factories.find(models::demand_model_name(scenario.demand));
   if (factory == factories.end()) {
@@ -114,10 +194,12 @@ ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::ui
   std::unique_ptr<models::DemandModel> demand =
       factory->second(scenario, network, models::Seeds{seed, replication});
 
-  SimGridCalendar calendar;
+  network.start();
   demand->start(calendar);
+  calendar.schedule(window_start, [&] { network.begin_window(window_start); });
   spdlog::debug("replication {}: simulating {} minutes", replication, window_end);
   engine.run_until(window_end);
+  network.end_window(window_end);
 
   return {collector.metrics(), calendar.events()};
 }

@@ -15,10 +15,14 @@ std::size_t DispenserQueue::waiting(double now) {
   return pending_starts_.size();
 }
 
+bool DispenserQueue::full(double now) {
+  return queue_capacity_ && waiting(now) >= *queue_capacity_ && free_at_.top() > now;
+}
+
 DispenserQueue::Admission DispenserQueue::admit(double now, double fill_min) {
   Admission admission;
   admission.waiting = waiting(now);
-  if (queue_capacity_ && admission.waiting >= *queue_capacity_ && free_at_.top() > now) {
+  if (full(now)) {
     return admission;
   }
   admission.admitted = true;

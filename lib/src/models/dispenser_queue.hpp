@@ -30,6 +30,8 @@ public:
 
   /** A vehicle arrives at `now` wanting a fill of `fill_min` minutes; it balks if the queue is full. */
   Admission admit(double now, double fill_min);
+  /** Whether a vehicle arriving at `now` would balk. */
+  bool full(double now);
   /** Vehicles waiting (not being filled) at `now`, for now >= the last arrival. */
   std::size_t waiting(double now);
 

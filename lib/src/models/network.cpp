@@ -17,8 +17,13 @@ double squared_km(Point a, Point b) {
 }
 } // namespace
 
-Network::Network(const Scenario& scenario, Observer& observer)
-    : fill_time_min_(&scenario.fill_time_min), observer_(&observer) {
+Network::Network(const Scenario& scenario, Observer& observer, Calendar& calendar,
+                 CapacityFactory& capacities, std::uint64_t seed, std::uint64_t replication)
+    : fill_time_min_(&scenario.fill_time_min), observer_(&observer), calendar_(&calendar) {
+  std::vector<SharedCapacity*> pipelines;
+  for (const PipelineSpec& pipeline : scenario.pipelines) {
+    pipelines.push_back(&capacities.create(pipeline.id, pipeline.capacity_kg_per_h / 60.0));
+  }
   stations_.reserve(scenario.open_stations);
   for (std::size_t i = 0; i < scenario.open_stations; ++i) {
     const StationSpec& spec = scenario.stations[i];
@@ -26,8 +31,52 @@ Network::Network(const Scenario& scenario, Observer& observer)
     if (spec.queue_capacity) {
       capacity = static_cast<std::size_t>(*spec.queue_capacity);
     }
-    stations_.push_back(Station{&spec, DispenserQueue(spec.dispensers, capacity)});
+    Station station{&spec, DispenserQueue(spec.dispensers, capacity), nullptr, nullptr};
+    if (spec.finite()) {
+      station.tank = std::make_unique<Tank>(spec.storage->capacity_kg, spec.storage->initial_kg);
+      const SupplyContext context{
+          &spec, station.tank.get(), &calendar,
+          RandomStream(seed, replication, combine(entity_id("supply"), entity_id(spec.id))),
+          pipelines};
+      station.supply = supply_models().at(supply_model_name(spec.supply))(context);
+    }
+    stations_.push_back(std::move(station));
   }
+}
+
+Network::~Network() = default;
+
+void Network::start() {
+  for (Station& station : stations_) {
+    if (station.supply) {
+      station.supply->start(calendar_->now());
+    }
+  }
+}
+
+void Network::begin_window(double now) {
+  for (Station& station : stations_) {
+    if (station.tank) {
+      station.supply->catch_up(now);
+      station.tank->begin_window(now);
+    }
+  }
+}
+
+void Network::end_window(double now) {
+  for (std::size_t i = 0; i < stations_.size(); ++i) {
+    Station& station = stations_[i];
+    if (station.tank) {
+      station.supply->catch_up(now);
+      observer_->on_supply(i, station.tank->end_window(now, station.supply->energy_kwh()));
+    }
+  }
+}
+
+void Network::draw(Station& station, double now, double kg) {
+  station.supply->catch_up(now);
+  station.tank->draw(now, kg);
+  station.supply->after_draw(now);
 }
 
 Visit Network::refuel(std::size_t index, double now, double kg, RandomStream& rng,
@@ -36,17 +85,37 @@ Visit Network::refuel(std::size_t index, double now, double kg, RandomStream& rn
   const double fill_min = *fill_time_min_
                               ? (*fill_time_min_)->sample(rng)
                               : station.spec->overhead_min + kg / station.spec->fill_rate_kg_per_min;
-  const DispenserQueue::Admission admission = station.queue.admit(now, fill_min);
   Visit visit;
   visit.station = index;
   visit.arrival = now;
+  visit.vehicle_class = vehicle_class;
+  if (station.tank) {
+    station.supply->catch_up(now);
+    if (!station.queue.full(now) && !station.tank->reserve(now, kg)) {
+      station.tank->refuse(now, kg);
+      visit.turned_away = true;
+      visit.waiting = station.queue.waiting(now);
+      observer_->on_visit(visit);
+      return visit;
+    }
+  }
+  const DispenserQueue::Admission admission = station.queue.admit(now, fill_min);
   visit.served = admission.admitted;
   visit.waiting = admission.waiting;
-  visit.vehicle_class = vehicle_class;
   if (admission.admitted) {
     visit.start = admission.start;
     visit.end = admission.end;
     visit.kg = kg;
+    if (station.tank) {
+      // The hydrogen leaves storage when the fill starts; it was promised on arrival.
+      if (admission.start <= now) {
+        draw(station, now, kg);
+      } else {
+        calendar_->schedule(admission.start, [this, index, kg] {
+          draw(stations_[index], calendar_->now(), kg);
+        });
+      }
+    }
   }
   observer_->on_visit(visit);
   return visit;

@@ -1,29 +1,47 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include <h2sim/random.hpp>
 #include <h2sim/scenario.hpp>
 
+#include "../core/calendar.hpp"
+#include "../core/shared_capacity.hpp"
 #include "dispenser_queue.hpp"
 #include "observer.hpp"
+#include "supply/supply.hpp"
 
 namespace h2sim::models {
 
-/** The open stations of a scenario: where vehicles queue and fill. Plain C++, no engine. */
+/**
+ * The open stations of a scenario: where vehicles queue, fill, and find hydrogen or not.
+ * Plain C++, no engine: time comes from the Calendar, shared pipelines from the CapacityFactory.
+ */
 class Network {
 public:
-  Network(const Scenario& scenario, Observer& observer);
+  Network(const Scenario& scenario, Observer& observer, Calendar& calendar,
+          CapacityFactory& capacities, std::uint64_t seed, std::uint64_t replication);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  /** Starts the supply models (first orders, flows): once, at time 0. */
+  void start();
+  /** The measurement window begins / ends: inventories are taken. */
+  void begin_window(double now);
+  void end_window(double now);
 
   std::size_t size() const { return stations_.size(); }
   const StationSpec& station(std::size_t index) const { return *stations_[index].spec; }
   Observer& observer() const { return *observer_; }
 
   /**
-   * A vehicle arrives at station `index` at `now` for `kg` of hydrogen. The fill time is drawn from
-   * `rng` when the scenario gives `service.fill_time_min`, else overhead + kg / fill rate.
-   * Arrivals at one station must come in non-decreasing time order.
+   * A vehicle arrives at station `index` at `now` for `kg` of hydrogen. It balks if the queue is
+   * full, is turned away if the station cannot promise it `kg`, else it is admitted and its fill
+   * time computed: drawn from `rng` when the scenario gives `service.fill_time_min`, else
+   * overhead + kg / fill rate. Arrivals at one station come in non-decreasing time order.
    */
   Visit refuel(std::size_t index, double now, double kg, RandomStream& rng,
                std::size_t vehicle_class = 0);
@@ -37,10 +55,15 @@ private:
   struct Station {
     const StationSpec* spec;
     DispenserQueue queue;
+    std::unique_ptr<Tank> tank;     // finite storage only
+    std::unique_ptr<Supply> supply; // likewise
   };
+  void draw(Station& station, double now, double kg);
+
   std::vector<Station> stations_;
   const std::optional<Distribution>* fill_time_min_;
   Observer* observer_;
+  Calendar* calendar_;
 };
 
 /** Straight-line distance in km. */

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace h2sim::models {
 
@@ -8,7 +9,8 @@ namespace h2sim::models {
 struct Visit {
   std::size_t station = 0;
   double arrival = 0;
-  bool served = false; // false: balked at a full queue
+  bool served = false;      // false: balked at a full queue, or turned away
+  bool turned_away = false; // not served because the station lacked hydrogen
   double start = 0;    // start of the fill (served only)
   double end = 0;      // end of the fill (served only)
   double kg = 0;       // hydrogen dispensed (served only)
@@ -24,12 +26,26 @@ struct Trip {
   bool stranded = false;  // its tank ran empty on the way
 };
 
+/** One station's hydrogen over the measurement window (stations with finite storage). */
+struct SupplyReport {
+  double inventory_start_kg = 0;
+  double inventory_end_kg = 0;
+  double inventory_min_kg = 0;
+  double delivered_kg = 0;
+  double dispensed_kg = 0; // drawn from storage: fills that started in the window
+  std::uint64_t deliveries = 0;
+  double stockout_min = 0; // time the station was dry
+  double energy_kwh = 0;   // electricity of on-site production
+};
+
 /** Watches a simulation; metrics, traces and progress are observers, the models write nothing. */
 class Observer {
 public:
   virtual ~Observer() = default;
   virtual void on_visit(const Visit& visit) = 0;
   virtual void on_trip(const Trip& trip) = 0;
+  /** At the end of the window, for each station with finite storage. */
+  virtual void on_supply(std::size_t station, const SupplyReport& report) = 0;
 };
 
 } // namespace h2sim::models

@@ -23,12 +23,23 @@ void Collector::on_visit(const models::Visit& visit) {
   if (visit.served) {
     tally.busy_min += overlap(visit.start, visit.end);
     tally.queue_area += overlap(visit.arrival, visit.start);
+    // Hydrogen counts when it leaves the station: fills that start in the window (as storage does).
+    if (visit.start >= window_start_ && visit.start < window_end_) {
+      tally.dispensed_kg += visit.kg;
+      if (!classes_.empty()) {
+        classes_[visit.vehicle_class].dispensed_kg += visit.kg;
+      }
+    }
   }
   if (visit.arrival < window_start_ || visit.arrival >= window_end_) {
     return;
   }
   ++tally.arrivals;
   tally.queue_max = std::max(tally.queue_max, visit.waiting);
+  if (visit.turned_away) {
+    ++tally.turned_away;
+    return;
+  }
   if (!visit.served) {
     ++tally.balked;
     return;
@@ -36,13 +47,15 @@ void Collector::on_visit(const models::Visit& visit) {
   ++tally.served;
   tally.wait_min.add(visit.start - visit.arrival);
   tally.time_in_system_sum += visit.end - visit.arrival;
-  tally.dispensed_kg += visit.kg;
   if (!classes_.empty()) {
     ClassTally& vc = classes_[visit.vehicle_class];
     ++vc.refuels;
-    vc.dispensed_kg += visit.kg;
     vc.wait_min.add(visit.start - visit.arrival);
   }
+}
+
+void Collector::on_supply(std::size_t station, const models::SupplyReport& report) {
+  stations_[station].supply = report;
 }
 
 void Collector::on_trip(const models::Trip& trip) {
@@ -80,6 +93,17 @@ ordered_json Collector::tally_json(const Tally& tally, double dispensers,
     json["queue_max"] = tally.queue_max;
   }
   json["dispensed_kg"] = tally.dispensed_kg;
+  if (tally.supply) {
+    const models::SupplyReport& supply = *tally.supply;
+    json["delivered_kg"] = supply.delivered_kg;
+    json["deliveries"] = supply.deliveries;
+    json["turned_away_stockout"] = tally.turned_away;
+    json["stockout_h"] = supply.stockout_min / 60.0;
+    json["inventory_start_kg"] = supply.inventory_start_kg;
+    json["inventory_end_kg"] = supply.inventory_end_kg;
+    json["inventory_min_kg"] = supply.inventory_min_kg;
+    json["energy_kwh"] = supply.energy_kwh;
+  }
   return json;
 }
 
@@ -102,6 +126,18 @@ ordered_json Collector::metrics() const {
     total.busy_min += tally.busy_min;
     total.queue_area += tally.queue_area;
     total.queue_max = std::max(total.queue_max, tally.queue_max);
+    total.turned_away += tally.turned_away;
+    if (tally.supply) {
+      // Totals sum the stations with finite storage (inventory_min_kg: the sum of their minima).
+      models::SupplyReport& sum = total.supply ? *total.supply : total.supply.emplace();
+      sum.delivered_kg += tally.supply->delivered_kg;
+      sum.deliveries += tally.supply->deliveries;
+      sum.stockout_min += tally.supply->stockout_min;
+      sum.inventory_start_kg += tally.supply->inventory_start_kg;
+      sum.inventory_end_kg += tally.supply->inventory_end_kg;
+      sum.inventory_min_kg += tally.supply->inventory_min_kg;
+      sum.energy_kwh += tally.supply->energy_kwh;
+    }
     dispensers += spec.dispensers;
   }
   std::uint64_t stranded = 0;

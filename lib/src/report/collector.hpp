@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <h2sim/quantile_sketch.hpp>
@@ -23,6 +24,7 @@ public:
 
   void on_visit(const models::Visit& visit) override;
   void on_trip(const models::Trip& trip) override;
+  void on_supply(std::size_t station, const models::SupplyReport& report) override;
 
   /** The metrics of one replication: {"totals", "stations", and "classes" for fleets}. */
   nlohmann::ordered_json metrics() const;
@@ -32,12 +34,14 @@ private:
     std::uint64_t arrivals = 0;
     std::uint64_t served = 0;
     std::uint64_t balked = 0;
+    std::uint64_t turned_away = 0; // for lack of hydrogen
     QuantileSketch wait_min;
     double time_in_system_sum = 0;
     double dispensed_kg = 0;
     double busy_min = 0;   // dispenser-minutes inside the window
     double queue_area = 0; // vehicle-minutes waiting inside the window
     std::size_t queue_max = 0;
+    std::optional<models::SupplyReport> supply; // finite storage only
   };
   struct ClassTally {
     std::uint64_t refuels = 0;

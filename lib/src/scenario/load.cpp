@@ -174,6 +174,7 @@ void check_unique(const json* list, const char* key, const std::string& pointer,
 void check_relations(const json& document, std::vector<Problem>& problems) {
   const json* stations = member(document, "stations");
   check_unique(stations, "id", "/stations", problems);
+  check_unique(member(document, "pipelines"), "id", "/pipelines", problems);
   if (stations != nullptr && stations->is_array()) {
     for (std::size_t i = 0; i < stations->size(); ++i) {
       const json* storage = member((*stations)[i], "storage");
@@ -185,6 +186,48 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
       if (initial && capacity && *initial > *capacity) {
         problems.push_back(
             {"/stations/" + std::to_string(i) + "/storage/initial_kg", "must be <= capacity_kg"});
+      }
+    }
+    std::set<std::string> pipelines;
+    if (const json* list = member(document, "pipelines"); list != nullptr && list->is_array()) {
+      for (const json& pipeline : *list) {
+        if (const auto id = string_at(pipeline, "id")) {
+          pipelines.insert(*id);
+        }
+      }
+    }
+    for (std::size_t i = 0; i < stations->size(); ++i) {
+      const std::string pointer = "/stations/" + std::to_string(i);
+      const json* supply = member((*stations)[i], "supply");
+      const auto model = supply != nullptr ? string_at(*supply, "model") : std::nullopt;
+      const json* storage = member((*stations)[i], "storage");
+      const bool known_model =
+          std::none_of(problems.begin(), problems.end(), [&](const Problem& problem) {
+            return problem.pointer == pointer + "/supply/model";
+          });
+      if (model && known_model && *model != "unlimited" && storage == nullptr) {
+        problems.push_back({pointer + "/storage", "is required with supply model " + *model});
+      }
+      if (model == "pipeline") {
+        const auto id = string_at(*supply, "pipeline");
+        if (id && pipelines.count(*id) == 0) {
+          problems.push_back({pointer + "/supply/pipeline",
+                              "no pipeline \"" + *id + "\" in /pipelines"});
+        }
+      }
+      if (model == "onsite") {
+        const json* profile = member(*supply, "hourly_profile");
+        if (profile != nullptr && profile->is_array() && profile->size() != 24) {
+          problems.push_back({pointer + "/supply/hourly_profile", "must have 24 values (one per hour)"});
+        }
+      }
+      if (model == "delivery") {
+        check_distribution(member(*supply, "lead_time_h"), pointer + "/supply/lead_time_h", problems);
+        const auto reorder = number_at(*supply, "reorder_at_kg");
+        const auto capacity = storage != nullptr ? number_at(*storage, "capacity_kg") : std::nullopt;
+        if (reorder && capacity && *reorder >= *capacity) {
+          problems.push_back({pointer + "/supply/reorder_at_kg", "must be < storage.capacity_kg"});
+        }
       }
     }
     const auto open = number_at(document, "open_stations");
@@ -211,8 +254,40 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
 
 Point point(const json& value) { return {value.at("x_km").get<double>(), value.at("y_km").get<double>()}; }
 
+SupplySpec supply(const json& station, const std::map<std::string, std::size_t>& pipelines) {
+  if (!station.contains("supply")) {
+    return station.contains("storage") ? SupplySpec{NoSupply{}} : SupplySpec{UnlimitedSupply{}};
+  }
+  const json& value = station.at("supply");
+  const std::string model = value.at("model").get<std::string>();
+  if (model == "none") {
+    return NoSupply{};
+  }
+  if (model == "delivery") {
+    return DeliverySupply{value.at("payload_kg").get<double>(),
+                          value.at("reorder_at_kg").get<double>(),
+                          distribution(value.at("lead_time_h"))};
+  }
+  if (model == "pipeline") {
+    const std::string id = value.at("pipeline").get<std::string>();
+    return PipelineSupply{id, pipelines.at(id), value.at("max_rate_kg_per_h").get<double>()};
+  }
+  if (model == "onsite") {
+    return OnsiteSupply{value.at("rate_kg_per_h").get<double>(),
+                        value.value("hourly_profile", std::vector<double>{}),
+                        value.value("kwh_per_kg", 0.0)};
+  }
+  return UnlimitedSupply{};
+}
+
 Scenario build(const json& document) {
   Scenario scenario;
+  std::map<std::string, std::size_t> pipeline_index;
+  for (const json& value : document.value("pipelines", json::array())) {
+    pipeline_index.emplace(value.at("id").get<std::string>(), scenario.pipelines.size());
+    scenario.pipelines.push_back(
+        PipelineSpec{value.at("id").get<std::string>(), value.at("capacity_kg_per_h").get<double>()});
+  }
   scenario.name = document.at("name").get<std::string>();
   scenario.description = document.value("description", "");
   scenario.seed = document.value("seed", std::uint64_t{1});
@@ -237,6 +312,7 @@ Scenario build(const json& document) {
       station.storage = StorageSpec{value.at("storage").at("capacity_kg").get<double>(),
                                     value.at("storage").at("initial_kg").get<double>()};
     }
+    station.supply = supply(value, pipeline_index);
     scenario.stations.push_back(std::move(station));
   }
   scenario.open_stations = document.contains("open_stations")

@@ -107,6 +107,27 @@ NodePtr point_properties_object(std::string description, std::vector<Property> e
   return object(std::move(description), std::move(properties));
 }
 
+NodePtr supply() {
+  return make(tagged(
+      "how the station is resupplied (default: unlimited without storage, none with it)", "model",
+      {{"unlimited", {}},
+       {"none", {}},
+       {"delivery",
+        {required("payload_kg", positive("hydrogen a tube trailer brings")),
+         required("reorder_at_kg",
+                  non_negative("order a trailer when the stock (less what queued vehicles will "
+                               "take, plus what is on order) falls to this")),
+         required("lead_time_h", distribution("hours from order to delivery"))}},
+       {"pipeline",
+        {required("pipeline", text("id of the pipeline in /pipelines")),
+         required("max_rate_kg_per_h", positive("the most this station can draw"))}},
+       {"onsite",
+        {required("rate_kg_per_h", non_negative("production rate of the electrolyser")),
+         optional("hourly_profile", array("24 multipliers of the rate, hour 0 (midnight) first",
+                                          non_negative("a multiplier"), 24)),
+         optional("kwh_per_kg", non_negative("electricity per kg produced (default 0)"))}}}));
+}
+
 NodePtr station() {
   std::vector<Property> properties{
       required("id", text("unique id of the station")),
@@ -126,8 +147,7 @@ NodePtr station() {
                object("on-site hydrogen storage (absent: unlimited hydrogen)",
                       {required("capacity_kg", non_negative("capacity")),
                        required("initial_kg", non_negative("level at the start, <= capacity_kg"))})),
-      optional("supply", make(tagged("how the station is resupplied (default unlimited)", "model",
-                                     {{"unlimited", {}}})))};
+      optional("supply", supply())};
   return object("a station, in build-priority order", std::move(properties));
 }
 
@@ -171,6 +191,12 @@ NodePtr build_scenario_schema() {
        optional("open_stations",
                 integer("only the first N stations are open (default all)", 1)),
        required("stations", array("the stations, in build-priority order", station(), 1)),
+       optional("pipelines",
+                array("pipelines that stations with supply model pipeline draw from",
+                      object("a pipeline", {required("id", text("unique id")),
+                                            required("capacity_kg_per_h",
+                                                     positive("shared capacity"))}),
+                      0)),
        required("demand", demand()),
        optional("service",
                 object("how fills are timed",

@@ -1,0 +1,56 @@
+#include "onsite.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace h2sim::models {
+
+Onsite::Onsite(SupplyContext context)
+    : context_(std::move(context)), spec_(&std::get<OnsiteSupply>(context_.station->supply)) {}
+
+double Onsite::rate_per_min(int hour) const {
+  const double multiplier =
+      spec_->hourly_profile.empty() ? 1.0 : spec_->hourly_profile[static_cast<std::size_t>(hour % 24)];
+  return spec_->rate_kg_per_h * multiplier / 60.0;
+}
+
+double Onsite::production(double from, double to) const {
+  double kg = 0;
+  while (from < to) {
+    const double hour_end = (std::floor(from / 60.0) + 1.0) * 60.0;
+    const double until = std::min(to, hour_end);
+    kg += rate_per_min(static_cast<int>(std::floor(from / 60.0))) * (until - from);
+    from = until;
+  }
+  return kg;
+}
+
+double Onsite::time_to_produce(double from, double kg) const {
+  for (int hours = 0; hours < 24 * 2; ++hours) { // a profile that makes nothing in a day never will
+    const double hour_end = (std::floor(from / 60.0) + 1.0) * 60.0;
+    const double rate = rate_per_min(static_cast<int>(std::floor(from / 60.0)));
+    if (rate > 0 && rate * (hour_end - from) >= kg) {
+      return from + kg / rate;
+    }
+    kg -= rate * (hour_end - from);
+    from = hour_end;
+  }
+  return INFINITY;
+}
+
+void Onsite::catch_up(double now) {
+  Tank& tank = *context_.tank;
+  double made = std::min(tank.room(), production(last_, now));
+  // The moment a dry station could serve again, exactly, rather than at this look.
+  if (tank.dry() && made > 0 && tank.available() + made >= tank.dry_need()) {
+    const double need = std::max(0.0, tank.dry_need() - tank.available());
+    tank.add(std::min(now, time_to_produce(last_, need)), need);
+    made -= need;
+    produced_kg_ += need;
+  }
+  tank.add(now, made);
+  produced_kg_ += made;
+  last_ = now;
+}
+
+} // namespace h2sim::models

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "supply.hpp"
+
+namespace h2sim::models {
+
+/**
+ * Fed by a pipeline while storage has room: one flow of "the room" on the pipeline's shared
+ * capacity, capped at the station's max rate. Stations drawing at once share the pipeline max-min
+ * fairly (the engine's fluid model). A fill makes more room, so the flow is restarted for it.
+ */
+class Pipeline final : public Supply {
+public:
+  explicit Pipeline(SupplyContext context);
+  void start(double now) override { restart(now); }
+  void catch_up(double now) override;
+  void after_draw(double now) override { restart(now); }
+
+private:
+  void restart(double now);
+
+  SupplyContext context_;
+  const PipelineSupply* spec_;
+  SharedCapacity* pipeline_;
+  bool flowing_ = false;
+  SharedCapacity::FlowId flow_ = 0;
+  double flow_kg_ = 0;     // what the current flow was asked to move
+  double credited_kg_ = 0; // of which already added to the tank
+};
+
+} // namespace h2sim::models

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <h2sim/random.hpp>
+#include <h2sim/scenario.hpp>
+
+#include "../../core/calendar.hpp"
+#include "../../core/shared_capacity.hpp"
+#include "tank.hpp"
+
+namespace h2sim::models {
+
+/**
+ * How a station's tank is refilled. The station calls catch_up before it looks at the tank and
+ * after_draw when a fill has taken hydrogen; the model adds inflow through Tank::add.
+ */
+class Supply {
+public:
+  virtual ~Supply() = default;
+  /** At time 0: place a first order, start a flow. */
+  virtual void start(double) {}
+  /** Credits the tank with continuous inflow up to `now`. */
+  virtual void catch_up(double) {}
+  /** The tank gave hydrogen at `now` (a fill started). */
+  virtual void after_draw(double) {}
+  /** Electricity used so far (on-site production), kWh; cumulative since time 0. */
+  virtual double energy_kwh() const { return 0; }
+};
+
+/** What a supply model may use: its tank, the clock, its random stream, the shared pipelines. */
+struct SupplyContext {
+  const StationSpec* station;
+  Tank* tank;
+  Calendar* calendar;
+  RandomStream rng;
+  std::vector<SharedCapacity*> pipelines; // indexed like Scenario::pipelines
+};
+
+using SupplyFactory = std::function<std::unique_ptr<Supply>(SupplyContext)>;
+
+/** The supply models by name, as `supply.model` names them (`unlimited` has no tank, no model). */
+const std::map<std::string, SupplyFactory>& supply_models();
+std::string supply_model_name(const SupplySpec& spec);
+
+} // namespace h2sim::models

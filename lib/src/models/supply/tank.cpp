@@ -1,0 +1,74 @@
+#include "tank.hpp"
+
+#include <algorithm>
+
+namespace h2sim::models {
+
+Tank::Tank(double capacity_kg, double initial_kg)
+    : capacity_(capacity_kg), level_(initial_kg), start_level_(initial_kg), min_level_(initial_kg) {}
+
+bool Tank::reserve(double now, double kg) {
+  if (available() < kg) {
+    return false;
+  }
+  reserved_ += kg;
+  end_dry(now);
+  return true;
+}
+
+void Tank::refuse(double now, double kg) {
+  if (!dry_) {
+    dry_ = true;
+    dry_since_ = now;
+  }
+  dry_need_ = kg;
+}
+
+void Tank::draw(double, double kg) {
+  reserved_ -= kg;
+  level_ -= kg;
+  dispensed_kg_ += kg;
+  min_level_ = std::min(min_level_, level_);
+}
+
+void Tank::add(double now, double kg, bool delivery) {
+  kg = std::min(kg, room());
+  level_ += kg;
+  delivered_kg_ += kg;
+  deliveries_ += delivery ? 1U : 0U;
+  if (dry_ && available() >= dry_need_) {
+    end_dry(now);
+  }
+}
+
+void Tank::end_dry(double now) {
+  if (dry_) {
+    dry_min_ += std::max(0.0, now - std::max(dry_since_, window_start_));
+    dry_ = false;
+  }
+}
+
+void Tank::begin_window(double now) {
+  window_start_ = now;
+  start_level_ = level_;
+  min_level_ = level_;
+  delivered_kg_ = 0;
+  dispensed_kg_ = 0;
+  deliveries_ = 0;
+  dry_min_ = 0;
+}
+
+SupplyReport Tank::end_window(double now, double energy_kwh) const {
+  SupplyReport report;
+  report.inventory_start_kg = start_level_;
+  report.inventory_end_kg = level_;
+  report.inventory_min_kg = min_level_;
+  report.delivered_kg = delivered_kg_;
+  report.dispensed_kg = dispensed_kg_;
+  report.deliveries = deliveries_;
+  report.stockout_min = dry_min_ + (dry_ ? std::max(0.0, now - std::max(dry_since_, window_start_)) : 0.0);
+  report.energy_kwh = energy_kwh;
+  return report;
+}
+
+} // namespace h2sim::models

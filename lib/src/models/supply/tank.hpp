@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+
+#include "../observer.hpp"
+
+namespace h2sim::models {
+
+/**
+ * A station's hydrogen storage (a container, in SimPy's words): its level, the part of it promised
+ * to vehicles already queueing, and what flowed in and out during the measurement window.
+ *
+ * Invariants: 0 <= reserved <= level <= capacity; over the window,
+ * level at start + delivered = dispensed + level at end, exactly (every change goes through add or
+ * draw, which update both sides).
+ *
+ * The station is *dry* from the moment it turns a vehicle away for lack of hydrogen until it can
+ * serve again: it serves someone, or inflow lifts what it has free to the amount it refused.
+ */
+class Tank {
+public:
+  Tank(double capacity_kg, double initial_kg);
+
+  double level() const { return level_; }
+  double capacity() const { return capacity_; }
+  double room() const { return capacity_ - level_; }
+  /** Hydrogen not yet promised to queueing vehicles. */
+  double available() const { return level_ - reserved_; }
+  bool dry() const { return dry_; }
+  /** What the station would need free to end a dry spell. */
+  double dry_need() const { return dry_need_; }
+
+  /** Promises `kg` to an admitted vehicle, if it is free; false (and nothing changes) if not. */
+  bool reserve(double now, double kg);
+  /** A vehicle was turned away at `now` wanting `kg`. */
+  void refuse(double now, double kg);
+  /** A promised fill starts: `kg` leave the tank. */
+  void draw(double now, double kg);
+  /** Inflow of `kg` at `now` (at most the room); a delivery also counts one delivery. */
+  void add(double now, double kg, bool delivery = false);
+
+  void begin_window(double now);
+  /** What happened in the window [begin_window, now]; `energy_kwh` is the supply model's. */
+  SupplyReport end_window(double now, double energy_kwh) const;
+
+private:
+  void end_dry(double now);
+
+  double capacity_;
+  double level_;
+  double reserved_ = 0;
+  bool dry_ = false;
+  double dry_since_ = 0;
+  double dry_need_ = 0;
+  // Totals since the window began (or the run, before it).
+  double window_start_ = 0;
+  double start_level_ = 0;
+  double min_level_ = 0;
+  double delivered_kg_ = 0;
+  double dispensed_kg_ = 0;
+  std::uint64_t deliveries_ = 0;
+  double dry_min_ = 0; // closed dry spells inside the window
+};
+
+} // namespace h2sim::models
