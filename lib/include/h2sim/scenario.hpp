@@ -45,6 +45,16 @@ struct StorageSpec {
   double initial_kg = 0;
 };
 
+/**
+ * The high-pressure buffer that limits consecutive fills: fills draw from it at their full rate; a
+ * compressor refills it from storage, and once it is empty fills get only what the compressor
+ * delivers, shared among the dispensers drawing at once.
+ */
+struct BufferSpec {
+  double capacity_kg = 0;
+  double compressor_kg_per_h = 0;
+};
+
 struct StationSpec {
   std::string id;
   std::string name;
@@ -55,6 +65,7 @@ struct StationSpec {
   std::optional<int> queue_capacity; // vehicles that may wait; empty = unlimited
   std::optional<double> arrivals_per_h; // this station's Poisson rate, overriding the demand's
   std::optional<StorageSpec> storage; // empty: unlimited hydrogen
+  std::optional<BufferSpec> buffer;   // empty: fills always run at the fill rate
   SupplySpec supply;
   /** Whether hydrogen is limited here (storage given and a supply model other than unlimited). */
   bool finite() const { return storage && !std::holds_alternative<UnlimitedSupply>(supply); }

@@ -31,7 +31,13 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
     if (spec.queue_capacity) {
       capacity = static_cast<std::size_t>(*spec.queue_capacity);
     }
-    Station station{&spec, DispenserQueue(spec.dispensers, capacity), nullptr, nullptr};
+    Station station{&spec, DispenserQueue(spec.dispensers, capacity), nullptr, nullptr, nullptr};
+    if (spec.buffer) {
+      station.buffered = std::make_unique<BufferedDispensers>(
+          spec, i, calendar,
+          capacities.create(spec.id + "-compressor", spec.buffer->compressor_kg_per_h / 60.0),
+          observer);
+    }
     if (spec.finite()) {
       station.tank = std::make_unique<Tank>(spec.storage->capacity_kg, spec.storage->initial_kg);
       const SupplyContext context{
@@ -66,6 +72,9 @@ void Network::begin_window(double now) {
 void Network::end_window(double now) {
   for (std::size_t i = 0; i < stations_.size(); ++i) {
     Station& station = stations_[i];
+    if (station.buffered) {
+      station.buffered->flush(now);
+    }
     if (station.tank) {
       station.supply->catch_up(now);
       observer_->on_supply(i, station.tank->end_window(now, station.supply->energy_kwh()));
@@ -79,46 +88,63 @@ void Network::draw(Station& station, double now, double kg) {
   station.supply->after_draw(now);
 }
 
-Visit Network::refuel(std::size_t index, double now, double kg, RandomStream& rng,
-                      std::size_t vehicle_class) {
+void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng,
+                     std::size_t vehicle_class, const VisitDone& done) {
   Station& station = stations_[index];
-  const double fill_min = *fill_time_min_
-                              ? (*fill_time_min_)->sample(rng)
-                              : station.spec->overhead_min + kg / station.spec->fill_rate_kg_per_min;
   Visit visit;
   visit.station = index;
   visit.arrival = now;
   visit.vehicle_class = vehicle_class;
+  visit.kg = kg;
+  const auto report = [&](Visit& finished) {
+    if (!finished.served) {
+      finished.kg = 0;
+    }
+    observer_->on_visit(finished);
+    if (done) {
+      done(finished);
+    }
+  };
+  const bool full = station.buffered ? station.buffered->full() : station.queue.full(now);
   if (station.tank) {
     station.supply->catch_up(now);
-    if (!station.queue.full(now) && !station.tank->reserve(now, kg)) {
+    if (!full && !station.tank->reserve(now, kg)) {
       station.tank->refuse(now, kg);
       visit.turned_away = true;
-      visit.waiting = station.queue.waiting(now);
-      observer_->on_visit(visit);
-      return visit;
+      visit.waiting = station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
+      return report(visit);
     }
   }
+  // The hydrogen leaves storage when the fill starts; it was promised on arrival.
+  const auto take = [this, index, kg](double at) {
+    if (stations_[index].tank) {
+      draw(stations_[index], at, kg);
+    }
+  };
+  if (station.buffered) {
+    if (full) {
+      visit.waiting = station.buffered->waiting();
+      return report(visit);
+    }
+    station.buffered->admit(visit, take, done);
+    return;
+  }
+  const double fill_min = *fill_time_min_
+                              ? (*fill_time_min_)->sample(rng)
+                              : station.spec->overhead_min + kg / station.spec->fill_rate_kg_per_min;
   const DispenserQueue::Admission admission = station.queue.admit(now, fill_min);
   visit.served = admission.admitted;
   visit.waiting = admission.waiting;
   if (admission.admitted) {
     visit.start = admission.start;
     visit.end = admission.end;
-    visit.kg = kg;
-    if (station.tank) {
-      // The hydrogen leaves storage when the fill starts; it was promised on arrival.
-      if (admission.start <= now) {
-        draw(station, now, kg);
-      } else {
-        calendar_->schedule(admission.start, [this, index, kg] {
-          draw(stations_[index], calendar_->now(), kg);
-        });
-      }
+    if (admission.start <= now) {
+      take(now);
+    } else if (station.tank) {
+      calendar_->schedule(admission.start, [take, this] { take(calendar_->now()); });
     }
   }
-  observer_->on_visit(visit);
-  return visit;
+  report(visit);
 }
 
 std::vector<std::size_t> Network::by_distance(Point from) const {

@@ -9,6 +9,7 @@
 
 #include "../core/calendar.hpp"
 #include "../core/shared_capacity.hpp"
+#include "buffered_dispensers.hpp"
 #include "dispenser_queue.hpp"
 #include "observer.hpp"
 #include "supply/supply.hpp"
@@ -43,8 +44,10 @@ public:
    * time computed: drawn from `rng` when the scenario gives `service.fill_time_min`, else
    * overhead + kg / fill rate. Arrivals at one station come in non-decreasing time order.
    */
-  Visit refuel(std::size_t index, double now, double kg, RandomStream& rng,
-               std::size_t vehicle_class = 0);
+  using VisitDone = std::function<void(const Visit&)>;
+  /** ... and `done`, if given, runs when the visit is over: at once, or when a buffered fill ends. */
+  void refuel(std::size_t index, double now, double kg, RandomStream& rng,
+              std::size_t vehicle_class = 0, const VisitDone& done = {});
 
   /** The open stations ordered by straight-line distance from `from` (ties by list order). */
   std::vector<std::size_t> by_distance(Point from) const;
@@ -57,6 +60,7 @@ private:
     DispenserQueue queue;
     std::unique_ptr<Tank> tank;     // finite storage only
     std::unique_ptr<Supply> supply; // likewise
+    std::unique_ptr<BufferedDispensers> buffered; // stations with a buffer: fills are events
   };
   void draw(Station& station, double now, double kg);
 

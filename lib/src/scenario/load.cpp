@@ -313,6 +313,10 @@ Scenario build(const json& document) {
                                     value.at("storage").at("initial_kg").get<double>()};
     }
     station.supply = supply(value, pipeline_index);
+    if (value.contains("buffer")) {
+      station.buffer = BufferSpec{value.at("buffer").at("capacity_kg").get<double>(),
+                                  value.at("buffer").at("compressor_kg_per_h").get<double>()};
+    }
     scenario.stations.push_back(std::move(station));
   }
   scenario.open_stations = document.contains("open_stations")

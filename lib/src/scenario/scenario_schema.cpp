@@ -147,7 +147,14 @@ NodePtr station() {
                object("on-site hydrogen storage (absent: unlimited hydrogen)",
                       {required("capacity_kg", non_negative("capacity")),
                        required("initial_kg", non_negative("level at the start, <= capacity_kg"))})),
-      optional("supply", supply())};
+      optional("supply", supply()),
+      optional("buffer",
+               object("high-pressure buffer limiting back-to-back fills (CSA HGV 4.9); fills "
+                      "draw from it at the fill rate, then at what the compressor delivers",
+                      {required("capacity_kg", positive("hydrogen the buffer holds, full at the start")),
+                       required("compressor_kg_per_h",
+                                positive("compressor refilling it, shared by the fills once it "
+                                         "is empty"))}))};
   return object("a station, in build-priority order", std::move(properties));
 }
 

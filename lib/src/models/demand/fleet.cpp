@@ -81,13 +81,20 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, vehicle.stranded});
   vehicle.km = 0;
   vehicle.stranded = false;
-  const Visit visit = network_->refuel(station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng,
-                                       vehicle.vehicle_class);
+  network_->refuel(station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
+                   [this, v, station](const Visit& visit) { after_visit(v, station, visit); });
+}
+
+void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) {
+  Vehicle& vehicle = vehicles_[v];
+  const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   if (visit.served) {
     vehicle.fuel_kg = vc.tank_kg;
     plan_next_refuel(v, visit.end);
     return;
   }
+  // Balked at a full queue or turned away dry: on to the next-nearest station.
+  const double now = calendar_->now();
   const Point here = network_->station(station).location;
   const std::vector<std::size_t> order = network_->by_distance(vehicle.origin);
   ++vehicle.tries;

@@ -35,6 +35,7 @@ private:
   void plan_next_refuel(std::size_t vehicle, double from_time);
   void drive(std::size_t vehicle, Point from, std::size_t station, double departure);
   void arrive(std::size_t vehicle, std::size_t station);
+  void after_visit(std::size_t vehicle, std::size_t station, const Visit& visit);
 
   const h2sim::FleetDemand* spec_;
   Network* network_;

@@ -1,0 +1,119 @@
+#include "buffered_dispensers.hpp"
+
+#include <algorithm>
+
+namespace h2sim::models {
+
+BufferedDispensers::BufferedDispensers(const StationSpec& spec, std::size_t, Calendar& calendar,
+                                       SharedCapacity& compressor, Observer& observer)
+    : spec_(&spec), calendar_(&calendar), compressor_(&compressor), observer_(&observer),
+      free_(spec.dispensers), buffer_kg_(spec.buffer->capacity_kg) {}
+
+bool BufferedDispensers::full() const {
+  return free_ == 0 && spec_->queue_capacity &&
+         queue_.size() >= static_cast<std::size_t>(*spec_->queue_capacity);
+}
+
+double BufferedDispensers::buffer_kg(double) {
+  if (refilling_) {
+    const double moved = compressor_->moved(refill_);
+    buffer_kg_ += moved - refill_credited_;
+    refill_credited_ = moved;
+  }
+  return buffer_kg_;
+}
+
+void BufferedDispensers::stop_refill(double now) {
+  if (refilling_) {
+    buffer_kg(now);
+    const double moved = compressor_->stop(refill_);
+    buffer_kg_ += moved - refill_credited_;
+    refilling_ = false;
+  }
+}
+
+void BufferedDispensers::restart_refill(double now) {
+  stop_refill(now);
+  const double room = spec_->buffer->capacity_kg - buffer_kg_;
+  if (direct_fills_ > 0 || room <= 1e-9) {
+    return;
+  }
+  refilling_ = true;
+  refill_credited_ = 0;
+  refill_ = compressor_->start(room, spec_->buffer->compressor_kg_per_h / 60.0, [this, room] {
+    refilling_ = false;
+    buffer_kg_ += room - refill_credited_;
+  });
+}
+
+void BufferedDispensers::admit(Visit visit, std::function<void(double)> on_start, Done done) {
+  auto fill = std::make_shared<Fill>(Fill{std::move(visit), std::move(on_start), std::move(done)});
+  fill->visit.served = true;
+  if (free_ > 0) {
+    fill->visit.waiting = queue_.size();
+    start(fill, fill->visit.arrival);
+  } else {
+    queue_.push_back(fill);
+    fill->visit.waiting = queue_.size();
+  }
+}
+
+void BufferedDispensers::start(std::shared_ptr<Fill> fill, double now) {
+  --free_;
+  fill->visit.start = now;
+  fill->on_start(now);
+  filling_.push_back(fill);
+  const double from_buffer = std::min(fill->visit.kg, buffer_kg(now));
+  buffer_kg_ -= from_buffer;
+  fill->rest_kg = fill->visit.kg - from_buffer;
+  restart_refill(now);
+  const double fast_end = now + spec_->overhead_min + from_buffer / spec_->fill_rate_kg_per_min;
+  calendar_->schedule(fast_end, [this, fill] {
+    if (fill->rest_kg > 1e-9) {
+      draw_through_compressor(fill);
+    } else {
+      finish(fill, calendar_->now());
+    }
+  });
+}
+
+void BufferedDispensers::draw_through_compressor(std::shared_ptr<Fill> fill) {
+  ++direct_fills_;
+  stop_refill(calendar_->now()); // the compressor serves the dispensers first
+  compressor_->start(fill->rest_kg, spec_->fill_rate_kg_per_min, [this, fill] {
+    --direct_fills_;
+    finish(fill, calendar_->now());
+  });
+}
+
+void BufferedDispensers::finish(const std::shared_ptr<Fill>& fill, double now) {
+  ++free_;
+  filling_.erase(std::find(filling_.begin(), filling_.end(), fill));
+  fill->visit.end = now;
+  observer_->on_visit(fill->visit);
+  if (fill->done) {
+    fill->done(fill->visit);
+  }
+  restart_refill(now);
+  if (!queue_.empty()) {
+    std::shared_ptr<Fill> next = queue_.front();
+    queue_.pop_front();
+    start(next, now);
+  }
+}
+
+void BufferedDispensers::flush(double now) {
+  for (const auto& fill : filling_) {
+    fill->visit.end = now;
+    observer_->on_visit(fill->visit);
+  }
+  for (const auto& fill : queue_) {
+    fill->visit.start = now;
+    fill->visit.end = now;
+    observer_->on_visit(fill->visit);
+  }
+  filling_.clear();
+  queue_.clear();
+}
+
+} // namespace h2sim::models
