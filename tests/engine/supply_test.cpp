@@ -144,3 +144,21 @@ TEST_CASE("supply::onsite: a station that runs dry recovers when production cove
   CHECK(s["stockout_h"].get<double>() > 0);
   check_conservation(metrics);
 }
+
+TEST_CASE("supply::buffer: once the buffer is empty, fills share the compressor") {
+  // Two dispensers kept busy (600 arrivals/h, 3 may wait), 5-kg fills, a 15-kg buffer and a
+  // 12 kg/h compressor: after the buffer, the station can only give what the compressor makes,
+  // 0.2 kg/min, shared by the two fills at once. In a day: (15 + 0.2 x 1440) / 5 = 60.6 fills at
+  // most, and both dispensers are busy all the time. Without the limit it would be 576 fills.
+  const auto metrics = run_text(
+      R"({"name": "buffer", "seed": 3, "horizon_days": 1,
+      "stations": [{"id": "S1", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
+                    "queue_capacity": 3, "buffer": {"capacity_kg": 15, "compressor_kg_per_h": 12}}],
+      "demand": {"model": "poisson", "arrivals_per_h": 600, "kg_per_fill": 5}})");
+  const auto& s = metrics["stations"][0];
+  // Truncated fills at the end are counted as served too (two dispensers, three waiting).
+  CHECK(s["served"].get<double>() >= 58);
+  CHECK(s["served"].get<double>() <= 61 + 5);
+  CHECK(s["utilization"].get<double>() > 0.99);
+  CHECK(s["balked"].get<double>() > 10000);
+}
