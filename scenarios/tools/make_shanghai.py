@@ -16,6 +16,24 @@ this gives fills per hour and, with the station's fill rate and overhead, the of
 dispenser-erlangs. Each station gets the fewest dispensers (2..6, DOMAIN.md) that keep its
 utilization under TARGET_UTIL in both scenarios; the script fails if any station would exceed
 MAX_UTIL, so that a layout change that overloads a station cannot pass unnoticed.
+
+Supply. Every station gets storage and a supply model, sized from the same estimate of its daily
+hydrogen demand D (for today's stations, the larger of their 2025 and today estimates, so that both
+files carry the same supply for them):
+- pipeline: PIPELINE_STATIONS, the stations within a few km of a ~28 km line along the Hangzhou Bay
+  shore (Jinshan/Caojing - Chemical Industry Park - Fengxian), fed by pipeline "P-chem" of capacity
+  PIPELINE_MARGIN x their summed demand; each may draw PIPELINE_STATION_RATE x its own demand rate;
+  storage PIPELINE_STORAGE_DAYS x D.
+- onsite: ONSITE_STATIONS make hydrogen by electrolysis at ONSITE_MARGIN x their demand rate over
+  the day, with ONSITE_PROFILE (cheap night power) and ONSITE_KWH_PER_KG; storage STORAGE_DAYS x D.
+- delivery (all others): (s, Q) tube trailers from the nearer production site (PRODUCTION_SITES);
+  lead time uniform over [LEAD_BASE_H + travel, LEAD_BASE_H + LEAD_SPREAD_H + travel], travel = road
+  km / TRAILER_KMH; payload Q from PAYLOAD_TIERS (steel ~300 kg, composite 560/1,000 kg, 500-bar
+  composite 1,300 kg); reorder point s = REORDER_SAFETY x demand over the mean lead time; storage
+  the larger of STORAGE_DAYS x D and s + Q (so that every trailer fits), starting at s + Q.
+- buffer: BUFFER_STATIONS (small stations) get a high-pressure buffer whose compressor delivers
+  BUFFER_COMPRESSOR_X x the station's demand rate.
+The --check tables list all of it.
 """
 
 import json
@@ -114,6 +132,47 @@ STATIONS = [
     ("MH-04", "Qibao", -14.0, -7.0),
     ("FX-04", "Zhuanghang", -10.0, -35.0),
 ]
+
+# --- Hydrogen supply (see the module docstring). Production sites, (x_km, y_km): by-product and
+# industrial hydrogen at the Chemical Industry Park in the south and at Baoshan (steelworks) in the
+# north, where tube trailers are filled.
+PRODUCTION_SITES = {
+    "Chemical Industry Park": (-5.0, -45.0),
+    "Baoshan": (-2.0, 24.0),
+}
+TRAILER_KMH = 35.0         # tube-trailer average speed, road km (straight line x ROAD_FACTOR)
+LEAD_BASE_H = 2.0          # order to departure at least (dispatch, filling the trailer)
+LEAD_SPREAD_H = 4.0        # dispatch queue and traffic: lead time uniform over a 4-hour window
+REORDER_SAFETY = 1.4       # s = 1.4 x the demand over the mean lead time (1.25: ~2.6% of visits
+                           # turned away in 2025; 1.4: ~1%; 1.5: ~0.5%; 1.75: <0.1%)
+STORAGE_DAYS = 1.0         # storage of delivery and on-site stations: one day of demand (at least s + Q)
+PAYLOAD_TIERS = (          # (up to D kg/day, trailer payload kg): the smallest that keeps trips few
+    (800, 300),            # steel tube trailer, ~300 kg
+    (2000, 560),           # composite, 560 kg
+    (4000, 1000),          # composite, 1,000 kg
+    (float("inf"), 1300),  # 500-bar composite, 1,300 kg
+)
+# Pipeline P-chem: ~28 km along the Hangzhou Bay shore from (-20, -44) to (8, -40); these stations
+# lie within ~4 km of it. Today's network has only CP-01 and CP-02 on it (Shanghai's ~30 km today).
+PIPELINE_ID = "P-chem"
+PIPELINE_LINE = ((-20.0, -44.0), (8.0, -40.0))
+PIPELINE_STATIONS = ("CP-05", "CP-02", "CP-01", "CP-04", "CP-03")
+PIPELINE_MARGIN = 1.25          # pipeline capacity = 1.25 x the summed demand of its stations
+PIPELINE_STATION_RATE = 1.6     # a station may draw 1.6 x its own mean demand rate
+PIPELINE_STORAGE_DAYS = 0.5     # a continuous feed needs less storage
+# On-site electrolysis: in Qingpu/Songjiang (far west, far from both production sites) and at the
+# Donghai bridge approach (offshore wind).
+ONSITE_STATIONS = ("QP-01", "QP-03", "SJ-05", "LG-05")
+ONSITE_MARGIN = 1.2             # daily production = 1.2 x daily demand
+ONSITE_KWH_PER_KG = 55          # DOMAIN.md: 50-60 kWh/kg including auxiliaries
+# Cheap night power: 1.5 x from midnight to 6 am, 0.7 x at the morning and evening peaks.
+ONSITE_PROFILE = [1.5] * 6 + [1.0] * 2 + [0.7] * 4 + [1.0] * 5 + [0.7] * 4 + [1.0] * 3
+# High-pressure buffer on a few small stations (consecutive-fill limit).
+BUFFER_STATIONS = {"BS-04": 100, "JS-01": 120, "FX-03": 150}   # id: buffer kg
+BUFFER_COMPRESSOR_X = 3.0       # compressor = 3 x the station's mean demand rate
+BUFFER_COMPRESSOR_MIN = 30      # kg/h at least
+# The scenario must keep every station inside a plausible size.
+MAX_STORAGE_KG = 8000
 
 # Vehicle classes. tank/consumption/daily_km within DOMAIN.md's ranges; the chosen points are
 # listed in the description. Areas are (x_km, y_km, radius_km).
@@ -252,6 +311,111 @@ def erlangs(flow, kind):
     return sum(f * (k["overhead"] + kg / k["fill_rate"]) / 60.0 for f, kg in flow.values())
 
 
+def round_up(v, step):
+    return step * math.ceil(v / step - 1e-9)
+
+
+def segment_km(p, a, b):
+    """Distance from point p to the segment a-b, km."""
+    ax, ay = a
+    bx, by = b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(p[0] - ax - t * dx, p[1] - ay - t * dy)
+
+
+def onsite_deficit_kg(rate, d_h):
+    """Largest drop of a tank that starts full, over two days of flat demand d_h and production at
+    rate x ONSITE_PROFILE (production stops while the tank is full): what storage must hold."""
+    level, worst = 0.0, 0.0   # level relative to full (<= 0)
+    for h in range(48):
+        level = min(0.0, level + rate * ONSITE_PROFILE[h % 24] - d_h)
+        worst = min(worst, level)
+    return -worst
+
+
+def supply_plan(kg_day):
+    """Per station: {"model", "storage", "supply", "buffer" (or None), "info" (for the table)},
+    sized from its design demand kg_day[i] (kg/day); and the pipeline's capacity, kg/h."""
+    ids = [s[0] for s in STATIONS]
+    for sid in PIPELINE_STATIONS + ONSITE_STATIONS + tuple(BUFFER_STATIONS):
+        assert sid in ids, sid
+    assert not set(PIPELINE_STATIONS) & set(ONSITE_STATIONS)
+    assert len(ONSITE_PROFILE) == 24
+    profile_mean = sum(ONSITE_PROFILE) / 24.0
+    length = math.dist(*PIPELINE_LINE)
+    assert 25.0 <= length <= 32.0, length   # DOMAIN.md: Shanghai has ~30 km of pipeline
+    pipe_h = 0.0
+    plan = []
+    for i, (sid, _, x, y) in enumerate(STATIONS):
+        D = kg_day[i]
+        d_h = D / 24.0
+        info = {"D": D}
+        if sid in PIPELINE_STATIONS:
+            off = segment_km((x, y), *PIPELINE_LINE)
+            assert off <= 5.0, (sid, off)
+            cap = round_up(PIPELINE_STORAGE_DAYS * D, 100)
+            rate = round_up(PIPELINE_STATION_RATE * d_h, 10)
+            pipe_h += d_h
+            supply = {"model": "pipeline", "pipeline": PIPELINE_ID, "max_rate_kg_per_h": rate}
+            storage = {"capacity_kg": cap, "initial_kg": cap}
+            info.update(note=f"{off:.1f} km off the line, max {rate} kg/h")
+        elif sid in ONSITE_STATIONS:
+            rate = round_up(ONSITE_MARGIN * d_h / profile_mean, 5)
+            cap = round_up(STORAGE_DAYS * D, 100)
+            need = onsite_deficit_kg(rate, d_h)
+            assert need <= 0.5 * cap, (sid, need, cap)
+            supply = {"model": "onsite", "rate_kg_per_h": rate, "hourly_profile": ONSITE_PROFILE,
+                      "kwh_per_kg": ONSITE_KWH_PER_KG}
+            storage = {"capacity_kg": cap, "initial_kg": cap}
+            info.update(note=f"{rate} kg/h x profile ({rate * ONSITE_KWH_PER_KG / 1000:.1f} MW), "
+                             f"daily swing {need:.0f} kg")
+        else:
+            site, km = min(((n, math.hypot(x - px, y - py)) for n, (px, py)
+                            in PRODUCTION_SITES.items()), key=lambda t: t[1])
+            travel_h = km * ROAD_FACTOR / TRAILER_KMH
+            lo = round_up(LEAD_BASE_H + travel_h, 0.5)
+            hi = lo + LEAD_SPREAD_H
+            s_kg = round_up(REORDER_SAFETY * d_h * (lo + hi) / 2.0, 10)
+            q_kg = next(q for limit, q in PAYLOAD_TIERS if D <= limit)
+            cap = round_up(max(STORAGE_DAYS * D, s_kg + q_kg), 100)
+            supply = {"model": "delivery", "payload_kg": q_kg, "reorder_at_kg": s_kg,
+                      "lead_time_h": {"dist": "uniform", "min": num(lo), "max": num(hi)}}
+            storage = {"capacity_kg": cap, "initial_kg": min(cap, s_kg + q_kg)}
+            info.update(note=f"from {site} ({km:.0f} km), lead {num(lo)}-{num(hi)} h, "
+                             f"{D / q_kg:.1f} trailers/day")
+        assert storage["capacity_kg"] <= MAX_STORAGE_KG, (sid, storage)
+        buffer = None
+        if sid in BUFFER_STATIONS:
+            assert D <= 1200, (sid, D)   # small stations only
+            k = max(BUFFER_COMPRESSOR_MIN, round_up(BUFFER_COMPRESSOR_X * d_h, 10))
+            buffer = {"capacity_kg": BUFFER_STATIONS[sid], "compressor_kg_per_h": k}
+            info["note"] += f"; buffer {BUFFER_STATIONS[sid]} kg, compressor {k} kg/h"
+        plan.append({"model": supply["model"], "storage": storage, "supply": supply,
+                     "buffer": buffer, "info": info})
+    pipe_cap = round_up(PIPELINE_MARGIN * pipe_h, 50)
+    return plan, pipe_cap, pipe_h
+
+
+def print_supply_table(plan, pipe_cap, pipe_h, out):
+    print("\n== supply (design demand: 2025, or the larger of 2025 and today for today's "
+          "stations) ==", file=out)
+    print(f"{'#':>3} {'id':6} {'model':8} {'kg/day':>7} {'storage':>7} {'days':>5} {'s':>5} "
+          f"{'Q':>5}  notes", file=out)
+    for i, p in enumerate(plan):
+        D = p["info"]["D"]
+        cap = p["storage"]["capacity_kg"]
+        s_kg = p["supply"].get("reorder_at_kg", "")
+        q_kg = p["supply"].get("payload_kg", "")
+        print(f"{i + 1:>3} {STATIONS[i][0]:6} {p['model']:8} {D:>7.0f} {cap:>7} {cap / D:>5.2f} "
+              f"{s_kg:>5} {q_kg:>5}  {p['info']['note']}", file=out)
+    print(f"pipeline {PIPELINE_ID}: {math.dist(*PIPELINE_LINE):.1f} km, capacity {pipe_cap} kg/h "
+          f"for {pipe_h:.0f} kg/h of demand ({pipe_cap / pipe_h:.2f}x)", file=out)
+    models = [p["model"] for p in plan]
+    print("stations by model: " + ", ".join(f"{m} {models.count(m)}"
+                                             for m in ("delivery", "pipeline", "onsite")), file=out)
+
+
 def fmt_json(obj, indent=0):
     """2-space JSON; objects and lists holding only scalars stay on one line."""
     pad = "  " * indent
@@ -273,6 +437,26 @@ def fmt_json(obj, indent=0):
     if isinstance(obj, dict):
         if indent > 0 and all(leaf(v) for v in obj.values()) and len(inline(obj)) + len(pad) <= 180:
             return inline(obj)
+        if indent > 0 and "dispensers" in obj and all(leaf(v) for v in obj.values()
+                                                      if isinstance(v, list)):
+            # A station: its scalar fields on the first line(s), then storage, supply and buffer
+            # one per line.
+            lines, cur = [], []
+            for k, v in obj.items():
+                item = json.dumps(k) + ": " + inline(v)
+                if isinstance(v, (dict, list)):
+                    if cur:
+                        lines.append(", ".join(cur))
+                        cur = []
+                    lines.append(item)
+                elif cur and len(pad) + 4 + len(", ".join(cur + [item])) > 180:
+                    lines.append(", ".join(cur))
+                    cur = [item]
+                else:
+                    cur.append(item)
+            if cur:
+                lines.append(", ".join(cur))
+            return "{ " + (",\n" + pad + "  ").join(lines) + " }"
         items = [pad + "  " + json.dumps(k) + ": " + fmt_json(v, indent + 1) for k, v in obj.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(obj, list):
@@ -303,10 +487,10 @@ def class_json(name, count):
     }
 
 
-def station_json(i, kind, dispensers):
+def station_json(i, kind, dispensers, supply):
     sid, name, x, y = STATIONS[i]
     k = KINDS[kind]
-    return {
+    out = {
         "id": sid,
         "name": name,
         "x_km": float(x),
@@ -314,7 +498,12 @@ def station_json(i, kind, dispensers):
         "dispensers": dispensers,
         "fill_rate_kg_per_min": k["fill_rate"],
         "overhead_min": k["overhead"],
+        "storage": supply["storage"],
+        "supply": supply["supply"],
     }
+    if supply["buffer"]:
+        out["buffer"] = supply["buffer"]
+    return out
 
 
 def print_table(title, open_n, flows, kinds, disp, out):
@@ -380,6 +569,12 @@ def main():
         print(f"{label}: {n} vehicles, {kg:.0f} kg/day expected (fleet mean "
               f"{sum(c * daily_kg(k) for k, c in fleet.items()):.0f})", file=err)
 
+    # Supply is sized on each station's larger estimate, so today's stations keep theirs in 2025.
+    kg_design = [max(kg_day_2025[i], kg_day_today[i] if i < TODAY_STATIONS else 0.0)
+                 for i in range(n_all)]
+    plan, pipe_cap, pipe_h = supply_plan(kg_design)
+    print_supply_table(plan, pipe_cap, pipe_h, err)
+
     bad = [(STATIONS[i][0], round(u, 3)) for i, u in enumerate(u25) if u >= MAX_UTIL]
     bad += [(STATIONS[i][0] + " (today)", round(u, 3)) for i, u in enumerate(u00) if u >= MAX_UTIL]
     if bad:
@@ -423,7 +618,68 @@ def main():
         f"{kit_text}. Dispensers (2-6) sized by scenarios/tools/make_shanghai.py from a Monte "
         "Carlo estimate of nearest-station demand so that no station exceeds "
         f"{TARGET_UTIL:.0%} estimated utilization in either scenario. Demand is spread evenly over "
-        "the day (no peaks) and hydrogen supply is unlimited (no storage or trailers). ")
+        "the day (no peaks). ")
+
+    def supply_text(open_n):
+        """What supply the first open_n stations get, and why (plausible, not sourced)."""
+        opened = plan[:open_n]
+        ids = [STATIONS[i][0] for i in range(open_n)]
+        by = {m: [ids[i] for i, p in enumerate(opened) if p["model"] == m]
+              for m in ("delivery", "pipeline", "onsite")}
+        delivery = [p for p in opened if p["model"] == "delivery"]
+        lows = [p["supply"]["lead_time_h"]["min"] for p in delivery]
+        highs = [p["supply"]["lead_time_h"]["max"] for p in delivery]
+        caps = [p["storage"]["capacity_kg"] for p in opened]
+        q_used = sorted({p["supply"]["payload_kg"] for p in delivery})
+        q_text = {300: "300 kg steel tubes (up to 800 kg/day)",
+                  560: "560 kg composite (up to 2,000 kg/day)",
+                  1000: "1,000 kg composite (up to 4,000 kg/day)",
+                  1300: "1,300 kg 500-bar composite (busier)"}
+        text = (
+            "Hydrogen supply (plausible choices, not sourced; sized by make_shanghai.py from each "
+            "station's estimated daily demand D, for today's stations the larger of the 2025 and "
+            "today estimates, so that both files give them the same supply): every station has "
+            f"storage ({min(caps):,}-{max(caps):,} kg, {sum(caps) / 1000:.0f} t in all) and a supply "
+            "model; a vehicle whose fill the storage cannot cover is turned away (a fleet vehicle "
+            f"drives on to the next-nearest station). {len(by['delivery'])} stations get (s, Q) "
+            "tube-trailer deliveries from the nearer of two production sites, the Chemical "
+            "Industry Park (south, by-product hydrogen) and Baoshan (north, steelworks): lead time "
+            f"uniform over a {LEAD_SPREAD_H:g}-hour window starting {LEAD_BASE_H:g} h + road km / "
+            f"{TRAILER_KMH:g} km/h after the order ({min(lows):g}-{min(highs):g} h for the nearest "
+            f"stations, {max(lows):g}-{max(highs):g} h for the farthest); payload "
+            + ", ".join(q_text[q] for q in q_used) + f"; reorder point s = {REORDER_SAFETY:g} x "
+            f"the demand over the mean lead time; storage {STORAGE_DAYS:g} day of D but at least "
+            "s + Q (so every trailer fits), starting at s + Q. ")
+        if by["pipeline"]:
+            text += (
+                f"{len(by['pipeline'])} stations ({', '.join(by['pipeline'])}), within 5 km of a "
+                f"{math.dist(*PIPELINE_LINE):.0f} km line along the Hangzhou Bay shore from Jinshan "
+                f"(Caojing) through the Chemical Industry Park to Fengxian, draw from pipeline "
+                f"{PIPELINE_ID} (capacity {pipe_cap:,} kg/h, {pipe_cap / pipe_h:.2f} x the estimated "
+                f"demand of its {len(PIPELINE_STATIONS)} stations: CP-05, CP-03 and CP-04 join in 2025; "
+                "stations drawing at once share it max-min fairly), each at most "
+                f"{PIPELINE_STATION_RATE:g} x its own mean demand rate, storage "
+                f"{PIPELINE_STORAGE_DAYS:g} day of D, starting full. ")
+        if by["onsite"]:
+            text += (
+                f"{len(by['onsite'])} stations ({', '.join(by['onsite'])}: Qingpu/Songjiang, far "
+                "from both production sites, and the Donghai bridge approach with its offshore "
+                f"wind) make hydrogen on site by electrolysis, {ONSITE_MARGIN:g} x D a day at "
+                f"{ONSITE_KWH_PER_KG} kWh/kg (DOMAIN.md: 50-60), with cheap night power (x1.5 "
+                "from 0 to 6 h, x0.7 at the 8-12 h and 17-21 h peaks, x1 otherwise), storage "
+                f"{STORAGE_DAYS:g} day of D, starting full. ")
+        buffered = [ids[i] for i, p in enumerate(opened) if p["buffer"]]
+        if buffered:
+            text += (
+                f"Small stations {', '.join(buffered)} have a high-pressure buffer "
+                f"({min(BUFFER_STATIONS.values())}-{max(BUFFER_STATIONS.values())} kg) whose "
+                f"compressor gives {BUFFER_COMPRESSOR_X:g} x the station's mean demand rate (at "
+                f"least {BUFFER_COMPRESSOR_MIN} kg/h): back-to-back fills past the buffer slow "
+                "down (consecutive-fill limit). ")
+        else:
+            text += "No station has a high-pressure buffer (no consecutive-fill limit)."
+        return text.rstrip()
+
     n25, n00 = len(STATIONS), TODAY_STATIONS
     desc_2025 = (
         f"Shanghai 2025 plan: {n25} hydrogen stations in build order (the first {n00} are today's "
@@ -434,8 +690,8 @@ def main():
         f"{kg25 / 1000:.0f} t of hydrogen a day ({kg25 / n25:,.0f} kg/day per station): it does "
         f"NOT fit the nameplate of stations like today's (500-2,000 kg/day, so about "
         f"{n25 * 0.5:.0f}-{n25 * 2.0:.0f} t/day for {n25} stations): dispensers are only "
-        "moderately busy, hydrogen supply (trailers, compressors, pipeline) would bind first; "
-        "add storage and supply to the stations to study that.")
+        "moderately busy and the supply below is sized for the demand, so that only a small "
+        "share of visits (a few % at most) meets a dry station. " + supply_text(n25))
     desc_today = (
         f"Shanghai today (about 2022): the first {n00} stations of shanghai-2025 (same ids, sites "
         f"and equipment), {sum(FLEET_TODAY.values()):,} fuel-cell vehicles "
@@ -447,7 +703,8 @@ def main():
         "500-2,000 kg/day nameplate range on average, but "
         f"{sum(1 for k in kg_day_today if k > 2000)} of {n00} stations would dispense more than "
         f"2,000 kg/day (busiest {max(kg_day_today):,.0f}), so supply, not dispensers, would limit "
-        "them.")
+        "them; the supply below is sized for that demand, so that only a small share of visits "
+        "(a few % at most) meets a dry station. " + supply_text(n00))
 
     scen_2025 = {
         "name": "shanghai-2025",
@@ -456,7 +713,8 @@ def main():
         "horizon_days": 30,
         "warmup_days": 3,
         "open_stations": n25,
-        "stations": [station_json(i, kinds[i], disp[i]) for i in range(n_all)],
+        "stations": [station_json(i, kinds[i], disp[i], plan[i]) for i in range(n_all)],
+        "pipelines": [{"id": PIPELINE_ID, "capacity_kg_per_h": pipe_cap}],
         "demand": {"model": "fleet", "road_factor": ROAD_FACTOR, "classes": classes(FLEET_2025)},
     }
     scen_today = {
@@ -466,7 +724,8 @@ def main():
         "horizon_days": 30,
         "warmup_days": 3,
         "open_stations": n00,
-        "stations": [station_json(i, kinds[i], disp[i]) for i in range(TODAY_STATIONS)],
+        "stations": [station_json(i, kinds[i], disp[i], plan[i]) for i in range(TODAY_STATIONS)],
+        "pipelines": [{"id": PIPELINE_ID, "capacity_kg_per_h": pipe_cap}],
         "demand": {"model": "fleet", "road_factor": ROAD_FACTOR, "classes": classes(FLEET_TODAY)},
     }
     for fname, scen in (("shanghai-2025.json", scen_2025), ("shanghai-today.json", scen_today)):

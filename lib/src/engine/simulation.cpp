@@ -90,18 +90,23 @@ private:
  * the capacity in kg/min, bounded by the flow's own limit, so SimGrid's LMM solver shares the
  * capacity max-min fairly among the flows running at once. Execs are started from kernel timers
  * (maestro); their completions arrive through Activity::on_completion.
+ *
+ * SimGrid is still handling an activity when it signals its completion (and when it is cancelled),
+ * so the model's reaction runs as a calendar event at the same time, and the Exec handles are kept
+ * alive until then.
  */
 class SimGridCapacities final : public CapacityFactory {
 public:
-  explicit SimGridCapacities(simgrid::s4u::NetZone& zone) : zone_(&zone) {
+  SimGridCapacities(simgrid::s4u::NetZone& zone, Calendar& calendar)
+      : zone_(&zone), calendar_(&calendar) {
     simgrid::s4u::Activity::on_completion_cb([this](const simgrid::s4u::Activity& activity) {
-      const auto it = on_done_.find(&activity);
-      if (it == on_done_.end() || activity.get_state() != simgrid::s4u::Activity::State::FINISHED) {
+      const auto it = running_.find(&activity);
+      if (it == running_.end() || activity.get_state() != simgrid::s4u::Activity::State::FINISHED) {
         return;
       }
-      std::function<void()> done = std::move(it->second);
-      on_done_.erase(it);
-      done();
+      const auto [capacity, id] = it->second;
+      running_.erase(it);
+      capacity->finished(id);
     });
   }
 
@@ -121,33 +126,50 @@ private:
       exec->set_flops_amount(kg);
       exec->set_bound(bound_kg_per_min);
       const FlowId id = next_++;
-      flows_.emplace(id, Flow{exec, kg});
-      owner_->on_done_.emplace(exec.get(), [this, id, done = std::move(on_done)] {
-        flows_.erase(id);
-        done();
-      });
+      flows_.emplace(id, Flow{exec, kg, false, std::move(on_done)});
+      owner_->running_.emplace(exec.get(), std::make_pair(this, id));
       exec->start();
       return id;
     }
 
     double moved(FlowId id) const override {
       const Flow& flow = flows_.at(id);
-      return flow.kg - flow.exec->get_remaining();
+      return flow.finished ? flow.kg : flow.kg - flow.exec->get_remaining();
     }
 
     double stop(FlowId id) override {
       const double kg = moved(id);
       Flow& flow = flows_.at(id);
-      owner_->on_done_.erase(flow.exec.get());
-      flow.exec->cancel();
-      flows_.erase(id);
+      if (!flow.finished) {
+        owner_->running_.erase(flow.exec.get());
+        flow.exec->cancel();
+        owner_->retire(flow.exec);
+      }
+      flows_.erase(id); // a finished flow's pending notice finds nothing: on_done never runs
       return kg;
+    }
+
+    /** SimGrid finished the flow's Exec: tell the model, once SimGrid is done with it. */
+    void finished(FlowId id) {
+      Flow& flow = flows_.at(id);
+      flow.finished = true;
+      owner_->retire(flow.exec);
+      owner_->calendar_->schedule(owner_->calendar_->now(), [this, id] {
+        const auto it = flows_.find(id);
+        if (it != flows_.end()) {
+          std::function<void()> done = std::move(it->second.on_done);
+          flows_.erase(it);
+          done();
+        }
+      });
     }
 
   private:
     struct Flow {
       simgrid::s4u::ExecPtr exec;
       double kg;
+      bool finished;
+      std::function<void()> on_done;
     };
     SimGridCapacities* owner_;
     simgrid::s4u::Host* host_;
@@ -155,9 +177,21 @@ private:
     FlowId next_ = 0;
   };
 
+  /**
+   * Keeps a finished or cancelled Exec alive until SimGrid is done with it: it handles ended
+   * activities after the timers of the current date, so handles retired earlier than now are free.
+   */
+  void retire(simgrid::s4u::ExecPtr exec) {
+    const double now = calendar_->now();
+    std::erase_if(retired_, [now](const auto& retired) { return retired.first < now; });
+    retired_.emplace_back(now, std::move(exec));
+  }
+
   simgrid::s4u::NetZone* zone_;
+  Calendar* calendar_;
   std::vector<std::unique_ptr<Capacity>> capacities_;
-  std::map<const simgrid::s4u::Activity*, std::function<void()>> on_done_;
+  std::map<const simgrid::s4u::Activity*, std::pair<Capacity*, SharedCapacity::FlowId>> running_;
+  std::vector<std::pair<double, simgrid::s4u::ExecPtr>> retired_;
 };
 
 constexpr double minutes_per_day = 1440.0;
@@ -176,13 +210,13 @@ ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::ui
   simgrid::s4u::Engine engine(&argc, argv.data());
   auto* city = simgrid::s4u::create_full_zone("city");
   city->create_host("stations", 1.0);
-  SimGridCapacities capacities(*city);
 
   const double window_start = scenario.warmup_days * minutes_per_day;
   const double window_end = window_start + scenario.horizon_days * minutes_per_day;
 
   report::Collector collector(scenario, window_start, window_end);
   SimGridCalendar calendar;
+  SimGridCapacities capacities(*city, calendar);
   models::Network network(scenario, collector, calendar, capacities, seed, replication);
   city->seal(); // after the network created its pipelines' hosts
   const auto& factories = models::demand_models();

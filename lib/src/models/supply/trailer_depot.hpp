@@ -1,0 +1,44 @@
+#pragma once
+
+#include <deque>
+#include <functional>
+
+#include <h2sim/scenario.hpp>
+
+#include "../../core/calendar.hpp"
+
+namespace h2sim::models {
+
+/**
+ * A depot of tube trailers shared by the stations that order from it. An order waits (first come,
+ * first served) for a free trailer; the trailer is loaded, drives to the station, unloads and
+ * drives back before it can take the next order. Few trailers for many stations show up as orders
+ * waiting, and so as stockouts at the stations.
+ */
+class TrailerDepot {
+public:
+  TrailerDepot(const DepotSpec& spec, Calendar& calendar);
+
+  /**
+   * Sends a trailer to `station` once one is free: `load_min` at the depot, the drive, then
+   * `unload` runs at the station.
+   */
+  void dispatch(Point station, double load_min, std::function<void()> unload);
+
+  std::size_t waiting() const { return waiting_.size(); }
+
+private:
+  struct Order {
+    Point station;
+    double load_min;
+    std::function<void()> unload;
+  };
+  void send(Order order);
+
+  const DepotSpec* spec_;
+  Calendar* calendar_;
+  int free_;
+  std::deque<Order> waiting_;
+};
+
+} // namespace h2sim::models
