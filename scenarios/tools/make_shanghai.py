@@ -32,7 +32,8 @@ files carry the same supply for them):
   composite 1,300 kg); reorder point s = REORDER_SAFETY x demand over the mean lead time; storage
   the larger of STORAGE_DAYS x D and s + Q (so that every trailer fits), starting at s + Q.
 - buffer: BUFFER_STATIONS (small stations) get a high-pressure buffer whose compressor delivers
-  BUFFER_COMPRESSOR_X x the station's demand rate.
+  BUFFER_COMPRESSOR_X x the station's demand rate (at least BUFFER_COMPRESSOR_MIN kg/h, at most
+  BUFFER_COMPRESSOR_MAX of one dispenser's flow).
 The --check tables list all of it.
 """
 
@@ -145,7 +146,7 @@ LEAD_BASE_H = 2.0          # order to departure at least (dispatch, filling the 
 LEAD_SPREAD_H = 4.0        # dispatch queue and traffic: lead time uniform over a 4-hour window
 REORDER_SAFETY = 1.4       # s = 1.4 x the demand over the mean lead time (1.25: ~2.6% of visits
                            # turned away in 2025; 1.4: ~1%; 1.5: ~0.5%; 1.75: <0.1%)
-STORAGE_DAYS = 1.0         # storage of delivery and on-site stations: one day of demand (at least s + Q)
+STORAGE_DAYS = 1.0         # storage of delivery and on-site stations: 1 day of demand (>= s + Q)
 PAYLOAD_TIERS = (          # (up to D kg/day, trailer payload kg): the smallest that keeps trips few
     (800, 300),            # steel tube trailer, ~300 kg
     (2000, 560),           # composite, 560 kg
@@ -167,10 +168,11 @@ ONSITE_MARGIN = 1.2             # daily production = 1.2 x daily demand
 ONSITE_KWH_PER_KG = 55          # DOMAIN.md: 50-60 kWh/kg including auxiliaries
 # Cheap night power: 1.5 x from midnight to 6 am, 0.7 x at the morning and evening peaks.
 ONSITE_PROFILE = [1.5] * 6 + [1.0] * 2 + [0.7] * 4 + [1.0] * 5 + [0.7] * 4 + [1.0] * 3
-# High-pressure buffer on a few small stations (consecutive-fill limit).
-BUFFER_STATIONS = {"BS-04": 100, "JS-01": 120, "FX-03": 150}   # id: buffer kg
-BUFFER_COMPRESSOR_X = 3.0       # compressor = 3 x the station's mean demand rate
-BUFFER_COMPRESSOR_MIN = 30      # kg/h at least
+# High-pressure buffer on a few small stations (consecutive-fill limit): about two bus fills.
+BUFFER_STATIONS = {"BS-04": 50, "JS-01": 60, "FX-03": 80}   # id: buffer kg
+BUFFER_COMPRESSOR_X = 3.0       # compressor = 3 x the station's mean demand rate,
+BUFFER_COMPRESSOR_MIN = 30      # at least 30 kg/h,
+BUFFER_COMPRESSOR_MAX = 2 / 3   # at most 2/3 of one dispenser's flow (else the buffer never matters)
 # The scenario must keep every station inside a plausible size.
 MAX_STORAGE_KG = 8000
 
@@ -334,7 +336,7 @@ def onsite_deficit_kg(rate, d_h):
     return -worst
 
 
-def supply_plan(kg_day):
+def supply_plan(kg_day, kinds):
     """Per station: {"model", "storage", "supply", "buffer" (or None), "info" (for the table)},
     sized from its design demand kg_day[i] (kg/day); and the pipeline's capacity, kg/h."""
     ids = [s[0] for s in STATIONS]
@@ -389,6 +391,8 @@ def supply_plan(kg_day):
         if sid in BUFFER_STATIONS:
             assert D <= 1200, (sid, D)   # small stations only
             k = max(BUFFER_COMPRESSOR_MIN, round_up(BUFFER_COMPRESSOR_X * d_h, 10))
+            k = min(k, round_up(BUFFER_COMPRESSOR_MAX * 60 * KINDS[kinds[i]]["fill_rate"], 10))
+            assert k >= 2 * d_h, (sid, k, d_h)   # comfortably above the mean demand rate
             buffer = {"capacity_kg": BUFFER_STATIONS[sid], "compressor_kg_per_h": k}
             info["note"] += f"; buffer {BUFFER_STATIONS[sid]} kg, compressor {k} kg/h"
         plan.append({"model": supply["model"], "storage": storage, "supply": supply,
@@ -572,7 +576,7 @@ def main():
     # Supply is sized on each station's larger estimate, so today's stations keep theirs in 2025.
     kg_design = [max(kg_day_2025[i], kg_day_today[i] if i < TODAY_STATIONS else 0.0)
                  for i in range(n_all)]
-    plan, pipe_cap, pipe_h = supply_plan(kg_design)
+    plan, pipe_cap, pipe_h = supply_plan(kg_design, kinds)
     print_supply_table(plan, pipe_cap, pipe_h, err)
 
     bad = [(STATIONS[i][0], round(u, 3)) for i, u in enumerate(u25) if u >= MAX_UTIL]
@@ -672,10 +676,13 @@ def main():
         if buffered:
             text += (
                 f"Small stations {', '.join(buffered)} have a high-pressure buffer "
-                f"({min(BUFFER_STATIONS.values())}-{max(BUFFER_STATIONS.values())} kg) whose "
-                f"compressor gives {BUFFER_COMPRESSOR_X:g} x the station's mean demand rate (at "
-                f"least {BUFFER_COMPRESSOR_MIN} kg/h): back-to-back fills past the buffer slow "
-                "down (consecutive-fill limit). ")
+                f"({min(BUFFER_STATIONS.values())}-{max(BUFFER_STATIONS.values())} kg, about two "
+                f"bus fills) whose compressor gives {BUFFER_COMPRESSOR_X:g} x the station's mean "
+                f"demand rate, at least {BUFFER_COMPRESSOR_MIN} kg/h and at most 2/3 of one "
+                "dispenser's flow (" + ", ".join(
+                    f"{ids[i]} {p['buffer']['compressor_kg_per_h']} kg/h"
+                    for i, p in enumerate(opened) if p["buffer"]) +
+                "): back-to-back fills past the buffer slow down (consecutive-fill limit). ")
         else:
             text += "No station has a high-pressure buffer (no consecutive-fill limit)."
         return text.rstrip()

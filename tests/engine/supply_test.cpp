@@ -162,3 +162,29 @@ TEST_CASE("supply::buffer: once the buffer is empty, fills share the compressor"
   CHECK(s["utilization"].get<double>() > 0.99);
   CHECK(s["balked"].get<double>() > 10000);
 }
+
+TEST_CASE("supply::depot: an order waits for a free trailer") {
+  // One trailer, two empty stations 20 km from the depot (30 min at 40 km/h), 1 h of loading.
+  // A's order takes the trailer at t = 0: delivered at 1.5 h, trailer back at 2 h. B's order then
+  // loads and is delivered at 3.5 h. With the window starting at 3 h, A's delivery falls before it
+  // and B's inside it. With two trailers both arrive at 1.5 h, before the window.
+  const std::string delivery = R"("storage": {"capacity_kg": 1000, "initial_kg": 0},
+      "supply": {"model": "delivery", "payload_kg": 500, "reorder_at_kg": 10, "lead_time_h": 1,
+                 "depot": "D1"})";
+  const auto run_with = [&](int trailers) {
+    return run_text(scenario(station("A", 20, delivery) + "," + station("B", -20, delivery), 0, 1,
+                             R"(, "warmup_days": 0.125, "depots": [{"id": "D1", "x_km": 0,
+                               "y_km": 0, "trailers": )" + std::to_string(trailers) +
+                                 R"(, "speed_kmh": 40}])"));
+  };
+  const auto one = run_with(1);
+  CHECK(one["stations"][0]["inventory_start_kg"] == 500.0);
+  CHECK(one["stations"][0]["delivered_kg"] == 0.0);
+  CHECK(one["stations"][1]["inventory_start_kg"] == 0.0);
+  CHECK(one["stations"][1]["delivered_kg"] == 500.0);
+  CHECK(one["stations"][1]["deliveries"] == 1);
+  check_conservation(one);
+  const auto two = run_with(2);
+  CHECK(two["stations"][1]["inventory_start_kg"] == 500.0);
+  CHECK(two["stations"][1]["delivered_kg"] == 0.0);
+}

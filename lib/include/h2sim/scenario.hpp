@@ -23,7 +23,17 @@ struct NoSupply {};        // only the initial storage
 struct DeliverySupply {
   double payload_kg = 0;
   double reorder_at_kg = 0;
-  Distribution lead_time_h = Distribution::fixed(0);
+  Distribution lead_time_h = Distribution::fixed(0); // with a depot: the loading time there
+  std::optional<std::size_t> depot;                  // index in Scenario::depots
+};
+
+/** A depot of tube trailers that many stations order from. */
+struct DepotSpec {
+  std::string id;
+  Point location;
+  int trailers = 1;
+  double speed_kmh = 40;
+  double road_factor = 1;
 };
 /** Fed by a shared pipeline at up to `max_rate_kg_per_h` while storage has room. */
 struct PipelineSupply {
@@ -117,6 +127,7 @@ struct Scenario {
   int replications = 1;
   std::vector<StationSpec> stations; // in build-priority order
   std::vector<PipelineSpec> pipelines;
+  std::vector<DepotSpec> depots;
   std::size_t open_stations = 0;     // the first open_stations entries are open
   DemandSpec demand;
   std::optional<Distribution> fill_time_min; // service.fill_time_min: overrides the fill formula

@@ -24,6 +24,11 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
   for (const PipelineSpec& pipeline : scenario.pipelines) {
     pipelines.push_back(&capacities.create(pipeline.id, pipeline.capacity_kg_per_h / 60.0));
   }
+  std::vector<TrailerDepot*> depots;
+  for (const DepotSpec& depot : scenario.depots) {
+    depots_.push_back(std::make_unique<TrailerDepot>(depot, calendar));
+    depots.push_back(depots_.back().get());
+  }
   stations_.reserve(scenario.open_stations);
   for (std::size_t i = 0; i < scenario.open_stations; ++i) {
     const StationSpec& spec = scenario.stations[i];
@@ -43,7 +48,7 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
       const SupplyContext context{
           &spec, station.tank.get(), &calendar,
           RandomStream(seed, replication, combine(entity_id("supply"), entity_id(spec.id))),
-          pipelines};
+          pipelines, depots};
       station.supply = supply_models().at(supply_model_name(spec.supply))(context);
     }
     stations_.push_back(std::move(station));

@@ -65,6 +65,7 @@ private:
   void draw(Station& station, double now, double kg);
 
   std::vector<Station> stations_;
+  std::vector<std::unique_ptr<TrailerDepot>> depots_;
   const std::optional<Distribution>* fill_time_min_;
   Observer* observer_;
   Calendar* calendar_;

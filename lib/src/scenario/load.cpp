@@ -175,6 +175,7 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
   const json* stations = member(document, "stations");
   check_unique(stations, "id", "/stations", problems);
   check_unique(member(document, "pipelines"), "id", "/pipelines", problems);
+  check_unique(member(document, "depots"), "id", "/depots", problems);
   if (stations != nullptr && stations->is_array()) {
     for (std::size_t i = 0; i < stations->size(); ++i) {
       const json* storage = member((*stations)[i], "storage");
@@ -188,14 +189,19 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
             {"/stations/" + std::to_string(i) + "/storage/initial_kg", "must be <= capacity_kg"});
       }
     }
-    std::set<std::string> pipelines;
-    if (const json* list = member(document, "pipelines"); list != nullptr && list->is_array()) {
-      for (const json& pipeline : *list) {
-        if (const auto id = string_at(pipeline, "id")) {
-          pipelines.insert(*id);
+    const auto ids = [&](const char* key) {
+      std::set<std::string> found;
+      if (const json* list = member(document, key); list != nullptr && list->is_array()) {
+        for (const json& item : *list) {
+          if (const auto id = string_at(item, "id")) {
+            found.insert(*id);
+          }
         }
       }
-    }
+      return found;
+    };
+    const std::set<std::string> pipelines = ids("pipelines");
+    const std::set<std::string> depots = ids("depots");
     for (std::size_t i = 0; i < stations->size(); ++i) {
       const std::string pointer = "/stations/" + std::to_string(i);
       const json* supply = member((*stations)[i], "supply");
@@ -222,6 +228,10 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
         }
       }
       if (model == "delivery") {
+        const auto depot = string_at(*supply, "depot");
+        if (depot && depots.count(*depot) == 0) {
+          problems.push_back({pointer + "/supply/depot", "no depot \"" + *depot + "\" in /depots"});
+        }
         check_distribution(member(*supply, "lead_time_h"), pointer + "/supply/lead_time_h", problems);
         const auto reorder = number_at(*supply, "reorder_at_kg");
         const auto capacity = storage != nullptr ? number_at(*storage, "capacity_kg") : std::nullopt;
@@ -254,7 +264,8 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
 
 Point point(const json& value) { return {value.at("x_km").get<double>(), value.at("y_km").get<double>()}; }
 
-SupplySpec supply(const json& station, const std::map<std::string, std::size_t>& pipelines) {
+SupplySpec supply(const json& station, const std::map<std::string, std::size_t>& pipelines,
+                  const std::map<std::string, std::size_t>& depots) {
   if (!station.contains("supply")) {
     return station.contains("storage") ? SupplySpec{NoSupply{}} : SupplySpec{UnlimitedSupply{}};
   }
@@ -264,9 +275,13 @@ SupplySpec supply(const json& station, const std::map<std::string, std::size_t>&
     return NoSupply{};
   }
   if (model == "delivery") {
-    return DeliverySupply{value.at("payload_kg").get<double>(),
-                          value.at("reorder_at_kg").get<double>(),
-                          distribution(value.at("lead_time_h"))};
+    DeliverySupply delivery{value.at("payload_kg").get<double>(),
+                            value.at("reorder_at_kg").get<double>(),
+                            distribution(value.at("lead_time_h")), std::nullopt};
+    if (value.contains("depot")) {
+      delivery.depot = depots.at(value.at("depot").get<std::string>());
+    }
+    return delivery;
   }
   if (model == "pipeline") {
     const std::string id = value.at("pipeline").get<std::string>();
@@ -287,6 +302,14 @@ Scenario build(const json& document) {
     pipeline_index.emplace(value.at("id").get<std::string>(), scenario.pipelines.size());
     scenario.pipelines.push_back(
         PipelineSpec{value.at("id").get<std::string>(), value.at("capacity_kg_per_h").get<double>()});
+  }
+  std::map<std::string, std::size_t> depot_index;
+  for (const json& value : document.value("depots", json::array())) {
+    depot_index.emplace(value.at("id").get<std::string>(), scenario.depots.size());
+    scenario.depots.push_back(DepotSpec{value.at("id").get<std::string>(), point(value),
+                                        static_cast<int>(value.at("trailers").get<double>()),
+                                        value.at("speed_kmh").get<double>(),
+                                        value.value("road_factor", 1.0)});
   }
   scenario.name = document.at("name").get<std::string>();
   scenario.description = document.value("description", "");
@@ -312,7 +335,7 @@ Scenario build(const json& document) {
       station.storage = StorageSpec{value.at("storage").at("capacity_kg").get<double>(),
                                     value.at("storage").at("initial_kg").get<double>()};
     }
-    station.supply = supply(value, pipeline_index);
+    station.supply = supply(value, pipeline_index, depot_index);
     if (value.contains("buffer")) {
       station.buffer = BufferSpec{value.at("buffer").at("capacity_kg").get<double>(),
                                   value.at("buffer").at("compressor_kg_per_h").get<double>()};

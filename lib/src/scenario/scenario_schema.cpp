@@ -117,7 +117,11 @@ NodePtr supply() {
          required("reorder_at_kg",
                   non_negative("order a trailer when the stock (less what queued vehicles will "
                                "take, plus what is on order) falls to this")),
-         required("lead_time_h", distribution("hours from order to delivery"))}},
+         required("lead_time_h",
+                  distribution("hours from order to delivery (with a depot: loading time there, "
+                               "after waiting for a trailer and before the drive)")),
+         optional("depot", text("id of the trailer depot in /depots (default: trailers are "
+                                "always available)"))}},
        {"pipeline",
         {required("pipeline", text("id of the pipeline in /pipelines")),
          required("max_rate_kg_per_h", positive("the most this station can draw"))}},
@@ -203,6 +207,16 @@ NodePtr build_scenario_schema() {
                       object("a pipeline", {required("id", text("unique id")),
                                             required("capacity_kg_per_h",
                                                      positive("shared capacity"))}),
+                      0)),
+       optional("depots",
+                array("depots of tube trailers shared by the stations that order from them",
+                      point_properties_object(
+                          "a depot",
+                          {required("id", text("unique id")),
+                           required("trailers", integer("tube trailers", 1)),
+                           required("speed_kmh", positive("trailer speed")),
+                           optional("road_factor",
+                                    number("road km per straight-line km (default 1)", 1.0))}),
                       0)),
        required("demand", demand()),
        optional("service",

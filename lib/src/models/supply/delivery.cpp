@@ -9,7 +9,12 @@ void Delivery::reorder(double now) {
   while (context_.tank->available() + on_order_kg_ <= spec_->reorder_at_kg) {
     on_order_kg_ += spec_->payload_kg;
     const double lead_min = spec_->lead_time_h.sample(context_.rng) * 60.0;
-    context_.calendar->schedule(now + lead_min, [this] { arrive(); });
+    if (spec_->depot) {
+      context_.depots.at(*spec_->depot)
+          ->dispatch(context_.station->location, lead_min, [this] { arrive(); });
+    } else {
+      context_.calendar->schedule(now + lead_min, [this] { arrive(); });
+    }
   }
 }
 

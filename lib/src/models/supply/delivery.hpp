@@ -7,7 +7,8 @@ namespace h2sim::models {
 /**
  * (s, Q) replenishment by tube trailer: when the inventory position (free stock plus what is on
  * order) falls to the reorder point s, a trailer of Q kg is ordered and arrives after the lead
- * time; it unloads what fits into storage and takes the rest away.
+ * time (with a depot: after waiting for one of its trailers, loading and the drive); it unloads
+ * what fits into storage and takes the rest away.
  */
 class Delivery final : public Supply {
 public:

@@ -12,6 +12,7 @@
 #include "../../core/calendar.hpp"
 #include "../../core/shared_capacity.hpp"
 #include "tank.hpp"
+#include "trailer_depot.hpp"
 
 namespace h2sim::models {
 
@@ -39,6 +40,7 @@ struct SupplyContext {
   Calendar* calendar;
   RandomStream rng;
   std::vector<SharedCapacity*> pipelines; // indexed like Scenario::pipelines
+  std::vector<TrailerDepot*> depots;      // indexed like Scenario::depots
 };
 
 using SupplyFactory = std::function<std::unique_ptr<Supply>(SupplyContext)>;
