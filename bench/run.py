@@ -16,6 +16,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -150,6 +151,24 @@ def shanghai(h2sim, scenario):
     return result
 
 
+def without_supply(scenario):
+    """A temporary copy of `scenario` with unlimited hydrogen (no storage, supply, buffers), or None
+    when the scenario has no supply to remove."""
+    doc = json.loads(Path(scenario).read_text())
+    removed = False
+    for station in doc.get("stations", []):
+        for key in ("storage", "supply", "buffer"):
+            removed = station.pop(key, None) is not None or removed
+    for key in ("pipelines", "depots"):
+        removed = doc.pop(key, None) is not None or removed
+    if not removed:
+        return None
+    handle, path = tempfile.mkstemp(suffix=".json", prefix="h2sim-unlimited-")
+    with os.fdopen(handle, "w") as out:
+        json.dump(doc, out)
+    return path
+
+
 def resolve_binary(path, name, hint):
     path = Path(path)
     if not path.is_absolute():
@@ -250,6 +269,17 @@ def main():
     if shanghai_path:
         progress(f"shanghai: {shanghai_path} for 365 days")
         report["shanghai"] = shanghai(h2sim, shanghai_path)
+        # What supply costs: the same scenario with unlimited hydrogen everywhere.
+        unlimited = without_supply(shanghai_path)
+        if unlimited:
+            progress("shanghai: the same without supply (unlimited hydrogen)")
+            try:
+                report["shanghai_without_supply"] = shanghai(h2sim, unlimited)
+            finally:
+                os.unlink(unlimited)
+            with_s = report["shanghai"].get("wall_s")
+            without_s = report["shanghai_without_supply"].get("wall_s")
+            report["ratios"]["shanghai_supply_cost"] = ratio(with_s, without_s)
     json.dump(report, sys.stdout, indent=2)
     print()
 

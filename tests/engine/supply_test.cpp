@@ -188,3 +188,13 @@ TEST_CASE("supply::depot: an order waits for a free trailer") {
   CHECK(two["stations"][1]["inventory_start_kg"] == 500.0);
   CHECK(two["stations"][1]["delivered_kg"] == 0.0);
 }
+
+TEST_CASE("supply::onsite: energy covers the measurement window only") {
+  // 10 kg/h all day at 50 kWh/kg; a 1-day warm-up then 2 days: 480 kg, 24,000 kWh in the window.
+  const auto metrics = run_text(scenario(
+      station("A", 0, R"("storage": {"capacity_kg": 10000, "initial_kg": 0},
+        "supply": {"model": "onsite", "rate_kg_per_h": 10, "kwh_per_kg": 50})"),
+      0, 2, R"(, "warmup_days": 1)"));
+  CHECK(metrics["stations"][0]["delivered_kg"].get<double>() == doctest::Approx(480));
+  CHECK(metrics["stations"][0]["energy_kwh"].get<double>() == doctest::Approx(24000));
+}

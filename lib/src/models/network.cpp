@@ -69,7 +69,7 @@ void Network::begin_window(double now) {
   for (Station& station : stations_) {
     if (station.tank) {
       station.supply->catch_up(now);
-      station.tank->begin_window(now);
+      station.tank->begin_window(now, station.supply->energy_kwh());
     }
   }
 }

@@ -48,8 +48,9 @@ void Tank::end_dry(double now) {
   }
 }
 
-void Tank::begin_window(double now) {
+void Tank::begin_window(double now, double energy_kwh) {
   window_start_ = now;
+  start_energy_kwh_ = energy_kwh;
   start_level_ = level_;
   min_level_ = level_;
   delivered_kg_ = 0;
@@ -67,7 +68,7 @@ SupplyReport Tank::end_window(double now, double energy_kwh) const {
   report.dispensed_kg = dispensed_kg_;
   report.deliveries = deliveries_;
   report.stockout_min = dry_min_ + (dry_ ? std::max(0.0, now - std::max(dry_since_, window_start_)) : 0.0);
-  report.energy_kwh = energy_kwh;
+  report.energy_kwh = energy_kwh - start_energy_kwh_;
   return report;
 }
 

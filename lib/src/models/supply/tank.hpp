@@ -39,8 +39,9 @@ public:
   /** Inflow of `kg` at `now` (at most the room); a delivery also counts one delivery. */
   void add(double now, double kg, bool delivery = false);
 
-  void begin_window(double now);
-  /** What happened in the window [begin_window, now]; `energy_kwh` is the supply model's. */
+  /** `energy_kwh`: the supply model's cumulative electricity, so the window gets its own share. */
+  void begin_window(double now, double energy_kwh);
+  /** What happened in the window [begin_window, now]. */
   SupplyReport end_window(double now, double energy_kwh) const;
 
 private:
@@ -60,6 +61,7 @@ private:
   double dispensed_kg_ = 0;
   std::uint64_t deliveries_ = 0;
   double dry_min_ = 0; // closed dry spells inside the window
+  double start_energy_kwh_ = 0;
 };
 
 } // namespace h2sim::models
