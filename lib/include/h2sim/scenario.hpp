@@ -87,10 +87,14 @@ struct PipelineSpec {
   double capacity_kg_per_h = 0;
 };
 
-/** Every open station receives its own Poisson stream of vehicles. */
+/**
+ * Every open station receives its own Poisson stream of vehicles; with an hourly profile, a
+ * non-homogeneous one (the rate times the hour's multiplier).
+ */
 struct PoissonDemand {
   double arrivals_per_h = 0;
   Distribution kg_per_fill = Distribution::fixed(0);
+  std::vector<double> hourly_profile; // 24 multipliers of the rate, hour 0 first; empty = all 1
 };
 
 struct Area {

@@ -1,6 +1,7 @@
 #include "collector.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace h2sim::report {
 
@@ -35,6 +36,8 @@ void Collector::on_visit(const models::Visit& visit) {
     return;
   }
   ++tally.arrivals;
+  const auto hour = static_cast<std::size_t>(std::fmod(std::floor(visit.arrival / 60.0), 24.0));
+  ++tally.hourly_arrivals[hour];
   tally.queue_max = std::max(tally.queue_max, visit.waiting);
   if (visit.turned_away) {
     ++tally.turned_away;
@@ -46,6 +49,7 @@ void Collector::on_visit(const models::Visit& visit) {
   }
   ++tally.served;
   tally.wait_min.add(visit.start - visit.arrival);
+  tally.hourly_wait[hour].add(visit.start - visit.arrival);
   tally.time_in_system_sum += visit.end - visit.arrival;
   if (!classes_.empty()) {
     ClassTally& vc = classes_[visit.vehicle_class];
@@ -93,6 +97,15 @@ ordered_json Collector::tally_json(const Tally& tally, double dispensers,
     json["queue_max"] = tally.queue_max;
   }
   json["dispensed_kg"] = tally.dispensed_kg;
+  ordered_json hourly{{"arrivals", ordered_json::array()},
+                      {"wait_min_mean", ordered_json::array()},
+                      {"wait_min_p95", ordered_json::array()}};
+  for (std::size_t h = 0; h < 24; ++h) {
+    hourly["arrivals"].push_back(tally.hourly_arrivals[h]);
+    hourly["wait_min_mean"].push_back(tally.hourly_wait[h].mean());
+    hourly["wait_min_p95"].push_back(tally.hourly_wait[h].quantile(0.95));
+  }
+  json["hourly"] = std::move(hourly);
   if (tally.supply) {
     const models::SupplyReport& supply = *tally.supply;
     json["delivered_kg"] = supply.delivered_kg;
@@ -121,6 +134,10 @@ ordered_json Collector::metrics() const {
     total.served += tally.served;
     total.balked += tally.balked;
     total.wait_min.merge(tally.wait_min);
+    for (std::size_t h = 0; h < 24; ++h) {
+      total.hourly_arrivals[h] += tally.hourly_arrivals[h];
+      total.hourly_wait[h].merge(tally.hourly_wait[h]);
+    }
     total.time_in_system_sum += tally.time_in_system_sum;
     total.dispensed_kg += tally.dispensed_kg;
     total.busy_min += tally.busy_min;

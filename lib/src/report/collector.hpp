@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -42,6 +43,9 @@ private:
     double queue_area = 0; // vehicle-minutes waiting inside the window
     std::size_t queue_max = 0;
     std::optional<models::SupplyReport> supply; // finite storage only
+    // By hour of day of arrival (hour 0 = midnight): arrivals, and waits of those served.
+    std::array<std::uint64_t, 24> hourly_arrivals{};
+    std::array<QuantileSketch, 24> hourly_wait;
   };
   struct ClassTally {
     std::uint64_t refuels = 0;

@@ -150,6 +150,13 @@ void check_distribution(const json* value, const std::string& pointer,
   }
 }
 
+/** An hourly profile has one multiplier per hour of the day. */
+void check_profile(const json* profile, const std::string& pointer, std::vector<Problem>& problems) {
+  if (profile != nullptr && profile->is_array() && profile->size() != 24) {
+    problems.push_back({pointer, "must have 24 values (one per hour)"});
+  }
+}
+
 /** Ids (or names) in `list` must be unique: each repeat is reported where it stands. */
 void check_unique(const json* list, const char* key, const std::string& pointer,
                   std::vector<Problem>& problems) {
@@ -222,10 +229,8 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
         }
       }
       if (model == "onsite") {
-        const json* profile = member(*supply, "hourly_profile");
-        if (profile != nullptr && profile->is_array() && profile->size() != 24) {
-          problems.push_back({pointer + "/supply/hourly_profile", "must have 24 values (one per hour)"});
-        }
+        check_profile(member(*supply, "hourly_profile"), pointer + "/supply/hourly_profile",
+                      problems);
       }
       if (model == "delivery") {
         const auto depot = string_at(*supply, "depot");
@@ -248,6 +253,7 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
   }
   if (const json* demand = member(document, "demand")) {
     check_distribution(member(*demand, "kg_per_fill"), "/demand/kg_per_fill", problems);
+    check_profile(member(*demand, "hourly_profile"), "/demand/hourly_profile", problems);
     const json* classes = member(*demand, "classes");
     check_unique(classes, "name", "/demand/classes", problems);
     if (classes != nullptr && classes->is_array()) {
@@ -348,7 +354,8 @@ Scenario build(const json& document) {
   const json& demand = document.at("demand");
   if (demand.at("model") == "poisson") {
     scenario.demand = PoissonDemand{demand.at("arrivals_per_h").get<double>(),
-                                    distribution(demand.at("kg_per_fill"))};
+                                    distribution(demand.at("kg_per_fill")),
+                                    demand.value("hourly_profile", std::vector<double>{})};
   } else {
     FleetDemand fleet;
     fleet.road_factor = demand.value("road_factor", 1.0);

@@ -107,6 +107,11 @@ NodePtr point_properties_object(std::string description, std::vector<Property> e
   return object(std::move(description), std::move(properties));
 }
 
+NodePtr hourly_profile() {
+  return array("24 multipliers of the rate, hour 0 (midnight) first", non_negative("a multiplier"),
+               24);
+}
+
 NodePtr supply() {
   return make(tagged(
       "how the station is resupplied (default: unlimited without storage, none with it)", "model",
@@ -127,8 +132,7 @@ NodePtr supply() {
          required("max_rate_kg_per_h", positive("the most this station can draw"))}},
        {"onsite",
         {required("rate_kg_per_h", non_negative("production rate of the electrolyser")),
-         optional("hourly_profile", array("24 multipliers of the rate, hour 0 (midnight) first",
-                                          non_negative("a multiplier"), 24)),
+         optional("hourly_profile", hourly_profile()),
          optional("kwh_per_kg", non_negative("electricity per kg produced (default 0)"))}}}));
 }
 
@@ -183,7 +187,8 @@ NodePtr demand() {
       "where vehicles come from", "model",
       {{"poisson",
         {required("arrivals_per_h", non_negative("arrival rate at every open station")),
-         required("kg_per_fill", distribution("hydrogen per fill, kg"))}},
+         required("kg_per_fill", distribution("hydrogen per fill, kg")),
+         optional("hourly_profile", hourly_profile())}},
        {"fleet",
         {optional("road_factor",
                   number("road km per straight-line km (default 1)", 1.0)),

@@ -1,28 +1,48 @@
 #include "poisson.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace h2sim::models {
 
 PoissonArrivals::PoissonArrivals(const Scenario& scenario, Network& network, Seeds seeds)
     : spec_(&std::get<PoissonDemand>(scenario.demand)), network_(&network) {
+  if (!spec_->hourly_profile.empty()) {
+    peak_multiplier_ = *std::max_element(spec_->hourly_profile.begin(), spec_->hourly_profile.end());
+  }
   sources_.reserve(network.size());
   for (std::size_t i = 0; i < network.size(); ++i) {
     const StationSpec& station = network.station(i);
-    const double per_h = station.arrivals_per_h.value_or(spec_->arrivals_per_h);
+    const double per_h = station.arrivals_per_h.value_or(spec_->arrivals_per_h) * peak_multiplier_;
     const double mean_gap = per_h > 0 ? 60.0 / per_h : INFINITY;
     sources_.push_back(
         Source{mean_gap, seeds.stream(combine(entity_id("poisson"), entity_id(station.id)))});
   }
 }
 
+double PoissonArrivals::next_arrival(Source& source, double now) const {
+  if (!std::isfinite(source.mean_gap_min)) {
+    return INFINITY;
+  }
+  double t = now - source.mean_gap_min * std::log(source.rng.uniform());
+  if (spec_->hourly_profile.empty()) {
+    return t;
+  }
+  for (;;) {
+    const auto hour = static_cast<std::size_t>(std::fmod(std::floor(t / 60.0), 24.0));
+    if (source.rng.uniform() * peak_multiplier_ < spec_->hourly_profile[hour]) {
+      return t;
+    }
+    t -= source.mean_gap_min * std::log(source.rng.uniform());
+  }
+}
+
 void PoissonArrivals::start(Calendar& calendar) {
   calendar_ = &calendar;
   for (std::size_t i = 0; i < sources_.size(); ++i) {
-    Source& source = sources_[i];
-    if (std::isfinite(source.mean_gap_min)) {
-      calendar.schedule(-source.mean_gap_min * std::log(source.rng.uniform()),
-                        [this, i] { arrive(i); });
+    const double first = next_arrival(sources_[i], calendar.now());
+    if (std::isfinite(first)) {
+      calendar.schedule(first, [this, i] { arrive(i); });
     }
   }
 }
@@ -31,8 +51,7 @@ void PoissonArrivals::arrive(std::size_t station) {
   Source& source = sources_[station];
   const double now = calendar_->now();
   network_->refuel(station, now, spec_->kg_per_fill.sample(source.rng), source.rng);
-  calendar_->schedule(now - source.mean_gap_min * std::log(source.rng.uniform()),
-                      [this, station] { arrive(station); });
+  calendar_->schedule(next_arrival(source, now), [this, station] { arrive(station); });
 }
 
 } // namespace h2sim::models

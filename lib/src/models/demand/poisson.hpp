@@ -6,7 +6,11 @@
 
 namespace h2sim::models {
 
-/** Every open station receives its own Poisson stream (its own rate if it sets arrivals_per_h). */
+/**
+ * Every open station receives its own Poisson stream (its own rate if it sets arrivals_per_h). With
+ * an hourly profile the stream is non-homogeneous, drawn by thinning: candidates at the peak rate,
+ * each kept with probability (the hour's multiplier / the peak multiplier).
+ */
 class PoissonArrivals final : public DemandModel {
 public:
   PoissonArrivals(const Scenario& scenario, Network& network, Seeds seeds);
@@ -14,15 +18,18 @@ public:
 
 private:
   struct Source {
-    double mean_gap_min;
+    double mean_gap_min; // at the peak rate
     RandomStream rng;
   };
   void arrive(std::size_t station);
+  /** The next arrival after `now` at `source`, or infinity if there is none. */
+  double next_arrival(Source& source, double now) const;
 
   const PoissonDemand* spec_;
   Network* network_;
   Calendar* calendar_ = nullptr;
   std::vector<Source> sources_; // one per open station
+  double peak_multiplier_ = 1;
 };
 
 } // namespace h2sim::models

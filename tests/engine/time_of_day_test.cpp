@@ -1,0 +1,28 @@
+#include <doctest/doctest.h>
+
+#include "../support.hpp"
+
+TEST_CASE("demand::poisson: an hourly profile shapes arrivals by hour of day") {
+  // Rate 10/h x 3 from 7 to 9 am, x 1 from 9 am to 5 pm, closed (x 0) otherwise. Over 60 days:
+  // 2 x 30 + 8 x 10 = 140 arrivals a day, 8,400 in all; per hour 1,800 (peak) and 600.
+  std::string profile = "[";
+  for (int h = 0; h < 24; ++h) {
+    profile += (h ? ", " : "") + std::string(h == 7 || h == 8 ? "3" : h >= 9 && h < 17 ? "1" : "0");
+  }
+  profile += "]";
+  std::string scenario = h2sim::test::one_station(10, 4, "4");
+  scenario.replace(scenario.find(R"("kg_per_fill": 4)"), 16,
+                   R"("kg_per_fill": 4, "hourly_profile": )" + profile);
+  const auto metrics = h2sim::test::run_text(scenario, {{"horizon_days", "60"}, {"warmup_days", "0"}});
+  const auto& hourly = metrics["totals"]["hourly"];
+  const auto arrivals = [&](int h) { return hourly["arrivals"][static_cast<std::size_t>(h)].get<double>(); };
+  // Poisson counts: 1,800 +- 3 sd (42) and 600 +- 3 sd (25).
+  CHECK(arrivals(7) == doctest::Approx(1800).epsilon(0.07));
+  CHECK(arrivals(8) == doctest::Approx(1800).epsilon(0.07));
+  CHECK(arrivals(12) == doctest::Approx(600).epsilon(0.125));
+  CHECK(arrivals(3) == 0);
+  CHECK(arrivals(20) == 0);
+  CHECK(metrics["totals"]["arrivals"].get<double>() == doctest::Approx(8400).epsilon(0.035));
+  // The morning peak waits longer than midday.
+  CHECK(hourly["wait_min_mean"][8].get<double>() > hourly["wait_min_mean"][12].get<double>());
+}
