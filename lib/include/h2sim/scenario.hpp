@@ -87,6 +87,13 @@ struct PipelineSpec {
   double capacity_kg_per_h = 0;
 };
 
+/** How drivers react to a queue. */
+struct DriverSpec {
+  std::optional<int> balk_if_waiting_over;     // seeing more waiting than this, go elsewhere
+  std::optional<Distribution> patience_min;    // leave the queue (reneged) after waiting this long
+  int max_tries = 0;                           // fleet: after this many, queue regardless; 0 = no limit
+};
+
 /**
  * Every open station receives its own Poisson stream of vehicles; with an hourly profile, a
  * non-homogeneous one (the rate times the hour's multiplier).
@@ -95,6 +102,7 @@ struct PoissonDemand {
   double arrivals_per_h = 0;
   Distribution kg_per_fill = Distribution::fixed(0);
   std::vector<double> hourly_profile; // 24 multipliers of the rate, hour 0 first; empty = all 1
+  DriverSpec driver;
 };
 
 struct Area {
@@ -111,6 +119,7 @@ struct VehicleClass {
   double refuel_at_fraction = 0;
   double speed_kmh = 0;
   Area area;
+  DriverSpec driver;
 };
 
 /** Vehicles drive, drain their tanks and refuel at the nearest open station. */

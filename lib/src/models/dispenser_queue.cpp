@@ -9,10 +9,16 @@ DispenserQueue::DispenserQueue(int dispensers, std::optional<std::size_t> queue_
       queue_capacity_(queue_capacity) {}
 
 std::size_t DispenserQueue::waiting(double now) {
-  while (!pending_starts_.empty() && pending_starts_.front() <= now) {
-    pending_starts_.pop_front();
+  while (!leave_queue_at_.empty() && leave_queue_at_.top() <= now) {
+    leave_queue_at_.pop();
   }
-  return pending_starts_.size();
+  return leave_queue_at_.size();
+}
+
+void DispenserQueue::renege(double now, double leave_at) {
+  if (leave_at > now) {
+    leave_queue_at_.push(leave_at);
+  }
 }
 
 bool DispenserQueue::full(double now) {
@@ -31,7 +37,7 @@ DispenserQueue::Admission DispenserQueue::admit(double now, double fill_min) {
   free_at_.pop();
   free_at_.push(admission.end);
   if (admission.start > now) {
-    pending_starts_.push_back(admission.start);
+    leave_queue_at_.push(admission.start);
     ++admission.waiting;
   }
   return admission;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <queue>
@@ -32,12 +31,21 @@ public:
   Admission admit(double now, double fill_min);
   /** Whether a vehicle arriving at `now` would balk. */
   bool full(double now);
+  /** When a vehicle arriving at `now` would start its fill (for its patience, before admit). */
+  double next_start() const { return free_at_.top(); }
+  /**
+   * A vehicle arriving at `now` that will not wait until its start: it stands in the queue until
+   * `leave_at`, then leaves (reneges). It takes no dispenser, so nobody else's start changes: under
+   * FCFS that is exact, not an approximation.
+   */
+  void renege(double now, double leave_at);
   /** Vehicles waiting (not being filled) at `now`, for now >= the last arrival. */
   std::size_t waiting(double now);
 
 private:
   std::priority_queue<double, std::vector<double>, std::greater<>> free_at_; // one per dispenser
-  std::deque<double> pending_starts_; // starts still in the future, non-decreasing
+  // When each vehicle now waiting stops waiting (its start, or when it reneges); earliest first.
+  std::priority_queue<double, std::vector<double>, std::greater<>> leave_queue_at_;
   std::optional<std::size_t> queue_capacity_;
 };
 

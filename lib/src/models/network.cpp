@@ -94,7 +94,7 @@ void Network::draw(Station& station, double now, double kg) {
 }
 
 void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng,
-                     std::size_t vehicle_class, const VisitDone& done) {
+                     std::size_t vehicle_class, const VisitDone& done, const DriverLimits& driver) {
   Station& station = stations_[index];
   Visit visit;
   visit.station = index;
@@ -110,10 +110,30 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
       done(finished);
     }
   };
-  const bool full = station.buffered ? station.buffered->full() : station.queue.full(now);
+  const std::size_t waiting =
+      station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
+  const bool dispenser_free =
+      station.buffered ? station.buffered->waiting() == 0 && !station.buffered->full()
+                       : station.queue.next_start() <= now;
+  const bool put_off = driver.balk_if_waiting_over && waiting > *driver.balk_if_waiting_over &&
+                       !dispenser_free;
+  const bool full =
+      put_off || (station.buffered ? station.buffered->full() : station.queue.full(now));
+  if (full) {
+    visit.waiting = waiting;
+    return report(visit);
+  }
+  // A driver who would wait longer than their patience leaves then (computed FCFS stations).
+  if (!station.buffered && station.queue.next_start() - now > driver.patience_min) {
+    visit.reneged = true;
+    visit.start = visit.end = now + driver.patience_min;
+    station.queue.renege(now, visit.start);
+    visit.waiting = station.queue.waiting(now);
+    return report(visit);
+  }
   if (station.tank) {
     station.supply->catch_up(now);
-    if (!full && !station.tank->reserve(now, kg)) {
+    if (!station.tank->reserve(now, kg)) {
       station.tank->refuse(now, kg);
       visit.turned_away = true;
       visit.waiting = station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
@@ -127,10 +147,6 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
     }
   };
   if (station.buffered) {
-    if (full) {
-      visit.waiting = station.buffered->waiting();
-      return report(visit);
-    }
     station.buffered->admit(visit, take, done);
     return;
   }

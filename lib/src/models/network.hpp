@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -15,6 +16,12 @@
 #include "supply/supply.hpp"
 
 namespace h2sim::models {
+
+/** What one driver will put up with: balk above this many waiting; renege after this long. */
+struct DriverLimits {
+  std::optional<std::size_t> balk_if_waiting_over;
+  double patience_min = INFINITY;
+};
 
 /**
  * The open stations of a scenario: where vehicles queue, fill, and find hydrogen or not.
@@ -47,7 +54,8 @@ public:
   using VisitDone = std::function<void(const Visit&)>;
   /** ... and `done`, if given, runs when the visit is over: at once, or when a buffered fill ends. */
   void refuel(std::size_t index, double now, double kg, RandomStream& rng,
-              std::size_t vehicle_class = 0, const VisitDone& done = {});
+              std::size_t vehicle_class = 0, const VisitDone& done = {},
+              const DriverLimits& driver = DriverLimits{});
 
   /** The open stations ordered by straight-line distance from `from` (ties by list order). */
   std::vector<std::size_t> by_distance(Point from) const;

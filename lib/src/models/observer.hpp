@@ -11,6 +11,7 @@ struct Visit {
   double arrival = 0;
   bool served = false;      // false: balked at a full queue, or turned away
   bool turned_away = false; // not served because the station lacked hydrogen
+  bool reneged = false;     // left the queue at `start` without a fill
   double start = 0;    // start of the fill (served only)
   double end = 0;      // end of the fill (served only)
   double kg = 0;       // hydrogen dispensed (served only)

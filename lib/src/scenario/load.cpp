@@ -254,12 +254,19 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
   if (const json* demand = member(document, "demand")) {
     check_distribution(member(*demand, "kg_per_fill"), "/demand/kg_per_fill", problems);
     check_profile(member(*demand, "hourly_profile"), "/demand/hourly_profile", problems);
+    if (const json* behaviour = member(*demand, "driver")) {
+      check_distribution(member(*behaviour, "patience_min"), "/demand/driver/patience_min", problems);
+    }
     const json* classes = member(*demand, "classes");
     check_unique(classes, "name", "/demand/classes", problems);
     if (classes != nullptr && classes->is_array()) {
       for (std::size_t i = 0; i < classes->size(); ++i) {
         check_distribution(member((*classes)[i], "daily_km"),
                            "/demand/classes/" + std::to_string(i) + "/daily_km", problems);
+      if (const json* behaviour = member((*classes)[i], "driver")) {
+        check_distribution(member(*behaviour, "patience_min"),
+                           "/demand/classes/" + std::to_string(i) + "/driver/patience_min", problems);
+      }
       }
     }
   }
@@ -269,6 +276,22 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
 }
 
 Point point(const json& value) { return {value.at("x_km").get<double>(), value.at("y_km").get<double>()}; }
+
+DriverSpec driver(const json& parent) {
+  DriverSpec spec;
+  if (!parent.contains("driver")) {
+    return spec;
+  }
+  const json& value = parent.at("driver");
+  if (value.contains("balk_if_waiting_over")) {
+    spec.balk_if_waiting_over = static_cast<int>(value.at("balk_if_waiting_over").get<double>());
+  }
+  if (value.contains("patience_min")) {
+    spec.patience_min = distribution(value.at("patience_min"));
+  }
+  spec.max_tries = static_cast<int>(value.value("max_tries", 0.0));
+  return spec;
+}
 
 SupplySpec supply(const json& station, const std::map<std::string, std::size_t>& pipelines,
                   const std::map<std::string, std::size_t>& depots) {
@@ -355,7 +378,8 @@ Scenario build(const json& document) {
   if (demand.at("model") == "poisson") {
     scenario.demand = PoissonDemand{demand.at("arrivals_per_h").get<double>(),
                                     distribution(demand.at("kg_per_fill")),
-                                    demand.value("hourly_profile", std::vector<double>{})};
+                                    demand.value("hourly_profile", std::vector<double>{}),
+                                    driver(demand)};
   } else {
     FleetDemand fleet;
     fleet.road_factor = demand.value("road_factor", 1.0);
@@ -369,6 +393,7 @@ Scenario build(const json& document) {
       vc.refuel_at_fraction = value.at("refuel_at_fraction").get<double>();
       vc.speed_kmh = value.at("speed_kmh").get<double>();
       vc.area = Area{point(value.at("area")), value.at("area").at("radius_km").get<double>()};
+      vc.driver = driver(value);
       fleet.classes.push_back(std::move(vc));
     }
     scenario.demand = std::move(fleet);

@@ -166,6 +166,20 @@ NodePtr station() {
   return object("a station, in build-priority order", std::move(properties));
 }
 
+NodePtr driver(bool fleet) {
+  std::vector<Property> properties{
+      optional("balk_if_waiting_over",
+               integer("a driver who sees more vehicles waiting than this does not join", 0)),
+      optional("patience_min",
+               distribution("minutes a driver waits before leaving the queue (reneging)"))};
+  if (fleet) {
+    properties.push_back(optional(
+        "max_tries", integer("stations tried before queueing regardless (default: no limit)", 1)));
+  }
+  return object("how drivers react to a queue (default: they join any queue and wait)",
+                std::move(properties));
+}
+
 NodePtr vehicle_class() {
   return object(
       "a class of vehicles of the fleet",
@@ -179,7 +193,8 @@ NodePtr vehicle_class() {
        required("speed_kmh", positive("average speed on the way to a station")),
        required("area", point_properties_object(
                             "operating area: a disc where the vehicles decide to refuel",
-                            {required("radius_km", non_negative("radius of the disc"))}))});
+                            {required("radius_km", non_negative("radius of the disc"))})),
+       optional("driver", driver(true))});
 }
 
 NodePtr demand() {
@@ -188,7 +203,8 @@ NodePtr demand() {
       {{"poisson",
         {required("arrivals_per_h", non_negative("arrival rate at every open station")),
          required("kg_per_fill", distribution("hydrogen per fill, kg")),
-         optional("hourly_profile", hourly_profile())}},
+         optional("hourly_profile", hourly_profile()),
+         optional("driver", driver(false))}},
        {"fleet",
         {optional("road_factor",
                   number("road km per straight-line km (default 1)", 1.0)),
