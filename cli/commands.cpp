@@ -117,7 +117,7 @@ struct RunArgs {
 };
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
-void check_output_path(const std::string& option, const std::string& path);
+void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);
 
 /** The scenario to run: the file (or the built-in default) with --set, --seed, --replications. */
 Scenario load(const RunArgs& args, std::vector<std::string> sets) {
@@ -131,9 +131,12 @@ Scenario load(const RunArgs& args, std::vector<std::string> sets) {
   return load(args.scenario, sets);
 }
 
-/** Fails before any simulation when -o (or --table) could not be written afterwards. */
-void check_output_path(const std::string& option, const std::string& path) {
-  if (path.empty() || path == "-") {
+/**
+ * Fails before any simulation when -o (or --table) could not be written afterwards. MPI ranks other
+ * than 0 write nothing, so they check nothing (and all ranks reach the same collective calls).
+ */
+void check_output_path(const RunArgs& args, const std::string& option, const std::string& path) {
+  if (path.empty() || path == "-" || !args.writes_output) {
     return;
   }
   const std::filesystem::path target(path);
@@ -188,7 +191,7 @@ std::vector<nlohmann::ordered_json> run_points(const std::vector<Scenario>& scen
                                                const RunArgs& args);
 
 int command_run(const RunArgs& args) {
-  check_output_path("-o", args.out);
+  check_output_path(args, "-o", args.out);
   const Scenario scenario = load(args, args.sets);
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
                scenario.name, scenario.replications, scenario.replications == 1 ? "" : "s",
@@ -221,7 +224,11 @@ Vary parse_vary(const std::string& text) {
     char colon1 = 0;
     char colon2 = 0;
     std::istringstream in(list);
-    if (!(in >> from >> colon1 >> to >> colon2 >> step) || !in.eof() || step <= 0 || to < from) {
+    const bool numeric = static_cast<bool>(in >> from >> colon1 >> to >> colon2 >> step) && in.eof();
+    if (!numeric) {
+      return Vary{vary.path, {list}}; // a single value that happens to contain colons
+    }
+    if (step <= 0 || to < from) {
       throw InvalidInput("--vary " + text + ": a range is FROM:TO:STEP with FROM <= TO, STEP > 0");
     }
     const double count = std::floor((to - from) / step * (1 + 1e-12)) + 1;
@@ -354,8 +361,8 @@ std::string sweep_table(const nlohmann::ordered_json& sweep) {
 
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
                   const std::string& table_path) {
-  check_output_path("-o", args.out);
-  check_output_path("--table", table_path);
+  check_output_path(args, "-o", args.out);
+  check_output_path(args, "--table", table_path);
   std::vector<Vary> axes;
   for (const std::string& text : varies) {
     axes.push_back(parse_vary(text));
@@ -398,7 +405,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
 }
 
 int command_size(const RunArgs& given, const SizeArgs& size) {
-  check_output_path("-o", given.out);
+  check_output_path(given, "-o", given.out);
   long long from = 0;
   long long to = 0;
   char colon = 0;
@@ -416,7 +423,12 @@ int command_size(const RunArgs& given, const SizeArgs& size) {
   const std::string metric = size.target.substr(0, op);
   double bound = 0;
   try {
-    bound = std::stod(size.target.substr(op + 2));
+    std::size_t used = 0;
+    const std::string text = size.target.substr(op + 2);
+    bound = std::stod(text, &used);
+    if (used != text.size()) {
+      throw std::invalid_argument(text);
+    }
   } catch (const std::exception&) {
     throw InvalidInput("--target " + size.target + ": the bound is not a number");
   }

@@ -75,8 +75,10 @@ std::vector<std::string> MpiExecutor::execute(std::size_t tasks, const Task& tas
     for (std::size_t k = 0; k < mine.size(); ++k) {
       part["outputs"].push_back({mine[k], outputs[k]});
     }
-  } catch (const RunError& e) {
-    part["failure"] = e.what();
+  } catch (const std::exception& e) {
+    part["failure"] = e.what(); // every rank must reach the gather below, whatever went wrong
+  } catch (...) {
+    part["failure"] = "MPI rank " + std::to_string(rank_) + " failed";
   }
 
   // Rank 0 gathers every rank's part, then tells everyone the whole.

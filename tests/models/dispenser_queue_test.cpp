@@ -43,3 +43,17 @@ TEST_CASE("models::DispenserQueue: queue capacity 0 still serves when a dispense
   CHECK_FALSE(queue.admit(1, 5).admitted);
   CHECK(queue.admit(5, 5).admitted);
 }
+
+TEST_CASE("models::DispenserQueue: a driver who reneges takes no dispenser from those behind") {
+  DispenserQueue queue(1, std::nullopt);
+  CHECK(queue.admit(0, 10).start == 0);
+  // Arriving at 1, it would start at 10: with 5 minutes of patience it leaves at 6.
+  CHECK(queue.next_start() == 10);
+  queue.renege(1, 6);
+  CHECK(queue.waiting(1) == 1);
+  // The next driver still starts at 10, not after the one who left.
+  const auto next = queue.admit(2, 10);
+  CHECK(next.start == 10);
+  CHECK(next.waiting == 2);
+  CHECK(queue.waiting(6) == 1);
+}

@@ -120,7 +120,7 @@ TEST_CASE("scenario: bad supply input names the field") {
                                 R"(, "storage": {"capacity_kg": 100, "initial_kg": 150},
                                   "supply": {"model": "delivery", "payload_kg": 0,
                                   "reorder_at_kg": 100, "lead_time_h": 2})")) ==
-        "/stations/0/supply/payload_kg: must be a number > 0\n"
+        "/stations/0/supply/payload_kg: must be a number >= 1\n"
         "/stations/0/storage/initial_kg: must be <= capacity_kg\n"
         "/stations/0/supply/reorder_at_kg: must be < storage.capacity_kg\n");
 }

@@ -209,7 +209,7 @@ ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::ui
   int argc = static_cast<int>(args.size());
   simgrid::s4u::Engine engine(&argc, argv.data());
   auto* city = simgrid::s4u::create_full_zone("city");
-  city->create_host("stations", 1.0);
+  city->create_host("h2sim:stations", 1.0); // pipelines and compressors add "pipeline:<id>"...
 
   const double window_start = scenario.warmup_days * minutes_per_day;
   const double window_end = window_start + scenario.horizon_days * minutes_per_day;
@@ -228,12 +228,21 @@ ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::ui
   std::unique_ptr<models::DemandModel> demand =
       factory->second(scenario, network, models::Seeds{seed, replication});
 
+  // Scheduled first, the window's edges run before any model event at the same time, which
+  // matches the collector's half-open window [start, end).
+  calendar.schedule(window_start, [&] { network.begin_window(window_start); });
+  calendar.schedule(window_end, [&] { network.end_window(window_end); });
   network.start();
   demand->start(calendar);
-  calendar.schedule(window_start, [&] { network.begin_window(window_start); });
   spdlog::debug("replication {}: simulating {} minutes", replication, window_end);
   engine.run_until(window_end);
-  network.end_window(window_end);
+  // Stations with buffers learn a fill's end only when it happens: let the vehicles that arrived
+  // in the window finish (later arrivals no longer count), for at most a simulated week.
+  const double drain_limit = window_end + 7 * minutes_per_day;
+  while (network.serving_arrivals_before(window_end) && engine.get_clock() < drain_limit) {
+    engine.run_until(engine.get_clock() + 60.0);
+  }
+  network.finish(engine.get_clock());
 
   return {collector.metrics(), calendar.events()};
 }

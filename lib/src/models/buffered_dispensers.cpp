@@ -102,6 +102,12 @@ void BufferedDispensers::finish(const std::shared_ptr<Fill>& fill, double now) {
   }
 }
 
+bool BufferedDispensers::serving_arrivals_before(double time) const {
+  const auto before = [time](const std::shared_ptr<Fill>& fill) { return fill->visit.arrival < time; };
+  return std::any_of(filling_.begin(), filling_.end(), before) ||
+         std::any_of(queue_.begin(), queue_.end(), before);
+}
+
 void BufferedDispensers::flush(double now) {
   for (const auto& fill : filling_) {
     fill->visit.end = now;

@@ -38,6 +38,8 @@ public:
    * `done` when it ends, after the observer has seen the visit.
    */
   void admit(Visit visit, std::function<void(double)> on_start, Done done);
+  /** Whether a vehicle that arrived before `time` is still waiting or filling. */
+  bool serving_arrivals_before(double time) const;
   /** Reports vehicles still waiting or filling at `now` (end of the run), truncated at `now`. */
   void flush(double now);
 

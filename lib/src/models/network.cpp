@@ -22,7 +22,7 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
     : fill_time_min_(&scenario.fill_time_min), observer_(&observer), calendar_(&calendar) {
   std::vector<SharedCapacity*> pipelines;
   for (const PipelineSpec& pipeline : scenario.pipelines) {
-    pipelines.push_back(&capacities.create(pipeline.id, pipeline.capacity_kg_per_h / 60.0));
+    pipelines.push_back(&capacities.create("pipeline:" + pipeline.id, pipeline.capacity_kg_per_h / 60.0));
   }
   std::vector<TrailerDepot*> depots;
   for (const DepotSpec& depot : scenario.depots) {
@@ -40,7 +40,7 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
     if (spec.buffer) {
       station.buffered = std::make_unique<BufferedDispensers>(
           spec, i, calendar,
-          capacities.create(spec.id + "-compressor", spec.buffer->compressor_kg_per_h / 60.0),
+          capacities.create("compressor:" + spec.id, spec.buffer->compressor_kg_per_h / 60.0),
           observer);
     }
     if (spec.finite()) {
@@ -74,12 +74,23 @@ void Network::begin_window(double now) {
   }
 }
 
-void Network::end_window(double now) {
-  for (std::size_t i = 0; i < stations_.size(); ++i) {
-    Station& station = stations_[i];
+bool Network::serving_arrivals_before(double time) const {
+  return std::any_of(stations_.begin(), stations_.end(), [time](const Station& station) {
+    return station.buffered && station.buffered->serving_arrivals_before(time);
+  });
+}
+
+void Network::finish(double now) {
+  for (Station& station : stations_) {
     if (station.buffered) {
       station.buffered->flush(now);
     }
+  }
+}
+
+void Network::end_window(double now) {
+  for (std::size_t i = 0; i < stations_.size(); ++i) {
+    Station& station = stations_[i];
     if (station.tank) {
       station.supply->catch_up(now);
       observer_->on_supply(i, station.tank->end_window(now, station.supply->energy_kwh()));
@@ -135,10 +146,12 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
     station.supply->catch_up(now);
     if (!station.tank->reserve(now, kg)) {
       station.tank->refuse(now, kg);
+      station.supply->after_refusal(now, kg);
       visit.turned_away = true;
-      visit.waiting = station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
+      visit.waiting = waiting;
       return report(visit);
     }
+    station.supply->after_promise(now);
   }
   // The hydrogen leaves storage when the fill starts; it was promised on arrival.
   const auto take = [this, index, kg](double at) {

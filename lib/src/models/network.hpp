@@ -40,6 +40,10 @@ public:
   /** The measurement window begins / ends: inventories are taken. */
   void begin_window(double now);
   void end_window(double now);
+  /** Whether a buffered station still serves a vehicle that arrived before `time`. */
+  bool serving_arrivals_before(double time) const;
+  /** The run is over: buffered stations report what they still hold, cut at `now`. */
+  void finish(double now);
 
   std::size_t size() const { return stations_.size(); }
   const StationSpec& station(std::size_t index) const { return *stations_[index].spec; }

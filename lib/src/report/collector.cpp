@@ -21,6 +21,9 @@ double Collector::overlap(double from, double to) const {
 
 void Collector::on_visit(const models::Visit& visit) {
   Tally& tally = stations_[visit.station];
+  if (visit.reneged) {
+    tally.queue_area += overlap(visit.arrival, visit.start); // it waited, then left
+  }
   if (visit.served) {
     tally.busy_min += overlap(visit.start, visit.end);
     tally.queue_area += overlap(visit.arrival, visit.start);
@@ -41,6 +44,13 @@ void Collector::on_visit(const models::Visit& visit) {
   tally.queue_max = std::max(tally.queue_max, visit.waiting);
   if (visit.turned_away) {
     ++tally.turned_away;
+    return;
+  }
+  if (visit.reneged) {
+    ++tally.reneged;
+    if (!classes_.empty()) {
+      ++classes_[visit.vehicle_class].reneged;
+    }
     return;
   }
   if (!visit.served) {
@@ -83,9 +93,11 @@ ordered_json Collector::tally_json(const Tally& tally, double dispensers,
                                    const std::uint64_t* stranded) const {
   const double window = window_end_ - window_start_;
   const double served = static_cast<double>(tally.served);
-  ordered_json json{{"arrivals", tally.arrivals}, {"served", tally.served}, {"balked", tally.balked}};
+  ordered_json json{{"arrivals", tally.arrivals},
+                    {"served", tally.served},
+                    {"balked", tally.balked},
+                    {"reneged", tally.reneged}};
   if (stranded != nullptr) {
-    json["reneged"] = 0;
     json["stranded"] = *stranded;
   }
   json["wait_min"] = wait_json(tally.wait_min);
@@ -144,6 +156,7 @@ ordered_json Collector::metrics() const {
     total.queue_area += tally.queue_area;
     total.queue_max = std::max(total.queue_max, tally.queue_max);
     total.turned_away += tally.turned_away;
+    total.reneged += tally.reneged;
     if (tally.supply) {
       // Totals sum the stations with finite storage (inventory_min_kg: the sum of their minima).
       models::SupplyReport& sum = total.supply ? *total.supply : total.supply.emplace();
@@ -156,6 +169,15 @@ ordered_json Collector::metrics() const {
       sum.energy_kwh += tally.supply->energy_kwh;
     }
     dispensers += spec.dispensers;
+  }
+  if (total.supply) {
+    // Stations without storage get hydrogen as they dispense it: counted as delivered in the
+    // totals, so that the totals balance like each station does.
+    for (const Tally& tally : stations_) {
+      if (!tally.supply) {
+        total.supply->delivered_kg += tally.dispensed_kg;
+      }
+    }
   }
   std::uint64_t stranded = 0;
   for (const ClassTally& vc : classes_) {
@@ -174,6 +196,7 @@ ordered_json Collector::metrics() const {
                          {"vehicles", spec.count},
                          {"refuels", vc.refuels},
                          {"stranded", vc.stranded},
+                         {"reneged", vc.reneged},
                          {"km_driven", vc.km},
                          {"dispensed_kg", vc.dispensed_kg},
                          {"wait_min", wait_json(vc.wait_min)}});

@@ -36,6 +36,7 @@ private:
     std::uint64_t served = 0;
     std::uint64_t balked = 0;
     std::uint64_t turned_away = 0; // for lack of hydrogen
+    std::uint64_t reneged = 0;
     QuantileSketch wait_min;
     double time_in_system_sum = 0;
     double dispensed_kg = 0;
@@ -50,6 +51,7 @@ private:
   struct ClassTally {
     std::uint64_t refuels = 0;
     std::uint64_t stranded = 0;
+    std::uint64_t reneged = 0;
     double km = 0;
     double dispensed_kg = 0;
     QuantileSketch wait_min;

@@ -118,7 +118,7 @@ NodePtr supply() {
       {{"unlimited", {}},
        {"none", {}},
        {"delivery",
-        {required("payload_kg", positive("hydrogen a tube trailer brings")),
+        {required("payload_kg", number("hydrogen a tube trailer brings", 1.0)),
          required("reorder_at_kg",
                   non_negative("order a trailer when the stock (less what queued vehicles will "
                                "take, plus what is on order) falls to this")),

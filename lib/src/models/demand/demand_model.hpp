@@ -28,6 +28,18 @@ public:
   virtual void start(Calendar& calendar) = 0;
 };
 
+/** One driver's limits for one visit, drawn from the scenario's driver behaviour. */
+inline DriverLimits limits(const DriverSpec& spec, RandomStream& rng) {
+  DriverLimits limits;
+  if (spec.balk_if_waiting_over) {
+    limits.balk_if_waiting_over = static_cast<std::size_t>(*spec.balk_if_waiting_over);
+  }
+  if (spec.patience_min) {
+    limits.patience_min = spec.patience_min->sample(rng);
+  }
+  return limits;
+}
+
 using DemandFactory = std::function<std::unique_ptr<DemandModel>(const Scenario&, Network&, Seeds)>;
 
 /** The demand models by name, as `demand.model` names them. */

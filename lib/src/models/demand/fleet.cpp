@@ -19,8 +19,8 @@ Fleet::Fleet(const Scenario& scenario, Network& network, Seeds seeds)
     const VehicleClass& vc = spec_->classes[c];
     const std::uint64_t class_entity = entity_id(vc.name);
     for (int i = 0; i < vc.count; ++i) {
-      Vehicle vehicle{static_cast<std::uint32_t>(c), 0, 0, 0, 0, false, {},
-                      seeds.stream(combine(class_entity, static_cast<std::uint64_t>(i)))};
+      Vehicle vehicle{.vehicle_class = static_cast<std::uint32_t>(c),
+                      .rng = seeds.stream(combine(class_entity, static_cast<std::uint64_t>(i)))};
       vehicle.daily_km = vc.daily_km.sample(vehicle.rng);
       vehicles_.push_back(vehicle);
     }
@@ -53,6 +53,7 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   vehicle.km += km_to_threshold;
   vehicle.fuel_kg = std::min(vehicle.fuel_kg, threshold);
   vehicle.tries = 0;
+  vehicle.towed = false;
   vehicle.origin = random_point(vc.area, vehicle.rng);
   drive(v, vehicle.origin, network_->nearest(vehicle.origin), need_at);
 }
@@ -63,8 +64,10 @@ void Fleet::drive(std::size_t v, Point from, std::size_t station, double departu
   const double km = distance_km(from, network_->station(station).location) * spec_->road_factor;
   const double kg = km * vc.consumption_kg_per_100km / 100.0;
   if (kg > vehicle.fuel_kg) {
-    // It runs dry on the way and is towed the rest: counted, and it arrives with an empty tank.
-    vehicle.stranded = true;
+    // It runs dry on the way and is towed the rest: counted once per refuelling, and it arrives
+    // with an empty tank (later hops, if stations turn it away, are tows too).
+    vehicle.stranded = !vehicle.towed;
+    vehicle.towed = true;
     vehicle.km += vehicle.fuel_kg / (vc.consumption_kg_per_100km / 100.0);
     vehicle.fuel_kg = 0;
   } else {
@@ -81,8 +84,12 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, vehicle.stranded});
   vehicle.km = 0;
   vehicle.stranded = false;
+  // After max_tries stations, a driver queues wherever it is, however long the wait.
+  const bool last_try = vc.driver.max_tries > 0 && vehicle.tries + 1 >= static_cast<std::uint32_t>(vc.driver.max_tries);
+  const DriverLimits driver = last_try ? DriverLimits{} : limits(vc.driver, vehicle.rng);
   network_->refuel(station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
-                   [this, v, station](const Visit& visit) { after_visit(v, station, visit); });
+                   [this, v, station](const Visit& visit) { after_visit(v, station, visit); },
+                   driver);
 }
 
 void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) {
@@ -93,8 +100,9 @@ void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) 
     plan_next_refuel(v, visit.end);
     return;
   }
-  // Balked at a full queue or turned away dry: on to the next-nearest station.
-  const double now = calendar_->now();
+  // Balked, reneged or turned away dry: on to the next-nearest station (a reneging driver leaves
+  // when its patience runs out).
+  const double now = visit.reneged ? visit.start : calendar_->now();
   const Point here = network_->station(station).location;
   const std::vector<std::size_t> order = network_->by_distance(vehicle.origin);
   ++vehicle.tries;

@@ -28,8 +28,9 @@ private:
     double fuel_kg = 0;
     double daily_km = 0; // this vehicle's mileage, drawn once from its class's distribution
     double km = 0;       // driven since the last report
-    bool stranded = false;
-    Point origin; // where it decided to refuel
+    bool stranded = false; // ran dry on the way to the station it is driving to
+    bool towed = false;    // ran dry since it last needed fuel (counted once)
+    Point origin{}; // where it decided to refuel
     RandomStream rng;
   };
   void plan_next_refuel(std::size_t vehicle, double from_time);

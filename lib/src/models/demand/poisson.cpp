@@ -50,7 +50,8 @@ void PoissonArrivals::start(Calendar& calendar) {
 void PoissonArrivals::arrive(std::size_t station) {
   Source& source = sources_[station];
   const double now = calendar_->now();
-  network_->refuel(station, now, spec_->kg_per_fill.sample(source.rng), source.rng);
+  const double kg = spec_->kg_per_fill.sample(source.rng);
+  network_->refuel(station, now, kg, source.rng, 0, {}, limits(spec_->driver, source.rng));
   calendar_->schedule(next_arrival(source, now), [this, station] { arrive(station); });
 }
 

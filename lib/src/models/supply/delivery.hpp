@@ -13,11 +13,14 @@ namespace h2sim::models {
 class Delivery final : public Supply {
 public:
   explicit Delivery(SupplyContext context);
-  void start(double now) override { reorder(now); }
-  void after_draw(double now) override { reorder(now); }
+  void start(double now) override { reorder(now, 0); }
+  void after_promise(double now) override { reorder(now, 0); }
+  /** A refusal counts as demand: the stock left cannot serve it, so it is not really there. */
+  void after_refusal(double now, double kg) override { reorder(now, kg); }
 
 private:
-  void reorder(double now);
+  /** Orders while the inventory position, less `unmet_kg`, is at or below the reorder point. */
+  void reorder(double now, double unmet_kg);
   void arrive();
 
   SupplyContext context_;

@@ -26,7 +26,15 @@ double Onsite::production(double from, double to) const {
 }
 
 double Onsite::time_to_produce(double from, double kg) const {
-  for (int hours = 0; hours < 24 * 2; ++hours) { // a profile that makes nothing in a day never will
+  const double per_day = production(0, 1440);
+  if (per_day <= 0) {
+    return INFINITY;
+  }
+  // Whole days first (the profile repeats daily), then hour by hour: at most 48 steps.
+  const double days = std::max(0.0, std::floor(kg / per_day) - 1);
+  from += days * 1440;
+  kg -= days * per_day;
+  for (int hours = 0; hours < 24 * 3; ++hours) {
     const double hour_end = (std::floor(from / 60.0) + 1.0) * 60.0;
     const double rate = rate_per_min(static_cast<int>(std::floor(from / 60.0)));
     if (rate > 0 && rate * (hour_end - from) >= kg) {

@@ -14,6 +14,23 @@ void Pipeline::catch_up(double now) {
   }
 }
 
+void Pipeline::after_refusal(double now, double) {
+  if (!checking_) {
+    checking_ = true;
+    context_.calendar->schedule(now + dry_check_min, [this] { check_while_dry(); });
+  }
+}
+
+void Pipeline::check_while_dry() {
+  const double now = context_.calendar->now();
+  catch_up(now);
+  if (context_.tank->dry()) {
+    context_.calendar->schedule(now + dry_check_min, [this] { check_while_dry(); });
+  } else {
+    checking_ = false;
+  }
+}
+
 void Pipeline::restart(double now) {
   if (flowing_) {
     const double moved = pipeline_->stop(flow_);

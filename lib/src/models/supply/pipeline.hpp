@@ -15,9 +15,15 @@ public:
   void start(double now) override { restart(now); }
   void catch_up(double now) override;
   void after_draw(double now) override { restart(now); }
+  /** While dry, the tank is looked at every few minutes, so the dry spell ends on time. */
+  void after_refusal(double now, double kg) override;
+
+  /** How often a dry station checks its inflow: the resolution of its stockout_h. */
+  static constexpr double dry_check_min = 5.0;
 
 private:
   void restart(double now);
+  void check_while_dry();
 
   SupplyContext context_;
   const PipelineSupply* spec_;
@@ -26,6 +32,7 @@ private:
   SharedCapacity::FlowId flow_ = 0;
   double flow_kg_ = 0;     // what the current flow was asked to move
   double credited_kg_ = 0; // of which already added to the tank
+  bool checking_ = false;
 };
 
 } // namespace h2sim::models

@@ -29,6 +29,10 @@ public:
   virtual void catch_up(double) {}
   /** The tank gave hydrogen at `now` (a fill started). */
   virtual void after_draw(double) {}
+  /** Hydrogen was promised to an admitted vehicle at `now` (the free stock fell). */
+  virtual void after_promise(double) {}
+  /** A vehicle wanting `kg` was turned away at `now`. */
+  virtual void after_refusal(double, double) {}
   /** Electricity used so far (on-site production), kWh; cumulative since time 0. */
   virtual double energy_kwh() const { return 0; }
 };

@@ -7,8 +7,13 @@ namespace h2sim::models {
 Tank::Tank(double capacity_kg, double initial_kg)
     : capacity_(capacity_kg), level_(initial_kg), start_level_(initial_kg), min_level_(initial_kg) {}
 
+namespace {
+// Rounding in sums of kilograms: a fill "exactly" covered by the stock must not be refused.
+constexpr double tolerance_kg = 1e-9;
+} // namespace
+
 bool Tank::reserve(double now, double kg) {
-  if (available() < kg) {
+  if (available() < kg - tolerance_kg) {
     return false;
   }
   reserved_ += kg;
@@ -25,8 +30,11 @@ void Tank::refuse(double now, double kg) {
 }
 
 void Tank::draw(double, double kg) {
-  reserved_ -= kg;
+  reserved_ = std::max(0.0, reserved_ - kg);
   level_ -= kg;
+  if (level_ < 0 && level_ > -tolerance_kg) {
+    level_ = 0; // conservation stays within the tolerance
+  }
   dispensed_kg_ += kg;
   min_level_ = std::min(min_level_, level_);
 }
@@ -35,8 +43,8 @@ void Tank::add(double now, double kg, bool delivery) {
   kg = std::min(kg, room());
   level_ += kg;
   delivered_kg_ += kg;
-  deliveries_ += delivery ? 1U : 0U;
-  if (dry_ && available() >= dry_need_) {
+  deliveries_ += delivery && kg > 0 ? 1U : 0U;
+  if (dry_ && available() >= dry_need_ - tolerance_kg) {
     end_dry(now);
   }
 }
