@@ -60,3 +60,27 @@ TEST_CASE("models::Fleet: a vehicle that finds the queue full tries the next-nea
   CHECK(metrics["classes"][0]["refuels"].get<double>() ==
         a["served"].get<double>() + b["served"].get<double>());
 }
+
+TEST_CASE("models::Fleet: pressure classes and station choice decide where vehicles go") {
+  // A fills H35 only and sits where the vehicles decide to refuel; B, 10 km east, fills both.
+  const auto scenario = [](const std::string& vehicle) {
+    return R"({"name": "choice", "seed": 5, "horizon_days": 10,
+      "stations": [{"id": "A", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
+                    "pressures": ["H35"]},
+                   {"id": "B", "x_km": 10, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2}],
+      "demand": {"model": "fleet", "classes": [{"name": "v", "count": 20, "tank_kg": 10,
+        "consumption_kg_per_100km": 5, "daily_km": 200, "refuel_at_fraction": 0.2,
+        "speed_kmh": 40, "area": {"x_km": 0, "y_km": 0, "radius_km": 0}, )" + vehicle + "}]}}";
+  };
+  const auto h70 = run_text(scenario(R"("pressure": "H70")"));
+  CHECK(h70["stations"][0]["arrivals"] == 0.0);
+  CHECK(h70["stations"][1]["arrivals"].get<double>() > 100);
+  const auto h35 = run_text(scenario(R"("pressure": "H35")"));
+  CHECK(h35["stations"][1]["arrivals"] == 0.0);
+  const auto home = run_text(
+      scenario(R"("pressure": "H35", "choice": {"policy": "depot", "home_station": "B"})"));
+  CHECK(home["stations"][0]["arrivals"] == 0.0); // home first, though A is nearer
+  const auto delay = run_text(scenario(R"("choice": {"policy": "least_delay"})"));
+  CHECK(delay["classes"][0]["refuels"].get<double>() ==
+        delay["stations"][0]["served"].get<double>() + delay["stations"][1]["served"].get<double>());
+}

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -76,6 +77,7 @@ struct StationSpec {
   std::optional<double> arrivals_per_h; // this station's Poisson rate, overriding the demand's
   std::optional<StorageSpec> storage; // empty: unlimited hydrogen
   std::optional<BufferSpec> buffer;   // empty: fills always run at the fill rate
+  std::vector<std::string> pressures{"H35", "H70"}; // pressure classes it can fill
   SupplySpec supply;
   /** Whether hydrogen is limited here (storage given and a supply model other than unlimited). */
   bool finite() const { return storage && !std::holds_alternative<UnlimitedSupply>(supply); }
@@ -120,6 +122,10 @@ struct VehicleClass {
   double speed_kmh = 0;
   Area area;
   DriverSpec driver;
+  std::string pressure;                 // H35 or H70; empty = any station
+  std::string choice = "nearest";       // station choice policy, by registry name
+  double max_detour_km = INFINITY;      // stations farther (road km) are not considered
+  std::optional<std::size_t> home_station; // index in Scenario::stations (policy "depot")
 };
 
 /** Vehicles drive, drain their tanks and refuel at the nearest open station. */

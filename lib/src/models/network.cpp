@@ -181,6 +181,11 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
   report(visit);
 }
 
+std::size_t Network::waiting(std::size_t index, double now) {
+  Station& station = stations_[index];
+  return station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
+}
+
 std::vector<std::size_t> Network::by_distance(Point from) const {
   std::vector<std::size_t> order(stations_.size());
   std::iota(order.begin(), order.end(), std::size_t{0});

@@ -61,6 +61,13 @@ public:
               std::size_t vehicle_class = 0, const VisitDone& done = {},
               const DriverLimits& driver = DriverLimits{});
 
+  /** Vehicles waiting at station `index` now, as an arriving driver sees them. */
+  std::size_t waiting(std::size_t index, double now);
+  /** How long a fill of `kg` takes at station `index` at its nominal rate. */
+  double fill_estimate_min(std::size_t index, double kg) const {
+    return station(index).overhead_min + kg / station(index).fill_rate_kg_per_min;
+  }
+
   /** The open stations ordered by straight-line distance from `from` (ties by list order). */
   std::vector<std::size_t> by_distance(Point from) const;
   /** The open station nearest to `from` (the first in list order among equals). */

@@ -263,6 +263,24 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
       for (std::size_t i = 0; i < classes->size(); ++i) {
         check_distribution(member((*classes)[i], "daily_km"),
                            "/demand/classes/" + std::to_string(i) + "/daily_km", problems);
+      if (const json* choice = member((*classes)[i], "choice")) {
+        const std::string at = "/demand/classes/" + std::to_string(i) + "/choice";
+        const auto home = string_at(*choice, "home_station");
+        std::set<std::string> station_ids;
+        if (const json* list = member(document, "stations"); list != nullptr && list->is_array()) {
+          for (const json& station : *list) {
+            if (const auto id = string_at(station, "id")) {
+              station_ids.insert(*id);
+            }
+          }
+        }
+        if (home && station_ids.count(*home) == 0) {
+          problems.push_back({at + "/home_station", "no station \"" + *home + "\" in /stations"});
+        }
+        if (string_at(*choice, "policy") == "depot" && !home) {
+          problems.push_back({at + "/home_station", "is required with policy depot"});
+        }
+      }
       if (const json* behaviour = member((*classes)[i], "driver")) {
         check_distribution(member(*behaviour, "patience_min"),
                            "/demand/classes/" + std::to_string(i) + "/driver/patience_min", problems);
@@ -365,6 +383,9 @@ Scenario build(const json& document) {
                                     value.at("storage").at("initial_kg").get<double>()};
     }
     station.supply = supply(value, pipeline_index, depot_index);
+    if (value.contains("pressures")) {
+      station.pressures = value.at("pressures").get<std::vector<std::string>>();
+    }
     if (value.contains("buffer")) {
       station.buffer = BufferSpec{value.at("buffer").at("capacity_kg").get<double>(),
                                   value.at("buffer").at("compressor_kg_per_h").get<double>()};
@@ -394,6 +415,20 @@ Scenario build(const json& document) {
       vc.speed_kmh = value.at("speed_kmh").get<double>();
       vc.area = Area{point(value.at("area")), value.at("area").at("radius_km").get<double>()};
       vc.driver = driver(value);
+      vc.pressure = value.value("pressure", "");
+      if (value.contains("choice")) {
+        const json& choice = value.at("choice");
+        vc.choice = choice.at("policy").get<std::string>();
+        vc.max_detour_km = choice.value("max_detour_km", static_cast<double>(INFINITY));
+        if (choice.contains("home_station")) {
+          const std::string home = choice.at("home_station").get<std::string>();
+          for (std::size_t i = 0; i < scenario.stations.size(); ++i) {
+            if (scenario.stations[i].id == home) {
+              vc.home_station = i;
+            }
+          }
+        }
+      }
       fleet.classes.push_back(std::move(vc));
     }
     scenario.demand = std::move(fleet);

@@ -53,6 +53,12 @@ NodePtr days(std::string description, bool zero_allowed) {
 
 NodePtr text(std::string description) { return make(node_of(Node::Kind::string, std::move(description))); }
 
+NodePtr one_of(std::string description, std::vector<std::string> values) {
+  Node node = node_of(Node::Kind::string, std::move(description));
+  node.one_of = std::move(values);
+  return make(std::move(node));
+}
+
 NodePtr object(std::string description, std::vector<Property> properties) {
   Node node = node_of(Node::Kind::object, std::move(description));
   node.properties = std::move(properties);
@@ -156,6 +162,8 @@ NodePtr station() {
                       {required("capacity_kg", non_negative("capacity")),
                        required("initial_kg", non_negative("level at the start, <= capacity_kg"))})),
       optional("supply", supply()),
+      optional("pressures", array("pressure classes it can fill (default both)",
+                                  one_of("a pressure class", {"H35", "H70"}), 1)),
       optional("buffer",
                object("high-pressure buffer limiting back-to-back fills (CSA HGV 4.9); fills "
                       "draw from it at the fill rate, then at what the compressor delivers",
@@ -194,7 +202,20 @@ NodePtr vehicle_class() {
        required("area", point_properties_object(
                             "operating area: a disc where the vehicles decide to refuel",
                             {required("radius_km", non_negative("radius of the disc"))})),
-       optional("driver", driver(true))});
+       optional("driver", driver(true)),
+       optional("pressure", one_of("tank pressure: only stations that fill it are used (default: any)",
+                                   {"H35", "H70"})),
+       optional("choice",
+                object("how a driver picks a station (default: the nearest)",
+                       {required("policy",
+                                 one_of("nearest: shortest drive; least_delay: drive time plus "
+                                        "the wait expected from the queue in sight; depot: the "
+                                        "home station first, then the nearest",
+                                        {"nearest", "least_delay", "depot"})),
+                        optional("max_detour_km",
+                                 positive("stations farther than this (road km) are not "
+                                          "considered, unless none is nearer")),
+                        optional("home_station", text("id of the home station (policy depot)"))}))});
 }
 
 NodePtr demand() {

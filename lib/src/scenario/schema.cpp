@@ -1,5 +1,6 @@
 #include "schema.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -150,7 +151,16 @@ void validate(const json& value, const Node& node, const std::string& pointer,
     return;
   case Node::Kind::string:
     if (!value.is_string()) {
-      fail();
+      return fail();
+    }
+    if (!node.one_of.empty() &&
+        std::find(node.one_of.begin(), node.one_of.end(), value.get<std::string>()) ==
+            node.one_of.end()) {
+      std::string list;
+      for (const std::string& allowed : node.one_of) {
+        list += (list.empty() ? "" : ", ") + allowed;
+      }
+      problems.push_back({pointer, "must be one of " + list + " (got " + value.dump() + ")"});
     }
     return;
   case Node::Kind::number:
@@ -236,6 +246,9 @@ ordered_json to_json_schema(const Node& node) {
     break;
   case Node::Kind::string:
     schema["type"] = "string";
+    if (!node.one_of.empty()) {
+      schema["enum"] = node.one_of;
+    }
     break;
   case Node::Kind::number:
   case Node::Kind::integer:

@@ -28,6 +28,9 @@ struct Node {
   std::optional<double> maximum;
   std::optional<double> exclusive_maximum;
 
+  // string: the allowed values (empty: any string)
+  std::vector<std::string> one_of;
+
   // object: properties in declaration order
   struct Property {
     std::string name;

@@ -1,5 +1,6 @@
 #include "fleet.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -17,6 +18,19 @@ Fleet::Fleet(const Scenario& scenario, Network& network, Seeds seeds)
     : spec_(&std::get<h2sim::FleetDemand>(scenario.demand)), network_(&network) {
   for (std::size_t c = 0; c < spec_->classes.size(); ++c) {
     const VehicleClass& vc = spec_->classes[c];
+    ClassChoice choice{&choice_policies().at(vc.choice),
+                       Chooser{vc.speed_kmh, vc.max_detour_km, vc.home_station},
+                       std::vector<bool>(network.size(), true), false, false};
+    for (std::size_t s = 0; s < network.size(); ++s) {
+      const auto& pressures = network.station(s).pressures;
+      choice.compatible[s] = vc.pressure.empty() ||
+                             std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end();
+    }
+    choice.sees_queues = vc.choice == "least_delay";
+    choice.plain_nearest = vc.choice == "nearest" && !std::isfinite(vc.max_detour_km) &&
+                           std::all_of(choice.compatible.begin(), choice.compatible.end(),
+                                       [](bool ok) { return ok; });
+    choices_.push_back(std::move(choice));
     const std::uint64_t class_entity = entity_id(vc.name);
     for (int i = 0; i < vc.count; ++i) {
       Vehicle vehicle{.vehicle_class = static_cast<std::uint32_t>(c),
@@ -55,7 +69,46 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   vehicle.tries = 0;
   vehicle.towed = false;
   vehicle.origin = random_point(vc.area, vehicle.rng);
-  drive(v, vehicle.origin, network_->nearest(vehicle.origin), need_at);
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  if (choice.plain_nearest) {
+    drive(v, vehicle.origin, network_->nearest(vehicle.origin), need_at);
+  } else if (choice.sees_queues) {
+    // It can only look at the queues when it decides: an event then.
+    calendar_->schedule(need_at, [this, v] { decide(v, calendar_->now()); });
+  } else {
+    decide(v, need_at);
+  }
+}
+
+void Fleet::decide(std::size_t v, double now) {
+  Vehicle& vehicle = vehicles_[v];
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  const auto station = choose(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser);
+  if (!station) {
+    // No open station fills its pressure class: it cannot refuel, and runs dry where it is.
+    network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, true});
+    return;
+  }
+  drive(v, vehicle.origin, *station, now);
+}
+
+std::vector<StationView> Fleet::views(const Vehicle& vehicle, Point from, double now) {
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
+  std::vector<StationView> views(network_->size());
+  for (std::size_t s = 0; s < views.size(); ++s) {
+    StationView& view = views[s];
+    view.station = s;
+    view.road_km = distance_km(from, network_->station(s).location) * spec_->road_factor;
+    view.dispensers = network_->station(s).dispensers;
+    view.compatible = choice.compatible[s];
+    if (choice.sees_queues) {
+      // What it sees when deciding: the queue now (`now` is the clock: see plan_next_refuel).
+      view.waiting = network_->waiting(s, now);
+      view.fill_min = network_->fill_estimate_min(s, vc.tank_kg * (1 - vc.refuel_at_fraction));
+    }
+  }
+  return views;
 }
 
 void Fleet::drive(std::size_t v, Point from, std::size_t station, double departure) {
@@ -100,17 +153,28 @@ void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) 
     plan_next_refuel(v, visit.end);
     return;
   }
-  // Balked, reneged or turned away dry: on to the next-nearest station (a reneging driver leaves
-  // when its patience runs out).
-  const double now = visit.reneged ? visit.start : calendar_->now();
+  // Balked, reneged or turned away dry: on to its next choice (a reneging driver leaves when its
+  // patience runs out; one whose policy looks at queues decides then, as an event).
+  const double leave = visit.reneged ? visit.start : calendar_->now();
+  if (choices_[vehicle.vehicle_class].sees_queues && leave > calendar_->now()) {
+    calendar_->schedule(leave, [this, v, station] { try_next(v, station, calendar_->now()); });
+  } else {
+    try_next(v, station, leave);
+  }
+}
+
+void Fleet::try_next(std::size_t v, std::size_t station, double now) {
+  Vehicle& vehicle = vehicles_[v];
   const Point here = network_->station(station).location;
-  const std::vector<std::size_t> order = network_->by_distance(vehicle.origin);
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  const std::vector<std::size_t> order =
+      preference_order(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser);
   ++vehicle.tries;
   if (vehicle.tries < order.size()) {
     drive(v, here, order[vehicle.tries], now);
   } else {
     vehicle.tries = 0;
-    drive(v, here, order[0], now + retry_after_min);
+    drive(v, here, order.empty() ? station : order[0], now + retry_after_min);
   }
 }
 

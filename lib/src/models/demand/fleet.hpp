@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "../choice/choice.hpp"
 #include "demand_model.hpp"
 
 namespace h2sim::models {
@@ -36,7 +37,23 @@ private:
   void plan_next_refuel(std::size_t vehicle, double from_time);
   void drive(std::size_t vehicle, Point from, std::size_t station, double departure);
   void arrive(std::size_t vehicle, std::size_t station);
+  /** The driver picks a station at `now` (the clock, if its policy looks at queues) and drives. */
+  void decide(std::size_t vehicle, double now);
   void after_visit(std::size_t vehicle, std::size_t station, const Visit& visit);
+  /** After a failed visit at `station`, the driver's next choice from `now`. */
+  void try_next(std::size_t vehicle, std::size_t station, double now);
+  /** What the vehicle's driver sees of every open station from `from` at `now`. */
+  std::vector<StationView> views(const Vehicle& vehicle, Point from, double now);
+
+  /** Per class: its choice policy and which open stations fill its pressure class. */
+  struct ClassChoice {
+    const ChoicePolicy* policy;
+    Chooser chooser;
+    std::vector<bool> compatible;
+    bool plain_nearest; // nearest, no detour limit, every station usable: the fast path
+    bool sees_queues;   // the policy looks at queues, so it decides at the time, as an event
+  };
+  std::vector<ClassChoice> choices_;
 
   const h2sim::FleetDemand* spec_;
   Network* network_;

@@ -1,0 +1,78 @@
+#include "choice.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace h2sim::models {
+
+namespace {
+
+double nearest(const StationView& view, const Chooser&) { return view.road_km; }
+
+/** Drive time plus the wait the queue in sight suggests: each dispenser clears one per fill. */
+double least_delay(const StationView& view, const Chooser& chooser) {
+  const double drive_min = view.road_km / chooser.speed_kmh * 60.0;
+  const double wait_min =
+      static_cast<double>(view.waiting) / static_cast<double>(view.dispensers) * view.fill_min;
+  return drive_min + wait_min;
+}
+
+/** The home station before all others, then the nearest. */
+double depot(const StationView& view, const Chooser& chooser) {
+  return chooser.home_station == view.station ? -1.0 : view.road_km;
+}
+
+/** The key stations are ordered by: in reach first, then the policy's rank. */
+std::pair<bool, double> key(const ChoicePolicy& policy, const StationView& view,
+                            const Chooser& chooser) {
+  return {view.road_km > chooser.max_detour_km, policy.rank(view, chooser)};
+}
+
+} // namespace
+
+const std::map<std::string, ChoicePolicy>& choice_policies() {
+  static const std::map<std::string, ChoicePolicy> policies{
+      {"nearest", {nearest}},
+      {"least_delay", {least_delay}},
+      {"depot", {depot}},
+  };
+  return policies;
+}
+
+std::optional<std::size_t> choose(const ChoicePolicy& policy, const std::vector<StationView>& views,
+                                  const Chooser& chooser) {
+  std::optional<std::size_t> best;
+  std::pair<bool, double> best_key{true, 0};
+  for (const StationView& view : views) {
+    if (!view.compatible) {
+      continue;
+    }
+    const auto k = key(policy, view, chooser);
+    if (!best || k < best_key) {
+      best = view.station;
+      best_key = k;
+    }
+  }
+  return best;
+}
+
+std::vector<std::size_t> preference_order(const ChoicePolicy& policy,
+                                          const std::vector<StationView>& views,
+                                          const Chooser& chooser) {
+  std::vector<const StationView*> usable;
+  for (const StationView& view : views) {
+    if (view.compatible) {
+      usable.push_back(&view);
+    }
+  }
+  std::stable_sort(usable.begin(), usable.end(), [&](const StationView* a, const StationView* b) {
+    return key(policy, *a, chooser) < key(policy, *b, chooser);
+  });
+  std::vector<std::size_t> order;
+  for (const StationView* view : usable) {
+    order.push_back(view->station);
+  }
+  return order;
+}
+
+} // namespace h2sim::models
