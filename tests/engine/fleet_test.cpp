@@ -35,6 +35,8 @@ TEST_CASE("models::Fleet: refuel frequency for a fixed daily distance, computed 
   CHECK(truck["dispensed_kg"].get<double>() == doctest::Approx(8.0 * truck["refuels"].get<double>()));
   CHECK(metrics["totals"]["wait_min"]["max"] == 0.0);
   CHECK(metrics["stations"][1]["arrivals"] == 0.0);
+  CHECK(truck["refuels_per_vehicle_day"].get<double>() == doctest::Approx(1440.0 / 772).epsilon(0.02));
+  CHECK(truck["detour_km"] == 0.0);
 }
 
 TEST_CASE("models::Fleet: hydrogen dispensed equals kilometres driven times consumption") {
@@ -75,6 +77,7 @@ TEST_CASE("models::Fleet: pressure classes and station choice decide where vehic
   const auto h70 = run_text(scenario(R"("pressure": "H70")"));
   CHECK(h70["stations"][0]["arrivals"] == 0.0);
   CHECK(h70["stations"][1]["arrivals"].get<double>() > 100);
+  CHECK(h70["classes"][0]["detour_km_per_refuel"].get<double>() == doctest::Approx(10)); // A to B
   const auto h35 = run_text(scenario(R"("pressure": "H35")"));
   CHECK(h35["stations"][1]["arrivals"] == 0.0);
   const auto home = run_text(

@@ -24,6 +24,7 @@ struct Trip {
   std::size_t vehicle_class = 0;
   double arrival = 0;
   double km = 0;          // driven since its last fill, including the drive to the station
+  double detour_km = 0;   // of which the drive from where it decided to refuel to this station
   bool stranded = false;  // its tank ran empty on the way
 };
 

@@ -78,6 +78,7 @@ void Collector::on_trip(const models::Trip& trip) {
   }
   ClassTally& vc = classes_[trip.vehicle_class];
   vc.km += trip.km;
+  vc.detour_km += trip.detour_km;
   vc.stranded += trip.stranded ? 1U : 0U;
 }
 
@@ -192,9 +193,14 @@ ordered_json Collector::metrics() const {
     for (std::size_t c = 0; c < classes_.size(); ++c) {
       const ClassTally& vc = classes_[c];
       const VehicleClass& spec = fleet.classes[c];
+      const double refuels = static_cast<double>(vc.refuels);
+      const double days = (window_end_ - window_start_) / 1440.0;
       classes.push_back({{"name", spec.name},
                          {"vehicles", spec.count},
                          {"refuels", vc.refuels},
+                         {"refuels_per_vehicle_day", refuels / spec.count / days},
+                         {"detour_km", vc.detour_km},
+                         {"detour_km_per_refuel", refuels > 0 ? vc.detour_km / refuels : 0.0},
                          {"stranded", vc.stranded},
                          {"reneged", vc.reneged},
                          {"km_driven", vc.km},

@@ -53,6 +53,7 @@ private:
     std::uint64_t stranded = 0;
     std::uint64_t reneged = 0;
     double km = 0;
+    double detour_km = 0;
     double dispensed_kg = 0;
     QuantileSketch wait_min;
   };

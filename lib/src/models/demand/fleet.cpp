@@ -86,7 +86,7 @@ void Fleet::decide(std::size_t v, double now) {
   const auto station = choose(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser);
   if (!station) {
     // No open station fills its pressure class: it cannot refuel, and runs dry where it is.
-    network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, true});
+    network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, 0, true});
     return;
   }
   drive(v, vehicle.origin, *station, now);
@@ -121,10 +121,13 @@ void Fleet::drive(std::size_t v, Point from, std::size_t station, double departu
     // with an empty tank (later hops, if stations turn it away, are tows too).
     vehicle.stranded = !vehicle.towed;
     vehicle.towed = true;
-    vehicle.km += vehicle.fuel_kg / (vc.consumption_kg_per_100km / 100.0);
+    const double driven = vehicle.fuel_kg / (vc.consumption_kg_per_100km / 100.0);
+    vehicle.km += driven;
+    vehicle.detour_km += driven;
     vehicle.fuel_kg = 0;
   } else {
     vehicle.km += km;
+    vehicle.detour_km += km;
     vehicle.fuel_kg -= kg;
   }
   calendar_->schedule(departure + km / vc.speed_kmh * 60.0, [this, v, station] { arrive(v, station); });
@@ -134,8 +137,10 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   Vehicle& vehicle = vehicles_[v];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   const double now = calendar_->now();
-  network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, vehicle.stranded});
+  network_->observer().on_trip(
+      Trip{vehicle.vehicle_class, now, vehicle.km, vehicle.detour_km, vehicle.stranded});
   vehicle.km = 0;
+  vehicle.detour_km = 0;
   vehicle.stranded = false;
   // After max_tries stations, a driver queues wherever it is, however long the wait.
   const bool last_try = vc.driver.max_tries > 0 && vehicle.tries + 1 >= static_cast<std::uint32_t>(vc.driver.max_tries);

@@ -29,6 +29,7 @@ private:
     double fuel_kg = 0;
     double daily_km = 0; // this vehicle's mileage, drawn once from its class's distribution
     double km = 0;       // driven since the last report
+    double detour_km = 0; // of which driven to reach stations
     bool stranded = false; // ran dry on the way to the station it is driving to
     bool towed = false;    // ran dry since it last needed fuel (counted once)
     Point origin{}; // where it decided to refuel
