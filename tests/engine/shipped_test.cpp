@@ -26,8 +26,11 @@ TEST_CASE("scenarios: every shipped scenario runs and conserves vehicles and hyd
     const auto metrics = h2sim::test::run_text(text.str(), {{"horizon_days", "7"}, {"replications", "1"}});
     const auto& totals = metrics["totals"];
     const double turned_away = totals.value("turned_away_stockout", 0.0);
-    CHECK(totals["arrivals"].get<double>() ==
-          totals["served"].get<double>() + totals["balked"].get<double>() + turned_away);
+    const double closed = totals.value("diverted_closed", 0.0);
+    CHECK(totals["arrivals"].get<double>() == totals["served"].get<double>() +
+                                                  totals["balked"].get<double>() +
+                                                  totals["reneged"].get<double>() + turned_away +
+                                                  closed);
     for (const auto& station : metrics["stations"]) {
       if (station.contains("delivered_kg")) {
         CAPTURE(station["id"]);

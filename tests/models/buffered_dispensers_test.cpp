@@ -82,6 +82,7 @@ public:
   void on_visit(const h2sim::models::Visit& visit) override { visits.push_back(visit); }
   void on_trip(const h2sim::models::Trip&) override {}
   void on_supply(std::size_t, const h2sim::models::SupplyReport&) override {}
+  void on_availability(std::size_t, double, double) override {}
   std::vector<h2sim::models::Visit> visits;
 };
 

@@ -48,7 +48,7 @@ TEST_CASE("models::DispenserQueue: a driver who reneges takes no dispenser from 
   DispenserQueue queue(1, std::nullopt);
   CHECK(queue.admit(0, 10).start == 0);
   // Arriving at 1, it would start at 10: with 5 minutes of patience it leaves at 6.
-  CHECK(queue.next_start() == 10);
+  CHECK(queue.next_start(1) == 10);
   queue.renege(1, 6);
   CHECK(queue.waiting(1) == 1);
   // The next driver still starts at 10, not after the one who left.

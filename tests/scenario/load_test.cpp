@@ -66,7 +66,7 @@ TEST_CASE("scenario: a typo in a key is an error, not a silent default") {
   CHECK(problems_of(h2sim::test::one_station(20, 2, "4", R"(, "overhead_mins": 2)")) ==
         "/stations/0/overhead_mins: unknown key (allowed here: id, name, x_km, y_km, dispensers, "
         "fill_rate_kg_per_min, overhead_min, queue_capacity, arrivals_per_h, storage, supply, "
-        "pressures, buffer)\n");
+        "availability, pressures, buffer)\n");
 }
 
 TEST_CASE("scenario: relations between values are checked") {

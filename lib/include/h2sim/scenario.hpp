@@ -66,6 +66,22 @@ struct BufferSpec {
   double compressor_kg_per_h = 0;
 };
 
+/** A planned closure: `hours` from hour `start_h` of day `start_day` (day 0 = the first day). */
+struct MaintenanceWindow {
+  double start_day = 0;
+  double start_h = 0;
+  double hours = 0;
+};
+
+/** When a station can serve: opening hours, random breakdowns, planned maintenance. */
+struct AvailabilitySpec {
+  double open_h = 0;   // opens at this hour each day...
+  double close_h = 24; // ...and closes at this one (open_h < close_h; 0-24 = always open)
+  std::optional<Distribution> mtbf_h;   // hours between breakdowns (with repair_h)
+  std::optional<Distribution> repair_h; // hours a breakdown lasts
+  std::vector<MaintenanceWindow> maintenance;
+};
+
 struct StationSpec {
   std::string id;
   std::string name;
@@ -78,6 +94,7 @@ struct StationSpec {
   std::optional<StorageSpec> storage; // empty: unlimited hydrogen
   std::optional<BufferSpec> buffer;   // empty: fills always run at the fill rate
   std::vector<std::string> pressures{"H35", "H70"}; // pressure classes it can fill
+  std::optional<AvailabilitySpec> availability;       // empty: always open
   SupplySpec supply;
   /** Whether hydrogen is limited here (storage given and a supply model other than unlimited). */
   bool finite() const { return storage && !std::holds_alternative<UnlimitedSupply>(supply); }

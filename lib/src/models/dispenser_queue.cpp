@@ -25,14 +25,20 @@ bool DispenserQueue::full(double now) {
   return queue_capacity_ && waiting(now) >= *queue_capacity_ && free_at_.top() > now;
 }
 
-DispenserQueue::Admission DispenserQueue::admit(double now, double fill_min) {
+double DispenserQueue::next_start(double now, const Availability* availability) const {
+  const double start = std::max(now, free_at_.top());
+  return availability != nullptr ? availability->next_open(start) : start;
+}
+
+DispenserQueue::Admission DispenserQueue::admit(double now, double fill_min,
+                                                const Availability* availability) {
   Admission admission;
   admission.waiting = waiting(now);
   if (full(now)) {
     return admission;
   }
   admission.admitted = true;
-  admission.start = std::max(now, free_at_.top());
+  admission.start = next_start(now, availability);
   admission.end = admission.start + fill_min;
   free_at_.pop();
   free_at_.push(admission.end);

@@ -6,6 +6,8 @@
 #include <queue>
 #include <vector>
 
+#include "availability.hpp"
+
 namespace h2sim::models {
 
 /**
@@ -27,12 +29,15 @@ public:
     std::size_t waiting = 0; // vehicles waiting just after this arrival (including it, if it waits)
   };
 
-  /** A vehicle arrives at `now` wanting a fill of `fill_min` minutes; it balks if the queue is full. */
-  Admission admit(double now, double fill_min);
+  /**
+   * A vehicle arrives at `now` wanting a fill of `fill_min` minutes; it balks if the queue is full.
+   * With `availability`, a fill starts only when the station is open (fills under way finish).
+   */
+  Admission admit(double now, double fill_min, const Availability* availability = nullptr);
   /** Whether a vehicle arriving at `now` would balk. */
   bool full(double now);
   /** When a vehicle arriving at `now` would start its fill (for its patience, before admit). */
-  double next_start() const { return free_at_.top(); }
+  double next_start(double now, const Availability* availability = nullptr) const;
   /**
    * A vehicle arriving at `now` that will not wait until its start: it stands in the queue until
    * `leave_at`, then leaves (reneges). It takes no dispenser, so nobody else's start changes: under

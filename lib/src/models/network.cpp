@@ -36,7 +36,16 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
     if (spec.queue_capacity) {
       capacity = static_cast<std::size_t>(*spec.queue_capacity);
     }
-    Station station{&spec, DispenserQueue(spec.dispensers, capacity), nullptr, nullptr, nullptr};
+    Station station{&spec, DispenserQueue(spec.dispensers, capacity), nullptr, nullptr, nullptr,
+                    nullptr};
+    if (spec.availability) {
+      // Closures are drawn for the whole run, and a week beyond it for the buffered drain.
+      const double until_min = (scenario.warmup_days + scenario.horizon_days + 7) * 1440.0;
+      station.availability = std::make_unique<Availability>(
+          *spec.availability,
+          RandomStream(seed, replication, combine(entity_id("availability"), entity_id(spec.id))),
+          until_min);
+    }
     if (spec.buffer) {
       station.buffered = std::make_unique<BufferedDispensers>(
           spec, i, calendar,
@@ -66,6 +75,7 @@ void Network::start() {
 }
 
 void Network::begin_window(double now) {
+  window_start_ = now;
   for (Station& station : stations_) {
     if (station.tank) {
       station.supply->catch_up(now);
@@ -91,6 +101,10 @@ void Network::finish(double now) {
 void Network::end_window(double now) {
   for (std::size_t i = 0; i < stations_.size(); ++i) {
     Station& station = stations_[i];
+    if (station.availability) {
+      observer_->on_availability(i, station.availability->closed_min(window_start_, now),
+                                 station.availability->outage_min(window_start_, now));
+    }
     if (station.tank) {
       station.supply->catch_up(now);
       observer_->on_supply(i, station.tank->end_window(now, station.supply->energy_kwh()));
@@ -123,9 +137,15 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
   };
   const std::size_t waiting =
       station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
+  if (station.availability && !station.availability->open_at(now)) {
+    visit.closed = true;
+    visit.waiting = waiting;
+    return report(visit);
+  }
+  const Availability* availability = station.availability.get();
   const bool dispenser_free =
       station.buffered ? station.buffered->waiting() == 0 && !station.buffered->full()
-                       : station.queue.next_start() <= now;
+                       : station.queue.next_start(now, availability) <= now;
   const bool put_off = driver.balk_if_waiting_over && waiting > *driver.balk_if_waiting_over &&
                        !dispenser_free;
   const bool full =
@@ -135,7 +155,7 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
     return report(visit);
   }
   // A driver who would wait longer than their patience leaves then (computed FCFS stations).
-  if (!station.buffered && station.queue.next_start() - now > driver.patience_min) {
+  if (!station.buffered && station.queue.next_start(now, availability) - now > driver.patience_min) {
     visit.reneged = true;
     visit.start = visit.end = now + driver.patience_min;
     station.queue.renege(now, visit.start);
@@ -166,7 +186,7 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
   const double fill_min = *fill_time_min_
                               ? (*fill_time_min_)->sample(rng)
                               : station.spec->overhead_min + kg / station.spec->fill_rate_kg_per_min;
-  const DispenserQueue::Admission admission = station.queue.admit(now, fill_min);
+  const DispenserQueue::Admission admission = station.queue.admit(now, fill_min, availability);
   visit.served = admission.admitted;
   visit.waiting = admission.waiting;
   if (admission.admitted) {

@@ -10,6 +10,7 @@
 
 #include "../core/calendar.hpp"
 #include "../core/shared_capacity.hpp"
+#include "availability.hpp"
 #include "buffered_dispensers.hpp"
 #include "dispenser_queue.hpp"
 #include "observer.hpp"
@@ -80,6 +81,7 @@ private:
     std::unique_ptr<Tank> tank;     // finite storage only
     std::unique_ptr<Supply> supply; // likewise
     std::unique_ptr<BufferedDispensers> buffered; // stations with a buffer: fills are events
+    std::unique_ptr<Availability> availability;   // stations that are sometimes closed
   };
   void draw(Station& station, double now, double kg);
 
@@ -88,6 +90,7 @@ private:
   const std::optional<Distribution>* fill_time_min_;
   Observer* observer_;
   Calendar* calendar_;
+  double window_start_ = 0;
 };
 
 /** Straight-line distance in km. */

@@ -12,6 +12,7 @@ struct Visit {
   bool served = false;      // false: balked at a full queue, or turned away
   bool turned_away = false; // not served because the station lacked hydrogen
   bool reneged = false;     // left the queue at `start` without a fill
+  bool closed = false;      // the station was closed: the driver went elsewhere
   double start = 0;    // start of the fill (served only)
   double end = 0;      // end of the fill (served only)
   double kg = 0;       // hydrogen dispensed (served only)
@@ -48,6 +49,8 @@ public:
   virtual void on_trip(const Trip& trip) = 0;
   /** At the end of the window, for each station with finite storage. */
   virtual void on_supply(std::size_t station, const SupplyReport& report) = 0;
+  /** At the end of the window, for each station with opening hours, outages or maintenance. */
+  virtual void on_availability(std::size_t station, double closed_min, double outage_min) = 0;
 };
 
 } // namespace h2sim::models

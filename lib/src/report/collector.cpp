@@ -46,6 +46,10 @@ void Collector::on_visit(const models::Visit& visit) {
     ++tally.turned_away;
     return;
   }
+  if (visit.closed) {
+    ++tally.diverted_closed;
+    return;
+  }
   if (visit.reneged) {
     ++tally.reneged;
     if (!classes_.empty()) {
@@ -66,6 +70,10 @@ void Collector::on_visit(const models::Visit& visit) {
     ++vc.refuels;
     vc.wait_min.add(visit.start - visit.arrival);
   }
+}
+
+void Collector::on_availability(std::size_t station, double closed_min, double outage_min) {
+  stations_[station].closed_outage_min = std::make_pair(closed_min, outage_min);
 }
 
 void Collector::on_supply(std::size_t station, const models::SupplyReport& report) {
@@ -119,6 +127,11 @@ ordered_json Collector::tally_json(const Tally& tally, double dispensers,
     hourly["wait_min_p95"].push_back(tally.hourly_wait[h].quantile(0.95));
   }
   json["hourly"] = std::move(hourly);
+  if (tally.closed_outage_min) {
+    json["diverted_closed"] = tally.diverted_closed;
+    json["closed_h"] = tally.closed_outage_min->first / 60.0;
+    json["outage_h"] = tally.closed_outage_min->second / 60.0;
+  }
   if (tally.supply) {
     const models::SupplyReport& supply = *tally.supply;
     json["delivered_kg"] = supply.delivered_kg;
@@ -158,6 +171,13 @@ ordered_json Collector::metrics() const {
     total.queue_max = std::max(total.queue_max, tally.queue_max);
     total.turned_away += tally.turned_away;
     total.reneged += tally.reneged;
+    total.diverted_closed += tally.diverted_closed;
+    if (tally.closed_outage_min) {
+      auto& sum = total.closed_outage_min ? *total.closed_outage_min
+                                          : total.closed_outage_min.emplace(0.0, 0.0);
+      sum.first += tally.closed_outage_min->first;
+      sum.second += tally.closed_outage_min->second;
+    }
     if (tally.supply) {
       // Totals sum the stations with finite storage (inventory_min_kg: the sum of their minima).
       models::SupplyReport& sum = total.supply ? *total.supply : total.supply.emplace();

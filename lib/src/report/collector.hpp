@@ -26,6 +26,7 @@ public:
   void on_visit(const models::Visit& visit) override;
   void on_trip(const models::Trip& trip) override;
   void on_supply(std::size_t station, const models::SupplyReport& report) override;
+  void on_availability(std::size_t station, double closed_min, double outage_min) override;
 
   /** The metrics of one replication: {"totals", "stations", and "classes" for fleets}. */
   nlohmann::ordered_json metrics() const;
@@ -37,6 +38,8 @@ private:
     std::uint64_t balked = 0;
     std::uint64_t turned_away = 0; // for lack of hydrogen
     std::uint64_t reneged = 0;
+    std::uint64_t diverted_closed = 0;
+    std::optional<std::pair<double, double>> closed_outage_min; // stations with availability
     QuantileSketch wait_min;
     double time_in_system_sum = 0;
     double dispensed_kg = 0;

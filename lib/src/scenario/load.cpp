@@ -211,6 +211,23 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
     const std::set<std::string> depots = ids("depots");
     for (std::size_t i = 0; i < stations->size(); ++i) {
       const std::string pointer = "/stations/" + std::to_string(i);
+      if (const json* availability = member((*stations)[i], "availability")) {
+        const json* hours = member(*availability, "hours");
+        if (hours != nullptr && hours->is_array() &&
+            (hours->size() != 2 ||
+             !std::all_of(hours->begin(), hours->end(), [](const json& h) { return h.is_number(); }) ||
+             (*hours)[0].get<double>() >= (*hours)[1].get<double>())) {
+          problems.push_back({pointer + "/availability/hours", "must be [open_h, close_h] with open_h < close_h"});
+        }
+        if (const json* outages = member(*availability, "outages")) {
+          check_distribution(member(*outages, "mtbf_h"), pointer + "/availability/outages/mtbf_h", problems);
+          check_distribution(member(*outages, "repair_h"), pointer + "/availability/outages/repair_h", problems);
+          const json* mtbf = member(*outages, "mtbf_h");
+          if (mtbf != nullptr && mtbf->is_number() && mtbf->get<double>() <= 0) {
+            problems.push_back({pointer + "/availability/outages/mtbf_h", "must be > 0"});
+          }
+        }
+      }
       const json* supply = member((*stations)[i], "supply");
       const auto model = supply != nullptr ? string_at(*supply, "model") : std::nullopt;
       const json* storage = member((*stations)[i], "storage");
@@ -383,6 +400,24 @@ Scenario build(const json& document) {
                                     value.at("storage").at("initial_kg").get<double>()};
     }
     station.supply = supply(value, pipeline_index, depot_index);
+    if (value.contains("availability")) {
+      const json& availability = value.at("availability");
+      AvailabilitySpec spec;
+      if (availability.contains("hours")) {
+        spec.open_h = availability.at("hours").at(0).get<double>();
+        spec.close_h = availability.at("hours").at(1).get<double>();
+      }
+      if (availability.contains("outages")) {
+        spec.mtbf_h = distribution(availability.at("outages").at("mtbf_h"));
+        spec.repair_h = distribution(availability.at("outages").at("repair_h"));
+      }
+      for (const json& window : availability.value("maintenance", json::array())) {
+        spec.maintenance.push_back(MaintenanceWindow{window.at("start_day").get<double>(),
+                                                     window.at("start_h").get<double>(),
+                                                     window.at("hours").get<double>()});
+      }
+      station.availability = std::move(spec);
+    }
     if (value.contains("pressures")) {
       station.pressures = value.at("pressures").get<std::vector<std::string>>();
     }

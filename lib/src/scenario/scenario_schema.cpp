@@ -25,6 +25,12 @@ NodePtr number(std::string description, std::optional<double> minimum = {},
   return make(std::move(node));
 }
 NodePtr positive(std::string description) { return number(std::move(description), {}, 0.0); }
+NodePtr hour_of_day() {
+  Node node = node_of(Node::Kind::number, "an hour of the day, 0 to 24");
+  node.minimum = 0.0;
+  node.maximum = 24.0;
+  return make(std::move(node));
+}
 NodePtr non_negative(std::string description) { return number(std::move(description), 0.0); }
 
 // Upper bounds keep every value representable where it is used (an int, a double's exact integers,
@@ -162,6 +168,23 @@ NodePtr station() {
                       {required("capacity_kg", non_negative("capacity")),
                        required("initial_kg", non_negative("level at the start, <= capacity_kg"))})),
       optional("supply", supply()),
+      optional("availability",
+               object("when the station can serve (default: always); vehicles arriving while it "
+                      "is closed go elsewhere (diverted_closed)",
+                      {optional("hours", array("opening hours [open_h, close_h] every day, "
+                                               "e.g. [6, 22] (default [0, 24])",
+                                               hour_of_day(), 2)),
+                       optional("outages",
+                                object("random breakdowns",
+                                       {required("mtbf_h", distribution("hours between breakdowns")),
+                                        required("repair_h", distribution("hours to repair"))})),
+                       optional("maintenance",
+                                array("planned closures",
+                                      object("a maintenance window",
+                                             {required("start_day", non_negative("day, 0 = first")),
+                                              required("start_h", number("hour of that day", 0.0, {}, 24.0)),
+                                              required("hours", positive("how long"))}),
+                                      0))})),
       optional("pressures", array("pressure classes it can fill (default both)",
                                   one_of("a pressure class", {"H35", "H70"}), 1)),
       optional("buffer",

@@ -1,0 +1,60 @@
+#include <doctest/doctest.h>
+
+#include "../support.hpp"
+
+using h2sim::test::one_station;
+using h2sim::test::run_text;
+
+TEST_CASE("availability: closing hours divert exactly the vehicles that arrive while closed") {
+  // Open 6:00-22:00, plus maintenance on day 3 from 10:00 to 16:00; 10 days, no warm-up.
+  const auto metrics = run_text(
+      one_station(12, 2, "4",
+                  R"(, "availability": {"hours": [6, 22],
+                       "maintenance": [{"start_day": 3, "start_h": 10, "hours": 6}]})"),
+      {{"horizon_days", "10"}, {"warmup_days", "0"}});
+  const auto& s = metrics["stations"][0];
+  double night = 0;
+  for (std::size_t h : {22U, 23U, 0U, 1U, 2U, 3U, 4U, 5U}) {
+    night += s["hourly"]["arrivals"][h].get<double>();
+  }
+  // Every night arrival is diverted, and so are the day arrivals of the maintenance window.
+  CHECK(s["diverted_closed"].get<double>() >= night);
+  CHECK(s["diverted_closed"].get<double>() - night == doctest::Approx(6 * 12).epsilon(0.5));
+  CHECK(s["closed_h"].get<double>() == doctest::Approx(10 * 8 + 6));
+  CHECK(s["outage_h"].get<double>() == doctest::Approx(6));
+  CHECK(s["arrivals"].get<double>() ==
+        s["served"].get<double>() + s["balked"].get<double>() + s["diverted_closed"].get<double>());
+  // Nobody starts a fill while the station is closed: waits end at opening time at the latest.
+  CHECK(s["hourly"]["wait_min_mean"][3].get<double>() == 0.0); // no one served who arrived at 3 am
+}
+
+TEST_CASE("availability: random breakdowns close the station about as often as drawn") {
+  // Up 48 h on average, 4 h repairs: closed 4/52 of the time; arrivals diverted in proportion.
+  const auto metrics = run_text(
+      one_station(10, 3, "4",
+                  R"(, "availability": {"outages": {"mtbf_h": {"dist": "exponential", "mean": 48},
+                                                     "repair_h": 4}})",
+                  R"(, "replications": 10)"),
+      {{"horizon_days", "200"}});
+  const auto& s = metrics["stations"][0];
+  const double share = s["outage_h"].get<double>() / (200 * 24);
+  CHECK(share == doctest::Approx(4.0 / 52).epsilon(0.15));
+  CHECK(s["diverted_closed"].get<double>() / s["arrivals"].get<double>() ==
+        doctest::Approx(share).epsilon(0.1));
+}
+
+TEST_CASE("availability: a fleet vehicle finding its station closed drives to the next") {
+  const auto metrics = run_text(R"({"name": "outage", "seed": 5, "horizon_days": 10,
+    "stations": [{"id": "A", "x_km": 0, "y_km": 0, "dispensers": 4, "fill_rate_kg_per_min": 2,
+                  "availability": {"hours": [8, 20]}},
+                 {"id": "B", "x_km": 8, "y_km": 0, "dispensers": 4, "fill_rate_kg_per_min": 2}],
+    "demand": {"model": "fleet", "classes": [{"name": "v", "count": 50, "tank_kg": 10,
+      "consumption_kg_per_100km": 5, "daily_km": 200, "refuel_at_fraction": 0.2,
+      "speed_kmh": 40, "area": {"x_km": 0, "y_km": 0, "radius_km": 0}}]}})");
+  const auto& a = metrics["stations"][0];
+  const auto& b = metrics["stations"][1];
+  CHECK(a["diverted_closed"].get<double>() > 0);
+  CHECK(b["arrivals"].get<double>() == doctest::Approx(a["diverted_closed"].get<double>()).epsilon(0.02));
+  CHECK(metrics["classes"][0]["refuels"].get<double>() ==
+        a["served"].get<double>() + b["served"].get<double>());
+}
