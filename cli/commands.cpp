@@ -159,7 +159,9 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
   const std::string text = path.empty() ? std::string(default_scenario_text()) : read_file(path);
   try {
-    return load_scenario(text, parse_overrides(sets));
+    const std::string base_dir =
+        path.empty() ? "." : std::filesystem::path(path).parent_path().string();
+    return load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
   } catch (const ScenarioError& error) {
     report_problems(origin, error);
     throw InvalidInput("");

@@ -23,7 +23,10 @@ TEST_CASE("scenarios: every shipped scenario runs and conserves vehicles and hyd
     std::ifstream in(file);
     std::ostringstream text;
     text << in.rdbuf();
-    const auto metrics = h2sim::test::run_text(text.str(), {{"horizon_days", "7"}, {"replications", "1"}});
+    const auto metrics = h2sim::run(
+        h2sim::load_scenario(text.str(), {{"horizon_days", "7"}, {"replications", "1"}},
+                             file.parent_path().string()),
+        h2sim::RunOptions{2, {}, nullptr});
     const auto& totals = metrics["totals"];
     const double turned_away = totals.value("turned_away_stockout", 0.0);
     const double closed = totals.value("diverted_closed", 0.0);

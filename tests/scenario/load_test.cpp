@@ -148,7 +148,7 @@ TEST_CASE("scenario: the schema printed by `h2sim schema` describes the same key
   const auto& station = schema["properties"]["stations"]["items"];
   CHECK(station["properties"]["dispensers"]["type"] == "integer");
   CHECK(station["properties"]["dispensers"]["minimum"] == 1.0);
-  CHECK(schema["properties"]["demand"]["oneOf"].size() == 2);
+  CHECK(schema["properties"]["demand"]["oneOf"].size() == 3);
 }
 
 TEST_CASE("scenario: the built-in default scenario is valid") {

@@ -39,9 +39,11 @@ struct Override {
 
 /**
  * Parses, overrides and validates a scenario. Throws ScenarioError listing every problem: malformed
- * JSON, unknown keys, wrong types, values out of range, inconsistent values, bad overrides.
+ * JSON, unknown keys, wrong types, values out of range, inconsistent values, bad overrides, bad
+ * rows of a trace file. Files the scenario names (a trace) are found relative to `base_dir`.
  */
-Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides = {});
+Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides = {},
+                       const std::string& base_dir = ".");
 
 /** The built-in default scenario (scenarios/shanghai-2025.json, compiled in). */
 std::string_view default_scenario_text();

@@ -151,7 +151,22 @@ struct FleetDemand {
   std::vector<VehicleClass> classes;
 };
 
-using DemandSpec = std::variant<PoissonDemand, FleetDemand>;
+/** One observed refuelling request of a trace. */
+struct TraceRow {
+  double time_min = 0;
+  std::string vehicle;
+  std::optional<std::size_t> station; // index in Scenario::stations; else the nearest open to `at`
+  Point at;
+  double kg = 0;
+};
+
+/** Refuelling requests replayed from a CSV file (sorted by time when loaded). */
+struct TraceDemand {
+  std::string file;
+  std::vector<TraceRow> rows;
+};
+
+using DemandSpec = std::variant<PoissonDemand, FleetDemand, TraceDemand>;
 
 /** A validated scenario: what `parse_scenario` returns when the file has no problem. */
 struct Scenario {

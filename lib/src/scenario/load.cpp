@@ -1,11 +1,13 @@
 #include <h2sim/h2sim.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
 
 #include "schema.hpp"
+#include "trace_csv.hpp"
 
 namespace h2sim {
 
@@ -431,7 +433,9 @@ Scenario build(const json& document) {
                                ? static_cast<std::size_t>(document.at("open_stations").get<double>())
                                : scenario.stations.size();
   const json& demand = document.at("demand");
-  if (demand.at("model") == "poisson") {
+  if (demand.at("model") == "trace") {
+    scenario.demand = TraceDemand{demand.at("file").get<std::string>(), {}};
+  } else if (demand.at("model") == "poisson") {
     scenario.demand = PoissonDemand{demand.at("arrivals_per_h").get<double>(),
                                     distribution(demand.at("kg_per_fill")),
                                     demand.value("hourly_profile", std::vector<double>{}),
@@ -541,7 +545,8 @@ json parse_checking_duplicates(std::string_view text, std::vector<Problem>& prob
 
 } // namespace
 
-Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides) {
+Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides,
+                       const std::string& base_dir) {
   json document;
   std::vector<Problem> problems;
   try {
@@ -565,7 +570,15 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   if (!problems.empty()) {
     throw ScenarioError(std::move(problems));
   }
-  return build(document);
+  Scenario scenario = build(document);
+  if (auto* trace = std::get_if<TraceDemand>(&scenario.demand)) {
+    const std::filesystem::path file = std::filesystem::path(base_dir) / trace->file;
+    trace->rows = scenario::read_trace(file.string(), scenario.stations, "/demand/file", problems);
+    if (!problems.empty()) {
+      throw ScenarioError(std::move(problems));
+    }
+  }
+  return scenario;
 }
 
 nlohmann::ordered_json scenario_json_schema() {

@@ -249,6 +249,10 @@ NodePtr demand() {
          required("kg_per_fill", distribution("hydrogen per fill, kg")),
          optional("hourly_profile", hourly_profile()),
          optional("driver", driver(false))}},
+       {"trace",
+        {required("file", text("CSV of refuelling requests, relative to the scenario file: a "
+                               "header naming time_h or time_min, kg, and station (an id) or "
+                               "x_km and y_km (the nearest open station); optional vehicle"))}},
        {"fleet",
         {optional("road_factor",
                   number("road km per straight-line km (default 1)", 1.0)),

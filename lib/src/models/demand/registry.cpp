@@ -1,6 +1,7 @@
 #include "demand_model.hpp"
 #include "fleet.hpp"
 #include "poisson.hpp"
+#include "trace.hpp"
 
 namespace h2sim::models {
 
@@ -12,7 +13,7 @@ template <class Model> DemandFactory factory() {
 }
 
 // The registry's names, indexed like the alternatives of DemandSpec.
-constexpr const char* spec_names[] = {"poisson", "fleet"};
+constexpr const char* spec_names[] = {"poisson", "fleet", "trace"};
 static_assert(std::size(spec_names) == std::variant_size_v<DemandSpec>);
 } // namespace
 
@@ -20,6 +21,7 @@ const std::map<std::string, DemandFactory>& demand_models() {
   static const std::map<std::string, DemandFactory> models{
       {"poisson", factory<PoissonArrivals>()},
       {"fleet", factory<Fleet>()},
+      {"trace", factory<TraceReplay>()},
   };
   return models;
 }

@@ -1,0 +1,28 @@
+#include "trace.hpp"
+
+namespace h2sim::models {
+
+TraceReplay::TraceReplay(const Scenario& scenario, Network& network, Seeds seeds)
+    : spec_(&std::get<TraceDemand>(scenario.demand)), scenario_(&scenario), network_(&network),
+      rng_(seeds.stream(entity_id("trace"))) {}
+
+void TraceReplay::start(Calendar& calendar) {
+  calendar_ = &calendar;
+  if (!spec_->rows.empty()) {
+    calendar.schedule(spec_->rows.front().time_min, [this] { arrive(0); });
+  }
+}
+
+void TraceReplay::arrive(std::size_t row) {
+  const TraceRow& request = spec_->rows[row];
+  // A named open station, else the open station nearest to the named one (or to the row's point).
+  const bool open = request.station && *request.station < network_->size();
+  const Point at = request.station ? scenario_->stations[*request.station].location : request.at;
+  const std::size_t station = open ? *request.station : network_->nearest(at);
+  network_->refuel(station, calendar_->now(), request.kg, rng_);
+  if (row + 1 < spec_->rows.size()) {
+    calendar_->schedule(spec_->rows[row + 1].time_min, [this, row] { arrive(row + 1); });
+  }
+}
+
+} // namespace h2sim::models

@@ -1,0 +1,63 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+/** A scratch folder holding `trace.csv` with `rows`; returns the folder. */
+fs::path trace_folder(const std::string& name, const std::string& rows) {
+  const fs::path dir = fs::temp_directory_path() / ("h2sim-trace-" + name + "-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "trace.csv") << rows;
+  return dir;
+}
+
+const std::string scenario = R"({"name": "trace", "horizon_days": 1,
+  "stations": [{"id": "S1", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1},
+               {"id": "S2", "x_km": 20, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1}],
+  "demand": {"model": "trace", "file": "trace.csv"}})";
+} // namespace
+
+TEST_CASE("demand::trace: a hand-written trace gives the metrics computed by hand") {
+  // At S1 (1 kg/min, one dispenser): 5 kg at 0 min fills 0-5; 3 kg at 2 min waits 3 (5-8); 4 kg at
+  // 3 min waits 5 (8-12). The fourth row names no station: at (19, 1) the nearest is S2.
+  const fs::path dir = trace_folder("good", "time_min,vehicle,station,x_km,y_km,kg\n"
+                                            "2,car-2,S1,,,3\n"
+                                            "0,car-1,S1,,,5\n"
+                                            "3,car-3,S1,,,4\n"
+                                            "10,van-1,,19,1,6\n");
+  const auto metrics = h2sim::run(h2sim::load_scenario(scenario, {}, dir.string()), {1, {}, nullptr});
+  const auto& s1 = metrics["stations"][0];
+  CHECK(s1["served"] == 3);
+  CHECK(s1["wait_min"]["mean"].get<double>() == doctest::Approx(8.0 / 3));
+  CHECK(s1["wait_min"]["max"].get<double>() == doctest::Approx(5).epsilon(0.005));
+  CHECK(s1["dispensed_kg"] == 12.0);
+  CHECK(s1["utilization"].get<double>() == doctest::Approx(12.0 / 1440));
+  CHECK(metrics["stations"][1]["served"] == 1);
+  CHECK(metrics["stations"][1]["dispensed_kg"] == 6.0);
+}
+
+TEST_CASE("demand::trace: bad rows are reported with their line numbers, and nothing runs") {
+  const fs::path dir = trace_folder("bad", "time_h,station,kg\n"
+                                           "1,S1,4\n"
+                                           "x,S1,4\n"
+                                           "2,S9,4\n"
+                                           "3,S1,-1\n"
+                                           "4,S1\n");
+  try {
+    h2sim::load_scenario(scenario, {}, dir.string());
+    FAIL("the trace should have been refused");
+  } catch (const h2sim::ScenarioError& error) {
+    const std::string file = (dir / "trace.csv").string();
+    REQUIRE(error.problems().size() == 4);
+    CHECK(error.problems()[0].pointer == "/demand/file");
+    CHECK(error.problems()[0].message == file + " line 3: time_h must be a number >= 0");
+    CHECK(error.problems()[1].message == file + " line 4: no station \"S9\" in /stations");
+    CHECK(error.problems()[2].message == file + " line 5: kg must be a number > 0");
+    CHECK(error.problems()[3].message == file + " line 6: has 2 values for 3 columns");
+  }
+}
