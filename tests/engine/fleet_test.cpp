@@ -87,3 +87,27 @@ TEST_CASE("models::Fleet: pressure classes and station choice decide where vehic
   CHECK(delay["classes"][0]["refuels"].get<double>() ==
         delay["stations"][0]["served"].get<double>() + delay["stations"][1]["served"].get<double>());
 }
+
+TEST_CASE("models::Fleet: vehicles drive only in their shift, so demand follows the clock") {
+  // 200 km a day driven between 8:00 and 16:00; 160 km between fills = 0.8 days = 384 min of shift,
+  // plus a 4-minute fill: 480 / 388 = 1.237 refuels a day, all of them within the shift.
+  const auto metrics = run_text(fleet("200", 10, 10, 0, 30),
+                                {{"demand.classes.0.shift", R"({"start_h": 8, "hours": 8})"}});
+  const auto& truck = metrics["classes"][0];
+  CHECK(truck["refuels_per_vehicle_day"].get<double>() == doctest::Approx(480.0 / 388).epsilon(0.02));
+  const auto& hourly = metrics["totals"]["hourly"]["arrivals"];
+  for (std::size_t h = 0; h < 24; ++h) {
+    CAPTURE(h);
+    CHECK((hourly[h].get<double>() > 0) == (h >= 8 && h < 16));
+  }
+}
+
+TEST_CASE("models::Fleet: a refuel threshold drawn per refuelling") {
+  // Thresholds uniform in [0.1, 0.3] of a 10 kg tank: 8 kg a fill on average, as with 0.2 fixed.
+  const auto metrics = run_text(
+      fleet("300", 10, 10, 0, 60),
+      {{"demand.classes.0.refuel_at_fraction", R"({"dist": "uniform", "min": 0.1, "max": 0.3})"}});
+  const auto& truck = metrics["classes"][0];
+  CHECK(truck["dispensed_kg"].get<double>() / truck["refuels"].get<double>() ==
+        doctest::Approx(8).epsilon(0.02));
+}

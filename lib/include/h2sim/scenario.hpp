@@ -129,13 +129,20 @@ struct Area {
   double radius_km = 0;
 };
 
+/** The daily hours a class drives: from `start_h` for `hours` (wrapping past midnight). */
+struct Shift {
+  double start_h = 0;
+  double hours = 24;
+};
+
 struct VehicleClass {
   std::string name;
   int count = 0;
   double tank_kg = 0;
   double consumption_kg_per_100km = 0;
   Distribution daily_km = Distribution::fixed(0);
-  double refuel_at_fraction = 0;
+  Distribution refuel_at_fraction = Distribution::fixed(0); // drawn per refuelling, kept below 1
+  std::optional<Shift> shift;                               // empty: drives around the clock
   double speed_kmh = 0;
   Area area;
   DriverSpec driver;

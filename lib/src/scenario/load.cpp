@@ -282,6 +282,19 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
       for (std::size_t i = 0; i < classes->size(); ++i) {
         check_distribution(member((*classes)[i], "daily_km"),
                            "/demand/classes/" + std::to_string(i) + "/daily_km", problems);
+      const std::string class_at = "/demand/classes/" + std::to_string(i);
+      const auto fraction = number_at((*classes)[i], "refuel_at_fraction");
+      if (fraction && *fraction >= 1) {
+        problems.push_back({class_at + "/refuel_at_fraction", "must be < 1"});
+      }
+      check_distribution(member((*classes)[i], "refuel_at_fraction"), class_at + "/refuel_at_fraction",
+                         problems);
+      if (const json* shift = member((*classes)[i], "shift")) {
+        const auto hours = number_at(*shift, "hours");
+        if (hours && *hours > 24) {
+          problems.push_back({class_at + "/shift/hours", "must be <= 24"});
+        }
+      }
       if (const json* choice = member((*classes)[i], "choice")) {
         const std::string at = "/demand/classes/" + std::to_string(i) + "/choice";
         const auto home = string_at(*choice, "home_station");
@@ -450,7 +463,11 @@ Scenario build(const json& document) {
       vc.tank_kg = value.at("tank_kg").get<double>();
       vc.consumption_kg_per_100km = value.at("consumption_kg_per_100km").get<double>();
       vc.daily_km = distribution(value.at("daily_km"));
-      vc.refuel_at_fraction = value.at("refuel_at_fraction").get<double>();
+      vc.refuel_at_fraction = distribution(value.at("refuel_at_fraction"));
+      if (value.contains("shift")) {
+        vc.shift = Shift{value.at("shift").at("start_h").get<double>(),
+                         value.at("shift").at("hours").get<double>()};
+      }
       vc.speed_kmh = value.at("speed_kmh").get<double>();
       vc.area = Area{point(value.at("area")), value.at("area").at("radius_km").get<double>()};
       vc.driver = driver(value);

@@ -220,7 +220,12 @@ NodePtr vehicle_class() {
        required("consumption_kg_per_100km", positive("hydrogen used per 100 km")),
        required("daily_km", distribution("km driven per day (drawn once per vehicle)")),
        required("refuel_at_fraction",
-                number("tank fraction at which the driver heads for a station", 0.0, {}, 1.0)),
+                distribution("tank fraction at which the driver heads for a station, below 1 "
+                             "(a distribution: drawn per refuelling)")),
+       optional("shift",
+                object("daily driving hours (default: around the clock); demand follows the clock",
+                       {required("start_h", number("hour the shift starts", 0.0, {}, 24.0)),
+                        required("hours", positive("hours it lasts, at most 24"))})),
        required("speed_kmh", positive("average speed on the way to a station")),
        required("area", point_properties_object(
                             "operating area: a disc where the vehicles decide to refuel",

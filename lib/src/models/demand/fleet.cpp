@@ -41,14 +41,43 @@ Fleet::Fleet(const Scenario& scenario, Network& network, Seeds seeds)
   }
 }
 
+double Fleet::draw_threshold(const VehicleClass& vc, RandomStream& rng) {
+  return std::clamp(vc.refuel_at_fraction.sample(rng), 0.0, max_refuel_fraction) * vc.tank_kg;
+}
+
+double Fleet::after_driving(const VehicleClass& vc, double from, double days_of_driving) {
+  if (!vc.shift || vc.shift->hours >= 24) {
+    return from + days_of_driving * 1440.0;
+  }
+  // A day's mileage is driven within the shift: walk from shift to shift until it is done.
+  const double shift_min = vc.shift->hours * 60.0;
+  double left = days_of_driving * shift_min; // minutes of driving still to do
+  double t = from;
+  for (;;) {
+    const double day_start = std::floor(t / 1440.0) * 1440.0;
+    // The shift that contains t or comes next (it may have started the day before).
+    double start = day_start + vc.shift->start_h * 60.0 - 1440.0;
+    while (start + shift_min <= t) {
+      start += 1440.0;
+    }
+    const double begin = std::max(t, start);
+    const double end = start + shift_min;
+    if (end - begin >= left) {
+      return begin + left;
+    }
+    left -= end - begin;
+    t = end;
+  }
+}
+
 void Fleet::start(Calendar& calendar) {
   calendar_ = &calendar;
   for (std::size_t v = 0; v < vehicles_.size(); ++v) {
     Vehicle& vehicle = vehicles_[v];
     const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
     // Spread the initial levels over the refuel cycle, so the fleet does not refuel all at once.
-    const double threshold = vc.refuel_at_fraction * vc.tank_kg;
-    vehicle.fuel_kg = threshold + (vc.tank_kg - threshold) * vehicle.rng.uniform();
+    vehicle.threshold_kg = draw_threshold(vc, vehicle.rng);
+    vehicle.fuel_kg = vehicle.threshold_kg + (vc.tank_kg - vehicle.threshold_kg) * vehicle.rng.uniform();
     plan_next_refuel(v, calendar.now());
   }
 }
@@ -61,11 +90,12 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
     return; // parked for good
   }
   const double kg_per_km = vc.consumption_kg_per_100km / 100.0;
-  const double threshold = vc.refuel_at_fraction * vc.tank_kg;
+  const double threshold = vehicle.threshold_kg;
   const double km_to_threshold = std::max(0.0, vehicle.fuel_kg - threshold) / kg_per_km;
-  const double need_at = from_time + km_to_threshold / daily_km * 1440.0;
+  const double need_at = after_driving(vc, from_time, km_to_threshold / daily_km);
   vehicle.km += km_to_threshold;
   vehicle.fuel_kg = std::min(vehicle.fuel_kg, threshold);
+  vehicle.threshold_kg = draw_threshold(vc, vehicle.rng); // for the next cycle
   vehicle.tries = 0;
   vehicle.towed = false;
   vehicle.origin = random_point(vc.area, vehicle.rng);
@@ -105,7 +135,7 @@ std::vector<StationView> Fleet::views(const Vehicle& vehicle, Point from, double
     if (choice.sees_queues) {
       // What it sees when deciding: the queue now (`now` is the clock: see plan_next_refuel).
       view.waiting = network_->waiting(s, now);
-      view.fill_min = network_->fill_estimate_min(s, vc.tank_kg * (1 - vc.refuel_at_fraction));
+      view.fill_min = network_->fill_estimate_min(s, vc.tank_kg - vehicle.fuel_kg);
     }
   }
   return views;

@@ -21,6 +21,11 @@ public:
 
   /** Minutes a vehicle that found every station full waits before trying again. */
   static constexpr double retry_after_min = 30.0;
+  /** A drawn refuel threshold is kept at or below this fraction of the tank. */
+  static constexpr double max_refuel_fraction = 0.95;
+
+  /** The time at which a vehicle starting at `from` has driven `days` days' mileage (shifts). */
+  static double after_driving(const VehicleClass& vc, double from, double days);
 
 private:
   struct Vehicle {
@@ -28,6 +33,7 @@ private:
     std::uint32_t tries = 0; // stations tried since it last needed fuel
     double fuel_kg = 0;
     double daily_km = 0; // this vehicle's mileage, drawn once from its class's distribution
+    double threshold_kg = 0; // it heads for a station at this level (drawn per refuelling)
     double km = 0;       // driven since the last report
     double detour_km = 0; // of which driven to reach stations
     bool stranded = false; // ran dry on the way to the station it is driving to
@@ -45,6 +51,7 @@ private:
   void try_next(std::size_t vehicle, std::size_t station, double now);
   /** What the vehicle's driver sees of every open station from `from` at `now`. */
   std::vector<StationView> views(const Vehicle& vehicle, Point from, double now);
+  static double draw_threshold(const VehicleClass& vc, RandomStream& rng);
 
   /** Per class: its choice policy and which open stations fill its pressure class. */
   struct ClassChoice {
