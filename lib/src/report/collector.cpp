@@ -62,8 +62,7 @@ void Collector::on_visit(const models::Visit& visit) {
     return;
   }
   ++tally.served;
-  tally.wait_min.add(visit.start - visit.arrival);
-  tally.hourly_wait[hour].add(visit.start - visit.arrival);
+  tally.hourly_wait[hour].add(visit.start - visit.arrival); // the station's wait: their merge
   tally.time_in_system_sum += visit.end - visit.arrival;
   if (!classes_.empty()) {
     ClassTally& vc = classes_[visit.vehicle_class];
@@ -109,7 +108,11 @@ ordered_json Collector::tally_json(const Tally& tally, double dispensers,
   if (stranded != nullptr) {
     json["stranded"] = *stranded;
   }
-  json["wait_min"] = wait_json(tally.wait_min);
+  QuantileSketch wait;
+  for (const QuantileSketch& hour : tally.hourly_wait) {
+    wait.merge(hour);
+  }
+  json["wait_min"] = wait_json(wait);
   json["time_in_system_min"] = {
       {"mean", served > 0 ? tally.time_in_system_sum / served : 0.0}};
   json["utilization"] = tally.busy_min / (dispensers * window);
@@ -159,7 +162,6 @@ ordered_json Collector::metrics() const {
     total.arrivals += tally.arrivals;
     total.served += tally.served;
     total.balked += tally.balked;
-    total.wait_min.merge(tally.wait_min);
     for (std::size_t h = 0; h < 24; ++h) {
       total.hourly_arrivals[h] += tally.hourly_arrivals[h];
       total.hourly_wait[h].merge(tally.hourly_wait[h]);

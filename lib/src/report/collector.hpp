@@ -40,7 +40,6 @@ private:
     std::uint64_t reneged = 0;
     std::uint64_t diverted_closed = 0;
     std::optional<std::pair<double, double>> closed_outage_min; // stations with availability
-    QuantileSketch wait_min;
     double time_in_system_sum = 0;
     double dispensed_kg = 0;
     double busy_min = 0;   // dispenser-minutes inside the window
