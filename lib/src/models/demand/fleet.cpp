@@ -20,13 +20,14 @@ Fleet::Fleet(const Scenario& scenario, Network& network, Seeds seeds)
     const VehicleClass& vc = spec_->classes[c];
     ClassChoice choice{&choice_policies().at(vc.choice),
                        Chooser{vc.speed_kmh, vc.max_detour_km, vc.home_station},
-                       std::vector<bool>(network.size(), true), false, false};
+                       std::vector<bool>(network.size(), true), false, false, false};
     for (std::size_t s = 0; s < network.size(); ++s) {
       const auto& pressures = network.station(s).pressures;
       choice.compatible[s] = vc.pressure.empty() ||
                              std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end();
     }
     choice.sees_queues = vc.choice == "least_delay";
+    choice.home_first = vc.choice == "depot";
     choice.plain_nearest = vc.choice == "nearest" && !std::isfinite(vc.max_detour_km) &&
                            std::all_of(choice.compatible.begin(), choice.compatible.end(),
                                        [](bool ok) { return ok; });
@@ -110,10 +111,38 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   }
 }
 
+std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) const {
+  // The nearest and depot policies rank by distance alone: squared distances order stations the
+  // same way, with no allocation, for the one decision every refuelling makes.
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  const double reach = choice.chooser.max_detour_km / spec_->road_factor;
+  const double reach2 = std::isfinite(reach) ? reach * reach : INFINITY;
+  std::optional<std::size_t> best;
+  std::pair<bool, double> best_key{true, 0};
+  for (std::size_t s = 0; s < network_->size(); ++s) {
+    if (!choice.compatible[s]) {
+      continue;
+    }
+    const Point at = network_->station(s).location;
+    const double dx = at.x_km - vehicle.origin.x_km;
+    const double dy = at.y_km - vehicle.origin.y_km;
+    const double d2 = dx * dx + dy * dy;
+    const bool home = choice.home_first && choice.chooser.home_station == s;
+    const std::pair<bool, double> key{d2 > reach2, home ? -1.0 : d2};
+    if (!best || key < best_key) {
+      best = s;
+      best_key = key;
+    }
+  }
+  return best;
+}
+
 void Fleet::decide(std::size_t v, double now) {
   Vehicle& vehicle = vehicles_[v];
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const auto station = choose(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser);
+  const auto station = choice.sees_queues
+                           ? choose(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser)
+                           : nearest_usable(vehicle);
   if (!station) {
     // No open station fills its pressure class: it cannot refuel, and runs dry where it is.
     network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, 0, true});

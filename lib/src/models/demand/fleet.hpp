@@ -52,6 +52,8 @@ private:
   /** What the vehicle's driver sees of every open station from `from` at `now`. */
   std::vector<StationView> views(const Vehicle& vehicle, Point from, double now);
   static double draw_threshold(const VehicleClass& vc, RandomStream& rng);
+  /** The choice of the nearest and depot policies, computed without building views. */
+  std::optional<std::size_t> nearest_usable(const Vehicle& vehicle) const;
 
   /** Per class: its choice policy and which open stations fill its pressure class. */
   struct ClassChoice {
@@ -60,6 +62,7 @@ private:
     std::vector<bool> compatible;
     bool plain_nearest; // nearest, no detour limit, every station usable: the fast path
     bool sees_queues;   // the policy looks at queues, so it decides at the time, as an event
+    bool home_first;    // the depot policy
   };
   std::vector<ClassChoice> choices_;
 
