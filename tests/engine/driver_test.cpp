@@ -31,7 +31,6 @@ TEST_CASE("drivers: no patience at all gives Erlang B losses, counted as reneged
 }
 
 TEST_CASE("drivers: balking at any queue gives the same Erlang B losses, counted as balked") {
-  const double blocking = h2sim::test::erlang_b(2, 20.0 / 60 * 5);
   const auto metrics = run_text(with_driver(R"({"balk_if_waiting_over": 0})"));
   // "More than 0 waiting" lets a driver join an empty queue: one may wait, so fewer are lost
   // than with a queue capacity of 0 (M/M/2/3): blocking p_3.
@@ -39,7 +38,6 @@ TEST_CASE("drivers: balking at any queue gives the same Erlang B losses, counted
   const auto& totals = metrics["totals"];
   CHECK(totals["balked"].get<double>() / totals["arrivals"].get<double>() ==
         doctest::Approx(mmck.blocking).epsilon(0.04));
-  CHECK(mmck.blocking < blocking);
 }
 
 TEST_CASE("drivers: with patience, waits never exceed it and reneging grows with the load") {

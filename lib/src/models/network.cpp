@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace h2sim::models {
 
@@ -204,16 +203,6 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
 std::size_t Network::waiting(std::size_t index, double now) {
   Station& station = stations_[index];
   return station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
-}
-
-std::vector<std::size_t> Network::by_distance(Point from) const {
-  std::vector<std::size_t> order(stations_.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return squared_km(from, stations_[a].spec->location) <
-           squared_km(from, stations_[b].spec->location);
-  });
-  return order;
 }
 
 std::size_t Network::nearest(Point from) const {

@@ -69,8 +69,6 @@ public:
     return station(index).overhead_min + kg / station(index).fill_rate_kg_per_min;
   }
 
-  /** The open stations ordered by straight-line distance from `from` (ties by list order). */
-  std::vector<std::size_t> by_distance(Point from) const;
   /** The open station nearest to `from` (the first in list order among equals). */
   std::size_t nearest(Point from) const;
 
