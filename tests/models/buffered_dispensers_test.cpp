@@ -101,7 +101,7 @@ TEST_CASE("models::BufferedDispensers: the 4th of four back-to-back fills is slo
   HeapCalendar calendar;
   SerialCapacity compressor(calendar, 0.2);
   Recorder recorder;
-  h2sim::models::BufferedDispensers dispensers(spec, 0, calendar, compressor, recorder);
+  h2sim::models::BufferedDispensers dispensers(spec, calendar, compressor, recorder);
   for (int i = 0; i < 4; ++i) {
     h2sim::models::Visit visit;
     visit.arrival = 0;

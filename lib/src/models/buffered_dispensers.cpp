@@ -4,7 +4,7 @@
 
 namespace h2sim::models {
 
-BufferedDispensers::BufferedDispensers(const StationSpec& spec, std::size_t, Calendar& calendar,
+BufferedDispensers::BufferedDispensers(const StationSpec& spec, Calendar& calendar,
                                        SharedCapacity& compressor, Observer& observer)
     : spec_(&spec), calendar_(&calendar), compressor_(&compressor), observer_(&observer),
       free_(spec.dispensers), buffer_kg_(spec.buffer->capacity_kg) {}

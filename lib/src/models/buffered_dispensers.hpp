@@ -27,7 +27,7 @@ class BufferedDispensers {
 public:
   using Done = std::function<void(const Visit&)>;
 
-  BufferedDispensers(const StationSpec& spec, std::size_t index, Calendar& calendar,
+  BufferedDispensers(const StationSpec& spec, Calendar& calendar,
                      SharedCapacity& compressor, Observer& observer);
 
   /** Whether an arrival at `now` would balk. */

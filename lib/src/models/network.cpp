@@ -47,7 +47,7 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
     }
     if (spec.buffer) {
       station.buffered = std::make_unique<BufferedDispensers>(
-          spec, i, calendar,
+          spec, calendar,
           capacities.create("compressor:" + spec.id, spec.buffer->compressor_kg_per_h / 60.0),
           observer);
     }
@@ -142,11 +142,8 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
     return report(visit);
   }
   const Availability* availability = station.availability.get();
-  const bool dispenser_free =
-      station.buffered ? station.buffered->waiting() == 0 && !station.buffered->full()
-                       : station.queue.next_start(now, availability) <= now;
-  const bool put_off = driver.balk_if_waiting_over && waiting > *driver.balk_if_waiting_over &&
-                       !dispenser_free;
+  // Under FCFS nobody waits while a dispenser is free, so "more than k waiting" implies all busy.
+  const bool put_off = driver.balk_if_waiting_over && waiting > *driver.balk_if_waiting_over;
   const bool full =
       put_off || (station.buffered ? station.buffered->full() : station.queue.full(now));
   if (full) {

@@ -35,7 +35,6 @@ struct SupplyReport {
   double inventory_end_kg = 0;
   double inventory_min_kg = 0;
   double delivered_kg = 0;
-  double dispensed_kg = 0; // drawn from storage: fills that started in the window
   std::uint64_t deliveries = 0;
   double stockout_min = 0; // time the station was dry
   double energy_kwh = 0;   // electricity of on-site production

@@ -35,7 +35,6 @@ void Tank::draw(double, double kg) {
   if (level_ < 0 && level_ > -tolerance_kg) {
     level_ = 0; // conservation stays within the tolerance
   }
-  dispensed_kg_ += kg;
   min_level_ = std::min(min_level_, level_);
 }
 
@@ -62,7 +61,6 @@ void Tank::begin_window(double now, double energy_kwh) {
   start_level_ = level_;
   min_level_ = level_;
   delivered_kg_ = 0;
-  dispensed_kg_ = 0;
   deliveries_ = 0;
   dry_min_ = 0;
 }
@@ -73,7 +71,6 @@ SupplyReport Tank::end_window(double now, double energy_kwh) const {
   report.inventory_end_kg = level_;
   report.inventory_min_kg = min_level_;
   report.delivered_kg = delivered_kg_;
-  report.dispensed_kg = dispensed_kg_;
   report.deliveries = deliveries_;
   report.stockout_min = dry_min_ + (dry_ ? std::max(0.0, now - std::max(dry_since_, window_start_)) : 0.0);
   report.energy_kwh = energy_kwh - start_energy_kwh_;

@@ -11,8 +11,8 @@ namespace h2sim::models {
  * to vehicles already queueing, and what flowed in and out during the measurement window.
  *
  * Invariants: 0 <= reserved <= level <= capacity; over the window,
- * level at start + delivered = dispensed + level at end, exactly (every change goes through add or
- * draw, which update both sides).
+ * level at start + delivered = drawn + level at end, exactly (every change goes through add or
+ * draw). The observer counts what was drawn from the visits whose fills start in the window.
  *
  * The station is *dry* from the moment it turns a vehicle away for lack of hydrogen until it can
  * serve again: it serves someone, or inflow lifts what it has free to the amount it refused.
@@ -58,7 +58,6 @@ private:
   double start_level_ = 0;
   double min_level_ = 0;
   double delivered_kg_ = 0;
-  double dispensed_kg_ = 0;
   std::uint64_t deliveries_ = 0;
   double dry_min_ = 0; // closed dry spells inside the window
   double start_energy_kwh_ = 0;
