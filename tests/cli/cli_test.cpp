@@ -77,7 +77,7 @@ TEST_CASE("cli: run with no scenario runs the built-in default (shanghai-2025)")
   CHECK(metrics["stations"].size() == 70);
 }
 
-TEST_CASE("cli: -o writes the file; --seed and --replications override the scenario") {
+TEST_CASE("cli: -o writes the file, and --seed and --replications override the scenario") {
   const Result r = h2sim("run -q " + source("scenarios/validation/md1.json") +
                          " --set horizon_days=3 --seed 9 --replications 3 --jobs 2 -o m.json");
   CHECK(r.code == 0);

@@ -71,7 +71,7 @@ TEST_CASE("supply::pipeline: two stations drawing at once share 10 kg/h, 5 kg/h 
   check_conservation(metrics);
 }
 
-TEST_CASE("supply::pipeline: fills reopen the flow; hydrogen is conserved under load") {
+TEST_CASE("supply::pipeline: fills reopen the flow, and hydrogen is conserved under load") {
   const std::string pipe = R"("supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 30})";
   const auto metrics = run_text(scenario(
       station("A", 0, R"("storage": {"capacity_kg": 200, "initial_kg": 100}, )" + pipe) + "," +

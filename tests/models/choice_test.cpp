@@ -37,7 +37,7 @@ TEST_CASE("choice::depot: the home station first, then the nearest") {
   CHECK(preference_order(policy("depot"), layout(), chooser) == std::vector<std::size_t>{2, 0, 1});
 }
 
-TEST_CASE("choice: incompatible stations are never chosen; far ones only as a last resort") {
+TEST_CASE("choice: incompatible stations are never chosen, far ones only as a last resort") {
   auto views = layout();
   views[0].compatible = false; // an H35-only station for an H70 car
   Chooser chooser;

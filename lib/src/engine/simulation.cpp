@@ -1,6 +1,7 @@
 #include "simulation.hpp"
 
 #include <simgrid/kernel/Timer.hpp>
+#include <simgrid/kernel/resource/Model.hpp>
 #include <simgrid/s4u.hpp>
 #include <spdlog/spdlog.h>
 
@@ -89,24 +90,32 @@ private:
  * Shared capacities as SimGrid hosts: a flow is an Exec of `kg` "flops" on a host whose speed is
  * the capacity in kg/min, bounded by the flow's own limit, so SimGrid's LMM solver shares the
  * capacity max-min fairly among the flows running at once. Execs are started from kernel timers
- * (maestro); their completions arrive through Activity::on_completion.
+ * (maestro).
  *
- * SimGrid is still handling an activity when it signals its completion (and when it is cancelled),
- * so the model's reaction runs as a calendar event at the same time, and the Exec handles are kept
- * alive until then.
+ * The adapter owns the life cycle of every flow, and SimGrid is asked about a flow only while its
+ * action runs in SimGrid's fluid model:
+ *
+ *   running --(SimGrid's model finishes it)--> ended --(SimGrid reports it)--> gone, on_done runs
+ *      \--(stop)--> gone
+ *
+ * SimGrid finishes actions while it advances the clock, runs the timers of the new date (our model
+ * events) and only then reports the finished activities (on_completion). So at every time advance
+ * the adapter reads the models' sets of just-finished actions and marks its flows `ended`: their
+ * whole `kg` has moved, and `moved` and `stop` answer from that without touching SimGrid (whose
+ * lazy update of a finished action aborts). The remaining amount of a `running` flow is SimGrid's.
+ * A flow's `on_done` runs as a calendar event at the date SimGrid reports it, once SimGrid is done
+ * handling it; a stopped flow is cancelled in SimGrid if it was running and never reports.
+ * Exec handles stay alive until SimGrid has handled their end (see retire).
  */
 class SimGridCapacities final : public CapacityFactory {
 public:
   SimGridCapacities(simgrid::s4u::NetZone& zone, Calendar& calendar)
       : zone_(&zone), calendar_(&calendar) {
+    simgrid::s4u::Engine::on_time_advance_cb([this](double) { note_ended(); });
     simgrid::s4u::Activity::on_completion_cb([this](const simgrid::s4u::Activity& activity) {
-      const auto it = running_.find(&activity);
-      if (it == running_.end() || activity.get_state() != simgrid::s4u::Activity::State::FINISHED) {
-        return;
+      if (activity.get_state() == simgrid::s4u::Activity::State::FINISHED) {
+        reported(activity.get_impl());
       }
-      const auto [capacity, id] = it->second;
-      running_.erase(it);
-      capacity->finished(id);
     });
   }
 
@@ -116,66 +125,97 @@ public:
   }
 
 private:
+  using FlowId = SharedCapacity::FlowId;
+  using ActivityKey = const simgrid::kernel::activity::ActivityImpl*;
+  enum class State { running, ended, reported };
+  struct Flow {
+    simgrid::s4u::ExecPtr exec; // null once reported (SimGrid is done with it)
+    double kg;
+    State state;
+    std::function<void()> on_done;
+  };
+
   class Capacity final : public SharedCapacity {
   public:
     Capacity(SimGridCapacities& owner, simgrid::s4u::Host* host) : owner_(&owner), host_(host) {}
-
     FlowId start(double kg, double bound_kg_per_min, std::function<void()> on_done) override {
-      simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
-      exec->set_host(host_);
-      exec->set_flops_amount(kg);
-      exec->set_bound(bound_kg_per_min);
-      const FlowId id = next_++;
-      flows_.emplace(id, Flow{exec, kg, false, std::move(on_done)});
-      owner_->running_.emplace(exec.get(), std::make_pair(this, id));
-      exec->start();
-      return id;
+      return owner_->start(host_, kg, bound_kg_per_min, std::move(on_done));
     }
-
-    double moved(FlowId id) const override {
-      const Flow& flow = flows_.at(id);
-      return flow.finished ? flow.kg : flow.kg - flow.exec->get_remaining();
-    }
-
-    double stop(FlowId id) override {
-      const double kg = moved(id);
-      Flow& flow = flows_.at(id);
-      if (!flow.finished) {
-        owner_->running_.erase(flow.exec.get());
-        flow.exec->cancel();
-        owner_->retire(flow.exec);
-      }
-      flows_.erase(id); // a finished flow's pending notice finds nothing: on_done never runs
-      return kg;
-    }
-
-    /** SimGrid finished the flow's Exec: tell the model, once SimGrid is done with it. */
-    void finished(FlowId id) {
-      Flow& flow = flows_.at(id);
-      flow.finished = true;
-      owner_->retire(flow.exec);
-      owner_->calendar_->schedule(owner_->calendar_->now(), [this, id] {
-        const auto it = flows_.find(id);
-        if (it != flows_.end()) {
-          std::function<void()> done = std::move(it->second.on_done);
-          flows_.erase(it);
-          done();
-        }
-      });
-    }
+    double moved(FlowId id) const override { return owner_->moved(id); }
+    double stop(FlowId id) override { return owner_->stop(id); }
 
   private:
-    struct Flow {
-      simgrid::s4u::ExecPtr exec;
-      double kg;
-      bool finished;
-      std::function<void()> on_done;
-    };
     SimGridCapacities* owner_;
     simgrid::s4u::Host* host_;
-    std::map<FlowId, Flow> flows_;
-    FlowId next_ = 0;
   };
+
+  FlowId start(simgrid::s4u::Host* host, double kg, double bound_kg_per_min,
+               std::function<void()> on_done) {
+    simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
+    exec->set_host(host);
+    exec->set_flops_amount(kg);
+    exec->set_bound(bound_kg_per_min);
+    exec->start();
+    const FlowId id = next_++;
+    by_activity_.emplace(exec->get_impl(), id);
+    flows_.emplace(id, Flow{std::move(exec), kg, State::running, std::move(on_done)});
+    return id;
+  }
+
+  double moved(FlowId id) const {
+    const Flow& flow = flows_.at(id);
+    return flow.state == State::running ? flow.kg - flow.exec->get_remaining() : flow.kg;
+  }
+
+  /** The model stops a flow: cancelled in SimGrid if still running there; on_done never runs. */
+  double stop(FlowId id) {
+    const auto it = flows_.find(id);
+    const double kg = moved(id);
+    if (it->second.exec) {
+      by_activity_.erase(it->second.exec->get_impl());
+      if (it->second.state == State::running) {
+        it->second.exec->cancel();
+      }
+      retire(std::move(it->second.exec));
+    }
+    flows_.erase(it);
+    return kg;
+  }
+
+  /** Right after SimGrid advanced the clock: its finished actions that are our flows ended. */
+  void note_ended() {
+    if (by_activity_.empty()) {
+      return;
+    }
+    for (auto* model : simgrid::s4u::Engine::get_instance()->get_all_models()) {
+      for (const simgrid::kernel::resource::Action& action : *model->get_finished_action_set()) {
+        if (const auto it = by_activity_.find(action.get_activity()); it != by_activity_.end()) {
+          flows_.at(it->second).state = State::ended;
+        }
+      }
+    }
+  }
+
+  /** SimGrid handled a flow's end: the model reacts in an event at this date. */
+  void reported(ActivityKey key) {
+    const auto found = by_activity_.find(key);
+    if (found == by_activity_.end()) {
+      return;
+    }
+    const FlowId id = found->second;
+    by_activity_.erase(found);
+    Flow& flow = flows_.at(id);
+    flow.state = State::reported;
+    retire(std::move(flow.exec));
+    calendar_->schedule(calendar_->now(), [this, id] {
+      const auto it = flows_.find(id);
+      if (it != flows_.end()) { // else the model stopped it first
+        std::function<void()> done = std::move(it->second.on_done);
+        flows_.erase(it);
+        done();
+      }
+    });
+  }
 
   /**
    * Keeps a finished or cancelled Exec alive until SimGrid is done with it: it handles ended
@@ -190,8 +230,10 @@ private:
   simgrid::s4u::NetZone* zone_;
   Calendar* calendar_;
   std::vector<std::unique_ptr<Capacity>> capacities_;
-  std::map<const simgrid::s4u::Activity*, std::pair<Capacity*, SharedCapacity::FlowId>> running_;
+  std::map<FlowId, Flow> flows_;                // until on_done runs or the model stops them
+  std::map<ActivityKey, FlowId> by_activity_;   // flows SimGrid has not reported yet
   std::vector<std::pair<double, simgrid::s4u::ExecPtr>> retired_;
+  FlowId next_ = 0;
 };
 
 constexpr double minutes_per_day = 1440.0;

@@ -7,7 +7,8 @@ namespace h2sim::models {
 BufferedDispensers::BufferedDispensers(const StationSpec& spec, Calendar& calendar,
                                        SharedCapacity& compressor, Observer& observer)
     : spec_(&spec), calendar_(&calendar), compressor_(&compressor), observer_(&observer),
-      free_(spec.dispensers), buffer_kg_(spec.buffer->capacity_kg) {}
+      free_(spec.dispensers), buffer_kg_(spec.buffer->capacity_kg),
+      refill_(compressor, [this](double kg) { buffer_kg_ += kg; }) {}
 
 bool BufferedDispensers::full() const {
   return free_ == 0 && spec_->queue_capacity &&
@@ -15,35 +16,16 @@ bool BufferedDispensers::full() const {
 }
 
 double BufferedDispensers::buffer_kg(double) {
-  if (refilling_) {
-    const double moved = compressor_->moved(refill_);
-    buffer_kg_ += moved - refill_credited_;
-    refill_credited_ = moved;
-  }
+  refill_.take();
   return buffer_kg_;
 }
 
-void BufferedDispensers::stop_refill(double now) {
-  if (refilling_) {
-    buffer_kg(now);
-    const double moved = compressor_->stop(refill_);
-    buffer_kg_ += moved - refill_credited_;
-    refilling_ = false;
-  }
-}
-
-void BufferedDispensers::restart_refill(double now) {
-  stop_refill(now);
+void BufferedDispensers::restart_refill() {
+  refill_.stop();
   const double room = spec_->buffer->capacity_kg - buffer_kg_;
-  if (direct_fills_ > 0 || room <= 1e-9) {
-    return;
+  if (direct_fills_ == 0 && room > 1e-9) {
+    refill_.start(room, spec_->buffer->compressor_kg_per_h / 60.0);
   }
-  refilling_ = true;
-  refill_credited_ = 0;
-  refill_ = compressor_->start(room, spec_->buffer->compressor_kg_per_h / 60.0, [this, room] {
-    refilling_ = false;
-    buffer_kg_ += room - refill_credited_;
-  });
 }
 
 void BufferedDispensers::admit(Visit visit, std::function<void(double)> on_start, Done done) {
@@ -66,7 +48,7 @@ void BufferedDispensers::start(std::shared_ptr<Fill> fill, double now) {
   const double from_buffer = std::min(fill->visit.kg, buffer_kg(now));
   buffer_kg_ -= from_buffer;
   fill->rest_kg = fill->visit.kg - from_buffer;
-  restart_refill(now);
+  restart_refill();
   const double fast_end = now + spec_->overhead_min + from_buffer / spec_->fill_rate_kg_per_min;
   calendar_->schedule(fast_end, [this, fill] {
     if (fill->rest_kg > 1e-9) {
@@ -79,7 +61,7 @@ void BufferedDispensers::start(std::shared_ptr<Fill> fill, double now) {
 
 void BufferedDispensers::draw_through_compressor(std::shared_ptr<Fill> fill) {
   ++direct_fills_;
-  stop_refill(calendar_->now()); // the compressor serves the dispensers first
+  refill_.stop(); // the compressor serves the dispensers first
   compressor_->start(fill->rest_kg, spec_->fill_rate_kg_per_min, [this, fill] {
     --direct_fills_;
     finish(fill, calendar_->now());
@@ -94,7 +76,7 @@ void BufferedDispensers::finish(const std::shared_ptr<Fill>& fill, double now) {
   if (fill->done) {
     fill->done(fill->visit);
   }
-  restart_refill(now);
+  restart_refill();
   if (!queue_.empty()) {
     std::shared_ptr<Fill> next = queue_.front();
     queue_.pop_front();

@@ -9,6 +9,7 @@
 #include <h2sim/scenario.hpp>
 
 #include "../core/calendar.hpp"
+#include "../core/inflow.hpp"
 #include "../core/shared_capacity.hpp"
 #include "observer.hpp"
 
@@ -56,8 +57,7 @@ private:
   void start(std::shared_ptr<Fill> fill, double now);
   void draw_through_compressor(std::shared_ptr<Fill> fill);
   void finish(const std::shared_ptr<Fill>& fill, double now);
-  void stop_refill(double now);
-  void restart_refill(double now);
+  void restart_refill();
 
   const StationSpec* spec_;
   Calendar* calendar_;
@@ -68,9 +68,7 @@ private:
   std::vector<std::shared_ptr<Fill>> filling_;
   double buffer_kg_;
   int direct_fills_ = 0;
-  bool refilling_ = false;
-  SharedCapacity::FlowId refill_ = 0;
-  double refill_credited_ = 0;
+  Inflow refill_; // the compressor refilling the buffer
 };
 
 } // namespace h2sim::models

@@ -4,15 +4,10 @@ namespace h2sim::models {
 
 Pipeline::Pipeline(SupplyContext context)
     : context_(std::move(context)), spec_(&std::get<PipelineSupply>(context_.station->supply)),
-      pipeline_(context_.pipelines.at(spec_->pipeline_index)) {}
+      inflow_(*context_.pipelines.at(spec_->pipeline_index),
+              [this](double kg) { context_.tank->add(context_.calendar->now(), kg); }) {}
 
-void Pipeline::catch_up(double now) {
-  if (flowing_) {
-    const double moved = pipeline_->moved(flow_);
-    context_.tank->add(now, moved - credited_kg_);
-    credited_kg_ = moved;
-  }
-}
+void Pipeline::catch_up(double) { inflow_.take(); }
 
 void Pipeline::after_refusal(double now, double) {
   if (!checking_) {
@@ -31,23 +26,12 @@ void Pipeline::check_while_dry() {
   }
 }
 
-void Pipeline::restart(double now) {
-  if (flowing_) {
-    const double moved = pipeline_->stop(flow_);
-    context_.tank->add(now, moved - credited_kg_);
-    flowing_ = false;
-  }
+void Pipeline::restart(double) {
+  inflow_.stop();
   const double room = context_.tank->room();
-  if (room <= 1e-9) {
-    return;
+  if (room > 1e-9) {
+    inflow_.start(room, spec_->max_rate_kg_per_h / 60.0);
   }
-  flowing_ = true;
-  flow_kg_ = room;
-  credited_kg_ = 0;
-  flow_ = pipeline_->start(room, spec_->max_rate_kg_per_h / 60.0, [this] {
-    flowing_ = false;
-    context_.tank->add(context_.calendar->now(), flow_kg_ - credited_kg_);
-  });
 }
 
 } // namespace h2sim::models

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../../core/inflow.hpp"
 #include "supply.hpp"
 
 namespace h2sim::models {
@@ -27,11 +28,7 @@ private:
 
   SupplyContext context_;
   const PipelineSupply* spec_;
-  SharedCapacity* pipeline_;
-  bool flowing_ = false;
-  SharedCapacity::FlowId flow_ = 0;
-  double flow_kg_ = 0;     // what the current flow was asked to move
-  double credited_kg_ = 0; // of which already added to the tank
+  Inflow inflow_; // "the room" of the tank, on the pipeline's shared capacity
   bool checking_ = false;
 };
 
