@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "message.hpp"
 #include "schema.hpp"
 #include "trace_csv.hpp"
 
@@ -21,6 +22,133 @@ ScenarioError::ScenarioError(std::vector<Problem> problems)
 
 namespace {
 
+std::string position(std::string_view text, std::size_t byte) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < std::min(byte, text.size()); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+/**
+ * The parser's explanation from `what` (after its "...: " prefix), with the input it quotes
+ * ("last read: '...'", "parsing '...'") cut to its last few bytes: that input can be a whole
+ * megabyte-long string or number, and it need not be UTF-8.
+ */
+std::string parser_detail(const std::string& what, char prefix_end) {
+  const std::size_t colon = what.find(prefix_end);
+  std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+  for (const char* opening : {"last read: '", "parsing '"}) {
+    const std::size_t start = detail.find(opening);
+    if (start == std::string::npos) {
+      continue;
+    }
+    const std::size_t from = start + std::string_view(opening).size();
+    // The quoted input ends at the last quote before "; expected ..." (if any): it may hold quotes.
+    const std::size_t expected = detail.rfind("'; expected ");
+    const std::size_t to = expected != std::string::npos && expected >= from ? expected
+                                                                             : detail.rfind('\'');
+    if (to != std::string::npos && to >= from) {
+      detail.replace(from, to - from, scenario::brief_tail({detail.data() + from, to - from}));
+    }
+    break;
+  }
+  return scenario::valid_utf8(detail);
+}
+
+/** Scenario documents (and --set values) nest no deeper than this: see parse_json. */
+constexpr std::size_t max_depth = 64;
+
+/** Thrown by parse_json when the text is not JSON; `message` says where and why. */
+struct NotJson {
+  std::string message;
+};
+
+/** Thrown by parse_json at the first array or object nested deeper than max_depth. */
+struct TooDeep {
+  std::string pointer;
+};
+
+/**
+ * Parses JSON, reporting keys that appear twice in one object (the parser would keep the last one
+ * silently, hiding an edit that did not take effect); `at` is the pointer of the text's value.
+ *
+ * Nesting is limited to max_depth (the deepest scenario value is about 8 levels): the parser
+ * itself is iterative, but serialising, copying and comparing a value recurse, so an 80,000-level
+ * array in a file of 160 KB would overflow the stack wherever it is later looked at.
+ */
+json parse_json(std::string_view text, const std::string& at, std::vector<Problem>& problems) {
+  // The parser takes a NUL outside a string for the end of the text, so `{...}<NUL>junk` would
+  // load; no JSON text holds a NUL byte.
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    throw NotJson{"not valid JSON at " + position(text, nul) +
+                  ": a NUL byte (JSON text cannot contain one)"};
+  }
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;
+    std::string token; // the current key, or the current index
+    std::size_t index = 0;
+  };
+  std::vector<Frame> frames;
+  const auto pointer = [&] {
+    std::string path = at;
+    for (const Frame& frame : frames) {
+      path += "/" + (frame.object ? frame.token : std::to_string(frame.index));
+    }
+    return path;
+  };
+  const auto element_done = [&] {
+    if (!frames.empty() && !frames.back().object) {
+      ++frames.back().index;
+    }
+  };
+  try {
+    return json::parse(text, [&](int, json::parse_event_t event, json& parsed) {
+      switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (frames.size() == max_depth) {
+          throw TooDeep{pointer()}; // the pointer of the value that would be one level too deep
+        }
+        frames.push_back(Frame{event == json::parse_event_t::object_start, {}, {}, 0});
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames.pop_back();
+        element_done();
+        break;
+      case json::parse_event_t::key: {
+        Frame& frame = frames.back();
+        frame.token = parsed.get<std::string>();
+        if (!frame.keys.insert(frame.token).second) {
+          problems.push_back({pointer(), "duplicate key (only one of them would count)"});
+        }
+        break;
+      }
+      case json::parse_event_t::value:
+        element_done();
+        break;
+      }
+      return true;
+    });
+  } catch (const json::out_of_range& e) {
+    throw NotJson{"a number is out of range: " + parser_detail(e.what(), ']')};
+  } catch (const json::parse_error& e) {
+    // e.byte is one past the offending character.
+    throw NotJson{"not valid JSON at " + position(text, e.byte > 0 ? e.byte - 1 : 0) + ": " +
+                  parser_detail(e.what(), ':')};
+  }
+}
+
+std::string too_deep() { return "nested deeper than " + std::to_string(max_depth) + " levels"; }
+
 /** Turns a dotted path (stations.0.dispensers) into a JSON pointer; pointers pass unchanged. */
 std::string to_pointer(const std::string& path) {
   if (path.empty() || path.front() == '/') {
@@ -35,12 +163,16 @@ std::string to_pointer(const std::string& path) {
 
 void apply_override(json& document, const Override& override, std::vector<Problem>& problems) {
   const std::string pointer = to_pointer(override.path);
-  const std::string where = "--set " + override.path + "=" + override.value;
+  // The value is quoted briefly: it may be any size (the path is the problem's pointer anyway).
+  const std::string where = "--set " + override.path + "=" + scenario::brief_text(override.value);
   json value;
   try {
-    value = json::parse(override.value);
-  } catch (const json::exception&) {
+    value = parse_json(override.value, pointer, problems);
+  } catch (const NotJson&) {
     value = override.value; // not JSON (or a number out of range): taken as a string
+  } catch (const TooDeep& error) {
+    problems.push_back({error.pointer, where + ": " + too_deep()});
+    return;
   }
   try {
     (void)value.dump();
@@ -495,71 +627,6 @@ Scenario build(const json& document) {
   return scenario;
 }
 
-std::string position(std::string_view text, std::size_t byte) {
-  std::size_t line = 1;
-  std::size_t column = 1;
-  for (std::size_t i = 0; i < std::min(byte, text.size()); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-/**
- * Parses JSON, reporting keys that appear twice in one object (the parser would keep the last one
- * silently, hiding an edit that did not take effect).
- */
-json parse_checking_duplicates(std::string_view text, std::vector<Problem>& problems) {
-  struct Frame {
-    bool object;
-    std::set<std::string> keys;
-    std::string token; // the current key, or the current index
-    std::size_t index = 0;
-  };
-  std::vector<Frame> frames;
-  const auto pointer = [&] {
-    std::string path;
-    for (const Frame& frame : frames) {
-      path += "/" + (frame.object ? frame.token : std::to_string(frame.index));
-    }
-    return path;
-  };
-  const auto element_done = [&] {
-    if (!frames.empty() && !frames.back().object) {
-      ++frames.back().index;
-    }
-  };
-  return json::parse(text, [&](int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-    case json::parse_event_t::object_start:
-    case json::parse_event_t::array_start:
-      frames.push_back(Frame{event == json::parse_event_t::object_start, {}, {}, 0});
-      break;
-    case json::parse_event_t::object_end:
-    case json::parse_event_t::array_end:
-      frames.pop_back();
-      element_done();
-      break;
-    case json::parse_event_t::key: {
-      Frame& frame = frames.back();
-      frame.token = parsed.get<std::string>();
-      if (!frame.keys.insert(frame.token).second) {
-        problems.push_back({pointer(), "duplicate key (only one of them would count)"});
-      }
-      break;
-    }
-    case json::parse_event_t::value:
-      element_done();
-      break;
-    }
-    return true;
-  });
-}
-
 } // namespace
 
 Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides,
@@ -567,14 +634,11 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   json document;
   std::vector<Problem> problems;
   try {
-    document = parse_checking_duplicates(json_text, problems);
-  } catch (const json::out_of_range& e) {
-    throw ScenarioError({{"", "a number is out of range: " +
-                                  std::string(e.what()).substr(std::string(e.what()).find(']') + 2)}});
-  } catch (const json::parse_error& e) {
-    // e.byte is one past the offending character.
-    throw ScenarioError({{"", "not valid JSON at " + position(json_text, e.byte > 0 ? e.byte - 1 : 0) +
-                                  ": " + std::string(e.what()).substr(std::string(e.what()).find(':') + 2)}});
+    document = parse_json(json_text, "", problems);
+  } catch (const NotJson& error) {
+    throw ScenarioError({{"", error.message}});
+  } catch (const TooDeep& error) {
+    throw ScenarioError({{error.pointer, too_deep()}});
   }
   for (const Override& override : overrides) {
     apply_override(document, override, problems);

@@ -59,6 +59,14 @@ NodePtr days(std::string description, bool zero_allowed) {
 
 NodePtr text(std::string description) { return make(node_of(Node::Kind::string, std::move(description))); }
 
+// Ids are referred to by other values and by trace rows, where an empty value means "none"; an
+// empty file name names the scenario's folder.
+NodePtr nonempty(std::string description) {
+  Node node = node_of(Node::Kind::string, std::move(description));
+  node.non_empty = true;
+  return make(std::move(node));
+}
+
 NodePtr one_of(std::string description, std::vector<std::string> values) {
   Node node = node_of(Node::Kind::string, std::move(description));
   node.one_of = std::move(values);
@@ -150,7 +158,7 @@ NodePtr supply() {
 
 NodePtr station() {
   std::vector<Property> properties{
-      required("id", text("unique id of the station")),
+      required("id", nonempty("unique id of the station")),
       optional("name", text("a human-readable name")),
       required("x_km", number("km east of the city's origin")),
       required("y_km", number("km north of the city's origin")),
@@ -214,7 +222,7 @@ NodePtr driver(bool fleet) {
 NodePtr vehicle_class() {
   return object(
       "a class of vehicles of the fleet",
-      {required("name", text("unique name of the class")),
+      {required("name", nonempty("unique name of the class")),
        required("count", integer("vehicles in the class", 1)),
        required("tank_kg", positive("usable tank capacity")),
        required("consumption_kg_per_100km", positive("hydrogen used per 100 km")),
@@ -255,9 +263,10 @@ NodePtr demand() {
          optional("hourly_profile", hourly_profile()),
          optional("driver", driver(false))}},
        {"trace",
-        {required("file", text("CSV of refuelling requests, relative to the scenario file: a "
-                               "header naming time_h or time_min, kg, and station (an id) or "
-                               "x_km and y_km (the nearest open station); optional vehicle"))}},
+        {required("file",
+                  nonempty("CSV of refuelling requests, relative to the scenario file: a header "
+                           "naming time_h or time_min, kg, and station (an id) or x_km and y_km "
+                           "(the nearest open station); optional vehicle"))}},
        {"fleet",
         {optional("road_factor",
                   number("road km per straight-line km (default 1)", 1.0)),
@@ -278,7 +287,7 @@ NodePtr build_scenario_schema() {
        required("stations", array("the stations, in build-priority order", station(), 1)),
        optional("pipelines",
                 array("pipelines that stations with supply model pipeline draw from",
-                      object("a pipeline", {required("id", text("unique id")),
+                      object("a pipeline", {required("id", nonempty("unique id")),
                                             required("capacity_kg_per_h",
                                                      positive("shared capacity"))}),
                       0)),
@@ -286,7 +295,7 @@ NodePtr build_scenario_schema() {
                 array("depots of tube trailers shared by the stations that order from them",
                       point_properties_object(
                           "a depot",
-                          {required("id", text("unique id")),
+                          {required("id", nonempty("unique id")),
                            required("trailers", integer("tube trailers", 1)),
                            required("speed_kmh", positive("trailer speed")),
                            optional("road_factor",

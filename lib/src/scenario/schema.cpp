@@ -1,5 +1,7 @@
 #include "schema.hpp"
 
+#include "message.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -89,7 +91,7 @@ void validate_tagged(const json& value, const Node& node, const std::string& poi
       return;
     }
   }
-  problems.push_back({where, "must be one of " + names(node.variants) + " (got " + tag->dump() + ")"});
+  problems.push_back({where, "must be one of " + names(node.variants) + " (got " + brief_json(*tag) + ")"});
 }
 
 } // namespace
@@ -104,7 +106,7 @@ std::string Node::expectation() const {
                                (min_items > 1 ? "s" : "")
                          : "an array";
   case Kind::string:
-    return "a string";
+    return non_empty ? "a non-empty string" : "a string";
   case Kind::number_or_tagged:
     return number->expectation() + " or a distribution object";
   case Kind::number:
@@ -150,7 +152,7 @@ void validate(const json& value, const Node& node, const std::string& pointer,
     }
     return;
   case Node::Kind::string:
-    if (!value.is_string()) {
+    if (!value.is_string() || (node.non_empty && value.get_ref<const std::string&>().empty())) {
       return fail();
     }
     if (!node.one_of.empty() &&
@@ -160,7 +162,7 @@ void validate(const json& value, const Node& node, const std::string& pointer,
       for (const std::string& allowed : node.one_of) {
         list += (list.empty() ? "" : ", ") + allowed;
       }
-      problems.push_back({pointer, "must be one of " + list + " (got " + value.dump() + ")"});
+      problems.push_back({pointer, "must be one of " + list + " (got " + brief_json(value) + ")"});
     }
     return;
   case Node::Kind::number:
@@ -246,6 +248,9 @@ ordered_json to_json_schema(const Node& node) {
     break;
   case Node::Kind::string:
     schema["type"] = "string";
+    if (node.non_empty) {
+      schema["minLength"] = 1;
+    }
     if (!node.one_of.empty()) {
       schema["enum"] = node.one_of;
     }

@@ -30,6 +30,7 @@ struct Node {
 
   // string: the allowed values (empty: any string)
   std::vector<std::string> one_of;
+  bool non_empty = false; // string: "" is refused (an id or a file name)
 
   // object: properties in declaration order
   struct Property {

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace h2sim::scenario {
+
+/**
+ * Messages quote what they refuse ("got ..."), but a scenario or a trace can hold values of any
+ * size and depth: a message quotes at most this many bytes of one, enough to recognise it.
+ */
+constexpr std::size_t quote_limit = 40;
+
+/**
+ * `value` as JSON text, cut after at most `limit` bytes (never inside a UTF-8 character) with
+ * "..." appended when cut. It serialises no more than it shows, so it is safe on a value nested
+ * arbitrarily deep or megabytes long.
+ */
+std::string brief_json(const nlohmann::json &value, std::size_t limit = quote_limit);
+
+/** `text` as a JSON string literal (quoted, escaped; bad UTF-8 as U+FFFD), cut like brief_json. */
+std::string brief_string(std::string_view text, std::size_t limit = quote_limit);
+
+/** `text` unquoted, cut like brief_json; bytes that are not UTF-8 become U+FFFD. */
+std::string brief_text(std::string_view text, std::size_t limit = quote_limit);
+
+/** The last `limit` bytes of `text` (never splitting a UTF-8 character), "..." first when cut. */
+std::string brief_tail(std::string_view text, std::size_t limit = quote_limit);
+
+/** `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD. */
+std::string valid_utf8(std::string_view text);
+
+} // namespace h2sim::scenario
