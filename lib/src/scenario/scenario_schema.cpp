@@ -266,7 +266,9 @@ NodePtr demand() {
         {required("file",
                   nonempty("CSV of refuelling requests, relative to the scenario file: a header "
                            "naming time_h or time_min, kg, and station (an id) or x_km and y_km "
-                           "(the nearest open station); optional vehicle"))}},
+                           "(the nearest open station); optional vehicle. RFC 4180 (quotes, "
+                           "CRLF, a byte-order mark are fine), at most 1 GiB and 10 million "
+                           "rows"))}},
        {"fleet",
         {optional("road_factor",
                   number("road km per straight-line km (default 1)", 1.0)),

@@ -1,78 +1,232 @@
 #include "trace_csv.hpp"
 
+#include "message.hpp"
+
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
+#include <string_view>
 
 namespace h2sim::scenario {
 
 namespace {
 
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  const auto last = text.find_last_not_of(" \t\r");
-  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
+// Bounds that keep every value finite where it is used (minutes, fill times, squared distances)
+// and reject the absurd: a century of trace, a million kg in one fill, a million km from origin.
+constexpr double max_time_min = 36500.0 * 24 * 60;
+constexpr double max_kg = 1e6;
+constexpr double max_km = 1e6;
+
+constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && blank(text.front())) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && blank(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
 }
 
-std::vector<std::string> split(const std::string& line) {
+/** The values of one line: the first `keep` of them, how many there are, or why it is not CSV. */
+struct Values {
   std::vector<std::string> cells;
-  std::istringstream in(line);
-  for (std::string cell; std::getline(in, cell, ',');) {
-    cells.push_back(trim(cell));
+  std::size_t count = 0;
+  std::string error;
+};
+
+/**
+ * Splits `line` (without its line end) into values, RFC 4180: a value is either bare (blanks
+ * around it are trimmed; it holds no quote) or quoted (blanks outside the quotes are ignored; a
+ * doubled quote inside stands for one). Only the first `keep` values are kept, so that a line of a
+ * billion commas costs no memory.
+ */
+Values split(std::string_view line, std::size_t keep) {
+  Values values;
+  std::size_t i = 0;
+  while (true) {
+    while (i < line.size() && blank(line[i])) {
+      ++i;
+    }
+    std::string cell;
+    if (i < line.size() && line[i] == '"') {
+      bool closed = false;
+      for (++i; i < line.size(); ++i) {
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            cell += '"';
+            ++i;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        cell += line[i];
+      }
+      if (!closed) {
+        values.error = "a quoted value is not closed on its line (values cannot span lines)";
+        return values;
+      }
+      while (i < line.size() && blank(line[i])) {
+        ++i;
+      }
+      if (i < line.size() && line[i] != ',') {
+        values.error = "text after the closing quote of a value";
+        return values;
+      }
+    } else {
+      const std::size_t comma = std::min(line.find(',', i), line.size());
+      const std::string_view bare = line.substr(i, comma - i);
+      if (bare.find('"') != std::string_view::npos) {
+        values.error = "a quote inside an unquoted value (quote the whole value, doubling the "
+                       "quotes in it)";
+        return values;
+      }
+      cell = trim(bare);
+      i = comma;
+    }
+    if (values.count < keep) {
+      values.cells.push_back(std::move(cell));
+    }
+    ++values.count;
+    if (i >= line.size()) {
+      return values;
+    }
+    ++i; // past the comma: another value follows, maybe an empty one
   }
-  if (!line.empty() && line.back() == ',') {
-    cells.emplace_back();
-  }
-  return cells;
 }
 
-std::optional<double> number(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const double value = std::stod(text, &used);
-    if (used == text.size() && std::isfinite(value)) {
-      return value;
-    }
-  } catch (const std::exception&) {
+/** A decimal number (`12`, `-3.5`, `1e3`), finite; nothing else: no hex, no `+`, no inf or nan. */
+std::optional<double> decimal(const std::string &text) {
+  double value = 0;
+  const char *const last = text.data() + text.size();
+  const auto [end, error] = std::from_chars(text.data(), last, value, std::chars_format::general);
+  if (error != std::errc() || end != last || !std::isfinite(value)) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return value;
+}
+
+std::string too_large(const std::string &name, const TraceLimits &limits) {
+  return name + " is larger than " + std::to_string(limits.max_bytes) +
+         " bytes, the limit for a trace";
+}
+
+std::string format_bound(double value) {
+  return std::to_string(static_cast<long long>(value)); // the bounds above are whole numbers
 }
 
 } // namespace
 
-std::vector<TraceRow> read_trace(const std::string& path, const std::vector<StationSpec>& stations,
-                                 const std::string& pointer, std::vector<Problem>& problems) {
-  std::ifstream in(path);
+std::vector<TraceRow> read_trace(const std::string &path, const std::vector<StationSpec> &stations,
+                                 const std::string &pointer, std::vector<Problem> &problems,
+                                 const TraceLimits &limits) {
+  // A name with a NUL would silently name the file before the NUL.
+  if (path.find('\0') != std::string::npos) {
+    problems.push_back({pointer, "the trace's file name contains a NUL byte"});
+    return {};
+  }
+  // Checked before opening: opening a FIFO blocks until a writer comes, and reading a device such
+  // as /dev/zero never ends.
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    problems.push_back({pointer, "cannot read the trace " + path});
+    return {};
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    problems.push_back({pointer, path + " is not a regular file (a trace must be one)"});
+    return {};
+  }
+  const auto size = std::filesystem::file_size(path, error);
+  if (!error && size > limits.max_bytes) {
+    problems.push_back({pointer, too_large(path, limits)});
+    return {};
+  }
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
     problems.push_back({pointer, "cannot read the trace " + path});
     return {};
   }
+  return read_trace(in, path, stations, pointer, problems, limits);
+}
+
+std::vector<TraceRow> read_trace(std::istream &in, const std::string &name,
+                                 const std::vector<StationSpec> &stations,
+                                 const std::string &pointer, std::vector<Problem> &problems,
+                                 const TraceLimits &limits) {
+  std::uintmax_t bytes = 0;
+  // A line without its end (LF, or CRLF); false at the end of the trace or past its size limit.
   std::string line;
-  if (!std::getline(in, line)) {
-    problems.push_back({pointer, path + " is empty: it needs a header line"});
+  const auto next_line = [&] {
+    if (!std::getline(in, line)) {
+      return false;
+    }
+    bytes += line.size() + (in.eof() ? 0 : 1); // the last line may have no line end
+    if (bytes > limits.max_bytes) {
+      problems.push_back({pointer, too_large(name, limits)});
+      return false;
+    }
+    if (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+    }
+    return true;
+  };
+  if (!next_line()) {
+    if (bytes == 0) {
+      problems.push_back({pointer, name + " is empty: it needs a header line"});
+    }
+    return {};
+  }
+  if (line.starts_with(byte_order_mark)) { // Excel's "CSV UTF-8" begins with one
+    line.erase(0, byte_order_mark.size());
+  }
+  const std::string header_at = name + " line 1: ";
+  const Values header = split(line, limits.max_columns);
+  if (!header.error.empty()) {
+    problems.push_back({pointer, header_at + header.error});
+    return {};
+  }
+  if (header.count > limits.max_columns) {
+    problems.push_back(
+        {pointer, header_at + "more than " + std::to_string(limits.max_columns) + " columns"});
     return {};
   }
   std::map<std::string, std::size_t> column;
-  const std::vector<std::string> header = split(line);
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    column[header[i]] = i;
+  std::size_t header_problems = 0;
+  for (std::size_t i = 0; i < header.cells.size(); ++i) {
+    if (!column.emplace(header.cells[i], i).second) {
+      problems.push_back(
+          {pointer, header_at + "column " + brief_string(header.cells[i]) + " appears twice"});
+      ++header_problems;
+    }
   }
-  const auto has = [&](const char* name) { return column.count(name) > 0; };
+  const auto has = [&](const char *key) { return column.count(key) > 0; };
   const std::string time_column = has("time_min") ? "time_min" : "time_h";
   const double to_min = has("time_min") ? 1.0 : 60.0;
+  const std::string time_rule = "a number >= 0 and <= " + format_bound(max_time_min / to_min);
+  const auto header_needs = [&](const std::string &what) {
+    problems.push_back({pointer, header_at + "the header needs " + what});
+    ++header_problems;
+  };
   if (!has("time_min") && !has("time_h")) {
-    problems.push_back({pointer, path + " line 1: the header needs time_h or time_min"});
+    header_needs("time_h or time_min");
   }
   if (!has("kg")) {
-    problems.push_back({pointer, path + " line 1: the header needs kg"});
+    header_needs("kg");
   }
   if (!has("station") && !(has("x_km") && has("y_km"))) {
-    problems.push_back({pointer, path + " line 1: the header needs station, or x_km and y_km"});
+    header_needs("station, or x_km and y_km");
   }
-  if (!problems.empty()) {
+  if (header_problems > 0) {
     return {};
   }
   std::map<std::string, std::size_t> station_index;
@@ -80,30 +234,51 @@ std::vector<TraceRow> read_trace(const std::string& path, const std::vector<Stat
     station_index.emplace(stations[i].id, i);
   }
   std::vector<TraceRow> rows;
+  std::size_t row_problems = 0;
   std::size_t number_of_line = 1;
-  while (std::getline(in, line)) {
+  std::size_t data_lines = 0;
+  while (next_line()) {
     ++number_of_line;
     if (trim(line).empty()) {
       continue;
     }
-    const std::vector<std::string> cells = split(line);
-    const std::string where = path + " line " + std::to_string(number_of_line) + ": ";
-    if (cells.size() != header.size()) {
-      problems.push_back({pointer, where + "has " + std::to_string(cells.size()) +
-                                       " values for " + std::to_string(header.size()) + " columns"});
+    const std::string where = name + " line " + std::to_string(number_of_line) + ": ";
+    if (++data_lines > limits.max_rows) {
+      problems.push_back({pointer, where + "more than " + std::to_string(limits.max_rows) +
+                                       " rows, the limit for a trace"});
+      break;
+    }
+    // Rows are listed up to a limit, then only counted (see the summary below).
+    const auto bad = [&](const std::string &message) {
+      if (row_problems++ < limits.max_listed_problems) {
+        problems.push_back({pointer, where + message});
+      }
+    };
+    const Values cells = split(line, header.count);
+    if (!cells.error.empty()) {
+      bad(cells.error);
       continue;
     }
-    const auto cell = [&](const char* name) { return cells[column.at(name)]; };
+    if (cells.count != header.count) {
+      bad("has " + std::to_string(cells.count) + " values for " + std::to_string(header.count) +
+          " columns");
+      continue;
+    }
+    const auto cell = [&](const char *key) -> const std::string & {
+      return cells.cells[column.at(key)];
+    };
     TraceRow row;
-    const auto time = number(cell(time_column.c_str()));
-    if (!time || *time < 0) {
-      problems.push_back({pointer, where + time_column + " must be a number >= 0"});
+    const auto time = decimal(cell(time_column.c_str()));
+    if (!time || *time < 0 || *time * to_min > max_time_min) {
+      bad(time_column + " must be " + time_rule + " (got " +
+          brief_string(cell(time_column.c_str())) + ")");
       continue;
     }
     row.time_min = *time * to_min;
-    const auto kg = number(cell("kg"));
-    if (!kg || *kg <= 0) {
-      problems.push_back({pointer, where + "kg must be a number > 0"});
+    const auto kg = decimal(cell("kg"));
+    if (!kg || *kg <= 0 || *kg > max_kg) {
+      bad("kg must be a number > 0 and <= " + format_bound(max_kg) + " (got " +
+          brief_string(cell("kg")) + ")");
       continue;
     }
     row.kg = *kg;
@@ -113,23 +288,29 @@ std::vector<TraceRow> read_trace(const std::string& path, const std::vector<Stat
     if (has("station") && !cell("station").empty()) {
       const auto it = station_index.find(cell("station"));
       if (it == station_index.end()) {
-        problems.push_back({pointer, where + "no station \"" + cell("station") + "\" in /stations"});
+        bad("no station " + brief_string(cell("station")) + " in /stations");
         continue;
       }
       row.station = it->second;
     } else {
-      const auto x = has("x_km") ? number(cell("x_km")) : std::nullopt;
-      const auto y = has("y_km") ? number(cell("y_km")) : std::nullopt;
-      if (!x || !y) {
-        problems.push_back({pointer, where + "needs a station, or numbers x_km and y_km"});
+      const auto x = has("x_km") ? decimal(cell("x_km")) : std::nullopt;
+      const auto y = has("y_km") ? decimal(cell("y_km")) : std::nullopt;
+      if (!x || !y || std::abs(*x) > max_km || std::abs(*y) > max_km) {
+        bad("needs a station, or numbers x_km and y_km from -" + format_bound(max_km) + " to " +
+            format_bound(max_km));
         continue;
       }
       row.at = Point{*x, *y};
     }
     rows.push_back(std::move(row));
   }
+  if (row_problems > limits.max_listed_problems) {
+    problems.push_back({pointer, name + ": " +
+                                     std::to_string(row_problems - limits.max_listed_problems) +
+                                     " more bad rows, not listed"});
+  }
   std::stable_sort(rows.begin(), rows.end(),
-                   [](const TraceRow& a, const TraceRow& b) { return a.time_min < b.time_min; });
+                   [](const TraceRow &a, const TraceRow &b) { return a.time_min < b.time_min; });
   return rows;
 }
 
