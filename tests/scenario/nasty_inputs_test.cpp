@@ -20,13 +20,13 @@ using h2sim::ScenarioError;
 namespace {
 
 /** Every problem of a scenario as "pointer: message" lines; "valid" if it loads. */
-std::string problems_of(std::string_view json, const std::vector<Override> &sets = {},
-                        const std::string &base_dir = ".") {
+std::string problems_of(std::string_view json, const std::vector<Override>& sets = {},
+                        const std::string& base_dir = ".") {
   try {
     load_scenario(json, sets, base_dir);
-  } catch (const ScenarioError &error) {
+  } catch (const ScenarioError& error) {
     std::string text;
-    for (const auto &problem : error.problems()) {
+    for (const auto& problem : error.problems()) {
       text += problem.pointer + ": " + problem.message + "\n";
     }
     return text;
@@ -35,8 +35,8 @@ std::string problems_of(std::string_view json, const std::vector<Override> &sets
 }
 
 /** A one-station Poisson scenario with `kg` as kg_per_fill and `station` appended to S1. */
-std::string scenario(const std::string &kg = "4", const std::string &station = "",
-                     const std::string &model = "\"poisson\"") {
+std::string scenario(const std::string& kg = "4", const std::string& station = "",
+                     const std::string& model = "\"poisson\"") {
   return R"({"name": "nasty", "horizon_days": 1,
     "stations": [{"id": "S1", "x_km": 0, "y_km": 0, "dispensers": 1,
                   "fill_rate_kg_per_min": 1)" +
@@ -209,7 +209,7 @@ TEST_CASE("nasty inputs: ids in any script, and with escaped control characters,
   CHECK(s.name == "\xC3\xA9t\xC3\xA9");
   CHECK(s.stations[0].id == std::string("S\0\n", 3));
   CHECK(s.stations[1].id == "\xE5\x98\x89\xE5\xAE\x9A-1 \xE2\x9B\xBD");
-  const auto &rows = std::get<h2sim::TraceDemand>(s.demand).rows;
+  const auto& rows = std::get<h2sim::TraceDemand>(s.demand).rows;
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].station == 1u);
 }

@@ -23,34 +23,34 @@ const std::vector<h2sim::StationSpec> stations = [] {
 }();
 
 /** Reads `text` as the trace "t.csv"; its problems go to `problems`. */
-std::vector<h2sim::TraceRow> read(const std::string &text, std::vector<h2sim::Problem> &problems,
-                                  const TraceLimits &limits = {}) {
+std::vector<h2sim::TraceRow> read(const std::string& text, std::vector<h2sim::Problem>& problems,
+                                  const TraceLimits& limits = {}) {
   std::istringstream in(text);
   return read_trace(in, "t.csv", stations, "/demand/file", problems, limits);
 }
 
 /** Every problem of `text` read as a trace, one "pointer: message" line each; "valid" if none. */
-std::string problems_of(const std::string &text, const TraceLimits &limits = {}) {
+std::string problems_of(const std::string& text, const TraceLimits& limits = {}) {
   std::vector<h2sim::Problem> problems;
   read(text, problems, limits);
   std::string lines;
-  for (const auto &problem : problems) {
+  for (const auto& problem : problems) {
     lines += problem.pointer + ": " + problem.message + "\n";
   }
   return problems.empty() ? "valid" : lines;
 }
 
 /** The problems of a trace scenario whose `file` is `file`, relative to `dir`. */
-std::string load_problems(const std::string &file, const fs::path &dir) {
+std::string load_problems(const std::string& file, const fs::path& dir) {
   const std::string scenario = R"({"name": "trace", "horizon_days": 1,
     "stations": [{"id": "S1", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1}],
     "demand": {"model": "trace", "file": )" +
                                nlohmann::json(file).dump() + "}}";
   try {
     h2sim::load_scenario(scenario, {}, dir.string());
-  } catch (const h2sim::ScenarioError &error) {
+  } catch (const h2sim::ScenarioError& error) {
     std::string lines;
-    for (const auto &problem : error.problems()) {
+    for (const auto& problem : error.problems()) {
       lines += problem.pointer + ": " + problem.message + "\n";
     }
     return lines;
@@ -58,7 +58,7 @@ std::string load_problems(const std::string &file, const fs::path &dir) {
   return "valid";
 }
 
-fs::path scratch(const std::string &name) {
+fs::path scratch(const std::string& name) {
   const fs::path dir =
       fs::temp_directory_path() / ("h2sim-trace-csv-" + name + "-" + std::to_string(::getpid()));
   fs::create_directories(dir);

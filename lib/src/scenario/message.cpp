@@ -20,21 +20,21 @@ std::string_view head(std::string_view text, std::size_t limit) {
   return text.substr(0, end);
 }
 
-std::string finish(const std::string &out, std::size_t limit) {
+std::string finish(const std::string& out, std::size_t limit) {
   return out.size() <= limit ? out : std::string(head(out, limit)) + "...";
 }
 
 // Every writer below stops once `out` is longer than `limit`; the caller cuts it. Escaping never
 // shortens text, so a string needs no more than limit + 4 raw bytes to fill the limit (the 4 keep
 // a character split at the raw cut, which becomes U+FFFD, beyond the final cut).
-void write_string(std::string_view text, std::string &out, std::size_t limit) {
+void write_string(std::string_view text, std::string& out, std::size_t limit) {
   const std::string raw(text.substr(0, limit + 4));
   out += json(raw).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // Recursion depth is at most limit + 2 whatever the value's depth: each level appends at least one
 // byte ('[' or '{') before it descends, and a call returns at once when `out` is over the limit.
-void write_json(const json &value, std::string &out, std::size_t limit) {
+void write_json(const json& value, std::string& out, std::size_t limit) {
   if (out.size() > limit) {
     return;
   }
@@ -57,7 +57,7 @@ void write_json(const json &value, std::string &out, std::size_t limit) {
     return;
   }
   case json::value_t::string:
-    return write_string(value.get_ref<const std::string &>(), out, limit);
+    return write_string(value.get_ref<const std::string&>(), out, limit);
   default:
     out += value.dump(); // a number, boolean or null: a few bytes
     return;
@@ -66,7 +66,7 @@ void write_json(const json &value, std::string &out, std::size_t limit) {
 
 } // namespace
 
-std::string brief_json(const json &value, std::size_t limit) {
+std::string brief_json(const json& value, std::size_t limit) {
   std::string out;
   write_json(value, out, limit);
   return finish(out, limit);

@@ -19,7 +19,7 @@ constexpr std::size_t quote_limit = 40;
  * "..." appended when cut. It serialises no more than it shows, so it is safe on a value nested
  * arbitrarily deep or megabytes long.
  */
-std::string brief_json(const nlohmann::json &value, std::size_t limit = quote_limit);
+std::string brief_json(const nlohmann::json& value, std::size_t limit = quote_limit);
 
 /** `text` as a JSON string literal (quoted, escaped; bad UTF-8 as U+FFFD), cut like brief_json. */
 std::string brief_string(std::string_view text, std::size_t limit = quote_limit);

@@ -105,9 +105,9 @@ Values split(std::string_view line, std::size_t keep) {
 }
 
 /** A decimal number (`12`, `-3.5`, `1e3`), finite; nothing else: no hex, no `+`, no inf or nan. */
-std::optional<double> decimal(const std::string &text) {
+std::optional<double> decimal(const std::string& text) {
   double value = 0;
-  const char *const last = text.data() + text.size();
+  const char* const last = text.data() + text.size();
   const auto [end, error] = std::from_chars(text.data(), last, value, std::chars_format::general);
   if (error != std::errc() || end != last || !std::isfinite(value)) {
     return std::nullopt;
@@ -115,7 +115,7 @@ std::optional<double> decimal(const std::string &text) {
   return value;
 }
 
-std::string too_large(const std::string &name, const TraceLimits &limits) {
+std::string too_large(const std::string& name, const TraceLimits& limits) {
   return name + " is larger than " + std::to_string(limits.max_bytes) +
          " bytes, the limit for a trace";
 }
@@ -126,9 +126,9 @@ std::string format_bound(double value) {
 
 } // namespace
 
-std::vector<TraceRow> read_trace(const std::string &path, const std::vector<StationSpec> &stations,
-                                 const std::string &pointer, std::vector<Problem> &problems,
-                                 const TraceLimits &limits) {
+std::vector<TraceRow> read_trace(const std::string& path, const std::vector<StationSpec>& stations,
+                                 const std::string& pointer, std::vector<Problem>& problems,
+                                 const TraceLimits& limits) {
   // A name with a NUL would silently name the file before the NUL.
   if (path.find('\0') != std::string::npos) {
     problems.push_back({pointer, "the trace's file name contains a NUL byte"});
@@ -159,10 +159,10 @@ std::vector<TraceRow> read_trace(const std::string &path, const std::vector<Stat
   return read_trace(in, path, stations, pointer, problems, limits);
 }
 
-std::vector<TraceRow> read_trace(std::istream &in, const std::string &name,
-                                 const std::vector<StationSpec> &stations,
-                                 const std::string &pointer, std::vector<Problem> &problems,
-                                 const TraceLimits &limits) {
+std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
+                                 const std::vector<StationSpec>& stations,
+                                 const std::string& pointer, std::vector<Problem>& problems,
+                                 const TraceLimits& limits) {
   std::uintmax_t bytes = 0;
   // A line without its end (LF, or CRLF); false at the end of the trace or past its size limit.
   std::string line;
@@ -209,11 +209,11 @@ std::vector<TraceRow> read_trace(std::istream &in, const std::string &name,
       ++header_problems;
     }
   }
-  const auto has = [&](const char *key) { return column.count(key) > 0; };
+  const auto has = [&](const char* key) { return column.count(key) > 0; };
   const std::string time_column = has("time_min") ? "time_min" : "time_h";
   const double to_min = has("time_min") ? 1.0 : 60.0;
   const std::string time_rule = "a number >= 0 and <= " + format_bound(max_time_min / to_min);
-  const auto header_needs = [&](const std::string &what) {
+  const auto header_needs = [&](const std::string& what) {
     problems.push_back({pointer, header_at + "the header needs " + what});
     ++header_problems;
   };
@@ -249,7 +249,7 @@ std::vector<TraceRow> read_trace(std::istream &in, const std::string &name,
       break;
     }
     // Rows are listed up to a limit, then only counted (see the summary below).
-    const auto bad = [&](const std::string &message) {
+    const auto bad = [&](const std::string& message) {
       if (row_problems++ < limits.max_listed_problems) {
         problems.push_back({pointer, where + message});
       }
@@ -264,7 +264,7 @@ std::vector<TraceRow> read_trace(std::istream &in, const std::string &name,
           " columns");
       continue;
     }
-    const auto cell = [&](const char *key) -> const std::string & {
+    const auto cell = [&](const char* key) -> const std::string& {
       return cells.cells[column.at(key)];
     };
     TraceRow row;
@@ -310,7 +310,7 @@ std::vector<TraceRow> read_trace(std::istream &in, const std::string &name,
                                      " more bad rows, not listed"});
   }
   std::stable_sort(rows.begin(), rows.end(),
-                   [](const TraceRow &a, const TraceRow &b) { return a.time_min < b.time_min; });
+                   [](const TraceRow& a, const TraceRow& b) { return a.time_min < b.time_min; });
   return rows;
 }
 

@@ -38,14 +38,14 @@ struct TraceLimits {
  * `path` must name a regular file (not a directory, device or pipe) of at most
  * `limits.max_bytes`.
  */
-std::vector<TraceRow> read_trace(const std::string &path, const std::vector<StationSpec> &stations,
-                                 const std::string &pointer, std::vector<Problem> &problems,
-                                 const TraceLimits &limits = {});
+std::vector<TraceRow> read_trace(const std::string& path, const std::vector<StationSpec>& stations,
+                                 const std::string& pointer, std::vector<Problem>& problems,
+                                 const TraceLimits& limits = {});
 
 /** Reads a trace from `in`, as read_trace(path) does from a file; messages name it `name`. */
-std::vector<TraceRow> read_trace(std::istream &in, const std::string &name,
-                                 const std::vector<StationSpec> &stations,
-                                 const std::string &pointer, std::vector<Problem> &problems,
-                                 const TraceLimits &limits = {});
+std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
+                                 const std::vector<StationSpec>& stations,
+                                 const std::string& pointer, std::vector<Problem>& problems,
+                                 const TraceLimits& limits = {});
 
 } // namespace h2sim::scenario
