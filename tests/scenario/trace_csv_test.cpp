@@ -149,6 +149,9 @@ TEST_CASE("trace csv: times, amounts and places are bounded so that they stay fi
 TEST_CASE("trace csv: the header names each column once and at most max_columns") {
   CHECK(problems_of("time_h,kg,station,kg\n1,4,S1,4\n") ==
         "/demand/file: t.csv line 1: column \"kg\" appears twice\n");
+  CHECK(problems_of("a,time_h,b,a,kg,station,b,a\n") ==
+        "/demand/file: t.csv line 1: column \"a\" appears 3 times\n"
+        "/demand/file: t.csv line 1: column \"b\" appears twice\n");
   CHECK(problems_of("time_h,kg,station,a\n", {1 << 30, 10, 3, 100}) ==
         "/demand/file: t.csv line 1: more than 3 columns\n");
   CHECK(problems_of("time_h,kg,station\n1,4,S1" + std::string(100000, ',') + "\n") ==

@@ -202,11 +202,20 @@ std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
   }
   std::map<std::string, std::size_t> column;
   std::size_t header_problems = 0;
+  std::map<std::string, std::size_t> repeats; // of a name, beyond its first column
   for (std::size_t i = 0; i < header.cells.size(); ++i) {
     if (!column.emplace(header.cells[i], i).second) {
-      problems.push_back(
-          {pointer, header_at + "column " + brief_string(header.cells[i]) + " appears twice"});
+      ++repeats[header.cells[i]];
+    }
+  }
+  for (const std::string& cell : header.cells) { // each repeated name once, in header order
+    const auto it = repeats.find(cell);
+    if (it != repeats.end() && it->second > 0) {
+      const std::size_t times = it->second + 1;
+      problems.push_back({pointer, header_at + "column " + brief_string(cell) + " appears " +
+                                       (times == 2 ? "twice" : std::to_string(times) + " times")});
       ++header_problems;
+      it->second = 0;
     }
   }
   const auto has = [&](const char* key) { return column.count(key) > 0; };
