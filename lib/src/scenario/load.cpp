@@ -76,8 +76,112 @@ struct TooDeep {
 };
 
 /**
- * Parses JSON, reporting keys that appear twice in one object (the parser would keep the last one
- * silently, hiding an edit that did not take effect); `at` is the pointer of the text's value.
+ * Builds the document from the parser's SAX events, reporting keys that appear twice in one object
+ * (the parser would keep the last one silently, hiding an edit that did not take effect) and
+ * stopping at the first array or object nested deeper than max_depth.
+ *
+ * Not nlohmann's callback parser: it scans the whole enclosing container at every object's end
+ * (for values its callback discarded), which made an array of 20,000 stations take minutes.
+ */
+class DocumentBuilder {
+public:
+  DocumentBuilder(json& root, std::string at, std::vector<Problem>& problems)
+      : root_(&root), at_(std::move(at)), problems_(&problems) {}
+
+  bool null() { return add(nullptr); }
+  bool boolean(bool value) { return add(value); }
+  bool number_integer(json::number_integer_t value) { return add(value); }
+  bool number_unsigned(json::number_unsigned_t value) { return add(value); }
+  bool number_float(json::number_float_t value, const json::string_t&) { return add(value); }
+  bool string(json::string_t& value) { return add(std::move(value)); }
+  bool binary(json::binary_t& value) { return add(json::binary(std::move(value))); }
+  bool start_object(std::size_t) { return open(json::object()); }
+  bool start_array(std::size_t) { return open(json::array()); }
+  bool key(json::string_t& key) {
+    Frame& frame = frames_.back();
+    frame.token = key;
+    if (frame.value->contains(key)) {
+      problems_->push_back({pointer(), "duplicate key (only one of them would count)"});
+    }
+    member_ =
+        &(*frame.value)[key]; // null until its value comes; a repeated key's value is replaced
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception& error) {
+    throw error;
+  }
+
+private:
+  struct Frame {
+    json* value;
+    std::string token;     // the current key of an object
+    std::size_t index = 0; // the current index of an array
+  };
+
+  /** The pointer of the value being read. */
+  std::string pointer() const {
+    std::string path = at_;
+    for (const Frame& frame : frames_) {
+      path += "/" + (frame.value->is_object() ? frame.token : std::to_string(frame.index));
+    }
+    return path;
+  }
+
+  /** Puts `value` where the next value goes and returns where it is now. */
+  json* place(json&& value) {
+    if (frames_.empty()) {
+      *root_ = std::move(value);
+      return root_;
+    }
+    json& container = *frames_.back().value;
+    if (container.is_array()) {
+      container.push_back(std::move(value));
+      return &container.back();
+    }
+    *member_ = std::move(value);
+    return member_;
+  }
+
+  bool add(json&& value) {
+    place(std::move(value));
+    next();
+    return true;
+  }
+
+  bool open(json&& container) {
+    if (frames_.size() == max_depth) {
+      throw TooDeep{pointer()}; // the pointer of the value that would be one level too deep
+    }
+    // Pointers to elements stay valid: an array grows only while it is the innermost frame.
+    frames_.push_back(Frame{place(std::move(container)), {}, 0});
+    return true;
+  }
+
+  bool close() {
+    frames_.pop_back();
+    next();
+    return true;
+  }
+
+  /** After a value: the next one in an array has the next index. */
+  void next() {
+    if (!frames_.empty() && frames_.back().value->is_array()) {
+      ++frames_.back().index;
+    }
+  }
+
+  json* root_;
+  std::string at_;
+  std::vector<Problem>* problems_;
+  std::vector<Frame> frames_;
+  json* member_ = nullptr;
+};
+
+/**
+ * Parses JSON (see DocumentBuilder); `at` is the pointer of the text's value.
  *
  * Nesting is limited to max_depth (the deepest scenario value is about 8 levels): the parser
  * itself is iterative, but serialising, copying and comparing a value recurse, so an 80,000-level
@@ -90,54 +194,10 @@ json parse_json(std::string_view text, const std::string& at, std::vector<Proble
     throw NotJson{"not valid JSON at " + position(text, nul) +
                   ": a NUL byte (JSON text cannot contain one)"};
   }
-  struct Frame {
-    bool object;
-    std::set<std::string> keys;
-    std::string token; // the current key, or the current index
-    std::size_t index = 0;
-  };
-  std::vector<Frame> frames;
-  const auto pointer = [&] {
-    std::string path = at;
-    for (const Frame& frame : frames) {
-      path += "/" + (frame.object ? frame.token : std::to_string(frame.index));
-    }
-    return path;
-  };
-  const auto element_done = [&] {
-    if (!frames.empty() && !frames.back().object) {
-      ++frames.back().index;
-    }
-  };
+  json document;
+  DocumentBuilder builder(document, at, problems);
   try {
-    return json::parse(text, [&](int, json::parse_event_t event, json& parsed) {
-      switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        if (frames.size() == max_depth) {
-          throw TooDeep{pointer()}; // the pointer of the value that would be one level too deep
-        }
-        frames.push_back(Frame{event == json::parse_event_t::object_start, {}, {}, 0});
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        frames.pop_back();
-        element_done();
-        break;
-      case json::parse_event_t::key: {
-        Frame& frame = frames.back();
-        frame.token = parsed.get<std::string>();
-        if (!frame.keys.insert(frame.token).second) {
-          problems.push_back({pointer(), "duplicate key (only one of them would count)"});
-        }
-        break;
-      }
-      case json::parse_event_t::value:
-        element_done();
-        break;
-      }
-      return true;
-    });
+    json::sax_parse(text, &builder);
   } catch (const json::out_of_range& e) {
     throw NotJson{"a number is out of range: " + parser_detail(e.what(), ']')};
   } catch (const json::parse_error& e) {
@@ -145,6 +205,7 @@ json parse_json(std::string_view text, const std::string& at, std::vector<Proble
     throw NotJson{"not valid JSON at " + position(text, e.byte > 0 ? e.byte - 1 : 0) + ": " +
                   parser_detail(e.what(), ':')};
   }
+  return document;
 }
 
 std::string too_deep() { return "nested deeper than " + std::to_string(max_depth) + " levels"; }
@@ -343,6 +404,12 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
     };
     const std::set<std::string> pipelines = ids("pipelines");
     const std::set<std::string> depots = ids("depots");
+    // Where the schema found problems: looked up per station, so a set, not a scan of the list
+    // (20,000 stations took minutes). The loop below adds none at a /supply/model.
+    std::set<std::string> flagged;
+    for (const Problem& problem : problems) {
+      flagged.insert(problem.pointer);
+    }
     for (std::size_t i = 0; i < stations->size(); ++i) {
       const std::string pointer = "/stations/" + std::to_string(i);
       if (const json* availability = member((*stations)[i], "availability")) {
@@ -365,10 +432,7 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
       const json* supply = member((*stations)[i], "supply");
       const auto model = supply != nullptr ? string_at(*supply, "model") : std::nullopt;
       const json* storage = member((*stations)[i], "storage");
-      const bool known_model =
-          std::none_of(problems.begin(), problems.end(), [&](const Problem& problem) {
-            return problem.pointer == pointer + "/supply/model";
-          });
+      const bool known_model = flagged.count(pointer + "/supply/model") == 0;
       if (model && known_model && *model != "unlimited" && storage == nullptr) {
         problems.push_back({pointer + "/storage", "is required with supply model " + *model});
       }
@@ -410,6 +474,14 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
     }
     const json* classes = member(*demand, "classes");
     check_unique(classes, "name", "/demand/classes", problems);
+    std::set<std::string> station_ids; // once, not per class: 20,000 of each took minutes
+    if (stations != nullptr && stations->is_array()) {
+      for (const json& station : *stations) {
+        if (const auto id = string_at(station, "id")) {
+          station_ids.insert(*id);
+        }
+      }
+    }
     if (classes != nullptr && classes->is_array()) {
       for (std::size_t i = 0; i < classes->size(); ++i) {
         check_distribution(member((*classes)[i], "daily_km"),
@@ -430,14 +502,6 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
       if (const json* choice = member((*classes)[i], "choice")) {
         const std::string at = "/demand/classes/" + std::to_string(i) + "/choice";
         const auto home = string_at(*choice, "home_station");
-        std::set<std::string> station_ids;
-        if (const json* list = member(document, "stations"); list != nullptr && list->is_array()) {
-          for (const json& station : *list) {
-            if (const auto id = string_at(station, "id")) {
-              station_ids.insert(*id);
-            }
-          }
-        }
         if (home && station_ids.count(*home) == 0) {
           problems.push_back({at + "/home_station", "no station \"" + *home + "\" in /stations"});
         }
