@@ -251,6 +251,16 @@ TEST_CASE("nasty inputs: a byte-order mark before the scenario JSON is accepted"
         "literal; last read: ' \xEF\xBF\xBD'\n");
 }
 
+TEST_CASE("nasty inputs: a --set path that is not UTF-8 gives a UTF-8 message") {
+  // Found by h2sim_fuzz_load_scenario (tests/fuzz/findings/load_scenario/invalid-utf8-in-set-path):
+  // the path was copied into the message as it was.
+  CHECK(problems_of("9", {{"\"\n0ed\xfa\xff", ""}}) ==
+        ": --set \"\n0ed\xEF\xBF\xBD\xEF\xBF\xBD=: not an object or array\n");
+  CHECK(problems_of(scenario(), {{"\xff", "1"}}) ==
+        "/\xff: unknown key (allowed here: name, description, seed, horizon_days, warmup_days, "
+        "replications, open_stations, stations, pipelines, depots, demand, service)\n");
+}
+
 TEST_CASE("nasty inputs: 20,000 stations and classes are checked in linear time" *
           doctest::timeout(60)) {
   // Each check looked through every problem found so far, or every station, for each station or

@@ -224,8 +224,10 @@ std::string to_pointer(const std::string& path) {
 
 void apply_override(json& document, const Override& override, std::vector<Problem>& problems) {
   const std::string pointer = to_pointer(override.path);
-  // The value is quoted briefly: it may be any size (the path is the problem's pointer anyway).
-  const std::string where = "--set " + override.path + "=" + scenario::brief_text(override.value);
+  // The value is quoted briefly (it may be any size); the path may be any bytes, the message is
+  // UTF-8.
+  const std::string where =
+      "--set " + scenario::valid_utf8(override.path) + "=" + scenario::brief_text(override.value);
   json value;
   try {
     value = parse_json(override.value, pointer, problems);
@@ -269,7 +271,7 @@ void apply_override(json& document, const Override& override, std::vector<Proble
     }
     document[target] = std::move(value);
   } catch (const json::exception& e) {
-    problems.push_back({"", where + ": bad path (" + std::string(e.what()) + ")"});
+    problems.push_back({"", where + ": bad path (" + scenario::valid_utf8(e.what()) + ")"});
   }
 }
 
