@@ -5,4 +5,4 @@ target_compile_options(h2sim_warnings INTERFACE
   -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
   $<$<BOOL:${H2SIM_WERROR}>:-Werror>
   # GCC 12 reports false -Wrestrict overlaps inside std::string at -O2 with sanitizers (GCC PR 105329).
-  $<$<BOOL:${H2SIM_SANITIZE}>:-Wno-restrict>)
+  $<$<AND:$<BOOL:${H2SIM_SANITIZE}>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict>)
