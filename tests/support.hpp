@@ -23,4 +23,18 @@ inline std::string one_station(double arrivals_per_h, int dispensers, const std:
          std::to_string(arrivals_per_h) + R"(, "kg_per_fill": )" + kg + "}" + extra_top + "}";
 }
 
+/** Every problem of a scenario (with overrides) as "pointer: message" lines; "valid" if none. */
+inline std::string problems_of(const std::string& json, std::vector<Override> sets = {}) {
+  try {
+    load_scenario(json, sets);
+  } catch (const ScenarioError& error) {
+    std::string text;
+    for (const auto& problem : error.problems()) {
+      text += problem.pointer + ": " + problem.message + "\n";
+    }
+    return text;
+  }
+  return "valid";
+}
+
 } // namespace h2sim::test

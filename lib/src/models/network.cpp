@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
 
 namespace h2sim::models {
 
@@ -40,10 +43,14 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
     if (spec.availability) {
       // Closures are drawn for the whole run, and a week beyond it for the buffered drain.
       const double until_min = (scenario.warmup_days + scenario.horizon_days + 7) * 1440.0;
-      station.availability = std::make_unique<Availability>(
-          *spec.availability,
-          RandomStream(seed, replication, combine(entity_id("availability"), entity_id(spec.id))),
-          until_min);
+      try {
+        station.availability = std::make_unique<Availability>(
+            *spec.availability,
+            RandomStream(seed, replication, combine(entity_id("availability"), entity_id(spec.id))),
+            until_min);
+      } catch (const std::runtime_error& error) {
+        throw std::runtime_error("station " + spec.id + ": " + error.what());
+      }
     }
     if (spec.buffer) {
       station.buffered = std::make_unique<BufferedDispensers>(
@@ -136,6 +143,15 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
   };
   const std::size_t waiting =
       station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
+  if (waiting >= max_waiting) {
+    char day[32];
+    std::snprintf(day, sizeof day, "%.2f", now / 1440.0);
+    throw std::runtime_error("station " + station.spec->id + ": " + std::to_string(max_waiting) +
+                             " vehicles waiting on day " + day +
+                             ": its dispensers cannot keep up with the arrivals (the queue grows "
+                             "without bound); add dispensers, lower the demand or set "
+                             "queue_capacity");
+  }
   if (station.availability && !station.availability->open_at(now)) {
     visit.closed = true;
     visit.waiting = waiting;

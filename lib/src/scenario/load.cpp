@@ -138,6 +138,21 @@ void check_distribution(const json* value, const std::string& pointer,
   if (kind == "uniform" && min && max && *min > *max) {
     problems.push_back({pointer + "/max", "must be >= min"});
   }
+  // Lognormal and gamma are given by mean and sd; far outside these ratios their parameters
+  // overflow (sd 1e160) or sampling cannot end (a gamma of shape 1e320).
+  const auto mean = number_at(*value, "mean");
+  const auto sd = number_at(*value, "sd");
+  const bool sd_in_range = std::none_of(problems.begin(), problems.end(), [&](const Problem& p) {
+    return p.pointer == pointer + "/sd";
+  });
+  if ((kind == "lognormal" || kind == "gamma") && mean && sd && *mean > 0 && sd_in_range) {
+    if (*sd > 1e3 * *mean) {
+      problems.push_back({pointer + "/sd", "must be <= 1000 x mean (a " + *kind +
+                                               " this skewed cannot be sampled meaningfully)"});
+    } else if (kind == "gamma" && *sd < 1e-6 * *mean) {
+      problems.push_back({pointer + "/sd", "must be >= 0.000001 x mean (use a fixed value)"});
+    }
+  }
   const json* values = member(*value, "values");
   const json* weights = member(*value, "weights");
   if (kind == "empirical" && values != nullptr && weights != nullptr && values->is_array() &&
@@ -179,6 +194,9 @@ void check_unique(const json* list, const char* key, const std::string& pointer,
     }
   }
 }
+
+/** The most vehicles a fleet may have: each is a few dozen bytes of state. */
+constexpr double max_vehicles = 1e7;
 
 void check_relations(const json& document, std::vector<Problem>& problems) {
   const json* stations = member(document, "stations");
@@ -262,6 +280,14 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
         if (reorder && capacity && *reorder >= *capacity) {
           problems.push_back({pointer + "/supply/reorder_at_kg", "must be < storage.capacity_kg"});
         }
+        // An order covers at most what the storage holds, so one look at the stock orders at most
+        // about a thousand trailers.
+        const auto payload = number_at(*supply, "payload_kg");
+        if (payload && capacity && *payload >= 1 && *payload < *capacity / 1000) {
+          problems.push_back({pointer + "/supply/payload_kg",
+                              "must be >= storage.capacity_kg / 1000 (at most 1000 trailers on "
+                              "order for one station)"});
+        }
       }
     }
     const auto open = number_at(document, "open_stations");
@@ -279,6 +305,14 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
     const json* classes = member(*demand, "classes");
     check_unique(classes, "name", "/demand/classes", problems);
     if (classes != nullptr && classes->is_array()) {
+      double vehicles = 0;
+      for (const json& vc : *classes) {
+        vehicles += number_at(vc, "count").value_or(0);
+      }
+      if (vehicles > max_vehicles) {
+        problems.push_back({"/demand/classes", "the fleet has " + std::to_string(static_cast<long long>(vehicles)) +
+                                                   " vehicles, more than 10000000"});
+      }
       for (std::size_t i = 0; i < classes->size(); ++i) {
         check_distribution(member((*classes)[i], "daily_km"),
                            "/demand/classes/" + std::to_string(i) + "/daily_km", problems);

@@ -50,10 +50,12 @@ double Fleet::after_driving(const VehicleClass& vc, double from, double days_of_
   if (!vc.shift || vc.shift->hours >= 24) {
     return from + days_of_driving * 1440.0;
   }
-  // A day's mileage is driven within the shift: walk from shift to shift until it is done.
+  // A day's mileage is driven within the shift: walk from shift to shift until it is done, after
+  // skipping whole days at once (a shift a day), so a huge tank costs no more than a small one.
   const double shift_min = vc.shift->hours * 60.0;
-  double left = days_of_driving * shift_min; // minutes of driving still to do
-  double t = from;
+  const double whole_days = std::max(0.0, std::floor(days_of_driving) - 1.0);
+  double left = (days_of_driving - whole_days) * shift_min; // minutes of driving still to do
+  double t = from + whole_days * 1440.0;
   for (;;) {
     const double day_start = std::floor(t / 1440.0) * 1440.0;
     // The shift that contains t or comes next (it may have started the day before).
