@@ -29,7 +29,7 @@ TEST_CASE("models::BufferedDispensers: the 4th of four back-to-back fills is slo
     h2sim::models::Visit visit;
     visit.arrival = 0;
     visit.kg = 5;
-    dispensers.admit(visit, [](double) {}, {});
+    dispensers.admit(visit, INFINITY, {[](double) {}, [](double) {}, {}});
   }
   calendar.run();
   REQUIRE(recorder.visits.size() == 4);

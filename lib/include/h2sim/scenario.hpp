@@ -106,11 +106,18 @@ struct PipelineSpec {
   double capacity_kg_per_h = 0;
 };
 
+/** What a fleet driver does at the last of `max_tries` stations. */
+enum class AfterLastTry {
+  wait,  // queue there however long the wait (no balking, no patience)
+  leave, // behave as everywhere; if not served, give up (gave_up) and try again later
+};
+
 /** How drivers react to a queue. */
 struct DriverSpec {
   std::optional<int> balk_if_waiting_over;     // seeing more waiting than this, go elsewhere
   std::optional<Distribution> patience_min;    // leave the queue (reneged) after waiting this long
-  int max_tries = 0;                           // fleet: after this many, queue regardless; 0 = no limit
+  int max_tries = 0;                           // fleet: stations tried in a round; 0 = all
+  AfterLastTry after_last_try = AfterLastTry::wait;
 };
 
 /**

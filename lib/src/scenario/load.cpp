@@ -374,6 +374,9 @@ DriverSpec driver(const json& parent) {
     spec.patience_min = distribution(value.at("patience_min"));
   }
   spec.max_tries = static_cast<int>(value.value("max_tries", 0.0));
+  if (value.value("after_last_try", "wait") == "leave") {
+    spec.after_last_try = AfterLastTry::leave;
+  }
   return spec;
 }
 

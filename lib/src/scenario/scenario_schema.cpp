@@ -233,7 +233,15 @@ NodePtr driver(bool fleet) {
                distribution("minutes a driver waits before leaving the queue (reneging)", max_minutes))};
   if (fleet) {
     properties.push_back(optional(
-        "max_tries", integer("stations tried before queueing regardless (default: no limit)", 1)));
+        "max_tries", integer("stations tried in a round before the last-try rule applies "
+                             "(default: every station)",
+                             1)));
+    properties.push_back(optional(
+        "after_last_try",
+        one_of("at the last of max_tries stations: wait (queue however long, the default) or "
+               "leave (balk and renege as anywhere; if not served, give up: gave_up, and try "
+               "again 30 minutes later)",
+               {"wait", "leave"})));
   }
   return object("how drivers react to a queue (default: they join any queue and wait)",
                 std::move(properties));
