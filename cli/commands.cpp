@@ -161,7 +161,11 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   try {
     const std::string base_dir =
         path.empty() ? "." : std::filesystem::path(path).parent_path().string();
-    return load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
+    Scenario scenario = load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
+    for (const Warning& warning : scenario.warnings) {
+      spdlog::warn("{}: {}", warning.pointer, warning.message);
+    }
+    return scenario;
   } catch (const ScenarioError& error) {
     report_problems(origin, error);
     throw InvalidInput("");

@@ -182,6 +182,12 @@ struct TraceDemand {
 
 using DemandSpec = std::variant<PoissonDemand, FleetDemand, TraceDemand>;
 
+/** Something legal but probably not meant: where (a JSON pointer) and what. */
+struct Warning {
+  std::string pointer;
+  std::string message;
+};
+
 /** A validated scenario: what `parse_scenario` returns when the file has no problem. */
 struct Scenario {
   std::string name;
@@ -196,6 +202,7 @@ struct Scenario {
   std::size_t open_stations = 0;     // the first open_stations entries are open
   DemandSpec demand;
   std::optional<Distribution> fill_time_min; // service.fill_time_min: overrides the fill formula
+  std::vector<Warning> warnings;             // found when loading; copied to the metrics
 };
 
 } // namespace h2sim

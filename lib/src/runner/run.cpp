@@ -23,6 +23,13 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
+ordered_json warnings_json(const std::vector<Warning>& warnings) {
+  ordered_json list = ordered_json::array();
+  for (const Warning& warning : warnings) {
+    list.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
+  }
+  return list;
+}
 } // namespace
 
 std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
@@ -80,6 +87,7 @@ std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
                      {"horizon_days", scenario.horizon_days},
                      {"warmup_days", scenario.warmup_days},
                      {"open_stations", scenario.open_stations},
+                     {"warnings", warnings_json(scenario.warnings)},
                      {"run",
                       {{"events", events},
                        {"wall_s", wall_s},

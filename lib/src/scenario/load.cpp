@@ -1,6 +1,8 @@
 #include <h2sim/h2sim.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -329,6 +331,16 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
           problems.push_back({class_at + "/shift/hours", "must be <= 24"});
         }
       }
+      if (const auto pressure = string_at((*classes)[i], "pressure");
+          pressure && stations != nullptr && stations->is_array() &&
+          std::none_of(stations->begin(), stations->end(), [&](const json& station) {
+            const json* pressures = member(station, "pressures");
+            return pressures == nullptr || !pressures->is_array() ||
+                   std::find(pressures->begin(), pressures->end(), *pressure) != pressures->end();
+          })) {
+        problems.push_back({class_at + "/pressure",
+                            "no station fills " + *pressure + ": the class could never refuel"});
+      }
       if (const json* choice = member((*classes)[i], "choice")) {
         const std::string at = "/demand/classes/" + std::to_string(i) + "/choice";
         const auto home = string_at(*choice, "home_station");
@@ -532,6 +544,61 @@ Scenario build(const json& document) {
   return scenario;
 }
 
+/**
+ * What is legal but probably not meant, in the scenario as it will run (overrides applied, only
+ * the open stations): fleets that cannot reach or use the stations they have.
+ */
+std::vector<Warning> warnings(const Scenario& scenario) {
+  std::vector<Warning> found;
+  const auto* fleet = std::get_if<FleetDemand>(&scenario.demand);
+  if (fleet == nullptr) {
+    return found;
+  }
+  for (std::size_t c = 0; c < fleet->classes.size(); ++c) {
+    const VehicleClass& vc = fleet->classes[c];
+    const std::string at = "/demand/classes/" + std::to_string(c);
+    const auto fills = [&](const StationSpec& station) {
+      return vc.pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
+                                              vc.pressure) != station.pressures.end();
+    };
+    double nearest_km = INFINITY;
+    for (std::size_t s = 0; s < scenario.open_stations; ++s) {
+      const StationSpec& station = scenario.stations[s];
+      if (!fills(station)) {
+        continue;
+      }
+      nearest_km = std::min(nearest_km, std::hypot(station.location.x_km - vc.area.centre.x_km,
+                                                   station.location.y_km - vc.area.centre.y_km));
+      if (station.storage && station.finite() && station.storage->capacity_kg < vc.tank_kg) {
+        found.push_back({"/stations/" + std::to_string(s) + "/storage/capacity_kg",
+                         "holds less than a " + vc.name +
+                             " tank: its large fills are always turned away here"});
+      }
+    }
+    if (vc.area.radius_km == 0) {
+      found.push_back({at + "/area/radius_km",
+                       "is 0: every vehicle of the class decides to refuel at the same point"});
+    }
+    if (!std::isfinite(nearest_km)) {
+      found.push_back({at + (vc.pressure.empty() ? "" : "/pressure"),
+                       "no open station fills " + (vc.pressure.empty() ? std::string("it") : vc.pressure) +
+                           ": its vehicles cannot refuel and are counted stranded"});
+      continue;
+    }
+    const double range_km = vc.tank_kg / vc.consumption_kg_per_100km * 100.0;
+    const double road_km = nearest_km * fleet->road_factor;
+    if (road_km > range_km) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "the nearest open station it can use is %.0f road km from the area's centre, "
+                    "beyond a full tank's range (%.0f km): its vehicles will be towed (stranded)",
+                    road_km, range_km);
+      found.push_back({at + "/area", text});
+    }
+  }
+  return found;
+}
+
 std::string position(std::string_view text, std::size_t byte) {
   std::size_t line = 1;
   std::size_t column = 1;
@@ -625,6 +692,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     throw ScenarioError(std::move(problems));
   }
   Scenario scenario = build(document);
+  scenario.warnings = warnings(scenario);
   if (auto* trace = std::get_if<TraceDemand>(&scenario.demand)) {
     const std::filesystem::path file = std::filesystem::path(base_dir) / trace->file;
     trace->rows = scenario::read_trace(file.string(), scenario.stations, "/demand/file", problems);
