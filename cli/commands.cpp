@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "output.hpp"
 #include "progress.hpp"
 #ifdef H2SIM_WITH_MPI
 #include "mpi_executor.hpp"
@@ -14,14 +15,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
-#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 namespace h2sim::cli {
 
@@ -72,30 +72,6 @@ void report_problems(const std::string& origin, const ScenarioError& error) {
   }
 }
 
-/** Writes `text` to `path` atomically: a temporary file in the same folder, then a rename. */
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::filesystem::path target(path);
-  const std::filesystem::path temporary =
-      target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw std::runtime_error("cannot write " + temporary.string() + ": " + std::strerror(errno));
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, target, error);
-  if (error) {
-    const std::string reason = error.message();
-    std::filesystem::remove(temporary, error);
-    throw std::runtime_error("cannot write " + path + ": " + reason);
-  }
-}
-
 /** `h2sim size`: what to size, over which range, against which target. */
 struct SizeArgs {
   std::string param;
@@ -139,19 +115,8 @@ void check_output_path(const RunArgs& args, const std::string& option, const std
   if (path.empty() || path == "-" || !args.writes_output) {
     return;
   }
-  const std::filesystem::path target(path);
-  const std::filesystem::path folder =
-      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-  std::error_code error;
-  if (std::filesystem::is_directory(target, error)) {
-    throw InvalidInput(option + " " + path + ": is a directory");
-  }
-  if (!std::filesystem::is_directory(folder, error)) {
-    throw InvalidInput(option + " " + path + ": no such directory " + folder.string());
-  }
-  if (::access(folder.c_str(), W_OK) != 0) {
-    throw InvalidInput(option + " " + path + ": cannot write in " + folder.string() + ": " +
-                       std::strerror(errno));
+  if (const auto problem = output_path_problem(path)) {
+    throw InvalidInput(option + " " + path + ": " + *problem);
   }
 }
 
@@ -168,16 +133,16 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   }
 }
 
-/** The command's JSON to stdout or, atomically, to --out; only rank 0 writes under MPI. */
-void emit(const RunArgs& args, const nlohmann::ordered_json& document) {
+/** The command's JSON to stdout or to --out (see write_output); only rank 0 writes under MPI. */
+void emit(const RunArgs& args, const nlohmann::ordered_json& document, const std::string& what) {
   if (!args.writes_output) {
     return;
   }
   const std::string text = document.dump(2) + "\n";
   if (args.out.empty() || args.out == "-") {
-    std::cout << text << std::flush;
+    write_stdout(text, what);
   } else {
-    write_atomically(args.out, text);
+    write_output(args.out, text);
   }
 }
 
@@ -202,7 +167,7 @@ int command_run(const RunArgs& args) {
   const nlohmann::ordered_json metrics = run_points({scenario}, args).front();
   spdlog::info("done: {} events in {:.3f} s", metrics["run"]["events"].get<std::uint64_t>(),
                metrics["run"]["wall_s"].get<double>());
-  emit(args, metrics);
+  emit(args, metrics, "the metrics");
   return exit_ok;
 }
 
@@ -400,9 +365,9 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     out["points"].push_back({{"set", std::move(set)}, {"metrics", std::move(metrics[p])}});
   }
   if (!table_path.empty() && args.writes_output) {
-    write_atomically(table_path, sweep_table(out));
+    write_output(table_path, sweep_table(out));
   }
-  emit(args, out);
+  emit(args, out, "the metrics");
   return exit_ok;
 }
 
@@ -504,7 +469,7 @@ int command_size(const RunArgs& given, const SizeArgs& size) {
   if (!answer) {
     spdlog::warn("size: the target does not hold even at {} = {}", size.param, to);
   }
-  emit(args, out);
+  emit(args, out, "the result");
   return exit_ok;
 }
 
@@ -518,7 +483,8 @@ int command_validate(const std::string& path) {
 /** The options `run` and `sweep` share. */
 void add_run_options(CLI::App& command, RunArgs& args) {
   command.add_option("-o,--out", args.out,
-                     "write the metrics JSON there, atomically (default: stdout)");
+                     "write the metrics JSON there: a file is replaced atomically, a device or "
+                     "FIFO written to (default: stdout)");
   command.add_option("--seed", args.seed, "master seed; overrides the scenario's seed");
   command.add_option("--replications", args.replications,
                      "independent replications; overrides the scenario's");
@@ -542,6 +508,7 @@ void setup_logging(int verbosity) {
 } // namespace
 
 int main(int argc, char** argv) {
+  reserve_standard_descriptors();
 #ifdef H2SIM_WITH_MPI
   std::unique_ptr<MpiExecutor> mpi;
   if (MpiExecutor::launched_by_mpirun()) {
@@ -613,7 +580,7 @@ int main(int argc, char** argv) {
 
   try {
     if (show_version) {
-      std::cout << "h2sim " << version() << "\n";
+      write_stdout("h2sim " + std::string(version()) + "\n", "the version");
       return exit_ok;
     }
     if (*run_cmd) {
@@ -629,7 +596,7 @@ int main(int argc, char** argv) {
       return command_validate(validate_path);
     }
     if (*schema_cmd) {
-      std::cout << scenario_json_schema().dump(2) << "\n";
+      write_stdout(scenario_json_schema().dump(2) + "\n", "the schema");
       return exit_ok;
     }
     std::cerr << app.help();
