@@ -422,6 +422,20 @@ TEST_CASE("cli: a failed run leaves an existing -o file byte-identical and no te
     const Result r = h2sim_in(folder.path, quick_run + " --set stations.0.dispensers=0 -o m.json");
     CHECK(r.code == 2);
   }
+  SUBCASE("the only replication fails") {
+    const Result r =
+        h2sim_in(folder.path, quick_run + " -o m.json", "H2SIM_TEST_FAIL_REPLICATION=0:0");
+    CHECK(r.code == 1);
+    CHECK(r.err == "h2sim: error: replication 0 failed: injected failure\n");
+  }
+  SUBCASE("every replication fails") {
+    const Result r = h2sim_in(folder.path, quick_run + " --replications 2 -o m.json",
+                              "H2SIM_TEST_FAIL_REPLICATION=0:0,0:1");
+    CHECK(r.code == 1);
+    CHECK(r.err == "h2sim: error: replication 0 failed: injected failure\n"
+                   "h2sim: error: replication 1 failed: injected failure\n"
+                   "h2sim: error: every replication failed; nothing written\n");
+  }
   SUBCASE("SIGTERM between writing the temporary file and renaming it") {
     const Result r = h2sim_in(folder.path, quick_run + " -o m.json",
                               "H2SIM_TEST_SIGNAL_BEFORE_RENAME=15");
@@ -489,4 +503,154 @@ TEST_CASE("cli: stdout that cannot take the metrics exits 1 with the reason") {
     // Nothing the command opened took the closed descriptor's place.
     CHECK(folder.names().empty());
   }
+}
+
+TEST_CASE("cli: a failed replication leaves the others' metrics, named in the output, exit 1") {
+  Folder folder;
+  const std::string args = quick_run + " --replications 3 --jobs 2 -o m.json";
+  REQUIRE(h2sim_in(folder.path, args).code == 0);
+  const auto whole = nlohmann::json::parse(slurp(folder / "m.json"));
+  const Result r = h2sim_in(folder.path, args, "H2SIM_TEST_FAIL_REPLICATION=0:1");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: replication 1 failed: injected failure\n"
+                 "h2sim: error: 1 of 3 replications failed; the metrics are over the other 2\n");
+  const auto partial = nlohmann::json::parse(slurp(folder / "m.json"));
+  CHECK(partial["error"] == "replication 1 failed: injected failure");
+  CHECK(partial["replication_errors"] ==
+        nlohmann::json::parse(R"([{"replication": 1, "error": "injected failure"}])"));
+  CHECK(partial["replications"] == 3);
+  // The finished replications are exactly those of the whole run, and the means are theirs.
+  REQUIRE(partial["replication_totals"].size() == 2);
+  CHECK(partial["replication_totals"][0] == whole["replication_totals"][0]);
+  CHECK(partial["replication_totals"][1] == whole["replication_totals"][2]);
+  CHECK(partial["totals"]["arrivals"].get<double>() ==
+        (whole["replication_totals"][0]["arrivals"].get<double>() +
+         whole["replication_totals"][2]["arrivals"].get<double>()) /
+            2);
+  CHECK(folder.names() == std::vector<std::string>{"m.json"});
+}
+
+TEST_CASE("cli: a killed replication is named with its signal, the others kept") {
+  Folder folder;
+  // One at a time, replication 0 hangs: the first child there is is it, and it is killed.
+  const Result r =
+      h2sim_in(folder.path,
+               quick_run + " --replications 2 --jobs 1 -o m.json & pid=$!; "
+                           "until pkill -KILL -P $pid; do sleep 0.05; done; wait $pid",
+               "H2SIM_TEST_HANG_REPLICATION=0:0");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: replication 0 failed: killed by signal 9 (Killed)\n"
+                 "h2sim: error: 1 of 2 replications failed; the metrics are over the other 1\n");
+  const auto metrics = nlohmann::json::parse(slurp(folder / "m.json"));
+  CHECK(metrics["error"] == "replication 0 failed: killed by signal 9 (Killed)");
+  CHECK(metrics["totals"]["arrivals"].get<double>() > 0);
+}
+
+TEST_CASE("cli: a sweep with a failing point writes every point and exits 1") {
+  Folder folder;
+  const std::string args = "sweep -q " + md1_file +
+                           " --set horizon_days=2 --vary stations.0.dispensers=1,2,3"
+                           " --replications 2 --jobs 2 -o s.json --table t.csv";
+  REQUIRE(h2sim_in(folder.path, args).code == 0);
+  CHECK(folder.names() == std::vector<std::string>{"s.json", "t.csv"}); // no journal left
+  auto whole = nlohmann::json::parse(slurp(folder / "s.json"));
+  const Result r = h2sim_in(folder.path, args, "H2SIM_TEST_FAIL_REPLICATION=1:0");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: point 1 (stations.0.dispensers=2), replication 0 failed: "
+                 "injected failure\n"
+                 "h2sim: error: 1 of 6 replications failed; the points they belong to carry "
+                 "\"error\"\n");
+  auto sweep = nlohmann::json::parse(slurp(folder / "s.json"));
+  REQUIRE(sweep["points"].size() == 3);
+  for (auto* document : {&whole, &sweep}) {
+    for (auto& point : (*document)["points"]) {
+      point["metrics"].erase("run");
+    }
+  }
+  CHECK(sweep["points"][0] == whole["points"][0]);
+  CHECK(sweep["points"][2] == whole["points"][2]);
+  const auto& failed = sweep["points"][1];
+  CHECK(failed["error"] == "replication 0 failed: injected failure");
+  CHECK(failed["metrics"]["replication_errors"] ==
+        nlohmann::json::parse(R"([{"replication": 0, "error": "injected failure"}])"));
+  // One replication finished: its metrics as they are, those of replication 1 of the whole sweep.
+  CHECK(failed["metrics"]["totals"] == whole["points"][1]["metrics"]["replication_totals"][1]);
+  CHECK_FALSE(failed["metrics"].contains("error"));
+
+  // The table: replication 1 alone for point 1, carrying the error in the last column.
+  std::istringstream csv(slurp(folder / "t.csv"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(csv, line);) {
+    lines.push_back(line);
+  }
+  REQUIRE(lines.size() == 1 + 3 + 1 + 3);
+  CHECK(lines[0].substr(lines[0].size() - 6) == ",error");
+  CHECK(lines[4].rfind("1,2,1,", 0) == 0);
+  CHECK(lines[4].ends_with(",replication 0 failed: injected failure"));
+  CHECK(lines[3].back() == ','); // point 0's mean row: no error
+  // The journal stays, so that --resume reruns only the failed replication.
+  CHECK(folder.names() == std::vector<std::string>{"s.json", "s.json.journal", "t.csv"});
+  const Result resumed = h2sim_in(folder.path, args + " --resume");
+  CHECK(resumed.code == 0);
+  CHECK(folder.names() == std::vector<std::string>{"s.json", "t.csv"});
+}
+
+TEST_CASE("cli: a sweep killed midway and resumed gives the uninterrupted output") {
+  Folder folder;
+  const std::string args = "sweep " + md1_file +
+                           " --set horizon_days=2 --vary stations.0.dispensers=1,2,3"
+                           " --replications 2 --jobs 1 -o s.json --table t.csv";
+  REQUIRE(h2sim_in(folder.path, args + " -q").code == 0);
+  auto whole = nlohmann::json::parse(slurp(folder / "s.json"));
+  const std::string whole_table = slurp(folder / "t.csv");
+  fs::remove(folder / "s.json");
+  fs::remove(folder / "t.csv");
+
+  // One at a time, point 1's replication 1 hangs: once the journal holds its header and the three
+  // replications before it, the sweep is killed (its children die with it).
+  const Result killed =
+      h2sim_in(folder.path,
+               args + " -q & pid=$!; for i in $(seq 600); do "
+                      "[ \"$(wc -l < s.json.journal 2>/dev/null)\" = 4 ] && break; sleep 0.1; "
+                      "done; kill -TERM $pid; wait $pid",
+               "H2SIM_TEST_HANG_REPLICATION=1:1");
+  CHECK(killed.code == 128 + 15);
+  CHECK(folder.names() == std::vector<std::string>{"s.json.journal"});
+
+  const Result resumed = h2sim_in(folder.path, args + " --resume");
+  CHECK(resumed.code == 0);
+  CHECK(resumed.err.find("h2sim: info: resuming: 3 replications already finished\n") !=
+        std::string::npos);
+  CHECK(folder.names() == std::vector<std::string>{"s.json", "t.csv"});
+  auto sweep = nlohmann::json::parse(slurp(folder / "s.json"));
+  for (auto* document : {&whole, &sweep}) {
+    for (auto& point : (*document)["points"]) {
+      point["metrics"].erase("run");
+    }
+  }
+  CHECK(sweep.dump() == whole.dump());
+  CHECK(slurp(folder / "t.csv") == whole_table);
+}
+
+TEST_CASE("cli: --resume refuses another sweep's journal") {
+  Folder folder;
+  const std::string args = "sweep -q " + md1_file + " --set horizon_days=2 --replications 2";
+  REQUIRE(h2sim_in(folder.path, args + " --vary stations.0.dispensers=1,2 -o s.json",
+                   "H2SIM_TEST_FAIL_REPLICATION=0:0")
+              .code == 1);
+  const std::string journal = slurp(folder / "s.json.journal");
+  const std::string refusal =
+      "h2sim: --resume: s.json.journal is from a different sweep (scenario, --set, --vary, --seed "
+      "or --replications differ); remove it to run the whole sweep again\n";
+  for (const char* other :
+       {" --vary stations.0.dispensers=1,3", " --vary stations.0.dispensers=1,2 --seed 5",
+        " --vary stations.0.dispensers=1,2 --set warmup_days=0"}) {
+    CAPTURE(other);
+    const Result r = h2sim_in(folder.path, args + std::string(other) + " -o s.json --resume");
+    CHECK(r.code == 2);
+    CHECK(r.err == refusal);
+  }
+  CHECK(slurp(folder / "s.json.journal") == journal);
+  CHECK(h2sim_in(folder.path, args + " --vary stations.0.dispensers=1,2 --resume").err ==
+        "h2sim: --resume needs -o FILE, a regular file (its journal is FILE.journal)\n");
 }
