@@ -8,7 +8,7 @@ namespace h2sim::test {
 
 /** Runs a scenario given as JSON text (all replications, two at once). */
 inline nlohmann::ordered_json run_text(const std::string& json, std::vector<Override> sets = {}) {
-  return run(load_scenario(json, sets), RunOptions{2, {}, nullptr});
+  return run(load_scenario(json, sets), RunOptions{.jobs = 2});
 }
 
 /** A one-station Poisson scenario; `extra_station` and `extra_top` are appended JSON members. */
