@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include "journal.hpp"
+#include "output.hpp"
 #include "progress.hpp"
 #ifdef H2SIM_WITH_MPI
 #include "mpi_executor.hpp"
@@ -14,14 +16,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
-#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 namespace h2sim::cli {
 
@@ -72,30 +73,6 @@ void report_problems(const std::string& origin, const ScenarioError& error) {
   }
 }
 
-/** Writes `text` to `path` atomically: a temporary file in the same folder, then a rename. */
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::filesystem::path target(path);
-  const std::filesystem::path temporary =
-      target.parent_path() / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw std::runtime_error("cannot write " + temporary.string() + ": " + std::strerror(errno));
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, target, error);
-  if (error) {
-    const std::string reason = error.message();
-    std::filesystem::remove(temporary, error);
-    throw std::runtime_error("cannot write " + path + ": " + reason);
-  }
-}
-
 /** `h2sim size`: what to size, over which range, against which target. */
 struct SizeArgs {
   std::string param;
@@ -119,8 +96,8 @@ struct RunArgs {
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);
 
-/** The scenario to run: the file (or the built-in default) with --set, --seed, --replications. */
-Scenario load(const RunArgs& args, std::vector<std::string> sets) {
+/** The overrides a run applies: `sets`, then --seed and --replications. */
+std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets) {
   // --seed and --replications are overrides like --set, validated like the file's own values.
   if (args.seed) {
     sets.push_back("seed=" + *args.seed);
@@ -128,7 +105,16 @@ Scenario load(const RunArgs& args, std::vector<std::string> sets) {
   if (args.replications) {
     sets.push_back("replications=" + *args.replications);
   }
-  return load(args.scenario, sets);
+  return sets;
+}
+
+/** The scenario to run: the file (or the built-in default) with --set, --seed, --replications. */
+Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
+  return load(args.scenario, all_sets(args, sets));
+}
+
+std::string scenario_text(const std::string& path) {
+  return path.empty() ? std::string(default_scenario_text()) : read_file(path);
 }
 
 /**
@@ -139,59 +125,74 @@ void check_output_path(const RunArgs& args, const std::string& option, const std
   if (path.empty() || path == "-" || !args.writes_output) {
     return;
   }
-  const std::filesystem::path target(path);
-  const std::filesystem::path folder =
-      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-  std::error_code error;
-  if (std::filesystem::is_directory(target, error)) {
-    throw InvalidInput(option + " " + path + ": is a directory");
-  }
-  if (!std::filesystem::is_directory(folder, error)) {
-    throw InvalidInput(option + " " + path + ": no such directory " + folder.string());
-  }
-  if (::access(folder.c_str(), W_OK) != 0) {
-    throw InvalidInput(option + " " + path + ": cannot write in " + folder.string() + ": " +
-                       std::strerror(errno));
+  if (const auto problem = output_path_problem(path)) {
+    throw InvalidInput(option + " " + path + ": " + *problem);
   }
 }
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
-  const std::string text = path.empty() ? std::string(default_scenario_text()) : read_file(path);
+  const std::string text = scenario_text(path);
   try {
     const std::string base_dir =
         path.empty() ? "." : std::filesystem::path(path).parent_path().string();
-    return load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
+    Scenario scenario = load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
+    for (const Warning& warning : scenario.warnings) {
+      spdlog::warn("{}: {}", warning.pointer, warning.message);
+    }
+    return scenario;
   } catch (const ScenarioError& error) {
     report_problems(origin, error);
     throw InvalidInput("");
   }
 }
 
-/** The command's JSON to stdout or, atomically, to --out; only rank 0 writes under MPI. */
-void emit(const RunArgs& args, const nlohmann::ordered_json& document) {
+/** JSON as the commands print it; text from a failed replication may not be valid UTF-8. */
+std::string json_text(const nlohmann::ordered_json& document) {
+  return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+/** The command's JSON to stdout or to --out (see write_output); only rank 0 writes under MPI. */
+void emit(const RunArgs& args, const nlohmann::ordered_json& document, const std::string& what) {
   if (!args.writes_output) {
     return;
   }
-  const std::string text = document.dump(2) + "\n";
   if (args.out.empty() || args.out == "-") {
-    std::cout << text << std::flush;
+    write_stdout(json_text(document), what);
   } else {
-    write_atomically(args.out, text);
+    write_output(args.out, json_text(document));
   }
 }
 
-RunOptions run_options(const RunArgs& args, Executor::Progress progress) {
-  RunOptions options;
-  options.jobs = args.jobs;
-  options.on_progress = std::move(progress);
-  options.executor = args.executor;
-  return options;
+/**
+ * Names each failed replication of `metrics` (one point's) on stderr, prefixed by `where`;
+ * returns how many failed. Only rank 0 speaks under MPI.
+ */
+std::size_t report_failures(const RunArgs& args, const nlohmann::ordered_json& metrics,
+                            const std::string& where) {
+  if (!metrics.contains("replication_errors")) {
+    return 0;
+  }
+  const auto& errors = metrics["replication_errors"];
+  if (args.writes_output) {
+    for (const auto& failure : errors) {
+      std::cerr << "h2sim: error: " << where << "replication "
+                << failure["replication"].get<std::size_t>()
+                << " failed: " << failure["error"].get<std::string>() << "\n";
+    }
+  }
+  return errors.size();
 }
 
-std::vector<nlohmann::ordered_json> run_points(const std::vector<Scenario>& scenarios,
-                                               const RunArgs& args);
+std::vector<nlohmann::ordered_json>
+run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
+           std::vector<FinishedReplication> finished = {},
+           std::function<void(const FinishedReplication&)> on_finished = {});
 
+/**
+ * `run`: with failed replications, the metrics over the others carry "error" and
+ * "replication_errors" and the exit code is 1; when none finished, nothing is written.
+ */
 int command_run(const RunArgs& args) {
   check_output_path(args, "-o", args.out);
   const Scenario scenario = load(args, args.sets);
@@ -200,9 +201,25 @@ int command_run(const RunArgs& args) {
                scenario.open_stations, scenario.open_stations == 1 ? "" : "s",
                scenario.horizon_days, scenario.warmup_days);
   const nlohmann::ordered_json metrics = run_points({scenario}, args).front();
+  const std::size_t failed = report_failures(args, metrics, "");
+  const auto replications = static_cast<std::size_t>(scenario.replications);
+  if (failed == replications) {
+    if (args.writes_output && replications > 1) {
+      std::cerr << "h2sim: error: every replication failed; nothing written\n";
+    }
+    return exit_failure;
+  }
   spdlog::info("done: {} events in {:.3f} s", metrics["run"]["events"].get<std::uint64_t>(),
                metrics["run"]["wall_s"].get<double>());
-  emit(args, metrics);
+  emit(args, metrics, "the metrics");
+  if (failed > 0) {
+    if (args.writes_output) {
+      std::cerr << "h2sim: error: " << failed << " of " << replications
+                << " replications failed; the metrics are over the other "
+                << replications - failed << "\n";
+    }
+    return exit_failure;
+  }
   return exit_ok;
 }
 
@@ -262,17 +279,26 @@ nlohmann::ordered_json json_value(const std::string& text) {
   }
 }
 
-/** Runs scenarios (sweep points) in one pool, with progress over all their replications. */
-std::vector<nlohmann::ordered_json> run_points(const std::vector<Scenario>& scenarios,
-                                               const RunArgs& args) {
+/**
+ * Runs scenarios (sweep points) in one pool, with progress over all their replications; those in
+ * `finished` are not run again, and `on_finished` hears of each one that finishes.
+ */
+std::vector<nlohmann::ordered_json>
+run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
+           std::vector<FinishedReplication> finished,
+           std::function<void(const FinishedReplication&)> on_finished) {
   std::size_t total = 0;
   for (const Scenario& scenario : scenarios) {
     total += static_cast<std::size_t>(scenario.replications);
   }
   Progress progress("replications", total, args.quiet);
-  return run_all(scenarios, run_options(args, [&](std::size_t done, std::size_t) {
-                   progress.update(done);
-                 }));
+  RunOptions options;
+  options.jobs = args.jobs;
+  options.on_progress = [&](std::size_t done, std::size_t) { progress.update(done); };
+  options.executor = args.executor;
+  options.finished = std::move(finished);
+  options.on_finished = std::move(on_finished);
+  return run_all(scenarios, options);
 }
 
 /** `prefix.key.sub` = value for every number and string below `value`, in document order. */
@@ -301,10 +327,13 @@ std::string csv_cell(const std::string& text) {
 }
 
 /**
- * The sweep as a flat table for pandas: per point, one row per replication (`replication` = its
- * index) and, with 2+ replications, one row of means (`replication` empty) carrying the ci95 bounds.
+ * The sweep as a flat table for pandas: per point, one row per finished replication
+ * (`replication` = its index) and, with 2+ of them, one row of means (`replication` empty)
+ * carrying the ci95 bounds. A point with failed replications has its `error` in its last row (the
+ * only one, without metrics, when none finished); the `error` column, if any, comes last.
  */
 std::string sweep_table(const nlohmann::ordered_json& sweep) {
+  using nlohmann::ordered_json;
   std::vector<std::string> header{"point"};
   std::vector<std::vector<std::pair<std::string, std::string>>> rows;
   for (std::size_t p = 0; p < sweep["points"].size(); ++p) {
@@ -312,33 +341,56 @@ std::string sweep_table(const nlohmann::ordered_json& sweep) {
     const auto& metrics = point["metrics"];
     std::vector<std::pair<std::string, std::string>> key{{"point", std::to_string(p)}};
     flatten(point["set"], "", key);
-    const auto add_row = [&](const nlohmann::ordered_json& totals, const std::string& replication,
-                             const nlohmann::ordered_json* ci) {
+    // The replications that finished, in index order: those replication_totals lists.
+    std::vector<std::size_t> finished;
+    for (std::size_t r = 0; r < metrics["replications"].get<std::size_t>(); ++r) {
+      finished.push_back(r);
+    }
+    for (const auto& failure : metrics.value("replication_errors", ordered_json::array())) {
+      std::erase(finished, failure["replication"].get<std::size_t>());
+    }
+    const std::string error = point.value("error", "");
+    const auto add_row = [&](const ordered_json* totals, const std::string& replication,
+                             const ordered_json* ci, bool last) {
       auto row = key;
       row.emplace_back("replication", replication);
-      flatten(totals, "totals", row);
+      if (totals != nullptr) {
+        flatten(*totals, "totals", row);
+      }
       if (ci != nullptr) {
         for (const auto& [path, bounds] : ci->items()) {
           row.emplace_back(path + ".ci95_low", bounds[0].dump());
           row.emplace_back(path + ".ci95_high", bounds[1].dump());
         }
       }
+      if (last && !error.empty()) {
+        row.emplace_back("error", error);
+      }
       rows.push_back(std::move(row));
     };
     if (metrics.contains("replication_totals")) {
       for (std::size_t r = 0; r < metrics["replication_totals"].size(); ++r) {
-        add_row(metrics["replication_totals"][r], std::to_string(r), nullptr);
+        add_row(&metrics["replication_totals"][r], std::to_string(finished.at(r)), nullptr, false);
       }
-      add_row(metrics["totals"], "", &metrics["ci95"]);
+      add_row(&metrics["totals"], "", &metrics["ci95"], true);
+    } else if (metrics.contains("totals")) {
+      add_row(&metrics["totals"], std::to_string(finished.at(0)), nullptr, true);
     } else {
-      add_row(metrics["totals"], "0", nullptr);
+      add_row(nullptr, "", nullptr, true);
     }
   }
   for (const auto& row : rows) {
     for (const auto& [column, value] : row) {
-      if (std::find(header.begin(), header.end(), column) == header.end()) {
+      if (column != "error" && std::find(header.begin(), header.end(), column) == header.end()) {
         header.push_back(column);
       }
+    }
+  }
+  for (const auto& row : rows) {
+    if (std::any_of(row.begin(), row.end(),
+                    [](const auto& cell) { return cell.first == "error"; })) {
+      header.push_back("error");
+      break;
     }
   }
   std::string csv;
@@ -361,10 +413,23 @@ std::string sweep_table(const nlohmann::ordered_json& sweep) {
   return csv;
 }
 
+/**
+ * `sweep`: every point is written, a point with failed replications with its "error" (exit 1);
+ * nothing is written when no replication at all finished. With a regular -o FILE, FILE.journal
+ * records each finished replication as it finishes, so that --resume after an interruption reruns
+ * only the others; it is removed once the output is written and no replication failed.
+ */
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
-                  const std::string& table_path) {
+                  const std::string& table_path, bool resume) {
   check_output_path(args, "-o", args.out);
   check_output_path(args, "--table", table_path);
+  const bool to_file = !args.out.empty() && args.out != "-";
+  if (resume && args.executor != nullptr) {
+    throw InvalidInput("--resume: not available under mpirun");
+  }
+  if (resume && (!to_file || !replaced_atomically(args.out))) {
+    throw InvalidInput("--resume needs -o FILE, a regular file (its journal is FILE.journal)");
+  }
   std::vector<Vary> axes;
   for (const std::string& text : varies) {
     axes.push_back(parse_vary(text));
@@ -382,27 +447,87 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     points = std::move(next);
   }
   std::vector<Scenario> scenarios;
+  std::vector<std::string> fingerprints;
+  const std::string base = std::string(version()) + '\0' + scenario_text(args.scenario) + '\0';
   for (const auto& point : points) {
     std::vector<std::string> sets = args.sets;
     for (std::size_t i = 0; i < axes.size(); ++i) {
       sets.push_back(axes[i].path + "=" + point[i]);
     }
     scenarios.push_back(load(args, sets));
+    std::string identity = base;
+    for (const std::string& set : all_sets(args, sets)) {
+      identity += set + '\0';
+    }
+    fingerprints.push_back(fingerprint(identity));
+  }
+
+  // The journal: only where one process writes a file it replaces (not under mpirun).
+  std::optional<Journal> journal;
+  std::vector<FinishedReplication> finished;
+  if (to_file && args.writes_output && args.executor == nullptr && replaced_atomically(args.out)) {
+    journal.emplace(args.out + ".journal", fingerprints);
+    if (resume) {
+      try {
+        finished = journal->read();
+      } catch (const JournalRefused& refused) {
+        throw InvalidInput(refused.what());
+      }
+      spdlog::info("resuming: {} replication{} already finished", finished.size(),
+                   finished.size() == 1 ? "" : "s");
+    }
+    journal->open(resume);
   }
   spdlog::info("sweep: {} points", points.size());
-  std::vector<nlohmann::ordered_json> metrics = run_points(scenarios, args);
+  std::vector<nlohmann::ordered_json> metrics =
+      run_points(scenarios, args, std::move(finished), [&](const FinishedReplication& done) {
+        if (journal) {
+          journal->append(done);
+        }
+      });
+
   nlohmann::ordered_json out{{"points", nlohmann::ordered_json::array()}};
+  std::size_t replications = 0;
+  std::size_t failed = 0;
   for (std::size_t p = 0; p < points.size(); ++p) {
     nlohmann::ordered_json set = nlohmann::ordered_json::object();
+    std::string named;
     for (std::size_t i = 0; i < axes.size(); ++i) {
       set[axes[i].path] = json_value(points[p][i]);
+      named += (i ? ", " : "") + axes[i].path + "=" + points[p][i];
     }
-    out["points"].push_back({{"set", std::move(set)}, {"metrics", std::move(metrics[p])}});
+    replications += static_cast<std::size_t>(scenarios[p].replications);
+    failed +=
+        report_failures(args, metrics[p], "point " + std::to_string(p) + " (" + named + "), ");
+    nlohmann::ordered_json point{{"set", std::move(set)}};
+    if (metrics[p].contains("error")) {
+      // The point says it failed; its metrics keep the list (replication_errors).
+      point["error"] = metrics[p]["error"];
+      metrics[p].erase("error");
+    }
+    point["metrics"] = std::move(metrics[p]);
+    out["points"].push_back(std::move(point));
+  }
+  if (failed == replications) {
+    if (args.writes_output) {
+      std::cerr << "h2sim: error: every replication failed; nothing written\n";
+    }
+    return exit_failure;
   }
   if (!table_path.empty() && args.writes_output) {
-    write_atomically(table_path, sweep_table(out));
+    write_output(table_path, sweep_table(out));
   }
-  emit(args, out);
+  emit(args, out, "the metrics");
+  if (failed > 0) {
+    if (args.writes_output) {
+      std::cerr << "h2sim: error: " << failed << " of " << replications
+                << " replications failed; the points they belong to carry \"error\"\n";
+    }
+    return exit_failure;
+  }
+  if (journal) {
+    journal->remove();
+  }
   return exit_ok;
 }
 
@@ -460,6 +585,11 @@ int command_size(const RunArgs& given, const SizeArgs& size) {
     if (it == evaluated.end()) {
       spdlog::info("size: evaluating {} = {}", size.param, value);
       nlohmann::ordered_json metrics = run_points({scenario_at(value)}, args).front();
+      if (metrics.contains("error")) {
+        // The search needs every evaluation whole: stop, naming what failed.
+        throw RunError(size.param + " = " + std::to_string(value) + ": " +
+                       metrics["error"].get<std::string>());
+      }
       std::vector<double> values;
       for (const auto& totals : metrics["replication_totals"]) {
         if (!totals.contains(nlohmann::ordered_json::json_pointer(pointer.substr(7)))) {
@@ -504,7 +634,7 @@ int command_size(const RunArgs& given, const SizeArgs& size) {
   if (!answer) {
     spdlog::warn("size: the target does not hold even at {} = {}", size.param, to);
   }
-  emit(args, out);
+  emit(args, out, "the result");
   return exit_ok;
 }
 
@@ -518,7 +648,8 @@ int command_validate(const std::string& path) {
 /** The options `run` and `sweep` share. */
 void add_run_options(CLI::App& command, RunArgs& args) {
   command.add_option("-o,--out", args.out,
-                     "write the metrics JSON there, atomically (default: stdout)");
+                     "write the metrics JSON there: a file is replaced atomically, a device or "
+                     "FIFO written to (default: stdout)");
   command.add_option("--seed", args.seed, "master seed; overrides the scenario's seed");
   command.add_option("--replications", args.replications,
                      "independent replications; overrides the scenario's");
@@ -542,6 +673,7 @@ void setup_logging(int verbosity) {
 } // namespace
 
 int main(int argc, char** argv) {
+  reserve_standard_descriptors();
 #ifdef H2SIM_WITH_MPI
   std::unique_ptr<MpiExecutor> mpi;
   if (MpiExecutor::launched_by_mpirun()) {
@@ -571,6 +703,9 @@ int main(int argc, char** argv) {
   add_run_options(*sweep_cmd, sweep_args);
   sweep_cmd->add_option("--table", table_path,
                         "also write one CSV row per replication and per point (mean) there");
+  bool resume = false;
+  sweep_cmd->add_flag("--resume", resume,
+                      "rerun only the replications -o FILE's journal (FILE.journal) lacks");
 
   SizeArgs size;
   RunArgs size_args;
@@ -613,14 +748,14 @@ int main(int argc, char** argv) {
 
   try {
     if (show_version) {
-      std::cout << "h2sim " << version() << "\n";
+      write_stdout("h2sim " + std::string(version()) + "\n", "the version");
       return exit_ok;
     }
     if (*run_cmd) {
       return command_run(run_args);
     }
     if (*sweep_cmd) {
-      return command_sweep(sweep_args, varies, table_path);
+      return command_sweep(sweep_args, varies, table_path, resume);
     }
     if (*size_cmd) {
       return command_size(size_args, size);
@@ -629,7 +764,7 @@ int main(int argc, char** argv) {
       return command_validate(validate_path);
     }
     if (*schema_cmd) {
-      std::cout << scenario_json_schema().dump(2) << "\n";
+      write_stdout(scenario_json_schema().dump(2) + "\n", "the schema");
       return exit_ok;
     }
     std::cerr << app.help();

@@ -24,7 +24,12 @@ MpiExecutor::MpiExecutor(int* argc, char*** argv, int jobs) : jobs_(jobs) {
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }
 
-MpiExecutor::~MpiExecutor() { MPI_Finalize(); }
+MpiExecutor::~MpiExecutor() {
+  // No rank may exit before rank 0 has written the output: mpirun ends the whole job as soon as one
+  // rank exits non-zero (as all do after a failed replication).
+  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Finalize();
+}
 
 namespace {
 
@@ -53,42 +58,50 @@ std::string broadcast_text(std::string text) {
 
 } // namespace
 
-std::vector<std::string> MpiExecutor::execute(std::size_t tasks, const Task& task,
-                                              const Describe& describe,
-                                              const Progress& progress) {
+std::vector<TaskOutcome> MpiExecutor::execute(std::size_t tasks, const Task& task,
+                                              const Progress& progress,
+                                              const OnOutcome& on_outcome) {
   std::vector<std::size_t> mine;
-  for (std::size_t i = static_cast<std::size_t>(rank_); i < tasks; i += static_cast<std::size_t>(size_)) {
+  for (std::size_t i = static_cast<std::size_t>(rank_); i < tasks;
+       i += static_cast<std::size_t>(size_)) {
     mine.push_back(i);
   }
-  json part{{"failure", nullptr}, {"outputs", json::array()}};
+  // A part is {"failure": why this rank could not run its tasks, or null,
+  //            "outcomes": [[task, output or null, error], ...]}.
+  json part{{"failure", nullptr}, {"outcomes", json::array()}};
   try {
     LocalExecutor local(jobs_);
     const auto ranks = static_cast<std::size_t>(size_);
-    const std::vector<std::string> outputs = local.execute(
+    const std::vector<TaskOutcome> outcomes = local.execute(
         mine.size(), [&](std::size_t k) { return task(mine[k]); },
-        [&](std::size_t k) { return describe(mine[k]) + " (MPI rank " + std::to_string(rank_) + ")"; },
         [&](std::size_t done, std::size_t) {
           if (progress && rank_ == 0) {
             progress(std::min(tasks, done * ranks), tasks); // rank 0 speaks for all
           }
-        });
+        },
+        {});
     for (std::size_t k = 0; k < mine.size(); ++k) {
-      part["outputs"].push_back({mine[k], outputs[k]});
+      part["outcomes"].push_back(
+          {mine[k], outcomes[k].output ? json(*outcomes[k].output) : json(nullptr),
+           outcomes[k].error});
     }
   } catch (const std::exception& e) {
-    part["failure"] = e.what(); // every rank must reach the gather below, whatever went wrong
+    // Every rank must reach the gather below, whatever went wrong.
+    part["failure"] = "MPI rank " + std::to_string(rank_) + ": " + e.what();
   } catch (...) {
     part["failure"] = "MPI rank " + std::to_string(rank_) + " failed";
   }
 
-  // Rank 0 gathers every rank's part, then tells everyone the whole.
+  // Rank 0 gathers every rank's part, then tells everyone the whole (a part of the same shape).
+  const auto dump = [](const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
   std::string whole;
   if (rank_ == 0) {
-    json all{{"failure", part["failure"]}, {"outputs", json::array()}};
-    std::vector<std::string> outputs(tasks);
+    json all{{"failure", part["failure"]}, {"outcomes", json::array()}};
     const auto take = [&](const json& from) {
-      for (const auto& entry : from["outputs"]) {
-        outputs[entry[0].get<std::size_t>()] = entry[1].get<std::string>();
+      for (const auto& entry : from["outcomes"]) {
+        all["outcomes"].push_back(entry);
       }
       if (all["failure"].is_null() && !from["failure"].is_null()) {
         all["failure"] = from["failure"];
@@ -98,16 +111,28 @@ std::vector<std::string> MpiExecutor::execute(std::size_t tasks, const Task& tas
     for (int r = 1; r < size_; ++r) {
       take(json::parse(receive_text(r)));
     }
-    all["outputs"] = outputs;
-    whole = all.dump();
+    whole = dump(all);
   } else {
-    send_text(part.dump(), 0);
+    send_text(dump(part), 0);
   }
   const json all = json::parse(broadcast_text(std::move(whole)));
   if (!all["failure"].is_null()) {
     throw RunError(all["failure"].get<std::string>());
   }
-  return all["outputs"].get<std::vector<std::string>>();
+  std::vector<TaskOutcome> outcomes(tasks);
+  for (const auto& entry : all["outcomes"]) {
+    TaskOutcome& outcome = outcomes.at(entry[0].get<std::size_t>());
+    if (!entry[1].is_null()) {
+      outcome.output = entry[1].get<std::string>();
+    }
+    outcome.error = entry[2].get<std::string>();
+  }
+  if (on_outcome) {
+    for (std::size_t i = 0; i < tasks; ++i) {
+      on_outcome(i, outcomes[i]);
+    }
+  }
+  return outcomes;
 }
 
 } // namespace h2sim::cli

@@ -7,8 +7,9 @@ namespace h2sim::cli {
 /**
  * Spreads replications over the ranks of an MPI job (`mpirun -n N h2sim ...`): rank r runs the
  * tasks i with i % N == r (each in a forked child, `jobs` at once), then every rank receives every
- * output, in task order, so all ranks follow the same path and rank 0 writes what a single-machine
- * run writes. Exists only while MPI is initialised: construct it once, first thing in main.
+ * outcome, in task order, so all ranks follow the same path and rank 0 writes what a
+ * single-machine run writes. Outcomes are known (and on_outcome called) only once all ranks are
+ * done. Exists only while MPI is initialised: construct it once, first thing in main.
  */
 class MpiExecutor final : public Executor {
 public:
@@ -24,8 +25,8 @@ public:
   int size() const { return size_; }
   void set_jobs(int jobs) { jobs_ = jobs; }
 
-  std::vector<std::string> execute(std::size_t tasks, const Task& task, const Describe& describe,
-                                   const Progress& progress) override;
+  std::vector<TaskOutcome> execute(std::size_t tasks, const Task& task, const Progress& progress,
+                                   const OnOutcome& on_outcome) override;
 
 private:
   int rank_ = 0;

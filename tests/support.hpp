@@ -8,7 +8,7 @@ namespace h2sim::test {
 
 /** Runs a scenario given as JSON text (all replications, two at once). */
 inline nlohmann::ordered_json run_text(const std::string& json, std::vector<Override> sets = {}) {
-  return run(load_scenario(json, sets), RunOptions{2, {}, nullptr});
+  return run(load_scenario(json, sets), RunOptions{.jobs = 2});
 }
 
 /** A one-station Poisson scenario; `extra_station` and `extra_top` are appended JSON members. */
@@ -21,6 +21,20 @@ inline std::string one_station(double arrivals_per_h, int dispensers, const std:
          extra_station + R"(}],
     "demand": {"model": "poisson", "arrivals_per_h": )" +
          std::to_string(arrivals_per_h) + R"(, "kg_per_fill": )" + kg + "}" + extra_top + "}";
+}
+
+/** Every problem of a scenario (with overrides) as "pointer: message" lines; "valid" if none. */
+inline std::string problems_of(const std::string& json, std::vector<Override> sets = {}) {
+  try {
+    load_scenario(json, sets);
+  } catch (const ScenarioError& error) {
+    std::string text;
+    for (const auto& problem : error.problems()) {
+      text += problem.pointer + ": " + problem.message + "\n";
+    }
+    return text;
+  }
+  return "valid";
 }
 
 } // namespace h2sim::test

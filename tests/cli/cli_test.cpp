@@ -1,12 +1,22 @@
 // End-to-end tests of the `h2sim` binary: exit codes, stdout/stderr discipline, atomic output.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -26,29 +36,94 @@ std::string slurp(const fs::path& path) {
   return text.str();
 }
 
-/** Runs h2sim with `args` (shell words) in a scratch folder, capturing stdout and stderr. */
-Result h2sim(const std::string& args) {
+fs::path scratch_root() {
+  return fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+}
+
+/**
+ * Runs h2sim with `args` (shell words; a redirection among them applies to h2sim alone) in `dir`,
+ * with `env` (VAR=VALUE words) in its environment, capturing stdout and stderr outside `dir`.
+ * The code is the shell's: 128 + N when h2sim was killed by signal N.
+ */
+Result h2sim_in(const fs::path& dir, const std::string& args, const std::string& env = "") {
   static int counter = 0;
-  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  const fs::path out = dir / ("out" + std::to_string(counter));
-  const fs::path err = dir / ("err" + std::to_string(counter++));
-  const std::string command = "cd '" + dir.string() + "' && { " + H2SIM_CLI + std::string(" ") +
-                              args + "; } >'" + out.string() + "' 2>'" + err.string() + "'";
+  const fs::path out = scratch_root() / ("out" + std::to_string(counter));
+  const fs::path err = scratch_root() / ("err" + std::to_string(counter++));
+  const std::string command = "cd '" + dir.string() + "' && { " + env + " " + H2SIM_CLI +
+                              std::string(" ") + args + "; } >'" + out.string() + "' 2>'" +
+                              err.string() + "'";
   const int status = std::system(command.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
+
+/** Runs h2sim with `args` (shell words) in a scratch folder, capturing stdout and stderr. */
+Result h2sim(const std::string& args) { return h2sim_in(scratch_root(), args); }
 
 std::string source(const std::string& relative) {
   return std::string("'") + H2SIM_SOURCE_DIR + "/" + relative + "'";
 }
 
 fs::path scratch(const std::string& name, const std::string& content) {
-  const fs::path path = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid())) / name;
+  const fs::path path = scratch_root() / name;
   fs::create_directories(path.parent_path());
   std::ofstream(path) << content;
   return path;
 }
+
+/** A fresh empty folder of its own for one test, removed afterwards. */
+struct Folder {
+  fs::path path;
+  Folder() {
+    static int counter = 0;
+    path = scratch_root() / ("case" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Folder() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  Folder(const Folder&) = delete;
+  Folder& operator=(const Folder&) = delete;
+  fs::path operator/(const std::string& name) const { return path / name; }
+
+  /** What the folder holds, sorted: no temporary file may be among it. */
+  std::vector<std::string> names() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(path)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+};
+
+/**
+ * A private character device with the kernel's memory driver (1, 3 is null, 1, 7 is full), so that
+ * the machine's own /dev stays untouched; false where mknod is not allowed.
+ */
+bool make_device(const fs::path& path, unsigned minor) {
+  if (::mknod(path.c_str(), S_IFCHR | 0666, makedev(1, minor)) == 0) {
+    return true;
+  }
+  MESSAGE("cannot mknod " << path.string() << " (not root?): skipped");
+  return false;
+}
+
+bool is_character_device(const fs::path& path) {
+  struct stat status {};
+  return ::lstat(path.c_str(), &status) == 0 && S_ISCHR(status.st_mode);
+}
+
+unsigned permissions(const fs::path& path) {
+  struct stat status {};
+  ::stat(path.c_str(), &status);
+  return status.st_mode & 07777;
+}
+
+const std::string md1_file = source("scenarios/validation/md1.json");
+const std::string quick_run = "run -q " + md1_file + " --set horizon_days=2";
 } // namespace
 
 TEST_CASE("cli: --version") {
@@ -248,4 +323,334 @@ TEST_CASE("cli: output paths and overrides are checked before anything runs") {
   CHECK(seed.err.find("  /seed: must be an integer >= 0\n") != std::string::npos);
   CHECK(h2sim("run " + md1 + " --replications 0").err.find("  /replications: must be an integer >= 1\n") !=
         std::string::npos);
+}
+
+TEST_CASE("cli: -o onto a character device writes to it, and the device stays") {
+  Folder folder;
+  if (!make_device(folder / "null", 3)) {
+    return;
+  }
+  const Result r = h2sim_in(folder.path, quick_run + " -o null");
+  CHECK(r.code == 0);
+  CHECK(r.err == "");
+  CHECK(is_character_device(folder / "null"));
+  CHECK(folder.names() == std::vector<std::string>{"null"});
+}
+
+TEST_CASE("cli: -o onto a full device exits 1 with the reason, and the device stays") {
+  Folder folder;
+  if (!make_device(folder / "full", 7)) {
+    return;
+  }
+  const Result r = h2sim_in(folder.path, quick_run + " -o full");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: cannot write full: No space left on device\n");
+  CHECK(is_character_device(folder / "full"));
+  CHECK(folder.names() == std::vector<std::string>{"full"});
+}
+
+TEST_CASE("cli: -o onto a FIFO writes the metrics through it") {
+  Folder folder;
+  const fs::path fifo = folder / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0666) == 0);
+  std::string received;
+  std::atomic<bool> done = false;
+  std::thread reader([&] {
+    received = slurp(fifo);
+    done = true;
+  });
+  const Result r = h2sim_in(folder.path, quick_run + " -o fifo");
+  // Should h2sim not have opened the FIFO, a writer that comes and goes ends the reader's wait.
+  while (!done) {
+    const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  reader.join();
+  CHECK(r.code == 0);
+  REQUIRE_FALSE(received.empty());
+  CHECK(nlohmann::json::parse(received)["scenario"] == "md-1");
+  CHECK(fs::is_fifo(fs::symlink_status(fifo)));
+  CHECK(folder.names() == std::vector<std::string>{"fifo"});
+}
+
+TEST_CASE("cli: -o through symbolic links replaces what they point to and keeps the links") {
+  Folder folder;
+  std::ofstream(folder / "real") << "old\n";
+  fs::permissions(folder / "real", fs::perms(0600));
+  fs::create_symlink("real", folder / "link");
+  fs::create_symlink("link", folder / "chain");
+  fs::create_symlink("sub/new.json", folder / "dangling");
+  fs::create_directory(folder / "sub");
+
+  CHECK(h2sim_in(folder.path, quick_run + " -o chain").code == 0);
+  CHECK(fs::is_symlink(folder / "chain"));
+  CHECK(fs::read_symlink(folder / "chain") == "link");
+  CHECK(fs::is_symlink(folder / "link"));
+  CHECK(fs::is_regular_file(fs::symlink_status(folder / "real")));
+  CHECK(nlohmann::json::parse(slurp(folder / "real"))["scenario"] == "md-1");
+  CHECK(permissions(folder / "real") == 0600);
+
+  // A dangling link names the file to create; the link stays a link.
+  CHECK(h2sim_in(folder.path, quick_run + " -o dangling").code == 0);
+  CHECK(fs::is_symlink(folder / "dangling"));
+  CHECK(nlohmann::json::parse(slurp(folder / "sub/new.json"))["scenario"] == "md-1");
+  CHECK(folder.names() == std::vector<std::string>{"chain", "dangling", "link", "real", "sub"});
+  CHECK(fs::directory_iterator(folder / "sub")->path().filename() == "new.json");
+}
+
+TEST_CASE("cli: -o keeps an existing file's permission bits") {
+  Folder folder;
+  for (const unsigned mode : {0600U, 0640U, 0604U}) {
+    CAPTURE(mode);
+    std::ofstream(folder / "m.json") << "old\n";
+    fs::permissions(folder / "m.json", fs::perms(mode));
+    CHECK(h2sim_in(folder.path, quick_run + " -o m.json").code == 0);
+    CHECK(permissions(folder / "m.json") == mode);
+    CHECK(slurp(folder / "m.json") != "old\n");
+  }
+  CHECK(folder.names() == std::vector<std::string>{"m.json"});
+}
+
+TEST_CASE("cli: a failed run leaves an existing -o file byte-identical and no temporary file") {
+  Folder folder;
+  const std::string before = "{\"precious\": true}\n";
+  std::ofstream(folder / "m.json") << before;
+  SUBCASE("an invalid --set") {
+    const Result r = h2sim_in(folder.path, quick_run + " --set stations.0.dispensers=0 -o m.json");
+    CHECK(r.code == 2);
+  }
+  SUBCASE("the only replication fails") {
+    const Result r =
+        h2sim_in(folder.path, quick_run + " -o m.json", "H2SIM_TEST_FAIL_REPLICATION=0:0");
+    CHECK(r.code == 1);
+    CHECK(r.err == "h2sim: error: replication 0 failed: injected failure\n");
+  }
+  SUBCASE("every replication fails") {
+    const Result r = h2sim_in(folder.path, quick_run + " --replications 2 -o m.json",
+                              "H2SIM_TEST_FAIL_REPLICATION=0:0,0:1");
+    CHECK(r.code == 1);
+    CHECK(r.err == "h2sim: error: replication 0 failed: injected failure\n"
+                   "h2sim: error: replication 1 failed: injected failure\n"
+                   "h2sim: error: every replication failed; nothing written\n");
+  }
+  SUBCASE("SIGTERM between writing the temporary file and renaming it") {
+    const Result r = h2sim_in(folder.path, quick_run + " -o m.json",
+                              "H2SIM_TEST_SIGNAL_BEFORE_RENAME=15");
+    CHECK(r.code == 128 + 15);
+  }
+  SUBCASE("SIGINT there, as with Ctrl-C") {
+    const Result r = h2sim_in(folder.path, quick_run + " -o m.json",
+                              "H2SIM_TEST_SIGNAL_BEFORE_RENAME=2");
+    CHECK(r.code == 128 + 2);
+  }
+  CHECK(slurp(folder / "m.json") == before);
+  CHECK(folder.names() == std::vector<std::string>{"m.json"});
+}
+
+TEST_CASE("cli: -o onto a directory or a socket is refused before anything runs") {
+  Folder folder;
+  fs::create_directory(folder / "dir");
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  const std::string socket_path = (folder / "sock").string();
+  REQUIRE(socket_path.size() < sizeof address.sun_path);
+  std::copy(socket_path.begin(), socket_path.end(), address.sun_path);
+  REQUIRE(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+  fs::create_symlink("sock", folder / "to-sock");
+
+  // A scenario too long to finish shows that nothing ran before the refusal.
+  const std::string forever = "run -q " + md1_file + " --set horizon_days=36500";
+  const Result directory = h2sim_in(folder.path, forever + " -o dir");
+  CHECK(directory.code == 2);
+  CHECK(directory.err == "h2sim: -o dir: is a directory\n");
+  const Result socket = h2sim_in(folder.path, forever + " -o sock");
+  CHECK(socket.code == 2);
+  CHECK(socket.err == "h2sim: -o sock: is a socket\n");
+  const Result linked = h2sim_in(folder.path, forever + " -o to-sock");
+  CHECK(linked.code == 2);
+  CHECK(linked.err == "h2sim: -o to-sock: is a socket\n");
+  const Result table = h2sim_in(
+      folder.path, "sweep -q " + md1_file + " --vary horizon_days=36500,36501 --table sock");
+  CHECK(table.code == 2);
+  CHECK(table.err == "h2sim: --table sock: is a socket\n");
+  ::close(listener);
+  CHECK(folder.names() == std::vector<std::string>{"dir", "sock", "to-sock"});
+}
+
+TEST_CASE("cli: stdout that cannot take the metrics exits 1 with the reason") {
+  Folder folder;
+  SUBCASE("a full device") {
+    if (!make_device(folder / "full", 7)) {
+      return;
+    }
+    const Result r = h2sim_in(folder.path, quick_run + " >full");
+    CHECK(r.code == 1);
+    CHECK(r.err == "h2sim: error: cannot write the metrics to stdout: No space left on device\n");
+    const Result schema = h2sim_in(folder.path, "schema >full");
+    CHECK(schema.code == 1);
+    CHECK(schema.err ==
+          "h2sim: error: cannot write the schema to stdout: No space left on device\n");
+  }
+  SUBCASE("a closed stdout") {
+    const Result r = h2sim_in(folder.path, quick_run + " --replications 2 >&-");
+    CHECK(r.code == 1);
+    CHECK(r.err == "h2sim: error: cannot write the metrics to stdout: Bad file descriptor\n");
+    // Nothing the command opened took the closed descriptor's place.
+    CHECK(folder.names().empty());
+  }
+}
+
+TEST_CASE("cli: a failed replication leaves the others' metrics, named in the output, exit 1") {
+  Folder folder;
+  const std::string args = quick_run + " --replications 3 --jobs 2 -o m.json";
+  REQUIRE(h2sim_in(folder.path, args).code == 0);
+  const auto whole = nlohmann::json::parse(slurp(folder / "m.json"));
+  const Result r = h2sim_in(folder.path, args, "H2SIM_TEST_FAIL_REPLICATION=0:1");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: replication 1 failed: injected failure\n"
+                 "h2sim: error: 1 of 3 replications failed; the metrics are over the other 2\n");
+  const auto partial = nlohmann::json::parse(slurp(folder / "m.json"));
+  CHECK(partial["error"] == "replication 1 failed: injected failure");
+  CHECK(partial["replication_errors"] ==
+        nlohmann::json::parse(R"([{"replication": 1, "error": "injected failure"}])"));
+  CHECK(partial["replications"] == 3);
+  // The finished replications are exactly those of the whole run, and the means are theirs.
+  REQUIRE(partial["replication_totals"].size() == 2);
+  CHECK(partial["replication_totals"][0] == whole["replication_totals"][0]);
+  CHECK(partial["replication_totals"][1] == whole["replication_totals"][2]);
+  CHECK(partial["totals"]["arrivals"].get<double>() ==
+        (whole["replication_totals"][0]["arrivals"].get<double>() +
+         whole["replication_totals"][2]["arrivals"].get<double>()) /
+            2);
+  CHECK(folder.names() == std::vector<std::string>{"m.json"});
+}
+
+TEST_CASE("cli: a killed replication is named with its signal, the others kept") {
+  Folder folder;
+  // One at a time, replication 0 hangs: the first child there is is it, and it is killed.
+  const Result r =
+      h2sim_in(folder.path,
+               quick_run + " --replications 2 --jobs 1 -o m.json & pid=$!; "
+                           "until pkill -KILL -P $pid; do sleep 0.05; done; wait $pid",
+               "H2SIM_TEST_HANG_REPLICATION=0:0");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: replication 0 failed: killed by signal 9 (Killed)\n"
+                 "h2sim: error: 1 of 2 replications failed; the metrics are over the other 1\n");
+  const auto metrics = nlohmann::json::parse(slurp(folder / "m.json"));
+  CHECK(metrics["error"] == "replication 0 failed: killed by signal 9 (Killed)");
+  CHECK(metrics["totals"]["arrivals"].get<double>() > 0);
+}
+
+TEST_CASE("cli: a sweep with a failing point writes every point and exits 1") {
+  Folder folder;
+  const std::string args = "sweep -q " + md1_file +
+                           " --set horizon_days=2 --vary stations.0.dispensers=1,2,3"
+                           " --replications 2 --jobs 2 -o s.json --table t.csv";
+  REQUIRE(h2sim_in(folder.path, args).code == 0);
+  CHECK(folder.names() == std::vector<std::string>{"s.json", "t.csv"}); // no journal left
+  auto whole = nlohmann::json::parse(slurp(folder / "s.json"));
+  const Result r = h2sim_in(folder.path, args, "H2SIM_TEST_FAIL_REPLICATION=1:0");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: point 1 (stations.0.dispensers=2), replication 0 failed: "
+                 "injected failure\n"
+                 "h2sim: error: 1 of 6 replications failed; the points they belong to carry "
+                 "\"error\"\n");
+  auto sweep = nlohmann::json::parse(slurp(folder / "s.json"));
+  REQUIRE(sweep["points"].size() == 3);
+  for (auto* document : {&whole, &sweep}) {
+    for (auto& point : (*document)["points"]) {
+      point["metrics"].erase("run");
+    }
+  }
+  CHECK(sweep["points"][0] == whole["points"][0]);
+  CHECK(sweep["points"][2] == whole["points"][2]);
+  const auto& failed = sweep["points"][1];
+  CHECK(failed["error"] == "replication 0 failed: injected failure");
+  CHECK(failed["metrics"]["replication_errors"] ==
+        nlohmann::json::parse(R"([{"replication": 0, "error": "injected failure"}])"));
+  // One replication finished: its metrics as they are, those of replication 1 of the whole sweep.
+  CHECK(failed["metrics"]["totals"] == whole["points"][1]["metrics"]["replication_totals"][1]);
+  CHECK_FALSE(failed["metrics"].contains("error"));
+
+  // The table: replication 1 alone for point 1, carrying the error in the last column.
+  std::istringstream csv(slurp(folder / "t.csv"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(csv, line);) {
+    lines.push_back(line);
+  }
+  REQUIRE(lines.size() == 1 + 3 + 1 + 3);
+  CHECK(lines[0].substr(lines[0].size() - 6) == ",error");
+  CHECK(lines[4].rfind("1,2,1,", 0) == 0);
+  CHECK(lines[4].ends_with(",replication 0 failed: injected failure"));
+  CHECK(lines[3].back() == ','); // point 0's mean row: no error
+  // The journal stays, so that --resume reruns only the failed replication.
+  CHECK(folder.names() == std::vector<std::string>{"s.json", "s.json.journal", "t.csv"});
+  const Result resumed = h2sim_in(folder.path, args + " --resume");
+  CHECK(resumed.code == 0);
+  CHECK(folder.names() == std::vector<std::string>{"s.json", "t.csv"});
+}
+
+TEST_CASE("cli: a sweep killed midway and resumed gives the uninterrupted output") {
+  Folder folder;
+  const std::string args = "sweep " + md1_file +
+                           " --set horizon_days=2 --vary stations.0.dispensers=1,2,3"
+                           " --replications 2 --jobs 1 -o s.json --table t.csv";
+  REQUIRE(h2sim_in(folder.path, args + " -q").code == 0);
+  auto whole = nlohmann::json::parse(slurp(folder / "s.json"));
+  const std::string whole_table = slurp(folder / "t.csv");
+  fs::remove(folder / "s.json");
+  fs::remove(folder / "t.csv");
+
+  // One at a time, point 1's replication 1 hangs: once the journal holds its header and the three
+  // replications before it, the sweep is killed (its children die with it).
+  const Result killed =
+      h2sim_in(folder.path,
+               args + " -q & pid=$!; for i in $(seq 600); do "
+                      "[ \"$(wc -l < s.json.journal 2>/dev/null)\" = 4 ] && break; sleep 0.1; "
+                      "done; kill -TERM $pid; wait $pid",
+               "H2SIM_TEST_HANG_REPLICATION=1:1");
+  CHECK(killed.code == 128 + 15);
+  CHECK(folder.names() == std::vector<std::string>{"s.json.journal"});
+
+  const Result resumed = h2sim_in(folder.path, args + " --resume");
+  CHECK(resumed.code == 0);
+  CHECK(resumed.err.find("h2sim: info: resuming: 3 replications already finished\n") !=
+        std::string::npos);
+  CHECK(folder.names() == std::vector<std::string>{"s.json", "t.csv"});
+  auto sweep = nlohmann::json::parse(slurp(folder / "s.json"));
+  for (auto* document : {&whole, &sweep}) {
+    for (auto& point : (*document)["points"]) {
+      point["metrics"].erase("run");
+    }
+  }
+  CHECK(sweep.dump() == whole.dump());
+  CHECK(slurp(folder / "t.csv") == whole_table);
+}
+
+TEST_CASE("cli: --resume refuses another sweep's journal") {
+  Folder folder;
+  const std::string args = "sweep -q " + md1_file + " --set horizon_days=2 --replications 2";
+  REQUIRE(h2sim_in(folder.path, args + " --vary stations.0.dispensers=1,2 -o s.json",
+                   "H2SIM_TEST_FAIL_REPLICATION=0:0")
+              .code == 1);
+  const std::string journal = slurp(folder / "s.json.journal");
+  const std::string refusal =
+      "h2sim: --resume: s.json.journal is from a different sweep (scenario, --set, --vary, --seed "
+      "or --replications differ); remove it to run the whole sweep again\n";
+  for (const char* other :
+       {" --vary stations.0.dispensers=1,3", " --vary stations.0.dispensers=1,2 --seed 5",
+        " --vary stations.0.dispensers=1,2 --set warmup_days=0"}) {
+    CAPTURE(other);
+    const Result r = h2sim_in(folder.path, args + std::string(other) + " -o s.json --resume");
+    CHECK(r.code == 2);
+    CHECK(r.err == refusal);
+  }
+  CHECK(slurp(folder / "s.json.journal") == journal);
+  CHECK(h2sim_in(folder.path, args + " --vary stations.0.dispensers=1,2 --resume").err ==
+        "h2sim: --resume needs -o FILE, a regular file (its journal is FILE.journal)\n");
 }

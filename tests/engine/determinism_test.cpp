@@ -24,8 +24,8 @@ TEST_CASE("engine: the same scenario and seed give identical metrics") {
 TEST_CASE("engine: replications do not depend on how many run at once") {
   const h2sim::Scenario scenario =
       h2sim::load_scenario(one_station(30, 2, "4", "", R"(, "replications": 4)"));
-  auto one = h2sim::run(scenario, h2sim::RunOptions{1, {}, nullptr});
-  auto three = h2sim::run(scenario, h2sim::RunOptions{3, {}, nullptr});
+  auto one = h2sim::run(scenario, h2sim::RunOptions{.jobs = 1});
+  auto three = h2sim::run(scenario, h2sim::RunOptions{.jobs = 3});
   one.erase("run");
   three.erase("run");
   CHECK(one.dump() == three.dump());

@@ -26,7 +26,7 @@ TEST_CASE("scenarios: every shipped scenario runs and conserves vehicles and hyd
     const auto metrics = h2sim::run(
         h2sim::load_scenario(text.str(), {{"horizon_days", "7"}, {"replications", "1"}},
                              file.parent_path().string()),
-        h2sim::RunOptions{2, {}, nullptr});
+        h2sim::RunOptions{.jobs = 2});
     const auto& totals = metrics["totals"];
     const double turned_away = totals.value("turned_away_stockout", 0.0);
     const double closed = totals.value("diverted_closed", 0.0);

@@ -50,10 +50,10 @@ TEST_CASE("scenario: every problem is reported at once, each with its JSON point
                  {"id": "S2", "x_km": 0, "dispensers": 2.5, "fill_rate_kg_per_min": 1, "queue_capacity": -1}],
     "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": {"dist": "weibull"}}})";
   CHECK(problems_of(bad) ==
-        "/horizon_days: must be a number > 0\n"
+        "/horizon_days: must be a number >= 0.001\n"
         "/stations/0/dispensers: must be an integer >= 1\n"
-        "/stations/0/fill_rate_kg_per_min: must be a number > 0\n"
-        "/stations/1/y_km: is required: a number\n"
+        "/stations/0/fill_rate_kg_per_min: must be a number >= 0.001 and <= 1000\n"
+        "/stations/1/y_km: is required: a number >= -100000 and <= 100000\n"
         "/stations/1/dispensers: must be an integer >= 1 and <= 1000\n"
         "/stations/1/queue_capacity: must be an integer >= 0\n"
         "/demand/kg_per_fill/dist: must be one of fixed, exponential, uniform, normal, lognormal, "

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,9 +52,17 @@ std::string_view default_scenario_text();
 /** The JSON Schema that scenario files follow, as printed by `h2sim schema`. */
 nlohmann::ordered_json scenario_json_schema();
 
-/** Thrown when a replication fails (crashes, is killed, or throws). */
+/** Thrown when replications cannot be run at all (no pipe, no fork, a lost MPI rank). */
 class RunError : public std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+/** How one task ended: its output, or why there is none. */
+struct TaskOutcome {
+  std::optional<std::string> output; // what the task returned, if it finished
+  /** Otherwise: the task's exception message, or how its process ended ("killed by signal 9
+   * (Killed)"). */
+  std::string error;
 };
 
 /**
@@ -63,46 +72,70 @@ class RunError : public std::runtime_error {
 class Executor {
 public:
   using Task = std::function<std::string(std::size_t)>;
-  using Describe = std::function<std::string(std::size_t)>;
+  /** (tasks ended, tasks) as tasks end, failed ones included. */
   using Progress = std::function<void(std::size_t, std::size_t)>;
+  /** (task, how it ended), in this process, once per task. */
+  using OnOutcome = std::function<void(std::size_t, const TaskOutcome&)>;
   virtual ~Executor() = default;
   /**
-   * Runs task(i) for every i < tasks and returns their outputs in task order, whatever order they
-   * finish in. Throws RunError naming the failed task by describe(i).
+   * Runs task(i) for every i < tasks and returns how each ended, in task order whatever order they
+   * end in. A task that fails (throws, crashes, is killed) does not stop the others. on_outcome
+   * is called as tasks end, or, by an executor that learns outcomes only at the end, then. Throws
+   * RunError only when tasks cannot be run at all.
    */
-  virtual std::vector<std::string> execute(std::size_t tasks, const Task& task,
-                                           const Describe& describe, const Progress& progress) = 0;
+  virtual std::vector<TaskOutcome> execute(std::size_t tasks, const Task& task,
+                                           const Progress& progress,
+                                           const OnOutcome& on_outcome) = 0;
 };
 
 /** Runs tasks in forked child processes, at most `jobs` at once. */
 class LocalExecutor final : public Executor {
 public:
   explicit LocalExecutor(int jobs) : jobs_(jobs) {}
-  std::vector<std::string> execute(std::size_t tasks, const Task& task, const Describe& describe,
-                                   const Progress& progress) override;
+  std::vector<TaskOutcome> execute(std::size_t tasks, const Task& task, const Progress& progress,
+                                   const OnOutcome& on_outcome) override;
 
 private:
   int jobs_;
 };
 
+/**
+ * A replication that finished: which one, and its result as opaque JSON text (what
+ * RunOptions::on_finished hands out and RunOptions::finished takes back, e.g. from a journal).
+ */
+struct FinishedReplication {
+  std::size_t point = 0; // index into run_all's scenarios
+  int replication = 0;
+  std::string result;
+};
+
 /** How to run scenarios' replications. */
 struct RunOptions {
   int jobs = 1; // replications running at once on this machine, each in its own process
-  /** Called after each replication finishes, with (finished, total) over the whole call. */
-  Executor::Progress on_progress;
+  /** Called after each replication ends, with (ended, total) over the whole call. */
+  Executor::Progress on_progress{};
   Executor* executor = nullptr; // null: a LocalExecutor with `jobs`
+  /** Replications that finished earlier (a resumed sweep): their results are used, not rerun. */
+  std::vector<FinishedReplication> finished{};
+  /** Called in this process as each replication finishes (not for failed ones). */
+  std::function<void(const FinishedReplication&)> on_finished{};
 };
 
 /**
  * Runs `scenario.replications` replications and returns the metrics JSON of INTERFACE.md. Each
  * replication runs in its own process (SimGrid allows one simulation per process); the result does
- * not depend on `options.jobs` or the executor.
+ * not depend on `options.jobs` or the executor. A failed replication does not stop the others:
+ * the metrics are then over the replications that finished, "error" says which failed and how
+ * ("replication 3 failed: MESSAGE", several joined by "; ") and "replication_errors" lists them
+ * ([{"replication": 3, "error": MESSAGE}]); `replication_totals` then holds the finished ones in
+ * index order. When none finished there are no totals, stations or classes.
  */
 nlohmann::ordered_json run(const Scenario& scenario, const RunOptions& options);
 
 /**
  * Runs several scenarios (the points of a sweep) with all their replications in one pool, so that
- * points with few replications still use every core; returns their metrics in order.
+ * points with few replications still use every core; returns their metrics in order, each as
+ * run() describes.
  */
 std::vector<nlohmann::ordered_json> run_all(const std::vector<Scenario>& scenarios,
                                             const RunOptions& options);

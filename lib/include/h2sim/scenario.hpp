@@ -106,11 +106,18 @@ struct PipelineSpec {
   double capacity_kg_per_h = 0;
 };
 
+/** What a fleet driver does at the last of `max_tries` stations. */
+enum class AfterLastTry {
+  wait,  // queue there however long the wait (no balking, no patience)
+  leave, // behave as everywhere; if not served, give up (gave_up) and try again later
+};
+
 /** How drivers react to a queue. */
 struct DriverSpec {
   std::optional<int> balk_if_waiting_over;     // seeing more waiting than this, go elsewhere
   std::optional<Distribution> patience_min;    // leave the queue (reneged) after waiting this long
-  int max_tries = 0;                           // fleet: after this many, queue regardless; 0 = no limit
+  int max_tries = 0;                           // fleet: stations tried in a round; 0 = all
+  AfterLastTry after_last_try = AfterLastTry::wait;
 };
 
 /**
@@ -175,6 +182,12 @@ struct TraceDemand {
 
 using DemandSpec = std::variant<PoissonDemand, FleetDemand, TraceDemand>;
 
+/** Something legal but probably not meant: where (a JSON pointer) and what. */
+struct Warning {
+  std::string pointer;
+  std::string message;
+};
+
 /** A validated scenario: what `parse_scenario` returns when the file has no problem. */
 struct Scenario {
   std::string name;
@@ -189,6 +202,7 @@ struct Scenario {
   std::size_t open_stations = 0;     // the first open_stations entries are open
   DemandSpec demand;
   std::optional<Distribution> fill_time_min; // service.fill_time_min: overrides the fill formula
+  std::vector<Warning> warnings;             // found when loading; copied to the metrics
 };
 
 } // namespace h2sim

@@ -5,6 +5,7 @@
 #include <simgrid/s4u.hpp>
 #include <spdlog/spdlog.h>
 
+#include <exception>
 #include <map>
 #include <memory>
 #include <queue>
@@ -33,6 +34,9 @@ public:
   double now() const override { return simgrid::s4u::Engine::get_clock(); }
 
   void schedule(double at, std::function<void()> action) override {
+    if (failure_) {
+      return;
+    }
     pending_.push(Event{at, sequence_++, std::move(action)});
     if (!firing_) {
       arm();
@@ -40,6 +44,12 @@ public:
   }
 
   std::uint64_t events() const { return events_; }
+  /** Rethrows what a model event threw, if one did. */
+  void rethrow_failure() const {
+    if (failure_) {
+      std::rethrow_exception(failure_);
+    }
+  }
 
 private:
   struct Event {
@@ -73,7 +83,14 @@ private:
       std::function<void()> action = std::move(const_cast<Event&>(pending_.top()).action);
       pending_.pop();
       ++events_;
-      action();
+      try {
+        action();
+      } catch (...) {
+        // An exception must not cross SimGrid's loop: the model stops here, SimGrid runs out of
+        // model events, and simulate() reports the failure.
+        failure_ = std::current_exception();
+        pending_ = {};
+      }
     }
     firing_ = false;
     arm();
@@ -84,6 +101,7 @@ private:
   bool firing_ = false;
   std::uint64_t sequence_ = 0;
   std::uint64_t events_ = 0;
+  std::exception_ptr failure_;
 };
 
 /**
@@ -278,12 +296,14 @@ ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::ui
   demand->start(calendar);
   spdlog::debug("replication {}: simulating {} minutes", replication, window_end);
   engine.run_until(window_end);
+  calendar.rethrow_failure();
   // Stations with buffers learn a fill's end only when it happens: let the vehicles that arrived
   // in the window finish (later arrivals no longer count), for at most a simulated week.
   const double drain_limit = window_end + 7 * minutes_per_day;
   while (network.serving_arrivals_before(window_end) && engine.get_clock() < drain_limit) {
     engine.run_until(engine.get_clock() + 60.0);
   }
+  calendar.rethrow_failure();
   network.finish(engine.get_clock());
 
   return {collector.metrics(), calendar.events()};

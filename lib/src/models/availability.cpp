@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace h2sim::models {
 
 namespace {
 constexpr double day_min = 1440.0;
 constexpr double shortest_up_min = 1.0; // a breakdown distribution of 0 hours must not loop
+constexpr std::size_t max_breakdowns = 1'000'000; // their closures are kept for the whole run
 } // namespace
 
 Availability::Availability(const AvailabilitySpec& spec, RandomStream rng, double until_min) {
@@ -20,6 +23,11 @@ Availability::Availability(const AvailabilitySpec& spec, RandomStream rng, doubl
       }
       const double down = spec.repair_h->sample(rng) * 60.0;
       outages.emplace_back(t, t + down);
+      if (outages.size() > max_breakdowns) {
+        throw std::runtime_error("more than " + std::to_string(max_breakdowns) +
+                                 " breakdowns in the run: availability.outages.mtbf_h is too short "
+                                 "for the horizon");
+      }
       t += down;
     }
   }

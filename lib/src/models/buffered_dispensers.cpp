@@ -1,6 +1,7 @@
 #include "buffered_dispensers.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace h2sim::models {
 
@@ -12,7 +13,7 @@ BufferedDispensers::BufferedDispensers(const StationSpec& spec, Calendar& calend
 
 bool BufferedDispensers::full() const {
   return free_ == 0 && spec_->queue_capacity &&
-         queue_.size() >= static_cast<std::size_t>(*spec_->queue_capacity);
+         waiting_ >= static_cast<std::size_t>(*spec_->queue_capacity);
 }
 
 double BufferedDispensers::buffer_kg(double) {
@@ -28,22 +29,49 @@ void BufferedDispensers::restart_refill() {
   }
 }
 
-void BufferedDispensers::admit(Visit visit, std::function<void(double)> on_start, Done done) {
-  auto fill = std::make_shared<Fill>(Fill{std::move(visit), std::move(on_start), std::move(done)});
-  fill->visit.served = true;
+void BufferedDispensers::admit(Visit visit, double patience_min, Hooks hooks) {
+  auto fill = std::make_shared<Fill>(Fill{std::move(visit), std::move(hooks)});
+  fill->visit.outcome = Outcome::served;
   if (free_ > 0) {
-    fill->visit.waiting = queue_.size();
+    fill->visit.waiting = waiting_;
     start(fill, fill->visit.arrival);
-  } else {
-    queue_.push_back(fill);
-    fill->visit.waiting = queue_.size();
+    return;
+  }
+  queue_.push_back(fill);
+  fill->visit.waiting = ++waiting_;
+  if (std::isfinite(patience_min)) {
+    calendar_->schedule(fill->visit.arrival + patience_min, [this, fill] {
+      if (!fill->started && !fill->left) {
+        renege(fill, calendar_->now());
+      }
+    });
+  }
+}
+
+void BufferedDispensers::renege(const std::shared_ptr<Fill>& fill, double now) {
+  fill->left = true;
+  --waiting_;
+  fill->visit.outcome = Outcome::reneged;
+  fill->visit.start = fill->visit.end = now;
+  fill->hooks.on_leave(now);
+  report(fill);
+}
+
+void BufferedDispensers::report(const std::shared_ptr<Fill>& fill) {
+  if (!fill->visit.served()) {
+    fill->visit.kg = 0;
+  }
+  observer_->on_visit(fill->visit);
+  if (fill->hooks.done) {
+    fill->hooks.done(fill->visit);
   }
 }
 
 void BufferedDispensers::start(std::shared_ptr<Fill> fill, double now) {
   --free_;
+  fill->started = true;
   fill->visit.start = now;
-  fill->on_start(now);
+  fill->hooks.on_start(now);
   filling_.push_back(fill);
   const double from_buffer = std::min(fill->visit.kg, buffer_kg(now));
   buffer_kg_ -= from_buffer;
@@ -72,20 +100,23 @@ void BufferedDispensers::finish(const std::shared_ptr<Fill>& fill, double now) {
   ++free_;
   filling_.erase(std::find(filling_.begin(), filling_.end(), fill));
   fill->visit.end = now;
-  observer_->on_visit(fill->visit);
-  if (fill->done) {
-    fill->done(fill->visit);
-  }
+  report(fill);
   restart_refill();
+  while (!queue_.empty() && queue_.front()->left) {
+    queue_.pop_front();
+  }
   if (!queue_.empty()) {
     std::shared_ptr<Fill> next = queue_.front();
     queue_.pop_front();
+    --waiting_;
     start(next, now);
   }
 }
 
 bool BufferedDispensers::serving_arrivals_before(double time) const {
-  const auto before = [time](const std::shared_ptr<Fill>& fill) { return fill->visit.arrival < time; };
+  const auto before = [time](const std::shared_ptr<Fill>& fill) {
+    return !fill->left && fill->visit.arrival < time;
+  };
   return std::any_of(filling_.begin(), filling_.end(), before) ||
          std::any_of(queue_.begin(), queue_.end(), before);
 }
@@ -96,12 +127,16 @@ void BufferedDispensers::flush(double now) {
     observer_->on_visit(fill->visit);
   }
   for (const auto& fill : queue_) {
-    fill->visit.start = now;
-    fill->visit.end = now;
-    observer_->on_visit(fill->visit);
+    if (!fill->left) {
+      fill->visit.outcome = Outcome::waiting_at_end;
+      fill->visit.start = fill->visit.end = now;
+      fill->visit.kg = 0;
+      observer_->on_visit(fill->visit);
+    }
   }
   filling_.clear();
   queue_.clear();
+  waiting_ = 0;
 }
 
 } // namespace h2sim::models

@@ -27,21 +27,32 @@ namespace h2sim::models {
 class BufferedDispensers {
 public:
   using Done = std::function<void(const Visit&)>;
+  /** What the station does as an admitted vehicle's visit goes on. */
+  struct Hooks {
+    std::function<void(double)> on_start; // its fill starts: take the promised hydrogen
+    std::function<void(double)> on_leave; // it reneges: withdraw the promise
+    Done done;                            // its visit is over (after the observer saw it)
+  };
 
   BufferedDispensers(const StationSpec& spec, Calendar& calendar,
                      SharedCapacity& compressor, Observer& observer);
 
   /** Whether an arrival at `now` would balk. */
   bool full() const;
-  std::size_t waiting() const { return queue_.size(); }
+  /** Vehicles waiting now (not those being filled). */
+  std::size_t waiting() const { return waiting_; }
   /**
-   * Admits a vehicle wanting `kg`; `on_start` runs when its fill starts (to take the hydrogen),
-   * `done` when it ends, after the observer has seen the visit.
+   * Admits a vehicle. If it has to wait, it leaves (reneges) once it has waited `patience_min`
+   * without its fill starting: the fill start is known only when it happens, so leaving is an
+   * event here (the station without a buffer computes it on arrival).
    */
-  void admit(Visit visit, std::function<void(double)> on_start, Done done);
+  void admit(Visit visit, double patience_min, Hooks hooks);
   /** Whether a vehicle that arrived before `time` is still waiting or filling. */
   bool serving_arrivals_before(double time) const;
-  /** Reports vehicles still waiting or filling at `now` (end of the run), truncated at `now`. */
+  /**
+   * The run is over at `now`: fills under way are reported cut at `now` (they were served);
+   * vehicles still waiting are reported as waiting_at_end.
+   */
   void flush(double now);
 
   /** The buffer's content after crediting the compressor's refill up to `now`. */
@@ -50,13 +61,17 @@ public:
 private:
   struct Fill {
     Visit visit;
-    std::function<void(double)> on_start;
-    Done done;
+    Hooks hooks;
     double rest_kg = 0; // what the buffer could not give, drawn through the compressor
+    bool started = false;
+    bool left = false; // reneged while queued; skipped when its turn comes
   };
   void start(std::shared_ptr<Fill> fill, double now);
+  void renege(const std::shared_ptr<Fill>& fill, double now);
   void draw_through_compressor(std::shared_ptr<Fill> fill);
   void finish(const std::shared_ptr<Fill>& fill, double now);
+  /** The observer, then the visit's own `done`, see how it ended. */
+  void report(const std::shared_ptr<Fill>& fill);
   void restart_refill();
 
   const StationSpec* spec_;
@@ -64,7 +79,9 @@ private:
   SharedCapacity* compressor_;
   Observer* observer_;
   int free_;
+  // FCFS; vehicles that left stay until they reach the front (waiting_ does not count them).
   std::deque<std::shared_ptr<Fill>> queue_;
+  std::size_t waiting_ = 0;
   std::vector<std::shared_ptr<Fill>> filling_;
   double buffer_kg_;
   int direct_fills_ = 0;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
 
 namespace h2sim::models {
 
@@ -40,10 +43,14 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
     if (spec.availability) {
       // Closures are drawn for the whole run, and a week beyond it for the buffered drain.
       const double until_min = (scenario.warmup_days + scenario.horizon_days + 7) * 1440.0;
-      station.availability = std::make_unique<Availability>(
-          *spec.availability,
-          RandomStream(seed, replication, combine(entity_id("availability"), entity_id(spec.id))),
-          until_min);
+      try {
+        station.availability = std::make_unique<Availability>(
+            *spec.availability,
+            RandomStream(seed, replication, combine(entity_id("availability"), entity_id(spec.id))),
+            until_min);
+      } catch (const std::runtime_error& error) {
+        throw std::runtime_error("station " + spec.id + ": " + error.what());
+      }
     }
     if (spec.buffer) {
       station.buffered = std::make_unique<BufferedDispensers>(
@@ -126,7 +133,7 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
   visit.vehicle_class = vehicle_class;
   visit.kg = kg;
   const auto report = [&](Visit& finished) {
-    if (!finished.served) {
+    if (!finished.served()) {
       finished.kg = 0;
     }
     observer_->on_visit(finished);
@@ -136,8 +143,17 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
   };
   const std::size_t waiting =
       station.buffered ? station.buffered->waiting() : station.queue.waiting(now);
+  if (waiting >= max_waiting) {
+    char day[32];
+    std::snprintf(day, sizeof day, "%.2f", now / 1440.0);
+    throw std::runtime_error("station " + station.spec->id + ": " + std::to_string(max_waiting) +
+                             " vehicles waiting on day " + day +
+                             ": its dispensers cannot keep up with the arrivals (the queue grows "
+                             "without bound); add dispensers, lower the demand or set "
+                             "queue_capacity");
+  }
   if (station.availability && !station.availability->open_at(now)) {
-    visit.closed = true;
+    visit.outcome = Outcome::closed;
     visit.waiting = waiting;
     return report(visit);
   }
@@ -147,12 +163,13 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
   const bool full =
       put_off || (station.buffered ? station.buffered->full() : station.queue.full(now));
   if (full) {
+    visit.outcome = Outcome::balked;
     visit.waiting = waiting;
     return report(visit);
   }
   // A driver who would wait longer than their patience leaves then (computed FCFS stations).
   if (!station.buffered && station.queue.next_start(now, availability) - now > driver.patience_min) {
-    visit.reneged = true;
+    visit.outcome = Outcome::reneged;
     visit.start = visit.end = now + driver.patience_min;
     station.queue.renege(now, visit.start);
     visit.waiting = station.queue.waiting(now);
@@ -163,7 +180,7 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
     if (!station.tank->reserve(now, kg)) {
       station.tank->refuse(now, kg);
       station.supply->after_refusal(now, kg);
-      visit.turned_away = true;
+      visit.outcome = Outcome::turned_away;
       visit.waiting = waiting;
       return report(visit);
     }
@@ -176,14 +193,20 @@ void Network::refuel(std::size_t index, double now, double kg, RandomStream& rng
     }
   };
   if (station.buffered) {
-    station.buffered->admit(visit, take, done);
+    // A driver who gives up waiting there leaves the hydrogen promised to it.
+    const auto release = [this, index, kg](double at) {
+      if (stations_[index].tank) {
+        stations_[index].tank->release(at, kg);
+      }
+    };
+    station.buffered->admit(visit, driver.patience_min, {take, release, done});
     return;
   }
   const double fill_min = *fill_time_min_
                               ? (*fill_time_min_)->sample(rng)
                               : station.spec->overhead_min + kg / station.spec->fill_rate_kg_per_min;
   const DispenserQueue::Admission admission = station.queue.admit(now, fill_min, availability);
-  visit.served = admission.admitted;
+  visit.outcome = admission.admitted ? Outcome::served : Outcome::balked;
   visit.waiting = admission.waiting;
   if (admission.admitted) {
     visit.start = admission.start;

@@ -69,6 +69,12 @@ public:
     return station(index).overhead_min + kg / station(index).fill_rate_kg_per_min;
   }
 
+  /**
+   * The most vehicles one station may have waiting: beyond it, the queue grows without bound and
+   * the run fails with an error naming the station (rather than eating the machine's memory).
+   */
+  static constexpr std::size_t max_waiting = 1'000'000;
+
   /** The open station nearest to `from` (the first in list order among equals). */
   std::size_t nearest(Point from) const;
 

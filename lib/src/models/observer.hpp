@@ -5,19 +5,27 @@
 
 namespace h2sim::models {
 
+/** How a visit to a station ended: exactly one of these. */
+enum class Outcome : std::uint8_t {
+  served,         // admitted to a dispenser (its fill may end after the horizon)
+  balked,         // the queue was full, or longer than the driver would join
+  turned_away,    // the station could not promise the hydrogen (stockout)
+  reneged,        // left the queue at `start`, without a fill
+  closed,         // the station was closed: the driver went elsewhere
+  waiting_at_end, // still waiting when the run ended (stations with a buffer)
+};
+
 /** One vehicle's visit to a station, as the station saw it. Times in minutes. */
 struct Visit {
   std::size_t station = 0;
   double arrival = 0;
-  bool served = false;      // false: balked at a full queue, or turned away
-  bool turned_away = false; // not served because the station lacked hydrogen
-  bool reneged = false;     // left the queue at `start` without a fill
-  bool closed = false;      // the station was closed: the driver went elsewhere
-  double start = 0;    // start of the fill (served only)
+  Outcome outcome = Outcome::balked;
+  double start = 0;    // start of the fill (served), or when the driver left (reneged)
   double end = 0;      // end of the fill (served only)
   double kg = 0;       // hydrogen dispensed (served only)
   std::size_t waiting = 0; // vehicles waiting just after this arrival
   std::size_t vehicle_class = 0; // index into the fleet's classes; 0 for station-level demand
+  bool served() const { return outcome == Outcome::served; }
 };
 
 /** A fleet vehicle's trip, reported when it reaches a station. */
@@ -46,6 +54,8 @@ public:
   virtual ~Observer() = default;
   virtual void on_visit(const Visit& visit) = 0;
   virtual void on_trip(const Trip& trip) = 0;
+  /** A fleet driver ended a round of tries without a fill, at `at`, and will try again later. */
+  virtual void on_give_up(std::size_t /*vehicle_class*/, double /*at*/) {}
   /** At the end of the window, for each station with finite storage. */
   virtual void on_supply(std::size_t station, const SupplyReport& report) = 0;
   /** At the end of the window, for each station with opening hours, outages or maintenance. */

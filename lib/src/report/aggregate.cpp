@@ -4,20 +4,42 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace h2sim::report {
 
 using nlohmann::ordered_json;
 
+namespace {
+enum class Across { mean, max, min };
+
+Across across(const std::string& key) {
+  if (key == "max" || key == "queue_max") {
+    return Across::max;
+  }
+  return key == "inventory_min_kg" ? Across::min : Across::mean;
+}
+
+ordered_json combine(const std::vector<const ordered_json*>& documents, Across how);
+} // namespace
+
 ordered_json mean_of(const std::vector<const ordered_json*>& documents) {
+  return combine(documents, Across::mean);
+}
+
+namespace {
+ordered_json combine(const std::vector<const ordered_json*>& documents, Across how) {
   const ordered_json& first = *documents.front();
   if (first.is_number()) {
-    double sum = 0;
+    double result = how == Across::mean ? 0.0 : first.get<double>();
     for (const ordered_json* document : documents) {
-      sum += document->get<double>();
+      const double value = document->get<double>();
+      result = how == Across::max   ? std::max(result, value)
+               : how == Across::min ? std::min(result, value)
+                                    : result + value;
     }
-    return sum / static_cast<double>(documents.size());
+    return how == Across::mean ? result / static_cast<double>(documents.size()) : result;
   }
   if (first.is_object()) {
     ordered_json result = ordered_json::object();
@@ -26,7 +48,7 @@ ordered_json mean_of(const std::vector<const ordered_json*>& documents) {
       for (const ordered_json* document : documents) {
         children.push_back(&document->at(key));
       }
-      result[key] = mean_of(children);
+      result[key] = combine(children, across(key));
     }
     return result;
   }
@@ -37,12 +59,13 @@ ordered_json mean_of(const std::vector<const ordered_json*>& documents) {
       for (const ordered_json* document : documents) {
         children.push_back(&document->at(i));
       }
-      result.push_back(mean_of(children));
+      result.push_back(combine(children, how));
     }
     return result;
   }
   return first;
 }
+} // namespace
 
 } // namespace h2sim::report
 

@@ -7,7 +7,11 @@
 
 namespace h2sim::report {
 
-/** Field-by-field mean of JSON documents of the same shape; strings are taken from the first. */
+/**
+ * Field by field over replications' documents of the same shape: maxima (`max`, `queue_max`) are
+ * the max of the replications' maxima, minima (`inventory_min_kg`) the min of their minima, every
+ * other number the mean; strings are taken from the first.
+ */
 nlohmann::ordered_json mean_of(const std::vector<const nlohmann::ordered_json*>& documents);
 
 /**

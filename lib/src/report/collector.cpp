@@ -10,6 +10,9 @@ using nlohmann::ordered_json;
 Collector::Collector(const Scenario& scenario, double window_start, double window_end)
     : scenario_(&scenario), window_start_(window_start), window_end_(window_end),
       stations_(scenario.open_stations) {
+  for (std::size_t i = 0; i < stations_.size(); ++i) {
+    stations_[i].buffered = scenario.stations[i].buffer.has_value();
+  }
   if (const auto* fleet = std::get_if<FleetDemand>(&scenario.demand)) {
     classes_.resize(fleet->classes.size());
   }
@@ -20,11 +23,12 @@ double Collector::overlap(double from, double to) const {
 }
 
 void Collector::on_visit(const models::Visit& visit) {
+  using models::Outcome;
   Tally& tally = stations_[visit.station];
-  if (visit.reneged) {
-    tally.queue_area += overlap(visit.arrival, visit.start); // it waited, then left
+  if (visit.outcome == Outcome::reneged || visit.outcome == Outcome::waiting_at_end) {
+    tally.queue_area += overlap(visit.arrival, visit.start); // it waited, then left or stayed
   }
-  if (visit.served) {
+  if (visit.served()) {
     tally.busy_min += overlap(visit.start, visit.end);
     tally.queue_area += overlap(visit.arrival, visit.start);
     // Hydrogen counts when it leaves the station: fills that start in the window (as storage does).
@@ -42,32 +46,43 @@ void Collector::on_visit(const models::Visit& visit) {
   const auto hour = static_cast<std::size_t>(std::fmod(std::floor(visit.arrival / 60.0), 24.0));
   ++tally.hourly_arrivals[hour];
   tally.queue_max = std::max(tally.queue_max, visit.waiting);
-  if (visit.turned_away) {
+  ClassTally* vc = classes_.empty() ? nullptr : &classes_[visit.vehicle_class];
+  switch (visit.outcome) {
+  case Outcome::turned_away:
     ++tally.turned_away;
     return;
-  }
-  if (visit.closed) {
+  case Outcome::closed:
     ++tally.diverted_closed;
     return;
-  }
-  if (visit.reneged) {
-    ++tally.reneged;
-    if (!classes_.empty()) {
-      ++classes_[visit.vehicle_class].reneged;
-    }
-    return;
-  }
-  if (!visit.served) {
+  case Outcome::balked:
     ++tally.balked;
     return;
+  case Outcome::waiting_at_end:
+    ++tally.waiting_at_end;
+    return;
+  case Outcome::reneged:
+    ++tally.reneged;
+    tally.abandon_wait.add(visit.start - visit.arrival);
+    if (vc != nullptr) {
+      ++vc->reneged;
+      vc->abandon_wait.add(visit.start - visit.arrival);
+    }
+    return;
+  case Outcome::served:
+    break;
   }
   ++tally.served;
   tally.hourly_wait[hour].add(visit.start - visit.arrival); // the station's wait: their merge
   tally.time_in_system_sum += visit.end - visit.arrival;
-  if (!classes_.empty()) {
-    ClassTally& vc = classes_[visit.vehicle_class];
-    ++vc.refuels;
-    vc.wait_min.add(visit.start - visit.arrival);
+  if (vc != nullptr) {
+    ++vc->refuels;
+    vc->wait_min.add(visit.start - visit.arrival);
+  }
+}
+
+void Collector::on_give_up(std::size_t vehicle_class, double at) {
+  if (at >= window_start_ && at < window_end_) {
+    ++classes_[vehicle_class].gave_up;
   }
 }
 
@@ -107,12 +122,17 @@ ordered_json Collector::tally_json(const Tally& tally, double dispensers,
                     {"reneged", tally.reneged}};
   if (stranded != nullptr) {
     json["stranded"] = *stranded;
+    json["gave_up"] = gave_up();
+  }
+  if (tally.buffered) {
+    json["waiting_at_end"] = tally.waiting_at_end;
   }
   QuantileSketch wait;
   for (const QuantileSketch& hour : tally.hourly_wait) {
     wait.merge(hour);
   }
   json["wait_min"] = wait_json(wait);
+  json["abandon_wait_min"] = wait_json(tally.abandon_wait);
   json["time_in_system_min"] = {
       {"mean", served > 0 ? tally.time_in_system_sum / served : 0.0}};
   json["utilization"] = tally.busy_min / (dispensers * window);
@@ -149,6 +169,14 @@ ordered_json Collector::tally_json(const Tally& tally, double dispensers,
   return json;
 }
 
+std::uint64_t Collector::gave_up() const {
+  std::uint64_t total = 0;
+  for (const ClassTally& vc : classes_) {
+    total += vc.gave_up;
+  }
+  return total;
+}
+
 ordered_json Collector::metrics() const {
   Tally total;
   double dispensers = 0;
@@ -173,6 +201,9 @@ ordered_json Collector::metrics() const {
     total.queue_max = std::max(total.queue_max, tally.queue_max);
     total.turned_away += tally.turned_away;
     total.reneged += tally.reneged;
+    total.abandon_wait.merge(tally.abandon_wait);
+    total.waiting_at_end += tally.waiting_at_end;
+    total.buffered = total.buffered || tally.buffered;
     total.diverted_closed += tally.diverted_closed;
     if (tally.closed_outage_min) {
       auto& sum = total.closed_outage_min ? *total.closed_outage_min
@@ -225,9 +256,11 @@ ordered_json Collector::metrics() const {
                          {"detour_km_per_refuel", refuels > 0 ? vc.detour_km / refuels : 0.0},
                          {"stranded", vc.stranded},
                          {"reneged", vc.reneged},
+                         {"gave_up", vc.gave_up},
                          {"km_driven", vc.km},
                          {"dispensed_kg", vc.dispensed_kg},
-                         {"wait_min", wait_json(vc.wait_min)}});
+                         {"wait_min", wait_json(vc.wait_min)},
+                         {"abandon_wait_min", wait_json(vc.abandon_wait)}});
     }
     result["classes"] = std::move(classes);
   }

@@ -24,6 +24,7 @@ public:
   Collector(const Scenario& scenario, double window_start, double window_end);
 
   void on_visit(const models::Visit& visit) override;
+  void on_give_up(std::size_t vehicle_class, double at) override;
   void on_trip(const models::Trip& trip) override;
   void on_supply(std::size_t station, const models::SupplyReport& report) override;
   void on_availability(std::size_t station, double closed_min, double outage_min) override;
@@ -39,8 +40,11 @@ private:
     std::uint64_t turned_away = 0; // for lack of hydrogen
     std::uint64_t reneged = 0;
     std::uint64_t diverted_closed = 0;
+    std::uint64_t waiting_at_end = 0; // stations with a buffer: still waiting when the run ended
+    bool buffered = false;
     std::optional<std::pair<double, double>> closed_outage_min; // stations with availability
     double time_in_system_sum = 0;
+    QuantileSketch abandon_wait; // minutes waited by those who reneged
     double dispensed_kg = 0;
     double busy_min = 0;   // dispenser-minutes inside the window
     double queue_area = 0; // vehicle-minutes waiting inside the window
@@ -54,13 +58,16 @@ private:
     std::uint64_t refuels = 0;
     std::uint64_t stranded = 0;
     std::uint64_t reneged = 0;
+    std::uint64_t gave_up = 0; // rounds of tries that ended without a fill
     double km = 0;
     double detour_km = 0;
     double dispensed_kg = 0;
     QuantileSketch wait_min;
+    QuantileSketch abandon_wait;
   };
 
   double overlap(double from, double to) const;
+  std::uint64_t gave_up() const;
   /** With `stranded`, the totals' form (reneged, stranded); without, a station's (queue_max). */
   nlohmann::ordered_json tally_json(const Tally& tally, double dispensers,
                                     const std::uint64_t* stranded) const;

@@ -2,8 +2,6 @@
 
 #include <h2sim/h2sim.hpp>
 
-#include <spdlog/spdlog.h>
-
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -16,11 +14,19 @@ namespace h2sim::runner {
 
 namespace {
 
+// A child's result on its pipe is one frame: a tag byte, then the task's output (ok_tag) or the
+// message of what it threw (error_tag). The exit status vouches that the frame is whole: a child
+// writes it completely, then exits 0 (ok) or 1 (error); a failed write exits 3.
+constexpr char ok_tag = 'o';
+constexpr char error_tag = 'e';
+constexpr int error_status = 1;
+constexpr int write_failed_status = 3;
+
 struct Child {
   std::size_t task;
   pid_t pid;
   int fd; // read end of the pipe carrying the child's result
-  std::string output;
+  std::string frame;
 };
 
 void write_all(int fd, const std::string& text) {
@@ -31,7 +37,7 @@ void write_all(int fd, const std::string& text) {
       continue;
     }
     if (n <= 0) {
-      ::_exit(3);
+      ::_exit(write_failed_status);
     }
     done += static_cast<std::size_t>(n);
   }
@@ -45,14 +51,17 @@ void write_all(int fd, const std::string& text) {
     ::_exit(4);
   }
   int status = 0;
+  std::string frame;
   try {
-    write_all(fd, run(task));
+    frame = ok_tag + run(task);
   } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    status = 1;
+    frame = error_tag + std::string(e.what());
+    status = error_status;
   } catch (...) {
-    status = 1;
+    frame = error_tag + std::string("threw something other than a std::exception");
+    status = error_status;
   }
+  write_all(fd, frame);
   ::close(fd);
   std::fflush(nullptr);
   ::_exit(status); // no atexit handlers or static destructors of the parent's copy
@@ -63,7 +72,23 @@ std::string exit_reason(int status) {
     return std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
            strsignal(WTERMSIG(status)) + ")";
   }
-  return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFEXITED(status) && WEXITSTATUS(status) == write_failed_status) {
+    return "could not send its result (exited with status " +
+           std::to_string(write_failed_status) + ")";
+  }
+  return "exited with status " + std::to_string(WEXITSTATUS(status)) + " without a result";
+}
+
+TaskOutcome outcome(const std::string& frame, int status) {
+  const bool exited = WIFEXITED(status);
+  if (exited && WEXITSTATUS(status) == 0 && !frame.empty() && frame.front() == ok_tag) {
+    return TaskOutcome{frame.substr(1), {}};
+  }
+  if (exited && WEXITSTATUS(status) == error_status && !frame.empty() &&
+      frame.front() == error_tag) {
+    return TaskOutcome{std::nullopt, frame.substr(1)};
+  }
+  return TaskOutcome{std::nullopt, exit_reason(status)};
 }
 
 int reap(pid_t pid) {
@@ -73,7 +98,7 @@ int reap(pid_t pid) {
   return status;
 }
 
-/** Kills and reaps every child still running; used when the command fails. */
+/** Kills and reaps every child still running; used when the runner itself fails. */
 void stop_all(std::vector<Child>& running) {
   for (Child& child : running) {
     ::kill(child.pid, SIGKILL);
@@ -85,14 +110,12 @@ void stop_all(std::vector<Child>& running) {
 
 } // namespace
 
-std::vector<std::string> run_in_children(
-    std::size_t tasks, int jobs, const std::function<std::string(std::size_t)>& task,
-    const std::function<std::string(std::size_t)>& describe,
-    const std::function<void(std::size_t, std::size_t)>& on_progress) {
-  std::vector<std::string> results(tasks);
+std::vector<TaskOutcome>
+run_in_children(std::size_t tasks, int jobs, const std::function<std::string(std::size_t)>& task,
+                const std::function<void(std::size_t, const TaskOutcome&)>& on_outcome) {
+  std::vector<TaskOutcome> outcomes(tasks);
   std::vector<Child> running;
   std::size_t next = 0;
-  std::size_t finished = 0;
   const pid_t parent = ::getpid();
   std::fflush(nullptr); // nothing buffered may be written twice
   try {
@@ -135,7 +158,7 @@ std::vector<std::string> run_in_children(
         char buffer[65536];
         const ssize_t n = ::read(child.fd, buffer, sizeof buffer);
         if (n > 0) {
-          child.output.append(buffer, static_cast<std::size_t>(n));
+          child.frame.append(buffer, static_cast<std::size_t>(n));
           continue;
         }
         if (n < 0 && errno == EINTR) {
@@ -145,12 +168,9 @@ std::vector<std::string> run_in_children(
         const int status = reap(child.pid);
         Child done = std::move(child);
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-          throw RunError(describe(done.task) + " failed: " + exit_reason(status));
-        }
-        results[done.task] = std::move(done.output);
-        if (on_progress) {
-          on_progress(++finished, tasks);
+        outcomes[done.task] = outcome(done.frame, status);
+        if (on_outcome) {
+          on_outcome(done.task, outcomes[done.task]);
         }
       }
     }
@@ -158,7 +178,7 @@ std::vector<std::string> run_in_children(
     stop_all(running);
     throw;
   }
-  return results;
+  return outcomes;
 }
 
 } // namespace h2sim::runner

@@ -1,6 +1,8 @@
 #include <h2sim/h2sim.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -333,6 +335,21 @@ void check_distribution(const json* value, const std::string& pointer,
   if (kind == "uniform" && min && max && *min > *max) {
     problems.push_back({pointer + "/max", "must be >= min"});
   }
+  // Lognormal and gamma are given by mean and sd; far outside these ratios their parameters
+  // overflow (sd 1e160) or sampling cannot end (a gamma of shape 1e320).
+  const auto mean = number_at(*value, "mean");
+  const auto sd = number_at(*value, "sd");
+  const bool sd_in_range = std::none_of(problems.begin(), problems.end(), [&](const Problem& p) {
+    return p.pointer == pointer + "/sd";
+  });
+  if ((kind == "lognormal" || kind == "gamma") && mean && sd && *mean > 0 && sd_in_range) {
+    if (*sd > 1e3 * *mean) {
+      problems.push_back({pointer + "/sd", "must be <= 1000 x mean (a " + *kind +
+                                               " this skewed cannot be sampled meaningfully)"});
+    } else if (kind == "gamma" && *sd < 1e-6 * *mean) {
+      problems.push_back({pointer + "/sd", "must be >= 0.000001 x mean (use a fixed value)"});
+    }
+  }
   const json* values = member(*value, "values");
   const json* weights = member(*value, "weights");
   if (kind == "empirical" && values != nullptr && weights != nullptr && values->is_array() &&
@@ -374,6 +391,9 @@ void check_unique(const json* list, const char* key, const std::string& pointer,
     }
   }
 }
+
+/** The most vehicles a fleet may have: each is a few dozen bytes of state. */
+constexpr double max_vehicles = 1e7;
 
 void check_relations(const json& document, std::vector<Problem>& problems) {
   const json* stations = member(document, "stations");
@@ -460,6 +480,14 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
         if (reorder && capacity && *reorder >= *capacity) {
           problems.push_back({pointer + "/supply/reorder_at_kg", "must be < storage.capacity_kg"});
         }
+        // An order covers at most what the storage holds, so one look at the stock orders at most
+        // about a thousand trailers.
+        const auto payload = number_at(*supply, "payload_kg");
+        if (payload && capacity && *payload >= 1 && *payload < *capacity / 1000) {
+          problems.push_back({pointer + "/supply/payload_kg",
+                              "must be >= storage.capacity_kg / 1000 (at most 1000 trailers on "
+                              "order for one station)"});
+        }
       }
     }
     const auto open = number_at(document, "open_stations");
@@ -485,6 +513,14 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
       }
     }
     if (classes != nullptr && classes->is_array()) {
+      double vehicles = 0;
+      for (const json& vc : *classes) {
+        vehicles += number_at(vc, "count").value_or(0);
+      }
+      if (vehicles > max_vehicles) {
+        problems.push_back({"/demand/classes", "the fleet has " + std::to_string(static_cast<long long>(vehicles)) +
+                                                   " vehicles, more than 10000000"});
+      }
       for (std::size_t i = 0; i < classes->size(); ++i) {
         check_distribution(member((*classes)[i], "daily_km"),
                            "/demand/classes/" + std::to_string(i) + "/daily_km", problems);
@@ -500,6 +536,16 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
         if (hours && *hours > 24) {
           problems.push_back({class_at + "/shift/hours", "must be <= 24"});
         }
+      }
+      if (const auto pressure = string_at((*classes)[i], "pressure");
+          pressure && stations != nullptr && stations->is_array() &&
+          std::none_of(stations->begin(), stations->end(), [&](const json& station) {
+            const json* pressures = member(station, "pressures");
+            return pressures == nullptr || !pressures->is_array() ||
+                   std::find(pressures->begin(), pressures->end(), *pressure) != pressures->end();
+          })) {
+        problems.push_back({class_at + "/pressure",
+                            "no station fills " + *pressure + ": the class could never refuel"});
       }
       if (const json* choice = member((*classes)[i], "choice")) {
         const std::string at = "/demand/classes/" + std::to_string(i) + "/choice";
@@ -538,6 +584,9 @@ DriverSpec driver(const json& parent) {
     spec.patience_min = distribution(value.at("patience_min"));
   }
   spec.max_tries = static_cast<int>(value.value("max_tries", 0.0));
+  if (value.value("after_last_try", "wait") == "leave") {
+    spec.after_last_try = AfterLastTry::leave;
+  }
   return spec;
 }
 
@@ -693,6 +742,61 @@ Scenario build(const json& document) {
   return scenario;
 }
 
+/**
+ * What is legal but probably not meant, in the scenario as it will run (overrides applied, only
+ * the open stations): fleets that cannot reach or use the stations they have.
+ */
+std::vector<Warning> warnings(const Scenario& scenario) {
+  std::vector<Warning> found;
+  const auto* fleet = std::get_if<FleetDemand>(&scenario.demand);
+  if (fleet == nullptr) {
+    return found;
+  }
+  for (std::size_t c = 0; c < fleet->classes.size(); ++c) {
+    const VehicleClass& vc = fleet->classes[c];
+    const std::string at = "/demand/classes/" + std::to_string(c);
+    const auto fills = [&](const StationSpec& station) {
+      return vc.pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
+                                              vc.pressure) != station.pressures.end();
+    };
+    double nearest_km = INFINITY;
+    for (std::size_t s = 0; s < scenario.open_stations; ++s) {
+      const StationSpec& station = scenario.stations[s];
+      if (!fills(station)) {
+        continue;
+      }
+      nearest_km = std::min(nearest_km, std::hypot(station.location.x_km - vc.area.centre.x_km,
+                                                   station.location.y_km - vc.area.centre.y_km));
+      if (station.storage && station.finite() && station.storage->capacity_kg < vc.tank_kg) {
+        found.push_back({"/stations/" + std::to_string(s) + "/storage/capacity_kg",
+                         "holds less than a " + vc.name +
+                             " tank: its large fills are always turned away here"});
+      }
+    }
+    if (vc.area.radius_km == 0) {
+      found.push_back({at + "/area/radius_km",
+                       "is 0: every vehicle of the class decides to refuel at the same point"});
+    }
+    if (!std::isfinite(nearest_km)) {
+      found.push_back({at + (vc.pressure.empty() ? "" : "/pressure"),
+                       "no open station fills " + (vc.pressure.empty() ? std::string("it") : vc.pressure) +
+                           ": its vehicles cannot refuel and are counted stranded"});
+      continue;
+    }
+    const double range_km = vc.tank_kg / vc.consumption_kg_per_100km * 100.0;
+    const double road_km = nearest_km * fleet->road_factor;
+    if (road_km > range_km) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "the nearest open station it can use is %.0f road km from the area's centre, "
+                    "beyond a full tank's range (%.0f km): its vehicles will be towed (stranded)",
+                    road_km, range_km);
+      found.push_back({at + "/area", text});
+    }
+  }
+  return found;
+}
+
 } // namespace
 
 Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides,
@@ -718,6 +822,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     throw ScenarioError(std::move(problems));
   }
   Scenario scenario = build(document);
+  scenario.warnings = warnings(scenario);
   if (auto* trace = std::get_if<TraceDemand>(&scenario.demand)) {
     const std::filesystem::path file = std::filesystem::path(base_dir) / trace->file;
     trace->rows = scenario::read_trace(file.string(), scenario.stations, "/demand/file", problems);

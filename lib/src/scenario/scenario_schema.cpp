@@ -15,23 +15,43 @@ Node node_of(Node::Kind kind, std::string description) {
   return node;
 }
 
+// Upper bounds on quantities: beyond them the model cannot answer (sums over a century of fills
+// would overflow, a fill would outlast the horizon, distances would leave the planet). Each keeps
+// every derived quantity finite; the messages name the bound crossed.
+constexpr double max_km = 1e5;           // coordinates and radii: the Earth is 40,000 km around
+constexpr double max_kg = 1e6;           // storage, payloads: a thousand tonnes
+constexpr double max_fill_kg = 1e4;      // one vehicle's tank or fill
+constexpr double max_minutes = 1e6;      // durations in minutes: about two years
+constexpr double max_hours = 1e5;        // durations in hours: about eleven years
+constexpr double max_rate = 1e6;         // flows in kg/h, arrival rates in vehicles/h
+constexpr double max_multiplier = 1e3;   // hourly profiles
+
 NodePtr number(std::string description, std::optional<double> minimum = {},
                std::optional<double> exclusive_minimum = {},
-               std::optional<double> exclusive_maximum = {}) {
+               std::optional<double> exclusive_maximum = {},
+               std::optional<double> maximum = {}) {
   Node node = node_of(Node::Kind::number, std::move(description));
   node.minimum = minimum;
   node.exclusive_minimum = exclusive_minimum;
   node.exclusive_maximum = exclusive_maximum;
+  node.maximum = maximum;
   return make(std::move(node));
 }
-NodePtr positive(std::string description) { return number(std::move(description), {}, 0.0); }
+NodePtr positive(std::string description, double maximum) {
+  return number(std::move(description), {}, 0.0, {}, maximum);
+}
 NodePtr hour_of_day() {
   Node node = node_of(Node::Kind::number, "an hour of the day, 0 to 24");
   node.minimum = 0.0;
   node.maximum = 24.0;
   return make(std::move(node));
 }
-NodePtr non_negative(std::string description) { return number(std::move(description), 0.0); }
+NodePtr non_negative(std::string description, double maximum) {
+  return number(std::move(description), 0.0, {}, {}, maximum);
+}
+NodePtr coordinate(std::string description) {
+  return number(std::move(description), -max_km, {}, {}, max_km);
+}
 
 // Upper bounds keep every value representable where it is used (an int, a double's exact integers,
 // a vector's size) and reject the absurd: a typo of 3e9 dispensers is an error, not an allocation.
@@ -46,13 +66,10 @@ NodePtr integer(std::string description, double minimum, double maximum = max_co
   return make(std::move(node));
 }
 
+/** Days; the measured horizon at least 0.001 (under two minutes), so the window is never empty. */
 NodePtr days(std::string description, bool zero_allowed) {
   Node node = node_of(Node::Kind::number, std::move(description));
-  if (zero_allowed) {
-    node.minimum = 0.0;
-  } else {
-    node.exclusive_minimum = 0.0;
-  }
+  node.minimum = zero_allowed ? 0.0 : 0.001;
   node.maximum = max_days;
   return make(std::move(node));
 }
@@ -100,35 +117,42 @@ Node tagged(std::string description, std::string tag,
 Property required(std::string name, NodePtr node) { return {std::move(name), std::move(node), true}; }
 Property optional(std::string name, NodePtr node) { return {std::move(name), std::move(node), false}; }
 
-NodePtr distribution(std::string description) {
+/**
+ * A distribution of a quantity that is at most `maximum`: its location parameters (value, mean,
+ * bounds, values) are, so that draws stay finite. How skewed lognormal and gamma may be is checked
+ * with the other relations (load.cpp).
+ */
+NodePtr distribution(std::string description, double maximum) {
   Node node = tagged(
       description + ". A number is a fixed value; an object names its `dist`", "dist",
-      {{"fixed", {required("value", non_negative("the value"))}},
-       {"exponential", {required("mean", positive("mean"))}},
-       {"uniform", {required("min", non_negative("lower bound")),
-                    required("max", non_negative("upper bound, >= min"))}},
-       {"normal", {required("mean", non_negative("mean before truncation at 0")),
-                   required("sd", non_negative("standard deviation before truncation"))}},
-       {"lognormal", {required("mean", positive("mean of the variable itself")),
-                      required("sd", non_negative("standard deviation of the variable itself"))}},
-       {"gamma", {required("mean", positive("mean")), required("sd", positive("standard deviation"))}},
-       {"empirical", {required("values", array("the values", non_negative("a value"), 1)),
+      {{"fixed", {required("value", non_negative("the value", maximum))}},
+       {"exponential", {required("mean", positive("mean", maximum))}},
+       {"uniform", {required("min", non_negative("lower bound", maximum)),
+                    required("max", non_negative("upper bound, >= min", maximum))}},
+       {"normal", {required("mean", non_negative("mean before truncation at 0", maximum)),
+                   required("sd", non_negative("standard deviation before truncation", maximum))}},
+       {"lognormal", {required("mean", positive("mean of the variable itself", maximum)),
+                      required("sd", non_negative("standard deviation of the variable itself",
+                                                  1e3 * maximum))}},
+       {"gamma", {required("mean", positive("mean", maximum)),
+                  required("sd", positive("standard deviation", 1e3 * maximum))}},
+       {"empirical", {required("values", array("the values", non_negative("a value", maximum), 1)),
                       optional("weights", array("relative weights, one per value (default: equal)",
-                                                non_negative("a weight"), 1))}}});
+                                                non_negative("a weight", 1e12), 1))}}});
   node.kind = Node::Kind::number_or_tagged;
-  node.number = non_negative("a fixed value");
+  node.number = non_negative("a fixed value", maximum);
   return make(std::move(node));
 }
 
 NodePtr point_properties_object(std::string description, std::vector<Property> extra) {
-  std::vector<Property> properties{required("x_km", number("km east of the city's origin")),
-                                   required("y_km", number("km north of the city's origin"))};
+  std::vector<Property> properties{required("x_km", coordinate("km east of the city's origin")),
+                                   required("y_km", coordinate("km north of the city's origin"))};
   properties.insert(properties.end(), extra.begin(), extra.end());
   return object(std::move(description), std::move(properties));
 }
 
 NodePtr hourly_profile() {
-  return array("24 multipliers of the rate, hour 0 (midnight) first", non_negative("a multiplier"),
+  return array("24 multipliers of the rate, hour 0 (midnight) first", non_negative("a multiplier", max_multiplier),
                24);
 }
 
@@ -138,43 +162,46 @@ NodePtr supply() {
       {{"unlimited", {}},
        {"none", {}},
        {"delivery",
-        {required("payload_kg", number("hydrogen a tube trailer brings", 1.0)),
+        {required("payload_kg", number("hydrogen a tube trailer brings", 1.0, {}, {}, max_kg)),
          required("reorder_at_kg",
                   non_negative("order a trailer when the stock (less what queued vehicles will "
-                               "take, plus what is on order) falls to this")),
+                               "take, plus what is on order) falls to this",
+                               max_kg)),
          required("lead_time_h",
                   distribution("hours from order to delivery (with a depot: loading time there, "
-                               "after waiting for a trailer and before the drive)")),
+                               "after waiting for a trailer and before the drive)",
+                               max_hours)),
          optional("depot", text("id of the trailer depot in /depots (default: trailers are "
                                 "always available)"))}},
        {"pipeline",
         {required("pipeline", text("id of the pipeline in /pipelines")),
-         required("max_rate_kg_per_h", positive("the most this station can draw"))}},
+         required("max_rate_kg_per_h", positive("the most this station can draw", max_rate))}},
        {"onsite",
-        {required("rate_kg_per_h", non_negative("production rate of the electrolyser")),
+        {required("rate_kg_per_h", non_negative("production rate of the electrolyser", max_rate)),
          optional("hourly_profile", hourly_profile()),
-         optional("kwh_per_kg", non_negative("electricity per kg produced (default 0)"))}}}));
+         optional("kwh_per_kg", non_negative("electricity per kg produced (default 0)", 1e3))}}}));
 }
 
 NodePtr station() {
   std::vector<Property> properties{
       required("id", nonempty("unique id of the station")),
       optional("name", text("a human-readable name")),
-      required("x_km", number("km east of the city's origin")),
-      required("y_km", number("km north of the city's origin")),
+      required("x_km", coordinate("km east of the city's origin")),
+      required("y_km", coordinate("km north of the city's origin")),
       required("dispensers", integer("dispensing positions, each filling one vehicle at a time", 1, 1000)),
-      required("fill_rate_kg_per_min", positive("hydrogen flow of a fill")),
-      optional("overhead_min", non_negative("minutes to connect and disconnect (default 0)")),
+      required("fill_rate_kg_per_min", number("hydrogen flow of a fill", 0.001, {}, {}, 1e3)),
+      optional("overhead_min", non_negative("minutes to connect and disconnect (default 0)", 1440)),
       optional("queue_capacity",
                integer("most vehicles that may wait, not counting those being filled (default "
                        "unlimited); an arrival that finds it full balks",
                        0)),
       optional("arrivals_per_h",
-               non_negative("this station's Poisson rate, overriding demand.arrivals_per_h")),
+               non_negative("this station's Poisson rate, overriding demand.arrivals_per_h", 1e4)),
       optional("storage",
                object("on-site hydrogen storage (absent: unlimited hydrogen)",
-                      {required("capacity_kg", non_negative("capacity")),
-                       required("initial_kg", non_negative("level at the start, <= capacity_kg"))})),
+                      {required("capacity_kg", non_negative("capacity", max_kg)),
+                       required("initial_kg",
+                                non_negative("level at the start, <= capacity_kg", max_kg))})),
       optional("supply", supply()),
       optional("availability",
                object("when the station can serve (default: always); vehicles arriving while it "
@@ -184,24 +211,25 @@ NodePtr station() {
                                                hour_of_day(), 2)),
                        optional("outages",
                                 object("random breakdowns",
-                                       {required("mtbf_h", distribution("hours between breakdowns")),
-                                        required("repair_h", distribution("hours to repair"))})),
+                                       {required("mtbf_h", distribution("hours between breakdowns", max_hours)),
+                                        required("repair_h", distribution("hours to repair", max_hours))})),
                        optional("maintenance",
                                 array("planned closures",
                                       object("a maintenance window",
-                                             {required("start_day", non_negative("day, 0 = first")),
+                                             {required("start_day", non_negative("day, 0 = first", 36500)),
                                               required("start_h", number("hour of that day", 0.0, {}, 24.0)),
-                                              required("hours", positive("how long"))}),
+                                              required("hours", positive("how long", max_hours))}),
                                       0))})),
       optional("pressures", array("pressure classes it can fill (default both)",
                                   one_of("a pressure class", {"H35", "H70"}), 1)),
       optional("buffer",
                object("high-pressure buffer limiting back-to-back fills (CSA HGV 4.9); fills "
                       "draw from it at the fill rate, then at what the compressor delivers",
-                      {required("capacity_kg", positive("hydrogen the buffer holds, full at the start")),
+                      {required("capacity_kg", positive("hydrogen the buffer holds, full at the start", max_kg)),
                        required("compressor_kg_per_h",
                                 positive("compressor refilling it, shared by the fills once it "
-                                         "is empty"))}))};
+                                         "is empty",
+                                         max_rate))}))};
   return object("a station, in build-priority order", std::move(properties));
 }
 
@@ -210,10 +238,18 @@ NodePtr driver(bool fleet) {
       optional("balk_if_waiting_over",
                integer("a driver who sees more vehicles waiting than this does not join", 0)),
       optional("patience_min",
-               distribution("minutes a driver waits before leaving the queue (reneging)"))};
+               distribution("minutes a driver waits before leaving the queue (reneging)", max_minutes))};
   if (fleet) {
     properties.push_back(optional(
-        "max_tries", integer("stations tried before queueing regardless (default: no limit)", 1)));
+        "max_tries", integer("stations tried in a round before the last-try rule applies "
+                             "(default: every station)",
+                             1)));
+    properties.push_back(optional(
+        "after_last_try",
+        one_of("at the last of max_tries stations: wait (queue however long, the default) or "
+               "leave (balk and renege as anywhere; if not served, give up: gave_up, and try "
+               "again 30 minutes later)",
+               {"wait", "leave"})));
   }
   return object("how drivers react to a queue (default: they join any queue and wait)",
                 std::move(properties));
@@ -224,20 +260,21 @@ NodePtr vehicle_class() {
       "a class of vehicles of the fleet",
       {required("name", nonempty("unique name of the class")),
        required("count", integer("vehicles in the class", 1)),
-       required("tank_kg", positive("usable tank capacity")),
-       required("consumption_kg_per_100km", positive("hydrogen used per 100 km")),
-       required("daily_km", distribution("km driven per day (drawn once per vehicle)")),
+       required("tank_kg", positive("usable tank capacity", max_fill_kg)),
+       required("consumption_kg_per_100km", number("hydrogen used per 100 km", 0.001, {}, {}, 1e3)),
+       required("daily_km", distribution("km driven per day (drawn once per vehicle)", 1e4)),
        required("refuel_at_fraction",
                 distribution("tank fraction at which the driver heads for a station, below 1 "
-                             "(a distribution: drawn per refuelling)")),
+                             "(a distribution: drawn per refuelling)",
+                             1)),
        optional("shift",
                 object("daily driving hours (default: around the clock); demand follows the clock",
                        {required("start_h", number("hour the shift starts", 0.0, {}, 24.0)),
-                        required("hours", positive("hours it lasts, at most 24"))})),
-       required("speed_kmh", positive("average speed on the way to a station")),
+                        required("hours", positive("hours it lasts, at most 24", 24))})),
+       required("speed_kmh", positive("average speed on the way to a station", 1e3)),
        required("area", point_properties_object(
                             "operating area: a disc where the vehicles decide to refuel",
-                            {required("radius_km", non_negative("radius of the disc"))})),
+                            {required("radius_km", non_negative("radius of the disc", max_km))})),
        optional("driver", driver(true)),
        optional("pressure", one_of("tank pressure: only stations that fill it are used (default: any)",
                                    {"H35", "H70"})),
@@ -250,7 +287,8 @@ NodePtr vehicle_class() {
                                         {"nearest", "least_delay", "depot"})),
                         optional("max_detour_km",
                                  positive("stations farther than this (road km) are not "
-                                          "considered, unless none is nearer")),
+                                          "considered, unless none is nearer",
+                                          max_km)),
                         optional("home_station", text("id of the home station (policy depot)"))}))});
 }
 
@@ -258,8 +296,8 @@ NodePtr demand() {
   return make(tagged(
       "where vehicles come from", "model",
       {{"poisson",
-        {required("arrivals_per_h", non_negative("arrival rate at every open station")),
-         required("kg_per_fill", distribution("hydrogen per fill, kg")),
+        {required("arrivals_per_h", non_negative("arrival rate at every open station", 1e4)),
+         required("kg_per_fill", distribution("hydrogen per fill, kg", max_fill_kg)),
          optional("hourly_profile", hourly_profile()),
          optional("driver", driver(false))}},
        {"trace",
@@ -271,7 +309,7 @@ NodePtr demand() {
                            "rows"))}},
        {"fleet",
         {optional("road_factor",
-                  number("road km per straight-line km (default 1)", 1.0)),
+                  number("road km per straight-line km (default 1)", 1.0, {}, {}, 10.0)),
          required("classes", array("vehicle classes", vehicle_class(), 1))}}}));
 }
 
@@ -291,7 +329,7 @@ NodePtr build_scenario_schema() {
                 array("pipelines that stations with supply model pipeline draw from",
                       object("a pipeline", {required("id", nonempty("unique id")),
                                             required("capacity_kg_per_h",
-                                                     positive("shared capacity"))}),
+                                                     positive("shared capacity", max_rate))}),
                       0)),
        optional("depots",
                 array("depots of tube trailers shared by the stations that order from them",
@@ -299,16 +337,18 @@ NodePtr build_scenario_schema() {
                           "a depot",
                           {required("id", nonempty("unique id")),
                            required("trailers", integer("tube trailers", 1)),
-                           required("speed_kmh", positive("trailer speed")),
+                           required("speed_kmh", positive("trailer speed", 1e3)),
                            optional("road_factor",
-                                    number("road km per straight-line km (default 1)", 1.0))}),
+                                    number("road km per straight-line km (default 1)", 1.0, {},
+                                           {}, 10.0))}),
                       0)),
        required("demand", demand()),
        optional("service",
                 object("how fills are timed",
                        {optional("fill_time_min",
                                  distribution("fill time in minutes, replacing overhead_min + "
-                                              "kg / fill_rate_kg_per_min"))}))});
+                                              "kg / fill_rate_kg_per_min",
+                                              max_minutes))}))});
 }
 
 } // namespace

@@ -50,10 +50,12 @@ double Fleet::after_driving(const VehicleClass& vc, double from, double days_of_
   if (!vc.shift || vc.shift->hours >= 24) {
     return from + days_of_driving * 1440.0;
   }
-  // A day's mileage is driven within the shift: walk from shift to shift until it is done.
+  // A day's mileage is driven within the shift: walk from shift to shift until it is done, after
+  // skipping whole days at once (a shift a day), so a huge tank costs no more than a small one.
   const double shift_min = vc.shift->hours * 60.0;
-  double left = days_of_driving * shift_min; // minutes of driving still to do
-  double t = from;
+  const double whole_days = std::max(0.0, std::floor(days_of_driving) - 1.0);
+  double left = (days_of_driving - whole_days) * shift_min; // minutes of driving still to do
+  double t = from + whole_days * 1440.0;
   for (;;) {
     const double day_start = std::floor(t / 1440.0) * 1440.0;
     // The shift that contains t or comes next (it may have started the day before).
@@ -201,9 +203,12 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   vehicle.km = 0;
   vehicle.detour_km = 0;
   vehicle.stranded = false;
-  // After max_tries stations, a driver queues wherever it is, however long the wait.
-  const bool last_try = vc.driver.max_tries > 0 && vehicle.tries + 1 >= static_cast<std::uint32_t>(vc.driver.max_tries);
-  const DriverLimits driver = last_try ? DriverLimits{} : limits(vc.driver, vehicle.rng);
+  // At the last of max_tries stations, a driver who waits there queues however long the wait.
+  const bool last_try = vc.driver.max_tries > 0 &&
+                        vehicle.tries + 1 >= static_cast<std::uint32_t>(vc.driver.max_tries);
+  const DriverLimits driver = last_try && vc.driver.after_last_try == AfterLastTry::wait
+                                  ? DriverLimits{}
+                                  : limits(vc.driver, vehicle.rng);
   network_->refuel(station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
                    [this, v, station](const Visit& visit) { after_visit(v, station, visit); },
                    driver);
@@ -212,14 +217,14 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
 void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) {
   Vehicle& vehicle = vehicles_[v];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
-  if (visit.served) {
+  if (visit.served()) {
     vehicle.fuel_kg = vc.tank_kg;
     plan_next_refuel(v, visit.end);
     return;
   }
   // Balked, reneged or turned away dry: on to its next choice (a reneging driver leaves when its
   // patience runs out; one whose policy looks at queues decides then, as an event).
-  const double leave = visit.reneged ? visit.start : calendar_->now();
+  const double leave = visit.outcome == Outcome::reneged ? visit.start : calendar_->now();
   if (choices_[vehicle.vehicle_class].sees_queues && leave > calendar_->now()) {
     calendar_->schedule(leave, [this, v, station] { try_next(v, station, calendar_->now()); });
   } else {
@@ -233,13 +238,19 @@ void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
   const std::vector<std::size_t> order =
       preference_order(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser);
+  const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   ++vehicle.tries;
-  if (vehicle.tries < order.size()) {
+  const bool out_of_tries = vc.driver.after_last_try == AfterLastTry::leave &&
+                            vc.driver.max_tries > 0 &&
+                            vehicle.tries >= static_cast<std::uint32_t>(vc.driver.max_tries);
+  if (!out_of_tries && vehicle.tries < order.size()) {
     drive(v, here, order[vehicle.tries], now);
-  } else {
-    vehicle.tries = 0;
-    drive(v, here, order.empty() ? station : order[0], now + retry_after_min);
+    return;
   }
+  // The round of tries ended without a fill: the driver gives up for now and tries again later.
+  network_->observer().on_give_up(vehicle.vehicle_class, now);
+  vehicle.tries = 0;
+  drive(v, here, order.empty() ? station : order[0], now + retry_after_min);
 }
 
 } // namespace h2sim::models

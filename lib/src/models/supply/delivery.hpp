@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+
 #include "supply.hpp"
 
 namespace h2sim::models {
@@ -16,7 +18,9 @@ public:
   void start(double now) override { reorder(now, 0); }
   void after_promise(double now) override { reorder(now, 0); }
   /** A refusal counts as demand: the stock left cannot serve it, so it is not really there. */
-  void after_refusal(double now, double kg) override { reorder(now, kg); }
+  void after_refusal(double now, double kg) override {
+    reorder(now, std::min(kg, context_.tank->capacity())); // more could never be stored
+  }
 
 private:
   /** Orders while the inventory position, less `unmet_kg`, is at or below the reorder point. */

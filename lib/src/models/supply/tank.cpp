@@ -21,6 +21,13 @@ bool Tank::reserve(double now, double kg) {
   return true;
 }
 
+void Tank::release(double now, double kg) {
+  reserved_ = std::max(0.0, reserved_ - kg);
+  if (dry_ && available() >= dry_need_ - tolerance_kg) {
+    end_dry(now);
+  }
+}
+
 void Tank::refuse(double now, double kg) {
   if (!dry_) {
     dry_ = true;

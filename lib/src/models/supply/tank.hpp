@@ -32,6 +32,8 @@ public:
 
   /** Promises `kg` to an admitted vehicle, if it is free; false (and nothing changes) if not. */
   bool reserve(double now, double kg);
+  /** A vehicle promised `kg` left without its fill: the promise is withdrawn. */
+  void release(double now, double kg);
   /** A vehicle was turned away at `now` wanting `kg`. */
   void refuse(double now, double kg);
   /** A promised fill starts: `kg` leave the tank. */

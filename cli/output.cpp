@@ -1,0 +1,376 @@
+#include "output.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <iostream>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace h2sim::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int max_link_hops = 40; // as the kernel allows before ELOOP
+
+/** `path` with its symbolic links followed to what they finally name (which may not exist). */
+std::string follow_links(const std::string& path, int& error) {
+  std::string current = path;
+  for (int hop = 0; hop <= max_link_hops; ++hop) {
+    struct stat status {};
+    if (::lstat(current.c_str(), &status) != 0 || !S_ISLNK(status.st_mode)) {
+      return current;
+    }
+    std::string target(PATH_MAX, '\0');
+    const ssize_t length = ::readlink(current.c_str(), target.data(), target.size());
+    if (length < 0) {
+      error = errno;
+      return current;
+    }
+    target.resize(static_cast<std::size_t>(length));
+    // A relative link is relative to the folder holding the link.
+    current = target.front() == '/' ? target : (fs::path(current).parent_path() / target).string();
+  }
+  error = ELOOP;
+  return current;
+}
+
+std::string folder_of(const std::string& path) {
+  const fs::path parent = fs::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+/** What a file of this type is, when output cannot go there; empty when it can. */
+std::string unusable_type(mode_t mode) {
+  if (S_ISDIR(mode)) {
+    return "is a directory";
+  }
+  if (S_ISSOCK(mode)) {
+    return "is a socket";
+  }
+  if (S_ISBLK(mode)) {
+    return "is a block device";
+  }
+  if (!S_ISREG(mode) && !S_ISCHR(mode) && !S_ISFIFO(mode)) {
+    return "is not a file, device or FIFO";
+  }
+  return {};
+}
+
+/** Writes all of `text` to `fd`; false with errno set if it could not. */
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return false;
+    }
+    if (n == 0) {
+      errno = EIO;
+      return false;
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// The temporary file a signal handler must remove, if any. Only the handler and Temporary touch
+// these; `armed` is set (with the signals blocked) exactly while the file exists.
+char temporary_path[PATH_MAX];
+volatile std::sig_atomic_t armed = 0;
+constexpr int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+void remove_temporary_and_reraise(int signal) {
+  if (armed != 0) {
+    ::unlink(temporary_path);
+  }
+  // SA_RESETHAND restored the default action: the re-raised signal ends the process as it would
+  // have without this handler, once the handler returns.
+  ::raise(signal);
+}
+
+/** Signals that would end the process, held off while a temporary file appears or disappears. */
+class HeldSignals {
+public:
+  HeldSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int signal : cleanup_signals) {
+      sigaddset(&set, signal);
+    }
+    pthread_sigmask(SIG_BLOCK, &set, &previous_);
+  }
+  ~HeldSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+  HeldSignals(const HeldSignals&) = delete;
+  HeldSignals& operator=(const HeldSignals&) = delete;
+
+private:
+  sigset_t previous_;
+};
+
+/**
+ * The temporary file beside the target, with handlers that remove it if the process is told to
+ * end while it exists (a signal the process ignores, as under nohup, stays ignored). Removed by
+ * the destructor unless renamed into place.
+ */
+class Temporary {
+public:
+  Temporary() {
+    for (std::size_t i = 0; i < std::size(cleanup_signals); ++i) {
+      struct sigaction action {};
+      action.sa_handler = remove_temporary_and_reraise;
+      action.sa_flags = static_cast<int>(SA_RESETHAND);
+      sigemptyset(&action.sa_mask);
+      sigaction(cleanup_signals[i], nullptr, &previous_[i]);
+      if (previous_[i].sa_handler != SIG_IGN) {
+        sigaction(cleanup_signals[i], &action, nullptr);
+      }
+    }
+  }
+  ~Temporary() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+    {
+      const HeldSignals held;
+      if (armed != 0) {
+        ::unlink(temporary_path);
+        armed = 0;
+      }
+    }
+    for (std::size_t i = 0; i < std::size(cleanup_signals); ++i) {
+      sigaction(cleanup_signals[i], &previous_[i], nullptr);
+    }
+  }
+  Temporary(const Temporary&) = delete;
+  Temporary& operator=(const Temporary&) = delete;
+
+  /** Creates a new file named after `target` in its folder; false with errno set if not. */
+  bool create(const std::string& target) {
+    const fs::path path(target);
+    const std::string stem =
+        (path.parent_path() / ("." + path.filename().string() + ".tmp.")).string() +
+        std::to_string(::getpid());
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      const std::string name = attempt == 0 ? stem : stem + "." + std::to_string(attempt);
+      if (name.size() >= sizeof temporary_path) {
+        errno = ENAMETOOLONG;
+        return false;
+      }
+      const HeldSignals held;
+      fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd_ >= 0) {
+        std::memcpy(temporary_path, name.c_str(), name.size() + 1);
+        armed = 1;
+        return true;
+      }
+      if (errno != EEXIST) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  int fd() const { return fd_; }
+
+  /** Closes the file; false with errno set if that reported an error (a failed late write). */
+  bool close() {
+    const int fd = fd_;
+    fd_ = -1;
+    return ::close(fd) == 0;
+  }
+
+  /** Renames the file over `target`; false with errno set (and the file still there) if not. */
+  bool rename_over(const std::string& target) {
+    const HeldSignals held;
+    if (::rename(temporary_path, target.c_str()) != 0) {
+      return false;
+    }
+    armed = 0;
+    return true;
+  }
+
+private:
+  int fd_ = -1;
+  struct sigaction previous_[std::size(cleanup_signals)] {};
+};
+
+/**
+ * Test hook: H2SIM_TEST_SIGNAL_BEFORE_RENAME=N raises signal N once the temporary file is written,
+ * before it is renamed, to check that nothing is left behind.
+ */
+void signal_before_rename_for_tests() {
+  if (const char* signal = std::getenv("H2SIM_TEST_SIGNAL_BEFORE_RENAME")) {
+    ::raise(std::atoi(signal));
+  }
+}
+
+[[noreturn]] void fail(const std::string& path, int error) {
+  throw OutputError("cannot write " + path + ": " + std::strerror(error));
+}
+
+void replace_atomically(const std::string& path, const std::string& target,
+                        const struct stat* existing, std::string_view text) {
+  Temporary temporary;
+  if (!temporary.create(target)) {
+    fail(path, errno);
+  }
+  if (existing != nullptr) {
+    // Owner and group first: changing them may clear set-id bits, which the mode then restores.
+    // Only root may give a file away; others keep what they can (perhaps the group).
+    if (::fchown(temporary.fd(), existing->st_uid, existing->st_gid) != 0) {
+      [[maybe_unused]] const int ignored =
+          ::fchown(temporary.fd(), static_cast<uid_t>(-1), existing->st_gid);
+    }
+    if (::fchmod(temporary.fd(), existing->st_mode & 07777) != 0) {
+      fail(path, errno);
+    }
+  }
+  if (!write_all(temporary.fd(), text) || ::fsync(temporary.fd()) != 0 || !temporary.close()) {
+    fail(path, errno);
+  }
+  signal_before_rename_for_tests();
+  if (!temporary.rename_over(target)) {
+    fail(path, errno);
+  }
+  // Make the rename itself durable; the file is in place either way, so a folder that cannot be
+  // synced is no failure.
+  const int folder = ::open(folder_of(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (folder >= 0) {
+    ::fsync(folder);
+    ::close(folder);
+  }
+}
+
+} // namespace
+
+std::optional<std::string> output_path_problem(const std::string& path) {
+  // The kernel follows the links, also those of /proc such as /dev/stdout's (-> pipe:[N]).
+  struct stat status {};
+  if (::stat(path.c_str(), &status) == 0) {
+    if (const std::string type = unusable_type(status.st_mode); !type.empty()) {
+      return type;
+    }
+    if (::access(path.c_str(), W_OK) != 0) {
+      return std::string(std::strerror(errno));
+    }
+    if (!S_ISREG(status.st_mode)) {
+      return std::nullopt;
+    }
+  } else if (errno != ENOENT) {
+    return std::string(std::strerror(errno));
+  }
+  // A regular file is replaced, and a new one created, through a new file beside it.
+  int error = 0;
+  const std::string folder = folder_of(follow_links(path, error));
+  if (error != 0) {
+    return std::string(std::strerror(error));
+  }
+  struct stat folder_status {};
+  if (::stat(folder.c_str(), &folder_status) != 0 || !S_ISDIR(folder_status.st_mode)) {
+    return "no such directory " + folder;
+  }
+  if (::access(folder.c_str(), W_OK) != 0) {
+    return "cannot write in " + folder + ": " + std::strerror(errno);
+  }
+  return std::nullopt;
+}
+
+bool replaced_atomically(const std::string& path) {
+  struct stat status {};
+  return ::stat(path.c_str(), &status) == 0 ? S_ISREG(status.st_mode) : errno == ENOENT;
+}
+
+namespace {
+
+/** The regular file (or the name of the new one) that `path` leads to, to be replaced. */
+void replace_where_it_leads(const std::string& path, const struct stat* existing,
+                            std::string_view text) {
+  int error = 0;
+  const std::string target = follow_links(path, error);
+  if (error != 0) {
+    fail(path, error);
+  }
+  struct stat status {};
+  const bool exists = ::lstat(target.c_str(), &status) == 0;
+  if (existing == nullptr ? exists
+                          : !exists || status.st_dev != existing->st_dev ||
+                                status.st_ino != existing->st_ino) {
+    // The links changed under us, or lead where no name can be replaced (a deleted file).
+    throw OutputError("cannot write " + path + ": it changed while being written");
+  }
+  replace_atomically(path, target, existing, text);
+}
+
+} // namespace
+
+void write_output(const std::string& path, std::string_view text) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) {
+    if (errno != ENOENT) {
+      fail(path, errno);
+    }
+    replace_where_it_leads(path, nullptr, text);
+    return;
+  }
+  if (const std::string type = unusable_type(status.st_mode); !type.empty()) {
+    throw OutputError("cannot write " + path + ": it " + type);
+  }
+  if (S_ISREG(status.st_mode)) {
+    replace_where_it_leads(path, &status, text);
+    return;
+  }
+  // A device or FIFO: written where it is. No O_CREAT and no O_TRUNC, so that nothing is created
+  // or cut should the path have changed since the look above.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    fail(path, errno);
+  }
+  struct stat opened {};
+  if (::fstat(fd, &opened) != 0 || (!S_ISCHR(opened.st_mode) && !S_ISFIFO(opened.st_mode))) {
+    ::close(fd);
+    throw OutputError("cannot write " + path + ": it changed while being written");
+  }
+  if (!write_all(fd, text)) {
+    const int write_error = errno;
+    ::close(fd);
+    fail(path, write_error);
+  }
+  if (::close(fd) != 0) {
+    fail(path, errno);
+  }
+}
+
+void write_stdout(std::string_view text, const std::string& what) {
+  std::cout.flush(); // nothing else is written to stdout, but keep the order if it ever is
+  if (!write_all(STDOUT_FILENO, text)) {
+    throw OutputError("cannot write " + what + " to stdout: " + std::strerror(errno));
+  }
+}
+
+void reserve_standard_descriptors() {
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) {
+      continue;
+    }
+    // The lowest free descriptor is `fd` itself (the ones below are open by now).
+    int opened = ::open("/dev/null", O_RDONLY);
+    if (opened < 0) {
+      opened = ::open("/", O_RDONLY | O_DIRECTORY);
+    }
+    if (opened >= 0 && opened != fd) {
+      ::dup2(opened, fd);
+      ::close(opened);
+    }
+  }
+}
+
+} // namespace h2sim::cli

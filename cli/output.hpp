@@ -1,0 +1,50 @@
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace h2sim::cli {
+
+/** Output that could not be written: "cannot write PATH: REASON" (the command exits 1). */
+struct OutputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/**
+ * Why `path` cannot take a command's output, or nothing when it can; checked before anything runs.
+ * Symbolic links are followed (a dangling one names the file to create). A regular file (writable)
+ * or a new file in a writable folder can, and so can a character device or FIFO (writable); a
+ * directory, a socket or a block device cannot.
+ */
+std::optional<std::string> output_path_problem(const std::string& path);
+
+/** Whether output to `path` replaces a file atomically: links followed, a regular file or none. */
+bool replaced_atomically(const std::string& path);
+
+/**
+ * Writes `text` to `path` as `-o` promises. Links are followed and the link stays. A regular file
+ * (or none yet) is replaced atomically: a temporary file in the target's folder, written, synced
+ * and renamed over it, keeping an existing file's permission bits (and owner and group when
+ * allowed); SIGINT, SIGTERM or SIGHUP meanwhile removes the temporary file before the process
+ * ends. A character device or FIFO is opened (never created or truncated) and written directly.
+ * Throws OutputError naming `path` on any failure, leaving no temporary file and an existing file
+ * untouched.
+ */
+void write_output(const std::string& path, std::string_view text);
+
+/**
+ * Writes `text` to standard output and checks that it got there; throws OutputError
+ * ("cannot write WHAT to stdout: REASON") otherwise, e.g. on a full disk or a closed stdout.
+ */
+void write_stdout(std::string_view text, const std::string& what);
+
+/**
+ * Puts a read-only /dev/null on whichever of descriptors 0, 1 and 2 is closed, so that no file or
+ * pipe the command opens lands there (its output would go into it) and a closed stdout fails to
+ * write with EBADF. Call first thing in main.
+ */
+void reserve_standard_descriptors();
+
+} // namespace h2sim::cli

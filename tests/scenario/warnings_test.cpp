@@ -1,0 +1,66 @@
+// Legal but probably unmeant: warnings (listed in the metrics), or errors where the run could not
+// mean anything.
+#include <h2sim/h2sim.hpp>
+
+#include <doctest/doctest.h>
+
+#include "../support.hpp"
+
+using h2sim::test::problems_of;
+
+namespace {
+// Station A (H35 only, 20 kg of storage) is open; B, 800 km east, is not. A car class that needs
+// H70 and decides at A's door; a bus class 500 km away.
+const std::string scenario = R"({"name": "warn", "horizon_days": 1, "open_stations": 1,
+ "stations": [{"id": "A", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1,
+               "pressures": ["H35"], "storage": {"capacity_kg": 20, "initial_kg": 20},
+               "supply": {"model": "none"}},
+              {"id": "B", "x_km": 800, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1}],
+ "demand": {"model": "fleet", "classes": [
+   {"name": "car", "count": 5, "tank_kg": 6, "consumption_kg_per_100km": 1, "daily_km": 100,
+    "refuel_at_fraction": 0.2, "speed_kmh": 40, "pressure": "H70",
+    "area": {"x_km": 0, "y_km": 0, "radius_km": 0}},
+   {"name": "bus", "count": 5, "tank_kg": 30, "consumption_kg_per_100km": 8, "daily_km": 100,
+    "refuel_at_fraction": 0.2, "speed_kmh": 40, "area": {"x_km": 500, "y_km": 0, "radius_km": 5}}]}})";
+
+std::string warnings_of(const std::string& json, std::vector<h2sim::Override> sets = {}) {
+  std::string text;
+  for (const auto& warning : h2sim::load_scenario(json, sets).warnings) {
+    text += warning.pointer + ": " + warning.message + "\n";
+  }
+  return text;
+}
+} // namespace
+
+TEST_CASE("warnings: fleets that cannot reach or use the open stations are warned about") {
+  CHECK(warnings_of(scenario) ==
+        "/demand/classes/0/area/radius_km: is 0: every vehicle of the class decides to refuel at "
+        "the same point\n"
+        "/demand/classes/0/pressure: no open station fills H70: its vehicles cannot refuel and are "
+        "counted stranded\n"
+        "/stations/0/storage/capacity_kg: holds less than a bus tank: its large fills are always "
+        "turned away here\n"
+        "/demand/classes/1/area: the nearest open station it can use is 500 road km from the "
+        "area's centre, beyond a full tank's range (375 km): its vehicles will be towed "
+        "(stranded)\n");
+  // Opening B gives the cars a station (farther than their range) and the buses one in reach.
+  CHECK(warnings_of(scenario, {{"open_stations", "2"}, {"demand.classes.0.area.radius_km", "1"}}) ==
+        "/demand/classes/0/area: the nearest open station it can use is 800 road km from the "
+        "area's centre, beyond a full tank's range (600 km): its vehicles will be towed "
+        "(stranded)\n"
+        "/stations/0/storage/capacity_kg: holds less than a bus tank: its large fills are always "
+        "turned away here\n");
+}
+
+TEST_CASE("warnings: a pressure no station in the file fills is an error") {
+  CHECK(problems_of(scenario, {{"stations.1.pressures", R"(["H35"])"}}) ==
+        "/demand/classes/0/pressure: no station fills H70: the class could never refuel\n");
+}
+
+TEST_CASE("warnings: the metrics list them") {
+  const auto metrics = h2sim::test::run_text(scenario);
+  REQUIRE(metrics["warnings"].size() == 4);
+  CHECK(metrics["warnings"][1]["pointer"] == "/demand/classes/0/pressure");
+  CHECK(h2sim::test::run_text(h2sim::test::one_station(20, 2, "4"), {{"horizon_days", "1"}})["warnings"] ==
+        nlohmann::ordered_json::array());
+}

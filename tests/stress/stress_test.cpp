@@ -1,0 +1,67 @@
+// The storm, not only the calm: the 2025 plan across the what-if space policy teams ask about
+// (station counts, slow trailers, dispensers everywhere, pipeline capacity, buffers, storage,
+// queue limits, fleet size, seeds). Each run must finish and keep its books.
+#include <doctest/doctest.h>
+
+#include "what_if.hpp"
+
+namespace {
+
+using h2sim::stress::WhatIf;
+
+std::vector<std::vector<WhatIf>> what_ifs() {
+  using namespace h2sim::stress;
+  std::vector<std::vector<WhatIf>> cases;
+  for (int n : {1, 5, 10, 11, 12, 30, 70}) {
+    cases.push_back({open_stations(n), seed(1)});
+  }
+  for (double f : {0.25, 0.5, 2.0, 4.0}) {
+    cases.push_back({lead_time_times(f)});
+  }
+  for (int n : {1, 2, 3, 4}) {
+    cases.push_back({dispensers(n)});
+  }
+  for (double f : {0.1, 0.5, 2.0}) {
+    cases.push_back({pipeline_capacity_times(f)});
+  }
+  cases.push_back({buffers(true)});
+  cases.push_back({buffers(false)});
+  cases.push_back({storage_times(0.1)});
+  cases.push_back({queue_capacity(0)});
+  cases.push_back({fleet_times(2.0)});
+  // Combinations where the aborts were found, over seeds.
+  for (int s : {1, 2}) {
+    cases.push_back({open_stations(10), lead_time_times(2.0), dispensers(2), seed(s)});
+    cases.push_back({open_stations(12), buffers(true), pipeline_capacity_times(0.1), seed(s)});
+    cases.push_back({storage_times(0.1), fleet_times(1.5), lead_time_times(4.0), seed(s)});
+  }
+  return cases;
+}
+
+} // namespace
+
+TEST_CASE("stress: the 2025 plan across what-ifs finishes and keeps its books") {
+  const auto plan = h2sim::stress::read_json(std::string(H2SIM_SOURCE_DIR) +
+                                             "/scenarios/shanghai-2025.json");
+  std::vector<h2sim::Scenario> scenarios;
+  std::vector<std::string> names;
+  for (const auto& what_if : what_ifs()) {
+    auto document = plan;
+    document["horizon_days"] = 1;
+    document["warmup_days"] = 0.25;
+    std::string name;
+    for (const WhatIf& edit : what_if) {
+      edit.edit(document);
+      name += (name.empty() ? "" : ", ") + edit.name;
+    }
+    names.push_back(name);
+    scenarios.push_back(h2sim::load_scenario(document.dump()));
+  }
+  // One pool for all of them, as a sweep runs.
+  const auto results = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
+  REQUIRE(results.size() == names.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    CAPTURE(names[i]);
+    CHECK(h2sim::stress::check_books(results[i]) == std::vector<std::string>{});
+  }
+}
