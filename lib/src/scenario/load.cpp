@@ -325,7 +325,7 @@ std::optional<std::string> string_at(const json& object, const char* key) {
 
 /** Rules the schema cannot say: relations between values of a distribution. */
 void check_distribution(const json* value, const std::string& pointer,
-                        std::vector<Problem>& problems) {
+                        const std::set<std::string>& flagged, std::vector<Problem>& problems) {
   if (value == nullptr) {
     return;
   }
@@ -339,9 +339,7 @@ void check_distribution(const json* value, const std::string& pointer,
   // overflow (sd 1e160) or sampling cannot end (a gamma of shape 1e320).
   const auto mean = number_at(*value, "mean");
   const auto sd = number_at(*value, "sd");
-  const bool sd_in_range = std::none_of(problems.begin(), problems.end(), [&](const Problem& p) {
-    return p.pointer == pointer + "/sd";
-  });
+  const bool sd_in_range = flagged.count(pointer + "/sd") == 0;
   if ((kind == "lognormal" || kind == "gamma") && mean && sd && *mean > 0 && sd_in_range) {
     if (*sd > 1e3 * *mean) {
       problems.push_back({pointer + "/sd", "must be <= 1000 x mean (a " + *kind +
@@ -396,6 +394,13 @@ void check_unique(const json* list, const char* key, const std::string& pointer,
 constexpr double max_vehicles = 1e7;
 
 void check_relations(const json& document, std::vector<Problem>& problems) {
+  // Where the schema found problems (the checks below skip values it refused): a set, looked up
+  // per station and per distribution, not a scan of the list each time (20,000 stations took
+  // minutes). The checks add none at a /supply/model or a distribution's /sd before reading it.
+  std::set<std::string> flagged;
+  for (const Problem& problem : problems) {
+    flagged.insert(problem.pointer);
+  }
   const json* stations = member(document, "stations");
   check_unique(stations, "id", "/stations", problems);
   check_unique(member(document, "pipelines"), "id", "/pipelines", problems);
@@ -426,12 +431,6 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
     };
     const std::set<std::string> pipelines = ids("pipelines");
     const std::set<std::string> depots = ids("depots");
-    // Where the schema found problems: looked up per station, so a set, not a scan of the list
-    // (20,000 stations took minutes). The loop below adds none at a /supply/model.
-    std::set<std::string> flagged;
-    for (const Problem& problem : problems) {
-      flagged.insert(problem.pointer);
-    }
     for (std::size_t i = 0; i < stations->size(); ++i) {
       const std::string pointer = "/stations/" + std::to_string(i);
       if (const json* availability = member((*stations)[i], "availability")) {
@@ -443,8 +442,10 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
           problems.push_back({pointer + "/availability/hours", "must be [open_h, close_h] with open_h < close_h"});
         }
         if (const json* outages = member(*availability, "outages")) {
-          check_distribution(member(*outages, "mtbf_h"), pointer + "/availability/outages/mtbf_h", problems);
-          check_distribution(member(*outages, "repair_h"), pointer + "/availability/outages/repair_h", problems);
+          check_distribution(member(*outages, "mtbf_h"), pointer + "/availability/outages/mtbf_h",
+                             flagged, problems);
+          check_distribution(member(*outages, "repair_h"), pointer + "/availability/outages/repair_h",
+                             flagged, problems);
           const json* mtbf = member(*outages, "mtbf_h");
           if (mtbf != nullptr && mtbf->is_number() && mtbf->get<double>() <= 0) {
             problems.push_back({pointer + "/availability/outages/mtbf_h", "must be > 0"});
@@ -474,7 +475,8 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
         if (depot && depots.count(*depot) == 0) {
           problems.push_back({pointer + "/supply/depot", "no depot \"" + *depot + "\" in /depots"});
         }
-        check_distribution(member(*supply, "lead_time_h"), pointer + "/supply/lead_time_h", problems);
+        check_distribution(member(*supply, "lead_time_h"), pointer + "/supply/lead_time_h",
+                           flagged, problems);
         const auto reorder = number_at(*supply, "reorder_at_kg");
         const auto capacity = storage != nullptr ? number_at(*storage, "capacity_kg") : std::nullopt;
         if (reorder && capacity && *reorder >= *capacity) {
@@ -497,18 +499,33 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
     }
   }
   if (const json* demand = member(document, "demand")) {
-    check_distribution(member(*demand, "kg_per_fill"), "/demand/kg_per_fill", problems);
+    check_distribution(member(*demand, "kg_per_fill"), "/demand/kg_per_fill", flagged, problems);
     check_profile(member(*demand, "hourly_profile"), "/demand/hourly_profile", problems);
     if (const json* behaviour = member(*demand, "driver")) {
-      check_distribution(member(*behaviour, "patience_min"), "/demand/driver/patience_min", problems);
+      check_distribution(member(*behaviour, "patience_min"), "/demand/driver/patience_min",
+                         flagged, problems);
     }
     const json* classes = member(*demand, "classes");
     check_unique(classes, "name", "/demand/classes", problems);
-    std::set<std::string> station_ids; // once, not per class: 20,000 of each took minutes
+    // Station ids and the pressures stations fill, once, not per class (20,000 of each took
+    // minutes). A station without a list of pressures fills any.
+    std::set<std::string> station_ids;
+    std::set<std::string> filled_pressures;
+    bool some_station_fills_any = false;
     if (stations != nullptr && stations->is_array()) {
       for (const json& station : *stations) {
         if (const auto id = string_at(station, "id")) {
           station_ids.insert(*id);
+        }
+        const json* pressures = member(station, "pressures");
+        if (pressures == nullptr || !pressures->is_array()) {
+          some_station_fills_any = true;
+          continue;
+        }
+        for (const json& pressure : *pressures) {
+          if (pressure.is_string()) {
+            filled_pressures.insert(pressure.get<std::string>());
+          }
         }
       }
     }
@@ -523,14 +540,14 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
       }
       for (std::size_t i = 0; i < classes->size(); ++i) {
         check_distribution(member((*classes)[i], "daily_km"),
-                           "/demand/classes/" + std::to_string(i) + "/daily_km", problems);
+                           "/demand/classes/" + std::to_string(i) + "/daily_km", flagged, problems);
       const std::string class_at = "/demand/classes/" + std::to_string(i);
       const auto fraction = number_at((*classes)[i], "refuel_at_fraction");
       if (fraction && *fraction >= 1) {
         problems.push_back({class_at + "/refuel_at_fraction", "must be < 1"});
       }
       check_distribution(member((*classes)[i], "refuel_at_fraction"), class_at + "/refuel_at_fraction",
-                         problems);
+                         flagged, problems);
       if (const json* shift = member((*classes)[i], "shift")) {
         const auto hours = number_at(*shift, "hours");
         if (hours && *hours > 24) {
@@ -538,12 +555,8 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
         }
       }
       if (const auto pressure = string_at((*classes)[i], "pressure");
-          pressure && stations != nullptr && stations->is_array() &&
-          std::none_of(stations->begin(), stations->end(), [&](const json& station) {
-            const json* pressures = member(station, "pressures");
-            return pressures == nullptr || !pressures->is_array() ||
-                   std::find(pressures->begin(), pressures->end(), *pressure) != pressures->end();
-          })) {
+          pressure && stations != nullptr && stations->is_array() && !some_station_fills_any &&
+          filled_pressures.count(*pressure) == 0) {
         problems.push_back({class_at + "/pressure",
                             "no station fills " + *pressure + ": the class could never refuel"});
       }
@@ -559,13 +572,15 @@ void check_relations(const json& document, std::vector<Problem>& problems) {
       }
       if (const json* behaviour = member((*classes)[i], "driver")) {
         check_distribution(member(*behaviour, "patience_min"),
-                           "/demand/classes/" + std::to_string(i) + "/driver/patience_min", problems);
+                           "/demand/classes/" + std::to_string(i) + "/driver/patience_min",
+                           flagged, problems);
       }
       }
     }
   }
   if (const json* service = member(document, "service")) {
-    check_distribution(member(*service, "fill_time_min"), "/service/fill_time_min", problems);
+    check_distribution(member(*service, "fill_time_min"), "/service/fill_time_min",
+                       flagged, problems);
   }
 }
 
