@@ -59,7 +59,7 @@ TEST_CASE("demand::trace: bad rows are reported with their line numbers, and not
           file + " line 3: time_h must be a number >= 0 and <= 876000 (got \"x\")");
     CHECK(error.problems()[1].message == file + " line 4: no station \"S9\" in /stations");
     CHECK(error.problems()[2].message ==
-          file + " line 5: kg must be a number > 0 and <= 1000000 (got \"-1\")");
+          file + " line 5: kg must be a number > 0 and <= 10000 (got \"-1\")");
     CHECK(error.problems()[3].message == file + " line 6: has 2 values for 3 columns");
   }
 }

@@ -139,7 +139,7 @@ TEST_CASE("nasty inputs: numbers out of double range are refused, with or withou
         ": a number is out of range: number overflow parsing '-1e400'\n");
   // Not JSON, a --set value is taken as a string.
   CHECK(problems_of(scenario(), {{"horizon_days", "1e400"}}) ==
-        "/horizon_days: must be a number > 0 and <= 36500\n");
+        "/horizon_days: must be a number >= 0.001 and <= 36500\n");
 }
 
 TEST_CASE("nasty inputs: -0 is zero, in range or out") {
@@ -149,9 +149,9 @@ TEST_CASE("nasty inputs: -0 is zero, in range or out") {
   CHECK(problems_of(R"({"name": "z", "horizon_days": -0.0, "stations": [{"id": "S1", "x_km": -0,
     "y_km": 0, "dispensers": -0, "fill_rate_kg_per_min": -0.0}],
     "demand": {"model": "poisson", "arrivals_per_h": 1, "kg_per_fill": 4}})") ==
-        "/horizon_days: must be a number > 0\n"
+        "/horizon_days: must be a number >= 0.001\n"
         "/stations/0/dispensers: must be an integer >= 1\n"
-        "/stations/0/fill_rate_kg_per_min: must be a number > 0\n");
+        "/stations/0/fill_rate_kg_per_min: must be a number >= 0.001\n");
 }
 
 TEST_CASE("nasty inputs: denormal numbers load as they are") {

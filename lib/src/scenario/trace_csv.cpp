@@ -16,10 +16,11 @@ namespace h2sim::scenario {
 namespace {
 
 // Bounds that keep every value finite where it is used (minutes, fill times, squared distances)
-// and reject the absurd: a century of trace, a million kg in one fill, a million km from origin.
+// and reject the absurd; those of the scenario's values (scenario_schema.cpp): a century (its
+// max_days), one vehicle's fill (max_fill_kg), coordinates (max_km).
 constexpr double max_time_min = 36500.0 * 24 * 60;
-constexpr double max_kg = 1e6;
-constexpr double max_km = 1e6;
+constexpr double max_kg = 1e4;
+constexpr double max_km = 1e5;
 
 constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 
