@@ -46,9 +46,15 @@ std::string read_file(const std::string& path) {
   if (!in) {
     throw InvalidInput("cannot read scenario " + path + ": " + std::strerror(errno));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  // A pipe (`<(...)`) is fine, but never read without end: /dev/zero would take all memory.
+  constexpr std::size_t max_bytes = 64 << 20;
+  std::string text(max_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > max_bytes) {
+    throw InvalidInput("cannot read scenario " + path + ": larger than 64 MiB");
+  }
+  return text;
 }
 
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {

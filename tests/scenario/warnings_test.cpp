@@ -38,11 +38,11 @@ TEST_CASE("warnings: fleets that cannot reach or use the open stations are warne
         "the same point\n"
         "/demand/classes/0/pressure: no open station fills H70: its vehicles cannot refuel and are "
         "counted stranded\n"
-        "/stations/0/storage/capacity_kg: holds less than a bus tank: its large fills are always "
-        "turned away here\n"
         "/demand/classes/1/area: the nearest open station it can use is 500 road km from the "
         "area's centre, beyond a full tank's range (375 km): its vehicles will be towed "
-        "(stranded)\n");
+        "(stranded)\n"
+        "/stations/0/storage/capacity_kg: holds less than a bus tank: its large fills are always "
+        "turned away here\n");
   // Opening B gives the cars a station (farther than their range) and the buses one in reach.
   CHECK(warnings_of(scenario, {{"open_stations", "2"}, {"demand.classes.0.area.radius_km", "1"}}) ==
         "/demand/classes/0/area: the nearest open station it can use is 800 road km from the "
@@ -61,6 +61,7 @@ TEST_CASE("warnings: the metrics list them") {
   const auto metrics = h2sim::test::run_text(scenario);
   REQUIRE(metrics["warnings"].size() == 4);
   CHECK(metrics["warnings"][1]["pointer"] == "/demand/classes/0/pressure");
+  CHECK(metrics["warnings"][3]["pointer"] == "/stations/0/storage/capacity_kg");
   CHECK(h2sim::test::run_text(h2sim::test::one_station(20, 2, "4"), {{"horizon_days", "1"}})["warnings"] ==
         nlohmann::ordered_json::array());
 }

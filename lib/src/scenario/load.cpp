@@ -782,11 +782,6 @@ std::vector<Warning> warnings(const Scenario& scenario) {
       }
       nearest_km = std::min(nearest_km, std::hypot(station.location.x_km - vc.area.centre.x_km,
                                                    station.location.y_km - vc.area.centre.y_km));
-      if (station.storage && station.finite() && station.storage->capacity_kg < vc.tank_kg) {
-        found.push_back({"/stations/" + std::to_string(s) + "/storage/capacity_kg",
-                         "holds less than a " + vc.name +
-                             " tank: its large fills are always turned away here"});
-      }
     }
     if (vc.area.radius_km == 0) {
       found.push_back({at + "/area/radius_km",
@@ -807,6 +802,28 @@ std::vector<Warning> warnings(const Scenario& scenario) {
                     "beyond a full tank's range (%.0f km): its vehicles will be towed (stranded)",
                     road_km, range_km);
       found.push_back({at + "/area", text});
+    }
+  }
+  // Once per station: the largest tank it fills that its storage cannot hold.
+  for (std::size_t s = 0; s < scenario.open_stations; ++s) {
+    const StationSpec& station = scenario.stations[s];
+    if (!station.storage || !station.finite()) {
+      continue;
+    }
+    const VehicleClass* largest = nullptr;
+    for (const VehicleClass& vc : fleet->classes) {
+      const bool fills = vc.pressure.empty() || std::find(station.pressures.begin(),
+                                                          station.pressures.end(),
+                                                          vc.pressure) != station.pressures.end();
+      if (fills && vc.tank_kg > station.storage->capacity_kg &&
+          (largest == nullptr || vc.tank_kg > largest->tank_kg)) {
+        largest = &vc;
+      }
+    }
+    if (largest != nullptr) {
+      found.push_back({"/stations/" + std::to_string(s) + "/storage/capacity_kg",
+                       "holds less than a " + largest->name +
+                           " tank: its large fills are always turned away here"});
     }
   }
   return found;
