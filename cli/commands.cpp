@@ -143,7 +143,7 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
     const std::string base_dir =
         path.empty() ? "." : std::filesystem::path(path).parent_path().string();
     Scenario scenario = load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
-    for (const Warning& warning : scenario.warnings) {
+    for (const Warning& warning : scenario.warnings()) {
       spdlog::warn("{}: {}", warning.pointer, warning.message);
     }
     return scenario;
@@ -203,12 +203,12 @@ int command_run(const RunArgs& args) {
   check_output_path(args, "-o", args.out);
   const Scenario scenario = load(args, args.sets);
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
-               scenario.name, scenario.replications, scenario.replications == 1 ? "" : "s",
-               scenario.open_stations, scenario.open_stations == 1 ? "" : "s",
-               scenario.horizon_days, scenario.warmup_days);
+               scenario.name(), scenario.replications(), scenario.replications() == 1 ? "" : "s",
+               scenario.open_stations(), scenario.open_stations() == 1 ? "" : "s",
+               scenario.horizon_days(), scenario.warmup_days());
   const nlohmann::ordered_json metrics = run_points({scenario}, args).front();
   const std::size_t failed = report_failures(args, metrics, "");
-  const auto replications = static_cast<std::size_t>(scenario.replications);
+  const auto replications = static_cast<std::size_t>(scenario.replications());
   if (failed == replications) {
     if (args.writes_output && replications > 1) {
       std::cerr << "h2sim: error: every replication failed; nothing written\n";
@@ -295,7 +295,7 @@ run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
            std::function<void(const FinishedReplication&)> on_finished) {
   std::size_t total = 0;
   for (const Scenario& scenario : scenarios) {
-    total += static_cast<std::size_t>(scenario.replications);
+    total += static_cast<std::size_t>(scenario.replications());
   }
   Progress progress("replications", total, args.quiet);
   RunOptions options;
@@ -502,7 +502,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
       set[axes[i].path] = json_value(points[p][i]);
       named += (i ? ", " : "") + axes[i].path + "=" + points[p][i];
     }
-    replications += static_cast<std::size_t>(scenarios[p].replications);
+    replications += static_cast<std::size_t>(scenarios[p].replications());
     failed +=
         report_failures(args, metrics[p], "point " + std::to_string(p) + " (" + named + "), ");
     nlohmann::ordered_json point{{"set", std::move(set)}};
@@ -566,7 +566,7 @@ int command_size(const RunArgs& given, const SizeArgs& size) {
     throw InvalidInput("--target " + size.target + ": the bound is not a number");
   }
   RunArgs args = given;
-  if (load(args, args.sets).replications < 2) {
+  if (load(args, args.sets).replications() < 2) {
     if (args.replications) {
       throw InvalidInput("--replications: size needs at least 2 for a confidence interval");
     }
@@ -646,8 +646,8 @@ int command_size(const RunArgs& given, const SizeArgs& size) {
 
 int command_validate(const std::string& path) {
   const Scenario scenario = load(path, {});
-  std::cerr << path << ": valid (" << scenario.stations.size() << " stations, "
-            << scenario.open_stations << " open)\n";
+  std::cerr << path << ": valid (" << scenario.stations() << " stations, "
+            << scenario.open_stations() << " open)\n";
   return exit_ok;
 }
 

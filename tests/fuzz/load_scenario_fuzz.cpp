@@ -48,8 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // scenario or lists problems.
   try {
     const h2sim::Scenario scenario = h2sim::load_scenario(text, overrides, H2SIM_FUZZ_FILES);
-    require(!scenario.stations.empty(), "a scenario has stations");
-    require(scenario.open_stations >= 1 && scenario.open_stations <= scenario.stations.size(),
+    require(scenario.stations() > 0, "a scenario has stations");
+    require(scenario.open_stations() >= 1 && scenario.open_stations() <= scenario.stations(),
             "open_stations is within the stations");
   } catch (const h2sim::ScenarioError& error) {
     require(!error.problems().empty(), "a ScenarioError lists its problems");

@@ -25,8 +25,8 @@ void require(bool condition, const char* promise) {
   }
 }
 
-const std::vector<h2sim::StationSpec> stations = [] {
-  std::vector<h2sim::StationSpec> list(2);
+const std::vector<h2sim::models::StationSpec> stations = [] {
+  std::vector<h2sim::models::StationSpec> list(2);
   list[0].id = "JD-01";
   list[1].id = "JD-02";
   return list;
@@ -40,13 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const h2sim::scenario::TraceLimits& limits : {h2sim::scenario::TraceLimits{}, tight}) {
     std::istringstream in(text);
     std::vector<h2sim::Problem> problems;
-    const std::vector<h2sim::TraceRow> rows =
+    const std::vector<h2sim::models::TraceRow> rows =
         h2sim::scenario::read_trace(in, "fuzz.csv", stations, "/demand/file", problems, limits);
     require(rows.size() <= limits.max_rows, "at most max_rows rows");
     // Listed bad rows, plus the summary of the others, the header's or a limit's problems.
     require(problems.size() <= limits.max_listed_problems + 4, "bad rows are listed up to a limit");
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      const h2sim::TraceRow& row = rows[i];
+      const h2sim::models::TraceRow& row = rows[i];
       require(std::isfinite(row.time_min) && row.time_min >= 0, "times are finite and >= 0");
       require(std::isfinite(row.kg) && row.kg > 0, "kg are finite and > 0");
       require(!row.station || *row.station < stations.size(), "stations are known");

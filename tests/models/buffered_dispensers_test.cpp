@@ -2,6 +2,7 @@
 // min(bound, capacity) stand in for the engine. That is exact here: one dispenser, and the buffer
 // refill never runs while a fill draws on the compressor, so at most one flow exists at once.
 #include "models/buffered_dispensers.hpp"
+#include "models/station.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,11 +17,11 @@ TEST_CASE("models::BufferedDispensers: the 4th of four back-to-back fills is slo
   // Fills 1-3 come from the buffer (2.5 min each) while the compressor puts back 0.5 kg per fill:
   // 15 -> 10 -> 10.5 -> 5.5 -> 6 -> 1 -> 1.5 kg. Fill 4 takes those 1.5 kg in 0.75 min, then
   // 3.5 kg through the compressor at 0.2 kg/min: 17.5 min. It ends at 7.5 + 18.25 = 25.75 min.
-  h2sim::StationSpec spec;
+  h2sim::models::StationSpec spec;
   spec.id = "S";
   spec.dispensers = 1;
   spec.fill_rate_kg_per_min = 2;
-  spec.buffer = h2sim::BufferSpec{15, 12};
+  spec.buffer = h2sim::models::BufferSpec{15, 12};
   HeapCalendar calendar;
   SerialCapacity compressor(calendar, 0.2);
   Recorder recorder;

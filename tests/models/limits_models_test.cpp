@@ -1,5 +1,4 @@
 // Models under inputs that once ran away: each stays bounded in events, memory and time.
-#include <h2sim/scenario.hpp>
 
 #include <doctest/doctest.h>
 
@@ -17,10 +16,12 @@ TEST_CASE("supply::Delivery: a refused fill larger than the storage orders only 
   // Storage 1000 kg holding 800, reorder at 300, trailers of 500. A vehicle wanting 1e9 kg is
   // refused; counted as demand it could order two million trailers. Capped at the storage, the
   // position is 800 - 1000 = -200: two trailers bring it to 800 > 300.
-  h2sim::StationSpec station;
+  h2sim::models::StationSpec station;
   station.id = "S";
-  station.storage = h2sim::StorageSpec{1000, 800};
-  station.supply = h2sim::DeliverySupply{500, 300, h2sim::Distribution::fixed(2), std::nullopt};
+  station.storage = h2sim::models::StorageSpec{1000, 800};
+  station.supply = h2sim::params::Model(
+      "delivery", std::make_shared<h2sim::models::DeliveryParams>(h2sim::models::DeliveryParams{
+                      500, 300, h2sim::Distribution::fixed(2), std::nullopt}));
   HeapCalendar calendar;
   h2sim::models::Tank tank(1000, 800);
   h2sim::models::Delivery delivery(
@@ -35,24 +36,24 @@ TEST_CASE("supply::Delivery: a refused fill larger than the storage orders only 
 }
 
 TEST_CASE("models::Availability: breakdowns too frequent for the horizon are an error, not a blow-up") {
-  h2sim::AvailabilitySpec spec;
-  spec.mtbf_h = h2sim::Distribution::fixed(0.001);
-  spec.repair_h = h2sim::Distribution::fixed(0.001);
+  h2sim::models::AvailabilitySpec spec;
+  spec.outages = h2sim::models::Outages{h2sim::Distribution::fixed(0.001),
+                                        h2sim::Distribution::fixed(0.001)};
   CHECK_THROWS_WITH_AS(
       h2sim::models::Availability(spec, h2sim::RandomStream(1, 0, 1), 36500 * 1440.0),
       "more than 1000000 breakdowns in the run: availability.outages.mtbf_h is too short for the "
       "horizon",
       std::runtime_error);
   // A breakdown a week for a century is fine: 5,200 closures.
-  spec.mtbf_h = h2sim::Distribution::fixed(168);
+  spec.outages->mtbf_h = h2sim::Distribution::fixed(168);
   CHECK_NOTHROW(h2sim::models::Availability(spec, h2sim::RandomStream(1, 0, 1), 36500 * 1440.0));
 }
 
 TEST_CASE("models::Fleet: driving a huge tank in shifts takes one step per refuelling, computed by hand") {
   // 8-hour shifts from 06:00. From midnight, 1e6 days of mileage end on day 999,999 at 14:00
   // (the last shift's end): 999,999 whole days, then one full shift.
-  h2sim::VehicleClass vc;
-  vc.shift = h2sim::Shift{6, 8};
+  h2sim::models::VehicleClass vc;
+  vc.shift = h2sim::models::Shift{6, 8};
   CHECK(h2sim::models::Fleet::after_driving(vc, 0, 1e6) == (999999 * 1440.0 + 14 * 60));
   // Half a day's mileage from 07:00: four hours of driving, until 11:00.
   CHECK(h2sim::models::Fleet::after_driving(vc, 7 * 60, 0.5) == 11 * 60);

@@ -5,6 +5,8 @@
 
 #include <h2sim/h2sim.hpp>
 
+#include "models/demand/trace.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -144,7 +146,7 @@ TEST_CASE("nasty inputs: numbers out of double range are refused, with or withou
 
 TEST_CASE("nasty inputs: -0 is zero, in range or out") {
   const h2sim::Scenario s = load_scenario(scenario("-0", R"(, "overhead_min": -0.0)"));
-  CHECK(s.stations[0].overhead_min == 0);
+  CHECK(s.spec().stations[0].overhead_min == 0);
   CHECK(problems_of(scenario("4", R"(, "queue_capacity": -0, "arrivals_per_h": -0)")) == "valid");
   CHECK(problems_of(R"({"name": "z", "horizon_days": -0.0, "stations": [{"id": "S1", "x_km": -0,
     "y_km": 0, "dispensers": -0, "fill_rate_kg_per_min": -0.0}],
@@ -156,10 +158,10 @@ TEST_CASE("nasty inputs: -0 is zero, in range or out") {
 
 TEST_CASE("nasty inputs: denormal numbers load as they are") {
   const h2sim::Scenario s = load_scenario(scenario("1e-320", R"(, "overhead_min": 4.9e-324)"));
-  CHECK(s.stations[0].overhead_min == 4.9e-324);
-  CHECK(s.stations[0].overhead_min > 0);
+  CHECK(s.spec().stations[0].overhead_min == 4.9e-324);
+  CHECK(s.spec().stations[0].overhead_min > 0);
   // 1e-400 is below the smallest denormal: it parses as 0.
-  CHECK(load_scenario(scenario("4", R"(, "overhead_min": 1e-400)")).stations[0].overhead_min == 0);
+  CHECK(load_scenario(scenario("4", R"(, "overhead_min": 1e-400)")).spec().stations[0].overhead_min == 0);
 }
 
 TEST_CASE("nasty inputs: a huge array gives one problem, not one per item") {
@@ -206,10 +208,10 @@ TEST_CASE("nasty inputs: ids in any script, and with escaped control characters,
                   "fill_rate_kg_per_min": 1}],
     "demand": {"model": "trace", "file": "t.csv"}})",
                                           {}, dir.string());
-  CHECK(s.name == "\xC3\xA9t\xC3\xA9");
-  CHECK(s.stations[0].id == std::string("S\0\n", 3));
-  CHECK(s.stations[1].id == "\xE5\x98\x89\xE5\xAE\x9A-1 \xE2\x9B\xBD");
-  const auto& rows = std::get<h2sim::TraceDemand>(s.demand).rows;
+  CHECK(s.name() == "\xC3\xA9t\xC3\xA9");
+  CHECK(s.spec().stations[0].id == std::string("S\0\n", 3));
+  CHECK(s.spec().stations[1].id == "\xE5\x98\x89\xE5\xAE\x9A-1 \xE2\x9B\xBD");
+  const auto& rows = s.spec().demand.as<h2sim::models::TraceParams>().rows;
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].station == 1u);
 }
@@ -236,13 +238,13 @@ TEST_CASE("nasty inputs: a NUL byte is refused wherever it is, even after a whol
   CHECK(problems_of(std::string("{\"name\": \"a\0b\"}", 15)) ==
         ": not valid JSON at line 1, column 12: a NUL byte (JSON text cannot contain one)\n");
   // A --set value with a NUL is not JSON: it is taken as a string.
-  CHECK(load_scenario(scenario(), {{"name", std::string("1\0x", 3)}}).name ==
+  CHECK(load_scenario(scenario(), {{"name", std::string("1\0x", 3)}}).name() ==
         std::string("1\0x", 3));
 }
 
 TEST_CASE("nasty inputs: a byte-order mark before the scenario JSON is accepted") {
   // Windows editors save "UTF-8 with BOM"; the BOM says nothing but "this is UTF-8".
-  CHECK(load_scenario("\xEF\xBB\xBF" + scenario()).name == "nasty");
+  CHECK(load_scenario("\xEF\xBB\xBF" + scenario()).name() == "nasty");
   CHECK(problems_of("\xEF\xBB\xBF") ==
         ": not valid JSON at line 1, column 4: syntax error while parsing value - unexpected "
         "end of input; expected '[', '{', or a literal\n");
@@ -287,8 +289,8 @@ TEST_CASE("nasty inputs: 20,000 stations and classes are checked in linear time"
     REQUIRE(error.problems().size() == 60'000);
     CHECK(error.problems()[19'999].pointer == "/stations/19999/storage");
     CHECK(error.problems()[19'999].message == "is required with supply model none");
-    CHECK(error.problems()[59'998].pointer == "/demand/classes/19999/pressure");
-    CHECK(error.problems()[59'998].message == "no station fills H70: the class could never refuel");
+    CHECK(error.problems()[39'999].pointer == "/demand/classes/19999/pressure");
+    CHECK(error.problems()[39'999].message == "no station fills H70: the class could never refuel");
     CHECK(error.problems()[59'999].pointer == "/demand/classes/19999/choice/home_station");
     CHECK(error.problems()[59'999].message == "no station \"T\" in /stations");
   }

@@ -15,15 +15,15 @@ using h2sim::scenario::TraceLimits;
 
 namespace {
 
-const std::vector<h2sim::StationSpec> stations = [] {
-  std::vector<h2sim::StationSpec> list(2);
+const std::vector<h2sim::models::StationSpec> stations = [] {
+  std::vector<h2sim::models::StationSpec> list(2);
   list[0].id = "S1";
   list[1].id = "S2";
   return list;
 }();
 
 /** Reads `text` as the trace "t.csv"; its problems go to `problems`. */
-std::vector<h2sim::TraceRow> read(const std::string& text, std::vector<h2sim::Problem>& problems,
+std::vector<h2sim::models::TraceRow> read(const std::string& text, std::vector<h2sim::Problem>& problems,
                                   const TraceLimits& limits = {}) {
   std::istringstream in(text);
   return read_trace(in, "t.csv", stations, "/demand/file", problems, limits);

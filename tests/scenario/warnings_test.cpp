@@ -25,7 +25,8 @@ const std::string scenario = R"({"name": "warn", "horizon_days": 1, "open_statio
 
 std::string warnings_of(const std::string& json, std::vector<h2sim::Override> sets = {}) {
   std::string text;
-  for (const auto& warning : h2sim::load_scenario(json, sets).warnings) {
+  const h2sim::Scenario loaded = h2sim::load_scenario(json, sets);
+  for (const auto& warning : loaded.warnings()) {
     text += warning.pointer + ": " + warning.message + "\n";
   }
   return text;

@@ -258,7 +258,7 @@ constexpr double minutes_per_day = 1440.0;
 
 } // namespace
 
-ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::uint64_t replication) {
+ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed, std::uint64_t replication) {
   // SimGrid parses its own options from argv; ours never reach it. Keep it quiet but for failures.
   std::vector<std::string> args{"h2sim", "--log=root.thres:critical", "--cfg=contexts/factory:raw"};
   std::vector<char*> argv;
@@ -279,14 +279,9 @@ ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::ui
   SimGridCapacities capacities(*city, calendar);
   models::Network network(scenario, collector, calendar, capacities, seed, replication);
   city->seal(); // after the network created its pipelines' hosts
-  const auto& factories = models::demand_models();
-  const auto factory = factories.find(models::demand_model_name(scenario.demand));
-  if (factory == factories.end()) {
-    throw std::logic_error("no demand model registered as " +
-                           models::demand_model_name(scenario.demand));
-  }
-  std::unique_ptr<models::DemandModel> demand =
-      factory->second(scenario, network, models::Seeds{seed, replication});
+  std::unique_ptr<models::DemandModel> demand = models::demand_model(scenario.demand.name())
+                                                    .make(scenario, network,
+                                                          models::Seeds{seed, replication});
 
   // Scheduled first, the window's edges run before any model event at the same time, which
   // matches the collector's half-open window [start, end).

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include <h2sim/scenario.hpp>
+#include "../models/scenario_spec.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +17,6 @@ struct ReplicationResult {
  * Runs one replication of `scenario` on SimGrid. SimGrid allows one simulation per process: call
  * this at most once per process (the replication runner forks a child for each).
  */
-ReplicationResult simulate(const Scenario& scenario, std::uint64_t seed, std::uint64_t replication);
+ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed, std::uint64_t replication);
 
 } // namespace h2sim::engine

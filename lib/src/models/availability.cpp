@@ -1,5 +1,7 @@
 #include "availability.hpp"
 
+#include "../core/limits.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -13,15 +15,68 @@ constexpr double shortest_up_min = 1.0; // a breakdown distribution of 0 hours m
 constexpr std::size_t max_breakdowns = 1'000'000; // their closures are kept for the whole run
 } // namespace
 
+const params::Table& availability_table() {
+  using W = params::Of<MaintenanceWindow>;
+  static const params::Table window = W::table(
+      "a maintenance window",
+      {W::number("start_day", &MaintenanceWindow::start_day)
+           .describe("day, 0 = first")
+           .at_least(0)
+           .at_most(limits::days),
+       W::number("start_h", &MaintenanceWindow::start_h)
+           .describe("hour of that day")
+           .at_least(0)
+           .below(24),
+       W::number("hours", &MaintenanceWindow::hours)
+           .describe("how long")
+           .above(0)
+           .at_most(limits::hours)});
+  using O = params::Of<Outages>;
+  static const params::Table outages = O::table(
+      "random breakdowns",
+      {O::distribution("mtbf_h", &Outages::mtbf_h)
+           .describe("hours between breakdowns")
+           .at_most(limits::hours),
+       O::distribution("repair_h", &Outages::repair_h)
+           .describe("hours to repair")
+           .at_most(limits::hours)},
+      {O::rule([](const Outages& spec, params::Checker& check) {
+        if (check.valid("mtbf_h") && spec.mtbf_h.kind() == Distribution::Kind::fixed &&
+            spec.mtbf_h.mean() <= 0) {
+          check.problem("mtbf_h", "must be > 0");
+        }
+      })});
+  using A = params::Of<AvailabilitySpec>;
+  static const params::Table table = A::table(
+      "when the station can serve (default: always); vehicles arriving while it is closed go "
+      "elsewhere (diverted_closed)",
+      {A::numbers("hours", &AvailabilitySpec::hours)
+           .describe("opening hours [open_h, close_h] every day, e.g. [6, 22] (default [0, 24])")
+           .at_least(0)
+           .at_most(24)
+           .items(2),
+       A::object("outages", &AvailabilitySpec::outages, outages),
+       A::list("maintenance", &AvailabilitySpec::maintenance, window)
+           .describe("planned closures")
+           .optional()},
+      {A::rule([](const AvailabilitySpec& spec, params::Checker& check) {
+        if (check.valid("hours") && spec.hours &&
+            (spec.hours->size() != 2 || (*spec.hours)[0] >= (*spec.hours)[1])) {
+          check.problem("hours", "must be [open_h, close_h] with open_h < close_h");
+        }
+      })});
+  return table;
+}
+
 Availability::Availability(const AvailabilitySpec& spec, RandomStream rng, double until_min) {
   Intervals outages;
-  if (spec.mtbf_h && spec.repair_h) {
+  if (spec.outages) {
     for (double t = 0;;) {
-      t += std::max(shortest_up_min, spec.mtbf_h->sample(rng) * 60.0);
+      t += std::max(shortest_up_min, spec.outages->mtbf_h.sample(rng) * 60.0);
       if (t >= until_min) {
         break;
       }
-      const double down = spec.repair_h->sample(rng) * 60.0;
+      const double down = spec.outages->repair_h.sample(rng) * 60.0;
       outages.emplace_back(t, t + down);
       if (outages.size() > max_breakdowns) {
         throw std::runtime_error("more than " + std::to_string(max_breakdowns) +
@@ -38,11 +93,11 @@ Availability::Availability(const AvailabilitySpec& spec, RandomStream rng, doubl
   outages_ = merged(outages);
   Intervals closed = outages_;
   for (double day = 0; day * day_min < until_min; ++day) {
-    if (spec.open_h > 0) {
-      closed.emplace_back(day * day_min, day * day_min + spec.open_h * 60.0);
+    if (spec.open_h() > 0) {
+      closed.emplace_back(day * day_min, day * day_min + spec.open_h() * 60.0);
     }
-    if (spec.close_h < 24) {
-      closed.emplace_back(day * day_min + spec.close_h * 60.0, (day + 1) * day_min);
+    if (spec.close_h() < 24) {
+      closed.emplace_back(day * day_min + spec.close_h() * 60.0, (day + 1) * day_min);
     }
   }
   closed_ = merged(closed);

@@ -3,10 +3,38 @@
 #include <utility>
 #include <vector>
 
+#include <h2sim/distribution.hpp>
 #include <h2sim/random.hpp>
-#include <h2sim/scenario.hpp>
+
+#include <optional>
+
+#include "../core/params.hpp"
 
 namespace h2sim::models {
+
+/** A planned closure: `hours` from hour `start_h` of day `start_day` (day 0 = the first day). */
+struct MaintenanceWindow {
+  double start_day = 0;
+  double start_h = 0;
+  double hours = 0;
+};
+
+/** Random breakdowns: up-times and repair times. */
+struct Outages {
+  Distribution mtbf_h = Distribution::fixed(1);
+  Distribution repair_h = Distribution::fixed(0);
+};
+
+/** When a station can serve: opening hours, random breakdowns, planned maintenance. */
+struct AvailabilitySpec {
+  std::optional<std::vector<double>> hours; // [open_h, close_h] every day; absent: always open
+  std::optional<Outages> outages;
+  std::vector<MaintenanceWindow> maintenance;
+  double open_h() const { return hours ? (*hours)[0] : 0.0; }
+  double close_h() const { return hours ? (*hours)[1] : 24.0; }
+};
+/** The parameters of a station's `availability`. */
+const params::Table& availability_table();
 
 /**
  * When a station is closed: outside its opening hours, during random breakdowns (up-times and

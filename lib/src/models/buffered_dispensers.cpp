@@ -3,7 +3,26 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../core/limits.hpp"
+#include "station.hpp"
+
 namespace h2sim::models {
+
+const params::Table& buffer_table() {
+  using F = params::Of<BufferSpec>;
+  static const params::Table table = F::table(
+      "high-pressure buffer limiting back-to-back fills (CSA HGV 4.9); fills draw from it at the "
+      "fill rate, then at what the compressor delivers",
+      {F::number("capacity_kg", &BufferSpec::capacity_kg)
+           .describe("hydrogen the buffer holds, full at the start")
+           .above(0)
+           .at_most(limits::kg),
+       F::number("compressor_kg_per_h", &BufferSpec::compressor_kg_per_h)
+           .describe("compressor refilling it, shared by the fills once it is empty")
+           .above(0)
+           .at_most(limits::rate)});
+  return table;
+}
 
 BufferedDispensers::BufferedDispensers(const StationSpec& spec, Calendar& calendar,
                                        SharedCapacity& compressor, Observer& observer)

@@ -6,14 +6,27 @@
 #include <optional>
 #include <vector>
 
-#include <h2sim/scenario.hpp>
-
 #include "../core/calendar.hpp"
 #include "../core/inflow.hpp"
+#include "../core/params.hpp"
 #include "../core/shared_capacity.hpp"
 #include "observer.hpp"
 
 namespace h2sim::models {
+
+/**
+ * The high-pressure buffer that limits consecutive fills: fills draw from it at their full rate; a
+ * compressor refills it from storage, and once it is empty fills get only what the compressor
+ * delivers, shared among the dispensers drawing at once.
+ */
+struct BufferSpec {
+  double capacity_kg = 0;
+  double compressor_kg_per_h = 0;
+};
+/** The parameters of a station's `buffer`. */
+const params::Table& buffer_table();
+
+struct StationSpec;
 
 /**
  * The dispensers of a station with a high-pressure buffer: FCFS on c dispensers, but a fill's

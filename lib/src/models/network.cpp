@@ -1,5 +1,7 @@
 #include "network.hpp"
 
+#include "supply/registry.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -7,8 +9,6 @@
 #include <string>
 
 namespace h2sim::models {
-
-double distance_km(Point a, Point b) { return std::hypot(a.x_km - b.x_km, a.y_km - b.y_km); }
 
 namespace {
 // Orders like distance_km, without the square root: nearest() runs once per refuelling.
@@ -19,20 +19,21 @@ double squared_km(Point a, Point b) {
 }
 } // namespace
 
-Network::Network(const Scenario& scenario, Observer& observer, Calendar& calendar,
+Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& calendar,
                  CapacityFactory& capacities, std::uint64_t seed, std::uint64_t replication)
-    : fill_time_min_(&scenario.fill_time_min), observer_(&observer), calendar_(&calendar) {
-  std::vector<SharedCapacity*> pipelines;
+    : fill_time_min_(&scenario.service.fill_time_min), observer_(&observer), calendar_(&calendar) {
+  std::map<std::string, SharedCapacity*> pipelines;
   for (const PipelineSpec& pipeline : scenario.pipelines) {
-    pipelines.push_back(&capacities.create("pipeline:" + pipeline.id, pipeline.capacity_kg_per_h / 60.0));
+    pipelines.emplace(pipeline.id, &capacities.create("pipeline:" + pipeline.id,
+                                                      pipeline.capacity_kg_per_h / 60.0));
   }
-  std::vector<TrailerDepot*> depots;
+  std::map<std::string, TrailerDepot*> depots;
   for (const DepotSpec& depot : scenario.depots) {
     depots_.push_back(std::make_unique<TrailerDepot>(depot, calendar));
-    depots.push_back(depots_.back().get());
+    depots.emplace(depot.id, depots_.back().get());
   }
-  stations_.reserve(scenario.open_stations);
-  for (std::size_t i = 0; i < scenario.open_stations; ++i) {
+  stations_.reserve(scenario.open_stations());
+  for (std::size_t i = 0; i < scenario.open_stations(); ++i) {
     const StationSpec& spec = scenario.stations[i];
     std::optional<std::size_t> capacity;
     if (spec.queue_capacity) {
@@ -64,7 +65,7 @@ Network::Network(const Scenario& scenario, Observer& observer, Calendar& calenda
           &spec, station.tank.get(), &calendar,
           RandomStream(seed, replication, combine(entity_id("supply"), entity_id(spec.id))),
           pipelines, depots};
-      station.supply = supply_models().at(supply_model_name(spec.supply))(context);
+      station.supply = supply_model(spec.supply_model()).make(context);
     }
     stations_.push_back(std::move(station));
   }

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include <h2sim/random.hpp>
-#include <h2sim/scenario.hpp>
 
 #include "../core/calendar.hpp"
 #include "../core/shared_capacity.hpp"
@@ -14,6 +13,7 @@
 #include "buffered_dispensers.hpp"
 #include "dispenser_queue.hpp"
 #include "observer.hpp"
+#include "scenario_spec.hpp"
 #include "supply/supply.hpp"
 
 namespace h2sim::models {
@@ -30,7 +30,7 @@ struct DriverLimits {
  */
 class Network {
 public:
-  Network(const Scenario& scenario, Observer& observer, Calendar& calendar,
+  Network(const ScenarioSpec& scenario, Observer& observer, Calendar& calendar,
           CapacityFactory& capacities, std::uint64_t seed, std::uint64_t replication);
   ~Network();
   Network(const Network&) = delete;
@@ -97,7 +97,5 @@ private:
   double window_start_ = 0;
 };
 
-/** Straight-line distance in km. */
-double distance_km(Point a, Point b);
 
 } // namespace h2sim::models

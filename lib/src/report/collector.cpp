@@ -7,13 +7,20 @@ namespace h2sim::report {
 
 using nlohmann::ordered_json;
 
-Collector::Collector(const Scenario& scenario, double window_start, double window_end)
+namespace {
+/** The fleet's parameters, for the metrics of its classes; null when the demand is no fleet. */
+const models::FleetParams* fleet_of(const models::ScenarioSpec& scenario) {
+  return scenario.demand.name() == "fleet" ? &scenario.demand.as<models::FleetParams>() : nullptr;
+}
+} // namespace
+
+Collector::Collector(const models::ScenarioSpec& scenario, double window_start, double window_end)
     : scenario_(&scenario), window_start_(window_start), window_end_(window_end),
-      stations_(scenario.open_stations) {
+      stations_(scenario.open_stations()) {
   for (std::size_t i = 0; i < stations_.size(); ++i) {
     stations_[i].buffered = scenario.stations[i].buffer.has_value();
   }
-  if (const auto* fleet = std::get_if<FleetDemand>(&scenario.demand)) {
+  if (const auto* fleet = fleet_of(scenario)) {
     classes_.resize(fleet->classes.size());
   }
 }
@@ -183,7 +190,7 @@ ordered_json Collector::metrics() const {
   ordered_json stations = ordered_json::array();
   for (std::size_t i = 0; i < stations_.size(); ++i) {
     const Tally& tally = stations_[i];
-    const StationSpec& spec = scenario_->stations[i];
+    const models::StationSpec& spec = scenario_->stations[i];
     ordered_json station{{"id", spec.id}};
     station.update(tally_json(tally, spec.dispensers, nullptr));
     stations.push_back(std::move(station));
@@ -241,11 +248,11 @@ ordered_json Collector::metrics() const {
 
   ordered_json result{{"totals", std::move(totals)}, {"stations", std::move(stations)}};
   if (!classes_.empty()) {
-    const auto& fleet = std::get<FleetDemand>(scenario_->demand);
+    const auto& fleet = *fleet_of(*scenario_);
     ordered_json classes = ordered_json::array();
     for (std::size_t c = 0; c < classes_.size(); ++c) {
       const ClassTally& vc = classes_[c];
-      const VehicleClass& spec = fleet.classes[c];
+      const models::VehicleClass& spec = fleet.classes[c];
       const double refuels = static_cast<double>(vc.refuels);
       const double days = (window_end_ - window_start_) / 1440.0;
       classes.push_back({{"name", spec.name},

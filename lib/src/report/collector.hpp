@@ -6,11 +6,12 @@
 #include <vector>
 
 #include <h2sim/quantile_sketch.hpp>
-#include <h2sim/scenario.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include "../models/demand/fleet.hpp"
 #include "../models/observer.hpp"
+#include "../models/scenario_spec.hpp"
 
 namespace h2sim::report {
 
@@ -21,7 +22,7 @@ namespace h2sim::report {
  */
 class Collector final : public models::Observer {
 public:
-  Collector(const Scenario& scenario, double window_start, double window_end);
+  Collector(const models::ScenarioSpec& scenario, double window_start, double window_end);
 
   void on_visit(const models::Visit& visit) override;
   void on_give_up(std::size_t vehicle_class, double at) override;
@@ -72,7 +73,7 @@ private:
   nlohmann::ordered_json tally_json(const Tally& tally, double dispensers,
                                     const std::uint64_t* stranded) const;
 
-  const Scenario* scenario_;
+  const models::ScenarioSpec* scenario_;
   double window_start_;
   double window_end_;
   std::vector<Tally> stations_;

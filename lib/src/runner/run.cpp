@@ -67,7 +67,7 @@ std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
   std::vector<std::vector<TaskOutcome>> results(scenarios.size());
   std::size_t total = 0;
   for (std::size_t p = 0; p < scenarios.size(); ++p) {
-    results[p].resize(static_cast<std::size_t>(scenarios[p].replications));
+    results[p].resize(static_cast<std::size_t>(scenarios[p].replications()));
     total += results[p].size();
   }
   for (const FinishedReplication& done : options.finished) {
@@ -100,7 +100,7 @@ std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
         const auto simulation_started = Clock::now();
         const Scenario& scenario = scenarios[tasks[i].point];
         engine::ReplicationResult result =
-            engine::simulate(scenario, scenario.seed, tasks[i].replication);
+            engine::simulate(scenario.spec(), scenario.seed(), tasks[i].replication);
         return ordered_json{{"events", result.events},
                             {"wall_s", seconds_since(simulation_started)},
                             {"metrics", std::move(result.metrics)}}
@@ -146,13 +146,13 @@ std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
     // its own replications took.
     const double wall_s = scenarios.size() == 1 ? seconds_since(started) : simulation_s;
     ordered_json out{{"h2sim_version", version()},
-                     {"scenario", scenario.name},
-                     {"seed", scenario.seed},
-                     {"replications", scenario.replications},
-                     {"horizon_days", scenario.horizon_days},
-                     {"warmup_days", scenario.warmup_days},
-                     {"open_stations", scenario.open_stations},
-                     {"warnings", warnings_json(scenario.warnings)},
+                     {"scenario", scenario.name()},
+                     {"seed", scenario.seed()},
+                     {"replications", scenario.replications()},
+                     {"horizon_days", scenario.horizon_days()},
+                     {"warmup_days", scenario.warmup_days()},
+                     {"open_stations", scenario.open_stations()},
+                     {"warnings", warnings_json(scenario.warnings())},
                      {"run",
                       {{"events", events},
                        {"wall_s", wall_s},

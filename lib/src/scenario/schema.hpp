@@ -62,7 +62,5 @@ void validate(const nlohmann::json& value, const Node& node, const std::string& 
 /** The JSON Schema (draft 2020-12) that `node` describes. */
 nlohmann::ordered_json to_json_schema(const Node& node);
 
-/** The schema of a whole scenario file. */
-const Node& scenario_schema();
 
 } // namespace h2sim::scenario

@@ -1,7 +1,8 @@
 #pragma once
 
 #include <h2sim/h2sim.hpp>
-#include <h2sim/scenario.hpp>
+#include "../models/station.hpp"
+#include "../models/demand/trace_row.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +11,9 @@
 #include <vector>
 
 namespace h2sim::scenario {
+
+using models::StationSpec;
+using models::TraceRow;
 
 /**
  * What a trace may hold. A trace is read whole into memory (about 100 bytes a row), so its size is

@@ -30,13 +30,31 @@ std::pair<bool, double> key(const ChoicePolicy& policy, const StationView& view,
 
 } // namespace
 
-const std::map<std::string, ChoicePolicy>& choice_policies() {
-  static const std::map<std::string, ChoicePolicy> policies{
+namespace {
+const std::vector<std::pair<std::string, ChoicePolicy>>& declared() {
+  static const std::vector<std::pair<std::string, ChoicePolicy>> policies{
       {"nearest", {nearest}},
       {"least_delay", {least_delay}},
       {"depot", {depot}},
   };
   return policies;
+}
+} // namespace
+
+const std::map<std::string, ChoicePolicy>& choice_policies() {
+  static const std::map<std::string, ChoicePolicy> policies(declared().begin(), declared().end());
+  return policies;
+}
+
+const std::vector<std::string>& choice_policy_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (const auto& [name, policy] : declared()) {
+      list.push_back(name);
+    }
+    return list;
+  }();
+  return names;
 }
 
 std::optional<std::size_t> choose(const ChoicePolicy& policy, const std::vector<StationView>& views,

@@ -36,6 +36,8 @@ struct ChoicePolicy {
 
 /** The policies by name, as `choice.policy` names them. */
 const std::map<std::string, ChoicePolicy>& choice_policies();
+/** Their names, in the order the documentation lists them. */
+const std::vector<std::string>& choice_policy_names();
 
 /** The preferred station, or nothing if no station is compatible. */
 std::optional<std::size_t> choose(const ChoicePolicy& policy, const std::vector<StationView>& views,

@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include <h2sim/scenario.hpp>
-
 #include "../../core/calendar.hpp"
 #include "../network.hpp"
+#include "../scenario_spec.hpp"
+#include "driver.hpp"
 
 namespace h2sim::models {
 
@@ -40,12 +40,23 @@ inline DriverLimits limits(const DriverSpec& spec, RandomStream& rng) {
   return limits;
 }
 
-using DemandFactory = std::function<std::unique_ptr<DemandModel>(const Scenario&, Network&, Seeds)>;
+using DemandFactory =
+    std::function<std::unique_ptr<DemandModel>(const ScenarioSpec&, Network&, Seeds)>;
 
-/** The demand models by name, as `demand.model` names them. */
-const std::map<std::string, DemandFactory>& demand_models();
+/** A demand model: its name in `demand.model`, its parameters, how to build it. */
+struct DemandModelEntry {
+  std::string name;
+  const params::Table* table;
+  DemandFactory make;
+  /** What the scenario allows but probably does not mean, for this model (may be empty). */
+  std::function<std::vector<Warning>(const ScenarioSpec&)> warnings;
+};
 
-/** The registry's name of the model a scenario's demand spec holds. */
-std::string demand_model_name(const DemandSpec& spec);
+/** Every demand model, in the order `h2sim schema` lists them. */
+const std::vector<DemandModelEntry>& demand_models();
+/** The demand model named `name` (one of demand_models()). */
+const DemandModelEntry& demand_model(const std::string& name);
+/** The catalog the scenario's `demand` field reads. */
+const params::Catalog& demand_catalog();
 
 } // namespace h2sim::models

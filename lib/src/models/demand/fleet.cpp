@@ -2,9 +2,138 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
+#include <set>
+
+#include "../../core/limits.hpp"
 
 namespace h2sim::models {
+
+namespace {
+/** The most vehicles a fleet may have: each is a few dozen bytes of state. */
+constexpr double max_vehicles = 1e7;
+} // namespace
+
+const params::Table& fleet_table() {
+  using S = params::Of<Shift>;
+  static const params::Table shift = S::table(
+      "daily driving hours (default: around the clock); demand follows the clock",
+      {S::number("start_h", &Shift::start_h).describe("hour the shift starts").at_least(0).below(24),
+       S::number("hours", &Shift::hours).describe("hours it lasts, at most 24").above(0).at_most(24)});
+  using A = params::Of<Area>;
+  static const params::Table area = A::table(
+      "operating area: a disc where the vehicles decide to refuel",
+      {A::number("x_km", [](Area& a) -> double& { return a.centre.x_km; })
+           .describe("km east of the city's origin")
+           .at_least(-limits::km)
+           .at_most(limits::km),
+       A::number("y_km", [](Area& a) -> double& { return a.centre.y_km; })
+           .describe("km north of the city's origin")
+           .at_least(-limits::km)
+           .at_most(limits::km),
+       A::number("radius_km", &Area::radius_km)
+           .describe("radius of the disc")
+           .at_least(0)
+           .at_most(limits::km)});
+  using C = params::Of<ChoiceSpec>;
+  static const params::Table choice = C::table(
+      "how a driver picks a station (default: the nearest)",
+      {C::choice("policy", &ChoiceSpec::policy, choice_policy_names())
+           .describe("nearest: shortest drive; least_delay: drive time plus the wait expected "
+                     "from the queue in sight; depot: the home station first, then the nearest"),
+       C::number("max_detour_km", &ChoiceSpec::max_detour_km)
+           .describe("stations farther than this (road km) are not considered, unless none is "
+                     "nearer")
+           .above(0)
+           .at_most(limits::km)
+           .optional(),
+       C::text("home_station", &ChoiceSpec::home_station)
+           .describe("id of the home station (policy depot)")
+           .refers("/stations", "id", "station")},
+      {C::rule([](const ChoiceSpec& spec, params::Checker& check) {
+        if (check.valid("policy") && spec.policy == "depot" && !check.present("home_station")) {
+          check.problem("home_station", "is required with policy depot");
+        }
+      })});
+  using V = params::Of<VehicleClass>;
+  static const params::Table vehicle_class = V::table(
+      "a class of vehicles of the fleet",
+      {V::text("name", &VehicleClass::name).describe("unique name of the class").not_empty(),
+       V::integer("count", &VehicleClass::count)
+           .describe("vehicles in the class")
+           .at_least(1)
+           .at_most(limits::count),
+       V::number("tank_kg", &VehicleClass::tank_kg)
+           .describe("usable tank capacity")
+           .above(0)
+           .at_most(limits::fill_kg),
+       V::number("consumption_kg_per_100km", &VehicleClass::consumption_kg_per_100km)
+           .describe("hydrogen used per 100 km")
+           .at_least(0.001)
+           .at_most(1e3),
+       V::distribution("daily_km", &VehicleClass::daily_km)
+           .describe("km driven per day (drawn once per vehicle)")
+           .at_most(1e4),
+       V::distribution("refuel_at_fraction", &VehicleClass::refuel_at_fraction)
+           .describe("tank fraction at which the driver heads for a station, below 1 (a "
+                     "distribution: drawn per refuelling)")
+           .at_most(1),
+       V::object("shift", &VehicleClass::shift, shift),
+       V::number("speed_kmh", &VehicleClass::speed_kmh)
+           .describe("average speed on the way to a station")
+           .above(0)
+           .at_most(limits::speed_kmh),
+       V::object("area", &VehicleClass::area, area),
+       V::object("driver", &VehicleClass::driver, driver_table(true)).optional(),
+       V::choice("pressure", &VehicleClass::pressure, pressure_classes())
+           .describe("tank pressure: only stations that fill it are used (default: any)")
+           .optional(),
+       V::object("choice", &VehicleClass::choice, choice).optional()},
+      {V::rule([](const VehicleClass& vc, params::Checker& check) {
+        if (check.valid("refuel_at_fraction") &&
+            vc.refuel_at_fraction.kind() == Distribution::Kind::fixed &&
+            vc.refuel_at_fraction.mean() >= 1) {
+          check.problem("refuel_at_fraction", "must be < 1");
+        }
+      })});
+  using F = params::Of<FleetParams>;
+  static const params::Table table = F::table(
+      "vehicles drive, drain their tanks and refuel",
+      {F::number("road_factor", &FleetParams::road_factor)
+           .describe("road km per straight-line km (default 1)")
+           .at_least(1)
+           .at_most(limits::road_factor)
+           .optional(),
+       F::list("classes", &FleetParams::classes, vehicle_class)
+           .describe("vehicle classes")
+           .items(1)
+           .unique_by("name")},
+      {F::rule_in<ScenarioSpec>([](const FleetParams& fleet, const ScenarioSpec& scenario,
+                                   params::Checker& check) {
+        double vehicles = 0;
+        for (const VehicleClass& vc : fleet.classes) {
+          vehicles += vc.count;
+        }
+        if (vehicles > max_vehicles) {
+          check.problem("classes", "the fleet has " +
+                                       std::to_string(static_cast<long long>(vehicles)) +
+                                       " vehicles, more than 10000000");
+        }
+        std::set<std::string> filled; // the pressures some station fills
+        for (const StationSpec& station : scenario.stations) {
+          filled.insert(station.pressures.begin(), station.pressures.end());
+        }
+        for (std::size_t c = 0; c < fleet.classes.size(); ++c) {
+          const std::string at = "classes/" + std::to_string(c) + "/pressure";
+          const std::string& pressure = fleet.classes[c].pressure;
+          if (!pressure.empty() && check.valid(at) && filled.count(pressure) == 0) {
+            check.problem(at, "no station fills " + pressure + ": the class could never refuel");
+          }
+        }
+      })});
+  return table;
+}
 
 namespace {
 Point random_point(const Area& area, RandomStream& rng) {
@@ -14,21 +143,98 @@ Point random_point(const Area& area, RandomStream& rng) {
 }
 } // namespace
 
-Fleet::Fleet(const Scenario& scenario, Network& network, Seeds seeds)
-    : spec_(&std::get<h2sim::FleetDemand>(scenario.demand)), network_(&network) {
+/**
+ * What is legal but probably not meant, in the scenario as it will run (overrides applied, only
+ * the open stations): fleets that cannot reach or use the stations they have.
+ */
+std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
+  std::vector<Warning> found;
+  const FleetParams* fleet = &scenario.demand.as<FleetParams>();
+  for (std::size_t c = 0; c < fleet->classes.size(); ++c) {
+    const VehicleClass& vc = fleet->classes[c];
+    const std::string at = "/demand/classes/" + std::to_string(c);
+    const auto fills = [&](const StationSpec& station) {
+      return vc.pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
+                                              vc.pressure) != station.pressures.end();
+    };
+    double nearest_km = INFINITY;
+    for (std::size_t s = 0; s < scenario.open_stations(); ++s) {
+      const StationSpec& station = scenario.stations[s];
+      if (!fills(station)) {
+        continue;
+      }
+      nearest_km = std::min(nearest_km, std::hypot(station.location.x_km - vc.area.centre.x_km,
+                                                   station.location.y_km - vc.area.centre.y_km));
+    }
+    if (vc.area.radius_km == 0) {
+      found.push_back({at + "/area/radius_km",
+                       "is 0: every vehicle of the class decides to refuel at the same point"});
+    }
+    if (!std::isfinite(nearest_km)) {
+      found.push_back({at + (vc.pressure.empty() ? "" : "/pressure"),
+                       "no open station fills " + (vc.pressure.empty() ? std::string("it") : vc.pressure) +
+                           ": its vehicles cannot refuel and are counted stranded"});
+      continue;
+    }
+    const double range_km = vc.tank_kg / vc.consumption_kg_per_100km * 100.0;
+    const double road_km = nearest_km * fleet->road_factor;
+    if (road_km > range_km) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "the nearest open station it can use is %.0f road km from the area's centre, "
+                    "beyond a full tank's range (%.0f km): its vehicles will be towed (stranded)",
+                    road_km, range_km);
+      found.push_back({at + "/area", text});
+    }
+  }
+  // Once per station: the largest tank it fills that its storage cannot hold.
+  for (std::size_t s = 0; s < scenario.open_stations(); ++s) {
+    const StationSpec& station = scenario.stations[s];
+    if (!station.storage || !station.finite()) {
+      continue;
+    }
+    const VehicleClass* largest = nullptr;
+    for (const VehicleClass& vc : fleet->classes) {
+      const bool fills = vc.pressure.empty() || std::find(station.pressures.begin(),
+                                                          station.pressures.end(),
+                                                          vc.pressure) != station.pressures.end();
+      if (fills && vc.tank_kg > station.storage->capacity_kg &&
+          (largest == nullptr || vc.tank_kg > largest->tank_kg)) {
+        largest = &vc;
+      }
+    }
+    if (largest != nullptr) {
+      found.push_back({"/stations/" + std::to_string(s) + "/storage/capacity_kg",
+                       "holds less than a " + largest->name +
+                           " tank: its large fills are always turned away here"});
+    }
+  }
+  return found;
+}
+
+Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
+    : spec_(&scenario.demand.as<FleetParams>()), network_(&network) {
   for (std::size_t c = 0; c < spec_->classes.size(); ++c) {
     const VehicleClass& vc = spec_->classes[c];
-    ClassChoice choice{&choice_policies().at(vc.choice),
-                       Chooser{vc.speed_kmh, vc.max_detour_km, vc.home_station},
-                       std::vector<bool>(network.size(), true), false, false, false};
+    std::optional<std::size_t> home;
+    if (vc.choice.home_station) {
+      home = scenario.station_index(*vc.choice.home_station);
+    }
+    ClassChoice choice{&choice_policies().at(vc.choice.policy),
+                       Chooser{vc.speed_kmh, vc.choice.max_detour_km, home},
+                       std::vector<bool>(network.size(), true),
+                       false,
+                       false,
+                       false,
+                       vc.driver.after_last_try == "leave"};
     for (std::size_t s = 0; s < network.size(); ++s) {
       const auto& pressures = network.station(s).pressures;
       choice.compatible[s] = vc.pressure.empty() ||
                              std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end();
     }
-    choice.sees_queues = vc.choice == "least_delay";
-    choice.home_first = vc.choice == "depot";
-    choice.plain_nearest = vc.choice == "nearest" && !std::isfinite(vc.max_detour_km) &&
+    choice.sees_queues = vc.choice.policy == "least_delay";
+    choice.home_first = vc.choice.policy == "depot";
+    choice.plain_nearest = vc.choice.policy == "nearest" && !std::isfinite(vc.choice.max_detour_km) &&
                            std::all_of(choice.compatible.begin(), choice.compatible.end(),
                                        [](bool ok) { return ok; });
     choices_.push_back(std::move(choice));
@@ -206,7 +412,7 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   // At the last of max_tries stations, a driver who waits there queues however long the wait.
   const bool last_try = vc.driver.max_tries > 0 &&
                         vehicle.tries + 1 >= static_cast<std::uint32_t>(vc.driver.max_tries);
-  const DriverLimits driver = last_try && vc.driver.after_last_try == AfterLastTry::wait
+  const DriverLimits driver = last_try && !choices_[vehicle.vehicle_class].leaves_after_last_try
                                   ? DriverLimits{}
                                   : limits(vc.driver, vehicle.rng);
   network_->refuel(station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
@@ -240,7 +446,7 @@ void Fleet::try_next(std::size_t v, std::size_t station, double now) {
       preference_order(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser);
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   ++vehicle.tries;
-  const bool out_of_tries = vc.driver.after_last_try == AfterLastTry::leave &&
+  const bool out_of_tries = choices_[vehicle.vehicle_class].leaves_after_last_try &&
                             vc.driver.max_tries > 0 &&
                             vehicle.tries >= static_cast<std::uint32_t>(vc.driver.max_tries);
   if (!out_of_tries && vehicle.tries < order.size()) {

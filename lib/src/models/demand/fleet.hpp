@@ -7,6 +7,51 @@
 
 namespace h2sim::models {
 
+struct Area {
+  Point centre;
+  double radius_km = 0;
+};
+
+/** The daily hours a class drives: from `start_h` for `hours` (wrapping past midnight). */
+struct Shift {
+  double start_h = 0;
+  double hours = 24;
+};
+
+/** How a class's drivers pick a station (a policy of the choice registry). */
+struct ChoiceSpec {
+  std::string policy = "nearest";
+  double max_detour_km = INFINITY;         // stations farther (road km) are not considered
+  std::optional<std::string> home_station; // id of a station (policy depot)
+};
+
+struct VehicleClass {
+  std::string name;
+  int count = 0;
+  double tank_kg = 0;
+  double consumption_kg_per_100km = 0;
+  Distribution daily_km = Distribution::fixed(0);
+  Distribution refuel_at_fraction = Distribution::fixed(0); // drawn per refuelling, kept below 1
+  std::optional<Shift> shift;                               // empty: drives around the clock
+  double speed_kmh = 0;
+  Area area;
+  DriverSpec driver;
+  std::string pressure; // H35 or H70; empty = any station
+  ChoiceSpec choice;
+};
+
+/** Vehicles drive, drain their tanks and refuel at a station of their choice. */
+struct FleetParams {
+  double road_factor = 1;
+  std::vector<VehicleClass> classes;
+};
+const params::Table& fleet_table();
+/**
+ * What is legal but probably not meant, in the scenario as it will run (overrides applied, only
+ * the open stations): fleets that cannot reach or use the stations they have.
+ */
+std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario);
+
 /**
  * Vehicles as data, not actors: each drains its tank at its own daily mileage (drawn once, so the
  * fleet's mean mileage is the distribution's mean), and when the level falls
@@ -16,7 +61,7 @@ namespace h2sim::models {
  */
 class Fleet final : public DemandModel {
 public:
-  Fleet(const Scenario& scenario, Network& network, Seeds seeds);
+  Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds);
   void start(Calendar& calendar) override;
 
   /** Minutes a vehicle that found every station full waits before trying again. */
@@ -63,10 +108,11 @@ private:
     bool plain_nearest; // nearest, no detour limit, every station usable: the fast path
     bool sees_queues;   // the policy looks at queues, so it decides at the time, as an event
     bool home_first;    // the depot policy
+    bool leaves_after_last_try; // after_last_try: leave
   };
   std::vector<ClassChoice> choices_;
 
-  const h2sim::FleetDemand* spec_;
+  const FleetParams* spec_;
   Network* network_;
   Calendar* calendar_ = nullptr;
   std::vector<Vehicle> vehicles_;

@@ -1,3 +1,5 @@
+#include <stdexcept>
+
 #include "demand_model.hpp"
 #include "fleet.hpp"
 #include "poisson.hpp"
@@ -7,25 +9,40 @@ namespace h2sim::models {
 
 namespace {
 template <class Model> DemandFactory factory() {
-  return [](const Scenario& scenario, Network& network, Seeds seeds) {
+  return [](const ScenarioSpec& scenario, Network& network, Seeds seeds) {
     return std::make_unique<Model>(scenario, network, seeds);
   };
 }
-
-// The registry's names, indexed like the alternatives of DemandSpec.
-constexpr const char* spec_names[] = {"poisson", "fleet", "trace"};
-static_assert(std::size(spec_names) == std::variant_size_v<DemandSpec>);
 } // namespace
 
-const std::map<std::string, DemandFactory>& demand_models() {
-  static const std::map<std::string, DemandFactory> models{
-      {"poisson", factory<PoissonArrivals>()},
-      {"fleet", factory<Fleet>()},
-      {"trace", factory<TraceReplay>()},
+const std::vector<DemandModelEntry>& demand_models() {
+  static const std::vector<DemandModelEntry> models{
+      {"poisson", &poisson_table(), factory<PoissonArrivals>(), {}},
+      {"trace", &trace_table(), factory<TraceReplay>(), {}},
+      {"fleet", &fleet_table(), factory<Fleet>(), fleet_warnings},
   };
   return models;
 }
 
-std::string demand_model_name(const DemandSpec& spec) { return spec_names[spec.index()]; }
+const DemandModelEntry& demand_model(const std::string& name) {
+  for (const DemandModelEntry& model : demand_models()) {
+    if (model.name == name) {
+      return model;
+    }
+  }
+  throw std::logic_error("no demand model " + name);
+}
+
+const params::Catalog& demand_catalog() {
+  static const params::Catalog catalog = [] {
+    params::Catalog built;
+    built.tag = "model";
+    for (const DemandModelEntry& model : demand_models()) {
+      built.models.emplace_back(model.name, model.table);
+    }
+    return built;
+  }();
+  return catalog;
+}
 
 } // namespace h2sim::models

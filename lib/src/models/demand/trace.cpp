@@ -2,8 +2,21 @@
 
 namespace h2sim::models {
 
-TraceReplay::TraceReplay(const Scenario& scenario, Network& network, Seeds seeds)
-    : spec_(&std::get<TraceDemand>(scenario.demand)), scenario_(&scenario), network_(&network),
+const params::Table& trace_table() {
+  using F = params::Of<TraceParams>;
+  static const params::Table table = F::table(
+      "refuelling requests replayed from a CSV file",
+      {F::text("file", &TraceParams::file)
+           .describe("CSV of refuelling requests, relative to the scenario file: a header naming "
+                     "time_h or time_min, kg, and station (an id) or x_km and y_km (the nearest "
+                     "open station); optional vehicle. RFC 4180 (quotes, CRLF, a byte-order mark "
+                     "are fine), at most 1 GiB and 10 million rows")
+           .not_empty()});
+  return table;
+}
+
+TraceReplay::TraceReplay(const ScenarioSpec& scenario, Network& network, Seeds seeds)
+    : spec_(&scenario.demand.as<TraceParams>()), scenario_(&scenario), network_(&network),
       rng_(seeds.stream(entity_id("trace"))) {}
 
 void TraceReplay::start(Calendar& calendar) {

@@ -1,20 +1,30 @@
 #pragma once
 
+#include <vector>
+
 #include "demand_model.hpp"
+#include "trace_row.hpp"
 
 namespace h2sim::models {
+
+/** Refuelling requests replayed from a CSV file (read, checked and sorted by time when loaded). */
+struct TraceParams {
+  std::string file;
+  std::vector<TraceRow> rows;
+};
+const params::Table& trace_table();
 
 /** Replays observed refuelling requests: each row is a vehicle arriving at its time. */
 class TraceReplay final : public DemandModel {
 public:
-  TraceReplay(const Scenario& scenario, Network& network, Seeds seeds);
+  TraceReplay(const ScenarioSpec& scenario, Network& network, Seeds seeds);
   void start(Calendar& calendar) override;
 
 private:
   void arrive(std::size_t row);
 
-  const TraceDemand* spec_;
-  const Scenario* scenario_;
+  const TraceParams* spec_;
+  const ScenarioSpec* scenario_;
   Network* network_;
   Calendar* calendar_ = nullptr;
   RandomStream rng_; // fill-time draws, when the scenario gives service.fill_time_min

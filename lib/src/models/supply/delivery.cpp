@@ -1,9 +1,51 @@
 #include "delivery.hpp"
 
+#include "../../core/limits.hpp"
+
 namespace h2sim::models {
 
+const params::Table& delivery_table() {
+  using F = params::Of<DeliveryParams>;
+  static const params::Table table = F::table(
+      "(s, Q) replenishment by tube trailer",
+      {F::number("payload_kg", &DeliveryParams::payload_kg)
+           .describe("hydrogen a tube trailer brings")
+           .at_least(1)
+           .at_most(limits::kg),
+       F::number("reorder_at_kg", &DeliveryParams::reorder_at_kg)
+           .describe("order a trailer when the stock (less what queued vehicles will take, plus "
+                     "what is on order) falls to this")
+           .at_least(0)
+           .at_most(limits::kg),
+       F::distribution("lead_time_h", &DeliveryParams::lead_time_h)
+           .describe("hours from order to delivery (with a depot: loading time there, after "
+                     "waiting for a trailer and before the drive)")
+           .at_most(limits::hours),
+       F::text("depot", &DeliveryParams::depot)
+           .describe("id of the trailer depot in /depots (default: trailers are always "
+                     "available)")
+           .refers("/depots", "id", "depot")},
+      {F::rule_in<StationSpec>([](const DeliveryParams& delivery, const StationSpec& station,
+                                  params::Checker& check) {
+        if (!station.storage || !check.valid("../storage/capacity_kg")) {
+          return;
+        }
+        const double capacity = station.storage->capacity_kg;
+        if (check.valid("reorder_at_kg") && delivery.reorder_at_kg >= capacity) {
+          check.problem("reorder_at_kg", "must be < storage.capacity_kg");
+        }
+        // An order covers at most what the storage holds, so one look at the stock orders at
+        // most about a thousand trailers.
+        if (check.valid("payload_kg") && delivery.payload_kg < capacity / 1000) {
+          check.problem("payload_kg", "must be >= storage.capacity_kg / 1000 (at most 1000 "
+                                      "trailers on order for one station)");
+        }
+      })});
+  return table;
+}
+
 Delivery::Delivery(SupplyContext context)
-    : context_(std::move(context)), spec_(&std::get<DeliverySupply>(context_.station->supply)) {}
+    : context_(std::move(context)), spec_(&context_.station->supply.as<DeliveryParams>()) {}
 
 void Delivery::reorder(double now, double unmet_kg) {
   while (context_.tank->available() + on_order_kg_ - unmet_kg <= spec_->reorder_at_kg) {

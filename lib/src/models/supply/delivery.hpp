@@ -6,6 +6,15 @@
 
 namespace h2sim::models {
 
+/** Tube trailers of `payload_kg`, ordered when the stock falls to `reorder_at_kg`. */
+struct DeliveryParams {
+  double payload_kg = 0;
+  double reorder_at_kg = 0;
+  Distribution lead_time_h = Distribution::fixed(0); // with a depot: the loading time there
+  std::optional<std::string> depot;                  // id of a depot in the scenario's depots
+};
+const params::Table& delivery_table();
+
 /**
  * (s, Q) replenishment by tube trailer: when the inventory position (free stock plus what is on
  * order) falls to the reorder point s, a trailer of Q kg is ordered and arrives after the lead
@@ -28,7 +37,7 @@ private:
   void arrive();
 
   SupplyContext context_;
-  const DeliverySupply* spec_;
+  const DeliveryParams* spec_;
   double on_order_kg_ = 0;
 };
 

@@ -4,6 +4,14 @@
 
 namespace h2sim::models {
 
+/** On-site electrolysis at `rate_kg_per_h` x the hour's multiplier while storage has room. */
+struct OnsiteParams {
+  double rate_kg_per_h = 0;
+  std::vector<double> hourly_profile; // 24 multipliers, hour 0 first; empty = all 1
+  double kwh_per_kg = 0;
+};
+const params::Table& onsite_table();
+
 /**
  * On-site electrolysis: production at rate x the hour's multiplier whenever storage has room.
  * Between two looks at the tank nothing draws from it, so what was produced is the integral of the
@@ -24,7 +32,7 @@ private:
   double rate_per_min(int hour) const;
 
   SupplyContext context_;
-  const OnsiteSupply* spec_;
+  const OnsiteParams* spec_;
   double last_ = 0;
   double produced_kg_ = 0;
 };

@@ -1,10 +1,38 @@
 #include "pipeline.hpp"
 
+#include "../../core/limits.hpp"
+
 namespace h2sim::models {
 
+const params::Table& pipeline_table() {
+  using F = params::Of<PipelineSpec>;
+  static const params::Table table = F::table(
+      "a pipeline",
+      {F::text("id", &PipelineSpec::id).describe("unique id").not_empty(),
+       F::number("capacity_kg_per_h", &PipelineSpec::capacity_kg_per_h)
+           .describe("shared capacity")
+           .above(0)
+           .at_most(limits::rate)});
+  return table;
+}
+
+const params::Table& pipeline_supply_table() {
+  using F = params::Of<PipelineParams>;
+  static const params::Table table = F::table(
+      "fed by a pipeline while storage has room",
+      {F::text("pipeline", &PipelineParams::pipeline)
+           .describe("id of the pipeline in /pipelines")
+           .refers("/pipelines", "id", "pipeline"),
+       F::number("max_rate_kg_per_h", &PipelineParams::max_rate_kg_per_h)
+           .describe("the most this station can draw")
+           .above(0)
+           .at_most(limits::rate)});
+  return table;
+}
+
 Pipeline::Pipeline(SupplyContext context)
-    : context_(std::move(context)), spec_(&std::get<PipelineSupply>(context_.station->supply)),
-      inflow_(*context_.pipelines.at(spec_->pipeline_index),
+    : context_(std::move(context)), spec_(&context_.station->supply.as<PipelineParams>()),
+      inflow_(*context_.pipelines.at(spec_->pipeline),
               [this](double kg) { context_.tank->add(context_.calendar->now(), kg); }) {}
 
 void Pipeline::catch_up(double) { inflow_.take(); }

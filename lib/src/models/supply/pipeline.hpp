@@ -1,9 +1,18 @@
 #pragma once
 
 #include "../../core/inflow.hpp"
+#include "pipeline_spec.hpp"
 #include "supply.hpp"
 
 namespace h2sim::models {
+
+/** A station fed by a pipeline at up to `max_rate_kg_per_h` while storage has room. */
+struct PipelineParams {
+  std::string pipeline; // id of a pipeline in the scenario's pipelines
+  double max_rate_kg_per_h = 0;
+};
+/** The parameters of supply model `pipeline`. */
+const params::Table& pipeline_supply_table();
 
 /**
  * Fed by a pipeline while storage has room: one flow of "the room" on the pipeline's shared
@@ -27,7 +36,7 @@ private:
   void check_while_dry();
 
   SupplyContext context_;
-  const PipelineSupply* spec_;
+  const PipelineParams* spec_;
   Inflow inflow_; // "the room" of the tank, on the pipeline's shared capacity
   bool checking_ = false;
 };

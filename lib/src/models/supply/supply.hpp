@@ -7,10 +7,10 @@
 #include <vector>
 
 #include <h2sim/random.hpp>
-#include <h2sim/scenario.hpp>
 
 #include "../../core/calendar.hpp"
 #include "../../core/shared_capacity.hpp"
+#include "../station.hpp"
 #include "tank.hpp"
 #include "trailer_depot.hpp"
 
@@ -43,14 +43,10 @@ struct SupplyContext {
   Tank* tank;
   Calendar* calendar;
   RandomStream rng;
-  std::vector<SharedCapacity*> pipelines; // indexed like Scenario::pipelines
-  std::vector<TrailerDepot*> depots;      // indexed like Scenario::depots
+  std::map<std::string, SharedCapacity*> pipelines; // by id
+  std::map<std::string, TrailerDepot*> depots;      // by id
 };
 
 using SupplyFactory = std::function<std::unique_ptr<Supply>(SupplyContext)>;
-
-/** The supply models by name, as `supply.model` names them (`unlimited` has no tank, no model). */
-const std::map<std::string, SupplyFactory>& supply_models();
-std::string supply_model_name(const SupplySpec& spec);
 
 } // namespace h2sim::models

@@ -2,7 +2,30 @@
 
 #include <algorithm>
 
+#include "../../core/limits.hpp"
+
 namespace h2sim::models {
+
+const params::Table& storage_table() {
+  using F = params::Of<StorageSpec>;
+  static const params::Table table = F::table(
+      "on-site hydrogen storage (absent: unlimited hydrogen)",
+      {F::number("capacity_kg", &StorageSpec::capacity_kg)
+           .describe("capacity")
+           .at_least(0)
+           .at_most(limits::kg),
+       F::number("initial_kg", &StorageSpec::initial_kg)
+           .describe("level at the start, <= capacity_kg")
+           .at_least(0)
+           .at_most(limits::kg)},
+      {F::rule([](const StorageSpec& storage, params::Checker& check) {
+        if (check.valid("initial_kg") && check.valid("capacity_kg") &&
+            storage.initial_kg > storage.capacity_kg) {
+          check.problem("initial_kg", "must be <= capacity_kg");
+        }
+      })});
+  return table;
+}
 
 Tank::Tank(double capacity_kg, double initial_kg)
     : capacity_(capacity_kg), level_(initial_kg), start_level_(initial_kg), min_level_(initial_kg) {}

@@ -2,9 +2,18 @@
 
 #include <cstdint>
 
+#include "../../core/params.hpp"
 #include "../observer.hpp"
 
 namespace h2sim::models {
+
+/** A station's hydrogen storage: what it holds at most, and at the start. */
+struct StorageSpec {
+  double capacity_kg = 0;
+  double initial_kg = 0;
+};
+/** The parameters of `storage`. */
+const params::Table& storage_table();
 
 /**
  * A station's hydrogen storage (a container, in SimPy's words): its level, the part of it promised

@@ -3,11 +3,24 @@
 #include <deque>
 #include <functional>
 
-#include <h2sim/scenario.hpp>
+#include <string>
 
 #include "../../core/calendar.hpp"
+#include "../../core/geometry.hpp"
+#include "../../core/params.hpp"
 
 namespace h2sim::models {
+
+/** A depot of tube trailers that many stations order from. */
+struct DepotSpec {
+  std::string id;
+  Point location;
+  int trailers = 1;
+  double speed_kmh = 40;
+  double road_factor = 1;
+};
+/** The parameters of a depot (`depots[]`). */
+const params::Table& depot_table();
 
 /**
  * A depot of tube trailers shared by the stations that order from it. An order waits (first come,

@@ -1,0 +1,95 @@
+#include "scenario_spec.hpp"
+
+#include <stdexcept>
+
+#include "../core/limits.hpp"
+#include "demand/demand_model.hpp"
+
+namespace h2sim::models {
+
+std::size_t ScenarioSpec::station_index(const std::string& id) const {
+  for (std::size_t i = 0; i < stations.size(); ++i) {
+    if (stations[i].id == id) {
+      return i;
+    }
+  }
+  throw std::logic_error("no station " + id);
+}
+
+const params::Table& scenario_table() {
+  using S = params::Of<ServiceSpec>;
+  static const params::Table service = S::table(
+      "how fills are timed",
+      {S::distribution("fill_time_min", &ServiceSpec::fill_time_min)
+           .describe("fill time in minutes, replacing overhead_min + kg / fill_rate_kg_per_min")
+           .at_most(limits::minutes)});
+  using F = params::Of<ScenarioSpec>;
+  static const params::Table table = F::table(
+      "An h2sim scenario: hydrogen refuelling stations and the vehicles that use them.",
+      {F::text("name", &ScenarioSpec::name).describe("name of the scenario, copied to the metrics"),
+       F::text("description", &ScenarioSpec::description)
+           .describe("what the scenario represents and where its figures come from")
+           .optional(),
+       F::integer("seed", &ScenarioSpec::seed)
+           .describe("master seed of every random stream (default 1)")
+           .at_least(0)
+           .at_most(limits::seed)
+           .optional(),
+       F::number("horizon_days", &ScenarioSpec::horizon_days)
+           .describe("measured simulated days, after the warm-up")
+           .at_least(0.001)
+           .at_most(limits::days),
+       F::number("warmup_days", &ScenarioSpec::warmup_days)
+           .describe("simulated days before measuring (default 0)")
+           .at_least(0)
+           .at_most(limits::days)
+           .optional(),
+       F::integer("replications", &ScenarioSpec::replications)
+           .describe("independent replications (default 1)")
+           .at_least(1)
+           .at_most(10000)
+           .optional(),
+       F::integer("open_stations", &ScenarioSpec::open)
+           .describe("only the first N stations are open (default all)")
+           .at_least(1)
+           .at_most(limits::count),
+       F::list("stations", &ScenarioSpec::stations, station_table())
+           .describe("the stations, in build-priority order")
+           .items(1)
+           .unique_by("id"),
+       F::list("pipelines", &ScenarioSpec::pipelines, pipeline_table())
+           .describe("pipelines that stations with supply model pipeline draw from")
+           .unique_by("id")
+           .optional(),
+       F::list("depots", &ScenarioSpec::depots, depot_table())
+           .describe("depots of tube trailers shared by the stations that order from them")
+           .unique_by("id")
+           .optional(),
+       F::model("demand", &ScenarioSpec::demand, demand_catalog())
+           .describe("where vehicles come from"),
+       F::object("service", &ScenarioSpec::service, service).optional()},
+      {F::rule([](const ScenarioSpec& scenario, params::Checker& check) {
+        if (check.valid("open_stations") && scenario.open &&
+            static_cast<std::size_t>(*scenario.open) > scenario.stations.size()) {
+          check.problem("open_stations", "must be <= " + std::to_string(scenario.stations.size()) +
+                                             ", the number of stations");
+        }
+      })});
+  return table;
+}
+
+} // namespace h2sim::models
+
+namespace h2sim {
+
+Scenario::Scenario(std::shared_ptr<const models::ScenarioSpec> spec) : spec_(std::move(spec)) {}
+const std::string& Scenario::name() const { return spec_->name; }
+std::uint64_t Scenario::seed() const { return spec_->seed; }
+int Scenario::replications() const { return spec_->replications; }
+double Scenario::horizon_days() const { return spec_->horizon_days; }
+double Scenario::warmup_days() const { return spec_->warmup_days; }
+std::size_t Scenario::stations() const { return spec_->stations.size(); }
+std::size_t Scenario::open_stations() const { return spec_->open_stations(); }
+const std::vector<Warning>& Scenario::warnings() const { return spec_->warnings; }
+
+} // namespace h2sim

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <h2sim/distribution.hpp>
+#include <h2sim/scenario.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../core/params.hpp"
+#include "station.hpp"
+#include "supply/pipeline_spec.hpp"
+#include "supply/trailer_depot.hpp"
+
+namespace h2sim::models {
+
+/** How fills are timed: a drawn fill time replaces overhead + kg / rate (for validation). */
+struct ServiceSpec {
+  std::optional<Distribution> fill_time_min;
+};
+
+/** A whole scenario as the models see it: read from a file, checked, with the models' parameters. */
+struct ScenarioSpec {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  double horizon_days = 0;
+  double warmup_days = 0;
+  int replications = 1;
+  std::optional<int> open; // `open_stations`: the first N stations are open; empty: all
+  std::vector<StationSpec> stations; // in build-priority order
+  std::vector<PipelineSpec> pipelines;
+  std::vector<DepotSpec> depots;
+  params::Model demand;
+  ServiceSpec service;
+  std::vector<Warning> warnings; // found when loading; copied to the metrics
+
+  std::size_t open_stations() const {
+    return open ? static_cast<std::size_t>(*open) : stations.size();
+  }
+  /** The index of the station with id `id` (it must exist: references are checked on loading). */
+  std::size_t station_index(const std::string& id) const;
+};
+
+/** The parameters of a whole scenario file. */
+const params::Table& scenario_table();
+
+} // namespace h2sim::models

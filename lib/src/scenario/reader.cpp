@@ -1,0 +1,477 @@
+#include "reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace h2sim::scenario {
+
+using nlohmann::json;
+using params::Field;
+using params::Kind;
+using params::Table;
+
+namespace {
+
+NodePtr make(Node node) { return std::make_shared<const Node>(std::move(node)); }
+
+Node node_of(Node::Kind kind, std::string description) {
+  Node node;
+  node.kind = kind;
+  node.description = std::move(description);
+  return node;
+}
+
+NodePtr number_shape(std::string description, const params::Bounds& bounds, bool integer = false) {
+  Node node = node_of(integer ? Node::Kind::integer : Node::Kind::number, std::move(description));
+  node.minimum = bounds.minimum;
+  node.exclusive_minimum = bounds.exclusive_minimum;
+  node.maximum = bounds.maximum;
+  node.exclusive_maximum = bounds.exclusive_maximum;
+  return make(std::move(node));
+}
+NodePtr non_negative(std::string description, double maximum) {
+  return number_shape(std::move(description), {0.0, {}, maximum, {}});
+}
+NodePtr positive(std::string description, double maximum) {
+  return number_shape(std::move(description), {{}, 0.0, maximum, {}});
+}
+NodePtr text_shape(std::string description) {
+  return make(node_of(Node::Kind::string, std::move(description)));
+}
+NodePtr array_shape(std::string description, NodePtr items, std::size_t min_items) {
+  Node node = node_of(Node::Kind::array, std::move(description));
+  node.items = std::move(items);
+  node.min_items = min_items;
+  return make(std::move(node));
+}
+NodePtr object_shape(std::string description, std::vector<Node::Property> properties) {
+  Node node = node_of(Node::Kind::object, std::move(description));
+  node.properties = std::move(properties);
+  return make(std::move(node));
+}
+
+Node tagged_shape(std::string description, const std::string& tag,
+                  std::vector<std::pair<std::string, std::vector<Node::Property>>> variants) {
+  Node node = node_of(Node::Kind::tagged, std::move(description));
+  for (auto& [name, properties] : variants) {
+    properties.insert(properties.begin(), Node::Property{tag, text_shape("the model: " + name), true});
+    node.variants.emplace_back(name, object_shape("", std::move(properties)));
+  }
+  node.tag = tag;
+  return node;
+}
+
+/**
+ * A distribution of a quantity that is at most `maximum`: its location parameters (value, mean,
+ * bounds, values) are, so that draws stay finite; how skewed lognormal and gamma may be is a rule.
+ */
+NodePtr distribution_shape(const std::string& description, double maximum) {
+  using P = Node::Property;
+  Node node = tagged_shape(
+      description + ". A number is a fixed value; an object names its `dist`", "dist",
+      {{"fixed", {P{"value", non_negative("the value", maximum), true}}},
+       {"exponential", {P{"mean", positive("mean", maximum), true}}},
+       {"uniform", {P{"min", non_negative("lower bound", maximum), true},
+                    P{"max", non_negative("upper bound, >= min", maximum), true}}},
+       {"normal", {P{"mean", non_negative("mean before truncation at 0", maximum), true},
+                   P{"sd", non_negative("standard deviation before truncation", maximum), true}}},
+       {"lognormal",
+        {P{"mean", positive("mean of the variable itself", maximum), true},
+         P{"sd", non_negative("standard deviation of the variable itself", 1e3 * maximum), true}}},
+       {"gamma", {P{"mean", positive("mean", maximum), true},
+                  P{"sd", positive("standard deviation", 1e3 * maximum), true}}},
+       {"empirical",
+        {P{"values", array_shape("the values", non_negative("a value", maximum), 1), true},
+         P{"weights",
+           array_shape("relative weights, one per value (default: equal)",
+                       non_negative("a weight", 1e12), 1),
+           false}}}});
+  node.kind = Node::Kind::number_or_tagged;
+  node.number = non_negative("a fixed value", maximum);
+  return make(std::move(node));
+}
+
+std::vector<Node::Property> properties_of(const Table& table);
+
+NodePtr field_shape(const Field& field) {
+  switch (field.kind) {
+  case Kind::number:
+    return number_shape(field.description, field.bounds);
+  case Kind::integer:
+    return number_shape(field.description, field.bounds, true);
+  case Kind::text: {
+    Node node = node_of(Node::Kind::string, field.description);
+    node.non_empty = field.non_empty;
+    return make(std::move(node));
+  }
+  case Kind::choice: {
+    Node node = node_of(Node::Kind::string, field.description);
+    node.one_of = field.choices;
+    return make(std::move(node));
+  }
+  case Kind::choices: {
+    Node item = node_of(Node::Kind::string, "a value");
+    item.one_of = field.choices;
+    return array_shape(field.description, make(std::move(item)), field.min_items);
+  }
+  case Kind::distribution:
+    return distribution_shape(field.description, field.bounds.maximum.value_or(INFINITY));
+  case Kind::numbers:
+    return array_shape(field.description, number_shape("a value", field.bounds), field.min_items);
+  case Kind::object:
+    return object_shape(field.description.empty() ? field.table->description : field.description,
+                        properties_of(*field.table));
+  case Kind::list:
+    return array_shape(field.description,
+                       object_shape(field.table->description, properties_of(*field.table)),
+                       field.min_items);
+  case Kind::model: {
+    std::vector<std::pair<std::string, std::vector<Node::Property>>> variants;
+    for (const auto& [name, table] : field.catalog->models) {
+      variants.emplace_back(name, properties_of(*table));
+    }
+    return make(tagged_shape(field.description, field.catalog->tag, std::move(variants)));
+  }
+  }
+  return nullptr;
+}
+
+std::vector<Node::Property> properties_of(const Table& table) {
+  std::vector<Node::Property> properties;
+  for (const Field& field : table.fields) {
+    properties.push_back({field.key, field_shape(field), field.required});
+  }
+  return properties;
+}
+
+std::string escape(const std::string& key) {
+  std::string token;
+  for (char c : key) {
+    token += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  }
+  return token;
+}
+
+Distribution distribution(const json& value) {
+  if (value.is_number()) {
+    return Distribution::fixed(value.get<double>());
+  }
+  const std::string kind = value.at("dist").get<std::string>();
+  const auto at = [&](const char* key) { return value.at(key).get<double>(); };
+  if (kind == "fixed") {
+    return Distribution::fixed(at("value"));
+  }
+  if (kind == "exponential") {
+    return Distribution::exponential(at("mean"));
+  }
+  if (kind == "uniform") {
+    return Distribution::uniform(at("min"), at("max"));
+  }
+  if (kind == "normal") {
+    return Distribution::normal(at("mean"), at("sd"));
+  }
+  if (kind == "lognormal") {
+    return Distribution::lognormal(at("mean"), at("sd"));
+  }
+  if (kind == "gamma") {
+    return Distribution::gamma(at("mean"), at("sd"));
+  }
+  return Distribution::empirical(value.at("values").get<std::vector<double>>(),
+                                 value.value("weights", std::vector<double>{}));
+}
+
+/** One reading: the document, and the pointers where problems were found. */
+class Reading {
+public:
+  Reading(const json& document, std::vector<Problem>& problems)
+      : document_(&document), problems_(&problems) {
+    for (const Problem& problem : problems) {
+      flagged_.insert(problem.pointer);
+    }
+  }
+
+  /** Whether something at `pointer` or below it has a problem. */
+  bool flagged(const std::string& pointer) const {
+    const auto it = flagged_.lower_bound(pointer);
+    return it != flagged_.end() &&
+           (*it == pointer || (it->size() > pointer.size() && it->compare(0, pointer.size(), pointer) == 0 &&
+                               (*it)[pointer.size()] == '/'));
+  }
+  /** Whether the document has a value at `pointer`. */
+  bool present(const std::string& pointer) const {
+    try {
+      return document_->contains(json::json_pointer(pointer));
+    } catch (const json::exception&) {
+      return false;
+    }
+  }
+  /** Whether the document has a valid value at `pointer`. */
+  bool valid(const std::string& pointer) const { return present(pointer) && !flagged(pointer); }
+  void problem(std::string pointer, std::string message) {
+    flagged_.insert(pointer);
+    problems_->push_back({std::move(pointer), std::move(message)});
+  }
+  const json& document() const { return *document_; }
+
+private:
+  const json* document_;
+  std::vector<Problem>* problems_;
+  std::set<std::string> flagged_;
+};
+
+void fill(const json& value, const Table& table, void* target, const std::string& pointer,
+          const Reading& reading) {
+  if (!value.is_object()) {
+    return;
+  }
+  for (const Field& field : table.fields) {
+    const auto it = value.find(field.key);
+    if (it == value.end()) {
+      continue;
+    }
+    const std::string where = pointer + "/" + escape(field.key);
+    const json& item = *it;
+    switch (field.kind) {
+    case Kind::object:
+      if (item.is_object()) {
+        fill(item, *field.table, field.at(target), where, reading);
+      }
+      continue;
+    case Kind::list:
+      if (item.is_array()) {
+        for (std::size_t i = 0; i < item.size(); ++i) {
+          // Every item gets a struct, valid or not, so that indices match the document's.
+          fill(item[i], *field.table, field.append(target), where + "/" + std::to_string(i), reading);
+        }
+      }
+      continue;
+    case Kind::model: {
+      const Table* model = nullptr;
+      if (item.is_object() && item.contains(field.catalog->tag) && item[field.catalog->tag].is_string()) {
+        model = field.catalog->find(item[field.catalog->tag].get<std::string>());
+      }
+      if (model != nullptr) {
+        std::shared_ptr<void> parameters = model->make();
+        fill(item, *model, parameters.get(), where, reading);
+        *static_cast<params::Model*>(field.at(target)) =
+            params::Model(item[field.catalog->tag].get<std::string>(), std::move(parameters));
+      }
+      continue;
+    }
+    default:
+      break;
+    }
+    if (reading.flagged(where)) {
+      continue; // an invalid value leaves the default
+    }
+    switch (field.kind) {
+    case Kind::number:
+    case Kind::integer:
+      field.set_number(target, item.get<double>());
+      break;
+    case Kind::text:
+    case Kind::choice:
+      *static_cast<std::string*>(field.at(target)) = item.get<std::string>();
+      break;
+    case Kind::choices:
+      *static_cast<std::vector<std::string>*>(field.at(target)) = item.get<std::vector<std::string>>();
+      break;
+    case Kind::numbers:
+      *static_cast<std::vector<double>*>(field.at(target)) = item.get<std::vector<double>>();
+      break;
+    case Kind::distribution:
+      *static_cast<Distribution*>(field.at(target)) = distribution(item);
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+/** Resolves a rule's pointer relative to the struct at `base` ("../" climbs one level). */
+std::string resolve(std::string base, const std::string& relative) {
+  std::string rest = relative;
+  while (rest.rfind("../", 0) == 0) {
+    base = base.substr(0, base.rfind('/'));
+    rest = rest.substr(3);
+  }
+  return rest.empty() ? base : base + "/" + rest;
+}
+
+class StructChecker final : public params::Checker {
+public:
+  StructChecker(Reading& reading, std::string pointer)
+      : reading_(&reading), pointer_(std::move(pointer)) {}
+  bool valid(const std::string& relative) const override {
+    return reading_->valid(resolve(pointer_, relative));
+  }
+  bool present(const std::string& relative) const override {
+    return reading_->present(resolve(pointer_, relative));
+  }
+  void problem(const std::string& relative, std::string message) override {
+    reading_->problem(resolve(pointer_, relative), std::move(message));
+  }
+
+private:
+  Reading* reading_;
+  std::string pointer_;
+};
+
+const json* member(const json& object, const char* key) {
+  if (!object.is_object()) {
+    return nullptr;
+  }
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+std::optional<double> number_at(const json& object, const char* key) {
+  const json* value = member(object, key);
+  return value != nullptr && value->is_number() ? std::optional(value->get<double>()) : std::nullopt;
+}
+
+/** What every distribution must satisfy beyond the bounds of its parameters. */
+void check_distribution(const json& value, const std::string& pointer, Reading& reading) {
+  if (!value.is_object() || !value.contains("dist") || !value["dist"].is_string()) {
+    return;
+  }
+  const std::string kind = value["dist"].get<std::string>();
+  const auto min = number_at(value, "min");
+  const auto max = number_at(value, "max");
+  if (kind == "uniform" && min && max && *min > *max && !reading.flagged(pointer + "/max")) {
+    reading.problem(pointer + "/max", "must be >= min");
+  }
+  // Lognormal and gamma are given by mean and sd; far outside these ratios their parameters
+  // overflow (sd 1e160) or sampling cannot end (a gamma of shape 1e320).
+  const auto mean = number_at(value, "mean");
+  const auto sd = number_at(value, "sd");
+  if ((kind == "lognormal" || kind == "gamma") && mean && sd && *mean > 0 &&
+      !reading.flagged(pointer + "/sd")) {
+    if (*sd > 1e3 * *mean) {
+      reading.problem(pointer + "/sd", "must be <= 1000 x mean (a " + kind +
+                                           " this skewed cannot be sampled meaningfully)");
+    } else if (kind == "gamma" && *sd < 1e-6 * *mean) {
+      reading.problem(pointer + "/sd", "must be >= 0.000001 x mean (use a fixed value)");
+    }
+  }
+  const json* values = member(value, "values");
+  const json* weights = member(value, "weights");
+  if (kind == "empirical" && values != nullptr && weights != nullptr && values->is_array() &&
+      weights->is_array()) {
+    if (weights->size() != values->size()) {
+      reading.problem(pointer + "/weights",
+                      "must have one weight per value (" + std::to_string(values->size()) + ")");
+    } else if (std::none_of(weights->begin(), weights->end(),
+                            [](const json& w) { return w.is_number() && w.get<double>() > 0; })) {
+      reading.problem(pointer + "/weights", "must have at least one weight > 0");
+    }
+  }
+}
+
+/** The ids of the list at `list` (a pointer from the root), for references into it. */
+class References {
+public:
+  const std::set<std::string>& of(const json& document, const params::Field::Reference& reference) {
+    const std::string key = reference.list + "#" + reference.key;
+    auto it = ids_.find(key);
+    if (it == ids_.end()) {
+      std::set<std::string> ids;
+      const json::json_pointer list(reference.list);
+      if (document.contains(list) && document.at(list).is_array()) {
+        for (const json& item : document.at(list)) {
+          if (item.is_object() && item.contains(reference.key) && item[reference.key].is_string()) {
+            ids.insert(item[reference.key].get<std::string>());
+          }
+        }
+      }
+      it = ids_.emplace(key, std::move(ids)).first;
+    }
+    return it->second;
+  }
+
+private:
+  std::map<std::string, std::set<std::string>> ids_;
+};
+
+void check(const json& value, const Table& table, const void* self, const void* context,
+           const std::string& pointer, Reading& reading, References& references) {
+  if (!value.is_object()) {
+    return;
+  }
+  StructChecker checker(reading, pointer);
+  for (const auto& rule : table.rules) {
+    rule(self, context, checker);
+  }
+  for (const Field& field : table.fields) {
+    const auto it = value.find(field.key);
+    if (it == value.end()) {
+      continue;
+    }
+    const std::string where = pointer + "/" + escape(field.key);
+    const json& item = *it;
+    switch (field.kind) {
+    case Kind::object:
+      if (const void* child = field.find(self); child != nullptr) {
+        check(item, *field.table, child, self, where, reading, references);
+      }
+      break;
+    case Kind::list: {
+      if (!item.is_array()) {
+        break;
+      }
+      std::map<std::string, std::size_t> seen;
+      for (std::size_t i = 0; i < item.size(); ++i) {
+        const std::string at = where + "/" + std::to_string(i);
+        if (!field.unique.empty() && item[i].is_object() && item[i].contains(field.unique) &&
+            item[i][field.unique].is_string()) {
+          const auto [first, inserted] = seen.emplace(item[i][field.unique].get<std::string>(), i);
+          if (!inserted) {
+            reading.problem(at + "/" + field.unique,
+                            "duplicate " + field.unique + " \"" + first->first + "\" (also " +
+                                where + "/" + std::to_string(first->second) + "/" + field.unique + ")");
+          }
+        }
+        check(item[i], *field.table, field.item(self, i), self, at, reading, references);
+      }
+      break;
+    }
+    case Kind::model: {
+      const auto& model = *static_cast<const params::Model*>(field.find(self));
+      if (model.has_params()) {
+        check(item, *field.catalog->find(model.name()), model.params(), self, where, reading,
+              references);
+      }
+      break;
+    }
+    case Kind::distribution:
+      check_distribution(item, where, reading);
+      break;
+    case Kind::text:
+      if (field.refers_to && item.is_string() && !reading.flagged(where) &&
+          references.of(reading.document(), *field.refers_to).count(item.get<std::string>()) == 0) {
+        reading.problem(where, "no " + field.refers_to->noun + " \"" + item.get<std::string>() +
+                                   "\" in " + field.refers_to->list);
+      }
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+} // namespace
+
+NodePtr shape_of(const Table& table) { return object_shape(table.description, properties_of(table)); }
+
+void read(const json& document, const Table& table, void* target, std::vector<Problem>& problems) {
+  validate(document, *shape_of(table), "", problems);
+  Reading reading(document, problems);
+  fill(document, table, target, "", reading);
+  References references;
+  check(document, table, target, nullptr, "", reading, references);
+}
+
+nlohmann::ordered_json json_schema(const Table& table) { return to_json_schema(*shape_of(table)); }
+
+} // namespace h2sim::scenario

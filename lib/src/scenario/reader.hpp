@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <h2sim/h2sim.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "../core/params.hpp"
+#include "schema.hpp"
+
+namespace h2sim::scenario {
+
+/**
+ * The generic reader of declared parameters (core/params.hpp): the one place that knows how a
+ * table's fields look in JSON. From a table come the validation shape (messages with JSON
+ * pointers), `h2sim schema`, and the filled struct.
+ */
+
+/** The validation and schema shape of `table`. */
+NodePtr shape_of(const params::Table& table);
+
+/**
+ * Validates `document` against `table` and fills `target` (a default-constructed struct of the
+ * table's type) with every value that is valid, then runs the tables' rules (each only over
+ * valid values) and checks unique keys and references. Appends every problem found.
+ */
+void read(const nlohmann::json& document, const params::Table& table, void* target,
+          std::vector<Problem>& problems);
+
+/** The JSON Schema (draft 2020-12) of `table`. */
+nlohmann::ordered_json json_schema(const params::Table& table);
+
+} // namespace h2sim::scenario
