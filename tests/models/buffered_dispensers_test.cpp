@@ -30,7 +30,8 @@ TEST_CASE("models::BufferedDispensers: the 4th of four back-to-back fills is slo
     h2sim::models::Visit visit;
     visit.arrival = 0;
     visit.kg = 5;
-    dispensers.admit(visit, INFINITY, {[](double) {}, [](double) {}, {}});
+    h2sim::RandomStream rng(1, 0, 1);
+    dispensers.admit(visit, rng, INFINITY, {});
   }
   calendar.run();
   REQUIRE(recorder.visits.size() == 4);

@@ -30,7 +30,7 @@ BufferedDispensers::BufferedDispensers(const StationSpec& spec, Calendar& calend
       free_(spec.dispensers), buffer_kg_(spec.buffer->capacity_kg),
       refill_(compressor, [this](double kg) { buffer_kg_ += kg; }) {}
 
-bool BufferedDispensers::full() const {
+bool BufferedDispensers::full(double) {
   return free_ == 0 && spec_->queue_capacity &&
          waiting_ >= static_cast<std::size_t>(*spec_->queue_capacity);
 }
@@ -48,7 +48,7 @@ void BufferedDispensers::restart_refill() {
   }
 }
 
-void BufferedDispensers::admit(Visit visit, double patience_min, Hooks hooks) {
+void BufferedDispensers::admit(Visit visit, RandomStream&, double patience_min, Hooks hooks) {
   auto fill = std::make_shared<Fill>(Fill{std::move(visit), std::move(hooks)});
   fill->visit.outcome = Outcome::served;
   if (free_ > 0) {
@@ -72,7 +72,9 @@ void BufferedDispensers::renege(const std::shared_ptr<Fill>& fill, double now) {
   --waiting_;
   fill->visit.outcome = Outcome::reneged;
   fill->visit.start = fill->visit.end = now;
-  fill->hooks.on_leave(now);
+  if (fill->hooks.on_leave) {
+    fill->hooks.on_leave(now);
+  }
   report(fill);
 }
 
@@ -90,7 +92,9 @@ void BufferedDispensers::start(std::shared_ptr<Fill> fill, double now) {
   --free_;
   fill->started = true;
   fill->visit.start = now;
-  fill->hooks.on_start(now);
+  if (fill->hooks.on_start) {
+    fill->hooks.on_start(now);
+  }
   filling_.push_back(fill);
   const double from_buffer = std::min(fill->visit.kg, buffer_kg(now));
   buffer_kg_ -= from_buffer;

@@ -10,6 +10,7 @@
 #include "../core/inflow.hpp"
 #include "../core/params.hpp"
 #include "../core/shared_capacity.hpp"
+#include "dispensers.hpp"
 #include "observer.hpp"
 
 namespace h2sim::models {
@@ -37,36 +38,27 @@ struct StationSpec;
  * fill rate, so dispensers drawing at once share the compressor max-min fairly (SimGrid's fluid
  * model). The compressor refills the buffer only while no fill draws on it.
  */
-class BufferedDispensers {
+class BufferedDispensers final : public Dispensers {
 public:
-  using Done = std::function<void(const Visit&)>;
-  /** What the station does as an admitted vehicle's visit goes on. */
-  struct Hooks {
-    std::function<void(double)> on_start; // its fill starts: take the promised hydrogen
-    std::function<void(double)> on_leave; // it reneges: withdraw the promise
-    Done done;                            // its visit is over (after the observer saw it)
-  };
-
   BufferedDispensers(const StationSpec& spec, Calendar& calendar,
                      SharedCapacity& compressor, Observer& observer);
 
-  /** Whether an arrival at `now` would balk. */
-  bool full() const;
-  /** Vehicles waiting now (not those being filled). */
-  std::size_t waiting() const { return waiting_; }
+  std::size_t waiting(double) override { return waiting_; }
+  bool full(double) override;
+  /** Starts are known only when they happen: a driver leaves as an event (see admit). */
+  bool renege_on_arrival(Visit&, double) override { return false; }
   /**
    * Admits a vehicle. If it has to wait, it leaves (reneges) once it has waited `patience_min`
-   * without its fill starting: the fill start is known only when it happens, so leaving is an
-   * event here (the station without a buffer computes it on arrival).
+   * without its fill starting: an event here (the station without a buffer computes it on
+   * arrival). Fill times come from the buffer and the compressor, not from `rng`.
    */
-  void admit(Visit visit, double patience_min, Hooks hooks);
-  /** Whether a vehicle that arrived before `time` is still waiting or filling. */
-  bool serving_arrivals_before(double time) const;
+  void admit(Visit visit, RandomStream& rng, double patience_min, Hooks hooks) override;
+  bool serving_arrivals_before(double time) const override;
   /**
    * The run is over at `now`: fills under way are reported cut at `now` (they were served);
    * vehicles still waiting are reported as waiting_at_end.
    */
-  void flush(double now);
+  void flush(double now) override;
 
   /** The buffer's content after crediting the compressor's refill up to `now`. */
   double buffer_kg(double now);

@@ -1,6 +1,10 @@
 #include "station.hpp"
 
+#include <cstdio>
+#include <stdexcept>
+
 #include "../core/limits.hpp"
+#include "dispensers.hpp"
 #include "supply/registry.hpp"
 
 namespace h2sim::models {
@@ -59,6 +63,108 @@ const params::Table& station_table() {
         }
       })});
   return table;
+}
+
+Station::Station(const StationSpec& spec, std::size_t index, std::unique_ptr<Dispensers> dispensers,
+                 std::unique_ptr<Availability> availability, const SupplyContext* supply,
+                 Observer& observer)
+    : spec_(&spec), index_(index), dispensers_(std::move(dispensers)),
+      availability_(std::move(availability)), observer_(&observer) {
+  if (supply != nullptr) {
+    tank_ = std::make_unique<Tank>(spec.storage->capacity_kg, spec.storage->initial_kg);
+    SupplyContext context = *supply;
+    context.station = &spec;
+    context.tank = tank_.get();
+    supply_ = supply_model(spec.supply_model()).make(std::move(context));
+  }
+}
+
+Station::~Station() = default;
+Station::Station(Station&&) noexcept = default;
+
+void Station::start(double now) {
+  if (supply_) {
+    supply_->start(now);
+  }
+}
+
+void Station::begin_window(double now) {
+  if (tank_) {
+    supply_->catch_up(now);
+    tank_->begin_window(now, supply_->energy_kwh());
+  }
+}
+
+void Station::end_window(double window_start, double now) {
+  if (availability_) {
+    observer_->on_availability(index_, availability_->closed_min(window_start, now),
+                               availability_->outage_min(window_start, now));
+  }
+  if (tank_) {
+    supply_->catch_up(now);
+    observer_->on_supply(index_, tank_->end_window(now, supply_->energy_kwh()));
+  }
+}
+
+void Station::draw(double now, double kg) {
+  supply_->catch_up(now);
+  tank_->draw(now, kg);
+  supply_->after_draw(now);
+}
+
+void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehicle_class,
+                     const std::function<void(const Visit&)>& done, const DriverLimits& driver) {
+  Visit visit;
+  visit.station = index_;
+  visit.arrival = now;
+  visit.vehicle_class = vehicle_class;
+  visit.kg = kg;
+  const auto report = [&](Visit& finished) {
+    finished.kg = 0; // not served
+    observer_->on_visit(finished);
+    if (done) {
+      done(finished);
+    }
+  };
+  const std::size_t waiting = dispensers_->waiting(now);
+  if (waiting >= max_waiting) {
+    char day[32];
+    std::snprintf(day, sizeof day, "%.2f", now / 1440.0);
+    throw std::runtime_error("station " + spec_->id + ": " + std::to_string(max_waiting) +
+                             " vehicles waiting on day " + day +
+                             ": its dispensers cannot keep up with the arrivals (the queue grows "
+                             "without bound); add dispensers, lower the demand or set "
+                             "queue_capacity");
+  }
+  visit.waiting = waiting;
+  if (availability_ && !availability_->open_at(now)) {
+    visit.outcome = Outcome::closed;
+    return report(visit);
+  }
+  // Under FCFS nobody waits while a dispenser is free, so "more than k waiting" implies all busy.
+  const bool put_off = driver.balk_if_waiting_over && waiting > *driver.balk_if_waiting_over;
+  if (put_off || dispensers_->full(now)) {
+    visit.outcome = Outcome::balked;
+    return report(visit);
+  }
+  if (dispensers_->renege_on_arrival(visit, driver.patience_min)) {
+    return report(visit);
+  }
+  Dispensers::Hooks hooks{{}, {}, done};
+  if (tank_) {
+    supply_->catch_up(now);
+    if (!tank_->reserve(now, kg)) {
+      tank_->refuse(now, kg);
+      supply_->after_refusal(now, kg);
+      visit.outcome = Outcome::turned_away;
+      return report(visit);
+    }
+    supply_->after_promise(now);
+    // The hydrogen leaves storage when the fill starts; it was promised on arrival.
+    hooks.on_start = [this, kg](double at) { draw(at, kg); };
+    hooks.on_leave = [this, kg](double at) { tank_->release(at, kg); };
+  }
+  dispensers_->admit(visit, rng, driver.patience_min, std::move(hooks));
 }
 
 } // namespace h2sim::models

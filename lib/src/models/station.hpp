@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cmath>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +10,7 @@
 #include "../core/geometry.hpp"
 #include "../core/params.hpp"
 #include "availability.hpp"
+#include "observer.hpp"
 #include "buffered_dispensers.hpp"
 #include "supply/tank.hpp"
 
@@ -39,10 +43,69 @@ struct StationSpec {
 /** The parameters of a station (`stations[]`). */
 const params::Table& station_table();
 
+/** What one driver will put up with: balk above this many waiting; renege after this long. */
+struct DriverLimits {
+  std::optional<std::size_t> balk_if_waiting_over;
+  double patience_min = INFINITY;
+};
+
 /** The pressure classes a station or vehicle may have. */
 inline const std::vector<std::string>& pressure_classes() {
   static const std::vector<std::string> classes{"H35", "H70"};
   return classes;
 }
+
+class Dispensers;
+class Supply;
+class Tank;
+struct SupplyContext;
+
+/**
+ * One open station: its dispensers, and, when hydrogen is limited, its tank and the supply model
+ * refilling it; when it is sometimes closed, its availability. A visit goes: closed? full (or the
+ * driver balks at the queue)? would the driver renege (where starts are known on arrival)? can
+ * the station promise the hydrogen? then the dispensers take the vehicle.
+ */
+class Station {
+public:
+  /**
+   * With finite storage, `supply` has what the station's supply model may use (the station adds
+   * its own tank to it); null otherwise.
+   */
+  Station(const StationSpec& spec, std::size_t index, std::unique_ptr<Dispensers> dispensers,
+          std::unique_ptr<Availability> availability, const SupplyContext* supply,
+          Observer& observer);
+  ~Station();
+  Station(Station&&) noexcept;
+  Station& operator=(Station&&) = delete;
+
+  const StationSpec& spec() const { return *spec_; }
+  Dispensers& dispensers() { return *dispensers_; }
+  const Dispensers& dispensers() const { return *dispensers_; }
+
+  /** A vehicle arrives at `now` for `kg`; `done`, if given, runs when its visit is over. */
+  void refuel(double now, double kg, RandomStream& rng, std::size_t vehicle_class,
+              const std::function<void(const Visit&)>& done, const DriverLimits& driver);
+
+  /** Starts the supply model (first orders, flows): once, at time 0. */
+  void start(double now);
+  void begin_window(double now);
+  /** Reports the window's closures and hydrogen to the observer. */
+  void end_window(double window_start, double now);
+
+  /** The most vehicles one station may have waiting: beyond, the run fails naming the station. */
+  static constexpr std::size_t max_waiting = 1'000'000;
+
+private:
+  void draw(double now, double kg);
+
+  const StationSpec* spec_;
+  std::size_t index_;
+  std::unique_ptr<Dispensers> dispensers_;
+  std::unique_ptr<Availability> availability_; // stations that are sometimes closed
+  std::unique_ptr<Tank> tank_;                 // finite storage only
+  std::unique_ptr<Supply> supply_;             // likewise
+  Observer* observer_;
+};
 
 } // namespace h2sim::models
