@@ -5,6 +5,7 @@
 #include "delivery.hpp"
 #include "onsite.hpp"
 #include "pipeline.hpp"
+#include "scheduled.hpp"
 
 namespace h2sim::models {
 
@@ -34,6 +35,7 @@ const std::vector<SupplyModel>& supply_models() {
       {"delivery", &delivery_table(), factory<Delivery>()},
       {"pipeline", &pipeline_supply_table(), factory<Pipeline>()},
       {"onsite", &onsite_table(), factory<Onsite>()},
+      {"scheduled", &scheduled_table(), factory<Scheduled>()},
   };
   return models;
 }
