@@ -732,6 +732,9 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("SCENARIO", validate_path, "scenario file")->required();
 
   auto* schema_cmd = app.add_subcommand("schema", "print the JSON Schema of scenario files");
+  bool schema_markdown = false;
+  schema_cmd->add_flag("--markdown", schema_markdown,
+                       "print the scenario reference in Markdown instead");
 
   try {
     app.parse(argc, argv);
@@ -770,7 +773,9 @@ int main(int argc, char** argv) {
       return command_validate(validate_path);
     }
     if (*schema_cmd) {
-      write_stdout(scenario_json_schema().dump(2) + "\n", "the schema");
+      write_stdout(schema_markdown ? scenario_reference_markdown()
+                                   : scenario_json_schema().dump(2) + "\n",
+                   "the schema");
       return exit_ok;
     }
     std::cerr << app.help();

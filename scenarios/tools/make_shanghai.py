@@ -6,7 +6,7 @@ Run from anywhere with the system interpreter (standard library only):
     /usr/bin/python3 scenarios/tools/make_shanghai.py            # writes both files
     /usr/bin/python3 scenarios/tools/make_shanghai.py --check    # only prints the sizing tables
 
-Figures come from shared/DOMAIN.md (public figures); the rest are plausible choices, listed in each
+Figures come from docs/sources.md (public figures); the rest are plausible choices, listed in each
 file's "description". The output is deterministic: every random draw comes from random.Random(SEED).
 
 Fleet behaviour (who drives when and where). Every class has a tank pressure (buses and trucks H35,
@@ -28,7 +28,7 @@ short), an hour of the shift going to the first station open then (opening hours
 station's breakdown share of the time, to the next one. With the class's refuels per day (mileage
 over the tank share refilled) this gives each station's fills in every hour of the day and, with its
 fill rate and overhead, the offered load in dispenser-erlangs per hour. Each station gets the fewest
-dispensers (2..6, DOMAIN.md) that keep its daily utilization under TARGET_UTIL and its busiest hour
+dispensers (2..6, docs/sources.md) that keep its daily utilization under TARGET_UTIL and its busiest hour
 under PEAK_UTIL in both scenarios; the script fails if any station would exceed MAX_UTIL or
 MAX_PEAK_UTIL, so that a layout change that overloads a station cannot pass unnoticed.
 
@@ -68,8 +68,8 @@ MAX_UTIL = 0.85      # hard limits: the generator refuses to write a scenario ab
 MAX_PEAK_UTIL = 0.95
 MIN_IN_REACH = 0.99  # 2025: share of each class's area with a compatible station within its detour
 MIN_IN_REACH_TODAY = 0.75   # today's sparse network
-MIN_DISPENSERS = 2   # DOMAIN.md: 2 dispensers with 2-4 nozzles each
-MAX_DISPENSERS = 6   # DOMAIN.md: large stations up to 6 positions
+MIN_DISPENSERS = 2   # docs/sources.md: 2 dispensers with 2-4 nozzles each
+MAX_DISPENSERS = 6   # docs/sources.md: large stations up to 6 positions
 ROAD_FACTOR = 1.3
 TODAY_STATIONS = 11
 
@@ -186,7 +186,7 @@ PIPELINE_STORAGE_DAYS = 0.5     # a continuous feed needs less storage
 # Donghai bridge approach (offshore wind).
 ONSITE_STATIONS = ("QP-01", "QP-03", "SJ-05", "LG-05")
 ONSITE_MARGIN = 1.2             # daily production = 1.2 x daily demand
-ONSITE_KWH_PER_KG = 55          # DOMAIN.md: 50-60 kWh/kg including auxiliaries
+ONSITE_KWH_PER_KG = 55          # docs/sources.md: 50-60 kWh/kg including auxiliaries
 # Cheap night power: 1.5 x from midnight to 6 am, 0.7 x at the morning and evening peaks.
 ONSITE_PROFILE = [1.5] * 6 + [1.0] * 2 + [0.7] * 4 + [1.0] * 5 + [0.7] * 4 + [1.0] * 3
 # High-pressure buffer on a few small stations (consecutive-fill limit): about two bus fills.
@@ -197,14 +197,14 @@ BUFFER_COMPRESSOR_MAX = 2 / 3   # at most 2/3 of one dispenser's flow (else the 
 # The scenario must keep every station inside a plausible size.
 MAX_STORAGE_KG = 8000
 
-# --- Station behaviour (plausible choices, not sourced). Pressure classes (DOMAIN.md: 35 MPa for
+# --- Station behaviour (plausible choices, not sourced). Pressure classes (docs/sources.md: 35 MPa for
 # buses and trucks, 70 MPa for cars; many stations serve both): every station serves both except
 # heavy-duty port/chemical-park/steelworks lanes (H35 only) and three central car stations (H70
 # only, near Lujiazui, the Bund's south and Caohejing: taxi country, no bus depot).
 H35_ONLY = ("LG-05", "LG-06", "CP-04", "CP-05", "BS-02", "WG-02")
 H70_ONLY = ("CT-06", "CT-11", "CT-08")
 # Random breakdowns: up-time exponential, repair lognormal (mean 8 h, sd 6 h: most fixed within a
-# shift, a few wait a day or two for parts). DOMAIN.md: California's network was available 58%
+# shift, a few wait a day or two for parts). docs/sources.md: California's network was available 58%
 # (2024) to 74% (2025) of the time; Shanghai's stations are newer, operator-run and mostly serve
 # fleets with their own technicians, so we assume far better: 96.9% at the heavy-duty port, Lingang
 # and chemical-park stations (their compressors run hardest), 98.0% elsewhere.
@@ -221,7 +221,7 @@ LIMITED_HOURS = {"BS-04": (5, 23), "JS-01": (6, 22), "FX-03": (6, 22), "SJ-04": 
 # a night's compressor service at a busy depot, a Lingang heavy-duty station and Zhangjiang.
 MAINTENANCE = {"CT-01": ((10, 1, 6),), "LG-01": ((17, 0, 8),), "PD-01": ((24, 2, 6),)}
 
-# --- Vehicle classes. tank/consumption/daily_km within DOMAIN.md's ranges; the chosen points are
+# --- Vehicle classes. tank/consumption/daily_km within docs/sources.md's ranges; the chosen points are
 # listed in the description. Areas are (x_km, y_km, radius_km); shift (start_h, hours) or None
 # (around the clock); refuel = the range of the uniform refuel threshold (fraction of the tank);
 # choice and driver as in the scenario file.
@@ -347,7 +347,7 @@ TODAY_AREAS = {
     "private_car": (-24.0, 14.0, 12.0),
 }
 
-# Station kinds: one fill rate per station (DOMAIN.md: 35 MPa for buses and trucks, 70 MPa for cars;
+# Station kinds: one fill rate per station (docs/sources.md: 35 MPa for buses and trucks, 70 MPa for cars;
 # buses/trucks take 25-40 kg in 8-20 min, cars 4-6 kg in 3-6 min). Overhead = connect, checks, pay.
 KINDS = {
     "heavy": dict(fill_rate=3.0, overhead=4),   # H35 heavy-truck lanes
@@ -549,7 +549,7 @@ def load(flow, kind):
 
 def mdc_wait_min(a, c, fill_min):
     """Expected wait (min) at c dispensers offered a erlangs of fills lasting fill_min (fixed):
-    Erlang C for M/M/c, then Cosmetatos' M/D/c approximation (DOMAIN.md)."""
+    Erlang C for M/M/c, then Cosmetatos' M/D/c approximation (docs/sources.md)."""
     if a <= 0.0:
         return 0.0
     if a >= c:
@@ -621,7 +621,7 @@ def supply_plan(kg_day, hourly_kg, kinds):
     assert len(ONSITE_PROFILE) == 24
     profile_mean = sum(ONSITE_PROFILE) / 24.0
     length = math.dist(*PIPELINE_LINE)
-    assert 25.0 <= length <= 32.0, length   # DOMAIN.md: Shanghai has ~30 km of pipeline
+    assert 25.0 <= length <= 32.0, length   # docs/sources.md: Shanghai has ~30 km of pipeline
     pipe_h = 0.0
     plan = []
     for i, (sid, _, x, y) in enumerate(STATIONS):
@@ -910,7 +910,7 @@ def behaviour_text(open_n, fleet):
         f"{both} serve both H35 and H70"
         + (f", {len(h35)} H35 only (heavy-duty lanes: {', '.join(h35)})" if h35 else "")
         + (f", {len(h70)} H70 only (central car stations: {', '.join(h70)})" if h70 else "")
-        + ". Availability (assumed; DOMAIN.md: California 58% in 2024, 74% in 2025; Shanghai's "
+        + ". Availability (assumed; docs/sources.md: California 58% in 2024, 74% in 2025; Shanghai's "
         "stations are newer and fleet-operated, so we assume far better): every station breaks "
         "down at random, up-time exponential with mean "
         f"{OUTAGE_MTBF_H_HEAVY_DUTY:g} h at the heavy-duty port, Lingang and chemical-park sites "
@@ -1031,7 +1031,7 @@ def main():
     kit_text = "; ".join(kit[k].format(**KINDS[k]) + f" ({kinds.count(k)} of the {n_all} stations)"
                          for k in used)
     common = (
-        "Sources: shared/DOMAIN.md public figures (Shanghai: ~10-12 stations and ~1,500 fuel-cell "
+        "Sources: docs/sources.md public figures (Shanghai: ~10-12 stations and ~1,500 fuel-cell "
         "vehicles today, plan of ~70 stations and >10,000 vehicles by 2025 with priority on heavy "
         "trucks, buses and port/cold-chain logistics; city ~80 x 80 km; ranges of vehicle tanks, "
         "consumption and daily km; 35 MPa for buses and trucks vs 70 MPa for cars, many stations "
@@ -1100,7 +1100,7 @@ def main():
                 f"{len(by['onsite'])} stations ({', '.join(by['onsite'])}: Qingpu/Songjiang, far "
                 "from both production sites, and the Donghai bridge approach with its offshore "
                 f"wind) make hydrogen on site by electrolysis, {ONSITE_MARGIN:g} x D a day at "
-                f"{ONSITE_KWH_PER_KG} kWh/kg (DOMAIN.md: 50-60), with cheap night power (x1.5 "
+                f"{ONSITE_KWH_PER_KG} kWh/kg (docs/sources.md: 50-60), with cheap night power (x1.5 "
                 "from 0 to 6 h, x0.7 at the 8-12 h and 17-21 h peaks, x1 otherwise), storage "
                 f"{STORAGE_DAYS:g} day of D, starting full. ")
         buffered = [ids[i] for i, p in enumerate(opened) if p["buffer"]]

@@ -242,7 +242,7 @@ TEST_CASE("cli: sweep over stations.0.dispensers reproduces Erlang C at each poi
   REQUIRE(r.code == 0);
   const auto sweep = nlohmann::json::parse(r.out);
   REQUIRE(sweep["points"].size() == 3);
-  // 20/h, exponential 5-minute fills; Erlang C for c = 2, 3, 4 (from DOMAIN.md's formulas).
+  // 20/h, exponential 5-minute fills; Erlang C for c = 2, 3, 4 (docs/queueing.md).
   const double expected[] = {11.3636, 1.1241, 0.2196};
   for (std::size_t i = 0; i < 3; ++i) {
     const auto& point = sweep["points"][i];

@@ -38,7 +38,7 @@ TEST_CASE("engine: M/M/c mean wait matches Erlang C") {
     int c;
     double fill_min;
   };
-  // rho = 0.833 (DOMAIN.md's example, 11.36 min), 0.9 on 4 dispensers, 0.5 on 3.
+  // rho = 0.833 (docs/queueing.md's example, 11.36 min), 0.9 on 4 dispensers, 0.5 on 3.
   for (const Case& k : {Case{20, 2, 5}, Case{43.2, 4, 5}, Case{18, 3, 5}}) {
     CAPTURE(k.per_h);
     CAPTURE(k.c);
@@ -57,7 +57,7 @@ TEST_CASE("engine: M/D/1 mean wait matches Pollaczek-Khinchine") {
   check_inside(metrics, "totals.wait_min.mean", (2.0 / 3) / (2 * 0.25 * (1.0 / 3)));
 }
 
-TEST_CASE("engine: M/D/2 mean wait matches the exact 5.76 minutes of DOMAIN.md") {
+TEST_CASE("engine: M/D/2 mean wait matches the exact 5.76 minutes of docs/queueing.md") {
   auto metrics = run_text(one_station(20, 2, "5", "", R"(, "replications": 10)"));
   check_inside(metrics, "totals.wait_min.mean", 5.76);
 }

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-// Closed forms from DOMAIN.md, written independently of the engine to check it against.
+// Closed forms from docs/queueing.md, written independently of the engine to check it against.
 namespace h2sim::test {
 
 /** Erlang B by its recursion. */

@@ -52,6 +52,9 @@ std::string_view default_scenario_text();
 /** The JSON Schema that scenario files follow, as printed by `h2sim schema`. */
 nlohmann::ordered_json scenario_json_schema();
 
+/** The scenario reference in Markdown, from the same declarations (docs/scenario-reference.md). */
+std::string scenario_reference_markdown();
+
 /** Thrown when replications cannot be run at all (no pipe, no fork, a lost MPI rank). */
 class RunError : public std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -122,7 +125,7 @@ struct RunOptions {
 };
 
 /**
- * Runs `scenario.replications` replications and returns the metrics JSON of INTERFACE.md. Each
+ * Runs `scenario.replications` replications and returns the metrics JSON (README.md, Metrics). Each
  * replication runs in its own process (SimGrid allows one simulation per process); the result does
  * not depend on `options.jobs` or the executor. A failed replication does not stop the others:
  * the metrics are then over the replications that finished, "error" says which failed and how

@@ -67,8 +67,9 @@ struct Field {
   std::function<void*(void* owner)> at;
   /** The member in `owner`, or null when it is an empty std::optional. */
   std::function<const void*(const void* owner)> find;
-  /** number, integer: stores a value (converted to the member's type). */
+  /** number, integer: stores a value (converted to the member's type), reads it back. */
   std::function<void(void* owner, double value)> set_number;
+  std::function<double(const void* owner)> get_number;
   // list: a new item at the end of the vector, the number of items, one item.
   std::function<void*(void* owner)> append;
   std::function<std::size_t(const void* owner)> size;
@@ -274,6 +275,10 @@ template <class S> struct Of {
     Field field = detail::bind<S>(std::move(key), access, kind);
     field.set_number = [at = field.at](void* owner, double value) {
       *static_cast<Value*>(at(owner)) = static_cast<Value>(value);
+    };
+    field.get_number = [find = field.find](const void* owner) {
+      const void* member = find(owner);
+      return member == nullptr ? 0.0 : static_cast<double>(*static_cast<const Value*>(member));
     };
     return field;
   }

@@ -26,7 +26,7 @@ namespace {
  * The model's future events, run by SimGrid's clock. Events are kept in (time, sequence) order, as
  * in SimPy, so equal-time events run in the order scheduled (SimGrid's own timer heap does not
  * promise that); exactly one SimGrid kernel timer is armed, at the earliest pending time. A timer
- * runs in the kernel without a context switch, so an event costs no actor activity (DESIGN-NOTES:
+ * runs in the kernel without a context switch, so an event costs no actor activity (docs/engine-notes.md:
  * one actor per vehicle is 20x slower).
  */
 class SimGridCalendar final : public Calendar {

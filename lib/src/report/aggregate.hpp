@@ -15,7 +15,7 @@ namespace h2sim::report {
 nlohmann::ordered_json mean_of(const std::vector<const nlohmann::ordered_json*>& documents);
 
 /**
- * Combines replications' metrics ({"totals", "stations", ...} each) as INTERFACE.md says: one
+ * Combines replications' metrics ({"totals", "stations", ...} each) as README.md (Metrics) says: one
  * replication is reported as it is; with more, means, "ci95" and "replication_totals".
  */
 nlohmann::ordered_json combine_replications(const std::vector<nlohmann::ordered_json>& replications);

@@ -16,7 +16,7 @@
 namespace h2sim::report {
 
 /**
- * Turns what the models report into the metrics of INTERFACE.md, for the measurement window
+ * Turns what the models report into the metrics (README.md, Metrics), for the measurement window
  * [window_start, window_end) in minutes. A vehicle belongs to the window when it arrives in it;
  * time averages (utilisation, queue length) integrate exactly over the window.
  */

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -473,5 +474,101 @@ void read(const json& document, const Table& table, void* target, std::vector<Pr
 }
 
 nlohmann::ordered_json json_schema(const Table& table) { return to_json_schema(*shape_of(table)); }
+
+namespace {
+std::string format(double value) {
+  if (std::isinf(value)) {
+    return value > 0 ? "unlimited" : "-unlimited";
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", value);
+  return text;
+}
+
+/** What a field holds when its key is absent, as text for the reference. */
+std::string default_of(const Field& field, const void* defaults) {
+  if (field.required) {
+    return "required";
+  }
+  const void* member = field.find(defaults);
+  if (member == nullptr || field.optional_member) {
+    return "none";
+  }
+  switch (field.kind) {
+  case Kind::number:
+  case Kind::integer:
+    return format(field.get_number(defaults));
+  case Kind::text:
+  case Kind::choice: {
+    const auto& text = *static_cast<const std::string*>(member);
+    return text.empty() ? "none" : "`" + text + "`";
+  }
+  case Kind::choices: {
+    std::string list;
+    for (const std::string& item : *static_cast<const std::vector<std::string>*>(member)) {
+      list += (list.empty() ? "`" : ", `") + item + "`";
+    }
+    return list.empty() ? "none" : list;
+  }
+  case Kind::numbers:
+    return static_cast<const std::vector<double>*>(member)->empty() ? "none" : "(see description)";
+  default:
+    return "see below";
+  }
+}
+} // namespace
+
+std::string markdown_reference(const Table& root, const std::string& title) {
+  struct Section {
+    std::string path; // e.g. stations[].supply (model: delivery); empty for the root
+    const Table* table;
+  };
+  std::vector<Section> queue{{"", &root}};
+  std::string text = "# " + title + "\n";
+  for (std::size_t next = 0; next < queue.size(); ++next) {
+    const Section section = queue[next];
+    text += "\n## " + (section.path.empty() ? std::string("The scenario file") : "`" + section.path + "`") +
+            "\n\n";
+    const std::string& description = section.table->description;
+    if (!description.empty()) {
+      text += description + (description.back() == '.' ? "\n\n" : ".\n\n");
+    }
+    if (section.table->fields.empty()) {
+      text += "No parameters.\n";
+      continue;
+    }
+    text += "| key | value | default | what it is |\n|---|---|---|---|\n";
+    const std::shared_ptr<void> defaults = section.table->make();
+    const std::string prefix = section.path.empty() ? "" : section.path + ".";
+    for (const Field& field : section.table->fields) {
+      std::string value = field_shape(field)->expectation();
+      std::string what = field.description;
+      const auto add = [&](const std::string& path, const Table* table) {
+        queue.push_back({path, table});
+      };
+      std::string fallback = default_of(field, defaults.get());
+      if (field.kind == Kind::object || field.kind == Kind::list) {
+        const std::string path = prefix + field.key + (field.kind == Kind::list ? "[]" : "");
+        add(path, field.table);
+        value += ", see `" + path + "`";
+        what = what.empty() ? field.table->description : what;
+        fallback = field.kind == Kind::list && !field.required ? "none" : fallback;
+      } else if (field.kind == Kind::model) {
+        value = "an object naming its `" + field.catalog->tag + "`:";
+        for (std::size_t m = 0; m < field.catalog->models.size(); ++m) {
+          const auto& [name, table] = field.catalog->models[m];
+          const std::string path = prefix + field.key + " (" + field.catalog->tag + ": " + name + ")";
+          value += std::string(m == 0 ? " " : ", ") + "`" + name + "`";
+          add(path, table);
+        }
+      }
+      if (fallback == "see below") {
+        fallback = "its own defaults";
+      }
+      text += "| `" + field.key + "` | " + value + " | " + fallback + " | " + what + " |\n";
+    }
+  }
+  return text;
+}
 
 } // namespace h2sim::scenario

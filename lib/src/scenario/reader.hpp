@@ -32,4 +32,10 @@ void read(const nlohmann::json& document, const params::Table& table, void* targ
 /** The JSON Schema (draft 2020-12) of `table`. */
 nlohmann::ordered_json json_schema(const params::Table& table);
 
+/**
+ * A reference of `table` in Markdown: one section per object (and per model of a catalog), each
+ * field with what it takes, its default and its description — docs/scenario-reference.md.
+ */
+std::string markdown_reference(const params::Table& table, const std::string& title);
+
 } // namespace h2sim::scenario
