@@ -102,7 +102,8 @@ TEST_CASE("scenario: relations between values are checked") {
 TEST_CASE("scenario: bad supply input names the field") {
   using h2sim::test::one_station;
   CHECK(problems_of(one_station(20, 2, "4", R"(, "supply": {"model": "trailer"})")) ==
-        "/stations/0/supply/model: must be one of unlimited, none, delivery, pipeline, onsite "
+        "/stations/0/supply/model: must be one of unlimited, none, delivery, pipeline, onsite, "
+        "scheduled "
         "(got \"trailer\")\n");
   CHECK(problems_of(one_station(20, 2, "4", R"(, "supply": {"model": "none"})")) ==
         "/stations/0/storage: is required with supply model none\n");
