@@ -48,11 +48,13 @@ std::string read_file(const std::string& path) {
   }
   // A pipe (`<(...)`) is fine, but never read without end: /dev/zero would take all memory.
   constexpr std::size_t max_bytes = 64 << 20;
-  std::string text(max_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > max_bytes) {
-    throw InvalidInput("cannot read scenario " + path + ": larger than 64 MiB");
+  std::string text;
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) {
+      throw InvalidInput("cannot read scenario " + path + ": larger than 64 MiB");
+    }
   }
   return text;
 }

@@ -129,7 +129,6 @@ class SimGridCapacities final : public CapacityFactory {
 public:
   SimGridCapacities(simgrid::s4u::NetZone& zone, Calendar& calendar)
       : zone_(&zone), calendar_(&calendar) {
-    simgrid::s4u::Engine::on_time_advance_cb([this](double) { note_ended(); });
     simgrid::s4u::Activity::on_completion_cb([this](const simgrid::s4u::Activity& activity) {
       if (activity.get_state() == simgrid::s4u::Activity::State::FINISHED) {
         reported(activity.get_impl());
@@ -138,6 +137,10 @@ public:
   }
 
   SharedCapacity& create(const std::string& name, double kg_per_min) override {
+    if (capacities_.empty()) {
+      // Only a simulation with shared capacities pays for a look at every time advance.
+      simgrid::s4u::Engine::on_time_advance_cb([this](double) { note_ended(); });
+    }
     capacities_.push_back(std::make_unique<Capacity>(*this, zone_->create_host(name, kg_per_min)));
     return *capacities_.back();
   }

@@ -52,7 +52,7 @@ public:
    * without its fill starting: an event here (the station without a buffer computes it on
    * arrival). Fill times come from the buffer and the compressor, not from `rng`.
    */
-  void admit(Visit visit, RandomStream& rng, double patience_min, Hooks hooks) override;
+  void admit(Visit visit, RandomStream& rng, double patience_min, Hooks&& hooks) override;
   bool serving_arrivals_before(double time) const override;
   /**
    * The run is over at `now`: fills under way are reported cut at `now` (they were served);

@@ -34,7 +34,7 @@ bool FcfsDispensers::renege_on_arrival(Visit& visit, double patience_min) {
   return true;
 }
 
-void FcfsDispensers::admit(Visit visit, RandomStream& rng, double, Hooks hooks) {
+void FcfsDispensers::admit(Visit visit, RandomStream& rng, double, Hooks&& hooks) {
   const double now = visit.arrival;
   const double fill_min = *fill_time_min_ ? (*fill_time_min_)->sample(rng)
                                           : spec_->overhead_min + visit.kg / spec_->fill_rate_kg_per_min;

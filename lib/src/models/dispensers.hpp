@@ -46,7 +46,7 @@ public:
    * when it is over. `rng` draws a fill time where the scenario gives one; a driver whose fill has
    * not started after `patience_min` leaves.
    */
-  virtual void admit(Visit visit, RandomStream& rng, double patience_min, Hooks hooks) = 0;
+  virtual void admit(Visit visit, RandomStream& rng, double patience_min, Hooks&& hooks) = 0;
   /** Whether a vehicle that arrived before `time` is still waiting or filling. */
   virtual bool serving_arrivals_before(double) const { return false; }
   /** The run is over at `now`: what is still under way is reported. */
@@ -66,7 +66,7 @@ public:
   std::size_t waiting(double now) override { return queue_.waiting(now); }
   bool full(double now) override { return queue_.full(now); }
   bool renege_on_arrival(Visit& visit, double patience_min) override;
-  void admit(Visit visit, RandomStream& rng, double patience_min, Hooks hooks) override;
+  void admit(Visit visit, RandomStream& rng, double patience_min, Hooks&& hooks) override;
 
 private:
   const StationSpec* spec_;

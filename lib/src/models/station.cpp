@@ -147,7 +147,8 @@ void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehic
     visit.outcome = Outcome::balked;
     return report(visit);
   }
-  if (dispensers_->renege_on_arrival(visit, driver.patience_min)) {
+  if (std::isfinite(driver.patience_min) &&
+      dispensers_->renege_on_arrival(visit, driver.patience_min)) {
     return report(visit);
   }
   Dispensers::Hooks hooks{{}, {}, done};

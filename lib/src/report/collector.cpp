@@ -25,9 +25,6 @@ Collector::Collector(const models::ScenarioSpec& scenario, double window_start, 
   }
 }
 
-double Collector::overlap(double from, double to) const {
-  return std::max(0.0, std::min(to, window_end_) - std::max(from, window_start_));
-}
 
 void Collector::on_visit(const models::Visit& visit) {
   using models::Outcome;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -67,7 +68,10 @@ private:
     QuantileSketch abandon_wait;
   };
 
-  double overlap(double from, double to) const;
+  /** Minutes of [from, to) inside the window. */
+  double overlap(double from, double to) const {
+    return std::max(0.0, std::min(to, window_end_) - std::max(from, window_start_));
+  }
   std::uint64_t gave_up() const;
   /** With `stranded`, the totals' form (reneged, stranded); without, a station's (queue_max). */
   nlohmann::ordered_json tally_json(const Tally& tally, double dispensers,
