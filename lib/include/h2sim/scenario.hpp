@@ -12,6 +12,14 @@ namespace models {
 struct ScenarioSpec;
 } // namespace models
 
+/** A value an override changed: the override, where, and the JSON before (empty: absent) and after. */
+struct Change {
+  std::string set; // the override as given: PATH=VALUE (PATH may end with +, - or *)
+  std::string pointer;
+  std::string before;
+  std::string after;
+};
+
 /** Something legal but probably not meant: where (a JSON pointer) and what. */
 struct Warning {
   std::string pointer;
@@ -36,6 +44,8 @@ public:
   std::size_t open_stations() const;
   /** What the scenario allows but probably does not mean; also listed in the metrics. */
   const std::vector<Warning>& warnings() const;
+  /** Every value the overrides changed, in the order they were applied. */
+  const std::vector<Change>& changes() const;
 
   /** Everything the models need (the library's own, not part of the public API). */
   const models::ScenarioSpec& spec() const { return *spec_; }

@@ -91,5 +91,6 @@ double Scenario::warmup_days() const { return spec_->warmup_days; }
 std::size_t Scenario::stations() const { return spec_->stations.size(); }
 std::size_t Scenario::open_stations() const { return spec_->open_stations(); }
 const std::vector<Warning>& Scenario::warnings() const { return spec_->warnings; }
+const std::vector<Change>& Scenario::changes() const { return spec_->changes; }
 
 } // namespace h2sim

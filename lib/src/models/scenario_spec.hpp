@@ -35,6 +35,7 @@ struct ScenarioSpec {
   params::Model demand;
   ServiceSpec service;
   std::vector<Warning> warnings; // found when loading; copied to the metrics
+  std::vector<Change> changes;   // what the overrides changed
 
   std::size_t open_stations() const {
     return open ? static_cast<std::size_t>(*open) : stations.size();

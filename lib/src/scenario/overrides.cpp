@@ -1,0 +1,328 @@
+#include "overrides.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "message.hpp"
+#include "parse.hpp"
+
+namespace h2sim::scenario {
+
+using nlohmann::json;
+
+namespace {
+
+/** One step of a path: a key (or index), every item of an array, or the items matching a key. */
+struct Step {
+  enum class Kind { name, all, select } kind = Kind::name;
+  std::string name;  // name: the key or index; select: the key compared
+  std::string value; // select: the value it must have
+};
+
+std::string escape(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  }
+  return out;
+}
+
+/** The steps of a dotted path or a JSON pointer; nothing if the path is malformed. */
+std::optional<std::vector<Step>> parse_path(const std::string& path) {
+  std::vector<Step> steps;
+  if (path.empty()) {
+    return steps;
+  }
+  if (path.front() == '/') {
+    std::size_t from = 1;
+    for (;;) {
+      const std::size_t slash = path.find('/', from);
+      std::string token = path.substr(from, slash == std::string::npos ? std::string::npos
+                                                                        : slash - from);
+      std::string unescaped;
+      for (std::size_t i = 0; i < token.size(); ++i) {
+        if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+          unescaped += token[++i] == '0' ? '~' : '/';
+        } else if (token[i] == '~') {
+          return std::nullopt;
+        } else {
+          unescaped += token[i];
+        }
+      }
+      steps.push_back(unescaped == "*" ? Step{Step::Kind::all, {}, {}}
+                                       : Step{Step::Kind::name, unescaped, {}});
+      if (slash == std::string::npos) {
+        return steps;
+      }
+      from = slash + 1;
+    }
+  }
+  std::size_t i = 0;
+  while (i <= path.size()) {
+    std::string name;
+    while (i < path.size() && path[i] != '.' && path[i] != '[') {
+      name += path[i++];
+    }
+    if (name == "*") {
+      steps.push_back({Step::Kind::all, {}, {}});
+    } else if (!name.empty()) {
+      steps.push_back({Step::Kind::name, name, {}});
+    }
+    while (i < path.size() && path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      const std::size_t equals = path.find('=', i);
+      if (close == std::string::npos || equals == std::string::npos || equals > close ||
+          equals == i + 1) {
+        return std::nullopt;
+      }
+      steps.push_back({Step::Kind::select, path.substr(i + 1, equals - i - 1),
+                       path.substr(equals + 1, close - equals - 1)});
+      i = close + 1;
+    }
+    if (i < path.size() && path[i] != '.') {
+      return std::nullopt;
+    }
+    if (name.empty() && (i >= path.size() || path[i] == '.') &&
+        (steps.empty() || steps.back().kind != Step::Kind::select)) {
+      return std::nullopt; // an empty segment: "a..b", ".a", "a."
+    }
+    if (i >= path.size()) {
+      break;
+    }
+    ++i;
+    if (i == path.size()) {
+      return std::nullopt;
+    }
+  }
+  return steps;
+}
+
+bool is_index(const std::string& token) {
+  return !token.empty() && token.size() < 10 &&
+         std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool matches(const json& item, const Step& step) {
+  if (!item.is_object() || !item.contains(step.name)) {
+    return false;
+  }
+  const json& have = item[step.name];
+  return (have.is_string() && have.get<std::string>() == step.value) ||
+         (!have.is_string() && have.dump() == step.value);
+}
+
+/** A place to change: the container and, for a key or index, which member. */
+struct Target {
+  json* container;
+  std::string pointer; // of the container
+  std::optional<std::string> member;
+};
+
+/** `value` x factor, for a number or a distribution object (its scale parameters). */
+std::optional<json> scaled(const json& value, double factor) {
+  if (value.is_number()) {
+    return value.get<double>() * factor;
+  }
+  if (!value.is_object() || !value.contains("dist")) {
+    return std::nullopt;
+  }
+  json out = value;
+  for (const char* key : {"value", "mean", "sd", "min", "max"}) {
+    if (out.contains(key) && out[key].is_number()) {
+      out[key] = out[key].get<double>() * factor;
+    }
+  }
+  if (out.contains("values") && out["values"].is_array()) {
+    for (json& item : out["values"]) {
+      if (item.is_number()) {
+        item = item.get<double>() * factor;
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+void apply_override(json& document, const Override& override, std::vector<Problem>& problems,
+                    std::vector<Change>& changes) {
+  // The value is quoted briefly (it may be any size); the path may be any bytes, the message is
+  // UTF-8.
+  const std::string where =
+      "--set " + valid_utf8(override.path) + "=" + brief_text(override.value);
+  std::string path = override.path;
+  char op = '=';
+  if (path.size() > 1 && (path.back() == '+' || path.back() == '-' || path.back() == '*') &&
+      path[path.size() - 2] != '.' && path[path.size() - 2] != '/') {
+    op = path.back();
+    path.pop_back();
+  }
+  const auto steps = parse_path(path);
+  // Where the value goes, for messages about the value itself ("*" and "[k=v]" as written).
+  std::string at;
+  for (const Step& step : steps.value_or(std::vector<Step>{})) {
+    at += "/" + (step.kind == Step::Kind::name  ? escape(step.name)
+                 : step.kind == Step::Kind::all ? std::string("*")
+                                                : "[" + step.name + "=" + step.value + "]");
+  }
+  json value;
+  try {
+    value = parse_json(override.value, at, problems);
+  } catch (const NotJson&) {
+    value = override.value; // not JSON (or a number out of range): taken as a string
+  } catch (const TooDeep& error) {
+    problems.push_back({error.pointer, where + ": " + too_deep()});
+    return;
+  }
+  try {
+    (void)value.dump();
+  } catch (const json::type_error&) {
+    problems.push_back({"", where + ": not valid UTF-8"});
+    return;
+  }
+  if (op != '=' && !value.is_number()) {
+    problems.push_back({"", where + ": " + std::string(1, op) + "= needs a number"});
+    return;
+  }
+  if (!steps) {
+    problems.push_back({"", where + ": bad path"});
+    return;
+  }
+  if (steps->empty()) {
+    problems.push_back({"", where + ": cannot replace the whole scenario"});
+    return;
+  }
+  // Walk every step but the last: each node reached, with its pointer.
+  std::vector<std::pair<json*, std::string>> nodes{{&document, ""}};
+  const bool wildcard = std::any_of(steps->begin(), steps->end(),
+                                    [](const Step& s) { return s.kind != Step::Kind::name; });
+  std::optional<Problem> failure; // why the path reached nothing (a single path's message)
+  const auto expand = [&](const Step& step, bool last) {
+    std::vector<Target> targets;
+    std::vector<std::pair<json*, std::string>> next;
+    for (auto& [node, pointer] : nodes) {
+      switch (step.kind) {
+      case Step::Kind::name:
+        if (node->is_object()) {
+          if (last) {
+            targets.push_back({node, pointer, step.name});
+          } else if (node->contains(step.name)) {
+            next.emplace_back(&(*node)[step.name], pointer + "/" + escape(step.name));
+          } else if (!failure) {
+            failure = Problem{pointer + "/" + escape(step.name),
+                              where + ": no such value to set a key of"};
+          }
+        } else if (node->is_array()) {
+          if (!last && (!is_index(step.name) || std::stoul(step.name) >= node->size())) {
+            if (!failure) {
+              failure = Problem{pointer + "/" + escape(step.name),
+                                where + ": no such value to set a key of"};
+            }
+          } else if (!is_index(step.name) || std::stoul(step.name) >= node->size()) {
+            if (!failure) {
+              failure = Problem{pointer + "/" + escape(step.name),
+                                where + ": index out of range (the array has " +
+                                    std::to_string(node->size()) + " items)"};
+            }
+          } else if (last) {
+            targets.push_back({node, pointer, step.name});
+          } else {
+            next.emplace_back(&(*node)[std::stoul(step.name)], pointer + "/" + step.name);
+          }
+        } else if (!failure) {
+          failure = Problem{pointer, where + ": not an object or array"};
+        }
+        break;
+      case Step::Kind::all:
+      case Step::Kind::select:
+        if (!node->is_array()) {
+          if (!failure) {
+            failure = Problem{pointer, where + ": not an array (" +
+                                           std::string(step.kind == Step::Kind::all ? "*" : "[...]") +
+                                           " selects items of an array)"};
+          }
+          break;
+        }
+        for (std::size_t i = 0; i < node->size(); ++i) {
+          if (step.kind == Step::Kind::select && !matches((*node)[i], step)) {
+            continue;
+          }
+          const std::string item = pointer + "/" + std::to_string(i);
+          if (last) {
+            targets.push_back({node, pointer, std::to_string(i)});
+          } else {
+            next.emplace_back(&(*node)[i], item);
+          }
+        }
+        if (step.kind == Step::Kind::select && !failure &&
+            std::none_of(node->begin(), node->end(),
+                         [&](const json& item) { return matches(item, step); })) {
+          failure = Problem{pointer, where + ": no item of " + (pointer.empty() ? "/" : pointer) +
+                                         " has " + step.name + " " + brief_string(step.value)};
+        }
+        break;
+      }
+    }
+    nodes = std::move(next);
+    return targets;
+  };
+  for (std::size_t s = 0; s + 1 < steps->size(); ++s) {
+    expand((*steps)[s], false);
+  }
+  std::vector<Target> targets = expand(steps->back(), true);
+  // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
+  if (targets.empty() || (!wildcard && failure)) {
+    problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing"});
+    return;
+  }
+  for (const Target& target : targets) {
+    json& container = *target.container;
+    const std::string pointer = target.pointer + "/" + escape(*target.member);
+    json* current = nullptr;
+    if (container.is_array()) {
+      current = &container[std::stoul(*target.member)];
+    } else if (container.contains(*target.member)) {
+      current = &container[*target.member];
+    }
+    json updated = value;
+    if (op != '=') {
+      const double operand = value.get<double>();
+      if (current == nullptr) {
+        if (!wildcard) {
+          problems.push_back({pointer, where + ": no value to change"});
+          return;
+        }
+        continue;
+      }
+      std::optional<json> result;
+      if (op == '*') {
+        result = scaled(*current, operand);
+      } else if (current->is_number()) {
+        result = current->get<double>() + (op == '+' ? operand : -operand);
+      }
+      if (!result) {
+        problems.push_back({pointer, where + ": " + std::string(1, op) + "= applies to a number" +
+                                         std::string(op == '*' ? " or a distribution" : "") +
+                                         " (got " + brief_json(*current) + ")"});
+        return;
+      }
+      // A whole number stays an integer where the schema wants one (dispensers += 1).
+      if (result->is_number_float() && current->is_number_integer() &&
+          std::floor(result->get<double>()) == result->get<double>() &&
+          std::abs(result->get<double>()) < 9e15) {
+        result = static_cast<long long>(result->get<double>());
+      }
+      updated = std::move(*result);
+    }
+    changes.push_back({"", pointer, current == nullptr ? std::string() : current->dump(),
+                       updated.dump()});
+    if (current != nullptr) {
+      *current = std::move(updated);
+    } else {
+      container[*target.member] = std::move(updated);
+    }
+  }
+}
+
+} // namespace h2sim::scenario

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <h2sim/h2sim.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace h2sim::scenario {
+
+/**
+ * Applies `override` to `document`. The path language (one way to say a change, for --set,
+ * --vary, and a scenario's scheduled events):
+ *   - a dotted path (`stations.0.dispensers`) or a JSON pointer (`/stations/0/dispensers`);
+ *   - `*` stands for every item of an array (`stations.*.dispensers`);
+ *   - `[key=value]` selects the items of an array whose `key` is `value`
+ *     (`stations[id=JD-03].dispensers`, `demand.classes[name=taxi].count`);
+ *   - the path may end with an operator: `+`, `-` or `*` before the `=` of PATH=VALUE adds,
+ *     subtracts or multiplies a number (`count*` with value 0.9); `*` also scales a distribution
+ *     (its value, mean, sd, bounds and values: "trailers take twice as long").
+ * `value` is JSON, else a string. Every problem is appended (naming the override and why); the
+ * values changed are appended to `changes` (their `set` left to the caller).
+ */
+void apply_override(nlohmann::json& document, const Override& override,
+                    std::vector<Problem>& problems, std::vector<Change>& changes);
+
+} // namespace h2sim::scenario

@@ -1,0 +1,95 @@
+// The path language of --set (and --vary): wildcards, selection by id, relative operators, and
+// what each changed.
+#include <h2sim/h2sim.hpp>
+
+#include <doctest/doctest.h>
+
+#include "../support.hpp"
+#include "models/demand/fleet.hpp"
+#include "models/scenario_spec.hpp"
+#include "models/supply/delivery.hpp"
+
+using h2sim::test::problems_of;
+
+namespace {
+const std::string three = R"({"name": "three", "horizon_days": 1,
+  "stations": [
+    {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1},
+    {"id": "B", "x_km": 1, "y_km": 0, "dispensers": 3, "fill_rate_kg_per_min": 1,
+     "storage": {"capacity_kg": 1000, "initial_kg": 800},
+     "supply": {"model": "delivery", "payload_kg": 500, "reorder_at_kg": 300,
+                "lead_time_h": {"dist": "uniform", "min": 2, "max": 4}}},
+    {"id": "JD-03", "x_km": 2, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1}],
+  "demand": {"model": "fleet", "classes": [
+    {"name": "taxi", "count": 100, "tank_kg": 5, "consumption_kg_per_100km": 1, "daily_km": 300,
+     "refuel_at_fraction": 0.2, "speed_kmh": 30, "area": {"x_km": 0, "y_km": 0, "radius_km": 5}},
+    {"name": "bus", "count": 10, "tank_kg": 30, "consumption_kg_per_100km": 8, "daily_km": 200,
+     "refuel_at_fraction": 0.2, "speed_kmh": 30, "area": {"x_km": 0, "y_km": 0, "radius_km": 5}}]}})";
+
+std::vector<int> dispensers(const h2sim::Scenario& scenario) {
+  std::vector<int> counts;
+  for (const auto& station : scenario.spec().stations) {
+    counts.push_back(station.dispensers);
+  }
+  return counts;
+}
+} // namespace
+
+TEST_CASE("overrides: a wildcard sets every item, and each change is recorded") {
+  const auto s = h2sim::load_scenario(three, {{"stations.*.dispensers", "3"}});
+  CHECK(dispensers(s) == std::vector<int>{3, 3, 3});
+  REQUIRE(s.changes().size() == 3);
+  CHECK(s.changes()[0].set == "stations.*.dispensers=3");
+  CHECK(s.changes()[0].pointer == "/stations/0/dispensers");
+  CHECK(s.changes()[0].before == "2");
+  CHECK(s.changes()[0].after == "3");
+  CHECK(s.changes()[2].before == "1");
+}
+
+TEST_CASE("overrides: +=, -= and *= change numbers, and *= scales a distribution") {
+  CHECK(dispensers(h2sim::load_scenario(three, {{"stations.*.dispensers+", "1"}})) ==
+        std::vector<int>{3, 4, 2});
+  CHECK(dispensers(h2sim::load_scenario(three, {{"/stations/1/dispensers-", "2"}})) ==
+        std::vector<int>{2, 1, 1});
+  const auto fewer = h2sim::load_scenario(three, {{"demand.classes.*.count*", "0.9"}});
+  const auto& fleet = fewer.spec().demand.as<h2sim::models::FleetParams>();
+  CHECK(fleet.classes[0].count == 90);
+  CHECK(fleet.classes[1].count == 9);
+  // "Trailers take twice as long": a uniform 2-4 h becomes 4-8 h; stations without a lead time
+  // are left alone.
+  const auto slow = h2sim::load_scenario(three, {{"stations.*.supply.lead_time_h*", "2"}});
+  const auto& delivery = slow.spec().stations[1].supply.as<h2sim::models::DeliveryParams>();
+  CHECK(delivery.lead_time_h.mean() == doctest::Approx(6.0));
+  REQUIRE(slow.changes().size() == 1);
+  CHECK(slow.changes()[0].after == R"({"dist":"uniform","max":8.0,"min":4.0})");
+}
+
+TEST_CASE("overrides: [key=value] selects items by id or name") {
+  CHECK(dispensers(h2sim::load_scenario(three, {{"stations[id=JD-03].dispensers", "4"}})) ==
+        std::vector<int>{2, 3, 4});
+  const auto more = h2sim::load_scenario(three, {{"demand.classes[name=bus].count+", "5"}});
+  CHECK(more.spec().demand.as<h2sim::models::FleetParams>().classes[1].count == 15);
+}
+
+TEST_CASE("overrides: bad paths and operators name the override and why") {
+  CHECK(problems_of(three, {{"stations[id=JD-99].dispensers", "4"}}) ==
+        "/stations: --set stations[id=JD-99].dispensers=4: no item of /stations has id "
+        "\"JD-99\"\n");
+  CHECK(problems_of(three, {{"name.*", "4"}}) ==
+        "/name: --set name.*=4: not an array (* selects items of an array)\n");
+  CHECK(problems_of(three, {{"stations.*.nothing.here", "4"}}) ==
+        "/stations/0/nothing: --set stations.*.nothing.here=4: no such value to set a key of\n");
+  CHECK(problems_of(three, {{"stations.*.dispensers*", "two"}}) ==
+        ": --set stations.*.dispensers*=two: *= needs a number\n");
+  CHECK(problems_of(three, {{"stations.0.id*", "2"}}) ==
+        "/stations/0/id: --set stations.0.id*=2: *= applies to a number or a distribution (got "
+        "\"A\")\n");
+  CHECK(problems_of(three, {{"stations.0.queue_capacity+", "1"}}) ==
+        "/stations/0/queue_capacity: --set stations.0.queue_capacity+=1: no value to change\n");
+  CHECK(problems_of(three, {{"stations[id=A.dispensers", "2"}}) ==
+        ": --set stations[id=A.dispensers=2: bad path\n");
+  // The result is validated as a file is.
+  CHECK(problems_of(three, {{"stations.*.dispensers-", "2"}}) ==
+        "/stations/0/dispensers: must be an integer >= 1\n"
+        "/stations/2/dispensers: must be an integer >= 1\n");
+}
