@@ -184,3 +184,40 @@ TEST_CASE("demand::Fleet: after every station balks, the driver gives up and sta
   CHECK(give_ups[0].second == Approx(a + 15));
   CHECK(give_ups[1].second == Approx(a + 75));
 }
+
+TEST_CASE("demand::Fleet: a driver looking at queues who balks tries another station, not the same") {
+  // Policy least_delay, drivers who balk above 0 waiting. A first run tells when the taxi reaches
+  // S1 (a); a second run, identical, sends two vehicles of 100 kg to S1 at a - 1, after the taxi
+  // decided (at a - 6): one fills, one waits. The taxi sees 1 waiting and balks. Looking again
+  // from where it decided, S1 now costs 6 min + 1 x 4.06 min of queue = 10.06 against 9 for S2,
+  // so S2 ranks first; it has tried S1, so it drives to S2: 15 km, arriving at a + 15.
+  VehicleClass vc = taxi();
+  vc.choice.policy = "least_delay";
+  vc.driver.balk_if_waiting_over = 0;
+  const ScenarioSpec scenario = fleet_scenario(vc);
+  double a = 0;
+  {
+    World first(scenario);
+    first.start();
+    first.calendar.run(5790);
+    const auto visits = first.taxi_visits();
+    REQUIRE(visits.size() == 1);
+    CHECK(visits[0].station == 0);
+    CHECK(visits[0].outcome == Outcome::served);
+    a = visits[0].arrival;
+  }
+  World second(scenario);
+  second.block(0, a - 1, 100);
+  second.block(0, a - 1, 100);
+  second.start();
+  second.calendar.run(a + 20);
+  const auto visits = second.taxi_visits();
+  REQUIRE(visits.size() == 2);
+  CHECK(visits[0].station == 0);
+  CHECK(visits[0].arrival == a);
+  CHECK(visits[0].outcome == Outcome::balked);
+  CHECK(visits[1].station == 1);
+  CHECK(visits[1].arrival == Approx(a + 15));
+  CHECK(visits[1].outcome == Outcome::served);
+  CHECK(second.recorder.give_ups.empty());
+}
