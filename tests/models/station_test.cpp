@@ -101,7 +101,7 @@ TEST_CASE("models::FcfsDispensers: starts and ends are known on arrival, hydroge
   CHECK(recorder.visits[3].outcome == Outcome::served);
   CHECK(recorder.visits[3].kg == 10);
   CHECK(done_at == std::vector<double>{0, 1, 6, 7});
-  // The hydrogen of those who did not wait left at once; the others' leaves at their start.
+  // The hydrogen of those who did not wait is drawn at once, the others' when their fills start.
   CHECK(drawn_at == std::vector<double>{0, 1});
   calendar.run();
   CHECK(drawn_at == std::vector<double>{0, 1, 6, 7});
@@ -124,7 +124,8 @@ TEST_CASE("models::FcfsDispensers: a drawn fill time replaces overhead + kg / ra
 TEST_CASE("models::FcfsDispensers: a driver reneges on arrival when the computed wait exceeds patience") {
   // Fills of 10 min. A arrives at 0: [0, 10]. B at 2 with 5 min of patience would start at 10,
   // 8 min later: it leaves at 7, standing in the queue until then. C at 3 with 7 min of patience
-  // waits exactly 7: it stays, [10, 20], and sees B and itself waiting. D at 8 sees only C.
+  // waits exactly 7: it stays, [10, 20], and sees B and itself waiting. B is gone at 7: D at 8
+  // sees only C waiting, and itself.
   StationSpec spec = one_dispenser();
   HeapCalendar calendar;
   Recorder recorder;
@@ -154,7 +155,7 @@ TEST_CASE("models::FcfsDispensers: a driver reneges on arrival when the computed
   CHECK(recorder.visits.back().waiting == 2);
 }
 
-TEST_CASE("models::Station: an arrival that finds the queue full balks, and is not charged hydrogen") {
+TEST_CASE("models::Station: an arrival that finds the queue full balks and dispenses nothing") {
   // One dispenser, room for one to wait, fills of 10 min. A at 0: [0, 10]. B at 1 waits: [10, 20].
   // C at 2 finds B waiting: the queue is full. D at 10 finds B just started: room again, [20, 30].
   StationSpec spec = one_dispenser();
