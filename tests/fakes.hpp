@@ -2,10 +2,15 @@
 
 // Small stand-ins for the engine, so models are tested as plain C++ in microseconds.
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <queue>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/calendar.hpp"
@@ -14,7 +19,10 @@
 
 namespace h2sim::test {
 
-/** The engine's calendar as a plain heap: (time, sequence) order, run to exhaustion or a time. */
+/**
+ * The engine's calendar as a plain heap: (time, sequence) order, run to exhaustion or to a time,
+ * where the clock then stands (as after the engine's run_until), events or not.
+ */
 class HeapCalendar final : public h2sim::Calendar {
 public:
   double now() const override { return now_; }
@@ -28,6 +36,9 @@ public:
       events_.pop();
       now_ = event.at;
       event.action();
+    }
+    if (std::isfinite(until) && until > now_) {
+      now_ = until;
     }
   }
 
@@ -82,14 +93,147 @@ private:
   FlowId next_ = 0;
 };
 
+/**
+ * A capacity shared max-min fairly by the flows running at once, each capped by its bound (what
+ * SimGrid's LMM solver gives): the shares are recomputed whenever a flow starts, stops or ends,
+ * and the next end is an event on the calendar (events of outdated shares do nothing).
+ */
+class FairCapacity final : public h2sim::SharedCapacity {
+public:
+  FairCapacity(HeapCalendar& calendar, double kg_per_min)
+      : calendar_(&calendar), capacity_(kg_per_min) {}
+  FlowId start(double kg, double bound, std::function<void()> on_done) override {
+    advance();
+    const FlowId id = next_++;
+    flows_[id] = Flow{kg, 0, bound, 0, std::move(on_done)};
+    share();
+    return id;
+  }
+  double moved(FlowId id) const override {
+    const Flow& flow = flows_.at(id);
+    return std::min(flow.kg, flow.moved + flow.rate * (calendar_->now() - updated_));
+  }
+  double stop(FlowId id) override {
+    advance();
+    const double kg = flows_.at(id).moved;
+    flows_.erase(id);
+    share();
+    return kg;
+  }
+  /** The rate flow `id` gets now, kg/min. */
+  double rate(FlowId id) const { return flows_.at(id).rate; }
+  std::size_t flows() const { return flows_.size(); }
+
+private:
+  struct Flow {
+    double kg;
+    double moved;
+    double bound;
+    double rate;
+    std::function<void()> on_done;
+  };
+  void advance() {
+    const double now = calendar_->now();
+    for (auto& [id, flow] : flows_) {
+      flow.moved = std::min(flow.kg, flow.moved + flow.rate * (now - updated_));
+    }
+    updated_ = now;
+  }
+  /** Water-filling: by increasing bound, each flow takes min(bound, an equal share of the rest). */
+  void share() {
+    std::vector<Flow*> by_bound;
+    for (auto& [id, flow] : flows_) {
+      by_bound.push_back(&flow);
+    }
+    std::stable_sort(by_bound.begin(), by_bound.end(),
+                     [](const Flow* a, const Flow* b) { return a->bound < b->bound; });
+    double left = capacity_;
+    for (std::size_t i = 0; i < by_bound.size(); ++i) {
+      by_bound[i]->rate =
+          std::min(by_bound[i]->bound, left / static_cast<double>(by_bound.size() - i));
+      left -= by_bound[i]->rate;
+    }
+    const std::uint64_t generation = ++generation_;
+    double next = INFINITY;
+    for (const auto& [id, flow] : flows_) {
+      if (flow.rate > 0) {
+        next = std::min(next, updated_ + (flow.kg - flow.moved) / flow.rate);
+      }
+    }
+    if (std::isfinite(next)) {
+      calendar_->schedule(next, [this, generation] {
+        if (generation == generation_) {
+          finish();
+        }
+      });
+    }
+  }
+  /** Flows whose whole amount has moved end; their on_done run after the new shares are set. */
+  void finish() {
+    advance();
+    std::vector<std::function<void()>> done;
+    for (auto it = flows_.begin(); it != flows_.end();) {
+      if (it->second.kg - it->second.moved <= 1e-9 * std::max(1.0, it->second.kg)) {
+        done.push_back(std::move(it->second.on_done));
+        it = flows_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    share();
+    for (auto& on_done : done) {
+      on_done();
+    }
+  }
+
+  HeapCalendar* calendar_;
+  double capacity_;
+  std::map<FlowId, Flow> flows_;
+  double updated_ = 0; // every flow's `moved` is as of this time
+  std::uint64_t generation_ = 0;
+  FlowId next_ = 0;
+};
+
+/** The engine's capacity factory: FairCapacity on the heap calendar, the names kept. */
+class FakeCapacities final : public h2sim::CapacityFactory {
+public:
+  explicit FakeCapacities(HeapCalendar& calendar) : calendar_(&calendar) {}
+  h2sim::SharedCapacity& create(const std::string& name, double kg_per_min) override {
+    created.emplace_back(name, kg_per_min);
+    capacities_.push_back(std::make_unique<FairCapacity>(*calendar_, kg_per_min));
+    return *capacities_.back();
+  }
+  std::vector<std::pair<std::string, double>> created; // (name, kg/min), in creation order
+
+private:
+  HeapCalendar* calendar_;
+  std::vector<std::unique_ptr<FairCapacity>> capacities_;
+};
+
+/** An observer that keeps everything it is told. */
 class Recorder final : public h2sim::models::Observer {
 public:
   void on_visit(const h2sim::models::Visit& visit) override { visits.push_back(visit); }
-  void on_trip(const h2sim::models::Trip&) override {}
-  void on_supply(std::size_t, const h2sim::models::SupplyReport&) override {}
-  void on_availability(std::size_t, double, double) override {}
+  void on_trip(const h2sim::models::Trip& trip) override { trips.push_back(trip); }
+  void on_give_up(std::size_t vehicle_class, double at) override {
+    give_ups.emplace_back(vehicle_class, at);
+  }
+  void on_supply(std::size_t station, const h2sim::models::SupplyReport& report) override {
+    supplies.emplace_back(station, report);
+  }
+  void on_availability(std::size_t station, double closed_min, double outage_min) override {
+    availabilities.push_back({station, closed_min, outage_min});
+  }
+  struct Availability {
+    std::size_t station;
+    double closed_min;
+    double outage_min;
+  };
   std::vector<h2sim::models::Visit> visits;
+  std::vector<h2sim::models::Trip> trips;
+  std::vector<std::pair<std::size_t, double>> give_ups; // (class, when)
+  std::vector<std::pair<std::size_t, h2sim::models::SupplyReport>> supplies;
+  std::vector<Availability> availabilities;
 };
-
 
 } // namespace h2sim::test

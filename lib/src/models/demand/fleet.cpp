@@ -424,6 +424,9 @@ void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) 
   Vehicle& vehicle = vehicles_[v];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   if (visit.served()) {
+    if (vehicle.tries > 0) {
+      tried_.erase(v); // its round ends with a fill
+    }
     vehicle.fuel_kg = vc.tank_kg;
     plan_next_refuel(v, visit.end);
     return;
@@ -449,11 +452,19 @@ void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   const bool out_of_tries = choices_[vehicle.vehicle_class].leaves_after_last_try &&
                             vc.driver.max_tries > 0 &&
                             vehicle.tries >= static_cast<std::uint32_t>(vc.driver.max_tries);
-  if (!out_of_tries && vehicle.tries < order.size()) {
-    drive(v, here, order[vehicle.tries], now);
+  // The best station not yet tried in this round (with an order that does not change between
+  // tries, the next in it).
+  std::vector<std::size_t>& tried = tried_[v];
+  tried.push_back(station);
+  const auto next = std::find_if(order.begin(), order.end(), [&tried](std::size_t candidate) {
+    return std::find(tried.begin(), tried.end(), candidate) == tried.end();
+  });
+  if (!out_of_tries && next != order.end()) {
+    drive(v, here, *next, now);
     return;
   }
   // The round of tries ended without a fill: the driver gives up for now and tries again later.
+  tried_.erase(v);
   network_->observer().on_give_up(vehicle.vehicle_class, now);
   vehicle.tries = 0;
   drive(v, here, order.empty() ? station : order[0], now + retry_after_min);

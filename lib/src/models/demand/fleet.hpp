@@ -1,5 +1,6 @@
 #pragma once
 
+#include <unordered_map>
 #include <vector>
 
 #include "../choice/choice.hpp"
@@ -116,6 +117,11 @@ private:
   Network* network_;
   Calendar* calendar_ = nullptr;
   std::vector<Vehicle> vehicles_;
+  /**
+   * The stations tried so far in its round, for each driver between tries: a policy that looks at
+   * queues ranks the stations anew at every try, so the next in its order may be one just tried.
+   */
+  std::unordered_map<std::size_t, std::vector<std::size_t>> tried_;
 };
 
 } // namespace h2sim::models
