@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 using h2sim::Distribution;
@@ -88,7 +89,7 @@ TEST_CASE("models::FcfsDispensers: starts and ends are known on arrival, hydroge
     h2sim::models::Dispensers::Hooks hooks;
     hooks.on_start = [&](double at) { drawn_at.push_back(at); };
     hooks.done = [&](const Visit& seen) { done_at.push_back(seen.start); };
-    dispensers.admit(visit, rng, INFINITY, hooks);
+    dispensers.admit(visit, rng, INFINITY, std::move(hooks));
   }
   // The observer saw every visit on arrival, with its computed start and end.
   REQUIRE(recorder.visits.size() == 4);
