@@ -80,7 +80,7 @@ TEST_CASE("models::Network: pipelines and compressors become capacities, closed 
   // kg/min), S3 has a buffer but only the first two stations are open.
   ScenarioSpec scenario = poisson_scenario(
       {station_at("S1", 0, 0), station_at("S2", 10, 0), station_at("S3", 20, 0)}, {});
-  scenario.open = 2;
+  scenario.open.count = 2;
   scenario.stations[0].buffer = h2sim::models::BufferSpec{15, 12};
   scenario.stations[1].storage = h2sim::models::StorageSpec{1000, 500};
   scenario.stations[1].supply = h2sim::params::Model(
@@ -122,7 +122,7 @@ TEST_CASE("demand::TraceReplay: rows arrive exactly at their times and stations"
   scenario.horizon_days = 1;
   scenario.stations = {station_at("S1", 0, 0), station_at("S2", 10, 0, 2),
                        station_at("S3", 10, 10)};
-  scenario.open = 2;
+  scenario.open.count = 2;
   TraceParams trace{
       "trace.csv",
       {TraceRow{5, "a", std::size_t{1}, {}, 4}, TraceRow{12.5, "b", std::nullopt, Point{1, 1}, 3},
@@ -167,7 +167,7 @@ TEST_CASE("demand::PoissonArrivals: each open station gets its own rate, a rate 
   stations[2].arrivals_per_h = 0;
   ScenarioSpec scenario =
       poisson_scenario(stations, PoissonParams{6, h2sim::Distribution::fixed(4), {}, {}});
-  scenario.open = 3;
+  scenario.open.count = 3;
   const auto visits = poisson_visits(scenario, Seeds{1, 0}, 100 * 60);
   const auto s1 = arrivals_at(visits, 0).size();
   const auto s2 = arrivals_at(visits, 1).size();

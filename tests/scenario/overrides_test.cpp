@@ -93,3 +93,40 @@ TEST_CASE("overrides: bad paths and operators name the override and why") {
         "/stations/0/dispensers: must be an integer >= 1\n"
         "/stations/2/dispensers: must be an integer >= 1\n");
 }
+
+TEST_CASE("open_stations: a list of ids opens those stations, in the order of the file") {
+  const h2sim::Scenario scenario =
+      h2sim::load_scenario(three, {{"open_stations", R"(["JD-03", "A"])"}});
+  REQUIRE(scenario.open_stations() == 2);
+  const auto& stations = scenario.spec().stations;
+  CHECK(stations[0].id == "A");
+  CHECK(stations[1].id == "JD-03");
+  CHECK(stations[2].id == "B"); // closed stations follow, in the file's order
+  CHECK(scenario.spec().station_pointer(1) == "/stations/2");
+  CHECK(scenario.spec().station_pointer(2) == "/stations/1");
+  // A count still opens the first N.
+  CHECK(h2sim::load_scenario(three, {{"open_stations", "2"}}).spec().stations[1].id == "B");
+}
+
+TEST_CASE("open_stations: a bad list names the item and why") {
+  CHECK(problems_of(three, {{"open_stations", R"(["A", "B", "A"])"}}) ==
+        "/open_stations/2: duplicate \"A\" (also /open_stations/0)\n");
+  CHECK(problems_of(three, {{"open_stations", R"(["A", "Z"])"}}) ==
+        "/open_stations/1: no station \"Z\" in /stations\n");
+  CHECK(problems_of(three, {{"open_stations", "[]"}}) ==
+        "/open_stations: must be an integer >= 1 and <= 1000000 or an array of at least 1 "
+        "station ids\n");
+  CHECK(problems_of(three, {{"open_stations", R"(["A", ""])"}}) ==
+        "/open_stations/1: must be a non-empty string\n");
+  CHECK(problems_of(three, {{"open_stations", "4"}}) ==
+        "/open_stations: must be <= 3, the number of stations\n");
+}
+
+TEST_CASE("open_stations: listing the first N ids runs exactly as the count N") {
+  auto by_count = h2sim::test::run_text(three, {{"open_stations", "2"}});
+  auto by_ids = h2sim::test::run_text(three, {{"open_stations", R"(["B", "A"])"}});
+  by_count.erase("run");
+  by_ids.erase("run");
+  CHECK(by_count.dump() == by_ids.dump());
+  CHECK(by_ids["stations"].size() == 2);
+}

@@ -53,6 +53,19 @@ TEST_CASE("warnings: fleets that cannot reach or use the open stations are warne
         "turned away here\n");
 }
 
+TEST_CASE("warnings: a station opened by id is named by its place in the file") {
+  CHECK(warnings_of(scenario, {{"open_stations", R"(["B"])"},
+                               {"stations.1.storage", R"({"capacity_kg": 20, "initial_kg": 20})"},
+                               {"stations.1.supply", R"({"model": "none"})"},
+                               {"demand.classes.0.area.radius_km", "1"},
+                               {"demand.classes.1.area.x_km", "800"}}) ==
+        "/demand/classes/0/area: the nearest open station it can use is 800 road km from the "
+        "area's centre, beyond a full tank's range (600 km): its vehicles will be towed "
+        "(stranded)\n"
+        "/stations/1/storage/capacity_kg: holds less than a bus tank: its large fills are always "
+        "turned away here\n");
+}
+
 TEST_CASE("warnings: a pressure no station in the file fills is an error") {
   CHECK(problems_of(scenario, {{"stations.1.pressures", R"(["H35"])"}}) ==
         "/demand/classes/0/pressure: no station fills H70: the class could never refuel\n");

@@ -30,6 +30,14 @@ enum class Kind {
   object,       // a struct with a table of its own
   list,         // std::vector of such structs
   model,        // Model: a name from a catalog, and that model's parameters
+  count_or_names, // CountOrNames: an integer, or a list of names of another list's items
+};
+
+/** A number of items, or the items named (`open_stations`: 10, or ["S1", "S4"]). */
+struct CountOrNames {
+  std::optional<long long> count;
+  std::vector<std::string> names; // empty unless given as a list
+  bool given() const { return count.has_value() || !names.empty(); }
 };
 
 struct Bounds {
@@ -245,6 +253,12 @@ template <class S> struct Of {
       const Vector& items = std::invoke(access, *const_cast<S*>(static_cast<const S*>(owner)));
       return &items[index];
     };
+    return field;
+  }
+  /** An integer within the bounds, or a list (at least `items`) of distinct names that `refers`. */
+  template <class Access> static Field count_or_names(std::string key, Access access) {
+    Field field = detail::bind<S>(std::move(key), access, Kind::count_or_names);
+    field.required = false;
     return field;
   }
   template <class Access> static Field model(std::string key, Access access, const Catalog& catalog) {

@@ -1,5 +1,7 @@
 #include "scenario_spec.hpp"
 
+#include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "../core/limits.hpp"
@@ -14,6 +16,26 @@ std::size_t ScenarioSpec::station_index(const std::string& id) const {
     }
   }
   throw std::logic_error("no station " + id);
+}
+
+void ScenarioSpec::open_named_stations() {
+  if (open.names.empty()) {
+    return;
+  }
+  const std::set<std::string> named(open.names.begin(), open.names.end());
+  std::vector<std::size_t> order(stations.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_partition(order.begin(), order.end(),
+                        [&](std::size_t i) { return named.count(stations[i].id) > 0; });
+  std::vector<StationSpec> reordered;
+  reordered.reserve(stations.size());
+  for (const std::size_t i : order) {
+    reordered.push_back(std::move(stations[i]));
+  }
+  stations = std::move(reordered);
+  file_index = std::move(order);
 }
 
 const params::Table& scenario_table() {
@@ -49,10 +71,12 @@ const params::Table& scenario_table() {
            .at_least(1)
            .at_most(10000)
            .optional(),
-       F::integer("open_stations", &ScenarioSpec::open)
-           .describe("only the first N stations are open (default all)")
+       F::count_or_names("open_stations", &ScenarioSpec::open)
+           .describe("only the first N stations are open, or only the stations whose ids are "
+                     "listed (reported in the order of `stations`); default all")
            .at_least(1)
-           .at_most(limits::count),
+           .at_most(limits::count)
+           .refers("/stations", "id", "station"),
        F::list("stations", &ScenarioSpec::stations, station_table())
            .describe("the stations, in build-priority order")
            .items(1)
@@ -69,8 +93,8 @@ const params::Table& scenario_table() {
            .describe("where vehicles come from"),
        F::object("service", &ScenarioSpec::service, service).optional()},
       {F::rule([](const ScenarioSpec& scenario, params::Checker& check) {
-        if (check.valid("open_stations") && scenario.open &&
-            static_cast<std::size_t>(*scenario.open) > scenario.stations.size()) {
+        if (check.valid("open_stations") && scenario.open.count &&
+            static_cast<std::size_t>(*scenario.open.count) > scenario.stations.size()) {
           check.problem("open_stations", "must be <= " + std::to_string(scenario.stations.size()) +
                                              ", the number of stations");
         }

@@ -28,7 +28,11 @@ struct ScenarioSpec {
   double horizon_days = 0;
   double warmup_days = 0;
   int replications = 1;
-  std::optional<int> open; // `open_stations`: the first N stations are open; empty: all
+  /**
+   * `open_stations`: the first N stations are open, or the stations named; none: all. Once loaded,
+   * the open stations are the first open_stations() of `stations` (see open_named_stations).
+   */
+  params::CountOrNames open;
   std::vector<StationSpec> stations; // in build-priority order
   std::vector<PipelineSpec> pipelines;
   std::vector<DepotSpec> depots;
@@ -38,8 +42,19 @@ struct ScenarioSpec {
   std::vector<Change> changes;   // what the overrides changed
 
   std::size_t open_stations() const {
-    return open ? static_cast<std::size_t>(*open) : stations.size();
+    return open.count ? static_cast<std::size_t>(*open.count)
+                      : open.names.empty() ? stations.size() : open.names.size();
   }
+  /**
+   * Moves the stations `open` names to the front, keeping the file's order among the open and
+   * among the closed, so that the open stations are the first open_stations().
+   */
+  void open_named_stations();
+  /** The JSON pointer of station `index` in the file it was read from. */
+  std::string station_pointer(std::size_t index) const {
+    return "/stations/" + std::to_string(index < file_index.size() ? file_index[index] : index);
+  }
+  std::vector<std::size_t> file_index; // each station's index in the file, once reordered
   /** The index of the station with id `id` (it must exist: references are checked on loading). */
   std::size_t station_index(const std::string& id) const;
 };

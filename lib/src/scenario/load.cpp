@@ -55,6 +55,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   if (!problems.empty()) {
     throw ScenarioError(std::move(problems));
   }
+  spec->open_named_stations();
   // A trace's rows come from its file, read (and every bad row reported) before anything runs.
   if (spec->demand.name() == "trace") {
     auto& trace = spec->demand.edit<models::TraceParams>();

@@ -135,6 +135,15 @@ NodePtr field_shape(const Field& field) {
     }
     return make(tagged_shape(field.description, field.catalog->tag, std::move(variants)));
   }
+  case Kind::count_or_names: {
+    Node node = node_of(Node::Kind::integer_or_array, field.description);
+    node.number = number_shape("a number of them", field.bounds, true);
+    Node name = node_of(Node::Kind::string, field.refers_to ? field.refers_to->noun + " ids" : "names");
+    name.non_empty = true;
+    node.items = make(std::move(name));
+    node.min_items = std::max<std::size_t>(field.min_items, 1);
+    return make(std::move(node));
+  }
   }
   return nullptr;
 }
@@ -285,6 +294,15 @@ void fill(const json& value, const Table& table, void* target, const std::string
     case Kind::distribution:
       *static_cast<Distribution*>(field.at(target)) = distribution(item);
       break;
+    case Kind::count_or_names: {
+      auto& chosen = *static_cast<params::CountOrNames*>(field.at(target));
+      if (item.is_number()) {
+        chosen.count = item.get<long long>();
+      } else {
+        chosen.names = item.get<std::vector<std::string>>();
+      }
+      break;
+    }
     default:
       break;
     }
@@ -395,6 +413,24 @@ private:
   std::map<std::string, std::set<std::string>> ids_;
 };
 
+/** A list of names: each one once, each naming an item of the list it refers to. */
+void check_names(const json& names, const Field& field, const std::string& where, Reading& reading,
+                 References& references) {
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string name = names[i].get<std::string>();
+    const std::string at = where + "/" + std::to_string(i);
+    if (const auto [first, inserted] = seen.emplace(name, i); !inserted) {
+      reading.problem(at, "duplicate \"" + name + "\" (also " + where + "/" +
+                              std::to_string(first->second) + ")");
+    } else if (field.refers_to &&
+               references.of(reading.document(), *field.refers_to).count(name) == 0) {
+      reading.problem(at, "no " + field.refers_to->noun + " \"" + name + "\" in " +
+                              field.refers_to->list);
+    }
+  }
+}
+
 void check(const json& value, const Table& table, const void* self, const void* context,
            const std::string& pointer, Reading& reading, References& references) {
   if (!value.is_object()) {
@@ -447,6 +483,11 @@ void check(const json& value, const Table& table, const void* self, const void* 
     }
     case Kind::distribution:
       check_distribution(item, where, reading);
+      break;
+    case Kind::count_or_names:
+      if (item.is_array() && !reading.flagged(where)) {
+        check_names(item, field, where, reading, references);
+      }
       break;
     case Kind::text:
       if (field.refers_to && item.is_string() && !reading.flagged(where) &&
@@ -512,6 +553,8 @@ std::string default_of(const Field& field, const void* defaults) {
   }
   case Kind::numbers:
     return static_cast<const std::vector<double>*>(member)->empty() ? "none" : "(see description)";
+  case Kind::count_or_names:
+    return "none";
   default:
     return "see below";
   }

@@ -109,6 +109,9 @@ std::string Node::expectation() const {
     return non_empty ? "a non-empty string" : "a string";
   case Kind::number_or_tagged:
     return number->expectation() + " or a distribution object";
+  case Kind::integer_or_array:
+    return number->expectation() + " or an array of at least " + std::to_string(min_items) +
+           " " + items->description;
   case Kind::number:
   case Kind::integer: {
     std::string text = kind == Kind::integer ? "an integer" : "a number";
@@ -201,6 +204,17 @@ void validate(const json& value, const Node& node, const std::string& pointer,
       return fail();
     }
     return validate_tagged(value, node, pointer, problems);
+  case Node::Kind::integer_or_array:
+    if (value.is_number()) {
+      return validate(value, *node.number, pointer, problems);
+    }
+    if (!value.is_array() || value.size() < node.min_items) {
+      return fail();
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      validate(value[i], *node.items, pointer + "/" + std::to_string(i), problems);
+    }
+    return;
   }
 }
 
@@ -280,6 +294,14 @@ ordered_json to_json_schema(const Node& node) {
     ordered_json alternatives = tagged_schema(node);
     alternatives.insert(alternatives.begin(), to_json_schema(*node.number));
     schema["oneOf"] = std::move(alternatives);
+    break;
+  }
+  case Node::Kind::integer_or_array: {
+    ordered_json array{{"type", "array"}, {"items", to_json_schema(*node.items)}};
+    if (node.min_items > 0) {
+      array["minItems"] = node.min_items;
+    }
+    schema["oneOf"] = ordered_json::array({to_json_schema(*node.number), std::move(array)});
     break;
   }
   }

@@ -18,7 +18,7 @@ namespace h2sim::scenario {
  * cannot disagree. Cross-field rules (unique ids, min <= max) are checked by the builder after.
  */
 struct Node {
-  enum class Kind { object, array, number, integer, string, tagged, number_or_tagged };
+  enum class Kind { object, array, number, integer, string, tagged, number_or_tagged, integer_or_array };
   Kind kind = Kind::object;
   std::string description;
 
@@ -47,7 +47,8 @@ struct Node {
   // tagged (and number_or_tagged): an object whose `tag` key names the variant it follows
   std::string tag;
   std::vector<std::pair<std::string, std::shared_ptr<const Node>>> variants;
-  std::shared_ptr<const Node> number; // number_or_tagged: the plain-number alternative
+  std::shared_ptr<const Node> number; // number_or_tagged, integer_or_array: the number alternative
+  // integer_or_array: `items` and `min_items` describe the array alternative
 
   /** The one-line expectation used in messages: "an integer >= 1", "an object", ... */
   std::string expectation() const;

@@ -204,7 +204,7 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
       }
     }
     if (largest != nullptr) {
-      found.push_back({"/stations/" + std::to_string(s) + "/storage/capacity_kg",
+      found.push_back({scenario.station_pointer(s) + "/storage/capacity_kg",
                        "holds less than a " + largest->name +
                            " tank: its large fills are always turned away here"});
     }
