@@ -122,6 +122,12 @@ public:
   }
   /** The rate flow `id` gets now, kg/min. */
   double rate(FlowId id) const { return flows_.at(id).rate; }
+  /** From now on the capacity is `kg_per_min`. */
+  void set_capacity(double kg_per_min) {
+    advance();
+    capacity_ = kg_per_min;
+    share();
+  }
   std::size_t flows() const { return flows_.size(); }
 
 private:
@@ -198,10 +204,16 @@ private:
 class FakeCapacities final : public h2sim::CapacityFactory {
 public:
   explicit FakeCapacities(HeapCalendar& calendar) : calendar_(&calendar) {}
-  h2sim::SharedCapacity& create(const std::string& name, double kg_per_min) override {
+  h2sim::SharedCapacity& create(const std::string& name, double kg_per_min,
+                                const std::vector<h2sim::CapacityChange>& changes) override {
     created.emplace_back(name, kg_per_min);
     capacities_.push_back(std::make_unique<FairCapacity>(*calendar_, kg_per_min));
-    return *capacities_.back();
+    FairCapacity* capacity = capacities_.back().get();
+    for (const h2sim::CapacityChange& change : changes) {
+      calendar_->schedule(change.at_min,
+                          [capacity, change] { capacity->set_capacity(change.kg_per_min); });
+    }
+    return *capacity;
   }
   std::vector<std::pair<std::string, double>> created; // (name, kg/min), in creation order
 

@@ -27,7 +27,7 @@ WhatIf random_what_if(h2sim::RandomStream& rng) {
   const auto integer = [&](int low, int high) {
     return low + static_cast<int>(rng.uniform() * (high - low + 1)) % (high - low + 1);
   };
-  switch (integer(0, 9)) {
+  switch (integer(0, 10)) {
   case 0:
     return open_stations(integer(1, 70));
   case 1:
@@ -44,6 +44,8 @@ WhatIf random_what_if(h2sim::RandomStream& rng) {
     return queue_capacity(integer(0, 10));
   case 7:
     return fleet_times(between(0.3, 3));
+  case 8:
+    return outage(between(0, 3), between(0.05, 3));
   default:
     return seed(integer(0, 1000000));
   }

@@ -34,7 +34,10 @@ std::vector<std::vector<WhatIf>> what_ifs() {
     cases.push_back({open_stations(10), lead_time_times(2.0), dispensers(2), seed(s)});
     cases.push_back({open_stations(12), buffers(true), pipeline_capacity_times(0.1), seed(s)});
     cases.push_back({storage_times(0.1), fleet_times(1.5), lead_time_times(4.0), seed(s)});
+    // Scheduled events: supply cut in the middle of the window, and back before its end.
+    cases.push_back({outage(0.5, 0.5), open_stations(10 + s), seed(s)});
   }
+  cases.push_back({outage(0, 2)});
   return cases;
 }
 

@@ -133,6 +133,32 @@ inline WhatIf fleet_times(double factor) {
           }};
 }
 
+/**
+ * Scheduled events in the storm: every pipeline cut from `from_day` for `days`, every depot down
+ * to one trailer and every delivery's payload cut to a tenth meanwhile.
+ */
+inline WhatIf outage(double from_day, double days) {
+  return {"outage from day " + std::to_string(from_day), [from_day, days](json& s) {
+            json set = json::object();
+            if (s.contains("pipelines") && !s["pipelines"].empty()) {
+              set["pipelines.*.capacity_kg_per_h"] = 0;
+            }
+            if (s.contains("depots") && !s["depots"].empty()) {
+              set["depots.*.trailers"] = 1;
+            }
+            for (const auto& station : s["stations"]) {
+              if (station.contains("supply") && station["supply"]["model"] == "delivery") {
+                set["stations.*.supply.payload_kg*"] = 0.1;
+                break;
+              }
+            }
+            if (!set.empty()) {
+              s["events"].push_back(
+                  {{"at_day", from_day}, {"until_day", from_day + days}, {"set", set}});
+            }
+          }};
+}
+
 /** The books every run keeps, whatever it was asked: each violation as a message. */
 inline std::vector<std::string> check_books(const nlohmann::ordered_json& metrics) {
   std::vector<std::string> problems;

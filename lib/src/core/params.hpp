@@ -31,7 +31,11 @@ enum class Kind {
   list,         // std::vector of such structs
   model,        // Model: a name from a catalog, and that model's parameters
   count_or_names, // CountOrNames: an integer, or a list of names of another list's items
+  settings,     // Settings: an object of PATH: VALUE (a scheduled event's changes)
 };
+
+/** PATH: VALUE pairs in the path language of --set, each value as JSON text, in file order. */
+using Settings = std::vector<std::pair<std::string, std::string>>;
 
 /** A number of items, or the items named (`open_stations`: 10, or ["S1", "S4"]). */
 struct CountOrNames {
@@ -60,6 +64,7 @@ struct Field {
   Bounds bounds;                // numbers; for distributions, their location parameters
   std::vector<std::string> choices;
   std::size_t min_items = 0; // numbers, choices, list
+  bool changeable = false;   // a scheduled event may change it during a run (the model follows)
   bool non_empty = false;    // text: "" is refused (an id, a file name)
   std::string unique;        // list: the key whose values must differ between items ("id")
   /** text: the value names an item of another list, e.g. {"/pipelines", "id", "pipeline"}. */
@@ -91,6 +96,8 @@ struct Field {
   Field&& below(double value) && { bounds.exclusive_maximum = value; return std::move(*this); }
   Field&& items(std::size_t minimum) && { min_items = minimum; return std::move(*this); }
   Field&& not_empty() && { non_empty = true; return std::move(*this); }
+  /** A scheduled event may change it during a run: the model reads it anew from then on. */
+  Field&& changes_during_run() && { changeable = true; return std::move(*this); }
   Field&& unique_by(std::string item_key) && {
     unique = std::move(item_key);
     return std::move(*this);
@@ -260,6 +267,10 @@ template <class S> struct Of {
     Field field = detail::bind<S>(std::move(key), access, Kind::count_or_names);
     field.required = false;
     return field;
+  }
+  template <class Access> static Field settings(std::string key, Access access) {
+    static_assert(std::is_same_v<std::remove_reference_t<std::invoke_result_t<Access, S&>>, Settings>);
+    return detail::bind<S>(std::move(key), access, Kind::settings);
   }
   template <class Access> static Field model(std::string key, Access access, const Catalog& catalog) {
     Field field = detail::bind<S>(std::move(key), access, Kind::model);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace h2sim {
 
@@ -24,12 +25,22 @@ public:
   virtual double stop(FlowId id) = 0;
 };
 
+/** From `at_min` on, a capacity is `kg_per_min` (0: its flows stand still until it is not). */
+struct CapacityChange {
+  double at_min;
+  double kg_per_min;
+};
+
 /** Creates the shared capacities of a simulation (the engine owns them). */
 class CapacityFactory {
 public:
   virtual ~CapacityFactory() = default;
-  /** A new capacity of `kg_per_min`, named for diagnostics. */
-  virtual SharedCapacity& create(const std::string& name, double kg_per_min) = 0;
+  /**
+   * A new capacity of `kg_per_min` (0: closed), named for diagnostics, that changes as `changes`
+   * say (in time order; scheduled events: a pipeline outage, a new compressor).
+   */
+  virtual SharedCapacity& create(const std::string& name, double kg_per_min,
+                                 const std::vector<CapacityChange>& changes) = 0;
 };
 
 } // namespace h2sim

@@ -1,10 +1,12 @@
 #include "simulation.hpp"
 
+#include <simgrid/kernel/ProfileBuilder.hpp>
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/kernel/resource/Model.hpp>
 #include <simgrid/s4u.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 #include <map>
 #include <memory>
@@ -136,51 +138,116 @@ public:
     });
   }
 
-  SharedCapacity& create(const std::string& name, double kg_per_min) override {
+  /**
+   * A host whose speed is the largest capacity it will have; SimGrid's speed profile scales it at
+   * the changes. SimGrid ignores a scale of 0, so a closed capacity suspends its flows instead.
+   */
+  SharedCapacity& create(const std::string& name, double kg_per_min,
+                         const std::vector<CapacityChange>& changes) override {
     if (capacities_.empty()) {
       // Only a simulation with shared capacities pays for a look at every time advance.
       simgrid::s4u::Engine::on_time_advance_cb([this](double) { note_ended(); });
     }
-    capacities_.push_back(std::make_unique<Capacity>(*this, zone_->create_host(name, kg_per_min)));
-    return *capacities_.back();
+    std::vector<CapacityChange> levels{{0.0, kg_per_min}};
+    for (const CapacityChange& change : changes) {
+      if (change.at_min == levels.back().at_min) {
+        levels.back() = change;
+      } else {
+        levels.push_back(change);
+      }
+    }
+    double peak = 0;
+    for (const CapacityChange& level : levels) {
+      peak = std::max(peak, level.kg_per_min);
+    }
+    simgrid::s4u::Host* host = zone_->create_host(name, peak > 0 ? peak : 1.0);
+    capacities_.push_back(std::make_unique<Capacity>(*this, host, levels.front().kg_per_min == 0));
+    Capacity* capacity = capacities_.back().get();
+    if (levels.size() > 1 || (peak > 0 && levels.front().kg_per_min != peak)) {
+      std::string profile;
+      for (const CapacityChange& level : levels) {
+        if (level.kg_per_min > 0) { // while closed, the scale before stays: nothing runs
+          profile += fmt::format("{} {}\n", level.at_min, level.kg_per_min / peak);
+        }
+      }
+      static int profiles = 0; // SimGrid's profiles are named once per process
+      host->set_speed_profile(simgrid::kernel::profile::ProfileBuilder::from_string(
+          name + "#" + std::to_string(profiles++), profile, -1));
+      for (const CapacityChange& level : levels) {
+        if (level.at_min > 0) {
+          calendar_->schedule(level.at_min, [this, capacity, open = level.kg_per_min > 0] {
+            set_closed(*capacity, !open);
+          });
+        }
+      }
+    }
+    return *capacity;
   }
 
 private:
   using FlowId = SharedCapacity::FlowId;
   using ActivityKey = const simgrid::kernel::activity::ActivityImpl*;
   enum class State { running, ended, reported };
+  class Capacity;
   struct Flow {
     simgrid::s4u::ExecPtr exec; // null once reported (SimGrid is done with it)
     double kg;
     State state;
     std::function<void()> on_done;
+    const Capacity* capacity;
   };
 
   class Capacity final : public SharedCapacity {
   public:
-    Capacity(SimGridCapacities& owner, simgrid::s4u::Host* host) : owner_(&owner), host_(host) {}
+    Capacity(SimGridCapacities& owner, simgrid::s4u::Host* host, bool closed)
+        : owner_(&owner), host_(host), closed_(closed) {}
     FlowId start(double kg, double bound_kg_per_min, std::function<void()> on_done) override {
-      return owner_->start(host_, kg, bound_kg_per_min, std::move(on_done));
+      return owner_->start(*this, kg, bound_kg_per_min, std::move(on_done));
     }
     double moved(FlowId id) const override { return owner_->moved(id); }
     double stop(FlowId id) override { return owner_->stop(id); }
 
+    simgrid::s4u::Host* host() const { return host_; }
+    bool closed() const { return closed_; }
+    void set_closed(bool closed) { closed_ = closed; }
+
   private:
     SimGridCapacities* owner_;
     simgrid::s4u::Host* host_;
+    bool closed_; // capacity 0: its flows are suspended
   };
 
-  FlowId start(simgrid::s4u::Host* host, double kg, double bound_kg_per_min,
+  FlowId start(const Capacity& capacity, double kg, double bound_kg_per_min,
                std::function<void()> on_done) {
     simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
-    exec->set_host(host);
+    exec->set_host(capacity.host());
     exec->set_flops_amount(kg);
     exec->set_bound(bound_kg_per_min);
     exec->start();
+    if (capacity.closed()) {
+      exec->suspend();
+    }
     const FlowId id = next_++;
     by_activity_.emplace(exec->get_impl(), id);
-    flows_.emplace(id, Flow{std::move(exec), kg, State::running, std::move(on_done)});
+    flows_.emplace(id, Flow{std::move(exec), kg, State::running, std::move(on_done), &capacity});
     return id;
+  }
+
+  /** A capacity closes (its running flows stand still) or opens again (they go on). */
+  void set_closed(Capacity& capacity, bool closed) {
+    if (capacity.closed() == closed) {
+      return;
+    }
+    capacity.set_closed(closed);
+    for (auto& [id, flow] : flows_) {
+      if (flow.capacity == &capacity && flow.state == State::running) {
+        if (closed) {
+          flow.exec->suspend();
+        } else {
+          flow.exec->resume();
+        }
+      }
+    }
   }
 
   double moved(FlowId id) const {
@@ -290,6 +357,9 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   // matches the collector's half-open window [start, end).
   calendar.schedule(window_start, [&] { network.begin_window(window_start); });
   calendar.schedule(window_end, [&] { network.end_window(window_end); });
+  for (const models::Step& step : scenario.timeline) {
+    calendar.schedule(step.at_min, [&network, &step] { network.follow(*step.state); });
+  }
   network.start();
   demand->start(calendar);
   spdlog::debug("replication {}: simulating {} minutes", replication, window_end);

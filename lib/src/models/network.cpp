@@ -26,9 +26,14 @@ Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& cal
                  CapacityFactory& capacities, std::uint64_t seed, std::uint64_t replication)
     : observer_(&observer), calendar_(&calendar) {
   std::map<std::string, SharedCapacity*> pipelines;
-  for (const PipelineSpec& pipeline : scenario.pipelines) {
+  for (std::size_t p = 0; p < scenario.pipelines.size(); ++p) {
+    const PipelineSpec& pipeline = scenario.pipelines[p];
+    std::vector<CapacityChange> changes;
+    for (const Step& step : scenario.timeline) {
+      changes.push_back({step.at_min, step.state->pipelines[p].capacity_kg_per_h / 60.0});
+    }
     pipelines.emplace(pipeline.id, &capacities.create("pipeline:" + pipeline.id,
-                                                      pipeline.capacity_kg_per_h / 60.0));
+                                                      pipeline.capacity_kg_per_h / 60.0, changes));
   }
   std::map<std::string, TrailerDepot*> depots;
   for (const DepotSpec& depot : scenario.depots) {
@@ -55,7 +60,7 @@ Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& cal
     if (spec.buffer) {
       dispensers = std::make_unique<BufferedDispensers>(
           spec, calendar,
-          capacities.create("compressor:" + spec.id, spec.buffer->compressor_kg_per_h / 60.0),
+          capacities.create("compressor:" + spec.id, spec.buffer->compressor_kg_per_h / 60.0, {}),
           observer);
     } else {
       dispensers = std::make_unique<FcfsDispensers>(spec, scenario.service.fill_time_min,
@@ -78,6 +83,15 @@ Network::~Network() = default;
 void Network::start() {
   for (Station& station : stations_) {
     station.start(calendar_->now());
+  }
+}
+
+void Network::follow(const ScenarioSpec& state) {
+  for (std::size_t d = 0; d < depots_.size(); ++d) {
+    depots_[d]->follow(state.depots[d]);
+  }
+  for (std::size_t s = 0; s < stations_.size(); ++s) {
+    stations_[s].follow(state.stations[s]);
   }
 }
 

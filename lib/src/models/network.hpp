@@ -32,6 +32,12 @@ public:
 
   /** Starts the supply models (first orders, flows): once, at time 0. */
   void start();
+  /**
+   * From now on the scenario is `state` (a step of its timeline, alive for the run): the models
+   * take the values they follow during a run (see params::Field::changeable) from it. Pipelines'
+   * capacities change by themselves (the engine was told when, see CapacityFactory).
+   */
+  void follow(const ScenarioSpec& state);
   /** The measurement window begins / ends: inventories are taken. */
   void begin_window(double now);
   void end_window(double now);

@@ -45,6 +45,29 @@ const params::Table& scenario_table() {
       {S::distribution("fill_time_min", &ServiceSpec::fill_time_min)
            .describe("fill time in minutes, replacing overhead_min + kg / fill_rate_kg_per_min")
            .at_most(limits::minutes)});
+  using E = params::Of<EventSpec>;
+  static const params::Table event = E::table(
+      "a scheduled change: from at_day on (until until_day, when the values before come back), "
+      "the values at the paths of `set` are changed, as by --set",
+      {E::number("at_day", &EventSpec::at_day)
+           .describe("when the change happens, in days from the start of the run (warm-up "
+                     "included)")
+           .at_least(0)
+           .at_most(limits::days),
+       E::number("until_day", &EventSpec::until_day)
+           .describe("when the values before come back (default: never)")
+           .above(0)
+           .at_most(limits::days),
+       E::settings("set", &EventSpec::set)
+           .describe("PATH: VALUE, in the path language of --set (`pipelines[id=P1]."
+                     "capacity_kg_per_h`: 0); only values a model follows during a run may "
+                     "change (see docs/scenario-reference.md, Scheduled events)")},
+      {E::rule([](const EventSpec& change, params::Checker& check) {
+        if (check.valid("until_day") && check.valid("at_day") && change.until_day &&
+            *change.until_day <= change.at_day) {
+          check.problem("until_day", "must be > at_day");
+        }
+      })});
   using F = params::Of<ScenarioSpec>;
   static const params::Table table = F::table(
       "An h2sim scenario: hydrogen refuelling stations and the vehicles that use them.",
@@ -91,7 +114,10 @@ const params::Table& scenario_table() {
            .optional(),
        F::model("demand", &ScenarioSpec::demand, demand_catalog())
            .describe("where vehicles come from"),
-       F::object("service", &ScenarioSpec::service, service).optional()},
+       F::object("service", &ScenarioSpec::service, service).optional(),
+       F::list("events", &ScenarioSpec::events, event)
+           .describe("scheduled changes: outages, new capacities, more trailers")
+           .optional()},
       {F::rule([](const ScenarioSpec& scenario, params::Checker& check) {
         if (check.valid("open_stations") && scenario.open.count &&
             static_cast<std::size_t>(*scenario.open.count) > scenario.stations.size()) {

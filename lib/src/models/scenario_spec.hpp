@@ -4,6 +4,7 @@
 #include <h2sim/scenario.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,24 @@ namespace h2sim::models {
 /** How fills are timed: a drawn fill time replaces overhead + kg / rate (for validation). */
 struct ServiceSpec {
   std::optional<Distribution> fill_time_min;
+};
+
+/**
+ * A scheduled change (`events[]`): from `at_day` (and until `until_day`, when the values before
+ * come back) the scenario's values at the paths of `set` are changed, in the language of --set.
+ */
+struct EventSpec {
+  double at_day = 0;
+  std::optional<double> until_day;
+  params::Settings set;
+};
+
+struct ScenarioSpec;
+
+/** The scenario from a time on (minutes from the start of the run, warm-up included). */
+struct Step {
+  double at_min = 0;
+  std::shared_ptr<const ScenarioSpec> state;
 };
 
 /** A whole scenario as the models see it: read from a file, checked, with the models' parameters. */
@@ -38,6 +57,12 @@ struct ScenarioSpec {
   std::vector<DepotSpec> depots;
   params::Model demand;
   ServiceSpec service;
+  std::vector<EventSpec> events;
+  /**
+   * What the events make of the scenario, in time order: from each step's time on, the models
+   * follow its state (only in the fields declared changes_during_run). Empty without events.
+   */
+  std::vector<Step> timeline;
   std::vector<Warning> warnings; // found when loading; copied to the metrics
   std::vector<Change> changes;   // what the overrides changed
 

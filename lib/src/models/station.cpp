@@ -82,6 +82,12 @@ Station::Station(const StationSpec& spec, std::size_t index, std::unique_ptr<Dis
 Station::~Station() = default;
 Station::Station(Station&&) noexcept = default;
 
+void Station::follow(const StationSpec& next) {
+  if (supply_) {
+    supply_->follow(next);
+  }
+}
+
 void Station::start(double now) {
   if (supply_) {
     supply_->start(now);

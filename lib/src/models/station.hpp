@@ -89,6 +89,8 @@ public:
 
   /** Starts the supply model (first orders, flows): once, at time 0. */
   void start(double now);
+  /** From now on the station is `next` (same station, some values changed: see Network::follow). */
+  void follow(const StationSpec& next);
   void begin_window(double now);
   /** Reports the window's closures and hydrogen to the observer. */
   void end_window(double window_start, double now);

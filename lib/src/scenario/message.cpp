@@ -133,4 +133,12 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+std::string escape_pointer(const std::string& key) {
+  std::string token;
+  for (const char c : key) {
+    token += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  }
+  return token;
+}
+
 } // namespace h2sim::scenario

@@ -30,6 +30,9 @@ std::string brief_text(std::string_view text, std::size_t limit = quote_limit);
 /** The last `limit` bytes of `text` (never splitting a UTF-8 character), "..." first when cut. */
 std::string brief_tail(std::string_view text, std::size_t limit = quote_limit);
 
+/** `key` as one token of a JSON pointer: "~" as "~0", "/" as "~1". */
+std::string escape_pointer(const std::string& key);
+
 /** `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD. */
 std::string valid_utf8(std::string_view text);
 

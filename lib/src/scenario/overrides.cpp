@@ -20,14 +20,6 @@ struct Step {
   std::string value; // select: the value it must have
 };
 
-std::string escape(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-  }
-  return out;
-}
-
 /** The steps of a dotted path or a JSON pointer; nothing if the path is malformed. */
 std::optional<std::vector<Step>> parse_path(const std::string& path) {
   std::vector<Step> steps;
@@ -146,11 +138,11 @@ std::optional<json> scaled(const json& value, double factor) {
 } // namespace
 
 void apply_override(json& document, const Override& override, std::vector<Problem>& problems,
-                    std::vector<Change>& changes) {
+                    std::vector<Change>& changes, const std::string& origin) {
   // The value is quoted briefly (it may be any size); the path may be any bytes, the message is
   // UTF-8.
   const std::string where =
-      "--set " + valid_utf8(override.path) + "=" + brief_text(override.value);
+      origin + valid_utf8(override.path) + "=" + brief_text(override.value);
   std::string path = override.path;
   char op = '=';
   if (path.size() > 1 && (path.back() == '+' || path.back() == '-' || path.back() == '*') &&
@@ -162,7 +154,7 @@ void apply_override(json& document, const Override& override, std::vector<Proble
   // Where the value goes, for messages about the value itself ("*" and "[k=v]" as written).
   std::string at;
   for (const Step& step : steps.value_or(std::vector<Step>{})) {
-    at += "/" + (step.kind == Step::Kind::name  ? escape(step.name)
+    at += "/" + (step.kind == Step::Kind::name  ? escape_pointer(step.name)
                  : step.kind == Step::Kind::all ? std::string("*")
                                                 : "[" + step.name + "=" + step.value + "]");
   }
@@ -208,20 +200,20 @@ void apply_override(json& document, const Override& override, std::vector<Proble
           if (last) {
             targets.push_back({node, pointer, step.name});
           } else if (node->contains(step.name)) {
-            next.emplace_back(&(*node)[step.name], pointer + "/" + escape(step.name));
+            next.emplace_back(&(*node)[step.name], pointer + "/" + escape_pointer(step.name));
           } else if (!failure) {
-            failure = Problem{pointer + "/" + escape(step.name),
+            failure = Problem{pointer + "/" + escape_pointer(step.name),
                               where + ": no such value to set a key of"};
           }
         } else if (node->is_array()) {
           if (!last && (!is_index(step.name) || std::stoul(step.name) >= node->size())) {
             if (!failure) {
-              failure = Problem{pointer + "/" + escape(step.name),
+              failure = Problem{pointer + "/" + escape_pointer(step.name),
                                 where + ": no such value to set a key of"};
             }
           } else if (!is_index(step.name) || std::stoul(step.name) >= node->size()) {
             if (!failure) {
-              failure = Problem{pointer + "/" + escape(step.name),
+              failure = Problem{pointer + "/" + escape_pointer(step.name),
                                 where + ": index out of range (the array has " +
                                     std::to_string(node->size()) + " items)"};
             }
@@ -278,7 +270,7 @@ void apply_override(json& document, const Override& override, std::vector<Proble
   }
   for (const Target& target : targets) {
     json& container = *target.container;
-    const std::string pointer = target.pointer + "/" + escape(*target.member);
+    const std::string pointer = target.pointer + "/" + escape_pointer(*target.member);
     json* current = nullptr;
     if (container.is_array()) {
       current = &container[std::stoul(*target.member)];

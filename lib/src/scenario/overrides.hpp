@@ -20,9 +20,11 @@ namespace h2sim::scenario {
  *     subtracts or multiplies a number (`count*` with value 0.9); `*` also scales a distribution
  *     (its value, mean, sd, bounds and values: "trailers take twice as long").
  * `value` is JSON, else a string. Every problem is appended (naming the override and why); the
- * values changed are appended to `changes` (their `set` left to the caller).
+ * values changed are appended to `changes` (their `set` left to the caller). Messages begin with
+ * `origin` and the override.
  */
 void apply_override(nlohmann::json& document, const Override& override,
-                    std::vector<Problem>& problems, std::vector<Change>& changes);
+                    std::vector<Problem>& problems, std::vector<Change>& changes,
+                    const std::string& origin = "--set ");
 
 } // namespace h2sim::scenario

@@ -1,5 +1,7 @@
 #include "reader.hpp"
 
+#include "message.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -135,6 +137,12 @@ NodePtr field_shape(const Field& field) {
     }
     return make(tagged_shape(field.description, field.catalog->tag, std::move(variants)));
   }
+  case Kind::settings: {
+    Node node = node_of(Node::Kind::object, field.description);
+    node.any_keys = true;
+    node.min_items = 1;
+    return make(std::move(node));
+  }
   case Kind::count_or_names: {
     Node node = node_of(Node::Kind::integer_or_array, field.description);
     node.number = number_shape("a number of them", field.bounds, true);
@@ -154,14 +162,6 @@ std::vector<Node::Property> properties_of(const Table& table) {
     properties.push_back({field.key, field_shape(field), field.required});
   }
   return properties;
-}
-
-std::string escape(const std::string& key) {
-  std::string token;
-  for (char c : key) {
-    token += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-  }
-  return token;
 }
 
 Distribution distribution(const json& value) {
@@ -241,7 +241,7 @@ void fill(const json& value, const Table& table, void* target, const std::string
     if (it == value.end()) {
       continue;
     }
-    const std::string where = pointer + "/" + escape(field.key);
+    const std::string where = pointer + "/" + escape_pointer(field.key);
     const json& item = *it;
     switch (field.kind) {
     case Kind::object:
@@ -294,6 +294,13 @@ void fill(const json& value, const Table& table, void* target, const std::string
     case Kind::distribution:
       *static_cast<Distribution*>(field.at(target)) = distribution(item);
       break;
+    case Kind::settings: {
+      auto& settings = *static_cast<params::Settings*>(field.at(target));
+      for (const auto& [path, setting] : item.items()) {
+        settings.emplace_back(path, setting.dump());
+      }
+      break;
+    }
     case Kind::count_or_names: {
       auto& chosen = *static_cast<params::CountOrNames*>(field.at(target));
       if (item.is_number()) {
@@ -445,7 +452,7 @@ void check(const json& value, const Table& table, const void* self, const void* 
     if (it == value.end()) {
       continue;
     }
-    const std::string where = pointer + "/" + escape(field.key);
+    const std::string where = pointer + "/" + escape_pointer(field.key);
     const json& item = *it;
     switch (field.kind) {
     case Kind::object:
@@ -554,6 +561,7 @@ std::string default_of(const Field& field, const void* defaults) {
   case Kind::numbers:
     return static_cast<const std::vector<double>*>(member)->empty() ? "none" : "(see description)";
   case Kind::count_or_names:
+  case Kind::settings:
     return "none";
   default:
     return "see below";

@@ -22,20 +22,6 @@ std::string format_number(double value) {
   return out.str();
 }
 
-std::string escape_pointer_token(const std::string& key) {
-  std::string token;
-  for (char c : key) {
-    if (c == '~') {
-      token += "~0";
-    } else if (c == '/') {
-      token += "~1";
-    } else {
-      token += c;
-    }
-  }
-  return token;
-}
-
 std::string names(const std::vector<std::pair<std::string, NodePtr>>& variants) {
   std::string list;
   for (const auto& [name, node] : variants) {
@@ -48,7 +34,7 @@ void validate_object(const json& value, const Node& node, const std::string& poi
                      std::vector<Problem>& problems) {
   for (const auto& property : node.properties) {
     const auto it = value.find(property.name);
-    const std::string where = pointer + "/" + escape_pointer_token(property.name);
+    const std::string where = pointer + "/" + escape_pointer(property.name);
     if (it == value.end()) {
       if (property.required) {
         problems.push_back({where, "is required: " + property.node->expectation()});
@@ -68,7 +54,7 @@ void validate_object(const json& value, const Node& node, const std::string& poi
         allowed += (allowed.empty() ? "" : ", ") + property.name;
       }
       problems.push_back(
-          {pointer + "/" + escape_pointer_token(key), "unknown key (allowed here: " + allowed + ")"});
+          {pointer + "/" + escape_pointer(key), "unknown key (allowed here: " + allowed + ")"});
     }
   }
 }
@@ -99,6 +85,8 @@ void validate_tagged(const json& value, const Node& node, const std::string& poi
 std::string Node::expectation() const {
   switch (kind) {
   case Kind::object:
+    return any_keys ? "an object of at least " + std::to_string(min_items) + " PATH: VALUE"
+                    : "an object";
   case Kind::tagged:
     return "an object";
   case Kind::array:
@@ -142,8 +130,11 @@ void validate(const json& value, const Node& node, const std::string& pointer,
   const auto fail = [&] { problems.push_back({pointer, "must be " + node.expectation()}); };
   switch (node.kind) {
   case Node::Kind::object:
-    if (!value.is_object()) {
+    if (!value.is_object() || (node.any_keys && value.size() < node.min_items)) {
       return fail();
+    }
+    if (node.any_keys) {
+      return;
     }
     return validate_object(value, node, pointer, problems);
   case Node::Kind::array:
@@ -251,6 +242,11 @@ ordered_json to_json_schema(const Node& node) {
   };
   switch (node.kind) {
   case Node::Kind::object:
+    if (node.any_keys) {
+      schema["type"] = "object";
+      schema["minProperties"] = node.min_items;
+      break;
+    }
     object_schema(node, schema);
     break;
   case Node::Kind::array:

@@ -39,6 +39,7 @@ struct Node {
     bool required = false;
   };
   std::vector<Property> properties;
+  bool any_keys = false; // object: any keys, any values, at least min_items of them (PATH: VALUE)
 
   // array
   std::shared_ptr<const Node> items;

@@ -11,16 +11,19 @@ const params::Table& delivery_table() {
       {F::number("payload_kg", &DeliveryParams::payload_kg)
            .describe("hydrogen a tube trailer brings")
            .at_least(1)
-           .at_most(limits::kg),
+           .at_most(limits::kg)
+           .changes_during_run(),
        F::number("reorder_at_kg", &DeliveryParams::reorder_at_kg)
            .describe("order a trailer when the stock (less what queued vehicles will take, plus "
                      "what is on order) falls to this")
            .at_least(0)
-           .at_most(limits::kg),
+           .at_most(limits::kg)
+           .changes_during_run(),
        F::distribution("lead_time_h", &DeliveryParams::lead_time_h)
            .describe("hours from order to delivery (with a depot: loading time there, after "
                      "waiting for a trailer and before the drive)")
-           .at_most(limits::hours),
+           .at_most(limits::hours)
+           .changes_during_run(),
        F::text("depot", &DeliveryParams::depot)
            .describe("id of the trailer depot in /depots (default: trailers are always "
                      "available)")
@@ -49,21 +52,23 @@ Delivery::Delivery(SupplyContext context)
 
 void Delivery::reorder(double now, double unmet_kg) {
   while (context_.tank->available() + on_order_kg_ - unmet_kg <= spec_->reorder_at_kg) {
-    on_order_kg_ += spec_->payload_kg;
+    const double payload_kg = spec_->payload_kg; // the order's, whatever later orders bring
+    on_order_kg_ += payload_kg;
     const double lead_min = spec_->lead_time_h.sample(context_.rng) * 60.0;
     if (spec_->depot) {
       context_.depots.at(*spec_->depot)
-          ->dispatch(context_.station->location, lead_min, [this] { arrive(); });
+          ->dispatch(context_.station->location, lead_min,
+                     [this, payload_kg] { arrive(payload_kg); });
     } else {
-      context_.calendar->schedule(now + lead_min, [this] { arrive(); });
+      context_.calendar->schedule(now + lead_min, [this, payload_kg] { arrive(payload_kg); });
     }
   }
 }
 
-void Delivery::arrive() {
+void Delivery::arrive(double payload_kg) {
   const double now = context_.calendar->now();
-  on_order_kg_ -= spec_->payload_kg;
-  context_.tank->add(now, spec_->payload_kg, true);
+  on_order_kg_ -= payload_kg;
+  context_.tank->add(now, payload_kg, true);
   reorder(now, 0); // what did not fit went back: the position may still be low
 }
 

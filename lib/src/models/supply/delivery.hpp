@@ -30,11 +30,16 @@ public:
   void after_refusal(double now, double kg) override {
     reorder(now, std::min(kg, context_.tank->capacity())); // more could never be stored
   }
+  /** Payload, reorder point and lead time apply to orders from now on. */
+  void follow(const StationSpec& next) override {
+    spec_ = &next.supply.as<DeliveryParams>();
+    reorder(context_.calendar->now(), 0);
+  }
 
 private:
   /** Orders while the inventory position, less `unmet_kg`, is at or below the reorder point. */
   void reorder(double now, double unmet_kg);
-  void arrive();
+  void arrive(double payload_kg);
 
   SupplyContext context_;
   const DeliveryParams* spec_;

@@ -10,9 +10,10 @@ const params::Table& pipeline_table() {
       "a pipeline",
       {F::text("id", &PipelineSpec::id).describe("unique id").not_empty(),
        F::number("capacity_kg_per_h", &PipelineSpec::capacity_kg_per_h)
-           .describe("shared capacity")
-           .above(0)
-           .at_most(limits::rate)});
+           .describe("shared capacity (0: cut, nothing flows)")
+           .at_least(0)
+           .at_most(limits::rate)
+           .changes_during_run()});
   return table;
 }
 

@@ -33,6 +33,8 @@ public:
   virtual void after_promise(double) {}
   /** A vehicle wanting `kg` was turned away at `now`. */
   virtual void after_refusal(double, double) {}
+  /** From now on the station is `next`: a model follows the parameters it declared changeable. */
+  virtual void follow(const StationSpec&) {}
   /** Electricity used so far (on-site production), kWh; cumulative since time 0. */
   virtual double energy_kwh() const { return 0; }
 };

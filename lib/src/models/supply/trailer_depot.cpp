@@ -18,13 +18,15 @@ const params::Table& depot_table() {
            .at_most(limits::km),
        F::text("id", &DepotSpec::id).describe("unique id").not_empty(),
        F::integer("trailers", &DepotSpec::trailers)
-           .describe("tube trailers")
-           .at_least(1)
-           .at_most(limits::count),
+           .describe("tube trailers (0: orders wait until some come, see events)")
+           .at_least(0)
+           .at_most(limits::count)
+           .changes_during_run(),
        F::number("speed_kmh", &DepotSpec::speed_kmh)
            .describe("trailer speed")
            .above(0)
-           .at_most(limits::speed_kmh),
+           .at_most(limits::speed_kmh)
+           .changes_during_run(),
        F::number("road_factor", &DepotSpec::road_factor)
            .describe("road km per straight-line km (default 1)")
            .at_least(1)
@@ -54,13 +56,23 @@ void TrailerDepot::send(Order order) {
     unload();
     calendar_->schedule(calendar_->now() + drive_min, [this] {
       ++free_;
-      if (!waiting_.empty()) {
-        Order next = std::move(waiting_.front());
-        waiting_.pop_front();
-        send(std::move(next));
-      }
+      send_waiting();
     });
   });
+}
+
+void TrailerDepot::send_waiting() {
+  while (free_ > 0 && !waiting_.empty()) {
+    Order next = std::move(waiting_.front());
+    waiting_.pop_front();
+    send(std::move(next));
+  }
+}
+
+void TrailerDepot::follow(const DepotSpec& next) {
+  free_ += next.trailers - spec_->trailers;
+  spec_ = &next;
+  send_waiting();
 }
 
 } // namespace h2sim::models

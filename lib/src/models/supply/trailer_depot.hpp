@@ -40,6 +40,12 @@ public:
 
   std::size_t waiting() const { return waiting_.size(); }
 
+  /**
+   * From now on the depot is `next`: more trailers take waiting orders at once; with fewer, the
+   * trailers on the road are retired as they come back. Speed applies to trips from now on.
+   */
+  void follow(const DepotSpec& next);
+
 private:
   struct Order {
     Point station;
@@ -47,10 +53,12 @@ private:
     std::function<void()> unload;
   };
   void send(Order order);
+  /** Free trailers take waiting orders. */
+  void send_waiting();
 
   const DepotSpec* spec_;
   Calendar* calendar_;
-  int free_;
+  int free_; // < 0 while more trailers are on the road than the depot has
   std::deque<Order> waiting_;
 };
 

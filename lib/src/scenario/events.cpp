@@ -1,0 +1,221 @@
+#include "events.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+
+#include "message.hpp"
+#include "overrides.hpp"
+#include "reader.hpp"
+
+namespace h2sim::scenario {
+
+using nlohmann::json;
+using params::Field;
+using params::Kind;
+using params::Table;
+
+namespace {
+
+constexpr double minutes_per_day = 1440.0;
+
+std::vector<std::string> tokens_of(const std::string& pointer) {
+  std::vector<std::string> tokens;
+  std::size_t from = 1;
+  while (from <= pointer.size()) {
+    const std::size_t slash = std::min(pointer.find('/', from), pointer.size());
+    std::string token;
+    for (std::size_t i = from; i < slash; ++i) {
+      if (pointer[i] == '~' && i + 1 < slash) {
+        token += pointer[++i] == '0' ? '~' : '/';
+      } else {
+        token += pointer[i];
+      }
+    }
+    tokens.push_back(std::move(token));
+    from = slash + 1;
+  }
+  return tokens;
+}
+
+/**
+ * The declared field a JSON pointer lands in (a distribution's parameters and a list of numbers'
+ * items belong to the field), or null: the tables are walked along the document, which says
+ * which model a `model` field holds.
+ */
+const Field* field_at(const json& document, const Table& root, const std::string& pointer) {
+  const std::vector<std::string> tokens = tokens_of(pointer);
+  const Table* table = &root;
+  const json* node = &document;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    const auto found = std::find_if(table->fields.begin(), table->fields.end(),
+                                    [&](const Field& field) { return field.key == tokens[t]; });
+    if (found == table->fields.end() || !node->is_object() || !node->contains(tokens[t])) {
+      return nullptr;
+    }
+    const Field& field = *found;
+    node = &(*node)[tokens[t]];
+    if (t + 1 == tokens.size() || field.kind == Kind::distribution || field.kind == Kind::numbers) {
+      return &field;
+    }
+    switch (field.kind) {
+    case Kind::object:
+      table = field.table;
+      break;
+    case Kind::list: {
+      ++t;
+      const std::size_t index = std::stoul(tokens[t]);
+      if (!node->is_array() || index >= node->size()) {
+        return nullptr;
+      }
+      node = &(*node)[index];
+      table = field.table;
+      if (t + 1 == tokens.size()) {
+        return nullptr; // a whole item
+      }
+      break;
+    }
+    case Kind::model: {
+      const std::string& tag = field.catalog->tag;
+      if (!node->contains(tag) || !(*node)[tag].is_string()) {
+        return nullptr;
+      }
+      table = field.catalog->find((*node)[tag].get<std::string>());
+      if (table == nullptr) {
+        return nullptr;
+      }
+      break;
+    }
+    default:
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+/** Every field a model follows during a run, as dotted paths with [] for lists. */
+void changeable_paths(const Table& table, const std::string& prefix, std::vector<std::string>& out) {
+  for (const Field& field : table.fields) {
+    const std::string path = prefix + field.key;
+    if (field.changeable) {
+      out.push_back(path);
+    }
+    if (field.kind == Kind::object) {
+      changeable_paths(*field.table, path + ".", out);
+    } else if (field.kind == Kind::list) {
+      changeable_paths(*field.table, path + "[].", out);
+    } else if (field.kind == Kind::model) {
+      for (const auto& [name, model] : field.catalog->models) {
+        changeable_paths(*model, path + "(" + name + ").", out);
+      }
+    }
+  }
+}
+
+std::string day_text(double day) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", day);
+  return text;
+}
+
+} // namespace
+
+std::string changeable_during_run() {
+  std::vector<std::string> paths;
+  changeable_paths(models::scenario_table(), "", paths);
+  std::string list;
+  for (const std::string& path : paths) {
+    list += (list.empty() ? "" : ", ") + path;
+  }
+  return list;
+}
+
+void build_timeline(const json& document, models::ScenarioSpec& spec,
+                    std::vector<Problem>& problems) {
+  if (spec.events.empty()) {
+    return;
+  }
+  struct Edge {
+    double at_day;
+    bool starts;
+    std::size_t event;
+  };
+  std::vector<Edge> edges;
+  for (std::size_t e = 0; e < spec.events.size(); ++e) {
+    edges.push_back({spec.events[e].at_day, true, e});
+    if (spec.events[e].until_day) {
+      edges.push_back({*spec.events[e].until_day, false, e});
+    }
+  }
+  std::stable_sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+    return a.at_day < b.at_day || (a.at_day == b.at_day && !a.starts && b.starts);
+  });
+
+  json current = document;
+  current.erase("events");
+  // What each started event changed: where, and the JSON before (nothing: absent).
+  std::map<std::size_t, std::vector<std::pair<std::string, std::optional<json>>>> undo;
+  const std::size_t before = problems.size();
+  for (std::size_t first = 0; first < edges.size();) {
+    std::size_t last = first;
+    while (last < edges.size() && edges[last].at_day == edges[first].at_day) {
+      const Edge& edge = edges[last++];
+      const std::string at = "/events/" + std::to_string(edge.event);
+      if (!edge.starts) {
+        auto& changed = undo[edge.event];
+        for (auto it = changed.rbegin(); it != changed.rend(); ++it) {
+          const json::json_pointer where(it->first);
+          if (it->second) {
+            current[where] = *it->second;
+          } else if (current.contains(where)) {
+            current[where.parent_pointer()].erase(where.back());
+          }
+        }
+        continue;
+      }
+      for (const auto& [path, value] : spec.events[edge.event].set) {
+        std::vector<Change> changes;
+        std::vector<Problem> found;
+        const json was = current;
+        apply_override(current, {path, value}, found, changes, "");
+        const std::string pointer = at + "/set/" + escape_pointer(path);
+        for (Problem& problem : found) {
+          problems.push_back({pointer, problem.message});
+        }
+        for (const Change& change : changes) {
+          const Field* field = field_at(was, models::scenario_table(), change.pointer);
+          if (field == nullptr || !field->changeable) {
+            problems.push_back({pointer, change.pointer + " cannot change during a run (what can: " +
+                                             changeable_during_run() + ")"});
+            continue;
+          }
+          undo[edge.event].emplace_back(change.pointer,
+                                        change.before.empty()
+                                            ? std::nullopt
+                                            : std::optional<json>(json::parse(change.before)));
+        }
+      }
+    }
+    if (problems.size() > before) {
+      return;
+    }
+    // The scenario from this time on must be one a file could give.
+    auto state = std::make_shared<models::ScenarioSpec>();
+    std::vector<Problem> found;
+    read(current, models::scenario_table(), state.get(), found);
+    for (const Problem& problem : found) {
+      problems.push_back({"/events/" + std::to_string(edges[first].event),
+                          "on day " + day_text(edges[first].at_day) + ", " + problem.pointer + ": " +
+                              problem.message});
+    }
+    if (!found.empty()) {
+      return;
+    }
+    state->open_named_stations();
+    spec.timeline.push_back({edges[first].at_day * minutes_per_day, std::move(state)});
+    first = last;
+  }
+}
+
+} // namespace h2sim::scenario

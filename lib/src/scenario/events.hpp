@@ -1,0 +1,26 @@
+#pragma once
+
+#include <vector>
+
+#include <h2sim/h2sim.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "../models/scenario_spec.hpp"
+
+namespace h2sim::scenario {
+
+/**
+ * Makes `spec.timeline` from `spec.events`: the scenario after each time at which an event starts
+ * or ends, each state read and checked as a file is (`document` is the scenario the events
+ * change, overrides applied). At one time, the events that end there are undone first, then those
+ * that start are applied, each in file order. A path that a model cannot follow during a run is a
+ * problem naming the event; so is a state that would not be a valid scenario.
+ */
+/** The paths a scheduled event may change, as a list for messages and the reference. */
+std::string changeable_during_run();
+
+void build_timeline(const nlohmann::json& document, models::ScenarioSpec& spec,
+                    std::vector<Problem>& problems);
+
+} // namespace h2sim::scenario

@@ -1,0 +1,128 @@
+// Scheduled events: changes at their exact times, undone at until_day, books kept; paths a model
+// cannot follow during a run are refused.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "../support.hpp"
+
+using h2sim::test::problems_of;
+using h2sim::test::run_text;
+
+namespace {
+// Two stations with 200 kg of storage on one 50 kg/h pipeline (each may draw 40 kg/h), 10 cars/h
+// of 4 kg at each: demand 80 kg/h is above what the pipeline gives, so it runs flat out.
+std::string pipeline(const std::string& window, const std::string& events = "") {
+  const std::string station = R"("dispensers": 2, "fill_rate_kg_per_min": 1,
+      "storage": {"capacity_kg": 200, "initial_kg": 200},
+      "supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 40}})";
+  return R"({"name": "events", "seed": 3, )" + window + R"(, "replications": 1,
+    "stations": [{"id": "A", "x_km": 0, "y_km": 0, )" + station + R"(,
+                 {"id": "B", "x_km": 5, "y_km": 0, )" + station + R"(],
+    "pipelines": [{"id": "P1", "capacity_kg_per_h": 50}],
+    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4})" + events + "}";
+}
+const std::string outage =
+    R"(, "events": [{"at_day": 10, "until_day": 17,
+                     "set": {"pipelines[id=P1].capacity_kg_per_h": 0}}])";
+
+nlohmann::ordered_json totals(const std::string& json) {
+  auto metrics = run_text(json);
+  return metrics["totals"];
+}
+
+void check_conservation(const nlohmann::ordered_json& t) {
+  CHECK(std::abs(t["inventory_start_kg"].get<double>() + t["delivered_kg"].get<double>() -
+                 t["dispensed_kg"].get<double>() - t["inventory_end_kg"].get<double>()) < 1e-6);
+}
+} // namespace
+
+TEST_CASE("events: a pipeline outage from day 10 to 17 delivers nothing then, the usual before") {
+  // Before the outage the run is exactly the run without it.
+  const std::string before = R"("warmup_days": 0, "horizon_days": 10)";
+  CHECK(totals(pipeline(before, outage)).dump() == totals(pipeline(before)).dump());
+  // During it nothing flows: once the tanks are empty every arrival is turned away.
+  const auto during = totals(pipeline(R"("warmup_days": 10.5, "horizon_days": 6.5)", outage));
+  CHECK(during["delivered_kg"] == 0.0);
+  CHECK(during["dispensed_kg"] == 0.0);
+  CHECK(during["turned_away_stockout"] == during["arrivals"]);
+  CHECK(during["stockout_h"].get<double>() == doctest::Approx(2 * 6.5 * 24));
+  // After it the pipeline gives its 50 kg/h again, all of it taken: 3 days x 24 h x 50 kg/h.
+  const auto after = totals(pipeline(R"("warmup_days": 17, "horizon_days": 3)", outage));
+  CHECK(after["delivered_kg"].get<double>() == doctest::Approx(3 * 24 * 50.0));
+  check_conservation(after);
+}
+
+TEST_CASE("events: a capacity halved with *= and a pipeline cut from the start") {
+  const auto half = totals(pipeline(R"("warmup_days": 1, "horizon_days": 2)",
+                                    R"(, "events": [{"at_day": 0.5,
+                                        "set": {"pipelines.0.capacity_kg_per_h*": 0.5}}])"));
+  CHECK(half["delivered_kg"].get<double>() == doctest::Approx(2 * 24 * 25.0));
+  check_conservation(half);
+  // 0 in the file: the stations sell their 400 kg and nothing more.
+  const auto cut = run_text(pipeline(R"("warmup_days": 0, "horizon_days": 2)"),
+                            {{"pipelines.0.capacity_kg_per_h", "0"}});
+  CHECK(cut["totals"]["delivered_kg"] == 0.0);
+  CHECK(cut["totals"]["dispensed_kg"] == 400.0);
+}
+
+TEST_CASE("events: a depot without trailers until day 2 delivers from then on") {
+  // One station, 1000 kg of storage, empty at the start; trailers of 500 kg load for 1 h and
+  // drive 0 km. No trailer until day 2: nothing arrives before 2 d + 1 h.
+  const std::string json = R"({"name": "depot", "seed": 1, "horizon_days": 2.5, "replications": 1,
+    "stations": [{"id": "S", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1,
+                  "storage": {"capacity_kg": 1000, "initial_kg": 0},
+                  "supply": {"model": "delivery", "payload_kg": 500, "reorder_at_kg": 100,
+                             "lead_time_h": 1, "depot": "D"}}],
+    "depots": [{"id": "D", "x_km": 0, "y_km": 0, "trailers": 0, "speed_kmh": 40}],
+    "demand": {"model": "poisson", "arrivals_per_h": 0.5, "kg_per_fill": 4},
+    "events": [{"at_day": 2, "set": {"depots[id=D].trailers": 1}}]})";
+  const auto first = run_text(json, {{"horizon_days", "2.04"}});
+  CHECK(first["totals"]["delivered_kg"] == 0.0);
+  const auto then = run_text(json, {{"horizon_days", "2.05"}});
+  CHECK(then["totals"]["deliveries"] == 1);
+  CHECK(then["totals"]["delivered_kg"] == 500.0);
+}
+
+TEST_CASE("events: a delivery's payload changes for orders placed from then on") {
+  // 100 kg/h of demand on 1000 kg of storage; payload 500 until day 5, 250 from then on. Every
+  // trailer fits (reorder point 200): delivered = payloads of the trailers that came.
+  const std::string json = R"({"name": "payload", "seed": 5, "horizon_days": 10, "replications": 1,
+    "stations": [{"id": "S", "x_km": 0, "y_km": 0, "dispensers": 4, "fill_rate_kg_per_min": 2,
+                  "storage": {"capacity_kg": 1000, "initial_kg": 1000},
+                  "supply": {"model": "delivery", "payload_kg": 500, "reorder_at_kg": 200,
+                             "lead_time_h": 1}}],
+    "demand": {"model": "poisson", "arrivals_per_h": 25, "kg_per_fill": 4},
+    "events": [{"at_day": 5, "set": {"stations[id=S].supply.payload_kg": 250}}]})";
+  const auto before = run_text(json, {{"horizon_days", "4.9"}});
+  CHECK(before["totals"]["delivered_kg"].get<double>() ==
+        500.0 * before["totals"]["deliveries"].get<double>());
+  const auto after = run_text(json, {{"warmup_days", "5.1"}, {"horizon_days", "4.9"}});
+  CHECK(after["totals"]["delivered_kg"].get<double>() ==
+        250.0 * after["totals"]["deliveries"].get<double>());
+  check_conservation(after["totals"]);
+}
+
+TEST_CASE("events: what cannot change during a run, and states that would be invalid, are named") {
+  const std::string json = pipeline(R"("horizon_days": 1)");
+  const auto with = [&](const std::string& events) {
+    return problems_of(json, {{"events", events}});
+  };
+  CHECK(with(R"([{"at_day": 1, "set": {"stations[id=A].dispensers": 3}}])") ==
+        "/events/0/set/stations[id=A].dispensers: /stations/0/dispensers cannot change during a "
+        "run (what can: stations[].supply(delivery).payload_kg, "
+        "stations[].supply(delivery).reorder_at_kg, stations[].supply(delivery).lead_time_h, "
+        "pipelines[].capacity_kg_per_h, depots[].trailers, depots[].speed_kmh)\n");
+  CHECK(with(R"([{"at_day": 2, "until_day": 2, "set": {"pipelines.0.capacity_kg_per_h": 0}}])") ==
+        "/events/0/until_day: must be > at_day\n");
+  CHECK(with(R"([{"at_day": 1, "set": {"pipelines[id=P9].capacity_kg_per_h": 0}}])") ==
+        "/events/0/set/pipelines[id=P9].capacity_kg_per_h: pipelines[id=P9].capacity_kg_per_h=0: "
+        "no item of /pipelines has id \"P9\"\n");
+  CHECK(with(R"([{"at_day": 1, "set": {"pipelines.0.capacity_kg_per_h-": 60}}])") ==
+        "/events/0: on day 1, /pipelines/0/capacity_kg_per_h: must be a number >= 0\n");
+  CHECK(with(R"([{"at_day": 1, "set": {}}])") ==
+        "/events/0/set: must be an object of at least 1 PATH: VALUE\n");
+  // Undone at until_day: the state after is the file's again, and valid.
+  CHECK(with(R"([{"at_day": 1, "until_day": 2, "set": {"pipelines.0.capacity_kg_per_h": 0}}])") ==
+        "valid");
+}
