@@ -304,7 +304,7 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   calendar.rethrow_failure();
   network.finish(engine.get_clock());
 
-  return {collector.metrics(), calendar.events()};
+  return {collector.tallies(), calendar.events()};
 }
 
 } // namespace h2sim::engine

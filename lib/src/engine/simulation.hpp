@@ -4,13 +4,13 @@
 
 #include "../models/scenario_spec.hpp"
 
-#include <nlohmann/json.hpp>
+#include "../report/fields.hpp"
 
 namespace h2sim::engine {
 
 struct ReplicationResult {
-  nlohmann::ordered_json metrics; // {"totals", "stations", ...} of this replication
-  std::uint64_t events = 0;       // model events the engine ran
+  report::ReplicationTallies tallies; // what the collector counted
+  std::uint64_t events = 0;           // model events the engine ran
 };
 
 /**
