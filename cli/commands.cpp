@@ -98,7 +98,7 @@ struct RunArgs {
   bool quiet = false;
   bool verbose = false;
   Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
-  bool writes_output = true;     // false on MPI ranks other than 0
+  bool writes_output = true;    // false on MPI ranks other than 0
 };
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
@@ -144,7 +144,8 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   try {
     const std::string base_dir =
         path.empty() ? "." : std::filesystem::path(path).parent_path().string();
-    Scenario scenario = load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
+    Scenario scenario =
+        load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
     for (const Warning& warning : scenario.warnings()) {
       spdlog::warn("{}: {}", warning.pointer, warning.message);
     }
@@ -223,8 +224,8 @@ int command_run(const RunArgs& args) {
   if (failed > 0) {
     if (args.writes_output) {
       std::cerr << "h2sim: error: " << failed << " of " << replications
-                << " replications failed; the metrics are over the other "
-                << replications - failed << "\n";
+                << " replications failed; the metrics are over the other " << replications - failed
+                << "\n";
     }
     return exit_failure;
   }
@@ -251,7 +252,8 @@ Vary parse_vary(const std::string& text) {
     char colon1 = 0;
     char colon2 = 0;
     std::istringstream in(list);
-    const bool numeric = static_cast<bool>(in >> from >> colon1 >> to >> colon2 >> step) && in.eof();
+    const bool numeric =
+        static_cast<bool>(in >> from >> colon1 >> to >> colon2 >> step) && in.eof();
     if (!numeric) {
       return Vary{vary.path, {list}}; // a single value that happens to contain colons
     }
@@ -724,8 +726,9 @@ int main(int argc, char** argv) {
   size_cmd->add_option("--param", size.param, "PATH of the integer to size, e.g. open_stations")
       ->required();
   size_cmd->add_option("--range", size.range, "FROM:TO, the values to search")->required();
-  size_cmd->add_option("--target", size.target,
-                       "METRIC<=VALUE or METRIC>=VALUE, e.g. totals.wait_min.p95<=5")
+  size_cmd
+      ->add_option("--target", size.target,
+                   "METRIC<=VALUE or METRIC>=VALUE, e.g. totals.wait_min.p95<=5")
       ->required();
   add_run_options(*size_cmd, size_args);
 
@@ -735,8 +738,10 @@ int main(int argc, char** argv) {
 
   auto* schema_cmd = app.add_subcommand("schema", "print the JSON Schema of scenario files");
   bool schema_markdown = false;
-  schema_cmd->add_flag("--markdown", schema_markdown,
-                       "print the scenario reference in Markdown instead");
+  bool schema_metrics = false;
+  schema_cmd->add_flag("--markdown", schema_markdown, "print the reference in Markdown instead");
+  schema_cmd->add_flag("--metrics", schema_metrics,
+                       "the metrics that run and sweep write, not scenario files");
 
   try {
     app.parse(argc, argv);
@@ -775,9 +780,15 @@ int main(int argc, char** argv) {
       return command_validate(validate_path);
     }
     if (*schema_cmd) {
-      write_stdout(schema_markdown ? scenario_reference_markdown()
-                                   : scenario_json_schema().dump(2) + "\n",
-                   "the schema");
+      if (schema_metrics) {
+        write_stdout(schema_markdown ? metrics_reference_markdown()
+                                     : metrics_json_schema().dump(2) + "\n",
+                     "the schema");
+      } else {
+        write_stdout(schema_markdown ? scenario_reference_markdown()
+                                     : scenario_json_schema().dump(2) + "\n",
+                     "the schema");
+      }
       return exit_ok;
     }
     std::cerr << app.help();

@@ -137,10 +137,11 @@ void Journal::append(const FinishedReplication& done) {
   if (fd_ < 0) {
     return;
   }
-  std::string text = ordered_json{{"point", done.point},
-                                  {"fingerprint", points_[done.point]},
-                                  {"replication", done.replication}}
-                         .dump();
+  std::string text = ordered_json{
+      {"point", done.point},
+      {"fingerprint", points_[done.point]},
+      {"replication",
+       done.replication}}.dump();
   text.pop_back(); // the closing brace: the result, already JSON text, goes in as it is
   text += ",\"result\":" + done.result + "}\n";
   if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {

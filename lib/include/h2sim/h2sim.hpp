@@ -1,5 +1,9 @@
 #pragma once
 
+#include <h2sim/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -8,10 +12,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <h2sim/scenario.hpp>
-
-#include <nlohmann/json.hpp>
 
 namespace h2sim {
 
@@ -34,7 +34,8 @@ private:
   std::vector<Problem> problems_;
 };
 
-/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text. */
+/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text.
+ */
 struct Override {
   std::string path;
   std::string value;
@@ -199,6 +200,9 @@ std::vector<nlohmann::ordered_json> run_all(const std::vector<Scenario>& scenari
 
 /** The JSON Schema (draft 2020-12) of the metrics document: `h2sim schema --metrics`. */
 nlohmann::ordered_json metrics_json_schema();
+
+/** The metrics reference in Markdown, from the same declarations (docs/metrics.md). */
+std::string metrics_reference_markdown();
 
 /** Student-t 95% interval [low, high] of the mean of `values` (at least two). */
 std::pair<double, double> ci95(const std::vector<double>& values);

@@ -1,10 +1,9 @@
 #pragma once
 
-#include <cstdint>
-
 #include "../models/scenario_spec.hpp"
-
 #include "../report/fields.hpp"
+
+#include <cstdint>
 
 namespace h2sim::engine {
 
@@ -17,6 +16,7 @@ struct ReplicationResult {
  * Runs one replication of `scenario` on SimGrid. SimGrid allows one simulation per process: call
  * this at most once per process (the replication runner forks a child for each).
  */
-ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed, std::uint64_t replication);
+ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
+                           std::uint64_t replication);
 
 } // namespace h2sim::engine

@@ -343,4 +343,128 @@ ordered_json metrics_schema() {
   return schema;
 }
 
+namespace {
+
+/** What a field of `kind` is, how totals form it from the stations, how replications combine. */
+struct KindText {
+  const char* value;
+  const char* over_stations;
+  const char* over_replications;
+};
+
+KindText kind_text(Kind kind) {
+  switch (kind) {
+  case Kind::count:
+    return {"a count", "sum", "mean"};
+  case Kind::quantity:
+    return {"a number", "sum", "mean"};
+  case Kind::maximum:
+    return {"a count", "max", "max of the maxima"};
+  case Kind::minimum:
+    return {"a number", "sum of the stations' minima", "min of the minima"};
+  case Kind::waits:
+    return {"`mean`, `p50`, `p90`, `p95`, `p99`, `max`", "the stations' sketches merged",
+            "means; `max`: max of the maxima"};
+  case Kind::hourly_counts:
+    return {"24 counts", "sum, hour by hour", "mean, hour by hour"};
+  case Kind::derived:
+    return {"a number", "computed from the totals", "mean"};
+  case Kind::hourly_derived:
+    return {"24 numbers", "computed from the totals", "mean, hour by hour"};
+  case Kind::hourly_waits:
+    break;
+  }
+  throw std::logic_error("an array of sketches is not reported");
+}
+
+std::string where(std::uint8_t field_group, Scope scope) {
+  std::string text;
+  switch (field_group) {
+  case group::buffered:
+    text = "stations with a buffer";
+    break;
+  case group::availability:
+    text = "stations with `availability`";
+    break;
+  case group::supply:
+    text = "stations with finite storage";
+    break;
+  default:
+    text = "always";
+  }
+  if (scope == Scope::stations) {
+    text += ", stations only";
+  } else if (scope == Scope::totals) {
+    text += ", totals only";
+  }
+  return text;
+}
+
+/** Every reported field of `fields`, whatever its group and scope. */
+template <class R> std::string table(const std::vector<Field<R>>& fields, bool with_totals) {
+  std::string text = with_totals
+                         ? "| key | value | where | totals | over replications | what it is "
+                           "|\n|---|---|---|---|---|---|\n"
+                         : "| key | value | over replications | what it is |\n|---|---|---|---|\n";
+  for (const Field<R>& field : fields) {
+    if (!field.reported) {
+      continue;
+    }
+    const KindText kind = kind_text(field.kind);
+    std::string over_stations = kind.over_stations;
+    if (field.scope == Scope::stations) {
+      over_stations = "not in totals";
+    } else if (field.from_classes != nullptr) {
+      over_stations = "sum over the classes";
+    } else if (field.absent_adds != nullptr) {
+      over_stations += "; stations without the group add their `dispensed_kg`";
+    }
+    text += "| `" + std::string(field.key) + "` | " + kind.value + " | ";
+    if (with_totals) {
+      text += where(field.group, field.scope) + " | " + over_stations + " | ";
+    }
+    text += std::string(kind.over_replications) + " | " + std::string(field.description) + " |\n";
+  }
+  return text;
+}
+
+} // namespace
+
+std::string metrics_markdown() {
+  std::string text =
+      "# Metrics reference\n\n"
+      "What `h2sim run` writes (and each point's `metrics` in `h2sim sweep`): a header repeating "
+      "the scenario (`h2sim_version`, `scenario`, `seed`, `replications`, `horizon_days`, "
+      "`warmup_days`, `open_stations`, `warnings`), the `run` block (`events`, `wall_s`, "
+      "`events_per_s`, `jobs`), with failed replications `error` and `replication_errors`, and "
+      "the metrics below: `totals`, `stations[]` (each with its `id`) and, for fleets, "
+      "`classes[]` (each with its `name`). `h2sim schema --metrics` prints the JSON Schema of the "
+      "document.\n\n"
+      "A vehicle belongs to the measurement window if it arrives in it. In one replication counts "
+      "are integers. With 2 or more replications every number combines the replications' values "
+      "as the column *over replications* says (so counts may be fractional, and a percentile is "
+      "the mean of the replications' percentiles); `ci95` holds Student-t 95% intervals of the "
+      "mean of";
+  const auto& paths = ci95_paths();
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    text += std::string(i == 0                  ? " "
+                        : i + 1 == paths.size() ? " and "
+                                                : ", ") +
+            "`totals." + paths[i] + "`";
+  }
+  text += ", and `replication_totals` lists each finished replication's `totals` as it was.\n\n"
+          "## `totals` and `stations[]`\n\n"
+          "A station reports the fields of its groups only; `totals` reports a group's fields "
+          "when any station has the group. *totals* says how `totals` forms a field from the "
+          "stations.\n\n";
+  text += table(station_fields(), true);
+  text += "\n## `classes[]`\n\n"
+          "Fleets only: one record per vehicle class, in the scenario's order.\n\n";
+  text += table(class_fields(), false);
+  text += "\nWaits come from a log-bucketed quantile sketch within 0.5% of the exact nearest-rank "
+          "value, in constant memory.\n\nGenerated by `h2sim schema --metrics --markdown` from "
+          "the metric declarations in `lib/src/report/fields.cpp`.\n";
+  return text;
+}
+
 } // namespace h2sim::report

@@ -57,4 +57,7 @@ std::vector<std::pair<std::string, std::string>> totals_cells(const RecordValues
 /** The JSON Schema (draft 2020-12) of the metrics document, from the same declarations. */
 nlohmann::ordered_json metrics_schema();
 
+/** The reference of every metric in Markdown, from the same declarations (docs/metrics.md). */
+std::string metrics_markdown();
+
 } // namespace h2sim::report

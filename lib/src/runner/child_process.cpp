@@ -73,8 +73,8 @@ std::string exit_reason(int status) {
            strsignal(WTERMSIG(status)) + ")";
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == write_failed_status) {
-    return "could not send its result (exited with status " +
-           std::to_string(write_failed_status) + ")";
+    return "could not send its result (exited with status " + std::to_string(write_failed_status) +
+           ")";
   }
   return "exited with status " + std::to_string(WEXITSTATUS(status)) + " without a result";
 }

@@ -56,6 +56,8 @@ double Metrics::wall_s() const { return run_->wall_s; }
 
 ordered_json metrics_json_schema() { return report::metrics_schema(); }
 
+std::string metrics_reference_markdown() { return report::metrics_markdown(); }
+
 namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) {
@@ -143,8 +145,8 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
           ::pause();
         }
         const auto simulation_started = Clock::now();
-        const engine::ReplicationResult result =
-            engine::simulate(scenarios[task.point].spec(), plans[task.point].seed, task.replication);
+        const engine::ReplicationResult result = engine::simulate(
+            scenarios[task.point].spec(), plans[task.point].seed, task.replication);
         report::ReplicationValues values = report::values_of(result.tallies);
         values.events = result.events;
         values.wall_s = seconds_since(simulation_started);
