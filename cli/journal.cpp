@@ -15,6 +15,11 @@ namespace h2sim::cli {
 
 using nlohmann::ordered_json;
 
+namespace {
+// 2: results are a replication's numbers in the library's compact form (1: metrics documents).
+constexpr int journal_format = 2;
+} // namespace
+
 std::string fingerprint(std::string_view text) {
   std::uint64_t hash = 14695981039346656037ULL;
   for (const char c : text) {
@@ -74,6 +79,9 @@ std::vector<FinishedReplication> Journal::read() {
       if (!entry.is_object() || !entry.contains("h2sim_journal")) {
         refuse("is not an h2sim journal");
       }
+      if (entry["h2sim_journal"] != journal_format) {
+        refuse("was written by another version of h2sim");
+      }
       if (entry.value("sweep", "") != sweep_ || entry.value("points", 0U) != points_.size()) {
         refuse("is from a different sweep (scenario, --set, --vary, --seed or --replications "
                "differ)");
@@ -114,7 +122,8 @@ void Journal::open(bool resume) {
     }
     return;
   }
-  const ordered_json header{{"h2sim_journal", 1}, {"sweep", sweep_}, {"points", points_.size()}};
+  const ordered_json header{
+      {"h2sim_journal", journal_format}, {"sweep", sweep_}, {"points", points_.size()}};
   const std::string line = header.dump() + "\n";
   if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
     spdlog::warn("cannot keep a journal at {}: {}; this sweep could not be resumed", path_,
@@ -128,10 +137,11 @@ void Journal::append(const FinishedReplication& done) {
   if (fd_ < 0) {
     return;
   }
-  std::string text = ordered_json{{"point", done.point},
-                                  {"fingerprint", points_[done.point]},
-                                  {"replication", done.replication}}
-                         .dump();
+  std::string text = ordered_json{
+      {"point", done.point},
+      {"fingerprint", points_[done.point]},
+      {"replication",
+       done.replication}}.dump();
   text.pop_back(); // the closing brace: the result, already JSON text, goes in as it is
   text += ",\"result\":" + done.result + "}\n";
   if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {

@@ -19,9 +19,10 @@ std::string fingerprint(std::string_view text);
 
 /**
  * The journal of a sweep written to -o FILE: FILE.journal, JSON Lines. The first line names the
- * sweep, {"h2sim_journal": 1, "sweep": FINGERPRINT, "points": N}; each further line is one
+ * sweep, {"h2sim_journal": 2, "sweep": FINGERPRINT, "points": N}; each further line is one
  * finished replication, appended as it finishes,
- * {"point": P, "fingerprint": THE POINT'S, "replication": R, "result": {...}}. A line is one
+ * {"point": P, "fingerprint": THE POINT'S, "replication": R, "result": {...}} (the result as
+ * FinishedReplication holds it). A journal of another format is refused. A line is one
  * write(), so a killed process leaves whole lines (at most the last one torn, which is ignored).
  */
 class Journal {

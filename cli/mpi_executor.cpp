@@ -1,9 +1,9 @@
 #include "mpi_executor.hpp"
 
-#include <mpi.h>
-
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <mpi.h>
 
 namespace h2sim::cli {
 
@@ -58,9 +58,8 @@ std::string broadcast_text(std::string text) {
 
 } // namespace
 
-std::vector<TaskOutcome> MpiExecutor::execute(std::size_t tasks, const Task& task,
-                                              const Progress& progress,
-                                              const OnOutcome& on_outcome) {
+void MpiExecutor::execute(std::size_t tasks, const Task& task, const Progress& progress,
+                          const OnOutcome& on_outcome) {
   std::vector<std::size_t> mine;
   for (std::size_t i = static_cast<std::size_t>(rank_); i < tasks;
        i += static_cast<std::size_t>(size_)) {
@@ -72,19 +71,18 @@ std::vector<TaskOutcome> MpiExecutor::execute(std::size_t tasks, const Task& tas
   try {
     LocalExecutor local(jobs_);
     const auto ranks = static_cast<std::size_t>(size_);
-    const std::vector<TaskOutcome> outcomes = local.execute(
+    local.execute(
         mine.size(), [&](std::size_t k) { return task(mine[k]); },
         [&](std::size_t done, std::size_t) {
           if (progress && rank_ == 0) {
             progress(std::min(tasks, done * ranks), tasks); // rank 0 speaks for all
           }
         },
-        {});
-    for (std::size_t k = 0; k < mine.size(); ++k) {
-      part["outcomes"].push_back(
-          {mine[k], outcomes[k].output ? json(*outcomes[k].output) : json(nullptr),
-           outcomes[k].error});
-    }
+        [&](std::size_t k, TaskOutcome outcome) {
+          part["outcomes"].push_back(
+              {mine[k], outcome.output ? json(std::move(*outcome.output)) : json(nullptr),
+               std::move(outcome.error)});
+        });
   } catch (const std::exception& e) {
     // Every rank must reach the gather below, whatever went wrong.
     part["failure"] = "MPI rank " + std::to_string(rank_) + ": " + e.what();
@@ -115,24 +113,23 @@ std::vector<TaskOutcome> MpiExecutor::execute(std::size_t tasks, const Task& tas
   } else {
     send_text(dump(part), 0);
   }
-  const json all = json::parse(broadcast_text(std::move(whole)));
+  json all = json::parse(broadcast_text(std::move(whole)));
   if (!all["failure"].is_null()) {
     throw RunError(all["failure"].get<std::string>());
   }
-  std::vector<TaskOutcome> outcomes(tasks);
-  for (const auto& entry : all["outcomes"]) {
-    TaskOutcome& outcome = outcomes.at(entry[0].get<std::size_t>());
+  // Every rank hands over every outcome in task order, so that all follow the same path.
+  auto& entries = all["outcomes"];
+  std::sort(entries.begin(), entries.end(), [](const json& a, const json& b) {
+    return a[0].get<std::size_t>() < b[0].get<std::size_t>();
+  });
+  for (auto& entry : entries) {
+    TaskOutcome outcome;
     if (!entry[1].is_null()) {
-      outcome.output = entry[1].get<std::string>();
+      outcome.output = std::move(entry[1].get_ref<std::string&>());
     }
     outcome.error = entry[2].get<std::string>();
+    on_outcome(entry[0].get<std::size_t>(), std::move(outcome));
   }
-  if (on_outcome) {
-    for (std::size_t i = 0; i < tasks; ++i) {
-      on_outcome(i, outcomes[i]);
-    }
-  }
-  return outcomes;
 }
 
 } // namespace h2sim::cli

@@ -9,7 +9,8 @@ namespace h2sim::cli {
  * tasks i with i % N == r (each in a forked child, `jobs` at once), then every rank receives every
  * outcome, in task order, so all ranks follow the same path and rank 0 writes what a
  * single-machine run writes. Outcomes are known (and on_outcome called) only once all ranks are
- * done. Exists only while MPI is initialised: construct it once, first thing in main.
+ * done, so each rank holds every task's result (compact, but all of them) until then. Exists only
+ * while MPI is initialised: construct it once, first thing in main.
  */
 class MpiExecutor final : public Executor {
 public:
@@ -25,8 +26,8 @@ public:
   int size() const { return size_; }
   void set_jobs(int jobs) { jobs_ = jobs; }
 
-  std::vector<TaskOutcome> execute(std::size_t tasks, const Task& task, const Progress& progress,
-                                   const OnOutcome& on_outcome) override;
+  void execute(std::size_t tasks, const Task& task, const Progress& progress,
+               const OnOutcome& on_outcome) override;
 
 private:
   int rank_ = 0;

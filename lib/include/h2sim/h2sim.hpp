@@ -1,15 +1,17 @@
 #pragma once
 
+#include <h2sim/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <h2sim/scenario.hpp>
-
-#include <nlohmann/json.hpp>
 
 namespace h2sim {
 
@@ -32,7 +34,8 @@ private:
   std::vector<Problem> problems_;
 };
 
-/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text. */
+/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text.
+ */
 struct Override {
   std::string path;
   std::string value;
@@ -77,34 +80,35 @@ public:
   using Task = std::function<std::string(std::size_t)>;
   /** (tasks ended, tasks) as tasks end, failed ones included. */
   using Progress = std::function<void(std::size_t, std::size_t)>;
-  /** (task, how it ended), in this process, once per task. */
-  using OnOutcome = std::function<void(std::size_t, const TaskOutcome&)>;
+  /** (task, how it ended), in this process, once per task; the outcome is the callee's to keep. */
+  using OnOutcome = std::function<void(std::size_t, TaskOutcome)>;
   virtual ~Executor() = default;
   /**
-   * Runs task(i) for every i < tasks and returns how each ended, in task order whatever order they
-   * end in. A task that fails (throws, crashes, is killed) does not stop the others. on_outcome
-   * is called as tasks end, or, by an executor that learns outcomes only at the end, then. Throws
-   * RunError only when tasks cannot be run at all.
+   * Runs task(i) for every i < tasks and calls on_outcome once for each, as tasks end (in any
+   * order), or, for an executor that learns outcomes only at the end, then. It keeps no outcome
+   * it has handed over, so memory does not grow with the number of tasks. A task that fails
+   * (throws, crashes, is killed) does not stop the others. Throws RunError only when tasks cannot
+   * be run at all.
    */
-  virtual std::vector<TaskOutcome> execute(std::size_t tasks, const Task& task,
-                                           const Progress& progress,
-                                           const OnOutcome& on_outcome) = 0;
+  virtual void execute(std::size_t tasks, const Task& task, const Progress& progress,
+                       const OnOutcome& on_outcome) = 0;
 };
 
 /** Runs tasks in forked child processes, at most `jobs` at once. */
 class LocalExecutor final : public Executor {
 public:
   explicit LocalExecutor(int jobs) : jobs_(jobs) {}
-  std::vector<TaskOutcome> execute(std::size_t tasks, const Task& task, const Progress& progress,
-                                   const OnOutcome& on_outcome) override;
+  void execute(std::size_t tasks, const Task& task, const Progress& progress,
+               const OnOutcome& on_outcome) override;
 
 private:
   int jobs_;
 };
 
 /**
- * A replication that finished: which one, and its result as opaque JSON text (what
- * RunOptions::on_finished hands out and RunOptions::finished takes back, e.g. from a journal).
+ * A replication that finished: which one, and its result as opaque JSON text — its metrics'
+ * numbers in a compact form, not a document (what RunOptions::on_finished hands out and
+ * RunOptions::finished takes back, e.g. from a journal).
  */
 struct FinishedReplication {
   std::size_t point = 0; // index into run_all's scenarios
@@ -118,30 +122,87 @@ struct RunOptions {
   /** Called after each replication ends, with (ended, total) over the whole call. */
   Executor::Progress on_progress{};
   Executor* executor = nullptr; // null: a LocalExecutor with `jobs`
-  /** Replications that finished earlier (a resumed sweep): their results are used, not rerun. */
+  /**
+   * Replications that finished earlier (a resumed sweep): their results are used, not rerun (one
+   * that cannot be read is rerun).
+   */
   std::vector<FinishedReplication> finished{};
   /** Called in this process as each replication finishes (not for failed ones). */
   std::function<void(const FinishedReplication&)> on_finished{};
 };
 
+namespace report {
+struct Run;
+} // namespace report
+
+/** A replication that failed: which one, and the message of what it threw or how it died. */
+struct ReplicationFailure {
+  std::size_t replication = 0;
+  std::string error;
+};
+
 /**
- * Runs `scenario.replications` replications and returns the metrics JSON (README.md, Metrics). Each
- * replication runs in its own process (SimGrid allows one simulation per process); the result does
- * not depend on `options.jobs` or the executor. A failed replication does not stop the others:
- * the metrics are then over the replications that finished, "error" says which failed and how
- * ("replication 3 failed: MESSAGE", several joined by "; ") and "replication_errors" lists them
- * ([{"replication": 3, "error": MESSAGE}]); `replication_totals` then holds the finished ones in
- * index order. When none finished there are no totals, stations or classes.
+ * The metrics of one scenario's replications (README "Metrics"), combined as they finished: json()
+ * is the document `h2sim run` writes. Cheap to copy (shared, immutable).
  */
-nlohmann::ordered_json run(const Scenario& scenario, const RunOptions& options);
+class Metrics {
+public:
+  explicit Metrics(std::shared_ptr<const report::Run> run) : run_(std::move(run)) {}
+
+  /** The metrics document. */
+  nlohmann::ordered_json json() const;
+  /** How many replications finished. */
+  std::size_t finished() const;
+  /** The replications that failed, in index order. */
+  std::vector<ReplicationFailure> failures() const;
+  /** "replication 3 failed: MESSAGE", several joined by "; "; empty when none failed. */
+  std::string error() const;
+  /** Engine events over the finished replications. */
+  std::uint64_t events() const;
+  /** The run block's wall time: the call's, or (sweep points) the replications' own. */
+  double wall_s() const;
+  /** The library's own view of them (report/document.hpp). */
+  const report::Run& data() const { return *run_; }
+
+private:
+  std::shared_ptr<const report::Run> run_;
+};
+
+/**
+ * Runs `scenario.replications` replications and returns their metrics. Each replication runs in
+ * its own process (SimGrid allows one simulation per process) and sends back only its numbers; they
+ * are combined as they arrive, in index order, so the result does not depend on `options.jobs` or
+ * the executor, and memory holds one replication's metrics at a time (plus any that finished ahead
+ * of an earlier one) and each one's totals. A failed replication does not stop the others: the
+ * metrics are then over the replications that finished, and failures() says which failed and how.
+ */
+Metrics run_metrics(const Scenario& scenario, const RunOptions& options);
 
 /**
  * Runs several scenarios (the points of a sweep) with all their replications in one pool, so that
- * points with few replications still use every core; returns their metrics in order, each as
- * run() describes.
+ * points with few replications still use every core; returns their metrics in order.
  */
+std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
+                                     const RunOptions& options);
+
+/**
+ * run_metrics(...).json(): the metrics JSON of README "Metrics". With failed replications,
+ * "error" says which failed and how ("replication 3 failed: MESSAGE", several joined by "; ") and
+ * "replication_errors" lists them ([{"replication": 3, "error": MESSAGE}]); `replication_totals`
+ * then holds the finished ones in index order. When none finished there are no totals, stations or
+ * classes.
+ */
+nlohmann::ordered_json run(const Scenario& scenario, const RunOptions& options);
+
+/** run_all_metrics, each point's metrics as JSON. */
 std::vector<nlohmann::ordered_json> run_all(const std::vector<Scenario>& scenarios,
                                             const RunOptions& options);
+
+/** The JSON Schema (draft 2020-12) of the metrics document: `h2sim schema --metrics`. */
+nlohmann::ordered_json metrics_json_schema();
+
+/** The metrics reference in Markdown, from the same declarations (docs/metrics.md). */
+std::string metrics_reference_markdown();
 
 /** Student-t 95% interval [low, high] of the mean of `values` (at least two). */
 std::pair<double, double> ci95(const std::vector<double>& values);

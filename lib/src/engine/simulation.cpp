@@ -1,5 +1,11 @@
 #include "simulation.hpp"
 
+#include "../core/calendar.hpp"
+#include "../core/shared_capacity.hpp"
+#include "../models/demand/demand_model.hpp"
+#include "../models/network.hpp"
+#include "../report/collector.hpp"
+
 #include <simgrid/kernel/ProfileBuilder.hpp>
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/kernel/resource/Model.hpp>
@@ -14,12 +20,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "../core/calendar.hpp"
-#include "../core/shared_capacity.hpp"
-#include "../models/demand/demand_model.hpp"
-#include "../models/network.hpp"
-#include "../report/collector.hpp"
-
 namespace h2sim::engine {
 
 namespace {
@@ -28,8 +28,8 @@ namespace {
  * The model's future events, run by SimGrid's clock. Events are kept in (time, sequence) order, as
  * in SimPy, so equal-time events run in the order scheduled (SimGrid's own timer heap does not
  * promise that); exactly one SimGrid kernel timer is armed, at the earliest pending time. A timer
- * runs in the kernel without a context switch, so an event costs no actor activity (docs/engine-notes.md:
- * one actor per vehicle is 20x slower).
+ * runs in the kernel without a context switch, so an event costs no actor activity
+ * (docs/engine-notes.md: one actor per vehicle is 20x slower).
  */
 class SimGridCalendar final : public Calendar {
 public:
@@ -318,8 +318,8 @@ private:
   simgrid::s4u::NetZone* zone_;
   Calendar* calendar_;
   std::vector<std::unique_ptr<Capacity>> capacities_;
-  std::map<FlowId, Flow> flows_;                // until on_done runs or the model stops them
-  std::map<ActivityKey, FlowId> by_activity_;   // flows SimGrid has not reported yet
+  std::map<FlowId, Flow> flows_;              // until on_done runs or the model stops them
+  std::map<ActivityKey, FlowId> by_activity_; // flows SimGrid has not reported yet
   std::vector<std::pair<double, simgrid::s4u::ExecPtr>> retired_;
   FlowId next_ = 0;
 };
@@ -328,7 +328,8 @@ constexpr double minutes_per_day = 1440.0;
 
 } // namespace
 
-ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed, std::uint64_t replication) {
+ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
+                           std::uint64_t replication) {
   // SimGrid parses its own options from argv; ours never reach it. Keep it quiet but for failures.
   std::vector<std::string> args{"h2sim", "--log=root.thres:critical", "--cfg=contexts/factory:raw"};
   std::vector<char*> argv;
@@ -349,9 +350,9 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   SimGridCapacities capacities(*city, calendar);
   models::Network network(scenario, collector, calendar, capacities, seed, replication);
   city->seal(); // after the network created its pipelines' hosts
-  std::unique_ptr<models::DemandModel> demand = models::demand_model(scenario.demand.name())
-                                                    .make(scenario, network,
-                                                          models::Seeds{seed, replication});
+  std::unique_ptr<models::DemandModel> demand =
+      models::demand_model(scenario.demand.name())
+          .make(scenario, network, models::Seeds{seed, replication});
 
   // Scheduled first, the window's edges run before any model event at the same time, which
   // matches the collector's half-open window [start, end).
@@ -374,7 +375,7 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   calendar.rethrow_failure();
   network.finish(engine.get_clock());
 
-  return {collector.metrics(), calendar.events()};
+  return {collector.tallies(), calendar.events()};
 }
 
 } // namespace h2sim::engine

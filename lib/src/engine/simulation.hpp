@@ -1,22 +1,22 @@
 #pragma once
 
-#include <cstdint>
-
 #include "../models/scenario_spec.hpp"
+#include "../report/fields.hpp"
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
 
 namespace h2sim::engine {
 
 struct ReplicationResult {
-  nlohmann::ordered_json metrics; // {"totals", "stations", ...} of this replication
-  std::uint64_t events = 0;       // model events the engine ran
+  report::ReplicationTallies tallies; // what the collector counted
+  std::uint64_t events = 0;           // model events the engine ran
 };
 
 /**
  * Runs one replication of `scenario` on SimGrid. SimGrid allows one simulation per process: call
  * this at most once per process (the replication runner forks a child for each).
  */
-ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed, std::uint64_t replication);
+ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
+                           std::uint64_t replication);
 
 } // namespace h2sim::engine

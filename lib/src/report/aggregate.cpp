@@ -6,68 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
-
-namespace h2sim::report {
-
-using nlohmann::ordered_json;
-
-namespace {
-enum class Across { mean, max, min };
-
-Across across(const std::string& key) {
-  if (key == "max" || key == "queue_max") {
-    return Across::max;
-  }
-  return key == "inventory_min_kg" ? Across::min : Across::mean;
-}
-
-ordered_json combine(const std::vector<const ordered_json*>& documents, Across how);
-} // namespace
-
-ordered_json mean_of(const std::vector<const ordered_json*>& documents) {
-  return combine(documents, Across::mean);
-}
-
-namespace {
-ordered_json combine(const std::vector<const ordered_json*>& documents, Across how) {
-  const ordered_json& first = *documents.front();
-  if (first.is_number()) {
-    double result = how == Across::mean ? 0.0 : first.get<double>();
-    for (const ordered_json* document : documents) {
-      const double value = document->get<double>();
-      result = how == Across::max   ? std::max(result, value)
-               : how == Across::min ? std::min(result, value)
-                                    : result + value;
-    }
-    return how == Across::mean ? result / static_cast<double>(documents.size()) : result;
-  }
-  if (first.is_object()) {
-    ordered_json result = ordered_json::object();
-    for (const auto& [key, value] : first.items()) {
-      std::vector<const ordered_json*> children;
-      for (const ordered_json* document : documents) {
-        children.push_back(&document->at(key));
-      }
-      result[key] = combine(children, across(key));
-    }
-    return result;
-  }
-  if (first.is_array()) {
-    ordered_json result = ordered_json::array();
-    for (std::size_t i = 0; i < first.size(); ++i) {
-      std::vector<const ordered_json*> children;
-      for (const ordered_json* document : documents) {
-        children.push_back(&document->at(i));
-      }
-      result.push_back(combine(children, how));
-    }
-    return result;
-  }
-  return first;
-}
-} // namespace
-
-} // namespace h2sim::report
+#include <stdexcept>
 
 namespace h2sim {
 
@@ -93,42 +32,156 @@ std::pair<double, double> ci95(const std::vector<double>& values) {
 namespace h2sim::report {
 
 const std::vector<std::string>& ci95_paths() {
-  static const std::vector<std::string> paths{
-      "totals.wait_min.mean", "totals.wait_min.p95", "totals.wait_min.p99", "totals.utilization",
-      "totals.queue_mean",    "totals.arrivals",     "totals.served",       "totals.balked",
-      "totals.dispensed_kg"};
+  static const std::vector<std::string> paths{"wait_min.mean", "wait_min.p95", "wait_min.p99",
+                                              "utilization",   "queue_mean",   "arrivals",
+                                              "served",        "balked",       "dispensed_kg"};
   return paths;
 }
 
-ordered_json combine_replications(const std::vector<ordered_json>& replications) {
-  if (replications.size() == 1) {
-    return replications.front();
-  }
-  std::vector<const ordered_json*> documents;
-  for (const ordered_json& replication : replications) {
-    documents.push_back(&replication);
-  }
-  ordered_json result = mean_of(documents);
-  ordered_json intervals = ordered_json::object();
-  for (const std::string& path : ci95_paths()) {
-    std::string pointer = "/" + path;
-    for (char& c : pointer) {
-      c = c == '.' ? '/' : c;
+namespace {
+
+/** Adds one replication's record into the running one, leaf by leaf by how it combines. */
+void fold_record(RecordValues& into, const RecordValues& from, const std::vector<Leaf>& layout,
+                 bool first) {
+  if (first) {
+    into.groups = from.groups;
+    into.leaves.assign(from.leaves.size(), 0.0);
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+      if (layout[i].combine != Combine::mean) {
+        into.leaves[i] = from.leaves[i]; // a max or min starts at the first replication's
+      }
     }
-    std::vector<double> values;
-    for (const ordered_json& replication : replications) {
-      values.push_back(replication.at(ordered_json::json_pointer(pointer)).get<double>());
+  } else if (into.groups != from.groups || into.leaves.size() != from.leaves.size()) {
+    throw std::logic_error("replications of one scenario report different fields");
+  }
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    double& value = into.leaves[i];
+    switch (layout[i].combine) {
+    case Combine::mean:
+      value += from.leaves[i];
+      break;
+    case Combine::max:
+      value = std::max(value, from.leaves[i]);
+      break;
+    case Combine::min:
+      value = std::min(value, from.leaves[i]);
+      break;
     }
-    const auto [low, high] = ci95(values);
-    intervals[path] = {low, high};
   }
-  result["ci95"] = std::move(intervals);
-  ordered_json totals = ordered_json::array();
-  for (const ordered_json& replication : replications) {
-    totals.push_back(replication.at("totals"));
+}
+
+void divide_means(RecordValues& record, const std::vector<Leaf>& layout, double n) {
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].combine == Combine::mean) {
+      record.leaves[i] /= n;
+    }
   }
-  result["replication_totals"] = std::move(totals);
+}
+
+} // namespace
+
+bool Aggregate::known(std::size_t r) const {
+  return r < next_ || early_.contains(r) || failures_.contains(r);
+}
+
+void Aggregate::finished(std::size_t r, ReplicationValues values) {
+  if (r >= replications_ || known(r)) {
+    return;
+  }
+  early_.emplace(r, std::move(values));
+  advance();
+}
+
+void Aggregate::failed(std::size_t r, std::string error) {
+  if (r >= replications_ || known(r)) {
+    return;
+  }
+  failures_.emplace(r, std::move(error));
+  advance();
+}
+
+void Aggregate::advance() {
+  while (next_ < replications_) {
+    if (failures_.contains(next_)) {
+      ++next_;
+      continue;
+    }
+    const auto early = early_.find(next_);
+    if (early == early_.end()) {
+      return;
+    }
+    fold(early->second);
+    finished_.push_back(next_);
+    early_.erase(early);
+    ++next_;
+  }
+}
+
+void Aggregate::fold(const ReplicationValues& values) {
+  const bool first = !first_.has_value();
+  if (first) {
+    first_ = values;
+  } else if (values.stations.size() != first_->stations.size() ||
+             values.classes.size() != first_->classes.size()) {
+    throw std::logic_error("replications of one scenario report different stations or classes");
+  }
+  fold_record(sums_.totals, values.totals, station_layout(values.totals.groups, Scope::totals),
+              first);
+  sums_.stations.resize(values.stations.size());
+  for (std::size_t i = 0; i < values.stations.size(); ++i) {
+    fold_record(sums_.stations[i], values.stations[i],
+                station_layout(values.stations[i].groups, Scope::stations), first);
+  }
+  sums_.classes.resize(values.classes.size());
+  for (std::size_t i = 0; i < values.classes.size(); ++i) {
+    fold_record(sums_.classes[i], values.classes[i], class_layout(), first);
+  }
+  totals_.push_back(values.totals);
+  events_ += values.events;
+  simulation_s_ += values.wall_s;
+}
+
+const ReplicationValues& Aggregate::only() const {
+  if (finished_.size() != 1) {
+    throw std::logic_error("only(): not exactly one replication finished");
+  }
+  return *first_;
+}
+
+ReplicationValues Aggregate::combined() const {
+  if (finished_.size() < 2) {
+    throw std::logic_error("combined(): fewer than two replications finished");
+  }
+  const auto n = static_cast<double>(finished_.size());
+  ReplicationValues result = sums_;
+  divide_means(result.totals, station_layout(result.totals.groups, Scope::totals), n);
+  for (RecordValues& station : result.stations) {
+    divide_means(station, station_layout(station.groups, Scope::stations), n);
+  }
+  for (RecordValues& vehicle_class : result.classes) {
+    divide_means(vehicle_class, class_layout(), n);
+  }
+  result.events = events_;
+  result.wall_s = simulation_s_;
   return result;
+}
+
+std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::intervals() const {
+  std::vector<std::pair<std::string, std::pair<double, double>>> intervals;
+  for (const std::string& path : ci95_paths()) {
+    std::vector<double> values;
+    for (const RecordValues& totals : totals_) {
+      const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals);
+      const auto leaf =
+          std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == path; });
+      if (leaf == layout.end()) {
+        throw std::logic_error("ci95 path " + path + " is not a totals field");
+      }
+      values.push_back(totals.leaves[static_cast<std::size_t>(leaf - layout.begin())]);
+    }
+    intervals.emplace_back(path, ci95(values));
+  }
+  return intervals;
 }
 
 } // namespace h2sim::report

@@ -1,26 +1,72 @@
 #pragma once
 
-#include <string>
-#include <vector>
+#include "fields.hpp"
 
-#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace h2sim::report {
 
-/**
- * Field by field over replications' documents of the same shape: maxima (`max`, `queue_max`) are
- * the max of the replications' maxima, minima (`inventory_min_kg`) the min of their minima, every
- * other number the mean; strings are taken from the first.
- */
-nlohmann::ordered_json mean_of(const std::vector<const nlohmann::ordered_json*>& documents);
-
-/**
- * Combines replications' metrics ({"totals", "stations", ...} each) as README.md (Metrics) says: one
- * replication is reported as it is; with more, means, "ci95" and "replication_totals".
- */
-nlohmann::ordered_json combine_replications(const std::vector<nlohmann::ordered_json>& replications);
-
-/** The dotted paths of `totals` that get a confidence interval. */
+/** The dotted paths of `totals` that get a confidence interval, in the order they are written. */
 const std::vector<std::string>& ci95_paths();
+
+/**
+ * One scenario's replications combined as they end, field by field by kind (README "Metrics"):
+ * means of the per-replication values, max of maxima, min of minima. Results may arrive in any
+ * order; they are folded in index order (so the sums, and the output, do not depend on which
+ * finished first), and one that arrives early waits until those before it are known. Of each
+ * replication only its totals are kept (for replication_totals and the intervals).
+ */
+class Aggregate {
+public:
+  explicit Aggregate(std::size_t replications) : replications_(replications) {}
+
+  /** Replication `r` finished with these values (a second report of `r` is ignored). */
+  void finished(std::size_t r, ReplicationValues values);
+  /** Replication `r` failed, and why. */
+  void failed(std::size_t r, std::string error);
+
+  /** Whether replication `r` has been reported, finished or failed. */
+  bool known(std::size_t r) const;
+  /** Whether every replication has been reported. */
+  bool complete() const { return next_ == replications_; }
+
+  std::size_t replications() const { return replications_; }
+  /** The replications that finished, in index order (complete() only). */
+  const std::vector<std::size_t>& finished_indices() const { return finished_; }
+  /** The failed ones, by index. */
+  const std::map<std::size_t, std::string>& failures() const { return failures_; }
+  std::uint64_t events() const { return events_; }
+  /** The finished replications' own simulation times, summed in index order. */
+  double simulation_s() const { return simulation_s_; }
+
+  /** The only finished replication's values as they were (exactly one finished). */
+  const ReplicationValues& only() const;
+  /** The combined values over the finished replications (two or more). */
+  ReplicationValues combined() const;
+  /** Each finished replication's totals, in index order. */
+  const std::vector<RecordValues>& replication_totals() const { return totals_; }
+  /** Student-t intervals of the mean of ci95_paths(), as [path, (low, high)] (two or more). */
+  std::vector<std::pair<std::string, std::pair<double, double>>> intervals() const;
+
+private:
+  void fold(const ReplicationValues& values);
+  void advance();
+
+  std::size_t replications_;
+  std::size_t next_ = 0;                           // replications before it are folded
+  std::map<std::size_t, ReplicationValues> early_; // arrived before the ones ahead of them
+  std::map<std::size_t, std::string> failures_;
+  std::vector<std::size_t> finished_;
+  std::vector<RecordValues> totals_;
+  std::optional<ReplicationValues> first_;
+  ReplicationValues sums_; // sums for mean leaves, running max and min for the others
+  std::uint64_t events_ = 0;
+  double simulation_s_ = 0;
+};
 
 } // namespace h2sim::report

@@ -73,8 +73,8 @@ std::string exit_reason(int status) {
            strsignal(WTERMSIG(status)) + ")";
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == write_failed_status) {
-    return "could not send its result (exited with status " +
-           std::to_string(write_failed_status) + ")";
+    return "could not send its result (exited with status " + std::to_string(write_failed_status) +
+           ")";
   }
   return "exited with status " + std::to_string(WEXITSTATUS(status)) + " without a result";
 }
@@ -110,10 +110,9 @@ void stop_all(std::vector<Child>& running) {
 
 } // namespace
 
-std::vector<TaskOutcome>
-run_in_children(std::size_t tasks, int jobs, const std::function<std::string(std::size_t)>& task,
-                const std::function<void(std::size_t, const TaskOutcome&)>& on_outcome) {
-  std::vector<TaskOutcome> outcomes(tasks);
+void run_in_children(std::size_t tasks, int jobs,
+                     const std::function<std::string(std::size_t)>& task,
+                     const std::function<void(std::size_t, TaskOutcome)>& on_outcome) {
   std::vector<Child> running;
   std::size_t next = 0;
   const pid_t parent = ::getpid();
@@ -168,17 +167,13 @@ run_in_children(std::size_t tasks, int jobs, const std::function<std::string(std
         const int status = reap(child.pid);
         Child done = std::move(child);
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-        outcomes[done.task] = outcome(done.frame, status);
-        if (on_outcome) {
-          on_outcome(done.task, outcomes[done.task]);
-        }
+        on_outcome(done.task, outcome(done.frame, status));
       }
     }
   } catch (...) {
     stop_all(running);
     throw;
   }
-  return outcomes;
 }
 
 } // namespace h2sim::runner

@@ -1,12 +1,14 @@
+#include "../engine/simulation.hpp"
+#include "../report/collector.hpp"
+#include "../report/compact.hpp"
+#include "../report/document.hpp"
+#include "child_process.hpp"
+
 #include <h2sim/h2sim.hpp>
 
 #include <chrono>
 #include <cstdlib>
 #include <unistd.h>
-
-#include "../engine/simulation.hpp"
-#include "../report/aggregate.hpp"
-#include "child_process.hpp"
 
 namespace h2sim {
 
@@ -14,32 +16,66 @@ using nlohmann::ordered_json;
 
 std::string_view version() { return H2SIM_VERSION; }
 
-std::vector<TaskOutcome> LocalExecutor::execute(std::size_t tasks, const Task& task,
-                                                const Progress& progress,
-                                                const OnOutcome& on_outcome) {
+void LocalExecutor::execute(std::size_t tasks, const Task& task, const Progress& progress,
+                            const OnOutcome& on_outcome) {
   std::size_t ended = 0;
-  return runner::run_in_children(tasks, std::max(1, jobs_), task,
-                                 [&](std::size_t i, const TaskOutcome& outcome) {
-                                   if (on_outcome) {
-                                     on_outcome(i, outcome);
-                                   }
-                                   if (progress) {
-                                     progress(++ended, tasks);
-                                   }
-                                 });
+  runner::run_in_children(tasks, std::max(1, jobs_), task, [&](std::size_t i, TaskOutcome outcome) {
+    if (on_outcome) {
+      on_outcome(i, std::move(outcome));
+    }
+    if (progress) {
+      progress(++ended, tasks);
+    }
+  });
 }
+
+nlohmann::ordered_json Metrics::json() const { return report::document(*run_); }
+
+std::size_t Metrics::finished() const { return run_->aggregate.finished_indices().size(); }
+
+std::vector<ReplicationFailure> Metrics::failures() const {
+  std::vector<ReplicationFailure> failures;
+  for (const auto& [replication, error] : run_->aggregate.failures()) {
+    failures.push_back({replication, error});
+  }
+  return failures;
+}
+
+std::string Metrics::error() const {
+  std::string error;
+  for (const auto& [replication, message] : run_->aggregate.failures()) {
+    error += (error.empty() ? "" : "; ") +
+             ("replication " + std::to_string(replication) + " failed: " + message);
+  }
+  return error;
+}
+
+std::uint64_t Metrics::events() const { return run_->aggregate.events(); }
+
+double Metrics::wall_s() const { return run_->wall_s; }
+
+ordered_json metrics_json_schema() { return report::metrics_schema(); }
+
+std::string metrics_reference_markdown() { return report::metrics_markdown(); }
 
 namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-ordered_json warnings_json(const std::vector<Warning>& warnings) {
-  ordered_json list = ordered_json::array();
-  for (const Warning& warning : warnings) {
-    list.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
-  }
-  return list;
+
+/** What running a scenario takes from it; the runner reads a Scenario here and nowhere else. */
+struct Plan {
+  report::Header header;
+  std::uint64_t seed = 0;
+  std::size_t replications = 0;
+};
+
+Plan plan_of(const Scenario& scenario) {
+  return {{scenario.name(), scenario.seed(), scenario.replications(), scenario.horizon_days(),
+           scenario.warmup_days(), scenario.open_stations(), scenario.warnings()},
+          scenario.seed(),
+          static_cast<std::size_t>(scenario.replications())};
 }
 
 /**
@@ -56,30 +92,41 @@ bool test_hook_names(const char* variable, std::size_t point, std::size_t replic
 }
 } // namespace
 
-std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
-                                  const RunOptions& options) {
+std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
+                                     const RunOptions& options) {
   const auto started = Clock::now();
+  std::vector<Plan> plans;
+  std::vector<std::shared_ptr<report::Run>> runs;
+  std::size_t total = 0;
+  for (const Scenario& scenario : scenarios) {
+    Plan plan = plan_of(scenario);
+    auto run = std::make_shared<report::Run>();
+    run->header = plan.header;
+    run->labels = report::setup_of(scenario.spec()).labels;
+    run->jobs = options.jobs;
+    run->aggregate = report::Aggregate(plan.replications);
+    total += plan.replications;
+    plans.push_back(std::move(plan));
+    runs.push_back(std::move(run));
+  }
+  for (const FinishedReplication& done : options.finished) {
+    if (done.point < runs.size() && done.replication >= 0) {
+      try {
+        runs[done.point]->aggregate.finished(static_cast<std::size_t>(done.replication),
+                                             report::decode(done.result));
+      } catch (const report::CompactError&) {
+        // Not a result this version can read: the replication runs again.
+      }
+    }
+  }
   struct Task {
     std::size_t point;
     std::size_t replication;
   };
-  // results[p][r]: the result text of a replication that finished, else its error.
-  std::vector<std::vector<TaskOutcome>> results(scenarios.size());
-  std::size_t total = 0;
-  for (std::size_t p = 0; p < scenarios.size(); ++p) {
-    results[p].resize(static_cast<std::size_t>(scenarios[p].replications()));
-    total += results[p].size();
-  }
-  for (const FinishedReplication& done : options.finished) {
-    if (done.point < results.size() && done.replication >= 0 &&
-        static_cast<std::size_t>(done.replication) < results[done.point].size()) {
-      results[done.point][static_cast<std::size_t>(done.replication)].output = done.result;
-    }
-  }
   std::vector<Task> tasks;
-  for (std::size_t p = 0; p < results.size(); ++p) {
-    for (std::size_t r = 0; r < results[p].size(); ++r) {
-      if (!results[p][r].output) {
+  for (std::size_t p = 0; p < runs.size(); ++p) {
+    for (std::size_t r = 0; r < plans[p].replications; ++r) {
+      if (!runs[p]->aggregate.known(r)) {
         tasks.push_back({p, r});
       }
     }
@@ -87,91 +134,79 @@ std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
   const std::size_t already = total - tasks.size();
   LocalExecutor local(options.jobs);
   Executor& executor = options.executor != nullptr ? *options.executor : local;
-  const std::vector<TaskOutcome> outcomes = executor.execute(
+  executor.execute(
       tasks.size(),
       [&](std::size_t i) {
-        if (test_hook_names("H2SIM_TEST_FAIL_REPLICATION", tasks[i].point, tasks[i].replication)) {
+        const Task& task = tasks[i];
+        if (test_hook_names("H2SIM_TEST_FAIL_REPLICATION", task.point, task.replication)) {
           throw std::runtime_error("injected failure");
         }
-        while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", tasks[i].point,
-                               tasks[i].replication)) {
+        while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, task.replication)) {
           ::pause();
         }
         const auto simulation_started = Clock::now();
-        const Scenario& scenario = scenarios[tasks[i].point];
-        engine::ReplicationResult result =
-            engine::simulate(scenario.spec(), scenario.seed(), tasks[i].replication);
-        return ordered_json{{"events", result.events},
-                            {"wall_s", seconds_since(simulation_started)},
-                            {"metrics", std::move(result.metrics)}}
-            .dump();
+        const engine::ReplicationResult result = engine::simulate(
+            scenarios[task.point].spec(), plans[task.point].seed, task.replication);
+        report::ReplicationValues values = report::values_of(result.tallies);
+        values.events = result.events;
+        values.wall_s = seconds_since(simulation_started);
+        return report::encode(values);
       },
       [&](std::size_t ended, std::size_t) {
         if (options.on_progress) {
           options.on_progress(already + ended, total);
         }
       },
-      [&](std::size_t i, const TaskOutcome& outcome) {
-        if (outcome.output && options.on_finished) {
-          options.on_finished(FinishedReplication{
-              tasks[i].point, static_cast<int>(tasks[i].replication), *outcome.output});
+      [&](std::size_t i, TaskOutcome outcome) {
+        const Task& task = tasks[i];
+        report::Aggregate& aggregate = runs[task.point]->aggregate;
+        if (!outcome.output) {
+          aggregate.failed(task.replication, std::move(outcome.error));
+          return;
         }
+        report::ReplicationValues values;
+        try {
+          values = report::decode(*outcome.output);
+        } catch (const report::CompactError& e) {
+          aggregate.failed(task.replication,
+                           std::string("sent back a result that cannot be read: ") + e.what());
+          return;
+        }
+        if (options.on_finished) {
+          options.on_finished(FinishedReplication{task.point, static_cast<int>(task.replication),
+                                                  std::move(*outcome.output)});
+        }
+        aggregate.finished(task.replication, std::move(values));
       });
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    results[tasks[i].point][tasks[i].replication] = outcomes[i];
-  }
 
-  std::vector<ordered_json> points;
-  for (std::size_t p = 0; p < scenarios.size(); ++p) {
-    const Scenario& scenario = scenarios[p];
-    std::vector<ordered_json> metrics;
-    std::uint64_t events = 0;
-    double simulation_s = 0;
-    std::string error;
-    ordered_json errors = ordered_json::array();
-    for (std::size_t r = 0; r < results[p].size(); ++r) {
-      const TaskOutcome& outcome = results[p][r];
-      if (!outcome.output) {
-        error += (error.empty() ? "" : "; ") + ("replication " + std::to_string(r) +
-                                                " failed: " + outcome.error);
-        errors.push_back({{"replication", r}, {"error", outcome.error}});
-        continue;
-      }
-      ordered_json result = ordered_json::parse(*outcome.output);
-      events += result.at("events").get<std::uint64_t>();
-      simulation_s += result.at("wall_s").get<double>();
-      metrics.push_back(std::move(result.at("metrics")));
+  std::vector<Metrics> metrics;
+  for (auto& run : runs) {
+    if (!run->aggregate.complete()) {
+      throw std::logic_error("the executor left replications without an outcome");
     }
     // One scenario: the call's wall time. Sweep points share the pool, so each reports the time
     // its own replications took.
-    const double wall_s = scenarios.size() == 1 ? seconds_since(started) : simulation_s;
-    ordered_json out{{"h2sim_version", version()},
-                     {"scenario", scenario.name()},
-                     {"seed", scenario.seed()},
-                     {"replications", scenario.replications()},
-                     {"horizon_days", scenario.horizon_days()},
-                     {"warmup_days", scenario.warmup_days()},
-                     {"open_stations", scenario.open_stations()},
-                     {"warnings", warnings_json(scenario.warnings())},
-                     {"run",
-                      {{"events", events},
-                       {"wall_s", wall_s},
-                       {"events_per_s", wall_s > 0 ? static_cast<double>(events) / wall_s : 0.0},
-                       {"jobs", options.jobs}}}};
-    if (!errors.empty()) {
-      out["error"] = error;
-      out["replication_errors"] = std::move(errors);
-    }
-    if (!metrics.empty()) {
-      out.update(report::combine_replications(metrics));
-    }
-    points.push_back(std::move(out));
+    run->wall_s = runs.size() == 1 ? seconds_since(started) : run->aggregate.simulation_s();
+    metrics.emplace_back(std::move(run));
   }
-  return points;
+  return metrics;
+}
+
+Metrics run_metrics(const Scenario& scenario, const RunOptions& options) {
+  return run_all_metrics({scenario}, options).front();
+}
+
+std::vector<ordered_json> run_all(const std::vector<Scenario>& scenarios,
+                                  const RunOptions& options) {
+  std::vector<ordered_json> documents;
+  for (const Metrics& metrics : run_all_metrics(scenarios, options)) {
+    documents.push_back(metrics.json());
+  }
+  return documents;
 }
 
 ordered_json run(const Scenario& scenario, const RunOptions& options) {
-  return run_all({scenario}, options).front();
+  return run_metrics(scenario, options).json();
 }
 
 } // namespace h2sim

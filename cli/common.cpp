@@ -1,0 +1,158 @@
+#include "common.hpp"
+
+#include "output.hpp"
+#include "progress.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace h2sim::cli {
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw InvalidInput("cannot read scenario " + path + ": it is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InvalidInput("cannot read scenario " + path + ": " + std::strerror(errno));
+  }
+  // A pipe (`<(...)`) is fine, but never read without end: /dev/zero would take all memory.
+  constexpr std::size_t max_bytes = 64 << 20;
+  std::string text;
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) {
+      throw InvalidInput("cannot read scenario " + path + ": larger than 64 MiB");
+    }
+  }
+  return text;
+}
+
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
+  std::vector<Override> overrides;
+  for (const std::string& set : sets) {
+    const auto equals = set.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw InvalidInput("--set " + set + ": expected PATH=VALUE");
+    }
+    overrides.push_back({set.substr(0, equals), set.substr(equals + 1)});
+  }
+  return overrides;
+}
+
+void report_problems(const std::string& origin, const ScenarioError& error) {
+  const auto count = error.problems().size();
+  std::cerr << "h2sim: invalid scenario " << origin << " (" << count << " problem"
+            << (count == 1 ? "" : "s") << "):\n";
+  for (const Problem& problem : error.problems()) {
+    std::cerr << "  " << (problem.pointer.empty() ? "(file)" : problem.pointer) << ": "
+              << problem.message << "\n";
+  }
+}
+
+/** JSON as the commands print it; text from a failed replication may not be valid UTF-8. */
+std::string json_text(const nlohmann::ordered_json& document) {
+  return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+} // namespace
+
+std::string scenario_text(const std::string& path) {
+  return path.empty() ? std::string(default_scenario_text()) : read_file(path);
+}
+
+std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets) {
+  // --seed and --replications are overrides like --set, validated like the file's own values.
+  if (args.seed) {
+    sets.push_back("seed=" + *args.seed);
+  }
+  if (args.replications) {
+    sets.push_back("replications=" + *args.replications);
+  }
+  return sets;
+}
+
+Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
+  return load(args.scenario, all_sets(args, sets));
+}
+
+/**
+ * MPI ranks other than 0 write nothing, so they check nothing (and all ranks reach the same
+ * collective calls).
+ */
+void check_output_path(const RunArgs& args, const std::string& option, const std::string& path) {
+  if (path.empty() || path == "-" || !args.writes_output) {
+    return;
+  }
+  if (const auto problem = output_path_problem(path)) {
+    throw InvalidInput(option + " " + path + ": " + *problem);
+  }
+}
+
+Scenario load(const std::string& path, const std::vector<std::string>& sets) {
+  const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
+  const std::string text = scenario_text(path);
+  try {
+    const std::string base_dir =
+        path.empty() ? "." : std::filesystem::path(path).parent_path().string();
+    Scenario scenario =
+        load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
+    for (const Warning& warning : scenario.warnings()) {
+      spdlog::warn("{}: {}", warning.pointer, warning.message);
+    }
+    return scenario;
+  } catch (const ScenarioError& error) {
+    report_problems(origin, error);
+    throw InvalidInput("");
+  }
+}
+
+void emit(const RunArgs& args, const nlohmann::ordered_json& document, const std::string& what) {
+  if (!args.writes_output) {
+    return;
+  }
+  if (args.out.empty() || args.out == "-") {
+    write_stdout(json_text(document), what);
+  } else {
+    write_output(args.out, json_text(document));
+  }
+}
+
+std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const std::string& where) {
+  const std::vector<ReplicationFailure> failures = metrics.failures();
+  if (args.writes_output) {
+    for (const ReplicationFailure& failure : failures) {
+      std::cerr << "h2sim: error: " << where << "replication " << failure.replication
+                << " failed: " << failure.error << "\n";
+    }
+  }
+  return failures.size();
+}
+
+std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
+                                std::vector<FinishedReplication> finished,
+                                std::function<void(const FinishedReplication&)> on_finished) {
+  std::size_t total = 0;
+  for (const Scenario& scenario : scenarios) {
+    total += static_cast<std::size_t>(scenario.replications());
+  }
+  Progress progress("replications", total, args.quiet);
+  RunOptions options;
+  options.jobs = args.jobs;
+  options.on_progress = [&](std::size_t done, std::size_t) { progress.update(done); };
+  options.executor = args.executor;
+  options.finished = std::move(finished);
+  options.on_finished = std::move(on_finished);
+  return run_all_metrics(scenarios, options);
+}
+
+} // namespace h2sim::cli

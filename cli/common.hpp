@@ -1,0 +1,91 @@
+#pragma once
+
+// What the commands share: their arguments, loading a scenario, writing what they print, running
+// replications with progress. Each command is one file (run.cpp, sweep.cpp, size.cpp,
+// validate.cpp, schema.cpp); commands.cpp parses the command line and calls one.
+
+#include <h2sim/h2sim.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace h2sim::cli {
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_invalid = 2;
+
+/** A usage or input error: reported on stderr, exit code 2 (an empty message: already told). */
+struct InvalidInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/** The options run, sweep and size share. */
+struct RunArgs {
+  std::string scenario; // empty: the built-in default
+  std::string out;
+  std::optional<std::string> seed;         // --seed, applied as an override of /seed
+  std::optional<std::string> replications; // --replications, likewise
+  std::vector<std::string> sets;
+  int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  bool quiet = false;
+  bool verbose = false;
+  Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
+  bool writes_output = true;    // false on MPI ranks other than 0
+};
+
+/** `h2sim size`: what to size, over which range, against which target. */
+struct SizeArgs {
+  std::string param;
+  std::string range;
+  std::string target;
+};
+
+/** The scenario file's text, or the built-in default's for an empty path. */
+std::string scenario_text(const std::string& path);
+
+/** The scenario at `path` with `sets` (PATH=VALUE); problems on stderr, then InvalidInput. */
+Scenario load(const std::string& path, const std::vector<std::string>& sets);
+
+/** The overrides a run applies: `sets`, then --seed and --replications. */
+std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets);
+
+/** The scenario to run: the file (or the built-in default) with `sets`, --seed, --replications. */
+Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
+
+/** Fails before any simulation when -o (or --table) could not be written afterwards. */
+void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);
+
+/** The command's JSON to stdout or to --out; only rank 0 writes under MPI. */
+void emit(const RunArgs& args, const nlohmann::ordered_json& document, const std::string& what);
+
+/**
+ * Names each failed replication of `metrics` (one point's) on stderr, prefixed by `where`;
+ * returns how many failed. Only rank 0 speaks under MPI.
+ */
+std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const std::string& where);
+
+/**
+ * Runs scenarios (sweep points) in one pool, with progress over all their replications; those in
+ * `finished` are not run again, and `on_finished` hears of each one that finishes.
+ */
+std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
+                                std::vector<FinishedReplication> finished = {},
+                                std::function<void(const FinishedReplication&)> on_finished = {});
+
+int command_run(const RunArgs& args);
+int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
+                  const std::string& table_path, bool resume);
+int command_size(const RunArgs& given, const SizeArgs& size);
+int command_validate(const std::string& path);
+int command_schema(bool metrics, bool markdown);
+
+} // namespace h2sim::cli

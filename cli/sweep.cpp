@@ -1,0 +1,110 @@
+// `h2sim sweep`: the full factorial of --vary values in one pool; the points' metrics as JSON,
+// optionally a CSV table; a journal for --resume.
+#include "common.hpp"
+#include "journal.hpp"
+#include "output.hpp"
+
+#include <h2sim/experiments.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace h2sim::cli {
+
+/**
+ * Every point is written, a point with failed replications with its "error" (exit 1); nothing is
+ * written when no replication at all finished. With a regular -o FILE, FILE.journal records each
+ * finished replication as it finishes, so that --resume after an interruption reruns only the
+ * others; it is removed once the output is written and no replication failed.
+ */
+int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
+                  const std::string& table_path, bool resume) {
+  check_output_path(args, "-o", args.out);
+  check_output_path(args, "--table", table_path);
+  const bool to_file = !args.out.empty() && args.out != "-";
+  if (resume && args.executor != nullptr) {
+    throw InvalidInput("--resume: not available under mpirun");
+  }
+  if (resume && (!to_file || !replaced_atomically(args.out))) {
+    throw InvalidInput("--resume needs -o FILE, a regular file (its journal is FILE.journal)");
+  }
+  std::vector<SweepAxis> axes;
+  for (const std::string& text : varies) {
+    try {
+      axes.push_back(parse_sweep_axis(text));
+    } catch (const ExperimentError& e) {
+      throw InvalidInput("--vary " + text + ": " + e.what());
+    }
+  }
+  // Every point is validated before any runs.
+  const std::vector<SweepPoint> points = sweep_points(axes);
+  std::vector<Scenario> scenarios;
+  std::vector<std::string> fingerprints;
+  const std::string base = std::string(version()) + '\0' + scenario_text(args.scenario) + '\0';
+  for (const SweepPoint& point : points) {
+    std::vector<std::string> sets = args.sets;
+    sets.insert(sets.end(), point.sets.begin(), point.sets.end());
+    scenarios.push_back(load(args, sets));
+    std::string identity = base;
+    for (const std::string& set : all_sets(args, sets)) {
+      identity += set + '\0';
+    }
+    fingerprints.push_back(fingerprint(identity));
+  }
+
+  // The journal: only where one process writes a file it replaces (not under mpirun).
+  std::optional<Journal> journal;
+  std::vector<FinishedReplication> finished;
+  if (to_file && args.writes_output && args.executor == nullptr && replaced_atomically(args.out)) {
+    journal.emplace(args.out + ".journal", fingerprints);
+    if (resume) {
+      try {
+        finished = journal->read();
+      } catch (const JournalRefused& refused) {
+        throw InvalidInput(refused.what());
+      }
+      spdlog::info("resuming: {} replication{} already finished", finished.size(),
+                   finished.size() == 1 ? "" : "s");
+    }
+    journal->open(resume);
+  }
+  spdlog::info("sweep: {} points", points.size());
+  const std::vector<Metrics> metrics =
+      run_points(scenarios, args, std::move(finished), [&](const FinishedReplication& done) {
+        if (journal) {
+          journal->append(done);
+        }
+      });
+
+  std::size_t replications = 0;
+  std::size_t failed = 0;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    replications += static_cast<std::size_t>(scenarios[p].replications());
+    failed += report_failures(args, metrics[p],
+                              "point " + std::to_string(p) + " (" + points[p].name + "), ");
+  }
+  if (failed == replications) {
+    if (args.writes_output) {
+      std::cerr << "h2sim: error: every replication failed; nothing written\n";
+    }
+    return exit_failure;
+  }
+  if (!table_path.empty() && args.writes_output) {
+    write_output(table_path, sweep_table(points, metrics));
+  }
+  emit(args, sweep_document(points, metrics), "the metrics");
+  if (failed > 0) {
+    if (args.writes_output) {
+      std::cerr << "h2sim: error: " << failed << " of " << replications
+                << " replications failed; the points they belong to carry \"error\"\n";
+    }
+    return exit_failure;
+  }
+  if (journal) {
+    journal->remove();
+  }
+  return exit_ok;
+}
+
+} // namespace h2sim::cli

@@ -1,0 +1,15 @@
+// `h2sim validate`: every problem of a scenario file; exit 0 valid, 2 invalid.
+#include "common.hpp"
+
+#include <iostream>
+
+namespace h2sim::cli {
+
+int command_validate(const std::string& path) {
+  const Scenario scenario = load(path, {});
+  std::cerr << path << ": valid (" << scenario.stations() << " stations, "
+            << scenario.open_stations() << " open)\n";
+  return exit_ok;
+}
+
+} // namespace h2sim::cli

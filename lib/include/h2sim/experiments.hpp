@@ -1,0 +1,98 @@
+#pragma once
+
+// Experiments over scenarios: sweeps (the full factorial of some values), their documents and CSV
+// tables, and sizing (the smallest value of an integer parameter for which a target holds). The
+// command line only parses its arguments into these, loads the scenarios and prints the results.
+
+#include <h2sim/h2sim.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace h2sim {
+
+/** A sweep axis, a sizing range or a target that cannot be understood; what() says why. */
+class ExperimentError : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/** One axis of a sweep: a scenario path and its values (each JSON text, else a string). */
+struct SweepAxis {
+  std::string path;
+  std::vector<std::string> values;
+};
+
+/**
+ * "PATH=V1,V2,..." or "PATH=FROM:TO:STEP" (inclusive, at most 10000 values, each from + k * step
+ * printed with 12 significant digits, so 0:1:0.1 gives 0.3). A list without commas whose colons
+ * do not make three numbers is one value. Throws ExperimentError.
+ */
+SweepAxis parse_sweep_axis(const std::string& text);
+
+/** One point of a sweep. */
+struct SweepPoint {
+  std::vector<std::string> sets; // "PATH=VALUE" per axis, as --set takes them
+  nlohmann::ordered_json set;    // {PATH: VALUE} as the sweep document shows it
+  std::string name;              // "PATH=VALUE, PATH=VALUE", as messages name the point
+};
+
+/** The full factorial of `axes`, the first axis outermost. */
+std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes);
+
+/**
+ * The sweep document: {"points": [{"set", "error" (with failures), "metrics"}]}, each point's
+ * metrics as run() writes them but with its "error" moved up beside "set".
+ */
+nlohmann::ordered_json sweep_document(const std::vector<SweepPoint>& points,
+                                      const std::vector<Metrics>& metrics);
+
+/**
+ * The sweep as a flat CSV table for pandas: per point, one row per finished replication
+ * (`replication` = its index) of its totals' numbers and, with 2+ finished, one row of means
+ * (`replication` empty) with `*.ci95_low/high`. A point with failed replications has its error in
+ * its last row (the only one, without metrics, when none finished); the `error` column, if any,
+ * comes last. Columns are the union over the points, in the order they first appear.
+ */
+std::string sweep_table(const std::vector<SweepPoint>& points, const std::vector<Metrics>& metrics);
+
+/** The integers a sizing searches, inclusive. */
+struct SizeRange {
+  long long from = 0;
+  long long to = 0;
+};
+
+/** "FROM:TO" with integers FROM <= TO; throws ExperimentError. */
+SizeRange parse_size_range(const std::string& text);
+
+/** What must hold: a totals metric at most (or at least) a bound, with 95% confidence. */
+struct SizeTarget {
+  std::string text;   // as given: "totals.wait_min.p95<=5"
+  std::string metric; // "totals.wait_min.p95"
+  bool at_most = true;
+  double bound = 0;
+};
+
+/** "totals.METRIC<=VALUE" or "totals.METRIC>=VALUE"; throws ExperimentError. */
+SizeTarget parse_size_target(const std::string& text);
+
+/**
+ * Finds the smallest value of `param` in `range` for which `target` holds with 95% confidence (for
+ * <=, the upper end of the Student-t interval over replications is at most the bound; for >=, the
+ * lower end at least), by bisection: it assumes the response is monotone. `evaluate(value)` runs
+ * the scenario with the parameter at `value` (two or more replications), once per value. Returns
+ * {"parameter", "target", "confidence", "answer" (null when the target does not hold even at the
+ * top of the range), "evaluations": [{"value", "mean", "ci95", "holds", "totals"}] in value
+ * order}. Throws RunError naming the value when an evaluation has a failed replication, and
+ * ExperimentError when the metrics have no such metric.
+ */
+nlohmann::ordered_json size(const std::string& param, const SizeRange& range,
+                            const SizeTarget& target,
+                            const std::function<Metrics(long long value)>& evaluate);
+
+} // namespace h2sim

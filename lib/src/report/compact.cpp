@@ -1,0 +1,118 @@
+#include "compact.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <limits>
+
+namespace h2sim::report {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int format = 1;
+
+using Layout = const std::vector<Leaf>& (*)(std::uint8_t groups);
+
+const std::vector<Leaf>& totals_layout(std::uint8_t groups) {
+  return station_layout(groups, Scope::totals);
+}
+const std::vector<Leaf>& stations_layout(std::uint8_t groups) {
+  return station_layout(groups, Scope::stations);
+}
+const std::vector<Leaf>& classes_layout(std::uint8_t groups) {
+  if (groups != 0) {
+    throw CompactError("a class has no optional groups");
+  }
+  return class_layout();
+}
+
+json record_json(const RecordValues& record, Layout layout_of) {
+  const std::vector<Leaf>& layout = layout_of(record.groups);
+  if (record.leaves.size() != layout.size()) {
+    throw std::logic_error("a record's values do not match its layout");
+  }
+  json out = json::array();
+  out.push_back(record.groups);
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    const double value = record.leaves[i];
+    // Counts are written as integers: shorter, and exact whatever the double's digits.
+    if (layout[i].integer && value >= 0 && value < 0x1p53 && value == std::floor(value)) {
+      out.push_back(static_cast<std::uint64_t>(value));
+    } else {
+      out.push_back(value); // not finite: null, read back as NaN
+    }
+  }
+  return out;
+}
+
+RecordValues record_of(const json& in, const char* what, Layout layout_of) {
+  if (!in.is_array() || in.empty() || !in[0].is_number_unsigned() ||
+      in[0].get<std::uint64_t>() > group::all) {
+    throw CompactError(std::string(what) + " is not a record");
+  }
+  RecordValues record;
+  record.groups = static_cast<std::uint8_t>(in[0].get<std::uint64_t>());
+  const std::vector<Leaf>& layout = layout_of(record.groups);
+  if (in.size() != layout.size() + 1) {
+    throw CompactError(std::string(what) + " has " + std::to_string(in.size() - 1) +
+                       " values where " + std::to_string(layout.size()) + " are reported");
+  }
+  record.leaves.reserve(layout.size());
+  for (std::size_t i = 1; i < in.size(); ++i) {
+    if (in[i].is_number()) {
+      record.leaves.push_back(in[i].get<double>());
+    } else if (in[i].is_null()) {
+      record.leaves.push_back(std::numeric_limits<double>::quiet_NaN());
+    } else {
+      throw CompactError(std::string(what) + " has a value that is not a number");
+    }
+  }
+  return record;
+}
+
+} // namespace
+
+std::string encode(const ReplicationValues& values) {
+  json out{{"h2sim_values", format}, {"events", values.events}, {"wall_s", values.wall_s}};
+  out["totals"] = record_json(values.totals, totals_layout);
+  out["stations"] = json::array();
+  for (const RecordValues& station : values.stations) {
+    out["stations"].push_back(record_json(station, stations_layout));
+  }
+  out["classes"] = json::array();
+  for (const RecordValues& vehicle_class : values.classes) {
+    out["classes"].push_back(record_json(vehicle_class, classes_layout));
+  }
+  return out.dump();
+}
+
+ReplicationValues decode(std::string_view text) {
+  ReplicationValues values;
+  try {
+    const json in = json::parse(text);
+    if (!in.is_object() || !in.contains("h2sim_values") || in["h2sim_values"] != format) {
+      throw CompactError("not a replication's values in format " + std::to_string(format));
+    }
+    const json& stations = in.at("stations");
+    const json& classes = in.at("classes");
+    if (!stations.is_array() || !classes.is_array()) {
+      throw CompactError("stations and classes are not lists");
+    }
+    values.events = in.at("events").get<std::uint64_t>();
+    values.wall_s = in.at("wall_s").get<double>();
+    values.totals = record_of(in.at("totals"), "the totals", totals_layout);
+    for (const json& station : stations) {
+      values.stations.push_back(record_of(station, "a station", stations_layout));
+    }
+    for (const json& vehicle_class : classes) {
+      values.classes.push_back(record_of(vehicle_class, "a class", classes_layout));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw CompactError(std::string("malformed: ") + e.what());
+  }
+  return values;
+}
+
+} // namespace h2sim::report

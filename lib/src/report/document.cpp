@@ -1,0 +1,470 @@
+#include "document.hpp"
+
+#include <h2sim/h2sim.hpp>
+
+#include <map>
+#include <stdexcept>
+
+namespace h2sim::report {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+/** The member `dotted` of `object` ("a.b": object["a"]["b"]), created in order where missing. */
+ordered_json& member(ordered_json& object, std::string_view dotted) {
+  ordered_json* at = &object;
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = dotted.find('.', start);
+    at = &(*at)[std::string(dotted.substr(start, dot - start))];
+    if (dot == std::string_view::npos) {
+      return *at;
+    }
+    start = dot + 1;
+  }
+}
+
+ordered_json number(double value, bool integer) {
+  if (integer) {
+    return static_cast<std::uint64_t>(value);
+  }
+  return value;
+}
+
+template <class R>
+ordered_json record_json(const std::vector<Field<R>>& fields, const RecordValues& values,
+                         Scope scope, bool integers, ordered_json json) {
+  std::size_t next = 0;
+  const auto take = [&] {
+    if (next >= values.leaves.size()) {
+      throw std::logic_error("a record has fewer values than its fields");
+    }
+    return values.leaves[next++];
+  };
+  for_each_reported(fields, values.groups, scope, [&](const Field<R>& field) {
+    ordered_json& out = member(json, field.key);
+    switch (field.kind) {
+    case Kind::count:
+    case Kind::maximum:
+      out = number(take(), integers);
+      break;
+    case Kind::quantity:
+    case Kind::minimum:
+    case Kind::derived:
+      out = take();
+      break;
+    case Kind::waits:
+      out = ordered_json::object();
+      for (const std::string_view statistic : wait_statistics) {
+        out[std::string(statistic)] = take();
+      }
+      break;
+    case Kind::hourly_counts:
+    case Kind::hourly_derived:
+      out = ordered_json::array();
+      for (std::size_t h = 0; h < hours; ++h) {
+        out.push_back(number(take(), integers && field.kind == Kind::hourly_counts));
+      }
+      break;
+    case Kind::hourly_waits:
+      throw std::logic_error("an array of sketches is not reported");
+    }
+  });
+  if (next != values.leaves.size()) {
+    throw std::logic_error("a record has more values than its fields");
+  }
+  return json;
+}
+
+ordered_json metrics_json(const ReplicationValues& values, const Labels& labels, bool integers) {
+  if (values.stations.size() != labels.stations.size() ||
+      values.classes.size() != labels.classes.size()) {
+    throw std::logic_error("the metrics do not match the scenario's stations or classes");
+  }
+  ordered_json stations = ordered_json::array();
+  for (std::size_t i = 0; i < values.stations.size(); ++i) {
+    stations.push_back(record_json(station_fields(), values.stations[i], Scope::stations, integers,
+                                   {{"id", labels.stations[i]}}));
+  }
+  ordered_json result{{"totals", station_json(values.totals, Scope::totals, integers)},
+                      {"stations", std::move(stations)}};
+  if (!values.classes.empty()) {
+    ordered_json classes = ordered_json::array();
+    for (std::size_t i = 0; i < values.classes.size(); ++i) {
+      classes.push_back(record_json(class_fields(), values.classes[i], Scope::both, integers,
+                                    {{"name", labels.classes[i]}}));
+    }
+    result["classes"] = std::move(classes);
+  }
+  return result;
+}
+
+} // namespace
+
+ordered_json station_json(const RecordValues& values, Scope scope, bool integers) {
+  return record_json(station_fields(), values, scope, integers, ordered_json::object());
+}
+
+ordered_json document(const Run& run, bool with_error) {
+  const Header& header = run.header;
+  const Aggregate& aggregate = run.aggregate;
+  ordered_json warnings = ordered_json::array();
+  for (const Warning& warning : header.warnings) {
+    warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
+  }
+  const auto events = aggregate.events();
+  ordered_json out{
+      {"h2sim_version", version()},
+      {"scenario", header.scenario},
+      {"seed", header.seed},
+      {"replications", header.replications},
+      {"horizon_days", header.horizon_days},
+      {"warmup_days", header.warmup_days},
+      {"open_stations", header.open_stations},
+      {"warnings", std::move(warnings)},
+      {"run",
+       {{"events", events},
+        {"wall_s", run.wall_s},
+        {"events_per_s", run.wall_s > 0 ? static_cast<double>(events) / run.wall_s : 0.0},
+        {"jobs", run.jobs}}}};
+  if (!aggregate.failures().empty()) {
+    std::string error;
+    ordered_json errors = ordered_json::array();
+    for (const auto& [r, message] : aggregate.failures()) {
+      error += (error.empty() ? "" : "; ") +
+               ("replication " + std::to_string(r) + " failed: " + message);
+      errors.push_back({{"replication", r}, {"error", message}});
+    }
+    if (with_error) {
+      out["error"] = error;
+    }
+    out["replication_errors"] = std::move(errors);
+  }
+  const std::size_t finished = aggregate.finished_indices().size();
+  if (finished == 1) {
+    out.update(metrics_json(aggregate.only(), run.labels, true));
+  } else if (finished > 1) {
+    out.update(metrics_json(aggregate.combined(), run.labels, false));
+    ordered_json intervals = ordered_json::object();
+    for (const auto& [path, interval] : aggregate.intervals()) {
+      intervals["totals." + path] = {interval.first, interval.second};
+    }
+    out["ci95"] = std::move(intervals);
+    ordered_json totals = ordered_json::array();
+    for (const RecordValues& replication : aggregate.replication_totals()) {
+      totals.push_back(station_json(replication, Scope::totals, true));
+    }
+    out["replication_totals"] = std::move(totals);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> totals_cells(const RecordValues& totals,
+                                                              bool integers) {
+  const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals);
+  std::vector<std::pair<std::string, std::string>> cells;
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].scalar) {
+      cells.emplace_back("totals." + layout[i].path,
+                         number(totals.leaves.at(i), integers && layout[i].integer).dump());
+    }
+  }
+  return cells;
+}
+
+namespace {
+
+ordered_json typed(const char* type, std::string_view description) {
+  ordered_json node = ordered_json::object();
+  if (!description.empty()) {
+    node["description"] = std::string(description);
+  }
+  node["type"] = type;
+  return node;
+}
+
+ordered_json closed_object() {
+  return {{"type", "object"},
+          {"properties", ordered_json::object()},
+          {"required", ordered_json::array()},
+          {"additionalProperties", false}};
+}
+
+/** The schema of a record of `fields` in `scope`; `label` (id or name) comes first. */
+template <class R>
+ordered_json record_schema(const std::vector<Field<R>>& fields, Scope scope,
+                           const char* label = nullptr) {
+  ordered_json schema = closed_object();
+  if (label != nullptr) {
+    schema["properties"][label] = {{"type", "string"}};
+    schema["required"].push_back(label);
+  }
+  std::map<std::uint8_t, std::vector<std::string>> by_group;
+  for_each_reported(fields, group::all, scope, [&](const Field<R>& field) {
+    ordered_json node;
+    switch (field.kind) {
+    case Kind::count:
+    case Kind::maximum:
+      node = typed("number", field.description);
+      node["minimum"] = 0;
+      break;
+    case Kind::quantity:
+    case Kind::minimum:
+    case Kind::derived:
+      node = typed("number", field.description);
+      break;
+    case Kind::waits:
+      node = {{"description", std::string(field.description)}, {"$ref", "#/$defs/waits"}};
+      break;
+    case Kind::hourly_counts:
+    case Kind::hourly_derived:
+      node = typed("array", field.description);
+      node["items"] = {{"type", "number"}};
+      node["minItems"] = hours;
+      node["maxItems"] = hours;
+      break;
+    case Kind::hourly_waits:
+      throw std::logic_error("an array of sketches is not reported");
+    }
+    // A dotted key nests: its parent is a closed object, required when the leaf is.
+    ordered_json* parent = &schema;
+    std::string_view key = field.key;
+    for (std::size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
+      const std::string name(key.substr(0, dot));
+      ordered_json& properties = (*parent)["properties"];
+      if (!properties.contains(name)) {
+        properties[name] = closed_object();
+        if (field.group == 0) {
+          (*parent)["required"].push_back(name);
+        }
+      }
+      parent = &properties[name];
+      key.remove_prefix(dot + 1);
+    }
+    (*parent)["properties"][std::string(key)] = std::move(node);
+    if (field.group == 0) {
+      (*parent)["required"].push_back(std::string(key));
+    } else {
+      by_group[field.group].push_back(std::string(key));
+    }
+  });
+  // The fields of an optional group come all together or not at all.
+  ordered_json together = ordered_json::object();
+  for (const auto& [bit, keys] : by_group) {
+    for (const std::string& key : keys) {
+      ordered_json others = ordered_json::array();
+      for (const std::string& other : keys) {
+        if (other != key) {
+          others.push_back(other);
+        }
+      }
+      if (!others.empty()) {
+        together[key] = std::move(others);
+      }
+    }
+  }
+  if (!together.empty()) {
+    schema["dependentRequired"] = std::move(together);
+  }
+  return schema;
+}
+
+} // namespace
+
+ordered_json metrics_schema() {
+  ordered_json waits = closed_object();
+  waits["description"] = "a quantile sketch's statistics (within 0.5% of the exact nearest-rank "
+                         "value); over replications max is the max of the maxima, the others means";
+  for (const std::string_view statistic : wait_statistics) {
+    waits["properties"][std::string(statistic)] = {{"type", "number"}, {"minimum", 0}};
+    waits["required"].push_back(std::string(statistic));
+  }
+  ordered_json interval{
+      {"type", "array"}, {"items", {{"type", "number"}}}, {"minItems", 2}, {"maxItems", 2}};
+  ordered_json ci95 = closed_object();
+  ci95["description"] = "Student-t 95% intervals [low, high] of the mean over replications";
+  for (const std::string& path : ci95_paths()) {
+    ci95["properties"]["totals." + path] = {{"$ref", "#/$defs/interval"}};
+    ci95["required"].push_back("totals." + path);
+  }
+  ordered_json warning = closed_object();
+  warning["properties"] = {{"pointer", {{"type", "string"}}}, {"message", {{"type", "string"}}}};
+  warning["required"] = {"pointer", "message"};
+  ordered_json run = closed_object();
+  run["properties"] = {{"events", {{"type", "integer"}, {"minimum", 0}}},
+                       {"wall_s", {{"type", "number"}, {"minimum", 0}}},
+                       {"events_per_s", {{"type", "number"}, {"minimum", 0}}},
+                       {"jobs", {{"type", "integer"}, {"minimum", 1}}}};
+  run["required"] = {"events", "wall_s", "events_per_s", "jobs"};
+  ordered_json failure = closed_object();
+  failure["properties"] = {{"replication", {{"type", "integer"}, {"minimum", 0}}},
+                           {"error", {{"type", "string"}}}};
+  failure["required"] = {"replication", "error"};
+
+  ordered_json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+                      {"$id", "https://h2sim.dev/metrics.schema.json"},
+                      {"title", "h2sim metrics"},
+                      {"description",
+                       "What `h2sim run` writes, and each point's metrics in `h2sim sweep` (there "
+                       "the point carries error). Counts are integers in one replication; over "
+                       "replications every number is combined (README \"Metrics\")."}};
+  ordered_json top = closed_object();
+  top["properties"] = {{"h2sim_version", {{"type", "string"}}},
+                       {"scenario", {{"type", "string"}}},
+                       {"seed", {{"type", "integer"}, {"minimum", 0}}},
+                       {"replications", {{"type", "integer"}, {"minimum", 1}}},
+                       {"horizon_days", {{"type", "number"}}},
+                       {"warmup_days", {{"type", "number"}}},
+                       {"open_stations", {{"type", "integer"}, {"minimum", 1}}},
+                       {"warnings", {{"type", "array"}, {"items", std::move(warning)}}},
+                       {"run", std::move(run)},
+                       {"error", typed("string", "which replications failed, and how")},
+                       {"replication_errors", {{"type", "array"}, {"items", std::move(failure)}}},
+                       {"totals", {{"$ref", "#/$defs/totals"}}},
+                       {"stations", {{"type", "array"}, {"items", {{"$ref", "#/$defs/station"}}}}},
+                       {"classes", {{"type", "array"}, {"items", {{"$ref", "#/$defs/class"}}}}},
+                       {"ci95", std::move(ci95)},
+                       {"replication_totals",
+                        {{"description", "each finished replication's totals, in index order"},
+                         {"type", "array"},
+                         {"items", {{"$ref", "#/$defs/totals"}}}}}};
+  top["required"] = {"h2sim_version", "scenario",      "seed",     "replications", "horizon_days",
+                     "warmup_days",   "open_stations", "warnings", "run"};
+  top["dependentRequired"] = {
+      {"totals", {"stations"}},         {"stations", {"totals"}},
+      {"classes", {"totals"}},          {"ci95", {"totals", "replication_totals"}},
+      {"replication_totals", {"ci95"}}, {"error", {"replication_errors"}}};
+  schema.update(top);
+  schema["$defs"] = {{"totals", record_schema(station_fields(), Scope::totals)},
+                     {"station", record_schema(station_fields(), Scope::stations, "id")},
+                     {"class", record_schema(class_fields(), Scope::both, "name")},
+                     {"waits", std::move(waits)},
+                     {"interval", std::move(interval)}};
+  return schema;
+}
+
+namespace {
+
+/** What a field of `kind` is, how totals form it from the stations, how replications combine. */
+struct KindText {
+  const char* value;
+  const char* over_stations;
+  const char* over_replications;
+};
+
+KindText kind_text(Kind kind) {
+  switch (kind) {
+  case Kind::count:
+    return {"a count", "sum", "mean"};
+  case Kind::quantity:
+    return {"a number", "sum", "mean"};
+  case Kind::maximum:
+    return {"a count", "max", "max of the maxima"};
+  case Kind::minimum:
+    return {"a number", "sum of the stations' minima", "min of the minima"};
+  case Kind::waits:
+    return {"`mean`, `p50`, `p90`, `p95`, `p99`, `max`", "the stations' sketches merged",
+            "means; `max`: max of the maxima"};
+  case Kind::hourly_counts:
+    return {"24 counts", "sum, hour by hour", "mean, hour by hour"};
+  case Kind::derived:
+    return {"a number", "computed from the totals", "mean"};
+  case Kind::hourly_derived:
+    return {"24 numbers", "computed from the totals", "mean, hour by hour"};
+  case Kind::hourly_waits:
+    break;
+  }
+  throw std::logic_error("an array of sketches is not reported");
+}
+
+std::string where(std::uint8_t field_group, Scope scope) {
+  std::string text;
+  switch (field_group) {
+  case group::buffered:
+    text = "stations with a buffer";
+    break;
+  case group::availability:
+    text = "stations with `availability`";
+    break;
+  case group::supply:
+    text = "stations with finite storage";
+    break;
+  default:
+    text = "always";
+  }
+  if (scope == Scope::stations) {
+    text += ", stations only";
+  } else if (scope == Scope::totals) {
+    text += ", totals only";
+  }
+  return text;
+}
+
+/** Every reported field of `fields`, whatever its group and scope. */
+template <class R> std::string table(const std::vector<Field<R>>& fields, bool with_totals) {
+  std::string text = with_totals
+                         ? "| key | value | where | totals | over replications | what it is "
+                           "|\n|---|---|---|---|---|---|\n"
+                         : "| key | value | over replications | what it is |\n|---|---|---|---|\n";
+  for (const Field<R>& field : fields) {
+    if (!field.reported) {
+      continue;
+    }
+    const KindText kind = kind_text(field.kind);
+    std::string over_stations = kind.over_stations;
+    if (field.scope == Scope::stations) {
+      over_stations = "not in totals";
+    } else if (field.from_classes != nullptr) {
+      over_stations = "sum over the classes";
+    } else if (field.absent_adds != nullptr) {
+      over_stations += "; stations without the group add their `dispensed_kg`";
+    }
+    text += "| `" + std::string(field.key) + "` | " + kind.value + " | ";
+    if (with_totals) {
+      text += where(field.group, field.scope) + " | " + over_stations + " | ";
+    }
+    text += std::string(kind.over_replications) + " | " + std::string(field.description) + " |\n";
+  }
+  return text;
+}
+
+} // namespace
+
+std::string metrics_markdown() {
+  std::string text =
+      "# Metrics reference\n\n"
+      "What `h2sim run` writes (and each point's `metrics` in `h2sim sweep`): a header repeating "
+      "the scenario (`h2sim_version`, `scenario`, `seed`, `replications`, `horizon_days`, "
+      "`warmup_days`, `open_stations`, `warnings`), the `run` block (`events`, `wall_s`, "
+      "`events_per_s`, `jobs`), with failed replications `error` and `replication_errors`, and "
+      "the metrics below: `totals`, `stations[]` (each with its `id`) and, for fleets, "
+      "`classes[]` (each with its `name`). `h2sim schema --metrics` prints the JSON Schema of the "
+      "document.\n\n"
+      "A vehicle belongs to the measurement window if it arrives in it. In one replication counts "
+      "are integers. With 2 or more replications every number combines the replications' values "
+      "as the column *over replications* says (so counts may be fractional, and a percentile is "
+      "the mean of the replications' percentiles); `ci95` holds Student-t 95% intervals of the "
+      "mean of";
+  const auto& paths = ci95_paths();
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    text += std::string(i == 0                  ? " "
+                        : i + 1 == paths.size() ? " and "
+                                                : ", ") +
+            "`totals." + paths[i] + "`";
+  }
+  text += ", and `replication_totals` lists each finished replication's `totals` as it was.\n\n"
+          "## `totals` and `stations[]`\n\n"
+          "A station reports the fields of its groups only; `totals` reports a group's fields "
+          "when any station has the group. *totals* says how `totals` forms a field from the "
+          "stations.\n\n";
+  text += table(station_fields(), true);
+  text += "\n## `classes[]`\n\n"
+          "Fleets only: one record per vehicle class, in the scenario's order.\n\n";
+  text += table(class_fields(), false);
+  text += "\nWaits come from a log-bucketed quantile sketch within 0.5% of the exact nearest-rank "
+          "value, in constant memory.\n\nGenerated by `h2sim schema --metrics --markdown` from "
+          "the metric declarations in `lib/src/report/fields.cpp`.\n";
+  return text;
+}
+
+} // namespace h2sim::report

@@ -1,0 +1,517 @@
+#include "fields.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <type_traits>
+
+namespace h2sim::report {
+
+namespace {
+
+using S = StationTally;
+using C = ClassTally;
+
+QuantileSketch merged_hours(const S& s) {
+  QuantileSketch wait;
+  for (const QuantileSketch& hour : s.hourly_wait) {
+    wait.merge(hour);
+  }
+  return wait;
+}
+
+std::array<double, hours> hourly_mean(const S& s) {
+  std::array<double, hours> mean{};
+  for (std::size_t h = 0; h < hours; ++h) {
+    mean[h] = s.hourly_wait[h].mean();
+  }
+  return mean;
+}
+
+std::array<double, hours> hourly_p95(const S& s) {
+  std::array<double, hours> p95{};
+  for (std::size_t h = 0; h < hours; ++h) {
+    p95[h] = s.hourly_wait[h].quantile(0.95);
+  }
+  return p95;
+}
+
+double window_min(const Window& w) { return w.end - w.start; }
+
+} // namespace
+
+const std::vector<Field<StationTally>>& station_fields() {
+  static const std::vector<Field<S>> fields{
+      {.key = "arrivals",
+       .kind = Kind::count,
+       .source = &S::arrivals,
+       .description = "visits that arrived in the window"},
+      {.key = "served",
+       .kind = Kind::count,
+       .source = &S::served,
+       .description = "visits admitted to a dispenser (the fill may end after the horizon)"},
+      {.key = "balked",
+       .kind = Kind::count,
+       .source = &S::balked,
+       .description = "visits that did not join the queue (full, or longer than the driver takes)"},
+      {.key = "reneged",
+       .kind = Kind::count,
+       .source = &S::reneged,
+       .description = "drivers who left the queue without a fill"},
+      {.key = "stranded",
+       .kind = Kind::count,
+       .source = &S::stranded,
+       .description = "fleet vehicles whose tank ran dry before a fill",
+       .scope = Scope::totals,
+       .from_classes = &C::stranded},
+      {.key = "gave_up",
+       .kind = Kind::count,
+       .source = &S::gave_up,
+       .description = "rounds of tries by fleet drivers that ended without a fill",
+       .scope = Scope::totals,
+       .from_classes = &C::gave_up},
+      {.key = "waiting_at_end",
+       .kind = Kind::count,
+       .source = &S::waiting_at_end,
+       .description = "vehicles that arrived in the window and still waited when the run ended",
+       .group = group::buffered},
+      {.key = "wait_min",
+       .kind = Kind::waits,
+       .source = &merged_hours,
+       .description = "minutes from arrival to the start of the fill, of the served"},
+      {.key = "abandon_wait_min",
+       .kind = Kind::waits,
+       .source = &S::abandon_wait,
+       .description = "minutes waited by the drivers who reneged"},
+      {.key = "time_in_system_min.mean",
+       .kind = Kind::derived,
+       .source =
+           +[](const S& s, const Window&) {
+             const auto served = static_cast<double>(s.served);
+             return served > 0 ? s.time_in_system_sum_min / served : 0.0;
+           },
+       .description = "mean minutes from arrival to the end of the fill, of the served"},
+      {.key = "utilization",
+       .kind = Kind::derived,
+       .source =
+           +[](const S& s, const Window& w) { return s.busy_min / (s.dispensers * window_min(w)); },
+       .description = "busy dispenser time / (dispensers x window)"},
+      {.key = "queue_mean",
+       .kind = Kind::derived,
+       .source = +[](const S& s, const Window& w) { return s.queue_area / window_min(w); },
+       .description = "time-average number of vehicles waiting (summed over stations in totals)"},
+      {.key = "queue_max",
+       .kind = Kind::maximum,
+       .source = &S::queue_max,
+       .description = "most vehicles waiting just after an arrival",
+       .scope = Scope::stations},
+      {.key = "dispensed_kg",
+       .kind = Kind::quantity,
+       .source = &S::dispensed_kg,
+       .description = "hydrogen of the fills that started in the window"},
+      {.key = "hourly.arrivals",
+       .kind = Kind::hourly_counts,
+       .source = &S::hourly_arrivals,
+       .description = "arrivals by hour of day (0 = midnight)"},
+      {.key = "hourly.wait_min_mean",
+       .kind = Kind::hourly_derived,
+       .source = &hourly_mean,
+       .description = "mean wait of the served by hour of day of arrival"},
+      {.key = "hourly.wait_min_p95",
+       .kind = Kind::hourly_derived,
+       .source = &hourly_p95,
+       .description = "95th-percentile wait of the served by hour of day of arrival"},
+      {.key = "diverted_closed",
+       .kind = Kind::count,
+       .source = &S::diverted_closed,
+       .description = "visits that found the station closed",
+       .group = group::availability},
+      {.key = "closed_h",
+       .kind = Kind::derived,
+       .source = +[](const S& s, const Window&) { return s.closed_min / 60.0; },
+       .description = "hours of the window the station was closed",
+       .group = group::availability},
+      {.key = "outage_h",
+       .kind = Kind::derived,
+       .source = +[](const S& s, const Window&) { return s.outage_min / 60.0; },
+       .description = "hours of the window lost to breakdowns and maintenance",
+       .group = group::availability},
+      {.key = "delivered_kg",
+       .kind = Kind::quantity,
+       .source = &S::delivered_kg,
+       .description = "hydrogen that reached storage (in totals, stations without storage count "
+                      "what they dispensed)",
+       .group = group::supply,
+       .absent_adds = &S::dispensed_kg},
+      {.key = "deliveries",
+       .kind = Kind::count,
+       .source = &S::deliveries,
+       .description = "trailer deliveries",
+       .group = group::supply},
+      {.key = "turned_away_stockout",
+       .kind = Kind::count,
+       .source = &S::turned_away_stockout,
+       .description = "visits whose fill the station could not promise",
+       .group = group::supply},
+      {.key = "stockout_h",
+       .kind = Kind::derived,
+       .source = +[](const S& s, const Window&) { return s.stockout_min / 60.0; },
+       .description = "hours the station was dry",
+       .group = group::supply},
+      {.key = "inventory_start_kg",
+       .kind = Kind::quantity,
+       .source = &S::inventory_start_kg,
+       .description = "hydrogen in storage at the start of the window",
+       .group = group::supply},
+      {.key = "inventory_end_kg",
+       .kind = Kind::quantity,
+       .source = &S::inventory_end_kg,
+       .description = "hydrogen in storage at the end of the window",
+       .group = group::supply},
+      {.key = "inventory_min_kg",
+       .kind = Kind::minimum,
+       .source = &S::inventory_min_kg,
+       .description = "least hydrogen in storage (in totals, the sum of the stations' minima)",
+       .group = group::supply},
+      {.key = "energy_kwh",
+       .kind = Kind::quantity,
+       .source = &S::energy_kwh,
+       .description = "electricity of on-site production",
+       .group = group::supply},
+      // Inputs of the derived fields above: tallied and totalled, not reported.
+      {.key = "dispensers",
+       .kind = Kind::quantity,
+       .source = &S::dispensers,
+       .description = "dispensers of the station",
+       .reported = false},
+      {.key = "time_in_system_sum_min",
+       .kind = Kind::quantity,
+       .source = &S::time_in_system_sum_min,
+       .description = "minutes from arrival to the end of the fill, summed over the served",
+       .reported = false},
+      {.key = "busy_min",
+       .kind = Kind::quantity,
+       .source = &S::busy_min,
+       .description = "dispenser-minutes busy inside the window",
+       .reported = false},
+      {.key = "queue_area",
+       .kind = Kind::quantity,
+       .source = &S::queue_area,
+       .description = "vehicle-minutes waiting inside the window",
+       .reported = false},
+      {.key = "hourly_wait",
+       .kind = Kind::hourly_waits,
+       .source = &S::hourly_wait,
+       .description = "waits of the served by hour of day of arrival",
+       .reported = false},
+      {.key = "closed_min",
+       .kind = Kind::quantity,
+       .source = &S::closed_min,
+       .description = "minutes of the window the station was closed",
+       .group = group::availability,
+       .reported = false},
+      {.key = "outage_min",
+       .kind = Kind::quantity,
+       .source = &S::outage_min,
+       .description = "minutes of the window lost to breakdowns and maintenance",
+       .group = group::availability,
+       .reported = false},
+      {.key = "stockout_min",
+       .kind = Kind::quantity,
+       .source = &S::stockout_min,
+       .description = "minutes the station was dry",
+       .group = group::supply,
+       .reported = false},
+  };
+  return fields;
+}
+
+const std::vector<Field<ClassTally>>& class_fields() {
+  static const std::vector<Field<C>> fields{
+      {.key = "vehicles",
+       .kind = Kind::count,
+       .source = &C::vehicles,
+       .description = "vehicles in the class"},
+      {.key = "refuels",
+       .kind = Kind::count,
+       .source = &C::refuels,
+       .description = "fills of the class's vehicles"},
+      {.key = "refuels_per_vehicle_day",
+       .kind = Kind::derived,
+       .source =
+           +[](const C& c, const Window& w) {
+             return static_cast<double>(c.refuels) / static_cast<double>(c.vehicles) /
+                    (window_min(w) / 1440.0);
+           },
+       .description = "refuels / vehicles / days of the window"},
+      {.key = "detour_km",
+       .kind = Kind::quantity,
+       .source = &C::detour_km,
+       .description = "km driven from where drivers decided to refuel to the stations"},
+      {.key = "detour_km_per_refuel",
+       .kind = Kind::derived,
+       .source =
+           +[](const C& c, const Window&) {
+             const auto refuels = static_cast<double>(c.refuels);
+             return refuels > 0 ? c.detour_km / refuels : 0.0;
+           },
+       .description = "detour_km / refuels"},
+      {.key = "stranded",
+       .kind = Kind::count,
+       .source = &C::stranded,
+       .description = "vehicles whose tank ran dry before a fill"},
+      {.key = "reneged",
+       .kind = Kind::count,
+       .source = &C::reneged,
+       .description = "drivers who left a queue without a fill"},
+      {.key = "gave_up",
+       .kind = Kind::count,
+       .source = &C::gave_up,
+       .description = "rounds of tries that ended without a fill"},
+      {.key = "km_driven",
+       .kind = Kind::quantity,
+       .source = &C::km_driven,
+       .description = "km driven by the class's vehicles"},
+      {.key = "dispensed_kg",
+       .kind = Kind::quantity,
+       .source = &C::dispensed_kg,
+       .description = "hydrogen of the class's fills that started in the window"},
+      {.key = "wait_min",
+       .kind = Kind::waits,
+       .source = &C::wait,
+       .description = "minutes from arrival to the start of the fill"},
+      {.key = "abandon_wait_min",
+       .kind = Kind::waits,
+       .source = &C::abandon_wait,
+       .description = "minutes waited by the drivers who reneged"},
+  };
+  return fields;
+}
+
+namespace {
+
+/** Adds `from` into `into` as `field`'s kind says; derived fields are formed later, not folded. */
+template <class R> void fold(const Field<R>& field, R& into, const R& from) {
+  std::visit(
+      [&]<class Source>(Source source) {
+        if constexpr (std::is_member_object_pointer_v<Source>) {
+          auto& total = into.*source;
+          const auto& part = from.*source;
+          using Value = std::remove_cvref_t<decltype(total)>;
+          if constexpr (std::is_same_v<Value, QuantileSketch>) {
+            total.merge(part);
+          } else if constexpr (std::is_same_v<Value, std::array<QuantileSketch, hours>>) {
+            for (std::size_t h = 0; h < hours; ++h) {
+              total[h].merge(part[h]);
+            }
+          } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>>) {
+            for (std::size_t h = 0; h < hours; ++h) {
+              total[h] += part[h];
+            }
+          } else if (field.kind == Kind::maximum) {
+            total = std::max(total, part);
+          } else {
+            total += part; // counts, quantities, and minima: separate stocks add up
+          }
+        }
+      },
+      field.source);
+}
+
+void add_waits(const QuantileSketch& sketch, std::vector<double>& leaves) {
+  leaves.push_back(sketch.mean());
+  for (const double q : {0.50, 0.90, 0.95, 0.99}) {
+    leaves.push_back(sketch.quantile(q));
+  }
+  leaves.push_back(sketch.max());
+}
+
+template <class R>
+RecordValues record_values(const std::vector<Field<R>>& fields, const R& record,
+                           std::uint8_t groups, Scope scope, const Window& window) {
+  RecordValues values{groups, {}};
+  for_each_reported(fields, groups, scope, [&](const Field<R>& field) {
+    std::visit(
+        [&]<class Source>(Source source) {
+          if constexpr (std::is_member_object_pointer_v<Source>) {
+            const auto& value = record.*source;
+            using Value = std::remove_cvref_t<decltype(value)>;
+            if constexpr (std::is_same_v<Value, QuantileSketch>) {
+              add_waits(value, values.leaves);
+            } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>>) {
+              for (const std::uint64_t hour : value) {
+                values.leaves.push_back(static_cast<double>(hour));
+              }
+            } else if constexpr (std::is_arithmetic_v<Value>) {
+              values.leaves.push_back(static_cast<double>(value));
+            } else {
+              throw std::logic_error("metric field " + std::string(field.key) +
+                                     ": an array of sketches is not reported");
+            }
+          } else if constexpr (std::is_same_v<Source, double (*)(const R&, const Window&)>) {
+            values.leaves.push_back(source(record, window));
+          } else if constexpr (std::is_same_v<Source, QuantileSketch (*)(const R&)>) {
+            add_waits(source(record), values.leaves);
+          } else {
+            for (const double hour : source(record)) {
+              values.leaves.push_back(hour);
+            }
+          }
+        },
+        field.source);
+  });
+  return values;
+}
+
+/** Whether `field`'s source is what its kind reads, and its totals rules fit its kind. */
+template <class R> bool consistent(const Field<R>& field) {
+  const auto& source = field.source;
+  bool fits = false;
+  switch (field.kind) {
+  case Kind::count:
+  case Kind::maximum:
+    fits = std::holds_alternative<std::uint64_t R::*>(source);
+    break;
+  case Kind::quantity:
+  case Kind::minimum:
+    fits = std::holds_alternative<double R::*>(source);
+    break;
+  case Kind::waits:
+    fits = std::holds_alternative<QuantileSketch R::*>(source) ||
+           std::holds_alternative<QuantileSketch (*)(const R&)>(source);
+    break;
+  case Kind::hourly_counts:
+    fits = std::holds_alternative<std::array<std::uint64_t, hours> R::*>(source);
+    break;
+  case Kind::hourly_waits:
+    fits =
+        std::holds_alternative<std::array<QuantileSketch, hours> R::*>(source) && !field.reported;
+    break;
+  case Kind::derived:
+    fits = std::holds_alternative<double (*)(const R&, const Window&)>(source);
+    break;
+  case Kind::hourly_derived:
+    fits = std::holds_alternative<std::array<double, hours> (*)(const R&)>(source);
+    break;
+  }
+  return fits &&
+         (field.absent_adds == nullptr || (field.kind == Kind::quantity && field.group != 0)) &&
+         (field.from_classes == nullptr ||
+          (field.kind == Kind::count && field.scope == Scope::totals));
+}
+
+template <class R>
+std::vector<Leaf> layout_of(const std::vector<Field<R>>& fields, std::uint8_t groups, Scope scope) {
+  for (const Field<R>& field : fields) {
+    if (!consistent(field)) {
+      throw std::logic_error("metric field " + std::string(field.key) +
+                             ": its source or totals rule does not fit its kind");
+    }
+  }
+  std::vector<Leaf> leaves;
+  for_each_reported(fields, groups, scope, [&](const Field<R>& field) {
+    const std::string key(field.key);
+    switch (field.kind) {
+    case Kind::count:
+      leaves.push_back({key, Combine::mean, true, true});
+      break;
+    case Kind::maximum:
+      leaves.push_back({key, Combine::max, true, true});
+      break;
+    case Kind::minimum:
+      leaves.push_back({key, Combine::min, false, true});
+      break;
+    case Kind::quantity:
+    case Kind::derived:
+      leaves.push_back({key, Combine::mean, false, true});
+      break;
+    case Kind::waits:
+      for (const std::string_view statistic : wait_statistics) {
+        leaves.push_back({key + "." + std::string(statistic),
+                          statistic == "max" ? Combine::max : Combine::mean, false, true});
+      }
+      break;
+    case Kind::hourly_counts:
+    case Kind::hourly_derived:
+      for (std::size_t h = 0; h < hours; ++h) {
+        leaves.push_back({key + "." + std::to_string(h), Combine::mean,
+                          field.kind == Kind::hourly_counts, false});
+      }
+      break;
+    case Kind::hourly_waits:
+      throw std::logic_error("metric field " + key + ": an array of sketches is not reported");
+    }
+  });
+  return leaves;
+}
+
+} // namespace
+
+StationTally totals_of(const std::vector<StationTally>& stations,
+                       const std::vector<ClassTally>& classes) {
+  StationTally total;
+  for (const StationTally& station : stations) {
+    total.groups |= station.groups;
+    for (const Field<S>& field : station_fields()) {
+      fold(field, total, station);
+    }
+  }
+  // Fields the absent group would have carried: a second pass, after the stations that have it.
+  for (const Field<S>& field : station_fields()) {
+    if (field.absent_adds != nullptr && (total.groups & field.group) != 0) {
+      auto& sum = total.*std::get<double S::*>(field.source);
+      for (const StationTally& station : stations) {
+        if ((station.groups & field.group) == 0) {
+          sum += station.*field.absent_adds;
+        }
+      }
+    }
+  }
+  for (const Field<S>& field : station_fields()) {
+    if (field.from_classes != nullptr) {
+      auto& sum = total.*std::get<std::uint64_t S::*>(field.source);
+      for (const ClassTally& vehicle_class : classes) {
+        sum += vehicle_class.*field.from_classes;
+      }
+    }
+  }
+  return total;
+}
+
+ReplicationValues values_of(const ReplicationTallies& tallies) {
+  ReplicationValues values;
+  const StationTally total = totals_of(tallies.stations, tallies.classes);
+  values.totals =
+      record_values(station_fields(), total, total.groups, Scope::totals, tallies.window);
+  for (const StationTally& station : tallies.stations) {
+    values.stations.push_back(
+        record_values(station_fields(), station, station.groups, Scope::stations, tallies.window));
+  }
+  for (const ClassTally& vehicle_class : tallies.classes) {
+    values.classes.push_back(
+        record_values(class_fields(), vehicle_class, 0, Scope::both, tallies.window));
+  }
+  return values;
+}
+
+const std::vector<Leaf>& station_layout(std::uint8_t groups, Scope scope) {
+  // Every combination of groups in both scopes, built once: records look theirs up per replication.
+  static const auto layouts = [] {
+    std::array<std::array<std::vector<Leaf>, 2>, group::all + 1> all;
+    for (std::uint8_t g = 0; g <= group::all; ++g) {
+      all[g][0] = layout_of(station_fields(), g, Scope::stations);
+      all[g][1] = layout_of(station_fields(), g, Scope::totals);
+    }
+    return all;
+  }();
+  if (groups > group::all || scope == Scope::both) {
+    throw std::logic_error("no station layout for these groups or scope");
+  }
+  return layouts[groups][scope == Scope::totals ? 1 : 0];
+}
+
+const std::vector<Leaf>& class_layout() {
+  static const std::vector<Leaf> layout = layout_of(class_fields(), 0, Scope::both);
+  return layout;
+}
+
+} // namespace h2sim::report

@@ -1,0 +1,303 @@
+#include "../report/document.hpp"
+
+#include <h2sim/experiments.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace h2sim {
+
+using nlohmann::ordered_json;
+
+SweepAxis parse_sweep_axis(const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) {
+    throw ExperimentError("expected PATH=V1,V2,... or PATH=FROM:TO:STEP");
+  }
+  SweepAxis axis{text.substr(0, equals), {}};
+  const std::string list = text.substr(equals + 1);
+  if (list.find(',') == std::string::npos && std::count(list.begin(), list.end(), ':') == 2) {
+    double from = 0;
+    double to = 0;
+    double step = 0;
+    char colon1 = 0;
+    char colon2 = 0;
+    std::istringstream in(list);
+    const bool numeric =
+        static_cast<bool>(in >> from >> colon1 >> to >> colon2 >> step) && in.eof();
+    if (!numeric) {
+      return SweepAxis{axis.path, {list}}; // a single value that happens to contain colons
+    }
+    if (step <= 0 || to < from) {
+      throw ExperimentError("a range is FROM:TO:STEP with FROM <= TO, STEP > 0");
+    }
+    const double count = std::floor((to - from) / step * (1 + 1e-12)) + 1;
+    if (count > 10000) {
+      throw ExperimentError("more than 10000 values");
+    }
+    for (double k = 0; k < count; ++k) {
+      // from + k * step, not a running sum, and printed with 12 significant digits, so that
+      // 0:1:0.1 gives 0.3, not 0.30000000000000004.
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.12g", from + k * step);
+      axis.values.push_back(buffer);
+    }
+    return axis;
+  }
+  std::istringstream in(list);
+  for (std::string value; std::getline(in, value, ',');) {
+    axis.values.push_back(value);
+  }
+  return axis;
+}
+
+namespace {
+
+/** A value given on the command line as JSON text, else as a string. */
+ordered_json json_value(const std::string& text) {
+  try {
+    return ordered_json::parse(text);
+  } catch (const nlohmann::json::parse_error&) {
+    return text;
+  }
+}
+
+} // namespace
+
+std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
+  std::vector<SweepPoint> points{{{}, ordered_json::object(), ""}};
+  for (const SweepAxis& axis : axes) {
+    std::vector<SweepPoint> next;
+    for (const SweepPoint& point : points) {
+      for (const std::string& value : axis.values) {
+        SweepPoint extended = point;
+        extended.sets.push_back(axis.path + "=" + value);
+        extended.set[axis.path] = json_value(value);
+        extended.name += (point.sets.empty() ? "" : ", ") + axis.path + "=" + value;
+        next.push_back(std::move(extended));
+      }
+    }
+    points = std::move(next);
+  }
+  return points;
+}
+
+ordered_json sweep_document(const std::vector<SweepPoint>& points,
+                            const std::vector<Metrics>& metrics) {
+  ordered_json out{{"points", ordered_json::array()}};
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    ordered_json point{{"set", points[p].set}};
+    ordered_json document = report::document(metrics.at(p).data(), false);
+    if (const std::string error = metrics[p].error(); !error.empty()) {
+      // The point says it failed; its metrics keep the list (replication_errors).
+      point["error"] = error;
+    }
+    point["metrics"] = std::move(document);
+    out["points"].push_back(std::move(point));
+  }
+  return out;
+}
+
+namespace {
+
+using Cells = std::vector<std::pair<std::string, std::string>>;
+
+/** `prefix.key.sub` = value for every number and string below `value`, in document order. */
+void flatten(const ordered_json& value, const std::string& prefix, Cells& cells) {
+  if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      flatten(child, prefix.empty() ? key : prefix + "." + key, cells);
+    }
+  } else if (value.is_string()) {
+    cells.emplace_back(prefix, value.get<std::string>());
+  } else if (!value.is_array()) {
+    cells.emplace_back(prefix, value.dump());
+  }
+}
+
+std::string csv_cell(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "\"";
+  for (char c : text) {
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return quoted + "\"";
+}
+
+} // namespace
+
+std::string sweep_table(const std::vector<SweepPoint>& points,
+                        const std::vector<Metrics>& metrics) {
+  std::vector<std::string> header{"point"};
+  std::vector<Cells> rows;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    const report::Aggregate& aggregate = metrics.at(p).data().aggregate;
+    Cells key{{"point", std::to_string(p)}};
+    flatten(points[p].set, "", key);
+    const std::string error = metrics[p].error();
+    const auto add_row = [&](const report::RecordValues* totals, bool integers,
+                             const std::string& replication, bool with_intervals, bool last) {
+      Cells row = key;
+      row.emplace_back("replication", replication);
+      if (totals != nullptr) {
+        for (auto& cell : report::totals_cells(*totals, integers)) {
+          row.push_back(std::move(cell));
+        }
+      }
+      if (with_intervals) {
+        for (const auto& [path, bounds] : aggregate.intervals()) {
+          row.emplace_back("totals." + path + ".ci95_low", ordered_json(bounds.first).dump());
+          row.emplace_back("totals." + path + ".ci95_high", ordered_json(bounds.second).dump());
+        }
+      }
+      if (last && !error.empty()) {
+        row.emplace_back("error", error);
+      }
+      rows.push_back(std::move(row));
+    };
+    const std::vector<std::size_t>& finished = aggregate.finished_indices();
+    if (finished.size() > 1) {
+      const std::vector<report::RecordValues>& totals = aggregate.replication_totals();
+      for (std::size_t r = 0; r < totals.size(); ++r) {
+        add_row(&totals[r], true, std::to_string(finished.at(r)), false, false);
+      }
+      const report::ReplicationValues combined = aggregate.combined();
+      add_row(&combined.totals, false, "", true, true);
+    } else if (finished.size() == 1) {
+      add_row(&aggregate.only().totals, true, std::to_string(finished.front()), false, true);
+    } else {
+      add_row(nullptr, false, "", false, true);
+    }
+  }
+  for (const Cells& row : rows) {
+    for (const auto& [column, value] : row) {
+      if (column != "error" && std::find(header.begin(), header.end(), column) == header.end()) {
+        header.push_back(column);
+      }
+    }
+  }
+  for (const Cells& row : rows) {
+    if (std::any_of(row.begin(), row.end(),
+                    [](const auto& cell) { return cell.first == "error"; })) {
+      header.push_back("error");
+      break;
+    }
+  }
+  std::string csv;
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    csv += (c ? "," : "") + csv_cell(header[c]);
+  }
+  csv += "\n";
+  for (const Cells& row : rows) {
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      std::string cell;
+      for (const auto& [column, value] : row) {
+        if (column == header[c]) {
+          cell = value;
+        }
+      }
+      csv += (c ? "," : "") + csv_cell(cell);
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+SizeRange parse_size_range(const std::string& text) {
+  SizeRange range;
+  char colon = 0;
+  std::istringstream in(text);
+  if (!(in >> range.from >> colon >> range.to) || colon != ':' || !in.eof() ||
+      range.to < range.from) {
+    throw ExperimentError("expected FROM:TO with integers FROM <= TO");
+  }
+  return range;
+}
+
+SizeTarget parse_size_target(const std::string& text) {
+  const auto op = text.find_first_of("<>");
+  if (op == std::string::npos || op + 1 >= text.size() || text[op + 1] != '=' ||
+      text.compare(0, 7, "totals.") != 0) {
+    throw ExperimentError("expected totals.METRIC<=VALUE or totals.METRIC>=VALUE");
+  }
+  SizeTarget target{text, text.substr(0, op), text[op] == '<', 0};
+  try {
+    std::size_t used = 0;
+    const std::string bound = text.substr(op + 2);
+    target.bound = std::stod(bound, &used);
+    if (used != bound.size()) {
+      throw std::invalid_argument(bound);
+    }
+  } catch (const std::exception&) {
+    throw ExperimentError("the bound is not a number");
+  }
+  return target;
+}
+
+ordered_json size(const std::string& param, const SizeRange& range, const SizeTarget& target,
+                  const std::function<Metrics(long long value)>& evaluate) {
+  std::string pointer = "/" + target.metric;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  const ordered_json::json_pointer where(pointer);
+  const ordered_json::json_pointer in_totals(pointer.substr(7));
+
+  std::map<long long, ordered_json> evaluated;
+  const auto holds = [&](long long value) {
+    auto it = evaluated.find(value);
+    if (it == evaluated.end()) {
+      const Metrics metrics = evaluate(value);
+      if (const std::string error = metrics.error(); !error.empty()) {
+        // The search needs every evaluation whole: stop, naming what failed.
+        throw RunError(param + " = " + std::to_string(value) + ": " + error);
+      }
+      const ordered_json document = metrics.json();
+      std::vector<double> values;
+      for (const auto& totals : document["replication_totals"]) {
+        if (!totals.contains(in_totals)) {
+          throw ExperimentError("the metrics have no " + target.metric);
+        }
+        values.push_back(totals.at(in_totals));
+      }
+      const auto [low, high] = ci95(values);
+      const bool ok = target.at_most ? high <= target.bound : low >= target.bound;
+      ordered_json evaluation{{"value", value},
+                              {"mean", document.at(where)},
+                              {"ci95", {low, high}},
+                              {"holds", ok},
+                              {"totals", document["totals"]}};
+      it = evaluated.emplace(value, std::move(evaluation)).first;
+    }
+    return it->second["holds"].get<bool>();
+  };
+  // Bisection for the smallest passing value, assuming the target, once met, stays met.
+  std::optional<long long> answer;
+  if (holds(range.to)) {
+    long long low = range.from;
+    long long high = range.to;
+    while (low < high) {
+      const long long mid = low + (high - low) / 2;
+      if (holds(mid)) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    answer = high;
+  }
+  ordered_json out{{"parameter", param},
+                   {"target", target.text},
+                   {"confidence", 0.95},
+                   {"answer", answer ? ordered_json(*answer) : nullptr},
+                   {"evaluations", ordered_json::array()}};
+  for (auto& [value, evaluation] : evaluated) {
+    out["evaluations"].push_back(std::move(evaluation));
+  }
+  return out;
+}
+
+} // namespace h2sim

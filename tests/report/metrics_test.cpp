@@ -1,0 +1,192 @@
+// The metric declarations (report/fields.cpp) drive totals, the compact form and the combining of
+// replications; these tests check the generic mechanisms on hand-made tallies.
+#include "report/aggregate.hpp"
+#include "report/compact.hpp"
+#include "report/document.hpp"
+#include "report/fields.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+#include <variant>
+
+using namespace h2sim::report;
+
+namespace {
+
+/** Sets every stored number of `tally` that `field` reads to `value`. */
+template <class R> void set_member(const Field<R>& field, R& tally, double value) {
+  std::visit(
+      [&]<class Source>(Source source) {
+        if constexpr (std::is_member_object_pointer_v<Source>) {
+          auto& member = tally.*source;
+          using Value = std::remove_cvref_t<decltype(member)>;
+          if constexpr (std::is_same_v<Value, std::uint64_t>) {
+            member = static_cast<std::uint64_t>(value);
+          } else if constexpr (std::is_same_v<Value, double>) {
+            member = value;
+          } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>>) {
+            member.fill(static_cast<std::uint64_t>(value));
+          } else if constexpr (std::is_same_v<Value, h2sim::QuantileSketch>) {
+            member.add(value);
+          } else if constexpr (std::is_same_v<Value, std::array<h2sim::QuantileSketch, hours>>) {
+            for (auto& hour : member) {
+              hour.add(value);
+            }
+          }
+        }
+      },
+      field.source);
+}
+
+/** The reported value at `path` of a totals record. */
+double leaf(const RecordValues& record, const std::string& path) {
+  const std::vector<Leaf>& layout = station_layout(record.groups, Scope::totals);
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].path == path) {
+      return record.leaves.at(i);
+    }
+  }
+  FAIL("no leaf " << path);
+  return 0;
+}
+
+ReplicationValues replication(double arrivals, double queue_max, double inventory_min) {
+  StationTally station;
+  station.groups = group::supply;
+  station.dispensers = 2;
+  station.arrivals = static_cast<std::uint64_t>(arrivals);
+  station.queue_max = static_cast<std::uint64_t>(queue_max);
+  station.inventory_min_kg = inventory_min;
+  station.hourly_wait[3].add(arrivals);
+  return values_of({{0, 1440}, {station}, {}});
+}
+
+} // namespace
+
+TEST_CASE("metrics: every stored station field is formed in the totals by its kind") {
+  // Two stations with every field's stored value at 1 (and 2): a count, quantity or minimum adds
+  // up to 3, a maximum is 2, sketches merge. A field added to StationTally and declared in
+  // fields.cpp is totalled; one declared with a source that does not fit its kind is refused.
+  StationTally a;
+  StationTally b;
+  a.groups = group::all;
+  b.groups = group::all;
+  for (const Field<StationTally>& field : station_fields()) {
+    set_member(field, a, 1);
+    set_member(field, b, 2);
+  }
+  const StationTally total = totals_of({a, b}, {});
+  for (const Field<StationTally>& field : station_fields()) {
+    CAPTURE(std::string(field.key));
+    if (field.from_classes != nullptr) {
+      continue; // summed over the classes, below
+    }
+    std::visit(
+        [&]<class Source>(Source source) {
+          if constexpr (std::is_member_object_pointer_v<Source>) {
+            const auto& value = total.*source;
+            using Value = std::remove_cvref_t<decltype(value)>;
+            if constexpr (std::is_arithmetic_v<Value>) {
+              CHECK(static_cast<double>(value) == (field.kind == Kind::maximum ? 2 : 3));
+            } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>>) {
+              CHECK(value[7] == 3);
+            } else if constexpr (std::is_same_v<Value, h2sim::QuantileSketch>) {
+              CHECK(value.count() == 2);
+            } else {
+              CHECK(value[5].count() == 2);
+            }
+          }
+        },
+        field.source);
+  }
+  h2sim::report::ClassTally taxi;
+  taxi.stranded = 4;
+  taxi.gave_up = 5;
+  const StationTally none;
+  const StationTally with_classes = totals_of({none}, {taxi, taxi});
+  CHECK(with_classes.stranded == 8);
+  CHECK(with_classes.gave_up == 10);
+}
+
+TEST_CASE("metrics: stations without storage count what they dispense as delivered in totals") {
+  StationTally stored;
+  stored.groups = group::supply;
+  stored.delivered_kg = 100;
+  stored.dispensed_kg = 80;
+  StationTally unlimited;
+  unlimited.dispensed_kg = 30;
+  CHECK(totals_of({stored, unlimited}, {}).delivered_kg == 130);
+  CHECK(totals_of({unlimited}, {}).delivered_kg == 0); // no station has storage: not reported
+}
+
+TEST_CASE("metrics: the compact form gives back exactly the values it was given") {
+  ReplicationValues values = replication(7, 3, 12.5);
+  values.totals.leaves.at(10) = 0.1 + 0.2; // a double that prints with 17 digits
+  values.stations.at(0).leaves.at(11) = std::numeric_limits<double>::quiet_NaN();
+  values.events = 123;
+  values.wall_s = 0.25;
+  const ReplicationValues back = decode(encode(values));
+  CHECK(back.totals == values.totals);
+  CHECK(back.events == 123);
+  CHECK(back.wall_s == 0.25);
+  REQUIRE(back.stations.size() == 1);
+  CHECK(std::isnan(back.stations[0].leaves[11]));
+  CHECK_THROWS_AS(decode("{\"totals\": 1}"), CompactError);
+  CHECK_THROWS_AS(decode("not json"), CompactError);
+  auto damaged = nlohmann::json::parse(encode(values));
+  damaged["totals"].erase(damaged["totals"].size() - 1); // one value short of its layout
+  CHECK_THROWS_AS(decode(damaged.dump()), CompactError);
+}
+
+TEST_CASE("metrics: replications combine by kind, in index order whatever order they end in") {
+  // Means of counts, max of maxima, min of minima; replication 1 failed.
+  Aggregate in_order(4);
+  in_order.finished(0, replication(10, 2, 50));
+  in_order.failed(1, "boom");
+  in_order.finished(2, replication(20, 5, 40));
+  in_order.finished(3, replication(30, 1, 60));
+  Aggregate shuffled(4);
+  shuffled.finished(3, replication(30, 1, 60));
+  CHECK_FALSE(shuffled.complete());
+  shuffled.finished(2, replication(20, 5, 40));
+  shuffled.failed(1, "boom");
+  shuffled.finished(0, replication(10, 2, 50));
+  shuffled.finished(0, replication(99, 9, 9)); // a second report of a replication is ignored
+  REQUIRE(in_order.complete());
+  REQUIRE(shuffled.complete());
+  CHECK(shuffled.finished_indices() == std::vector<std::size_t>{0, 2, 3});
+  const ReplicationValues combined = shuffled.combined();
+  CHECK(combined.totals == in_order.combined().totals);
+  CHECK(combined.stations == in_order.combined().stations);
+  CHECK(leaf(combined.totals, "arrivals") == 20);
+  CHECK(leaf(combined.totals, "inventory_min_kg") == 40);
+  const std::vector<Leaf>& layout = station_layout(group::supply, Scope::stations);
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].path == "queue_max") {
+      CHECK(combined.stations[0].leaves[i] == 5);
+    }
+  }
+  CHECK(shuffled.replication_totals().size() == 3);
+  CHECK(shuffled.failures().at(1) == "boom");
+}
+
+TEST_CASE("metrics: the schema and the document are drawn from the same declarations") {
+  const nlohmann::ordered_json schema = metrics_schema();
+  const auto& totals = schema["$defs"]["totals"]["properties"];
+  const auto& station = schema["$defs"]["station"]["properties"];
+  for (const Field<StationTally>& field : station_fields()) {
+    const std::string key(field.key.substr(0, field.key.find('.')));
+    CAPTURE(key);
+    CHECK(totals.contains(key) == (field.reported && field.scope != Scope::stations));
+    CHECK(station.contains(key) == (field.reported && field.scope != Scope::totals));
+  }
+  const nlohmann::ordered_json json =
+      station_json(replication(3, 1, 5).totals, Scope::totals, true);
+  for (const auto& [key, value] : json.items()) {
+    CAPTURE(key);
+    CHECK(totals.contains(key));
+  }
+}
