@@ -121,12 +121,22 @@ ordered_json document(const Run& run, bool with_error) {
       {"horizon_days", header.horizon_days},
       {"warmup_days", header.warmup_days},
       {"open_stations", header.open_stations},
-      {"warnings", std::move(warnings)},
-      {"run",
-       {{"events", events},
-        {"wall_s", run.wall_s},
-        {"events_per_s", run.wall_s > 0 ? static_cast<double>(events) / run.wall_s : 0.0},
-        {"jobs", run.jobs}}}};
+      {"warnings", std::move(warnings)}};
+  if (!header.changes.empty()) {
+    ordered_json overrides = ordered_json::array();
+    for (const Change& change : header.changes) {
+      overrides.push_back({{"set", change.set},
+                           {"pointer", change.pointer},
+                           {"before", change.before.empty() ? ordered_json()
+                                                            : ordered_json::parse(change.before)},
+                           {"after", ordered_json::parse(change.after)}});
+    }
+    out["overrides"] = std::move(overrides);
+  }
+  out["run"] = {{"events", events},
+                {"wall_s", run.wall_s},
+                {"events_per_s", run.wall_s > 0 ? static_cast<double>(events) / run.wall_s : 0.0},
+                {"jobs", run.jobs}};
   if (!aggregate.failures().empty()) {
     std::string error;
     ordered_json errors = ordered_json::array();
@@ -301,6 +311,19 @@ ordered_json metrics_schema() {
                            {"error", {{"type", "string"}}}};
   failure["required"] = {"replication", "error"};
 
+  ordered_json change = closed_object();
+  change["properties"] = {
+      {"set", typed("string", "the override as given: PATH=VALUE (or the --seed, --replications)")},
+      {"pointer", typed("string", "the JSON pointer of a value it changed")},
+      {"before", {{"description", "the value before (null: absent)"}}},
+      {"after", {{"description", "the value after"}}}};
+  change["required"] = {"set", "pointer", "before", "after"};
+  ordered_json override_schema{
+      {"description", "provenance: every value the overrides (--set, --seed, --replications) "
+                      "changed, in the order applied; absent without overrides"},
+      {"type", "array"},
+      {"items", std::move(change)}};
+
   ordered_json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
                       {"$id", "https://h2sim.dev/metrics.schema.json"},
                       {"title", "h2sim metrics"},
@@ -317,6 +340,7 @@ ordered_json metrics_schema() {
                        {"warmup_days", {{"type", "number"}}},
                        {"open_stations", {{"type", "integer"}, {"minimum", 1}}},
                        {"warnings", {{"type", "array"}, {"items", std::move(warning)}}},
+                       {"overrides", std::move(override_schema)},
                        {"run", std::move(run)},
                        {"error", typed("string", "which replications failed, and how")},
                        {"replication_errors", {{"type", "array"}, {"items", std::move(failure)}}},
@@ -435,8 +459,9 @@ std::string metrics_markdown() {
       "# Metrics reference\n\n"
       "What `h2sim run` writes (and each point's `metrics` in `h2sim sweep`): a header repeating "
       "the scenario (`h2sim_version`, `scenario`, `seed`, `replications`, `horizon_days`, "
-      "`warmup_days`, `open_stations`, `warnings`), the `run` block (`events`, `wall_s`, "
-      "`events_per_s`, `jobs`), with failed replications `error` and `replication_errors`, and "
+      "`warmup_days`, `open_stations`, `warnings`), with overrides their provenance `overrides` "
+      "(each `set` as given, the `pointer` it changed, the value `before` and `after`), the "
+      "`run` block (`events`, `wall_s`, `events_per_s`, `jobs`), with failed replications `error` and `replication_errors`, and "
       "the metrics below: `totals`, `stations[]` (each with its `id`) and, for fleets, "
       "`classes[]` (each with its `name`). `h2sim schema --metrics` prints the JSON Schema of the "
       "document.\n\n"

@@ -26,6 +26,7 @@ struct Header {
   double warmup_days = 0;
   std::size_t open_stations = 0;
   std::vector<Warning> warnings;
+  std::vector<Change> changes; // what the overrides changed (the output's provenance)
 };
 
 /** One scenario's run: what it was, and its replications as they combine. */

@@ -73,7 +73,8 @@ struct Plan {
 
 Plan plan_of(const Scenario& scenario) {
   return {{scenario.name(), scenario.seed(), scenario.replications(), scenario.horizon_days(),
-           scenario.warmup_days(), scenario.open_stations(), scenario.warnings()},
+           scenario.warmup_days(), scenario.open_stations(), scenario.warnings(),
+           scenario.changes()},
           scenario.seed(),
           static_cast<std::size_t>(scenario.replications())};
 }
