@@ -34,6 +34,9 @@ void add_run_options(CLI::App& command, RunArgs& args) {
   command.add_option("--jobs", args.jobs, "replications run at once (default: cores)")
       ->check(CLI::Range(1, 4096));
   command.add_flag("-q,--quiet", args.quiet, "log warnings and errors only; no progress");
+  command.add_flag("--dry-run", args.dry_run,
+                   "validate, then print the points that would run and their overrides as JSON, "
+                   "without simulating");
   command.add_flag("-v,--verbose", args.verbose, "log more");
 }
 
@@ -99,8 +102,12 @@ int main(int argc, char** argv) {
   add_run_options(*size_cmd, size_args);
 
   std::string validate_path;
+  std::vector<std::string> validate_sets;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 2 if invalid");
   validate_cmd->add_option("SCENARIO", validate_path, "scenario file")->required();
+  validate_cmd
+      ->add_option("--set", validate_sets, "override a scenario value: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
 
   auto* schema_cmd = app.add_subcommand("schema", "print the JSON Schema of scenario files");
   bool schema_markdown = false;
@@ -143,7 +150,7 @@ int main(int argc, char** argv) {
       return command_size(size_args, size);
     }
     if (*validate_cmd) {
-      return command_validate(validate_path);
+      return command_validate(validate_path, validate_sets);
     }
     if (*schema_cmd) {
       return command_schema(schema_metrics, schema_markdown);

@@ -40,11 +40,11 @@ std::string read_file(const std::string& path) {
 std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
   std::vector<Override> overrides;
   for (const std::string& set : sets) {
-    const auto equals = set.find('=');
-    if (equals == std::string::npos || equals == 0) {
+    std::optional<Override> override = parse_override(set);
+    if (!override) {
       throw InvalidInput("--set " + set + ": expected PATH=VALUE");
     }
-    overrides.push_back({set.substr(0, equals), set.substr(equals + 1)});
+    overrides.push_back(std::move(*override));
   }
   return overrides;
 }
@@ -153,6 +153,28 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.finished = std::move(finished);
   options.on_finished = std::move(on_finished);
   return run_all_metrics(scenarios, options);
+}
+
+void emit_dry_run(const RunArgs& args, const std::vector<nlohmann::ordered_json>& sets,
+                  const std::vector<Scenario>& scenarios) {
+  nlohmann::ordered_json points = nlohmann::ordered_json::array();
+  for (std::size_t p = 0; p < scenarios.size(); ++p) {
+    const Scenario& scenario = scenarios[p];
+    nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+    for (const Warning& warning : scenario.warnings()) {
+      warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
+    }
+    points.push_back({{"set", sets[p]},
+                      {"scenario", scenario.name()},
+                      {"seed", scenario.seed()},
+                      {"replications", scenario.replications()},
+                      {"horizon_days", scenario.horizon_days()},
+                      {"warmup_days", scenario.warmup_days()},
+                      {"open_stations", scenario.open_stations()},
+                      {"warnings", std::move(warnings)},
+                      {"overrides", changes_json(scenario.changes())}});
+  }
+  emit(args, {{"dry_run", true}, {"points", std::move(points)}}, "the points");
 }
 
 } // namespace h2sim::cli

@@ -38,6 +38,7 @@ struct RunArgs {
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   bool quiet = false;
   bool verbose = false;
+  bool dry_run = false; // validate and print the points, without simulating
   Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
   bool writes_output = true;    // false on MPI ranks other than 0
 };
@@ -85,7 +86,14 @@ int command_run(const RunArgs& args);
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
                   const std::string& table_path, bool resume);
 int command_size(const RunArgs& given, const SizeArgs& size);
-int command_validate(const std::string& path);
+int command_validate(const std::string& path, const std::vector<std::string>& sets);
+
+/**
+ * --dry-run: the points that would run, each with its `set` (a sweep point's values), the scenario
+ * it makes (name, replications, days, open stations), its warnings and its overrides, as JSON.
+ */
+void emit_dry_run(const RunArgs& args, const std::vector<nlohmann::ordered_json>& sets,
+                  const std::vector<Scenario>& scenarios);
 int command_schema(bool metrics, bool markdown);
 
 } // namespace h2sim::cli

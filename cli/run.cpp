@@ -14,6 +14,10 @@ namespace h2sim::cli {
 int command_run(const RunArgs& args) {
   check_output_path(args, "-o", args.out);
   const Scenario scenario = load(args, args.sets);
+  if (args.dry_run) {
+    emit_dry_run(args, {nlohmann::ordered_json::object()}, {scenario});
+    return exit_ok;
+  }
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
                scenario.name(), scenario.replications(), scenario.replications() == 1 ? "" : "s",
                scenario.open_stations(), scenario.open_stations() == 1 ? "" : "s",

@@ -36,8 +36,13 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
     return load(args, sets);
   };
   // Validate both ends before running anything.
-  scenario_at(range.from);
-  scenario_at(range.to);
+  const Scenario low = scenario_at(range.from);
+  const Scenario high = scenario_at(range.to);
+  if (args.dry_run) { // the ends of the range: the values between are bisected
+    emit_dry_run(args,
+                 {{{size_args.param, range.from}}, {{size_args.param, range.to}}}, {low, high});
+    return exit_ok;
+  }
   nlohmann::ordered_json out;
   try {
     out = size(size_args.param, range, target, [&](long long value) {

@@ -53,6 +53,15 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     fingerprints.push_back(fingerprint(identity));
   }
 
+  if (args.dry_run) {
+    std::vector<nlohmann::ordered_json> sets;
+    for (const SweepPoint& point : points) {
+      sets.push_back(point.set);
+    }
+    emit_dry_run(args, sets, scenarios);
+    return exit_ok;
+  }
+
   // The journal: only where one process writes a file it replaces (not under mpirun).
   std::optional<Journal> journal;
   std::vector<FinishedReplication> finished;

@@ -654,3 +654,59 @@ TEST_CASE("cli: --resume refuses another sweep's journal") {
   CHECK(h2sim_in(folder.path, args + " --vary stations.0.dispensers=1,2 --resume").err ==
         "h2sim: --resume needs -o FILE, a regular file (its journal is FILE.journal)\n");
 }
+
+TEST_CASE("cli: the analyst's what-ifs are one --set each, shown by --dry-run without simulating") {
+  const std::string plan = source("scenarios/shanghai-2025.json");
+  const auto overrides = [&](const std::string& set) {
+    const Result result = h2sim("run " + plan + " --dry-run --set '" + set + "'");
+    REQUIRE(result.code == 0);
+    const auto document = nlohmann::json::parse(result.out);
+    CHECK(document["dry_run"] == true);
+    REQUIRE(document["points"].size() == 1);
+    return document["points"][0]["overrides"];
+  };
+  // +1 dispenser everywhere: one change per station.
+  const auto more = overrides("stations.*.dispensers+=1");
+  CHECK(more.size() == 70);
+  CHECK(more[0]["after"].get<int>() == more[0]["before"].get<int>() + 1);
+  // Trailers take twice as long: every delivery station's lead time, scaled.
+  CHECK(overrides("stations.*.supply.lead_time_h*=2").size() == 61);
+  // 10,000 vehicles instead of 11,000: counts scaled and rounded to whole vehicles.
+  long long vehicles = 0;
+  for (const auto& change : overrides("demand.classes.*.count*=0.90909")) {
+    CHECK(change["after"].is_number_integer());
+    vehicles += change["after"].get<long long>();
+  }
+  CHECK(std::abs(vehicles - 10000) <= 14); // 28 classes, each rounded by at most half a vehicle
+  // A station chosen by id.
+  const auto one = overrides("stations[id=JD-03].dispensers=4");
+  REQUIRE(one.size() == 1);
+  CHECK(one[0]["pointer"] == "/stations/6/dispensers");
+  CHECK(one[0]["after"] == 4);
+}
+
+TEST_CASE("cli: validate takes --set; a bad path or value exits 2 naming it") {
+  const std::string mmc = source("scenarios/validation/mmc-2.json");
+  const Result fine = h2sim("validate " + mmc + " --set 'stations[id=S1].dispensers=3'");
+  CHECK(fine.code == 0);
+  const Result unknown = h2sim("validate " + mmc + " --set 'stations[id=Z].dispensers=3'");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("/stations: --set stations[id=Z].dispensers=3: no item of /stations has "
+                         "id \"Z\"") != std::string::npos);
+  const Result zero = h2sim("validate " + mmc + " --set 'stations.*.dispensers-=2'");
+  CHECK(zero.code == 2);
+  CHECK(zero.err.find("/stations/0/dispensers: must be an integer >= 1") != std::string::npos);
+}
+
+TEST_CASE("cli: sweep --dry-run lists every point with its overrides, and runs nothing") {
+  const Result result = h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
+                              " --vary 'stations[id=S1].dispensers=2,3' --vary seed=1:3:1 "
+                              "--dry-run");
+  REQUIRE(result.code == 0);
+  const auto points = nlohmann::json::parse(result.out)["points"];
+  REQUIRE(points.size() == 6);
+  CHECK(points[5]["set"]["stations[id=S1].dispensers"] == 3);
+  CHECK(points[5]["seed"] == 3);
+  CHECK(points[5]["overrides"][0]["pointer"] == "/stations/0/dispensers");
+  CHECK(!nlohmann::json::parse(result.out).contains("run"));
+}

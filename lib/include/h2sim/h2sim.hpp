@@ -42,6 +42,12 @@ struct Override {
 };
 
 /**
+ * "PATH=VALUE" split at the first '=' outside brackets, so that a selection's own '=' stays in the
+ * path (`stations[id=JD-03].dispensers=4`); nothing when there is no such '=' or PATH is empty.
+ */
+std::optional<Override> parse_override(std::string_view text);
+
+/**
  * Parses, overrides and validates a scenario. Throws ScenarioError listing every problem: malformed
  * JSON, unknown keys, wrong types, values out of range, inconsistent values, bad overrides, bad
  * rows of a trace file. Files the scenario names (a trace) are found relative to `base_dir`.
@@ -57,6 +63,12 @@ nlohmann::ordered_json scenario_json_schema();
 
 /** The scenario reference in Markdown, from the same declarations (docs/scenario-reference.md). */
 std::string scenario_reference_markdown();
+
+/**
+ * What overrides changed, as the output's `overrides` shows it: [{"set", "pointer", "before" (null:
+ * absent), "after"}], in the order applied.
+ */
+nlohmann::ordered_json changes_json(const std::vector<Change>& changes);
 
 /** Thrown when replications cannot be run at all (no pipe, no fork, a lost MPI rank). */
 class RunError : public std::runtime_error {

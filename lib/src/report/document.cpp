@@ -123,15 +123,7 @@ ordered_json document(const Run& run, bool with_error) {
       {"open_stations", header.open_stations},
       {"warnings", std::move(warnings)}};
   if (!header.changes.empty()) {
-    ordered_json overrides = ordered_json::array();
-    for (const Change& change : header.changes) {
-      overrides.push_back({{"set", change.set},
-                           {"pointer", change.pointer},
-                           {"before", change.before.empty() ? ordered_json()
-                                                            : ordered_json::parse(change.before)},
-                           {"after", ordered_json::parse(change.after)}});
-    }
-    out["overrides"] = std::move(overrides);
+    out["overrides"] = changes_json(header.changes);
   }
   out["run"] = {{"events", events},
                 {"wall_s", run.wall_s},
@@ -493,3 +485,20 @@ std::string metrics_markdown() {
 }
 
 } // namespace h2sim::report
+
+namespace h2sim {
+
+nlohmann::ordered_json changes_json(const std::vector<Change>& changes) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const Change& change : changes) {
+    list.push_back(
+        {{"set", change.set},
+         {"pointer", change.pointer},
+         {"before", change.before.empty() ? nlohmann::ordered_json()
+                                          : nlohmann::ordered_json::parse(change.before)},
+         {"after", nlohmann::ordered_json::parse(change.after)}});
+  }
+  return list;
+}
+
+} // namespace h2sim

@@ -13,12 +13,12 @@ namespace h2sim {
 using nlohmann::ordered_json;
 
 SweepAxis parse_sweep_axis(const std::string& text) {
-  const auto equals = text.find('=');
-  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) {
+  const std::optional<Override> split = parse_override(text);
+  if (!split || split->value.empty()) {
     throw ExperimentError("expected PATH=V1,V2,... or PATH=FROM:TO:STEP");
   }
-  SweepAxis axis{text.substr(0, equals), {}};
-  const std::string list = text.substr(equals + 1);
+  SweepAxis axis{split->path, {}};
+  const std::string list = split->value;
   if (list.find(',') == std::string::npos && std::count(list.begin(), list.end(), ':') == 2) {
     double from = 0;
     double to = 0;

@@ -299,11 +299,12 @@ void apply_override(json& document, const Override& override, std::vector<Proble
                                          " (got " + brief_json(*current) + ")"});
         return;
       }
-      // A whole number stays an integer where the schema wants one (dispensers += 1).
+      // An integer stays an integer (dispensers += 1); scaled, it is rounded to the nearest
+      // (count *= 0.9: vehicles are whole), and the override's record shows the value taken.
       if (result->is_number_float() && current->is_number_integer() &&
-          std::floor(result->get<double>()) == result->get<double>() &&
-          std::abs(result->get<double>()) < 9e15) {
-        result = static_cast<long long>(result->get<double>());
+          std::abs(result->get<double>()) < 9e15 &&
+          (op == '*' || std::floor(result->get<double>()) == result->get<double>())) {
+        result = std::llround(result->get<double>());
       }
       updated = std::move(*result);
     }
@@ -318,3 +319,24 @@ void apply_override(json& document, const Override& override, std::vector<Proble
 }
 
 } // namespace h2sim::scenario
+
+namespace h2sim {
+
+std::optional<Override> parse_override(std::string_view text) {
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '[') {
+      ++depth;
+    } else if (text[i] == ']' && depth > 0) {
+      --depth;
+    } else if (text[i] == '=' && depth == 0) {
+      if (i == 0) {
+        return std::nullopt;
+      }
+      return Override{std::string(text.substr(0, i)), std::string(text.substr(i + 1))};
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace h2sim
