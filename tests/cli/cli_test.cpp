@@ -685,7 +685,7 @@ TEST_CASE("cli: the analyst's what-ifs are one --set each, shown by --dry-run wi
   CHECK(one[0]["after"] == 4);
 }
 
-TEST_CASE("cli: validate takes --set; a bad path or value exits 2 naming it") {
+TEST_CASE("cli: validate takes --set, and a bad path or value exits 2 naming it") {
   const std::string mmc = source("scenarios/validation/mmc-2.json");
   const Result fine = h2sim("validate " + mmc + " --set 'stations[id=S1].dispensers=3'");
   CHECK(fine.code == 0);
