@@ -96,7 +96,8 @@ struct World {
 };
 } // namespace
 
-TEST_CASE("demand::Fleet: a fixed daily distance gives refuels every 4 days, plus the drive and fill") {
+TEST_CASE(
+    "demand::Fleet: a fixed daily distance gives refuels every 4 days, plus the drive and fill") {
   // Its tank starts somewhere between 1 and 5 kg (drawn). At 1 kg it drives 6 km to S1 (6 min,
   // 0.06 kg), arrives with 0.94 and fills 4.06 kg in 4.06 min. Full again, 400 km = 4 days =
   // 5760 min bring it back to 1 kg: arrivals are 4.06 + 5760 + 6 = 5770.06 min apart, each trip
@@ -128,7 +129,8 @@ TEST_CASE("demand::Fleet: a fixed daily distance gives refuels every 4 days, plu
   }
 }
 
-TEST_CASE("demand::Fleet: a driver who balks tries the next-nearest station, from where it balked") {
+TEST_CASE(
+    "demand::Fleet: a driver who balks tries the next-nearest station, from where it balked") {
   // S1 takes nobody in its queue and is busy from 0 for 10000 min. The taxi balks there at a, then
   // drives S1 -> S2, 15 km: 15 min and 0.15 kg, arriving at a + 15 with 0.94 - 0.15 = 0.79 kg:
   // it fills 4.21 kg. The trip it reports at S2 is those 15 km, all of them detour.
@@ -185,7 +187,8 @@ TEST_CASE("demand::Fleet: after every station balks, the driver gives up and sta
   CHECK(give_ups[1].second == Approx(a + 75));
 }
 
-TEST_CASE("demand::Fleet: a driver looking at queues who balks tries another station, not the same") {
+TEST_CASE(
+    "demand::Fleet: a driver looking at queues who balks tries another station, not the same") {
   // Policy least_delay, drivers who balk above 0 waiting. A first run tells when the taxi reaches
   // S1 (a); a second run, identical, sends two vehicles of 100 kg to S1 at a - 1, after the taxi
   // decided (at a - 6): one fills, one waits. The taxi sees 1 waiting and balks. Looking again

@@ -1,12 +1,12 @@
 #include "fleet.hpp"
 
+#include "../../core/limits.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <numbers>
 #include <set>
-
-#include "../../core/limits.hpp"
 
 namespace h2sim::models {
 
@@ -17,25 +17,31 @@ constexpr double max_vehicles = 1e7;
 
 const params::Table& fleet_table() {
   using S = params::Of<Shift>;
-  static const params::Table shift = S::table(
-      "daily driving hours (default: around the clock); demand follows the clock",
-      {S::number("start_h", &Shift::start_h).describe("hour the shift starts").at_least(0).below(24),
-       S::number("hours", &Shift::hours).describe("hours it lasts, at most 24").above(0).at_most(24)});
+  static const params::Table shift =
+      S::table("daily driving hours (default: around the clock); demand follows the clock",
+               {S::number("start_h", &Shift::start_h)
+                    .describe("hour the shift starts")
+                    .at_least(0)
+                    .below(24),
+                S::number("hours", &Shift::hours)
+                    .describe("hours it lasts, at most 24")
+                    .above(0)
+                    .at_most(24)});
   using A = params::Of<Area>;
-  static const params::Table area = A::table(
-      "operating area: a disc where the vehicles decide to refuel",
-      {A::number("x_km", [](Area& a) -> double& { return a.centre.x_km; })
-           .describe("km east of the city's origin")
-           .at_least(-limits::km)
-           .at_most(limits::km),
-       A::number("y_km", [](Area& a) -> double& { return a.centre.y_km; })
-           .describe("km north of the city's origin")
-           .at_least(-limits::km)
-           .at_most(limits::km),
-       A::number("radius_km", &Area::radius_km)
-           .describe("radius of the disc")
-           .at_least(0)
-           .at_most(limits::km)});
+  static const params::Table area =
+      A::table("operating area: a disc where the vehicles decide to refuel",
+               {A::number("x_km", [](Area& a) -> double& { return a.centre.x_km; })
+                    .describe("km east of the city's origin")
+                    .at_least(-limits::km)
+                    .at_most(limits::km),
+                A::number("y_km", [](Area& a) -> double& { return a.centre.y_km; })
+                    .describe("km north of the city's origin")
+                    .at_least(-limits::km)
+                    .at_most(limits::km),
+                A::number("radius_km", &Area::radius_km)
+                    .describe("radius of the disc")
+                    .at_least(0)
+                    .at_most(limits::km)});
   using C = params::Of<ChoiceSpec>;
   static const params::Table choice = C::table(
       "how a driver picks a station (default: the nearest)",
@@ -172,7 +178,8 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
     }
     if (!std::isfinite(nearest_km)) {
       found.push_back({at + (vc.pressure.empty() ? "" : "/pressure"),
-                       "no open station fills " + (vc.pressure.empty() ? std::string("it") : vc.pressure) +
+                       "no open station fills " +
+                           (vc.pressure.empty() ? std::string("it") : vc.pressure) +
                            ": its vehicles cannot refuel and are counted stranded"});
       continue;
     }
@@ -195,9 +202,9 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
     }
     const VehicleClass* largest = nullptr;
     for (const VehicleClass& vc : fleet->classes) {
-      const bool fills = vc.pressure.empty() || std::find(station.pressures.begin(),
-                                                          station.pressures.end(),
-                                                          vc.pressure) != station.pressures.end();
+      const bool fills =
+          vc.pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
+                                           vc.pressure) != station.pressures.end();
       if (fills && vc.tank_kg > station.storage->capacity_kg &&
           (largest == nullptr || vc.tank_kg > largest->tank_kg)) {
         largest = &vc;
@@ -229,14 +236,14 @@ Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
                        vc.driver.after_last_try == "leave"};
     for (std::size_t s = 0; s < network.size(); ++s) {
       const auto& pressures = network.station(s).pressures;
-      choice.compatible[s] = vc.pressure.empty() ||
-                             std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end();
+      choice.compatible[s] = vc.pressure.empty() || std::find(pressures.begin(), pressures.end(),
+                                                              vc.pressure) != pressures.end();
     }
     choice.sees_queues = vc.choice.policy == "least_delay";
     choice.home_first = vc.choice.policy == "depot";
-    choice.plain_nearest = vc.choice.policy == "nearest" && !std::isfinite(vc.choice.max_detour_km) &&
-                           std::all_of(choice.compatible.begin(), choice.compatible.end(),
-                                       [](bool ok) { return ok; });
+    choice.plain_nearest =
+        vc.choice.policy == "nearest" && !std::isfinite(vc.choice.max_detour_km) &&
+        std::all_of(choice.compatible.begin(), choice.compatible.end(), [](bool ok) { return ok; });
     choices_.push_back(std::move(choice));
     const std::uint64_t class_entity = entity_id(vc.name);
     for (int i = 0; i < vc.count; ++i) {
@@ -286,7 +293,8 @@ void Fleet::start(Calendar& calendar) {
     const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
     // Spread the initial levels over the refuel cycle, so the fleet does not refuel all at once.
     vehicle.threshold_kg = draw_threshold(vc, vehicle.rng);
-    vehicle.fuel_kg = vehicle.threshold_kg + (vc.tank_kg - vehicle.threshold_kg) * vehicle.rng.uniform();
+    vehicle.fuel_kg =
+        vehicle.threshold_kg + (vc.tank_kg - vehicle.threshold_kg) * vehicle.rng.uniform();
     plan_next_refuel(v, calendar.now());
   }
 }
@@ -348,9 +356,10 @@ std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) const {
 void Fleet::decide(std::size_t v, double now) {
   Vehicle& vehicle = vehicles_[v];
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const auto station = choice.sees_queues
-                           ? choose(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser)
-                           : nearest_usable(vehicle);
+  const auto station =
+      choice.sees_queues
+          ? choose(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser)
+          : nearest_usable(vehicle);
   if (!station) {
     // No open station fills its pressure class: it cannot refuel, and runs dry where it is.
     network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, 0, true});
@@ -397,7 +406,8 @@ void Fleet::drive(std::size_t v, Point from, std::size_t station, double departu
     vehicle.detour_km += km;
     vehicle.fuel_kg -= kg;
   }
-  calendar_->schedule(departure + km / vc.speed_kmh * 60.0, [this, v, station] { arrive(v, station); });
+  calendar_->schedule(departure + km / vc.speed_kmh * 60.0,
+                      [this, v, station] { arrive(v, station); });
 }
 
 void Fleet::arrive(std::size_t v, std::size_t station) {
@@ -415,9 +425,9 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   const DriverLimits driver = last_try && !choices_[vehicle.vehicle_class].leaves_after_last_try
                                   ? DriverLimits{}
                                   : limits(vc.driver, vehicle.rng);
-  network_->refuel(station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
-                   [this, v, station](const Visit& visit) { after_visit(v, station, visit); },
-                   driver);
+  network_->refuel(
+      station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
+      [this, v, station](const Visit& visit) { after_visit(v, station, visit); }, driver);
 }
 
 void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) {

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <unordered_map>
-#include <vector>
-
 #include "../choice/choice.hpp"
 #include "demand_model.hpp"
+
+#include <unordered_map>
+#include <vector>
 
 namespace h2sim::models {
 
@@ -57,8 +57,9 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario);
  * Vehicles as data, not actors: each drains its tank at its own daily mileage (drawn once, so the
  * fleet's mean mileage is the distribution's mean), and when the level falls
  * to its class's threshold it drives from a random point of its area to the nearest open station,
- * fills what the tank lacks and drives on. A vehicle that balks tries the next-nearest station; after
- * all of them, it waits half an hour and starts again at the nearest. One event per station visit.
+ * fills what the tank lacks and drives on. A vehicle that balks tries the next-nearest station;
+ * after all of them, it waits half an hour and starts again at the nearest. One event per station
+ * visit.
  */
 class Fleet final : public DemandModel {
 public:
@@ -78,13 +79,13 @@ private:
     std::uint32_t vehicle_class;
     std::uint32_t tries = 0; // stations tried since it last needed fuel
     double fuel_kg = 0;
-    double daily_km = 0; // this vehicle's mileage, drawn once from its class's distribution
+    double daily_km = 0;     // this vehicle's mileage, drawn once from its class's distribution
     double threshold_kg = 0; // it heads for a station at this level (drawn per refuelling)
-    double km = 0;       // driven since the last report
-    double detour_km = 0; // of which driven to reach stations
-    bool stranded = false; // ran dry on the way to the station it is driving to
-    bool towed = false;    // ran dry since it last needed fuel (counted once)
-    Point origin{}; // where it decided to refuel
+    double km = 0;           // driven since the last report
+    double detour_km = 0;    // of which driven to reach stations
+    bool stranded = false;   // ran dry on the way to the station it is driving to
+    bool towed = false;      // ran dry since it last needed fuel (counted once)
+    Point origin{};          // where it decided to refuel
     RandomStream rng;
   };
   void plan_next_refuel(std::size_t vehicle, double from_time);
