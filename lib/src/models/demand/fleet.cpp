@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <numbers>
 #include <set>
 
@@ -221,29 +222,52 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
 
 Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     : spec_(&scenario.demand.as<FleetParams>()), network_(&network) {
+  std::map<std::string, std::size_t> index_of; // pressure class -> its index in indexes_
+  std::size_t vehicles = 0;
+  for (const VehicleClass& vc : spec_->classes) {
+    vehicles += static_cast<std::size_t>(vc.count);
+  }
+  vehicles_.reserve(vehicles);
   for (std::size_t c = 0; c < spec_->classes.size(); ++c) {
     const VehicleClass& vc = spec_->classes[c];
+    const auto fills = [&](std::size_t s) {
+      const auto& pressures = network.station(s).pressures;
+      return vc.pressure.empty() ||
+             std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end();
+    };
+    const auto [at, added] = index_of.emplace(vc.pressure, indexes_.size());
+    if (added) {
+      std::vector<Point> points;
+      std::vector<std::size_t> ids;
+      for (std::size_t s = 0; s < network.size(); ++s) {
+        if (fills(s)) {
+          points.push_back(network.station(s).location);
+          ids.push_back(s);
+        }
+      }
+      indexes_.emplace_back(points, ids);
+    }
+    const std::size_t usable = indexes_[at->second].size();
     std::optional<std::size_t> home;
     if (vc.choice.home_station) {
       home = scenario.station_index(*vc.choice.home_station);
+      if (*home >= network.size() || !fills(*home)) {
+        home.reset(); // closed, or it does not fill the class's pressure: never chosen
+      }
     }
     ClassChoice choice{&choice_policies().at(vc.choice.policy),
                        Chooser{vc.speed_kmh, vc.choice.max_detour_km, home},
-                       std::vector<bool>(network.size(), true),
+                       at->second,
+                       home,
                        false,
                        false,
                        false,
                        vc.driver.after_last_try == "leave"};
-    for (std::size_t s = 0; s < network.size(); ++s) {
-      const auto& pressures = network.station(s).pressures;
-      choice.compatible[s] = vc.pressure.empty() || std::find(pressures.begin(), pressures.end(),
-                                                              vc.pressure) != pressures.end();
-    }
     choice.sees_queues = vc.choice.policy == "least_delay";
     choice.home_first = vc.choice.policy == "depot";
-    choice.plain_nearest =
-        vc.choice.policy == "nearest" && !std::isfinite(vc.choice.max_detour_km) &&
-        std::all_of(choice.compatible.begin(), choice.compatible.end(), [](bool ok) { return ok; });
+    choice.plain_nearest = vc.choice.policy == "nearest" &&
+                           !std::isfinite(vc.choice.max_detour_km) && usable == network.size() &&
+                           usable > 0;
     choices_.push_back(std::move(choice));
     const std::uint64_t class_entity = entity_id(vc.name);
     for (int i = 0; i < vc.count; ++i) {
@@ -318,7 +342,7 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   vehicle.origin = random_point(vc.area, vehicle.rng);
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
   if (choice.plain_nearest) {
-    drive(v, vehicle.origin, network_->nearest(vehicle.origin), need_at);
+    drive(v, vehicle.origin, *nearest_usable(vehicle), need_at);
   } else if (choice.sees_queues) {
     // It can only look at the queues when it decides: an event then.
     calendar_->schedule(need_at, [this, v] { decide(v, calendar_->now()); });
@@ -327,64 +351,109 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   }
 }
 
-std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) const {
-  // The nearest and depot policies rank by distance alone: squared distances order stations the
-  // same way, with no allocation, for the one decision every refuelling makes.
-  const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const double reach = choice.chooser.max_detour_km / spec_->road_factor;
-  const double reach2 = std::isfinite(reach) ? reach * reach : INFINITY;
+namespace {
+/**
+ * The least (key, station) over the stations of `index` not in `tried`, with `home` (if any, and
+ * not in `tried`) looked at first: stations come nearest-first, and the search stops once
+ * `at_least(bound)`, a lower bound of the key of every station whose squared distance is `bound` or
+ * more (the home station excepted), is above the best key: ties are read on, so the least station
+ * among equal keys wins, as in a scan in list order.
+ */
+template <class KeyOf, class AtLeast>
+std::optional<std::size_t> least(const SpatialIndex& index, SpatialIndex::Scratch& scratch,
+                                 Point from, std::optional<std::size_t> home,
+                                 const std::vector<std::size_t>* tried, KeyOf key_of,
+                                 AtLeast at_least) {
+  using Key = std::pair<bool, double>;
   std::optional<std::size_t> best;
-  std::pair<bool, double> best_key{true, 0};
-  for (std::size_t s = 0; s < network_->size(); ++s) {
-    if (!choice.compatible[s]) {
-      continue;
-    }
-    const Point at = network_->station(s).location;
-    const double dx = at.x_km - vehicle.origin.x_km;
-    const double dy = at.y_km - vehicle.origin.y_km;
-    const double d2 = dx * dx + dy * dy;
-    const bool home = choice.home_first && choice.chooser.home_station == s;
-    const std::pair<bool, double> key{d2 > reach2, home ? -1.0 : d2};
-    if (!best || key < best_key) {
+  Key best_key{true, 0};
+  const auto consider = [&](std::size_t s, const Key& key) {
+    if (!best || key < best_key || (key == best_key && s < *best)) {
       best = s;
       best_key = key;
     }
+  };
+  const auto untried = [tried](std::size_t s) {
+    return tried == nullptr || std::find(tried->begin(), tried->end(), s) == tried->end();
+  };
+  if (home && untried(*home)) {
+    consider(*home, key_of(*home, std::nullopt));
+  }
+  auto search = index.nearest(from, scratch);
+  SpatialIndex::Nearest::Found found{};
+  while (!(best && best_key < at_least(search.bound())) && search.next(found)) {
+    if (found.id != home && untried(found.id)) {
+      consider(found.id, key_of(found.id, found.d2));
+    }
   }
   return best;
+}
+
+/** Squared distances carry this relative error at most, far less than this margin. */
+constexpr double margin = 1e-9;
+} // namespace
+
+std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) {
+  // The nearest and depot policies rank by distance alone: squared distances order stations the
+  // same way, for the one decision every refuelling makes. The key is the one a scan in list order
+  // compared: (beyond the detour, squared distance), the home station first.
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  const double reach = choice.chooser.max_detour_km / spec_->road_factor;
+  const double reach2 = std::isfinite(reach) ? reach * reach : INFINITY;
+  const auto key_of = [&](std::size_t s, std::optional<double> d2) -> std::pair<bool, double> {
+    const double km2 =
+        d2 ? *d2 : SpatialIndex::squared_km(vehicle.origin, network_->station(s).location);
+    const bool home = choice.home_first && choice.home == s;
+    return {km2 > reach2, home ? -1.0 : km2};
+  };
+  // The index computes squared distances as the scan did, so its bound is exact: no margin.
+  const auto at_least = [&](double d2) -> std::pair<bool, double> { return {d2 > reach2, d2}; };
+  return least(indexes_[choice.index], scratch_, vehicle.origin,
+               choice.home_first ? choice.home : std::nullopt, nullptr, key_of, at_least);
+}
+
+StationView Fleet::view(const Vehicle& vehicle, std::size_t s, double now) {
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  StationView view;
+  view.station = s;
+  view.road_km = distance_km(vehicle.origin, network_->station(s).location) * spec_->road_factor;
+  view.dispensers = network_->station(s).dispensers;
+  if (choice.sees_queues) {
+    // What it sees when deciding: the queue now (`now` is the clock: see plan_next_refuel).
+    const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
+    view.waiting = network_->waiting(s, now);
+    view.fill_min = network_->fill_estimate_min(s, vc.tank_kg - vehicle.fuel_kg);
+  }
+  return view;
+}
+
+std::optional<std::size_t> Fleet::best_station(const Vehicle& vehicle, double now,
+                                               const std::vector<std::size_t>* tried) {
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  const auto key_of = [&](std::size_t s, std::optional<double>) {
+    return choice_key(*choice.policy, view(vehicle, s, now), choice.chooser);
+  };
+  // Road km are hypot() * road factor, not the index's squared distances: a bound with a margin.
+  const auto at_least = [&](double d2) -> std::pair<bool, double> {
+    const double road_km = std::sqrt(d2) * spec_->road_factor * (1.0 - margin);
+    return {road_km > choice.chooser.max_detour_km,
+            choice.policy->rank_at_least(road_km, choice.chooser)};
+  };
+  return least(indexes_[choice.index], scratch_, vehicle.origin,
+               choice.home_first ? choice.home : std::nullopt, tried, key_of, at_least);
 }
 
 void Fleet::decide(std::size_t v, double now) {
   Vehicle& vehicle = vehicles_[v];
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
   const auto station =
-      choice.sees_queues
-          ? choose(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser)
-          : nearest_usable(vehicle);
+      choice.sees_queues ? best_station(vehicle, now, nullptr) : nearest_usable(vehicle);
   if (!station) {
     // No open station fills its pressure class: it cannot refuel, and runs dry where it is.
     network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, 0, true});
     return;
   }
   drive(v, vehicle.origin, *station, now);
-}
-
-std::vector<StationView> Fleet::views(const Vehicle& vehicle, Point from, double now) {
-  const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
-  std::vector<StationView> views(network_->size());
-  for (std::size_t s = 0; s < views.size(); ++s) {
-    StationView& view = views[s];
-    view.station = s;
-    view.road_km = distance_km(from, network_->station(s).location) * spec_->road_factor;
-    view.dispensers = network_->station(s).dispensers;
-    view.compatible = choice.compatible[s];
-    if (choice.sees_queues) {
-      // What it sees when deciding: the queue now (`now` is the clock: see plan_next_refuel).
-      view.waiting = network_->waiting(s, now);
-      view.fill_min = network_->fill_estimate_min(s, vc.tank_kg - vehicle.fuel_kg);
-    }
-  }
-  return views;
 }
 
 void Fleet::drive(std::size_t v, Point from, std::size_t station, double departure) {
@@ -454,9 +523,6 @@ void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) 
 void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   Vehicle& vehicle = vehicles_[v];
   const Point here = network_->station(station).location;
-  const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const std::vector<std::size_t> order =
-      preference_order(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser);
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   ++vehicle.tries;
   const bool out_of_tries = choices_[vehicle.vehicle_class].leaves_after_last_try &&
@@ -466,18 +532,19 @@ void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   // tries, the next in it).
   std::vector<std::size_t>& tried = tried_[v];
   tried.push_back(station);
-  const auto next = std::find_if(order.begin(), order.end(), [&tried](std::size_t candidate) {
-    return std::find(tried.begin(), tried.end(), candidate) == tried.end();
-  });
-  if (!out_of_tries && next != order.end()) {
-    drive(v, here, *next, now);
-    return;
+  if (!out_of_tries) {
+    if (const auto next = best_station(vehicle, now, &tried)) {
+      drive(v, here, *next, now);
+      return;
+    }
   }
-  // The round of tries ended without a fill: the driver gives up for now and tries again later.
+  // The round of tries ended without a fill: the driver gives up for now and tries again later,
+  // at its first choice.
   tried_.erase(v);
   network_->observer().on_give_up(vehicle.vehicle_class, now);
   vehicle.tries = 0;
-  drive(v, here, order.empty() ? station : order[0], now + retry_after_min);
+  const auto first = best_station(vehicle, now, nullptr);
+  drive(v, here, first ? *first : station, now + retry_after_min);
 }
 
 } // namespace h2sim::models

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../../core/spatial_index.hpp"
 #include "../choice/choice.hpp"
 #include "demand_model.hpp"
 
@@ -88,6 +89,8 @@ private:
     Point origin{};          // where it decided to refuel
     RandomStream rng;
   };
+  // A vehicle's whole state (its next event aside: one calendar entry while it drives or fills).
+  static_assert(sizeof(Vehicle) <= 128, "per-vehicle state: at most 128 bytes");
   void plan_next_refuel(std::size_t vehicle, double from_time);
   void drive(std::size_t vehicle, Point from, std::size_t station, double departure);
   void arrive(std::size_t vehicle, std::size_t station);
@@ -96,23 +99,37 @@ private:
   void after_visit(std::size_t vehicle, std::size_t station, const Visit& visit);
   /** After a failed visit at `station`, the driver's next choice from `now`. */
   void try_next(std::size_t vehicle, std::size_t station, double now);
-  /** What the vehicle's driver sees of every open station from `from` at `now`. */
-  std::vector<StationView> views(const Vehicle& vehicle, Point from, double now);
+  /** What the vehicle's driver sees of open station `s` from its origin at `now`. */
+  StationView view(const Vehicle& vehicle, std::size_t s, double now);
+  /**
+   * The station its policy ranks first from its origin at `now` (by `choice_key`, ties in list
+   * order) among the usable ones not in `tried`: the first of `preference_order` not tried, found
+   * nearest-first in the class's index without looking at the stations that cannot matter.
+   */
+  std::optional<std::size_t> best_station(const Vehicle& vehicle, double now,
+                                          const std::vector<std::size_t>* tried);
   static double draw_threshold(const VehicleClass& vc, RandomStream& rng);
-  /** The choice of the nearest and depot policies, computed without building views. */
-  std::optional<std::size_t> nearest_usable(const Vehicle& vehicle) const;
+  /**
+   * The choice of the nearest and depot policies by squared straight-line distance (the same
+   * station `choose` would pick), found nearest-first in the class's index.
+   */
+  std::optional<std::size_t> nearest_usable(const Vehicle& vehicle);
 
-  /** Per class: its choice policy and which open stations fill its pressure class. */
+  /** Per class: its choice policy and the index of the open stations that fill its pressure. */
   struct ClassChoice {
     const ChoicePolicy* policy;
     Chooser chooser;
-    std::vector<bool> compatible;
+    std::size_t index;               // in indexes_
+    std::optional<std::size_t> home; // the depot policy's home station, if open and usable
     bool plain_nearest; // nearest, no detour limit, every station usable: the fast path
     bool sees_queues;   // the policy looks at queues, so it decides at the time, as an event
     bool home_first;    // the depot policy
     bool leaves_after_last_try; // after_last_try: leave
   };
   std::vector<ClassChoice> choices_;
+  /** Per pressure class the fleet uses (empty: any), its usable open stations. */
+  std::vector<SpatialIndex> indexes_;
+  SpatialIndex::Scratch scratch_; // the searches' heap
 
   const FleetParams* spec_;
   Network* network_;
