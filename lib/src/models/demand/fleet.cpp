@@ -8,6 +8,7 @@
 #include <map>
 #include <numbers>
 #include <set>
+#include <stdexcept>
 
 namespace h2sim::models {
 
@@ -155,23 +156,49 @@ Point random_point(const Area& area, RandomStream& rng) {
  * the open stations): fleets that cannot reach or use the stations they have.
  */
 std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
+  // O((classes + stations) log stations): an index of the open stations per pressure class the
+  // fleet uses, and the largest tank per pressure class, instead of every class against every
+  // station.
   std::vector<Warning> found;
   const FleetParams* fleet = &scenario.demand.as<FleetParams>();
+  const auto fills = [](const StationSpec& station, const std::string& pressure) {
+    return pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
+                                         pressure) != station.pressures.end();
+  };
+  std::map<std::string, SpatialIndex> indexes; // per pressure class ("" = any)
+  std::map<std::string, std::size_t>
+      largest_of; // per pressure class, its class with the largest tank
+  for (std::size_t c = 0; c < fleet->classes.size(); ++c) {
+    const VehicleClass& vc = fleet->classes[c];
+    const auto [largest, first] = largest_of.emplace(vc.pressure, c);
+    if (!first && vc.tank_kg > fleet->classes[largest->second].tank_kg) {
+      largest->second = c; // the first of the largest, as a scan in class order finds it
+    }
+    if (indexes.count(vc.pressure) != 0) {
+      continue;
+    }
+    std::vector<Point> points;
+    std::vector<std::size_t> ids;
+    for (std::size_t s = 0; s < scenario.open_stations(); ++s) {
+      if (fills(scenario.stations[s], vc.pressure)) {
+        points.push_back(scenario.stations[s].location);
+        ids.push_back(s);
+      }
+    }
+    indexes.emplace(vc.pressure, SpatialIndex(points, ids));
+  }
+  SpatialIndex::Scratch scratch;
   for (std::size_t c = 0; c < fleet->classes.size(); ++c) {
     const VehicleClass& vc = fleet->classes[c];
     const std::string at = "/demand/classes/" + std::to_string(c);
-    const auto fills = [&](const StationSpec& station) {
-      return vc.pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
-                                              vc.pressure) != station.pressures.end();
-    };
+    // The least hypot() among the stations nearest by squared distance (and any within a hair).
     double nearest_km = INFINITY;
-    for (std::size_t s = 0; s < scenario.open_stations(); ++s) {
-      const StationSpec& station = scenario.stations[s];
-      if (!fills(station)) {
-        continue;
-      }
-      nearest_km = std::min(nearest_km, std::hypot(station.location.x_km - vc.area.centre.x_km,
-                                                   station.location.y_km - vc.area.centre.y_km));
+    auto search = indexes.at(vc.pressure).nearest(vc.area.centre, scratch);
+    SpatialIndex::Nearest::Found station{};
+    while (search.bound() <= nearest_km * nearest_km * (1 + 1e-9) && search.next(station)) {
+      const Point location = scenario.stations[station.id].location;
+      nearest_km = std::min(nearest_km, std::hypot(location.x_km - vc.area.centre.x_km,
+                                                   location.y_km - vc.area.centre.y_km));
     }
     if (vc.area.radius_km == 0) {
       found.push_back({at + "/area/radius_km",
@@ -195,25 +222,25 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
       found.push_back({at + "/area", text});
     }
   }
-  // Once per station: the largest tank it fills that its storage cannot hold.
+  // Once per station: the largest tank it fills that its storage cannot hold (the first class of
+  // the largest tank among those it fills: if that one fits, every one does).
   for (std::size_t s = 0; s < scenario.open_stations(); ++s) {
     const StationSpec& station = scenario.stations[s];
     if (!station.storage || !station.finite()) {
       continue;
     }
-    const VehicleClass* largest = nullptr;
-    for (const VehicleClass& vc : fleet->classes) {
-      const bool fills =
-          vc.pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
-                                           vc.pressure) != station.pressures.end();
-      if (fills && vc.tank_kg > station.storage->capacity_kg &&
-          (largest == nullptr || vc.tank_kg > largest->tank_kg)) {
-        largest = &vc;
+    std::optional<std::size_t> largest;
+    for (const auto& [pressure, c] : largest_of) {
+      const double tank_kg = fleet->classes[c].tank_kg;
+      if (fills(station, pressure) &&
+          (!largest || tank_kg > fleet->classes[*largest].tank_kg ||
+           (tank_kg == fleet->classes[*largest].tank_kg && c < *largest))) {
+        largest = c;
       }
     }
-    if (largest != nullptr) {
+    if (largest && fleet->classes[*largest].tank_kg > station.storage->capacity_kg) {
       found.push_back({"/stations/" + std::to_string(s) + "/storage/capacity_kg",
-                       "holds less than a " + largest->name +
+                       "holds less than a " + fleet->classes[*largest].name +
                            " tank: its large fills are always turned away here"});
     }
   }
@@ -222,10 +249,16 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
 
 Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     : spec_(&scenario.demand.as<FleetParams>()), network_(&network) {
-  std::map<std::string, std::size_t> index_of; // pressure class -> its index in indexes_
+  std::map<std::string, std::size_t> index_of;   // pressure class -> its index in indexes_
+  std::map<std::string, std::size_t> station_of; // station id -> index (ids are unique)
   std::size_t vehicles = 0;
   for (const VehicleClass& vc : spec_->classes) {
     vehicles += static_cast<std::size_t>(vc.count);
+    if (vc.choice.home_station && station_of.empty()) {
+      for (std::size_t s = 0; s < scenario.stations.size(); ++s) {
+        station_of.emplace(scenario.stations[s].id, s);
+      }
+    }
   }
   vehicles_.reserve(vehicles);
   for (std::size_t c = 0; c < spec_->classes.size(); ++c) {
@@ -250,7 +283,11 @@ Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     const std::size_t usable = indexes_[at->second].size();
     std::optional<std::size_t> home;
     if (vc.choice.home_station) {
-      home = scenario.station_index(*vc.choice.home_station);
+      const auto it = station_of.find(*vc.choice.home_station);
+      if (it == station_of.end()) {
+        throw std::logic_error("no station " + *vc.choice.home_station);
+      }
+      home = it->second;
       if (*home >= network.size() || !fills(*home)) {
         home.reset(); // closed, or it does not fill the class's pressure: never chosen
       }
