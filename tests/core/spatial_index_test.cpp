@@ -146,3 +146,49 @@ TEST_CASE("core::SpatialIndex: duplicates and one point") {
   CHECK_FALSE(single.next(found));
   CHECK_THROWS(SpatialIndex({{0, 0}}, {}));
 }
+
+TEST_CASE(
+    "core::SpatialIndex::least: the least (key, id) of a scan, skipping, with a detour limit") {
+  // Keys as the fleet's: (beyond the reach, squared distance), or a rank that grows faster than
+  // the distance plus a per-point penalty; odd ids skipped (tried stations).
+  h2sim::RandomStream rng(14, 0, 4);
+  for (const bool grid : {true, false}) {
+    for (const std::size_t n : {1u, 5u, 9u, 200u, 2000u}) {
+      const auto [at, ids] = points(rng, n, grid);
+      const SpatialIndex index(at, ids);
+      for (int q = 0; q < 100; ++q) {
+        const Point from = query(rng, grid);
+        const double reach2 = q % 3 == 0 ? INFINITY : grid ? 2.0 : 30.0;
+        const bool penalty = q % 2 == 1;
+        const bool skip_odd = q % 4 >= 2;
+        using Key = std::pair<bool, double>;
+        const auto key_of = [&](std::size_t id, double d2) -> std::optional<Key> {
+          if (skip_odd && id % 2 == 1) {
+            return std::nullopt;
+          }
+          return Key{d2 > reach2, d2 + (penalty ? static_cast<double>(id % 3) : 0.0)};
+        };
+        const auto at_least = [&](double d2) { return Key{d2 > reach2, d2}; };
+        std::optional<std::size_t> want;
+        Key want_key{true, 0};
+        for (std::size_t i = 0; i < n; ++i) {
+          const auto key = key_of(ids[i], SpatialIndex::squared_km(from, at[i]));
+          if (key && (!want || *key < want_key || (*key == want_key && ids[i] < *want))) {
+            want = ids[i];
+            want_key = *key;
+          }
+        }
+        std::optional<std::size_t> got;
+        Key got_key{true, 0};
+        index.least(from, key_of, at_least, got, got_key);
+        CAPTURE(grid);
+        CAPTURE(n);
+        CAPTURE(q);
+        CHECK(got == want);
+        if (want) {
+          CHECK(got_key == want_key);
+        }
+      }
+    }
+  }
+}

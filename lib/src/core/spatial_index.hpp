@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace h2sim {
@@ -58,6 +59,22 @@ public:
 
   Nearest nearest(Point from, Scratch& scratch) const { return Nearest(*this, from, scratch); }
 
+  /**
+   * The point of least (key, id) among those `key_of(id, d2)` does not skip (it returns an
+   * optional key), found depth-first: `at_least(d2)` is a lower bound of the key of every point
+   * at squared distance `d2` or more, non-decreasing in `d2`, and a subtree or point is skipped
+   * only when that bound is above the best key, so ties are looked at and the least id among equal
+   * keys wins. `best` and `best_key` come in as the best so far (empty `best`: none) and go out
+   * updated.
+   */
+  template <class Key, class KeyOf, class AtLeast>
+  void least(Point from, const KeyOf& key_of, const AtLeast& at_least,
+             std::optional<std::size_t>& best, Key& best_key) const {
+    if (!nodes_.empty()) {
+      least_in(0, box_d2(nodes_[0], from), from, key_of, at_least, best, best_key);
+    }
+  }
+
   /** Squared distance from `from` to `at`, as the index computes it. */
   static double squared_km(Point from, Point at) {
     const double dx = at.x_km - from.x_km;
@@ -74,6 +91,40 @@ private:
     std::uint32_t left = 0, right = 0; // children (0: a leaf; the root is node 0)
   };
   std::uint32_t build(std::uint32_t begin, std::uint32_t end);
+  template <class Key, class KeyOf, class AtLeast>
+  void least_in(std::uint32_t at, double node_d2, Point from, const KeyOf& key_of,
+                const AtLeast& at_least, std::optional<std::size_t>& best, Key& best_key) const {
+    if (best && best_key < at_least(node_d2)) {
+      return;
+    }
+    const Node& node = nodes_[at];
+    if (node.left == 0) {
+      for (std::uint32_t i = node.begin; i < node.end; ++i) {
+        const double d2 = squared_km(from, points_[i]);
+        if (best && best_key < at_least(d2)) {
+          continue;
+        }
+        const std::size_t id = ids_[i];
+        if (const std::optional<Key> key = key_of(id, d2)) {
+          if (!best || *key < best_key || (*key == best_key && id < *best)) {
+            best = id;
+            best_key = *key;
+          }
+        }
+      }
+      return;
+    }
+    // The nearer child first: its points are likelier to set a good best, pruning the other.
+    const double left_d2 = box_d2(nodes_[node.left], from);
+    const double right_d2 = box_d2(nodes_[node.right], from);
+    if (left_d2 <= right_d2) {
+      least_in(node.left, left_d2, from, key_of, at_least, best, best_key);
+      least_in(node.right, right_d2, from, key_of, at_least, best, best_key);
+    } else {
+      least_in(node.right, right_d2, from, key_of, at_least, best, best_key);
+      least_in(node.left, left_d2, from, key_of, at_least, best, best_key);
+    }
+  }
   double box_d2(const Node& node, Point from) const;
 
   std::vector<Point> points_;

@@ -391,38 +391,33 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
 namespace {
 /**
  * The least (key, station) over the stations of `index` not in `tried`, with `home` (if any, and
- * not in `tried`) looked at first: stations come nearest-first, and the search stops once
- * `at_least(bound)`, a lower bound of the key of every station whose squared distance is `bound` or
- * more (the home station excepted), is above the best key: ties are read on, so the least station
- * among equal keys wins, as in a scan in list order.
+ * not in `tried`) looked at first; `at_least(d2)` bounds the key of every other station at squared
+ * distance `d2` or more from below, so the search skips what cannot rank first but looks at ties:
+ * the least station among equal keys wins, as in a scan in list order.
  */
 template <class KeyOf, class AtLeast>
-std::optional<std::size_t> least(const SpatialIndex& index, SpatialIndex::Scratch& scratch,
-                                 Point from, std::optional<std::size_t> home,
-                                 const std::vector<std::size_t>* tried, KeyOf key_of,
-                                 AtLeast at_least) {
+std::optional<std::size_t>
+least(const SpatialIndex& index, Point from, std::optional<std::size_t> home,
+      const std::vector<std::size_t>* tried, KeyOf key_of, AtLeast at_least) {
   using Key = std::pair<bool, double>;
   std::optional<std::size_t> best;
   Key best_key{true, 0};
-  const auto consider = [&](std::size_t s, const Key& key) {
-    if (!best || key < best_key || (key == best_key && s < *best)) {
-      best = s;
-      best_key = key;
-    }
-  };
   const auto untried = [tried](std::size_t s) {
     return tried == nullptr || std::find(tried->begin(), tried->end(), s) == tried->end();
   };
   if (home && untried(*home)) {
-    consider(*home, key_of(*home, std::nullopt));
+    best = *home;
+    best_key = key_of(*home, std::nullopt);
   }
-  auto search = index.nearest(from, scratch);
-  SpatialIndex::Nearest::Found found{};
-  while (!(best && best_key < at_least(search.bound())) && search.next(found)) {
-    if (found.id != home && untried(found.id)) {
-      consider(found.id, key_of(found.id, found.d2));
-    }
-  }
+  index.least(
+      from,
+      [&](std::size_t s, double d2) -> std::optional<Key> {
+        if (s == home || !untried(s)) {
+          return std::nullopt;
+        }
+        return key_of(s, d2);
+      },
+      at_least, best, best_key);
   return best;
 }
 
@@ -445,7 +440,7 @@ std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) {
   };
   // The index computes squared distances as the scan did, so its bound is exact: no margin.
   const auto at_least = [&](double d2) -> std::pair<bool, double> { return {d2 > reach2, d2}; };
-  return least(indexes_[choice.index], scratch_, vehicle.origin,
+  return least(indexes_[choice.index], vehicle.origin,
                choice.home_first ? choice.home : std::nullopt, nullptr, key_of, at_least);
 }
 
@@ -476,7 +471,7 @@ std::optional<std::size_t> Fleet::best_station(const Vehicle& vehicle, double no
     return {road_km > choice.chooser.max_detour_km,
             choice.policy->rank_at_least(road_km, choice.chooser)};
   };
-  return least(indexes_[choice.index], scratch_, vehicle.origin,
+  return least(indexes_[choice.index], vehicle.origin,
                choice.home_first ? choice.home : std::nullopt, tried, key_of, at_least);
 }
 

@@ -129,7 +129,6 @@ private:
   std::vector<ClassChoice> choices_;
   /** Per pressure class the fleet uses (empty: any), its usable open stations. */
   std::vector<SpatialIndex> indexes_;
-  SpatialIndex::Scratch scratch_; // the searches' heap
 
   const FleetParams* spec_;
   Network* network_;
