@@ -223,6 +223,7 @@ def instructions(cmd, tmp):
 def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None):
     """The city tiled k times (bench/tile.py) for each k, against the heap loop's cost per event."""
     sys.path.insert(0, str(ROOT / "bench"))
+    sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
     import tile  # noqa: E402 (bench/tile.py, stdlib only)
 
     heap_runs = []
