@@ -169,6 +169,144 @@ def without_supply(scenario):
     return path
 
 
+def timed(cmd):
+    """Run cmd under GNU time (or a getrusage wrapper); return (stdout, wall s, CPU s, peak RSS KiB,
+    source). CPU and peak RSS cover the process and every child it waited for (h2sim forks one
+    child per replication)."""
+    if os.access(GNU_TIME, os.X_OK):
+        out, err, wall = run_process([GNU_TIME, "-v", *cmd])
+        fields = {}
+        for key, pattern in (("user", r"User time \(seconds\):\s*([\d.]+)"),
+                             ("sys", r"System time \(seconds\):\s*([\d.]+)"),
+                             ("rss", r"Maximum resident set size \(kbytes\):\s*(\d+)")):
+            match = re.search(pattern, err)
+            if not match:
+                fail(f"could not find {key} in the output of {GNU_TIME} -v")
+            fields[key] = float(match.group(1))
+        return out, wall, fields["user"] + fields["sys"], int(fields["rss"]), f"{GNU_TIME} -v"
+    wrapper = ("import resource, subprocess, sys\n"
+               "p = subprocess.run(sys.argv[1:])\n"
+               "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+               "print(u.ru_utime + u.ru_stime, u.ru_maxrss, file=sys.stderr)\n"
+               "sys.exit(p.returncode)\n")
+    out, err, wall = run_process([sys.executable, "-c", wrapper, *cmd])
+    cpu, rss = err.strip().splitlines()[-1].split()
+    return out, wall, float(cpu), int(rss), "getrusage(RUSAGE_CHILDREN)"
+
+
+def parse_scale_days(text):
+    days = {}
+    for item in text.split(","):
+        k, _, d = item.partition(":")
+        try:
+            days[int(k)] = float(d)
+        except ValueError:
+            fail(f"--scale-days: expected k:days[,k:days...], got {text!r}")
+        if days[int(k)] <= 0 or int(k) < 1:
+            fail(f"--scale-days: k >= 1 and days > 0, got {item!r}")
+    return days
+
+
+def instructions(cmd, tmp):
+    """Instructions executed by cmd and every process it starts, counted by callgrind."""
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                           f"--callgrind-out-file={tmp}/callgrind.%p", *cmd],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        fail(f"callgrind failed ({proc.returncode}): {proc.stderr[-500:]}")
+    counts = [int(n) for n in re.findall(r"Collected : (\d+)", proc.stderr)]
+    if not counts:
+        fail("callgrind printed no 'Collected' line")
+    return sum(counts), proc.stdout
+
+
+def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None):
+    """The city tiled k times (bench/tile.py) for each k, against the heap loop's cost per event."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
+    import tile  # noqa: E402 (bench/tile.py, stdlib only)
+
+    heap_runs = []
+    for rep in range(max(repeat, 5)):  # a tenth of a second each: the median of at least 5
+        progress(f"scale: heap loop [{rep + 1}]")
+        out, wall, cpu, _, _ = timed([heap, "--days", f"{SCENARIO_DAYS:g}", "--seed", str(SCENARIO_SEED)])
+        doc = parse_json(out, "heap loop")
+        heap_runs.append({"wall_s": doc["wall_s"], "cpu_s_process": cpu, "events": doc["events"]})
+    heap_wall = statistics.median(r["wall_s"] for r in heap_runs)
+    heap_cpu = statistics.median(r["cpu_s_process"] for r in heap_runs)
+    heap_events = heap_runs[0]["events"]
+    heap_us = heap_wall * 1e6 / heap_events
+    heap_us_cpu = heap_cpu * 1e6 / heap_events
+    report = {
+        "city": str(city),
+        "heap": {"model": str(SCENARIO.relative_to(ROOT)), "days": SCENARIO_DAYS, "wall_s": heap_wall,
+                 "cpu_s_process": heap_cpu, "events": heap_events, "us_per_event": heap_us,
+                 "us_per_event_cpu": heap_us_cpu, "wall_s_runs": [r["wall_s"] for r in heap_runs],
+                 "cpu_s_process_runs": [r["cpu_s_process"] for r in heap_runs]},
+        "tiles": {},
+    }
+    doc = json.loads(Path(city).read_text())
+    with tempfile.TemporaryDirectory(prefix="h2sim-scale-") as tmp:
+        for k, days in sorted(scale_days.items()):
+            path = Path(tmp) / f"x{k}.json"
+            path.write_text(json.dumps(tile.tile(doc, k, 1000.0)))
+            cmd = [h2sim, "run", str(path), "-q", "--jobs", "1", "--set", f"horizon_days={days:g}"]
+            runs = []
+            for rep in range(repeat):
+                progress(f"scale: k={k}, {days:g} days [{rep + 1}/{repeat}]")
+                out, wall, cpu, rss, source = timed(cmd)
+                run = parse_json(out, "h2sim").get("run", {})
+                runs.append({"wall_s_process": wall, "cpu_s": cpu, "peak_rss_kb": rss,
+                             "wall_s": run.get("wall_s"), "events": run.get("events")})
+            wall = statistics.median(r["wall_s_process"] for r in runs)
+            cpu = statistics.median(r["cpu_s"] for r in runs)
+            events = runs[0]["events"]
+            stations = len(doc["stations"]) * k
+            vehicles = sum(c["count"] for c in doc["demand"]["classes"]) * k
+            report["tiles"][str(k)] = {
+                "stations": stations,
+                "vehicles": vehicles,
+                "horizon_days": days,
+                "warmup_days": doc.get("warmup_days", 0),
+                "wall_s_process": wall,
+                "cpu_s": cpu,
+                "wall_s_run": statistics.median(r["wall_s"] for r in runs),
+                "events": events,
+                "us_per_event_cpu": cpu * 1e6 / events if events else None,
+                "us_per_event_wall": wall * 1e6 / events if events else None,
+                "us_per_event_run": (statistics.median(r["wall_s"] for r in runs) * 1e6 / events
+                                     if events else None),
+                "peak_rss_mb": max(r["peak_rss_kb"] for r in runs) / 1024,
+                "peak_rss_bytes_per_vehicle": max(r["peak_rss_kb"] for r in runs) * 1024 / vehicles,
+                "rss_source": source,
+                "runs": runs,
+            }
+            if callgrind_days and k in callgrind_days:
+                cg_days = callgrind_days[k]
+                progress(f"scale: k={k}, {cg_days:g} days under callgrind")
+                cg_cmd = [h2sim, "run", str(path), "-q", "--jobs", "1", "--set", f"horizon_days={cg_days:g}"]
+                count, out = instructions(cg_cmd, tmp)
+                cg_events = parse_json(out, "h2sim").get("run", {}).get("events")
+                report["tiles"][str(k)]["callgrind"] = {
+                    "horizon_days": cg_days,
+                    "instructions": count,
+                    "events": cg_events,
+                    "instructions_per_event": count / cg_events if cg_events else None,
+                }
+    tiles = report["tiles"]
+    base = tiles.get("1")
+    report["ratios"] = {
+        k: {
+            "us_per_event_cpu_over_heap": ratio(t["us_per_event_cpu"], heap_us_cpu),
+            "us_per_event_wall_over_heap": ratio(t["us_per_event_wall"], heap_us),
+            "us_per_event_run_over_heap": ratio(t["us_per_event_run"], heap_us),
+            "us_per_event_cpu_over_k1": ratio(t["us_per_event_cpu"], base["us_per_event_cpu"]) if base else None,
+        }
+        for k, t in tiles.items()
+    }
+    return report
+
+
 def resolve_binary(path, name, hint):
     path = Path(path)
     if not path.is_absolute():
@@ -188,6 +326,15 @@ def main():
     parser.add_argument("--sd-seeds", type=int, default=20,
                         help="heap-loop replications used to estimate the run-to-run SD of the mean wait (0: skip)")
     parser.add_argument("--shanghai", metavar="PATH", help="also run this scenario for 365 days and report peak RSS")
+    parser.add_argument("--scale", action="store_true",
+                        help="instead: the 2025 plan tiled k times (bench/tile.py) against the heap loop")
+    parser.add_argument("--scale-city", default=str(ROOT / "scenarios" / "shanghai-2025.json"),
+                        help="the city tiled by --scale")
+    parser.add_argument("--scale-days", default="1:365,10:30,100:30",
+                        help="k:days pairs for --scale (default 1:365,10:30,100:30)")
+    parser.add_argument("--callgrind-days", metavar="K:DAYS,...",
+                        help="with --scale: also count instructions (valgrind callgrind) of these "
+                             "shorter runs, for the k listed")
     args = parser.parse_args()
     if args.repeat < 1:
         fail("--repeat must be at least 1")
@@ -195,6 +342,13 @@ def main():
     build_hint = "Build it with: cmake --preset release && cmake --build --preset release"
     h2sim = resolve_binary(args.h2sim, "h2sim", build_hint + " (or pass --h2sim PATH)")
     heap = resolve_binary(args.heap, "heap loop", build_hint + " (or pass --heap PATH)")
+    if args.scale:
+        report = scale(h2sim, heap, Path(args.scale_city).resolve(), parse_scale_days(args.scale_days),
+                       args.repeat,
+                       parse_scale_days(args.callgrind_days) if args.callgrind_days else None)
+        json.dump(report, sys.stdout, indent=2)
+        print()
+        return
     shanghai_path = None
     if args.shanghai:
         shanghai_path = Path(args.shanghai).resolve()

@@ -11,7 +11,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 using doctest::Approx;
@@ -96,7 +100,8 @@ struct World {
 };
 } // namespace
 
-TEST_CASE("demand::Fleet: a fixed daily distance gives refuels every 4 days, plus the drive and fill") {
+TEST_CASE(
+    "demand::Fleet: a fixed daily distance gives refuels every 4 days, plus the drive and fill") {
   // Its tank starts somewhere between 1 and 5 kg (drawn). At 1 kg it drives 6 km to S1 (6 min,
   // 0.06 kg), arrives with 0.94 and fills 4.06 kg in 4.06 min. Full again, 400 km = 4 days =
   // 5760 min bring it back to 1 kg: arrivals are 4.06 + 5760 + 6 = 5770.06 min apart, each trip
@@ -128,7 +133,8 @@ TEST_CASE("demand::Fleet: a fixed daily distance gives refuels every 4 days, plu
   }
 }
 
-TEST_CASE("demand::Fleet: a driver who balks tries the next-nearest station, from where it balked") {
+TEST_CASE(
+    "demand::Fleet: a driver who balks tries the next-nearest station, from where it balked") {
   // S1 takes nobody in its queue and is busy from 0 for 10000 min. The taxi balks there at a, then
   // drives S1 -> S2, 15 km: 15 min and 0.15 kg, arriving at a + 15 with 0.94 - 0.15 = 0.79 kg:
   // it fills 4.21 kg. The trip it reports at S2 is those 15 km, all of them detour.
@@ -185,7 +191,8 @@ TEST_CASE("demand::Fleet: after every station balks, the driver gives up and sta
   CHECK(give_ups[1].second == Approx(a + 75));
 }
 
-TEST_CASE("demand::Fleet: a driver looking at queues who balks tries another station, not the same") {
+TEST_CASE(
+    "demand::Fleet: a driver looking at queues who balks tries another station, not the same") {
   // Policy least_delay, drivers who balk above 0 waiting. A first run tells when the taxi reaches
   // S1 (a); a second run, identical, sends two vehicles of 100 kg to S1 at a - 1, after the taxi
   // decided (at a - 6): one fills, one waits. The taxi sees 1 waiting and balks. Looking again
@@ -220,4 +227,113 @@ TEST_CASE("demand::Fleet: a driver looking at queues who balks tries another sta
   CHECK(visits[1].arrival == Approx(a + 15));
   CHECK(visits[1].outcome == Outcome::served);
   CHECK(second.recorder.give_ups.empty());
+}
+
+TEST_CASE(
+    "demand::Fleet: on random layouts with ties, a round of tries follows the choice's order") {
+  // Every station is busy and takes nobody in its queue, so the taxi tries them all, gives up and
+  // starts again at its first choice. Stations sit on a coarse grid (equal distances, duplicates),
+  // some fill only H35 (the taxi is H70). What it should do, by a scan of every station: first the
+  // least (beyond the detour, squared distance) with the home station first (nearest, depot) or the
+  // choice's pick (least_delay), then the first untried of preference_order, ties in list order.
+  using h2sim::models::choice_policies;
+  using h2sim::models::Chooser;
+  using h2sim::models::StationView;
+  RandomStream layout(14, 0, 3);
+  const auto draw = [&layout](int n) { return static_cast<int>(layout.uniform() * n); };
+  for (int round = 0; round < 24; ++round) {
+    const std::string policy = round % 3 == 0   ? "nearest"
+                               : round % 3 == 1 ? "depot"
+                                                : "least_delay";
+    CAPTURE(round);
+    VehicleClass vc = taxi();
+    vc.pressure = "H70";
+    vc.choice.policy = policy;
+    vc.area = h2sim::models::Area{
+        Point{static_cast<double>(draw(7) - 3), static_cast<double>(draw(7) - 3)}, 0};
+    const double road_factor = round % 2 == 0 ? 1.0 : 1.3;
+    if (round % 4 < 2) {
+      vc.choice.max_detour_km = 3.5;
+    }
+    ScenarioSpec scenario = fleet_scenario(vc);
+    scenario.demand = h2sim::params::Model(
+        "fleet", std::make_shared<FleetParams>(FleetParams{road_factor, {vc}}));
+    scenario.stations.clear();
+    const int n = 12 + draw(30);
+    for (int s = 0; s < n; ++s) {
+      StationSpec station = station_at("S" + std::to_string(s), static_cast<double>(draw(9) - 4),
+                                       static_cast<double>(draw(9) - 4));
+      station.queue_capacity = 0;
+      station.pressures =
+          draw(4) == 0 ? std::vector<std::string>{"H35"} : std::vector<std::string>{"H35", "H70"};
+      scenario.stations.push_back(station);
+    }
+    std::optional<std::size_t> home;
+    if (policy == "depot") {
+      home = static_cast<std::size_t>(draw(n));
+      vc.choice.home_station = scenario.stations[*home].id;
+      scenario.demand = h2sim::params::Model(
+          "fleet", std::make_shared<FleetParams>(FleetParams{road_factor, {vc}}));
+    }
+    // The expected round, by scans.
+    const Point origin = vc.area.centre;
+    std::vector<StationView> views;
+    for (std::size_t s = 0; s < scenario.stations.size(); ++s) {
+      const StationSpec& station = scenario.stations[s];
+      StationView view;
+      view.station = s;
+      view.road_km = h2sim::distance_km(origin, station.location) * road_factor;
+      view.compatible = station.pressures.size() == 2;
+      views.push_back(view);
+    }
+    const auto& rank = choice_policies().at(policy);
+    const Chooser chooser{vc.speed_kmh, vc.choice.max_detour_km,
+                          home && views[*home].compatible ? home : std::nullopt};
+    std::optional<std::size_t> first;
+    if (policy == "least_delay") {
+      first = h2sim::models::choose(rank, views, chooser);
+    } else {
+      const double reach = vc.choice.max_detour_km / road_factor;
+      const double reach2 = std::isfinite(reach) ? reach * reach : INFINITY;
+      std::pair<bool, double> best_key{true, 0};
+      for (const StationView& view : views) {
+        if (!view.compatible) {
+          continue;
+        }
+        const Point at = scenario.stations[view.station].location;
+        const double dx = at.x_km - origin.x_km;
+        const double dy = at.y_km - origin.y_km;
+        const double d2 = dx * dx + dy * dy;
+        const std::pair<bool, double> key{d2 > reach2,
+                                          chooser.home_station == view.station ? -1.0 : d2};
+        if (!first || key < best_key) {
+          first = view.station;
+          best_key = key;
+        }
+      }
+    }
+    const std::vector<std::size_t> order = h2sim::models::preference_order(rank, views, chooser);
+    REQUIRE(first);
+    std::vector<std::size_t> expected{*first};
+    while (expected.size() < order.size()) {
+      expected.push_back(*std::find_if(order.begin(), order.end(), [&](std::size_t s) {
+        return std::find(expected.begin(), expected.end(), s) == expected.end();
+      }));
+    }
+    expected.push_back(order[0]); // after giving up
+
+    World world(scenario);
+    for (int s = 0; s < n; ++s) {
+      world.block(static_cast<std::size_t>(s), 0, 1e7);
+    }
+    world.start();
+    world.calendar.run(6 * 1440);
+    const auto visits = world.taxi_visits();
+    REQUIRE(visits.size() >= expected.size());
+    std::vector<std::size_t> tried;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      tried.push_back(visits[i].station);
+    }
+    CHECK(tried == expected);
+  }
 }

@@ -8,6 +8,7 @@ namespace h2sim::models {
 namespace {
 
 double nearest(const StationView& view, const Chooser&) { return view.road_km; }
+double road_km(double km, const Chooser&) { return km; }
 
 /** Drive time plus the wait the queue in sight suggests: each dispenser clears one per fill. */
 double least_delay(const StationView& view, const Chooser& chooser) {
@@ -16,26 +17,29 @@ double least_delay(const StationView& view, const Chooser& chooser) {
       static_cast<double>(view.waiting) / static_cast<double>(view.dispensers) * view.fill_min;
   return drive_min + wait_min;
 }
+/** The drive alone: a wait is never negative. */
+double drive_min(double road_km, const Chooser& chooser) {
+  return road_km / chooser.speed_kmh * 60.0;
+}
 
 /** The home station before all others, then the nearest. */
 double depot(const StationView& view, const Chooser& chooser) {
   return chooser.home_station == view.station ? -1.0 : view.road_km;
 }
 
-/** The key stations are ordered by: in reach first, then the policy's rank. */
-std::pair<bool, double> key(const ChoicePolicy& policy, const StationView& view,
-                            const Chooser& chooser) {
+} // namespace
+
+std::pair<bool, double> choice_key(const ChoicePolicy& policy, const StationView& view,
+                                   const Chooser& chooser) {
   return {view.road_km > chooser.max_detour_km, policy.rank(view, chooser)};
 }
-
-} // namespace
 
 namespace {
 const std::vector<std::pair<std::string, ChoicePolicy>>& declared() {
   static const std::vector<std::pair<std::string, ChoicePolicy>> policies{
-      {"nearest", {nearest}},
-      {"least_delay", {least_delay}},
-      {"depot", {depot}},
+      {"nearest", {nearest, road_km}},
+      {"least_delay", {least_delay, drive_min}},
+      {"depot", {depot, road_km}},
   };
   return policies;
 }
@@ -65,7 +69,7 @@ std::optional<std::size_t> choose(const ChoicePolicy& policy, const std::vector<
     if (!view.compatible) {
       continue;
     }
-    const auto k = key(policy, view, chooser);
+    const auto k = choice_key(policy, view, chooser);
     if (!best || k < best_key) {
       best = view.station;
       best_key = k;
@@ -84,7 +88,7 @@ std::vector<std::size_t> preference_order(const ChoicePolicy& policy,
     }
   }
   std::stable_sort(usable.begin(), usable.end(), [&](const StationView* a, const StationView* b) {
-    return key(policy, *a, chooser) < key(policy, *b, chooser);
+    return choice_key(policy, *a, chooser) < choice_key(policy, *b, chooser);
   });
   std::vector<std::size_t> order;
   for (const StationView* view : usable) {

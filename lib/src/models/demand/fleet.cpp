@@ -1,12 +1,14 @@
 #include "fleet.hpp"
 
+#include "../../core/limits.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <numbers>
 #include <set>
-
-#include "../../core/limits.hpp"
+#include <stdexcept>
 
 namespace h2sim::models {
 
@@ -17,25 +19,31 @@ constexpr double max_vehicles = 1e7;
 
 const params::Table& fleet_table() {
   using S = params::Of<Shift>;
-  static const params::Table shift = S::table(
-      "daily driving hours (default: around the clock); demand follows the clock",
-      {S::number("start_h", &Shift::start_h).describe("hour the shift starts").at_least(0).below(24),
-       S::number("hours", &Shift::hours).describe("hours it lasts, at most 24").above(0).at_most(24)});
+  static const params::Table shift =
+      S::table("daily driving hours (default: around the clock); demand follows the clock",
+               {S::number("start_h", &Shift::start_h)
+                    .describe("hour the shift starts")
+                    .at_least(0)
+                    .below(24),
+                S::number("hours", &Shift::hours)
+                    .describe("hours it lasts, at most 24")
+                    .above(0)
+                    .at_most(24)});
   using A = params::Of<Area>;
-  static const params::Table area = A::table(
-      "operating area: a disc where the vehicles decide to refuel",
-      {A::number("x_km", [](Area& a) -> double& { return a.centre.x_km; })
-           .describe("km east of the city's origin")
-           .at_least(-limits::km)
-           .at_most(limits::km),
-       A::number("y_km", [](Area& a) -> double& { return a.centre.y_km; })
-           .describe("km north of the city's origin")
-           .at_least(-limits::km)
-           .at_most(limits::km),
-       A::number("radius_km", &Area::radius_km)
-           .describe("radius of the disc")
-           .at_least(0)
-           .at_most(limits::km)});
+  static const params::Table area =
+      A::table("operating area: a disc where the vehicles decide to refuel",
+               {A::number("x_km", [](Area& a) -> double& { return a.centre.x_km; })
+                    .describe("km east of the city's origin")
+                    .at_least(-limits::km)
+                    .at_most(limits::km),
+                A::number("y_km", [](Area& a) -> double& { return a.centre.y_km; })
+                    .describe("km north of the city's origin")
+                    .at_least(-limits::km)
+                    .at_most(limits::km),
+                A::number("radius_km", &Area::radius_km)
+                    .describe("radius of the disc")
+                    .at_least(0)
+                    .at_most(limits::km)});
   using C = params::Of<ChoiceSpec>;
   static const params::Table choice = C::table(
       "how a driver picks a station (default: the nearest)",
@@ -148,23 +156,49 @@ Point random_point(const Area& area, RandomStream& rng) {
  * the open stations): fleets that cannot reach or use the stations they have.
  */
 std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
+  // O((classes + stations) log stations): an index of the open stations per pressure class the
+  // fleet uses, and the largest tank per pressure class, instead of every class against every
+  // station.
   std::vector<Warning> found;
   const FleetParams* fleet = &scenario.demand.as<FleetParams>();
+  const auto fills = [](const StationSpec& station, const std::string& pressure) {
+    return pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
+                                         pressure) != station.pressures.end();
+  };
+  std::map<std::string, SpatialIndex> indexes; // per pressure class ("" = any)
+  std::map<std::string, std::size_t>
+      largest_of; // per pressure class, its class with the largest tank
+  for (std::size_t c = 0; c < fleet->classes.size(); ++c) {
+    const VehicleClass& vc = fleet->classes[c];
+    const auto [largest, first] = largest_of.emplace(vc.pressure, c);
+    if (!first && vc.tank_kg > fleet->classes[largest->second].tank_kg) {
+      largest->second = c; // the first of the largest, as a scan in class order finds it
+    }
+    if (indexes.count(vc.pressure) != 0) {
+      continue;
+    }
+    std::vector<Point> points;
+    std::vector<std::size_t> ids;
+    for (std::size_t s = 0; s < scenario.open_stations(); ++s) {
+      if (fills(scenario.stations[s], vc.pressure)) {
+        points.push_back(scenario.stations[s].location);
+        ids.push_back(s);
+      }
+    }
+    indexes.emplace(vc.pressure, SpatialIndex(points, ids));
+  }
+  SpatialIndex::Scratch scratch;
   for (std::size_t c = 0; c < fleet->classes.size(); ++c) {
     const VehicleClass& vc = fleet->classes[c];
     const std::string at = "/demand/classes/" + std::to_string(c);
-    const auto fills = [&](const StationSpec& station) {
-      return vc.pressure.empty() || std::find(station.pressures.begin(), station.pressures.end(),
-                                              vc.pressure) != station.pressures.end();
-    };
+    // The least hypot() among the stations nearest by squared distance (and any within a hair).
     double nearest_km = INFINITY;
-    for (std::size_t s = 0; s < scenario.open_stations(); ++s) {
-      const StationSpec& station = scenario.stations[s];
-      if (!fills(station)) {
-        continue;
-      }
-      nearest_km = std::min(nearest_km, std::hypot(station.location.x_km - vc.area.centre.x_km,
-                                                   station.location.y_km - vc.area.centre.y_km));
+    auto search = indexes.at(vc.pressure).nearest(vc.area.centre, scratch);
+    SpatialIndex::Nearest::Found station{};
+    while (search.bound() <= nearest_km * nearest_km * (1 + 1e-9) && search.next(station)) {
+      const Point location = scenario.stations[station.id].location;
+      nearest_km = std::min(nearest_km, std::hypot(location.x_km - vc.area.centre.x_km,
+                                                   location.y_km - vc.area.centre.y_km));
     }
     if (vc.area.radius_km == 0) {
       found.push_back({at + "/area/radius_km",
@@ -172,7 +206,8 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
     }
     if (!std::isfinite(nearest_km)) {
       found.push_back({at + (vc.pressure.empty() ? "" : "/pressure"),
-                       "no open station fills " + (vc.pressure.empty() ? std::string("it") : vc.pressure) +
+                       "no open station fills " +
+                           (vc.pressure.empty() ? std::string("it") : vc.pressure) +
                            ": its vehicles cannot refuel and are counted stranded"});
       continue;
     }
@@ -187,25 +222,25 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
       found.push_back({at + "/area", text});
     }
   }
-  // Once per station: the largest tank it fills that its storage cannot hold.
+  // Once per station: the largest tank it fills that its storage cannot hold (the first class of
+  // the largest tank among those it fills: if that one fits, every one does).
   for (std::size_t s = 0; s < scenario.open_stations(); ++s) {
     const StationSpec& station = scenario.stations[s];
     if (!station.storage || !station.finite()) {
       continue;
     }
-    const VehicleClass* largest = nullptr;
-    for (const VehicleClass& vc : fleet->classes) {
-      const bool fills = vc.pressure.empty() || std::find(station.pressures.begin(),
-                                                          station.pressures.end(),
-                                                          vc.pressure) != station.pressures.end();
-      if (fills && vc.tank_kg > station.storage->capacity_kg &&
-          (largest == nullptr || vc.tank_kg > largest->tank_kg)) {
-        largest = &vc;
+    std::optional<std::size_t> largest;
+    for (const auto& [pressure, c] : largest_of) {
+      const double tank_kg = fleet->classes[c].tank_kg;
+      if (fills(station, pressure) &&
+          (!largest || tank_kg > fleet->classes[*largest].tank_kg ||
+           (tank_kg == fleet->classes[*largest].tank_kg && c < *largest))) {
+        largest = c;
       }
     }
-    if (largest != nullptr) {
+    if (largest && fleet->classes[*largest].tank_kg > station.storage->capacity_kg) {
       found.push_back({scenario.station_pointer(s) + "/storage/capacity_kg",
-                       "holds less than a " + largest->name +
+                       "holds less than a " + fleet->classes[*largest].name +
                            " tank: its large fills are always turned away here"});
     }
   }
@@ -214,29 +249,62 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
 
 Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     : spec_(&scenario.demand.as<FleetParams>()), network_(&network) {
+  std::map<std::string, std::size_t> index_of;   // pressure class -> its index in indexes_
+  std::map<std::string, std::size_t> station_of; // station id -> index (ids are unique)
+  std::size_t vehicles = 0;
+  for (const VehicleClass& vc : spec_->classes) {
+    vehicles += static_cast<std::size_t>(vc.count);
+    if (vc.choice.home_station && station_of.empty()) {
+      for (std::size_t s = 0; s < scenario.stations.size(); ++s) {
+        station_of.emplace(scenario.stations[s].id, s);
+      }
+    }
+  }
+  vehicles_.reserve(vehicles);
   for (std::size_t c = 0; c < spec_->classes.size(); ++c) {
     const VehicleClass& vc = spec_->classes[c];
+    const auto fills = [&](std::size_t s) {
+      const auto& pressures = network.station(s).pressures;
+      return vc.pressure.empty() ||
+             std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end();
+    };
+    const auto [at, added] = index_of.emplace(vc.pressure, indexes_.size());
+    if (added) {
+      std::vector<Point> points;
+      std::vector<std::size_t> ids;
+      for (std::size_t s = 0; s < network.size(); ++s) {
+        if (fills(s)) {
+          points.push_back(network.station(s).location);
+          ids.push_back(s);
+        }
+      }
+      indexes_.emplace_back(points, ids);
+    }
+    const std::size_t usable = indexes_[at->second].size();
     std::optional<std::size_t> home;
     if (vc.choice.home_station) {
-      home = scenario.station_index(*vc.choice.home_station);
+      const auto it = station_of.find(*vc.choice.home_station);
+      if (it == station_of.end()) {
+        throw std::logic_error("no station " + *vc.choice.home_station);
+      }
+      home = it->second;
+      if (*home >= network.size() || !fills(*home)) {
+        home.reset(); // closed, or it does not fill the class's pressure: never chosen
+      }
     }
     ClassChoice choice{&choice_policies().at(vc.choice.policy),
                        Chooser{vc.speed_kmh, vc.choice.max_detour_km, home},
-                       std::vector<bool>(network.size(), true),
+                       at->second,
+                       home,
                        false,
                        false,
                        false,
                        vc.driver.after_last_try == "leave"};
-    for (std::size_t s = 0; s < network.size(); ++s) {
-      const auto& pressures = network.station(s).pressures;
-      choice.compatible[s] = vc.pressure.empty() ||
-                             std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end();
-    }
     choice.sees_queues = vc.choice.policy == "least_delay";
     choice.home_first = vc.choice.policy == "depot";
-    choice.plain_nearest = vc.choice.policy == "nearest" && !std::isfinite(vc.choice.max_detour_km) &&
-                           std::all_of(choice.compatible.begin(), choice.compatible.end(),
-                                       [](bool ok) { return ok; });
+    choice.plain_nearest = vc.choice.policy == "nearest" &&
+                           !std::isfinite(vc.choice.max_detour_km) && usable == network.size() &&
+                           usable > 0;
     choices_.push_back(std::move(choice));
     const std::uint64_t class_entity = entity_id(vc.name);
     for (int i = 0; i < vc.count; ++i) {
@@ -286,7 +354,8 @@ void Fleet::start(Calendar& calendar) {
     const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
     // Spread the initial levels over the refuel cycle, so the fleet does not refuel all at once.
     vehicle.threshold_kg = draw_threshold(vc, vehicle.rng);
-    vehicle.fuel_kg = vehicle.threshold_kg + (vc.tank_kg - vehicle.threshold_kg) * vehicle.rng.uniform();
+    vehicle.fuel_kg =
+        vehicle.threshold_kg + (vc.tank_kg - vehicle.threshold_kg) * vehicle.rng.uniform();
     plan_next_refuel(v, calendar.now());
   }
 }
@@ -310,7 +379,7 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   vehicle.origin = random_point(vc.area, vehicle.rng);
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
   if (choice.plain_nearest) {
-    drive(v, vehicle.origin, network_->nearest(vehicle.origin), need_at);
+    drive(v, vehicle.origin, *nearest_usable(vehicle), need_at);
   } else if (choice.sees_queues) {
     // It can only look at the queues when it decides: an event then.
     calendar_->schedule(need_at, [this, v] { decide(v, calendar_->now()); });
@@ -319,63 +388,104 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   }
 }
 
-std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) const {
+namespace {
+/**
+ * The least (key, station) over the stations of `index` not in `tried`, with `home` (if any, and
+ * not in `tried`) looked at first; `at_least(d2)` bounds the key of every other station at squared
+ * distance `d2` or more from below, so the search skips what cannot rank first but looks at ties:
+ * the least station among equal keys wins, as in a scan in list order.
+ */
+template <class KeyOf, class AtLeast>
+std::optional<std::size_t>
+least(const SpatialIndex& index, Point from, std::optional<std::size_t> home,
+      const std::vector<std::size_t>* tried, KeyOf key_of, AtLeast at_least) {
+  using Key = std::pair<bool, double>;
+  std::optional<std::size_t> best;
+  Key best_key{true, 0};
+  const auto untried = [tried](std::size_t s) {
+    return tried == nullptr || std::find(tried->begin(), tried->end(), s) == tried->end();
+  };
+  if (home && untried(*home)) {
+    best = *home;
+    best_key = key_of(*home, std::nullopt);
+  }
+  index.least(
+      from,
+      [&](std::size_t s, double d2) -> std::optional<Key> {
+        if (s == home || !untried(s)) {
+          return std::nullopt;
+        }
+        return key_of(s, d2);
+      },
+      at_least, best, best_key);
+  return best;
+}
+
+/** Squared distances carry this relative error at most, far less than this margin. */
+constexpr double margin = 1e-9;
+} // namespace
+
+std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) {
   // The nearest and depot policies rank by distance alone: squared distances order stations the
-  // same way, with no allocation, for the one decision every refuelling makes.
+  // same way, for the one decision every refuelling makes. The key is the one a scan in list order
+  // compared: (beyond the detour, squared distance), the home station first.
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
   const double reach = choice.chooser.max_detour_km / spec_->road_factor;
   const double reach2 = std::isfinite(reach) ? reach * reach : INFINITY;
-  std::optional<std::size_t> best;
-  std::pair<bool, double> best_key{true, 0};
-  for (std::size_t s = 0; s < network_->size(); ++s) {
-    if (!choice.compatible[s]) {
-      continue;
-    }
-    const Point at = network_->station(s).location;
-    const double dx = at.x_km - vehicle.origin.x_km;
-    const double dy = at.y_km - vehicle.origin.y_km;
-    const double d2 = dx * dx + dy * dy;
-    const bool home = choice.home_first && choice.chooser.home_station == s;
-    const std::pair<bool, double> key{d2 > reach2, home ? -1.0 : d2};
-    if (!best || key < best_key) {
-      best = s;
-      best_key = key;
-    }
+  const auto key_of = [&](std::size_t s, std::optional<double> d2) -> std::pair<bool, double> {
+    const double km2 =
+        d2 ? *d2 : SpatialIndex::squared_km(vehicle.origin, network_->station(s).location);
+    const bool home = choice.home_first && choice.home == s;
+    return {km2 > reach2, home ? -1.0 : km2};
+  };
+  // The index computes squared distances as the scan did, so its bound is exact: no margin.
+  const auto at_least = [&](double d2) -> std::pair<bool, double> { return {d2 > reach2, d2}; };
+  return least(indexes_[choice.index], vehicle.origin,
+               choice.home_first ? choice.home : std::nullopt, nullptr, key_of, at_least);
+}
+
+StationView Fleet::view(const Vehicle& vehicle, std::size_t s, double now) {
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  StationView view;
+  view.station = s;
+  view.road_km = distance_km(vehicle.origin, network_->station(s).location) * spec_->road_factor;
+  view.dispensers = network_->station(s).dispensers;
+  if (choice.sees_queues) {
+    // What it sees when deciding: the queue now (`now` is the clock: see plan_next_refuel).
+    const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
+    view.waiting = network_->waiting(s, now);
+    view.fill_min = network_->fill_estimate_min(s, vc.tank_kg - vehicle.fuel_kg);
   }
-  return best;
+  return view;
+}
+
+std::optional<std::size_t> Fleet::best_station(const Vehicle& vehicle, double now,
+                                               const std::vector<std::size_t>* tried) {
+  const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  const auto key_of = [&](std::size_t s, std::optional<double>) {
+    return choice_key(*choice.policy, view(vehicle, s, now), choice.chooser);
+  };
+  // Road km are hypot() * road factor, not the index's squared distances: a bound with a margin.
+  const auto at_least = [&](double d2) -> std::pair<bool, double> {
+    const double road_km = std::sqrt(d2) * spec_->road_factor * (1.0 - margin);
+    return {road_km > choice.chooser.max_detour_km,
+            choice.policy->rank_at_least(road_km, choice.chooser)};
+  };
+  return least(indexes_[choice.index], vehicle.origin,
+               choice.home_first ? choice.home : std::nullopt, tried, key_of, at_least);
 }
 
 void Fleet::decide(std::size_t v, double now) {
   Vehicle& vehicle = vehicles_[v];
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const auto station = choice.sees_queues
-                           ? choose(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser)
-                           : nearest_usable(vehicle);
+  const auto station =
+      choice.sees_queues ? best_station(vehicle, now, nullptr) : nearest_usable(vehicle);
   if (!station) {
     // No open station fills its pressure class: it cannot refuel, and runs dry where it is.
     network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, 0, true});
     return;
   }
   drive(v, vehicle.origin, *station, now);
-}
-
-std::vector<StationView> Fleet::views(const Vehicle& vehicle, Point from, double now) {
-  const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
-  std::vector<StationView> views(network_->size());
-  for (std::size_t s = 0; s < views.size(); ++s) {
-    StationView& view = views[s];
-    view.station = s;
-    view.road_km = distance_km(from, network_->station(s).location) * spec_->road_factor;
-    view.dispensers = network_->station(s).dispensers;
-    view.compatible = choice.compatible[s];
-    if (choice.sees_queues) {
-      // What it sees when deciding: the queue now (`now` is the clock: see plan_next_refuel).
-      view.waiting = network_->waiting(s, now);
-      view.fill_min = network_->fill_estimate_min(s, vc.tank_kg - vehicle.fuel_kg);
-    }
-  }
-  return views;
 }
 
 void Fleet::drive(std::size_t v, Point from, std::size_t station, double departure) {
@@ -397,7 +507,8 @@ void Fleet::drive(std::size_t v, Point from, std::size_t station, double departu
     vehicle.detour_km += km;
     vehicle.fuel_kg -= kg;
   }
-  calendar_->schedule(departure + km / vc.speed_kmh * 60.0, [this, v, station] { arrive(v, station); });
+  calendar_->schedule(departure + km / vc.speed_kmh * 60.0,
+                      [this, v, station] { arrive(v, station); });
 }
 
 void Fleet::arrive(std::size_t v, std::size_t station) {
@@ -415,9 +526,9 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   const DriverLimits driver = last_try && !choices_[vehicle.vehicle_class].leaves_after_last_try
                                   ? DriverLimits{}
                                   : limits(vc.driver, vehicle.rng);
-  network_->refuel(station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
-                   [this, v, station](const Visit& visit) { after_visit(v, station, visit); },
-                   driver);
+  network_->refuel(
+      station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
+      [this, v, station](const Visit& visit) { after_visit(v, station, visit); }, driver);
 }
 
 void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) {
@@ -444,9 +555,6 @@ void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) 
 void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   Vehicle& vehicle = vehicles_[v];
   const Point here = network_->station(station).location;
-  const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const std::vector<std::size_t> order =
-      preference_order(*choice.policy, views(vehicle, vehicle.origin, now), choice.chooser);
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   ++vehicle.tries;
   const bool out_of_tries = choices_[vehicle.vehicle_class].leaves_after_last_try &&
@@ -456,18 +564,19 @@ void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   // tries, the next in it).
   std::vector<std::size_t>& tried = tried_[v];
   tried.push_back(station);
-  const auto next = std::find_if(order.begin(), order.end(), [&tried](std::size_t candidate) {
-    return std::find(tried.begin(), tried.end(), candidate) == tried.end();
-  });
-  if (!out_of_tries && next != order.end()) {
-    drive(v, here, *next, now);
-    return;
+  if (!out_of_tries) {
+    if (const auto next = best_station(vehicle, now, &tried)) {
+      drive(v, here, *next, now);
+      return;
+    }
   }
-  // The round of tries ended without a fill: the driver gives up for now and tries again later.
+  // The round of tries ended without a fill: the driver gives up for now and tries again later,
+  // at its first choice.
   tried_.erase(v);
   network_->observer().on_give_up(vehicle.vehicle_class, now);
   vehicle.tries = 0;
-  drive(v, here, order.empty() ? station : order[0], now + retry_after_min);
+  const auto first = best_station(vehicle, now, nullptr);
+  drive(v, here, first ? *first : station, now + retry_after_min);
 }
 
 } // namespace h2sim::models

@@ -1,10 +1,11 @@
 #pragma once
 
-#include <unordered_map>
-#include <vector>
-
+#include "../../core/spatial_index.hpp"
 #include "../choice/choice.hpp"
 #include "demand_model.hpp"
+
+#include <unordered_map>
+#include <vector>
 
 namespace h2sim::models {
 
@@ -57,8 +58,9 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario);
  * Vehicles as data, not actors: each drains its tank at its own daily mileage (drawn once, so the
  * fleet's mean mileage is the distribution's mean), and when the level falls
  * to its class's threshold it drives from a random point of its area to the nearest open station,
- * fills what the tank lacks and drives on. A vehicle that balks tries the next-nearest station; after
- * all of them, it waits half an hour and starts again at the nearest. One event per station visit.
+ * fills what the tank lacks and drives on. A vehicle that balks tries the next-nearest station;
+ * after all of them, it waits half an hour and starts again at the nearest. One event per station
+ * visit.
  */
 class Fleet final : public DemandModel {
 public:
@@ -78,15 +80,17 @@ private:
     std::uint32_t vehicle_class;
     std::uint32_t tries = 0; // stations tried since it last needed fuel
     double fuel_kg = 0;
-    double daily_km = 0; // this vehicle's mileage, drawn once from its class's distribution
+    double daily_km = 0;     // this vehicle's mileage, drawn once from its class's distribution
     double threshold_kg = 0; // it heads for a station at this level (drawn per refuelling)
-    double km = 0;       // driven since the last report
-    double detour_km = 0; // of which driven to reach stations
-    bool stranded = false; // ran dry on the way to the station it is driving to
-    bool towed = false;    // ran dry since it last needed fuel (counted once)
-    Point origin{}; // where it decided to refuel
+    double km = 0;           // driven since the last report
+    double detour_km = 0;    // of which driven to reach stations
+    bool stranded = false;   // ran dry on the way to the station it is driving to
+    bool towed = false;      // ran dry since it last needed fuel (counted once)
+    Point origin{};          // where it decided to refuel
     RandomStream rng;
   };
+  // A vehicle's whole state (its next event aside: one calendar entry while it drives or fills).
+  static_assert(sizeof(Vehicle) <= 128, "per-vehicle state: at most 128 bytes");
   void plan_next_refuel(std::size_t vehicle, double from_time);
   void drive(std::size_t vehicle, Point from, std::size_t station, double departure);
   void arrive(std::size_t vehicle, std::size_t station);
@@ -95,23 +99,36 @@ private:
   void after_visit(std::size_t vehicle, std::size_t station, const Visit& visit);
   /** After a failed visit at `station`, the driver's next choice from `now`. */
   void try_next(std::size_t vehicle, std::size_t station, double now);
-  /** What the vehicle's driver sees of every open station from `from` at `now`. */
-  std::vector<StationView> views(const Vehicle& vehicle, Point from, double now);
+  /** What the vehicle's driver sees of open station `s` from its origin at `now`. */
+  StationView view(const Vehicle& vehicle, std::size_t s, double now);
+  /**
+   * The station its policy ranks first from its origin at `now` (by `choice_key`, ties in list
+   * order) among the usable ones not in `tried`: the first of `preference_order` not tried, found
+   * nearest-first in the class's index without looking at the stations that cannot matter.
+   */
+  std::optional<std::size_t> best_station(const Vehicle& vehicle, double now,
+                                          const std::vector<std::size_t>* tried);
   static double draw_threshold(const VehicleClass& vc, RandomStream& rng);
-  /** The choice of the nearest and depot policies, computed without building views. */
-  std::optional<std::size_t> nearest_usable(const Vehicle& vehicle) const;
+  /**
+   * The choice of the nearest and depot policies by squared straight-line distance (the same
+   * station `choose` would pick), found nearest-first in the class's index.
+   */
+  std::optional<std::size_t> nearest_usable(const Vehicle& vehicle);
 
-  /** Per class: its choice policy and which open stations fill its pressure class. */
+  /** Per class: its choice policy and the index of the open stations that fill its pressure. */
   struct ClassChoice {
     const ChoicePolicy* policy;
     Chooser chooser;
-    std::vector<bool> compatible;
+    std::size_t index;               // in indexes_
+    std::optional<std::size_t> home; // the depot policy's home station, if open and usable
     bool plain_nearest; // nearest, no detour limit, every station usable: the fast path
     bool sees_queues;   // the policy looks at queues, so it decides at the time, as an event
     bool home_first;    // the depot policy
     bool leaves_after_last_try; // after_last_try: leave
   };
   std::vector<ClassChoice> choices_;
+  /** Per pressure class the fleet uses (empty: any), its usable open stations. */
+  std::vector<SpatialIndex> indexes_;
 
   const FleetParams* spec_;
   Network* network_;

@@ -1,0 +1,135 @@
+#pragma once
+
+#include "geometry.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace h2sim {
+
+/**
+ * A static k-d tree over points, each with an id, for nearest-first searches in O(log n) per point
+ * found: `Nearest` hands out the points in order of squared distance from a query point, and tells
+ * at any time a lower bound of the squared distance of every point not yet handed out, so a search
+ * stops as soon as nothing farther can matter.
+ *
+ * Squared distances are computed as `dx * dx + dy * dy` with `dx = point.x_km - from.x_km`, so they
+ * are the same doubles a linear scan computing them so would compare; the bound of a box is
+ * computed from its edges the same way, and rounding is monotone, so it never exceeds the squared
+ * distance of a point in the box: points come out in non-decreasing squared distance. Points at
+ * equal distance come out in no particular order: a caller that breaks ties by id reads on while
+ * `bound()` equals the distance of its best.
+ */
+class SpatialIndex {
+public:
+  SpatialIndex() = default;
+  /** An index over `points`, the i-th with id `ids[i]`. */
+  SpatialIndex(const std::vector<Point>& points, const std::vector<std::size_t>& ids);
+
+  std::size_t size() const { return points_.size(); }
+
+  /** A search from one point; `scratch` is its heap, reused between searches. */
+  class Nearest {
+  public:
+    struct Found {
+      std::size_t id;
+      double d2; // squared distance from the query point
+    };
+    /** The next nearest point; false when every point has been handed out. */
+    bool next(Found& found);
+    /** A lower bound of the squared distance of every point not handed out yet (+inf if none). */
+    double bound() const;
+
+  private:
+    friend class SpatialIndex;
+    struct Entry {
+      double d2;
+      std::uint32_t index; // a node, or a point (with the point flag)
+    };
+    Nearest(const SpatialIndex& index, Point from, std::vector<Entry>& scratch);
+    void push(double d2, std::uint32_t index);
+    void pop();
+    const SpatialIndex* index_;
+    Point from_;
+    std::vector<Entry>* heap_;
+  };
+  using Scratch = std::vector<Nearest::Entry>;
+
+  Nearest nearest(Point from, Scratch& scratch) const { return Nearest(*this, from, scratch); }
+
+  /**
+   * The point of least (key, id) among those `key_of(id, d2)` does not skip (it returns an
+   * optional key), found depth-first: `at_least(d2)` is a lower bound of the key of every point
+   * at squared distance `d2` or more, non-decreasing in `d2`, and a subtree or point is skipped
+   * only when that bound is above the best key, so ties are looked at and the least id among equal
+   * keys wins. `best` and `best_key` come in as the best so far (empty `best`: none) and go out
+   * updated.
+   */
+  template <class Key, class KeyOf, class AtLeast>
+  void least(Point from, const KeyOf& key_of, const AtLeast& at_least,
+             std::optional<std::size_t>& best, Key& best_key) const {
+    if (!nodes_.empty()) {
+      least_in(0, box_d2(nodes_[0], from), from, key_of, at_least, best, best_key);
+    }
+  }
+
+  /** Squared distance from `from` to `at`, as the index computes it. */
+  static double squared_km(Point from, Point at) {
+    const double dx = at.x_km - from.x_km;
+    const double dy = at.y_km - from.y_km;
+    return dx * dx + dy * dy;
+  }
+
+private:
+  static constexpr std::uint32_t point_flag = 0x80000000u;
+  static constexpr std::uint32_t leaf_size = 8;
+  struct Node {
+    double min_x, min_y, max_x, max_y; // bounding box of its points
+    std::uint32_t begin, end;          // its points, points_[begin, end)
+    std::uint32_t left = 0, right = 0; // children (0: a leaf; the root is node 0)
+  };
+  std::uint32_t build(std::uint32_t begin, std::uint32_t end);
+  template <class Key, class KeyOf, class AtLeast>
+  void least_in(std::uint32_t at, double node_d2, Point from, const KeyOf& key_of,
+                const AtLeast& at_least, std::optional<std::size_t>& best, Key& best_key) const {
+    if (best && best_key < at_least(node_d2)) {
+      return;
+    }
+    const Node& node = nodes_[at];
+    if (node.left == 0) {
+      for (std::uint32_t i = node.begin; i < node.end; ++i) {
+        const double d2 = squared_km(from, points_[i]);
+        if (best && best_key < at_least(d2)) {
+          continue;
+        }
+        const std::size_t id = ids_[i];
+        if (const std::optional<Key> key = key_of(id, d2)) {
+          if (!best || *key < best_key || (*key == best_key && id < *best)) {
+            best = id;
+            best_key = *key;
+          }
+        }
+      }
+      return;
+    }
+    // The nearer child first: its points are likelier to set a good best, pruning the other.
+    const double left_d2 = box_d2(nodes_[node.left], from);
+    const double right_d2 = box_d2(nodes_[node.right], from);
+    if (left_d2 <= right_d2) {
+      least_in(node.left, left_d2, from, key_of, at_least, best, best_key);
+      least_in(node.right, right_d2, from, key_of, at_least, best, best_key);
+    } else {
+      least_in(node.right, right_d2, from, key_of, at_least, best, best_key);
+      least_in(node.left, left_d2, from, key_of, at_least, best, best_key);
+    }
+  }
+  double box_d2(const Node& node, Point from) const;
+
+  std::vector<Point> points_;
+  std::vector<std::size_t> ids_;
+  std::vector<Node> nodes_;
+};
+
+} // namespace h2sim
