@@ -101,6 +101,16 @@ int main(int argc, char** argv) {
       ->required();
   add_run_options(*size_cmd, size_args);
 
+  std::vector<std::string> compare_files;
+  RunArgs compare_args;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "run scenarios with the same seed and replications (common random numbers); "
+                 "print each metric's difference from the first with a paired 95% interval");
+  compare_cmd->add_option("SCENARIOS", compare_files, "two or more scenario files")
+      ->required()
+      ->expected(2, 1000);
+  add_run_options(*compare_cmd, compare_args);
+
   std::string validate_path;
   std::vector<std::string> validate_sets;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 2 if invalid");
@@ -124,7 +134,10 @@ int main(int argc, char** argv) {
     app.exit(e);
     return exit_invalid;
   }
-  RunArgs& chosen = *sweep_cmd ? sweep_args : *size_cmd ? size_args : run_args;
+  RunArgs& chosen = *sweep_cmd     ? sweep_args
+                    : *size_cmd    ? size_args
+                    : *compare_cmd ? compare_args
+                                   : run_args;
 #ifdef H2SIM_WITH_MPI
   if (mpi) {
     mpi->set_jobs(chosen.jobs);
@@ -148,6 +161,9 @@ int main(int argc, char** argv) {
     }
     if (*size_cmd) {
       return command_size(size_args, size);
+    }
+    if (*compare_cmd) {
+      return command_compare(compare_args, compare_files);
     }
     if (*validate_cmd) {
       return command_validate(validate_path, validate_sets);

@@ -95,5 +95,6 @@ int command_validate(const std::string& path, const std::vector<std::string>& se
 void emit_dry_run(const RunArgs& args, const std::vector<nlohmann::ordered_json>& sets,
                   const std::vector<Scenario>& scenarios);
 int command_schema(bool metrics, bool markdown);
+int command_compare(const RunArgs& args, const std::vector<std::string>& files);
 
 } // namespace h2sim::cli

@@ -61,6 +61,21 @@ nlohmann::ordered_json sweep_document(const std::vector<SweepPoint>& points,
  */
 std::string sweep_table(const std::vector<SweepPoint>& points, const std::vector<Metrics>& metrics);
 
+/**
+ * A paired comparison of scenarios run with the same seed and replications (common random
+ * numbers: the same vehicles and arrival streams where the scenarios share them). For every number
+ * in the totals: each scenario's mean, and for each scenario after the first its difference from
+ * the first, with the paired 95% interval (Student-t over the replications' differences, the
+ * replications that finished in both), the interval independent runs would give (Welch), and
+ * whether the paired interval excludes 0:
+ * {"compare": [labels], "seed", "replications", "metrics": [{"metric": "totals.wait_min.mean",
+ * "means": [...], "differences": [{"scenario": label, "mean", "ci95", "unpaired_ci95",
+ * "significant"}]}], "scenarios": [{"label", "metrics": as run() writes them}]}. Throws
+ * ExperimentError when fewer than two replications finished in both of a pair.
+ */
+nlohmann::ordered_json compare_document(const std::vector<std::string>& labels,
+                                        const std::vector<Metrics>& metrics);
+
 /** The integers a sizing searches, inclusive. */
 struct SizeRange {
   long long from = 0;

@@ -219,4 +219,10 @@ std::string metrics_reference_markdown();
 /** Student-t 95% interval [low, high] of the mean of `values` (at least two). */
 std::pair<double, double> ci95(const std::vector<double>& values);
 
+/**
+ * The 95% interval of mean(b) - mean(a) for independent samples (Welch: unequal variances,
+ * Welch-Satterthwaite degrees of freedom); each sample needs two or more values.
+ */
+std::pair<double, double> welch_ci95(const std::vector<double>& a, const std::vector<double>& b);
+
 } // namespace h2sim

@@ -27,6 +27,37 @@ std::pair<double, double> ci95(const std::vector<double>& values) {
   return {mean - half, mean + half};
 }
 
+std::pair<double, double> welch_ci95(const std::vector<double>& a, const std::vector<double>& b) {
+  const auto moments = [](const std::vector<double>& values) {
+    const auto n = static_cast<double>(values.size());
+    double mean = 0;
+    for (double v : values) {
+      mean += v;
+    }
+    mean /= n;
+    double squares = 0;
+    for (double v : values) {
+      squares += (v - mean) * (v - mean);
+    }
+    return std::pair{mean, squares / (n - 1) / n}; // the mean and its variance
+  };
+  const auto [mean_a, var_a] = moments(a);
+  const auto [mean_b, var_b] = moments(b);
+  const double difference = mean_b - mean_a;
+  const double variance = var_a + var_b;
+  if (variance <= 0) {
+    return {difference, difference};
+  }
+  // Welch-Satterthwaite degrees of freedom.
+  const double df = variance * variance /
+                    (var_a * var_a / static_cast<double>(a.size() - 1) +
+                     var_b * var_b / static_cast<double>(b.size() - 1));
+  const boost::math::students_t t(df);
+  const double half =
+      boost::math::quantile(boost::math::complement(t, 0.025)) * std::sqrt(variance);
+  return {difference - half, difference + half};
+}
+
 } // namespace h2sim
 
 namespace h2sim::report {

@@ -300,4 +300,121 @@ ordered_json size(const std::string& param, const SizeRange& range, const SizeTa
   return out;
 }
 
+namespace {
+
+/** Every number under `value` as (dotted path, number), in document order. */
+void numbers_of(const ordered_json& value, const std::string& path,
+                std::vector<std::pair<std::string, double>>& out) {
+  if (value.is_number()) {
+    out.emplace_back(path, value.get<double>());
+  } else if (value.is_object()) {
+    for (const auto& [key, child] : value.items()) {
+      numbers_of(child, path + "." + key, out);
+    }
+  }
+}
+
+/** The finished replications' indices, in order. */
+std::vector<std::size_t> finished_indices(const Metrics& metrics, std::size_t replications) {
+  std::vector<bool> failed(replications, false);
+  for (const ReplicationFailure& failure : metrics.failures()) {
+    failed[failure.replication] = true;
+  }
+  std::vector<std::size_t> indices;
+  for (std::size_t r = 0; r < replications; ++r) {
+    if (!failed[r]) {
+      indices.push_back(r);
+    }
+  }
+  return indices;
+}
+
+} // namespace
+
+ordered_json compare_document(const std::vector<std::string>& labels,
+                              const std::vector<Metrics>& metrics) {
+  std::vector<ordered_json> documents;
+  for (const Metrics& m : metrics) {
+    documents.push_back(m.json());
+  }
+  const std::size_t replications = documents.front()["replications"].get<std::size_t>();
+  // values[s][r] = replication r's totals of scenario s by path, for those finished.
+  std::vector<std::map<std::size_t, std::map<std::string, double>>> values(metrics.size());
+  for (std::size_t s = 0; s < metrics.size(); ++s) {
+    const std::vector<std::size_t> finished = finished_indices(metrics[s], replications);
+    for (std::size_t i = 0; i < finished.size(); ++i) {
+      std::vector<std::pair<std::string, double>> numbers;
+      numbers_of(documents[s]["replication_totals"][i], "totals", numbers);
+      values[s][finished[i]] = {numbers.begin(), numbers.end()};
+    }
+  }
+  ordered_json rows = ordered_json::array();
+  std::vector<std::pair<std::string, double>> means;
+  numbers_of(documents.front()["totals"], "totals", means);
+  for (std::size_t k = 0; k < means.size(); ++k) {
+    const std::string& path = means[k].first;
+    const ordered_json::json_pointer pointer = [&] {
+      std::string text = "/" + path;
+      std::replace(text.begin(), text.end(), '.', '/');
+      return ordered_json::json_pointer(text);
+    }();
+    ordered_json row{{"metric", path}, {"means", ordered_json::array()}};
+    for (const ordered_json& document : documents) {
+      row["means"].push_back(document.contains(pointer) ? document.at(pointer) : ordered_json());
+    }
+    ordered_json differences = ordered_json::array();
+    for (std::size_t s = 1; s < metrics.size(); ++s) {
+      std::vector<double> a;
+      std::vector<double> b;
+      std::vector<double> paired;
+      std::size_t both = 0; // replications finished in both
+      for (const auto& [r, first] : values.front()) {
+        const auto other = values[s].find(r);
+        if (other == values[s].end()) {
+          continue;
+        }
+        ++both;
+        const auto x = first.find(path);
+        const auto y = other->second.find(path);
+        if (x != first.end() && y != other->second.end()) {
+          a.push_back(x->second);
+          b.push_back(y->second);
+          paired.push_back(y->second - x->second);
+        }
+      }
+      if (both < 2) {
+        throw ExperimentError(labels[s] + " and " + labels.front() +
+                              ": fewer than 2 replications finished in both");
+      }
+      if (paired.size() < 2) {
+        differences.push_back({{"scenario", labels[s]}, {"mean", nullptr}}); // not in both
+        continue;
+      }
+      double mean = 0;
+      for (double d : paired) {
+        mean += d;
+      }
+      mean /= static_cast<double>(paired.size());
+      const auto [low, high] = ci95(paired);
+      const auto [unpaired_low, unpaired_high] = welch_ci95(a, b);
+      differences.push_back({{"scenario", labels[s]},
+                             {"mean", mean},
+                             {"ci95", {low, high}},
+                             {"unpaired_ci95", {unpaired_low, unpaired_high}},
+                             {"significant", low > 0 || high < 0}});
+    }
+    row["differences"] = std::move(differences);
+    rows.push_back(std::move(row));
+  }
+  ordered_json scenarios = ordered_json::array();
+  for (std::size_t s = 0; s < metrics.size(); ++s) {
+    scenarios.push_back({{"label", labels[s]}, {"metrics", std::move(documents[s])}});
+  }
+  return {{"compare", labels},
+          {"seed", scenarios.front()["metrics"]["seed"]},
+          {"replications", replications},
+          {"metrics", std::move(rows)},
+          {"scenarios", std::move(scenarios)}};
+}
+
 } // namespace h2sim

@@ -1,0 +1,60 @@
+// `h2sim compare`: scenarios run with the same seed and replications; each metric's difference
+// from the first with a paired 95% interval (the library's: h2sim/experiments.hpp).
+#include "common.hpp"
+
+#include <h2sim/experiments.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace h2sim::cli {
+
+int command_compare(const RunArgs& given, const std::vector<std::string>& files) {
+  check_output_path(given, "-o", given.out);
+  RunArgs args = given;
+  // Common random numbers: every scenario gets the first one's seed and replications.
+  RunArgs first_args = args;
+  first_args.scenario = files.front();
+  const Scenario first = load(first_args, args.sets);
+  if (first.replications() < 2) {
+    if (args.replications) {
+      throw InvalidInput("--replications: compare needs at least 2 for a confidence interval");
+    }
+    args.replications = "5";
+    spdlog::info("compare: 5 replications each (a confidence interval needs 2 or more)");
+  }
+  if (!args.seed) {
+    args.seed = std::to_string(first.seed());
+  }
+  if (!args.replications) {
+    args.replications = std::to_string(first.replications());
+  }
+  std::vector<Scenario> scenarios;
+  for (const std::string& file : files) {
+    RunArgs each = args;
+    each.scenario = file;
+    scenarios.push_back(load(each, args.sets));
+  }
+  if (args.dry_run) {
+    emit_dry_run(args, std::vector<nlohmann::ordered_json>(files.size(), nlohmann::ordered_json::object()), scenarios);
+    return exit_ok;
+  }
+  spdlog::info("compare: {} scenarios, {} replications each, seed {}", files.size(),
+               scenarios.front().replications(), scenarios.front().seed());
+  const std::vector<Metrics> metrics = run_points(scenarios, args);
+  for (std::size_t s = 0; s < files.size(); ++s) {
+    report_failures(args, metrics[s], files[s] + ": ");
+  }
+  nlohmann::ordered_json out;
+  try {
+    out = compare_document(files, metrics);
+  } catch (const ExperimentError& e) {
+    std::cerr << "h2sim: error: " << e.what() << "\n";
+    return exit_failure;
+  }
+  emit(args, out, "the comparison");
+  return exit_ok;
+}
+
+} // namespace h2sim::cli

@@ -1,0 +1,57 @@
+// compare: paired differences over common random numbers, checked by hand on a tiny case.
+#include <h2sim/experiments.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "../support.hpp"
+
+TEST_CASE("compare: the paired interval is the Student-t interval of the replications' differences") {
+  // One station, M/M/1-like at 1 and 2 dispensers, 3 replications each with the same seed.
+  const std::string a = h2sim::test::one_station(20, 1, R"({"dist": "exponential", "mean": 2.5})");
+  const h2sim::Scenario one = h2sim::load_scenario(
+      a, {{"replications", "3"}, {"horizon_days", "5"}, {"warmup_days", "0.5"}});
+  const h2sim::Scenario two = h2sim::load_scenario(
+      a, {{"replications", "3"}, {"horizon_days", "5"}, {"warmup_days", "0.5"},
+          {"stations.0.dispensers", "2"}});
+  const auto metrics = h2sim::run_all_metrics({one, two}, h2sim::RunOptions{.jobs = 2});
+  const auto compared = h2sim::compare_document({"one", "two"}, metrics);
+  CHECK(compared["compare"] == nlohmann::ordered_json{"one", "two"});
+  CHECK(compared["replications"] == 3);
+  const auto& first = compared["scenarios"][0]["metrics"]["replication_totals"];
+  const auto& second = compared["scenarios"][1]["metrics"]["replication_totals"];
+  // Common random numbers: the same arrivals at both.
+  for (std::size_t r = 0; r < 3; ++r) {
+    CHECK(first[r]["arrivals"] == second[r]["arrivals"]);
+  }
+  const nlohmann::ordered_json* row = nullptr;
+  for (const auto& candidate : compared["metrics"]) {
+    if (candidate["metric"] == "totals.wait_min.mean") {
+      row = &candidate;
+    }
+  }
+  REQUIRE(row != nullptr);
+  // By hand: d_r = two_r - one_r; mean +- t(0.975, 2) x sd / sqrt(3).
+  double d[3];
+  double mean = 0;
+  for (std::size_t r = 0; r < 3; ++r) {
+    d[r] = second[r]["wait_min"]["mean"].get<double>() - first[r]["wait_min"]["mean"].get<double>();
+    mean += d[r] / 3;
+  }
+  double squares = 0;
+  for (double x : d) {
+    squares += (x - mean) * (x - mean);
+  }
+  const double half = 4.302652729911275 * std::sqrt(squares / 2) / std::sqrt(3.0);
+  const auto& difference = (*row)["differences"][0];
+  CHECK(difference["scenario"] == "two");
+  CHECK(difference["mean"].get<double>() == doctest::Approx(mean).epsilon(1e-12));
+  CHECK(difference["ci95"][0].get<double>() == doctest::Approx(mean - half).epsilon(1e-9));
+  CHECK(difference["ci95"][1].get<double>() == doctest::Approx(mean + half).epsilon(1e-9));
+  CHECK(difference["significant"] == (mean + half < 0 || mean - half > 0));
+  CHECK((*row)["means"][0] == compared["scenarios"][0]["metrics"]["totals"]["wait_min"]["mean"]);
+  // A second dispenser cuts the wait, and the paired interval says so.
+  CHECK(mean < 0);
+  CHECK(difference["significant"] == true);
+}
