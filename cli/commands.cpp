@@ -3,6 +3,7 @@
 #include "journal.hpp"
 #include "output.hpp"
 #include "progress.hpp"
+#include "report.hpp"
 #ifdef H2SIM_WITH_MPI
 #include "mpi_executor.hpp"
 #endif
@@ -738,6 +739,8 @@ int main(int argc, char** argv) {
   schema_cmd->add_flag("--markdown", schema_markdown,
                        "print the scenario reference in Markdown instead");
 
+  const auto report = add_report_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -770,6 +773,9 @@ int main(int argc, char** argv) {
     }
     if (*size_cmd) {
       return command_size(size_args, size);
+    }
+    if (const auto code = report()) {
+      return *code;
     }
     if (*validate_cmd) {
       return command_validate(validate_path);
