@@ -107,6 +107,17 @@ json cell(const json& object, const std::string& metric, const json* ci95) {
   return *value;
 }
 
+/** A cell shown with `digits` decimals whatever its column's ({"v", "d"}, and "lo", "hi"). */
+json with_digits(json value, int digits) {
+  if (value.is_number()) {
+    return json{{"v", std::move(value)}, {"d", digits}};
+  }
+  if (value.is_object()) {
+    value["d"] = digits;
+  }
+  return value;
+}
+
 std::string format(double value, int digits) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
@@ -1303,9 +1314,8 @@ json comparison_section(const std::vector<ReportInput>& inputs, const std::vecto
       json row = json::array({metric.label});
       bool any = false;
       for (const std::size_t i : runs) {
-        json value = cell(totals_of(i), metric.path, &ci95_of(i));
-        any = any || !value.is_null();
-        row.push_back(std::move(value));
+        row.push_back(with_digits(cell(totals_of(i), metric.path, &ci95_of(i)), metric.digits));
+        any = any || !row.back().is_null();
       }
       if (!any) {
         continue;
@@ -1315,7 +1325,7 @@ json comparison_section(const std::vector<ReportInput>& inputs, const std::vecto
       for (std::size_t k = 1; k < runs.size(); ++k) {
         const auto b = number(totals_of(runs[k]), slash_path(metric.path));
         const auto b_ci = ci_of(ci95_of(runs[k]), metric.path);
-        row.push_back(a && b ? json(*b - *a) : json(nullptr));
+        row.push_back(a && b ? with_digits(*b - *a, metric.digits) : json(nullptr));
         if (a_ci && b_ci) {
           const bool overlap = a_ci->first <= b_ci->second && b_ci->first <= a_ci->second;
           row.push_back(overlap ? "yes: not distinguishable" : "no: a real difference");
@@ -1617,6 +1627,8 @@ std::string html_report(const std::vector<ReportInput>& inputs, const ReportOpti
           "<script>window.h2simErrors=[];"
           "window.addEventListener('error',function(e){window.h2simErrors.push(String(e.message||"
           "e.type))});"
+          "document.addEventListener('securitypolicyviolation',function(e){window.h2simErrors.push("
+          "'blocked by the page policy: '+e.blockedURI)});"
           "window.addEventListener('unhandledrejection',function(e){window.h2simErrors.push("
           "'unhandled rejection: '+String(e.reason))});"
           "(function(){var f=console.error;console.error=function(){window.h2simErrors.push("

@@ -34,7 +34,8 @@
   function cellText(cell, column) {
     if (cell === null || cell === undefined) return '—';
     if (typeof cell === 'object') {
-      var digits = column.digits === undefined ? 2 : column.digits;
+      var digits = typeof cell.d === 'number' ? cell.d : column.digits === undefined ? 2 : column.digits;
+      if (typeof cell.lo !== 'number') return fmt(cell.v, digits);
       return fmt(cell.v, digits) + ' [' + fmt(cell.lo, digits) + '–' + fmt(cell.hi, digits) + ']';
     }
     if (typeof cell === 'number') return fmt(cell, column.numeric ? column.digits : 3);
