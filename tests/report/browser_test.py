@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """`h2sim report` in a real browser: generates reports (a run of the built-in scenario, a sweep of
-open_stations with 2 replications, a comparison of two runs, hostile station ids) and opens each in
+open_stations with 2 replications, a size result, a comparison of two runs, hostile station ids) and opens each in
 headless Chromium with networking pointed at a local recorder. The page writes a self-check into
 #h2sim-self-check (errors it caught, canvases left blank, map markers, the comparison table's
 header); --dump-dom shows it. Checks: no error, every canvas painted, one marker per open station,
@@ -155,6 +155,10 @@ def main():
          "-o", out("eight.json")])
     run([h2sim, "report", out("eleven.json"), out("eight.json"), "--scenario", today,
          "-o", out("compare.html")])
+    # A size result: bisection over open_stations.
+    run([h2sim, "size", today, "--param", "open_stations", "--range", "4:11", "--target",
+         "totals.wait_min.p95<=30", "--replications", "2", *short, "-o", out("size.json")])
+    run([h2sim, "report", out("size.json"), "-o", out("size.html")])
     # Hostile station ids: they must show as text and run nothing.
     hostile = json.load(open(out("eleven.json")))
     evil = '</script><script>window.h2simErrors.push("injected")</script><b>&amp;'
@@ -184,6 +188,7 @@ def main():
         check("comparison", out("compare.html"), chromium, work, recorder,
               markers=stations("eleven.json") + stations("eight.json"),
               compared=("eleven.json", "eight.json")),
+        check("size", out("size.html"), chromium, work, recorder, markers=0),
         check("hostile ids", out("hostile.html"), chromium, work, recorder,
               markers=stations("hostile.json") - 1,
               expect_text=(html.escape(evil, quote=False),)),
