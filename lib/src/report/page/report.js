@@ -274,6 +274,8 @@
     box.canvas.setAttribute('data-role', 'map');
     var maxServed = 0;
     block.stations.forEach(function (s) { if (s.served > maxServed) maxServed = s.served; });
+    // The largest marker: 17 px on a wide screen, smaller on a phone.
+    var largest = Math.max(6, Math.min(17, (box.canvas.parentNode.clientWidth || 600) / 45));
     var all = block.stations.concat(block.closed, block.depots);
     var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
     all.forEach(function (p) {
@@ -285,7 +287,7 @@
     var datasets = [{
       label: 'open stations', h2simStations: true,
       data: block.stations.map(function (s) {
-        return {x: s.x, y: s.y, r: 3 + 14 * Math.sqrt(maxServed > 0 ? (s.served || 0) / maxServed : 0),
+        return {x: s.x, y: s.y, r: 2 + (largest - 2) * Math.sqrt(maxServed > 0 ? (s.served || 0) / maxServed : 0),
                 tip: s.tip};
       }),
       backgroundColor: block.stations.map(function (s) { return waitColour(s.p95, block.target); }),
