@@ -1287,9 +1287,12 @@ json comparison_section(const std::vector<ReportInput>& inputs, const std::vecto
   std::vector<std::size_t> runs;
   std::vector<std::size_t> sweeps;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    (kinds[i] == Kind::run ? runs : kinds[i] == Kind::sweep ? sweeps : runs).push_back(i);
+    if (kinds[i] == Kind::run) {
+      runs.push_back(i);
+    } else if (kinds[i] == Kind::sweep) {
+      sweeps.push_back(i);
+    }
   }
-  std::erase_if(runs, [&](std::size_t i) { return kinds[i] != Kind::run; });
   if (runs.size() >= 2) {
     const std::size_t base = runs.front();
     json columns = json::array({column("metric")});
