@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """`h2sim report` in a real browser: generates reports (a run of the built-in scenario, a sweep of
-open_stations with 2 replications, a size result, a comparison of two runs, hostile station ids) and opens each in
-headless Chromium with networking pointed at a local recorder. The page writes a self-check into
-#h2sim-self-check (errors it caught, canvases left blank, map markers, the comparison table's
-header); --dump-dom shows it. Checks: no error, every canvas painted, one marker per open station,
-both inputs in the comparison table, no request made (none reached the recorder, none in the page's
-resource timing).
+open_stations with 2 replications, a size result, a comparison of two runs, hostile station ids)
+and opens each in headless Chromium with networking pointed at a local recorder. The page writes
+a self-check into #h2sim-self-check (errors it caught, canvases left blank, map markers, the
+comparison table's header; with #self-check in the address, whether the station table sorts by
+each numeric column both ways); --dump-dom shows it. Checks: no error, every canvas painted, one
+marker per open station, the station table sorts, both inputs in the comparison table, no request
+made (none reached the recorder, none in the page's resource timing).
 
 Usage: browser_test.py H2SIM SOURCE_DIR WORK_DIR. Exit 77 (skipped) when no Chromium is installed,
 unless CI is set: CI installs chromium (.ci/install-deps), so there it must run.
@@ -83,7 +84,8 @@ def open_in_chromium(chromium, page, work, recorder):
            "--no-service-autorun", "--password-store=basic",
            "--disable-features=Translate,OptimizationHints,MediaRouter,NetworkTimeServiceQuerying",
            f"--user-data-dir={profile}", "--window-size=1200,2000",
-           "--virtual-time-budget=5000", "--dump-dom", "file://" + os.path.abspath(page)]
+           "--virtual-time-budget=5000", "--dump-dom",
+           "file://" + os.path.abspath(page) + "#self-check"]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     match = re.search(r'<pre id="h2sim-self-check"[^>]*>(.*?)</pre>', result.stdout, re.S)
     if not match or not match.group(1).strip():
@@ -98,6 +100,8 @@ def check(name, page, chromium, work, recorder, markers=None, compared=(), expec
     problems = []
     if got["errors"]:
         problems.append(f"errors in the page: {got['errors']}")
+    if got["sort_ok"] is False:
+        problems.append("the station table does not sort by every numeric column both ways")
     if got["canvases"] == 0:
         problems.append("no chart at all")
     if got["blank_canvases"]:
@@ -124,7 +128,7 @@ def check(name, page, chromium, work, recorder, markers=None, compared=(), expec
             print("  " + problem)
         return False
     print(f"ok {name}: {got['canvases']} canvases drawn, map markers {got['map_markers']}, "
-          f"{size} bytes")
+          f"station table sorted: {got['sort_ok']}, {size} bytes")
     return True
 
 

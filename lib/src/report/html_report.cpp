@@ -202,6 +202,8 @@ struct Place {
   double y = 0;
   std::string name;
   std::optional<double> dispensers;
+  std::string supply;   // "delivery", "pipeline P-chem", ... ("" when the file says none)
+  std::string pipeline; // the pipeline feeding it, if any
 };
 
 struct ScenarioInfo {
@@ -232,9 +234,19 @@ ScenarioInfo read_scenario(const ReportOptions& options) {
         continue;
       }
       const std::string id = station["id"].get<std::string>();
-      if (info.stations
-              .emplace(id, Place{*x, *y, text(station, "name"), number(station, "dispensers")})
-              .second) {
+      Place place{*x,
+                  *y,
+                  text(station, "name"),
+                  number(station, "dispensers"),
+                  text(station, "supply/model"),
+                  text(station, "supply/pipeline")};
+      if (!place.pipeline.empty()) {
+        place.supply += " " + place.pipeline;
+      }
+      if (const std::string depot = text(station, "supply/depot"); !depot.empty()) {
+        place.supply += " from depot " + depot;
+      }
+      if (info.stations.emplace(id, std::move(place)).second) {
         info.order.push_back(id);
       }
     }
@@ -598,11 +610,15 @@ json map_section(const RunContext& run) {
           tip.push_back(label + ": " + format(*value, digits));
         }
       }
+      if (!place->second.supply.empty()) {
+        tip.push_back("supply: " + place->second.supply);
+      }
       points.push_back({{"id", id},
                         {"x", place->second.x},
                         {"y", place->second.y},
                         {"served", or_null(number(station, "served"))},
                         {"p95", or_null(number(station, "wait_min/p95"))},
+                        {"pipeline", !place->second.pipeline.empty()},
                         {"tip", std::move(tip)}});
     }
   }
@@ -620,10 +636,11 @@ json map_section(const RunContext& run) {
     }
     blocks.push_back(note("Not in the scenario given, so not on the map: " + list + "."));
   }
-  blocks.push_back(paragraph("Marker area: vehicles served; colour: p95 wait (the target, " +
-                             format(run.target.bound, 1) +
-                             " min, is the middle of the scale). Open circles: closed stations; "
-                             "squares: trailer depots. Hover or tap a station for its numbers."));
+  blocks.push_back(paragraph(
+      "Marker area: vehicles served; colour: p95 wait (the target, " + format(run.target.bound, 1) +
+      " min, is the middle of the scale). Blue rings: fed by a pipeline. Open "
+      "circles: closed stations; squares: trailer depots. Hover or tap a "
+      "station for its numbers."));
   blocks.push_back({{"type", "map"},
                     {"stations", std::move(points)},
                     {"closed", std::move(closed)},

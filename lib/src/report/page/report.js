@@ -291,7 +291,8 @@
                 tip: s.tip};
       }),
       backgroundColor: block.stations.map(function (s) { return waitColour(s.p95, block.target); }),
-      borderColor: '#333', borderWidth: 1
+      borderColor: block.stations.map(function (s) { return s.pipeline ? '#0b57d0' : '#333'; }),
+      borderWidth: block.stations.map(function (s) { return s.pipeline ? 3 : 1; })
     }];
     if (block.closed.length) {
       datasets.push({
@@ -517,6 +518,27 @@
     var markers = charts.filter(function (c) { return c.h2simMap; }).map(function (c) {
       return c.getDatasetMeta(0).data.length;
     });
+    // With #self-check in the address: sort the station table by every numeric column, both ways.
+    var sortOk = null;
+    var stationTable = document.querySelector('table[data-role="stations"]');
+    if (location.hash === '#self-check' && stationTable) {
+      sortOk = true;
+      var heads = stationTable.querySelectorAll('thead th');
+      var columnValues = function (c) {
+        return Array.prototype.map.call(stationTable.querySelectorAll('tbody tr'), function (tr) {
+          return parseFloat(tr.children[c].textContent.replace(/,/g, '').replace('−', '-'));
+        }).filter(function (v) { return !isNaN(v); });
+      };
+      Array.prototype.forEach.call(heads, function (th, c) {
+        if (th.className !== 'num') return;
+        th.click();
+        var up = columnValues(c);
+        th.click();
+        var down = columnValues(c);
+        for (var i = 1; i < up.length; i++) if (up[i] < up[i - 1]) sortOk = false;
+        for (var j = 1; j < down.length; j++) if (down[j] > down[j - 1]) sortOk = false;
+      });
+    }
     var comparison = document.querySelector('table[data-role="comparison"] thead');
     var resources = performance.getEntriesByType ? performance.getEntriesByType('resource') : [];
     var result = {
@@ -527,11 +549,12 @@
       expected_map_markers: data.expected_map_markers,
       comparison_header: comparison ? comparison.textContent : null,
       inputs: data.inputs.map(function (i) { return i.name; }),
-      requests: resources.map(function (r) { return r.name; })
+      requests: resources.map(function (r) { return r.name; }),
+      sort_ok: sortOk
     };
     var total = markers.reduce(function (a, b) { return a + b; }, 0);
     result.ok = result.errors.length === 0 && blank.length === 0 && result.requests.length === 0 &&
-        total === data.expected_map_markers;
+        total === data.expected_map_markers && sortOk !== false;
     var out = document.getElementById('h2sim-self-check');
     out.textContent = JSON.stringify(result);
     document.documentElement.setAttribute('data-self-check', result.ok ? 'ok' : 'failed');
