@@ -260,6 +260,7 @@
                        : {type: 'category', labels: categories, title: {display: true, text: block.x}},
       y: {beginAtZero: true, title: {display: true, text: block.y}}
     };
+    options.layout = {padding: {left: 8, right: 16}}; // room for the answer's star at an end
     options.plugins.legend.labels.filter = function (item, chartData) {
       return !chartData.datasets[item.datasetIndex].h2simBand;
     };
