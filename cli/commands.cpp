@@ -4,6 +4,8 @@
 
 #include "common.hpp"
 #include "output.hpp"
+#include "progress.hpp"
+#include "report.hpp"
 #ifdef H2SIM_WITH_MPI
 #include "mpi_executor.hpp"
 #endif
@@ -126,6 +128,8 @@ int main(int argc, char** argv) {
   schema_cmd->add_flag("--metrics", schema_metrics,
                        "the metrics that run and sweep write, not scenario files");
 
+  const auto report = add_report_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -164,6 +168,9 @@ int main(int argc, char** argv) {
     }
     if (*compare_cmd) {
       return command_compare(compare_args, compare_files);
+    }
+    if (const auto code = report()) {
+      return *code;
     }
     if (*validate_cmd) {
       return command_validate(validate_path, validate_sets);

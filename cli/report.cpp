@@ -1,0 +1,152 @@
+#include "report.hpp"
+
+#include "output.hpp"
+
+#include <h2sim/h2sim.hpp>
+#include <h2sim/report.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace h2sim::cli {
+
+namespace {
+
+struct ReportArgs {
+  std::vector<std::string> inputs;
+  std::string out;
+  std::string scenario;
+  std::string target = "totals.wait_min.p95<=5";
+  std::string title;
+};
+
+/** An input that cannot be used: "h2sim: WHAT", exit 2. */
+struct Unusable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string read_input(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw Unusable("cannot read " + path + ": it is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Unusable("cannot read " + path + ": " + std::strerror(errno));
+  }
+  constexpr std::size_t max_bytes = std::size_t{256} << 20; // never read /dev/zero without end
+  std::string text;
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) {
+      throw Unusable("cannot read " + path + ": larger than 256 MiB");
+    }
+  }
+  return text;
+}
+
+nlohmann::ordered_json parse(const std::string& path, const std::string& text) {
+  try {
+    return parse_report_input(text);
+  } catch (const ReportError& e) {
+    throw Unusable(path + ": " + e.what());
+  }
+}
+
+/** The scenario an output was made from, by name ("" when it does not say). */
+std::string scenario_name(const nlohmann::ordered_json& output) {
+  const nlohmann::ordered_json* named = &output;
+  if (output.contains("points") && output["points"].is_array() && !output["points"].empty()) {
+    named = &output["points"][0]["metrics"];
+  }
+  if (named->is_object() && named->contains("scenario") && (*named)["scenario"].is_string()) {
+    return (*named)["scenario"].get<std::string>();
+  }
+  return "";
+}
+
+int run_report(const ReportArgs& args) {
+  if (!args.out.empty() && args.out != "-") {
+    if (const auto problem = output_path_problem(args.out)) {
+      throw Unusable("-o " + args.out + ": " + *problem);
+    }
+  }
+  std::vector<ReportInput> inputs;
+  for (const std::string& path : args.inputs) {
+    inputs.push_back(
+        {std::filesystem::path(path).filename().string(), parse(path, read_input(path))});
+  }
+  ReportOptions options;
+  options.target = args.target;
+  options.title = args.title;
+  if (!args.scenario.empty()) {
+    options.scenario = parse(args.scenario, read_input(args.scenario));
+    options.scenario_label = args.scenario;
+  } else {
+    // Outputs of the built-in scenario get its positions without --scenario.
+    const auto builtin = nlohmann::ordered_json::parse(default_scenario_text());
+    const std::string name = builtin.value("name", "");
+    for (const ReportInput& input : inputs) {
+      if (scenario_name(input.output) == name) {
+        options.scenario = builtin;
+        options.scenario_label = "the built-in " + name + " (--scenario FILE to use another)";
+        break;
+      }
+    }
+  }
+  std::string page;
+  try {
+    page = html_report(inputs, options);
+  } catch (const ReportError& e) {
+    throw Unusable(e.what());
+  }
+  if (args.out.empty() || args.out == "-") {
+    write_stdout(page, "the report");
+  } else {
+    write_output(args.out, page);
+  }
+  return 0;
+}
+
+} // namespace
+
+std::function<std::optional<int>()> add_report_command(CLI::App& app) {
+  auto args = std::make_shared<ReportArgs>();
+  auto* command = app.add_subcommand(
+      "report", "write one self-contained HTML page (charts, map, tables, comparison) over h2sim "
+                "outputs: run, sweep or size; several are compared side by side");
+  command->add_option("INPUT", args->inputs, "h2sim output JSON files (one or several)")
+      ->required();
+  command->add_option("-o,--out", args->out,
+                      "write the HTML there: a file is replaced atomically, a device or FIFO "
+                      "written to (default: stdout)");
+  command->add_option("--scenario", args->scenario,
+                      "the scenario file the outputs come from: station positions (the map), "
+                      "names and key inputs (default: the built-in scenario for its outputs)");
+  command->add_option("--target", args->target,
+                      "the policy target drawn and judged: totals.METRIC<=VALUE or >=VALUE "
+                      "(default totals.wait_min.p95<=5; a size output's own target wins)");
+  command->add_option("--title", args->title, "the page's title (default: h2sim report)");
+  return [args, command]() -> std::optional<int> {
+    if (!command->parsed()) {
+      return std::nullopt;
+    }
+    try {
+      return run_report(*args);
+    } catch (const Unusable& e) {
+      std::cerr << "h2sim: " << e.what() << "\n";
+      return 2;
+    }
+  };
+}
+
+} // namespace h2sim::cli

@@ -1,0 +1,1672 @@
+// The HTML report: reads h2sim outputs (run, sweep, size) into a page model (plain JSON: sections
+// of blocks: cards, tables, charts, heat maps, a map), which the page's own script (page/report.js)
+// draws with Chart.js. Every number and judgement is made here; the script only draws.
+#include <h2sim/report.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+namespace h2sim::embedded {
+extern const std::string_view report_chart_js;
+extern const std::string_view report_page_js;
+extern const std::string_view report_page_css;
+} // namespace h2sim::embedded
+
+namespace h2sim {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr int max_depth = 64;
+
+// ---------------------------------------------------------------- reading outputs, tolerantly
+
+/** The value at a '/'-separated path, or null when any step is missing or of another kind. */
+const json* at(const json& document, std::string_view path) {
+  const json* node = &document;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    const std::string key(path.substr(0, slash));
+    path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
+    if (!node->is_object()) {
+      return nullptr;
+    }
+    const auto it = node->find(key);
+    if (it == node->end()) {
+      return nullptr;
+    }
+    node = &*it;
+  }
+  return node;
+}
+
+std::optional<double> number(const json& document, std::string_view path) {
+  const json* value = at(document, path);
+  if (value == nullptr || !value->is_number()) {
+    return std::nullopt;
+  }
+  return value->get<double>();
+}
+
+std::string text(const json& document, std::string_view path) {
+  const json* value = at(document, path);
+  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string{};
+}
+
+json or_null(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+
+/** A 95% interval [low, high] from a two-number array, if that is what `value` is. */
+std::optional<std::pair<double, double>> interval(const json* value) {
+  if (value == nullptr || !value->is_array() || value->size() != 2 || !(*value)[0].is_number() ||
+      !(*value)[1].is_number()) {
+    return std::nullopt;
+  }
+  return std::pair{(*value)[0].get<double>(), (*value)[1].get<double>()};
+}
+
+/**
+ * The 95% interval of `metric` (dotted, e.g. "wait_min.p95") in a `ci95` object: its key is
+ * "totals.METRIC" for totals; stations' intervals (when outputs carry them) may be keyed either
+ * way.
+ */
+std::optional<std::pair<double, double>> ci_of(const json& ci95, const std::string& metric) {
+  if (!ci95.is_object()) {
+    return std::nullopt;
+  }
+  for (const std::string& key : {metric, "totals." + metric, "stations." + metric}) {
+    if (const auto it = ci95.find(key); it != ci95.end()) {
+      return interval(&*it);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string slash_path(std::string dotted) {
+  std::replace(dotted.begin(), dotted.end(), '.', '/');
+  return dotted;
+}
+
+/** A table cell: the number, with its 95% interval when known ({"v", "lo", "hi"}). */
+json cell(const json& object, const std::string& metric, const json* ci95) {
+  const auto value = number(object, slash_path(metric));
+  if (!value) {
+    return nullptr;
+  }
+  if (ci95 != nullptr) {
+    if (const auto ci = ci_of(*ci95, metric)) {
+      return json{{"v", *value}, {"lo", ci->first}, {"hi", ci->second}};
+    }
+  }
+  return *value;
+}
+
+/** A cell shown with `digits` decimals whatever its column's ({"v", "d"}, and "lo", "hi"). */
+json with_digits(json value, int digits) {
+  if (value.is_number()) {
+    return json{{"v", std::move(value)}, {"d", digits}};
+  }
+  if (value.is_object()) {
+    value["d"] = digits;
+  }
+  return value;
+}
+
+std::string format(double value, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+  return buffer;
+}
+
+std::string format_value(const json& value) {
+  if (value.is_string()) {
+    return value.get<std::string>();
+  }
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/** A target "totals.METRIC<=BOUND" or ">=". */
+struct Target {
+  std::string metric; // dotted, below totals: "wait_min.p95"
+  bool at_most = true;
+  double bound = 0;
+  std::string text;
+  bool holds(double value) const { return at_most ? value <= bound : value >= bound; }
+};
+
+std::optional<Target> parse_target(const std::string& spec) {
+  const auto op = spec.find_first_of("<>");
+  if (op == std::string::npos || op + 2 > spec.size() || spec[op + 1] != '=' ||
+      spec.compare(0, 7, "totals.") != 0) {
+    return std::nullopt;
+  }
+  Target target;
+  target.metric = spec.substr(7, op - 7);
+  target.at_most = spec[op] == '<';
+  target.text = spec;
+  try {
+    std::size_t used = 0;
+    const std::string bound = spec.substr(op + 2);
+    target.bound = std::stod(bound, &used);
+    if (used != bound.size() || !std::isfinite(target.bound)) {
+      return std::nullopt;
+    }
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return target;
+}
+
+enum class Kind { run, sweep, size };
+
+Kind kind_of(const ReportInput& input) {
+  const json& output = input.output;
+  if (output.is_object()) {
+    if (const json* points = at(output, "points"); points != nullptr && points->is_array()) {
+      return Kind::sweep;
+    }
+    if (const json* evaluations = at(output, "evaluations");
+        evaluations != nullptr && evaluations->is_array() && output.contains("parameter")) {
+      return Kind::size;
+    }
+    if (output.contains("totals") || output.contains("stations") || output.contains("scenario")) {
+      return Kind::run;
+    }
+  }
+  throw ReportError(input.label +
+                    ": not an h2sim output (a run's metrics, a sweep's points or a size result)");
+}
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+  case Kind::run:
+    return "run";
+  case Kind::sweep:
+    return "sweep";
+  case Kind::size:
+    return "size";
+  }
+  return "run";
+}
+
+// ---------------------------------------------------------------- the scenario, when given
+
+struct Place {
+  double x = 0;
+  double y = 0;
+  std::string name;
+  std::optional<double> dispensers;
+  std::string supply;   // "delivery", "pipeline P-chem", ... ("" when the file says none)
+  std::string pipeline; // the pipeline feeding it, if any
+};
+
+struct ScenarioInfo {
+  bool present = false;
+  std::string label;
+  std::string name;
+  std::map<std::string, Place> stations; // by id
+  std::vector<std::string> order;        // ids in file order
+  json depots = json::array();
+  const json* document = nullptr;
+};
+
+ScenarioInfo read_scenario(const ReportOptions& options) {
+  ScenarioInfo info;
+  if (!options.scenario.is_object()) {
+    return info;
+  }
+  info.present = true;
+  info.document = &options.scenario;
+  info.label = options.scenario_label;
+  info.name = text(options.scenario, "name");
+  if (const json* stations = at(options.scenario, "stations"); stations && stations->is_array()) {
+    for (const json& station : *stations) {
+      const auto x = number(station, "x_km");
+      const auto y = number(station, "y_km");
+      if (!station.is_object() || !station.contains("id") || !station["id"].is_string() || !x ||
+          !y) {
+        continue;
+      }
+      const std::string id = station["id"].get<std::string>();
+      Place place{*x,
+                  *y,
+                  text(station, "name"),
+                  number(station, "dispensers"),
+                  text(station, "supply/model"),
+                  text(station, "supply/pipeline")};
+      if (!place.pipeline.empty()) {
+        place.supply += " " + place.pipeline;
+      }
+      if (const std::string depot = text(station, "supply/depot"); !depot.empty()) {
+        place.supply += " from depot " + depot;
+      }
+      if (info.stations.emplace(id, std::move(place)).second) {
+        info.order.push_back(id);
+      }
+    }
+  }
+  if (const json* depots = at(options.scenario, "depots"); depots && depots->is_array()) {
+    for (const json& depot : *depots) {
+      const auto x = number(depot, "x_km");
+      const auto y = number(depot, "y_km");
+      if (x && y) {
+        info.depots.push_back({{"id", text(depot, "id")}, {"x", *x}, {"y", *y}});
+      }
+    }
+  }
+  return info;
+}
+
+// ---------------------------------------------------------------- page blocks
+
+json note(const std::string& message) { return {{"type", "note"}, {"text", message}}; }
+json paragraph(const std::string& message) { return {{"type", "text"}, {"text", message}}; }
+
+json section(const std::string& id, const std::string& title, json blocks) {
+  return {{"id", id}, {"title", title}, {"blocks", std::move(blocks)}};
+}
+
+json column(const std::string& label, int digits = -1, const std::string& unit = "") {
+  json c{{"label", label}, {"numeric", digits >= 0}};
+  if (digits >= 0) {
+    c["digits"] = digits;
+  }
+  if (!unit.empty()) {
+    c["unit"] = unit;
+  }
+  return c;
+}
+
+struct Metric {
+  const char* path; // dotted, below totals or a station
+  const char* label;
+  int digits;
+};
+
+const std::vector<Metric>& headline_metrics() {
+  static const std::vector<Metric> metrics{
+      {"wait_min.p95", "wait p95 (min)", 2},
+      {"wait_min.mean", "wait mean (min)", 2},
+      {"wait_min.p99", "wait p99 (min)", 2},
+      {"wait_min.max", "wait max (min)", 1},
+      {"arrivals", "arrivals", 0},
+      {"served", "served", 0},
+      {"balked", "balked", 0},
+      {"reneged", "reneged", 0},
+      {"stranded", "stranded", 0},
+      {"turned_away_stockout", "turned away dry", 0},
+      {"diverted_closed", "diverted (closed)", 0},
+      {"gave_up", "gave up", 0},
+      {"utilization", "utilization", 3},
+      {"queue_mean", "queue mean (vehicles)", 2},
+      {"dispensed_kg", "dispensed (kg)", 0},
+      {"stockout_h", "dry hours", 1},
+      {"deliveries", "deliveries", 1},
+  };
+  return metrics;
+}
+
+/**
+ * The share of waits at most `minutes`, bracketed by the quantiles the metrics carry: the metrics
+ * hold p50, p90, p95, p99 and max, not the distribution, so the exact share is not derivable.
+ */
+json share_within(const json& wait, double minutes) {
+  static const std::vector<std::pair<double, const char*>> levels{
+      {0.50, "p50"}, {0.90, "p90"}, {0.95, "p95"}, {0.99, "p99"}, {1.00, "max"}};
+  std::optional<std::pair<double, std::string>> below; // the highest quantile <= minutes
+  std::optional<std::pair<double, std::string>> above; // the lowest quantile > minutes
+  for (const auto& [level, key] : levels) {
+    const auto q = number(wait, key);
+    if (!q) {
+      continue;
+    }
+    if (*q <= minutes) {
+      below = std::pair{level, std::string(key) + " = " + format(*q, 2) + " min"};
+    } else if (!above) {
+      above = std::pair{level, std::string(key) + " = " + format(*q, 2) + " min"};
+    }
+  }
+  if (!below && !above) {
+    return {{"value", "not in the output"}, {"detail", "the output has no wait quantiles"}};
+  }
+  const auto percent = [](double level) { return format(level * 100, 0) + "%"; };
+  std::string value;
+  std::string detail;
+  if (!above) {
+    value = "100%";
+    detail = "every wait was at most " + format(minutes, 0) + " min (" + below->second + ")";
+  } else if (!below) {
+    value = "under " + percent(above->first);
+    detail = above->second + " is over " + format(minutes, 0) + " min";
+  } else {
+    value = percent(below->first) + "–" + percent(above->first);
+    detail = below->second + ", " + above->second;
+  }
+  return {{"value", value},
+          {"detail", detail + "; the output holds wait quantiles, not the exact share"}};
+}
+
+// ---------------------------------------------------------------- one run
+
+struct RunContext {
+  const json& metrics;
+  const ScenarioInfo& scenario;
+  const Target& target;
+  std::string prefix;        // section ids
+  std::string heading;       // prefix of section titles ("A — a.json: ", or "")
+  const json* set = nullptr; // a sweep point's overrides
+};
+
+json summary_section(const RunContext& run) {
+  const json& m = run.metrics;
+  const json empty = json::object();
+  const json& totals = m.contains("totals") && m["totals"].is_object() ? m["totals"] : empty;
+  const json& ci95 = m.contains("ci95") ? m["ci95"] : empty;
+  json blocks = json::array();
+
+  const auto p95 = number(totals, "wait_min/p95");
+  const auto mean = number(totals, "wait_min/mean");
+  const auto arrivals = number(totals, "arrivals");
+  const auto served = number(totals, "served");
+  const auto stations = at(m, "stations");
+  const std::size_t open = stations && stations->is_array() ? stations->size() : 0;
+
+  // The ten-second sentence.
+  if (p95 && mean) {
+    std::string headline = "Across " + std::to_string(open) + " open station" +
+                           (open == 1 ? "" : "s") + ", 95% of the vehicles served waited at most " +
+                           format(*p95, 1) + " min";
+    const auto p95_ci = ci_of(ci95, "wait_min.p95");
+    if (p95_ci) {
+      headline += " (95% CI " + format(p95_ci->first, 1) + "–" + format(p95_ci->second, 1) + ")";
+    }
+    headline += "; the mean wait was " + format(*mean, 1) + " min.";
+    if (arrivals && served && *arrivals > 0) {
+      headline += " " + format(100 * *served / *arrivals, 1) + "% of station visits were served.";
+    }
+    if (run.target.metric == "wait_min.p95") {
+      const double judged = p95_ci ? (run.target.at_most ? p95_ci->second : p95_ci->first) : *p95;
+      headline +=
+          std::string(" Target ") + run.target.text + ": " +
+          (run.target.holds(judged) ? "met" : "not met") +
+          (p95_ci ? " with 95% confidence." : " (one replication: no confidence interval).");
+    }
+    blocks.push_back({{"type", "headline"}, {"text", headline}});
+  } else {
+    blocks.push_back(note("This output has no network totals (no replication finished?)."));
+  }
+
+  json cards = json::array();
+  const auto card = [&](const std::string& label, const std::string& value,
+                        const std::string& detail, const std::string& status = "") {
+    json c{{"label", label}, {"value", value}, {"detail", detail}};
+    if (!status.empty()) {
+      c["status"] = status;
+    }
+    cards.push_back(std::move(c));
+  };
+  if (p95) {
+    const auto ci = ci_of(ci95, "wait_min.p95");
+    std::string status;
+    if (run.target.metric == "wait_min.p95") {
+      const double judged = ci ? (run.target.at_most ? ci->second : ci->first) : *p95;
+      status = run.target.holds(judged) ? "good" : "bad";
+    }
+    card("wait p95", format(*p95, 2) + " min",
+         ci ? "95% CI " + format(ci->first, 2) + "–" + format(ci->second, 2)
+            : "no CI (one replication)",
+         status);
+  }
+  if (mean) {
+    const auto ci = ci_of(ci95, "wait_min.mean");
+    card("mean wait", format(*mean, 2) + " min",
+         ci ? "95% CI " + format(ci->first, 2) + "–" + format(ci->second, 2)
+            : "no CI (one replication)");
+  }
+  if (const json* wait = at(totals, "wait_min")) {
+    for (const double minutes : {5.0, 10.0}) {
+      const json share = share_within(*wait, minutes);
+      card("served within " + format(minutes, 0) + " min", share["value"], share["detail"]);
+    }
+  }
+  if (const auto kg = number(totals, "dispensed_kg")) {
+    std::string detail;
+    if (const auto days = number(m, "horizon_days"); days && *days > 0) {
+      detail = format(*kg / *days / 1000, 2) + " t/day over " + format(*days, 1) + " days";
+    }
+    card("hydrogen dispensed", format(*kg / 1000, 1) + " t", detail);
+  }
+  if (const auto utilization = number(totals, "utilization")) {
+    card("dispenser utilization", format(100 * *utilization, 1) + "%",
+         "busy time / (dispensers × window)");
+  }
+  blocks.push_back({{"type", "cards"}, {"cards", std::move(cards)}});
+
+  // Every way a visit ends, with its share of arrivals.
+  json rows = json::array();
+  for (const auto& [key, label] : std::vector<std::pair<std::string, std::string>>{
+           {"arrivals", "arrivals (station visits)"},
+           {"served", "served"},
+           {"balked", "balked (queue too long)"},
+           {"reneged", "reneged (left the queue)"},
+           {"turned_away_stockout", "turned away dry (no hydrogen)"},
+           {"diverted_closed", "diverted (station closed)"},
+           {"waiting_at_end", "still waiting at the end"},
+           {"stranded", "stranded (tank ran dry on the way)"},
+           {"gave_up", "gave up a round of tries"}}) {
+    const auto value = number(totals, key);
+    if (!value) {
+      continue;
+    }
+    json share = nullptr;
+    if (arrivals && *arrivals > 0 && key != "arrivals" && key != "stranded" && key != "gave_up") {
+      share = 100 * *value / *arrivals;
+    }
+    rows.push_back({label, cell(totals, key, &ci95), share});
+  }
+  if (!rows.empty()) {
+    blocks.push_back(
+        {{"type", "table"},
+         {"title", "Outcomes"},
+         {"columns", {column("outcome"), column("count", 1), column("% of arrivals", 2)}},
+         {"rows", std::move(rows)}});
+  }
+
+  // Key inputs: what the output says, what the scenario adds, what the sweep point set.
+  json inputs = json::array();
+  const auto input = [&](const std::string& key, const std::string& value) {
+    inputs.push_back({key, value});
+  };
+  if (const std::string name = text(m, "scenario"); !name.empty()) {
+    input("scenario", name);
+  }
+  for (const auto& [key, label] :
+       std::vector<std::pair<std::string, std::string>>{{"open_stations", "open stations"},
+                                                        {"horizon_days", "horizon (days)"},
+                                                        {"warmup_days", "warm-up (days)"},
+                                                        {"replications", "replications"},
+                                                        {"seed", "seed"},
+                                                        {"h2sim_version", "h2sim version"}}) {
+    if (const json* value = at(m, key); value != nullptr && !value->is_null()) {
+      input(label, format_value(*value));
+    }
+  }
+  if (run.set != nullptr && run.set->is_object()) {
+    for (const auto& [path, value] : run.set->items()) {
+      input("set " + path, format_value(value));
+    }
+  }
+  if (const json* overrides = at(m, "overrides")) {
+    input("overrides", format_value(*overrides));
+  }
+  const ScenarioInfo& scenario = run.scenario;
+  if (scenario.present) {
+    const json& document = *scenario.document;
+    input("scenario file", scenario.label.empty() ? "(given)" : scenario.label);
+    input("stations in the scenario", std::to_string(scenario.order.size()));
+    double dispensers = 0;
+    if (stations && stations->is_array()) {
+      for (const json& station : *stations) {
+        const auto it = scenario.stations.find(text(station, "id"));
+        if (it != scenario.stations.end() && it->second.dispensers) {
+          dispensers += *it->second.dispensers;
+        }
+      }
+      input("dispensers at open stations", format(dispensers, 0));
+    }
+    if (const std::string demand = text(document, "demand/model"); !demand.empty()) {
+      input("demand model", demand);
+    }
+    if (const json* classes = at(document, "demand/classes"); classes && classes->is_array()) {
+      double vehicles = 0;
+      for (const json& c : *classes) {
+        vehicles += number(c, "count").value_or(0);
+      }
+      input("fleet",
+            format(vehicles, 0) + " vehicles in " + std::to_string(classes->size()) + " classes");
+    }
+    if (const json* pipelines = at(document, "pipelines"); pipelines && pipelines->is_array()) {
+      input("pipelines", std::to_string(pipelines->size()));
+    }
+    if (!scenario.depots.empty()) {
+      input("trailer depots", std::to_string(scenario.depots.size()));
+    }
+  }
+  if (!inputs.empty()) {
+    blocks.push_back({{"type", "table"},
+                      {"title", "Key inputs"},
+                      {"columns", {column("input"), column("value")}},
+                      {"rows", std::move(inputs)}});
+  }
+  if (run.set == nullptr && !m.contains("overrides")) {
+    blocks.push_back(note("Overrides given with --set are not recorded in run outputs: the key "
+                          "inputs above are what the output itself says."));
+  }
+
+  // Warnings and failures.
+  json warnings = json::array();
+  if (const std::string error = text(m, "error"); !error.empty()) {
+    warnings.push_back("error: " + error);
+  }
+  if (const json* list = at(m, "warnings"); list && list->is_array()) {
+    for (const json& warning : *list) {
+      const std::string pointer = text(warning, "pointer");
+      const std::string message = text(warning, "message");
+      warnings.push_back(pointer.empty() ? message : pointer + ": " + message);
+    }
+  }
+  if (!warnings.empty()) {
+    blocks.push_back({{"type", "list"}, {"title", "Warnings"}, {"items", std::move(warnings)}});
+  } else {
+    blocks.push_back(note("No warnings."));
+  }
+  return section(run.prefix + "summary", run.heading + "Summary", std::move(blocks));
+}
+
+json map_section(const RunContext& run) {
+  json blocks = json::array();
+  const json* stations = at(run.metrics, "stations");
+  if (!run.scenario.present) {
+    blocks.push_back(note("No station map: the metrics carry no station positions. Pass the "
+                          "scenario with --scenario FILE to draw one."));
+    return section(run.prefix + "map", run.heading + "Station map", std::move(blocks));
+  }
+  const std::string name = text(run.metrics, "scenario");
+  if (!run.scenario.name.empty() && !name.empty() && name != run.scenario.name) {
+    blocks.push_back(note("The scenario given is named “" + run.scenario.name +
+                          "” but the output comes from “" + name +
+                          "”: positions are matched by station id and may not be right."));
+  }
+  json points = json::array();
+  std::set<std::string> open;
+  std::vector<std::string> unplaced;
+  if (stations != nullptr && stations->is_array()) {
+    for (const json& station : *stations) {
+      const std::string id = text(station, "id");
+      open.insert(id);
+      const auto place = run.scenario.stations.find(id);
+      if (place == run.scenario.stations.end()) {
+        unplaced.push_back(id);
+        continue;
+      }
+      json tip = json::array();
+      tip.push_back(place->second.name.empty() ? id : id + " — " + place->second.name);
+      for (const auto& [key, label, digits] :
+           std::vector<std::tuple<std::string, std::string, int>>{
+               {"served", "served", 0},
+               {"wait_min/p95", "wait p95 (min)", 2},
+               {"wait_min/mean", "wait mean (min)", 2},
+               {"utilization", "utilization", 3},
+               {"queue_mean", "queue mean", 2},
+               {"turned_away_stockout", "turned away dry", 0},
+               {"dispensed_kg", "dispensed (kg)", 0}}) {
+        if (const auto value = number(station, key)) {
+          tip.push_back(label + ": " + format(*value, digits));
+        }
+      }
+      if (!place->second.supply.empty()) {
+        tip.push_back("supply: " + place->second.supply);
+      }
+      points.push_back({{"id", id},
+                        {"x", place->second.x},
+                        {"y", place->second.y},
+                        {"served", or_null(number(station, "served"))},
+                        {"p95", or_null(number(station, "wait_min/p95"))},
+                        {"pipeline", !place->second.pipeline.empty()},
+                        {"tip", std::move(tip)}});
+    }
+  }
+  json closed = json::array();
+  for (const std::string& id : run.scenario.order) {
+    if (!open.contains(id)) {
+      const Place& place = run.scenario.stations.at(id);
+      closed.push_back({{"id", id}, {"x", place.x}, {"y", place.y}});
+    }
+  }
+  if (!unplaced.empty()) {
+    std::string list;
+    for (const std::string& id : unplaced) {
+      list += (list.empty() ? "" : ", ") + id;
+    }
+    blocks.push_back(note("Not in the scenario given, so not on the map: " + list + "."));
+  }
+  blocks.push_back(paragraph(
+      "Marker area: vehicles served; colour: p95 wait (the target, " + format(run.target.bound, 1) +
+      " min, is the middle of the scale). Blue rings: fed by a pipeline. Open "
+      "circles: closed stations; squares: trailer depots. Hover or tap a "
+      "station for its numbers."));
+  blocks.push_back({{"type", "map"},
+                    {"stations", std::move(points)},
+                    {"closed", std::move(closed)},
+                    {"depots", run.scenario.depots},
+                    {"target", run.target.metric == "wait_min.p95" ? run.target.bound : 5.0}});
+  return section(run.prefix + "map", run.heading + "Station map", std::move(blocks));
+}
+
+json hourly_section(const RunContext& run) {
+  json blocks = json::array();
+  const json* stations = at(run.metrics, "stations");
+  const json* hourly = at(run.metrics, "totals/hourly");
+  const auto hours = [](const json* values) {
+    return values != nullptr && values->is_array() && values->size() == 24;
+  };
+  if (hourly == nullptr) {
+    blocks.push_back(note("This output has no hour-of-day data."));
+    return section(run.prefix + "hourly", run.heading + "Hour of day", std::move(blocks));
+  }
+  json labels = json::array();
+  for (int h = 0; h < 24; ++h) {
+    labels.push_back((h < 10 ? "0" : "") + std::to_string(h) + "h");
+  }
+  const auto series_of = [](const json* values) {
+    json out = json::array();
+    for (const json& v : *values) {
+      out.push_back(v.is_number() ? v : json(nullptr));
+    }
+    return out;
+  };
+  if (hours(at(*hourly, "arrivals")) && hours(at(*hourly, "wait_min_p95"))) {
+    json series = json::array();
+    series.push_back({{"label", "arrivals"},
+                      {"style", "bar"},
+                      {"axis", "y1"},
+                      {"values", series_of(at(*hourly, "arrivals"))}});
+    series.push_back(
+        {{"label", "wait p95 (min)"}, {"values", series_of(at(*hourly, "wait_min_p95"))}});
+    if (hours(at(*hourly, "wait_min_mean"))) {
+      series.push_back(
+          {{"label", "wait mean (min)"}, {"values", series_of(at(*hourly, "wait_min_mean"))}});
+    }
+    blocks.push_back(
+        {{"type", "chart"},
+         {"title", "Network: arrivals and waits by hour of arrival"},
+         {"labels", labels},
+         {"y", "wait (min)"},
+         {"y1", "arrivals"},
+         {"target", run.target.metric == "wait_min.p95" ? json(run.target.bound) : json(nullptr)},
+         {"series", std::move(series)}});
+  }
+  if (stations != nullptr && stations->is_array() && !stations->empty()) {
+    for (const auto& [key, title, unit] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"wait_min_p95", "p95 wait by station and hour of arrival", "min"},
+             {"wait_min_mean", "Mean wait by station and hour of arrival", "min"},
+             {"arrivals", "Arrivals by station and hour", "vehicles"}}) {
+      json rows = json::array();
+      json values = json::array();
+      for (const json& station : *stations) {
+        const json* row = at(station, "hourly/" + key);
+        if (!hours(row)) {
+          continue;
+        }
+        rows.push_back(text(station, "id"));
+        values.push_back(series_of(row));
+      }
+      if (!rows.empty()) {
+        json heatmap{{"type", "heatmap"},       {"title", title}, {"unit", unit},
+                     {"rows", std::move(rows)}, {"cols", labels}, {"values", std::move(values)}};
+        if (unit == "min" && run.target.metric.starts_with("wait_min.") && run.target.at_most) {
+          heatmap["scale_max"] = 2 * run.target.bound;
+        }
+        blocks.push_back(std::move(heatmap));
+      }
+    }
+  }
+  blocks.push_back(note("Utilization and queue length by hour are not in the metrics today; the "
+                        "hours are those of arrival."));
+  return section(run.prefix + "hourly", run.heading + "Hour of day", std::move(blocks));
+}
+
+json station_table(const RunContext& run) {
+  json blocks = json::array();
+  const json* stations = at(run.metrics, "stations");
+  if (stations == nullptr || !stations->is_array() || stations->empty()) {
+    blocks.push_back(note("This output has no per-station metrics."));
+    return section(run.prefix + "stations", run.heading + "Stations", std::move(blocks));
+  }
+  static const std::vector<Metric> metrics{
+      {"arrivals", "arrivals", 0},
+      {"served", "served", 0},
+      {"balked", "balked", 0},
+      {"reneged", "reneged", 0},
+      {"turned_away_stockout", "turned away dry", 0},
+      {"diverted_closed", "diverted (closed)", 0},
+      {"wait_min.mean", "wait mean (min)", 2},
+      {"wait_min.p95", "wait p95 (min)", 2},
+      {"wait_min.p99", "wait p99 (min)", 2},
+      {"wait_min.max", "wait max (min)", 1},
+      {"utilization", "utilization", 3},
+      {"queue_mean", "queue mean", 2},
+      {"queue_max", "queue max", 0},
+      {"dispensed_kg", "dispensed (kg)", 0},
+      {"stockout_h", "dry (h)", 1},
+      {"deliveries", "deliveries", 1},
+      {"outage_h", "outage (h)", 1},
+  };
+  // Only the columns some station has.
+  std::vector<const Metric*> shown;
+  for (const Metric& metric : metrics) {
+    for (const json& station : *stations) {
+      if (number(station, slash_path(metric.path))) {
+        shown.push_back(&metric);
+        break;
+      }
+    }
+  }
+  const bool named = run.scenario.present;
+  json columns = json::array({column("station")});
+  if (named) {
+    columns.push_back(column("name"));
+  }
+  for (const Metric* metric : shown) {
+    columns.push_back(column(metric->label, metric->digits));
+  }
+  bool any_ci = false;
+  json rows = json::array();
+  for (const json& station : *stations) {
+    const std::string id = text(station, "id");
+    json row = json::array({id});
+    if (named) {
+      const auto it = run.scenario.stations.find(id);
+      row.push_back(it == run.scenario.stations.end() ? "" : it->second.name);
+    }
+    const json* ci95 = at(station, "ci95");
+    any_ci = any_ci || ci95 != nullptr;
+    for (const Metric* metric : shown) {
+      row.push_back(cell(station, metric->path, ci95));
+    }
+    rows.push_back(std::move(row));
+  }
+  blocks.push_back(paragraph("Click a column heading to sort by it (again to reverse)."));
+  blocks.push_back({{"type", "table"},
+                    {"role", "stations"},
+                    {"sortable", true},
+                    {"columns", std::move(columns)},
+                    {"rows", std::move(rows)}});
+  if (!any_ci) {
+    const auto replications = number(run.metrics, "replications").value_or(1);
+    blocks.push_back(note(replications >= 2
+                              ? "Per-station 95% intervals are not in the metrics today (only "
+                                "network totals have them); the station values are means over "
+                                "the replications."
+                              : "One replication: no confidence intervals."));
+  }
+  return section(run.prefix + "stations", run.heading + "Stations", std::move(blocks));
+}
+
+json classes_section(const RunContext& run) {
+  const json* classes = at(run.metrics, "classes");
+  if (classes == nullptr || !classes->is_array() || classes->empty()) {
+    return nullptr;
+  }
+  static const std::vector<Metric> metrics{{"vehicles", "vehicles", 0},
+                                           {"refuels", "refuels", 0},
+                                           {"stranded", "stranded", 1},
+                                           {"reneged", "reneged", 1},
+                                           {"gave_up", "gave up", 1},
+                                           {"wait_min.mean", "wait mean (min)", 2},
+                                           {"wait_min.p95", "wait p95 (min)", 2},
+                                           {"detour_km_per_refuel", "detour per refuel (km)", 2},
+                                           {"dispensed_kg", "dispensed (kg)", 0}};
+  json columns = json::array({column("class")});
+  for (const Metric& metric : metrics) {
+    columns.push_back(column(metric.label, metric.digits));
+  }
+  json rows = json::array();
+  for (const json& c : *classes) {
+    json row = json::array({text(c, "name")});
+    for (const Metric& metric : metrics) {
+      row.push_back(cell(c, metric.path, at(c, "ci95")));
+    }
+    rows.push_back(std::move(row));
+  }
+  json blocks = json::array();
+  blocks.push_back({{"type", "table"},
+                    {"sortable", true},
+                    {"columns", std::move(columns)},
+                    {"rows", std::move(rows)}});
+  return section(run.prefix + "classes", run.heading + "Vehicle classes", std::move(blocks));
+}
+
+/** The numeric arrays of a `series` object: {"daily": {...}} groups or the arrays themselves. */
+std::vector<std::pair<std::string, const json*>> series_groups(const json& series) {
+  std::vector<std::pair<std::string, const json*>> groups;
+  bool arrays = false;
+  for (const auto& [key, value] : series.items()) {
+    if (value.is_object()) {
+      groups.emplace_back(key, &value);
+    } else if (value.is_array()) {
+      arrays = true;
+    }
+  }
+  if (arrays) {
+    groups.insert(groups.begin(), {"daily", &series});
+  }
+  return groups;
+}
+
+json numbers_of(const json& values) {
+  json out = json::array();
+  for (const json& v : values) {
+    out.push_back(v.is_number() ? v : json(nullptr));
+  }
+  return out;
+}
+
+bool numeric_array(const json& values) {
+  return values.is_array() && !values.empty() &&
+         std::any_of(values.begin(), values.end(), [](const json& v) { return v.is_number(); });
+}
+
+json series_section(const RunContext& run) {
+  json blocks = json::array();
+  const json* series = at(run.metrics, "totals/series");
+  if (series == nullptr || !series->is_object()) {
+    blocks.push_back(note("No per-day series: this output has no `series` (the metrics do not "
+                          "carry time series yet). Outputs that have them get charts here."));
+    return section(run.prefix + "series", run.heading + "Over time", std::move(blocks));
+  }
+  const json* stations = at(run.metrics, "stations");
+  for (const auto& [group, values] : series_groups(*series)) {
+    for (const auto& [key, array] : values->items()) {
+      if (!numeric_array(array) || key == "day" || key == "hour") {
+        continue;
+      }
+      json labels = json::array();
+      const json* x = at(*values, group == "hourly" ? "hour" : "day");
+      for (std::size_t i = 0; i < array.size(); ++i) {
+        labels.push_back(x != nullptr && x->is_array() && i < x->size()
+                             ? format_value((*x)[i])
+                             : std::to_string(i + (group == "hourly" ? 0 : 1)));
+      }
+      blocks.push_back(
+          {{"type", "chart"},
+           {"title", "Network " + key + " (" + group + ")"},
+           {"labels", labels},
+           {"y", key},
+           {"series", json::array({{{"label", key}, {"values", numbers_of(array)}}})}});
+      if (stations == nullptr || !stations->is_array()) {
+        continue;
+      }
+      json rows = json::array();
+      json matrix = json::array();
+      for (const json& station : *stations) {
+        const json* own = at(station, "series");
+        if (own == nullptr || !own->is_object()) {
+          continue;
+        }
+        for (const auto& [own_group, own_values] : series_groups(*own)) {
+          if (own_group != group) {
+            continue;
+          }
+          const json* row = at(*own_values, key);
+          if (row != nullptr && numeric_array(*row)) {
+            rows.push_back(text(station, "id"));
+            matrix.push_back(numbers_of(*row));
+          }
+        }
+      }
+      if (!rows.empty()) {
+        blocks.push_back({{"type", "heatmap"},
+                          {"title", key + " by station (" + group + ")"},
+                          {"unit", ""},
+                          {"rows", std::move(rows)},
+                          {"cols", labels},
+                          {"values", std::move(matrix)}});
+      }
+    }
+  }
+  if (blocks.empty()) {
+    blocks.push_back(note("The output's `series` holds no numeric series."));
+  }
+  return section(run.prefix + "series", run.heading + "Over time", std::move(blocks));
+}
+
+void add_run_sections(json& sections, const RunContext& run) {
+  sections.push_back(summary_section(run));
+  sections.push_back(map_section(run));
+  sections.push_back(hourly_section(run));
+  sections.push_back(station_table(run));
+  if (json classes = classes_section(run); !classes.is_null()) {
+    sections.push_back(std::move(classes));
+  }
+  sections.push_back(series_section(run));
+}
+
+// ---------------------------------------------------------------- sweeps and sizes
+
+/** A curve point: x, the value and its interval when known. */
+json curve_point(const json& x, const std::optional<double>& y,
+                 const std::optional<std::pair<double, double>>& ci) {
+  json point{{"x", x}, {"y", or_null(y)}};
+  if (ci) {
+    point["lo"] = ci->first;
+    point["hi"] = ci->second;
+  }
+  return point;
+}
+
+const std::vector<Metric>& curve_metrics() {
+  static const std::vector<Metric> metrics{{"wait_min.p95", "wait p95 (min)", 2},
+                                           {"wait_min.mean", "wait mean (min)", 2},
+                                           {"wait_min.p99", "wait p99 (min)", 2},
+                                           {"served", "served", 0},
+                                           {"balked", "balked", 0},
+                                           {"reneged", "reneged", 0},
+                                           {"turned_away_stockout", "turned away dry", 0},
+                                           {"utilization", "utilization", 3},
+                                           {"queue_mean", "queue mean", 2},
+                                           {"dispensed_kg", "dispensed (kg)", 0}};
+  return metrics;
+}
+
+struct SweepShape {
+  std::string parameter;           // on the x axis
+  bool numeric = true;             // its values are all numbers
+  std::vector<std::string> others; // the other varied paths: one curve per combination
+};
+
+SweepShape sweep_shape(const json& points) {
+  SweepShape shape;
+  std::vector<std::string> paths;
+  std::map<std::string, std::set<std::string>> values;
+  for (const json& point : points) {
+    if (const json* set = at(point, "set"); set && set->is_object()) {
+      for (const auto& [path, value] : set->items()) {
+        if (std::find(paths.begin(), paths.end(), path) == paths.end()) {
+          paths.push_back(path);
+        }
+        values[path].insert(value.dump());
+      }
+    }
+  }
+  for (const std::string& path : paths) {
+    if (shape.parameter.empty() && values[path].size() > 1) {
+      shape.parameter = path;
+    } else {
+      shape.others.push_back(path);
+    }
+  }
+  if (shape.parameter.empty() && !paths.empty()) {
+    shape.parameter = paths.front();
+    shape.others.erase(shape.others.begin());
+  }
+  for (const json& point : points) {
+    const json* x = at(point, "set/" + shape.parameter);
+    if (x == nullptr || !x->is_number()) {
+      shape.numeric = false;
+    }
+  }
+  return shape;
+}
+
+/** The smallest x of a curve whose interval (or value, without one) meets the target. */
+std::optional<json> curve_answer(const json& points, const Target& target, bool numeric,
+                                 bool& used_means) {
+  std::optional<json> answer;
+  std::optional<double> best;
+  for (const json& point : points) {
+    if (!point["y"].is_number()) {
+      continue;
+    }
+    double judged = point["y"].get<double>();
+    if (point.contains("lo")) {
+      judged = target.at_most ? point["hi"].get<double>() : point["lo"].get<double>();
+    } else {
+      used_means = true;
+    }
+    if (!target.holds(judged)) {
+      continue;
+    }
+    if (!numeric) {
+      return point["x"]; // the first in the sweep's order
+    }
+    const double x = point["x"].get<double>();
+    if (!best || x < *best) {
+      best = x;
+      answer = point["x"];
+    }
+  }
+  return answer;
+}
+
+struct SweepCurves {
+  SweepShape shape;
+  json charts = json::array();
+  std::optional<json> answer; // of the first curve, for one-parameter sweeps
+  std::size_t answer_point = 0;
+};
+
+SweepCurves sweep_curves(const std::vector<std::pair<std::string, const json*>>& inputs,
+                         const Target& target) {
+  SweepCurves out;
+  out.shape = sweep_shape(*inputs.front().second);
+  const SweepShape& shape = out.shape;
+  bool used_means = false;
+  for (const Metric& metric : curve_metrics()) {
+    json series = json::array();
+    bool any = false;
+    for (const auto& [label, points] : inputs) {
+      std::map<std::string, json> curves; // by the other parameters' values
+      std::vector<std::string> order;
+      for (const json& point : *points) {
+        std::string key = label;
+        for (const std::string& other : shape.others) {
+          const json* value = at(point, "set/" + other);
+          key += (key.empty() ? "" : ", ") + other + "=" + (value ? format_value(*value) : "—");
+        }
+        if (!curves.contains(key)) {
+          curves[key] = json::array();
+          order.push_back(key);
+        }
+        const json* x = at(point, "set/" + shape.parameter);
+        const json empty = json::object();
+        const json& metrics = point.contains("metrics") ? point["metrics"] : empty;
+        const auto y = number(metrics, "totals/" + slash_path(metric.path));
+        any = any || y.has_value();
+        curves[key].push_back(
+            curve_point(x ? *x : json(nullptr), y,
+                        ci_of(metrics.contains("ci95") ? metrics["ci95"] : empty, metric.path)));
+      }
+      for (const std::string& key : order) {
+        series.push_back({{"label", key.empty() ? metric.label : key}, {"points", curves[key]}});
+      }
+    }
+    if (!any) {
+      continue;
+    }
+    json chart{{"type", "curve"},
+               {"title", std::string(metric.label) + " against " + shape.parameter},
+               {"x", shape.parameter},
+               {"numeric", shape.numeric},
+               {"y", metric.label},
+               {"series", series}};
+    if (metric.path == target.metric) {
+      chart["target"] = target.bound;
+      chart["target_label"] = target.text;
+      if (inputs.size() == 1 && series.size() == 1) {
+        out.answer = curve_answer(series[0]["points"], target, shape.numeric, used_means);
+        if (out.answer) {
+          chart["answer"] = *out.answer;
+          for (std::size_t i = 0; i < inputs.front().second->size(); ++i) {
+            const json* x = at((*inputs.front().second)[i], "set/" + shape.parameter);
+            if (x != nullptr && *x == *out.answer) {
+              out.answer_point = i;
+            }
+          }
+        }
+      }
+    }
+    out.charts.push_back(std::move(chart));
+  }
+  if (used_means) {
+    out.charts.push_back(note("Points without a 95% interval (one replication) are judged on "
+                              "their mean."));
+  }
+  return out;
+}
+
+void add_sweep_sections(json& sections, const ReportInput& input, const ScenarioInfo& scenario,
+                        const Target& target, const std::string& prefix,
+                        const std::string& heading) {
+  const json& points = input.output["points"];
+  json blocks = json::array();
+  if (points.empty()) {
+    blocks.push_back(note("The sweep has no points."));
+    sections.push_back(section(prefix + "sweep", heading + "Sweep", std::move(blocks)));
+    return;
+  }
+  SweepCurves curves = sweep_curves({{"", &points}}, target);
+  const SweepShape& shape = curves.shape;
+  std::string summary =
+      "A sweep of " + std::to_string(points.size()) + " points over " + shape.parameter;
+  for (const std::string& other : shape.others) {
+    summary += " and " + other;
+  }
+  summary += ".";
+  const auto replications =
+      number(at(points[0], "metrics") ? points[0]["metrics"] : json(), "replications");
+  if (replications) {
+    summary += " " + format(*replications, 0) + " replication" + (*replications == 1 ? "" : "s") +
+               " per point" + (*replications >= 2 ? "; bands are 95% confidence intervals." : ".");
+  }
+  if (curves.answer) {
+    summary += " Target " + target.text + ": first met at " + shape.parameter + " = " +
+               format_value(*curves.answer) + ".";
+  } else if (shape.others.empty()) {
+    summary += " Target " + target.text + ": not met at any point of the sweep.";
+  }
+  blocks.push_back({{"type", "headline"}, {"text", summary}});
+  for (json& chart : curves.charts) {
+    blocks.push_back(std::move(chart));
+  }
+  // The points, sortable.
+  json columns = json::array();
+  std::vector<std::string> paths{shape.parameter};
+  paths.insert(paths.end(), shape.others.begin(), shape.others.end());
+  for (const std::string& path : paths) {
+    columns.push_back(column(path));
+  }
+  static const std::vector<Metric> metrics{{"wait_min.p95", "wait p95 (min)", 2},
+                                           {"wait_min.mean", "wait mean (min)", 2},
+                                           {"served", "served", 0},
+                                           {"balked", "balked", 0},
+                                           {"turned_away_stockout", "turned away dry", 0},
+                                           {"utilization", "utilization", 3},
+                                           {"dispensed_kg", "dispensed (kg)", 0}};
+  for (const Metric& metric : metrics) {
+    columns.push_back(column(metric.label, metric.digits));
+  }
+  columns.push_back(column("error"));
+  json rows = json::array();
+  for (const json& point : points) {
+    json row = json::array();
+    for (const std::string& path : paths) {
+      const json* value = at(point, "set/" + path);
+      if (value != nullptr && value->is_number()) {
+        row.push_back(*value);
+      } else {
+        row.push_back(value ? format_value(*value) : "");
+      }
+    }
+    const json empty = json::object();
+    const json& m = point.contains("metrics") ? point["metrics"] : empty;
+    const json& totals = m.contains("totals") ? m["totals"] : empty;
+    for (const Metric& metric : metrics) {
+      row.push_back(cell(totals, metric.path, m.contains("ci95") ? &m["ci95"] : nullptr));
+    }
+    row.push_back(text(point, "error"));
+    rows.push_back(std::move(row));
+  }
+  // A numeric parameter column sorts as numbers.
+  if (shape.numeric) {
+    columns[0] = column(shape.parameter, 0);
+  }
+  blocks.push_back({{"type", "table"},
+                    {"title", "Points"},
+                    {"sortable", true},
+                    {"columns", std::move(columns)},
+                    {"rows", std::move(rows)}});
+  sections.push_back(section(prefix + "sweep", heading + "Sweep", std::move(blocks)));
+
+  // One point in full: the answer, or the last point.
+  const std::size_t shown = curves.answer ? curves.answer_point : points.size() - 1;
+  const json& point = points[shown];
+  if (const json* point_metrics = at(point, "metrics");
+      point_metrics && point_metrics->is_object()) {
+    std::string which;
+    if (const json* set = at(point, "set"); set && set->is_object()) {
+      for (const auto& [path, value] : set->items()) {
+        which += (which.empty() ? "" : ", ") + path + " = " + format_value(value);
+      }
+    }
+    const std::string point_heading =
+        heading + "Point " + which + (curves.answer ? " (the answer): " : " (the last): ");
+    add_run_sections(sections, RunContext{*point_metrics, scenario, target, prefix + "point-",
+                                          point_heading, at(point, "set")});
+  }
+}
+
+void add_size_sections(json& sections, const ReportInput& input, const Target& fallback,
+                       const std::string& prefix, const std::string& heading) {
+  const json& output = input.output;
+  const std::string parameter = text(output, "parameter");
+  const std::optional<Target> own = parse_target(text(output, "target"));
+  const Target& target = own ? *own : fallback;
+  json blocks = json::array();
+  const json* answer = at(output, "answer");
+  std::string summary = "Sizing " + parameter + " for " + target.text + " with " +
+                        format(number(output, "confidence").value_or(0.95) * 100, 0) +
+                        "% confidence: ";
+  if (answer != nullptr && !answer->is_null()) {
+    summary += "the smallest value that meets it is " + format_value(*answer) + ".";
+  } else {
+    summary += "no value in the range meets it.";
+  }
+  const json& evaluations = output["evaluations"];
+  summary += " " + std::to_string(evaluations.size()) + " values evaluated (bisection).";
+  blocks.push_back({{"type", "headline"}, {"text", summary}});
+
+  for (const Metric& metric : curve_metrics()) {
+    json points = json::array();
+    bool any = false;
+    for (const json& evaluation : evaluations) {
+      const json* x = at(evaluation, "value");
+      std::optional<double> y;
+      std::optional<std::pair<double, double>> ci;
+      if (metric.path == target.metric) {
+        y = number(evaluation, "mean");
+        ci = interval(at(evaluation, "ci95"));
+      }
+      if (!y) {
+        y = number(evaluation, "totals/" + slash_path(metric.path));
+      }
+      any = any || y.has_value();
+      points.push_back(curve_point(x ? *x : json(nullptr), y, ci));
+    }
+    if (!any) {
+      continue;
+    }
+    json chart{{"type", "curve"},
+               {"title", std::string(metric.label) + " against " + parameter},
+               {"x", parameter},
+               {"numeric", true},
+               {"y", metric.label},
+               {"series", json::array({{{"label", metric.label}, {"points", std::move(points)}}})}};
+    if (metric.path == target.metric) {
+      chart["target"] = target.bound;
+      chart["target_label"] = target.text;
+      if (answer != nullptr && answer->is_number()) {
+        chart["answer"] = *answer;
+      }
+    }
+    blocks.push_back(std::move(chart));
+  }
+  json rows = json::array();
+  for (const json& evaluation : evaluations) {
+    const auto ci = interval(at(evaluation, "ci95"));
+    rows.push_back({or_null(number(evaluation, "value")), or_null(number(evaluation, "mean")),
+                    ci ? json(ci->first) : json(nullptr), ci ? json(ci->second) : json(nullptr),
+                    at(evaluation, "holds") && evaluation["holds"].is_boolean()
+                        ? (evaluation["holds"].get<bool>() ? "yes" : "no")
+                        : ""});
+  }
+  blocks.push_back({{"type", "table"},
+                    {"title", "Evaluations"},
+                    {"sortable", true},
+                    {"columns",
+                     {column(parameter, 0), column(target.metric + " (mean)", 3),
+                      column("95% low", 3), column("95% high", 3), column("holds")}},
+                    {"rows", std::move(rows)}});
+  sections.push_back(section(prefix + "size", heading + "Sizing", std::move(blocks)));
+}
+
+// ---------------------------------------------------------------- several inputs
+
+std::string letter(std::size_t index) {
+  std::string out;
+  do {
+    out.insert(out.begin(), static_cast<char>('A' + index % 26));
+    index /= 26;
+  } while (index-- > 0);
+  return out;
+}
+
+json comparison_section(const std::vector<ReportInput>& inputs, const std::vector<Kind>& kinds,
+                        const std::vector<std::string>& names, const Target& target) {
+  json blocks = json::array();
+  std::vector<std::size_t> runs;
+  std::vector<std::size_t> sweeps;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (kinds[i] == Kind::run) {
+      runs.push_back(i);
+    } else if (kinds[i] == Kind::sweep) {
+      sweeps.push_back(i);
+    }
+  }
+  if (runs.size() >= 2) {
+    const std::size_t base = runs.front();
+    json columns = json::array({column("metric")});
+    for (const std::size_t i : runs) {
+      columns.push_back(column(names[i], 3));
+    }
+    for (std::size_t k = 1; k < runs.size(); ++k) {
+      columns.push_back(column(letter(runs[k]) + " − " + letter(base), 3));
+      columns.push_back(column("95% CIs overlap (" + letter(runs[k]) + ", " + letter(base) + ")"));
+    }
+    json rows = json::array();
+    const json empty = json::object();
+    const auto totals_of = [&](std::size_t i) -> const json& {
+      const json* totals = at(inputs[i].output, "totals");
+      return totals != nullptr ? *totals : empty;
+    };
+    const auto ci95_of = [&](std::size_t i) -> const json& {
+      const json* ci = at(inputs[i].output, "ci95");
+      return ci != nullptr ? *ci : empty;
+    };
+    for (const Metric& metric : headline_metrics()) {
+      json row = json::array({metric.label});
+      bool any = false;
+      for (const std::size_t i : runs) {
+        row.push_back(with_digits(cell(totals_of(i), metric.path, &ci95_of(i)), metric.digits));
+        any = any || !row.back().is_null();
+      }
+      if (!any) {
+        continue;
+      }
+      const auto a = number(totals_of(base), slash_path(metric.path));
+      const auto a_ci = ci_of(ci95_of(base), metric.path);
+      for (std::size_t k = 1; k < runs.size(); ++k) {
+        const auto b = number(totals_of(runs[k]), slash_path(metric.path));
+        const auto b_ci = ci_of(ci95_of(runs[k]), metric.path);
+        row.push_back(a && b ? with_digits(*b - *a, metric.digits) : json(nullptr));
+        if (a_ci && b_ci) {
+          const bool overlap = a_ci->first <= b_ci->second && b_ci->first <= a_ci->second;
+          row.push_back(overlap ? "yes: not distinguishable" : "no: a real difference");
+        } else {
+          row.push_back("no CI");
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    for (const auto& [key, label] :
+         std::vector<std::pair<std::string, std::string>>{{"open_stations", "open stations"},
+                                                          {"replications", "replications"},
+                                                          {"horizon_days", "horizon (days)"}}) {
+      json row = json::array({label});
+      for (const std::size_t i : runs) {
+        row.push_back(or_null(number(inputs[i].output, key)));
+      }
+      rows.push_back(std::move(row));
+    }
+    blocks.push_back(paragraph("Each column is one input; differences are against " + names[base] +
+                               ". Where both inputs have 95% intervals, intervals that do not "
+                               "overlap show a difference beyond the replications' noise."));
+    blocks.push_back({{"type", "table"},
+                      {"role", "comparison"},
+                      {"sortable", true},
+                      {"columns", std::move(columns)},
+                      {"rows", std::move(rows)}});
+
+    // Overlaid hour-of-day curves.
+    json labels = json::array();
+    for (int h = 0; h < 24; ++h) {
+      labels.push_back((h < 10 ? "0" : "") + std::to_string(h) + "h");
+    }
+    for (const auto& [key, title, unit] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"wait_min_p95", "p95 wait by hour of arrival", "wait p95 (min)"},
+             {"arrivals", "Arrivals by hour", "arrivals"}}) {
+      json series = json::array();
+      for (const std::size_t i : runs) {
+        const json* values = at(inputs[i].output, "totals/hourly/" + key);
+        if (values != nullptr && values->is_array()) {
+          series.push_back({{"label", names[i]}, {"values", numbers_of(*values)}});
+        }
+      }
+      if (series.size() >= 2) {
+        json chart{{"type", "chart"},
+                   {"title", title},
+                   {"labels", labels},
+                   {"y", unit},
+                   {"series", std::move(series)}};
+        if (key == "wait_min_p95" && target.metric == "wait_min.p95") {
+          chart["target"] = target.bound;
+        }
+        blocks.push_back(std::move(chart));
+      }
+    }
+    // Stations side by side: those in every run, in the first run's order.
+    std::vector<std::map<std::string, const json*>> by_id(runs.size());
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+      if (const json* stations = at(inputs[runs[k]].output, "stations");
+          stations && stations->is_array()) {
+        for (const json& station : *stations) {
+          by_id[k].emplace(text(station, "id"), &station);
+        }
+      }
+    }
+    json ids = json::array();
+    json station_rows = json::array();
+    json bars = json::array();
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+      bars.push_back({{"label", names[runs[k]]}, {"style", "bar"}, {"values", json::array()}});
+    }
+    if (const json* stations = at(inputs[base].output, "stations");
+        stations && stations->is_array()) {
+      for (const json& station : *stations) {
+        const std::string id = text(station, "id");
+        json row = json::array({id});
+        std::vector<std::optional<double>> p95s;
+        for (std::size_t k = 0; k < runs.size(); ++k) {
+          const auto it = by_id[k].find(id);
+          p95s.push_back(it == by_id[k].end() ? std::nullopt : number(*it->second, "wait_min/p95"));
+        }
+        for (std::size_t k = 0; k < runs.size(); ++k) {
+          const auto it = by_id[k].find(id);
+          row.push_back(or_null(p95s[k]));
+          row.push_back(it == by_id[k].end() ? json(nullptr)
+                                             : or_null(number(*it->second, "served")));
+          bars[k]["values"].push_back(or_null(p95s[k]));
+        }
+        row.push_back(p95s[0] && p95s.back() ? json(*p95s.back() - *p95s[0]) : json(nullptr));
+        ids.push_back(id);
+        station_rows.push_back(std::move(row));
+      }
+    }
+    if (!station_rows.empty()) {
+      blocks.push_back({{"type", "chart"},
+                        {"title", "p95 wait by station"},
+                        {"labels", ids},
+                        {"y", "wait p95 (min)"},
+                        {"series", std::move(bars)}});
+      json station_columns = json::array({column("station")});
+      for (const std::size_t i : runs) {
+        station_columns.push_back(column(letter(i) + " wait p95 (min)", 2));
+        station_columns.push_back(column(letter(i) + " served", 0));
+      }
+      station_columns.push_back(
+          column("p95 " + letter(runs.back()) + " − " + letter(base) + " (min)", 2));
+      blocks.push_back({{"type", "table"},
+                        {"title", "Stations side by side (those of " + names[base] + ")"},
+                        {"sortable", true},
+                        {"columns", std::move(station_columns)},
+                        {"rows", std::move(station_rows)}});
+    }
+  }
+  if (sweeps.size() >= 2) {
+    std::vector<std::pair<std::string, const json*>> curves_in;
+    for (const std::size_t i : sweeps) {
+      curves_in.emplace_back(names[i], &inputs[i].output["points"]);
+    }
+    SweepCurves curves = sweep_curves(curves_in, target);
+    blocks.push_back(paragraph("The sweeps overlaid (x: " + curves.shape.parameter + ")."));
+    for (json& chart : curves.charts) {
+      blocks.push_back(std::move(chart));
+    }
+  }
+  if (blocks.empty()) {
+    blocks.push_back(note("Nothing to compare side by side: the inputs are of different kinds "
+                          "(runs are compared with runs, sweeps with sweeps)."));
+  }
+  return section("comparison", "Comparison", std::move(blocks));
+}
+
+// ---------------------------------------------------------------- the page
+
+/** JSON safe inside <script>: no '<', '>' or '&' (escaped as \u003c...), invalid UTF-8 replaced. */
+std::string script_json(const json& data) {
+  const std::string dumped = data.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  out.reserve(dumped.size() + dumped.size() / 16);
+  for (std::size_t i = 0; i < dumped.size(); ++i) {
+    const char c = dumped[i];
+    if (c == '<') {
+      out += "\\u003c";
+    } else if (c == '>') {
+      out += "\\u003e";
+    } else if (c == '&') {
+      out += "\\u0026";
+    } else if (c == '\xE2' && i + 2 < dumped.size() && dumped[i + 1] == '\x80' &&
+               (dumped[i + 2] == '\xA8' || dumped[i + 2] == '\xA9')) {
+      out += dumped[i + 2] == '\xA8' ? "\\u2028" : "\\u2029"; // line separators, for old parsers
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Text for the page's static parts: valid UTF-8 (invalid bytes replaced), HTML-escaped. */
+std::string page_text(const std::string& text) {
+  const std::string valid = json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+  return html_escape(json::parse(valid).get<std::string>());
+}
+
+} // namespace
+
+nlohmann::ordered_json parse_report_input(std::string_view text) {
+  // Nesting is checked before parsing: h2sim outputs nest about 6 levels.
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        throw ReportError("nested deeper than " + std::to_string(max_depth) + " levels");
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    throw ReportError(std::string("not JSON: ") + e.what());
+  }
+}
+
+std::string html_report(const std::vector<ReportInput>& inputs, const ReportOptions& options) {
+  if (inputs.empty()) {
+    throw ReportError("no input to report on");
+  }
+  std::vector<Kind> kinds;
+  for (const ReportInput& input : inputs) {
+    kinds.push_back(kind_of(input));
+  }
+  const std::optional<Target> given = parse_target(options.target);
+  if (!given) {
+    throw ReportError("target " + options.target +
+                      ": expected totals.METRIC<=VALUE or totals.METRIC>=VALUE");
+  }
+  const ScenarioInfo scenario = read_scenario(options);
+  const bool several = inputs.size() > 1;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    names.push_back(several ? letter(i) + " — " + inputs[i].label : inputs[i].label);
+  }
+
+  json sections = json::array();
+  if (several) {
+    sections.push_back(comparison_section(inputs, kinds, names, *given));
+  }
+  std::size_t expected_markers = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::string prefix = several ? "in" + std::to_string(i) + "-" : "";
+    const std::string heading = several ? names[i] + ": " : "";
+    switch (kinds[i]) {
+    case Kind::run:
+      add_run_sections(sections, RunContext{inputs[i].output, scenario, *given, prefix, heading});
+      break;
+    case Kind::sweep:
+      add_sweep_sections(sections, inputs[i], scenario, *given, prefix, heading);
+      break;
+    case Kind::size:
+      add_size_sections(sections, inputs[i], *given, prefix, heading);
+      break;
+    }
+  }
+  json input_list = json::array();
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const json& output = inputs[i].output;
+    std::string scenario_name = text(output, "scenario");
+    if (kinds[i] == Kind::sweep && !output["points"].empty()) {
+      scenario_name = text(output["points"][0], "metrics/scenario");
+    }
+    input_list.push_back(
+        {{"name", names[i]}, {"kind", kind_name(kinds[i])}, {"scenario", scenario_name}});
+  }
+  for (const json& s : sections) {
+    for (const json& block : s["blocks"]) {
+      if (block["type"] == "map") {
+        expected_markers += block["stations"].size();
+      }
+    }
+  }
+  const std::string title = options.title.empty() ? "h2sim report" : options.title;
+  const json data{{"title", title},
+                  {"inputs", std::move(input_list)},
+                  {"scenario", scenario.present ? json(scenario.label) : json(nullptr)},
+                  {"sections", std::move(sections)},
+                  {"expected_map_markers", expected_markers}};
+
+  std::string page;
+  page.reserve(embedded::report_chart_js.size() + 200000);
+  page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          // No request of any kind: nothing may load from anywhere but this page.
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+          "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
+          "<title>";
+  page += page_text(title);
+  page += "</title>\n<style>\n";
+  page += embedded::report_page_css;
+  page += "</style>\n"
+          // First of all: record errors into the page, where a headless browser's DOM shows them.
+          "<script>window.h2simErrors=[];"
+          "window.addEventListener('error',function(e){window.h2simErrors.push(String(e.message||"
+          "e.type))});"
+          "document.addEventListener('securitypolicyviolation',function(e){window.h2simErrors.push("
+          "'blocked by the page policy: '+e.blockedURI)});"
+          "window.addEventListener('unhandledrejection',function(e){window.h2simErrors.push("
+          "'unhandled rejection: '+String(e.reason))});"
+          "(function(){var f=console.error;console.error=function(){window.h2simErrors.push("
+          "Array.prototype.map.call(arguments,String).join(' '));return f.apply(console,"
+          "arguments)}})();</script>\n<script>\n";
+  page += embedded::report_chart_js;
+  page += "\n</script>\n</head>\n<body>\n<header><h1>";
+  page += page_text(title);
+  page += "</h1></header>\n<noscript><p>This report draws its tables and charts with JavaScript: "
+          "please open it in a browser with scripts enabled.</p></noscript>\n"
+          "<main id=\"h2sim-report\"></main>\n"
+          "<pre id=\"h2sim-self-check\" hidden></pre>\n"
+          "<script type=\"application/json\" id=\"h2sim-data\">";
+  page += script_json(data);
+  page += "</script>\n<script>\n";
+  page += embedded::report_page_js;
+  page += "\n</script>\n</body>\n</html>\n";
+  return page;
+}
+
+} // namespace h2sim

@@ -1,0 +1,259 @@
+// The HTML report's page model (what html_report computes and the page's script draws), read back
+// from the page: escaping, judgements (shares, CI overlap, sweep answers), and what it refuses.
+// That the page draws in a browser is tests/report/browser_test.py's.
+#include <h2sim/report.hpp>
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+/** The page model the page carries in #h2sim-data. */
+json model_of(const std::string& page) {
+  const std::string open = "<script type=\"application/json\" id=\"h2sim-data\">";
+  const auto begin = page.find(open);
+  REQUIRE(begin != std::string::npos);
+  const auto end = page.find("</script>", begin);
+  REQUIRE(end != std::string::npos);
+  return json::parse(page.substr(begin + open.size(), end - begin - open.size()));
+}
+
+const json* section_of(const json& model, const std::string& id) {
+  for (const json& section : model["sections"]) {
+    if (section["id"] == id) {
+      return &section;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<json> blocks_of(const json& model, const std::string& id, const std::string& type) {
+  std::vector<json> found;
+  const json* section = section_of(model, id);
+  REQUIRE(section != nullptr);
+  for (const json& block : (*section)["blocks"]) {
+    if (block["type"] == type) {
+      found.push_back(block);
+    }
+  }
+  return found;
+}
+
+json wait(double mean, double p50, double p90, double p95, double p99, double max) {
+  return {{"mean", mean}, {"p50", p50}, {"p90", p90}, {"p95", p95}, {"p99", p99}, {"max", max}};
+}
+
+json run_output(const std::string& station_id, double p95, std::optional<json> ci = {}) {
+  json hourly{{"arrivals", json::array()},
+              {"wait_min_mean", json::array()},
+              {"wait_min_p95", json::array()}};
+  for (int h = 0; h < 24; ++h) {
+    hourly["arrivals"].push_back(h);
+    hourly["wait_min_mean"].push_back(1.0);
+    hourly["wait_min_p95"].push_back(p95);
+  }
+  json station{{"id", station_id},
+               {"arrivals", 100},
+               {"served", 90},
+               {"wait_min", wait(1, 0, 3, p95, 9, 12)},
+               {"hourly", hourly}};
+  json output{{"h2sim_version", "0.1.0"},
+              {"scenario", "test"},
+              {"replications", ci ? 5 : 1},
+              {"horizon_days", 2},
+              {"warnings", json::array()},
+              {"totals",
+               {{"arrivals", 100},
+                {"served", 90},
+                {"balked", 10},
+                {"wait_min", wait(1, 0, 3, p95, 9, 12)},
+                {"dispensed_kg", 400},
+                {"hourly", hourly}}},
+              {"stations", json::array({station})}};
+  if (ci) {
+    output["ci95"] = *ci;
+  }
+  return output;
+}
+
+json scenario_with(const std::string& station_id) {
+  return {
+      {"name", "test"},
+      {"stations", json::array({{{"id", station_id}, {"name", "Main St"}, {"x_km", 1}, {"y_km", 2}},
+                                {{"id", "CLOSED"}, {"x_km", 5}, {"y_km", 5}}})}};
+}
+
+} // namespace
+
+TEST_CASE("report: strings from the outputs reach the page as escaped data, never as markup") {
+  const std::string evil = "</script><script>alert(1)</script><!-- & \xE2\x80\xA8";
+  json output = run_output(evil, 4);
+  output["scenario"] = evil;
+  output["warnings"] = json::array({{{"pointer", "/x"}, {"message", evil}}});
+  h2sim::ReportOptions options;
+  options.scenario = scenario_with(evil);
+  options.title = "<b>" + evil;
+  const std::string page = h2sim::html_report({{evil, output}}, options);
+  // Only the page's own four scripts end; the title is text.
+  CHECK(count(page, "</script") == 4);
+  CHECK(count(page, "<script") == 4);
+  CHECK(count(page, "<!--") == 0);
+  CHECK(page.find("<title>&lt;b&gt;&lt;/script&gt;") != std::string::npos);
+  // The data still says exactly what the output said.
+  const json model = model_of(page);
+  CHECK(model["inputs"][0]["name"] == evil);
+  const auto map = blocks_of(model, "map", "map");
+  REQUIRE(map.size() == 1);
+  CHECK(map[0]["stations"][0]["id"] == evil);
+  CHECK(map[0]["closed"].size() == 1);
+  CHECK(model["expected_map_markers"] == 1);
+}
+
+TEST_CASE("report: invalid UTF-8 in an output is replaced, not fatal") {
+  json output = run_output("S\xFF", 4);
+  const std::string page = h2sim::html_report({{"bad\xC3", output}});
+  CHECK(model_of(page)["inputs"][0]["name"] == "bad\xEF\xBF\xBD");
+}
+
+TEST_CASE("report: what is not an h2sim output is refused, naming it") {
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"x.json", json{{"hello", 1}}}}),
+                       "x.json: not an h2sim output (a run's metrics, a sweep's points or a size "
+                       "result)",
+                       h2sim::ReportError);
+  CHECK_THROWS_AS(h2sim::html_report({}), h2sim::ReportError);
+  h2sim::ReportOptions options;
+  options.target = "wait<5";
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, options),
+                       "target wait<5: expected totals.METRIC<=VALUE or totals.METRIC>=VALUE",
+                       h2sim::ReportError);
+  CHECK_THROWS_WITH_AS(h2sim::parse_report_input(std::string(65, '[') + std::string(65, ']')),
+                       "nested deeper than 64 levels", h2sim::ReportError);
+  CHECK_NOTHROW(h2sim::parse_report_input(std::string(64, '[') + std::string(64, ']')));
+  CHECK_NOTHROW(h2sim::parse_report_input(
+      R"({"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})"));
+  CHECK_THROWS_AS(h2sim::parse_report_input("{"), h2sim::ReportError);
+}
+
+TEST_CASE("report: the share served within 5 and 10 minutes is bracketed by the quantiles") {
+  // p50 0, p90 3, p95 7, p99 9, max 12: within 5 min is 90-95%, within 10 min 99-100%.
+  const json model = model_of(h2sim::html_report({{"a", run_output("S", 7)}}));
+  const auto cards = blocks_of(model, "summary", "cards");
+  REQUIRE(cards.size() == 1);
+  std::map<std::string, std::string> values;
+  for (const json& card : cards[0]["cards"]) {
+    values[card["label"]] = card["value"];
+  }
+  CHECK(values["served within 5 min"] == "90%–95%");
+  CHECK(values["served within 10 min"] == "99%–100%");
+  CHECK(values["wait p95"] == "7.00 min");
+  CHECK(values["hydrogen dispensed"] == "0.4 t");
+}
+
+TEST_CASE("report: without a scenario there is no map, and the page says how to get one") {
+  const json model = model_of(h2sim::html_report({{"a", run_output("S", 4)}}));
+  CHECK(blocks_of(model, "map", "map").empty());
+  CHECK(blocks_of(model, "map", "note")[0]["text"].get<std::string>().find("--scenario") !=
+        std::string::npos);
+  CHECK(model["expected_map_markers"] == 0);
+}
+
+TEST_CASE("report: per-day series are drawn when the output has them, else a note says so") {
+  json output = run_output("S", 4);
+  CHECK(blocks_of(model_of(h2sim::html_report({{"a", output}})), "series", "note").size() == 1);
+  output["totals"]["series"] = {{"daily", {{"served", {1, 2, 3}}, {"wait_min_p95", {4, 5, 6}}}}};
+  output["stations"][0]["series"] = {{"daily", {{"served", {1, 1, 1}}}}};
+  const json model = model_of(h2sim::html_report({{"a", output}}));
+  CHECK(blocks_of(model, "series", "chart").size() == 2);
+  CHECK(blocks_of(model, "series", "heatmap").size() == 1);
+}
+
+TEST_CASE("report: two runs side by side: differences and whether the 95% intervals overlap") {
+  const json a =
+      run_output("S", 4, json{{"totals.wait_min.p95", {3, 5}}, {"totals.served", {80, 100}}});
+  const json b =
+      run_output("S", 8, json{{"totals.wait_min.p95", {6, 10}}, {"totals.served", {85, 95}}});
+  const json model = model_of(h2sim::html_report({{"a.json", a}, {"b.json", b}}));
+  const auto tables = blocks_of(model, "comparison", "table");
+  REQUIRE(tables.size() == 2);
+  const json& table = tables[0];
+  CHECK(table["columns"][1]["label"] == "A — a.json");
+  CHECK(table["columns"][2]["label"] == "B — b.json");
+  std::map<std::string, json> rows;
+  for (const json& row : table["rows"]) {
+    rows[row[0]] = row;
+  }
+  CHECK(rows["wait p95 (min)"][3]["v"] == 4.0);
+  CHECK(rows["wait p95 (min)"][4] == "no: a real difference");
+  CHECK(rows["served"][4] == "yes: not distinguishable");
+  CHECK(rows["balked"][4] == "no CI");
+  // Each input's own sections follow, under its name.
+  CHECK(section_of(model, "in0-summary") != nullptr);
+  CHECK(section_of(model, "in1-stations") != nullptr);
+}
+
+TEST_CASE("report: a sweep's answer is the smallest value whose 95% interval meets the target") {
+  json points = json::array();
+  for (const auto& [value, low, high] : std::vector<std::tuple<int, double, double>>{
+           {30, 6, 9}, {10, 8, 12}, {50, 2, 4.9}, {40, 3, 5.5}}) {
+    json metrics = run_output("S", (low + high) / 2, json{{"totals.wait_min.p95", {low, high}}});
+    points.push_back({{"set", {{"open_stations", value}}}, {"metrics", metrics}});
+  }
+  const json model = model_of(h2sim::html_report({{"s.json", {{"points", points}}}}));
+  const auto curves = blocks_of(model, "sweep", "curve");
+  REQUIRE(!curves.empty());
+  CHECK(curves[0]["x"] == "open_stations");
+  CHECK(curves[0]["target"] == 5.0);
+  CHECK(curves[0]["answer"] == 50);
+  CHECK(curves[0]["series"][0]["points"][2]["hi"] == 4.9);
+  // The answer's point is shown in full.
+  CHECK((*section_of(model, "point-summary"))["title"] ==
+        "Point open_stations = 50 (the answer): Summary");
+}
+
+TEST_CASE("report: a size result: its own target, the evaluations and the answer marked") {
+  const json size{{"parameter", "open_stations"},
+                  {"target", "totals.wait_min.mean<=2"},
+                  {"confidence", 0.95},
+                  {"answer", 12},
+                  {"evaluations", json::array({{{"value", 10},
+                                                {"mean", 3},
+                                                {"ci95", {2.5, 3.5}},
+                                                {"holds", false},
+                                                {"totals", {{"served", 5}}}},
+                                               {{"value", 12},
+                                                {"mean", 1.5},
+                                                {"ci95", {1, 2}},
+                                                {"holds", true},
+                                                {"totals", {{"served", 6}}}}})}};
+  const json model = model_of(h2sim::html_report({{"z.json", size}}));
+  const auto curves = blocks_of(model, "size", "curve");
+  REQUIRE(curves.size() == 2); // wait mean (the target's) and served
+  CHECK(curves[0]["title"] == "wait mean (min) against open_stations");
+  CHECK(curves[0]["target"] == 2.0);
+  CHECK(curves[0]["answer"] == 12);
+  CHECK(curves[0]["series"][0]["points"][1]["lo"] == 1.0);
+  CHECK(blocks_of(model, "size", "headline")[0]["text"].get<std::string>().find(
+            "the smallest value that meets it is 12") != std::string::npos);
+}
+
+TEST_CASE("report: the page is self-contained: Chart.js inline, nothing loaded from anywhere") {
+  const std::string page = h2sim::html_report({{"a", run_output("S", 4)}});
+  CHECK(page.find("Chart.js v") != std::string::npos);
+  CHECK(page.find("default-src 'none'") != std::string::npos);
+  CHECK(page.find(" src=") == std::string::npos);
+  CHECK(page.find("<link") == std::string::npos);
+  CHECK(page.find("@import") == std::string::npos);
+}

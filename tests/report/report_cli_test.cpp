@@ -1,0 +1,109 @@
+// `h2sim report` end to end: what it reads, what it refuses (exit 2, naming the file), where it
+// writes (stdout, or -o as the other commands). The page itself: html_report_test.cpp and
+// browser_test.py.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/** A scratch folder of its own, removed afterwards. */
+struct Folder {
+  fs::path path;
+  Folder() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("h2sim-report-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Folder() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  Folder(const Folder&) = delete;
+  Folder& operator=(const Folder&) = delete;
+  fs::path operator/(const std::string& name) const { return path / name; }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return path / name;
+  }
+  Result h2sim(const std::string& args) const {
+    const std::string command = "cd '" + path.string() + "' && " + H2SIM_CLI + std::string(" ") +
+                                args + " >stdout.txt 2>stderr.txt";
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(path / "stdout.txt"),
+            slurp(path / "stderr.txt")};
+  }
+};
+
+const std::string metrics = R"({"scenario": "x", "replications": 1, "totals": {"arrivals": 2,
+  "served": 2, "wait_min": {"mean": 1, "p50": 0, "p90": 2, "p95": 3, "p99": 4, "max": 4}},
+  "stations": [{"id": "S1", "served": 2, "wait_min": {"p95": 3}}]})";
+
+} // namespace
+
+TEST_CASE("report CLI: writes the page to stdout, or to -o atomically, and reads --scenario") {
+  Folder folder;
+  folder.write("a.json", metrics);
+  const Result to_stdout = folder.h2sim("report a.json");
+  CHECK(to_stdout.code == 0);
+  CHECK(to_stdout.err == "");
+  CHECK(to_stdout.out.rfind("<!DOCTYPE html>", 0) == 0);
+  folder.write("s.json", R"({"name": "x", "stations": [{"id": "S1", "x_km": 3, "y_km": 4}]})");
+  folder.write("r.html", "old");
+  const Result to_file = folder.h2sim("report a.json a.json --scenario s.json -o r.html");
+  CHECK(to_file.code == 0);
+  CHECK(to_file.out == "");
+  const std::string page = slurp(folder / "r.html");
+  CHECK(page.find("\"x\":3.0") != std::string::npos);
+  CHECK(page.find("A — a.json") != std::string::npos);
+}
+
+TEST_CASE("report CLI: unusable inputs and outputs exit 2, naming them, and write nothing") {
+  Folder folder;
+  folder.write("a.json", metrics);
+  folder.write("junk.json", "{\"totals\": ");
+  folder.write("other.json", R"({"hello": 1})");
+  folder.write("r.html", "old");
+  const Result missing = folder.h2sim("report nothing.json -o r.html");
+  CHECK(missing.code == 2);
+  CHECK(missing.err == "h2sim: cannot read nothing.json: No such file or directory\n");
+  const Result junk = folder.h2sim("report a.json junk.json -o r.html");
+  CHECK(junk.code == 2);
+  CHECK(junk.err.rfind("h2sim: junk.json: not JSON: ", 0) == 0);
+  const Result other = folder.h2sim("report other.json -o r.html");
+  CHECK(other.code == 2);
+  CHECK(other.err == "h2sim: other.json: not an h2sim output (a run's metrics, a sweep's points "
+                     "or a size result)\n");
+  const Result target = folder.h2sim("report a.json --target 'p95<5' -o r.html");
+  CHECK(target.code == 2);
+  CHECK(slurp(folder / "r.html") == "old");
+  fs::create_directories(folder / "dir");
+  const Result to_dir = folder.h2sim("report a.json -o dir");
+  CHECK(to_dir.code == 2);
+  CHECK(to_dir.err.rfind("h2sim: -o dir: ", 0) == 0);
+  const Result no_input = folder.h2sim("report");
+  CHECK(no_input.code == 2);
+}
