@@ -35,9 +35,10 @@ std::uint64_t splitmix64(std::uint64_t& state) {
 
 // xoshiro256** (Blackman & Vigna), state filled by splitmix64 as they recommend.
 class Rng {
- public:
+public:
   explicit Rng(std::uint64_t seed) {
-    for (auto& word : s_) word = splitmix64(seed);
+    for (auto& word : s_)
+      word = splitmix64(seed);
   }
 
   std::uint64_t next() {
@@ -58,7 +59,7 @@ class Rng {
   // Inverse transform; log1p(-u) = log(1 - u) with 1 - u in (0, 1], so never log(0).
   double exponential(double mean) { return -mean * std::log1p(-uniform()); }
 
- private:
+private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
 };
@@ -77,7 +78,7 @@ struct Station {
   explicit Station(std::uint64_t seed) : rng(seed) {}
   Rng rng;
   int busy = 0;
-  std::deque<double> waiting;  // arrival times, FCFS
+  std::deque<double> waiting; // arrival times, FCFS
 };
 
 struct Totals {
@@ -140,7 +141,7 @@ Totals simulate(double days, std::uint64_t seed) {
   std::exit(2);
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   double days = 60.0;
@@ -149,11 +150,13 @@ int main(int argc, char** argv) {
     if (i + 1 < argc && std::strcmp(argv[i], "--days") == 0) {
       char* end = nullptr;
       days = std::strtod(argv[++i], &end);
-      if (*end != '\0' || !(days > 0)) usage(argv[0]);
+      if (*end != '\0' || !(days > 0))
+        usage(argv[0]);
     } else if (i + 1 < argc && std::strcmp(argv[i], "--seed") == 0) {
       char* end = nullptr;
       seed = std::strtoull(argv[++i], &end, 10);
-      if (*end != '\0') usage(argv[0]);
+      if (*end != '\0')
+        usage(argv[0]);
     } else {
       usage(argv[0]);
     }
@@ -164,12 +167,13 @@ int main(int argc, char** argv) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const std::uint64_t events = totals.arrivals + totals.starts + totals.served;
-  const double wait_mean = totals.starts ? totals.wait_sum / static_cast<double>(totals.starts) : 0.0;
-  std::printf(
-      "{\"engine\": \"heap\", \"wall_s\": %.9g, \"events\": %llu, \"events_per_s\": %.9g, "
-      "\"arrivals\": %llu, \"served\": %llu, \"wait_min_mean\": %.9g}\n",
-      wall, static_cast<unsigned long long>(events), wall > 0 ? static_cast<double>(events) / wall : 0.0,
-      static_cast<unsigned long long>(totals.arrivals), static_cast<unsigned long long>(totals.served),
-      wait_mean);
+  const double wait_mean =
+      totals.starts ? totals.wait_sum / static_cast<double>(totals.starts) : 0.0;
+  std::printf("{\"engine\": \"heap\", \"wall_s\": %.9g, \"events\": %llu, \"events_per_s\": %.9g, "
+              "\"arrivals\": %llu, \"served\": %llu, \"wait_min_mean\": %.9g}\n",
+              wall, static_cast<unsigned long long>(events),
+              wall > 0 ? static_cast<double>(events) / wall : 0.0,
+              static_cast<unsigned long long>(totals.arrivals),
+              static_cast<unsigned long long>(totals.served), wait_mean);
   return 0;
 }

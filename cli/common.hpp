@@ -38,7 +38,7 @@ struct RunArgs {
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   bool quiet = false;
   bool verbose = false;
-  bool dry_run = false; // validate and print the points, without simulating
+  bool dry_run = false;         // validate and print the points, without simulating
   Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
   bool writes_output = true;    // false on MPI ranks other than 0
 };

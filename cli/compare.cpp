@@ -37,7 +37,9 @@ int command_compare(const RunArgs& given, const std::vector<std::string>& files)
     scenarios.push_back(load(each, args.sets));
   }
   if (args.dry_run) {
-    emit_dry_run(args, std::vector<nlohmann::ordered_json>(files.size(), nlohmann::ordered_json::object()), scenarios);
+    emit_dry_run(
+        args, std::vector<nlohmann::ordered_json>(files.size(), nlohmann::ordered_json::object()),
+        scenarios);
     return exit_ok;
   }
   spdlog::info("compare: {} scenarios, {} replications each, seed {}", files.size(),

@@ -200,7 +200,7 @@ public:
 
 private:
   int fd_ = -1;
-  struct sigaction previous_[std::size(cleanup_signals)] {};
+  struct sigaction previous_[std::size(cleanup_signals)]{};
 };
 
 /**
@@ -301,9 +301,9 @@ void replace_where_it_leads(const std::string& path, const struct stat* existing
   }
   struct stat status {};
   const bool exists = ::lstat(target.c_str(), &status) == 0;
-  if (existing == nullptr ? exists
-                          : !exists || status.st_dev != existing->st_dev ||
-                                status.st_ino != existing->st_ino) {
+  if (existing == nullptr
+          ? exists
+          : !exists || status.st_dev != existing->st_dev || status.st_ino != existing->st_ino) {
     // The links changed under us, or lead where no name can be replaced (a deleted file).
     throw OutputError("cannot write " + path + ": it changed while being written");
   }

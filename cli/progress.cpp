@@ -6,8 +6,8 @@
 namespace h2sim::cli {
 
 namespace {
-constexpr double quiet_start_s = 2.0;  // short runs show nothing
-constexpr double line_every_s = 10.0;  // plain lines, when stderr is not a terminal
+constexpr double quiet_start_s = 2.0; // short runs show nothing
+constexpr double line_every_s = 10.0; // plain lines, when stderr is not a terminal
 constexpr int bar_width = 30;
 } // namespace
 

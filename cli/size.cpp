@@ -39,8 +39,8 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   const Scenario low = scenario_at(range.from);
   const Scenario high = scenario_at(range.to);
   if (args.dry_run) { // the ends of the range: the values between are bisected
-    emit_dry_run(args,
-                 {{{size_args.param, range.from}}, {{size_args.param, range.to}}}, {low, high});
+    emit_dry_run(args, {{{size_args.param, range.from}}, {{size_args.param, range.to}}},
+                 {low, high});
     return exit_ok;
   }
   nlohmann::ordered_json out;

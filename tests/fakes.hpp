@@ -2,6 +2,10 @@
 
 // Small stand-ins for the engine, so models are tested as plain C++ in microseconds.
 
+#include "core/calendar.hpp"
+#include "core/shared_capacity.hpp"
+#include "models/observer.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -12,10 +16,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "core/calendar.hpp"
-#include "core/shared_capacity.hpp"
-#include "models/observer.hpp"
 
 namespace h2sim::test {
 
@@ -59,7 +59,8 @@ private:
 /** One flow at a time at min(bound, capacity); completion is an event on the calendar. */
 class SerialCapacity final : public h2sim::SharedCapacity {
 public:
-  SerialCapacity(HeapCalendar& calendar, double kg_per_min) : calendar_(&calendar), rate_(kg_per_min) {}
+  SerialCapacity(HeapCalendar& calendar, double kg_per_min)
+      : calendar_(&calendar), rate_(kg_per_min) {}
   FlowId start(double kg, double bound, std::function<void()> on_done) override {
     const FlowId id = next_++;
     const double rate = std::min(bound, rate_);

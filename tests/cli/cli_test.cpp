@@ -1,5 +1,6 @@
 // End-to-end tests of the `h2sim` binary: exit codes, stdout/stderr discipline, atomic output.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -17,8 +18,6 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
-
-#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -133,15 +132,17 @@ TEST_CASE("cli: --version") {
 }
 
 TEST_CASE("cli: run prints only the metrics JSON on stdout, logs on stderr") {
-  const Result r = h2sim("run " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2");
+  const Result r =
+      h2sim("run " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2");
   CHECK(r.code == 0);
   const auto metrics = nlohmann::json::parse(r.out);
   CHECK(metrics["scenario"] == "mmc-2");
   CHECK(metrics["horizon_days"] == 2.0);
   CHECK(metrics["run"]["events"].get<int>() > 0);
   CHECK(r.err.find("h2sim: info: running mmc-2") != std::string::npos);
-  CHECK(h2sim("run -q " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2").err ==
-        "");
+  CHECK(
+      h2sim("run -q " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2").err ==
+      "");
 }
 
 TEST_CASE("cli: run with no scenario runs the built-in default (shanghai-2025)") {
@@ -191,9 +192,7 @@ TEST_CASE("cli: bad input exits 2, names the field, and writes no output file") 
     CHECK(r.code == 2);
     CHECK(r.err == "h2sim: --set horizon_days: expected PATH=VALUE\n");
   }
-  SUBCASE("an unknown option") {
-    CHECK(h2sim("run --frobnicate").code == 2);
-  }
+  SUBCASE("an unknown option") { CHECK(h2sim("run --frobnicate").code == 2); }
   CHECK_FALSE(fs::exists(dir / "never.json"));
 }
 
@@ -210,7 +209,8 @@ TEST_CASE("cli: validate reports valid files on stderr, invalid ones with exit 2
 }
 
 TEST_CASE("cli: every shipped scenario validates") {
-  for (const auto& entry : fs::recursive_directory_iterator(std::string(H2SIM_SOURCE_DIR) + "/scenarios")) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(std::string(H2SIM_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() == ".json") {
       CAPTURE(entry.path().string());
       CHECK(h2sim("validate '" + entry.path().string() + "'").code == 0);
@@ -273,11 +273,14 @@ TEST_CASE("cli: sweep --table writes one CSV row per replication and one of mean
     lines.push_back(line);
   }
   REQUIRE(lines.size() == 1 + 2 * (3 + 1));
-  CHECK(lines[0].rfind("point,stations.0.dispensers,replication,totals.arrivals,totals.served,", 0) == 0);
+  CHECK(lines[0].rfind("point,stations.0.dispensers,replication,totals.arrivals,totals.served,",
+                       0) == 0);
   CHECK(lines[0].find(",totals.wait_min.p95,") != std::string::npos);
   CHECK(lines[0].find(",totals.wait_min.mean.ci95_low,totals.wait_min.mean.ci95_high") !=
         std::string::npos);
-  const auto commas = [](const std::string& line) { return std::count(line.begin(), line.end(), ','); };
+  const auto commas = [](const std::string& line) {
+    return std::count(line.begin(), line.end(), ',');
+  };
   for (const std::string& line : lines) {
     CHECK(commas(line) == commas(lines[0]));
   }
@@ -304,8 +307,8 @@ TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
 }
 
 TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
-  const std::string base = "size " + source("scenarios/validation/mmc-2.json") +
-                           " --param stations.0.dispensers ";
+  const std::string base =
+      "size " + source("scenarios/validation/mmc-2.json") + " --param stations.0.dispensers ";
   CHECK(h2sim(base + "--range 1:8 --target 'wait<5'").err ==
         "h2sim: --target wait<5: expected totals.METRIC<=VALUE or totals.METRIC>=VALUE\n");
   CHECK(h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
@@ -321,8 +324,8 @@ TEST_CASE("cli: output paths and overrides are checked before anything runs") {
   const Result seed = h2sim("run " + md1 + " --seed -1");
   CHECK(seed.code == 2);
   CHECK(seed.err.find("  /seed: must be an integer >= 0\n") != std::string::npos);
-  CHECK(h2sim("run " + md1 + " --replications 0").err.find("  /replications: must be an integer >= 1\n") !=
-        std::string::npos);
+  CHECK(h2sim("run " + md1 + " --replications 0")
+            .err.find("  /replications: must be an integer >= 1\n") != std::string::npos);
 }
 
 TEST_CASE("cli: -o onto a character device writes to it, and the device stays") {
@@ -437,13 +440,13 @@ TEST_CASE("cli: a failed run leaves an existing -o file byte-identical and no te
                    "h2sim: error: every replication failed; nothing written\n");
   }
   SUBCASE("SIGTERM between writing the temporary file and renaming it") {
-    const Result r = h2sim_in(folder.path, quick_run + " -o m.json",
-                              "H2SIM_TEST_SIGNAL_BEFORE_RENAME=15");
+    const Result r =
+        h2sim_in(folder.path, quick_run + " -o m.json", "H2SIM_TEST_SIGNAL_BEFORE_RENAME=15");
     CHECK(r.code == 128 + 15);
   }
   SUBCASE("SIGINT there, as with Ctrl-C") {
-    const Result r = h2sim_in(folder.path, quick_run + " -o m.json",
-                              "H2SIM_TEST_SIGNAL_BEFORE_RENAME=2");
+    const Result r =
+        h2sim_in(folder.path, quick_run + " -o m.json", "H2SIM_TEST_SIGNAL_BEFORE_RENAME=2");
     CHECK(r.code == 128 + 2);
   }
   CHECK(slurp(folder / "m.json") == before);
@@ -474,8 +477,8 @@ TEST_CASE("cli: -o onto a directory or a socket is refused before anything runs"
   const Result linked = h2sim_in(folder.path, forever + " -o to-sock");
   CHECK(linked.code == 2);
   CHECK(linked.err == "h2sim: -o to-sock: is a socket\n");
-  const Result table = h2sim_in(
-      folder.path, "sweep -q " + md1_file + " --vary horizon_days=36500,36501 --table sock");
+  const Result table = h2sim_in(folder.path, "sweep -q " + md1_file +
+                                                 " --vary horizon_days=36500,36501 --table sock");
   CHECK(table.code == 2);
   CHECK(table.err == "h2sim: --table sock: is a socket\n");
   ::close(listener);
@@ -533,11 +536,10 @@ TEST_CASE("cli: a failed replication leaves the others' metrics, named in the ou
 TEST_CASE("cli: a killed replication is named with its signal, the others kept") {
   Folder folder;
   // One at a time, replication 0 hangs: the first child there is is it, and it is killed.
-  const Result r =
-      h2sim_in(folder.path,
-               quick_run + " --replications 2 --jobs 1 -o m.json & pid=$!; "
-                           "until pkill -KILL -P $pid; do sleep 0.05; done; wait $pid",
-               "H2SIM_TEST_HANG_REPLICATION=0:0");
+  const Result r = h2sim_in(folder.path,
+                            quick_run + " --replications 2 --jobs 1 -o m.json & pid=$!; "
+                                        "until pkill -KILL -P $pid; do sleep 0.05; done; wait $pid",
+                            "H2SIM_TEST_HANG_REPLICATION=0:0");
   CHECK(r.code == 1);
   CHECK(r.err == "h2sim: error: replication 0 failed: killed by signal 9 (Killed)\n"
                  "h2sim: error: 1 of 2 replications failed; the metrics are over the other 1\n");

@@ -1,13 +1,13 @@
 // The engine against closed-form queueing results. Each case runs replications with fixed seeds
 // (so the outcome never changes) and checks that the analytic value lies inside the Student-t 95%
-// interval of the replications, widened by half (a 99.9%+ interval), and that the interval is narrow
-// (under 5% of the value), so a biased engine cannot pass by noise alone.
+// interval of the replications, widened by half (a 99.9%+ interval), and that the interval is
+// narrow (under 5% of the value), so a biased engine cannot pass by noise alone.
+#include "../support.hpp"
+#include "queueing.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "../support.hpp"
-#include "queueing.hpp"
 
 using h2sim::test::one_station;
 using h2sim::test::run_text;
@@ -42,7 +42,8 @@ TEST_CASE("engine: M/M/c mean wait matches Erlang C") {
   for (const Case& k : {Case{20, 2, 5}, Case{43.2, 4, 5}, Case{18, 3, 5}}) {
     CAPTURE(k.per_h);
     CAPTURE(k.c);
-    const auto metrics = run_text(one_station(k.per_h, k.c, "4", "", exponential_fills(k.fill_min)));
+    const auto metrics =
+        run_text(one_station(k.per_h, k.c, "4", "", exponential_fills(k.fill_min)));
     const double expected = h2sim::test::mmc_wait(k.per_h / 60, 1 / k.fill_min, k.c);
     check_inside(metrics, "totals.wait_min.mean", expected);
     check_inside(metrics, "totals.utilization", k.per_h / 60 * k.fill_min / k.c);
@@ -65,7 +66,8 @@ TEST_CASE("engine: M/D/2 mean wait matches the exact 5.76 minutes of docs/queuei
 TEST_CASE("engine: M/M/c/K blocking probability and wait") {
   // 30/h, 5-minute exponential fills, 2 dispensers, 3 places to wait: K = 5.
   const auto expected = h2sim::test::mmck(0.5, 0.2, 2, 5);
-  auto metrics = run_text(one_station(30, 2, "4", R"(, "queue_capacity": 3)", exponential_fills(5)));
+  auto metrics =
+      run_text(one_station(30, 2, "4", R"(, "queue_capacity": 3)", exponential_fills(5)));
   const double arrivals = metrics["totals"]["arrivals"];
   const double balked = metrics["totals"]["balked"];
   CHECK(balked / arrivals == doctest::Approx(expected.blocking).epsilon(0.03));

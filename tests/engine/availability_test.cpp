@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "../support.hpp"
+
+#include <doctest/doctest.h>
 
 using h2sim::test::one_station;
 using h2sim::test::run_text;
@@ -27,8 +27,9 @@ TEST_CASE("availability: closing hours divert exactly the vehicles that arrive w
 TEST_CASE("availability: a maintenance window diverts exactly the vehicles arriving during it") {
   // One day, maintenance 10:00-16:00: the arrivals of hours 10 to 15 are the diverted ones.
   const auto metrics = run_text(
-      one_station(12, 2, "4",
-                  R"(, "availability": {"maintenance": [{"start_day": 0, "start_h": 10, "hours": 6}]})"),
+      one_station(
+          12, 2, "4",
+          R"(, "availability": {"maintenance": [{"start_day": 0, "start_h": 10, "hours": 6}]})"),
       {{"horizon_days", "1"}, {"warmup_days", "0"}});
   const auto& s = metrics["stations"][0];
   double during = 0;
@@ -67,7 +68,8 @@ TEST_CASE("availability: a fleet vehicle finding its station closed drives to th
   const auto& a = metrics["stations"][0];
   const auto& b = metrics["stations"][1];
   CHECK(a["diverted_closed"].get<double>() > 0);
-  CHECK(b["arrivals"].get<double>() == doctest::Approx(a["diverted_closed"].get<double>()).epsilon(0.02));
+  CHECK(b["arrivals"].get<double>() ==
+        doctest::Approx(a["diverted_closed"].get<double>()).epsilon(0.02));
   CHECK(metrics["classes"][0]["refuels"].get<double>() ==
         a["served"].get<double>() + b["served"].get<double>());
 }

@@ -1,20 +1,22 @@
 // compare: paired differences over common random numbers, checked by hand on a tiny case.
+#include "../support.hpp"
+
 #include <h2sim/experiments.hpp>
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 
-#include "../support.hpp"
-
-TEST_CASE("compare: the paired interval is the Student-t interval of the replications' differences") {
+TEST_CASE(
+    "compare: the paired interval is the Student-t interval of the replications' differences") {
   // One station, M/M/1-like at 1 and 2 dispensers, 3 replications each with the same seed.
   const std::string a = h2sim::test::one_station(20, 1, R"({"dist": "exponential", "mean": 2.5})");
   const h2sim::Scenario one = h2sim::load_scenario(
       a, {{"replications", "3"}, {"horizon_days", "5"}, {"warmup_days", "0.5"}});
-  const h2sim::Scenario two = h2sim::load_scenario(
-      a, {{"replications", "3"}, {"horizon_days", "5"}, {"warmup_days", "0.5"},
-          {"stations.0.dispensers", "2"}});
+  const h2sim::Scenario two = h2sim::load_scenario(a, {{"replications", "3"},
+                                                       {"horizon_days", "5"},
+                                                       {"warmup_days", "0.5"},
+                                                       {"stations.0.dispensers", "2"}});
   const auto metrics = h2sim::run_all_metrics({one, two}, h2sim::RunOptions{.jobs = 2});
   const auto compared = h2sim::compare_document({"one", "two"}, metrics);
   CHECK(compared["compare"] == nlohmann::ordered_json{"one", "two"});

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "../support.hpp"
+
+#include <doctest/doctest.h>
 
 using h2sim::test::one_station;
 using h2sim::test::run_text;

@@ -1,17 +1,18 @@
 // Driver behaviour against closed forms: drivers with no patience at all, or who balk at any queue,
 // turn an M/M/c queue into the M/M/c/c loss system, whose loss probability is Erlang B.
-#include <doctest/doctest.h>
-
 #include "../support.hpp"
 #include "queueing.hpp"
+
+#include <doctest/doctest.h>
 
 using h2sim::test::one_station;
 using h2sim::test::run_text;
 
 namespace {
 std::string with_driver(const std::string& driver) {
-  std::string scenario = one_station(20, 2, "4", "",
-                                     R"(, "service": {"fill_time_min": {"dist": "exponential", "mean": 5}},
+  std::string scenario =
+      one_station(20, 2, "4", "",
+                  R"(, "service": {"fill_time_min": {"dist": "exponential", "mean": 5}},
                                         "replications": 10)");
   scenario.replace(scenario.find(R"("kg_per_fill": 4)"), 16,
                    R"("kg_per_fill": 4, "driver": )" + driver);
@@ -51,8 +52,10 @@ TEST_CASE("drivers: at a buffered station a driver leaves after exactly its pati
   // A slow compressor behind a small buffer makes queues; patience is a fixed 8 minutes, so
   // everyone who left waited exactly 8 and nobody served waited longer.
   std::string scenario = with_driver(R"({"patience_min": 8})");
-  const auto metrics = run_text(scenario, {{"stations.0.buffer", R"({"capacity_kg": 8, "compressor_kg_per_h": 30})"},
-                                           {"replications", "1"}, {"horizon_days", "10"}});
+  const auto metrics =
+      run_text(scenario, {{"stations.0.buffer", R"({"capacity_kg": 8, "compressor_kg_per_h": 30})"},
+                          {"replications", "1"},
+                          {"horizon_days", "10"}});
   const auto& totals = metrics["totals"];
   CHECK(totals["reneged"].get<double>() > 0);
   CHECK(totals["wait_min"]["max"].get<double>() <= 8.0 + 1e-9);
@@ -63,12 +66,15 @@ TEST_CASE("drivers: at a buffered station a driver leaves after exactly its pati
                                                 totals["waiting_at_end"].get<double>());
 }
 
-TEST_CASE("drivers: those still waiting at an overloaded buffered station when the run ends are not served") {
+TEST_CASE("drivers: those still waiting at an overloaded buffered station when the run ends are "
+          "not served") {
   // A compressor of 6 kg/h fills one 4 kg car every 40 minutes, but 20 arrive each hour: most
   // are still waiting a week after the horizon, and are counted so, not as served.
-  const auto metrics = run_text(with_driver("{}"), {{"stations.0.buffer", R"({"capacity_kg": 4, "compressor_kg_per_h": 6})"},
-                                                    {"replications", "1"}, {"horizon_days", "1"},
-                                                    {"warmup_days", "0"}});
+  const auto metrics = run_text(
+      with_driver("{}"), {{"stations.0.buffer", R"({"capacity_kg": 4, "compressor_kg_per_h": 6})"},
+                          {"replications", "1"},
+                          {"horizon_days", "1"},
+                          {"warmup_days", "0"}});
   const auto& totals = metrics["totals"];
   const double served = totals["served"].get<double>();
   // The first fill comes from the buffer (4 minutes), then each takes 40 minutes through the
@@ -113,12 +119,13 @@ TEST_CASE("drivers: after_last_try leave ends the round after max_tries stations
 TEST_CASE("drivers: after_last_try wait queues at the last station whatever the patience") {
   const std::string patient = R"({"patience_min": 0, "max_tries": 1, "after_last_try": "wait"})";
   std::string scenario = busy_fleet(patient);
-  const auto waits = run_text(scenario, {{"stations.0.queue_capacity", "1000"},
-                                        {"stations.1.queue_capacity", "1000"}});
+  const auto waits = run_text(
+      scenario, {{"stations.0.queue_capacity", "1000"}, {"stations.1.queue_capacity", "1000"}});
   CHECK(waits["totals"]["reneged"] == 0.0);
   CHECK(waits["totals"]["wait_min"]["max"].get<double>() > 0);
-  const auto leaves = run_text(busy_fleet(R"({"patience_min": 0, "max_tries": 1, "after_last_try": "leave"})"),
-                               {{"stations.0.queue_capacity", "1000"}, {"stations.1.queue_capacity", "1000"}});
+  const auto leaves =
+      run_text(busy_fleet(R"({"patience_min": 0, "max_tries": 1, "after_last_try": "leave"})"),
+               {{"stations.0.queue_capacity", "1000"}, {"stations.1.queue_capacity", "1000"}});
   CHECK(leaves["totals"]["reneged"].get<double>() > 0);
   CHECK(leaves["totals"]["wait_min"]["max"] == 0.0);
 }

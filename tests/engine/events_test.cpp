@@ -1,10 +1,10 @@
 // Scheduled events: changes at their exact times, undone at until_day, books kept; paths a model
 // cannot follow during a run are refused.
+#include "../support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "../support.hpp"
 
 using h2sim::test::problems_of;
 using h2sim::test::run_text;
@@ -17,10 +17,13 @@ std::string pipeline(const std::string& window, const std::string& events = "") 
       "storage": {"capacity_kg": 200, "initial_kg": 200},
       "supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 40}})";
   return R"({"name": "events", "seed": 3, )" + window + R"(, "replications": 1,
-    "stations": [{"id": "A", "x_km": 0, "y_km": 0, )" + station + R"(,
-                 {"id": "B", "x_km": 5, "y_km": 0, )" + station + R"(],
+    "stations": [{"id": "A", "x_km": 0, "y_km": 0, )" +
+         station + R"(,
+                 {"id": "B", "x_km": 5, "y_km": 0, )" +
+         station + R"(],
     "pipelines": [{"id": "P1", "capacity_kg_per_h": 50}],
-    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4})" + events + "}";
+    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4})" +
+         events + "}";
 }
 const std::string outage =
     R"(, "events": [{"at_day": 10, "until_day": 17,

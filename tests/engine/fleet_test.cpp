@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "../support.hpp"
+
+#include <doctest/doctest.h>
 
 using h2sim::test::run_text;
 
@@ -16,7 +16,8 @@ std::string fleet(const std::string& daily_km, int count, int dispensers, double
     "demand": {"model": "fleet", "road_factor": 1.3, "classes": [
       {"name": "truck", "count": )" +
          std::to_string(count) + R"(, "tank_kg": 10, "consumption_kg_per_100km": 5,
-       "daily_km": )" + daily_km +
+       "daily_km": )" +
+         daily_km +
          R"(, "refuel_at_fraction": 0.2, "speed_kmh": 40,
        "area": {"x_km": 0, "y_km": 0, "radius_km": )" +
          std::to_string(radius_km) + "}}]}}";
@@ -32,16 +33,19 @@ TEST_CASE("models::Fleet: refuel frequency for a fixed daily distance, computed 
   const auto& truck = metrics["classes"][0];
   CHECK(truck["refuels"].get<double>() >= 550);
   CHECK(truck["refuels"].get<double>() <= 560);
-  CHECK(truck["dispensed_kg"].get<double>() == doctest::Approx(8.0 * truck["refuels"].get<double>()));
+  CHECK(truck["dispensed_kg"].get<double>() ==
+        doctest::Approx(8.0 * truck["refuels"].get<double>()));
   CHECK(metrics["totals"]["wait_min"]["max"] == 0.0);
   CHECK(metrics["stations"][1]["arrivals"] == 0.0);
-  CHECK(truck["refuels_per_vehicle_day"].get<double>() == doctest::Approx(1440.0 / 772).epsilon(0.02));
+  CHECK(truck["refuels_per_vehicle_day"].get<double>() ==
+        doctest::Approx(1440.0 / 772).epsilon(0.02));
   CHECK(truck["detour_km"] == 0.0);
 }
 
 TEST_CASE("models::Fleet: hydrogen dispensed equals kilometres driven times consumption") {
   // Over a long run the fuel in the tanks at the window's edges is small against what flows.
-  const auto metrics = run_text(fleet(R"({"dist": "normal", "mean": 250, "sd": 60})", 300, 3, 25, 120));
+  const auto metrics =
+      run_text(fleet(R"({"dist": "normal", "mean": 250, "sd": 60})", 300, 3, 25, 120));
   const auto& truck = metrics["classes"][0];
   const double burned = truck["km_driven"].get<double>() * 5.0 / 100.0;
   CHECK(truck["dispensed_kg"].get<double>() == doctest::Approx(burned).epsilon(0.01));
@@ -72,7 +76,8 @@ TEST_CASE("models::Fleet: pressure classes and station choice decide where vehic
                    {"id": "B", "x_km": 10, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2}],
       "demand": {"model": "fleet", "classes": [{"name": "v", "count": 20, "tank_kg": 10,
         "consumption_kg_per_100km": 5, "daily_km": 200, "refuel_at_fraction": 0.2,
-        "speed_kmh": 40, "area": {"x_km": 0, "y_km": 0, "radius_km": 0}, )" + vehicle + "}]}}";
+        "speed_kmh": 40, "area": {"x_km": 0, "y_km": 0, "radius_km": 0}, )" +
+           vehicle + "}]}}";
   };
   const auto h70 = run_text(scenario(R"("pressure": "H70")"));
   CHECK(h70["stations"][0]["arrivals"] == 0.0);
@@ -85,7 +90,8 @@ TEST_CASE("models::Fleet: pressure classes and station choice decide where vehic
   CHECK(home["stations"][0]["arrivals"] == 0.0); // home first, though A is nearer
   const auto delay = run_text(scenario(R"("choice": {"policy": "least_delay"})"));
   CHECK(delay["classes"][0]["refuels"].get<double>() ==
-        delay["stations"][0]["served"].get<double>() + delay["stations"][1]["served"].get<double>());
+        delay["stations"][0]["served"].get<double>() +
+            delay["stations"][1]["served"].get<double>());
 }
 
 TEST_CASE("models::Fleet: vehicles drive only in their shift, so demand follows the clock") {
@@ -94,7 +100,8 @@ TEST_CASE("models::Fleet: vehicles drive only in their shift, so demand follows 
   const auto metrics = run_text(fleet("200", 10, 10, 0, 30),
                                 {{"demand.classes.0.shift", R"({"start_h": 8, "hours": 8})"}});
   const auto& truck = metrics["classes"][0];
-  CHECK(truck["refuels_per_vehicle_day"].get<double>() == doctest::Approx(480.0 / 388).epsilon(0.02));
+  CHECK(truck["refuels_per_vehicle_day"].get<double>() ==
+        doctest::Approx(480.0 / 388).epsilon(0.02));
   const auto& hourly = metrics["totals"]["hourly"]["arrivals"];
   for (std::size_t h = 0; h < 24; ++h) {
     CAPTURE(h);

@@ -1,14 +1,15 @@
 // Every shipped scenario gives, byte for byte, the metrics it gave when its golden file was written
 // (apart from the `run` block of wall times). Refactors must not change results; a deliberate
-// change of results rewrites the files: H2SIM_UPDATE_GOLDEN=1 build/dev/tests/h2sim_tests -tc='golden*'
+// change of results rewrites the files: H2SIM_UPDATE_GOLDEN=1 build/dev/tests/h2sim_tests
+// -tc='golden*'
+#include "../support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "../support.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,17 +1,18 @@
 // Every shipped scenario runs (for a week) and keeps its books: vehicles and hydrogen balance.
+#include "../support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "../support.hpp"
-
 namespace fs = std::filesystem;
 
 TEST_CASE("scenarios: every shipped scenario runs and conserves vehicles and hydrogen") {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(std::string(H2SIM_SOURCE_DIR) + "/scenarios")) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(std::string(H2SIM_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() == ".json") {
       files.push_back(entry.path());
     }
@@ -23,23 +24,23 @@ TEST_CASE("scenarios: every shipped scenario runs and conserves vehicles and hyd
     std::ifstream in(file);
     std::ostringstream text;
     text << in.rdbuf();
-    const auto metrics = h2sim::run(
-        h2sim::load_scenario(text.str(), {{"horizon_days", "7"}, {"replications", "1"}},
-                             file.parent_path().string()),
-        h2sim::RunOptions{.jobs = 2});
+    const auto metrics =
+        h2sim::run(h2sim::load_scenario(text.str(), {{"horizon_days", "7"}, {"replications", "1"}},
+                                        file.parent_path().string()),
+                   h2sim::RunOptions{.jobs = 2});
     const auto& totals = metrics["totals"];
     const double turned_away = totals.value("turned_away_stockout", 0.0);
     const double closed = totals.value("diverted_closed", 0.0);
-    CHECK(totals["arrivals"].get<double>() == totals["served"].get<double>() +
-                                                  totals["balked"].get<double>() +
-                                                  totals["reneged"].get<double>() + turned_away +
-                                                  closed);
+    CHECK(totals["arrivals"].get<double>() ==
+          totals["served"].get<double>() + totals["balked"].get<double>() +
+              totals["reneged"].get<double>() + turned_away + closed);
     for (const auto& station : metrics["stations"]) {
       if (station.contains("delivered_kg")) {
         CAPTURE(station["id"]);
-        CHECK(std::abs(station["inventory_start_kg"].get<double>() + station["delivered_kg"].get<double>() -
-                       station["dispensed_kg"].get<double>() - station["inventory_end_kg"].get<double>()) <=
-              1e-6);
+        CHECK(std::abs(station["inventory_start_kg"].get<double>() +
+                       station["delivered_kg"].get<double>() -
+                       station["dispensed_kg"].get<double>() -
+                       station["inventory_end_kg"].get<double>()) <= 1e-6);
       }
     }
   }

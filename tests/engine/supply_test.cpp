@@ -1,9 +1,9 @@
 // Supply models against results computed by hand, and hydrogen conservation on every model.
+#include "../support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "../support.hpp"
 
 using h2sim::test::run_text;
 
@@ -15,8 +15,10 @@ void check_conservation(const nlohmann::ordered_json& metrics) {
       continue;
     }
     CAPTURE(station["id"]);
-    const double in = station["inventory_start_kg"].get<double>() + station["delivered_kg"].get<double>();
-    const double out = station["dispensed_kg"].get<double>() + station["inventory_end_kg"].get<double>();
+    const double in =
+        station["inventory_start_kg"].get<double>() + station["delivered_kg"].get<double>();
+    const double out =
+        station["dispensed_kg"].get<double>() + station["inventory_end_kg"].get<double>();
     CHECK(std::abs(in - out) <= 1e-6);
     CHECK(station["inventory_min_kg"].get<double>() >= -1e-9);
     CHECK(station["arrivals"].get<double>() == station["served"].get<double>() +
@@ -35,14 +37,17 @@ std::string station(const std::string& id, double x, const std::string& storage_
 std::string scenario(const std::string& stations, double per_h, double days,
                      const std::string& extra = "") {
   return R"({"name": "supply", "seed": 11, "horizon_days": )" + std::to_string(days) +
-         R"(, "stations": [)" + stations + R"(], "demand": {"model": "poisson", "arrivals_per_h": )" +
-         std::to_string(per_h) + R"(, "kg_per_fill": 4})" + extra + "}";
+         R"(, "stations": [)" + stations +
+         R"(], "demand": {"model": "poisson", "arrivals_per_h": )" + std::to_string(per_h) +
+         R"(, "kg_per_fill": 4})" + extra + "}";
 }
 } // namespace
 
-TEST_CASE("supply::none: 100 kg and 4-kg fills serve exactly 25 vehicles, then turn the rest away") {
+TEST_CASE(
+    "supply::none: 100 kg and 4-kg fills serve exactly 25 vehicles, then turn the rest away") {
   const auto metrics = run_text(scenario(
-      station("S1", 0, R"("storage": {"capacity_kg": 100, "initial_kg": 100}, "supply": {"model": "none"})"),
+      station("S1", 0,
+              R"("storage": {"capacity_kg": 100, "initial_kg": 100}, "supply": {"model": "none"})"),
       10, 3));
   const auto& s = metrics["stations"][0];
   CHECK(s["served"] == 25);
@@ -59,7 +64,8 @@ TEST_CASE("supply::none: 100 kg and 4-kg fills serve exactly 25 vehicles, then t
 TEST_CASE("supply::pipeline: two stations drawing at once share 10 kg/h, 5 kg/h each") {
   // No vehicles: both tanks start empty and draw from t = 0. Each may take up to 8 kg/h, so a fair
   // share of 10 kg/h is 5 each. A holds only 24 kg: full after 4.8 h, then B alone gets its 8 kg/h.
-  const std::string pipe = R"("supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 8})";
+  const std::string pipe =
+      R"("supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 8})";
   const auto metrics = run_text(scenario(
       station("A", 0, R"("storage": {"capacity_kg": 24, "initial_kg": 0}, )" + pipe) + "," +
           station("B", 5, R"("storage": {"capacity_kg": 1000, "initial_kg": 0}, )" + pipe),
@@ -72,7 +78,8 @@ TEST_CASE("supply::pipeline: two stations drawing at once share 10 kg/h, 5 kg/h 
 }
 
 TEST_CASE("supply::pipeline: fills reopen the flow, and hydrogen is conserved under load") {
-  const std::string pipe = R"("supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 30})";
+  const std::string pipe =
+      R"("supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 30})";
   const auto metrics = run_text(scenario(
       station("A", 0, R"("storage": {"capacity_kg": 200, "initial_kg": 100}, )" + pipe) + "," +
           station("B", 5, R"("storage": {"capacity_kg": 200, "initial_kg": 100}, )" + pipe),
@@ -89,10 +96,10 @@ TEST_CASE("supply::delivery: (s, Q) cycles with a fixed lead time") {
   // s = 300 kg (75 arrivals in 2 hours would be needed to run dry). Every trailer fits (the level
   // is at most s when ordering), so deliveries = delivered / Q.
   const std::string tank = R"("storage": {"capacity_kg": 1000, "initial_kg": 1000}, )";
-  const auto covered = run_text(scenario(
-      station("S1", 0, tank + R"("supply": {"model": "delivery", "payload_kg": 500,
+  const auto covered = run_text(
+      scenario(station("S1", 0, tank + R"("supply": {"model": "delivery", "payload_kg": 500,
         "reorder_at_kg": 300, "lead_time_h": {"dist": "fixed", "value": 2}})"),
-      10, 30));
+               10, 30));
   const auto& s = covered["stations"][0];
   CHECK(s["turned_away_stockout"] == 0);
   CHECK(s["stockout_h"] == 0.0);
@@ -104,10 +111,10 @@ TEST_CASE("supply::delivery: (s, Q) cycles with a fixed lead time") {
   check_conservation(covered);
 
   // s = 20 kg cannot cover 80 kg of lead-time demand: every cycle ends dry for a while.
-  const auto short_s = run_text(scenario(
-      station("S1", 0, tank + R"("supply": {"model": "delivery", "payload_kg": 500,
+  const auto short_s = run_text(
+      scenario(station("S1", 0, tank + R"("supply": {"model": "delivery", "payload_kg": 500,
         "reorder_at_kg": 20, "lead_time_h": {"dist": "fixed", "value": 2}})"),
-      10, 30));
+               10, 30));
   const auto& t = short_s["stations"][0];
   CHECK(t["turned_away_stockout"].get<double>() > 100);
   CHECK(t["stockout_h"].get<double>() > 0.5 * t["deliveries"].get<double>());
@@ -122,7 +129,8 @@ TEST_CASE("supply::onsite: production follows the hourly profile and stops when 
   }
   profile += "]";
   const std::string onsite = R"("supply": {"model": "onsite", "rate_kg_per_h": 10, "kwh_per_kg": 55,
-    "hourly_profile": )" + profile + "}";
+    "hourly_profile": )" + profile +
+                             "}";
   const auto metrics = run_text(scenario(
       station("A", 0, R"("storage": {"capacity_kg": 1000, "initial_kg": 0}, )" + onsite) + "," +
           station("B", 0, R"("storage": {"capacity_kg": 100, "initial_kg": 0}, )" + onsite),
@@ -134,13 +142,14 @@ TEST_CASE("supply::onsite: production follows the hourly profile and stops when 
 }
 
 TEST_CASE("supply::onsite: a station that runs dry recovers when production covers a fill") {
-  const auto metrics = run_text(scenario(
-      station("S1", 0, R"("storage": {"capacity_kg": 50, "initial_kg": 50},
+  const auto metrics =
+      run_text(scenario(station("S1", 0, R"("storage": {"capacity_kg": 50, "initial_kg": 50},
         "supply": {"model": "onsite", "rate_kg_per_h": 20})"),
-      8, 10));
+                        8, 10));
   const auto& s = metrics["stations"][0];
   // 32 kg/h wanted, 20 kg/h made: about 5 of every 8 vehicles are served.
-  CHECK(s["served"].get<double>() / s["arrivals"].get<double>() == doctest::Approx(20.0 / 32).epsilon(0.05));
+  CHECK(s["served"].get<double>() / s["arrivals"].get<double>() ==
+        doctest::Approx(20.0 / 32).epsilon(0.05));
   CHECK(s["stockout_h"].get<double>() > 0);
   check_conservation(metrics);
 }
@@ -174,8 +183,8 @@ TEST_CASE("supply::depot: an order waits for a free trailer") {
   const auto run_with = [&](int trailers) {
     return run_text(scenario(station("A", 20, delivery) + "," + station("B", -20, delivery), 0, 1,
                              R"(, "warmup_days": 0.125, "depots": [{"id": "D1", "x_km": 0,
-                               "y_km": 0, "trailers": )" + std::to_string(trailers) +
-                                 R"(, "speed_kmh": 40}])"));
+                               "y_km": 0, "trailers": )" +
+                                 std::to_string(trailers) + R"(, "speed_kmh": 40}])"));
   };
   const auto one = run_with(1);
   CHECK(one["stations"][0]["inventory_start_kg"] == 500.0);
@@ -191,10 +200,10 @@ TEST_CASE("supply::depot: an order waits for a free trailer") {
 
 TEST_CASE("supply::onsite: energy covers the measurement window only") {
   // 10 kg/h all day at 50 kWh/kg; a 1-day warm-up then 2 days: 480 kg, 24,000 kWh in the window.
-  const auto metrics = run_text(scenario(
-      station("A", 0, R"("storage": {"capacity_kg": 10000, "initial_kg": 0},
+  const auto metrics =
+      run_text(scenario(station("A", 0, R"("storage": {"capacity_kg": 10000, "initial_kg": 0},
         "supply": {"model": "onsite", "rate_kg_per_h": 10, "kwh_per_kg": 50})"),
-      0, 2, R"(, "warmup_days": 1)"));
+                        0, 2, R"(, "warmup_days": 1)"));
   CHECK(metrics["stations"][0]["delivered_kg"].get<double>() == doctest::Approx(480));
   CHECK(metrics["stations"][0]["energy_kwh"].get<double>() == doctest::Approx(24000));
 }

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "../support.hpp"
+
+#include <doctest/doctest.h>
 
 TEST_CASE("demand::poisson: an hourly profile shapes arrivals by hour of day") {
   // Rate 10/h x 3 from 7 to 9 am, x 1 from 9 am to 5 pm, closed (x 0) otherwise. Over 60 days:
@@ -13,9 +13,12 @@ TEST_CASE("demand::poisson: an hourly profile shapes arrivals by hour of day") {
   std::string scenario = h2sim::test::one_station(10, 4, "4");
   scenario.replace(scenario.find(R"("kg_per_fill": 4)"), 16,
                    R"("kg_per_fill": 4, "hourly_profile": )" + profile);
-  const auto metrics = h2sim::test::run_text(scenario, {{"horizon_days", "60"}, {"warmup_days", "0"}});
+  const auto metrics =
+      h2sim::test::run_text(scenario, {{"horizon_days", "60"}, {"warmup_days", "0"}});
   const auto& hourly = metrics["totals"]["hourly"];
-  const auto arrivals = [&](int h) { return hourly["arrivals"][static_cast<std::size_t>(h)].get<double>(); };
+  const auto arrivals = [&](int h) {
+    return hourly["arrivals"][static_cast<std::size_t>(h)].get<double>();
+  };
   // Poisson counts: 1,800 +- 3 sd (42) and 600 +- 3 sd (25).
   CHECK(arrivals(7) == doctest::Approx(1800).epsilon(0.07));
   CHECK(arrivals(8) == doctest::Approx(1800).epsilon(0.07));

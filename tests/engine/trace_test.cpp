@@ -1,16 +1,17 @@
+#include "../support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "../support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 /** A scratch folder holding `trace.csv` with `rows`; returns the folder. */
 fs::path trace_folder(const std::string& name, const std::string& rows) {
-  const fs::path dir = fs::temp_directory_path() / ("h2sim-trace-" + name + "-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("h2sim-trace-" + name + "-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "trace.csv") << rows;
   return dir;
@@ -30,7 +31,8 @@ TEST_CASE("demand::trace: a hand-written trace gives the metrics computed by han
                                             "0,car-1,S1,,,5\n"
                                             "3,car-3,S1,,,4\n"
                                             "10,van-1,,19,1,6\n");
-  const auto metrics = h2sim::run(h2sim::load_scenario(scenario, {}, dir.string()), {1, {}, nullptr});
+  const auto metrics =
+      h2sim::run(h2sim::load_scenario(scenario, {}, dir.string()), {1, {}, nullptr});
   const auto& s1 = metrics["stations"][0];
   CHECK(s1["served"] == 3);
   CHECK(s1["wait_min"]["mean"].get<double>() == doctest::Approx(8.0 / 3));

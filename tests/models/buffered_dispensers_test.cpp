@@ -1,18 +1,18 @@
 // The buffer model on its own: a heap calendar and a capacity that serves one flow at a time at
 // min(bound, capacity) stand in for the engine. That is exact here: one dispenser, and the buffer
 // refill never runs while a fill draws on the compressor, so at most one flow exists at once.
+#include "../fakes.hpp"
 #include "models/buffered_dispensers.hpp"
 #include "models/station.hpp"
 
 #include <doctest/doctest.h>
 
-#include "../fakes.hpp"
-
 using h2sim::test::HeapCalendar;
 using h2sim::test::Recorder;
 using h2sim::test::SerialCapacity;
 
-TEST_CASE("models::BufferedDispensers: the 4th of four back-to-back fills is slower, as predicted") {
+TEST_CASE(
+    "models::BufferedDispensers: the 4th of four back-to-back fills is slower, as predicted") {
   // Buffer 15 kg, compressor 12 kg/h (0.2 kg/min), fills of 5 kg at 2 kg/min, no overhead.
   // Fills 1-3 come from the buffer (2.5 min each) while the compressor puts back 0.5 kg per fill:
   // 15 -> 10 -> 10.5 -> 5.5 -> 6 -> 1 -> 1.5 kg. Fill 4 takes those 1.5 kg in 0.75 min, then

@@ -17,7 +17,8 @@ const ChoicePolicy& policy(const char* name) { return choice_policies().at(name)
 TEST_CASE("choice::nearest: the shortest drive, whatever the queue") {
   Chooser chooser;
   CHECK(choose(policy("nearest"), layout(), chooser) == 0U);
-  CHECK(preference_order(policy("nearest"), layout(), chooser) == std::vector<std::size_t>{0, 1, 2});
+  CHECK(preference_order(policy("nearest"), layout(), chooser) ==
+        std::vector<std::size_t>{0, 1, 2});
 }
 
 TEST_CASE("choice::least_delay: drive time plus the wait in sight") {

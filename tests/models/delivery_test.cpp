@@ -39,7 +39,8 @@ SupplyContext context_of(const StationSpec& station, Tank& tank, HeapCalendar& c
 }
 } // namespace
 
-TEST_CASE("supply::Delivery: a promise that brings the position to the reorder point orders a trailer") {
+TEST_CASE(
+    "supply::Delivery: a promise that brings the position to the reorder point orders a trailer") {
   // Storage 1000 kg holding 500; s = 300, Q = 400, lead time 2 h.
   const StationSpec station = station_with(1000, 500, {400, 300, Distribution::fixed(2), {}});
   HeapCalendar calendar;
@@ -69,7 +70,8 @@ TEST_CASE("supply::Delivery: a promise that brings the position to the reorder p
   CHECK(report.deliveries == 1);
 }
 
-TEST_CASE("supply::Delivery: a refusal counts as demand, and the first trailer ends the dry spell") {
+TEST_CASE(
+    "supply::Delivery: a refusal counts as demand, and the first trailer ends the dry spell") {
   // Storage 1000 holding 400; s = 300, Q = 200, lead 1.5 h. A vehicle wanting 500 kg is turned
   // away at 5: the position 400 - 500 = -100 orders trailers until it is above 300: -100, 100, 300
   // each order, so three (position 500). All arrive at 5 + 90 = 95. The first brings the free
@@ -159,7 +161,8 @@ TEST_CASE("supply::TrailerDepot: with two trailers, two orders leave at once") {
   CHECK(unloads == std::vector<std::pair<char, double>>{{'B', 45}, {'A', 105}});
 }
 
-TEST_CASE("supply::Delivery: with a depot, the lead time is the loading and stations share trailers") {
+TEST_CASE(
+    "supply::Delivery: with a depot, the lead time is the loading and stations share trailers") {
   // The one-trailer depot above; stations A (30, 40) and B (-6, 8), each 1000 kg holding 250,
   // s = 300, Q = 500, loading 0.5 h. Both order at start (250 <= 300). A's trailer unloads at
   // 0 + 30 + 75 = 105 and is back at 180; B's order waits for it: unloads at 180 + 30 + 15 = 225.

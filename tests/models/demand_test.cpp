@@ -75,7 +75,8 @@ std::vector<double> arrivals_at(const std::vector<Visit>& visits, std::size_t st
 }
 } // namespace
 
-TEST_CASE("models::Network: pipelines and compressors become capacities, closed stations are not built") {
+TEST_CASE(
+    "models::Network: pipelines and compressors become capacities, closed stations are not built") {
   // S1 has a buffer (compressor 12 kg/h = 0.2 kg/min), S2 draws from pipeline P (600 kg/h = 10
   // kg/min), S3 has a buffer but only the first two stations are open.
   ScenarioSpec scenario = poisson_scenario(
@@ -201,7 +202,8 @@ TEST_CASE("demand::PoissonArrivals: a station's arrivals do not change when anot
   CHECK(alone[0].arrival == -2.0 * std::log(stream.uniform()));
 }
 
-TEST_CASE("demand::PoissonArrivals: with an hourly profile, vehicles come only in the hours it allows") {
+TEST_CASE(
+    "demand::PoissonArrivals: with an hourly profile, vehicles come only in the hours it allows") {
   // 12/h x 1 from 08:00 to 09:00 and x 3 from 20:00 to 21:00, x 0 otherwise. Over 50 days:
   // 600 +- 4 x sqrt(600) = 98 in the morning hour, 1800 +- 4 x sqrt(1800) = 170 in the evening.
   std::vector<double> profile(24, 0.0);

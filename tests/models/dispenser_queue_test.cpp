@@ -30,7 +30,7 @@ TEST_CASE("models::DispenserQueue: first come, first served on two dispensers") 
 TEST_CASE("models::DispenserQueue: an arrival that finds the queue full balks") {
   DispenserQueue queue(1, std::size_t{1});
   CHECK(queue.admit(0, 10).admitted);
-  CHECK(queue.admit(1, 10).admitted);  // waits (1 of 1)
+  CHECK(queue.admit(1, 10).admitted); // waits (1 of 1)
   const auto full = queue.admit(2, 10);
   CHECK_FALSE(full.admitted);
   CHECK(full.waiting == 1);

@@ -9,7 +9,8 @@
 using h2sim::test::FairCapacity;
 using h2sim::test::HeapCalendar;
 
-TEST_CASE("test::HeapCalendar: events in (time, order scheduled), and the clock stops where asked") {
+TEST_CASE(
+    "test::HeapCalendar: events in (time, order scheduled), and the clock stops where asked") {
   HeapCalendar calendar;
   std::vector<int> ran;
   calendar.schedule(5, [&] { ran.push_back(2); });

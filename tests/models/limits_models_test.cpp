@@ -1,14 +1,14 @@
 // Models under inputs that once ran away: each stays bounded in events, memory and time.
 
-#include <doctest/doctest.h>
-
-#include <stdexcept>
-
 #include "../fakes.hpp"
 #include "models/availability.hpp"
 #include "models/demand/fleet.hpp"
 #include "models/supply/delivery.hpp"
 #include "models/supply/tank.hpp"
+
+#include <doctest/doctest.h>
+
+#include <stdexcept>
 
 using h2sim::test::HeapCalendar;
 
@@ -24,8 +24,8 @@ TEST_CASE("supply::Delivery: a refused fill larger than the storage orders only 
                       500, 300, h2sim::Distribution::fixed(2), std::nullopt}));
   HeapCalendar calendar;
   h2sim::models::Tank tank(1000, 800);
-  h2sim::models::Delivery delivery(
-      h2sim::models::SupplyContext{&station, &tank, &calendar, h2sim::RandomStream(1, 0, 1), {}, {}});
+  h2sim::models::Delivery delivery(h2sim::models::SupplyContext{
+      &station, &tank, &calendar, h2sim::RandomStream(1, 0, 1), {}, {}});
   delivery.start(0);
   CHECK(calendar.pending() == 0);
   tank.refuse(0, 1e9);
@@ -35,10 +35,11 @@ TEST_CASE("supply::Delivery: a refused fill larger than the storage orders only 
   CHECK(tank.level() == 1000);
 }
 
-TEST_CASE("models::Availability: breakdowns too frequent for the horizon are an error, not a blow-up") {
+TEST_CASE(
+    "models::Availability: breakdowns too frequent for the horizon are an error, not a blow-up") {
   h2sim::models::AvailabilitySpec spec;
-  spec.outages = h2sim::models::Outages{h2sim::Distribution::fixed(0.001),
-                                        h2sim::Distribution::fixed(0.001)};
+  spec.outages =
+      h2sim::models::Outages{h2sim::Distribution::fixed(0.001), h2sim::Distribution::fixed(0.001)};
   CHECK_THROWS_WITH_AS(
       h2sim::models::Availability(spec, h2sim::RandomStream(1, 0, 1), 36500 * 1440.0),
       "more than 1000000 breakdowns in the run: availability.outages.mtbf_h is too short for the "
@@ -49,7 +50,8 @@ TEST_CASE("models::Availability: breakdowns too frequent for the horizon are an 
   CHECK_NOTHROW(h2sim::models::Availability(spec, h2sim::RandomStream(1, 0, 1), 36500 * 1440.0));
 }
 
-TEST_CASE("models::Fleet: driving a huge tank in shifts takes one step per refuelling, computed by hand") {
+TEST_CASE("models::Fleet: driving a huge tank in shifts takes one step per refuelling, computed by "
+          "hand") {
   // 8-hour shifts from 06:00. From midnight, 1e6 days of mileage end on day 999,999 at 14:00
   // (the last shift's end): 999,999 whole days, then one full shift.
   h2sim::models::VehicleClass vc;

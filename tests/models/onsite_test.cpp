@@ -77,7 +77,8 @@ TEST_CASE("supply::Onsite: time_to_produce walks the profile, whole days first")
   CHECK(std::isinf(never.time_to_produce(0, 1)));
 }
 
-TEST_CASE("supply::Onsite: a dry spell ends at the exact moment production covers the refused fill") {
+TEST_CASE(
+    "supply::Onsite: a dry spell ends at the exact moment production covers the refused fill") {
   // 60 kg/h (1 kg/min), empty storage, 50 kWh/kg. At 10 the tank holds 10 kg and turns away a
   // vehicle wanting 25: dry from 10. Nobody looks until 60, yet the spell ends when 25 kg are
   // there, at 25: 15 minutes, not 50. At 60 the tank holds 60 kg: 3000 kWh.
@@ -101,7 +102,8 @@ TEST_CASE("supply::Onsite: a dry spell ends at the exact moment production cover
   CHECK(report.energy_kwh == 3000);
 }
 
-TEST_CASE("supply::Onsite: a dry spell through the night ends when the morning's production covers it") {
+TEST_CASE(
+    "supply::Onsite: a dry spell through the night ends when the morning's production covers it") {
   // The day profile; empty storage. At 05:00 a vehicle wanting 20 kg is turned away. Production
   // starts at 06:00 at 20 kg/h: 20 kg at 07:00. The next look, at 08:00, finds 40 kg, and the
   // spell lasted 07:00 - 05:00 = 120 minutes. 40 kg x 50 kWh/kg = 2000 kWh.

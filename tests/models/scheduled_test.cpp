@@ -1,9 +1,9 @@
 // The scheduled supply model on its own: a heap calendar stands in for the engine.
-#include <doctest/doctest.h>
-
 #include "../fakes.hpp"
 #include "../support.hpp"
 #include "models/supply/scheduled.hpp"
+
+#include <doctest/doctest.h>
 
 TEST_CASE("supply::Scheduled: trailers arrive on the timetable and unload what fits") {
   // 1000 kg of storage, empty; 300 kg every 24 h from 06:00. Nothing is drawn: 300 kg at 6 h,
@@ -12,13 +12,13 @@ TEST_CASE("supply::Scheduled: trailers arrive on the timetable and unload what f
   h2sim::models::StationSpec station;
   station.storage = h2sim::models::StorageSpec{1000, 0};
   station.supply = h2sim::params::Model(
-      "scheduled", std::make_shared<h2sim::models::ScheduledParams>(
-                       h2sim::models::ScheduledParams{300, 24, 6}));
+      "scheduled",
+      std::make_shared<h2sim::models::ScheduledParams>(h2sim::models::ScheduledParams{300, 24, 6}));
   h2sim::test::HeapCalendar calendar;
   h2sim::models::Tank tank(1000, 0);
   tank.begin_window(0, 0);
-  h2sim::models::Scheduled supply(
-      h2sim::models::SupplyContext{&station, &tank, &calendar, h2sim::RandomStream(1, 0, 1), {}, {}});
+  h2sim::models::Scheduled supply(h2sim::models::SupplyContext{
+      &station, &tank, &calendar, h2sim::RandomStream(1, 0, 1), {}, {}});
   supply.start(0);
   calendar.run(30 * 60);
   CHECK(tank.level() == 600);

@@ -68,7 +68,8 @@ DriverLimits patient_for(double minutes) {
 }
 } // namespace
 
-TEST_CASE("models::FcfsDispensers: starts and ends are known on arrival, hydrogen drawn at the start") {
+TEST_CASE(
+    "models::FcfsDispensers: starts and ends are known on arrival, hydrogen drawn at the start") {
   // Two dispensers at 2 kg/min with 1 min of overhead: a 10 kg fill takes 1 + 10 / 2 = 6 min.
   // Arrivals at 0, 1, 2, 3 start at 0, 1, 6 (the first dispenser frees), 7 (the second).
   StationSpec spec = one_dispenser();
@@ -122,7 +123,8 @@ TEST_CASE("models::FcfsDispensers: a drawn fill time replaces overhead + kg / ra
   CHECK(recorder.visits[0].end == 7);
 }
 
-TEST_CASE("models::FcfsDispensers: a driver reneges on arrival when the computed wait exceeds patience") {
+TEST_CASE(
+    "models::FcfsDispensers: a driver reneges on arrival when the computed wait exceeds patience") {
   // Fills of 10 min. A arrives at 0: [0, 10]. B at 2 with 5 min of patience would start at 10,
   // 8 min later: it leaves at 7, standing in the queue until then. C at 3 with 7 min of patience
   // waits exactly 7: it stays, [10, 20], and sees B and itself waiting. B is gone at 7: D at 8
@@ -203,7 +205,8 @@ TEST_CASE("models::Station: a driver balks when more are waiting than they would
   CHECK(recorder.visits[4].waiting == 2); // C and E
 }
 
-TEST_CASE("models::Station: closed hours divert, push starts to the opening and make drivers renege") {
+TEST_CASE(
+    "models::Station: closed hours divert, push starts to the opening and make drivers renege") {
   // Open 06:00-22:00, one dispenser, fills of 15 min. A at 21:50 (1310): [1310, 1325], finishing
   // after closing. B at 21:55 (1315) would start at 1325, but the station is closed: at 06:00 the
   // next day (1800), [1800, 1815]. C at 21:58 (1318), patient for 60 min, would start at 1815:
@@ -236,7 +239,8 @@ TEST_CASE("models::Station: closed hours divert, push starts to the opening and 
   CHECK(recorder.availabilities[0].outage_min == 0);
 }
 
-TEST_CASE("models::Station: a vehicle the tank cannot cover is turned away dry, the next is served") {
+TEST_CASE(
+    "models::Station: a vehicle the tank cannot cover is turned away dry, the next is served") {
   // Storage 100 holding 30, no resupply; one dispenser at 1 kg/min. A wants 20 at 0: promised,
   // drawn at once (10 left), [0, 20]. B wants 15 at 5: only 10 free, turned away: dry from 5.
   // C wants 8 at 6: promised, so the station serves again (dry 1 min); its 8 kg leave the tank

@@ -46,7 +46,8 @@ TEST_CASE("models::Tank: a fill the stock covers exactly is not refused for roun
   CHECK(tank.level() == 0);
 }
 
-TEST_CASE("models::Tank: inflow stops at the room, and a trailer that unloads nothing is no delivery") {
+TEST_CASE(
+    "models::Tank: inflow stops at the room, and a trailer that unloads nothing is no delivery") {
   Tank tank(1000, 900);
   tank.begin_window(0, 0);
   tank.add(10, 500, true); // 100 kg fit: 1000 kg, one delivery of 100 kg
@@ -64,7 +65,8 @@ TEST_CASE("models::Tank: inflow stops at the room, and a trailer that unloads no
   CHECK(report.inventory_start_kg + report.delivered_kg == 200 + report.inventory_end_kg);
 }
 
-TEST_CASE("models::Tank: a dry spell lasts from the first refusal until inflow frees what was refused") {
+TEST_CASE(
+    "models::Tank: a dry spell lasts from the first refusal until inflow frees what was refused") {
   Tank tank(1000, 100);
   tank.begin_window(0, 0);
   CHECK(tank.reserve(0, 80)); // 20 kg free

@@ -1,18 +1,18 @@
 // Valid-looking numbers the model cannot answer for get a clear error naming the field and the
 // limit, not NaN in the metrics, a hang, or a memory blow-up.
+#include "../support.hpp"
+
 #include <h2sim/h2sim.hpp>
 
 #include <doctest/doctest.h>
-
-#include "../support.hpp"
 
 using h2sim::test::one_station;
 using h2sim::test::problems_of;
 
 namespace {
 const std::string station = one_station(20, 2, "4");
-const std::string delivery = one_station(
-    20, 2, "4", R"(, "storage": {"capacity_kg": 1000, "initial_kg": 800},
+const std::string delivery =
+    one_station(20, 2, "4", R"(, "storage": {"capacity_kg": 1000, "initial_kg": 800},
                    "supply": {"model": "delivery", "payload_kg": 500, "reorder_at_kg": 300,
                               "lead_time_h": 2})");
 } // namespace
@@ -33,15 +33,18 @@ TEST_CASE("limits: quantities beyond what the model can answer name their bound"
 }
 
 TEST_CASE("limits: lognormal and gamma too skewed or too narrow to sample are refused") {
-  CHECK(problems_of(station, {{"demand.kg_per_fill", R"({"dist": "lognormal", "mean": 4, "sd": 1e160})"}}) ==
+  CHECK(problems_of(station,
+                    {{"demand.kg_per_fill", R"({"dist": "lognormal", "mean": 4, "sd": 1e160})"}}) ==
         "/demand/kg_per_fill/sd: must be a number <= 10000000\n");
-  CHECK(problems_of(station, {{"demand.kg_per_fill", R"({"dist": "lognormal", "mean": 4, "sd": 5000})"}}) ==
+  CHECK(problems_of(station,
+                    {{"demand.kg_per_fill", R"({"dist": "lognormal", "mean": 4, "sd": 5000})"}}) ==
         "/demand/kg_per_fill/sd: must be <= 1000 x mean (a lognormal this skewed cannot be sampled "
         "meaningfully)\n");
-  CHECK(problems_of(station, {{"demand.kg_per_fill", R"({"dist": "gamma", "mean": 4, "sd": 1e-160})"}}) ==
+  CHECK(problems_of(station,
+                    {{"demand.kg_per_fill", R"({"dist": "gamma", "mean": 4, "sd": 1e-160})"}}) ==
         "/demand/kg_per_fill/sd: must be >= 0.000001 x mean (use a fixed value)\n");
-  CHECK(problems_of(station, {{"demand.kg_per_fill", R"({"dist": "gamma", "mean": 4, "sd": 0.5})"}}) ==
-        "valid");
+  CHECK(problems_of(station, {{"demand.kg_per_fill",
+                               R"({"dist": "gamma", "mean": 4, "sd": 0.5})"}}) == "valid");
 }
 
 TEST_CASE("limits: a trailer brings at least a thousandth of the storage") {
@@ -53,9 +56,11 @@ TEST_CASE("limits: a trailer brings at least a thousandth of the storage") {
         "trailers on order for one station)\n");
 }
 
-TEST_CASE("limits: a queue that grows without bound stops the run with an error naming the station") {
+TEST_CASE(
+    "limits: a queue that grows without bound stops the run with an error naming the station") {
   const std::string overloaded = one_station(10000, 1, "4");
-  const auto metrics = h2sim::test::run_text(overloaded, {{"horizon_days", "30"}, {"warmup_days", "0"}});
+  const auto metrics =
+      h2sim::test::run_text(overloaded, {{"horizon_days", "30"}, {"warmup_days", "0"}});
   CHECK(metrics["error"] ==
         "replication 0 failed: station S1: 1000000 vehicles waiting on day 4.17: its dispensers "
         "cannot keep up with the arrivals (the queue grows without bound); add dispensers, lower "

@@ -1,12 +1,11 @@
-#include <h2sim/h2sim.hpp>
-
+#include "../support.hpp"
 #include "models/demand/poisson.hpp"
+
+#include <h2sim/h2sim.hpp>
 
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "../support.hpp"
 
 using h2sim::load_scenario;
 using h2sim::ScenarioError;
@@ -89,7 +88,8 @@ TEST_CASE("scenario: relations between values are checked") {
           "/stations/0/storage/initial_kg: must be <= capacity_kg\n");
   }
   SUBCASE("uniform with min above max") {
-    CHECK(problems_of(h2sim::test::one_station(20, 2, R"({"dist": "uniform", "min": 5, "max": 2})")) ==
+    CHECK(problems_of(
+              h2sim::test::one_station(20, 2, R"({"dist": "uniform", "min": 5, "max": 2})")) ==
           "/demand/kg_per_fill/max: must be >= min\n");
   }
   SUBCASE("empirical weights that do not match the values") {
@@ -128,9 +128,9 @@ TEST_CASE("scenario: bad supply input names the field") {
 }
 
 TEST_CASE("scenario: --set overrides by dotted path or JSON pointer, then validates") {
-  const h2sim::Scenario s =
-      load_scenario(good, {{"stations.0.dispensers", "5"}, {"/demand/arrivals_per_h", "12.5"},
-                           {"name", "renamed"}});
+  const h2sim::Scenario s = load_scenario(
+      good,
+      {{"stations.0.dispensers", "5"}, {"/demand/arrivals_per_h", "12.5"}, {"name", "renamed"}});
   CHECK(s.spec().stations[0].dispensers == 5);
   CHECK(s.spec().demand.as<h2sim::models::PoissonParams>().arrivals_per_h == 12.5);
   CHECK(s.name() == "renamed");

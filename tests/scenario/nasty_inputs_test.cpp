@@ -2,10 +2,9 @@
 // or exactly the problems listed, never a crash, a hang or a message the size of the input.
 
 #include "../support.hpp"
+#include "models/demand/trace.hpp"
 
 #include <h2sim/h2sim.hpp>
-
-#include "models/demand/trace.hpp"
 
 #include <doctest/doctest.h>
 
@@ -161,7 +160,9 @@ TEST_CASE("nasty inputs: denormal numbers load as they are") {
   CHECK(s.spec().stations[0].overhead_min == 4.9e-324);
   CHECK(s.spec().stations[0].overhead_min > 0);
   // 1e-400 is below the smallest denormal: it parses as 0.
-  CHECK(load_scenario(scenario("4", R"(, "overhead_min": 1e-400)")).spec().stations[0].overhead_min == 0);
+  CHECK(
+      load_scenario(scenario("4", R"(, "overhead_min": 1e-400)")).spec().stations[0].overhead_min ==
+      0);
 }
 
 TEST_CASE("nasty inputs: a huge array gives one problem, not one per item") {

@@ -1,13 +1,13 @@
 // The path language of --set (and --vary): wildcards, selection by id, relative operators, and
 // what each changed.
-#include <h2sim/h2sim.hpp>
-
-#include <doctest/doctest.h>
-
 #include "../support.hpp"
 #include "models/demand/fleet.hpp"
 #include "models/scenario_spec.hpp"
 #include "models/supply/delivery.hpp"
+
+#include <h2sim/h2sim.hpp>
+
+#include <doctest/doctest.h>
 
 using h2sim::test::problems_of;
 

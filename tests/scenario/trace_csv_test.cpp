@@ -23,8 +23,9 @@ const std::vector<h2sim::models::StationSpec> stations = [] {
 }();
 
 /** Reads `text` as the trace "t.csv"; its problems go to `problems`. */
-std::vector<h2sim::models::TraceRow> read(const std::string& text, std::vector<h2sim::Problem>& problems,
-                                  const TraceLimits& limits = {}) {
+std::vector<h2sim::models::TraceRow> read(const std::string& text,
+                                          std::vector<h2sim::Problem>& problems,
+                                          const TraceLimits& limits = {}) {
   std::istringstream in(text);
   return read_trace(in, "t.csv", stations, "/demand/file", problems, limits);
 }

@@ -1,10 +1,10 @@
 // Legal but probably unmeant: warnings (listed in the metrics), or errors where the run could not
 // mean anything.
+#include "../support.hpp"
+
 #include <h2sim/h2sim.hpp>
 
 #include <doctest/doctest.h>
-
-#include "../support.hpp"
 
 using h2sim::test::problems_of;
 
@@ -76,6 +76,7 @@ TEST_CASE("warnings: the metrics list them") {
   REQUIRE(metrics["warnings"].size() == 4);
   CHECK(metrics["warnings"][1]["pointer"] == "/demand/classes/0/pressure");
   CHECK(metrics["warnings"][3]["pointer"] == "/stations/0/storage/capacity_kg");
-  CHECK(h2sim::test::run_text(h2sim::test::one_station(20, 2, "4"), {{"horizon_days", "1"}})["warnings"] ==
+  CHECK(h2sim::test::run_text(h2sim::test::one_station(20, 2, "4"),
+                              {{"horizon_days", "1"}})["warnings"] ==
         nlohmann::ordered_json::array());
 }

@@ -6,14 +6,14 @@
 // times, dispensers, pipeline capacity, buffers, storage, queue limits, demand, seed), runs it for
 // D days and checks its books (tests/stress/what_if.hpp). Prints one JSON report; exit 1 if any
 // run failed or broke its books.
+#include "what_if.hpp"
+
 #include <h2sim/h2sim.hpp>
 #include <h2sim/random.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-
-#include "what_if.hpp"
 
 namespace fs = std::filesystem;
 using h2sim::stress::WhatIf;
@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(std::string(H2SIM_SOURCE_DIR) + "/scenarios")) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(std::string(H2SIM_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() == ".json") {
       files.push_back(entry.path());
     }
@@ -86,7 +87,9 @@ int main(int argc, char** argv) {
   json failures = json::array();
   int clean = 0;
   for (int run = 0; run < runs; ++run) {
-    const fs::path& file = files[static_cast<std::size_t>(rng.uniform() * static_cast<double>(files.size())) % files.size()];
+    const fs::path& file =
+        files[static_cast<std::size_t>(rng.uniform() * static_cast<double>(files.size())) %
+              files.size()];
     json document = h2sim::stress::read_json(file.string());
     document["horizon_days"] = days;
     document["warmup_days"] = days / 4;
@@ -101,7 +104,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> problems;
     try {
       const auto scenario = h2sim::load_scenario(document.dump(), {}, file.parent_path().string());
-      problems = h2sim::stress::check_books(h2sim::run(scenario, h2sim::RunOptions{jobs, {}, nullptr}));
+      problems =
+          h2sim::stress::check_books(h2sim::run(scenario, h2sim::RunOptions{jobs, {}, nullptr}));
     } catch (const h2sim::ScenarioError& error) {
       problems.push_back(std::string("invalid what-if (a bug of the generator): ") + error.what());
     } catch (const std::exception& error) {
@@ -112,13 +116,14 @@ int main(int argc, char** argv) {
     } else {
       failures.push_back({{"what_if", name}, {"problems", problems}});
     }
-    std::cerr << "\r" << run + 1 << "/" << runs << " runs, " << failures.size() << " failed" << std::flush;
+    std::cerr << "\r" << run + 1 << "/" << runs << " runs, " << failures.size() << " failed"
+              << std::flush;
   }
   std::cerr << "\n";
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cout << json{{"runs", runs},       {"clean", clean},      {"seed", master},
-                    {"days", days},       {"wall_s", wall_s},    {"failures", failures}}
+  std::cout << json{{"runs", runs}, {"clean", clean},   {"seed", master},
+                    {"days", days}, {"wall_s", wall_s}, {"failures", failures}}
                    .dump(2)
             << "\n";
   return failures.empty() ? 0 : 1;

@@ -1,9 +1,9 @@
 // The storm, not only the calm: the 2025 plan across the what-if space policy teams ask about
 // (station counts, slow trailers, dispensers everywhere, pipeline capacity, buffers, storage,
 // queue limits, fleet size, seeds). Each run must finish and keep its books.
-#include <doctest/doctest.h>
-
 #include "what_if.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -44,8 +44,8 @@ std::vector<std::vector<WhatIf>> what_ifs() {
 } // namespace
 
 TEST_CASE("stress: the 2025 plan across what-ifs finishes and keeps its books") {
-  const auto plan = h2sim::stress::read_json(std::string(H2SIM_SOURCE_DIR) +
-                                             "/scenarios/shanghai-2025.json");
+  const auto plan =
+      h2sim::stress::read_json(std::string(H2SIM_SOURCE_DIR) + "/scenarios/shanghai-2025.json");
   std::vector<h2sim::Scenario> scenarios;
   std::vector<std::string> names;
   for (const auto& what_if : what_ifs()) {

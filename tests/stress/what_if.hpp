@@ -5,15 +5,15 @@
 
 #include <h2sim/h2sim.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace h2sim::stress {
 
@@ -75,7 +75,8 @@ inline WhatIf pipeline_capacity_times(double factor) {
   return {"pipeline capacity*=" + std::to_string(factor), [factor](json& s) {
             if (s.contains("pipelines")) {
               for (auto& pipeline : s["pipelines"]) {
-                pipeline["capacity_kg_per_h"] = pipeline["capacity_kg_per_h"].get<double>() * factor;
+                pipeline["capacity_kg_per_h"] =
+                    pipeline["capacity_kg_per_h"].get<double>() * factor;
               }
             }
           }};
@@ -125,7 +126,8 @@ inline WhatIf fleet_times(double factor) {
   return {"fleet count*=" + std::to_string(factor), [factor](json& s) {
             if (s["demand"]["model"] == "fleet") {
               for (auto& vc : s["demand"]["classes"]) {
-                vc["count"] = std::max(1, static_cast<int>(std::lround(vc["count"].get<double>() * factor)));
+                vc["count"] =
+                    std::max(1, static_cast<int>(std::lround(vc["count"].get<double>() * factor)));
               }
             } else if (s["demand"]["model"] == "poisson") {
               s["demand"]["arrivals_per_h"] = s["demand"]["arrivals_per_h"].get<double>() * factor;
@@ -239,7 +241,8 @@ inline std::vector<std::string> check_books(const nlohmann::ordered_json& metric
       refuels += number(vc, "refuels");
     }
     if (std::abs(refuels - served) > 1e-6 * (1 + served)) {
-      fail("/classes", "refuels " + std::to_string(refuels) + " != served " + std::to_string(served));
+      fail("/classes",
+           "refuels " + std::to_string(refuels) + " != served " + std::to_string(served));
     }
   }
   return problems;

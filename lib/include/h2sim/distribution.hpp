@@ -1,9 +1,9 @@
 #pragma once
 
+#include <h2sim/random.hpp>
+
 #include <string>
 #include <vector>
-
-#include <h2sim/random.hpp>
 
 namespace h2sim {
 
@@ -34,7 +34,8 @@ public:
 
 private:
   Kind kind_ = Kind::fixed;
-  double a_ = 0; // fixed: value; exponential: mean; uniform: min; normal/lognormal: mu; gamma: shape
+  double a_ =
+      0; // fixed: value; exponential: mean; uniform: min; normal/lognormal: mu; gamma: shape
   double b_ = 0; // uniform: max; normal/lognormal: sigma; gamma: scale
   std::vector<double> values_;
   std::vector<double> cumulative_; // empirical: normalised cumulative weights

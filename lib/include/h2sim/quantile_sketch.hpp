@@ -31,7 +31,7 @@ private:
   std::uint64_t zeros_ = 0;
   double sum_ = 0;
   double max_ = 0;
-  int min_index_ = 0;               // bucket index of buckets_[0]
+  int min_index_ = 0;                  // bucket index of buckets_[0]
   std::vector<std::uint64_t> buckets_; // bucket i holds (gamma^(i-1), gamma^i]
   int index_of(double value) const;
 };

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <Random123/philox.h>
+
 #include <cstdint>
 #include <string_view>
-
-#include <Random123/philox.h>
 
 namespace h2sim {
 

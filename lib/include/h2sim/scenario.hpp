@@ -12,7 +12,8 @@ namespace models {
 struct ScenarioSpec;
 } // namespace models
 
-/** A value an override changed: the override, where, and the JSON before (empty: absent) and after. */
+/** A value an override changed: the override, where, and the JSON before (empty: absent) and after.
+ */
 struct Change {
   std::string set; // the override as given: PATH=VALUE (PATH may end with +, - or *)
   std::string pointer;

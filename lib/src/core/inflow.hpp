@@ -1,9 +1,9 @@
 #pragma once
 
+#include "shared_capacity.hpp"
+
 #include <functional>
 #include <utility>
-
-#include "shared_capacity.hpp"
 
 namespace h2sim {
 

@@ -20,18 +20,18 @@ namespace h2sim::params {
  * from these tables, `h2sim schema` prints them; models never see the file format.
  */
 enum class Kind {
-  number,       // double
-  integer,      // int
-  text,         // std::string
-  choice,       // std::string, one of `choices`
-  choices,      // std::vector<std::string>, each one of `choices`
-  distribution, // Distribution: a number, or an object naming its `dist`
-  numbers,      // std::vector<double>
-  object,       // a struct with a table of its own
-  list,         // std::vector of such structs
-  model,        // Model: a name from a catalog, and that model's parameters
+  number,         // double
+  integer,        // int
+  text,           // std::string
+  choice,         // std::string, one of `choices`
+  choices,        // std::vector<std::string>, each one of `choices`
+  distribution,   // Distribution: a number, or an object naming its `dist`
+  numbers,        // std::vector<double>
+  object,         // a struct with a table of its own
+  list,           // std::vector of such structs
+  model,          // Model: a name from a catalog, and that model's parameters
   count_or_names, // CountOrNames: an integer, or a list of names of another list's items
-  settings,     // Settings: an object of PATH: VALUE (a scheduled event's changes)
+  settings,       // Settings: an object of PATH: VALUE (a scheduled event's changes)
 };
 
 /** PATH: VALUE pairs in the path language of --set, each value as JSON text, in file order. */
@@ -88,16 +88,43 @@ struct Field {
   std::function<std::size_t(const void* owner)> size;
   std::function<const void*(const void* owner, std::size_t index)> item;
 
-  Field&& describe(std::string text) && { description = std::move(text); return std::move(*this); }
-  Field&& optional() && { required = false; return std::move(*this); }
-  Field&& at_least(double value) && { bounds.minimum = value; return std::move(*this); }
-  Field&& above(double value) && { bounds.exclusive_minimum = value; return std::move(*this); }
-  Field&& at_most(double value) && { bounds.maximum = value; return std::move(*this); }
-  Field&& below(double value) && { bounds.exclusive_maximum = value; return std::move(*this); }
-  Field&& items(std::size_t minimum) && { min_items = minimum; return std::move(*this); }
-  Field&& not_empty() && { non_empty = true; return std::move(*this); }
+  Field&& describe(std::string text) && {
+    description = std::move(text);
+    return std::move(*this);
+  }
+  Field&& optional() && {
+    required = false;
+    return std::move(*this);
+  }
+  Field&& at_least(double value) && {
+    bounds.minimum = value;
+    return std::move(*this);
+  }
+  Field&& above(double value) && {
+    bounds.exclusive_minimum = value;
+    return std::move(*this);
+  }
+  Field&& at_most(double value) && {
+    bounds.maximum = value;
+    return std::move(*this);
+  }
+  Field&& below(double value) && {
+    bounds.exclusive_maximum = value;
+    return std::move(*this);
+  }
+  Field&& items(std::size_t minimum) && {
+    min_items = minimum;
+    return std::move(*this);
+  }
+  Field&& not_empty() && {
+    non_empty = true;
+    return std::move(*this);
+  }
   /** A scheduled event may change it during a run: the model reads it anew from then on. */
-  Field&& changes_during_run() && { changeable = true; return std::move(*this); }
+  Field&& changes_during_run() && {
+    changeable = true;
+    return std::move(*this);
+  }
   Field&& unique_by(std::string item_key) && {
     unique = std::move(item_key);
     return std::move(*this);
@@ -172,11 +199,10 @@ struct Catalog {
 
 namespace detail {
 template <class T> struct is_optional : std::false_type {};
-template <class T> struct is_optional<std::optional<T>> : std::true_type {
-  using type = T;
-};
-template <class T> using value_t = typename std::conditional_t<is_optional<T>::value, is_optional<T>,
-                                                                std::type_identity<T>>::type;
+template <class T> struct is_optional<std::optional<T>> : std::true_type { using type = T; };
+template <class T>
+using value_t =
+    typename std::conditional_t<is_optional<T>::value, is_optional<T>, std::type_identity<T>>::type;
 
 template <class S, class Access> Field bind(std::string key, Access access, Kind kind) {
   using Member = std::remove_reference_t<std::invoke_result_t<Access, S&>>;
@@ -220,7 +246,9 @@ template <class S> struct Of {
     return numeric<Access, Value>(std::move(key), access, Kind::integer);
   }
   template <class Access> static Field text(std::string key, Access access) {
-    static_assert(std::is_same_v<detail::value_t<std::remove_reference_t<std::invoke_result_t<Access, S&>>>, std::string>);
+    static_assert(
+        std::is_same_v<detail::value_t<std::remove_reference_t<std::invoke_result_t<Access, S&>>>,
+                       std::string>);
     return detail::bind<S>(std::move(key), access, Kind::text);
   }
   template <class Access>
@@ -269,10 +297,12 @@ template <class S> struct Of {
     return field;
   }
   template <class Access> static Field settings(std::string key, Access access) {
-    static_assert(std::is_same_v<std::remove_reference_t<std::invoke_result_t<Access, S&>>, Settings>);
+    static_assert(
+        std::is_same_v<std::remove_reference_t<std::invoke_result_t<Access, S&>>, Settings>);
     return detail::bind<S>(std::move(key), access, Kind::settings);
   }
-  template <class Access> static Field model(std::string key, Access access, const Catalog& catalog) {
+  template <class Access>
+  static Field model(std::string key, Access access, const Catalog& catalog) {
     Field field = detail::bind<S>(std::move(key), access, Kind::model);
     field.catalog = &catalog;
     return field;
@@ -296,7 +326,9 @@ template <class S> struct Of {
 
   template <class Access, class Value>
   static Field numeric(std::string key, Access access, Kind kind) {
-    static_assert(std::is_same_v<detail::value_t<std::remove_reference_t<std::invoke_result_t<Access, S&>>>, Value>);
+    static_assert(
+        std::is_same_v<detail::value_t<std::remove_reference_t<std::invoke_result_t<Access, S&>>>,
+                       Value>);
     Field field = detail::bind<S>(std::move(key), access, kind);
     field.set_number = [at = field.at](void* owner, double value) {
       *static_cast<Value*>(at(owner)) = static_cast<Value>(value);

@@ -62,7 +62,9 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   max_ = std::max(max_, other.max_);
 }
 
-double QuantileSketch::mean() const { return count_ == 0 ? 0.0 : sum_ / static_cast<double>(count_); }
+double QuantileSketch::mean() const {
+  return count_ == 0 ? 0.0 : sum_ / static_cast<double>(count_);
+}
 
 double QuantileSketch::quantile(double q) const {
   if (count_ == 0) {

@@ -17,35 +17,34 @@ constexpr std::size_t max_breakdowns = 1'000'000; // their closures are kept for
 
 const params::Table& availability_table() {
   using W = params::Of<MaintenanceWindow>;
-  static const params::Table window = W::table(
-      "a maintenance window",
-      {W::number("start_day", &MaintenanceWindow::start_day)
-           .describe("day, 0 = first")
-           .at_least(0)
-           .at_most(limits::days),
-       W::number("start_h", &MaintenanceWindow::start_h)
-           .describe("hour of that day")
-           .at_least(0)
-           .below(24),
-       W::number("hours", &MaintenanceWindow::hours)
-           .describe("how long")
-           .above(0)
-           .at_most(limits::hours)});
+  static const params::Table window =
+      W::table("a maintenance window", {W::number("start_day", &MaintenanceWindow::start_day)
+                                            .describe("day, 0 = first")
+                                            .at_least(0)
+                                            .at_most(limits::days),
+                                        W::number("start_h", &MaintenanceWindow::start_h)
+                                            .describe("hour of that day")
+                                            .at_least(0)
+                                            .below(24),
+                                        W::number("hours", &MaintenanceWindow::hours)
+                                            .describe("how long")
+                                            .above(0)
+                                            .at_most(limits::hours)});
   using O = params::Of<Outages>;
-  static const params::Table outages = O::table(
-      "random breakdowns",
-      {O::distribution("mtbf_h", &Outages::mtbf_h)
-           .describe("hours between breakdowns")
-           .at_most(limits::hours),
-       O::distribution("repair_h", &Outages::repair_h)
-           .describe("hours to repair")
-           .at_most(limits::hours)},
-      {O::rule([](const Outages& spec, params::Checker& check) {
-        if (check.valid("mtbf_h") && spec.mtbf_h.kind() == Distribution::Kind::fixed &&
-            spec.mtbf_h.mean() <= 0) {
-          check.problem("mtbf_h", "must be > 0");
-        }
-      })});
+  static const params::Table outages =
+      O::table("random breakdowns",
+               {O::distribution("mtbf_h", &Outages::mtbf_h)
+                    .describe("hours between breakdowns")
+                    .at_most(limits::hours),
+                O::distribution("repair_h", &Outages::repair_h)
+                    .describe("hours to repair")
+                    .at_most(limits::hours)},
+               {O::rule([](const Outages& spec, params::Checker& check) {
+                 if (check.valid("mtbf_h") && spec.mtbf_h.kind() == Distribution::Kind::fixed &&
+                     spec.mtbf_h.mean() <= 0) {
+                   check.problem("mtbf_h", "must be > 0");
+                 }
+               })});
   using A = params::Of<AvailabilitySpec>;
   static const params::Table table = A::table(
       "when the station can serve (default: always); vehicles arriving while it is closed go "
@@ -123,7 +122,8 @@ bool Availability::open_at(double t) const { return next_open(t) == t; }
 
 double Availability::next_open(double t) const {
   // The last closure starting at or before t: t is inside it, or open.
-  auto it = std::upper_bound(closed_.begin(), closed_.end(), std::make_pair(t, static_cast<double>(INFINITY)));
+  auto it = std::upper_bound(closed_.begin(), closed_.end(),
+                             std::make_pair(t, static_cast<double>(INFINITY)));
   if (it == closed_.begin()) {
     return t;
   }

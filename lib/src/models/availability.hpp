@@ -1,14 +1,13 @@
 #pragma once
 
-#include <utility>
-#include <vector>
+#include "../core/params.hpp"
 
 #include <h2sim/distribution.hpp>
 #include <h2sim/random.hpp>
 
 #include <optional>
-
-#include "../core/params.hpp"
+#include <utility>
+#include <vector>
 
 namespace h2sim::models {
 

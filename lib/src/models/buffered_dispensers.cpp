@@ -1,10 +1,10 @@
 #include "buffered_dispensers.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include "../core/limits.hpp"
 #include "station.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 namespace h2sim::models {
 

@@ -1,17 +1,17 @@
 #pragma once
 
-#include <deque>
-#include <functional>
-#include <memory>
-#include <optional>
-#include <vector>
-
 #include "../core/calendar.hpp"
 #include "../core/inflow.hpp"
 #include "../core/params.hpp"
 #include "../core/shared_capacity.hpp"
 #include "dispensers.hpp"
 #include "observer.hpp"
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
 
 namespace h2sim::models {
 
@@ -40,8 +40,8 @@ struct StationSpec;
  */
 class BufferedDispensers final : public Dispensers {
 public:
-  BufferedDispensers(const StationSpec& spec, Calendar& calendar,
-                     SharedCapacity& compressor, Observer& observer);
+  BufferedDispensers(const StationSpec& spec, Calendar& calendar, SharedCapacity& compressor,
+                     Observer& observer);
 
   std::size_t waiting(double) override { return waiting_; }
   bool full(double) override;

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "availability.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <optional>
 #include <queue>
 #include <vector>
-
-#include "availability.hpp"
 
 namespace h2sim::models {
 
@@ -14,9 +14,10 @@ namespace h2sim::models {
  * The dispensers of one station: c identical servers taking vehicles first come, first served,
  * with an optional limit on how many may wait.
  *
- * Under FCFS a vehicle's start is fixed the moment it arrives (the earliest time a dispenser is free
- * after everyone ahead of it), so the queue computes start and end at arrival and needs no events of
- * its own (the Kiefer-Wolfowitz recursion). Invariant: arrivals come in non-decreasing time order.
+ * Under FCFS a vehicle's start is fixed the moment it arrives (the earliest time a dispenser is
+ * free after everyone ahead of it), so the queue computes start and end at arrival and needs no
+ * events of its own (the Kiefer-Wolfowitz recursion). Invariant: arrivals come in non-decreasing
+ * time order.
  */
 class DispenserQueue {
 public:

@@ -36,8 +36,9 @@ bool FcfsDispensers::renege_on_arrival(Visit& visit, double patience_min) {
 
 void FcfsDispensers::admit(Visit visit, RandomStream& rng, double, Hooks&& hooks) {
   const double now = visit.arrival;
-  const double fill_min = *fill_time_min_ ? (*fill_time_min_)->sample(rng)
-                                          : spec_->overhead_min + visit.kg / spec_->fill_rate_kg_per_min;
+  const double fill_min = *fill_time_min_
+                              ? (*fill_time_min_)->sample(rng)
+                              : spec_->overhead_min + visit.kg / spec_->fill_rate_kg_per_min;
   const DispenserQueue::Admission admission = queue_.admit(now, fill_min, availability_);
   visit.outcome = admission.admitted ? Outcome::served : Outcome::balked;
   visit.waiting = admission.waiting;
@@ -47,9 +48,8 @@ void FcfsDispensers::admit(Visit visit, RandomStream& rng, double, Hooks&& hooks
     if (hooks.on_start && admission.start <= now) {
       hooks.on_start(now);
     } else if (hooks.on_start) {
-      calendar_->schedule(admission.start, [on_start = hooks.on_start, this] {
-        on_start(calendar_->now());
-      });
+      calendar_->schedule(admission.start,
+                          [on_start = hooks.on_start, this] { on_start(calendar_->now()); });
     }
   } else {
     visit.kg = 0;

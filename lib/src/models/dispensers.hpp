@@ -1,16 +1,16 @@
 #pragma once
 
+#include "../core/calendar.hpp"
+#include "availability.hpp"
+#include "dispenser_queue.hpp"
+#include "observer.hpp"
+
 #include <h2sim/distribution.hpp>
 #include <h2sim/random.hpp>
 
 #include <cstddef>
 #include <functional>
 #include <optional>
-
-#include "../core/calendar.hpp"
-#include "availability.hpp"
-#include "dispenser_queue.hpp"
-#include "observer.hpp"
 
 namespace h2sim::models {
 
@@ -25,8 +25,8 @@ class Dispensers {
 public:
   /** What the station does as an admitted vehicle's visit goes on. */
   struct Hooks {
-    std::function<void(double)> on_start; // its fill starts: take the promised hydrogen
-    std::function<void(double)> on_leave; // it reneges: withdraw the promise
+    std::function<void(double)> on_start;   // its fill starts: take the promised hydrogen
+    std::function<void(double)> on_leave;   // it reneges: withdraw the promise
     std::function<void(const Visit&)> done; // its visit is over (after the observer saw it)
   };
 

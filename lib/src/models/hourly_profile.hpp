@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "../core/limits.hpp"
 #include "../core/params.hpp"
+
+#include <string>
+#include <vector>
 
 namespace h2sim::models {
 

@@ -69,9 +69,12 @@ Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& cal
     std::optional<SupplyContext> supply;
     if (spec.finite()) {
       supply = SupplyContext{
-          &spec, nullptr, &calendar,
+          &spec,
+          nullptr,
+          &calendar,
           RandomStream(seed, replication, combine(entity_id("supply"), entity_id(spec.id))),
-          pipelines, depots};
+          pipelines,
+          depots};
     }
     stations_.emplace_back(spec, i, std::move(dispensers), std::move(availability),
                            supply ? &*supply : nullptr, observer);

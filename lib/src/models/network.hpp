@@ -1,19 +1,19 @@
 #pragma once
 
-#include <cmath>
-#include <memory>
-#include <optional>
-#include <vector>
-
-#include <h2sim/random.hpp>
-
 #include "../core/calendar.hpp"
-#include "../core/shared_capacity.hpp"
 #include "../core/geometry.hpp"
+#include "../core/shared_capacity.hpp"
 #include "observer.hpp"
 #include "scenario_spec.hpp"
 #include "station.hpp"
 #include "supply/trailer_depot.hpp"
+
+#include <h2sim/random.hpp>
+
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <vector>
 
 namespace h2sim::models {
 

@@ -20,10 +20,10 @@ struct Visit {
   std::size_t station = 0;
   double arrival = 0;
   Outcome outcome = Outcome::balked;
-  double start = 0;    // start of the fill (served), or when the driver left (reneged)
-  double end = 0;      // end of the fill (served only)
-  double kg = 0;       // hydrogen dispensed (served only)
-  std::size_t waiting = 0; // vehicles waiting just after this arrival
+  double start = 0;              // start of the fill (served), or when the driver left (reneged)
+  double end = 0;                // end of the fill (served only)
+  double kg = 0;                 // hydrogen dispensed (served only)
+  std::size_t waiting = 0;       // vehicles waiting just after this arrival
   std::size_t vehicle_class = 0; // index into the fleet's classes; 0 for station-level demand
   bool served() const { return outcome == Outcome::served; }
 };
@@ -32,9 +32,9 @@ struct Visit {
 struct Trip {
   std::size_t vehicle_class = 0;
   double arrival = 0;
-  double km = 0;          // driven since its last fill, including the drive to the station
-  double detour_km = 0;   // of which the drive from where it decided to refuel to this station
-  bool stranded = false;  // its tank ran empty on the way
+  double km = 0;         // driven since its last fill, including the drive to the station
+  double detour_km = 0;  // of which the drive from where it decided to refuel to this station
+  bool stranded = false; // its tank ran empty on the way
 };
 
 /** One station's hydrogen over the measurement window (stations with finite storage). */

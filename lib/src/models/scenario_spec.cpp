@@ -1,11 +1,11 @@
 #include "scenario_spec.hpp"
 
+#include "../core/limits.hpp"
+#include "demand/demand_model.hpp"
+
 #include <algorithm>
 #include <set>
 #include <stdexcept>
-
-#include "../core/limits.hpp"
-#include "demand/demand_model.hpp"
 
 namespace h2sim::models {
 

@@ -1,5 +1,10 @@
 #pragma once
 
+#include "../core/params.hpp"
+#include "station.hpp"
+#include "supply/pipeline_spec.hpp"
+#include "supply/trailer_depot.hpp"
+
 #include <h2sim/distribution.hpp>
 #include <h2sim/scenario.hpp>
 
@@ -8,11 +13,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "../core/params.hpp"
-#include "station.hpp"
-#include "supply/pipeline_spec.hpp"
-#include "supply/trailer_depot.hpp"
 
 namespace h2sim::models {
 
@@ -39,7 +39,8 @@ struct Step {
   std::shared_ptr<const ScenarioSpec> state;
 };
 
-/** A whole scenario as the models see it: read from a file, checked, with the models' parameters. */
+/** A whole scenario as the models see it: read from a file, checked, with the models' parameters.
+ */
 struct ScenarioSpec {
   std::string name;
   std::string description;
@@ -67,8 +68,9 @@ struct ScenarioSpec {
   std::vector<Change> changes;   // what the overrides changed
 
   std::size_t open_stations() const {
-    return open.count ? static_cast<std::size_t>(*open.count)
-                      : open.names.empty() ? stations.size() : open.names.size();
+    return open.count           ? static_cast<std::size_t>(*open.count)
+           : open.names.empty() ? stations.size()
+                                : open.names.size();
   }
   /**
    * Moves the stations `open` names to the front, keeping the file's order among the open and

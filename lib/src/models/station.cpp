@@ -1,11 +1,11 @@
 #include "station.hpp"
 
-#include <cstdio>
-#include <stdexcept>
-
 #include "../core/limits.hpp"
 #include "dispensers.hpp"
 #include "supply/registry.hpp"
+
+#include <cstdio>
+#include <stdexcept>
 
 namespace h2sim::models {
 

@@ -1,18 +1,18 @@
 #pragma once
 
+#include "../core/geometry.hpp"
+#include "../core/params.hpp"
+#include "availability.hpp"
+#include "buffered_dispensers.hpp"
+#include "observer.hpp"
+#include "supply/tank.hpp"
+
 #include <cmath>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "../core/geometry.hpp"
-#include "../core/params.hpp"
-#include "availability.hpp"
-#include "observer.hpp"
-#include "buffered_dispensers.hpp"
-#include "supply/tank.hpp"
 
 namespace h2sim::models {
 
@@ -28,7 +28,7 @@ struct StationSpec {
   std::optional<double> arrivals_per_h; // this station's Poisson rate, overriding the demand's
   std::optional<StorageSpec> storage;   // empty: unlimited hydrogen
   params::Model supply;                 // no name: unlimited without storage, none with it
-  std::optional<AvailabilitySpec> availability; // empty: always open
+  std::optional<AvailabilitySpec> availability;     // empty: always open
   std::vector<std::string> pressures{"H35", "H70"}; // pressure classes it can fill
   std::optional<BufferSpec> buffer;                 // empty: fills always run at the fill rate
 

@@ -113,15 +113,14 @@ ordered_json document(const Run& run, bool with_error) {
     warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
   }
   const auto events = aggregate.events();
-  ordered_json out{
-      {"h2sim_version", version()},
-      {"scenario", header.scenario},
-      {"seed", header.seed},
-      {"replications", header.replications},
-      {"horizon_days", header.horizon_days},
-      {"warmup_days", header.warmup_days},
-      {"open_stations", header.open_stations},
-      {"warnings", std::move(warnings)}};
+  ordered_json out{{"h2sim_version", version()},
+                   {"scenario", header.scenario},
+                   {"seed", header.seed},
+                   {"replications", header.replications},
+                   {"horizon_days", header.horizon_days},
+                   {"warmup_days", header.warmup_days},
+                   {"open_stations", header.open_stations},
+                   {"warnings", std::move(warnings)}};
   if (!header.changes.empty()) {
     out["overrides"] = changes_json(header.changes);
   }
@@ -453,7 +452,8 @@ std::string metrics_markdown() {
       "the scenario (`h2sim_version`, `scenario`, `seed`, `replications`, `horizon_days`, "
       "`warmup_days`, `open_stations`, `warnings`), with overrides their provenance `overrides` "
       "(each `set` as given, the `pointer` it changed, the value `before` and `after`), the "
-      "`run` block (`events`, `wall_s`, `events_per_s`, `jobs`), with failed replications `error` and `replication_errors`, and "
+      "`run` block (`events`, `wall_s`, `events_per_s`, `jobs`), with failed replications `error` "
+      "and `replication_errors`, and "
       "the metrics below: `totals`, `stations[]` (each with its `id`) and, for fleets, "
       "`classes[]` (each with its `name`). `h2sim schema --metrics` prints the JSON Schema of the "
       "document.\n\n"

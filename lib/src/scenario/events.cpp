@@ -1,13 +1,13 @@
 #include "events.hpp"
 
+#include "message.hpp"
+#include "overrides.hpp"
+#include "reader.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <optional>
-
-#include "message.hpp"
-#include "overrides.hpp"
-#include "reader.hpp"
 
 namespace h2sim::scenario {
 
@@ -95,7 +95,8 @@ const Field* field_at(const json& document, const Table& root, const std::string
 }
 
 /** Every field a model follows during a run, as dotted paths with [] for lists. */
-void changeable_paths(const Table& table, const std::string& prefix, std::vector<std::string>& out) {
+void changeable_paths(const Table& table, const std::string& prefix,
+                      std::vector<std::string>& out) {
   for (const Field& field : table.fields) {
     const std::string path = prefix + field.key;
     if (field.changeable) {
@@ -186,7 +187,8 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         for (const Change& change : changes) {
           const Field* field = field_at(was, models::scenario_table(), change.pointer);
           if (field == nullptr || !field->changeable) {
-            problems.push_back({pointer, change.pointer + " cannot change during a run (what can: " +
+            problems.push_back({pointer, change.pointer +
+                                             " cannot change during a run (what can: " +
                                              changeable_during_run() + ")"});
             continue;
           }
@@ -206,8 +208,8 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
     read(current, models::scenario_table(), state.get(), found);
     for (const Problem& problem : found) {
       problems.push_back({"/events/" + std::to_string(edges[first].event),
-                          "on day " + day_text(edges[first].at_day) + ", " + problem.pointer + ": " +
-                              problem.message});
+                          "on day " + day_text(edges[first].at_day) + ", " + problem.pointer +
+                              ": " + problem.message});
     }
     if (!found.empty()) {
       return;

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <vector>
+#include "../models/scenario_spec.hpp"
 
 #include <h2sim/h2sim.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include "../models/scenario_spec.hpp"
+#include <vector>
 
 namespace h2sim::scenario {
 

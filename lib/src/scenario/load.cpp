@@ -1,13 +1,3 @@
-#include <h2sim/h2sim.hpp>
-
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <map>
-#include <optional>
-#include <set>
-
 #include "../models/demand/demand_model.hpp"
 #include "../models/demand/trace.hpp"
 #include "../models/scenario_spec.hpp"
@@ -18,14 +8,24 @@
 #include "reader.hpp"
 #include "trace_csv.hpp"
 
+#include <h2sim/h2sim.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
 namespace h2sim {
 
 using nlohmann::json;
 
 ScenarioError::ScenarioError(std::vector<Problem> problems)
-    : std::runtime_error(problems.empty() ? "invalid scenario"
-                                          : problems.front().pointer + ": " +
-                                                problems.front().message),
+    : std::runtime_error(problems.empty()
+                             ? "invalid scenario"
+                             : problems.front().pointer + ": " + problems.front().message),
       problems_(std::move(problems)) {}
 
 Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides,

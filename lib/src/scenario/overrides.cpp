@@ -1,11 +1,11 @@
 #include "overrides.hpp"
 
+#include "message.hpp"
+#include "parse.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
-
-#include "message.hpp"
-#include "parse.hpp"
 
 namespace h2sim::scenario {
 
@@ -30,11 +30,12 @@ std::optional<std::vector<Step>> parse_path(const std::string& path) {
     std::size_t from = 1;
     for (;;) {
       const std::size_t slash = path.find('/', from);
-      std::string token = path.substr(from, slash == std::string::npos ? std::string::npos
-                                                                        : slash - from);
+      std::string token =
+          path.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
       std::string unescaped;
       for (std::size_t i = 0; i < token.size(); ++i) {
-        if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+        if (token[i] == '~' && i + 1 < token.size() &&
+            (token[i + 1] == '0' || token[i + 1] == '1')) {
           unescaped += token[++i] == '0' ? '~' : '/';
         } else if (token[i] == '~') {
           return std::nullopt;
@@ -141,8 +142,7 @@ void apply_override(json& document, const Override& override, std::vector<Proble
                     std::vector<Change>& changes, const std::string& origin) {
   // The value is quoted briefly (it may be any size); the path may be any bytes, the message is
   // UTF-8.
-  const std::string where =
-      origin + valid_utf8(override.path) + "=" + brief_text(override.value);
+  const std::string where = origin + valid_utf8(override.path) + "=" + brief_text(override.value);
   std::string path = override.path;
   char op = '=';
   if (path.size() > 1 && (path.back() == '+' || path.back() == '-' || path.back() == '*') &&
@@ -230,9 +230,10 @@ void apply_override(json& document, const Override& override, std::vector<Proble
       case Step::Kind::select:
         if (!node->is_array()) {
           if (!failure) {
-            failure = Problem{pointer, where + ": not an array (" +
-                                           std::string(step.kind == Step::Kind::all ? "*" : "[...]") +
-                                           " selects items of an array)"};
+            failure =
+                Problem{pointer, where + ": not an array (" +
+                                     std::string(step.kind == Step::Kind::all ? "*" : "[...]") +
+                                     " selects items of an array)"};
           }
           break;
         }
@@ -308,8 +309,8 @@ void apply_override(json& document, const Override& override, std::vector<Proble
       }
       updated = std::move(*result);
     }
-    changes.push_back({"", pointer, current == nullptr ? std::string() : current->dump(),
-                       updated.dump()});
+    changes.push_back(
+        {"", pointer, current == nullptr ? std::string() : current->dump(), updated.dump()});
     if (current != nullptr) {
       *current = std::move(updated);
     } else {

@@ -1,11 +1,11 @@
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include <h2sim/h2sim.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
 
 namespace h2sim::scenario {
 

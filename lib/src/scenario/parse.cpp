@@ -1,9 +1,9 @@
 #include "parse.hpp"
 
+#include "message.hpp"
+
 #include <algorithm>
 #include <set>
-
-#include "message.hpp"
 
 namespace h2sim::scenario {
 
@@ -41,8 +41,8 @@ std::string parser_detail(const std::string& what, char prefix_end) {
     const std::size_t from = start + std::string_view(opening).size();
     // The quoted input ends at the last quote before "; expected ..." (if any): it may hold quotes.
     const std::size_t expected = detail.rfind("'; expected ");
-    const std::size_t to = expected != std::string::npos && expected >= from ? expected
-                                                                             : detail.rfind('\'');
+    const std::size_t to =
+        expected != std::string::npos && expected >= from ? expected : detail.rfind('\'');
     if (to != std::string::npos && to >= from) {
       detail.replace(from, to - from, brief_tail({detail.data() + from, to - from}));
     }
@@ -187,6 +187,5 @@ json parse_json(std::string_view text, const std::string& at, std::vector<Proble
 }
 
 std::string too_deep() { return "nested deeper than " + std::to_string(max_depth) + " levels"; }
-
 
 } // namespace h2sim::scenario

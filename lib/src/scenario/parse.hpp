@@ -1,12 +1,12 @@
 #pragma once
 
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <h2sim/h2sim.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace h2sim::scenario {
 

@@ -59,7 +59,8 @@ Node tagged_shape(std::string description, const std::string& tag,
                   std::vector<std::pair<std::string, std::vector<Node::Property>>> variants) {
   Node node = node_of(Node::Kind::tagged, std::move(description));
   for (auto& [name, properties] : variants) {
-    properties.insert(properties.begin(), Node::Property{tag, text_shape("the model: " + name), true});
+    properties.insert(properties.begin(),
+                      Node::Property{tag, text_shape("the model: " + name), true});
     node.variants.emplace_back(name, object_shape("", std::move(properties)));
   }
   node.tag = tag;
@@ -76,15 +77,18 @@ NodePtr distribution_shape(const std::string& description, double maximum) {
       description + ". A number is a fixed value; an object names its `dist`", "dist",
       {{"fixed", {P{"value", non_negative("the value", maximum), true}}},
        {"exponential", {P{"mean", positive("mean", maximum), true}}},
-       {"uniform", {P{"min", non_negative("lower bound", maximum), true},
-                    P{"max", non_negative("upper bound, >= min", maximum), true}}},
-       {"normal", {P{"mean", non_negative("mean before truncation at 0", maximum), true},
-                   P{"sd", non_negative("standard deviation before truncation", maximum), true}}},
+       {"uniform",
+        {P{"min", non_negative("lower bound", maximum), true},
+         P{"max", non_negative("upper bound, >= min", maximum), true}}},
+       {"normal",
+        {P{"mean", non_negative("mean before truncation at 0", maximum), true},
+         P{"sd", non_negative("standard deviation before truncation", maximum), true}}},
        {"lognormal",
         {P{"mean", positive("mean of the variable itself", maximum), true},
          P{"sd", non_negative("standard deviation of the variable itself", 1e3 * maximum), true}}},
-       {"gamma", {P{"mean", positive("mean", maximum), true},
-                  P{"sd", positive("standard deviation", 1e3 * maximum), true}}},
+       {"gamma",
+        {P{"mean", positive("mean", maximum), true},
+         P{"sd", positive("standard deviation", 1e3 * maximum), true}}},
        {"empirical",
         {P{"values", array_shape("the values", non_negative("a value", maximum), 1), true},
          P{"weights",
@@ -146,7 +150,8 @@ NodePtr field_shape(const Field& field) {
   case Kind::count_or_names: {
     Node node = node_of(Node::Kind::integer_or_array, field.description);
     node.number = number_shape("a number of them", field.bounds, true);
-    Node name = node_of(Node::Kind::string, field.refers_to ? field.refers_to->noun + " ids" : "names");
+    Node name =
+        node_of(Node::Kind::string, field.refers_to ? field.refers_to->noun + " ids" : "names");
     name.non_empty = true;
     node.items = make(std::move(name));
     node.min_items = std::max<std::size_t>(field.min_items, 1);
@@ -206,8 +211,9 @@ public:
   bool flagged(const std::string& pointer) const {
     const auto it = flagged_.lower_bound(pointer);
     return it != flagged_.end() &&
-           (*it == pointer || (it->size() > pointer.size() && it->compare(0, pointer.size(), pointer) == 0 &&
-                               (*it)[pointer.size()] == '/'));
+           (*it == pointer ||
+            (it->size() > pointer.size() && it->compare(0, pointer.size(), pointer) == 0 &&
+             (*it)[pointer.size()] == '/'));
   }
   /** Whether the document has a value at `pointer`. */
   bool present(const std::string& pointer) const {
@@ -253,13 +259,15 @@ void fill(const json& value, const Table& table, void* target, const std::string
       if (item.is_array()) {
         for (std::size_t i = 0; i < item.size(); ++i) {
           // Every item gets a struct, valid or not, so that indices match the document's.
-          fill(item[i], *field.table, field.append(target), where + "/" + std::to_string(i), reading);
+          fill(item[i], *field.table, field.append(target), where + "/" + std::to_string(i),
+               reading);
         }
       }
       continue;
     case Kind::model: {
       const Table* model = nullptr;
-      if (item.is_object() && item.contains(field.catalog->tag) && item[field.catalog->tag].is_string()) {
+      if (item.is_object() && item.contains(field.catalog->tag) &&
+          item[field.catalog->tag].is_string()) {
         model = field.catalog->find(item[field.catalog->tag].get<std::string>());
       }
       if (model != nullptr) {
@@ -286,7 +294,8 @@ void fill(const json& value, const Table& table, void* target, const std::string
       *static_cast<std::string*>(field.at(target)) = item.get<std::string>();
       break;
     case Kind::choices:
-      *static_cast<std::vector<std::string>*>(field.at(target)) = item.get<std::vector<std::string>>();
+      *static_cast<std::vector<std::string>*>(field.at(target)) =
+          item.get<std::vector<std::string>>();
       break;
     case Kind::numbers:
       *static_cast<std::vector<double>*>(field.at(target)) = item.get<std::vector<double>>();
@@ -354,7 +363,8 @@ const json* member(const json& object, const char* key) {
 }
 std::optional<double> number_at(const json& object, const char* key) {
   const json* value = member(object, key);
-  return value != nullptr && value->is_number() ? std::optional(value->get<double>()) : std::nullopt;
+  return value != nullptr && value->is_number() ? std::optional(value->get<double>())
+                                                : std::nullopt;
 }
 
 /** What every distribution must satisfy beyond the bounds of its parameters. */
@@ -471,9 +481,10 @@ void check(const json& value, const Table& table, const void* self, const void* 
             item[i][field.unique].is_string()) {
           const auto [first, inserted] = seen.emplace(item[i][field.unique].get<std::string>(), i);
           if (!inserted) {
-            reading.problem(at + "/" + field.unique,
-                            "duplicate " + field.unique + " \"" + first->first + "\" (also " +
-                                where + "/" + std::to_string(first->second) + "/" + field.unique + ")");
+            reading.problem(at + "/" + field.unique, "duplicate " + field.unique + " \"" +
+                                                         first->first + "\" (also " + where + "/" +
+                                                         std::to_string(first->second) + "/" +
+                                                         field.unique + ")");
           }
         }
         check(item[i], *field.table, field.item(self, i), self, at, reading, references);
@@ -511,7 +522,9 @@ void check(const json& value, const Table& table, const void* self, const void* 
 
 } // namespace
 
-NodePtr shape_of(const Table& table) { return object_shape(table.description, properties_of(table)); }
+NodePtr shape_of(const Table& table) {
+  return object_shape(table.description, properties_of(table));
+}
 
 void read(const json& document, const Table& table, void* target, std::vector<Problem>& problems) {
   validate(document, *shape_of(table), "", problems);
@@ -578,7 +591,8 @@ std::string markdown_reference(const Table& root, const std::string& title) {
   std::string text = "# " + title + "\n";
   for (std::size_t next = 0; next < queue.size(); ++next) {
     const Section section = queue[next];
-    text += "\n## " + (section.path.empty() ? std::string("The scenario file") : "`" + section.path + "`") +
+    text += "\n## " +
+            (section.path.empty() ? std::string("The scenario file") : "`" + section.path + "`") +
             "\n\n";
     const std::string& description = section.table->description;
     if (!description.empty()) {
@@ -608,7 +622,8 @@ std::string markdown_reference(const Table& root, const std::string& title) {
         value = "an object naming its `" + field.catalog->tag + "`:";
         for (std::size_t m = 0; m < field.catalog->models.size(); ++m) {
           const auto& [name, table] = field.catalog->models[m];
-          const std::string path = prefix + field.key + " (" + field.catalog->tag + ": " + name + ")";
+          const std::string path =
+              prefix + field.key + " (" + field.catalog->tag + ": " + name + ")";
           value += std::string(m == 0 ? " " : ", ") + "`" + name + "`";
           add(path, table);
         }

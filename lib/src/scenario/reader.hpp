@@ -1,14 +1,14 @@
 #pragma once
 
-#include <string>
-#include <vector>
+#include "../core/params.hpp"
+#include "schema.hpp"
 
 #include <h2sim/h2sim.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include "../core/params.hpp"
-#include "schema.hpp"
+#include <string>
+#include <vector>
 
 namespace h2sim::scenario {
 

@@ -77,7 +77,8 @@ void validate_tagged(const json& value, const Node& node, const std::string& poi
       return;
     }
   }
-  problems.push_back({where, "must be one of " + names(node.variants) + " (got " + brief_json(*tag) + ")"});
+  problems.push_back(
+      {where, "must be one of " + names(node.variants) + " (got " + brief_json(*tag) + ")"});
 }
 
 } // namespace
@@ -98,8 +99,8 @@ std::string Node::expectation() const {
   case Kind::number_or_tagged:
     return number->expectation() + " or a distribution object";
   case Kind::integer_or_array:
-    return number->expectation() + " or an array of at least " + std::to_string(min_items) +
-           " " + items->description;
+    return number->expectation() + " or an array of at least " + std::to_string(min_items) + " " +
+           items->description;
   case Kind::number:
   case Kind::integer: {
     std::string text = kind == Kind::integer ? "an integer" : "a number";
@@ -149,9 +150,8 @@ void validate(const json& value, const Node& node, const std::string& pointer,
     if (!value.is_string() || (node.non_empty && value.get_ref<const std::string&>().empty())) {
       return fail();
     }
-    if (!node.one_of.empty() &&
-        std::find(node.one_of.begin(), node.one_of.end(), value.get<std::string>()) ==
-            node.one_of.end()) {
+    if (!node.one_of.empty() && std::find(node.one_of.begin(), node.one_of.end(),
+                                          value.get<std::string>()) == node.one_of.end()) {
       std::string list;
       for (const std::string& allowed : node.one_of) {
         list += (list.empty() ? "" : ", ") + allowed;
@@ -161,9 +161,9 @@ void validate(const json& value, const Node& node, const std::string& pointer,
     return;
   case Node::Kind::number:
   case Node::Kind::integer: {
-    const bool integral = value.is_number_integer() ||
-                          (value.is_number_float() &&
-                           std::floor(value.get<double>()) == value.get<double>());
+    const bool integral =
+        value.is_number_integer() ||
+        (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>());
     if (!value.is_number() || (node.kind == Node::Kind::integer && !integral)) {
       return fail();
     }

@@ -1,14 +1,14 @@
 #pragma once
 
+#include <h2sim/h2sim.hpp>
+
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <h2sim/h2sim.hpp>
-
-#include <nlohmann/json.hpp>
 
 namespace h2sim::scenario {
 
@@ -18,7 +18,16 @@ namespace h2sim::scenario {
  * cannot disagree. Cross-field rules (unique ids, min <= max) are checked by the builder after.
  */
 struct Node {
-  enum class Kind { object, array, number, integer, string, tagged, number_or_tagged, integer_or_array };
+  enum class Kind {
+    object,
+    array,
+    number,
+    integer,
+    string,
+    tagged,
+    number_or_tagged,
+    integer_or_array
+  };
   Kind kind = Kind::object;
   std::string description;
 
@@ -63,6 +72,5 @@ void validate(const nlohmann::json& value, const Node& node, const std::string& 
 
 /** The JSON Schema (draft 2020-12) that `node` describes. */
 nlohmann::ordered_json to_json_schema(const Node& node);
-
 
 } // namespace h2sim::scenario

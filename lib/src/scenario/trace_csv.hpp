@@ -1,8 +1,9 @@
 #pragma once
 
-#include <h2sim/h2sim.hpp>
-#include "../models/station.hpp"
 #include "../models/demand/trace_row.hpp"
+#include "../models/station.hpp"
+
+#include <h2sim/h2sim.hpp>
 
 #include <cstddef>
 #include <cstdint>

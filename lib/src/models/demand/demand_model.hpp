@@ -1,15 +1,15 @@
 #pragma once
 
+#include "../../core/calendar.hpp"
+#include "../network.hpp"
+#include "../scenario_spec.hpp"
+#include "driver.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
-
-#include "../../core/calendar.hpp"
-#include "../network.hpp"
-#include "../scenario_spec.hpp"
-#include "driver.hpp"
 
 namespace h2sim::models {
 

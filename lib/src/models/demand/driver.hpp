@@ -1,11 +1,11 @@
 #pragma once
 
+#include "../../core/params.hpp"
+
 #include <h2sim/distribution.hpp>
 
 #include <optional>
 #include <string>
-
-#include "../../core/params.hpp"
 
 namespace h2sim::models {
 

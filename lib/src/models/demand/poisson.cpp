@@ -1,36 +1,37 @@
 #include "poisson.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include "../../core/limits.hpp"
 #include "../hourly_profile.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 namespace h2sim::models {
 
 const params::Table& poisson_table() {
   using F = params::Of<PoissonParams>;
-  static const params::Table table = F::table(
-      "every open station receives its own Poisson stream",
-      {F::number("arrivals_per_h", &PoissonParams::arrivals_per_h)
-           .describe("arrival rate at every open station")
-           .at_least(0)
-           .at_most(limits::arrivals_per_h),
-       F::distribution("kg_per_fill", &PoissonParams::kg_per_fill)
-           .describe("hydrogen per fill, kg")
-           .at_most(limits::fill_kg),
-       hourly_profile<PoissonParams>(&PoissonParams::hourly_profile),
-       F::object("driver", &PoissonParams::driver, driver_table(false)).optional()},
-      {F::rule([](const PoissonParams& poisson, params::Checker& check) {
-        check_hourly_profile(poisson.hourly_profile, check);
-      })});
+  static const params::Table table =
+      F::table("every open station receives its own Poisson stream",
+               {F::number("arrivals_per_h", &PoissonParams::arrivals_per_h)
+                    .describe("arrival rate at every open station")
+                    .at_least(0)
+                    .at_most(limits::arrivals_per_h),
+                F::distribution("kg_per_fill", &PoissonParams::kg_per_fill)
+                    .describe("hydrogen per fill, kg")
+                    .at_most(limits::fill_kg),
+                hourly_profile<PoissonParams>(&PoissonParams::hourly_profile),
+                F::object("driver", &PoissonParams::driver, driver_table(false)).optional()},
+               {F::rule([](const PoissonParams& poisson, params::Checker& check) {
+                 check_hourly_profile(poisson.hourly_profile, check);
+               })});
   return table;
 }
 
 PoissonArrivals::PoissonArrivals(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     : spec_(&scenario.demand.as<PoissonParams>()), network_(&network) {
   if (!spec_->hourly_profile.empty()) {
-    peak_multiplier_ = *std::max_element(spec_->hourly_profile.begin(), spec_->hourly_profile.end());
+    peak_multiplier_ =
+        *std::max_element(spec_->hourly_profile.begin(), spec_->hourly_profile.end());
   }
   sources_.reserve(network.size());
   for (std::size_t i = 0; i < network.size(); ++i) {

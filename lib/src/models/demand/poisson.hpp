@@ -1,8 +1,8 @@
 #pragma once
 
-#include <vector>
-
 #include "demand_model.hpp"
+
+#include <vector>
 
 namespace h2sim::models {
 

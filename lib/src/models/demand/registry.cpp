@@ -1,9 +1,9 @@
-#include <stdexcept>
-
 #include "demand_model.hpp"
 #include "fleet.hpp"
 #include "poisson.hpp"
 #include "trace.hpp"
+
+#include <stdexcept>
 
 namespace h2sim::models {
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <vector>
-
 #include "demand_model.hpp"
 #include "trace_row.hpp"
+
+#include <vector>
 
 namespace h2sim::models {
 

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "../../core/geometry.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
-
-#include "../../core/geometry.hpp"
 
 namespace h2sim::models {
 

@@ -28,22 +28,22 @@ const params::Table& delivery_table() {
            .describe("id of the trailer depot in /depots (default: trailers are always "
                      "available)")
            .refers("/depots", "id", "depot")},
-      {F::rule_in<StationSpec>([](const DeliveryParams& delivery, const StationSpec& station,
-                                  params::Checker& check) {
-        if (!station.storage || !check.valid("../storage/capacity_kg")) {
-          return;
-        }
-        const double capacity = station.storage->capacity_kg;
-        if (check.valid("reorder_at_kg") && delivery.reorder_at_kg >= capacity) {
-          check.problem("reorder_at_kg", "must be < storage.capacity_kg");
-        }
-        // An order covers at most what the storage holds, so one look at the stock orders at
-        // most about a thousand trailers.
-        if (check.valid("payload_kg") && delivery.payload_kg < capacity / 1000) {
-          check.problem("payload_kg", "must be >= storage.capacity_kg / 1000 (at most 1000 "
-                                      "trailers on order for one station)");
-        }
-      })});
+      {F::rule_in<StationSpec>(
+          [](const DeliveryParams& delivery, const StationSpec& station, params::Checker& check) {
+            if (!station.storage || !check.valid("../storage/capacity_kg")) {
+              return;
+            }
+            const double capacity = station.storage->capacity_kg;
+            if (check.valid("reorder_at_kg") && delivery.reorder_at_kg >= capacity) {
+              check.problem("reorder_at_kg", "must be < storage.capacity_kg");
+            }
+            // An order covers at most what the storage holds, so one look at the stock orders at
+            // most about a thousand trailers.
+            if (check.valid("payload_kg") && delivery.payload_kg < capacity / 1000) {
+              check.problem("payload_kg", "must be >= storage.capacity_kg / 1000 (at most 1000 "
+                                          "trailers on order for one station)");
+            }
+          })});
   return table;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <algorithm>
-
 #include "supply.hpp"
+
+#include <algorithm>
 
 namespace h2sim::models {
 

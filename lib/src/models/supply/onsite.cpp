@@ -1,30 +1,30 @@
 #include "onsite.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include "../../core/limits.hpp"
 #include "../hourly_profile.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 namespace h2sim::models {
 
 const params::Table& onsite_table() {
   using F = params::Of<OnsiteParams>;
-  static const params::Table table = F::table(
-      "on-site electrolysis",
-      {F::number("rate_kg_per_h", &OnsiteParams::rate_kg_per_h)
-           .describe("production rate of the electrolyser")
-           .at_least(0)
-           .at_most(limits::rate),
-       hourly_profile<OnsiteParams>(&OnsiteParams::hourly_profile),
-       F::number("kwh_per_kg", &OnsiteParams::kwh_per_kg)
-           .describe("electricity per kg produced (default 0)")
-           .at_least(0)
-           .at_most(1e3)
-           .optional()},
-      {F::rule([](const OnsiteParams& onsite, params::Checker& check) {
-        check_hourly_profile(onsite.hourly_profile, check);
-      })});
+  static const params::Table table =
+      F::table("on-site electrolysis",
+               {F::number("rate_kg_per_h", &OnsiteParams::rate_kg_per_h)
+                    .describe("production rate of the electrolyser")
+                    .at_least(0)
+                    .at_most(limits::rate),
+                hourly_profile<OnsiteParams>(&OnsiteParams::hourly_profile),
+                F::number("kwh_per_kg", &OnsiteParams::kwh_per_kg)
+                    .describe("electricity per kg produced (default 0)")
+                    .at_least(0)
+                    .at_most(1e3)
+                    .optional()},
+               {F::rule([](const OnsiteParams& onsite, params::Checker& check) {
+                 check_hourly_profile(onsite.hourly_profile, check);
+               })});
   return table;
 }
 
@@ -32,8 +32,9 @@ Onsite::Onsite(SupplyContext context)
     : context_(std::move(context)), spec_(&context_.station->supply.as<OnsiteParams>()) {}
 
 double Onsite::rate_per_min(int hour) const {
-  const double multiplier =
-      spec_->hourly_profile.empty() ? 1.0 : spec_->hourly_profile[static_cast<std::size_t>(hour % 24)];
+  const double multiplier = spec_->hourly_profile.empty()
+                                ? 1.0
+                                : spec_->hourly_profile[static_cast<std::size_t>(hour % 24)];
   return spec_->rate_kg_per_h * multiplier / 60.0;
 }
 

@@ -6,28 +6,27 @@ namespace h2sim::models {
 
 const params::Table& pipeline_table() {
   using F = params::Of<PipelineSpec>;
-  static const params::Table table = F::table(
-      "a pipeline",
-      {F::text("id", &PipelineSpec::id).describe("unique id").not_empty(),
-       F::number("capacity_kg_per_h", &PipelineSpec::capacity_kg_per_h)
-           .describe("shared capacity (0: cut, nothing flows)")
-           .at_least(0)
-           .at_most(limits::rate)
-           .changes_during_run()});
+  static const params::Table table =
+      F::table("a pipeline", {F::text("id", &PipelineSpec::id).describe("unique id").not_empty(),
+                              F::number("capacity_kg_per_h", &PipelineSpec::capacity_kg_per_h)
+                                  .describe("shared capacity (0: cut, nothing flows)")
+                                  .at_least(0)
+                                  .at_most(limits::rate)
+                                  .changes_during_run()});
   return table;
 }
 
 const params::Table& pipeline_supply_table() {
   using F = params::Of<PipelineParams>;
-  static const params::Table table = F::table(
-      "fed by a pipeline while storage has room",
-      {F::text("pipeline", &PipelineParams::pipeline)
-           .describe("id of the pipeline in /pipelines")
-           .refers("/pipelines", "id", "pipeline"),
-       F::number("max_rate_kg_per_h", &PipelineParams::max_rate_kg_per_h)
-           .describe("the most this station can draw")
-           .above(0)
-           .at_most(limits::rate)});
+  static const params::Table table =
+      F::table("fed by a pipeline while storage has room",
+               {F::text("pipeline", &PipelineParams::pipeline)
+                    .describe("id of the pipeline in /pipelines")
+                    .refers("/pipelines", "id", "pipeline"),
+                F::number("max_rate_kg_per_h", &PipelineParams::max_rate_kg_per_h)
+                    .describe("the most this station can draw")
+                    .above(0)
+                    .at_most(limits::rate)});
   return table;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string>
-
 #include "../../core/params.hpp"
+
+#include <string>
 
 namespace h2sim::models {
 

@@ -1,11 +1,11 @@
 #include "registry.hpp"
 
-#include <stdexcept>
-
 #include "delivery.hpp"
 #include "onsite.hpp"
 #include "pipeline.hpp"
 #include "scheduled.hpp"
+
+#include <stdexcept>
 
 namespace h2sim::models {
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "../../core/params.hpp"
 #include "supply.hpp"
+
+#include <string>
+#include <vector>
 
 namespace h2sim::models {
 

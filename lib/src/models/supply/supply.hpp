@@ -1,18 +1,18 @@
 #pragma once
 
-#include <functional>
-#include <map>
-#include <memory>
-#include <string>
-#include <vector>
-
-#include <h2sim/random.hpp>
-
 #include "../../core/calendar.hpp"
 #include "../../core/shared_capacity.hpp"
 #include "../station.hpp"
 #include "tank.hpp"
 #include "trailer_depot.hpp"
+
+#include <h2sim/random.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace h2sim::models {
 

@@ -1,34 +1,35 @@
 #include "tank.hpp"
 
-#include <algorithm>
-
 #include "../../core/limits.hpp"
+
+#include <algorithm>
 
 namespace h2sim::models {
 
 const params::Table& storage_table() {
   using F = params::Of<StorageSpec>;
-  static const params::Table table = F::table(
-      "on-site hydrogen storage (absent: unlimited hydrogen)",
-      {F::number("capacity_kg", &StorageSpec::capacity_kg)
-           .describe("capacity")
-           .at_least(0)
-           .at_most(limits::kg),
-       F::number("initial_kg", &StorageSpec::initial_kg)
-           .describe("level at the start, <= capacity_kg")
-           .at_least(0)
-           .at_most(limits::kg)},
-      {F::rule([](const StorageSpec& storage, params::Checker& check) {
-        if (check.valid("initial_kg") && check.valid("capacity_kg") &&
-            storage.initial_kg > storage.capacity_kg) {
-          check.problem("initial_kg", "must be <= capacity_kg");
-        }
-      })});
+  static const params::Table table =
+      F::table("on-site hydrogen storage (absent: unlimited hydrogen)",
+               {F::number("capacity_kg", &StorageSpec::capacity_kg)
+                    .describe("capacity")
+                    .at_least(0)
+                    .at_most(limits::kg),
+                F::number("initial_kg", &StorageSpec::initial_kg)
+                    .describe("level at the start, <= capacity_kg")
+                    .at_least(0)
+                    .at_most(limits::kg)},
+               {F::rule([](const StorageSpec& storage, params::Checker& check) {
+                 if (check.valid("initial_kg") && check.valid("capacity_kg") &&
+                     storage.initial_kg > storage.capacity_kg) {
+                   check.problem("initial_kg", "must be <= capacity_kg");
+                 }
+               })});
   return table;
 }
 
 Tank::Tank(double capacity_kg, double initial_kg)
-    : capacity_(capacity_kg), level_(initial_kg), start_level_(initial_kg), min_level_(initial_kg) {}
+    : capacity_(capacity_kg), level_(initial_kg), start_level_(initial_kg), min_level_(initial_kg) {
+}
 
 namespace {
 // Rounding in sums of kilograms: a fill "exactly" covered by the stock must not be refused.
@@ -102,7 +103,8 @@ SupplyReport Tank::end_window(double now, double energy_kwh) const {
   report.inventory_min_kg = min_level_;
   report.delivered_kg = delivered_kg_;
   report.deliveries = deliveries_;
-  report.stockout_min = dry_min_ + (dry_ ? std::max(0.0, now - std::max(dry_since_, window_start_)) : 0.0);
+  report.stockout_min =
+      dry_min_ + (dry_ ? std::max(0.0, now - std::max(dry_since_, window_start_)) : 0.0);
   report.energy_kwh = energy_kwh - start_energy_kwh_;
   return report;
 }

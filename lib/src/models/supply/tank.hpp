@@ -1,9 +1,9 @@
 #pragma once
 
-#include <cstdint>
-
 #include "../../core/params.hpp"
 #include "../observer.hpp"
+
+#include <cstdint>
 
 namespace h2sim::models {
 

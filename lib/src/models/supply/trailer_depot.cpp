@@ -7,31 +7,30 @@ namespace h2sim::models {
 const params::Table& depot_table() {
   using F = params::Of<DepotSpec>;
   static const params::Table table = F::table(
-      "a depot",
-      {F::number("x_km", [](DepotSpec& d) -> double& { return d.location.x_km; })
-           .describe("km east of the city's origin")
-           .at_least(-limits::km)
-           .at_most(limits::km),
-       F::number("y_km", [](DepotSpec& d) -> double& { return d.location.y_km; })
-           .describe("km north of the city's origin")
-           .at_least(-limits::km)
-           .at_most(limits::km),
-       F::text("id", &DepotSpec::id).describe("unique id").not_empty(),
-       F::integer("trailers", &DepotSpec::trailers)
-           .describe("tube trailers (0: orders wait until some come, see events)")
-           .at_least(0)
-           .at_most(limits::count)
-           .changes_during_run(),
-       F::number("speed_kmh", &DepotSpec::speed_kmh)
-           .describe("trailer speed")
-           .above(0)
-           .at_most(limits::speed_kmh)
-           .changes_during_run(),
-       F::number("road_factor", &DepotSpec::road_factor)
-           .describe("road km per straight-line km (default 1)")
-           .at_least(1)
-           .at_most(limits::road_factor)
-           .optional()});
+      "a depot", {F::number("x_km", [](DepotSpec& d) -> double& { return d.location.x_km; })
+                      .describe("km east of the city's origin")
+                      .at_least(-limits::km)
+                      .at_most(limits::km),
+                  F::number("y_km", [](DepotSpec& d) -> double& { return d.location.y_km; })
+                      .describe("km north of the city's origin")
+                      .at_least(-limits::km)
+                      .at_most(limits::km),
+                  F::text("id", &DepotSpec::id).describe("unique id").not_empty(),
+                  F::integer("trailers", &DepotSpec::trailers)
+                      .describe("tube trailers (0: orders wait until some come, see events)")
+                      .at_least(0)
+                      .at_most(limits::count)
+                      .changes_during_run(),
+                  F::number("speed_kmh", &DepotSpec::speed_kmh)
+                      .describe("trailer speed")
+                      .above(0)
+                      .at_most(limits::speed_kmh)
+                      .changes_during_run(),
+                  F::number("road_factor", &DepotSpec::road_factor)
+                      .describe("road km per straight-line km (default 1)")
+                      .at_least(1)
+                      .at_most(limits::road_factor)
+                      .optional()});
   return table;
 }
 

@@ -1,13 +1,12 @@
 #pragma once
 
-#include <deque>
-#include <functional>
-
-#include <string>
-
 #include "../../core/calendar.hpp"
 #include "../../core/geometry.hpp"
 #include "../../core/params.hpp"
+
+#include <deque>
+#include <functional>
+#include <string>
 
 namespace h2sim::models {
 
