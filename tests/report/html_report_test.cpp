@@ -257,3 +257,24 @@ TEST_CASE("report: the page is self-contained: Chart.js inline, nothing loaded f
   CHECK(page.find("<link") == std::string::npos);
   CHECK(page.find("@import") == std::string::npos);
 }
+
+TEST_CASE("report: overrides recorded in an output are listed among the key inputs") {
+  json output = run_output("S", 4);
+  output["overrides"] = json::array(
+      {{{"set", "horizon_days=3"}, {"pointer", "/horizon_days"}, {"before", 30}, {"after", 3}},
+       {{"set", "replications=2"},
+        {"pointer", "/replications"},
+        {"before", nullptr},
+        {"after", 2}}});
+  const json model = model_of(h2sim::html_report({{"a", output}}));
+  std::vector<std::string> overrides;
+  for (const json& table : blocks_of(model, "summary", "table")) {
+    for (const json& row : table["rows"]) {
+      if (row[0] == "override") {
+        overrides.push_back(row[1]);
+      }
+    }
+  }
+  CHECK(overrides == std::vector<std::string>{"horizon_days=3 (was 30)", "replications=2"});
+  CHECK(blocks_of(model, "summary", "note").size() == 1); // only "No warnings."
+}

@@ -503,7 +503,25 @@ json summary_section(const RunContext& run) {
     }
   }
   if (const json* overrides = at(m, "overrides")) {
-    input("overrides", format_value(*overrides));
+    // Newer outputs record them: [{"set": "PATH=VALUE", "pointer", "before", "after"}].
+    if (overrides->is_array()) {
+      if (overrides->empty()) {
+        input("overrides", "none");
+      }
+      for (const json& o : *overrides) {
+        const std::string set = text(o, "set");
+        if (set.empty()) {
+          input("override", format_value(o));
+          continue;
+        }
+        const json* before = at(o, "before");
+        input("override", set + (before != nullptr && !before->is_null()
+                                     ? " (was " + format_value(*before) + ")"
+                                     : ""));
+      }
+    } else {
+      input("overrides", format_value(*overrides));
+    }
   }
   const ScenarioInfo& scenario = run.scenario;
   if (scenario.present) {
