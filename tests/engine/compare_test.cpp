@@ -7,6 +7,11 @@
 
 #include <cmath>
 
+namespace {
+// Student's t with 2 degrees of freedom has a closed form: t_p = (2p - 1) / sqrt(2p(1 - p)).
+const double t_975_df2 = 0.95 / std::sqrt(2 * 0.975 * 0.025);
+} // namespace
+
 TEST_CASE(
     "compare: the paired interval is the Student-t interval of the replications' differences") {
   // One station, M/M/1-like at 1 and 2 dispensers, 3 replications each with the same seed.
@@ -45,15 +50,28 @@ TEST_CASE(
   for (double x : d) {
     squares += (x - mean) * (x - mean);
   }
-  const double half = 4.302652729911275 * std::sqrt(squares / 2) / std::sqrt(3.0);
+  const double half = t_975_df2 * std::sqrt(squares / 2) / std::sqrt(3.0);
   const auto& difference = (*row)["differences"][0];
   CHECK(difference["scenario"] == "two");
   CHECK(difference["mean"].get<double>() == doctest::Approx(mean).epsilon(1e-12));
-  CHECK(difference["ci95"][0].get<double>() == doctest::Approx(mean - half).epsilon(1e-9));
-  CHECK(difference["ci95"][1].get<double>() == doctest::Approx(mean + half).epsilon(1e-9));
+  CHECK(difference["ci95"][0].get<double>() == doctest::Approx(mean - half).epsilon(1e-12));
+  CHECK(difference["ci95"][1].get<double>() == doctest::Approx(mean + half).epsilon(1e-12));
   CHECK(difference["significant"] == (mean + half < 0 || mean - half > 0));
   CHECK((*row)["means"][0] == compared["scenarios"][0]["metrics"]["totals"]["wait_min"]["mean"]);
   // A second dispenser cuts the wait, and the paired interval says so.
   CHECK(mean < 0);
   CHECK(difference["significant"] == true);
+}
+
+TEST_CASE(
+    "compare: the unpaired interval is Welch's, by hand where its degrees of freedom are whole") {
+  // a = {0, 2}, b = {1, 3}: each mean's variance 1, df = (1 + 1)^2 / (1 / 1 + 1 / 1) = 2.
+  const auto [low, high] = h2sim::welch_ci95({0, 2}, {1, 3});
+  const double half = t_975_df2 * std::sqrt(2.0);
+  CHECK(low == doctest::Approx(1 - half).epsilon(1e-12));
+  CHECK(high == doctest::Approx(1 + half).epsilon(1e-12));
+  // Identical samples with no spread: the difference itself.
+  const auto [same_low, same_high] = h2sim::welch_ci95({4, 4}, {5, 5});
+  CHECK(same_low == 1);
+  CHECK(same_high == 1);
 }

@@ -264,11 +264,12 @@ TEST_CASE("nasty inputs: a --set path that is not UTF-8 gives a UTF-8 message") 
         "replications, open_stations, stations, pipelines, depots, demand, service, events)\n");
 }
 
-TEST_CASE("nasty inputs: 20,000 stations and classes are checked in linear time" *
-          doctest::timeout(60)) {
+TEST_CASE("nasty inputs: 20,000 stations and classes are all checked and reported" *
+          doctest::timeout(600)) {
   // Each check looked through every problem found so far, or every station, for each station,
   // class or distribution, and the JSON parser scanned the whole array at each object's end:
-  // minutes, not seconds.
+  // many minutes. It takes seconds now; the timeout only catches a return to quadratic checks
+  // (generous, so that a loaded machine does not fail it: speed is measured in bench/).
   std::string stations;
   std::string classes;
   for (int i = 0; i < 20'000; ++i) {

@@ -10,7 +10,14 @@
 
 namespace h2sim {
 
-std::pair<double, double> ci95(const std::vector<double>& values) {
+namespace {
+/** A sample's size, mean and sum of squared deviations from the mean. */
+struct Sample {
+  double n;
+  double mean;
+  double squares;
+};
+Sample sample_of(const std::vector<double>& values) {
   const auto n = static_cast<double>(values.size());
   double mean = 0;
   for (double v : values) {
@@ -21,6 +28,12 @@ std::pair<double, double> ci95(const std::vector<double>& values) {
   for (double v : values) {
     squares += (v - mean) * (v - mean);
   }
+  return {n, mean, squares};
+}
+} // namespace
+
+std::pair<double, double> ci95(const std::vector<double>& values) {
+  const auto [n, mean, squares] = sample_of(values);
   const double sd = std::sqrt(squares / (n - 1));
   const boost::math::students_t t(n - 1);
   const double half = boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(n);
@@ -28,30 +41,17 @@ std::pair<double, double> ci95(const std::vector<double>& values) {
 }
 
 std::pair<double, double> welch_ci95(const std::vector<double>& a, const std::vector<double>& b) {
-  const auto moments = [](const std::vector<double>& values) {
-    const auto n = static_cast<double>(values.size());
-    double mean = 0;
-    for (double v : values) {
-      mean += v;
-    }
-    mean /= n;
-    double squares = 0;
-    for (double v : values) {
-      squares += (v - mean) * (v - mean);
-    }
-    return std::pair{mean, squares / (n - 1) / n}; // the mean and its variance
-  };
-  const auto [mean_a, var_a] = moments(a);
-  const auto [mean_b, var_b] = moments(b);
-  const double difference = mean_b - mean_a;
+  const Sample x = sample_of(a);
+  const Sample y = sample_of(b);
+  const double var_a = x.squares / (x.n - 1) / x.n; // the variances of the two means
+  const double var_b = y.squares / (y.n - 1) / y.n;
+  const double difference = y.mean - x.mean;
   const double variance = var_a + var_b;
   if (variance <= 0) {
     return {difference, difference};
   }
   // Welch-Satterthwaite degrees of freedom.
-  const double df = variance * variance /
-                    (var_a * var_a / static_cast<double>(a.size() - 1) +
-                     var_b * var_b / static_cast<double>(b.size() - 1));
+  const double df = variance * variance / (var_a * var_a / (x.n - 1) + var_b * var_b / (y.n - 1));
   const boost::math::students_t t(df);
   const double half =
       boost::math::quantile(boost::math::complement(t, 0.025)) * std::sqrt(variance);
