@@ -1,4 +1,6 @@
 // End-to-end tests of the `h2sim` binary: exit codes, stdout/stderr discipline, atomic output.
+#include "../cli_support.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -22,18 +24,9 @@
 namespace fs = std::filesystem;
 
 namespace {
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using h2sim::test::Folder;
+using h2sim::test::Result;
+using h2sim::test::slurp;
 
 fs::path scratch_root() {
   return fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
@@ -47,6 +40,7 @@ fs::path scratch_root() {
 Result h2sim_in(const fs::path& dir, const std::string& args, const std::string& env = "") {
   static int counter = 0;
   fs::create_directories(dir);
+  fs::create_directories(scratch_root());
   const fs::path out = scratch_root() / ("out" + std::to_string(counter));
   const fs::path err = scratch_root() / ("err" + std::to_string(counter++));
   const std::string command = "cd '" + dir.string() + "' && { " + env + " " + H2SIM_CLI +
@@ -57,7 +51,7 @@ Result h2sim_in(const fs::path& dir, const std::string& args, const std::string&
 }
 
 /** Runs h2sim with `args` (shell words) in a scratch folder, capturing stdout and stderr. */
-Result h2sim(const std::string& args) { return h2sim_in(scratch_root(), args); }
+Result run_h2sim(const std::string& args) { return h2sim_in(scratch_root(), args); }
 
 std::string source(const std::string& relative) {
   return std::string("'") + H2SIM_SOURCE_DIR + "/" + relative + "'";
@@ -69,34 +63,6 @@ fs::path scratch(const std::string& name, const std::string& content) {
   std::ofstream(path) << content;
   return path;
 }
-
-/** A fresh empty folder of its own for one test, removed afterwards. */
-struct Folder {
-  fs::path path;
-  Folder() {
-    static int counter = 0;
-    path = scratch_root() / ("case" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Folder() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  Folder(const Folder&) = delete;
-  Folder& operator=(const Folder&) = delete;
-  fs::path operator/(const std::string& name) const { return path / name; }
-
-  /** What the folder holds, sorted: no temporary file may be among it. */
-  std::vector<std::string> names() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path)) {
-      names.push_back(entry.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-};
 
 /**
  * A private character device with the kernel's memory driver (1, 3 is null, 1, 7 is full), so that
@@ -126,27 +92,26 @@ const std::string quick_run = "run -q " + md1_file + " --set horizon_days=2";
 } // namespace
 
 TEST_CASE("cli: --version") {
-  const Result r = h2sim("--version");
+  const Result r = run_h2sim("--version");
   CHECK(r.code == 0);
   CHECK(r.out == "h2sim 0.1.0\n");
 }
 
 TEST_CASE("cli: run prints only the metrics JSON on stdout, logs on stderr") {
   const Result r =
-      h2sim("run " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2");
+      run_h2sim("run " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2");
   CHECK(r.code == 0);
   const auto metrics = nlohmann::json::parse(r.out);
   CHECK(metrics["scenario"] == "mmc-2");
   CHECK(metrics["horizon_days"] == 2.0);
   CHECK(metrics["run"]["events"].get<int>() > 0);
   CHECK(r.err.find("h2sim: info: running mmc-2") != std::string::npos);
-  CHECK(
-      h2sim("run -q " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2").err ==
-      "");
+  CHECK(run_h2sim("run -q " + source("scenarios/validation/mmc-2.json") + " --set horizon_days=2")
+            .err == "");
 }
 
 TEST_CASE("cli: run with no scenario runs the built-in default (shanghai-2025)") {
-  const Result r = h2sim("run -q --set horizon_days=1 --set warmup_days=0");
+  const Result r = run_h2sim("run -q --set horizon_days=1 --set warmup_days=0");
   CHECK(r.code == 0);
   const auto metrics = nlohmann::json::parse(r.out);
   CHECK(metrics["scenario"] == "shanghai-2025");
@@ -154,8 +119,8 @@ TEST_CASE("cli: run with no scenario runs the built-in default (shanghai-2025)")
 }
 
 TEST_CASE("cli: -o writes the file, and --seed and --replications override the scenario") {
-  const Result r = h2sim("run -q " + source("scenarios/validation/md1.json") +
-                         " --set horizon_days=3 --seed 9 --replications 3 --jobs 2 -o m.json");
+  const Result r = run_h2sim("run -q " + source("scenarios/validation/md1.json") +
+                             " --set horizon_days=3 --seed 9 --replications 3 --jobs 2 -o m.json");
   CHECK(r.code == 0);
   CHECK(r.out.empty());
   const auto metrics = nlohmann::json::parse(
@@ -168,42 +133,42 @@ TEST_CASE("cli: -o writes the file, and --seed and --replications override the s
 TEST_CASE("cli: bad input exits 2, names the field, and writes no output file") {
   const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
   SUBCASE("missing file") {
-    const Result r = h2sim("run nowhere.json -o never.json");
+    const Result r = run_h2sim("run nowhere.json -o never.json");
     CHECK(r.code == 2);
     CHECK(r.err == "h2sim: cannot read scenario nowhere.json: No such file or directory\n");
   }
   SUBCASE("malformed JSON") {
     const fs::path bad = scratch("broken.json", "{ \"name\": ");
-    const Result r = h2sim("run '" + bad.string() + "' -o never.json");
+    const Result r = run_h2sim("run '" + bad.string() + "' -o never.json");
     CHECK(r.code == 2);
     CHECK(r.err.find("(1 problem):\n  (file): not valid JSON at line 1, column 11") !=
           std::string::npos);
   }
   SUBCASE("invalid values, every one reported") {
-    const Result r = h2sim("run " + source("scenarios/validation/mmc-2.json") +
-                           " --set stations.0.dispensers=-1 --set /seed=x -o never.json");
+    const Result r = run_h2sim("run " + source("scenarios/validation/mmc-2.json") +
+                               " --set stations.0.dispensers=-1 --set /seed=x -o never.json");
     CHECK(r.code == 2);
     CHECK(r.err.find("(2 problems):\n"
                      "  /seed: must be an integer >= 0 and <= 9007199254740991\n"
                      "  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
   }
   SUBCASE("a --set without =") {
-    const Result r = h2sim("run --set horizon_days -o never.json");
+    const Result r = run_h2sim("run --set horizon_days -o never.json");
     CHECK(r.code == 2);
     CHECK(r.err == "h2sim: --set horizon_days: expected PATH=VALUE\n");
   }
-  SUBCASE("an unknown option") { CHECK(h2sim("run --frobnicate").code == 2); }
+  SUBCASE("an unknown option") { CHECK(run_h2sim("run --frobnicate").code == 2); }
   CHECK_FALSE(fs::exists(dir / "never.json"));
 }
 
 TEST_CASE("cli: validate reports valid files on stderr, invalid ones with exit 2") {
-  const Result ok = h2sim("validate " + source("scenarios/shanghai-today.json"));
+  const Result ok = run_h2sim("validate " + source("scenarios/shanghai-today.json"));
   CHECK(ok.code == 0);
   CHECK(ok.out.empty());
   CHECK(ok.err.find("valid (") != std::string::npos);
   const fs::path bad = scratch("typo.json", R"({"name": "x", "horizon_days": 1, "stations": [],
     "demand": {"model": "poisson", "arrivals_per_h": 1, "kg_per_fill": 1}})");
-  const Result r = h2sim("validate '" + bad.string() + "'");
+  const Result r = run_h2sim("validate '" + bad.string() + "'");
   CHECK(r.code == 2);
   CHECK(r.err.find("  /stations: must be an array of at least 1 item\n") != std::string::npos);
 }
@@ -213,13 +178,13 @@ TEST_CASE("cli: every shipped scenario validates") {
        fs::recursive_directory_iterator(std::string(H2SIM_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() == ".json") {
       CAPTURE(entry.path().string());
-      CHECK(h2sim("validate '" + entry.path().string() + "'").code == 0);
+      CHECK(run_h2sim("validate '" + entry.path().string() + "'").code == 0);
     }
   }
 }
 
 TEST_CASE("cli: schema prints a JSON Schema") {
-  const Result r = h2sim("schema");
+  const Result r = run_h2sim("schema");
   CHECK(r.code == 0);
   const auto schema = nlohmann::json::parse(r.out);
   CHECK(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema");
@@ -228,17 +193,17 @@ TEST_CASE("cli: schema prints a JSON Schema") {
 TEST_CASE("cli: a killed replication fails the whole run with exit 1 and no output") {
   // A scenario far too long to finish, and a watchdog that kills the process group's children.
   const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
-  const Result r = h2sim("run -q " + source("scenarios/validation/mmc-2.json") +
-                         " --set horizon_days=36500 -o never.json & pid=$!; sleep 1; "
-                         "pkill -KILL -P $pid; wait $pid");
+  const Result r = run_h2sim("run -q " + source("scenarios/validation/mmc-2.json") +
+                             " --set horizon_days=36500 -o never.json & pid=$!; sleep 1; "
+                             "pkill -KILL -P $pid; wait $pid");
   CHECK(r.code == 1);
   CHECK(r.err.find("h2sim: error: replication 0 failed: killed by signal 9") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "never.json"));
 }
 
 TEST_CASE("cli: sweep over stations.0.dispensers reproduces Erlang C at each point") {
-  const Result r = h2sim("sweep -q " + source("scenarios/validation/mmc-2.json") +
-                         " --vary stations.0.dispensers=2:4:1 --replications 10");
+  const Result r = run_h2sim("sweep -q " + source("scenarios/validation/mmc-2.json") +
+                             " --vary stations.0.dispensers=2:4:1 --replications 10");
   REQUIRE(r.code == 0);
   const auto sweep = nlohmann::json::parse(r.out);
   REQUIRE(sweep["points"].size() == 3);
@@ -255,17 +220,18 @@ TEST_CASE("cli: sweep over stations.0.dispensers reproduces Erlang C at each poi
 }
 
 TEST_CASE("cli: sweep validates every point before running any") {
-  const Result r = h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
-                         " --vary stations.0.dispensers=2,0 -o never.json");
+  const Result r = run_h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
+                             " --vary stations.0.dispensers=2,0 -o never.json");
   CHECK(r.code == 2);
   CHECK(r.err.find("  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
 }
 
 TEST_CASE("cli: sweep --table writes one CSV row per replication and one of means per point") {
   const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
-  const Result r = h2sim("sweep -q " + source("scenarios/validation/md1.json") +
-                         " --set horizon_days=5 --vary stations.0.dispensers=1,2 --replications 3"
-                         " --table t.csv -o s.json");
+  const Result r =
+      run_h2sim("sweep -q " + source("scenarios/validation/md1.json") +
+                " --set horizon_days=5 --vary stations.0.dispensers=1,2 --replications 3"
+                " --table t.csv -o s.json");
   REQUIRE(r.code == 0);
   std::istringstream csv(slurp(dir / "t.csv"));
   std::vector<std::string> lines;
@@ -292,9 +258,9 @@ TEST_CASE("cli: sweep --table writes one CSV row per replication and one of mean
 TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
   // 20 cars/h, exponential 5-minute fills: Erlang C gives a mean wait of 11.36 min with 2
   // dispensers and 1.12 min with 3 (1 is unstable), so the smallest for "mean wait <= 2" is 3.
-  const Result r = h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
-                         " --param stations.0.dispensers --range 1:8"
-                         " --target 'totals.wait_min.mean<=2' --replications 5");
+  const Result r = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
+                             " --param stations.0.dispensers --range 1:8"
+                             " --target 'totals.wait_min.mean<=2' --replications 5");
   REQUIRE(r.code == 0);
   const auto size = nlohmann::json::parse(r.out);
   CHECK(size["answer"] == 3);
@@ -309,22 +275,22 @@ TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
 TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
   const std::string base =
       "size " + source("scenarios/validation/mmc-2.json") + " --param stations.0.dispensers ";
-  CHECK(h2sim(base + "--range 1:8 --target 'wait<5'").err ==
+  CHECK(run_h2sim(base + "--range 1:8 --target 'wait<5'").err ==
         "h2sim: --target wait<5: expected totals.METRIC<=VALUE or totals.METRIC>=VALUE\n");
-  CHECK(h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
+  CHECK(run_h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
         "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
 }
 
 TEST_CASE("cli: output paths and overrides are checked before anything runs") {
   const std::string md1 = source("scenarios/validation/md1.json");
-  CHECK(h2sim("run " + md1 + " -o nodir/x.json").err ==
+  CHECK(run_h2sim("run " + md1 + " -o nodir/x.json").err ==
         "h2sim: -o nodir/x.json: no such directory nodir\n");
-  CHECK(h2sim("run " + md1 + " -o .").err == "h2sim: -o .: is a directory\n");
-  CHECK(h2sim("run .").err == "h2sim: cannot read scenario .: it is a directory\n");
-  const Result seed = h2sim("run " + md1 + " --seed -1");
+  CHECK(run_h2sim("run " + md1 + " -o .").err == "h2sim: -o .: is a directory\n");
+  CHECK(run_h2sim("run .").err == "h2sim: cannot read scenario .: it is a directory\n");
+  const Result seed = run_h2sim("run " + md1 + " --seed -1");
   CHECK(seed.code == 2);
   CHECK(seed.err.find("  /seed: must be an integer >= 0\n") != std::string::npos);
-  CHECK(h2sim("run " + md1 + " --replications 0")
+  CHECK(run_h2sim("run " + md1 + " --replications 0")
             .err.find("  /replications: must be an integer >= 1\n") != std::string::npos);
 }
 
@@ -660,7 +626,7 @@ TEST_CASE("cli: --resume refuses another sweep's journal") {
 TEST_CASE("cli: the analyst's what-ifs are one --set each, shown by --dry-run without simulating") {
   const std::string plan = source("scenarios/shanghai-2025.json");
   const auto overrides = [&](const std::string& set) {
-    const Result result = h2sim("run " + plan + " --dry-run --set '" + set + "'");
+    const Result result = run_h2sim("run " + plan + " --dry-run --set '" + set + "'");
     REQUIRE(result.code == 0);
     const auto document = nlohmann::json::parse(result.out);
     CHECK(document["dry_run"] == true);
@@ -689,21 +655,21 @@ TEST_CASE("cli: the analyst's what-ifs are one --set each, shown by --dry-run wi
 
 TEST_CASE("cli: validate takes --set, and a bad path or value exits 2 naming it") {
   const std::string mmc = source("scenarios/validation/mmc-2.json");
-  const Result fine = h2sim("validate " + mmc + " --set 'stations[id=S1].dispensers=3'");
+  const Result fine = run_h2sim("validate " + mmc + " --set 'stations[id=S1].dispensers=3'");
   CHECK(fine.code == 0);
-  const Result unknown = h2sim("validate " + mmc + " --set 'stations[id=Z].dispensers=3'");
+  const Result unknown = run_h2sim("validate " + mmc + " --set 'stations[id=Z].dispensers=3'");
   CHECK(unknown.code == 2);
   CHECK(unknown.err.find("/stations: --set stations[id=Z].dispensers=3: no item of /stations has "
                          "id \"Z\"") != std::string::npos);
-  const Result zero = h2sim("validate " + mmc + " --set 'stations.*.dispensers-=2'");
+  const Result zero = run_h2sim("validate " + mmc + " --set 'stations.*.dispensers-=2'");
   CHECK(zero.code == 2);
   CHECK(zero.err.find("/stations/0/dispensers: must be an integer >= 1") != std::string::npos);
 }
 
 TEST_CASE("cli: sweep --dry-run lists every point with its overrides, and runs nothing") {
-  const Result result = h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
-                              " --vary 'stations[id=S1].dispensers=2,3' --vary seed=1:3:1 "
-                              "--dry-run");
+  const Result result = run_h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
+                                  " --vary 'stations[id=S1].dispensers=2,3' --vary seed=1:3:1 "
+                                  "--dry-run");
   REQUIRE(result.code == 0);
   const auto points = nlohmann::json::parse(result.out)["points"];
   REQUIRE(points.size() == 6);

@@ -1,6 +1,8 @@
 // `h2sim report` end to end: what it reads, what it refuses (exit 2, naming the file), where it
 // writes (stdout, or -o as the other commands). The page itself: html_report_test.cpp and
 // browser_test.py.
+#include "../cli_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -15,48 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-/** A scratch folder of its own, removed afterwards. */
-struct Folder {
-  fs::path path;
-  Folder() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("h2sim-report-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Folder() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  Folder(const Folder&) = delete;
-  Folder& operator=(const Folder&) = delete;
-  fs::path operator/(const std::string& name) const { return path / name; }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return path / name;
-  }
-  Result h2sim(const std::string& args) const {
-    const std::string command = "cd '" + path.string() + "' && " + H2SIM_CLI + std::string(" ") +
-                                args + " >stdout.txt 2>stderr.txt";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(path / "stdout.txt"),
-            slurp(path / "stderr.txt")};
-  }
-};
+using h2sim::test::Folder;
+using h2sim::test::Result;
+using h2sim::test::slurp;
 
 const std::string metrics = R"({"scenario": "x", "replications": 1, "totals": {"arrivals": 2,
   "served": 2, "wait_min": {"mean": 1, "p50": 0, "p90": 2, "p95": 3, "p99": 4, "max": 4}},
