@@ -113,9 +113,10 @@ TEST_CASE("events: what cannot change during a run, and states that would be inv
   };
   CHECK(with(R"([{"at_day": 1, "set": {"stations[id=A].dispensers": 3}}])") ==
         "/events/0/set/stations[id=A].dispensers: /stations/0/dispensers cannot change during a "
-        "run (what can: stations[].supply(delivery).payload_kg, "
+        "run (what can: open_stations, stations[].supply(delivery).payload_kg, "
         "stations[].supply(delivery).reorder_at_kg, stations[].supply(delivery).lead_time_h, "
-        "pipelines[].capacity_kg_per_h, depots[].trailers, depots[].speed_kmh)\n");
+        "pipelines[].capacity_kg_per_h, depots[].trailers, depots[].speed_kmh, "
+        "demand(fleet).classes[].count)\n");
   CHECK(with(R"([{"at_day": 2, "until_day": 2, "set": {"pipelines.0.capacity_kg_per_h": 0}}])") ==
         "/events/0/until_day: must be > at_day\n");
   CHECK(with(R"([{"at_day": 1, "set": {"pipelines[id=P9].capacity_kg_per_h": 0}}])") ==
@@ -128,4 +129,103 @@ TEST_CASE("events: what cannot change during a run, and states that would be inv
   // Undone at until_day: the state after is the file's again, and valid.
   CHECK(with(R"([{"at_day": 1, "until_day": 2, "set": {"pipelines.0.capacity_kg_per_h": 0}}])") ==
         "valid");
+}
+
+namespace {
+// Three stations on a line, 6 cars/h at each; only A is open at the start.
+std::string three_stations(const std::string& window, const std::string& events) {
+  return R"({"name": "opening", "seed": 11, )" + window + R"(, "replications": 1,
+    "open_stations": ["A"],
+    "stations": [{"id": "A", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1},
+                 {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1},
+                 {"id": "C", "x_km": 9, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1}],
+    "demand": {"model": "poisson", "arrivals_per_h": 6, "kg_per_fill": 4},
+    "events": )" +
+         events + "}";
+}
+const std::string opening = R"([{"at_day": 5, "set": {"open_stations": ["A", "C"]}},
+                                {"at_day": 8, "set": {"open_stations": ["A", "C", "B"]}}])";
+
+std::uint64_t arrivals_at(const nlohmann::ordered_json& metrics, const std::string& id) {
+  for (const auto& station : metrics["stations"]) {
+    if (station["id"] == id) {
+      return station["arrivals"].get<std::uint64_t>();
+    }
+  }
+  FAIL("no station " << id);
+  return 0;
+}
+} // namespace
+
+TEST_CASE("events: stations opened on days 5 and 8 have no arrivals before and some after") {
+  // The network is every station open at some time, in the order they open: A, C, B.
+  const auto first = run_text(three_stations(R"("warmup_days": 0, "horizon_days": 5)", opening));
+  REQUIRE(first["stations"].size() == 3);
+  CHECK(first["stations"][1]["id"] == "C");
+  CHECK(first["stations"][2]["id"] == "B");
+  CHECK(first["open_stations"] == 3);
+  CHECK(arrivals_at(first, "A") > 0);
+  CHECK(arrivals_at(first, "C") == 0);
+  CHECK(arrivals_at(first, "B") == 0);
+  // A sees the same vehicles as when it is alone.
+  const auto alone = run_text(three_stations(R"("warmup_days": 0, "horizon_days": 5)", "[]"));
+  CHECK(arrivals_at(alone, "A") == arrivals_at(first, "A"));
+  const auto middle = run_text(three_stations(R"("warmup_days": 5, "horizon_days": 3)", opening));
+  CHECK(arrivals_at(middle, "C") > 0);
+  CHECK(arrivals_at(middle, "B") == 0);
+  const auto last = run_text(three_stations(R"("warmup_days": 8, "horizon_days": 2)", opening));
+  CHECK(arrivals_at(last, "B") > 0);
+  // Closed again (until_day): no arrivals while closed; the books still balance.
+  const auto closing = run_text(
+      three_stations(R"("warmup_days": 2, "horizon_days": 2)",
+                     R"([{"at_day": 1, "until_day": 10, "set": {"open_stations": ["C"]}}])"));
+  CHECK(arrivals_at(closing, "A") == 0);
+  CHECK(arrivals_at(closing, "C") > 0);
+}
+
+namespace {
+// A fleet of 40 taxis around two stations; the count changes by events.
+std::string taxis(const std::string& window, const std::string& events) {
+  return R"({"name": "growth", "seed": 4, )" + window + R"(, "replications": 1,
+    "stations": [{"id": "A", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1},
+                 {"id": "B", "x_km": 6, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1}],
+    "demand": {"model": "fleet", "classes": [{"name": "taxi", "count": 40, "tank_kg": 6,
+      "consumption_kg_per_100km": 1.2, "daily_km": 300, "refuel_at_fraction": 0.25,
+      "speed_kmh": 30, "area": {"x_km": 3, "y_km": 0, "radius_km": 5}}]},
+    "events": )" +
+         events + "}";
+}
+} // namespace
+
+TEST_CASE("events: a fleet that grows on day 5 and shrinks on day 10") {
+  const std::string events = R"([{"at_day": 5, "set": {"demand.classes[name=taxi].count": 80}},
+                                 {"at_day": 10, "set": {"demand.classes.0.count": 10}}])";
+  // Until day 5 the run is exactly the run without events.
+  const auto early = run_text(taxis(R"("warmup_days": 0, "horizon_days": 5)", events));
+  CHECK(early["totals"].dump() ==
+        run_text(taxis(R"("warmup_days": 0, "horizon_days": 5)", "[]"))["totals"].dump());
+  // 40 taxis of 300 km a day at 1.2 kg/100 km burn 144 kg a day; 80 burn 288, 10 burn 36.
+  const auto refuels = [&](const std::string& window) {
+    return run_text(taxis(window, events))["classes"][0]["refuels"].get<double>();
+  };
+  const double before = refuels(R"("warmup_days": 2, "horizon_days": 3)") / 3;
+  const double grown = refuels(R"("warmup_days": 7, "horizon_days": 3)") / 3;
+  const double shrunk = refuels(R"("warmup_days": 12, "horizon_days": 3)") / 3;
+  // A fill is 6 x 0.75 = 4.5 kg: 32 a day for 40 taxis, 64 for 80, 8 for 10 (within noise).
+  CHECK(before == doctest::Approx(32).epsilon(0.15));
+  CHECK(grown == doctest::Approx(64).epsilon(0.15));
+  CHECK(shrunk == doctest::Approx(8).epsilon(0.3));
+  // A station opened on day 5 takes drivers from then on, none before.
+  const std::string opens = R"([{"at_day": 5, "set": {"open_stations": ["A", "B"]}}])";
+  const auto only_a =
+      run_text(taxis(R"("warmup_days": 0, "horizon_days": 5, "open_stations": ["A"])", opens));
+  CHECK(only_a["stations"][1]["arrivals"] == 0);
+  const auto both =
+      run_text(taxis(R"("warmup_days": 5, "horizon_days": 5, "open_stations": ["A"])", opens));
+  CHECK(both["stations"][1]["arrivals"].get<std::uint64_t>() > 20);
+  const auto metrics = run_text(taxis(R"("warmup_days": 0, "horizon_days": 15)", events));
+  const auto& t = metrics["totals"];
+  CHECK(t["arrivals"].get<std::uint64_t>() == t["served"].get<std::uint64_t>() +
+                                                  t["balked"].get<std::uint64_t>() +
+                                                  t["reneged"].get<std::uint64_t>());
 }

@@ -359,7 +359,10 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   calendar.schedule(window_start, [&] { network.begin_window(window_start); });
   calendar.schedule(window_end, [&] { network.end_window(window_end); });
   for (const models::Step& step : scenario.timeline) {
-    calendar.schedule(step.at_min, [&network, &step] { network.follow(*step.state); });
+    calendar.schedule(step.at_min, [&network, &demand, &step] {
+      network.follow(*step.state);
+      demand->follow(*step.state);
+    });
   }
   network.start();
   demand->start(calendar);

@@ -78,6 +78,7 @@ Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& cal
     }
     stations_.emplace_back(spec, i, std::move(dispensers), std::move(availability),
                            supply ? &*supply : nullptr, observer);
+    stations_.back().set_in_service(scenario.serves(i));
   }
 }
 
@@ -95,6 +96,7 @@ void Network::follow(const ScenarioSpec& state) {
   }
   for (std::size_t s = 0; s < stations_.size(); ++s) {
     stations_[s].follow(state.stations[s]);
+    stations_[s].set_in_service(state.serves(s));
   }
 }
 
@@ -125,10 +127,10 @@ void Network::finish(double now) {
 
 std::size_t Network::nearest(Point from) const {
   std::size_t best = 0;
-  double best_km2 = squared_km(from, stations_[0].spec().location);
-  for (std::size_t i = 1; i < stations_.size(); ++i) {
+  double best_km2 = INFINITY;
+  for (std::size_t i = 0; i < stations_.size(); ++i) {
     const double km2 = squared_km(from, stations_[i].spec().location);
-    if (km2 < best_km2) {
+    if (stations_[i].in_service() && km2 < best_km2) {
       best = i;
       best_km2 = km2;
     }

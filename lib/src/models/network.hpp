@@ -71,7 +71,10 @@ public:
     return station(index).overhead_min + kg / station(index).fill_rate_kg_per_min;
   }
 
-  /** The open station nearest to `from` (the first in list order among equals). */
+  /** Whether station `index` is in service now (see ScenarioSpec::in_service). */
+  bool in_service(std::size_t index) const { return stations_[index].in_service(); }
+
+  /** The station in service nearest to `from` (the first in list order among equals). */
   std::size_t nearest(Point from) const;
 
 private:

@@ -99,7 +99,8 @@ const params::Table& scenario_table() {
                      "listed (reported in the order of `stations`); default all")
            .at_least(1)
            .at_most(limits::count)
-           .refers("/stations", "id", "station"),
+           .refers("/stations", "id", "station")
+           .changes_during_run(),
        F::list("stations", &ScenarioSpec::stations, station_table())
            .describe("the stations, in build-priority order")
            .items(1)

@@ -82,6 +82,13 @@ struct ScenarioSpec {
     return "/stations/" + std::to_string(index < file_index.size() ? file_index[index] : index);
   }
   std::vector<std::size_t> file_index; // each station's index in the file, once reordered
+  /**
+   * With events that open or close stations: the network is every station open at some time of
+   * the run (the first open_stations()), and this says which of them are in service in this state
+   * (see scenario::build_timeline). Empty: every one.
+   */
+  std::vector<char> in_service;
+  bool serves(std::size_t station) const { return in_service.empty() || in_service[station] != 0; }
   /** The index of the station with id `id` (it must exist: references are checked on loading). */
   std::size_t station_index(const std::string& id) const;
 };

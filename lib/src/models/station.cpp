@@ -143,7 +143,7 @@ void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehic
                              "queue_capacity");
   }
   visit.waiting = waiting;
-  if (availability_ && !availability_->open_at(now)) {
+  if (!in_service_ || (availability_ && !availability_->open_at(now))) {
     visit.outcome = Outcome::closed;
     return report(visit);
   }

@@ -91,6 +91,12 @@ public:
   void start(double now);
   /** From now on the station is `next` (same station, some values changed: see Network::follow). */
   void follow(const StationSpec& next);
+  /**
+   * Whether it is in service (built and open for business, see ScenarioSpec::in_service): out of
+   * service, a vehicle that comes finds it closed. Its supply keeps its storage stocked.
+   */
+  void set_in_service(bool in_service) { in_service_ = in_service; }
+  bool in_service() const { return in_service_; }
   void begin_window(double now);
   /** Reports the window's closures and hydrogen to the observer. */
   void end_window(double window_start, double now);
@@ -105,8 +111,9 @@ private:
   std::size_t index_;
   std::unique_ptr<Dispensers> dispensers_;
   std::unique_ptr<Availability> availability_; // stations that are sometimes closed
-  std::unique_ptr<Tank> tank_;                 // finite storage only
-  std::unique_ptr<Supply> supply_;             // likewise
+  bool in_service_ = true;
+  std::unique_ptr<Tank> tank_;     // finite storage only
+  std::unique_ptr<Supply> supply_; // likewise
   Observer* observer_;
 };
 

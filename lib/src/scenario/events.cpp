@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace h2sim::scenario {
 
@@ -56,7 +57,8 @@ const Field* field_at(const json& document, const Table& root, const std::string
     }
     const Field& field = *found;
     node = &(*node)[tokens[t]];
-    if (t + 1 == tokens.size() || field.kind == Kind::distribution || field.kind == Kind::numbers) {
+    if (t + 1 == tokens.size() || field.kind == Kind::distribution || field.kind == Kind::numbers ||
+        field.kind == Kind::count_or_names) {
       return &field;
     }
     switch (field.kind) {
@@ -111,6 +113,80 @@ void changeable_paths(const Table& table, const std::string& prefix,
         changeable_paths(*model, path + "(" + name + ").", out);
       }
     }
+  }
+}
+
+/** The ids of the stations open in `state` (its first open_stations()). */
+std::vector<std::string> open_ids(const models::ScenarioSpec& state) {
+  std::vector<std::string> ids;
+  for (std::size_t s = 0; s < state.open_stations(); ++s) {
+    ids.push_back(state.stations[s].id);
+  }
+  return ids;
+}
+
+/** `state`'s stations in the order of `ids` (every id is one of them), then the others. */
+void order_stations(models::ScenarioSpec& state, const std::vector<std::string>& ids) {
+  std::map<std::string, std::size_t> at;
+  for (std::size_t s = 0; s < state.stations.size(); ++s) {
+    at.emplace(state.stations[s].id, s);
+  }
+  std::vector<models::StationSpec> ordered;
+  std::vector<std::size_t> file_index;
+  ordered.reserve(ids.size());
+  for (const std::string& id : ids) {
+    const std::size_t s = at.at(id);
+    ordered.push_back(std::move(state.stations[s]));
+    file_index.push_back(state.file_index.empty() ? s : state.file_index[s]);
+  }
+  state.stations = std::move(ordered);
+  state.file_index = std::move(file_index);
+}
+
+/**
+ * When events open or close stations, the network is every station open at some time of the run:
+ * those open at the start, then the others in the order they first open. Every state lists its
+ * stations in that order (so a station has one index for the whole run) with the network first,
+ * and says which of them are in service.
+ */
+void arrange_network(models::ScenarioSpec& spec) {
+  std::vector<std::string> network = open_ids(spec);
+  const std::set<std::string> at_start(network.begin(), network.end());
+  std::set<std::string> seen = at_start;
+  bool changes = false;
+  for (const models::Step& step : spec.timeline) {
+    const std::vector<std::string> open = open_ids(*step.state);
+    changes = changes || std::set<std::string>(open.begin(), open.end()) != at_start;
+    for (const std::string& id : open) {
+      if (seen.insert(id).second) {
+        network.push_back(id);
+      }
+    }
+  }
+  if (!changes) {
+    return;
+  }
+  std::vector<std::string> order = network;
+  for (const models::StationSpec& station : spec.stations) {
+    if (seen.count(station.id) == 0) {
+      order.push_back(station.id);
+    }
+  }
+  const auto arrange = [&](models::ScenarioSpec& state) {
+    const std::vector<std::string> open = open_ids(state);
+    const std::set<std::string> serving(open.begin(), open.end());
+    order_stations(state, order);
+    state.open = params::CountOrNames{static_cast<long long>(network.size()), {}};
+    state.in_service.assign(network.size(), 0);
+    for (std::size_t s = 0; s < network.size(); ++s) {
+      state.in_service[s] = serving.count(network[s]) != 0 ? 1 : 0;
+    }
+  };
+  arrange(spec);
+  for (models::Step& step : spec.timeline) {
+    auto state = std::make_shared<models::ScenarioSpec>(*step.state);
+    arrange(*state);
+    step.state = std::move(state);
   }
 }
 
@@ -218,6 +294,7 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
     spec.timeline.push_back({edges[first].at_day * minutes_per_day, std::move(state)});
     first = last;
   }
+  arrange_network(spec);
 }
 
 } // namespace h2sim::scenario

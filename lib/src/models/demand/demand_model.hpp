@@ -26,6 +26,11 @@ public:
   virtual ~DemandModel() = default;
   /** Schedules the first events; every later event is scheduled by the handlers of earlier ones. */
   virtual void start(Calendar& calendar) = 0;
+  /**
+   * From now on the scenario is `state` (a step of its timeline; after Network::follow): the
+   * model takes the values it follows during a run from it (stations in service, fleet sizes).
+   */
+  virtual void follow(const ScenarioSpec& /*state*/) {}
 };
 
 /** One driver's limits for one visit, drawn from the scenario's driver behaviour. */

@@ -71,7 +71,8 @@ const params::Table& fleet_table() {
        V::integer("count", &VehicleClass::count)
            .describe("vehicles in the class")
            .at_least(1)
-           .at_most(limits::count),
+           .at_most(limits::count)
+           .changes_during_run(),
        V::number("tank_kg", &VehicleClass::tank_kg)
            .describe("usable tank capacity")
            .above(0)
@@ -248,8 +249,7 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
 }
 
 Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
-    : spec_(&scenario.demand.as<FleetParams>()), network_(&network) {
-  std::map<std::string, std::size_t> index_of;   // pressure class -> its index in indexes_
+    : spec_(&scenario.demand.as<FleetParams>()), network_(&network), seeds_(seeds) {
   std::map<std::string, std::size_t> station_of; // station id -> index (ids are unique)
   std::size_t vehicles = 0;
   for (const VehicleClass& vc : spec_->classes) {
@@ -260,37 +260,61 @@ Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
       }
     }
   }
-  vehicles_.reserve(vehicles);
-  for (std::size_t c = 0; c < spec_->classes.size(); ++c) {
-    const VehicleClass& vc = spec_->classes[c];
-    const auto fills = [&](std::size_t s) {
-      const auto& pressures = network.station(s).pressures;
-      return vc.pressure.empty() ||
-             std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end();
-    };
-    const auto [at, added] = index_of.emplace(vc.pressure, indexes_.size());
-    if (added) {
-      std::vector<Point> points;
-      std::vector<std::size_t> ids;
-      for (std::size_t s = 0; s < network.size(); ++s) {
-        if (fills(s)) {
-          points.push_back(network.station(s).location);
-          ids.push_back(s);
-        }
-      }
-      indexes_.emplace_back(points, ids);
-    }
-    const std::size_t usable = indexes_[at->second].size();
+  for (const VehicleClass& vc : spec_->classes) {
     std::optional<std::size_t> home;
     if (vc.choice.home_station) {
       const auto it = station_of.find(*vc.choice.home_station);
       if (it == station_of.end()) {
         throw std::logic_error("no station " + *vc.choice.home_station);
       }
-      home = it->second;
-      if (*home >= network.size() || !fills(*home)) {
-        home.reset(); // closed, or it does not fill the class's pressure: never chosen
+      if (it->second < network.size()) {
+        home = it->second; // else it never opens: never chosen
       }
+    }
+    homes_.push_back(home);
+  }
+  choose_among_stations_in_service();
+  vehicles_.reserve(vehicles);
+  members_.resize(spec_->classes.size());
+  for (std::size_t c = 0; c < spec_->classes.size(); ++c) {
+    for (int i = 0; i < spec_->classes[c].count; ++i) {
+      add_vehicle(c);
+    }
+  }
+}
+
+void Fleet::choose_among_stations_in_service() {
+  indexes_.clear();
+  choices_.clear();
+  std::map<std::string, std::size_t> index_of; // pressure class -> its index in indexes_
+  std::size_t in_service = 0;
+  for (std::size_t s = 0; s < network_->size(); ++s) {
+    in_service += network_->in_service(s) ? 1U : 0U;
+  }
+  for (std::size_t c = 0; c < spec_->classes.size(); ++c) {
+    const VehicleClass& vc = spec_->classes[c];
+    const auto usable = [&](std::size_t s) {
+      const auto& pressures = network_->station(s).pressures;
+      return network_->in_service(s) &&
+             (vc.pressure.empty() ||
+              std::find(pressures.begin(), pressures.end(), vc.pressure) != pressures.end());
+    };
+    const auto [at, added] = index_of.emplace(vc.pressure, indexes_.size());
+    if (added) {
+      std::vector<Point> points;
+      std::vector<std::size_t> ids;
+      for (std::size_t s = 0; s < network_->size(); ++s) {
+        if (usable(s)) {
+          points.push_back(network_->station(s).location);
+          ids.push_back(s);
+        }
+      }
+      indexes_.emplace_back(points, ids);
+    }
+    const std::size_t usable_count = indexes_[at->second].size();
+    std::optional<std::size_t> home = homes_[c];
+    if (home && !usable(*home)) {
+      home.reset(); // closed, or it does not fill the class's pressure: not chosen
     }
     ClassChoice choice{&choice_policies().at(vc.choice.policy),
                        Chooser{vc.speed_kmh, vc.choice.max_detour_km, home},
@@ -303,15 +327,62 @@ Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     choice.sees_queues = vc.choice.policy == "least_delay";
     choice.home_first = vc.choice.policy == "depot";
     choice.plain_nearest = vc.choice.policy == "nearest" &&
-                           !std::isfinite(vc.choice.max_detour_km) && usable == network.size() &&
-                           usable > 0;
+                           !std::isfinite(vc.choice.max_detour_km) && usable_count == in_service &&
+                           usable_count > 0;
     choices_.push_back(std::move(choice));
-    const std::uint64_t class_entity = entity_id(vc.name);
-    for (int i = 0; i < vc.count; ++i) {
-      Vehicle vehicle{.vehicle_class = static_cast<std::uint32_t>(c),
-                      .rng = seeds.stream(combine(class_entity, static_cast<std::uint64_t>(i)))};
-      vehicle.daily_km = vc.daily_km.sample(vehicle.rng);
-      vehicles_.push_back(vehicle);
+  }
+}
+
+std::size_t Fleet::add_vehicle(std::size_t c) {
+  const VehicleClass& vc = spec_->classes[c];
+  const auto i = static_cast<std::uint64_t>(members_[c].size());
+  Vehicle vehicle{.vehicle_class = static_cast<std::uint32_t>(c),
+                  .rng = seeds_.stream(combine(entity_id(vc.name), i))};
+  vehicle.daily_km = vc.daily_km.sample(vehicle.rng);
+  vehicles_.push_back(vehicle);
+  members_[c].push_back(vehicles_.size() - 1);
+  return vehicles_.size() - 1;
+}
+
+void Fleet::join(std::size_t v, double now) {
+  Vehicle& vehicle = vehicles_[v];
+  const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
+  // Spread the levels over the refuel cycle, so the vehicles do not refuel all at once.
+  vehicle.threshold_kg = draw_threshold(vc, vehicle.rng);
+  vehicle.fuel_kg =
+      vehicle.threshold_kg + (vc.tank_kg - vehicle.threshold_kg) * vehicle.rng.uniform();
+  plan_next_refuel(v, now);
+}
+
+bool Fleet::parks(std::size_t v) {
+  Vehicle& vehicle = vehicles_[v];
+  if (!vehicle.retired) {
+    return false;
+  }
+  vehicle.parked = true;
+  tried_.erase(v);
+  return true;
+}
+
+void Fleet::follow(const ScenarioSpec& state) {
+  choose_among_stations_in_service();
+  const double now = calendar_->now();
+  const auto& classes = state.demand.as<FleetParams>().classes;
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    const auto count = static_cast<std::size_t>(classes[c].count);
+    std::vector<std::size_t>& members = members_[c];
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      Vehicle& vehicle = vehicles_[members[i]];
+      const bool retired = i >= count;
+      if (vehicle.retired && !retired && vehicle.parked) {
+        vehicle.retired = false;
+        vehicle.parked = false;
+        plan_next_refuel(members[i], now); // back on the road as it was parked
+      }
+      vehicle.retired = retired; // a vehicle retiring parks at its next decision
+    }
+    while (members.size() < count) {
+      join(add_vehicle(c), now);
     }
   }
 }
@@ -350,13 +421,7 @@ double Fleet::after_driving(const VehicleClass& vc, double from, double days_of_
 void Fleet::start(Calendar& calendar) {
   calendar_ = &calendar;
   for (std::size_t v = 0; v < vehicles_.size(); ++v) {
-    Vehicle& vehicle = vehicles_[v];
-    const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
-    // Spread the initial levels over the refuel cycle, so the fleet does not refuel all at once.
-    vehicle.threshold_kg = draw_threshold(vc, vehicle.rng);
-    vehicle.fuel_kg =
-        vehicle.threshold_kg + (vc.tank_kg - vehicle.threshold_kg) * vehicle.rng.uniform();
-    plan_next_refuel(v, calendar.now());
+    join(v, calendar.now());
   }
 }
 
@@ -364,8 +429,8 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   Vehicle& vehicle = vehicles_[v];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   const double daily_km = vehicle.daily_km;
-  if (daily_km <= 0) {
-    return; // parked for good
+  if (daily_km <= 0 || parks(v)) {
+    return; // parked for good, or retired
   }
   const double kg_per_km = vc.consumption_kg_per_100km / 100.0;
   const double threshold = vehicle.threshold_kg;
@@ -476,6 +541,9 @@ std::optional<std::size_t> Fleet::best_station(const Vehicle& vehicle, double no
 }
 
 void Fleet::decide(std::size_t v, double now) {
+  if (parks(v)) {
+    return;
+  }
   Vehicle& vehicle = vehicles_[v];
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
   const auto station =
@@ -512,6 +580,9 @@ void Fleet::drive(std::size_t v, Point from, std::size_t station, double departu
 }
 
 void Fleet::arrive(std::size_t v, std::size_t station) {
+  if (parks(v)) {
+    return;
+  }
   Vehicle& vehicle = vehicles_[v];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   const double now = calendar_->now();

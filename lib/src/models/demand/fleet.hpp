@@ -66,6 +66,12 @@ class Fleet final : public DemandModel {
 public:
   Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds);
   void start(Calendar& calendar) override;
+  /**
+   * The stations in service may have changed (the choice looks only at those), and the classes'
+   * counts: vehicles join (the i-th of a class always has the same random stream) or retire (the
+   * last ones first, each at its next decision; one that comes back drives on as it was parked).
+   */
+  void follow(const ScenarioSpec& state) override;
 
   /** Minutes a vehicle that found every station full waits before trying again. */
   static constexpr double retry_after_min = 30.0;
@@ -86,12 +92,22 @@ private:
     double detour_km = 0;    // of which driven to reach stations
     bool stranded = false;   // ran dry on the way to the station it is driving to
     bool towed = false;      // ran dry since it last needed fuel (counted once)
+    bool retired = false;    // the class's count fell below it: it parks at its next decision
+    bool parked = false;     // retired and parked: no event pending
     Point origin{};          // where it decided to refuel
     RandomStream rng;
   };
   // A vehicle's whole state (its next event aside: one calendar entry while it drives or fills).
   static_assert(sizeof(Vehicle) <= 128, "per-vehicle state: at most 128 bytes");
   void plan_next_refuel(std::size_t vehicle, double from_time);
+  /** Builds the per-class choice and indexes over the stations in service now. */
+  void choose_among_stations_in_service();
+  /** A new vehicle of class `c` (its index in the class is the class's vehicles so far). */
+  std::size_t add_vehicle(std::size_t c);
+  /** Vehicle `v` starts driving at `now` with a tank level drawn over its refuel cycle. */
+  void join(std::size_t v, double now);
+  /** Whether vehicle `v` is retired, and parks it (no further event) if so. */
+  bool parks(std::size_t v);
   void drive(std::size_t vehicle, Point from, std::size_t station, double departure);
   void arrive(std::size_t vehicle, std::size_t station);
   /** The driver picks a station at `now` (the clock, if its policy looks at queues) and drives. */
@@ -132,6 +148,9 @@ private:
 
   const FleetParams* spec_;
   Network* network_;
+  Seeds seeds_;
+  std::vector<std::optional<std::size_t>> homes_; // per class, its home station in the network
+  std::vector<std::vector<std::size_t>> members_; // per class, its vehicles by index in the class
   Calendar* calendar_ = nullptr;
   std::vector<Vehicle> vehicles_;
   /**

@@ -73,6 +73,11 @@ void PoissonArrivals::start(Calendar& calendar) {
 void PoissonArrivals::arrive(std::size_t station) {
   Source& source = sources_[station];
   const double now = calendar_->now();
+  if (!network_->in_service(station)) {
+    // Not built yet, or closed for good: its stream goes on (as if thinned), unseen.
+    calendar_->schedule(next_arrival(source, now), [this, station] { arrive(station); });
+    return;
+  }
   const double kg = spec_->kg_per_fill.sample(source.rng);
   network_->refuel(station, now, kg, source.rng, 0, {}, limits(spec_->driver, source.rng));
   calendar_->schedule(next_arrival(source, now), [this, station] { arrive(station); });

@@ -29,7 +29,8 @@ void TraceReplay::start(Calendar& calendar) {
 void TraceReplay::arrive(std::size_t row) {
   const TraceRow& request = spec_->rows[row];
   // A named open station, else the open station nearest to the named one (or to the row's point).
-  const bool open = request.station && *request.station < network_->size();
+  const bool open = request.station && *request.station < network_->size() &&
+                    network_->in_service(*request.station);
   const Point at = request.station ? scenario_->stations[*request.station].location : request.at;
   const std::size_t station = open ? *request.station : network_->nearest(at);
   network_->refuel(station, calendar_->now(), request.kg, rng_);
