@@ -27,7 +27,7 @@ WhatIf random_what_if(h2sim::RandomStream& rng) {
   const auto integer = [&](int low, int high) {
     return low + static_cast<int>(rng.uniform() * (high - low + 1)) % (high - low + 1);
   };
-  switch (integer(0, 10)) {
+  switch (integer(0, 11)) {
   case 0:
     return open_stations(integer(1, 70));
   case 1:
@@ -46,6 +46,10 @@ WhatIf random_what_if(h2sim::RandomStream& rng) {
     return fleet_times(between(0.3, 3));
   case 8:
     return outage(between(0, 3), between(0.05, 3));
+  case 9: {
+    const double at = between(0, 2);
+    return buildout(integer(1, 70), between(0.1, 1), at, at + between(0.05, 3));
+  }
   default:
     return seed(integer(0, 1000000));
   }

@@ -38,6 +38,9 @@ std::vector<std::vector<WhatIf>> what_ifs() {
     cases.push_back({outage(0.5, 0.5), open_stations(10 + s), seed(s)});
   }
   cases.push_back({outage(0, 2)});
+  // Stations opening and closing, vehicles joining and retiring, inside the window.
+  cases.push_back({buildout(10, 0.2, 0.5, 1.0)});
+  cases.push_back({buildout(1, 0.5, 0.3, 0.9), lead_time_times(2.0), seed(3)});
   return cases;
 }
 

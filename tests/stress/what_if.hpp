@@ -161,6 +161,37 @@ inline WhatIf outage(double from_day, double days) {
           }};
 }
 
+/**
+ * A build-out inside the run: from `first` stations (and the fleet scaled by `fleet_from`) at the
+ * start to every station (and the full fleet) at `at_day`, then back to `first` stations with
+ * the fleet scaled by `fleet_from` at `back_day`: stations open and close, vehicles join and
+ * retire while others are on their way.
+ */
+inline WhatIf buildout(int first, double fleet_from, double at_day, double back_day) {
+  return {"build-out from " + std::to_string(first) + " stations",
+          [first, fleet_from, at_day, back_day](json& s) {
+            if (s["demand"]["model"] != "fleet") {
+              return;
+            }
+            const auto stations = static_cast<int>(s["stations"].size());
+            const int from = std::min(first, stations);
+            s["open_stations"] = from;
+            json grow = {{"open_stations", stations}};
+            json shrink = {{"open_stations", from}};
+            auto& classes = s["demand"]["classes"];
+            for (std::size_t c = 0; c < classes.size(); ++c) {
+              const int full = classes[c]["count"].get<int>();
+              const int few = std::max(1, static_cast<int>(std::lround(full * fleet_from)));
+              classes[c]["count"] = few;
+              const std::string path = "demand.classes." + std::to_string(c) + ".count";
+              grow[path] = full;
+              shrink[path] = few;
+            }
+            s["events"].push_back({{"at_day", at_day}, {"set", grow}});
+            s["events"].push_back({{"at_day", back_day}, {"set", shrink}});
+          }};
+}
+
 /** The books every run keeps, whatever it was asked: each violation as a message. */
 inline std::vector<std::string> check_books(const nlohmann::ordered_json& metrics) {
   std::vector<std::string> problems;
