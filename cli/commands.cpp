@@ -55,6 +55,7 @@ void setup_logging(int verbosity) {
 
 int main(int argc, char** argv) {
   reserve_standard_descriptors();
+  remember_command_line(argc, argv);
 #ifdef H2SIM_WITH_MPI
   std::unique_ptr<MpiExecutor> mpi;
   if (MpiExecutor::launched_by_mpirun()) {
@@ -154,7 +155,9 @@ int main(int argc, char** argv) {
 
   try {
     if (show_version) {
-      write_stdout("h2sim " + std::string(version()) + "\n", "the version");
+      write_stdout("h2sim " + std::string(version()) + " (git " + std::string(git_commit()) +
+                       ", SimGrid " + simgrid_version() + ")\n",
+                   "the version");
       return exit_ok;
     }
     if (*run_cmd) {

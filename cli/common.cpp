@@ -116,10 +116,30 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
   }
 }
 
-void emit(const RunArgs& args, const nlohmann::ordered_json& document, const std::string& what) {
+namespace {
+std::vector<std::string>& command_line() {
+  static std::vector<std::string> arguments;
+  return arguments;
+}
+} // namespace
+
+void remember_command_line(int argc, const char* const* argv) {
+  command_line().assign(argv, argv + argc);
+}
+
+void emit(const RunArgs& args, nlohmann::ordered_json document, const std::string& what) {
   if (!args.writes_output) {
     return;
   }
+  // Provenance: a run's block says what made it; a sweep's, size's or comparison's own block
+  // says the same of the whole (its points carry their scenarios' own).
+  if (!document.contains("run")) {
+    document["run"] = {{"provenance",
+                        {{"h2sim_version", version()},
+                         {"git_commit", git_commit()},
+                         {"simgrid_version", simgrid_version()}}}};
+  }
+  document["run"]["provenance"]["command_line"] = command_line();
   if (args.out.empty() || args.out == "-") {
     write_stdout(json_text(document), what);
   } else {

@@ -66,7 +66,9 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);
 
 /** The command's JSON to stdout or to --out; only rank 0 writes under MPI. */
-void emit(const RunArgs& args, const nlohmann::ordered_json& document, const std::string& what);
+void emit(const RunArgs& args, nlohmann::ordered_json document, const std::string& what);
+/** The arguments h2sim was started with, for the outputs' provenance (`run.provenance`). */
+void remember_command_line(int argc, const char* const* argv);
 
 /**
  * Names each failed replication of `metrics` (one point's) on stderr, prefixed by `where`;

@@ -1,5 +1,8 @@
 // End-to-end tests of the `h2sim` binary: exit codes, stdout/stderr discipline, atomic output.
 #include "../cli_support.hpp"
+#include "core/sha256.hpp"
+
+#include <h2sim/h2sim.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -94,7 +97,34 @@ const std::string quick_run = "run -q " + md1_file + " --set horizon_days=2";
 TEST_CASE("cli: --version") {
   const Result r = run_h2sim("--version");
   CHECK(r.code == 0);
-  CHECK(r.out == "h2sim 0.1.0\n");
+  // The commit is looked up at build time: 12 hex digits (maybe "-dirty"), or "unknown".
+  CHECK(r.out.rfind("h2sim 0.1.0 (git ", 0) == 0);
+  CHECK(r.out.find(", SimGrid 3.") != std::string::npos);
+  CHECK(r.out.find(std::string(h2sim::git_commit())) != std::string::npos);
+}
+
+TEST_CASE("cli: every output says where it comes from (run.provenance)") {
+  const std::string scenario = std::string(H2SIM_SOURCE_DIR) + "/scenarios/validation/mmc-2.json";
+  const Result r = run_h2sim("run " + scenario + " -q --set horizon_days=0.2");
+  REQUIRE(r.code == 0);
+  const auto provenance = nlohmann::json::parse(r.out)["run"]["provenance"];
+  CHECK(provenance["scenario_sha256"] == h2sim::sha256_hex(slurp(scenario)));
+  CHECK(provenance["h2sim_version"] == "0.1.0");
+  CHECK(provenance["git_commit"] == std::string(h2sim::git_commit()));
+  CHECK(provenance["simgrid_version"].get<std::string>().rfind("3.", 0) == 0);
+  const auto arguments = provenance["command_line"];
+  REQUIRE(arguments.size() == 6);
+  CHECK(arguments[1] == "run");
+  CHECK(arguments[2] == scenario);
+  CHECK(arguments[5] == "horizon_days=0.2");
+  // A sweep's own block, beside its points' (which know their scenario's text).
+  const Result sweep =
+      run_h2sim("sweep " + scenario + " -q --set horizon_days=0.1 --vary seed=1,2");
+  REQUIRE(sweep.code == 0);
+  const auto document = nlohmann::json::parse(sweep.out);
+  CHECK(document["run"]["provenance"]["command_line"][1] == "sweep");
+  CHECK(document["points"][0]["metrics"]["run"]["provenance"]["scenario_sha256"] ==
+        provenance["scenario_sha256"]);
 }
 
 TEST_CASE("cli: run prints only the metrics JSON on stdout, logs on stderr") {
@@ -531,6 +561,7 @@ TEST_CASE("cli: a sweep with a failing point writes every point and exits 1") {
   auto sweep = nlohmann::json::parse(slurp(folder / "s.json"));
   REQUIRE(sweep["points"].size() == 3);
   for (auto* document : {&whole, &sweep}) {
+    document->erase("run"); // its command line
     for (auto& point : (*document)["points"]) {
       point["metrics"].erase("run");
     }
@@ -592,6 +623,7 @@ TEST_CASE("cli: a sweep killed midway and resumed gives the uninterrupted output
   CHECK(folder.names() == std::vector<std::string>{"s.json", "t.csv"});
   auto sweep = nlohmann::json::parse(slurp(folder / "s.json"));
   for (auto* document : {&whole, &sweep}) {
+    document->erase("run"); // its command line
     for (auto& point : (*document)["points"]) {
       point["metrics"].erase("run");
     }
@@ -676,5 +708,7 @@ TEST_CASE("cli: sweep --dry-run lists every point with its overrides, and runs n
   CHECK(points[5]["set"]["stations[id=S1].dispensers"] == 3);
   CHECK(points[5]["seed"] == 3);
   CHECK(points[5]["overrides"][0]["pointer"] == "/stations/0/dispensers");
-  CHECK(!nlohmann::json::parse(result.out).contains("run"));
+  // Nothing ran: the run block only says where the output comes from.
+  CHECK(nlohmann::json::parse(result.out)["run"].size() == 1);
+  CHECK(nlohmann::json::parse(result.out)["run"]["provenance"]["command_line"][1] == "sweep");
 }

@@ -17,6 +17,11 @@ namespace h2sim {
 
 /** The library's version, "major.minor.patch". */
 std::string_view version();
+/** The git commit h2sim was built from (12 hex digits, "-dirty" with uncommitted changes), or
+ * "unknown" outside a git checkout. */
+std::string_view git_commit();
+/** The SimGrid version the library runs on. */
+std::string simgrid_version();
 
 /** A problem found in a scenario: where (a JSON pointer, "" for the whole file) and what. */
 struct Problem {

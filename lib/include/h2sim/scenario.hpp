@@ -47,6 +47,8 @@ public:
   const std::vector<Warning>& warnings() const;
   /** Every value the overrides changed, in the order they were applied. */
   const std::vector<Change>& changes() const;
+  /** The SHA-256 of the text it was loaded from (before overrides), 64 hex digits. */
+  const std::string& sha256() const;
 
   /** Everything the models need (the library's own, not part of the public API). */
   const models::ScenarioSpec& spec() const { return *spec_; }

@@ -10,6 +10,7 @@
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/kernel/resource/Model.hpp>
 #include <simgrid/s4u.hpp>
+#include <simgrid/version.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -327,6 +328,14 @@ private:
 constexpr double minutes_per_day = 1440.0;
 
 } // namespace
+
+std::string simgrid_version() {
+  int major = 0;
+  int minor = 0;
+  int patch = 0;
+  sg_version_get(&major, &minor, &patch);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
 
 ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
                            std::uint64_t replication) {

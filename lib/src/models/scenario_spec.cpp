@@ -143,5 +143,6 @@ std::size_t Scenario::stations() const { return spec_->stations.size(); }
 std::size_t Scenario::open_stations() const { return spec_->open_stations(); }
 const std::vector<Warning>& Scenario::warnings() const { return spec_->warnings; }
 const std::vector<Change>& Scenario::changes() const { return spec_->changes; }
+const std::string& Scenario::sha256() const { return spec_->sha256; }
 
 } // namespace h2sim

@@ -66,6 +66,7 @@ struct ScenarioSpec {
   std::vector<Step> timeline;
   std::vector<Warning> warnings; // found when loading; copied to the metrics
   std::vector<Change> changes;   // what the overrides changed
+  std::string sha256;            // of the text it was read from (before overrides)
 
   std::size_t open_stations() const {
     return open.count           ? static_cast<std::size_t>(*open.count)

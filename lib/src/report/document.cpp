@@ -105,6 +105,17 @@ ordered_json station_json(const RecordValues& values, Scope scope, bool integers
   return record_json(station_fields(), values, scope, integers, ordered_json::object());
 }
 
+ordered_json provenance_json(const Provenance& provenance) {
+  ordered_json out = ordered_json::object();
+  if (!provenance.scenario_sha256.empty()) {
+    out["scenario_sha256"] = provenance.scenario_sha256;
+  }
+  out["h2sim_version"] = version();
+  out["git_commit"] = provenance.git_commit;
+  out["simgrid_version"] = provenance.simgrid_version;
+  return out;
+}
+
 ordered_json document(const Run& run, bool with_error) {
   const Header& header = run.header;
   const Aggregate& aggregate = run.aggregate;
@@ -127,7 +138,8 @@ ordered_json document(const Run& run, bool with_error) {
   out["run"] = {{"events", events},
                 {"wall_s", run.wall_s},
                 {"events_per_s", run.wall_s > 0 ? static_cast<double>(events) / run.wall_s : 0.0},
-                {"jobs", run.jobs}};
+                {"jobs", run.jobs},
+                {"provenance", provenance_json(header.provenance)}};
   if (!aggregate.failures().empty()) {
     std::string error;
     ordered_json errors = ordered_json::array();
@@ -189,6 +201,19 @@ ordered_json closed_object() {
           {"properties", ordered_json::object()},
           {"required", ordered_json::array()},
           {"additionalProperties", false}};
+}
+
+ordered_json provenance_schema() {
+  ordered_json provenance = closed_object();
+  const ordered_json text = {{"type", "string"}};
+  provenance["properties"] = {
+      {"scenario_sha256", {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}}},
+      {"h2sim_version", text},
+      {"git_commit", text},
+      {"simgrid_version", text},
+      {"command_line", {{"type", "array"}, {"items", text}}}};
+  provenance["required"] = {"h2sim_version", "git_commit", "simgrid_version"};
+  return provenance;
 }
 
 /** The schema of a record of `fields` in `scope`; `label` (id or name) comes first. */
@@ -295,8 +320,9 @@ ordered_json metrics_schema() {
   run["properties"] = {{"events", {{"type", "integer"}, {"minimum", 0}}},
                        {"wall_s", {{"type", "number"}, {"minimum", 0}}},
                        {"events_per_s", {{"type", "number"}, {"minimum", 0}}},
-                       {"jobs", {{"type", "integer"}, {"minimum", 1}}}};
-  run["required"] = {"events", "wall_s", "events_per_s", "jobs"};
+                       {"jobs", {{"type", "integer"}, {"minimum", 1}}},
+                       {"provenance", provenance_schema()}};
+  run["required"] = {"events", "wall_s", "events_per_s", "jobs", "provenance"};
   ordered_json failure = closed_object();
   failure["properties"] = {{"replication", {{"type", "integer"}, {"minimum", 0}}},
                            {"error", {{"type", "string"}}}};
@@ -452,7 +478,9 @@ std::string metrics_markdown() {
       "the scenario (`h2sim_version`, `scenario`, `seed`, `replications`, `horizon_days`, "
       "`warmup_days`, `open_stations`, `warnings`), with overrides their provenance `overrides` "
       "(each `set` as given, the `pointer` it changed, the value `before` and `after`), the "
-      "`run` block (`events`, `wall_s`, `events_per_s`, `jobs`), with failed replications `error` "
+      "`run` block (`events`, `wall_s`, `events_per_s`, `jobs`, and `provenance`: the scenario "
+      "text's `scenario_sha256`, `h2sim_version`, `git_commit`, `simgrid_version` and, from the "
+      "command line, `command_line`: its arguments), with failed replications `error` "
       "and `replication_errors`, and "
       "the metrics below: `totals`, `stations[]` (each with its `id`) and, for fleets, "
       "`classes[]` (each with its `name`). `h2sim schema --metrics` prints the JSON Schema of the "

@@ -17,6 +17,16 @@
 
 namespace h2sim::report {
 
+/** Where an output comes from, besides the overrides. */
+struct Provenance {
+  std::string scenario_sha256; // of the scenario's text
+  std::string git_commit;      // h2sim's, when built from a git checkout ("unknown" if not)
+  std::string simgrid_version;
+};
+
+/** `{"scenario_sha256" (if known), "h2sim_version", "git_commit", "simgrid_version"}`. */
+nlohmann::ordered_json provenance_json(const Provenance& provenance);
+
 /** What the document repeats of the scenario it ran. */
 struct Header {
   std::string scenario;
@@ -27,6 +37,7 @@ struct Header {
   std::size_t open_stations = 0;
   std::vector<Warning> warnings;
   std::vector<Change> changes; // what the overrides changed (the output's provenance)
+  Provenance provenance;       // what made the output: the run block's `provenance`
 };
 
 /** One scenario's run: what it was, and its replications as they combine. */

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <h2sim_git_commit.h>
 #include <unistd.h>
 
 namespace h2sim {
@@ -15,6 +16,8 @@ namespace h2sim {
 using nlohmann::ordered_json;
 
 std::string_view version() { return H2SIM_VERSION; }
+std::string_view git_commit() { return H2SIM_GIT_COMMIT; }
+std::string simgrid_version() { return engine::simgrid_version(); }
 
 void LocalExecutor::execute(std::size_t tasks, const Task& task, const Progress& progress,
                             const OnOutcome& on_outcome) {
@@ -72,9 +75,15 @@ struct Plan {
 };
 
 Plan plan_of(const Scenario& scenario) {
-  return {{scenario.name(), scenario.seed(), scenario.replications(), scenario.horizon_days(),
-           scenario.warmup_days(), scenario.open_stations(), scenario.warnings(),
-           scenario.changes()},
+  return {{scenario.name(),
+           scenario.seed(),
+           scenario.replications(),
+           scenario.horizon_days(),
+           scenario.warmup_days(),
+           scenario.open_stations(),
+           scenario.warnings(),
+           scenario.changes(),
+           {scenario.sha256(), std::string(git_commit()), engine::simgrid_version()}},
           scenario.seed(),
           static_cast<std::size_t>(scenario.replications())};
 }

@@ -1,3 +1,4 @@
+#include "../core/sha256.hpp"
 #include "../models/demand/demand_model.hpp"
 #include "../models/demand/trace.hpp"
 #include "../models/scenario_spec.hpp"
@@ -52,6 +53,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   }
   auto spec = std::make_shared<models::ScenarioSpec>();
   spec->changes = std::move(changes);
+  spec->sha256 = sha256_hex(json_text);
   scenario::read(document, models::scenario_table(), spec.get(), problems);
   if (!problems.empty()) {
     throw ScenarioError(std::move(problems));
