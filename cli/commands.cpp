@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("SCENARIO", run_args.scenario,
                       "scenario file (default: the built-in shanghai-2025)");
   add_run_options(*run_cmd, run_args);
+  std::string run_table_path;
+  run_cmd->add_option("--table", run_table_path,
+                      "also write the metrics as one long CSV table there (table, id, kind, "
+                      "replication, index, metric, value)");
 
   std::vector<std::string> varies;
   std::string table_path;
@@ -161,7 +165,7 @@ int main(int argc, char** argv) {
       return exit_ok;
     }
     if (*run_cmd) {
-      return command_run(run_args);
+      return command_run(run_args, run_table_path);
     }
     if (*sweep_cmd) {
       return command_sweep(sweep_args, varies, table_path, resume);

@@ -84,7 +84,7 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
                                 std::vector<FinishedReplication> finished = {},
                                 std::function<void(const FinishedReplication&)> on_finished = {});
 
-int command_run(const RunArgs& args);
+int command_run(const RunArgs& args, const std::string& table_path);
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
                   const std::string& table_path, bool resume);
 int command_size(const RunArgs& given, const SizeArgs& size);

@@ -1,5 +1,8 @@
 // `h2sim run`: one scenario's replications; their metrics as JSON.
 #include "common.hpp"
+#include "output.hpp"
+
+#include <h2sim/experiments.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -11,8 +14,9 @@ namespace h2sim::cli {
  * With failed replications, the metrics over the others carry "error" and "replication_errors"
  * and the exit code is 1; when none finished, nothing is written.
  */
-int command_run(const RunArgs& args) {
+int command_run(const RunArgs& args, const std::string& table_path) {
   check_output_path(args, "-o", args.out);
+  check_output_path(args, "--table", table_path);
   const Scenario scenario = load(args, args.sets);
   if (args.dry_run) {
     emit_dry_run(args, {nlohmann::ordered_json::object()}, {scenario});
@@ -32,7 +36,11 @@ int command_run(const RunArgs& args) {
     return exit_failure;
   }
   spdlog::info("done: {} events in {:.3f} s", metrics.events(), metrics.wall_s());
-  emit(args, metrics.json(), "the metrics");
+  const nlohmann::ordered_json document = metrics.json();
+  emit(args, document, "the metrics");
+  if (!table_path.empty() && args.writes_output) {
+    write_output(table_path, metrics_table(document));
+  }
   if (failed > 0) {
     if (args.writes_output) {
       std::cerr << "h2sim: error: " << failed << " of " << replications

@@ -712,3 +712,18 @@ TEST_CASE("cli: sweep --dry-run lists every point with its overrides, and runs n
   CHECK(nlohmann::json::parse(result.out)["run"].size() == 1);
   CHECK(nlohmann::json::parse(result.out)["run"]["provenance"]["command_line"][1] == "sweep");
 }
+
+TEST_CASE("cli: run --table writes the metrics as one long CSV beside -o") {
+  Folder folder;
+  const Result r = h2sim_in(folder.path, quick_run + " -o m.json --table t.csv");
+  REQUIRE(r.code == 0);
+  CHECK(folder.names() == std::vector<std::string>{"m.json", "t.csv"});
+  const std::string table = slurp(folder / "t.csv");
+  CHECK(table.rfind("table,id,kind,replication,index,metric,value\n", 0) == 0);
+  const auto metrics = nlohmann::json::parse(slurp(folder / "m.json"));
+  CHECK(table.find("\ntotals,,value,,,served," + metrics["totals"]["served"].dump() + "\n") !=
+        std::string::npos);
+  // A directory is refused before anything runs.
+  const Result bad = h2sim_in(folder.path, quick_run + " --table .");
+  CHECK(bad.code == 2);
+}

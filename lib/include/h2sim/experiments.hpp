@@ -62,6 +62,17 @@ nlohmann::ordered_json sweep_document(const std::vector<SweepPoint>& points,
 std::string sweep_table(const std::vector<SweepPoint>& points, const std::vector<Metrics>& metrics);
 
 /**
+ * A run's metrics document as one long, tidy CSV table (RFC 4180), for pandas or R:
+ * `table,id,kind,replication,index,metric,value`. `table` is totals, stations, classes, or
+ * hourly / series for the items of an array (`index` is the hour of day, or the series' bin);
+ * `id` is the station's id or the class's name; `kind` is `value` (one replication), `mean`
+ * (combined over replications), `ci95_low` / `ci95_high` (the document's `ci95`) or `replication`
+ * (one replication's totals, numbered in `replication`); `metric` is the dotted path in the record
+ * (`wait_min.p95`, `hourly.arrivals`); `value` is the number as the document writes it.
+ */
+std::string metrics_table(const nlohmann::ordered_json& metrics);
+
+/**
  * A paired comparison of scenarios run with the same seed and replications (common random
  * numbers: the same vehicles and arrival streams where the scenarios share them). For every number
  * in the totals: each scenario's mean, and for each scenario after the first its difference from
