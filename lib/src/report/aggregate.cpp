@@ -69,6 +69,16 @@ const std::vector<std::string>& ci95_paths() {
   return paths;
 }
 
+std::vector<std::string> ci95_paths(std::uint8_t groups) {
+  std::vector<std::string> paths = ci95_paths();
+  for_each_reported(station_fields(), groups, Scope::totals, [&](const Field<StationTally>& field) {
+    if (field.interval) {
+      paths.emplace_back(field.key);
+    }
+  });
+  return paths;
+}
+
 namespace {
 
 /** Adds one replication's record into the running one, leaf by leaf by how it combines. */
@@ -199,7 +209,10 @@ ReplicationValues Aggregate::combined() const {
 
 std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::intervals() const {
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals;
-  for (const std::string& path : ci95_paths()) {
+  if (totals_.empty()) {
+    return intervals;
+  }
+  for (const std::string& path : ci95_paths(totals_.front().groups)) {
     std::vector<double> values;
     for (const RecordValues& totals : totals_) {
       const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals);

@@ -11,8 +11,10 @@
 
 namespace h2sim::report {
 
-/** The dotted paths of `totals` that get a confidence interval, in the order they are written. */
+/** The dotted paths of `totals` that always get a confidence interval, in the order written. */
 const std::vector<std::string>& ci95_paths();
+/** Those and the fields declared with `interval` that totals with `groups` report. */
+std::vector<std::string> ci95_paths(std::uint8_t groups);
 
 /**
  * One scenario's replications combined as they end, field by field by kind (README "Metrics"):

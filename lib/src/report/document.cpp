@@ -2,6 +2,7 @@
 
 #include <h2sim/h2sim.hpp>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -243,10 +244,16 @@ ordered_json record_schema(const std::vector<Field<R>>& fields, Scope scope,
       key.remove_prefix(dot + 1);
     }
     (*parent)["properties"][std::string(key)] = std::move(node);
-    if (field.group == 0) {
+    if (field.group == 0 || parent != &schema) {
+      // A nested leaf is in its object whenever the object is; the object goes with its group.
       (*parent)["required"].push_back(std::string(key));
-    } else {
-      by_group[field.group].push_back(std::string(key));
+    }
+    if (field.group != 0) {
+      const std::string top(field.key.substr(0, field.key.find('.')));
+      auto& keys = by_group[field.group];
+      if (std::find(keys.begin(), keys.end(), top) == keys.end()) {
+        keys.push_back(top);
+      }
     }
   });
   // The fields of an optional group come all together or not at all.
@@ -287,6 +294,9 @@ ordered_json metrics_schema() {
   for (const std::string& path : ci95_paths()) {
     ci95["properties"]["totals." + path] = {{"$ref", "#/$defs/interval"}};
     ci95["required"].push_back("totals." + path);
+  }
+  for (const std::string& path : ci95_paths(group::all)) {
+    ci95["properties"]["totals." + path] = {{"$ref", "#/$defs/interval"}};
   }
   ordered_json warning = closed_object();
   warning["properties"] = {{"pointer", {{"type", "string"}}}, {"message", {{"type", "string"}}}};
@@ -404,6 +414,9 @@ std::string where(std::uint8_t field_group, Scope scope) {
   case group::supply:
     text = "stations with finite storage";
     break;
+  case group::economics:
+    text = "scenarios with `economics`";
+    break;
   default:
     text = "always";
   }
@@ -469,7 +482,15 @@ std::string metrics_markdown() {
                                                 : ", ") +
             "`totals." + paths[i] + "`";
   }
-  text += ", and `replication_totals` lists each finished replication's `totals` as it was.\n\n"
+  text += " (with `economics`, also";
+  const std::vector<std::string> economics = ci95_paths(group::economics);
+  for (std::size_t i = paths.size(); i < economics.size(); ++i) {
+    text += std::string(i == paths.size()           ? " "
+                        : i + 1 == economics.size() ? " and "
+                                                    : ", ") +
+            "`totals." + economics[i] + "`";
+  }
+  text += "), and `replication_totals` lists each finished replication's `totals` as it was.\n\n"
           "## `totals` and `stations[]`\n\n"
           "A station reports the fields of its groups only; `totals` reports a group's fields "
           "when any station has the group. *totals* says how `totals` forms a field from the "
