@@ -52,6 +52,13 @@ public:
   ReplicationValues combined() const;
   /** Each finished replication's totals, in index order. */
   const std::vector<RecordValues>& replication_totals() const { return totals_; }
+  /**
+   * The Student-t 95% interval of the mean of leaf `leaf` of station (or, with `classes`, class)
+   * `record` over the finished replications (two or more), from running sums of each leaf's
+   * deviations from the first replication's value, so that no replication's stations are kept.
+   */
+  std::pair<double, double> record_interval(bool classes, std::size_t record,
+                                            std::size_t leaf) const;
   /** Student-t intervals of the mean of ci95_paths(), as [path, (low, high)] (two or more). */
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals() const;
 
@@ -67,6 +74,9 @@ private:
   std::vector<RecordValues> totals_;
   std::optional<ReplicationValues> first_;
   ReplicationValues sums_; // sums for mean leaves, running max and min for the others
+  // Stations' and classes' leaves: sums of (x - x_first) and of its square, for their intervals.
+  ReplicationValues deviations_;
+  ReplicationValues squares_;
   std::uint64_t events_ = 0;
   double simulation_s_ = 0;
 };

@@ -161,6 +161,111 @@ ordered_json document(const Run& run, bool with_error) {
   return out;
 }
 
+namespace {
+
+std::size_t leaf_index(const std::vector<Leaf>& layout, const std::string& leaf,
+                       const std::string& path) {
+  const auto it =
+      std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == leaf; });
+  if (it == layout.end()) {
+    throw std::invalid_argument("the metrics have no " + path);
+  }
+  return static_cast<std::size_t>(it - layout.begin());
+}
+
+/** The record `path` names, and the rest of the path: (kind, index, leaf). */
+struct Named {
+  enum { totals, station, vehicle_class } record;
+  std::size_t index = 0;
+  std::string leaf;
+};
+
+Named named(const std::string& path, const Labels& labels) {
+  const auto fail = [&](const std::string& why) {
+    return std::invalid_argument("the metrics have no " + path + why);
+  };
+  if (path.rfind("totals.", 0) == 0) {
+    return {Named::totals, 0, path.substr(7)};
+  }
+  const bool stations = path.rfind("stations", 0) == 0;
+  if (!stations && path.rfind("classes", 0) != 0) {
+    throw fail(" (a metric path starts with totals., stations or classes)");
+  }
+  const std::vector<std::string>& names = stations ? labels.stations : labels.classes;
+  std::size_t at = stations ? 8 : 7;
+  std::size_t index = 0;
+  std::size_t end = 0;
+  if (at < path.size() && path[at] == '[') {
+    const std::string key = stations ? "id=" : "name=";
+    end = path.find(']', at);
+    if (end == std::string::npos || path.compare(at + 1, key.size(), key) != 0) {
+      throw fail(" (select by [" + key + "...])");
+    }
+    const std::string name = path.substr(at + 1 + key.size(), end - at - 1 - key.size());
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      throw fail(stations ? " (no open station " + name + ")" : " (no class " + name + ")");
+    }
+    index = static_cast<std::size_t>(it - names.begin());
+    ++end;
+  } else if (at < path.size() && path[at] == '.') {
+    end = path.find('.', at + 1);
+    const std::string digits = path.substr(at + 1, end - at - 1);
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      throw fail("");
+    }
+    index = std::stoul(digits);
+    if (index >= names.size()) {
+      throw fail(" (" + std::to_string(names.size()) +
+                 (stations ? " open stations)" : " classes)"));
+    }
+  } else {
+    throw fail("");
+  }
+  if (end == std::string::npos || end >= path.size() || path[end] != '.') {
+    throw fail("");
+  }
+  return {stations ? Named::station : Named::vehicle_class, index, path.substr(end + 1)};
+}
+
+} // namespace
+
+Estimate estimate(const Run& run, const std::string& path) {
+  const Aggregate& aggregate = run.aggregate;
+  const std::size_t finished = aggregate.finished_indices().size();
+  if (finished == 0) {
+    throw std::invalid_argument("no replication finished");
+  }
+  const Named name = named(path, run.labels);
+  const ReplicationValues values = finished == 1 ? aggregate.only() : aggregate.combined();
+  Estimate estimate;
+  if (name.record == Named::totals) {
+    const std::size_t leaf =
+        leaf_index(station_layout(values.totals.groups, Scope::totals), name.leaf, path);
+    estimate.value = values.totals.leaves.at(leaf);
+    if (finished > 1) {
+      std::vector<double> each;
+      for (const RecordValues& totals : aggregate.replication_totals()) {
+        each.push_back(totals.leaves.at(
+            leaf_index(station_layout(totals.groups, Scope::totals), name.leaf, path)));
+      }
+      estimate.ci95 = ci95(each);
+    }
+    return estimate;
+  }
+  const bool classes = name.record == Named::vehicle_class;
+  const RecordValues& record =
+      classes ? values.classes.at(name.index) : values.stations.at(name.index);
+  const std::size_t leaf = leaf_index(
+      classes ? class_layout() : station_layout(record.groups, Scope::stations), name.leaf, path);
+  estimate.value = record.leaves.at(leaf);
+  if (finished > 1) {
+    estimate.ci95 = aggregate.record_interval(classes, name.index, leaf);
+  }
+  return estimate;
+}
+
 std::vector<std::pair<std::string, std::string>> totals_cells(const RecordValues& totals,
                                                               bool integers) {
   const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals);
