@@ -226,6 +226,34 @@ TEST_CASE("cli: sweep validates every point before running any") {
   CHECK(r.err.find("  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
 }
 
+TEST_CASE("cli: a sweep carries economics in every point and in its --table, with intervals") {
+  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  const Result r =
+      run_h2sim("sweep -q " + source("scenarios/validation/md1.json") +
+                R"( --set 'economics={"station":{"base_capex":1000000,"lifetime_years":20},)"
+                R"("waiting_cost_per_hour":25}' --set horizon_days=5)"
+                " --vary stations.0.dispensers=1,2 --replications 2 --table e.csv -o e.json");
+  REQUIRE(r.code == 0);
+  const auto sweep = nlohmann::json::parse(slurp(dir / "e.json"));
+  std::istringstream csv(slurp(dir / "e.csv"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(csv, line);) {
+    lines.push_back(line);
+  }
+  REQUIRE(lines.size() == 1 + 2 * (2 + 1));
+  const std::string& header = lines[0];
+  CHECK(header.find(",totals.economics.capex,") != std::string::npos);
+  CHECK(header.find(",totals.economics.social_cost_per_kg,") != std::string::npos);
+  CHECK(header.find(",totals.economics.social_cost_per_kg.ci95_low,"
+                    "totals.economics.social_cost_per_kg.ci95_high") != std::string::npos);
+  for (const auto& point : sweep["points"]) {
+    const auto& metrics = point["metrics"];
+    CHECK(metrics["totals"]["economics"]["capex"] == 1000000.0);
+    CHECK(metrics["stations"][0].contains("economics"));
+    CHECK(metrics["ci95"].contains("totals.economics.social_cost_per_kg"));
+  }
+}
+
 TEST_CASE("cli: sweep --table writes one CSV row per replication and one of means per point") {
   const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
   const Result r =
