@@ -96,16 +96,21 @@ int main(int argc, char** argv) {
   SizeArgs size;
   RunArgs size_args;
   auto* size_cmd = app.add_subcommand(
-      "size", "find the smallest value of an integer parameter for which a target holds with 95% "
-              "confidence (bisection over a monotone response)");
+      "size", "find the smallest value of an integer parameter for which the targets hold with 95% "
+              "confidence (bisection over a monotone response), or with --minimize the value that "
+              "minimises a metric while they hold");
   size_cmd->add_option("SCENARIO", size_args.scenario, "scenario file")->required();
   size_cmd->add_option("--param", size.param, "PATH of the integer to size, e.g. open_stations")
       ->required();
   size_cmd->add_option("--range", size.range, "FROM:TO, the values to search")->required();
   size_cmd
-      ->add_option("--target", size.target,
-                   "METRIC<=VALUE or METRIC>=VALUE, e.g. totals.wait_min.p95<=5")
-      ->required();
+      ->add_option("--target", size.targets,
+                   "METRIC<=VALUE or METRIC>=VALUE, e.g. totals.wait_min.p95<=5 or "
+                   "'stations[id=S1].wait_min.p95<=5' (repeatable: all must hold)")
+      ->allow_extra_args(false);
+  size_cmd->add_option("--minimize", size.minimize,
+                       "METRIC to minimise over the range where the targets hold, e.g. "
+                       "totals.economics.social_cost_per_kg");
   add_run_options(*size_cmd, size_args);
 
   std::vector<std::string> compare_files;

@@ -47,7 +47,8 @@ struct RunArgs {
 struct SizeArgs {
   std::string param;
   std::string range;
-  std::string target;
+  std::vector<std::string> targets;
+  std::string minimize; // a metric path; empty: the smallest value meeting the targets
 };
 
 /** The scenario file's text, or the built-in default's for an empty path. */

@@ -1,5 +1,6 @@
-// `h2sim size`: the smallest value of an integer parameter for which a target holds with 95%
-// confidence (the bisection is the library's: h2sim/experiments.hpp).
+// `h2sim size`: the smallest value of an integer parameter for which the targets hold with 95%
+// confidence, or the value minimising a metric where they hold (the searches are the library's:
+// h2sim/experiments.hpp).
 #include "common.hpp"
 
 #include <h2sim/experiments.hpp>
@@ -16,11 +17,24 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   } catch (const ExperimentError& e) {
     throw InvalidInput("--range " + size_args.range + ": " + e.what());
   }
-  SizeTarget target;
-  try {
-    target = parse_size_target(size_args.target);
-  } catch (const ExperimentError& e) {
-    throw InvalidInput("--target " + size_args.target + ": " + e.what());
+  std::vector<SizeTarget> targets;
+  for (const std::string& text : size_args.targets) {
+    try {
+      targets.push_back(parse_size_target(text));
+    } catch (const ExperimentError& e) {
+      throw InvalidInput("--target " + text + ": " + e.what());
+    }
+  }
+  if (!size_args.minimize.empty()) {
+    try {
+      parse_size_target(size_args.minimize + "<=0");
+    } catch (const ExperimentError&) {
+      throw InvalidInput("--minimize " + size_args.minimize +
+                         ": expected a path of the metrics (totals.economics.social_cost_per_kg, "
+                         "stations[id=S1].wait_min.p95, ...)");
+    }
+  } else if (targets.empty()) {
+    throw InvalidInput("size needs --target or --minimize");
   }
   RunArgs args = given;
   if (load(args, args.sets).replications() < 2) {
@@ -45,15 +59,22 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   }
   nlohmann::ordered_json out;
   try {
-    out = size(size_args.param, range, target, [&](long long value) {
+    const auto evaluate = [&](long long value) {
       spdlog::info("size: evaluating {} = {}", size_args.param, value);
       return run_points({scenario_at(value)}, args).front();
-    });
+    };
+    out = size_args.minimize.empty()
+              ? size(size_args.param, range, targets, evaluate)
+              : minimize(size_args.param, range, size_args.minimize, targets, evaluate);
   } catch (const ExperimentError& e) {
-    throw InvalidInput(std::string("--target: ") + e.what());
+    throw InvalidInput(std::string(size_args.minimize.empty() ? "--target: " : "") + e.what());
   }
   if (out["answer"].is_null()) {
-    spdlog::warn("size: the target does not hold even at {} = {}", size_args.param, range.to);
+    if (size_args.minimize.empty()) {
+      spdlog::warn("size: the target does not hold even at {} = {}", size_args.param, range.to);
+    } else {
+      spdlog::warn("size: no value evaluated meets the targets");
+    }
   }
   emit(args, out, "the result");
   return exit_ok;

@@ -636,7 +636,7 @@ def supply_plan(kg_day, hourly_kg, kinds):
             pipe_h += d_h
             supply = {"model": "pipeline", "pipeline": PIPELINE_ID, "max_rate_kg_per_h": rate}
             storage = {"capacity_kg": cap, "initial_kg": cap}
-            info.update(note=f"{off:.1f} km off the line, max {rate} kg/h")
+            info.update(note=f"{off:.1f} km off the line, max {rate} kg/h", pipeline_km=off)
         elif sid in ONSITE_STATIONS:
             rate = round_up(ONSITE_MARGIN * d_h / profile_mean, 5)
             cap = round_up(STORAGE_DAYS * D, 100)
@@ -793,6 +793,36 @@ def availability_json(sid):
     return out
 
 
+# --- Economics: docs/economics.md cites every figure (US dollars of the year each is from, not
+# escalated). Transport by tube trailer is in the delivered price per kg, as HDSAM reports it, so a
+# trip costs nothing more; no pipeline capex per km is at hand, so the stations carry their
+# connection's length (pipeline_km) and the price is left to the user.
+ECONOMICS = {
+    "discount_rate": 0.10,                 # HDSAM: 10% real
+    "station": {
+        "base_capex": 1100000,             # HDSAM compressor, 2 stages x 50 kW, installed (x 1.3)
+        "per_dispenser_capex": 200000,     # $2.8 M (450 kg/day) - $2.6 M (100 kg/day) benchmarks
+        "storage_capex_per_kg": 1800,      # HDSAM cascade storage, uninstalled (2013 $)
+        "buffer_capex_per_kg": 2340,       # the same, installed (x 1.3)
+        "compressor_capex_per_kg_per_h": 10300,  # HDSAM equation at 60 kW, 1 kWh/kg, installed
+        "electrolyser_capex_per_kw": 1750,  # 2022
+        "lifetime_years": 15,              # HDSAM lives 10 (compressor), 15 (pre-cooling), 30
+        "fixed_om_fraction": 0.061,        # HDSAM O&M 4% + insurance 1% + tax 1% + licences 0.1%
+    },
+    "hydrogen_cost_per_kg": {
+        "delivery": 6.9,                   # plant gate 3.5 + tube trailer 5.9 - station share 2.5
+        "scheduled": 6.9,
+        "pipeline": 3.5,                   # plant gate (the line exists already)
+        "onsite": 0.0,                     # its electricity is priced per kWh
+        "none": 3.5,
+        "unlimited": 3.5,
+    },
+    "electricity_cost_per_kwh": 0.064,     # 3.5 $/kg / 55 kWh/kg: on-site at plant-gate parity
+    "delivery_cost_per_trip": 0,
+    "waiting_cost_per_hour": 31.36,        # TTI (2018): commercial truck, value of time, 2017 $
+}
+
+
 def station_json(i, kind, dispensers, supply):
     sid, name, x, y = STATIONS[i]
     k = KINDS[kind]
@@ -811,6 +841,9 @@ def station_json(i, kind, dispensers, supply):
     if supply["buffer"]:
         out["buffer"] = supply["buffer"]
     out["availability"] = availability_json(sid)
+    if "pipeline_km" in supply["info"]:
+        # Its connection: the distance to the line (docs/economics.md prices it per km).
+        out["economics"] = {"pipeline_km": round(supply["info"]["pipeline_km"], 1)}
     return out
 
 
@@ -1163,6 +1196,7 @@ def main():
         "pipelines": [{"id": PIPELINE_ID, "capacity_kg_per_h": pipe_cap}],
         "demand": {"model": "fleet", "road_factor": ROAD_FACTOR,
                    "classes": classes(FLEET_2025, {})},
+        "economics": ECONOMICS,
     }
     scen_today = {
         "name": "shanghai-today",
@@ -1175,6 +1209,7 @@ def main():
         "pipelines": [{"id": PIPELINE_ID, "capacity_kg_per_h": pipe_cap}],
         "demand": {"model": "fleet", "road_factor": ROAD_FACTOR,
                    "classes": classes(FLEET_TODAY, TODAY_AREAS)},
+        "economics": ECONOMICS,
     }
     for fname, scen in (("shanghai-2025.json", scen_2025), ("shanghai-today.json", scen_today)):
         path = os.path.join(scen_dir, fname)

@@ -256,6 +256,34 @@ TEST_CASE("cli: sweep validates every point before running any") {
   CHECK(r.err.find("  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
 }
 
+TEST_CASE("cli: a sweep carries economics in every point and in its --table, with intervals") {
+  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  const Result r =
+      run_h2sim("sweep -q " + source("scenarios/validation/md1.json") +
+                R"( --set 'economics={"station":{"base_capex":1000000,"lifetime_years":20},)"
+                R"("waiting_cost_per_hour":25}' --set horizon_days=5)"
+                " --vary stations.0.dispensers=1,2 --replications 2 --table e.csv -o e.json");
+  REQUIRE(r.code == 0);
+  const auto sweep = nlohmann::json::parse(slurp(dir / "e.json"));
+  std::istringstream csv(slurp(dir / "e.csv"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(csv, line);) {
+    lines.push_back(line);
+  }
+  REQUIRE(lines.size() == 1 + 2 * (2 + 1));
+  const std::string& header = lines[0];
+  CHECK(header.find(",totals.economics.capex,") != std::string::npos);
+  CHECK(header.find(",totals.economics.social_cost_per_kg,") != std::string::npos);
+  CHECK(header.find(",totals.economics.social_cost_per_kg.ci95_low,"
+                    "totals.economics.social_cost_per_kg.ci95_high") != std::string::npos);
+  for (const auto& point : sweep["points"]) {
+    const auto& metrics = point["metrics"];
+    CHECK(metrics["totals"]["economics"]["capex"] == 1000000.0);
+    CHECK(metrics["stations"][0].contains("economics"));
+    CHECK(metrics["ci95"].contains("totals.economics.social_cost_per_kg"));
+  }
+}
+
 TEST_CASE("cli: sweep --table writes one CSV row per replication and one of means per point") {
   const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
   const Result r =
@@ -302,11 +330,99 @@ TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
   CHECK(values == std::vector<int>{2, 3, 4, 8}); // bisection: 8, 4, 2, 3; reported in order
 }
 
+TEST_CASE(
+    "cli: size targets a station's metric by id or index, its interval from its replications") {
+  // One station: the station's p95 is the network's in every replication, so its interval (from
+  // running sums of deviations) must be the totals' (the replications' values, two passes).
+  const std::string base = "size -q " + source("scenarios/validation/mmc-2.json") +
+                           " --param stations.0.dispensers --range 2:5 --replications 4"
+                           " --set horizon_days=10 --target ";
+  const auto by_id =
+      nlohmann::json::parse(run_h2sim(base + "'stations[id=S1].wait_min.p95<=3'").out);
+  const auto by_index = nlohmann::json::parse(run_h2sim(base + "'stations.0.wait_min.p95<=3'").out);
+  const auto totals = nlohmann::json::parse(run_h2sim(base + "'totals.wait_min.p95<=3'").out);
+  CHECK(by_id["answer"] == totals["answer"]);
+  CHECK(by_id["evaluations"] == by_index["evaluations"]);
+  REQUIRE(by_id["evaluations"].size() == totals["evaluations"].size());
+  for (std::size_t i = 0; i < totals["evaluations"].size(); ++i) {
+    const auto& a = by_id["evaluations"][i];
+    const auto& b = totals["evaluations"][i];
+    CHECK(a["mean"] == b["mean"]);
+    for (std::size_t end = 0; end < 2; ++end) {
+      CHECK(a["ci95"][end].get<double>() ==
+            doctest::Approx(b["ci95"][end].get<double>()).epsilon(1e-9));
+    }
+  }
+}
+
+TEST_CASE("cli: size --minimize finds the least social cost per kg, with and without a target") {
+  // M/M/c with priced dispensers and drivers' time: few dispensers cost waiting, many cost
+  // capital, so social cost per kg falls and then rises (a U) over dispensers 2..8.
+  const std::string economics =
+      R"('economics={"discount_rate":0.08,"station":{"base_capex":1000000,)"
+      R"("per_dispenser_capex":150000,"lifetime_years":20,"fixed_om_fraction":0.04},)"
+      R"("hydrogen_cost_per_kg":{"unlimited":6},"waiting_cost_per_hour":25}')";
+  const std::string base = "size -q " + source("scenarios/validation/mmc-2.json") + " --set " +
+                           economics +
+                           " --set horizon_days=10 --replications 3 --param stations.0.dispensers"
+                           " --minimize totals.economics.social_cost_per_kg";
+  const auto least = [](const nlohmann::json& out) {
+    std::optional<int> best;
+    double mean = 0;
+    for (const auto& e : out["evaluations"]) {
+      if (e["holds"] && (!best || e["mean"].get<double>() < mean)) {
+        best = e["value"].get<int>();
+        mean = e["mean"].get<double>();
+      }
+    }
+    return best;
+  };
+  const Result r = run_h2sim(base + " --range 2:8");
+  REQUIRE(r.code == 0);
+  const auto out = nlohmann::json::parse(r.out);
+  CHECK(out["search"] == "exhaustive");
+  REQUIRE(out["evaluations"].size() == 7);
+  const auto answer = least(out);
+  REQUIRE(answer);
+  CHECK(out["answer"] == *answer);
+  CHECK(*answer > 2);
+  CHECK(*answer < 8); // a U: the ends cost more than the minimum
+  const auto& chosen = out["evaluations"][static_cast<std::size_t>(*answer - 2)];
+  CHECK(out["minimum"]["mean"] == chosen["mean"]);
+  CHECK(out["minimum"]["ci95"] == chosen["ci95"]);
+  CHECK(out["evaluations"][0]["mean"].get<double>() > chosen["mean"].get<double>());
+  CHECK(out["evaluations"][6]["mean"].get<double>() > chosen["mean"].get<double>());
+
+  // A target the minimum misses: the least among the values that meet it.
+  const Result t = run_h2sim(base + " --range 2:8 --target 'stations[id=S1].wait_min.p99<=0.5'");
+  REQUIRE(t.code == 0);
+  const auto targeted = nlohmann::json::parse(t.out);
+  CHECK(targeted["answer"] == least(targeted).value());
+  CHECK(targeted["answer"].get<int>() > *answer);
+  CHECK(targeted["evaluations"][0]["targets"][0]["holds"] == false);
+
+  // A wide range: grid refinement, fewer evaluations than values, the same minimum here.
+  const auto wide = nlohmann::json::parse(run_h2sim(base + " --range 2:60").out);
+  CHECK(wide["search"] == "grid refinement");
+  CHECK(wide["evaluations"].size() < 59);
+  CHECK(wide["answer"] == *answer);
+}
+
 TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
   const std::string base =
       "size " + source("scenarios/validation/mmc-2.json") + " --param stations.0.dispensers ";
   CHECK(run_h2sim(base + "--range 1:8 --target 'wait<5'").err ==
-        "h2sim: --target wait<5: expected totals.METRIC<=VALUE or totals.METRIC>=VALUE\n");
+        "h2sim: --target wait<5: expected METRIC<=VALUE or METRIC>=VALUE, METRIC a path of the "
+        "metrics (totals.wait_min.p95, stations[id=S1].wait_min.p95, ...)\n");
+  CHECK(run_h2sim(base + "--range 1:8").err == "h2sim: size needs --target or --minimize\n");
+  CHECK(run_h2sim(base + "--range 1:8 --minimize social").err ==
+        "h2sim: --minimize social: expected a path of the metrics "
+        "(totals.economics.social_cost_per_kg, stations[id=S1].wait_min.p95, ...)\n");
+  const Result missing = run_h2sim(base + "-q --range 2:3 --replications 2 --target "
+                                          "'stations[id=S9].wait_min.p95<=5'");
+  CHECK(missing.code == 2);
+  CHECK(missing.err ==
+        "h2sim: --target: the metrics have no stations[id=S9].wait_min.p95 (no open station S9)\n");
   CHECK(run_h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
         "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
 }

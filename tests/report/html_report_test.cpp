@@ -249,6 +249,38 @@ TEST_CASE("report: a size result: its own target, the evaluations and the answer
             "the smallest value that meets it is 12") != std::string::npos);
 }
 
+TEST_CASE("report: a size --minimize result: the minimised metric's curve and its least value") {
+  const json size{
+      {"parameter", "open_stations"},
+      {"minimize", "totals.economics.social_cost_per_kg"},
+      {"targets", json::array()},
+      {"confidence", 0.95},
+      {"search", "exhaustive"},
+      {"answer", 12},
+      {"minimum", {{"value", 12}, {"mean", 7.5}, {"ci95", {7.25, 7.75}}}},
+      {"evaluations",
+       json::array({{{"value", 10},
+                     {"mean", 9},
+                     {"ci95", {8.5, 9.5}},
+                     {"holds", true},
+                     {"totals", {{"served", 5}, {"economics", {{"social_cost_per_kg", 9}}}}}},
+                    {{"value", 12},
+                     {"mean", 7.5},
+                     {"ci95", {7.25, 7.75}},
+                     {"holds", true},
+                     {"totals", {{"served", 6}, {"economics", {{"social_cost_per_kg", 7.5}}}}}}})}};
+  const json model = model_of(h2sim::html_report({{"m.json", size}}));
+  CHECK(blocks_of(model, "size", "headline")[0]["text"] ==
+        "Minimising totals.economics.social_cost_per_kg over open_stations: least at 12, 7.500 "
+        "[7.250–7.750]. 2 values evaluated (exhaustive).");
+  const auto curves = blocks_of(model, "size", "curve");
+  REQUIRE(curves.size() == 3); // the minimised metric, served, and social cost from the totals
+  CHECK(curves[0]["answer"] == 12);
+  CHECK(curves[0]["series"][0]["points"][1]["lo"] == 7.25);
+  CHECK_FALSE(curves[1].contains("target"));
+  CHECK(curves[2]["series"][0]["points"][0]["lo"] == 8.5); // its mean and interval
+}
+
 TEST_CASE("report: the page is self-contained: Chart.js inline, nothing loaded from anywhere") {
   const std::string page = h2sim::html_report({{"a", run_output("S", 4)}});
   CHECK(page.find("Chart.js v") != std::string::npos);

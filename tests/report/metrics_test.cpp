@@ -5,6 +5,8 @@
 #include "report/document.hpp"
 #include "report/fields.hpp"
 
+#include <h2sim/h2sim.hpp>
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -189,4 +191,68 @@ TEST_CASE("metrics: the schema and the document are drawn from the same declarat
     CAPTURE(key);
     CHECK(totals.contains(key));
   }
+}
+
+TEST_CASE("metrics: any metric path's estimate, a station's and a class's interval by hand") {
+  // Three replications of two stations and a class: "served" of station B is 10, 13, 19 and the
+  // class's refuels 100, 104, 111; their Student-t intervals computed here from the values.
+  const auto& stations = station_layout(0, Scope::stations);
+  const auto& totals = station_layout(0, Scope::totals);
+  const auto& classes = class_layout();
+  const auto index = [](const std::vector<Leaf>& layout, const std::string& path) {
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+      if (layout[i].path == path) {
+        return i;
+      }
+    }
+    FAIL("no leaf " << path);
+    return std::size_t{0};
+  };
+  const double served_b[] = {10, 13, 19};
+  const double refuels[] = {100, 104, 111};
+  Run run;
+  run.labels = {{"A", "B"}, {"taxi"}};
+  run.aggregate = Aggregate(3);
+  for (std::size_t r = 0; r < 3; ++r) {
+    ReplicationValues values;
+    values.totals.leaves.assign(totals.size(), 1.0 + static_cast<double>(r));
+    values.stations.assign(2, RecordValues{0, std::vector<double>(stations.size(), 5.0)});
+    values.stations[1].leaves[index(stations, "served")] = served_b[r];
+    values.classes.assign(1, RecordValues{0, std::vector<double>(classes.size(), 0.0)});
+    values.classes[0].leaves[index(classes, "refuels")] = refuels[r];
+    run.aggregate.finished(r, values);
+  }
+  const auto check = [&](const std::string& path, const std::vector<double>& each) {
+    CAPTURE(path);
+    const Estimate e = estimate(run, path);
+    const auto [low, high] = h2sim::ci95(each);
+    CHECK(e.value == doctest::Approx((each[0] + each[1] + each[2]) / 3).epsilon(1e-15));
+    REQUIRE(e.ci95);
+    CHECK(e.ci95->first == doctest::Approx(low).epsilon(1e-12));
+    CHECK(e.ci95->second == doctest::Approx(high).epsilon(1e-12));
+  };
+  check("stations[id=B].served", {10, 13, 19});
+  check("stations.1.served", {10, 13, 19});
+  check("stations.0.served", {5, 5, 5});
+  check("classes[name=taxi].refuels", {100, 104, 111});
+  check("classes.0.refuels", {100, 104, 111});
+  check("totals.served", {1, 2, 3});
+  const auto message = [&](const std::string& path) {
+    try {
+      estimate(run, path);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(message("stations[id=C].served") ==
+        "the metrics have no stations[id=C].served (no open station C)");
+  CHECK(message("stations.2.served") == "the metrics have no stations.2.served (2 open stations)");
+  CHECK(message("stations[name=B].served") ==
+        "the metrics have no stations[name=B].served (select by [id=...])");
+  CHECK(message("classes[name=bus].refuels") ==
+        "the metrics have no classes[name=bus].refuels (no class bus)");
+  CHECK(message("stations.1.sold") == "the metrics have no stations.1.sold");
+  CHECK(message("served") == "the metrics have no served (a metric path starts with totals., "
+                             "stations or classes)");
 }

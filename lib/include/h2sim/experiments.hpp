@@ -96,29 +96,59 @@ struct SizeRange {
 /** "FROM:TO" with integers FROM <= TO; throws ExperimentError. */
 SizeRange parse_size_range(const std::string& text);
 
-/** What must hold: a totals metric at most (or at least) a bound, with 95% confidence. */
+/** What must hold: a metric at most (or at least) a bound, with 95% confidence. */
 struct SizeTarget {
   std::string text;   // as given: "totals.wait_min.p95<=5"
-  std::string metric; // "totals.wait_min.p95"
+  std::string metric; // "totals.wait_min.p95", "stations[id=JD-03].wait_min.p95", ...
   bool at_most = true;
   double bound = 0;
 };
 
-/** "totals.METRIC<=VALUE" or "totals.METRIC>=VALUE"; throws ExperimentError. */
+/**
+ * "METRIC<=VALUE" or "METRIC>=VALUE", METRIC a path of the metrics: `totals.LEAF`,
+ * `stations.N.LEAF`, `stations[id=ID].LEAF`, `classes.N.LEAF` or `classes[name=NAME].LEAF`
+ * (whether the metrics have it is known once they exist); throws ExperimentError.
+ */
 SizeTarget parse_size_target(const std::string& text);
 
 /**
- * Finds the smallest value of `param` in `range` for which `target` holds with 95% confidence (for
- * <=, the upper end of the Student-t interval over replications is at most the bound; for >=, the
- * lower end at least), by bisection: it assumes the response is monotone. `evaluate(value)` runs
- * the scenario with the parameter at `value` (two or more replications), once per value. Returns
- * {"parameter", "target", "confidence", "answer" (null when the target does not hold even at the
- * top of the range), "evaluations": [{"value", "mean", "ci95", "holds", "totals"}] in value
- * order}. Throws RunError naming the value when an evaluation has a failed replication, and
- * ExperimentError when the metrics have no such metric.
+ * Finds the smallest value of `param` in `range` for which every target holds with 95% confidence
+ * (for <=, the upper end of the Student-t interval over replications is at most the bound; for >=,
+ * the lower end at least), by bisection: it assumes the response is monotone. `evaluate(value)`
+ * runs the scenario with the parameter at `value` (two or more replications), once per value.
+ * Returns {"parameter", "target" (the first target's text; several: also "targets"), "confidence",
+ * "answer" (null when the targets do not hold even at the top of the range), "evaluations":
+ * [{"value", "mean", "ci95" (of the first target's metric), "holds", with several targets
+ * "targets": [{"target", "mean", "ci95", "holds"}], "totals"}] in value order}. Throws RunError
+ * naming the value when an evaluation has a failed replication, and ExperimentError when the
+ * metrics have no such metric.
  */
+nlohmann::ordered_json size(const std::string& param, const SizeRange& range,
+                            const std::vector<SizeTarget>& targets,
+                            const std::function<Metrics(long long value)>& evaluate);
+/** size() with one target. */
 nlohmann::ordered_json size(const std::string& param, const SizeRange& range,
                             const SizeTarget& target,
                             const std::function<Metrics(long long value)>& evaluate);
+
+/** At most this many values are searched exhaustively by minimize(). */
+constexpr long long exhaustive_values = 21;
+
+/**
+ * The value of `param` in `range` whose mean of `metric` is least among the values where every
+ * target holds with 95% confidence (ties: the smaller value). A range of at most
+ * exhaustive_values values is evaluated whole; a larger one by grid refinement, which assumes no
+ * monotonicity: 11 values evenly spread over the range (its ends included), then the same over
+ * the neighbourhood (one grid step either side) of the best value so far, until the grid step is
+ * 1 and that neighbourhood is evaluated whole. It can miss a minimum narrower than the first grid's
+ * step. Returns {"parameter", "minimize", "targets", "confidence", "search" ("exhaustive" or
+ * "grid refinement"), "answer" (null when no evaluated value meets the targets), "minimum"
+ * ({"value", "mean", "ci95"}, or null), "evaluations": [{"value", "mean", "ci95" (of `metric`),
+ * "holds" (every target), "targets": [{"target", "mean", "ci95", "holds"}], "totals"}] in value
+ * order}. Throws as size() does.
+ */
+nlohmann::ordered_json minimize(const std::string& param, const SizeRange& range,
+                                const std::string& metric, const std::vector<SizeTarget>& targets,
+                                const std::function<Metrics(long long value)>& evaluate);
 
 } // namespace h2sim

@@ -20,6 +20,8 @@ public:
 
   std::uint64_t count() const { return count_; }
   double mean() const;
+  /** The sum of the samples. */
+  double sum() const { return sum_; }
   double max() const { return max_; }
   /** The nearest-rank q-quantile (0 < q <= 1), approximately; 0 when empty. */
   double quantile(double q) const;

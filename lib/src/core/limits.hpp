@@ -17,6 +17,7 @@ constexpr double speed_kmh = 1e3;
 constexpr double road_factor = 10;
 constexpr double days = 36500;            // a century
 constexpr double count = 1e6;             // stations' dispensers, vehicles of a class, trailers
+constexpr double money = 1e12;            // US dollars: any one cost or price
 constexpr double seed = 9007199254740991; // 2^53 - 1: exact in every JSON reader
 
 } // namespace h2sim::limits

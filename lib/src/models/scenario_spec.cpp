@@ -118,12 +118,20 @@ const params::Table& scenario_table() {
        F::object("service", &ScenarioSpec::service, service).optional(),
        F::list("events", &ScenarioSpec::events, event)
            .describe("scheduled changes: outages, new capacities, more trailers")
-           .optional()},
+           .optional(),
+       F::object("economics", &ScenarioSpec::economics, economics_table())},
       {F::rule([](const ScenarioSpec& scenario, params::Checker& check) {
         if (check.valid("open_stations") && scenario.open.count &&
             static_cast<std::size_t>(*scenario.open.count) > scenario.stations.size()) {
           check.problem("open_stations", "must be <= " + std::to_string(scenario.stations.size()) +
                                              ", the number of stations");
+        }
+        const bool shared = scenario.economics && scenario.economics->station;
+        for (std::size_t i = 0; i < scenario.stations.size(); ++i) {
+          if (scenario.stations[i].economics && !shared && !check.present("economics/station")) {
+            check.problem("stations/" + std::to_string(i) + "/economics",
+                          "needs economics.station, the costs it replaces (with lifetime_years)");
+          }
         }
       })});
   return table;

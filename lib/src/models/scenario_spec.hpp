@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../core/params.hpp"
+#include "economics.hpp"
 #include "station.hpp"
 #include "supply/pipeline_spec.hpp"
 #include "supply/trailer_depot.hpp"
@@ -59,6 +60,7 @@ struct ScenarioSpec {
   params::Model demand;
   ServiceSpec service;
   std::vector<EventSpec> events;
+  std::optional<EconomicsSpec> economics; // absent: no economics in the metrics
   /**
    * What the events make of the scenario, in time order: from each step's time on, the models
    * follow its state (only in the fields declared changes_during_run). Empty without events.

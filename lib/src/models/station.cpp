@@ -55,7 +55,8 @@ const params::Table& station_table() {
            .describe("pressure classes it can fill (default both)")
            .items(1)
            .optional(),
-       F::object("buffer", &StationSpec::buffer, buffer_table())},
+       F::object("buffer", &StationSpec::buffer, buffer_table()),
+       F::object("economics", &StationSpec::economics, station_costs_table())},
       {F::rule([](const StationSpec& station, params::Checker& check) {
         if (check.valid("supply/model") && station.supply.name() != "unlimited" &&
             !station.supply.name().empty() && !check.present("storage")) {

@@ -4,6 +4,7 @@
 #include "../core/params.hpp"
 #include "availability.hpp"
 #include "buffered_dispensers.hpp"
+#include "economics.hpp"
 #include "observer.hpp"
 #include "supply/tank.hpp"
 
@@ -31,6 +32,7 @@ struct StationSpec {
   std::optional<AvailabilitySpec> availability;     // empty: always open
   std::vector<std::string> pressures{"H35", "H70"}; // pressure classes it can fill
   std::optional<BufferSpec> buffer;                 // empty: fills always run at the fill rate
+  std::optional<StationCosts> economics;            // keys replacing economics.station's
 
   /** The supply model that runs here: the one named, else the default for the storage. */
   std::string supply_model() const {

@@ -69,6 +69,16 @@ const std::vector<std::string>& ci95_paths() {
   return paths;
 }
 
+std::vector<std::string> ci95_paths(std::uint8_t groups) {
+  std::vector<std::string> paths = ci95_paths();
+  for_each_reported(station_fields(), groups, Scope::totals, [&](const Field<StationTally>& field) {
+    if (field.interval) {
+      paths.emplace_back(field.key);
+    }
+  });
+  return paths;
+}
+
 namespace {
 
 /** Adds one replication's record into the running one, leaf by leaf by how it combines. */
@@ -167,6 +177,24 @@ void Aggregate::fold(const ReplicationValues& values) {
   for (std::size_t i = 0; i < values.classes.size(); ++i) {
     fold_record(sums_.classes[i], values.classes[i], class_layout(), first);
   }
+  const auto deviate =
+      [&](std::vector<RecordValues>& deviations, std::vector<RecordValues>& squares,
+          const std::vector<RecordValues>& records, const std::vector<RecordValues>& firsts) {
+        deviations.resize(records.size());
+        squares.resize(records.size());
+        for (std::size_t i = 0; i < records.size(); ++i) {
+          const std::vector<double>& x = records[i].leaves;
+          deviations[i].leaves.resize(x.size(), 0.0);
+          squares[i].leaves.resize(x.size(), 0.0);
+          for (std::size_t j = 0; j < x.size(); ++j) {
+            const double d = x[j] - firsts[i].leaves[j];
+            deviations[i].leaves[j] += d;
+            squares[i].leaves[j] += d * d;
+          }
+        }
+      };
+  deviate(deviations_.stations, squares_.stations, values.stations, first_->stations);
+  deviate(deviations_.classes, squares_.classes, values.classes, first_->classes);
   totals_.push_back(values.totals);
   events_ += values.events;
   simulation_s_ += values.wall_s;
@@ -197,9 +225,30 @@ ReplicationValues Aggregate::combined() const {
   return result;
 }
 
+std::pair<double, double> Aggregate::record_interval(bool classes, std::size_t record,
+                                                     std::size_t leaf) const {
+  if (finished_.size() < 2) {
+    throw std::logic_error("record_interval(): fewer than two replications finished");
+  }
+  const auto n = static_cast<double>(finished_.size());
+  const RecordValues& first = (classes ? first_->classes : first_->stations).at(record);
+  const double shift =
+      (classes ? deviations_.classes : deviations_.stations).at(record).leaves.at(leaf);
+  const double squares =
+      (classes ? squares_.classes : squares_.stations).at(record).leaves.at(leaf);
+  const double mean = first.leaves.at(leaf) + shift / n;
+  const double sd = std::sqrt(std::max(0.0, squares - shift * shift / n) / (n - 1));
+  const boost::math::students_t t(n - 1);
+  const double half = boost::math::quantile(boost::math::complement(t, 0.025)) * sd / std::sqrt(n);
+  return {mean - half, mean + half};
+}
+
 std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::intervals() const {
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals;
-  for (const std::string& path : ci95_paths()) {
+  if (totals_.empty()) {
+    return intervals;
+  }
+  for (const std::string& path : ci95_paths(totals_.front().groups)) {
     std::vector<double> values;
     for (const RecordValues& totals : totals_) {
       const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals);

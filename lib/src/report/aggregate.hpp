@@ -11,8 +11,10 @@
 
 namespace h2sim::report {
 
-/** The dotted paths of `totals` that get a confidence interval, in the order they are written. */
+/** The dotted paths of `totals` that always get a confidence interval, in the order written. */
 const std::vector<std::string>& ci95_paths();
+/** Those and the fields declared with `interval` that totals with `groups` report. */
+std::vector<std::string> ci95_paths(std::uint8_t groups);
 
 /**
  * One scenario's replications combined as they end, field by field by kind (README "Metrics"):
@@ -50,6 +52,13 @@ public:
   ReplicationValues combined() const;
   /** Each finished replication's totals, in index order. */
   const std::vector<RecordValues>& replication_totals() const { return totals_; }
+  /**
+   * The Student-t 95% interval of the mean of leaf `leaf` of station (or, with `classes`, class)
+   * `record` over the finished replications (two or more), from running sums of each leaf's
+   * deviations from the first replication's value, so that no replication's stations are kept.
+   */
+  std::pair<double, double> record_interval(bool classes, std::size_t record,
+                                            std::size_t leaf) const;
   /** Student-t intervals of the mean of ci95_paths(), as [path, (low, high)] (two or more). */
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals() const;
 
@@ -65,6 +74,9 @@ private:
   std::vector<RecordValues> totals_;
   std::optional<ReplicationValues> first_;
   ReplicationValues sums_; // sums for mean leaves, running max and min for the others
+  // Stations' and classes' leaves: sums of (x - x_first) and of its square, for their intervals.
+  ReplicationValues deviations_;
+  ReplicationValues squares_;
   std::uint64_t events_ = 0;
   double simulation_s_ = 0;
 };

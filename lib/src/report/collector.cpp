@@ -8,12 +8,20 @@ namespace h2sim::report {
 
 Setup setup_of(const models::ScenarioSpec& scenario) {
   Setup setup;
+  setup.books = models::station_books(scenario);
   for (std::size_t i = 0; i < scenario.open_stations(); ++i) {
     const models::StationSpec& spec = scenario.stations[i];
     setup.labels.stations.push_back(spec.id);
     StationTally& station = setup.stations.emplace_back();
     station.dispensers = spec.dispensers;
     station.groups = spec.buffer.has_value() ? group::buffered : 0;
+    if (!setup.books.empty()) {
+      const models::StationBook& book = setup.books[i];
+      station.groups |= group::economics;
+      station.capex = book.capex;
+      station.annualized_capex = book.annualized_capex;
+      station.fixed_om_per_year = book.fixed_om_per_year;
+    }
   }
   if (scenario.demand.name() == "fleet") {
     for (const models::VehicleClass& spec : scenario.demand.as<models::FleetParams>().classes) {
@@ -27,6 +35,7 @@ Setup setup_of(const models::ScenarioSpec& scenario) {
 Collector::Collector(const models::ScenarioSpec& scenario, double window_start, double window_end)
     : window_{window_start, window_end} {
   Setup setup = setup_of(scenario);
+  books_ = std::move(setup.books);
   stations_ = std::move(setup.stations);
   classes_ = std::move(setup.classes);
 }
@@ -124,6 +133,23 @@ void Collector::on_trip(const models::Trip& trip) {
   vc.stranded += trip.stranded ? 1U : 0U;
 }
 
-ReplicationTallies Collector::tallies() const { return {window_, stations_, classes_}; }
+void price(StationTally& station, const models::StationBook& book) {
+  double waited_min = station.abandon_wait.sum();
+  for (const QuantileSketch& hour : station.hourly_wait) {
+    waited_min += hour.sum();
+  }
+  station.hydrogen_cost = station.dispensed_kg * book.hydrogen_per_kg;
+  station.electricity_cost = station.energy_kwh * book.electricity_per_kwh;
+  station.delivery_cost = static_cast<double>(station.deliveries) * book.per_delivery;
+  station.waiting_cost = waited_min / 60.0 * book.waiting_per_hour;
+}
+
+ReplicationTallies Collector::tallies() const {
+  ReplicationTallies tallies{window_, stations_, classes_};
+  for (std::size_t i = 0; i < books_.size(); ++i) {
+    price(tallies.stations[i], books_[i]);
+  }
+  return tallies;
+}
 
 } // namespace h2sim::report

@@ -12,12 +12,16 @@ namespace h2sim::report {
 /** What the metrics take from a scenario: the report layer reads a ScenarioSpec here only. */
 struct Setup {
   Labels labels;
-  std::vector<StationTally> stations; // empty tallies knowing their dispensers and buffer
-  std::vector<ClassTally> classes;    // empty tallies knowing their vehicles
+  std::vector<StationTally> stations;     // empty tallies knowing their dispensers and buffer
+  std::vector<ClassTally> classes;        // empty tallies knowing their vehicles
+  std::vector<models::StationBook> books; // with an economics block: each open station's
 };
 
 /** The open stations and the fleet's classes of `scenario`, as the metrics see them. */
 Setup setup_of(const models::ScenarioSpec& scenario);
+
+/** A station's window costs (group::economics) from its tally and its book (docs/economics.md). */
+void price(StationTally& station, const models::StationBook& book);
 
 /**
  * Tallies what the models report, for the measurement window [window_start, window_end) in
@@ -44,6 +48,7 @@ private:
   }
 
   Window window_;
+  std::vector<models::StationBook> books_;
   std::vector<StationTally> stations_;
   std::vector<ClassTally> classes_;
 };

@@ -2,6 +2,7 @@
 
 #include <h2sim/h2sim.hpp>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -172,6 +173,111 @@ ordered_json document(const Run& run, bool with_error) {
   return out;
 }
 
+namespace {
+
+std::size_t leaf_index(const std::vector<Leaf>& layout, const std::string& leaf,
+                       const std::string& path) {
+  const auto it =
+      std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == leaf; });
+  if (it == layout.end()) {
+    throw std::invalid_argument("the metrics have no " + path);
+  }
+  return static_cast<std::size_t>(it - layout.begin());
+}
+
+/** The record `path` names, and the rest of the path: (kind, index, leaf). */
+struct Named {
+  enum { totals, station, vehicle_class } record;
+  std::size_t index = 0;
+  std::string leaf;
+};
+
+Named named(const std::string& path, const Labels& labels) {
+  const auto fail = [&](const std::string& why) {
+    return std::invalid_argument("the metrics have no " + path + why);
+  };
+  if (path.rfind("totals.", 0) == 0) {
+    return {Named::totals, 0, path.substr(7)};
+  }
+  const bool stations = path.rfind("stations", 0) == 0;
+  if (!stations && path.rfind("classes", 0) != 0) {
+    throw fail(" (a metric path starts with totals., stations or classes)");
+  }
+  const std::vector<std::string>& names = stations ? labels.stations : labels.classes;
+  std::size_t at = stations ? 8 : 7;
+  std::size_t index = 0;
+  std::size_t end = 0;
+  if (at < path.size() && path[at] == '[') {
+    const std::string key = stations ? "id=" : "name=";
+    end = path.find(']', at);
+    if (end == std::string::npos || path.compare(at + 1, key.size(), key) != 0) {
+      throw fail(" (select by [" + key + "...])");
+    }
+    const std::string name = path.substr(at + 1 + key.size(), end - at - 1 - key.size());
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      throw fail(stations ? " (no open station " + name + ")" : " (no class " + name + ")");
+    }
+    index = static_cast<std::size_t>(it - names.begin());
+    ++end;
+  } else if (at < path.size() && path[at] == '.') {
+    end = path.find('.', at + 1);
+    const std::string digits = path.substr(at + 1, end - at - 1);
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      throw fail("");
+    }
+    index = std::stoul(digits);
+    if (index >= names.size()) {
+      throw fail(" (" + std::to_string(names.size()) +
+                 (stations ? " open stations)" : " classes)"));
+    }
+  } else {
+    throw fail("");
+  }
+  if (end == std::string::npos || end >= path.size() || path[end] != '.') {
+    throw fail("");
+  }
+  return {stations ? Named::station : Named::vehicle_class, index, path.substr(end + 1)};
+}
+
+} // namespace
+
+Estimate estimate(const Run& run, const std::string& path) {
+  const Aggregate& aggregate = run.aggregate;
+  const std::size_t finished = aggregate.finished_indices().size();
+  if (finished == 0) {
+    throw std::invalid_argument("no replication finished");
+  }
+  const Named name = named(path, run.labels);
+  const ReplicationValues values = finished == 1 ? aggregate.only() : aggregate.combined();
+  Estimate estimate;
+  if (name.record == Named::totals) {
+    const std::size_t leaf =
+        leaf_index(station_layout(values.totals.groups, Scope::totals), name.leaf, path);
+    estimate.value = values.totals.leaves.at(leaf);
+    if (finished > 1) {
+      std::vector<double> each;
+      for (const RecordValues& totals : aggregate.replication_totals()) {
+        each.push_back(totals.leaves.at(
+            leaf_index(station_layout(totals.groups, Scope::totals), name.leaf, path)));
+      }
+      estimate.ci95 = ci95(each);
+    }
+    return estimate;
+  }
+  const bool classes = name.record == Named::vehicle_class;
+  const RecordValues& record =
+      classes ? values.classes.at(name.index) : values.stations.at(name.index);
+  const std::size_t leaf = leaf_index(
+      classes ? class_layout() : station_layout(record.groups, Scope::stations), name.leaf, path);
+  estimate.value = record.leaves.at(leaf);
+  if (finished > 1) {
+    estimate.ci95 = aggregate.record_interval(classes, name.index, leaf);
+  }
+  return estimate;
+}
+
 std::vector<std::pair<std::string, std::string>> totals_cells(const RecordValues& totals,
                                                               bool integers) {
   const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals);
@@ -268,10 +374,16 @@ ordered_json record_schema(const std::vector<Field<R>>& fields, Scope scope,
       key.remove_prefix(dot + 1);
     }
     (*parent)["properties"][std::string(key)] = std::move(node);
-    if (field.group == 0) {
+    if (field.group == 0 || parent != &schema) {
+      // A nested leaf is in its object whenever the object is; the object goes with its group.
       (*parent)["required"].push_back(std::string(key));
-    } else {
-      by_group[field.group].push_back(std::string(key));
+    }
+    if (field.group != 0) {
+      const std::string top(field.key.substr(0, field.key.find('.')));
+      auto& keys = by_group[field.group];
+      if (std::find(keys.begin(), keys.end(), top) == keys.end()) {
+        keys.push_back(top);
+      }
     }
   });
   // The fields of an optional group come all together or not at all.
@@ -312,6 +424,9 @@ ordered_json metrics_schema() {
   for (const std::string& path : ci95_paths()) {
     ci95["properties"]["totals." + path] = {{"$ref", "#/$defs/interval"}};
     ci95["required"].push_back("totals." + path);
+  }
+  for (const std::string& path : ci95_paths(group::all)) {
+    ci95["properties"]["totals." + path] = {{"$ref", "#/$defs/interval"}};
   }
   ordered_json warning = closed_object();
   warning["properties"] = {{"pointer", {{"type", "string"}}}, {"message", {{"type", "string"}}}};
@@ -430,6 +545,9 @@ std::string where(std::uint8_t field_group, Scope scope) {
   case group::supply:
     text = "stations with finite storage";
     break;
+  case group::economics:
+    text = "scenarios with `economics`";
+    break;
   default:
     text = "always";
   }
@@ -497,7 +615,15 @@ std::string metrics_markdown() {
                                                 : ", ") +
             "`totals." + paths[i] + "`";
   }
-  text += ", and `replication_totals` lists each finished replication's `totals` as it was.\n\n"
+  text += " (with `economics`, also";
+  const std::vector<std::string> economics = ci95_paths(group::economics);
+  for (std::size_t i = paths.size(); i < economics.size(); ++i) {
+    text += std::string(i == paths.size()           ? " "
+                        : i + 1 == economics.size() ? " and "
+                                                    : ", ") +
+            "`totals." + economics[i] + "`";
+  }
+  text += "), and `replication_totals` lists each finished replication's `totals` as it was.\n\n"
           "## `totals` and `stations[]`\n\n"
           "A station reports the fields of its groups only; `totals` reports a group's fields "
           "when any station has the group. *totals* says how `totals` forms a field from the "

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +56,20 @@ struct Run {
  * one finished, combined with ci95 and replication_totals when more did, none when none did.
  */
 nlohmann::ordered_json document(const Run& run, bool with_error = true);
+
+/** A metric of a run, as `size` and its targets read it. */
+struct Estimate {
+  double value = 0; // as the document writes it (over replications: combined as its kind says)
+  std::optional<std::pair<double, double>> ci95; // Student-t over replications (two or more)
+};
+
+/**
+ * The metric at `path`: `totals.LEAF`, `stations.N.LEAF` or `stations[id=ID].LEAF`,
+ * `classes.N.LEAF` or `classes[name=NAME].LEAF`, LEAF as the document nests it (`wait_min.p95`,
+ * `economics.cost_per_kg`, `hourly.arrivals.7`). Throws std::invalid_argument saying what the
+ * metrics lack.
+ */
+Estimate estimate(const Run& run, const std::string& path);
 
 /** A station or totals record's JSON; `integers`: counts as integers (one replication). */
 nlohmann::ordered_json station_json(const RecordValues& values, Scope scope, bool integers);

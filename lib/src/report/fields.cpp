@@ -37,6 +37,22 @@ std::array<double, hours> hourly_p95(const S& s) {
 
 double window_min(const Window& w) { return w.end - w.start; }
 
+/** Per year from the window's total: x 365 / days of the window. */
+double per_year(double window_total, const Window& w) {
+  return window_total * 365.0 / (window_min(w) / 1440.0);
+}
+
+double total_cost_per_year(const S& s, const Window& w) {
+  return s.annualized_capex + s.fixed_om_per_year +
+         per_year(s.hydrogen_cost + s.electricity_cost + s.delivery_cost + s.waiting_cost, w);
+}
+
+/** Per kg dispensed in the window: 0 when nothing was. */
+double per_kg(double per_year_cost, const S& s, const Window& w) {
+  const double kg = per_year(s.dispensed_kg, w);
+  return kg > 0 ? per_year_cost / kg : 0.0;
+}
+
 } // namespace
 
 const std::vector<Field<StationTally>>& station_fields() {
@@ -177,6 +193,72 @@ const std::vector<Field<StationTally>>& station_fields() {
        .source = &S::energy_kwh,
        .description = "electricity of on-site production",
        .group = group::supply},
+      {.key = "economics.capex",
+       .kind = Kind::quantity,
+       .source = &S::capex,
+       .description = "capital of the station as built, $ (docs/economics.md)",
+       .group = group::economics},
+      {.key = "economics.annualized_capex",
+       .kind = Kind::quantity,
+       .source = &S::annualized_capex,
+       .description = "capex x CRF, CRF = r(1+r)^n / ((1+r)^n - 1), $/year",
+       .group = group::economics},
+      {.key = "economics.fixed_om_per_year",
+       .kind = Kind::quantity,
+       .source = &S::fixed_om_per_year,
+       .description = "fixed_om_fraction x capex, $/year",
+       .group = group::economics},
+      {.key = "economics.hydrogen_cost_per_year",
+       .kind = Kind::derived,
+       .source = +[](const S& s, const Window& w) { return per_year(s.hydrogen_cost, w); },
+       .description = "dispensed_kg x the supply model's hydrogen_cost_per_kg x 365 / days of "
+                      "the window, $/year",
+       .group = group::economics,
+       .interval = true},
+      {.key = "economics.electricity_cost_per_year",
+       .kind = Kind::derived,
+       .source = +[](const S& s, const Window& w) { return per_year(s.electricity_cost, w); },
+       .description = "energy_kwh x electricity_cost_per_kwh x 365 / days, $/year",
+       .group = group::economics,
+       .interval = true},
+      {.key = "economics.delivery_cost_per_year",
+       .kind = Kind::derived,
+       .source = +[](const S& s, const Window& w) { return per_year(s.delivery_cost, w); },
+       .description = "deliveries x delivery_cost_per_trip x 365 / days, $/year",
+       .group = group::economics,
+       .interval = true},
+      {.key = "economics.waiting_cost_per_year",
+       .kind = Kind::derived,
+       .source = +[](const S& s, const Window& w) { return per_year(s.waiting_cost, w); },
+       .description = "hours waited by drivers (served and reneged) x waiting_cost_per_hour x "
+                      "365 / days, $/year",
+       .group = group::economics,
+       .interval = true},
+      {.key = "economics.total_cost_per_year",
+       .kind = Kind::derived,
+       .source = &total_cost_per_year,
+       .description = "the sum of the five above and annualized_capex + fixed_om_per_year, "
+                      "$/year",
+       .group = group::economics,
+       .interval = true},
+      {.key = "economics.cost_per_kg",
+       .kind = Kind::derived,
+       .source =
+           +[](const S& s, const Window& w) {
+             return per_kg(total_cost_per_year(s, w) - per_year(s.waiting_cost, w), s, w);
+           },
+       .description = "(total_cost_per_year - waiting_cost_per_year) / kg dispensed per year: "
+                      "the operator's levelised cost, $/kg (0 when nothing was dispensed)",
+       .group = group::economics,
+       .interval = true},
+      {.key = "economics.social_cost_per_kg",
+       .kind = Kind::derived,
+       .source =
+           +[](const S& s, const Window& w) { return per_kg(total_cost_per_year(s, w), s, w); },
+       .description = "total_cost_per_year / kg dispensed per year: the drivers' time priced in, "
+                      "$/kg (0 when nothing was dispensed)",
+       .group = group::economics,
+       .interval = true},
       // Inputs of the derived fields above: tallied and totalled, not reported.
       {.key = "dispensers",
        .kind = Kind::quantity,
@@ -214,6 +296,30 @@ const std::vector<Field<StationTally>>& station_fields() {
        .source = &S::outage_min,
        .description = "minutes of the window lost to breakdowns and maintenance",
        .group = group::availability,
+       .reported = false},
+      {.key = "hydrogen_cost",
+       .kind = Kind::quantity,
+       .source = &S::hydrogen_cost,
+       .description = "the window's hydrogen, $",
+       .group = group::economics,
+       .reported = false},
+      {.key = "electricity_cost",
+       .kind = Kind::quantity,
+       .source = &S::electricity_cost,
+       .description = "the window's electricity, $",
+       .group = group::economics,
+       .reported = false},
+      {.key = "delivery_cost",
+       .kind = Kind::quantity,
+       .source = &S::delivery_cost,
+       .description = "the window's deliveries, $",
+       .group = group::economics,
+       .reported = false},
+      {.key = "waiting_cost",
+       .kind = Kind::quantity,
+       .source = &S::waiting_cost,
+       .description = "the window's waiting, $",
+       .group = group::economics,
        .reported = false},
       {.key = "stockout_min",
        .kind = Kind::quantity,
@@ -393,7 +499,7 @@ template <class R> bool consistent(const Field<R>& field) {
     fits = std::holds_alternative<std::array<double, hours> (*)(const R&)>(source);
     break;
   }
-  return fits &&
+  return fits && (!field.interval || field.kind == Kind::quantity || field.kind == Kind::derived) &&
          (field.absent_adds == nullptr || (field.kind == Kind::quantity && field.group != 0)) &&
          (field.from_classes == nullptr ||
           (field.kind == Kind::count && field.scope == Scope::totals));

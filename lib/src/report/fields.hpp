@@ -29,7 +29,8 @@ namespace group {
 constexpr std::uint8_t buffered = 1;     // a buffer behind the dispensers: waiting_at_end
 constexpr std::uint8_t availability = 2; // opening hours, outages or maintenance
 constexpr std::uint8_t supply = 4;       // finite storage
-constexpr std::uint8_t all = buffered | availability | supply;
+constexpr std::uint8_t economics = 8;    // the scenario has an `economics` block
+constexpr std::uint8_t all = buffered | availability | supply | economics;
 } // namespace group
 
 /**
@@ -65,6 +66,14 @@ struct StationTally {
   double inventory_end_kg = 0;
   double inventory_min_kg = 0;
   double energy_kwh = 0;
+  // group::economics: capital (per year where it says so) and the window's costs, in dollars
+  double capex = 0;
+  double annualized_capex = 0;
+  double fixed_om_per_year = 0;
+  double hydrogen_cost = 0;    // dispensed_kg x the supply model's price
+  double electricity_cost = 0; // energy_kwh x price
+  double delivery_cost = 0;    // deliveries x cost per trip
+  double waiting_cost = 0;     // hours waited (served and reneged) x cost per hour
 };
 
 /** What one fleet class tallied over the window. */
@@ -133,7 +142,8 @@ template <class R> struct Field {
   std::string_view description;
   std::uint8_t group = 0; // reported only by records with this group (0: always)
   Scope scope = Scope::both;
-  bool reported = true; // false: an input of derived fields, tallied and totalled only
+  bool reported = true;  // false: an input of derived fields, tallied and totalled only
+  bool interval = false; // its totals get a 95% interval in `ci95` (besides ci95_paths())
   /** Totals: a station without `group` adds this instead (its dispensed hydrogen is delivered). */
   double R::*absent_adds = nullptr;
   /** Totals: the sum over the fleet's classes of this class field, not over the stations. */

@@ -971,16 +971,19 @@ json curve_point(const json& x, const std::optional<double>& y,
 }
 
 const std::vector<Metric>& curve_metrics() {
-  static const std::vector<Metric> metrics{{"wait_min.p95", "wait p95 (min)", 2},
-                                           {"wait_min.mean", "wait mean (min)", 2},
-                                           {"wait_min.p99", "wait p99 (min)", 2},
-                                           {"served", "served", 0},
-                                           {"balked", "balked", 0},
-                                           {"reneged", "reneged", 0},
-                                           {"turned_away_stockout", "turned away dry", 0},
-                                           {"utilization", "utilization", 3},
-                                           {"queue_mean", "queue mean", 2},
-                                           {"dispensed_kg", "dispensed (kg)", 0}};
+  static const std::vector<Metric> metrics{
+      {"wait_min.p95", "wait p95 (min)", 2},
+      {"wait_min.mean", "wait mean (min)", 2},
+      {"wait_min.p99", "wait p99 (min)", 2},
+      {"served", "served", 0},
+      {"balked", "balked", 0},
+      {"reneged", "reneged", 0},
+      {"turned_away_stockout", "turned away dry", 0},
+      {"utilization", "utilization", 3},
+      {"queue_mean", "queue mean", 2},
+      {"dispensed_kg", "dispensed (kg)", 0},
+      {"economics.cost_per_kg", "cost per kg ($)", 2},
+      {"economics.social_cost_per_kg", "social cost per kg ($)", 2}};
   return metrics;
 }
 
@@ -1237,20 +1240,65 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
   const std::string parameter = text(output, "parameter");
   const std::optional<Target> own = parse_target(text(output, "target"));
   const Target& target = own ? *own : fallback;
+  // With --minimize, an evaluation's mean and ci95 are the minimised metric's.
+  const std::string minimized = text(output, "minimize");
+  const std::string shown = minimized.empty() ? "totals." + target.metric : minimized;
   json blocks = json::array();
   const json* answer = at(output, "answer");
-  std::string summary = "Sizing " + parameter + " for " + target.text + " with " +
-                        format(number(output, "confidence").value_or(0.95) * 100, 0) +
-                        "% confidence: ";
-  if (answer != nullptr && !answer->is_null()) {
-    summary += "the smallest value that meets it is " + format_value(*answer) + ".";
-  } else {
-    summary += "no value in the range meets it.";
-  }
   const json& evaluations = output["evaluations"];
-  summary += " " + std::to_string(evaluations.size()) + " values evaluated (bisection).";
+  std::string summary;
+  if (minimized.empty()) {
+    summary = "Sizing " + parameter + " for " + target.text + " with " +
+              format(number(output, "confidence").value_or(0.95) * 100, 0) + "% confidence: ";
+    if (answer != nullptr && !answer->is_null()) {
+      summary += "the smallest value that meets it is " + format_value(*answer) + ".";
+    } else {
+      summary += "no value in the range meets it.";
+    }
+    summary += " " + std::to_string(evaluations.size()) + " values evaluated (bisection).";
+  } else {
+    summary = "Minimising " + minimized + " over " + parameter;
+    if (const json* targets = at(output, "targets"); targets && targets->is_array()) {
+      for (std::size_t i = 0; i < targets->size(); ++i) {
+        summary += (i == 0 ? " where " : " and ") +
+                   ((*targets)[i].is_string() ? (*targets)[i].get<std::string>() : "");
+      }
+    }
+    if (answer != nullptr && answer->is_number()) {
+      summary += ": least at " + format_value(*answer);
+      if (const auto mean = number(output, "minimum/mean")) {
+        summary += ", " + format(*mean, 3);
+        if (const auto ci = interval(at(output, "minimum/ci95"))) {
+          summary += " [" + format(ci->first, 3) + "–" + format(ci->second, 3) + "]";
+        }
+      }
+      summary += ".";
+    } else {
+      summary += ": no value evaluated meets the targets.";
+    }
+    summary += " " + std::to_string(evaluations.size()) + " values evaluated (" +
+               text(output, "search") + ").";
+  }
   blocks.push_back({{"type", "headline"}, {"text", summary}});
 
+  if (!minimized.empty()) {
+    json points = json::array();
+    for (const json& evaluation : evaluations) {
+      const json* x = at(evaluation, "value");
+      points.push_back(curve_point(x ? *x : json(nullptr), number(evaluation, "mean"),
+                                   interval(at(evaluation, "ci95"))));
+    }
+    json chart{{"type", "curve"},
+               {"title", minimized + " against " + parameter},
+               {"x", parameter},
+               {"numeric", true},
+               {"y", minimized},
+               {"series", json::array({{{"label", minimized}, {"points", std::move(points)}}})}};
+    if (answer != nullptr && answer->is_number()) {
+      chart["answer"] = *answer;
+    }
+    blocks.push_back(std::move(chart));
+  }
   for (const Metric& metric : curve_metrics()) {
     json points = json::array();
     bool any = false;
@@ -1258,7 +1306,7 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
       const json* x = at(evaluation, "value");
       std::optional<double> y;
       std::optional<std::pair<double, double>> ci;
-      if (metric.path == target.metric) {
+      if ("totals." + std::string(metric.path) == shown) {
         y = number(evaluation, "mean");
         ci = interval(at(evaluation, "ci95"));
       }
@@ -1277,7 +1325,7 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
                {"numeric", true},
                {"y", metric.label},
                {"series", json::array({{{"label", metric.label}, {"points", std::move(points)}}})}};
-    if (metric.path == target.metric) {
+    if (metric.path == target.metric && minimized.empty()) {
       chart["target"] = target.bound;
       chart["target_label"] = target.text;
       if (answer != nullptr && answer->is_number()) {
@@ -1299,7 +1347,8 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
                     {"title", "Evaluations"},
                     {"sortable", true},
                     {"columns",
-                     {column(parameter, 0), column(target.metric + " (mean)", 3),
+                     {column(parameter, 0),
+                      column((minimized.empty() ? target.metric : minimized) + " (mean)", 3),
                       column("95% low", 3), column("95% high", 3), column("holds")}},
                     {"rows", std::move(rows)}});
   sections.push_back(section(prefix + "size", heading + "Sizing", std::move(blocks)));

@@ -221,11 +221,15 @@ SizeRange parse_size_range(const std::string& text) {
 
 SizeTarget parse_size_target(const std::string& text) {
   const auto op = text.find_first_of("<>");
-  if (op == std::string::npos || op + 1 >= text.size() || text[op + 1] != '=' ||
-      text.compare(0, 7, "totals.") != 0) {
-    throw ExperimentError("expected totals.METRIC<=VALUE or totals.METRIC>=VALUE");
+  const std::string metric = text.substr(0, std::min(op, text.size()));
+  const bool known = metric.rfind("totals.", 0) == 0 || metric.rfind("stations", 0) == 0 ||
+                     metric.rfind("classes", 0) == 0;
+  if (op == std::string::npos || op + 1 >= text.size() || text[op + 1] != '=' || !known ||
+      metric.back() == '.') {
+    throw ExperimentError("expected METRIC<=VALUE or METRIC>=VALUE, METRIC a path of the metrics "
+                          "(totals.wait_min.p95, stations[id=S1].wait_min.p95, ...)");
   }
-  SizeTarget target{text, text.substr(0, op), text[op] == '<', 0};
+  SizeTarget target{text, metric, text[op] == '<', 0};
   try {
     std::size_t used = 0;
     const std::string bound = text.substr(op + 2);
@@ -239,49 +243,104 @@ SizeTarget parse_size_target(const std::string& text) {
   return target;
 }
 
+namespace {
+
+/** A metric of an evaluation's metrics, with its interval; ExperimentError if there is none. */
+report::Estimate estimate_of(const Metrics& metrics, const std::string& path) {
+  try {
+    report::Estimate estimate = report::estimate(metrics.data(), path);
+    if (!estimate.ci95) {
+      throw ExperimentError(path + ": an interval needs two or more replications");
+    }
+    return estimate;
+  } catch (const std::invalid_argument& e) {
+    throw ExperimentError(e.what());
+  }
+}
+
+ordered_json interval_json(const report::Estimate& estimate) {
+  return {estimate.ci95->first, estimate.ci95->second};
+}
+
+/** Evaluates values once each, keeping what the document says of them. */
+class Evaluations {
+public:
+  Evaluations(std::string param, std::string metric, const std::vector<SizeTarget>& targets,
+              bool each_target, const std::function<Metrics(long long)>& evaluate)
+      : param_(std::move(param)), metric_(std::move(metric)), targets_(&targets),
+        each_target_(each_target), evaluate_(&evaluate) {}
+
+  const ordered_json& at(long long value) {
+    auto it = evaluated_.find(value);
+    if (it != evaluated_.end()) {
+      return it->second;
+    }
+    const Metrics metrics = (*evaluate_)(value);
+    if (const std::string error = metrics.error(); !error.empty()) {
+      // The search needs every evaluation whole: stop, naming what failed.
+      throw RunError(param_ + " = " + std::to_string(value) + ": " + error);
+    }
+    const report::Estimate shown = estimate_of(metrics, metric_);
+    bool all = true;
+    ordered_json each = ordered_json::array();
+    for (const SizeTarget& target : *targets_) {
+      const report::Estimate e = estimate_of(metrics, target.metric);
+      const bool ok =
+          target.at_most ? e.ci95->second <= target.bound : e.ci95->first >= target.bound;
+      all = all && ok;
+      each.push_back(
+          {{"target", target.text}, {"mean", e.value}, {"ci95", interval_json(e)}, {"holds", ok}});
+    }
+    ordered_json evaluation{
+        {"value", value}, {"mean", shown.value}, {"ci95", interval_json(shown)}, {"holds", all}};
+    if (each_target_) {
+      evaluation["targets"] = std::move(each);
+    }
+    evaluation["totals"] = metrics.json()["totals"];
+    return evaluated_.emplace(value, std::move(evaluation)).first->second;
+  }
+  bool holds(long long value) { return at(value)["holds"].get<bool>(); }
+
+  ordered_json list() {
+    ordered_json list = ordered_json::array();
+    for (auto& [value, evaluation] : evaluated_) {
+      list.push_back(std::move(evaluation));
+    }
+    return list;
+  }
+  const std::map<long long, ordered_json>& evaluated() const { return evaluated_; }
+
+private:
+  std::string param_;
+  std::string metric_;
+  const std::vector<SizeTarget>* targets_;
+  bool each_target_;
+  const std::function<Metrics(long long)>* evaluate_;
+  std::map<long long, ordered_json> evaluated_;
+};
+
+} // namespace
+
 ordered_json size(const std::string& param, const SizeRange& range, const SizeTarget& target,
                   const std::function<Metrics(long long value)>& evaluate) {
-  std::string pointer = "/" + target.metric;
-  std::replace(pointer.begin(), pointer.end(), '.', '/');
-  const ordered_json::json_pointer where(pointer);
-  const ordered_json::json_pointer in_totals(pointer.substr(7));
+  return size(param, range, std::vector<SizeTarget>{target}, evaluate);
+}
 
-  std::map<long long, ordered_json> evaluated;
-  const auto holds = [&](long long value) {
-    auto it = evaluated.find(value);
-    if (it == evaluated.end()) {
-      const Metrics metrics = evaluate(value);
-      if (const std::string error = metrics.error(); !error.empty()) {
-        // The search needs every evaluation whole: stop, naming what failed.
-        throw RunError(param + " = " + std::to_string(value) + ": " + error);
-      }
-      const ordered_json document = metrics.json();
-      std::vector<double> values;
-      for (const auto& totals : document["replication_totals"]) {
-        if (!totals.contains(in_totals)) {
-          throw ExperimentError("the metrics have no " + target.metric);
-        }
-        values.push_back(totals.at(in_totals));
-      }
-      const auto [low, high] = ci95(values);
-      const bool ok = target.at_most ? high <= target.bound : low >= target.bound;
-      ordered_json evaluation{{"value", value},
-                              {"mean", document.at(where)},
-                              {"ci95", {low, high}},
-                              {"holds", ok},
-                              {"totals", document["totals"]}};
-      it = evaluated.emplace(value, std::move(evaluation)).first;
-    }
-    return it->second["holds"].get<bool>();
-  };
-  // Bisection for the smallest passing value, assuming the target, once met, stays met.
+ordered_json size(const std::string& param, const SizeRange& range,
+                  const std::vector<SizeTarget>& targets,
+                  const std::function<Metrics(long long value)>& evaluate) {
+  if (targets.empty()) {
+    throw ExperimentError("size needs a target");
+  }
+  Evaluations evaluations(param, targets.front().metric, targets, targets.size() > 1, evaluate);
+  // Bisection for the smallest passing value, assuming the targets, once met, stay met.
   std::optional<long long> answer;
-  if (holds(range.to)) {
+  if (evaluations.holds(range.to)) {
     long long low = range.from;
     long long high = range.to;
     while (low < high) {
       const long long mid = low + (high - low) / 2;
-      if (holds(mid)) {
+      if (evaluations.holds(mid)) {
         high = mid;
       } else {
         low = mid + 1;
@@ -289,14 +348,76 @@ ordered_json size(const std::string& param, const SizeRange& range, const SizeTa
     }
     answer = high;
   }
-  ordered_json out{{"parameter", param},
-                   {"target", target.text},
-                   {"confidence", 0.95},
-                   {"answer", answer ? ordered_json(*answer) : nullptr},
-                   {"evaluations", ordered_json::array()}};
-  for (auto& [value, evaluation] : evaluated) {
-    out["evaluations"].push_back(std::move(evaluation));
+  ordered_json out{{"parameter", param}, {"target", targets.front().text}};
+  if (targets.size() > 1) {
+    out["targets"] = ordered_json::array();
+    for (const SizeTarget& target : targets) {
+      out["targets"].push_back(target.text);
+    }
   }
+  out["confidence"] = 0.95;
+  out["answer"] = answer ? ordered_json(*answer) : nullptr;
+  out["evaluations"] = evaluations.list();
+  return out;
+}
+
+ordered_json minimize(const std::string& param, const SizeRange& range, const std::string& metric,
+                      const std::vector<SizeTarget>& targets,
+                      const std::function<Metrics(long long value)>& evaluate) {
+  Evaluations evaluations(param, metric, targets, true, evaluate);
+  // The best value evaluated in [from, to]: least mean among those meeting the targets.
+  const auto best_in = [&](long long from, long long to) {
+    std::optional<long long> best;
+    double least = 0;
+    for (const auto& [value, evaluation] : evaluations.evaluated()) {
+      if (value < from || value > to || !evaluation["holds"].get<bool>()) {
+        continue;
+      }
+      const double mean = evaluation["mean"].get<double>();
+      if (!best || mean < least) {
+        best = value;
+        least = mean;
+      }
+    }
+    return best;
+  };
+  const bool exhaustive = range.to - range.from + 1 <= exhaustive_values;
+  long long from = range.from;
+  long long to = range.to;
+  while (true) {
+    if (to - from + 1 <= exhaustive_values) {
+      for (long long value = from; value <= to; ++value) {
+        evaluations.at(value);
+      }
+      break;
+    }
+    const long long step = (to - from + 9) / 10; // ceil((to - from) / 10): 11 values or fewer
+    for (long long value = from; value < to; value += step) {
+      evaluations.at(value);
+    }
+    evaluations.at(to);
+    const std::optional<long long> best = best_in(from, to);
+    if (!best) {
+      break; // no grid value meets the targets
+    }
+    from = std::max(from, *best - step);
+    to = std::min(to, *best + step);
+  }
+  const std::optional<long long> answer = best_in(range.from, range.to);
+  ordered_json out{{"parameter", param}, {"minimize", metric}, {"targets", ordered_json::array()}};
+  for (const SizeTarget& target : targets) {
+    out["targets"].push_back(target.text);
+  }
+  out["confidence"] = 0.95;
+  out["search"] = exhaustive ? "exhaustive" : "grid refinement";
+  out["answer"] = answer ? ordered_json(*answer) : nullptr;
+  if (answer) {
+    const ordered_json& chosen = evaluations.evaluated().at(*answer);
+    out["minimum"] = {{"value", *answer}, {"mean", chosen["mean"]}, {"ci95", chosen["ci95"]}};
+  } else {
+    out["minimum"] = nullptr;
+  }
+  out["evaluations"] = evaluations.list();
   return out;
 }
 
