@@ -63,6 +63,8 @@ def main():
         "demand": plan["demand"],
         "events": events,
     }
+    if "economics" in plan:
+        scenario["economics"] = plan["economics"]
     (ROOT / "scenarios/shanghai-buildout.json").write_text(json.dumps(scenario, indent=1) + "\n")
 
 
