@@ -22,6 +22,7 @@ grep -qx 'h2sim: error: point 1 (stations.0.dispensers=2), replication 2 failed:
 import json, os, sys
 def load(name):
     sweep = json.load(open(os.path.join(sys.argv[1], name)))
+    sweep.pop("run")  # its provenance: the command lines differ
     for point in sweep["points"]:
         point["metrics"].pop("run")
     return sweep
