@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../core/mser.hpp"
 #include "../models/scenario_spec.hpp"
 #include "../report/fields.hpp"
 
@@ -10,6 +11,7 @@ namespace h2sim::engine {
 struct ReplicationResult {
   report::ReplicationTallies tallies; // what the collector counted
   std::uint64_t events = 0;           // model events the engine ran
+  mser::Batcher warmup_batches;       // with probe_warmup: MSER-5 batches of the waits
 };
 
 /**
@@ -17,6 +19,6 @@ struct ReplicationResult {
  * this at most once per process (the replication runner forks a child for each).
  */
 ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
-                           std::uint64_t replication);
+                           std::uint64_t replication, bool probe_warmup = false);
 
 } // namespace h2sim::engine

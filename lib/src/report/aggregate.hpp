@@ -2,6 +2,7 @@
 
 #include "fields.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -30,6 +31,15 @@ public:
   /** Replication `r` failed, and why. */
   void failed(std::size_t r, std::string error);
 
+  /** Runs until precise: `replications` (more than before) are now expected. */
+  void extend(std::size_t replications) { replications_ = std::max(replications_, replications); }
+
+  /**
+   * Half the width of the 95% interval of `path` ("totals.wait_min.p95", a ci95 key) over the
+   * absolute value of its mean; infinite with fewer than two finished or a mean of 0 with spread.
+   */
+  double relative_half_width(const std::string& path) const;
+
   /** Whether replication `r` has been reported, finished or failed. */
   bool known(std::size_t r) const;
   /** Whether every replication has been reported. */
@@ -50,6 +60,10 @@ public:
   ReplicationValues combined() const;
   /** Each finished replication's totals, in index order. */
   const std::vector<RecordValues>& replication_totals() const { return totals_; }
+  /** Each finished replication's chosen warm-up (warmup_days "auto"), in index order. */
+  const std::vector<std::optional<ReplicationValues::ChosenWarmup>>& warmups() const {
+    return warmups_;
+  }
   /** Student-t intervals of the mean of ci95_paths(), as [path, (low, high)] (two or more). */
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals() const;
 
@@ -63,6 +77,7 @@ private:
   std::map<std::size_t, std::string> failures_;
   std::vector<std::size_t> finished_;
   std::vector<RecordValues> totals_;
+  std::vector<std::optional<ReplicationValues::ChosenWarmup>> warmups_;
   std::optional<ReplicationValues> first_;
   ReplicationValues sums_; // sums for mean leaves, running max and min for the others
   std::uint64_t events_ = 0;

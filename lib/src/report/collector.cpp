@@ -14,6 +14,7 @@ Setup setup_of(const models::ScenarioSpec& scenario) {
     StationTally& station = setup.stations.emplace_back();
     station.dispensers = spec.dispensers;
     station.groups = spec.buffer.has_value() ? group::buffered : 0;
+    setup.queues.push_back({static_cast<double>(spec.dispensers), spec.queue_capacity});
   }
   if (scenario.demand.name() == "fleet") {
     for (const models::VehicleClass& spec : scenario.demand.as<models::FleetParams>().classes) {
@@ -81,6 +82,9 @@ void Collector::on_visit(const models::Visit& visit) {
     break;
   }
   ++tally.served;
+  if (probe_) {
+    batches_.add(visit.start - visit.arrival, visit.arrival);
+  }
   tally.hourly_wait[hour].add(visit.start - visit.arrival); // the station's wait: their merge
   tally.time_in_system_sum_min += visit.end - visit.arrival;
   if (vc != nullptr) {
