@@ -65,8 +65,9 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
   if (slowest) {
     const double tau_days = slowest->tau_min / 1440;
     const bool short_horizon = basis.horizon_days < horizon_relaxations * tau_days;
-    const bool short_warmup =
-        !basis.automatic_warmup && basis.warmup_days < warmup_relaxations * tau_days;
+    const bool short_warmup = !basis.automatic_warmup &&
+                              basis.warmup_days < warmup_relaxations * tau_days &&
+                              basis.horizon_days < warmup_matters_below * tau_days;
     if (short_horizon || short_warmup) {
       const std::string station = slowest->station < basis.labels.size()
                                       ? basis.labels[slowest->station]

@@ -35,9 +35,13 @@ struct Relaxation {
 std::optional<Relaxation> slowest_station(const std::vector<RecordValues>& stations,
                                           const std::vector<QueueShape>& shapes, double window_min);
 
-/** Planning rules, in relaxation times (docs/statistics.md): below them an interval is warned. */
-constexpr double warmup_relaxations = 2;   // initial bias decays as exp(-t / tau)
-constexpr double horizon_relaxations = 50; // a replication's values near their limit
+/**
+ * Planning rules, in relaxation times, calibrated on bench/coverage.py (docs/statistics.md): below
+ * them an interval is warned.
+ */
+constexpr double horizon_relaxations = 30;   // a replication's quantiles near their limit
+constexpr double warmup_relaxations = 2;     // initial bias decays as exp(-t / tau) ...
+constexpr double warmup_matters_below = 100; // ... and weighs ~tau / horizon in a time average
 constexpr std::size_t fewest_replications = 5;
 
 /** What the intervals of a run rest on. */
@@ -52,7 +56,8 @@ struct IntervalBasis {
 /**
  * Warnings on the intervals of ci95 (each names its metric by the pointer "/ci95/totals.PATH"):
  * replications shorter than horizon_relaxations relaxation times of the slowest station, or
- * warmed up for less than warmup_relaxations, for the metrics of queues; fewer than
+ * warmed up for less than warmup_relaxations (when shorter than warmup_matters_below), for the
+ * metrics of queues; fewer than
  * fewest_replications replications, for every interval. Each says what would be needed.
  */
 std::vector<Warning> interval_warnings(const IntervalBasis& basis,

@@ -99,9 +99,14 @@ bool test_hook_names(const char* variable, std::size_t point, std::size_t replic
 /**
  * warmup_days "auto": a pilot of the replication over [0, horizon) in a child process of its own
  * (one engine per process) keeps MSER-5 batches of the waits; the cut is where the first kept
- * batch began, at most half the horizon. The replication then runs again with that warm-up and
- * measures horizon_days after it: the same random streams give the same start of the run.
+ * batch began, at most half the horizon. The replication then runs with that warm-up and measures
+ * horizon_days after it. The pilot draws from streams of its own (the replication index with its
+ * top bit set, which no replication has): MSER cuts where what remains is calm, so measuring the
+ * very data it cut would keep a stretch chosen for being calm, and bias waits low (measured with
+ * bench/coverage.py: 82% coverage for p95 at rho 0.9 over 7 days, against 85% with no warm-up).
  */
+constexpr std::uint64_t pilot_streams = std::uint64_t{1} << 63;
+
 report::ReplicationValues::ChosenWarmup choose_warmup(const models::ScenarioSpec& spec,
                                                       std::uint64_t seed, std::size_t replication) {
   models::ScenarioSpec pilot = spec;
@@ -111,7 +116,8 @@ report::ReplicationValues::ChosenWarmup choose_warmup(const models::ScenarioSpec
   runner::run_in_children(
       1, 1,
       [&](std::size_t) {
-        const engine::ReplicationResult result = engine::simulate(pilot, seed, replication, true);
+        const engine::ReplicationResult result =
+            engine::simulate(pilot, seed, replication | pilot_streams, true);
         const mser::Batcher& batches = result.warmup_batches;
         const mser::Truncation cut = mser::truncation(batches.means());
         const double at_min =
