@@ -35,6 +35,16 @@ void add_run_options(CLI::App& command, RunArgs& args) {
       ->allow_extra_args(false);
   command.add_option("--jobs", args.jobs, "replications run at once (default: cores)")
       ->check(CLI::Range(1, 4096));
+  command
+      .add_option("--until", args.until,
+                  "PATH:RELATIVE, e.g. totals.wait_min.p95:0.05: add replications until the "
+                  "95% interval of PATH (a ci95 key) has a relative half-width within "
+                  "RELATIVE (repeatable; Law and Kelton's sequential procedure)")
+      ->allow_extra_args(false);
+  command
+      .add_option("--max-replications", args.max_replications,
+                  "with --until: stop adding replications here (default 1000)")
+      ->check(CLI::Range(2, 100000));
   command.add_flag("-q,--quiet", args.quiet, "log warnings and errors only; no progress");
   command.add_flag("--dry-run", args.dry_run,
                    "validate, then print the points that would run and their overrides as JSON, "

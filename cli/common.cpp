@@ -158,6 +158,40 @@ std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const s
   return failures.size();
 }
 
+std::vector<Precision> precisions(const std::vector<std::string>& until) {
+  std::vector<Precision> wanted;
+  for (const std::string& text : until) {
+    const std::size_t colon = text.rfind(':');
+    const std::string path = text.substr(0, colon);
+    const auto& paths = interval_paths();
+    double relative = 0;
+    bool number = false;
+    if (colon != std::string::npos) {
+      try {
+        std::size_t used = 0;
+        relative = std::stod(text.substr(colon + 1), &used);
+        number = used == text.size() - colon - 1;
+      } catch (const std::exception&) {
+        number = false;
+      }
+    }
+    if (colon == std::string::npos || !number || !(relative > 0 && relative < 1)) {
+      throw InvalidInput("--until " + text +
+                         ": expected PATH:RELATIVE with 0 < RELATIVE < 1, e.g. "
+                         "totals.wait_min.p95:0.05");
+    }
+    if (std::find(paths.begin(), paths.end(), path) == paths.end()) {
+      std::string known;
+      for (const std::string& p : paths) {
+        known += (known.empty() ? "" : ", ") + p;
+      }
+      throw InvalidInput("--until " + text + ": " + path + " has no interval; one of " + known);
+    }
+    wanted.push_back({path, relative});
+  }
+  return wanted;
+}
+
 std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
                                 std::vector<FinishedReplication> finished,
                                 std::function<void(const FinishedReplication&)> on_finished) {
@@ -172,6 +206,8 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.executor = args.executor;
   options.finished = std::move(finished);
   options.on_finished = std::move(on_finished);
+  options.until = precisions(args.until);
+  options.max_replications = args.max_replications;
   return run_all_metrics(scenarios, options);
 }
 
@@ -189,7 +225,9 @@ void emit_dry_run(const RunArgs& args, const std::vector<nlohmann::ordered_json>
                       {"seed", scenario.seed()},
                       {"replications", scenario.replications()},
                       {"horizon_days", scenario.horizon_days()},
-                      {"warmup_days", scenario.warmup_days()},
+                      {"warmup_days", scenario.automatic_warmup()
+                                          ? nlohmann::ordered_json("auto")
+                                          : nlohmann::ordered_json(scenario.warmup_days())},
                       {"open_stations", scenario.open_stations()},
                       {"warnings", std::move(warnings)},
                       {"overrides", changes_json(scenario.changes())}});

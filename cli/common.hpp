@@ -38,6 +38,8 @@ struct RunArgs {
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   bool quiet = false;
   bool verbose = false;
+  std::vector<std::string> until; // --until PATH:RELATIVE (repeatable): run until precise
+  std::size_t max_replications = 1000;
   bool dry_run = false;         // validate and print the points, without simulating
   Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
   bool writes_output = true;    // false on MPI ranks other than 0
@@ -81,6 +83,9 @@ std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const s
  * Runs scenarios (sweep points) in one pool, with progress over all their replications; those in
  * `finished` are not run again, and `on_finished` hears of each one that finishes.
  */
+/** --until's PATH:RELATIVE texts, checked (InvalidInput naming the text otherwise). */
+std::vector<Precision> precisions(const std::vector<std::string>& until);
+
 std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
                                 std::vector<FinishedReplication> finished = {},
                                 std::function<void(const FinishedReplication&)> on_finished = {});

@@ -25,7 +25,9 @@ int command_run(const RunArgs& args, const std::string& table_path) {
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
                scenario.name(), scenario.replications(), scenario.replications() == 1 ? "" : "s",
                scenario.open_stations(), scenario.open_stations() == 1 ? "" : "s",
-               scenario.horizon_days(), scenario.warmup_days());
+               scenario.horizon_days(),
+               scenario.automatic_warmup() ? std::string("automatic")
+                                           : fmt::format("{}", scenario.warmup_days()));
   const Metrics metrics = run_points({scenario}, args).front();
   const std::size_t failed = report_failures(args, metrics, "");
   const auto replications = static_cast<std::size_t>(scenario.replications());

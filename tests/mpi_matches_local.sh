@@ -13,6 +13,10 @@ mpi() {
 }
 mpi -o "$work/mpi.json"
 "$h2sim" "${args[@]}" --jobs 1 -o "$work/local.json"
+# Run until precise, with warm-ups chosen from the data: the rounds are the same over the ranks.
+until=(--until totals.wait_min.mean:0.2 --max-replications 24 --set warmup_days=auto)
+mpi "${until[@]}" -o "$work/mpi-until.json"
+"$h2sim" "${args[@]}" "${until[@]}" --jobs 1 -o "$work/local-until.json"
 export H2SIM_TEST_FAIL_REPLICATION=1:2
 mpi -o "$work/mpi-failed.json" 2>"$work/mpi-failed.err" && exit 1
 "$h2sim" "${args[@]}" --jobs 1 -o "$work/local-failed.json" 2>/dev/null && exit 1
@@ -29,6 +33,11 @@ def load(name):
 mpi, local = load("mpi.json"), load("local.json")
 assert mpi == local, "MPI and local sweeps differ"
 assert len(mpi["points"]) == 2 and len(mpi["points"][0]["metrics"]["replication_totals"]) == 3
+until = load("mpi-until.json")
+assert until == load("local-until.json"), "MPI and local runs until precise differ"
+assert all(p["metrics"]["replications"] >= 10 and "precision" in p["metrics"]
+           and len(p["metrics"]["warmup"]["replication_days"]) == p["metrics"]["replications"]
+           for p in until["points"])
 failed = load("mpi-failed.json")
 assert failed == load("local-failed.json"), "MPI and local sweeps with a failure differ"
 assert failed["points"][0] == mpi["points"][0]

@@ -133,6 +133,15 @@ struct FinishedReplication {
   std::string result;
 };
 
+/** A metric to estimate until its 95% interval is this narrow: `--until PATH:RELATIVE`. */
+struct Precision {
+  std::string path;  // a path of ci95, e.g. "totals.wait_min.p95"
+  double relative{}; // the largest relative error wanted, e.g. 0.05
+};
+
+/** The paths that have a 95% interval (ci95's keys), which `Precision::path` may name. */
+const std::vector<std::string>& interval_paths();
+
 /** How to run scenarios' replications. */
 struct RunOptions {
   int jobs = 1; // replications running at once on this machine, each in its own process
@@ -146,6 +155,14 @@ struct RunOptions {
   std::vector<FinishedReplication> finished{};
   /** Called in this process as each replication finishes (not for failed ones). */
   std::function<void(const FinishedReplication&)> on_finished{};
+  /**
+   * Run until precise (Law and Kelton's sequential procedure for a relative error, docs/
+   * statistics.md): after the first max(replications, 10) replications, a point whose interval
+   * of any of these metrics is wider than wanted gets more, until each is precise enough or it
+   * has `max_replications`. Empty: exactly the scenario's replications.
+   */
+  std::vector<Precision> until{};
+  std::size_t max_replications = 1000;
 };
 
 namespace report {

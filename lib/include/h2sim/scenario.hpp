@@ -39,7 +39,9 @@ public:
   std::uint64_t seed() const;
   int replications() const;
   double horizon_days() const;
-  double warmup_days() const;
+  double warmup_days() const; // 0 when automatic
+  /** warmup_days is "auto": each replication chooses its own (MSER-5). */
+  bool automatic_warmup() const;
   /** Stations in the file, and how many of them (the first ones) are open. */
   std::size_t stations() const;
   std::size_t open_stations() const;

@@ -32,6 +32,7 @@ enum class Kind {
   model,          // Model: a name from a catalog, and that model's parameters
   count_or_names, // CountOrNames: an integer, or a list of names of another list's items
   settings,       // Settings: an object of PATH: VALUE (a scheduled event's changes)
+  number_or_auto, // NumberOrAuto: a number, or "auto" (the program chooses it from the run)
 };
 
 /** PATH: VALUE pairs in the path language of --set, each value as JSON text, in file order. */
@@ -42,6 +43,12 @@ struct CountOrNames {
   std::optional<long long> count;
   std::vector<std::string> names; // empty unless given as a list
   bool given() const { return count.has_value() || !names.empty(); }
+};
+
+/** A number, or "auto": chosen by the program (`warmup_days`: 1, or "auto"). */
+struct NumberOrAuto {
+  double value = 0; // when not automatic
+  bool automatic = false;
 };
 
 struct Bounds {
@@ -294,6 +301,21 @@ template <class S> struct Of {
   template <class Access> static Field count_or_names(std::string key, Access access) {
     Field field = detail::bind<S>(std::move(key), access, Kind::count_or_names);
     field.required = false;
+    return field;
+  }
+  /** A number within the bounds, or the word "auto". */
+  template <class Access> static Field number_or_auto(std::string key, Access access) {
+    static_assert(
+        std::is_same_v<detail::value_t<std::remove_reference_t<std::invoke_result_t<Access, S&>>>,
+                       NumberOrAuto>);
+    Field field = detail::bind<S>(std::move(key), access, Kind::number_or_auto);
+    field.set_number = [at = field.at](void* owner, double value) {
+      static_cast<NumberOrAuto*>(at(owner))->value = value;
+    };
+    field.get_number = [find = field.find](const void* owner) {
+      const void* member = find(owner);
+      return member == nullptr ? 0.0 : static_cast<const NumberOrAuto*>(member)->value;
+    };
     return field;
   }
   template <class Access> static Field settings(std::string key, Access access) {

@@ -338,7 +338,7 @@ std::string simgrid_version() {
 }
 
 ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
-                           std::uint64_t replication) {
+                           std::uint64_t replication, bool probe_warmup) {
   // SimGrid parses its own options from argv; ours never reach it. Keep it quiet but for failures.
   std::vector<std::string> args{"h2sim", "--log=root.thres:critical", "--cfg=contexts/factory:raw"};
   std::vector<char*> argv;
@@ -351,10 +351,13 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   auto* city = simgrid::s4u::create_full_zone("city");
   city->create_host("h2sim:stations", 1.0); // pipelines and compressors add "pipeline:<id>"...
 
-  const double window_start = scenario.warmup_days * minutes_per_day;
+  const double window_start = scenario.warmup_days.value * minutes_per_day;
   const double window_end = window_start + scenario.horizon_days * minutes_per_day;
 
   report::Collector collector(scenario, window_start, window_end);
+  if (probe_warmup) {
+    collector.probe_warmup();
+  }
   SimGridCalendar calendar;
   SimGridCapacities capacities(*city, calendar);
   models::Network network(scenario, collector, calendar, capacities, seed, replication);
@@ -387,7 +390,7 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   calendar.rethrow_failure();
   network.finish(engine.get_clock());
 
-  return {collector.tallies(), calendar.events()};
+  return {collector.tallies(), calendar.events(), collector.warmup_batches()};
 }
 
 } // namespace h2sim::engine

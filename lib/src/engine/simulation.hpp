@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../core/mser.hpp"
 #include "../models/scenario_spec.hpp"
 #include "../report/fields.hpp"
 
@@ -11,6 +12,7 @@ namespace h2sim::engine {
 struct ReplicationResult {
   report::ReplicationTallies tallies; // what the collector counted
   std::uint64_t events = 0;           // model events the engine ran
+  mser::Batcher warmup_batches;       // with probe_warmup: MSER-5 batches of the waits
 };
 
 /**
@@ -21,6 +23,6 @@ struct ReplicationResult {
 std::string simgrid_version();
 
 ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
-                           std::uint64_t replication);
+                           std::uint64_t replication, bool probe_warmup = false);
 
 } // namespace h2sim::engine

@@ -46,7 +46,7 @@ Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& cal
     std::unique_ptr<Availability> availability;
     if (spec.availability) {
       // Closures are drawn for the whole run, and a week beyond it for the buffered drain.
-      const double until_min = (scenario.warmup_days + scenario.horizon_days + 7) * 1440.0;
+      const double until_min = (scenario.warmup_days.value + scenario.horizon_days + 7) * 1440.0;
       try {
         availability = std::make_unique<Availability>(
             *spec.availability,

@@ -84,8 +84,10 @@ const params::Table& scenario_table() {
            .describe("measured simulated days, after the warm-up")
            .at_least(0.001)
            .at_most(limits::days),
-       F::number("warmup_days", &ScenarioSpec::warmup_days)
-           .describe("simulated days before measuring (default 0)")
+       F::number_or_auto("warmup_days", &ScenarioSpec::warmup_days)
+           .describe("simulated days before measuring (default 0), or \"auto\": chosen per "
+                     "replication from its waits (MSER-5, at most half of horizon_days; the "
+                     "metrics report the choice)")
            .at_least(0)
            .at_most(limits::days)
            .optional(),
@@ -146,7 +148,8 @@ const std::string& Scenario::name() const { return spec_->name; }
 std::uint64_t Scenario::seed() const { return spec_->seed; }
 int Scenario::replications() const { return spec_->replications; }
 double Scenario::horizon_days() const { return spec_->horizon_days; }
-double Scenario::warmup_days() const { return spec_->warmup_days; }
+double Scenario::warmup_days() const { return spec_->warmup_days.value; }
+bool Scenario::automatic_warmup() const { return spec_->warmup_days.automatic; }
 std::size_t Scenario::stations() const { return spec_->stations.size(); }
 std::size_t Scenario::open_stations() const { return spec_->open_stations(); }
 const std::vector<Warning>& Scenario::warnings() const { return spec_->warnings; }

@@ -47,7 +47,7 @@ struct ScenarioSpec {
   std::string description;
   std::uint64_t seed = 1;
   double horizon_days = 0;
-  double warmup_days = 0;
+  params::NumberOrAuto warmup_days; // chosen per replication from the data when automatic
   int replications = 1;
   /**
    * `open_stations`: the first N stations are open, or the stations named; none: all. Once loaded,

@@ -196,6 +196,7 @@ void Aggregate::fold(const ReplicationValues& values) {
   deviate(deviations_.stations, squares_.stations, values.stations, first_->stations);
   deviate(deviations_.classes, squares_.classes, values.classes, first_->classes);
   totals_.push_back(values.totals);
+  warmups_.push_back(values.warmup);
   events_ += values.events;
   simulation_s_ += values.wall_s;
 }
@@ -262,6 +263,23 @@ std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::interv
     intervals.emplace_back(path, ci95(values));
   }
   return intervals;
+}
+
+double Aggregate::relative_half_width(const std::string& path) const {
+  if (finished_.size() < 2) {
+    return INFINITY;
+  }
+  for (const auto& [name, interval] : intervals()) {
+    if ("totals." + name == path) {
+      const double half = (interval.second - interval.first) / 2;
+      const double mean = std::abs(interval.second + interval.first) / 2;
+      if (half == 0) {
+        return 0;
+      }
+      return mean > 0 ? half / mean : INFINITY;
+    }
+  }
+  throw std::invalid_argument(path + " has no interval");
 }
 
 } // namespace h2sim::report

@@ -2,6 +2,7 @@
 
 #include "fields.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -32,6 +33,15 @@ public:
   /** Replication `r` failed, and why. */
   void failed(std::size_t r, std::string error);
 
+  /** Runs until precise: `replications` (more than before) are now expected. */
+  void extend(std::size_t replications) { replications_ = std::max(replications_, replications); }
+
+  /**
+   * Half the width of the 95% interval of `path` ("totals.wait_min.p95", a ci95 key) over the
+   * absolute value of its mean; infinite with fewer than two finished or a mean of 0 with spread.
+   */
+  double relative_half_width(const std::string& path) const;
+
   /** Whether replication `r` has been reported, finished or failed. */
   bool known(std::size_t r) const;
   /** Whether every replication has been reported. */
@@ -59,6 +69,10 @@ public:
    */
   std::pair<double, double> record_interval(bool classes, std::size_t record,
                                             std::size_t leaf) const;
+  /** Each finished replication's chosen warm-up (warmup_days "auto"), in index order. */
+  const std::vector<std::optional<ReplicationValues::ChosenWarmup>>& warmups() const {
+    return warmups_;
+  }
   /** Student-t intervals of the mean of ci95_paths(), as [path, (low, high)] (two or more). */
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals() const;
 
@@ -72,6 +86,7 @@ private:
   std::map<std::size_t, std::string> failures_;
   std::vector<std::size_t> finished_;
   std::vector<RecordValues> totals_;
+  std::vector<std::optional<ReplicationValues::ChosenWarmup>> warmups_;
   std::optional<ReplicationValues> first_;
   ReplicationValues sums_; // sums for mean leaves, running max and min for the others
   // Stations' and classes' leaves: sums of (x - x_first) and of its square, for their intervals.

@@ -22,6 +22,7 @@ Setup setup_of(const models::ScenarioSpec& scenario) {
       station.annualized_capex = book.annualized_capex;
       station.fixed_om_per_year = book.fixed_om_per_year;
     }
+    setup.queues.push_back({static_cast<double>(spec.dispensers), spec.queue_capacity});
   }
   if (scenario.demand.name() == "fleet") {
     for (const models::VehicleClass& spec : scenario.demand.as<models::FleetParams>().classes) {
@@ -90,6 +91,9 @@ void Collector::on_visit(const models::Visit& visit) {
     break;
   }
   ++tally.served;
+  if (probe_) {
+    batches_.add(visit.start - visit.arrival, visit.arrival);
+  }
   tally.hourly_wait[hour].add(visit.start - visit.arrival); // the station's wait: their merge
   tally.time_in_system_sum_min += visit.end - visit.arrival;
   if (vc != nullptr) {

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "../core/mser.hpp"
 #include "../models/observer.hpp"
 #include "../models/scenario_spec.hpp"
 #include "fields.hpp"
+#include "trust.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -15,6 +17,7 @@ struct Setup {
   std::vector<StationTally> stations;     // empty tallies knowing their dispensers and buffer
   std::vector<ClassTally> classes;        // empty tallies knowing their vehicles
   std::vector<models::StationBook> books; // with an economics block: each open station's
+  std::vector<QueueShape> queues;         // the open stations' dispensers and queue capacities
 };
 
 /** The open stations and the fleet's classes of `scenario`, as the metrics see them. */
@@ -38,6 +41,11 @@ public:
   void on_supply(std::size_t station, const models::SupplyReport& report) override;
   void on_availability(std::size_t station, double closed_min, double outage_min) override;
 
+  /** Keeps MSER-5 batches of the served vehicles' waits in the window, for choosing a warm-up. */
+  void probe_warmup() { probe_ = true; }
+  /** The batches kept (none unless probe_warmup()). */
+  const mser::Batcher& warmup_batches() const { return batches_; }
+
   /** The tallies of the replication, per station and per class. */
   ReplicationTallies tallies() const;
 
@@ -51,6 +59,8 @@ private:
   std::vector<models::StationBook> books_;
   std::vector<StationTally> stations_;
   std::vector<ClassTally> classes_;
+  bool probe_ = false;
+  mser::Batcher batches_;
 };
 
 } // namespace h2sim::report

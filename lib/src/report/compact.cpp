@@ -85,6 +85,10 @@ std::string encode(const ReplicationValues& values) {
   for (const RecordValues& vehicle_class : values.classes) {
     out["classes"].push_back(record_json(vehicle_class, classes_layout));
   }
+  if (values.warmup) {
+    out["warmup_days"] = values.warmup->days;
+    out["warmup_stable"] = values.warmup->stable;
+  }
   return out.dump();
 }
 
@@ -103,6 +107,10 @@ ReplicationValues decode(std::string_view text) {
     values.events = in.at("events").get<std::uint64_t>();
     values.wall_s = in.at("wall_s").get<double>();
     values.totals = record_of(in.at("totals"), "the totals", totals_layout);
+    if (in.contains("warmup_days")) {
+      values.warmup = ReplicationValues::ChosenWarmup{in.at("warmup_days").get<double>(),
+                                                      in.at("warmup_stable").get<bool>()};
+    }
     for (const json& station : stations) {
       values.stations.push_back(record_of(station, "a station", stations_layout));
     }

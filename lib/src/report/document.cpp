@@ -3,6 +3,7 @@
 #include <h2sim/h2sim.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 
@@ -117,6 +118,24 @@ ordered_json provenance_json(const Provenance& provenance) {
   return out;
 }
 
+namespace {
+std::string brief(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", value);
+  return text;
+}
+
+std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregate,
+                                       double warmup_days) {
+  const ReplicationValues combined = aggregate.combined();
+  const IntervalBasis basis{aggregate.finished_indices().size(), run.header.horizon_days,
+                            warmup_days, run.header.automatic_warmup, run.labels.stations};
+  return interval_warnings(
+      basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440),
+      ci95_paths());
+}
+} // namespace
+
 ordered_json document(const Run& run, bool with_error) {
   const Header& header = run.header;
   const Aggregate& aggregate = run.aggregate;
@@ -124,17 +143,48 @@ ordered_json document(const Run& run, bool with_error) {
   for (const Warning& warning : header.warnings) {
     warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
   }
+  // warmup_days "auto": the header gives the mean of the warm-ups chosen, `warmup` each one.
+  double warmup_days = header.warmup_days;
+  ordered_json warmup;
+  if (header.automatic_warmup && !aggregate.warmups().empty()) {
+    ordered_json days = ordered_json::array();
+    ordered_json stable = ordered_json::array();
+    double sum = 0;
+    for (std::size_t k = 0; k < aggregate.warmups().size(); ++k) {
+      const auto& chosen = aggregate.warmups()[k];
+      const double d = chosen ? chosen->days : 0.0;
+      sum += d;
+      days.push_back(d);
+      stable.push_back(chosen && chosen->stable);
+      if (chosen && !chosen->stable) {
+        const std::size_t r = aggregate.finished_indices().at(k);
+        warnings.push_back(
+            {{"pointer", "/warmup_days"},
+             {"message", "replication " + std::to_string(r) +
+                             ": MSER-5 found no steady state in the first half of the run (its "
+                             "waits still drift), so the warm-up was cut at half of "
+                             "horizon_days; the replication may still be biased by its empty "
+                             "start: lengthen horizon_days"}});
+      }
+    }
+    warmup_days = sum / static_cast<double>(aggregate.warmups().size());
+    warmup = {
+        {"method", "MSER-5"}, {"replication_days", std::move(days)}, {"stable", std::move(stable)}};
+  }
   const auto events = aggregate.events();
   ordered_json out{{"h2sim_version", version()},
                    {"scenario", header.scenario},
                    {"seed", header.seed},
                    {"replications", header.replications},
                    {"horizon_days", header.horizon_days},
-                   {"warmup_days", header.warmup_days},
+                   {"warmup_days", warmup_days},
                    {"open_stations", header.open_stations},
                    {"warnings", std::move(warnings)}};
   if (!header.changes.empty()) {
     out["overrides"] = changes_json(header.changes);
+  }
+  if (!warmup.is_null()) {
+    out["warmup"] = std::move(warmup);
   }
   out["run"] = {{"events", events},
                 {"wall_s", run.wall_s},
@@ -164,11 +214,32 @@ ordered_json document(const Run& run, bool with_error) {
       intervals["totals." + path] = {interval.first, interval.second};
     }
     out["ci95"] = std::move(intervals);
+    for (const Warning& warning : interval_warnings(run, aggregate, warmup_days)) {
+      out["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
+    }
     ordered_json totals = ordered_json::array();
     for (const RecordValues& replication : aggregate.replication_totals()) {
       totals.push_back(station_json(replication, Scope::totals, true));
     }
     out["replication_totals"] = std::move(totals);
+  }
+  if (!run.precision.empty()) {
+    ordered_json precision = ordered_json::object();
+    for (const PrecisionReached& metric : run.precision) {
+      precision[metric.path] = {{"relative", metric.wanted},
+                                {"achieved", number(metric.achieved, false)},
+                                {"reached", metric.reached()}};
+      if (!metric.reached()) {
+        out["warnings"].push_back(
+            {{"pointer", "/ci95/" + metric.path},
+             {"message", metric.path + ": relative half-width " + brief(metric.achieved) +
+                             " after " + std::to_string(header.replications) +
+                             " replications, not the " + brief(metric.wanted) +
+                             " asked for (--max-replications " +
+                             std::to_string(metric.max_replications) + ")"}});
+      }
+    }
+    out["precision"] = std::move(precision);
   }
   return out;
 }
@@ -464,26 +535,51 @@ ordered_json metrics_schema() {
                        "the point carries error). Counts are integers in one replication; over "
                        "replications every number is combined (README \"Metrics\")."}};
   ordered_json top = closed_object();
-  top["properties"] = {{"h2sim_version", {{"type", "string"}}},
-                       {"scenario", {{"type", "string"}}},
-                       {"seed", {{"type", "integer"}, {"minimum", 0}}},
-                       {"replications", {{"type", "integer"}, {"minimum", 1}}},
-                       {"horizon_days", {{"type", "number"}}},
-                       {"warmup_days", {{"type", "number"}}},
-                       {"open_stations", {{"type", "integer"}, {"minimum", 1}}},
-                       {"warnings", {{"type", "array"}, {"items", std::move(warning)}}},
-                       {"overrides", std::move(override_schema)},
-                       {"run", std::move(run)},
-                       {"error", typed("string", "which replications failed, and how")},
-                       {"replication_errors", {{"type", "array"}, {"items", std::move(failure)}}},
-                       {"totals", {{"$ref", "#/$defs/totals"}}},
-                       {"stations", {{"type", "array"}, {"items", {{"$ref", "#/$defs/station"}}}}},
-                       {"classes", {{"type", "array"}, {"items", {{"$ref", "#/$defs/class"}}}}},
-                       {"ci95", std::move(ci95)},
-                       {"replication_totals",
-                        {{"description", "each finished replication's totals, in index order"},
-                         {"type", "array"},
-                         {"items", {{"$ref", "#/$defs/totals"}}}}}};
+  top["properties"] = {
+      {"h2sim_version", {{"type", "string"}}},
+      {"scenario", {{"type", "string"}}},
+      {"seed", {{"type", "integer"}, {"minimum", 0}}},
+      {"replications", {{"type", "integer"}, {"minimum", 1}}},
+      {"horizon_days", {{"type", "number"}}},
+      {"warmup_days", {{"type", "number"}}},
+      {"warmup",
+       {{"description", "warmup_days \"auto\": the warm-up each finished replication chose "
+                        "(MSER-5 on batch means of 5 waits; warmup_days is their mean), and "
+                        "whether it found a steady state"},
+        {"type", "object"},
+        {"properties",
+         {{"method", {{"const", "MSER-5"}}},
+          {"replication_days", {{"type", "array"}, {"items", {{"type", "number"}}}}},
+          {"stable", {{"type", "array"}, {"items", {{"type", "boolean"}}}}}}},
+        {"required", {"method", "replication_days", "stable"}},
+        {"additionalProperties", false}}},
+      {"open_stations", {{"type", "integer"}, {"minimum", 1}}},
+      {"warnings", {{"type", "array"}, {"items", std::move(warning)}}},
+      {"overrides", std::move(override_schema)},
+      {"run", std::move(run)},
+      {"error", typed("string", "which replications failed, and how")},
+      {"replication_errors", {{"type", "array"}, {"items", std::move(failure)}}},
+      {"totals", {{"$ref", "#/$defs/totals"}}},
+      {"stations", {{"type", "array"}, {"items", {{"$ref", "#/$defs/station"}}}}},
+      {"classes", {{"type", "array"}, {"items", {{"$ref", "#/$defs/class"}}}}},
+      {"ci95", std::move(ci95)},
+      {"precision",
+       {{"description", "--until: per metric, the relative error asked for, the relative "
+                        "half-width of its 95% interval reached, and whether that met Law and "
+                        "Kelton's rule (at most relative / (1 + relative))"},
+        {"type", "object"},
+        {"additionalProperties",
+         {{"type", "object"},
+          {"properties",
+           {{"relative", {{"type", "number"}}},
+            {"achieved", {{"type", {"number", "null"}}}},
+            {"reached", {{"type", "boolean"}}}}},
+          {"required", {"relative", "achieved", "reached"}},
+          {"additionalProperties", false}}}}},
+      {"replication_totals",
+       {{"description", "each finished replication's totals, in index order"},
+        {"type", "array"},
+        {"items", {{"$ref", "#/$defs/totals"}}}}}};
   top["required"] = {"h2sim_version", "scenario",      "seed",     "replications", "horizon_days",
                      "warmup_days",   "open_stations", "warnings", "run"};
   top["dependentRequired"] = {
@@ -594,7 +690,9 @@ std::string metrics_markdown() {
       "# Metrics reference\n\n"
       "What `h2sim run` writes (and each point's `metrics` in `h2sim sweep`): a header repeating "
       "the scenario (`h2sim_version`, `scenario`, `seed`, `replications`, `horizon_days`, "
-      "`warmup_days`, `open_stations`, `warnings`), with overrides their provenance `overrides` "
+      "`warmup_days`, `open_stations`, `warnings`), with `warmup_days` \"auto\" the warm-ups "
+      "chosen `warmup` (`method`, `replication_days`, `stable`; `warmup_days` is then their "
+      "mean), with overrides their provenance `overrides` "
       "(each `set` as given, the `pointer` it changed, the value `before` and `after`), the "
       "`run` block (`events`, `wall_s`, `events_per_s`, `jobs`, and `provenance`: the scenario "
       "text's `scenario_sha256`, `h2sim_version`, `git_commit`, `simgrid_version` and, from the "
@@ -623,7 +721,11 @@ std::string metrics_markdown() {
                                                     : ", ") +
             "`totals." + economics[i] + "`";
   }
-  text += "), and `replication_totals` lists each finished replication's `totals` as it was.\n\n"
+  text += "), and `replication_totals` lists each finished replication's `totals` as it was. "
+          "When an interval cannot be trusted (replications short against the slowest "
+          "station's relaxation time, too little warm-up, fewer than 5 replications), "
+          "`warnings` holds an entry whose `pointer` is `/ci95/totals.PATH` and whose message "
+          "says what would be needed (docs/statistics.md).\n\n"
           "## `totals` and `stations[]`\n\n"
           "A station reports the fields of its groups only; `totals` reports a group's fields "
           "when any station has the group. *totals* says how `totals` forms a field from the "

@@ -5,6 +5,7 @@
 
 #include "aggregate.hpp"
 #include "fields.hpp"
+#include "trust.hpp"
 
 #include <h2sim/scenario.hpp>
 
@@ -35,19 +36,32 @@ struct Header {
   int replications = 0;
   double horizon_days = 0;
   double warmup_days = 0;
+  bool automatic_warmup = false; // warmup_days "auto": each replication chose its own
   std::size_t open_stations = 0;
   std::vector<Warning> warnings;
   std::vector<Change> changes; // what the overrides changed (the output's provenance)
   Provenance provenance;       // what made the output: the run block's `provenance`
 };
 
+/** Run until precise: a metric's wanted relative error and what the replications reached. */
+struct PrecisionReached {
+  std::string path;
+  double wanted = 0;   // relative error gamma
+  double achieved = 0; // half-width / |mean| of its 95% interval
+  std::size_t max_replications = 0;
+  /** Law and Kelton's rule: the relative half-width is at most gamma / (1 + gamma). */
+  bool reached() const { return achieved <= wanted / (1 + wanted); }
+};
+
 /** One scenario's run: what it was, and its replications as they combine. */
 struct Run {
   Header header;
   Labels labels;
+  std::vector<QueueShape> queues; // the open stations', for the interval checks
   int jobs = 1;
   double wall_s = 0; // the run block's: the call's wall time, or the replications' own
   Aggregate aggregate{0};
+  std::vector<PrecisionReached> precision; // with RunOptions::until, in its order
 };
 
 /**

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -189,6 +190,13 @@ struct ReplicationValues {
   std::vector<RecordValues> classes;
   std::uint64_t events = 0; // engine events
   double wall_s = 0;        // the simulation's own time
+  /** The warm-up this replication chose from its data (warmup_days "auto"), in days. */
+  struct ChosenWarmup {
+    double days = 0;
+    bool stable = true; // false: MSER-5 saw no steady state (its cut is in the second half)
+    bool operator==(const ChosenWarmup&) const = default;
+  };
+  std::optional<ChosenWarmup> warmup;
   bool operator==(const ReplicationValues&) const = default;
 };
 

@@ -1,3 +1,4 @@
+#include "../core/mser.hpp"
 #include "../engine/simulation.hpp"
 #include "../report/collector.hpp"
 #include "../report/compact.hpp"
@@ -6,9 +7,13 @@
 
 #include <h2sim/h2sim.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <h2sim_git_commit.h>
+#include <optional>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace h2sim {
@@ -75,17 +80,13 @@ struct Plan {
 };
 
 Plan plan_of(const Scenario& scenario) {
-  return {{scenario.name(),
-           scenario.seed(),
-           scenario.replications(),
-           scenario.horizon_days(),
-           scenario.warmup_days(),
-           scenario.open_stations(),
-           scenario.warnings(),
-           scenario.changes(),
-           {scenario.sha256(), std::string(git_commit()), engine::simgrid_version()}},
-          scenario.seed(),
-          static_cast<std::size_t>(scenario.replications())};
+  return {
+      {scenario.name(), scenario.seed(), scenario.replications(), scenario.horizon_days(),
+       scenario.warmup_days(), scenario.automatic_warmup(), scenario.open_stations(),
+       scenario.warnings(), scenario.changes(),
+       report::Provenance{scenario.sha256(), std::string(git_commit()), engine::simgrid_version()}},
+      scenario.seed(),
+      static_cast<std::size_t>(scenario.replications())};
 }
 
 /**
@@ -100,7 +101,91 @@ bool test_hook_names(const char* variable, std::size_t point, std::size_t replic
                                      .find("," + std::to_string(point) + ":" +
                                            std::to_string(replication) + ",") != std::string::npos;
 }
+/**
+ * warmup_days "auto": a pilot of the replication over [0, horizon) in a child process of its own
+ * (one engine per process) keeps MSER-5 batches of the waits; the cut is where the first kept
+ * batch began, at most half the horizon. The replication then runs with that warm-up and measures
+ * horizon_days after it. The pilot draws from streams of its own (the replication index with its
+ * top bit set, which no replication has): MSER cuts where what remains is calm, so measuring the
+ * very data it cut would keep a stretch chosen for being calm, and bias waits low (measured with
+ * bench/coverage.py: 82% coverage for p95 at rho 0.9 over 7 days, against 85% with no warm-up).
+ */
+constexpr std::uint64_t pilot_streams = std::uint64_t{1} << 63;
+
+report::ReplicationValues::ChosenWarmup choose_warmup(const models::ScenarioSpec& spec,
+                                                      std::uint64_t seed, std::size_t replication) {
+  models::ScenarioSpec pilot = spec;
+  pilot.warmup_days = {0, false};
+  std::optional<std::string> answer;
+  std::string error;
+  runner::run_in_children(
+      1, 1,
+      [&](std::size_t) {
+        const engine::ReplicationResult result =
+            engine::simulate(pilot, seed, replication | pilot_streams, true);
+        const mser::Batcher& batches = result.warmup_batches;
+        const mser::Truncation cut = mser::truncation(batches.means());
+        const double at_min =
+            cut.first_kept < batches.starts().size() ? batches.starts()[cut.first_kept] : 0.0;
+        return std::to_string(at_min) + " " + (cut.stable ? "1" : "0");
+      },
+      [&](std::size_t, TaskOutcome outcome) {
+        answer = std::move(outcome.output);
+        error = std::move(outcome.error);
+      });
+  if (!answer) {
+    throw std::runtime_error("choosing the warm-up: " + error);
+  }
+  const std::size_t space = answer->find(' ');
+  const double at_min = std::stod(answer->substr(0, space));
+  return {std::min(at_min / 1440.0, spec.horizon_days / 2), answer->substr(space + 1) == "1"};
+}
+
+constexpr std::size_t first_stage = 10;
+
+/**
+ * Law and Kelton's sequential procedure for a relative error gamma (Law, Simulation Modeling and
+ * Analysis, 5th ed., section 9.4.1): stop once every wanted metric's half-width over |mean| is at
+ * most gamma / (1 + gamma). Rather than one replication at a time, a point short of it jumps to
+ * the number its current spread says it needs (the half-width falls as 1 / sqrt(n)), at most
+ * doubling and at most max_replications; the rule is checked again after each jump.
+ */
+std::size_t next_replications(const report::Run& run, const RunOptions& options) {
+  const report::Aggregate& aggregate = run.aggregate;
+  const std::size_t now = aggregate.replications();
+  const std::size_t finished = aggregate.finished_indices().size();
+  if (options.until.empty() || now >= options.max_replications || finished < 2) {
+    return now;
+  }
+  double factor = 1;
+  for (const Precision& wanted : options.until) {
+    const double adjusted = wanted.relative / (1 + wanted.relative);
+    const double achieved = aggregate.relative_half_width(wanted.path);
+    if (!(achieved <= adjusted)) {
+      factor = std::isfinite(achieved)
+                   ? std::max(factor, (achieved / adjusted) * (achieved / adjusted))
+                   : 2.0;
+    }
+  }
+  if (factor <= 1) {
+    return now;
+  }
+  const auto needed = static_cast<std::size_t>(std::ceil(static_cast<double>(finished) * factor));
+  return std::min({options.max_replications, 2 * now, std::max(now + 1, needed)});
+}
+
 } // namespace
+
+const std::vector<std::string>& interval_paths() {
+  static const std::vector<std::string> paths = [] {
+    std::vector<std::string> out;
+    for (const std::string& path : report::ci95_paths()) {
+      out.push_back("totals." + path);
+    }
+    return out;
+  }();
+  return paths;
+}
 
 std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
                                      const RunOptions& options) {
@@ -112,8 +197,15 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
     Plan plan = plan_of(scenario);
     auto run = std::make_shared<report::Run>();
     run->header = plan.header;
-    run->labels = report::setup_of(scenario.spec()).labels;
+    report::Setup setup = report::setup_of(scenario.spec());
+    run->labels = std::move(setup.labels);
+    run->queues = std::move(setup.queues);
     run->jobs = options.jobs;
+    if (!options.until.empty()) {
+      // The sequential procedure's first stage: at least 10 replications (Law and Kelton).
+      plan.replications =
+          std::max(plan.replications, std::min<std::size_t>(first_stage, options.max_replications));
+    }
     run->aggregate = report::Aggregate(plan.replications);
     total += plan.replications;
     plans.push_back(std::move(plan));
@@ -133,66 +225,97 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
     std::size_t point;
     std::size_t replication;
   };
-  std::vector<Task> tasks;
-  for (std::size_t p = 0; p < runs.size(); ++p) {
-    for (std::size_t r = 0; r < plans[p].replications; ++r) {
-      if (!runs[p]->aggregate.known(r)) {
-        tasks.push_back({p, r});
-      }
-    }
-  }
-  const std::size_t already = total - tasks.size();
   LocalExecutor local(options.jobs);
   Executor& executor = options.executor != nullptr ? *options.executor : local;
-  executor.execute(
-      tasks.size(),
-      [&](std::size_t i) {
-        const Task& task = tasks[i];
-        if (test_hook_names("H2SIM_TEST_FAIL_REPLICATION", task.point, task.replication)) {
-          throw std::runtime_error("injected failure");
+  for (;;) {
+    std::vector<Task> tasks;
+    for (std::size_t p = 0; p < runs.size(); ++p) {
+      for (std::size_t r = 0; r < runs[p]->aggregate.replications(); ++r) {
+        if (!runs[p]->aggregate.known(r)) {
+          tasks.push_back({p, r});
         }
-        while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, task.replication)) {
-          ::pause();
-        }
-        const auto simulation_started = Clock::now();
-        const engine::ReplicationResult result = engine::simulate(
-            scenarios[task.point].spec(), plans[task.point].seed, task.replication);
-        report::ReplicationValues values = report::values_of(result.tallies);
-        values.events = result.events;
-        values.wall_s = seconds_since(simulation_started);
-        return report::encode(values);
-      },
-      [&](std::size_t ended, std::size_t) {
-        if (options.on_progress) {
-          options.on_progress(already + ended, total);
-        }
-      },
-      [&](std::size_t i, TaskOutcome outcome) {
-        const Task& task = tasks[i];
-        report::Aggregate& aggregate = runs[task.point]->aggregate;
-        if (!outcome.output) {
-          aggregate.failed(task.replication, std::move(outcome.error));
-          return;
-        }
-        report::ReplicationValues values;
-        try {
-          values = report::decode(*outcome.output);
-        } catch (const report::CompactError& e) {
-          aggregate.failed(task.replication,
-                           std::string("sent back a result that cannot be read: ") + e.what());
-          return;
-        }
-        if (options.on_finished) {
-          options.on_finished(FinishedReplication{task.point, static_cast<int>(task.replication),
-                                                  std::move(*outcome.output)});
-        }
-        aggregate.finished(task.replication, std::move(values));
-      });
+      }
+    }
+    const std::size_t already = total - tasks.size();
+    executor.execute(
+        tasks.size(),
+        [&](std::size_t i) {
+          const Task& task = tasks[i];
+          if (test_hook_names("H2SIM_TEST_FAIL_REPLICATION", task.point, task.replication)) {
+            throw std::runtime_error("injected failure");
+          }
+          while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, task.replication)) {
+            ::pause();
+          }
+          const auto simulation_started = Clock::now();
+          const models::ScenarioSpec& spec = scenarios[task.point].spec();
+          const std::uint64_t seed = plans[task.point].seed;
+          std::optional<report::ReplicationValues::ChosenWarmup> warmup;
+          std::optional<models::ScenarioSpec> chosen; // a copy only when the warm-up is chosen
+          if (spec.warmup_days.automatic) {
+            warmup = choose_warmup(spec, seed, task.replication);
+            chosen = spec;
+            chosen->warmup_days = {warmup->days, false};
+          }
+          const engine::ReplicationResult result =
+              engine::simulate(chosen ? *chosen : spec, seed, task.replication);
+          report::ReplicationValues values = report::values_of(result.tallies);
+          values.warmup = warmup;
+          values.events = result.events;
+          values.wall_s = seconds_since(simulation_started);
+          return report::encode(values);
+        },
+        [&](std::size_t ended, std::size_t) {
+          if (options.on_progress) {
+            options.on_progress(already + ended, total);
+          }
+        },
+        [&](std::size_t i, TaskOutcome outcome) {
+          const Task& task = tasks[i];
+          report::Aggregate& aggregate = runs[task.point]->aggregate;
+          if (!outcome.output) {
+            aggregate.failed(task.replication, std::move(outcome.error));
+            return;
+          }
+          report::ReplicationValues values;
+          try {
+            values = report::decode(*outcome.output);
+          } catch (const report::CompactError& e) {
+            aggregate.failed(task.replication,
+                             std::string("sent back a result that cannot be read: ") + e.what());
+            return;
+          }
+          if (options.on_finished) {
+            options.on_finished(FinishedReplication{task.point, static_cast<int>(task.replication),
+                                                    std::move(*outcome.output)});
+          }
+          aggregate.finished(task.replication, std::move(values));
+        });
+    // Run until precise: each point still short of a wanted precision gets more replications.
+    bool more = false;
+    for (auto& run : runs) {
+      const std::size_t wanted = next_replications(*run, options);
+      if (wanted > run->aggregate.replications()) {
+        total += wanted - run->aggregate.replications();
+        run->aggregate.extend(wanted);
+        more = true;
+      }
+    }
+    if (!more) {
+      break;
+    }
+  }
 
   std::vector<Metrics> metrics;
   for (auto& run : runs) {
     if (!run->aggregate.complete()) {
       throw std::logic_error("the executor left replications without an outcome");
+    }
+    run->header.replications = static_cast<int>(run->aggregate.replications());
+    for (const Precision& wanted : options.until) {
+      run->precision.push_back({wanted.path, wanted.relative,
+                                run->aggregate.relative_half_width(wanted.path),
+                                options.max_replications});
     }
     // One scenario: the call's wall time. Sweep points share the pool, so each reports the time
     // its own replications took.

@@ -147,6 +147,12 @@ NodePtr field_shape(const Field& field) {
     node.min_items = 1;
     return make(std::move(node));
   }
+  case Kind::number_or_auto: {
+    Node node = node_of(Node::Kind::number_or_word, field.description);
+    node.number = number_shape("a number", field.bounds);
+    node.one_of = {"auto"};
+    return make(std::move(node));
+  }
   case Kind::count_or_names: {
     Node node = node_of(Node::Kind::integer_or_array, field.description);
     node.number = number_shape("a number of them", field.bounds, true);
@@ -310,6 +316,13 @@ void fill(const json& value, const Table& table, void* target, const std::string
       }
       break;
     }
+    case Kind::number_or_auto:
+      if (item.is_string()) {
+        static_cast<params::NumberOrAuto*>(field.at(target))->automatic = true;
+      } else {
+        field.set_number(target, item.get<double>());
+      }
+      break;
     case Kind::count_or_names: {
       auto& chosen = *static_cast<params::CountOrNames*>(field.at(target));
       if (item.is_number()) {
@@ -558,6 +571,7 @@ std::string default_of(const Field& field, const void* defaults) {
   switch (field.kind) {
   case Kind::number:
   case Kind::integer:
+  case Kind::number_or_auto:
     return format(field.get_number(defaults));
   case Kind::text:
   case Kind::choice: {

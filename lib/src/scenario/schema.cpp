@@ -98,6 +98,13 @@ std::string Node::expectation() const {
     return non_empty ? "a non-empty string" : "a string";
   case Kind::number_or_tagged:
     return number->expectation() + " or a distribution object";
+  case Kind::number_or_word: {
+    std::string words;
+    for (const std::string& word : one_of) {
+      words += (words.empty() ? "\"" : " or \"") + word + "\"";
+    }
+    return number->expectation() + " or " + words;
+  }
   case Kind::integer_or_array:
     return number->expectation() + " or an array of at least " + std::to_string(min_items) + " " +
            items->description;
@@ -195,6 +202,15 @@ void validate(const json& value, const Node& node, const std::string& pointer,
       return fail();
     }
     return validate_tagged(value, node, pointer, problems);
+  case Node::Kind::number_or_word:
+    if (value.is_number()) {
+      return validate(value, *node.number, pointer, problems);
+    }
+    if (!value.is_string() || std::find(node.one_of.begin(), node.one_of.end(),
+                                        value.get<std::string>()) == node.one_of.end()) {
+      return fail();
+    }
+    return;
   case Node::Kind::integer_or_array:
     if (value.is_number()) {
       return validate(value, *node.number, pointer, problems);
@@ -292,6 +308,10 @@ ordered_json to_json_schema(const Node& node) {
     schema["oneOf"] = std::move(alternatives);
     break;
   }
+  case Node::Kind::number_or_word:
+    schema["oneOf"] = ordered_json::array(
+        {to_json_schema(*node.number), {{"type", "string"}, {"enum", node.one_of}}});
+    break;
   case Node::Kind::integer_or_array: {
     ordered_json array{{"type", "array"}, {"items", to_json_schema(*node.items)}};
     if (node.min_items > 0) {

@@ -26,7 +26,8 @@ struct Node {
     string,
     tagged,
     number_or_tagged,
-    integer_or_array
+    integer_or_array,
+    number_or_word // a number, or one of the strings of one_of
   };
   Kind kind = Kind::object;
   std::string description;

@@ -1,0 +1,31 @@
+#include "mser.hpp"
+
+namespace h2sim::mser {
+
+Truncation truncation(const std::vector<double>& y) {
+  const std::size_t n = y.size();
+  if (n < 4) {
+    return {0, false};
+  }
+  // Suffix sums from the end: the mean and squares of y[d..n) for every d in one pass, about a
+  // running mean (Welford backwards) so that large waits do not cancel.
+  double mean = 0;
+  double squares = 0;
+  std::vector<double> score(n, 0.0);
+  for (std::size_t k = 1; k <= n; ++k) {
+    const double value = y[n - k];
+    const double delta = value - mean;
+    mean += delta / static_cast<double>(k);
+    squares += delta * (value - mean);
+    score[n - k] = squares / (static_cast<double>(k) * static_cast<double>(k));
+  }
+  std::size_t best = 0;
+  for (std::size_t d = 1; d + 2 <= n; ++d) {
+    if (score[d] < score[best]) {
+      best = d;
+    }
+  }
+  return {best, best <= n / 2};
+}
+
+} // namespace h2sim::mser

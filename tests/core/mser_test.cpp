@@ -1,0 +1,47 @@
+// MSER-5 truncation (core/mser.cpp), on sequences whose best cut is known by hand.
+#include "core/mser.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace h2sim;
+
+TEST_CASE("mser: a sequence without a transient is not cut") {
+  const auto cut = mser::truncation({1, 2, 1, 2, 1, 2, 1, 2});
+  CHECK(cut.first_kept == 0);
+  CHECK(cut.stable);
+}
+
+TEST_CASE("mser: a start far below the steady level is cut where the level is reached") {
+  // 0, 0, then 10 +- 1 alternating: keeping the zeros inflates the spread, cutting at 2 leaves
+  // squares 8 over 8 values, 8 / 64 = 0.125, the smallest of all cuts.
+  const auto cut = mser::truncation({0, 0, 9, 11, 9, 11, 9, 11, 9, 11});
+  CHECK(cut.first_kept == 2);
+  CHECK(cut.stable);
+}
+
+TEST_CASE("mser: a run still drifting at its end has no stable cut") {
+  // A steady rise: the smallest standard error is always near the end.
+  std::vector<double> rising;
+  for (int i = 0; i < 20; ++i) {
+    rising.push_back(i * i);
+  }
+  const auto cut = mser::truncation(rising);
+  CHECK(cut.first_kept > 10);
+  CHECK_FALSE(cut.stable);
+}
+
+TEST_CASE("mser: fewer than four batches give no cut and no stable point") {
+  CHECK_FALSE(mser::truncation({1, 2, 3}).stable);
+  CHECK(mser::truncation({1, 2, 3}).first_kept == 0);
+}
+
+TEST_CASE("mser: batches hold the means of five observations and when each batch began") {
+  mser::Batcher batcher;
+  for (int i = 0; i < 12; ++i) {
+    batcher.add(i, 100.0 + i);
+  }
+  REQUIRE(batcher.means().size() == 2);
+  CHECK(batcher.means()[0] == 2.0);
+  CHECK(batcher.means()[1] == 7.0);
+  CHECK(batcher.starts()[1] == 105.0);
+}
