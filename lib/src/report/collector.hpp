@@ -32,20 +32,44 @@ public:
   void on_give_up(std::size_t vehicle_class, double at) override;
   void on_trip(const models::Trip& trip) override;
   void on_supply(std::size_t station, const models::SupplyReport& report) override;
+  void on_supply_so_far(std::size_t station, const models::SupplyReport& so_far) override;
   void on_availability(std::size_t station, double closed_min, double outage_min) override;
 
   /** The tallies of the replication, per station and per class. */
   ReplicationTallies tallies() const;
+  /** The window and its series bins. */
+  const Window& window() const { return window_; }
 
 private:
   /** Minutes of [from, to) inside the window (inline: it runs for every visit). */
   double overlap(double from, double to) const {
     return std::max(0.0, std::min(to, window_.end) - std::max(from, window_.start));
   }
+  /** The bin of a time inside the window (edges as Window::bin_start computes them). */
+  std::size_t bin_of(double t) const {
+    auto k = static_cast<std::size_t>((t - window_.start) * per_bin_min_);
+    k = std::min(k, window_.bins - 1);
+    if (k > 0 && t < window_.bin_start(k)) {
+      --k; // rounding put t one bin too far
+    } else if (k + 1 < window_.bins && t >= window_.bin_start(k + 1)) {
+      ++k;
+    }
+    return k;
+  }
+  /** Adds the minutes of [from, to) inside the window to `member` of the bins they fall in. */
+  void spread(std::vector<SeriesBin>& series, double SeriesBin::*member, double from,
+              double to) const;
+  /** The supply books of `station` from the last bin edge to this report's time. */
+  void close_supply_bin(std::size_t station, const models::SupplyReport& so_far);
 
   Window window_;
+  double per_bin_min_ = 0; // 1 / bin width
   std::vector<StationTally> stations_;
   std::vector<ClassTally> classes_;
+  StationTally network_;                    // series_wait: the network's waits per bin
+  std::vector<models::SupplyReport> books_; // per station: the window up to the last bin edge
+  std::vector<std::size_t> supply_bins_;    // per station: bins whose supply is closed
+  SeriesBin unbinned_;                      // tallied into, unread, when there are no series
 };
 
 } // namespace h2sim::report
