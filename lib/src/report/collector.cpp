@@ -34,6 +34,9 @@ Collector::Collector(const models::ScenarioSpec& scenario, double window_start, 
   if (window_.bins > 0) {
     window_.bin_min = bin_days * 1440.0;
     per_bin_min_ = 1.0 / window_.bin_min;
+    for (std::size_t k = 0; k <= window_.bins; ++k) {
+      edges_.push_back(window_.bin_start(k));
+    }
     for (StationTally& station : stations_) {
       station.series.resize(window_.bins);
     }
@@ -43,15 +46,10 @@ Collector::Collector(const models::ScenarioSpec& scenario, double window_start, 
   }
 }
 
-void Collector::spread(std::vector<SeriesBin>& series, double SeriesBin::*member, double from,
-                       double to) const {
-  from = std::max(from, window_.start);
-  to = std::min(to, window_.end);
-  if (to <= from) {
-    return;
-  }
-  for (std::size_t k = bin_of(from);; ++k) {
-    const double edge = window_.bin_start(k + 1);
+void Collector::spread_across(std::vector<SeriesBin>& series, double SeriesBin::*member,
+                              double from, double to, std::size_t k) const {
+  for (;; ++k) {
+    const double edge = edges_[k + 1];
     if (to <= edge || k + 1 >= window_.bins) {
       series[k].*member += to - from;
       return;

@@ -49,21 +49,40 @@ private:
   std::size_t bin_of(double t) const {
     auto k = static_cast<std::size_t>((t - window_.start) * per_bin_min_);
     k = std::min(k, window_.bins - 1);
-    if (k > 0 && t < window_.bin_start(k)) {
+    if (k > 0 && t < edges_[k]) {
       --k; // rounding put t one bin too far
-    } else if (k + 1 < window_.bins && t >= window_.bin_start(k + 1)) {
+    } else if (k + 1 < window_.bins && t >= edges_[k + 1]) {
       ++k;
     }
     return k;
   }
-  /** Adds the minutes of [from, to) inside the window to `member` of the bins they fall in. */
+  /**
+   * Adds the minutes of [from, to) inside the window to `member` of the bins they fall in
+   * (inline for the common case of one bin: it runs for every visit).
+   */
   void spread(std::vector<SeriesBin>& series, double SeriesBin::*member, double from,
-              double to) const;
+              double to) const {
+    from = std::max(from, window_.start);
+    to = std::min(to, window_.end);
+    if (to <= from) {
+      return;
+    }
+    const std::size_t k = bin_of(from);
+    if (to <= edges_[k + 1] || k + 1 >= window_.bins) {
+      series[k].*member += to - from;
+    } else {
+      spread_across(series, member, from, to, k);
+    }
+  }
+  /** spread() over several bins, the first k. */
+  void spread_across(std::vector<SeriesBin>& series, double SeriesBin::*member, double from,
+                     double to, std::size_t k) const;
   /** The supply books of `station` from the last bin edge to this report's time. */
   void close_supply_bin(std::size_t station, const models::SupplyReport& so_far);
 
   Window window_;
-  double per_bin_min_ = 0; // 1 / bin width
+  double per_bin_min_ = 0;    // 1 / bin width
+  std::vector<double> edges_; // Window::bin_start(k) for k = 0..bins
   std::vector<StationTally> stations_;
   std::vector<ClassTally> classes_;
   StationTally network_;                    // series_wait: the network's waits per bin
