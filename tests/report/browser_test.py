@@ -146,8 +146,9 @@ def main():
     short = ["--set", "horizon_days=1", "--set", "warmup_days=0.25", "-q"]
     out = lambda name: os.path.join(work, name)
 
-    # A run of the built-in 2025 plan: positions come from the built-in scenario.
-    run([h2sim, "run", *short, "-o", out("plan.json")])
+    # A run of the built-in 2025 plan: positions come from the built-in scenario; its series in
+    # 6-hour bins, so the network charts and station heat maps have several points.
+    run([h2sim, "run", *short, "--set", "series_bin_days=0.25", "-o", out("plan.json")])
     run([h2sim, "report", out("plan.json"), "-o", out("plan.html")])
     # A sweep of open_stations with 2 replications.
     run([h2sim, "sweep", today, "--vary", "open_stations=4,7,11", "--replications", "2",

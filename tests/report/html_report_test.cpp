@@ -1,6 +1,8 @@
 // The HTML report's page model (what html_report computes and the page's script draws), read back
 // from the page: escaping, judgements (shares, CI overlap, sweep answers), and what it refuses.
 // That the page draws in a browser is tests/report/browser_test.py's.
+#include "../support.hpp"
+
 #include <h2sim/report.hpp>
 
 #include <doctest/doctest.h>
@@ -178,6 +180,27 @@ TEST_CASE("report: per-day series are drawn when the output has them, else a not
   const json model = model_of(h2sim::html_report({{"a", output}}));
   CHECK(blocks_of(model, "series", "chart").size() == 2);
   CHECK(blocks_of(model, "series", "heatmap").size() == 1);
+}
+
+TEST_CASE("report: a run's own series.daily: a network chart per quantity, a heat map per station "
+          "quantity, days on the axis") {
+  const json output = h2sim::test::run_text(
+      h2sim::test::one_station(6, 1, "4", R"(, "storage": {"capacity_kg": 100, "initial_kg": 50},
+        "supply": {"model": "delivery", "payload_kg": 50, "reorder_at_kg": 20, "lead_time_h": 2})"),
+      {{"horizon_days", "3"}, {"warmup_days", "1"}});
+  const json model = model_of(h2sim::html_report({{"a", output}}));
+  const json& network = output["totals"]["series"]["daily"];
+  const json& station = output["stations"][0]["series"]["daily"];
+  const auto charts = blocks_of(model, "series", "chart");
+  const auto heatmaps = blocks_of(model, "series", "heatmap");
+  CHECK(charts.size() == network.size() - 1); // every key but the axis
+  CHECK(heatmaps.size() == station.size() - 1);
+  for (const json& chart : charts) {
+    CHECK(chart["labels"] == json::array({"1", "2", "3"})); // days, whole
+    CHECK(chart["series"][0]["values"] == network[chart["y"].get<std::string>()]);
+  }
+  CHECK(heatmaps[0]["rows"] == json::array({"S1"}));
+  CHECK(heatmaps[0]["values"][0] == station["arrivals"]);
 }
 
 TEST_CASE("report: two runs side by side: differences and whether the 95% intervals overlap") {

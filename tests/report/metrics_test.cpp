@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -22,7 +23,13 @@ namespace {
 template <class R> void set_member(const Field<R>& field, R& tally, double value) {
   std::visit(
       [&]<class Source>(Source source) {
-        if constexpr (std::is_member_object_pointer_v<Source>) {
+        if constexpr (std::is_same_v<Source, std::uint64_t SeriesBin::*>) {
+          tally.series.resize(2);
+          tally.series[1].*source = static_cast<std::uint64_t>(value);
+        } else if constexpr (std::is_same_v<Source, double SeriesBin::*>) {
+          tally.series.resize(2);
+          tally.series[1].*source = value;
+        } else if constexpr (std::is_member_object_pointer_v<Source>) {
           auto& member = tally.*source;
           using Value = std::remove_cvref_t<decltype(member)>;
           if constexpr (std::is_same_v<Value, std::uint64_t>) {
@@ -37,6 +44,9 @@ template <class R> void set_member(const Field<R>& field, R& tally, double value
             for (auto& hour : member) {
               hour.add(value);
             }
+          } else if constexpr (std::is_same_v<Value, std::vector<h2sim::QuantileSketch>>) {
+            member.resize(2);
+            member[1].add(value);
           }
         }
       },
@@ -63,7 +73,10 @@ ReplicationValues replication(double arrivals, double queue_max, double inventor
   station.queue_max = static_cast<std::uint64_t>(queue_max);
   station.inventory_min_kg = inventory_min;
   station.hourly_wait[3].add(arrivals);
-  return values_of({{0, 1440}, {station}, {}});
+  ReplicationTallies tallies;
+  tallies.window = {0, 1440};
+  tallies.stations = {station};
+  return values_of(tallies);
 }
 
 } // namespace
@@ -80,7 +93,13 @@ TEST_CASE("metrics: every stored station field is formed in the totals by its ki
     set_member(field, a, 1);
     set_member(field, b, 2);
   }
-  const StationTally total = totals_of({a, b}, {});
+  StationTally network;
+  for (const Field<StationTally>& field : station_fields()) {
+    if (field.from_network) {
+      set_member(field, network, 4);
+    }
+  }
+  const StationTally total = totals_of({a, b}, {}, network);
   for (const Field<StationTally>& field : station_fields()) {
     CAPTURE(std::string(field.key));
     if (field.from_classes != nullptr) {
@@ -88,7 +107,16 @@ TEST_CASE("metrics: every stored station field is formed in the totals by its ki
     }
     std::visit(
         [&]<class Source>(Source source) {
-          if constexpr (std::is_member_object_pointer_v<Source>) {
+          if constexpr (std::is_same_v<Source, std::uint64_t SeriesBin::*> ||
+                        std::is_same_v<Source, double SeriesBin::*>) {
+            CHECK(static_cast<double>(total.series.at(1).*source) == 3);
+          } else if constexpr (std::is_same_v<Source,
+                                              std::vector<h2sim::QuantileSketch> StationTally::*>) {
+            // The network's, not the stations' (theirs would merge into 2 samples).
+            REQUIRE(field.from_network);
+            CHECK((total.*source).at(1).count() == 1);
+            CHECK((total.*source).at(1).max() == 4);
+          } else if constexpr (std::is_member_object_pointer_v<Source>) {
             const auto& value = total.*source;
             using Value = std::remove_cvref_t<decltype(value)>;
             if constexpr (std::is_arithmetic_v<Value>) {
@@ -179,11 +207,26 @@ TEST_CASE("metrics: the schema and the document are drawn from the same declarat
   const nlohmann::ordered_json schema = metrics_schema();
   const auto& totals = schema["$defs"]["totals"]["properties"];
   const auto& station = schema["$defs"]["station"]["properties"];
+  // Whether the schema of a record declares the dotted key, nested objects followed.
+  const auto declares = [](const nlohmann::ordered_json& properties, std::string_view dotted) {
+    const nlohmann::ordered_json* at = &properties;
+    for (std::size_t start = 0;;) {
+      const std::size_t dot = dotted.find('.', start);
+      const std::string name(dotted.substr(start, dot - start));
+      if (!at->contains(name)) {
+        return false;
+      }
+      if (dot == std::string_view::npos) {
+        return true;
+      }
+      at = &(*at)[name]["properties"];
+      start = dot + 1;
+    }
+  };
   for (const Field<StationTally>& field : station_fields()) {
-    const std::string key(field.key.substr(0, field.key.find('.')));
-    CAPTURE(key);
-    CHECK(totals.contains(key) == (field.reported && field.scope != Scope::stations));
-    CHECK(station.contains(key) == (field.reported && field.scope != Scope::totals));
+    CAPTURE(std::string(field.key));
+    CHECK(declares(totals, field.key) == (field.reported && field.scope != Scope::stations));
+    CHECK(declares(station, field.key) == (field.reported && field.scope != Scope::totals));
   }
   const nlohmann::ordered_json json =
       station_json(replication(3, 1, 5).totals, Scope::totals, true);
@@ -191,6 +234,11 @@ TEST_CASE("metrics: the schema and the document are drawn from the same declarat
     CAPTURE(key);
     CHECK(totals.contains(key));
   }
+  // Series are optional: a window without bins has none.
+  CHECK_FALSE(json.contains("series"));
+  CHECK(std::find(schema["$defs"]["totals"]["required"].begin(),
+                  schema["$defs"]["totals"]["required"].end(),
+                  "series") == schema["$defs"]["totals"]["required"].end());
 }
 
 TEST_CASE("metrics: any metric path's estimate, a station's and a class's interval by hand") {
@@ -216,9 +264,9 @@ TEST_CASE("metrics: any metric path's estimate, a station's and a class's interv
   for (std::size_t r = 0; r < 3; ++r) {
     ReplicationValues values;
     values.totals.leaves.assign(totals.size(), 1.0 + static_cast<double>(r));
-    values.stations.assign(2, RecordValues{0, std::vector<double>(stations.size(), 5.0)});
+    values.stations.assign(2, RecordValues{0, 0, std::vector<double>(stations.size(), 5.0)});
     values.stations[1].leaves[index(stations, "served")] = served_b[r];
-    values.classes.assign(1, RecordValues{0, std::vector<double>(classes.size(), 0.0)});
+    values.classes.assign(1, RecordValues{0, 0, std::vector<double>(classes.size(), 0.0)});
     values.classes[0].leaves[index(classes, "refuels")] = refuels[r];
     run.aggregate.finished(r, values);
   }

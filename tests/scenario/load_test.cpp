@@ -60,8 +60,8 @@ TEST_CASE("scenario: every problem is reported at once, each with its JSON point
         "/demand/kg_per_fill/dist: must be one of fixed, exponential, uniform, normal, lognormal, "
         "gamma, empirical (got \"weibull\")\n"
         "/colour: unknown key (allowed here: name, description, seed, horizon_days, warmup_days, "
-        "replications, open_stations, stations, pipelines, depots, demand, service, events, "
-        "economics)\n");
+        "replications, series_bin_days, open_stations, stations, pipelines, depots, demand, "
+        "service, events, economics)\n");
 }
 
 TEST_CASE("scenario: a typo in a key is an error, not a silent default") {

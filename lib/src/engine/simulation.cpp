@@ -370,6 +370,16 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   // matches the collector's half-open window [start, end).
   calendar.schedule(window_start, [&] { network.begin_window(window_start); });
   calendar.schedule(window_end, [&] { network.end_window(window_end); });
+  // The series' bin edges inside the window: stations with storage report their books there.
+  const report::Window& window = collector.window();
+  const bool finite =
+      std::any_of(scenario.stations.begin(),
+                  scenario.stations.begin() + static_cast<std::ptrdiff_t>(scenario.open_stations()),
+                  [](const models::StationSpec& spec) { return spec.finite(); });
+  for (std::size_t k = 1; finite && k < window.bins; ++k) {
+    calendar.schedule(window.bin_start(k),
+                      [&network, at = window.bin_start(k)] { network.bin_edge(at); });
+  }
   for (const models::Step& step : scenario.timeline) {
     calendar.schedule(step.at_min, [&network, &demand, &step] {
       network.follow(*step.state);

@@ -113,6 +113,12 @@ void Network::end_window(double now) {
   }
 }
 
+void Network::bin_edge(double now) {
+  for (Station& station : stations_) {
+    station.report_supply_so_far(now);
+  }
+}
+
 bool Network::serving_arrivals_before(double time) const {
   return std::any_of(stations_.begin(), stations_.end(), [time](const Station& station) {
     return station.dispensers().serving_arrivals_before(time);

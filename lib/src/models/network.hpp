@@ -41,6 +41,8 @@ public:
   /** The measurement window begins / ends: inventories are taken. */
   void begin_window(double now);
   void end_window(double now);
+  /** An edge between two bins of the metrics' series: stations report their hydrogen so far. */
+  void bin_edge(double now);
   /** Whether a station still serves a vehicle that arrived before `time` (buffered fills). */
   bool serving_arrivals_before(double time) const;
   /** The run is over: stations report what is still under way, cut at `now`. */

@@ -58,6 +58,11 @@ public:
   virtual void on_give_up(std::size_t /*vehicle_class*/, double /*at*/) {}
   /** At the end of the window, for each station with finite storage. */
   virtual void on_supply(std::size_t station, const SupplyReport& report) = 0;
+  /**
+   * At each edge between two series bins inside the window, for each station with finite
+   * storage: the window so far, as on_supply would report it if the window ended now.
+   */
+  virtual void on_supply_so_far(std::size_t /*station*/, const SupplyReport& /*so_far*/) {}
   /** At the end of the window, for each station with opening hours, outages or maintenance. */
   virtual void on_availability(std::size_t station, double closed_min, double outage_min) = 0;
 };

@@ -9,6 +9,10 @@
 
 namespace h2sim::models {
 
+namespace {
+constexpr double max_series_bins = 10000;
+} // namespace
+
 std::size_t ScenarioSpec::station_index(const std::string& id) const {
   for (std::size_t i = 0; i < stations.size(); ++i) {
     if (stations[i].id == id) {
@@ -96,6 +100,12 @@ const params::Table& scenario_table() {
            .at_least(1)
            .at_most(10000)
            .optional(),
+       F::number("series_bin_days", &ScenarioSpec::series_bin_days)
+           .describe("width of the bins of the metrics' `series.daily`, in days from the end of "
+                     "the warm-up (default 1 for a horizon of at most 400 days, 7 beyond; 0: no "
+                     "series); at most 10,000 bins")
+           .at_least(0)
+           .at_most(limits::days),
        F::count_or_names("open_stations", &ScenarioSpec::open)
            .describe("only the first N stations are open, or only the stations whose ids are "
                      "listed (reported in the order of `stations`); default all")
@@ -123,6 +133,11 @@ const params::Table& scenario_table() {
            .optional(),
        F::object("economics", &ScenarioSpec::economics, economics_table())},
       {F::rule([](const ScenarioSpec& scenario, params::Checker& check) {
+        if (check.valid("series_bin_days") && check.valid("horizon_days") &&
+            scenario.series_bin_days && *scenario.series_bin_days > 0 &&
+            scenario.horizon_days / *scenario.series_bin_days > max_series_bins) {
+          check.problem("series_bin_days", "must be >= horizon_days / 10000 (at most 10,000 bins)");
+        }
         if (check.valid("open_stations") && scenario.open.count &&
             static_cast<std::size_t>(*scenario.open.count) > scenario.stations.size()) {
           check.problem("open_stations", "must be <= " + std::to_string(scenario.stations.size()) +

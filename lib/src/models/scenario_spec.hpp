@@ -49,6 +49,7 @@ struct ScenarioSpec {
   double horizon_days = 0;
   params::NumberOrAuto warmup_days; // chosen per replication from the data when automatic
   int replications = 1;
+  std::optional<double> series_bin_days; // `series_bin_days`; absent: see bin_days()
   /**
    * `open_stations`: the first N stations are open, or the stations named; none: all. Once loaded,
    * the open stations are the first open_stations() of `stations` (see open_named_stations).
@@ -69,6 +70,11 @@ struct ScenarioSpec {
   std::vector<Warning> warnings; // found when loading; copied to the metrics
   std::vector<Change> changes;   // what the overrides changed
   std::string sha256;            // of the text it was read from (before overrides)
+
+  /** Width of the metrics' series bins in days: the file's, else 1 up to 400 days, else 7. */
+  double bin_days() const {
+    return series_bin_days ? *series_bin_days : horizon_days <= 400 ? 1.0 : 7.0;
+  }
 
   std::size_t open_stations() const {
     return open.count           ? static_cast<std::size_t>(*open.count)

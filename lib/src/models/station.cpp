@@ -113,6 +113,13 @@ void Station::end_window(double window_start, double now) {
   }
 }
 
+void Station::report_supply_so_far(double now) {
+  if (tank_) {
+    supply_->catch_up(now);
+    observer_->on_supply_so_far(index_, tank_->end_window(now, supply_->energy_kwh()));
+  }
+}
+
 void Station::draw(double now, double kg) {
   supply_->catch_up(now);
   tank_->draw(now, kg);

@@ -102,6 +102,8 @@ public:
   void begin_window(double now);
   /** Reports the window's closures and hydrogen to the observer. */
   void end_window(double window_start, double now);
+  /** Reports the window's hydrogen so far to the observer (at a series bin's edge). */
+  void report_supply_so_far(double now);
 
   /** The most vehicles one station may have waiting: beyond, the run fails naming the station. */
   static constexpr std::size_t max_waiting = 1'000'000;

@@ -71,11 +71,12 @@ const std::vector<std::string>& ci95_paths() {
 
 std::vector<std::string> ci95_paths(std::uint8_t groups) {
   std::vector<std::string> paths = ci95_paths();
-  for_each_reported(station_fields(), groups, Scope::totals, [&](const Field<StationTally>& field) {
-    if (field.interval) {
-      paths.emplace_back(field.key);
-    }
-  });
+  for_each_reported(station_fields(), groups, Scope::totals, false,
+                    [&](const Field<StationTally>& field) {
+                      if (field.interval) {
+                        paths.emplace_back(field.key);
+                      }
+                    });
   return paths;
 }
 
@@ -86,13 +87,15 @@ void fold_record(RecordValues& into, const RecordValues& from, const std::vector
                  bool first) {
   if (first) {
     into.groups = from.groups;
+    into.bins = from.bins;
     into.leaves.assign(from.leaves.size(), 0.0);
     for (std::size_t i = 0; i < layout.size(); ++i) {
       if (layout[i].combine != Combine::mean) {
         into.leaves[i] = from.leaves[i]; // a max or min starts at the first replication's
       }
     }
-  } else if (into.groups != from.groups || into.leaves.size() != from.leaves.size()) {
+  } else if (into.groups != from.groups || into.bins != from.bins ||
+             into.leaves.size() != from.leaves.size()) {
     throw std::logic_error("replications of one scenario report different fields");
   }
   for (std::size_t i = 0; i < layout.size(); ++i) {
@@ -166,12 +169,13 @@ void Aggregate::fold(const ReplicationValues& values) {
              values.classes.size() != first_->classes.size()) {
     throw std::logic_error("replications of one scenario report different stations or classes");
   }
-  fold_record(sums_.totals, values.totals, station_layout(values.totals.groups, Scope::totals),
-              first);
+  fold_record(sums_.totals, values.totals,
+              station_layout(values.totals.groups, Scope::totals, values.totals.bins), first);
   sums_.stations.resize(values.stations.size());
   for (std::size_t i = 0; i < values.stations.size(); ++i) {
     fold_record(sums_.stations[i], values.stations[i],
-                station_layout(values.stations[i].groups, Scope::stations), first);
+                station_layout(values.stations[i].groups, Scope::stations, values.stations[i].bins),
+                first);
   }
   sums_.classes.resize(values.classes.size());
   for (std::size_t i = 0; i < values.classes.size(); ++i) {
@@ -214,9 +218,10 @@ ReplicationValues Aggregate::combined() const {
   }
   const auto n = static_cast<double>(finished_.size());
   ReplicationValues result = sums_;
-  divide_means(result.totals, station_layout(result.totals.groups, Scope::totals), n);
+  divide_means(result.totals,
+               station_layout(result.totals.groups, Scope::totals, result.totals.bins), n);
   for (RecordValues& station : result.stations) {
-    divide_means(station, station_layout(station.groups, Scope::stations), n);
+    divide_means(station, station_layout(station.groups, Scope::stations, station.bins), n);
   }
   for (RecordValues& vehicle_class : result.classes) {
     divide_means(vehicle_class, class_layout(), n);
@@ -252,7 +257,7 @@ std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::interv
   for (const std::string& path : ci95_paths(totals_.front().groups)) {
     std::vector<double> values;
     for (const RecordValues& totals : totals_) {
-      const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals);
+      const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals, totals.bins);
       const auto leaf =
           std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == path; });
       if (leaf == layout.end()) {

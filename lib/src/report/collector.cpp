@@ -39,20 +39,59 @@ Collector::Collector(const models::ScenarioSpec& scenario, double window_start, 
   books_ = std::move(setup.books);
   stations_ = std::move(setup.stations);
   classes_ = std::move(setup.classes);
+  const double bin_days = scenario.bin_days();
+  window_.bins = bins_of(scenario.horizon_days, bin_days);
+  if (window_.bins > 0) {
+    window_.bin_min = bin_days * 1440.0;
+    per_bin_min_ = 1.0 / window_.bin_min;
+    for (std::size_t k = 0; k <= window_.bins; ++k) {
+      edges_.push_back(window_.bin_start(k));
+    }
+    for (StationTally& station : stations_) {
+      station.series.resize(window_.bins);
+    }
+    network_.series_wait.resize(window_.bins);
+    supply_so_far_.resize(stations_.size());
+    supply_bins_.resize(stations_.size());
+  }
+}
+
+void Collector::spread_across(std::vector<SeriesBin>& series, double SeriesBin::*member,
+                              double from, double to, std::size_t k) const {
+  for (;; ++k) {
+    const double edge = edges_[k + 1];
+    if (to <= edge || k + 1 >= window_.bins) {
+      series[k].*member += to - from;
+      return;
+    }
+    series[k].*member += edge - from;
+    from = edge;
+  }
 }
 
 void Collector::on_visit(const models::Visit& visit) {
   using models::Outcome;
   StationTally& tally = stations_[visit.station];
+  const bool series = window_.bins > 0;
   if (visit.outcome == Outcome::reneged || visit.outcome == Outcome::waiting_at_end) {
     tally.queue_area += overlap(visit.arrival, visit.start); // it waited, then left or stayed
+    if (series) {
+      spread(tally.series, &SeriesBin::queue_area, visit.arrival, visit.start);
+    }
   }
   if (visit.served()) {
     tally.busy_min += overlap(visit.start, visit.end);
     tally.queue_area += overlap(visit.arrival, visit.start);
+    if (series) {
+      spread(tally.series, &SeriesBin::busy_min, visit.start, visit.end);
+      spread(tally.series, &SeriesBin::queue_area, visit.arrival, visit.start);
+    }
     // Hydrogen counts when it leaves the station: fills that start in the window (as storage does).
     if (visit.start >= window_.start && visit.start < window_.end) {
       tally.dispensed_kg += visit.kg;
+      if (series) {
+        tally.series[bin_of(visit.start)].dispensed_kg += visit.kg;
+      }
       if (!classes_.empty()) {
         classes_[visit.vehicle_class].dispensed_kg += visit.kg;
       }
@@ -61,6 +100,10 @@ void Collector::on_visit(const models::Visit& visit) {
   if (visit.arrival < window_.start || visit.arrival >= window_.end) {
     return;
   }
+  // Visits count in the bin of their arrival; a scratch bin when there are no series.
+  const std::size_t k = series ? bin_of(visit.arrival) : 0;
+  SeriesBin& bin = series ? tally.series[k] : unbinned_;
+  ++bin.arrivals;
   ++tally.arrivals;
   const auto hour = static_cast<std::size_t>(std::fmod(std::floor(visit.arrival / 60.0), 24.0));
   ++tally.hourly_arrivals[hour];
@@ -69,18 +112,22 @@ void Collector::on_visit(const models::Visit& visit) {
   switch (visit.outcome) {
   case Outcome::turned_away:
     ++tally.turned_away_stockout;
+    ++bin.turned_away_stockout;
     return;
   case Outcome::closed:
     ++tally.diverted_closed;
+    ++bin.diverted_closed;
     return;
   case Outcome::balked:
     ++tally.balked;
+    ++bin.balked;
     return;
   case Outcome::waiting_at_end:
     ++tally.waiting_at_end;
     return;
   case Outcome::reneged:
     ++tally.reneged;
+    ++bin.reneged;
     tally.abandon_wait.add(visit.start - visit.arrival);
     if (vc != nullptr) {
       ++vc->reneged;
@@ -90,15 +137,22 @@ void Collector::on_visit(const models::Visit& visit) {
   case Outcome::served:
     break;
   }
+  const double wait = visit.start - visit.arrival;
   ++tally.served;
   if (probe_) {
-    batches_.add(visit.start - visit.arrival, visit.arrival);
+    batches_.add(wait, visit.arrival);
   }
-  tally.hourly_wait[hour].add(visit.start - visit.arrival); // the station's wait: their merge
+  tally.hourly_wait[hour].add(wait); // the station's wait: their merge
   tally.time_in_system_sum_min += visit.end - visit.arrival;
+  ++bin.served;
+  bin.wait_sum_min += wait;
+  bin.waited_over_5_min += wait > 5.0 ? 1U : 0U;
+  if (series) {
+    network_.series_wait[k].add(wait);
+  }
   if (vc != nullptr) {
     ++vc->refuels;
-    vc->wait.add(visit.start - visit.arrival);
+    vc->wait.add(wait);
   }
 }
 
@@ -115,7 +169,30 @@ void Collector::on_availability(std::size_t station, double closed_min, double o
   tally.outage_min = outage_min;
 }
 
+void Collector::close_supply_bin(std::size_t station, const models::SupplyReport& so_far) {
+  std::size_t& k = supply_bins_[station];
+  if (k >= window_.bins) {
+    return;
+  }
+  models::SupplyReport& books = supply_so_far_[station];
+  SeriesBin& bin = stations_[station].series[k++];
+  bin.delivered_kg = so_far.delivered_kg - books.delivered_kg;
+  bin.deliveries = so_far.deliveries - books.deliveries;
+  bin.stockout_min = so_far.stockout_min - books.stockout_min;
+  bin.inventory_end_kg = so_far.inventory_end_kg;
+  books = so_far;
+}
+
+void Collector::on_supply_so_far(std::size_t station, const models::SupplyReport& so_far) {
+  if (window_.bins > 0) {
+    close_supply_bin(station, so_far);
+  }
+}
+
 void Collector::on_supply(std::size_t station, const models::SupplyReport& report) {
+  if (window_.bins > 0) {
+    close_supply_bin(station, report);
+  }
   StationTally& tally = stations_[station];
   tally.groups |= group::supply;
   tally.delivered_kg = report.delivered_kg;
@@ -149,7 +226,7 @@ void price(StationTally& station, const models::StationBook& book) {
 }
 
 ReplicationTallies Collector::tallies() const {
-  ReplicationTallies tallies{window_, stations_, classes_};
+  ReplicationTallies tallies{window_, stations_, classes_, network_};
   for (std::size_t i = 0; i < books_.size(); ++i) {
     price(tallies.stations[i], books_[i]);
   }

@@ -11,17 +11,18 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int format = 1;
+constexpr int format = 2; // 2: series bins
+constexpr std::uint64_t max_bins = 1'000'000;
 
-using Layout = const std::vector<Leaf>& (*)(std::uint8_t groups);
+using Layout = const std::vector<Leaf>& (*)(std::uint8_t groups, std::uint32_t bins);
 
-const std::vector<Leaf>& totals_layout(std::uint8_t groups) {
-  return station_layout(groups, Scope::totals);
+const std::vector<Leaf>& totals_layout(std::uint8_t groups, std::uint32_t bins) {
+  return station_layout(groups, Scope::totals, bins);
 }
-const std::vector<Leaf>& stations_layout(std::uint8_t groups) {
-  return station_layout(groups, Scope::stations);
+const std::vector<Leaf>& stations_layout(std::uint8_t groups, std::uint32_t bins) {
+  return station_layout(groups, Scope::stations, bins);
 }
-const std::vector<Leaf>& classes_layout(std::uint8_t groups) {
+const std::vector<Leaf>& classes_layout(std::uint8_t groups, std::uint32_t) {
   if (groups != 0) {
     throw CompactError("a class has no optional groups");
   }
@@ -29,7 +30,7 @@ const std::vector<Leaf>& classes_layout(std::uint8_t groups) {
 }
 
 json record_json(const RecordValues& record, Layout layout_of) {
-  const std::vector<Leaf>& layout = layout_of(record.groups);
+  const std::vector<Leaf>& layout = layout_of(record.groups, record.bins);
   if (record.leaves.size() != layout.size()) {
     throw std::logic_error("a record's values do not match its layout");
   }
@@ -47,14 +48,15 @@ json record_json(const RecordValues& record, Layout layout_of) {
   return out;
 }
 
-RecordValues record_of(const json& in, const char* what, Layout layout_of) {
+RecordValues record_of(const json& in, const char* what, Layout layout_of, std::uint32_t bins) {
   if (!in.is_array() || in.empty() || !in[0].is_number_unsigned() ||
       in[0].get<std::uint64_t>() > group::all) {
     throw CompactError(std::string(what) + " is not a record");
   }
   RecordValues record;
   record.groups = static_cast<std::uint8_t>(in[0].get<std::uint64_t>());
-  const std::vector<Leaf>& layout = layout_of(record.groups);
+  record.bins = bins;
+  const std::vector<Leaf>& layout = layout_of(record.groups, bins);
   if (in.size() != layout.size() + 1) {
     throw CompactError(std::string(what) + " has " + std::to_string(in.size() - 1) +
                        " values where " + std::to_string(layout.size()) + " are reported");
@@ -75,7 +77,10 @@ RecordValues record_of(const json& in, const char* what, Layout layout_of) {
 } // namespace
 
 std::string encode(const ReplicationValues& values) {
-  json out{{"h2sim_values", format}, {"events", values.events}, {"wall_s", values.wall_s}};
+  json out{{"h2sim_values", format},
+           {"events", values.events},
+           {"wall_s", values.wall_s},
+           {"bins", values.totals.bins}};
   out["totals"] = record_json(values.totals, totals_layout);
   out["stations"] = json::array();
   for (const RecordValues& station : values.stations) {
@@ -106,16 +111,22 @@ ReplicationValues decode(std::string_view text) {
     }
     values.events = in.at("events").get<std::uint64_t>();
     values.wall_s = in.at("wall_s").get<double>();
-    values.totals = record_of(in.at("totals"), "the totals", totals_layout);
+    const json& bins = in.at("bins");
+    // A bound above what a valid scenario gives (at most 10,000 bins).
+    if (!bins.is_number_unsigned() || bins.get<std::uint64_t>() > max_bins) {
+      throw CompactError("bins is not a count of series bins");
+    }
+    const auto count = static_cast<std::uint32_t>(bins.get<std::uint64_t>());
+    values.totals = record_of(in.at("totals"), "the totals", totals_layout, count);
     if (in.contains("warmup_days")) {
       values.warmup = ReplicationValues::ChosenWarmup{in.at("warmup_days").get<double>(),
                                                       in.at("warmup_stable").get<bool>()};
     }
     for (const json& station : stations) {
-      values.stations.push_back(record_of(station, "a station", stations_layout));
+      values.stations.push_back(record_of(station, "a station", stations_layout, count));
     }
     for (const json& vehicle_class : classes) {
-      values.classes.push_back(record_of(vehicle_class, "a class", classes_layout));
+      values.classes.push_back(record_of(vehicle_class, "a class", classes_layout, 0));
     }
   } catch (const nlohmann::json::exception& e) {
     throw CompactError(std::string("malformed: ") + e.what());

@@ -43,7 +43,7 @@ ordered_json record_json(const std::vector<Field<R>>& fields, const RecordValues
     }
     return values.leaves[next++];
   };
-  for_each_reported(fields, values.groups, scope, [&](const Field<R>& field) {
+  for_each_reported(fields, values.groups, scope, values.bins > 0, [&](const Field<R>& field) {
     ordered_json& out = member(json, field.key);
     switch (field.kind) {
     case Kind::count:
@@ -68,7 +68,17 @@ ordered_json record_json(const std::vector<Field<R>>& fields, const RecordValues
         out.push_back(number(take(), integers && field.kind == Kind::hourly_counts));
       }
       break;
+    case Kind::series_counts:
+    case Kind::series_quantities:
+    case Kind::series_derived:
+    case Kind::series_axis:
+      out = ordered_json::array();
+      for (std::uint32_t k = 0; k < values.bins; ++k) {
+        out.push_back(number(take(), integers && field.kind == Kind::series_counts));
+      }
+      break;
     case Kind::hourly_waits:
+    case Kind::series_waits:
       throw std::logic_error("an array of sketches is not reported");
     }
   });
@@ -324,14 +334,14 @@ Estimate estimate(const Run& run, const std::string& path) {
   const ReplicationValues values = finished == 1 ? aggregate.only() : aggregate.combined();
   Estimate estimate;
   if (name.record == Named::totals) {
-    const std::size_t leaf =
-        leaf_index(station_layout(values.totals.groups, Scope::totals), name.leaf, path);
+    const std::size_t leaf = leaf_index(
+        station_layout(values.totals.groups, Scope::totals, values.totals.bins), name.leaf, path);
     estimate.value = values.totals.leaves.at(leaf);
     if (finished > 1) {
       std::vector<double> each;
       for (const RecordValues& totals : aggregate.replication_totals()) {
-        each.push_back(totals.leaves.at(
-            leaf_index(station_layout(totals.groups, Scope::totals), name.leaf, path)));
+        each.push_back(totals.leaves.at(leaf_index(
+            station_layout(totals.groups, Scope::totals, totals.bins), name.leaf, path)));
       }
       estimate.ci95 = ci95(each);
     }
@@ -341,7 +351,8 @@ Estimate estimate(const Run& run, const std::string& path) {
   const RecordValues& record =
       classes ? values.classes.at(name.index) : values.stations.at(name.index);
   const std::size_t leaf = leaf_index(
-      classes ? class_layout() : station_layout(record.groups, Scope::stations), name.leaf, path);
+      classes ? class_layout() : station_layout(record.groups, Scope::stations, record.bins),
+      name.leaf, path);
   estimate.value = record.leaves.at(leaf);
   if (finished > 1) {
     estimate.ci95 = aggregate.record_interval(classes, name.index, leaf);
@@ -351,7 +362,7 @@ Estimate estimate(const Run& run, const std::string& path) {
 
 std::vector<std::pair<std::string, std::string>> totals_cells(const RecordValues& totals,
                                                               bool integers) {
-  const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals);
+  const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals, totals.bins);
   std::vector<std::pair<std::string, std::string>> cells;
   for (std::size_t i = 0; i < layout.size(); ++i) {
     if (layout[i].scalar) {
@@ -403,7 +414,7 @@ ordered_json record_schema(const std::vector<Field<R>>& fields, Scope scope,
     schema["required"].push_back(label);
   }
   std::map<std::uint8_t, std::vector<std::string>> by_group;
-  for_each_reported(fields, group::all, scope, [&](const Field<R>& field) {
+  for_each_reported(fields, group::all, scope, true, [&](const Field<R>& field) {
     ordered_json node;
     switch (field.kind) {
     case Kind::count:
@@ -426,9 +437,22 @@ ordered_json record_schema(const std::vector<Field<R>>& fields, Scope scope,
       node["minItems"] = hours;
       node["maxItems"] = hours;
       break;
+    case Kind::series_counts:
+      node = typed("array", field.description);
+      node["items"] = {{"type", "number"}, {"minimum", 0}};
+      break;
+    case Kind::series_quantities:
+    case Kind::series_derived:
+    case Kind::series_axis:
+      node = typed("array", field.description);
+      node["items"] = {{"type", "number"}};
+      break;
     case Kind::hourly_waits:
+    case Kind::series_waits:
       throw std::logic_error("an array of sketches is not reported");
     }
+    // Series come with a window's bins (`series_bin_days` > 0): never required.
+    const bool required = field.group == 0 && !per_bin(field.kind);
     // A dotted key nests: its parent is a closed object, required when the leaf is.
     ordered_json* parent = &schema;
     std::string_view key = field.key;
@@ -437,7 +461,7 @@ ordered_json record_schema(const std::vector<Field<R>>& fields, Scope scope,
       ordered_json& properties = (*parent)["properties"];
       if (!properties.contains(name)) {
         properties[name] = closed_object();
-        if (field.group == 0) {
+        if (required) {
           (*parent)["required"].push_back(name);
         }
       }
@@ -445,11 +469,11 @@ ordered_json record_schema(const std::vector<Field<R>>& fields, Scope scope,
       key.remove_prefix(dot + 1);
     }
     (*parent)["properties"][std::string(key)] = std::move(node);
-    if (field.group == 0 || parent != &schema) {
+    if (!per_bin(field.kind) && (field.group == 0 || parent != &schema)) {
       // A nested leaf is in its object whenever the object is; the object goes with its group.
       (*parent)["required"].push_back(std::string(key));
     }
-    if (field.group != 0) {
+    if (!per_bin(field.kind) && field.group != 0) {
       const std::string top(field.key.substr(0, field.key.find('.')));
       auto& keys = by_group[field.group];
       if (std::find(keys.begin(), keys.end(), top) == keys.end()) {
@@ -623,7 +647,16 @@ KindText kind_text(Kind kind) {
     return {"a number", "computed from the totals", "mean"};
   case Kind::hourly_derived:
     return {"24 numbers", "computed from the totals", "mean, hour by hour"};
+  case Kind::series_counts:
+    return {"a count per bin", "sum, bin by bin", "mean, bin by bin"};
+  case Kind::series_quantities:
+    return {"a number per bin", "sum, bin by bin", "mean, bin by bin"};
+  case Kind::series_derived:
+    return {"a number per bin", "computed from the totals' bins", "mean, bin by bin"};
+  case Kind::series_axis:
+    return {"a number per bin", "the same", "the same in every replication"};
   case Kind::hourly_waits:
+  case Kind::series_waits:
     break;
   }
   throw std::logic_error("an array of sketches is not reported");
@@ -671,7 +704,7 @@ template <class R> std::string table(const std::vector<Field<R>>& fields, bool w
       over_stations = "not in totals";
     } else if (field.from_classes != nullptr) {
       over_stations = "sum over the classes";
-    } else if (field.absent_adds != nullptr) {
+    } else if (field.absent_adds != nullptr || field.absent_bin_adds != nullptr) {
       over_stations += "; stations without the group add their `dispensed_kg`";
     }
     text += "| `" + std::string(field.key) + "` | " + kind.value + " | ";
@@ -731,6 +764,17 @@ std::string metrics_markdown() {
           "when any station has the group. *totals* says how `totals` forms a field from the "
           "stations.\n\n";
   text += table(station_fields(), true);
+  text += "\n### Series\n\n"
+          "`series.daily` holds one value per bin of the measurement window, each key an array "
+          "(`day`: the bin's first day counted from the start of the run, warm-up included, so "
+          "it lines up with the scenario's `events`). Bins are `series_bin_days` wide (scenario "
+          "key; default 1 day for a horizon of at most 400 days, 7 beyond; 0: no series), from "
+          "the end of the warm-up; the last bin ends with the window and may be shorter (its "
+          "`queue_mean` and `utilization` are over its own length). Visits count in the bin of "
+          "their arrival (so do their waits), fills' hydrogen in the bin of their start, busy and "
+          "waiting time where it falls; supply quantities are the tank's books at the bins' "
+          "edges. Counts and kilograms of the bins add up to the window's field (kilograms up to "
+          "the rounding of sums in another order). Series are not in CSV tables.\n";
   text += "\n## `classes[]`\n\n"
           "Fleets only: one record per vehicle class, in the scenario's order.\n\n";
   text += table(class_fields(), false);

@@ -1,6 +1,9 @@
 #include "fields.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <type_traits>
 
@@ -53,7 +56,24 @@ double per_kg(double per_year_cost, const S& s, const Window& w) {
   return kg > 0 ? per_year_cost / kg : 0.0;
 }
 
+/** A ratio whose denominator may be zero (an empty bin): then 0. */
+double share(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
+
+const SeriesBin& bin(const S& s, std::size_t k) {
+  static const SeriesBin empty;
+  return k < s.series.size() ? s.series[k] : empty;
+}
+
 } // namespace
+
+std::size_t bins_of(double horizon_days, double bin_days) {
+  if (!(bin_days > 0) || !(horizon_days > 0)) {
+    return 0;
+  }
+  // A bin cut by less than a millionth of its width by rounding is not a bin of its own.
+  return std::max<std::size_t>(1,
+                               static_cast<std::size_t>(std::ceil(horizon_days / bin_days - 1e-6)));
+}
 
 const std::vector<Field<StationTally>>& station_fields() {
   static const std::vector<Field<S>> fields{
@@ -259,6 +279,101 @@ const std::vector<Field<StationTally>>& station_fields() {
                       "$/kg (0 when nothing was dispensed)",
        .group = group::economics,
        .interval = true},
+      {.key = "series.daily.day",
+       .kind = Kind::series_axis,
+       .source = +[](const S&, std::size_t k, const Window& w) { return w.bin_start(k) / 1440.0; },
+       .description = "the bin's first day, counted from the start of the run (warm-up "
+                      "included, as scenario `events` count)"},
+      {.key = "series.daily.arrivals",
+       .kind = Kind::series_counts,
+       .source = &SeriesBin::arrivals,
+       .description = "visits that arrived in the bin"},
+      {.key = "series.daily.served",
+       .kind = Kind::series_counts,
+       .source = &SeriesBin::served,
+       .description = "visits that arrived in the bin and were admitted to a dispenser"},
+      {.key = "series.daily.balked",
+       .kind = Kind::series_counts,
+       .source = &SeriesBin::balked,
+       .description = "visits that arrived in the bin and balked"},
+      {.key = "series.daily.reneged",
+       .kind = Kind::series_counts,
+       .source = &SeriesBin::reneged,
+       .description = "visits that arrived in the bin and reneged"},
+      {.key = "series.daily.diverted_closed",
+       .kind = Kind::series_counts,
+       .source = &SeriesBin::diverted_closed,
+       .description = "visits that arrived in the bin and found the station closed",
+       .group = group::availability},
+      {.key = "series.daily.turned_away_stockout",
+       .kind = Kind::series_counts,
+       .source = &SeriesBin::turned_away_stockout,
+       .description = "visits that arrived in the bin and whose fill the station could not promise",
+       .group = group::supply},
+      {.key = "series.daily.dispensed_kg",
+       .kind = Kind::series_quantities,
+       .source = &SeriesBin::dispensed_kg,
+       .description = "hydrogen of the fills that started in the bin"},
+      {.key = "series.daily.wait_min_mean",
+       .kind = Kind::series_derived,
+       .source =
+           +[](const S& s, std::size_t k, const Window&) {
+             return share(bin(s, k).wait_sum_min, static_cast<double>(bin(s, k).served));
+           },
+       .description = "mean wait of those served of the bin's arrivals (0: none served)"},
+      {.key = "series.daily.waited_over_5_min_share",
+       .kind = Kind::series_derived,
+       .source =
+           +[](const S& s, std::size_t k, const Window&) {
+             return share(static_cast<double>(bin(s, k).waited_over_5_min),
+                          static_cast<double>(bin(s, k).served));
+           },
+       .description = "share of those served of the bin's arrivals who waited more than 5 "
+                      "minutes (their p95 wait is over 5 minutes exactly when this is over 0.05)"},
+      {.key = "series.daily.wait_min_p95",
+       .kind = Kind::series_derived,
+       .source =
+           +[](const S& s, std::size_t k, const Window&) {
+             return k < s.series_wait.size() ? s.series_wait[k].quantile(0.95) : 0.0;
+           },
+       .description = "95th-percentile wait of those served of the bin's arrivals, from the "
+                      "network's sketch per bin",
+       .scope = Scope::totals},
+      {.key = "series.daily.queue_mean",
+       .kind = Kind::series_derived,
+       .source = +[](const S& s, std::size_t k,
+                     const Window& w) { return share(bin(s, k).queue_area, w.bin_length(k)); },
+       .description = "time-average number of vehicles waiting in the bin (summed over stations "
+                      "in totals)"},
+      {.key = "series.daily.utilization",
+       .kind = Kind::series_derived,
+       .source =
+           +[](const S& s, std::size_t k, const Window& w) {
+             return share(bin(s, k).busy_min, s.dispensers * w.bin_length(k));
+           },
+       .description = "busy dispenser time in the bin / (dispensers x the bin's length)"},
+      {.key = "series.daily.delivered_kg",
+       .kind = Kind::series_quantities,
+       .source = &SeriesBin::delivered_kg,
+       .description = "hydrogen that reached storage in the bin (in totals, stations without "
+                      "storage count what they dispensed)",
+       .group = group::supply,
+       .absent_bin_adds = &SeriesBin::dispensed_kg},
+      {.key = "series.daily.deliveries",
+       .kind = Kind::series_counts,
+       .source = &SeriesBin::deliveries,
+       .description = "trailer deliveries in the bin",
+       .group = group::supply},
+      {.key = "series.daily.stockout_min",
+       .kind = Kind::series_quantities,
+       .source = &SeriesBin::stockout_min,
+       .description = "minutes of the bin the station was dry",
+       .group = group::supply},
+      {.key = "series.daily.inventory_end_kg",
+       .kind = Kind::series_quantities,
+       .source = &SeriesBin::inventory_end_kg,
+       .description = "hydrogen in storage at the bin's end",
+       .group = group::supply},
       // Inputs of the derived fields above: tallied and totalled, not reported.
       {.key = "dispensers",
        .kind = Kind::quantity,
@@ -327,6 +442,33 @@ const std::vector<Field<StationTally>>& station_fields() {
        .description = "minutes the station was dry",
        .group = group::supply,
        .reported = false},
+      {.key = "series.daily.wait_sum_min",
+       .kind = Kind::series_quantities,
+       .source = &SeriesBin::wait_sum_min,
+       .description = "minutes waited by those served of the bin's arrivals, summed",
+       .reported = false},
+      {.key = "series.daily.waited_over_5_min",
+       .kind = Kind::series_counts,
+       .source = &SeriesBin::waited_over_5_min,
+       .description = "those served of the bin's arrivals who waited more than 5 minutes",
+       .reported = false},
+      {.key = "series.daily.busy_min",
+       .kind = Kind::series_quantities,
+       .source = &SeriesBin::busy_min,
+       .description = "dispenser-minutes busy inside the bin",
+       .reported = false},
+      {.key = "series.daily.queue_area",
+       .kind = Kind::series_quantities,
+       .source = &SeriesBin::queue_area,
+       .description = "vehicle-minutes waiting inside the bin",
+       .reported = false},
+      {.key = "series.daily.wait",
+       .kind = Kind::series_waits,
+       .source = &S::series_wait,
+       .description = "waits of those served of the bin's arrivals, over the network",
+       .scope = Scope::totals,
+       .reported = false,
+       .from_network = true},
   };
   return fields;
 }
@@ -399,7 +541,17 @@ namespace {
 template <class R> void fold(const Field<R>& field, R& into, const R& from) {
   std::visit(
       [&]<class Source>(Source source) {
-        if constexpr (std::is_member_object_pointer_v<Source>) {
+        if constexpr (std::is_same_v<Source, std::uint64_t SeriesBin::*> ||
+                      std::is_same_v<Source, double SeriesBin::*>) {
+          if constexpr (std::is_same_v<R, StationTally>) {
+            if (into.series.size() < from.series.size()) {
+              into.series.resize(from.series.size());
+            }
+            for (std::size_t k = 0; k < from.series.size(); ++k) {
+              into.series[k].*source += from.series[k].*source;
+            }
+          }
+        } else if constexpr (std::is_member_object_pointer_v<Source>) {
           auto& total = into.*source;
           const auto& part = from.*source;
           using Value = std::remove_cvref_t<decltype(total)>;
@@ -408,6 +560,13 @@ template <class R> void fold(const Field<R>& field, R& into, const R& from) {
           } else if constexpr (std::is_same_v<Value, std::array<QuantileSketch, hours>>) {
             for (std::size_t h = 0; h < hours; ++h) {
               total[h].merge(part[h]);
+            }
+          } else if constexpr (std::is_same_v<Value, std::vector<QuantileSketch>>) {
+            if (total.size() < part.size()) {
+              total.resize(part.size());
+            }
+            for (std::size_t k = 0; k < part.size(); ++k) {
+              total[k].merge(part[k]);
             }
           } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>>) {
             for (std::size_t h = 0; h < hours; ++h) {
@@ -434,11 +593,24 @@ void add_waits(const QuantileSketch& sketch, std::vector<double>& leaves) {
 template <class R>
 RecordValues record_values(const std::vector<Field<R>>& fields, const R& record,
                            std::uint8_t groups, Scope scope, const Window& window) {
-  RecordValues values{groups, {}};
-  for_each_reported(fields, groups, scope, [&](const Field<R>& field) {
+  RecordValues values{groups, static_cast<std::uint32_t>(window.bins), {}};
+  for_each_reported(fields, groups, scope, window.bins > 0, [&](const Field<R>& field) {
     std::visit(
         [&]<class Source>(Source source) {
-          if constexpr (std::is_member_object_pointer_v<Source>) {
+          if constexpr (std::is_same_v<Source, std::uint64_t SeriesBin::*> ||
+                        std::is_same_v<Source, double SeriesBin::*>) {
+            if constexpr (std::is_same_v<R, StationTally>) {
+              for (std::size_t k = 0; k < window.bins; ++k) {
+                values.leaves.push_back(
+                    k < record.series.size() ? static_cast<double>(record.series[k].*source) : 0.0);
+              }
+            }
+          } else if constexpr (std::is_same_v<Source,
+                                              double (*)(const R&, std::size_t, const Window&)>) {
+            for (std::size_t k = 0; k < window.bins; ++k) {
+              values.leaves.push_back(source(record, k, window));
+            }
+          } else if constexpr (std::is_member_object_pointer_v<Source>) {
             const auto& value = record.*source;
             using Value = std::remove_cvref_t<decltype(value)>;
             if constexpr (std::is_same_v<Value, QuantileSketch>) {
@@ -498,15 +670,33 @@ template <class R> bool consistent(const Field<R>& field) {
   case Kind::hourly_derived:
     fits = std::holds_alternative<std::array<double, hours> (*)(const R&)>(source);
     break;
+  case Kind::series_counts:
+    fits = std::holds_alternative<std::uint64_t SeriesBin::*>(source);
+    break;
+  case Kind::series_quantities:
+    fits = std::holds_alternative<double SeriesBin::*>(source);
+    break;
+  case Kind::series_derived:
+  case Kind::series_axis:
+    fits = std::holds_alternative<double (*)(const R&, std::size_t, const Window&)>(source);
+    break;
+  case Kind::series_waits:
+    fits = std::holds_alternative<std::vector<QuantileSketch> R::*>(source) && !field.reported;
+    break;
   }
   return fits && (!field.interval || field.kind == Kind::quantity || field.kind == Kind::derived) &&
          (field.absent_adds == nullptr || (field.kind == Kind::quantity && field.group != 0)) &&
+         (field.absent_bin_adds == nullptr ||
+          (field.kind == Kind::series_quantities && field.group != 0)) &&
          (field.from_classes == nullptr ||
-          (field.kind == Kind::count && field.scope == Scope::totals));
+          (field.kind == Kind::count && field.scope == Scope::totals)) &&
+         (!field.from_network ||
+          (field.kind == Kind::series_waits && field.scope == Scope::totals));
 }
 
 template <class R>
-std::vector<Leaf> layout_of(const std::vector<Field<R>>& fields, std::uint8_t groups, Scope scope) {
+std::vector<Leaf> layout_of(const std::vector<Field<R>>& fields, std::uint8_t groups, Scope scope,
+                            std::uint32_t bins) {
   for (const Field<R>& field : fields) {
     if (!consistent(field)) {
       throw std::logic_error("metric field " + std::string(field.key) +
@@ -514,7 +704,7 @@ std::vector<Leaf> layout_of(const std::vector<Field<R>>& fields, std::uint8_t gr
     }
   }
   std::vector<Leaf> leaves;
-  for_each_reported(fields, groups, scope, [&](const Field<R>& field) {
+  for_each_reported(fields, groups, scope, bins > 0, [&](const Field<R>& field) {
     const std::string key(field.key);
     switch (field.kind) {
     case Kind::count:
@@ -543,7 +733,18 @@ std::vector<Leaf> layout_of(const std::vector<Field<R>>& fields, std::uint8_t gr
                           field.kind == Kind::hourly_counts, false});
       }
       break;
+    case Kind::series_counts:
+    case Kind::series_quantities:
+    case Kind::series_derived:
+    case Kind::series_axis:
+      for (std::uint32_t k = 0; k < bins; ++k) {
+        leaves.push_back({key + "." + std::to_string(k),
+                          field.kind == Kind::series_axis ? Combine::min : Combine::mean,
+                          field.kind == Kind::series_counts, false});
+      }
+      break;
     case Kind::hourly_waits:
+    case Kind::series_waits:
       throw std::logic_error("metric field " + key + ": an array of sketches is not reported");
     }
   });
@@ -553,12 +754,19 @@ std::vector<Leaf> layout_of(const std::vector<Field<R>>& fields, std::uint8_t gr
 } // namespace
 
 StationTally totals_of(const std::vector<StationTally>& stations,
-                       const std::vector<ClassTally>& classes) {
+                       const std::vector<ClassTally>& classes, const StationTally& network) {
   StationTally total;
   for (const StationTally& station : stations) {
     total.groups |= station.groups;
     for (const Field<S>& field : station_fields()) {
-      fold(field, total, station);
+      if (!field.from_network) {
+        fold(field, total, station);
+      }
+    }
+  }
+  for (const Field<S>& field : station_fields()) {
+    if (field.from_network) {
+      fold(field, total, network);
     }
   }
   // Fields the absent group would have carried: a second pass, after the stations that have it.
@@ -568,6 +776,16 @@ StationTally totals_of(const std::vector<StationTally>& stations,
       for (const StationTally& station : stations) {
         if ((station.groups & field.group) == 0) {
           sum += station.*field.absent_adds;
+        }
+      }
+    }
+    if (field.absent_bin_adds != nullptr && (total.groups & field.group) != 0) {
+      const auto bin_member = std::get<double SeriesBin::*>(field.source);
+      for (const StationTally& station : stations) {
+        if ((station.groups & field.group) == 0) {
+          for (std::size_t k = 0; k < station.series.size() && k < total.series.size(); ++k) {
+            total.series[k].*bin_member += station.series[k].*field.absent_bin_adds;
+          }
         }
       }
     }
@@ -583,9 +801,14 @@ StationTally totals_of(const std::vector<StationTally>& stations,
   return total;
 }
 
+StationTally totals_of(const std::vector<StationTally>& stations,
+                       const std::vector<ClassTally>& classes) {
+  return totals_of(stations, classes, StationTally());
+}
+
 ReplicationValues values_of(const ReplicationTallies& tallies) {
   ReplicationValues values;
-  const StationTally total = totals_of(tallies.stations, tallies.classes);
+  const StationTally total = totals_of(tallies.stations, tallies.classes, tallies.network);
   values.totals =
       record_values(station_fields(), total, total.groups, Scope::totals, tallies.window);
   for (const StationTally& station : tallies.stations) {
@@ -593,30 +816,36 @@ ReplicationValues values_of(const ReplicationTallies& tallies) {
         record_values(station_fields(), station, station.groups, Scope::stations, tallies.window));
   }
   for (const ClassTally& vehicle_class : tallies.classes) {
-    values.classes.push_back(
-        record_values(class_fields(), vehicle_class, 0, Scope::both, tallies.window));
+    values.classes.push_back(record_values(class_fields(), vehicle_class, 0, Scope::both,
+                                           Window{tallies.window.start, tallies.window.end}));
   }
   return values;
 }
 
-const std::vector<Leaf>& station_layout(std::uint8_t groups, Scope scope) {
-  // Every combination of groups in both scopes, built once: records look theirs up per replication.
-  static const auto layouts = [] {
-    std::array<std::array<std::vector<Leaf>, 2>, group::all + 1> all;
-    for (std::uint8_t g = 0; g <= group::all; ++g) {
-      all[g][0] = layout_of(station_fields(), g, Scope::stations);
-      all[g][1] = layout_of(station_fields(), g, Scope::totals);
-    }
-    return all;
-  }();
+const std::vector<Leaf>& station_layout(std::uint8_t groups, Scope scope, std::uint32_t bins) {
+  // Every combination of groups in both scopes, built once per number of bins: records look
+  // theirs up per replication. A map's nodes stay where they are, so references stay valid.
+  using Layouts = std::array<std::array<std::vector<Leaf>, 2>, group::all + 1>;
+  static std::mutex mutex;
+  static std::map<std::uint32_t, Layouts> by_bins;
   if (groups > group::all || scope == Scope::both) {
     throw std::logic_error("no station layout for these groups or scope");
   }
-  return layouts[groups][scope == Scope::totals ? 1 : 0];
+  const std::lock_guard lock(mutex);
+  auto found = by_bins.find(bins);
+  if (found == by_bins.end()) {
+    Layouts all;
+    for (std::uint8_t g = 0; g <= group::all; ++g) {
+      all[g][0] = layout_of(station_fields(), g, Scope::stations, bins);
+      all[g][1] = layout_of(station_fields(), g, Scope::totals, bins);
+    }
+    found = by_bins.emplace(bins, std::move(all)).first;
+  }
+  return found->second[groups][scope == Scope::totals ? 1 : 0];
 }
 
 const std::vector<Leaf>& class_layout() {
-  static const std::vector<Leaf> layout = layout_of(class_fields(), 0, Scope::both);
+  static const std::vector<Leaf> layout = layout_of(class_fields(), 0, Scope::both, 0);
   return layout;
 }
 

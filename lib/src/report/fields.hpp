@@ -19,10 +19,47 @@ namespace h2sim::report {
 
 constexpr std::size_t hours = 24; // hourly metrics are by hour of day of arrival, 0 = midnight
 
-/** The measurement window [start, end), in minutes. */
+/**
+ * The measurement window [start, end), in minutes, and its series bins: `bins` of `bin_min` each
+ * from `start`, the last one cut at `end` (no series when bins is 0).
+ */
 struct Window {
   double start = 0;
   double end = 0;
+  double bin_min = 0;
+  std::size_t bins = 0;
+  /** Where bin k begins (k = bins: the window's end). */
+  double bin_start(std::size_t k) const {
+    return k >= bins ? end : start + static_cast<double>(k) * bin_min;
+  }
+  /** Minutes of bin k inside the window. */
+  double bin_length(std::size_t k) const { return bin_start(k + 1) - bin_start(k); }
+};
+
+/** The number of bins of `bin_days` that cover `horizon_days` (the last may be shorter). */
+std::size_t bins_of(double horizon_days, double bin_days);
+
+/**
+ * What one station (or the totals) tallied in one bin of the window (`series.daily`): visits by
+ * their arrival, fills by their start, time integrals cut at the bin's edges, supply from the
+ * tank's books at the bin's end.
+ */
+struct SeriesBin {
+  std::uint64_t arrivals = 0;
+  std::uint64_t served = 0;
+  std::uint64_t balked = 0;
+  std::uint64_t reneged = 0;
+  std::uint64_t turned_away_stockout = 0;
+  std::uint64_t diverted_closed = 0;
+  std::uint64_t waited_over_5_min = 0; // of the served
+  std::uint64_t deliveries = 0;
+  double wait_sum_min = 0; // of the served
+  double dispensed_kg = 0;
+  double busy_min = 0;
+  double queue_area = 0;
+  double delivered_kg = 0;
+  double stockout_min = 0;
+  double inventory_end_kg = 0;
 };
 
 /** Bits of the optional groups of fields a station reports (stations and totals alike). */
@@ -71,10 +108,12 @@ struct StationTally {
   double capex = 0;
   double annualized_capex = 0;
   double fixed_om_per_year = 0;
-  double hydrogen_cost = 0;    // dispensed_kg x the supply model's price
-  double electricity_cost = 0; // energy_kwh x price
-  double delivery_cost = 0;    // deliveries x cost per trip
-  double waiting_cost = 0;     // hours waited (served and reneged) x cost per hour
+  double hydrogen_cost = 0;                // dispensed_kg x the supply model's price
+  double electricity_cost = 0;             // energy_kwh x price
+  double delivery_cost = 0;                // deliveries x cost per trip
+  double waiting_cost = 0;                 // hours waited (served and reneged) x cost per hour
+  std::vector<SeriesBin> series;           // one per bin of the window
+  std::vector<QuantileSketch> series_wait; // totals only: the network's waits per bin
 };
 
 /** What one fleet class tallied over the window. */
@@ -102,6 +141,7 @@ struct ReplicationTallies {
   Window window;
   std::vector<StationTally> stations; // the open stations, in the scenario's order
   std::vector<ClassTally> classes;    // fleets only, in the scenario's order
+  StationTally network; // what is tallied once for the whole network (Field::from_network)
 };
 
 /**
@@ -121,7 +161,18 @@ enum class Kind : std::uint8_t {
   hourly_waits,   // 24 sketches: merged over stations hour by hour; not reported themselves
   derived,        // a number computed from the record (a ratio, a unit); mean over replications
   hourly_derived, // 24 numbers computed from the record; mean over replications hour by hour
+  series_counts,  // a count per bin (series.daily): summed over stations bin by bin; like count
+  series_quantities, // an amount per bin: summed over stations bin by bin; mean bin by bin
+  series_derived,    // a number per bin computed from the record; mean over replications bin by bin
+  series_axis,       // the bins' days, the same in every replication (min over replications)
+  series_waits,      // a sketch per bin: merged; not reported themselves
 };
+
+/** Whether fields of `kind` have one value per bin of the window. */
+inline bool per_bin(Kind kind) {
+  return kind == Kind::series_counts || kind == Kind::series_quantities ||
+         kind == Kind::series_derived || kind == Kind::series_axis || kind == Kind::series_waits;
+}
 
 enum class Scope : std::uint8_t { both, stations, totals };
 
@@ -135,7 +186,9 @@ template <class R> struct Field {
       std::variant<std::uint64_t R::*, double R::*, QuantileSketch R::*,
                    std::array<std::uint64_t, hours> R::*, std::array<QuantileSketch, hours> R::*,
                    double (*)(const R&, const Window&), QuantileSketch (*)(const R&),
-                   std::array<double, hours> (*)(const R&)>;
+                   std::array<double, hours> (*)(const R&), std::uint64_t SeriesBin::*,
+                   double SeriesBin::*, double (*)(const R&, std::size_t, const Window&),
+                   std::vector<QuantileSketch> R::*>;
 
   std::string_view key; // in the document; a dot nests ("time_in_system_min.mean")
   Kind kind;
@@ -149,6 +202,10 @@ template <class R> struct Field {
   double R::*absent_adds = nullptr;
   /** Totals: the sum over the fleet's classes of this class field, not over the stations. */
   std::uint64_t ClassTally::*from_classes = nullptr;
+  /** Totals: a series bin whose station lacks `group` adds this instead (as absent_adds). */
+  double SeriesBin::*absent_bin_adds = nullptr;
+  /** Totals only: tallied once for the network (ReplicationTallies::network), not per station. */
+  bool from_network = false;
 };
 
 /** Every field of a station (and of the totals), in document order. */
@@ -160,25 +217,38 @@ inline bool reports(std::uint8_t field_group, std::uint8_t groups) {
   return field_group == 0 || (groups & field_group) != 0;
 }
 
-/** Calls f(field) for each field a record with `groups` in `scope` reports, in order. */
+/**
+ * Calls f(field) for each field a record with `groups` in `scope` reports, in order; per-bin
+ * fields only with `series` (a window with bins).
+ */
 template <class R, class F>
 void for_each_reported(const std::vector<Field<R>>& fields, std::uint8_t groups, Scope scope,
-                       F&& f) {
+                       bool series, F&& f) {
   for (const Field<R>& field : fields) {
-    if (field.reported && reports(field.group, groups) &&
+    if (field.reported && reports(field.group, groups) && (series || !per_bin(field.kind)) &&
         (field.scope == Scope::both || field.scope == scope)) {
       f(field);
     }
   }
 }
 
-/** The totals: the stations' tallies combined field by field by kind, plus the classes'. */
+/**
+ * The totals: the stations' tallies combined field by field by kind, plus the classes', and the
+ * fields tallied for the whole `network`.
+ */
+StationTally totals_of(const std::vector<StationTally>& stations,
+                       const std::vector<ClassTally>& classes, const StationTally& network);
+/** The totals of stations and classes alone (nothing tallied for the network). */
 StationTally totals_of(const std::vector<StationTally>& stations,
                        const std::vector<ClassTally>& classes);
 
-/** A record's reported numbers in declaration order (a waits field gives 6, hourly ones 24). */
+/**
+ * A record's reported numbers in declaration order (a waits field gives 6, hourly ones 24, series
+ * ones one per bin).
+ */
 struct RecordValues {
   std::uint8_t groups = 0;
+  std::uint32_t bins = 0; // of the series (0: none)
   std::vector<double> leaves;
   bool operator==(const RecordValues&) const = default;
 };
@@ -208,14 +278,14 @@ enum class Combine : std::uint8_t { mean, max, min };
 
 /** One reported number of a record: its dotted path, how it combines, whether it is an integer. */
 struct Leaf {
-  std::string path; // "arrivals", "wait_min.p95", "hourly.arrivals.7"
+  std::string path; // "arrivals", "wait_min.p95", "hourly.arrivals.7", "series.daily.served.9"
   Combine combine = Combine::mean;
   bool integer = false; // an integer in one replication (a count)
-  bool scalar = true;   // false for an hour of an hourly array (CSV tables leave them out)
+  bool scalar = true;   // false for an item of an hourly or series array (CSV leaves them out)
 };
 
-/** The reported numbers of a station or totals record with `groups`, in order. */
-const std::vector<Leaf>& station_layout(std::uint8_t groups, Scope scope);
+/** The reported numbers of a station or totals record with `groups` and `bins`, in order. */
+const std::vector<Leaf>& station_layout(std::uint8_t groups, Scope scope, std::uint32_t bins = 0);
 /** The reported numbers of a class record, in order. */
 const std::vector<Leaf>& class_layout();
 

@@ -886,8 +886,9 @@ json series_section(const RunContext& run) {
   json blocks = json::array();
   const json* series = at(run.metrics, "totals/series");
   if (series == nullptr || !series->is_object()) {
-    blocks.push_back(note("No per-day series: this output has no `series` (the metrics do not "
-                          "carry time series yet). Outputs that have them get charts here."));
+    blocks.push_back(note("No per-day series: this output has no `series` (it was run with "
+                          "`series_bin_days` 0, or by an h2sim without series). Outputs that "
+                          "have them get charts here."));
     return section(run.prefix + "series", run.heading + "Over time", std::move(blocks));
   }
   const json* stations = at(run.metrics, "stations");
@@ -899,9 +900,15 @@ json series_section(const RunContext& run) {
       json labels = json::array();
       const json* x = at(*values, group == "hourly" ? "hour" : "day");
       for (std::size_t i = 0; i < array.size(); ++i) {
-        labels.push_back(x != nullptr && x->is_array() && i < x->size()
-                             ? format_value((*x)[i])
-                             : std::to_string(i + (group == "hourly" ? 0 : 1)));
+        const json* label = x != nullptr && x->is_array() && i < x->size() ? &(*x)[i] : nullptr;
+        if (label != nullptr && label->is_number() &&
+            label->get<double>() == std::floor(label->get<double>()) &&
+            std::abs(label->get<double>()) < 1e15) {
+          labels.push_back(std::to_string(label->get<std::int64_t>())); // day 3, not 3.0
+        } else {
+          labels.push_back(label != nullptr ? format_value(*label)
+                                            : std::to_string(i + (group == "hourly" ? 0 : 1)));
+        }
       }
       blocks.push_back(
           {{"type", "chart"},

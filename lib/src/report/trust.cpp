@@ -9,7 +9,7 @@ namespace h2sim::report {
 
 namespace {
 double leaf(const RecordValues& record, const std::string& path) {
-  const std::vector<Leaf>& layout = station_layout(record.groups, Scope::stations);
+  const std::vector<Leaf>& layout = station_layout(record.groups, Scope::stations, record.bins);
   for (std::size_t i = 0; i < layout.size(); ++i) {
     if (layout[i].path == path) {
       return record.leaves.at(i);
