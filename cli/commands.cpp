@@ -71,6 +71,14 @@ int main(int argc, char** argv) {
   run_cmd->add_option("SCENARIO", run_args.scenario,
                       "scenario file (default: the built-in shanghai-2025)");
   add_run_options(*run_cmd, run_args);
+  run_cmd->add_option("--replication", run_args.replication,
+                      "run replication K alone, with its random streams among the scenario's "
+                      "replications: its metrics equal entry K of replication_totals");
+  run_cmd->add_option("--events", run_args.events,
+                      "write every event of one replication there: CSV, or JSON Lines when FILE "
+                      "ends in .jsonl (written like -o)");
+  run_cmd->add_option("--events-replication", run_args.events_replication,
+                      "the replication whose events --events writes (default 0)");
 
   std::vector<std::string> varies;
   std::string table_path;

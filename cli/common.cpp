@@ -143,7 +143,7 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
                                 std::function<void(const FinishedReplication&)> on_finished) {
   std::size_t total = 0;
   for (const Scenario& scenario : scenarios) {
-    total += static_cast<std::size_t>(scenario.replications());
+    total += args.replication ? 1 : static_cast<std::size_t>(scenario.replications());
   }
   Progress progress("replications", total, args.quiet);
   RunOptions options;
@@ -152,6 +152,12 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.executor = args.executor;
   options.finished = std::move(finished);
   options.on_finished = std::move(on_finished);
+  options.only_replication = args.replication;
+  if (args.events_fd >= 0) {
+    options.events =
+        RunOptions::EventLog{args.events_fd, args.events.ends_with(".jsonl"),
+                             args.replication ? *args.replication : args.events_replication};
+  }
   return run_all_metrics(scenarios, options);
 }
 

@@ -16,6 +16,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <stdexcept>
 #include <vector>
@@ -329,7 +330,7 @@ constexpr double minutes_per_day = 1440.0;
 } // namespace
 
 ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
-                           std::uint64_t replication) {
+                           std::uint64_t replication, const EventSink* events) {
   // SimGrid parses its own options from argv; ours never reach it. Keep it quiet but for failures.
   std::vector<std::string> args{"h2sim", "--log=root.thres:critical", "--cfg=contexts/factory:raw"};
   std::vector<char*> argv;
@@ -346,9 +347,15 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   const double window_end = window_start + scenario.horizon_days * minutes_per_day;
 
   report::Collector collector(scenario, window_start, window_end);
+  // Only a run that logs puts the log between the models and the collector.
+  std::optional<report::EventLog> log;
+  if (events != nullptr) {
+    log.emplace(collector, report::setup_of(scenario).labels, events->fd, events->format);
+  }
+  models::Observer& observer = log ? static_cast<models::Observer&>(*log) : collector;
   SimGridCalendar calendar;
   SimGridCapacities capacities(*city, calendar);
-  models::Network network(scenario, collector, calendar, capacities, seed, replication);
+  models::Network network(scenario, observer, calendar, capacities, seed, replication);
   city->seal(); // after the network created its pipelines' hosts
   std::unique_ptr<models::DemandModel> demand =
       models::demand_model(scenario.demand.name())
@@ -374,6 +381,9 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   }
   calendar.rethrow_failure();
   network.finish(engine.get_clock());
+  if (log) {
+    log->flush();
+  }
 
   return {collector.tallies(), calendar.events()};
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,8 @@ struct Header {
   std::size_t open_stations = 0;
   std::vector<Warning> warnings;
   std::vector<Change> changes; // what the overrides changed (the output's provenance)
+  /** `run --replication K`: the index of the one replication run (then `replications` is 1). */
+  std::optional<std::uint64_t> replication;
 };
 
 /** One scenario's run: what it was, and its replications as they combine. */

@@ -74,7 +74,7 @@ struct Plan {
 Plan plan_of(const Scenario& scenario) {
   return {{scenario.name(), scenario.seed(), scenario.replications(), scenario.horizon_days(),
            scenario.warmup_days(), scenario.open_stations(), scenario.warnings(),
-           scenario.changes()},
+           scenario.changes(), std::nullopt},
           scenario.seed(),
           static_cast<std::size_t>(scenario.replications())};
 }
@@ -101,6 +101,16 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
   std::size_t total = 0;
   for (const Scenario& scenario : scenarios) {
     Plan plan = plan_of(scenario);
+    if (options.only_replication) {
+      if (*options.only_replication >= plan.replications) {
+        throw std::invalid_argument("replication " + std::to_string(*options.only_replication) +
+                                    " does not exist: the scenario has " +
+                                    std::to_string(plan.replications));
+      }
+      plan.header.replications = 1;
+      plan.header.replication = *options.only_replication;
+      plan.replications = 1;
+    }
     auto run = std::make_shared<report::Run>();
     run->header = plan.header;
     run->labels = report::setup_of(scenario.spec()).labels;
@@ -139,15 +149,24 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
       tasks.size(),
       [&](std::size_t i) {
         const Task& task = tasks[i];
-        if (test_hook_names("H2SIM_TEST_FAIL_REPLICATION", task.point, task.replication)) {
+        // The streams of a replication are keyed by its index among the scenario's replications.
+        const std::size_t replication = options.only_replication.value_or(task.replication);
+        if (test_hook_names("H2SIM_TEST_FAIL_REPLICATION", task.point, replication)) {
           throw std::runtime_error("injected failure");
         }
-        while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, task.replication)) {
+        while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, replication)) {
           ::pause();
         }
+        std::optional<engine::EventSink> sink;
+        if (options.events && task.point == 0 && replication == options.events->replication) {
+          sink = engine::EventSink{options.events->fd, options.events->jsonl
+                                                           ? report::EventFormat::jsonl
+                                                           : report::EventFormat::csv};
+        }
         const auto simulation_started = Clock::now();
-        const engine::ReplicationResult result = engine::simulate(
-            scenarios[task.point].spec(), plans[task.point].seed, task.replication);
+        const engine::ReplicationResult result =
+            engine::simulate(scenarios[task.point].spec(), plans[task.point].seed, replication,
+                             sink ? &*sink : nullptr);
         report::ReplicationValues values = report::values_of(result.tallies);
         values.events = result.events;
         values.wall_s = seconds_since(simulation_started);
