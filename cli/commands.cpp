@@ -86,6 +86,14 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--table", run_table_path,
                       "also write the metrics as one long CSV table there (table, id, kind, "
                       "replication, index, metric, value)");
+  run_cmd->add_option("--replication", run_args.replication,
+                      "run replication K alone, with its random streams among the scenario's "
+                      "replications: its metrics equal entry K of replication_totals");
+  run_cmd->add_option("--events", run_args.events,
+                      "write every event of one replication there: CSV, or JSON Lines when FILE "
+                      "ends in .jsonl (written like -o)");
+  run_cmd->add_option("--events-replication", run_args.events_replication,
+                      "the replication whose events --events writes (default 0)");
 
   std::vector<std::string> varies;
   std::string table_path;

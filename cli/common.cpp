@@ -197,7 +197,7 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
                                 std::function<void(const FinishedReplication&)> on_finished) {
   std::size_t total = 0;
   for (const Scenario& scenario : scenarios) {
-    total += static_cast<std::size_t>(scenario.replications());
+    total += args.replication ? 1 : static_cast<std::size_t>(scenario.replications());
   }
   Progress progress("replications", total, args.quiet);
   RunOptions options;
@@ -208,6 +208,12 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.on_finished = std::move(on_finished);
   options.until = precisions(args.until);
   options.max_replications = args.max_replications;
+  options.only_replication = args.replication;
+  if (args.events_fd >= 0) {
+    options.events =
+        RunOptions::EventLog{args.events_fd, args.events.ends_with(".jsonl"),
+                             args.replication ? *args.replication : args.events_replication};
+  }
   return run_all_metrics(scenarios, options);
 }
 

@@ -43,6 +43,11 @@ struct RunArgs {
   bool dry_run = false;         // validate and print the points, without simulating
   Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
   bool writes_output = true;    // false on MPI ranks other than 0
+  // `run` only:
+  std::optional<std::size_t> replication; // --replication K: run replication K alone
+  std::string events;                     // --events FILE: the event log of one replication
+  std::size_t events_replication = 0;     // --events-replication K
+  int events_fd = -1;                     // where the log goes, once opened
 };
 
 /** `h2sim size`: what to size, over which range, against which target. */
@@ -90,7 +95,7 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
                                 std::vector<FinishedReplication> finished = {},
                                 std::function<void(const FinishedReplication&)> on_finished = {});
 
-int command_run(const RunArgs& args, const std::string& table_path);
+int command_run(RunArgs args, const std::string& table_path);
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
                   const std::string& table_path, bool resume);
 int command_size(const RunArgs& given, const SizeArgs& size);

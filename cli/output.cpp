@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <iostream>
 #include <limits.h>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace h2sim::cli {
 
@@ -217,39 +219,6 @@ void signal_before_rename_for_tests() {
   throw OutputError("cannot write " + path + ": " + std::strerror(error));
 }
 
-void replace_atomically(const std::string& path, const std::string& target,
-                        const struct stat* existing, std::string_view text) {
-  Temporary temporary;
-  if (!temporary.create(target)) {
-    fail(path, errno);
-  }
-  if (existing != nullptr) {
-    // Owner and group first: changing them may clear set-id bits, which the mode then restores.
-    // Only root may give a file away; others keep what they can (perhaps the group).
-    if (::fchown(temporary.fd(), existing->st_uid, existing->st_gid) != 0) {
-      [[maybe_unused]] const int ignored =
-          ::fchown(temporary.fd(), static_cast<uid_t>(-1), existing->st_gid);
-    }
-    if (::fchmod(temporary.fd(), existing->st_mode & 07777) != 0) {
-      fail(path, errno);
-    }
-  }
-  if (!write_all(temporary.fd(), text) || ::fsync(temporary.fd()) != 0 || !temporary.close()) {
-    fail(path, errno);
-  }
-  signal_before_rename_for_tests();
-  if (!temporary.rename_over(target)) {
-    fail(path, errno);
-  }
-  // Make the rename itself durable; the file is in place either way, so a folder that cannot be
-  // synced is no failure.
-  const int folder = ::open(folder_of(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (folder >= 0) {
-    ::fsync(folder);
-    ::close(folder);
-  }
-}
-
 } // namespace
 
 std::optional<std::string> output_path_problem(const std::string& path) {
@@ -289,64 +258,126 @@ bool replaced_atomically(const std::string& path) {
   return ::stat(path.c_str(), &status) == 0 ? S_ISREG(status.st_mode) : errno == ENOENT;
 }
 
+/** What a StreamedOutput writes into: a temporary file beside the target, or a device or FIFO. */
+struct StreamedOutput::Place {
+  std::string path;   // as given
+  std::string target; // the regular file to replace (links followed)
+  std::unique_ptr<Temporary> temporary;
+  int device = -1;
+  ~Place() {
+    if (device >= 0) {
+      ::close(device);
+    }
+  }
+};
+
 namespace {
 
-/** The regular file (or the name of the new one) that `path` leads to, to be replaced. */
-void replace_where_it_leads(const std::string& path, const struct stat* existing,
-                            std::string_view text) {
+/** A temporary file for the regular file (or the name of the new one) that `path` leads to. */
+void open_where_it_leads(StreamedOutput::Place& place, const struct stat* existing) {
   int error = 0;
-  const std::string target = follow_links(path, error);
+  place.target = follow_links(place.path, error);
   if (error != 0) {
-    fail(path, error);
+    fail(place.path, error);
   }
   struct stat status {};
-  const bool exists = ::lstat(target.c_str(), &status) == 0;
+  const bool exists = ::lstat(place.target.c_str(), &status) == 0;
   if (existing == nullptr
           ? exists
           : !exists || status.st_dev != existing->st_dev || status.st_ino != existing->st_ino) {
     // The links changed under us, or lead where no name can be replaced (a deleted file).
-    throw OutputError("cannot write " + path + ": it changed while being written");
+    throw OutputError("cannot write " + place.path + ": it changed while being written");
   }
-  replace_atomically(path, target, existing, text);
+  place.temporary = std::make_unique<Temporary>();
+  if (!place.temporary->create(place.target)) {
+    fail(place.path, errno);
+  }
+  if (existing != nullptr) {
+    // Owner and group first: changing them may clear set-id bits, which the mode then restores.
+    // Only root may give a file away; others keep what they can (perhaps the group).
+    const int fd = place.temporary->fd();
+    if (::fchown(fd, existing->st_uid, existing->st_gid) != 0) {
+      [[maybe_unused]] const int ignored = ::fchown(fd, static_cast<uid_t>(-1), existing->st_gid);
+    }
+    if (::fchmod(fd, existing->st_mode & 07777) != 0) {
+      fail(place.path, errno);
+    }
+  }
 }
 
 } // namespace
 
-void write_output(const std::string& path, std::string_view text) {
+StreamedOutput::StreamedOutput(const std::string& path) : place_(std::make_unique<Place>()) {
+  place_->path = path;
   struct stat status {};
   if (::stat(path.c_str(), &status) != 0) {
     if (errno != ENOENT) {
       fail(path, errno);
     }
-    replace_where_it_leads(path, nullptr, text);
+    open_where_it_leads(*place_, nullptr);
     return;
   }
   if (const std::string type = unusable_type(status.st_mode); !type.empty()) {
     throw OutputError("cannot write " + path + ": it " + type);
   }
   if (S_ISREG(status.st_mode)) {
-    replace_where_it_leads(path, &status, text);
+    open_where_it_leads(*place_, &status);
     return;
   }
   // A device or FIFO: written where it is. No O_CREAT and no O_TRUNC, so that nothing is created
   // or cut should the path have changed since the look above.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
+  place_->device = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (place_->device < 0) {
     fail(path, errno);
   }
   struct stat opened {};
-  if (::fstat(fd, &opened) != 0 || (!S_ISCHR(opened.st_mode) && !S_ISFIFO(opened.st_mode))) {
-    ::close(fd);
+  if (::fstat(place_->device, &opened) != 0 ||
+      (!S_ISCHR(opened.st_mode) && !S_ISFIFO(opened.st_mode))) {
     throw OutputError("cannot write " + path + ": it changed while being written");
   }
-  if (!write_all(fd, text)) {
-    const int write_error = errno;
-    ::close(fd);
-    fail(path, write_error);
+}
+
+StreamedOutput::~StreamedOutput() = default;
+
+int StreamedOutput::fd() const {
+  return place_->temporary ? place_->temporary->fd() : place_->device;
+}
+
+void StreamedOutput::write(std::string_view text) {
+  if (!write_all(fd(), text)) {
+    fail(place_->path, errno);
   }
-  if (::close(fd) != 0) {
-    fail(path, errno);
+}
+
+void StreamedOutput::commit() {
+  Place& place = *place_;
+  if (!place.temporary) {
+    const int fd = std::exchange(place.device, -1);
+    if (::close(fd) != 0) {
+      fail(place.path, errno);
+    }
+    return;
   }
+  if (::fsync(place.temporary->fd()) != 0 || !place.temporary->close()) {
+    fail(place.path, errno);
+  }
+  signal_before_rename_for_tests();
+  if (!place.temporary->rename_over(place.target)) {
+    fail(place.path, errno);
+  }
+  // Make the rename itself durable; the file is in place either way, so a folder that cannot be
+  // synced is no failure.
+  const int folder = ::open(folder_of(place.target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (folder >= 0) {
+    ::fsync(folder);
+    ::close(folder);
+  }
+}
+
+void write_output(const std::string& path, std::string_view text) {
+  StreamedOutput output(path);
+  output.write(text);
+  output.commit();
 }
 
 void write_stdout(std::string_view text, const std::string& what) {

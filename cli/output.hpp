@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -33,6 +34,30 @@ bool replaced_atomically(const std::string& path);
  * untouched.
  */
 void write_output(const std::string& path, std::string_view text);
+
+/**
+ * Output written while the command runs (the event log), with the promises of write_output: the
+ * constructor opens it (a temporary file beside a regular file, or the device or FIFO itself),
+ * fd() takes the writes (also from forked children), commit() puts it in place (synced and renamed
+ * over the file). Destroyed uncommitted, the temporary file is removed and an existing file stays
+ * untouched. Throws OutputError naming the path on any failure.
+ */
+class StreamedOutput {
+public:
+  explicit StreamedOutput(const std::string& path);
+  ~StreamedOutput();
+  StreamedOutput(const StreamedOutput&) = delete;
+  StreamedOutput& operator=(const StreamedOutput&) = delete;
+
+  int fd() const;
+  void write(std::string_view text);
+  void commit();
+
+  struct Place;
+
+private:
+  std::unique_ptr<Place> place_;
+};
 
 /**
  * Writes `text` to standard output and checks that it got there; throws OutputError

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
 
 namespace h2sim::cli {
 
@@ -14,13 +15,44 @@ namespace h2sim::cli {
  * With failed replications, the metrics over the others carry "error" and "replication_errors"
  * and the exit code is 1; when none finished, nothing is written.
  */
-int command_run(const RunArgs& args, const std::string& table_path) {
+int command_run(RunArgs args, const std::string& table_path) {
   check_output_path(args, "-o", args.out);
   check_output_path(args, "--table", table_path);
+  check_output_path(args, "--events", args.events);
   const Scenario scenario = load(args, args.sets);
+  const auto replications = static_cast<std::size_t>(scenario.replications());
+  if (args.replication && *args.replication >= replications) {
+    throw InvalidInput("--replication " + std::to_string(*args.replication) +
+                       ": the scenario has " + std::to_string(replications) +
+                       " replications (0 to " + std::to_string(replications - 1) + ")");
+  }
+  if (!args.events.empty()) {
+    if (args.replication && args.events_replication != 0 &&
+        args.events_replication != *args.replication) {
+      throw InvalidInput("--events-replication " + std::to_string(args.events_replication) +
+                         ": --replication " + std::to_string(*args.replication) +
+                         " runs only that replication");
+    }
+    if (!args.replication && args.events_replication >= replications) {
+      throw InvalidInput("--events-replication " + std::to_string(args.events_replication) +
+                         ": the scenario has " + std::to_string(replications) +
+                         " replications (0 to " + std::to_string(replications - 1) + ")");
+    }
+    if (args.executor != nullptr) {
+      throw InvalidInput("--events: not under mpirun (the log is written by the replication's "
+                         "own process, on this machine)");
+    }
+  }
   if (args.dry_run) {
     emit_dry_run(args, {nlohmann::ordered_json::object()}, {scenario});
     return exit_ok;
+  }
+  // The log is written by the replication's own process into this descriptor (inherited across
+  // fork), and put in place only once that replication finished.
+  std::optional<StreamedOutput> events;
+  if (!args.events.empty()) {
+    events.emplace(args.events);
+    args.events_fd = events->fd();
   }
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
                scenario.name(), scenario.replications(), scenario.replications() == 1 ? "" : "s",
@@ -30,9 +62,22 @@ int command_run(const RunArgs& args, const std::string& table_path) {
                                            : fmt::format("{}", scenario.warmup_days()));
   const Metrics metrics = run_points({scenario}, args).front();
   const std::size_t failed = report_failures(args, metrics, "");
-  const auto replications = static_cast<std::size_t>(scenario.replications());
-  if (failed == replications) {
-    if (args.writes_output && replications > 1) {
+  const std::size_t ran = args.replication ? 1 : replications;
+  if (events) {
+    const std::size_t logged = args.replication ? *args.replication : args.events_replication;
+    bool finished = true;
+    for (const ReplicationFailure& failure : metrics.failures()) {
+      finished = finished && failure.replication != (args.replication ? 0 : logged);
+    }
+    if (finished) {
+      events->commit();
+    } else {
+      std::cerr << "h2sim: error: replication " << logged
+                << " failed; its event log is not written\n";
+    }
+  }
+  if (failed == ran) {
+    if (args.writes_output && ran > 1) {
       std::cerr << "h2sim: error: every replication failed; nothing written\n";
     }
     return exit_failure;
@@ -45,9 +90,8 @@ int command_run(const RunArgs& args, const std::string& table_path) {
   }
   if (failed > 0) {
     if (args.writes_output) {
-      std::cerr << "h2sim: error: " << failed << " of " << replications
-                << " replications failed; the metrics are over the other " << replications - failed
-                << "\n";
+      std::cerr << "h2sim: error: " << failed << " of " << ran
+                << " replications failed; the metrics are over the other " << ran - failed << "\n";
     }
     return exit_failure;
   }

@@ -163,6 +163,24 @@ struct RunOptions {
    */
   std::vector<Precision> until{};
   std::size_t max_replications = 1000;
+  /**
+   * Run only replication K of each scenario, with the random streams it has among the scenario's
+   * replications (K below them): its metrics equal that replication's entry of
+   * `replication_totals`. The document says `"replications": 1, "replication": K`.
+   */
+  std::optional<std::size_t> only_replication{};
+  /**
+   * Write the event log of one replication (of the first scenario) to an open descriptor: the
+   * replication's own process writes it (README "Event log"). The caller owns the descriptor and
+   * decides what becomes of the file (e.g. renames it into place once the replication finished).
+   * Not with an executor that runs replications on other machines.
+   */
+  struct EventLog {
+    int fd = -1;
+    bool jsonl = false;          // JSON Lines; CSV with a header otherwise
+    std::size_t replication = 0; // which replication logs
+  };
+  std::optional<EventLog> events{};
 };
 
 namespace report {

@@ -17,6 +17,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <stdexcept>
 #include <vector>
@@ -338,7 +339,7 @@ std::string simgrid_version() {
 }
 
 ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
-                           std::uint64_t replication, bool probe_warmup) {
+                           std::uint64_t replication, bool probe_warmup, const EventSink* events) {
   // SimGrid parses its own options from argv; ours never reach it. Keep it quiet but for failures.
   std::vector<std::string> args{"h2sim", "--log=root.thres:critical", "--cfg=contexts/factory:raw"};
   std::vector<char*> argv;
@@ -358,9 +359,15 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   if (probe_warmup) {
     collector.probe_warmup();
   }
+  // Only a run that logs puts the log between the models and the collector.
+  std::optional<report::EventLog> log;
+  if (events != nullptr) {
+    log.emplace(collector, report::setup_of(scenario).labels, events->fd, events->format);
+  }
+  models::Observer& observer = log ? static_cast<models::Observer&>(*log) : collector;
   SimGridCalendar calendar;
   SimGridCapacities capacities(*city, calendar);
-  models::Network network(scenario, collector, calendar, capacities, seed, replication);
+  models::Network network(scenario, observer, calendar, capacities, seed, replication);
   city->seal(); // after the network created its pipelines' hosts
   std::unique_ptr<models::DemandModel> demand =
       models::demand_model(scenario.demand.name())
@@ -399,6 +406,9 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   }
   calendar.rethrow_failure();
   network.finish(engine.get_clock());
+  if (log) {
+    log->flush();
+  }
 
   return {collector.tallies(), calendar.events(), collector.warmup_batches()};
 }

@@ -48,6 +48,14 @@ struct SupplyReport {
   double energy_kwh = 0;   // electricity of on-site production
 };
 
+/** What happened to a station's stored hydrogen (stations with finite storage). */
+enum class TankEvent : std::uint8_t {
+  delivery,  // a trailer unloaded `kg` (what fitted)
+  inflow,    // `kg` came in from a pipeline or on-site production since the last look
+  dry_start, // a vehicle was turned away: the station is dry
+  dry_end,   // enough hydrogen is free again
+};
+
 /** Watches a simulation; metrics, traces and progress are observers, the models write nothing. */
 class Observer {
 public:
@@ -56,6 +64,9 @@ public:
   virtual void on_trip(const Trip& trip) = 0;
   /** A fleet driver ended a round of tries without a fill, at `at`, and will try again later. */
   virtual void on_give_up(std::size_t /*vehicle_class*/, double /*at*/) {}
+  /** As it happens, at a station with finite storage; `kg` for delivery and inflow, else 0. */
+  virtual void on_tank(std::size_t /*station*/, TankEvent /*event*/, double /*at*/, double /*kg*/) {
+  }
   /** At the end of the window, for each station with finite storage. */
   virtual void on_supply(std::size_t station, const SupplyReport& report) = 0;
   /**

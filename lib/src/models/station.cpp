@@ -73,6 +73,7 @@ Station::Station(const StationSpec& spec, std::size_t index, std::unique_ptr<Dis
       availability_(std::move(availability)), observer_(&observer) {
   if (supply != nullptr) {
     tank_ = std::make_unique<Tank>(spec.storage->capacity_kg, spec.storage->initial_kg);
+    tank_->report_to(observer, index);
     SupplyContext context = *supply;
     context.station = &spec;
     context.tank = tank_.get();

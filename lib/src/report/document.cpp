@@ -185,11 +185,14 @@ ordered_json document(const Run& run, bool with_error) {
   ordered_json out{{"h2sim_version", version()},
                    {"scenario", header.scenario},
                    {"seed", header.seed},
-                   {"replications", header.replications},
-                   {"horizon_days", header.horizon_days},
-                   {"warmup_days", warmup_days},
-                   {"open_stations", header.open_stations},
-                   {"warnings", std::move(warnings)}};
+                   {"replications", header.replications}};
+  if (header.replication) {
+    out["replication"] = *header.replication;
+  }
+  out["horizon_days"] = header.horizon_days;
+  out["warmup_days"] = warmup_days;
+  out["open_stations"] = header.open_stations;
+  out["warnings"] = std::move(warnings);
   if (!header.changes.empty()) {
     out["overrides"] = changes_json(header.changes);
   }
@@ -564,6 +567,11 @@ ordered_json metrics_schema() {
       {"scenario", {{"type", "string"}}},
       {"seed", {{"type", "integer"}, {"minimum", 0}}},
       {"replications", {{"type", "integer"}, {"minimum", 1}}},
+      {"replication",
+       {{"description", "run --replication K: the index K of the one replication run (its "
+                        "random streams are those of replication K)"},
+        {"type", "integer"},
+        {"minimum", 0}}},
       {"horizon_days", {{"type", "number"}}},
       {"warmup_days", {{"type", "number"}}},
       {"warmup",

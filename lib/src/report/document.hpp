@@ -41,6 +41,8 @@ struct Header {
   std::vector<Warning> warnings;
   std::vector<Change> changes; // what the overrides changed (the output's provenance)
   Provenance provenance;       // what made the output: the run block's `provenance`
+  /** `run --replication K`: the index of the one replication run (then `replications` is 1). */
+  std::optional<std::uint64_t> replication;
 };
 
 /** Run until precise: a metric's wanted relative error and what the replications reached. */

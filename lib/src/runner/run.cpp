@@ -84,7 +84,8 @@ Plan plan_of(const Scenario& scenario) {
       {scenario.name(), scenario.seed(), scenario.replications(), scenario.horizon_days(),
        scenario.warmup_days(), scenario.automatic_warmup(), scenario.open_stations(),
        scenario.warnings(), scenario.changes(),
-       report::Provenance{scenario.sha256(), std::string(git_commit()), engine::simgrid_version()}},
+       report::Provenance{scenario.sha256(), std::string(git_commit()), engine::simgrid_version()},
+       std::nullopt},
       scenario.seed(),
       static_cast<std::size_t>(scenario.replications())};
 }
@@ -195,6 +196,16 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
   std::size_t total = 0;
   for (const Scenario& scenario : scenarios) {
     Plan plan = plan_of(scenario);
+    if (options.only_replication) {
+      if (*options.only_replication >= plan.replications) {
+        throw std::invalid_argument("replication " + std::to_string(*options.only_replication) +
+                                    " does not exist: the scenario has " +
+                                    std::to_string(plan.replications));
+      }
+      plan.header.replications = 1;
+      plan.header.replication = *options.only_replication;
+      plan.replications = 1;
+    }
     auto run = std::make_shared<report::Run>();
     run->header = plan.header;
     report::Setup setup = report::setup_of(scenario.spec());
@@ -241,11 +252,20 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
         tasks.size(),
         [&](std::size_t i) {
           const Task& task = tasks[i];
-          if (test_hook_names("H2SIM_TEST_FAIL_REPLICATION", task.point, task.replication)) {
+          // The streams of a replication are keyed by its index among the scenario's
+          // replications.
+          const std::size_t replication = options.only_replication.value_or(task.replication);
+          if (test_hook_names("H2SIM_TEST_FAIL_REPLICATION", task.point, replication)) {
             throw std::runtime_error("injected failure");
           }
-          while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, task.replication)) {
+          while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, replication)) {
             ::pause();
+          }
+          std::optional<engine::EventSink> sink;
+          if (options.events && task.point == 0 && replication == options.events->replication) {
+            sink = engine::EventSink{options.events->fd, options.events->jsonl
+                                                             ? report::EventFormat::jsonl
+                                                             : report::EventFormat::csv};
           }
           const auto simulation_started = Clock::now();
           const models::ScenarioSpec& spec = scenarios[task.point].spec();
@@ -253,12 +273,12 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
           std::optional<report::ReplicationValues::ChosenWarmup> warmup;
           std::optional<models::ScenarioSpec> chosen; // a copy only when the warm-up is chosen
           if (spec.warmup_days.automatic) {
-            warmup = choose_warmup(spec, seed, task.replication);
+            warmup = choose_warmup(spec, seed, replication);
             chosen = spec;
             chosen->warmup_days = {warmup->days, false};
           }
-          const engine::ReplicationResult result =
-              engine::simulate(chosen ? *chosen : spec, seed, task.replication);
+          const engine::ReplicationResult result = engine::simulate(
+              chosen ? *chosen : spec, seed, replication, false, sink ? &*sink : nullptr);
           report::ReplicationValues values = report::values_of(result.tallies);
           values.warmup = warmup;
           values.events = result.events;

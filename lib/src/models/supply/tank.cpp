@@ -56,6 +56,9 @@ void Tank::refuse(double now, double kg) {
   if (!dry_) {
     dry_ = true;
     dry_since_ = now;
+    if (observer_ != nullptr) {
+      observer_->on_tank(station_, TankEvent::dry_start, now, 0);
+    }
   }
   dry_need_ = kg;
 }
@@ -74,6 +77,9 @@ void Tank::add(double now, double kg, bool delivery) {
   level_ += kg;
   delivered_kg_ += kg;
   deliveries_ += delivery && kg > 0 ? 1U : 0U;
+  if (observer_ != nullptr && kg > 0) {
+    observer_->on_tank(station_, delivery ? TankEvent::delivery : TankEvent::inflow, now, kg);
+  }
   if (dry_ && available() >= dry_need_ - tolerance_kg) {
     end_dry(now);
   }
@@ -83,6 +89,9 @@ void Tank::end_dry(double now) {
   if (dry_) {
     dry_min_ += std::max(0.0, now - std::max(dry_since_, window_start_));
     dry_ = false;
+    if (observer_ != nullptr) {
+      observer_->on_tank(station_, TankEvent::dry_end, now, 0);
+    }
   }
 }
 

@@ -50,6 +50,12 @@ public:
   /** Inflow of `kg` at `now` (at most the room); a delivery also counts one delivery. */
   void add(double now, double kg, bool delivery = false);
 
+  /** Tells `observer` what happens to the hydrogen (Observer::on_tank), as station `station`. */
+  void report_to(Observer& observer, std::size_t station) {
+    observer_ = &observer;
+    station_ = station;
+  }
+
   /** `energy_kwh`: the supply model's cumulative electricity, so the window gets its own share. */
   void begin_window(double now, double energy_kwh);
   /** What happened in the window [begin_window, now]. */
@@ -72,6 +78,8 @@ private:
   std::uint64_t deliveries_ = 0;
   double dry_min_ = 0; // closed dry spells inside the window
   double start_energy_kwh_ = 0;
+  Observer* observer_ = nullptr;
+  std::size_t station_ = 0;
 };
 
 } // namespace h2sim::models
