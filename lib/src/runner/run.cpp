@@ -7,6 +7,7 @@
 #include <h2sim/h2sim.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -19,14 +20,17 @@ std::string_view version() { return H2SIM_VERSION; }
 void LocalExecutor::execute(std::size_t tasks, const Task& task, const Progress& progress,
                             const OnOutcome& on_outcome) {
   std::size_t ended = 0;
-  runner::run_in_children(tasks, std::max(1, jobs_), task, [&](std::size_t i, TaskOutcome outcome) {
-    if (on_outcome) {
-      on_outcome(i, std::move(outcome));
-    }
-    if (progress) {
-      progress(++ended, tasks);
-    }
-  });
+  runner::run_in_children(
+      tasks, std::max(1, jobs_), task,
+      [&](std::size_t i, TaskOutcome outcome) {
+        if (on_outcome) {
+          on_outcome(i, std::move(outcome));
+        }
+        if (progress) {
+          progress(++ended, tasks);
+        }
+      },
+      cancelled_);
 }
 
 nlohmann::ordered_json Metrics::json() const { return report::document(*run_); }
@@ -82,8 +86,10 @@ Plan plan_of(const Scenario& scenario) {
 /**
  * Test hooks, read in the replication's own process: H2SIM_TEST_FAIL_REPLICATION=P:R makes
  * replication R of point P (run_all's indices) throw "injected failure";
- * H2SIM_TEST_HANG_REPLICATION=P:R makes it sleep until killed. Either takes a comma-separated
- * list. The tests use them to provoke partial failures and interrupted sweeps deterministically.
+ * H2SIM_TEST_HANG_REPLICATION=P:R makes it sleep until killed; H2SIM_TEST_EXIT_REPLICATION=P:R
+ * makes its process write a line to stderr and exit 1 without a result. Each takes a
+ * comma-separated list. The tests use them to provoke partial failures and interrupted sweeps
+ * deterministically.
  */
 bool test_hook_names(const char* variable, std::size_t point, std::size_t replication) {
   const char* value = std::getenv(variable);
@@ -103,7 +109,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
     Plan plan = plan_of(scenario);
     auto run = std::make_shared<report::Run>();
     run->header = plan.header;
-    run->labels = report::setup_of(scenario.spec()).labels;
+    run->labels = report::setup_of(models::spec_of(scenario)).labels;
     run->jobs = options.jobs;
     run->aggregate = report::Aggregate(plan.replications);
     total += plan.replications;
@@ -133,7 +139,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
     }
   }
   const std::size_t already = total - tasks.size();
-  LocalExecutor local(options.jobs);
+  LocalExecutor local(options.jobs, options.cancelled);
   Executor& executor = options.executor != nullptr ? *options.executor : local;
   executor.execute(
       tasks.size(),
@@ -145,9 +151,14 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
         while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, task.replication)) {
           ::pause();
         }
+        if (test_hook_names("H2SIM_TEST_EXIT_REPLICATION", task.point, task.replication)) {
+          std::fputs("injected exit: gone without a result\n", stderr);
+          std::fflush(stderr);
+          ::_exit(1);
+        }
         const auto simulation_started = Clock::now();
         const engine::ReplicationResult result = engine::simulate(
-            scenarios[task.point].spec(), plans[task.point].seed, task.replication);
+            models::spec_of(scenarios[task.point]), plans[task.point].seed, task.replication);
         report::ReplicationValues values = report::values_of(result.tallies);
         values.events = result.events;
         values.wall_s = seconds_since(simulation_started);
