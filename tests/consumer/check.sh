@@ -32,8 +32,9 @@ echo "find_package consumer: $got"
 
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 # shellcheck disable=SC2046,SC2086
+# (-rpath: a shared libh2sim outside the loader's paths, as any pkg-config user of one needs)
 "$cxx" $flags -O1 "$source/tests/consumer/consumer.cpp" -o "$work/pkg-config/consumer" \
-  $(pkg-config --cflags --libs h2sim)
+  $(pkg-config --cflags --libs h2sim) -Wl,-rpath,"$(pkg-config --variable=libdir h2sim)"
 got=$("$work/pkg-config/consumer" "$scenario")
 echo "pkg-config consumer: $got"
 [ "$got" = "$expected" ]
