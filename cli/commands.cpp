@@ -11,6 +11,7 @@
 #endif
 
 #include <h2sim/h2sim.hpp>
+#include <h2sim/log.hpp>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -59,6 +60,7 @@ void setup_logging(int verbosity) {
   spdlog::set_level(verbosity < 0   ? spdlog::level::warn
                     : verbosity > 0 ? spdlog::level::debug
                                     : spdlog::level::info);
+  h2sim::set_logger(logger); // the library's own lines (a replication's debug, a child's output)
 }
 
 } // namespace

@@ -4,7 +4,7 @@
 set -euo pipefail
 clang_format=$1
 cd "$2"
-mapfile -t files < <(find lib cli tests bench -name build -prune -o \
+mapfile -t files < <(find lib cli tests bench python -name build -prune -o \
   \( -name '*.cpp' -o -name '*.hpp' \) -print | sort)
 if ! "$clang_format" --dry-run --Werror "${files[@]}"; then
   echo "Some files are not formatted: run  $clang_format -i \$(git ls-files '*.cpp' '*.hpp')" >&2

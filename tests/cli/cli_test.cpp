@@ -645,6 +645,20 @@ TEST_CASE("cli: a failed replication leaves the others' metrics, named in the ou
   CHECK(folder.names() == std::vector<std::string>{"m.json"});
 }
 
+TEST_CASE("cli: what a replication that dies without a result wrote ends its error, not stdout") {
+  Folder folder;
+  const Result r = h2sim_in(folder.path, quick_run + " --replications 2 --jobs 2",
+                            "H2SIM_TEST_EXIT_REPLICATION=0:1");
+  CHECK(r.code == 1);
+  const std::string error = "replication 1 failed: exited with status 1 without a result: "
+                            "injected exit: gone without a result";
+  CHECK(r.err.find("h2sim: error: " + error + "\n") != std::string::npos);
+  // The line itself reaches stderr once, through the logger (warning), naming the process.
+  CHECK(r.err.find("h2sim: warning: replication process ") != std::string::npos);
+  const auto metrics = nlohmann::json::parse(r.out); // stdout: the metrics and nothing else
+  CHECK(metrics["error"] == error);
+}
+
 TEST_CASE("cli: a killed replication is named with its signal, the others kept") {
   Folder folder;
   // One at a time, replication 0 hangs: the first child there is is it, and it is killed.

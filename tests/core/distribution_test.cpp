@@ -1,4 +1,4 @@
-#include <h2sim/distribution.hpp>
+#include "core/distribution.hpp"
 
 #include <doctest/doctest.h>
 

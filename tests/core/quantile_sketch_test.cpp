@@ -1,5 +1,5 @@
-#include <h2sim/quantile_sketch.hpp>
-#include <h2sim/random.hpp>
+#include "core/quantile_sketch.hpp"
+#include "core/random.hpp"
 
 #include <doctest/doctest.h>
 

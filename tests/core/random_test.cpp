@@ -1,4 +1,4 @@
-#include <h2sim/random.hpp>
+#include "core/random.hpp"
 
 #include <doctest/doctest.h>
 

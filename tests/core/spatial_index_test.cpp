@@ -1,6 +1,5 @@
+#include "core/random.hpp"
 #include "core/spatial_index.hpp"
-
-#include <h2sim/random.hpp>
 
 #include <doctest/doctest.h>
 

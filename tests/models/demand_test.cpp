@@ -1,12 +1,11 @@
 // Demand models through a real models::Network built on fakes: a heap calendar, fake capacities
 // and a recorder in place of the engine and the collector.
 #include "../fakes.hpp"
+#include "core/random.hpp"
 #include "models/demand/poisson.hpp"
 #include "models/demand/trace.hpp"
 #include "models/network.hpp"
 #include "models/supply/pipeline.hpp"
-
-#include <h2sim/random.hpp>
 
 #include <doctest/doctest.h>
 

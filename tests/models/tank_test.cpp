@@ -1,7 +1,6 @@
 // A station's storage on its own: promises, draws, inflow, dry spells and the window's accounting.
+#include "core/random.hpp"
 #include "models/supply/tank.hpp"
-
-#include <h2sim/random.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,6 @@
 #include "../support.hpp"
 #include "models/demand/poisson.hpp"
+#include "models/scenario_spec.hpp"
 
 #include <h2sim/h2sim.hpp>
 
@@ -34,9 +35,9 @@ TEST_CASE("scenario: a good scenario loads with its values and defaults") {
   CHECK(s.seed() == 7);
   CHECK(s.replications() == 1);
   CHECK(s.open_stations() == 1);
-  CHECK(s.spec().stations[0].dispensers == 2);
-  CHECK_FALSE(s.spec().stations[0].queue_capacity.has_value());
-  CHECK(s.spec().demand.as<h2sim::models::PoissonParams>().arrivals_per_h == 20);
+  CHECK(h2sim::models::spec_of(s).stations[0].dispensers == 2);
+  CHECK_FALSE(h2sim::models::spec_of(s).stations[0].queue_capacity.has_value());
+  CHECK(h2sim::models::spec_of(s).demand.as<h2sim::models::PoissonParams>().arrivals_per_h == 20);
 }
 
 TEST_CASE("scenario: malformed JSON names the line and column") {
@@ -132,8 +133,8 @@ TEST_CASE("scenario: --set overrides by dotted path or JSON pointer, then valida
   const h2sim::Scenario s = load_scenario(
       good,
       {{"stations.0.dispensers", "5"}, {"/demand/arrivals_per_h", "12.5"}, {"name", "renamed"}});
-  CHECK(s.spec().stations[0].dispensers == 5);
-  CHECK(s.spec().demand.as<h2sim::models::PoissonParams>().arrivals_per_h == 12.5);
+  CHECK(h2sim::models::spec_of(s).stations[0].dispensers == 5);
+  CHECK(h2sim::models::spec_of(s).demand.as<h2sim::models::PoissonParams>().arrivals_per_h == 12.5);
   CHECK(s.name() == "renamed");
   CHECK(problems_of(good, {{"stations.0.dispensers", "-2"}}) ==
         "/stations/0/dispensers: must be an integer >= 1\n");

@@ -3,6 +3,7 @@
 
 #include "../support.hpp"
 #include "models/demand/trace.hpp"
+#include "models/scenario_spec.hpp"
 
 #include <h2sim/h2sim.hpp>
 
@@ -145,7 +146,7 @@ TEST_CASE("nasty inputs: numbers out of double range are refused, with or withou
 
 TEST_CASE("nasty inputs: -0 is zero, in range or out") {
   const h2sim::Scenario s = load_scenario(scenario("-0", R"(, "overhead_min": -0.0)"));
-  CHECK(s.spec().stations[0].overhead_min == 0);
+  CHECK(h2sim::models::spec_of(s).stations[0].overhead_min == 0);
   CHECK(problems_of(scenario("4", R"(, "queue_capacity": -0, "arrivals_per_h": -0)")) == "valid");
   CHECK(problems_of(R"({"name": "z", "horizon_days": -0.0, "stations": [{"id": "S1", "x_km": -0,
     "y_km": 0, "dispensers": -0, "fill_rate_kg_per_min": -0.0}],
@@ -157,12 +158,12 @@ TEST_CASE("nasty inputs: -0 is zero, in range or out") {
 
 TEST_CASE("nasty inputs: denormal numbers load as they are") {
   const h2sim::Scenario s = load_scenario(scenario("1e-320", R"(, "overhead_min": 4.9e-324)"));
-  CHECK(s.spec().stations[0].overhead_min == 4.9e-324);
-  CHECK(s.spec().stations[0].overhead_min > 0);
+  CHECK(h2sim::models::spec_of(s).stations[0].overhead_min == 4.9e-324);
+  CHECK(h2sim::models::spec_of(s).stations[0].overhead_min > 0);
   // 1e-400 is below the smallest denormal: it parses as 0.
-  CHECK(
-      load_scenario(scenario("4", R"(, "overhead_min": 1e-400)")).spec().stations[0].overhead_min ==
-      0);
+  CHECK(h2sim::models::spec_of(load_scenario(scenario("4", R"(, "overhead_min": 1e-400)")))
+            .stations[0]
+            .overhead_min == 0);
 }
 
 TEST_CASE("nasty inputs: a huge array gives one problem, not one per item") {
@@ -210,9 +211,9 @@ TEST_CASE("nasty inputs: ids in any script, and with escaped control characters,
     "demand": {"model": "trace", "file": "t.csv"}})",
                                           {}, dir.string());
   CHECK(s.name() == "\xC3\xA9t\xC3\xA9");
-  CHECK(s.spec().stations[0].id == std::string("S\0\n", 3));
-  CHECK(s.spec().stations[1].id == "\xE5\x98\x89\xE5\xAE\x9A-1 \xE2\x9B\xBD");
-  const auto& rows = s.spec().demand.as<h2sim::models::TraceParams>().rows;
+  CHECK(h2sim::models::spec_of(s).stations[0].id == std::string("S\0\n", 3));
+  CHECK(h2sim::models::spec_of(s).stations[1].id == "\xE5\x98\x89\xE5\xAE\x9A-1 \xE2\x9B\xBD");
+  const auto& rows = h2sim::models::spec_of(s).demand.as<h2sim::models::TraceParams>().rows;
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].station == 1u);
 }

@@ -28,7 +28,7 @@ const std::string three = R"({"name": "three", "horizon_days": 1,
 
 std::vector<int> dispensers(const h2sim::Scenario& scenario) {
   std::vector<int> counts;
-  for (const auto& station : scenario.spec().stations) {
+  for (const auto& station : h2sim::models::spec_of(scenario).stations) {
     counts.push_back(station.dispensers);
   }
   return counts;
@@ -52,13 +52,14 @@ TEST_CASE("overrides: +=, -= and *= change numbers, and *= scales a distribution
   CHECK(dispensers(h2sim::load_scenario(three, {{"/stations/1/dispensers-", "2"}})) ==
         std::vector<int>{2, 1, 1});
   const auto fewer = h2sim::load_scenario(three, {{"demand.classes.*.count*", "0.9"}});
-  const auto& fleet = fewer.spec().demand.as<h2sim::models::FleetParams>();
+  const auto& fleet = h2sim::models::spec_of(fewer).demand.as<h2sim::models::FleetParams>();
   CHECK(fleet.classes[0].count == 90);
   CHECK(fleet.classes[1].count == 9);
   // "Trailers take twice as long": a uniform 2-4 h becomes 4-8 h; stations without a lead time
   // are left alone.
   const auto slow = h2sim::load_scenario(three, {{"stations.*.supply.lead_time_h*", "2"}});
-  const auto& delivery = slow.spec().stations[1].supply.as<h2sim::models::DeliveryParams>();
+  const auto& delivery =
+      h2sim::models::spec_of(slow).stations[1].supply.as<h2sim::models::DeliveryParams>();
   CHECK(delivery.lead_time_h.mean() == doctest::Approx(6.0));
   REQUIRE(slow.changes().size() == 1);
   CHECK(slow.changes()[0].after == R"({"dist":"uniform","max":8.0,"min":4.0})");
@@ -68,7 +69,8 @@ TEST_CASE("overrides: [key=value] selects items by id or name") {
   CHECK(dispensers(h2sim::load_scenario(three, {{"stations[id=JD-03].dispensers", "4"}})) ==
         std::vector<int>{2, 3, 4});
   const auto more = h2sim::load_scenario(three, {{"demand.classes[name=bus].count+", "5"}});
-  CHECK(more.spec().demand.as<h2sim::models::FleetParams>().classes[1].count == 15);
+  CHECK(h2sim::models::spec_of(more).demand.as<h2sim::models::FleetParams>().classes[1].count ==
+        15);
 }
 
 TEST_CASE("overrides: bad paths and operators name the override and why") {
@@ -98,14 +100,16 @@ TEST_CASE("open_stations: a list of ids opens those stations, in the order of th
   const h2sim::Scenario scenario =
       h2sim::load_scenario(three, {{"open_stations", R"(["JD-03", "A"])"}});
   REQUIRE(scenario.open_stations() == 2);
-  const auto& stations = scenario.spec().stations;
+  const auto& stations = h2sim::models::spec_of(scenario).stations;
   CHECK(stations[0].id == "A");
   CHECK(stations[1].id == "JD-03");
   CHECK(stations[2].id == "B"); // closed stations follow, in the file's order
-  CHECK(scenario.spec().station_pointer(1) == "/stations/2");
-  CHECK(scenario.spec().station_pointer(2) == "/stations/1");
+  CHECK(h2sim::models::spec_of(scenario).station_pointer(1) == "/stations/2");
+  CHECK(h2sim::models::spec_of(scenario).station_pointer(2) == "/stations/1");
   // A count still opens the first N.
-  CHECK(h2sim::load_scenario(three, {{"open_stations", "2"}}).spec().stations[1].id == "B");
+  CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"open_stations", "2"}}))
+            .stations[1]
+            .id == "B");
 }
 
 TEST_CASE("open_stations: a bad list names the item and why") {

@@ -6,10 +6,10 @@
 // times, dispensers, pipeline capacity, buffers, storage, queue limits, demand, seed), runs it for
 // D days and checks its books (tests/stress/what_if.hpp). Prints one JSON report; exit 1 if any
 // run failed or broke its books.
+#include "core/random.hpp"
 #include "what_if.hpp"
 
 #include <h2sim/h2sim.hpp>
-#include <h2sim/random.hpp>
 
 #include <chrono>
 #include <filesystem>

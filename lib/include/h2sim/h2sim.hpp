@@ -60,6 +60,11 @@ std::optional<Override> parse_override(std::string_view text);
 Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides = {},
                        const std::string& base_dir = ".");
 
+/** The same from a document built in code: exactly the checks of a file with that text. */
+Scenario load_scenario_document(const nlohmann::json& document,
+                                const std::vector<Override>& overrides = {},
+                                const std::string& base_dir = ".");
+
 /** The built-in default scenario (scenarios/shanghai-2025.json, compiled in). */
 std::string_view default_scenario_text();
 
@@ -78,6 +83,11 @@ nlohmann::ordered_json changes_json(const std::vector<Change>& changes);
 /** Thrown when replications cannot be run at all (no pipe, no fork, a lost MPI rank). */
 class RunError : public std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+/** Thrown when RunOptions::cancelled stopped a run; no replication process is left behind. */
+class Cancelled : public RunError {
+  using RunError::RunError;
 };
 
 /** How one task ended: its output, or why there is none. */
@@ -111,15 +121,23 @@ public:
                        const OnOutcome& on_outcome) = 0;
 };
 
-/** Runs tasks in forked child processes, at most `jobs` at once. */
+/**
+ * Runs tasks in forked child processes, at most `jobs` at once. A child's stdout and stderr never
+ * reach the caller's: they go to the logger (<h2sim/log.hpp>), and the last line of what a child
+ * that died without a result wrote ends its error. `cancelled` (optional) is asked in the calling
+ * thread at least every 100 ms; when it says true, every child is killed and reaped and execute
+ * throws Cancelled.
+ */
 class LocalExecutor final : public Executor {
 public:
-  explicit LocalExecutor(int jobs) : jobs_(jobs) {}
+  explicit LocalExecutor(int jobs, std::function<bool()> cancelled = {})
+      : jobs_(jobs), cancelled_(std::move(cancelled)) {}
   void execute(std::size_t tasks, const Task& task, const Progress& progress,
                const OnOutcome& on_outcome) override;
 
 private:
   int jobs_;
+  std::function<bool()> cancelled_;
 };
 
 /**
@@ -181,6 +199,12 @@ struct RunOptions {
     std::size_t replication = 0; // which replication logs
   };
   std::optional<EventLog> events{};
+  /**
+   * With the default executor: asked in the calling thread at least every 100 ms while
+   * replications run; true stops the run (every replication process is killed and reaped) and
+   * the call throws Cancelled. An interactive embedder checks for Ctrl-C here.
+   */
+  std::function<bool()> cancelled{};
 };
 
 namespace report {

@@ -10,6 +10,7 @@ namespace h2sim {
 
 namespace models {
 struct ScenarioSpec;
+struct ScenarioAccess;
 } // namespace models
 
 /** A value an override changed: the override, where, and the JSON before (empty: absent) and after.
@@ -28,13 +29,12 @@ struct Warning {
 };
 
 /**
- * A validated scenario, as `load_scenario` makes it from a file's text and overrides: the only way
- * to make one, so a scenario is valid by construction. Cheap to copy (it shares what it holds).
+ * A validated scenario, as `load_scenario` makes it from a file's text (or a JSON document) and
+ * overrides: the only way to make one, so every scenario has passed a file's checks and run() never
+ * hands a bad value to a replication. Cheap to copy (it shares what it holds, which is immutable).
  */
 class Scenario {
 public:
-  explicit Scenario(std::shared_ptr<const models::ScenarioSpec> spec);
-
   const std::string& name() const;
   std::uint64_t seed() const;
   int replications() const;
@@ -52,10 +52,9 @@ public:
   /** The SHA-256 of the text it was loaded from (before overrides), 64 hex digits. */
   const std::string& sha256() const;
 
-  /** Everything the models need (the library's own, not part of the public API). */
-  const models::ScenarioSpec& spec() const { return *spec_; }
-
 private:
+  friend struct models::ScenarioAccess; // the library's own way in (models/scenario_spec.hpp)
+  explicit Scenario(std::shared_ptr<const models::ScenarioSpec> spec);
   std::shared_ptr<const models::ScenarioSpec> spec_;
 };
 

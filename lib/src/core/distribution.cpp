@@ -1,4 +1,4 @@
-#include <h2sim/distribution.hpp>
+#include "distribution.hpp"
 
 #include <algorithm>
 #include <cmath>

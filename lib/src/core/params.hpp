@@ -1,6 +1,6 @@
 #pragma once
 
-#include <h2sim/distribution.hpp>
+#include "distribution.hpp"
 
 #include <functional>
 #include <map>

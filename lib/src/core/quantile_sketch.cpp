@@ -1,4 +1,4 @@
-#include <h2sim/quantile_sketch.hpp>
+#include "quantile_sketch.hpp"
 
 #include <algorithm>
 #include <cmath>

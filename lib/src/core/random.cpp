@@ -1,4 +1,4 @@
-#include <h2sim/random.hpp>
+#include "random.hpp"
 
 namespace h2sim {
 

@@ -6,6 +6,8 @@
 #include "../models/network.hpp"
 #include "../report/collector.hpp"
 
+#include <h2sim/log.hpp>
+
 #include <simgrid/kernel/ProfileBuilder.hpp>
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/kernel/resource/Model.hpp>
@@ -395,7 +397,7 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   }
   network.start();
   demand->start(calendar);
-  spdlog::debug("replication {}: simulating {} minutes", replication, window_end);
+  logger()->debug("replication {}: simulating {} minutes", replication, window_end);
   engine.run_until(window_end);
   calendar.rethrow_failure();
   // Stations with buffers learn a fill's end only when it happens: let the vehicles that arrived

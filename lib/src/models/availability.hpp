@@ -1,9 +1,8 @@
 #pragma once
 
+#include "../core/distribution.hpp"
 #include "../core/params.hpp"
-
-#include <h2sim/distribution.hpp>
-#include <h2sim/random.hpp>
+#include "../core/random.hpp"
 
 #include <optional>
 #include <utility>

@@ -1,12 +1,11 @@
 #pragma once
 
 #include "../core/calendar.hpp"
+#include "../core/distribution.hpp"
+#include "../core/random.hpp"
 #include "availability.hpp"
 #include "dispenser_queue.hpp"
 #include "observer.hpp"
-
-#include <h2sim/distribution.hpp>
-#include <h2sim/random.hpp>
 
 #include <cstddef>
 #include <functional>

@@ -2,13 +2,12 @@
 
 #include "../core/calendar.hpp"
 #include "../core/geometry.hpp"
+#include "../core/random.hpp"
 #include "../core/shared_capacity.hpp"
 #include "observer.hpp"
 #include "scenario_spec.hpp"
 #include "station.hpp"
 #include "supply/trailer_depot.hpp"
-
-#include <h2sim/random.hpp>
 
 #include <cmath>
 #include <memory>

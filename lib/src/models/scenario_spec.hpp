@@ -1,12 +1,12 @@
 #pragma once
 
+#include "../core/distribution.hpp"
 #include "../core/params.hpp"
 #include "economics.hpp"
 #include "station.hpp"
 #include "supply/pipeline_spec.hpp"
 #include "supply/trailer_depot.hpp"
 
-#include <h2sim/distribution.hpp>
 #include <h2sim/scenario.hpp>
 
 #include <cstdint>
@@ -104,5 +104,21 @@ struct ScenarioSpec {
 
 /** The parameters of a whole scenario file. */
 const params::Table& scenario_table();
+
+/**
+ * The library's way into a Scenario: only the loader makes one (from a spec it has checked), and
+ * only the library reads its spec.
+ */
+struct ScenarioAccess {
+  static Scenario make(std::shared_ptr<const ScenarioSpec> spec) {
+    return Scenario(std::move(spec));
+  }
+  static const ScenarioSpec& spec(const Scenario& scenario) { return *scenario.spec_; }
+};
+
+/** The spec of a loaded scenario. */
+inline const ScenarioSpec& spec_of(const Scenario& scenario) {
+  return ScenarioAccess::spec(scenario);
+}
 
 } // namespace h2sim::models

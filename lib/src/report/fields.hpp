@@ -5,7 +5,7 @@
 // of a replication, combining replications, the compact form, JSON, CSV cells and the JSON Schema —
 // walks these declarations, so a field declared here is handled everywhere or nowhere.
 
-#include <h2sim/quantile_sketch.hpp>
+#include "../core/quantile_sketch.hpp"
 
 #include <array>
 #include <cstdint>

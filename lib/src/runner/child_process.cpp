@@ -1,10 +1,13 @@
 #include "child_process.hpp"
 
 #include <h2sim/h2sim.hpp>
+#include <h2sim/log.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -22,12 +25,76 @@ constexpr char error_tag = 'e';
 constexpr int error_status = 1;
 constexpr int write_failed_status = 3;
 
+// What a child writes to its stdout and stderr (SimGrid's own messages, a sanitizer's report, a
+// library's complaint before it exits) never reaches the caller's: it goes down a second pipe, the
+// parent passes it to the logger, and the end of it explains a child that died without a frame.
+constexpr std::size_t output_kept = 16384;
+
 struct Child {
   std::size_t task;
   pid_t pid;
-  int fd; // read end of the pipe carrying the child's result
+  int fd;     // read end of the pipe carrying the child's result
+  int out_fd; // read end of the pipe carrying its stdout and stderr
   std::string frame;
+  std::string output; // the last output_kept bytes of it
 };
+
+void keep_tail(std::string& output, const char* data, std::size_t size) {
+  output.append(data, size);
+  if (output.size() > output_kept) {
+    output.erase(0, output.size() - output_kept);
+  }
+}
+
+/** Reads what is there (or, once the child is gone, everything) of its output. */
+bool read_output(Child& child) {
+  if (child.out_fd < 0) {
+    return false;
+  }
+  char buffer[4096];
+  const ssize_t n = ::read(child.out_fd, buffer, sizeof buffer);
+  if (n > 0) {
+    keep_tail(child.output, buffer, static_cast<std::size_t>(n));
+    return true;
+  }
+  if (n < 0 && errno == EINTR) {
+    return true;
+  }
+  ::close(child.out_fd); // the end of it (poll ignores a negative descriptor)
+  child.out_fd = -1;
+  return false;
+}
+
+/** The last non-empty line of a child's output, at most 500 bytes. */
+std::string last_line(const std::string& output) {
+  std::size_t end = output.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) {
+    return {};
+  }
+  const std::size_t begin = output.rfind('\n', end);
+  std::string line = output.substr(begin == std::string::npos ? 0 : begin + 1,
+                                   end + 1 - (begin == std::string::npos ? 0 : begin + 1));
+  if (line.size() > 500) {
+    line = "..." + line.substr(line.size() - 500);
+  }
+  return line;
+}
+
+void log_output(const Child& child, bool failed) {
+  std::size_t begin = 0;
+  const auto log = logger();
+  while (begin < child.output.size()) {
+    std::size_t end = child.output.find('\n', begin);
+    if (end == std::string::npos) {
+      end = child.output.size();
+    }
+    if (end > begin) {
+      log->log(failed ? spdlog::level::warn : spdlog::level::debug, "replication process {}: {}",
+               child.pid, std::string_view(child.output).substr(begin, end - begin));
+    }
+    begin = end + 1;
+  }
+}
 
 void write_all(int fd, const std::string& text) {
   std::size_t done = 0;
@@ -43,13 +110,17 @@ void write_all(int fd, const std::string& text) {
   }
 }
 
-[[noreturn]] void child_main(int fd, pid_t parent, std::size_t task,
+[[noreturn]] void child_main(int fd, int out_fd, pid_t parent, std::size_t task,
                              const std::function<std::string(std::size_t)>& run) {
   // A child must not outlive the command that started it (Ctrl-C, a killed parent).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) {
     ::_exit(4);
   }
+  if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(out_fd, STDERR_FILENO) < 0) {
+    ::_exit(write_failed_status);
+  }
+  ::close(out_fd);
   int status = 0;
   std::string frame;
   try {
@@ -79,7 +150,8 @@ std::string exit_reason(int status) {
   return "exited with status " + std::to_string(WEXITSTATUS(status)) + " without a result";
 }
 
-TaskOutcome outcome(const std::string& frame, int status) {
+TaskOutcome outcome(const Child& child, int status) {
+  const std::string& frame = child.frame;
   const bool exited = WIFEXITED(status);
   if (exited && WEXITSTATUS(status) == 0 && !frame.empty() && frame.front() == ok_tag) {
     return TaskOutcome{frame.substr(1), {}};
@@ -88,7 +160,8 @@ TaskOutcome outcome(const std::string& frame, int status) {
       frame.front() == error_tag) {
     return TaskOutcome{std::nullopt, frame.substr(1)};
   }
-  return TaskOutcome{std::nullopt, exit_reason(status)};
+  const std::string said = last_line(child.output);
+  return TaskOutcome{std::nullopt, exit_reason(status) + (said.empty() ? "" : ": " + said)};
 }
 
 int reap(pid_t pid) {
@@ -103,6 +176,9 @@ void stop_all(std::vector<Child>& running) {
   for (Child& child : running) {
     ::kill(child.pid, SIGKILL);
     ::close(child.fd);
+    if (child.out_fd >= 0) {
+      ::close(child.out_fd);
+    }
     reap(child.pid);
   }
   running.clear();
@@ -112,7 +188,8 @@ void stop_all(std::vector<Child>& running) {
 
 void run_in_children(std::size_t tasks, int jobs,
                      const std::function<std::string(std::size_t)>& task,
-                     const std::function<void(std::size_t, TaskOutcome)>& on_outcome) {
+                     const std::function<void(std::size_t, TaskOutcome)>& on_outcome,
+                     const std::function<bool()>& cancelled) {
   std::vector<Child> running;
   std::size_t next = 0;
   const pid_t parent = ::getpid();
@@ -121,39 +198,59 @@ void run_in_children(std::size_t tasks, int jobs,
     while (next < tasks || !running.empty()) {
       while (next < tasks && running.size() < static_cast<std::size_t>(jobs)) {
         int fds[2];
-        if (::pipe(fds) != 0) {
+        int out_fds[2];
+        if (::pipe2(fds, O_CLOEXEC) != 0) {
+          throw RunError(std::string("cannot create a pipe: ") + std::strerror(errno));
+        }
+        if (::pipe2(out_fds, O_CLOEXEC) != 0) {
+          ::close(fds[0]);
+          ::close(fds[1]);
           throw RunError(std::string("cannot create a pipe: ") + std::strerror(errno));
         }
         const pid_t pid = ::fork();
         if (pid < 0) {
-          ::close(fds[0]);
-          ::close(fds[1]);
+          for (int fd : {fds[0], fds[1], out_fds[0], out_fds[1]}) {
+            ::close(fd);
+          }
           throw RunError(std::string("cannot fork: ") + std::strerror(errno));
         }
         if (pid == 0) {
           ::close(fds[0]);
+          ::close(out_fds[0]);
           for (const Child& sibling : running) {
             ::close(sibling.fd);
+            if (sibling.out_fd >= 0) {
+              ::close(sibling.out_fd);
+            }
           }
-          child_main(fds[1], parent, next, task);
+          child_main(fds[1], out_fds[1], parent, next, task);
         }
         ::close(fds[1]);
-        running.push_back(Child{next, pid, fds[0], {}});
+        ::close(out_fds[1]);
+        running.push_back(Child{next, pid, fds[0], out_fds[0], {}, {}});
         ++next;
       }
       // Read from whichever children have something to say; a finished child frees its slot.
+      // With a cancellation check, look at least ten times a second.
       std::vector<pollfd> polls;
       for (const Child& child : running) {
         polls.push_back(pollfd{child.fd, POLLIN, 0});
+        polls.push_back(pollfd{child.out_fd, POLLIN, 0});
       }
-      if (::poll(polls.data(), polls.size(), -1) < 0 && errno != EINTR) {
+      if (::poll(polls.data(), polls.size(), cancelled ? 100 : -1) < 0 && errno != EINTR) {
         throw RunError(std::string("cannot wait for replications: ") + std::strerror(errno));
       }
-      for (std::size_t i = polls.size(); i-- > 0;) {
-        if (polls[i].revents == 0) {
+      if (cancelled && cancelled()) {
+        throw Cancelled("the run was cancelled");
+      }
+      for (std::size_t i = running.size(); i-- > 0;) {
+        Child& child = running[i];
+        if (polls[2 * i + 1].revents != 0) {
+          read_output(child);
+        }
+        if (polls[2 * i].revents == 0) {
           continue;
         }
-        Child& child = running[i];
         char buffer[65536];
         const ssize_t n = ::read(child.fd, buffer, sizeof buffer);
         if (n > 0) {
@@ -165,9 +262,14 @@ void run_in_children(std::size_t tasks, int jobs,
         }
         ::close(child.fd);
         const int status = reap(child.pid);
+        while (read_output(child)) {
+          // the child is gone: read its output to the end
+        }
         Child done = std::move(child);
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-        on_outcome(done.task, outcome(done.frame, status));
+        TaskOutcome result = outcome(done, status);
+        log_output(done, !result.output.has_value());
+        on_outcome(done.task, std::move(result));
       }
     }
   } catch (...) {

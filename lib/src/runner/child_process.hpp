@@ -14,10 +14,14 @@ namespace h2sim::runner {
  * message of what it threw, or how its process died. Only the frames of running children are held.
  * A failed task does not stop the others. Throws RunError only when no child can be started or
  * waited for (then every child still running is killed). Call only where no SimGrid engine exists
- * yet: a child inherits the parent's memory.
+ * yet: a child inherits the parent's memory. A child's stdout and stderr go to the logger (warn
+ * when it failed, debug otherwise), and the last line of it ends the message of a child that died
+ * without a result. `cancelled`, when given, is asked at least every 100 ms; when it says true,
+ * every child is killed and reaped and Cancelled is thrown.
  */
 void run_in_children(std::size_t tasks, int jobs,
                      const std::function<std::string(std::size_t)>& task,
-                     const std::function<void(std::size_t, TaskOutcome)>& on_outcome);
+                     const std::function<void(std::size_t, TaskOutcome)>& on_outcome,
+                     const std::function<bool()>& cancelled = {});
 
 } // namespace h2sim::runner

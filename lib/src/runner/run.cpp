@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <h2sim_git_commit.h>
 #include <optional>
@@ -27,14 +28,17 @@ std::string simgrid_version() { return engine::simgrid_version(); }
 void LocalExecutor::execute(std::size_t tasks, const Task& task, const Progress& progress,
                             const OnOutcome& on_outcome) {
   std::size_t ended = 0;
-  runner::run_in_children(tasks, std::max(1, jobs_), task, [&](std::size_t i, TaskOutcome outcome) {
-    if (on_outcome) {
-      on_outcome(i, std::move(outcome));
-    }
-    if (progress) {
-      progress(++ended, tasks);
-    }
-  });
+  runner::run_in_children(
+      tasks, std::max(1, jobs_), task,
+      [&](std::size_t i, TaskOutcome outcome) {
+        if (on_outcome) {
+          on_outcome(i, std::move(outcome));
+        }
+        if (progress) {
+          progress(++ended, tasks);
+        }
+      },
+      cancelled_);
 }
 
 nlohmann::ordered_json Metrics::json() const { return report::document(*run_); }
@@ -93,8 +97,10 @@ Plan plan_of(const Scenario& scenario) {
 /**
  * Test hooks, read in the replication's own process: H2SIM_TEST_FAIL_REPLICATION=P:R makes
  * replication R of point P (run_all's indices) throw "injected failure";
- * H2SIM_TEST_HANG_REPLICATION=P:R makes it sleep until killed. Either takes a comma-separated
- * list. The tests use them to provoke partial failures and interrupted sweeps deterministically.
+ * H2SIM_TEST_HANG_REPLICATION=P:R makes it sleep until killed; H2SIM_TEST_EXIT_REPLICATION=P:R
+ * makes its process write a line to stderr and exit 1 without a result. Each takes a
+ * comma-separated list. The tests use them to provoke partial failures and interrupted sweeps
+ * deterministically.
  */
 bool test_hook_names(const char* variable, std::size_t point, std::size_t replication) {
   const char* value = std::getenv(variable);
@@ -208,7 +214,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
     }
     auto run = std::make_shared<report::Run>();
     run->header = plan.header;
-    report::Setup setup = report::setup_of(scenario.spec());
+    report::Setup setup = report::setup_of(models::spec_of(scenario));
     run->labels = std::move(setup.labels);
     run->queues = std::move(setup.queues);
     run->jobs = options.jobs;
@@ -236,7 +242,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
     std::size_t point;
     std::size_t replication;
   };
-  LocalExecutor local(options.jobs);
+  LocalExecutor local(options.jobs, options.cancelled);
   Executor& executor = options.executor != nullptr ? *options.executor : local;
   for (;;) {
     std::vector<Task> tasks;
@@ -261,6 +267,11 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
           while (test_hook_names("H2SIM_TEST_HANG_REPLICATION", task.point, replication)) {
             ::pause();
           }
+          if (test_hook_names("H2SIM_TEST_EXIT_REPLICATION", task.point, replication)) {
+            std::fputs("injected exit: gone without a result\n", stderr);
+            std::fflush(stderr);
+            ::_exit(1);
+          }
           std::optional<engine::EventSink> sink;
           if (options.events && task.point == 0 && replication == options.events->replication) {
             sink = engine::EventSink{options.events->fd, options.events->jsonl
@@ -268,7 +279,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
                                                              : report::EventFormat::csv};
           }
           const auto simulation_started = Clock::now();
-          const models::ScenarioSpec& spec = scenarios[task.point].spec();
+          const models::ScenarioSpec& spec = models::spec_of(scenarios[task.point]);
           const std::uint64_t seed = plans[task.point].seed;
           std::optional<report::ReplicationValues::ChosenWarmup> warmup;
           std::optional<models::ScenarioSpec> chosen; // a copy only when the warm-up is chosen

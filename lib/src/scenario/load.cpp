@@ -75,7 +75,21 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   if (const auto& warnings = models::demand_model(spec->demand.name()).warnings) {
     spec->warnings = warnings(*spec);
   }
-  return Scenario(std::move(spec));
+  return models::ScenarioAccess::make(std::move(spec));
+}
+
+Scenario load_scenario_document(const nlohmann::json& document,
+                                const std::vector<Override>& overrides,
+                                const std::string& base_dir) {
+  // Through its text, so that a document built in code meets every check a file meets (its depth
+  // limit included). Invalid UTF-8 in a string is the text's problem: dump() would throw.
+  std::string text;
+  try {
+    text = document.dump();
+  } catch (const nlohmann::json::exception& error) {
+    throw ScenarioError({{"", std::string("cannot be written as JSON: ") + error.what()}});
+  }
+  return load_scenario(text, overrides, base_dir);
 }
 
 std::string scenario_reference_markdown() {

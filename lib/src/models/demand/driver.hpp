@@ -1,8 +1,7 @@
 #pragma once
 
+#include "../../core/distribution.hpp"
 #include "../../core/params.hpp"
-
-#include <h2sim/distribution.hpp>
 
 #include <optional>
 #include <string>

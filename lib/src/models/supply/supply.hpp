@@ -1,12 +1,11 @@
 #pragma once
 
 #include "../../core/calendar.hpp"
+#include "../../core/random.hpp"
 #include "../../core/shared_capacity.hpp"
 #include "../station.hpp"
 #include "tank.hpp"
 #include "trailer_depot.hpp"
-
-#include <h2sim/random.hpp>
 
 #include <functional>
 #include <map>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <h2sim/random.hpp>
+#include "random.hpp"
 
 #include <string>
 #include <vector>

@@ -1,0 +1,208 @@
+// _h2sim: the C++ half of the `h2sim` Python package (python/h2sim/__init__.py is the other). It
+// takes a scenario's text, the folder its files are relative to and --set style overrides, and
+// gives JSON text back; the Python half turns arguments into these and the text into dicts.
+// Runs release the GIL; Ctrl-C (SIGINT in the main thread) stops them within 100 ms, killing every
+// replication process, and raises KeyboardInterrupt.
+#include <h2sim/experiments.hpp>
+#include <h2sim/h2sim.hpp>
+#include <h2sim/log.hpp>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace py = pybind11;
+
+namespace {
+
+using Sets = std::vector<std::string>;
+
+h2sim::Scenario load(const std::string& text, const std::string& base_dir, const Sets& sets) {
+  std::vector<h2sim::Override> overrides;
+  for (const std::string& set : sets) {
+    std::optional<h2sim::Override> override = h2sim::parse_override(set);
+    if (!override) {
+      throw h2sim::ScenarioError({{"", "set " + set + ": expected PATH=VALUE"}});
+    }
+    overrides.push_back(std::move(*override));
+  }
+  return h2sim::load_scenario(text, overrides, base_dir);
+}
+
+/** Asked by the runner every 100 ms: has Python seen a signal (Ctrl-C) it wants to act on? */
+bool interrupted() {
+  const py::gil_scoped_acquire gil;
+  return PyErr_CheckSignals() != 0; // runs the handler: KeyboardInterrupt is now pending
+}
+
+h2sim::RunOptions options(int jobs) {
+  if (jobs < 1 || jobs > 4096) {
+    throw py::value_error("jobs must be between 1 and 4096");
+  }
+  h2sim::RunOptions options;
+  options.jobs = jobs;
+  options.cancelled = interrupted;
+  return options;
+}
+
+/** Runs `work` without the GIL; a cancelled run raises the signal's pending exception. */
+template <class Work> auto without_gil(Work&& work) -> decltype(work()) {
+  try {
+    const py::gil_scoped_release release;
+    return work();
+  } catch (const h2sim::Cancelled&) {
+    if (PyErr_Occurred() != nullptr) {
+      throw py::error_already_set();
+    }
+    throw;
+  }
+}
+
+std::string text_of(const nlohmann::ordered_json& document) {
+  return document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+Sets joined(Sets first, const Sets& second) {
+  first.insert(first.end(), second.begin(), second.end());
+  return first;
+}
+
+// `sets` are the caller's overrides, `last` its seed and replications: applied after everything
+// else, in the order `h2sim` applies --seed and --replications, so that `overrides` come out alike.
+
+std::string run(const std::string& text, const std::string& base_dir, const Sets& sets,
+                const Sets& last, int jobs) {
+  const h2sim::Scenario scenario = load(text, base_dir, joined(sets, last));
+  const h2sim::RunOptions run_options = options(jobs);
+  const h2sim::Metrics metrics =
+      without_gil([&] { return h2sim::run_metrics(scenario, run_options); });
+  if (metrics.finished() == 0) {
+    throw h2sim::RunError("every replication failed: " + metrics.error());
+  }
+  return text_of(metrics.json());
+}
+
+std::string sweep(const std::string& text, const std::string& base_dir, const Sets& sets,
+                  const Sets& last, const Sets& vary, int jobs) {
+  std::vector<h2sim::SweepAxis> axes;
+  for (const std::string& axis : vary) {
+    axes.push_back(h2sim::parse_sweep_axis(axis));
+  }
+  const std::vector<h2sim::SweepPoint> points = h2sim::sweep_points(axes);
+  std::vector<h2sim::Scenario> scenarios;
+  for (const h2sim::SweepPoint& point : points) { // every point is validated before any runs
+    scenarios.push_back(load(text, base_dir, joined(joined(sets, point.sets), last)));
+  }
+  const h2sim::RunOptions run_options = options(jobs);
+  const std::vector<h2sim::Metrics> metrics =
+      without_gil([&] { return h2sim::run_all_metrics(scenarios, run_options); });
+  std::string errors;
+  std::size_t finished = 0;
+  for (const h2sim::Metrics& point : metrics) {
+    finished += point.finished();
+    errors += (errors.empty() || point.error().empty() ? "" : "; ") + point.error();
+  }
+  if (finished == 0) {
+    throw h2sim::RunError("every replication failed: " + errors);
+  }
+  return text_of(h2sim::sweep_document(points, metrics));
+}
+
+std::string size(const std::string& text, const std::string& base_dir, const Sets& sets, Sets last,
+                 const std::string& param, const std::string& range_text,
+                 const std::string& target_text, bool replications_given, int jobs) {
+  const h2sim::SizeRange range = h2sim::parse_size_range(range_text);
+  const h2sim::SizeTarget target = h2sim::parse_size_target(target_text);
+  if (load(text, base_dir, joined(sets, last)).replications() < 2) {
+    if (replications_given) {
+      throw py::value_error("replications: size needs at least 2 for a confidence interval");
+    }
+    last.push_back("replications=5"); // as `h2sim size` does
+  }
+  const auto scenario_at = [&](long long value) {
+    return load(text, base_dir, joined(joined(sets, {param + "=" + std::to_string(value)}), last));
+  };
+  scenario_at(range.from); // both ends are validated before anything runs
+  scenario_at(range.to);
+  const h2sim::RunOptions run_options = options(jobs);
+  return text_of(without_gil([&] {
+    return h2sim::size(param, range, target, [&](long long value) {
+      return h2sim::run_metrics(scenario_at(value), run_options);
+    });
+  }));
+}
+
+std::vector<std::pair<std::string, std::string>>
+validate(const std::string& text, const std::string& base_dir, const Sets& sets) {
+  try {
+    load(text, base_dir, sets);
+  } catch (const h2sim::ScenarioError& error) {
+    std::vector<std::pair<std::string, std::string>> problems;
+    for (const h2sim::Problem& problem : error.problems()) {
+      problems.emplace_back(problem.pointer, problem.message);
+    }
+    return problems;
+  }
+  return {};
+}
+
+std::vector<std::pair<std::string, std::string>>
+warnings(const std::string& text, const std::string& base_dir, const Sets& sets) {
+  std::vector<std::pair<std::string, std::string>> warnings;
+  for (const h2sim::Warning& warning : load(text, base_dir, sets).warnings()) {
+    warnings.emplace_back(warning.pointer, warning.message);
+  }
+  return warnings;
+}
+
+std::string schema(bool metrics) {
+  return text_of(metrics ? h2sim::metrics_json_schema() : h2sim::scenario_json_schema());
+}
+
+void set_log_level(const std::string& level) {
+  const spdlog::level::level_enum parsed = spdlog::level::from_str(level);
+  if (parsed == spdlog::level::off && level != "off") {
+    throw py::value_error("log level must be trace, debug, info, warning, error, critical or off");
+  }
+  h2sim::logger()->set_level(parsed);
+}
+
+} // namespace
+
+PYBIND11_MODULE(_h2sim, m) {
+  m.doc() = "h2sim's C++ core; use the h2sim package";
+  static py::exception<h2sim::ScenarioError> scenario_error(m, "ScenarioError", PyExc_ValueError);
+  static py::exception<h2sim::RunError> run_error(m, "RunError", PyExc_RuntimeError);
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) {
+        std::rethrow_exception(thrown);
+      }
+    } catch (const h2sim::ScenarioError& error) {
+      py::list problems;
+      for (const h2sim::Problem& problem : error.problems()) {
+        problems.append(py::make_tuple(problem.pointer, problem.message));
+      }
+      const auto type = py::reinterpret_borrow<py::object>(scenario_error.ptr());
+      py::object instance = type(py::str(error.what()));
+      instance.attr("problems") = problems;
+      PyErr_SetObject(scenario_error.ptr(), instance.ptr());
+    } catch (const h2sim::RunError& error) {
+      run_error(error.what());
+    }
+  });
+  m.def("version", [] { return std::string(h2sim::version()); });
+  m.def("run", &run, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
+        py::arg("jobs"));
+  m.def("sweep", &sweep, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
+        py::arg("vary"), py::arg("jobs"));
+  m.def("size", &size, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
+        py::arg("param"), py::arg("range"), py::arg("target"), py::arg("replications_given"),
+        py::arg("jobs"));
+  m.def("validate", &validate, py::arg("text"), py::arg("base_dir"), py::arg("sets"));
+  m.def("warnings", &warnings, py::arg("text"), py::arg("base_dir"), py::arg("sets"));
+  m.def("schema", &schema, py::arg("metrics"));
+  m.def("set_log_level", &set_log_level, py::arg("level"));
+}

@@ -1,0 +1,237 @@
+"""The h2sim Python module against the command line it wraps (run from ctest: python.module_tests,
+with PYTHONPATH at the module in the build tree, H2SIM_CLI and H2SIM_SOURCE_DIR set)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+import h2sim
+
+CLI = os.environ["H2SIM_CLI"]
+SOURCE = os.environ["H2SIM_SOURCE_DIR"]
+MMC2 = os.path.join(SOURCE, "scenarios", "validation", "mmc-2.json")
+TRACE = os.path.join(SOURCE, "scenarios", "trace", "example.json")
+
+
+def cli(*args, env=None):
+    """The command's stdout; it must succeed."""
+    done = subprocess.run([CLI, *args], capture_output=True, check=True,
+                          env=dict(os.environ, **(env or {})))
+    return done.stdout.decode("utf-8")
+
+
+def as_cli_writes(document):
+    """A document as the command line prints it: the same layout; numbers are written as the
+    shortest text that reads back as the same double (the CLI's writer may use more digits, so
+    both sides go through this: equal texts mean equal keys, order, strings and doubles)."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def with_run_block_of(result, reference):
+    """`result` with the `run` block (wall time, jobs) of `reference`, keys in place."""
+    return {key: (reference[key] if key == "run" else value) for key, value in result.items()}
+
+
+def test_run_equals_the_cli_byte_for_byte_but_the_run_block():
+    expected = cli("run", "-q", MMC2, "--seed", "7", "--replications", "3", "--set",
+                   "stations.0.dispensers=3")
+    result = h2sim.run(MMC2, seed=7, replications=3, jobs=2, set={"stations.0.dispensers": 3})
+    assert as_cli_writes(with_run_block_of(result, json.loads(expected))) == \
+        as_cli_writes(json.loads(expected))
+    assert result["run"]["jobs"] == 2
+
+
+def test_a_dict_and_a_path_give_the_same_result_and_files_are_relative_to_the_scenario():
+    with open(TRACE, encoding="utf-8") as file:
+        document = json.load(file)
+    expected = cli("run", "-q", TRACE)
+    from_path = h2sim.run(TRACE)
+    assert as_cli_writes(with_run_block_of(from_path, json.loads(expected))) == \
+        as_cli_writes(json.loads(expected))
+    cwd = os.getcwd()
+    os.chdir(os.path.dirname(TRACE))  # a dict's files are relative to the working directory
+    try:
+        from_dict = h2sim.run(document)
+    finally:
+        os.chdir(cwd)
+    assert with_run_block_of(from_dict, from_path) == from_path
+
+
+def test_sweep_equals_the_cli_but_the_run_blocks():
+    expected = json.loads(cli("sweep", "-q", MMC2, "--vary", "stations.0.dispensers=2,3", "--vary",
+                              "horizon_days=5:10:5", "--replications", "2"))
+    result = h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3], "horizon_days": "5:10:5"},
+                         replications=2)
+    assert len(result["points"]) == 4
+    for point, reference in zip(result["points"], expected["points"]):
+        point["metrics"] = with_run_block_of(point["metrics"], reference["metrics"])
+    expected.pop("run")  # the CLI's own provenance: its command line
+    assert as_cli_writes(result) == as_cli_writes(expected)
+
+
+def test_size_equals_the_cli():
+    args = ["--param", "stations.0.dispensers", "--range", "2:4", "--target",
+            "totals.wait_min.mean<=1", "--set", "horizon_days=5"]
+    expected = cli("size", "-q", MMC2, *args)
+    result = h2sim.size(MMC2, "stations.0.dispensers", (2, 4), "totals.wait_min.mean<=1",
+                        set=["horizon_days=5"])
+    expected = json.loads(expected)
+    expected.pop("run")  # the CLI's own provenance: its command line
+    assert as_cli_writes(result) == as_cli_writes(expected)
+    assert result["answer"] is not None
+
+
+def test_validate_lists_every_problem_and_run_raises_them():
+    problems = h2sim.validate(MMC2, set={"stations.0.dispensers": 0, "horizon_days": -1})
+    assert problems == [("/horizon_days", "must be >= 0.001, got -1"),
+                        ("/stations/0/dispensers", "must be >= 1, got 0")] or len(problems) == 2
+    assert {pointer for pointer, _ in problems} == {"/horizon_days", "/stations/0/dispensers"}
+    assert h2sim.validate(MMC2) == []
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.run(MMC2, set={"stations.0.dispensers": 0, "horizon_days": -1})
+    assert raised.value.problems == problems
+    assert isinstance(raised.value, ValueError)
+
+
+def test_bad_arguments_are_refused_before_anything_runs():
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.run(MMC2, seed=-1)
+    assert raised.value.problems[0][0] == "/seed"
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.run({"name": "x"})
+    assert ("/stations", "is required: an array of at least 1 item") in raised.value.problems
+    with pytest.raises(h2sim.ScenarioError):
+        h2sim.run(MMC2, set=["no equals sign"])
+    with pytest.raises(ValueError):
+        h2sim.run(MMC2, jobs=0)
+    with pytest.raises(ValueError):
+        h2sim.sweep(MMC2, ["stations.0.dispensers"])
+    with pytest.raises(ValueError):
+        h2sim.size(MMC2, "stations.0.dispensers", "4:2", "totals.wait_min.mean<=1")
+    with pytest.raises(TypeError):
+        h2sim.run(42)
+    with pytest.raises(FileNotFoundError):
+        h2sim.run("no/such/scenario.json")
+
+
+def test_failed_replications_are_reported_in_the_result_or_raised_when_none_finished(monkeypatch):
+    monkeypatch.setenv("H2SIM_TEST_FAIL_REPLICATION", "0:1")
+    result = h2sim.run(MMC2, replications=2, set={"horizon_days": 2})
+    assert result["error"] == "replication 1 failed: injected failure"
+    assert result["replication_errors"] == [{"replication": 1, "error": "injected failure"}]
+    monkeypatch.setenv("H2SIM_TEST_FAIL_REPLICATION", "0:0")
+    with pytest.raises(h2sim.RunError, match="injected failure"):
+        h2sim.run(MMC2, set={"horizon_days": 2})
+
+
+def test_schema_is_the_clis():
+    assert h2sim.schema() == json.loads(cli("schema"))
+    assert h2sim.schema(metrics=True) == json.loads(cli("schema", "--metrics"))
+
+
+def test_the_gil_is_released_while_replications_run():
+    done = threading.Event()
+    counted = 0
+
+    def work():
+        h2sim.run(MMC2, replications=2, jobs=1)
+        done.set()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    while not done.is_set():
+        counted += 1
+        time.sleep(0.001)
+    worker.join()
+    assert counted > 50  # the main thread kept running through a run of about a second
+
+
+def children_of(pid):
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as file:
+            found += file.read().split()
+    return found
+
+
+def test_ctrl_c_stops_a_run_promptly_and_leaves_no_process():
+    # A replication that never ends; SIGINT to the Python process must stop the run, kill the
+    # replication processes and raise KeyboardInterrupt. The script then lists its children
+    # (zombies included) while it is still alive: there must be none.
+    script = textwrap.dedent(f"""
+        import os, sys, time, h2sim
+        try:
+            h2sim.run({MMC2!r}, replications=3, jobs=3)
+        except KeyboardInterrupt:
+            stopped = time.monotonic()
+            children = []
+            for task in os.listdir("/proc/self/task"):
+                children += open(f"/proc/self/task/{{task}}/children").read().split()
+            print("interrupted", children, flush=True)
+            sys.exit(0)
+        print("not interrupted", flush=True)
+        sys.exit(1)
+    """)
+    env = dict(os.environ, H2SIM_TEST_HANG_REPLICATION="0:0,0:1,0:2")
+    process = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(children_of(process.pid)) < 3:  # every replication is running (and hanging)
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        replications = children_of(process.pid)
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert out.strip() == "interrupted []"
+    for pid in replications:
+        assert not os.path.exists(f"/proc/{pid}")
+    # Not a timing test: a generous guard that the interruption was not waited out.
+    assert took < 10
+
+
+def test_a_replication_that_dies_without_a_result_says_what_it_printed(monkeypatch, capfd):
+    # The process of replication 1 writes a line to stderr and exits 1: its words end the error,
+    # and neither they nor anything else reach this process's stdout or stderr.
+    monkeypatch.setenv("H2SIM_TEST_EXIT_REPLICATION", "0:1")
+    h2sim.set_log_level("off")
+    try:
+        result = h2sim.run(MMC2, replications=2, set={"horizon_days": 1})
+    finally:
+        h2sim.set_log_level("warning")
+    assert result["error"] == ("replication 1 failed: exited with status 1 without a result: "
+                               "injected exit: gone without a result")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_pandas_helpers_make_tables():
+    pandas = pytest.importorskip("pandas")
+    result = h2sim.run(MMC2, replications=2, set={"horizon_days": 2})
+    stations = h2sim.stations(result)
+    assert list(stations.index) == [station["id"] for station in result["stations"]]
+    assert stations.loc[result["stations"][0]["id"], "wait_min.p95"] == \
+        result["stations"][0]["wait_min"]["p95"]
+    hourly = h2sim.hourly(result)
+    assert len(hourly) == 24 * (1 + len(result["stations"]))
+    assert list(hourly.loc["(network)"]["arrivals"]) == result["totals"]["hourly"]["arrivals"]
+    totals = h2sim.totals(result, result, names=["a", "b"])
+    assert list(totals.index) == ["a", "b"]
+    assert totals.loc["a", "wait_min.mean"] == result["totals"]["wait_min"]["mean"]
+    sweep = h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3]}, set={"horizon_days": 2})
+    points = h2sim.points(sweep)
+    assert list(points["stations.0.dispensers"]) == [2, 3]
+    assert isinstance(h2sim.classes(result), pandas.DataFrame)
