@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct ReportArgs {
   std::string scenario;
   std::string target = "totals.wait_min.p95<=5";
   std::string title;
+  std::string events; // an event log of `run --events`: a station's queue over a day
+  std::string station;
+  std::optional<double> day;
 };
 
 /** An input that cannot be used: "h2sim: WHAT", exit 2. */
@@ -103,6 +107,28 @@ int run_report(const ReportArgs& args) {
       }
     }
   }
+  if (!args.events.empty()) {
+    if (args.station.empty() || !args.day) {
+      throw Unusable("--events " + args.events +
+                     ": needs --station ID and --day D (the day's "
+                     "number from the start of the run)");
+    }
+    std::error_code error;
+    if (std::filesystem::is_directory(args.events, error)) {
+      throw Unusable("cannot read " + args.events + ": it is a directory");
+    }
+    std::ifstream log(args.events, std::ios::binary);
+    if (!log) {
+      throw Unusable("cannot read " + args.events + ": " + std::strerror(errno));
+    }
+    try {
+      options.queue_day = queue_over_day(log, args.station, *args.day);
+    } catch (const ReportError& e) {
+      throw Unusable(args.events + ": " + e.what());
+    }
+  } else if (!args.station.empty() || args.day) {
+    throw Unusable("--station and --day draw a station's queue from --events LOG: give the log");
+  }
   std::string page;
   try {
     page = html_report(inputs, options);
@@ -136,6 +162,12 @@ std::function<std::optional<int>()> add_report_command(CLI::App& app) {
                       "the policy target drawn and judged: totals.METRIC<=VALUE or >=VALUE "
                       "(default totals.wait_min.p95<=5; a size output's own target wins)");
   command->add_option("--title", args->title, "the page's title (default: h2sim report)");
+  command->add_option("--events", args->events,
+                      "an event log of run --events (CSV or JSON Lines): draw --station's queue "
+                      "over --day");
+  command->add_option("--station", args->station, "with --events: the station's id");
+  command->add_option("--day", args->day,
+                      "with --events: the day (from the start of the run, warm-up included)");
   return [args, command]() -> std::optional<int> {
     if (!command->parsed()) {
       return std::nullopt;

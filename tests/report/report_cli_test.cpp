@@ -70,3 +70,21 @@ TEST_CASE("report CLI: unusable inputs and outputs exit 2, naming them, and writ
   const Result no_input = folder.h2sim("report");
   CHECK(no_input.code == 2);
 }
+
+TEST_CASE("report CLI: --events draws a station's queue over a day from a run's event log") {
+  Folder folder;
+  const std::string scenario = std::string(H2SIM_SOURCE_DIR) + "/scenarios/validation/mmc-2.json";
+  const Result run =
+      folder.h2sim("run -q " + scenario + " --set horizon_days=2 -o m.json --events log.csv");
+  REQUIRE(run.code == 0);
+  const Result page = folder.h2sim("report m.json --events log.csv --station S1 --day 1");
+  CHECK(page.code == 0);
+  CHECK(page.out.find("Queue at S1 on day 1") != std::string::npos);
+  const Result lonely = folder.h2sim("report m.json --events log.csv");
+  CHECK(lonely.code == 2);
+  CHECK(lonely.err == "h2sim: --events log.csv: needs --station ID and --day D (the day's number "
+                      "from the start of the run)\n");
+  const Result absent = folder.h2sim("report m.json --events log.csv --station S9 --day 0");
+  CHECK(absent.code == 2);
+  CHECK(absent.err == "h2sim: log.csv: the event log has no event of station S9\n");
+}

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <istream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,7 +34,20 @@ struct ReportOptions {
   /** The policy target drawn on charts and judged in the summary (`size`'s own target wins). */
   std::string target = "totals.wait_min.p95<=5";
   std::string title; // empty: "h2sim report"
+  /** A station's queue over a day (queue_over_day), drawn in its own section; null: none. */
+  nlohmann::ordered_json queue_day = nullptr;
 };
+
+/**
+ * One station's queue over day `day` (counted from the start of the run, warm-up included) from
+ * an event log of `run --events` (CSV or JSON Lines, told apart by the first line): per minute of
+ * the day, the most vehicles waiting and the most filling at any time of that minute, and the
+ * arrivals of the day: {"station", "day", "arrivals", "waiting_peak_per_minute": [1440],
+ * "filling_peak_per_minute": [1440]}. Reads the log once, keeping only the station's visits under
+ * way. Throws ReportError for a line that is not an event (naming its number) or a station the
+ * log never names.
+ */
+nlohmann::ordered_json queue_over_day(std::istream& log, const std::string& station, double day);
 
 /**
  * Parses an h2sim output for the report: JSON nested at most 64 levels. Throws ReportError ("not

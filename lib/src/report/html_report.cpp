@@ -1641,6 +1641,35 @@ nlohmann::ordered_json parse_report_input(std::string_view text) {
   }
 }
 
+namespace {
+/** One station's queue over a day, from an event log (queue_over_day). */
+json queue_day_section(const json& queue) {
+  json labels = json::array();
+  char clock[8];
+  for (int m = 0; m < 1440; ++m) {
+    std::snprintf(clock, sizeof clock, "%02d:%02d", m / 60, m % 60);
+    labels.push_back(clock);
+  }
+  const std::string station = text(queue, "station");
+  const std::string day = format_value(queue["day"]);
+  json blocks = json::array();
+  blocks.push_back(paragraph(
+      "From the event log: the most vehicles waiting, and the most filling, at any time of each "
+      "minute of day " +
+      day + " (days from the start of the run, warm-up included); " +
+      format_value(queue["arrivals"]) + " vehicles arrived that day."));
+  blocks.push_back({{"type", "chart"},
+                    {"title", "Station " + station + ", day " + day + ": vehicles by minute"},
+                    {"labels", std::move(labels)},
+                    {"y", "vehicles"},
+                    {"series", json::array({{{"label", "waiting (peak in the minute)"},
+                                             {"values", queue["waiting_peak_per_minute"]}},
+                                            {{"label", "filling (peak in the minute)"},
+                                             {"values", queue["filling_peak_per_minute"]}}})}});
+  return section("queue-day", "Queue at " + station + " on day " + day, std::move(blocks));
+}
+} // namespace
+
 std::string html_report(const std::vector<ReportInput>& inputs, const ReportOptions& options) {
   if (inputs.empty()) {
     throw ReportError("no input to report on");
@@ -1680,6 +1709,9 @@ std::string html_report(const std::vector<ReportInput>& inputs, const ReportOpti
       add_size_sections(sections, inputs[i], *given, prefix, heading);
       break;
     }
+  }
+  if (!options.queue_day.is_null()) {
+    sections.push_back(queue_day_section(options.queue_day));
   }
   json input_list = json::array();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
