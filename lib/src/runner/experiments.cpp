@@ -1,4 +1,5 @@
 #include "../report/document.hpp"
+#include "csv.hpp"
 
 #include <h2sim/experiments.hpp>
 
@@ -116,17 +117,6 @@ void flatten(const ordered_json& value, const std::string& prefix, Cells& cells)
   } else if (!value.is_array()) {
     cells.emplace_back(prefix, value.dump());
   }
-}
-
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) {
-    return text;
-  }
-  std::string quoted = "\"";
-  for (char c : text) {
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return quoted + "\"";
 }
 
 } // namespace

@@ -1,4 +1,6 @@
-// A run's metrics document as one long, tidy CSV table (README "Tables").
+// A run's metrics document as one long, tidy CSV table (`run --table`, README "Using it").
+#include "csv.hpp"
+
 #include <h2sim/experiments.hpp>
 
 #include <string>
@@ -8,17 +10,6 @@ namespace h2sim {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) {
-    return text;
-  }
-  std::string quoted = "\"";
-  for (const char c : text) {
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return quoted + "\"";
-}
 
 std::string text_of(const ordered_json& value) {
   if (value.is_string()) {
@@ -42,7 +33,7 @@ public:
             const ordered_json& value) {
     for (const std::string& field :
          {row.table, row.id, row.kind, row.replication, index, metric, text_of(value)}) {
-      csv_ += csv_field(field);
+      csv_ += csv_cell(field);
       csv_ += ',';
     }
     csv_.back() = '\n';
