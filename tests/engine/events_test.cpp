@@ -158,21 +158,27 @@ std::uint64_t arrivals_at(const nlohmann::ordered_json& metrics, const std::stri
 } // namespace
 
 TEST_CASE("events: stations opened on days 5 and 8 have no arrivals before and some after") {
-  // The network is every station open at some time, in the order they open: A, C, B.
+  // The network is every station open at some time of the run, in the order they open: A, C, B.
+  const auto all = run_text(three_stations(R"("warmup_days": 0, "horizon_days": 9)", opening));
+  REQUIRE(all["stations"].size() == 3);
+  CHECK(all["stations"][1]["id"] == "C");
+  CHECK(all["stations"][2]["id"] == "B");
+  CHECK(all["open_stations"] == 3);
+  // A run that ends when C opens never sees C or B: only A is listed.
   const auto first = run_text(three_stations(R"("warmup_days": 0, "horizon_days": 5)", opening));
-  REQUIRE(first["stations"].size() == 3);
-  CHECK(first["stations"][1]["id"] == "C");
-  CHECK(first["stations"][2]["id"] == "B");
-  CHECK(first["open_stations"] == 3);
+  REQUIRE(first["stations"].size() == 1);
+  CHECK(first["open_stations"] == 1);
   CHECK(arrivals_at(first, "A") > 0);
-  CHECK(arrivals_at(first, "C") == 0);
-  CHECK(arrivals_at(first, "B") == 0);
+  // One that ends between the openings lists A and C.
+  const auto two = run_text(three_stations(R"("warmup_days": 1, "horizon_days": 6)", opening));
+  REQUIRE(two["stations"].size() == 2);
+  CHECK(two["stations"][1]["id"] == "C");
   // A sees the same vehicles as when it is alone.
   const auto alone = run_text(three_stations(R"("warmup_days": 0, "horizon_days": 5)", "[]"));
   CHECK(arrivals_at(alone, "A") == arrivals_at(first, "A"));
   const auto middle = run_text(three_stations(R"("warmup_days": 5, "horizon_days": 3)", opening));
   CHECK(arrivals_at(middle, "C") > 0);
-  CHECK(arrivals_at(middle, "B") == 0);
+  CHECK(middle["stations"].size() == 2); // B opens when this run ends
   const auto last = run_text(three_stations(R"("warmup_days": 8, "horizon_days": 2)", opening));
   CHECK(arrivals_at(last, "B") > 0);
   // Closed again (until_day): no arrivals while closed; the books still balance.
@@ -217,9 +223,15 @@ TEST_CASE("events: a fleet that grows on day 5 and shrinks on day 10") {
   CHECK(shrunk == doctest::Approx(8).epsilon(0.3));
   // A station opened on day 5 takes drivers from then on, none before.
   const std::string opens = R"([{"at_day": 5, "set": {"open_stations": ["A", "B"]}}])";
-  const auto only_a =
-      run_text(taxis(R"("warmup_days": 0, "horizon_days": 5, "open_stations": ["A"])", opens));
-  CHECK(only_a["stations"][1]["arrivals"] == 0);
+  const auto week =
+      run_text(taxis(R"("warmup_days": 0, "horizon_days": 7, "open_stations": ["A"])", opens));
+  REQUIRE(week["stations"].size() == 2);
+  const auto& by_day = week["stations"][1]["series"]["daily"]["arrivals"];
+  REQUIRE(by_day.size() == 7);
+  for (std::size_t day = 0; day < 5; ++day) {
+    CHECK(by_day[day] == 0);
+  }
+  CHECK(by_day[5].get<std::uint64_t>() + by_day[6].get<std::uint64_t>() > 0);
   const auto both =
       run_text(taxis(R"("warmup_days": 5, "horizon_days": 5, "open_stations": ["A"])", opens));
   CHECK(both["stations"][1]["arrivals"].get<std::uint64_t>() > 20);

@@ -144,9 +144,9 @@ void order_stations(models::ScenarioSpec& state, const std::vector<std::string>&
 }
 
 /**
- * When events open or close stations, the network is every station open at some time of the run:
- * those open at the start, then the others in the order they first open. Every state lists its
- * stations in that order (so a station has one index for the whole run) with the network first,
+ * When events open or close stations, the network is every station open at some time before the run
+ * ends: those open at the start, then the others in the order they first open. Every state lists
+ * its stations in that order (so a station has one index for the whole run) with the network first,
  * and says which of them are in service.
  */
 void arrange_network(models::ScenarioSpec& spec) {
@@ -154,7 +154,15 @@ void arrange_network(models::ScenarioSpec& spec) {
   const std::set<std::string> at_start(network.begin(), network.end());
   std::set<std::string> seen = at_start;
   bool changes = false;
+  // A step at or after the run's end opens nothing the run can see. An automatic warm-up is at
+  // most half the horizon (runner/run.cpp), so that is as late as a run can end.
+  const double warmup_days =
+      spec.warmup_days.automatic ? spec.horizon_days / 2 : spec.warmup_days.value;
+  const double run_end_min = (warmup_days + spec.horizon_days) * minutes_per_day;
   for (const models::Step& step : spec.timeline) {
+    if (step.at_min >= run_end_min) {
+      break;
+    }
     const std::vector<std::string> open = open_ids(*step.state);
     changes = changes || std::set<std::string>(open.begin(), open.end()) != at_start;
     for (const std::string& id : open) {
