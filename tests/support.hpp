@@ -37,4 +37,24 @@ inline std::string problems_of(const std::string& json, std::vector<Override> se
   return "valid";
 }
 
+/**
+ * Two stations with 200 kg of storage on one 50 kg/h pipeline (each may draw 40 kg/h), 10 cars/h
+ * of 4 kg at each: demand 80 kg/h is above what the pipeline gives, so it runs flat out: 1200 kg
+ * a day. Whole kilograms: every sum of them is exact. `window` and `extra_top` are JSON members.
+ */
+inline std::string two_stations_on_a_pipeline(const std::string& window,
+                                              const std::string& extra_top = "") {
+  const std::string station = R"("dispensers": 2, "fill_rate_kg_per_min": 1,
+      "storage": {"capacity_kg": 200, "initial_kg": 200},
+      "supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 40}})";
+  return R"({"name": "pipeline-pair", "seed": 3, )" + window + R"(, "replications": 1,
+    "stations": [{"id": "A", "x_km": 0, "y_km": 0, )" +
+         station + R"(,
+                 {"id": "B", "x_km": 5, "y_km": 0, )" +
+         station + R"(],
+    "pipelines": [{"id": "P1", "capacity_kg_per_h": 50}],
+    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4})" +
+         extra_top + "}";
+}
+
 } // namespace h2sim::test

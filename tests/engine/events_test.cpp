@@ -8,23 +8,10 @@
 
 using h2sim::test::problems_of;
 using h2sim::test::run_text;
+using h2sim::test::two_stations_on_a_pipeline;
+const auto pipeline = h2sim::test::two_stations_on_a_pipeline;
 
 namespace {
-// Two stations with 200 kg of storage on one 50 kg/h pipeline (each may draw 40 kg/h), 10 cars/h
-// of 4 kg at each: demand 80 kg/h is above what the pipeline gives, so it runs flat out.
-std::string pipeline(const std::string& window, const std::string& events = "") {
-  const std::string station = R"("dispensers": 2, "fill_rate_kg_per_min": 1,
-      "storage": {"capacity_kg": 200, "initial_kg": 200},
-      "supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 40}})";
-  return R"({"name": "events", "seed": 3, )" + window + R"(, "replications": 1,
-    "stations": [{"id": "A", "x_km": 0, "y_km": 0, )" +
-         station + R"(,
-                 {"id": "B", "x_km": 5, "y_km": 0, )" +
-         station + R"(],
-    "pipelines": [{"id": "P1", "capacity_kg_per_h": 50}],
-    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4})" +
-         events + "}";
-}
 const std::string outage =
     R"(, "events": [{"at_day": 10, "until_day": 17,
                      "set": {"pipelines[id=P1].capacity_kg_per_h": 0}}])";
@@ -43,27 +30,30 @@ void check_conservation(const nlohmann::ordered_json& t) {
 TEST_CASE("events: a pipeline outage from day 10 to 17 delivers nothing then, the usual before") {
   // Before the outage the run is exactly the run without it.
   const std::string before = R"("warmup_days": 0, "horizon_days": 10)";
-  CHECK(totals(pipeline(before, outage)).dump() == totals(pipeline(before)).dump());
+  CHECK(totals(two_stations_on_a_pipeline(before, outage)).dump() ==
+        totals(two_stations_on_a_pipeline(before)).dump());
   // During it nothing flows: once the tanks are empty every arrival is turned away.
-  const auto during = totals(pipeline(R"("warmup_days": 10.5, "horizon_days": 6.5)", outage));
+  const auto during =
+      totals(two_stations_on_a_pipeline(R"("warmup_days": 10.5, "horizon_days": 6.5)", outage));
   CHECK(during["delivered_kg"] == 0.0);
   CHECK(during["dispensed_kg"] == 0.0);
   CHECK(during["turned_away_stockout"] == during["arrivals"]);
   CHECK(during["stockout_h"].get<double>() == doctest::Approx(2 * 6.5 * 24));
   // After it the pipeline gives its 50 kg/h again, all of it taken: 3 days x 24 h x 50 kg/h.
-  const auto after = totals(pipeline(R"("warmup_days": 17, "horizon_days": 3)", outage));
+  const auto after =
+      totals(two_stations_on_a_pipeline(R"("warmup_days": 17, "horizon_days": 3)", outage));
   CHECK(after["delivered_kg"].get<double>() == doctest::Approx(3 * 24 * 50.0));
   check_conservation(after);
 }
 
 TEST_CASE("events: a capacity halved with *= and a pipeline cut from the start") {
-  const auto half = totals(pipeline(R"("warmup_days": 1, "horizon_days": 2)",
-                                    R"(, "events": [{"at_day": 0.5,
+  const auto half = totals(two_stations_on_a_pipeline(R"("warmup_days": 1, "horizon_days": 2)",
+                                                      R"(, "events": [{"at_day": 0.5,
                                         "set": {"pipelines.0.capacity_kg_per_h*": 0.5}}])"));
   CHECK(half["delivered_kg"].get<double>() == doctest::Approx(2 * 24 * 25.0));
   check_conservation(half);
   // 0 in the file: the stations sell their 400 kg and nothing more.
-  const auto cut = run_text(pipeline(R"("warmup_days": 0, "horizon_days": 2)"),
+  const auto cut = run_text(two_stations_on_a_pipeline(R"("warmup_days": 0, "horizon_days": 2)"),
                             {{"pipelines.0.capacity_kg_per_h", "0"}});
   CHECK(cut["totals"]["delivered_kg"] == 0.0);
   CHECK(cut["totals"]["dispensed_kg"] == 400.0);
@@ -107,7 +97,7 @@ TEST_CASE("events: a delivery's payload changes for orders placed from then on")
 }
 
 TEST_CASE("events: what cannot change during a run, and states that would be invalid, are named") {
-  const std::string json = pipeline(R"("horizon_days": 1)");
+  const std::string json = two_stations_on_a_pipeline(R"("horizon_days": 1)");
   const auto with = [&](const std::string& events) {
     return problems_of(json, {{"events", events}});
   };

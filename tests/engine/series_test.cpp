@@ -12,26 +12,11 @@
 
 using h2sim::test::problems_of;
 using h2sim::test::run_text;
+using h2sim::test::two_stations_on_a_pipeline;
+const auto pipeline = h2sim::test::two_stations_on_a_pipeline;
 using nlohmann::ordered_json;
 
 namespace {
-
-// Two stations with 200 kg of storage on one 50 kg/h pipeline (each may draw 40 kg/h), 10 cars/h
-// of 4 kg at each: demand 80 kg/h is above what the pipeline gives, so it runs flat out: 1200 kg
-// a day. Whole kilograms: every sum of them is exact.
-std::string pipeline(const std::string& window, const std::string& events = "") {
-  const std::string station = R"("dispensers": 2, "fill_rate_kg_per_min": 1,
-      "storage": {"capacity_kg": 200, "initial_kg": 200},
-      "supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 40}})";
-  return R"({"name": "series", "seed": 3, )" + window + R"(, "replications": 1,
-    "stations": [{"id": "A", "x_km": 0, "y_km": 0, )" +
-         station + R"(,
-                 {"id": "B", "x_km": 5, "y_km": 0, )" +
-         station + R"(],
-    "pipelines": [{"id": "P1", "capacity_kg_per_h": 50}],
-    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4})" +
-         events + "}";
-}
 
 std::string shipped(const std::string& name) {
   std::ifstream in(std::string(H2SIM_SOURCE_DIR) + "/scenarios/" + name);
@@ -93,7 +78,8 @@ void check_time_averages(const ordered_json& record, double bin_days, double hor
 } // namespace
 
 TEST_CASE("series: the bins add up to the window, on a Poisson and on a fleet scenario") {
-  const ordered_json poisson = run_text(pipeline(R"("warmup_days": 1, "horizon_days": 6)"));
+  const ordered_json poisson =
+      run_text(two_stations_on_a_pipeline(R"("warmup_days": 1, "horizon_days": 6)"));
   const ordered_json& daily = poisson["totals"]["series"]["daily"];
   CHECK(daily["day"] == ordered_json::parse("[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]"));
   CHECK(daily["arrivals"].size() == 6);
@@ -137,7 +123,7 @@ TEST_CASE("series: a pipeline outage from day 10 to 17 delivers nothing in exact
       R"(, "events": [{"at_day": 10, "until_day": 17,
                        "set": {"pipelines[id=P1].capacity_kg_per_h": 0}}])";
   const ordered_json metrics =
-      run_text(pipeline(R"("warmup_days": 1, "horizon_days": 20)", outage));
+      run_text(two_stations_on_a_pipeline(R"("warmup_days": 1, "horizon_days": 20)", outage));
   const ordered_json& daily = metrics["totals"]["series"]["daily"];
   REQUIRE(daily["day"].size() == 20);
   for (std::size_t k = 0; k < 20; ++k) {
@@ -179,7 +165,8 @@ TEST_CASE("series: bins are series_bin_days wide, 1 day up to 400 days and 7 bey
 
   // 30 days in weeks: 5 bins, the last of 2 days, its time averages over its own 2 days.
   const ordered_json weekly =
-      run_text(pipeline(R"("warmup_days": 1.5, "horizon_days": 30)"), {{"series_bin_days", "7"}});
+      run_text(two_stations_on_a_pipeline(R"("warmup_days": 1.5, "horizon_days": 30)"),
+               {{"series_bin_days", "7"}});
   const ordered_json& daily = weekly["totals"]["series"]["daily"];
   CHECK(daily["day"] == ordered_json::parse("[1.5, 8.5, 15.5, 22.5, 29.5]"));
   check_bins_add_up(weekly["totals"], 0);
@@ -188,16 +175,19 @@ TEST_CASE("series: bins are series_bin_days wide, 1 day up to 400 days and 7 bey
 
   // 0: no series at all; too many bins: refused, naming the key.
   const ordered_json none =
-      run_text(pipeline(R"("warmup_days": 0, "horizon_days": 2)"), {{"series_bin_days", "0"}});
+      run_text(two_stations_on_a_pipeline(R"("warmup_days": 0, "horizon_days": 2)"),
+               {{"series_bin_days", "0"}});
   CHECK_FALSE(none["totals"].contains("series"));
   CHECK_FALSE(none["stations"][0].contains("series"));
-  CHECK(problems_of(pipeline(R"("horizon_days": 30)"), {{"series_bin_days", "0.001"}}) ==
+  CHECK(problems_of(two_stations_on_a_pipeline(R"("horizon_days": 30)"),
+                    {{"series_bin_days", "0.001"}}) ==
         "/series_bin_days: must be >= horizon_days / 10000 (at most 10,000 bins)\n");
 }
 
 TEST_CASE("series: replications combine bin by bin as means, the days as they are") {
-  const ordered_json metrics = run_text(pipeline(R"("warmup_days": 0.25, "horizon_days": 3)"),
-                                        {{"replications", "3"}, {"series_bin_days", "0.5"}});
+  const ordered_json metrics =
+      run_text(two_stations_on_a_pipeline(R"("warmup_days": 0.25, "horizon_days": 3)"),
+               {{"replications", "3"}, {"series_bin_days", "0.5"}});
   const ordered_json& combined = metrics["totals"]["series"]["daily"];
   const ordered_json& each = metrics["replication_totals"];
   REQUIRE(each.size() == 3);
