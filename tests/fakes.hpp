@@ -228,7 +228,7 @@ class Recorder final : public h2sim::models::Observer {
 public:
   void on_visit(const h2sim::models::Visit& visit) override { visits.push_back(visit); }
   void on_trip(const h2sim::models::Trip& trip) override { trips.push_back(trip); }
-  void on_give_up(std::size_t vehicle_class, double at) override {
+  void on_give_up(std::size_t vehicle_class, std::size_t, double at) override {
     give_ups.emplace_back(vehicle_class, at);
   }
   void on_supply(std::size_t station, const h2sim::models::SupplyReport& report) override {
