@@ -237,6 +237,26 @@ public:
   void on_availability(std::size_t station, double closed_min, double outage_min) override {
     availabilities.push_back({station, closed_min, outage_min});
   }
+  void on_tank(std::size_t station, h2sim::models::TankEvent event, double at, double kg) override {
+    tanks.push_back({station, event, at, kg});
+  }
+  struct TankNote {
+    std::size_t station;
+    h2sim::models::TankEvent event;
+    double at;
+    double kg;
+    bool operator==(const TankNote&) const = default;
+  };
+  /** The tank events of kind `event`, as (time, kg). */
+  std::vector<std::pair<double, double>> tank_events(h2sim::models::TankEvent event) const {
+    std::vector<std::pair<double, double>> out;
+    for (const TankNote& note : tanks) {
+      if (note.event == event) {
+        out.emplace_back(note.at, note.kg);
+      }
+    }
+    return out;
+  }
   struct Availability {
     std::size_t station;
     double closed_min;
@@ -247,6 +267,7 @@ public:
   std::vector<std::pair<std::size_t, double>> give_ups; // (class, when)
   std::vector<std::pair<std::size_t, h2sim::models::SupplyReport>> supplies;
   std::vector<Availability> availabilities;
+  std::vector<TankNote> tanks;
 };
 
 } // namespace h2sim::test
