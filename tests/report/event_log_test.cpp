@@ -29,7 +29,7 @@ std::string contents(std::FILE* file) {
   return text;
 }
 
-Visit diverted(std::size_t station, double at, std::size_t vehicle) {
+Visit diverted(std::size_t station, double at, std::uint32_t vehicle) {
   Visit visit;
   visit.station = station;
   visit.arrival = at;

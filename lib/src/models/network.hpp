@@ -59,7 +59,7 @@ public:
   using VisitDone = std::function<void(const Visit&)>;
   void refuel(std::size_t index, double now, double kg, RandomStream& rng,
               std::size_t vehicle_class = 0, const VisitDone& done = {},
-              const DriverLimits& driver = DriverLimits{}, std::size_t vehicle = no_vehicle) {
+              const DriverLimits& driver = DriverLimits{}, std::uint32_t vehicle = no_vehicle) {
     stations_[index].refuel(now, kg, rng, vehicle_class, done, driver, vehicle);
   }
 

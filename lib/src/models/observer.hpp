@@ -9,7 +9,7 @@
 namespace h2sim::models {
 
 /** A visit or trip of no vehicle in particular (station-level demand). */
-inline constexpr std::size_t no_vehicle = std::numeric_limits<std::size_t>::max();
+inline constexpr std::uint32_t no_vehicle = std::numeric_limits<std::uint32_t>::max();
 
 /** How a visit to a station ended: exactly one of these. */
 enum class Outcome : std::uint8_t {
@@ -26,13 +26,13 @@ struct Visit {
   std::size_t station = 0;
   double arrival = 0;
   Outcome outcome = Outcome::balked;
+  // The vehicle: its index within its class (fleet), its request's row (trace), else no_vehicle.
+  std::uint32_t vehicle = no_vehicle;
   double start = 0;              // start of the fill (served), or when the driver left (reneged)
   double end = 0;                // end of the fill (served only)
   double kg = 0;                 // hydrogen dispensed (served only)
   std::size_t waiting = 0;       // vehicles waiting just after this arrival
   std::size_t vehicle_class = 0; // index into the fleet's classes; 0 for station-level demand
-  // The vehicle: its index within its class (fleet), its request's row (trace), else no_vehicle.
-  std::size_t vehicle = no_vehicle;
   bool served() const { return outcome == Outcome::served; }
 };
 
@@ -43,7 +43,7 @@ struct Trip {
   double km = 0;         // driven since its last fill, including the drive to the station
   double detour_km = 0;  // of which the drive from where it decided to refuel to this station
   bool stranded = false; // its tank ran empty on the way
-  std::size_t vehicle = no_vehicle; // its index within its class
+  std::uint32_t vehicle = no_vehicle; // its index within its class
 };
 
 /** One station's hydrogen over the measurement window (stations with finite storage). */

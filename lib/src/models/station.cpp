@@ -132,7 +132,7 @@ void Station::draw(double now, double kg) {
 
 void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehicle_class,
                      const std::function<void(const Visit&)>& done, const DriverLimits& driver,
-                     std::size_t vehicle) {
+                     std::uint32_t vehicle) {
   Visit visit;
   visit.station = index_;
   visit.arrival = now;

@@ -88,7 +88,7 @@ public:
   /** A vehicle arrives at `now` for `kg`; `done`, if given, runs when its visit is over. */
   void refuel(double now, double kg, RandomStream& rng, std::size_t vehicle_class,
               const std::function<void(const Visit&)>& done, const DriverLimits& driver,
-              std::size_t vehicle = no_vehicle);
+              std::uint32_t vehicle = no_vehicle);
 
   /** Starts the supply model (first orders, flows) and reports the closures: once, at time 0. */
   void start(double now);

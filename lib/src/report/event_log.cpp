@@ -225,7 +225,7 @@ void EventLog::on_visit(const models::Visit& visit) {
   catch_up(visit.arrival);
   const std::uint64_t number = ++visits_;
   const std::size_t vc = visit.vehicle_class;
-  const std::size_t v = visit.vehicle;
+  const std::size_t v = visit.vehicle == models::no_vehicle ? none : visit.vehicle;
   const std::size_t at = visit.station;
   line(visit.arrival, number, vc, v, at, "arrive", -1);
   switch (visit.outcome) {
@@ -259,7 +259,8 @@ void EventLog::on_visit(const models::Visit& visit) {
 void EventLog::on_trip(const models::Trip& trip) {
   if (trip.stranded) {
     catch_up(trip.arrival);
-    line(trip.arrival, 0, trip.vehicle_class, trip.vehicle, none, "stranded", -1);
+    line(trip.arrival, 0, trip.vehicle_class,
+         trip.vehicle == models::no_vehicle ? none : trip.vehicle, none, "stranded", -1);
   }
   next_->on_trip(trip);
 }
