@@ -257,6 +257,16 @@ with tempfile.TemporaryDirectory() as scratch:
             metrics = run([path, *short, "--events", log])
             compare(f"{name} ({suffix})", metrics, read_log(log), in_service_from_start(path))
 
+    # Logging changes nothing in the metrics (series included: every report reaches the collector).
+    for path in scenarios():
+        short = [path, "--set", "horizon_days=3", "--set", "warmup_days=0.5", "--set", "replications=1"]
+        quiet = run(short)
+        logged = run([*short, "--events", os.path.join(scratch, "same.csv")])
+        for doc in (quiet, logged):
+            doc.pop("run", None)
+        check(json.dumps(quiet, sort_keys=True) == json.dumps(logged, sort_keys=True),
+              f"{os.path.relpath(path, ROOT)}: the metrics differ with --events")
+
     # A trace names its vehicles: the log's are the file's.
     with open(os.path.join(ROOT, "scenarios", "trace", "example.csv"), newline="") as f:
         traced = {row["vehicle"] for row in csv.DictReader(f)}

@@ -304,6 +304,10 @@ void EventLog::on_supply(std::size_t station, const models::SupplyReport& report
   next_->on_supply(station, report);
 }
 
+void EventLog::on_supply_so_far(std::size_t station, const models::SupplyReport& so_far) {
+  next_->on_supply_so_far(station, so_far);
+}
+
 void EventLog::on_availability(std::size_t station, double closed_min, double outage_min) {
   next_->on_availability(station, closed_min, outage_min);
 }

@@ -53,6 +53,7 @@ public:
                    const std::vector<std::pair<double, double>>& closed) override;
   void on_service(std::size_t station, bool in_service, double at) override;
   void on_supply(std::size_t station, const models::SupplyReport& report) override;
+  void on_supply_so_far(std::size_t station, const models::SupplyReport& so_far) override;
   void on_availability(std::size_t station, double closed_min, double outage_min) override;
 
   /** The run ended at `now`: writes the closures and reopenings up to it, then flushes. */
