@@ -3,7 +3,13 @@
 
 For every shipped scenario (short horizons via --set), the per-station arrivals, served, balked,
 reneged, turned away, diverted, waiting at the end, mean and max wait, dispensed and delivered kg
-recomputed from the log equal the metrics (counts and kg exactly, means to 1e-9). The log holds the whole run,
+recomputed from the log equal the metrics (counts and kg exactly, means to 1e-9), and so do the
+hours closed (close/open) and dry (dry_start/dry_end), to 1e-9. The supply and availability events
+are consistent: per station close/open, dry_start/dry_end and pipeline_start/pipeline_stop
+alternate, starting with the first; every delivery follows an order of at least its kg (of exactly
+its kg where the storage has room for every trailer); a fleet vehicle (class and index) is at one
+station at a time, and a trace's vehicles are those of its file. A scenario whose open_stations
+grows during the run logs the new stations' opening at the event's time. The log holds the whole run,
 warm-up included; the window is applied here as the collector applies it: a visit counts when it
 arrives in [warm-up, warm-up + horizon), hydrogen when its fill starts in it.
 
@@ -23,6 +29,7 @@ import tempfile
 
 H2SIM, ROOT = sys.argv[1], sys.argv[2]
 FAILURES = []
+STATS = {}  # events seen, so that the test shows it checked each kind
 
 
 def check(condition, message):
@@ -47,6 +54,10 @@ def read_log(path):
         row["time_min"] = float(row["time_min"])
         if row["kg"] != "":
             row["kg"] = float(row["kg"])
+        if row["vehicle"] == "":
+            del row["vehicle"]
+        elif row["vehicle"].isdigit() and row["vehicle_class"] != "":
+            row["vehicle"] = int(row["vehicle"])  # a fleet's index; a trace's ids stay text
     return rows
 
 
@@ -101,10 +112,116 @@ def recompute(events, window_start, window_end):
     return stations
 
 
-def compare(name, metrics, events):
+def spells(events, station, begin, end):
+    """[start, end) of the spells between `begin` and `end` events of a station, checked to
+    alternate (begin first); one still under way at the end of the log lasts for ever."""
+    out = []
+    since = None
+    for e in events:
+        if e.get("station") != station or e["event"] not in (begin, end):
+            continue
+        if e["event"] == begin:
+            check(since is None, f"station {station}: {begin} at {e['time_min']} follows another {begin}")
+            since = e["time_min"]
+        else:
+            check(since is not None, f"station {station}: {end} at {e['time_min']} without a {begin}")
+            if since is not None:
+                check(e["time_min"] >= since, f"station {station}: {end} before its {begin}")
+                out.append((since, e["time_min"]))
+            since = None
+    if since is not None:
+        out.append((since, math.inf))
+    return out
+
+
+def overlap(spans, start, end):
+    return sum(max(0.0, min(b, end) - max(a, start)) for a, b in spans)
+
+
+def check_supply(where, events, station_id):
+    """Every delivery follows an order of at least its kg; equal kg are matched first."""
+    ordered = [e for e in events if e.get("station") == station_id and e["event"] == "order"]
+    if not ordered:
+        return 0
+    open_orders = []
+    timeline = sorted((e for e in events if e.get("station") == station_id and
+                       e["event"] in ("order", "delivery")),
+                      key=lambda e: (e["time_min"], e["event"] != "order"))
+    exact = 0
+    for e in timeline:
+        if e["event"] == "order":
+            check(e["kg"] > 0, f"{where}: an order of {e['kg']} kg")
+            open_orders.append(e["kg"])
+            continue
+        same = [i for i, kg in enumerate(open_orders) if kg == e["kg"]]
+        larger = [i for i, kg in enumerate(open_orders) if kg >= e["kg"]]
+        check(bool(larger), f"{where}: a delivery of {e['kg']} kg at {e['time_min']} without an order of as much")
+        if same:
+            exact += 1
+            open_orders.pop(same[0])
+        elif larger:
+            open_orders.pop(larger[0])
+    return exact
+
+
+def check_vehicles(where, events):
+    """A fleet vehicle is at one station at a time: each visit starts after its last one ended."""
+    by_vehicle = {}
+    for e in events:
+        if "vehicle" in e and e.get("vehicle_class") not in ("", None) and "visit" in e and \
+                e["visit"] not in ("", None):
+            by_vehicle.setdefault((e["vehicle_class"], e["vehicle"]), {}).setdefault(
+                int(e["visit"]), []).append(e)
+    for vehicle, visits in by_vehicle.items():
+        last_end = -math.inf
+        for number in sorted(visits, key=lambda n: min(e["time_min"] for e in visits[n])):
+            story = {e["event"]: e["time_min"] for e in visits[number]}
+            check(story["arrive"] >= last_end,
+                  f"{where}: vehicle {vehicle} arrives at {story['arrive']} before its last visit ended at {last_end}")
+            last_end = story.get("end_fill", story.get("renege", story["arrive"]))
+    return len(by_vehicle)
+
+
+def in_service_from_start(path):
+    """The ids of the stations in service at the start (open_stations: a count or a list of ids)."""
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    ids = [station["id"] for station in spec["stations"]]
+    opened = spec.get("open_stations", len(ids))
+    return set(ids[:opened] if isinstance(opened, int) else opened)
+
+
+def compare(name, metrics, events, serving):
     window_start = metrics["warmup_days"] * 1440.0
     window_end = window_start + metrics["horizon_days"] * 1440.0
     got = recompute(events, window_start, window_end)
+    known = {e["event"] for e in events}
+    check(known <= {"arrive", "join_queue", "start_fill", "end_fill", "balk", "renege",
+                    "divert_closed", "turned_away_dry", "stranded", "give_up", "order", "delivery",
+                    "inflow", "pipeline_start", "pipeline_stop", "dry_start", "dry_end", "close",
+                    "open"}, f"{name}: unknown events {sorted(known)}")
+    for station in metrics["stations"]:
+        where = f"{name} station {station['id']}"
+        closed = spells(events, station["id"], "close", "open")
+        dry = spells(events, station["id"], "dry_start", "dry_end")
+        spells(events, station["id"], "pipeline_start", "pipeline_stop")
+        if station["id"] not in serving:  # out of service: closed from the start, whatever its hours
+            check(closed[:1] == [(0.0, math.inf)], f"{where}: out of service, not closed from the start")
+        elif "closed_h" in station:
+            hours = overlap(closed, window_start, window_end) / 60.0
+            check(math.isclose(station["closed_h"], hours, rel_tol=1e-9, abs_tol=1e-9),
+                  f"{where} closed_h: metrics {station['closed_h']}, log {hours}")
+        else:
+            check(not closed, f"{where}: closes without availability")
+        if "stockout_h" in station:
+            hours = overlap(dry, window_start, window_end) / 60.0
+            check(math.isclose(station["stockout_h"], hours, rel_tol=1e-9, abs_tol=1e-9),
+                  f"{where} stockout_h: metrics {station['stockout_h']}, log {hours}")
+        exact = check_supply(where, events, station["id"])
+        STATS["orders matched exactly"] = STATS.get("orders matched exactly", 0) + exact
+    STATS["vehicles"] = STATS.get("vehicles", 0) + check_vehicles(name, events)
+    for e in events:
+        STATS[e["event"]] = STATS.get(e["event"], 0) + 1
     for station in metrics["stations"]:
         mine = got.get(station["id"], empty_station())
         where = f"{name} station {station['id']}"
@@ -138,7 +255,43 @@ with tempfile.TemporaryDirectory() as scratch:
         for suffix in ("csv", "jsonl"):
             log = os.path.join(scratch, f"log.{suffix}")
             metrics = run([path, *short, "--events", log])
-            compare(f"{name} ({suffix})", metrics, read_log(log))
+            compare(f"{name} ({suffix})", metrics, read_log(log), in_service_from_start(path))
+
+    # Logging changes nothing in the metrics (series included: every report reaches the collector).
+    for path in scenarios():
+        short = [path, "--set", "horizon_days=3", "--set", "warmup_days=0.5", "--set", "replications=1"]
+        quiet = run(short)
+        logged = run([*short, "--events", os.path.join(scratch, "same.csv")])
+        for doc in (quiet, logged):
+            doc.pop("run", None)
+        check(json.dumps(quiet, sort_keys=True) == json.dumps(logged, sort_keys=True),
+              f"{os.path.relpath(path, ROOT)}: the metrics differ with --events")
+
+    # A trace names its vehicles: the log's are the file's.
+    with open(os.path.join(ROOT, "scenarios", "trace", "example.csv"), newline="") as f:
+        traced = {row["vehicle"] for row in csv.DictReader(f)}
+    log = os.path.join(scratch, "trace.csv")
+    run([os.path.join(ROOT, "scenarios", "trace", "example.json"), "--events", log])
+    named = {e["vehicle"] for e in read_log(log) if e["event"] == "arrive"}
+    check(named and named <= traced, f"trace: vehicles {sorted(named - traced)} are not in the file")
+
+    # Stations opened during the run: closed from the start, open from the event's time on.
+    spec = {"name": "opening", "seed": 3, "horizon_days": 2, "open_stations": 1,
+            "stations": [{"id": f"S{i}", "x_km": i, "y_km": 0, "dispensers": 1,
+                          "fill_rate_kg_per_min": 2} for i in range(3)],
+            "demand": {"model": "poisson", "arrivals_per_h": 6, "kg_per_fill": 4},
+            "events": [{"at_day": 0.5, "set": {"open_stations": 3}},
+                       {"at_day": 1.25, "set": {"open_stations": 2}}]}
+    path = os.path.join(scratch, "opening.json")
+    with open(path, "w") as f:
+        json.dump(spec, f)
+    log = os.path.join(scratch, "opening.csv")
+    run([path, "--events", log])
+    edges = [(e["time_min"], e["station"], e["event"]) for e in read_log(log)
+             if e["event"] in ("close", "open")]
+    check(edges == [(0.0, "S1", "close"), (0.0, "S2", "close"), (720.0, "S1", "open"),
+                    (720.0, "S2", "open"), (1800.0, "S2", "close")],
+          f"open_stations 1, 3 at day 0.5, 2 at day 1.25: logged {edges}")
 
     # --replication K reproduces entry K, and logs what the full run's replication K logs.
     path = os.path.join(ROOT, "scenarios", "validation", "mmc-2.json")
@@ -154,6 +307,10 @@ with tempfile.TemporaryDirectory() as scratch:
     with open(full_log, "rb") as a, open(alone_log, "rb") as b:
         check(a.read() == b.read(), "--replication 2 logs other events than the full run's replication 2")
 
+print("checked:", ", ".join(f"{k} {v}" for k, v in sorted(STATS.items())))
+for kind in ("order", "delivery", "pipeline_start", "pipeline_stop", "close", "open", "dry_start",
+             "dry_end", "orders matched exactly", "vehicles"):
+    check(STATS.get(kind, 0) > 0, f"no scenario logged any {kind}: the check is empty")
 for failure in FAILURES:
     print("FAIL:", failure)
 print(f"{len(FAILURES)} failure(s)")

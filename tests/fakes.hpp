@@ -228,7 +228,7 @@ class Recorder final : public h2sim::models::Observer {
 public:
   void on_visit(const h2sim::models::Visit& visit) override { visits.push_back(visit); }
   void on_trip(const h2sim::models::Trip& trip) override { trips.push_back(trip); }
-  void on_give_up(std::size_t vehicle_class, double at) override {
+  void on_give_up(std::size_t vehicle_class, std::size_t, double at) override {
     give_ups.emplace_back(vehicle_class, at);
   }
   void on_supply(std::size_t station, const h2sim::models::SupplyReport& report) override {
@@ -236,6 +236,26 @@ public:
   }
   void on_availability(std::size_t station, double closed_min, double outage_min) override {
     availabilities.push_back({station, closed_min, outage_min});
+  }
+  void on_tank(std::size_t station, h2sim::models::TankEvent event, double at, double kg) override {
+    tanks.push_back({station, event, at, kg});
+  }
+  struct TankNote {
+    std::size_t station;
+    h2sim::models::TankEvent event;
+    double at;
+    double kg;
+    bool operator==(const TankNote&) const = default;
+  };
+  /** The tank events of kind `event`, as (time, kg). */
+  std::vector<std::pair<double, double>> tank_events(h2sim::models::TankEvent event) const {
+    std::vector<std::pair<double, double>> out;
+    for (const TankNote& note : tanks) {
+      if (note.event == event) {
+        out.emplace_back(note.at, note.kg);
+      }
+    }
+    return out;
   }
   struct Availability {
     std::size_t station;
@@ -247,6 +267,7 @@ public:
   std::vector<std::pair<std::size_t, double>> give_ups; // (class, when)
   std::vector<std::pair<std::size_t, h2sim::models::SupplyReport>> supplies;
   std::vector<Availability> availabilities;
+  std::vector<TankNote> tanks;
 };
 
 } // namespace h2sim::test

@@ -1,5 +1,6 @@
 // run --table: the metrics document as one long tidy CSV; every number of the document is a row.
 #include "../support.hpp"
+#include "core/csv.hpp"
 
 #include <h2sim/experiments.hpp>
 
@@ -14,28 +15,13 @@ using h2sim::test::run_text;
 
 namespace {
 
-/** RFC 4180 rows (fields may be quoted, with "" for a quote; no newlines inside here). */
+/** RFC 4180 rows (fields may be quoted, with "" for a quote). */
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   std::vector<std::vector<std::string>> rows;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        fields.emplace_back();
-      } else {
-        fields.back() += c;
-      }
-    }
-    rows.push_back(std::move(fields));
+  std::istringstream in(text);
+  std::string record;
+  while (h2sim::csv_read_record(in, record)) {
+    rows.push_back(h2sim::csv_split(record).cells);
   }
   return rows;
 }

@@ -79,6 +79,8 @@ TEST_CASE(
   const StationSpec station = station_with(1000, 400, {200, 300, Distribution::fixed(1.5), {}});
   HeapCalendar calendar;
   Tank tank(1000, 400);
+  h2sim::test::Recorder recorder;
+  tank.report_to(recorder, 0);
   tank.begin_window(0, 0);
   Delivery delivery(context_of(station, tank, calendar));
   delivery.start(0);
@@ -97,6 +99,13 @@ TEST_CASE(
   CHECK(report.stockout_min == 90);
   CHECK(report.deliveries == 3);
   CHECK(report.delivered_kg == 600);
+  // The observer hears each order and each delivery, and the dry spell's ends.
+  using h2sim::models::TankEvent;
+  using Events = std::vector<std::pair<double, double>>;
+  CHECK(recorder.tank_events(TankEvent::order) == Events{{5, 200}, {5, 200}, {5, 200}});
+  CHECK(recorder.tank_events(TankEvent::delivery) == Events{{95, 200}, {95, 200}, {95, 200}});
+  CHECK(recorder.tank_events(TankEvent::dry_start) == Events{{5, 0}});
+  CHECK(recorder.tank_events(TankEvent::dry_end) == Events{{95, 0}});
 }
 
 TEST_CASE("supply::Delivery: what does not fit goes back, and a position still low orders again") {
@@ -107,6 +116,8 @@ TEST_CASE("supply::Delivery: what does not fit goes back, and a position still l
   const StationSpec station = station_with(1000, 1000, {500, 300, Distribution::fixed(1), {}});
   HeapCalendar calendar;
   Tank tank(1000, 1000);
+  h2sim::test::Recorder recorder;
+  tank.report_to(recorder, 0);
   tank.begin_window(0, 0);
   Delivery delivery(context_of(station, tank, calendar));
   delivery.start(0);
@@ -126,6 +137,11 @@ TEST_CASE("supply::Delivery: what does not fit goes back, and a position still l
   CHECK(report.delivered_kg == 500);
   // Conservation: 1000 + 500 = 800 + 700.
   CHECK(report.inventory_start_kg + report.delivered_kg == 800 + report.inventory_end_kg);
+  // Two orders; the first trailer's unloading nothing is no delivery event.
+  using h2sim::models::TankEvent;
+  using Events = std::vector<std::pair<double, double>>;
+  CHECK(recorder.tank_events(TankEvent::order) == Events{{0, 500}, {60, 500}});
+  CHECK(recorder.tank_events(TankEvent::delivery) == Events{{120, 500}});
 }
 
 TEST_CASE("supply::TrailerDepot: an order waits for a free trailer, drive times computed by hand") {

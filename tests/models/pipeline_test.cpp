@@ -7,6 +7,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 using h2sim::models::Pipeline;
 using h2sim::models::PipelineParams;
@@ -122,4 +124,39 @@ TEST_CASE("supply::Pipeline: a dry station looks at its tank every 5 minutes unt
   CHECK(tank.level() == 32);
   CHECK(calendar.pending() == 1); // the looks stopped; the flow's end at 500 remains
   CHECK(tank.end_window(16, 0).stockout_min == 15);
+}
+
+TEST_CASE("supply::Pipeline: the flow starts when storage has room and stops when it is full") {
+  // As above: storage 1000 holding 400, 2 kg/min. Flowing from 0; a fill of 500 at 150 restarts
+  // the flow without stopping it; full at 550: stopped. A fill of 100 at 600 starts it again, full
+  // at 650. A station starting full does not flow until a fill makes room.
+  using h2sim::models::TankEvent;
+  using Events = std::vector<std::pair<double, double>>;
+  const StationSpec station = station_with(1000, 400, 120);
+  HeapCalendar calendar;
+  SerialCapacity pipeline(calendar, 10);
+  Tank tank(1000, 400);
+  h2sim::test::Recorder recorder;
+  tank.report_to(recorder, 0);
+  Pipeline supply(context_of(station, tank, calendar, pipeline));
+  supply.start(0);
+  calendar.run(150);
+  supply.catch_up(150);
+  tank.draw(150, 500);
+  supply.after_draw(150);
+  calendar.run(600);
+  supply.catch_up(600);
+  tank.draw(600, 100);
+  supply.after_draw(600);
+  calendar.run();
+  CHECK(tank.level() == 1000);
+  CHECK(recorder.tank_events(TankEvent::pipeline_start) == Events{{0, 0}, {600, 0}});
+  CHECK(recorder.tank_events(TankEvent::pipeline_stop) == Events{{550, 0}, {650, 0}});
+
+  Tank full(1000, 1000);
+  h2sim::test::Recorder heard;
+  full.report_to(heard, 0);
+  Pipeline idle(context_of(station, full, calendar, pipeline));
+  idle.start(700);
+  CHECK(heard.tanks.empty());
 }

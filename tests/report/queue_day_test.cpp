@@ -1,4 +1,6 @@
 // report --events: one station's queue over a day, from an event log, checked by hand.
+#include "core/csv.hpp"
+
 #include <h2sim/report.hpp>
 
 #include <doctest/doctest.h>
@@ -10,7 +12,8 @@
 namespace {
 
 // Day 1 (minutes 1440..2880) at S1: visit 1 fills at once 10-20; visit 2 waits 12-20, fills
-// 20-30; visit 3 waits from 15.5 and reneges at 18.2. Visit 4 is on day 0; visit 5 at S2.
+// 20-30; visit 3 waits from 15.5 and reneges at 18.2. Visit 4 is on day 0; visit 5 at S2. (A log
+// of before the vehicle column: columns are found by name.)
 const std::string csv = "time_min,visit,vehicle_class,station,event,kg\r\n"
                         "100,4,,S1,arrive,\r\n"
                         "100,4,,S1,start_fill,4\r\n"
@@ -31,17 +34,10 @@ const std::string csv = "time_min,visit,vehicle_class,station,event,kg\r\n"
 std::string jsonl_of(const std::string& text) {
   std::istringstream lines(text);
   std::string line;
-  std::getline(lines, line); // the header
+  h2sim::csv_read_record(lines, line); // the header
   std::string out;
-  while (std::getline(lines, line)) {
-    std::vector<std::string> f(1);
-    for (const char c : line) {
-      if (c == ',') {
-        f.emplace_back();
-      } else if (c != '\r') {
-        f.back() += c;
-      }
-    }
+  while (h2sim::csv_read_record(lines, line)) {
+    const std::vector<std::string> f = h2sim::csv_split(line).cells;
     out += "{\"time_min\":" + f[0] + ",\"visit\":" + f[1] + ",\"station\":\"" + f[3] +
            "\",\"event\":\"" + f[4] + "\"" + (f[5].empty() ? "" : ",\"kg\":" + f[5]) + "}\n";
   }
@@ -101,10 +97,39 @@ TEST_CASE("queue over a day: what is not an event log, or lacks the station, is 
   };
   CHECK(message("a,b\n", "S1", 0) ==
         "event log line 1: not the header of an h2sim event log "
-        "(time_min,visit,vehicle_class,station,event,kg) nor JSON Lines");
+        "(time_min,visit,vehicle_class,vehicle,station,event,kg) nor JSON Lines");
   CHECK(message(csv + "x,1,,S1,arrive,\r\n", "S1", 0) ==
-        "event log line 17: not 6 fields starting with a time in minutes");
+        "event log line 17: not 6 fields with a time in minutes");
+  CHECK(message(csv + "1,1,,S1,arrive\r\n", "S1", 0) ==
+        "event log line 17: not 6 fields with a time in minutes");
   CHECK(message(csv, "S9", 0) == "the event log has no event of station S9");
   CHECK(message(csv, "S1", -1) == "--day -1: must be a day of the run (>= 0)");
   CHECK(message("{\"time_min\": 1}\n", "S1", 0) == "event log line 1: no time_min or event");
+}
+
+TEST_CASE("queue over a day: a log with the vehicle column and quoted station ids") {
+  // The station's id holds a comma, a quote and a line break: quoted, as the log writes it.
+  const std::string id = "S,\"1\"\nnorth";
+  const std::string quoted = "\"S,\"\"1\"\"\nnorth\"";
+  const std::string log_text = "time_min,visit,vehicle_class,vehicle,station,event,kg\r\n"
+                               "1450,1,bus,7," +
+                               quoted +
+                               ",arrive,\r\n"
+                               "1450,1,bus,7," +
+                               quoted +
+                               ",join_queue,\r\n"
+                               "1452,1,bus,7," +
+                               quoted +
+                               ",start_fill,4\r\n"
+                               "1462,1,bus,7," +
+                               quoted +
+                               ",end_fill,4\r\n"
+                               "1500,,,,S2,close,\r\n";
+  std::istringstream log(log_text);
+  const auto queue = h2sim::queue_over_day(log, id, 1);
+  CHECK(queue["arrivals"] == 1);
+  CHECK(queue["waiting_peak_per_minute"][10] == 1);
+  CHECK(queue["waiting_peak_per_minute"][12] == 0);
+  CHECK(queue["filling_peak_per_minute"][21] == 1);
+  CHECK(queue["filling_peak_per_minute"][22] == 0);
 }

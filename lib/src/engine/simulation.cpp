@@ -3,6 +3,7 @@
 #include "../core/calendar.hpp"
 #include "../core/shared_capacity.hpp"
 #include "../models/demand/demand_model.hpp"
+#include "../models/demand/trace.hpp"
 #include "../models/network.hpp"
 #include "../report/collector.hpp"
 
@@ -364,7 +365,11 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   // Only a run that logs puts the log between the models and the collector.
   std::optional<report::EventLog> log;
   if (events != nullptr) {
-    log.emplace(collector, report::setup_of(scenario).labels, events->fd, events->format);
+    // A trace names its vehicles: the log writes a visit's by its request's row.
+    const std::vector<models::TraceRow>* trace =
+        scenario.demand.name() == "trace" ? &scenario.demand.as<models::TraceParams>().rows
+                                          : nullptr;
+    log.emplace(collector, report::setup_of(scenario).labels, events->fd, events->format, trace);
   }
   models::Observer& observer = log ? static_cast<models::Observer&>(*log) : collector;
   SimGridCalendar calendar;
@@ -409,7 +414,7 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   calendar.rethrow_failure();
   network.finish(engine.get_clock());
   if (log) {
-    log->flush();
+    log->finish(engine.get_clock());
   }
 
   return {collector.tallies(), calendar.events(), collector.warmup_batches()};

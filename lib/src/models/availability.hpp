@@ -50,6 +50,8 @@ public:
   double closed_min(double from, double to) const { return measure(closed_, from, to); }
   /** Minutes of breakdowns and maintenance within [from, to) (not the daily closing hours). */
   double outage_min(double from, double to) const { return measure(outages_, from, to); }
+  /** Every closure of the run, for any reason: sorted, disjoint [start, end) in minutes. */
+  const std::vector<std::pair<double, double>>& closures() const { return closed_; }
 
 private:
   using Intervals = std::vector<std::pair<double, double>>;

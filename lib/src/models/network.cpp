@@ -78,7 +78,7 @@ Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& cal
     }
     stations_.emplace_back(spec, i, std::move(dispensers), std::move(availability),
                            supply ? &*supply : nullptr, observer);
-    stations_.back().set_in_service(scenario.serves(i));
+    stations_.back().set_in_service(calendar.now(), scenario.serves(i));
   }
 }
 
@@ -96,7 +96,7 @@ void Network::follow(const ScenarioSpec& state) {
   }
   for (std::size_t s = 0; s < stations_.size(); ++s) {
     stations_[s].follow(state.stations[s]);
-    stations_[s].set_in_service(state.serves(s));
+    stations_[s].set_in_service(calendar_->now(), state.serves(s));
   }
 }
 

@@ -59,8 +59,8 @@ public:
   using VisitDone = std::function<void(const Visit&)>;
   void refuel(std::size_t index, double now, double kg, RandomStream& rng,
               std::size_t vehicle_class = 0, const VisitDone& done = {},
-              const DriverLimits& driver = DriverLimits{}) {
-    stations_[index].refuel(now, kg, rng, vehicle_class, done, driver);
+              const DriverLimits& driver = DriverLimits{}, std::uint32_t vehicle = no_vehicle) {
+    stations_[index].refuel(now, kg, rng, vehicle_class, done, driver, vehicle);
   }
 
   /** Vehicles waiting at station `index` now, as an arriving driver sees them. */

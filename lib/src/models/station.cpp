@@ -91,6 +91,9 @@ void Station::follow(const StationSpec& next) {
 }
 
 void Station::start(double now) {
+  if (availability_) {
+    observer_->on_closures(index_, availability_->closures());
+  }
   if (supply_) {
     supply_->start(now);
   }
@@ -128,11 +131,13 @@ void Station::draw(double now, double kg) {
 }
 
 void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehicle_class,
-                     const std::function<void(const Visit&)>& done, const DriverLimits& driver) {
+                     const std::function<void(const Visit&)>& done, const DriverLimits& driver,
+                     std::uint32_t vehicle) {
   Visit visit;
   visit.station = index_;
   visit.arrival = now;
   visit.vehicle_class = vehicle_class;
+  visit.vehicle = vehicle;
   visit.kg = kg;
   const auto report = [&](Visit& finished) {
     finished.kg = 0; // not served

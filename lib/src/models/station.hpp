@@ -87,9 +87,10 @@ public:
 
   /** A vehicle arrives at `now` for `kg`; `done`, if given, runs when its visit is over. */
   void refuel(double now, double kg, RandomStream& rng, std::size_t vehicle_class,
-              const std::function<void(const Visit&)>& done, const DriverLimits& driver);
+              const std::function<void(const Visit&)>& done, const DriverLimits& driver,
+              std::uint32_t vehicle = no_vehicle);
 
-  /** Starts the supply model (first orders, flows): once, at time 0. */
+  /** Starts the supply model (first orders, flows) and reports the closures: once, at time 0. */
   void start(double now);
   /** From now on the station is `next` (same station, some values changed: see Network::follow). */
   void follow(const StationSpec& next);
@@ -97,7 +98,12 @@ public:
    * Whether it is in service (built and open for business, see ScenarioSpec::in_service): out of
    * service, a vehicle that comes finds it closed. Its supply keeps its storage stocked.
    */
-  void set_in_service(bool in_service) { in_service_ = in_service; }
+  void set_in_service(double now, bool in_service) {
+    if (in_service != in_service_) {
+      in_service_ = in_service;
+      observer_->on_service(index_, in_service, now);
+    }
+  }
   bool in_service() const { return in_service_; }
   void begin_window(double now);
   /** Reports the window's closures and hydrogen to the observer. */

@@ -156,7 +156,7 @@ void Collector::on_visit(const models::Visit& visit) {
   }
 }
 
-void Collector::on_give_up(std::size_t vehicle_class, double at) {
+void Collector::on_give_up(std::size_t vehicle_class, std::size_t, double at) {
   if (at >= window_.start && at < window_.end) {
     ++classes_[vehicle_class].gave_up;
   }

@@ -36,7 +36,7 @@ public:
   Collector(const models::ScenarioSpec& scenario, double window_start, double window_end);
 
   void on_visit(const models::Visit& visit) override;
-  void on_give_up(std::size_t vehicle_class, double at) override;
+  void on_give_up(std::size_t vehicle_class, std::size_t vehicle, double at) override;
   void on_trip(const models::Trip& trip) override;
   void on_supply(std::size_t station, const models::SupplyReport& report) override;
   void on_supply_so_far(std::size_t station, const models::SupplyReport& so_far) override;

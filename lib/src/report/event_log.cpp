@@ -1,9 +1,13 @@
 #include "event_log.hpp"
 
+#include "../core/csv.hpp"
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <unistd.h>
@@ -14,28 +18,13 @@ namespace {
 
 constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
 
-/** A field of RFC 4180: quoted (quotes doubled) when it holds a comma, quote or line break. */
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
-    return text;
-  }
-  std::string quoted = "\"";
-  for (const char c : text) {
-    quoted += c;
-    if (c == '"') {
-      quoted += '"';
-    }
-  }
-  return quoted + "\"";
-}
-
 std::string json_string(const std::string& text) { return nlohmann::json(text).dump(); }
 
 /** Each label as it is written: CSV fields or JSON strings, escaped once. */
 std::vector<std::string> escaped(const std::vector<std::string>& labels, EventFormat format) {
   std::vector<std::string> out;
   for (const std::string& label : labels) {
-    out.push_back(format == EventFormat::csv ? csv_field(label) : json_string(label));
+    out.push_back(format == EventFormat::csv ? csv_cell(label) : json_string(label));
   }
   return out;
 }
@@ -55,13 +44,15 @@ void append_number(std::string& out, std::uint64_t value) {
 
 } // namespace
 
-EventLog::EventLog(models::Observer& next, Labels labels, int fd, EventFormat format)
-    : next_(&next), fd_(fd), format_(format) {
+EventLog::EventLog(models::Observer& next, Labels labels, int fd, EventFormat format,
+                   const std::vector<models::TraceRow>* trace)
+    : next_(&next), fd_(fd), format_(format), trace_(trace), openness_(labels.stations.size()),
+      next_edge_(INFINITY) {
   labels_.stations = escaped(labels.stations, format);
   labels_.classes = escaped(labels.classes, format);
   buffer_.reserve(buffer_bytes + 512);
   if (format_ == EventFormat::csv) {
-    buffer_ += "time_min,visit,vehicle_class,station,event,kg\r\n";
+    buffer_ += "time_min,visit,vehicle_class,vehicle,station,event,kg\r\n";
   }
 }
 
@@ -83,11 +74,25 @@ void EventLog::flush() {
   buffer_.clear();
 }
 
-void EventLog::line(double at, std::uint64_t visit, std::size_t vehicle_class, std::size_t station,
-                    std::string_view event, double kg) {
+void EventLog::finish(double now) {
+  catch_up(now);
+  flush();
+}
+
+void EventLog::line(double at, std::uint64_t visit, std::size_t vehicle_class, std::size_t vehicle,
+                    std::size_t station, std::string_view event, double kg) {
   const std::string* vc =
       vehicle_class < labels_.classes.size() ? &labels_.classes[vehicle_class] : nullptr;
   const std::string* id = station < labels_.stations.size() ? &labels_.stations[station] : nullptr;
+  // A trace's vehicle is named by its request's row (no name: none), a fleet's by its index.
+  const std::string* name = nullptr;
+  if (trace_ != nullptr && vehicle < trace_->size()) {
+    name = &(*trace_)[vehicle].vehicle;
+    if (name->empty()) {
+      name = nullptr;
+    }
+    vehicle = none;
+  }
   if (format_ == EventFormat::csv) {
     append_number(buffer_, at);
     buffer_ += ',';
@@ -97,6 +102,12 @@ void EventLog::line(double at, std::uint64_t visit, std::size_t vehicle_class, s
     buffer_ += ',';
     if (vc != nullptr) {
       buffer_ += *vc;
+    }
+    buffer_ += ',';
+    if (name != nullptr) {
+      buffer_ += csv_cell(*name);
+    } else if (vehicle != none) {
+      append_number(buffer_, static_cast<std::uint64_t>(vehicle));
     }
     buffer_ += ',';
     if (id != nullptr) {
@@ -120,6 +131,13 @@ void EventLog::line(double at, std::uint64_t visit, std::size_t vehicle_class, s
       buffer_ += ",\"vehicle_class\":";
       buffer_ += *vc;
     }
+    if (name != nullptr) {
+      buffer_ += ",\"vehicle\":";
+      buffer_ += json_string(*name);
+    } else if (vehicle != none) {
+      buffer_ += ",\"vehicle\":";
+      append_number(buffer_, static_cast<std::uint64_t>(vehicle));
+    }
     if (id != nullptr) {
       buffer_ += ",\"station\":";
       buffer_ += *id;
@@ -138,34 +156,101 @@ void EventLog::line(double at, std::uint64_t visit, std::size_t vehicle_class, s
   }
 }
 
+double EventLog::next_edge(std::size_t s) const {
+  const Openness& o = openness_[s];
+  if (o.next >= o.closures.size()) {
+    return INFINITY;
+  }
+  return o.in_closure ? o.closures[o.next].second : o.closures[o.next].first;
+}
+
+void EventLog::settle(std::size_t s, double at) {
+  Openness& o = openness_[s];
+  const bool closed = !o.in_service || o.in_closure;
+  if (closed != o.closed) {
+    o.closed = closed;
+    line(at, 0, none, none, s, closed ? "close" : "open", -1);
+  }
+}
+
+void EventLog::catch_up(double now) {
+  while (next_edge_ <= now) {
+    // The station with the earliest edge (the first among equals) moves past it.
+    std::size_t first = 0;
+    double at = INFINITY;
+    for (std::size_t s = 0; s < openness_.size(); ++s) {
+      const double edge = next_edge(s);
+      if (edge < at) {
+        at = edge;
+        first = s;
+      }
+    }
+    Openness& o = openness_[first];
+    if (o.in_closure) {
+      o.in_closure = false;
+      ++o.next;
+    } else {
+      o.in_closure = true;
+    }
+    settle(first, at);
+    next_edge_ = INFINITY;
+    for (std::size_t s = 0; s < openness_.size(); ++s) {
+      next_edge_ = std::min(next_edge_, next_edge(s));
+    }
+  }
+}
+
+void EventLog::on_closures(std::size_t station,
+                           const std::vector<std::pair<double, double>>& closed) {
+  if (station < openness_.size()) {
+    openness_[station].closures = closed;
+    openness_[station].next = 0;
+    openness_[station].in_closure = false;
+    next_edge_ = std::min(next_edge_, next_edge(station));
+  }
+  next_->on_closures(station, closed);
+}
+
+void EventLog::on_service(std::size_t station, bool in_service, double at) {
+  catch_up(at);
+  if (station < openness_.size()) {
+    openness_[station].in_service = in_service;
+    settle(station, at);
+  }
+  next_->on_service(station, in_service, at);
+}
+
 void EventLog::on_visit(const models::Visit& visit) {
   using models::Outcome;
+  catch_up(visit.arrival);
   const std::uint64_t number = ++visits_;
   const std::size_t vc = visit.vehicle_class;
-  line(visit.arrival, number, vc, visit.station, "arrive", -1);
+  const std::size_t v = visit.vehicle == models::no_vehicle ? none : visit.vehicle;
+  const std::size_t at = visit.station;
+  line(visit.arrival, number, vc, v, at, "arrive", -1);
   switch (visit.outcome) {
   case Outcome::closed:
-    line(visit.arrival, number, vc, visit.station, "divert_closed", -1);
+    line(visit.arrival, number, vc, v, at, "divert_closed", -1);
     break;
   case Outcome::turned_away:
-    line(visit.arrival, number, vc, visit.station, "turned_away_dry", -1);
+    line(visit.arrival, number, vc, v, at, "turned_away_dry", -1);
     break;
   case Outcome::balked:
-    line(visit.arrival, number, vc, visit.station, "balk", -1);
+    line(visit.arrival, number, vc, v, at, "balk", -1);
     break;
   case Outcome::reneged:
-    line(visit.arrival, number, vc, visit.station, "join_queue", -1);
-    line(visit.start, number, vc, visit.station, "renege", -1);
+    line(visit.arrival, number, vc, v, at, "join_queue", -1);
+    line(visit.start, number, vc, v, at, "renege", -1);
     break;
   case Outcome::waiting_at_end:
-    line(visit.arrival, number, vc, visit.station, "join_queue", -1);
+    line(visit.arrival, number, vc, v, at, "join_queue", -1);
     break;
   case Outcome::served:
     if (visit.start > visit.arrival) {
-      line(visit.arrival, number, vc, visit.station, "join_queue", -1);
+      line(visit.arrival, number, vc, v, at, "join_queue", -1);
     }
-    line(visit.start, number, vc, visit.station, "start_fill", visit.kg);
-    line(visit.end, number, vc, visit.station, "end_fill", visit.kg);
+    line(visit.start, number, vc, v, at, "start_fill", visit.kg);
+    line(visit.end, number, vc, v, at, "end_fill", visit.kg);
     break;
   }
   next_->on_visit(visit);
@@ -173,30 +258,43 @@ void EventLog::on_visit(const models::Visit& visit) {
 
 void EventLog::on_trip(const models::Trip& trip) {
   if (trip.stranded) {
-    line(trip.arrival, 0, trip.vehicle_class, none, "stranded", -1);
+    catch_up(trip.arrival);
+    line(trip.arrival, 0, trip.vehicle_class,
+         trip.vehicle == models::no_vehicle ? none : trip.vehicle, none, "stranded", -1);
   }
   next_->on_trip(trip);
 }
 
-void EventLog::on_give_up(std::size_t vehicle_class, double at) {
-  line(at, 0, vehicle_class, none, "give_up", -1);
-  next_->on_give_up(vehicle_class, at);
+void EventLog::on_give_up(std::size_t vehicle_class, std::size_t vehicle, double at) {
+  catch_up(at);
+  line(at, 0, vehicle_class, vehicle, none, "give_up", -1);
+  next_->on_give_up(vehicle_class, vehicle, at);
 }
 
 void EventLog::on_tank(std::size_t station, models::TankEvent event, double at, double kg) {
   using models::TankEvent;
+  catch_up(at);
   switch (event) {
   case TankEvent::delivery:
-    line(at, 0, none, station, "delivery", kg);
+    line(at, 0, none, none, station, "delivery", kg);
     break;
   case TankEvent::inflow:
-    line(at, 0, none, station, "inflow", kg);
+    line(at, 0, none, none, station, "inflow", kg);
     break;
   case TankEvent::dry_start:
-    line(at, 0, none, station, "dry_start", -1);
+    line(at, 0, none, none, station, "dry_start", -1);
     break;
   case TankEvent::dry_end:
-    line(at, 0, none, station, "dry_end", -1);
+    line(at, 0, none, none, station, "dry_end", -1);
+    break;
+  case TankEvent::order:
+    line(at, 0, none, none, station, "order", kg);
+    break;
+  case TankEvent::pipeline_start:
+    line(at, 0, none, none, station, "pipeline_start", -1);
+    break;
+  case TankEvent::pipeline_stop:
+    line(at, 0, none, none, station, "pipeline_stop", -1);
     break;
   }
   next_->on_tank(station, event, at, kg);
@@ -204,6 +302,10 @@ void EventLog::on_tank(std::size_t station, models::TankEvent event, double at, 
 
 void EventLog::on_supply(std::size_t station, const models::SupplyReport& report) {
   next_->on_supply(station, report);
+}
+
+void EventLog::on_supply_so_far(std::size_t station, const models::SupplyReport& so_far) {
+  next_->on_supply_so_far(station, so_far);
 }
 
 void EventLog::on_availability(std::size_t station, double closed_min, double outage_min) {

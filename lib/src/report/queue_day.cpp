@@ -1,5 +1,7 @@
 // One station's queue over one day, from an event log (`run --events`): what `report --events`
 // draws.
+#include "../core/csv.hpp"
+
 #include <h2sim/report.hpp>
 
 #include <algorithm>
@@ -16,26 +18,6 @@ namespace h2sim {
 namespace {
 
 using nlohmann::ordered_json;
-
-/** The fields of one CSV record (RFC 4180; a record on one line, as the log writes them). */
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      fields.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      fields.emplace_back();
-    } else if (c != '\r' || quoted) {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 struct Event {
   double time_min = 0;
@@ -104,21 +86,36 @@ nlohmann::ordered_json queue_over_day(std::istream& log, const std::string& stat
   std::map<std::uint64_t, double> started; // visits of the station filling: when they started
   std::size_t seen = 0;
   std::size_t arrivals = 0;
+  // JSON Lines, or CSV with a header naming the columns (a log written before the vehicle column
+  // was added reads as well).
+  const bool jsonl = log.peek() == '{';
+  std::map<std::string, std::size_t> column;
+  std::size_t columns = 0;
   std::string line;
-  std::size_t number = 0;
-  bool jsonl = false;
-  while (std::getline(log, line)) {
-    ++number;
-    if (number == 1) {
-      jsonl = !line.empty() && line.front() == '{';
-      if (!jsonl) {
-        if (line.rfind("time_min,visit,vehicle_class,station,event,kg", 0) != 0) {
-          throw ReportError("event log line 1: not the header of an h2sim event log "
-                            "(time_min,visit,vehicle_class,station,event,kg) nor JSON Lines");
-        }
-        continue;
+  std::size_t number = 0; // of the record's first line
+  std::size_t next_number = 1;
+  const auto next_record = [&] {
+    number = next_number;
+    const bool got =
+        jsonl ? static_cast<bool>(std::getline(log, line)) : csv_read_record(log, line);
+    next_number += 1 + static_cast<std::size_t>(std::count(line.begin(), line.end(), '\n'));
+    return got;
+  };
+  if (!jsonl) {
+    const char* const expected = "time_min,visit,vehicle_class,vehicle,station,event,kg";
+    const CsvFields header = next_record() ? csv_split(line) : CsvFields{};
+    for (std::size_t c = 0; c < header.cells.size(); ++c) {
+      column.emplace(header.cells[c], c);
+    }
+    columns = header.count;
+    for (const char* name : {"time_min", "visit", "station", "event"}) {
+      if (!header.error.empty() || column.count(name) == 0) {
+        throw ReportError(std::string("event log line 1: not the header of an h2sim event log (") +
+                          expected + ") nor JSON Lines");
       }
     }
+  }
+  while (next_record()) {
     if (line.empty() || line == "\r") {
       continue;
     }
@@ -145,16 +142,19 @@ nlohmann::ordered_json queue_over_day(std::istream& log, const std::string& stat
                                                       : record["station"].dump();
       }
     } else {
-      const std::vector<std::string> fields = csv_fields(line);
-      const auto time = fields.size() == 6 ? number_of(fields[0]) : std::nullopt;
+      const CsvFields fields = csv_split(line);
+      const auto time = fields.error.empty() && fields.count == columns
+                            ? number_of(fields.cells[column.at("time_min")])
+                            : std::nullopt;
       if (!time) {
-        throw ReportError(where + "not 6 fields starting with a time in minutes");
+        throw ReportError(where + "not " + std::to_string(columns) +
+                          " fields with a time in minutes");
       }
+      const std::string& visit = fields.cells[column.at("visit")];
       event.time_min = *time;
-      event.visit =
-          fields[1].empty() ? 0 : static_cast<std::uint64_t>(number_of(fields[1]).value_or(0));
-      event.station = fields[3];
-      event.event = fields[4];
+      event.visit = visit.empty() ? 0 : static_cast<std::uint64_t>(number_of(visit).value_or(0));
+      event.station = fields.cells[column.at("station")];
+      event.event = fields.cells[column.at("event")];
     }
     if (event.station != station) {
       continue;

@@ -1,5 +1,5 @@
+#include "../core/csv.hpp"
 #include "../report/document.hpp"
-#include "csv.hpp"
 
 #include <h2sim/experiments.hpp>
 

@@ -1,5 +1,5 @@
 // A run's metrics document as one long, tidy CSV table (`run --table`, README "Using it").
-#include "csv.hpp"
+#include "../core/csv.hpp"
 
 #include <h2sim/experiments.hpp>
 

@@ -1,5 +1,6 @@
 #include "trace_csv.hpp"
 
+#include "../core/csv.hpp"
 #include "message.hpp"
 
 #include <algorithm>
@@ -36,73 +37,13 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-/** The values of one line: the first `keep` of them, how many there are, or why it is not CSV. */
-struct Values {
-  std::vector<std::string> cells;
-  std::size_t count = 0;
-  std::string error;
-};
-
-/**
- * Splits `line` (without its line end) into values, RFC 4180: a value is either bare (blanks
- * around it are trimmed; it holds no quote) or quoted (blanks outside the quotes are ignored; a
- * doubled quote inside stands for one). Only the first `keep` values are kept, so that a line of a
- * billion commas costs no memory.
- */
-Values split(std::string_view line, std::size_t keep) {
-  Values values;
-  std::size_t i = 0;
-  while (true) {
-    while (i < line.size() && blank(line[i])) {
-      ++i;
-    }
-    std::string cell;
-    if (i < line.size() && line[i] == '"') {
-      bool closed = false;
-      for (++i; i < line.size(); ++i) {
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            cell += '"';
-            ++i;
-            continue;
-          }
-          closed = true;
-          ++i;
-          break;
-        }
-        cell += line[i];
-      }
-      if (!closed) {
-        values.error = "a quoted value is not closed on its line (values cannot span lines)";
-        return values;
-      }
-      while (i < line.size() && blank(line[i])) {
-        ++i;
-      }
-      if (i < line.size() && line[i] != ',') {
-        values.error = "text after the closing quote of a value";
-        return values;
-      }
-    } else {
-      const std::size_t comma = std::min(line.find(',', i), line.size());
-      const std::string_view bare = line.substr(i, comma - i);
-      if (bare.find('"') != std::string_view::npos) {
-        values.error = "a quote inside an unquoted value (quote the whole value, doubling the "
-                       "quotes in it)";
-        return values;
-      }
-      cell = trim(bare);
-      i = comma;
-    }
-    if (values.count < keep) {
-      values.cells.push_back(std::move(cell));
-    }
-    ++values.count;
-    if (i >= line.size()) {
-      return values;
-    }
-    ++i; // past the comma: another value follows, maybe an empty one
+/** The values of one line (see csv_split: blanks around values are trimmed), or why not CSV. */
+CsvFields split(std::string_view line, std::size_t keep) {
+  CsvFields values = csv_split(line, true, keep);
+  if (values.unclosed) {
+    values.error = "a quoted value is not closed on its line (values cannot span lines)";
   }
+  return values;
 }
 
 /** A decimal number (`12`, `-3.5`, `1e3`), finite; nothing else: no hex, no `+`, no inf or nan. */
@@ -191,7 +132,7 @@ std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
     line.erase(0, byte_order_mark.size());
   }
   const std::string header_at = name + " line 1: ";
-  const Values header = split(line, limits.max_columns);
+  const CsvFields header = split(line, limits.max_columns);
   if (!header.error.empty()) {
     problems.push_back({pointer, header_at + header.error});
     return {};
@@ -264,7 +205,7 @@ std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
         problems.push_back({pointer, where + message});
       }
     };
-    const Values cells = split(line, header.count);
+    const CsvFields cells = split(line, header.count);
     if (!cells.error.empty()) {
       bad(cells.error);
       continue;

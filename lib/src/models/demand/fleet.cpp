@@ -337,6 +337,7 @@ std::size_t Fleet::add_vehicle(std::size_t c) {
   const VehicleClass& vc = spec_->classes[c];
   const auto i = static_cast<std::uint64_t>(members_[c].size());
   Vehicle vehicle{.vehicle_class = static_cast<std::uint32_t>(c),
+                  .index = static_cast<std::uint32_t>(i),
                   .rng = seeds_.stream(combine(entity_id(vc.name), i))};
   vehicle.daily_km = vc.daily_km.sample(vehicle.rng);
   vehicles_.push_back(vehicle);
@@ -550,7 +551,8 @@ void Fleet::decide(std::size_t v, double now) {
       choice.sees_queues ? best_station(vehicle, now, nullptr) : nearest_usable(vehicle);
   if (!station) {
     // No open station fills its pressure class: it cannot refuel, and runs dry where it is.
-    network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, 0, true});
+    network_->observer().on_trip(
+        Trip{vehicle.vehicle_class, now, vehicle.km, 0, true, vehicle.index});
     return;
   }
   drive(v, vehicle.origin, *station, now);
@@ -586,8 +588,8 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   Vehicle& vehicle = vehicles_[v];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   const double now = calendar_->now();
-  network_->observer().on_trip(
-      Trip{vehicle.vehicle_class, now, vehicle.km, vehicle.detour_km, vehicle.stranded});
+  network_->observer().on_trip(Trip{vehicle.vehicle_class, now, vehicle.km, vehicle.detour_km,
+                                    vehicle.stranded, vehicle.index});
   vehicle.km = 0;
   vehicle.detour_km = 0;
   vehicle.stranded = false;
@@ -599,7 +601,8 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
                                   : limits(vc.driver, vehicle.rng);
   network_->refuel(
       station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
-      [this, v, station](const Visit& visit) { after_visit(v, station, visit); }, driver);
+      [this, v, station](const Visit& visit) { after_visit(v, station, visit); }, driver,
+      vehicle.index);
 }
 
 void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) {
@@ -644,7 +647,7 @@ void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   // The round of tries ended without a fill: the driver gives up for now and tries again later,
   // at its first choice.
   tried_.erase(v);
-  network_->observer().on_give_up(vehicle.vehicle_class, now);
+  network_->observer().on_give_up(vehicle.vehicle_class, vehicle.index, now);
   vehicle.tries = 0;
   const auto first = best_station(vehicle, now, nullptr);
   drive(v, here, first ? *first : station, now + retry_after_min);

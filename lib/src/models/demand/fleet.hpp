@@ -84,6 +84,7 @@ public:
 private:
   struct Vehicle {
     std::uint32_t vehicle_class;
+    std::uint32_t index;     // within its class
     std::uint32_t tries = 0; // stations tried since it last needed fuel
     double fuel_kg = 0;
     double daily_km = 0;     // this vehicle's mileage, drawn once from its class's distribution

@@ -33,7 +33,8 @@ void TraceReplay::arrive(std::size_t row) {
                     network_->in_service(*request.station);
   const Point at = request.station ? scenario_->stations[*request.station].location : request.at;
   const std::size_t station = open ? *request.station : network_->nearest(at);
-  network_->refuel(station, calendar_->now(), request.kg, rng_);
+  network_->refuel(station, calendar_->now(), request.kg, rng_, 0, {}, DriverLimits{},
+                   static_cast<std::uint32_t>(row));
   if (row + 1 < spec_->rows.size()) {
     calendar_->schedule(spec_->rows[row + 1].time_min, [this, row] { arrive(row + 1); });
   }

@@ -54,6 +54,7 @@ void Delivery::reorder(double now, double unmet_kg) {
   while (context_.tank->available() + on_order_kg_ - unmet_kg <= spec_->reorder_at_kg) {
     const double payload_kg = spec_->payload_kg; // the order's, whatever later orders bring
     on_order_kg_ += payload_kg;
+    context_.tank->note(now, TankEvent::order, payload_kg);
     const double lead_min = spec_->lead_time_h.sample(context_.rng) * 60.0;
     if (spec_->depot) {
       context_.depots.at(*spec_->depot)

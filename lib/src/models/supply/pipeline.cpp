@@ -32,8 +32,20 @@ const params::Table& pipeline_supply_table() {
 
 Pipeline::Pipeline(SupplyContext context)
     : context_(std::move(context)), spec_(&context_.station->supply.as<PipelineParams>()),
-      inflow_(*context_.pipelines.at(spec_->pipeline),
-              [this](double kg) { context_.tank->add(context_.calendar->now(), kg); }) {}
+      inflow_(*context_.pipelines.at(spec_->pipeline), [this](double kg) {
+        const double now = context_.calendar->now();
+        context_.tank->add(now, kg);
+        if (!restarting_ && !inflow_.running()) {
+          flowing(now, false); // the flow ended: the storage is full
+        }
+      }) {}
+
+void Pipeline::flowing(double now, bool flowing) {
+  if (flowing != flowing_) {
+    flowing_ = flowing;
+    context_.tank->note(now, flowing ? TankEvent::pipeline_start : TankEvent::pipeline_stop);
+  }
+}
 
 void Pipeline::catch_up(double) { inflow_.take(); }
 
@@ -54,12 +66,15 @@ void Pipeline::check_while_dry() {
   }
 }
 
-void Pipeline::restart(double) {
+void Pipeline::restart(double now) {
+  restarting_ = true; // a restart is not a stop
   inflow_.stop();
+  restarting_ = false;
   const double room = context_.tank->room();
   if (room > 1e-9) {
     inflow_.start(room, spec_->max_rate_kg_per_h / 60.0);
   }
+  flowing(now, inflow_.running());
 }
 
 } // namespace h2sim::models

@@ -34,11 +34,19 @@ public:
 private:
   void restart(double now);
   void check_while_dry();
+  /**
+   * Whether the station draws from the pipeline: from when the storage has room (at the start, or
+   * a fill made room in full storage) until the storage is full. Told to the observer as it
+   * changes.
+   */
+  void flowing(double now, bool flowing);
 
   SupplyContext context_;
   const PipelineParams* spec_;
   Inflow inflow_; // "the room" of the tank, on the pipeline's shared capacity
   bool checking_ = false;
+  bool flowing_ = false;    // what the observer was last told
+  bool restarting_ = false; // stopping the flow only to start it again
 };
 
 } // namespace h2sim::models

@@ -50,6 +50,13 @@ public:
   /** Inflow of `kg` at `now` (at most the room); a delivery also counts one delivery. */
   void add(double now, double kg, bool delivery = false);
 
+  /** Tells the observer, if any, of the supply model's `event` at `now` (an order, a flow). */
+  void note(double now, TankEvent event, double kg = 0) const {
+    if (observer_ != nullptr) {
+      observer_->on_tank(station_, event, now, kg);
+    }
+  }
+
   /** Tells `observer` what happens to the hydrogen (Observer::on_tank), as station `station`. */
   void report_to(Observer& observer, std::size_t station) {
     observer_ = &observer;
