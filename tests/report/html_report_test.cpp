@@ -202,6 +202,17 @@ TEST_CASE("report: a run's own series.daily: a network chart per quantity, a hea
   }
   CHECK(heatmaps[0]["rows"] == json::array({"S1"}));
   CHECK(heatmaps[0]["values"][0] == station["arrivals"]);
+  // Hourly bins (--series hourly): day and hour on the axis.
+  const json hourly = h2sim::test::run_text(
+      h2sim::test::one_station(6, 1, "4"),
+      {{"horizon_days", "1"}, {"warmup_days", "0.5"}, {"series_bin_days", "0.041666666666666664"}});
+  const auto hourly_charts =
+      blocks_of(model_of(h2sim::html_report({{"a", hourly}})), "series", "chart");
+  REQUIRE(!hourly_charts.empty());
+  REQUIRE(hourly_charts[0]["labels"].size() == 24);
+  CHECK(hourly_charts[0]["labels"][0] == "0 12h");
+  CHECK(hourly_charts[0]["labels"][12] == "1 00h");
+  CHECK(hourly_charts[0]["labels"][13] == "1 01h");
 }
 
 TEST_CASE("report: two runs side by side: differences and whether the 95% intervals overlap") {

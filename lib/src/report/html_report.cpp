@@ -927,12 +927,28 @@ json series_section(const RunContext& run) {
       }
       json labels = json::array();
       const json* x = at(*values, group == "hourly" ? "hour" : "day");
+      // Bins shorter than a day (--series hourly) put days and hours on the axis.
+      const bool sub_day =
+          group == "daily" && x != nullptr && x->is_array() &&
+          std::any_of(x->begin(), x->end(),
+                      [](const json& v) {
+                        return v.is_number() && v.get<double>() != std::floor(v.get<double>());
+                      }) &&
+          std::all_of(x->begin(), x->end(), [](const json& v) {
+            return v.is_number() && v.get<double>() >= 0 && v.get<double>() < 1e9;
+          });
       for (std::size_t i = 0; i < array.size(); ++i) {
         const json* label = x != nullptr && x->is_array() && i < x->size() ? &(*x)[i] : nullptr;
-        if (label != nullptr && label->is_number() &&
+        if (label != nullptr && label->is_number() && !sub_day &&
             label->get<double>() == std::floor(label->get<double>()) &&
             std::abs(label->get<double>()) < 1e15) {
           labels.push_back(std::to_string(label->get<std::int64_t>())); // day 3, not 3.0
+        } else if (label != nullptr && sub_day) {
+          // Bins shorter than a day (--series hourly): day and hour, "3 06h".
+          const auto hours = static_cast<std::int64_t>(std::round(label->get<double>() * 24));
+          const std::int64_t hour = hours % 24;
+          labels.push_back(std::to_string(hours / 24) + " " + (hour < 10 ? "0" : "") +
+                           std::to_string(hour) + "h");
         } else {
           labels.push_back(label != nullptr ? format_value(*label)
                                             : std::to_string(i + (group == "hourly" ? 0 : 1)));
