@@ -32,6 +32,12 @@ void add_run_options(CLI::App& command, RunArgs& args) {
   command.add_option("--seed", args.seed, "master seed; overrides the scenario's seed");
   command.add_option("--replications", args.replications,
                      "independent replications; overrides the scenario's");
+  command
+      .add_option("--series", args.series,
+                  "time series in the metrics: none, daily (bins of a day) or hourly (bins of an "
+                  "hour); overrides the scenario's series_bin_days (default: a day up to 400 days, "
+                  "a week beyond)")
+      ->check(CLI::IsMember({"none", "daily", "hourly"}));
   command.add_option("--set", args.sets, "override a scenario value: PATH=VALUE (repeatable)")
       ->allow_extra_args(false);
   command.add_option("--jobs", args.jobs, "replications run at once (default: cores)")

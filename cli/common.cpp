@@ -78,6 +78,13 @@ std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> 
   if (args.replications) {
     sets.push_back("replications=" + *args.replications);
   }
+  // --series: the width of the series bins, in days (none: no series; hourly: 1/24 day).
+  if (args.series) {
+    const double bin_days = *args.series == "none"     ? 0.0
+                            : *args.series == "hourly" ? 1.0 / 24
+                                                       : 1.0;
+    sets.push_back("series_bin_days=" + nlohmann::json(bin_days).dump());
+  }
   return sets;
 }
 

@@ -34,6 +34,7 @@ struct RunArgs {
   std::string out;
   std::optional<std::string> seed;         // --seed, applied as an override of /seed
   std::optional<std::string> replications; // --replications, likewise
+  std::optional<std::string> series;       // --series none|daily|hourly: /series_bin_days
   std::vector<std::string> sets;
   int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   bool quiet = false;
@@ -64,7 +65,7 @@ std::string scenario_text(const std::string& path);
 /** The scenario at `path` with `sets` (PATH=VALUE); problems on stderr, then InvalidInput. */
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
 
-/** The overrides a run applies: `sets`, then --seed and --replications. */
+/** The overrides a run applies: `sets`, then --seed, --replications and --series. */
 std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets);
 
 /** The scenario to run: the file (or the built-in default) with `sets`, --seed, --replications. */

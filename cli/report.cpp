@@ -71,6 +71,9 @@ std::string scenario_name(const nlohmann::ordered_json& output) {
   const nlohmann::ordered_json* named = &output;
   if (output.contains("points") && output["points"].is_array() && !output["points"].empty()) {
     named = &output["points"][0]["metrics"];
+  } else if (output.contains("scenarios") && output["scenarios"].is_array() &&
+             !output["scenarios"].empty()) {
+    named = &output["scenarios"][0]["metrics"]; // h2sim compare
   }
   if (named->is_object() && named->contains("scenario") && (*named)["scenario"].is_string()) {
     return (*named)["scenario"].get<std::string>();

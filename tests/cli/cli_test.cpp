@@ -160,6 +160,32 @@ TEST_CASE("cli: -o writes the file, and --seed and --replications override the s
   CHECK(metrics["replication_totals"].size() == 3);
 }
 
+TEST_CASE("cli: --series none, daily or hourly sets the series' bins, and nothing else") {
+  const std::string md1 = "run -q " + source("scenarios/validation/md1.json") +
+                          " --set horizon_days=2 --set warmup_days=0.5 --series ";
+  const auto hourly = nlohmann::json::parse(run_h2sim(md1 + "hourly").out);
+  const auto daily = nlohmann::json::parse(run_h2sim(md1 + "daily").out);
+  const auto none = nlohmann::json::parse(run_h2sim(md1 + "none").out);
+  REQUIRE(hourly["totals"]["series"]["daily"]["arrivals"].size() == 48);
+  CHECK(hourly["totals"]["series"]["daily"]["day"][1] == doctest::Approx(0.5 + 1.0 / 24));
+  REQUIRE(daily["totals"]["series"]["daily"]["arrivals"].size() == 2);
+  CHECK(!none["totals"].contains("series"));
+  CHECK(none["overrides"].back()["set"] == "series_bin_days=0.0");
+  // The bins add up to the same window, and the hour-of-day profile is there in all three.
+  double arrivals = 0;
+  for (const auto& bin : hourly["totals"]["series"]["daily"]["arrivals"]) {
+    arrivals += bin.get<double>();
+  }
+  CHECK(arrivals == none["totals"]["arrivals"].get<double>());
+  for (const auto* metrics : {&hourly, &daily, &none}) {
+    CHECK((*metrics)["totals"]["hourly"]["utilization"].size() == 24);
+    CHECK((*metrics)["totals"]["utilization"] == none["totals"]["utilization"]);
+  }
+  const Result bad = run_h2sim(md1 + "weekly");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--series") != std::string::npos);
+}
+
 TEST_CASE("cli: bad input exits 2, names the field, and writes no output file") {
   const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
   SUBCASE("missing file") {

@@ -56,6 +56,10 @@ TEST_CASE("metrics table: every number of the document is one row, ids quoted as
   CHECK(cell.at("totals||replication|2||arrivals|") ==
         number(metrics["replication_totals"][2]["arrivals"]));
   CHECK(cell.at("stations|A,\"1\"|mean|||served|") == number(metrics["stations"][0]["served"]));
+  CHECK(cell.at("stations|B|ci95_high|||wait_min.p95|") ==
+        number(metrics["stations"][1]["ci95"]["wait_min.p95"][1]));
+  CHECK(cell.at("hourly|B|mean||23|hourly.utilization|") ==
+        number(metrics["stations"][1]["hourly"]["utilization"][23]));
   CHECK(cell.at("hourly|B|mean||23|hourly.arrivals|") ==
         number(metrics["stations"][1]["hourly"]["arrivals"][23]));
   // As many rows as the document has numbers (and strings) in those places.

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`h2sim report` in a real browser: generates reports (a run of the built-in scenario, a sweep of
-open_stations with 2 replications, a size result, a comparison of two runs, hostile station ids)
+open_stations with 2 replications, a size result, a comparison of two runs, what `h2sim compare`
+writes, hostile station ids)
 and opens each in headless Chromium with networking pointed at a local recorder. The page writes
 a self-check into #h2sim-self-check (errors it caught, canvases left blank, map markers, the
 comparison table's header; with #self-check in the address, whether the station table sorts by
@@ -147,8 +148,9 @@ def main():
     out = lambda name: os.path.join(work, name)
 
     # A run of the built-in 2025 plan: positions come from the built-in scenario; its series in
-    # 6-hour bins, so the network charts and station heat maps have several points.
-    run([h2sim, "run", *short, "--set", "series_bin_days=0.25", "-o", out("plan.json")])
+    # hourly bins, so the network charts and station heat maps have several points; it is priced
+    # (economics), so its costs are drawn stacked.
+    run([h2sim, "run", *short, "--series", "hourly", "-o", out("plan.json")])
     run([h2sim, "report", out("plan.json"), "-o", out("plan.html")])
     # A sweep of open_stations with 2 replications.
     run([h2sim, "sweep", today, "--vary", "open_stations=4,7,11", "--replications", "2",
@@ -160,6 +162,13 @@ def main():
          "-o", out("eight.json")])
     run([h2sim, "report", out("eleven.json"), out("eight.json"), "--scenario", today,
          "-o", out("compare.html")])
+    # What h2sim compare writes: two scenarios with common random numbers, paired differences.
+    scenario = json.load(open(today))
+    scenario["open_stations"] = 8
+    json.dump(scenario, open(out("today-8.json"), "w"))
+    run([h2sim, "compare", today, out("today-8.json"), "--replications", "2", *short,
+         "-o", out("paired.json")])
+    run([h2sim, "report", out("paired.json"), "--scenario", today, "-o", out("paired.html")])
     # A size result: bisection over open_stations.
     run([h2sim, "size", today, "--param", "open_stations", "--range", "4:11", "--target",
          "totals.wait_min.p95<=30", "--replications", "2", *short, "-o", out("size.json")])
@@ -187,12 +196,21 @@ def main():
                  f"{recorder.requests}")
     recorder.requests.clear()
     ok = all([
-        check("run", out("plan.html"), chromium, work, recorder, markers=stations("plan.json")),
+        check("run", out("plan.html"), chromium, work, recorder, markers=stations("plan.json"),
+              expect_text=("Utilization by station and hour",
+                           "Network: utilization and queue length by hour of day",
+                           "Network cost per year by component",
+                           "Cost per year by station and component")),
         # the sweep draws the point it details (the answer, else the last): one of its stations
         check("sweep", out("sweep.html"), chromium, work, recorder),
         check("comparison", out("compare.html"), chromium, work, recorder,
               markers=stations("eleven.json") + stations("eight.json"),
               compared=("eleven.json", "eight.json")),
+        check("compare output", out("paired.html"), chromium, work, recorder,
+              markers=sum(len(s["metrics"]["stations"])
+                          for s in json.load(open(out("paired.json")))["scenarios"]),
+              compared=("shanghai-today.json", "today-8.json"),
+              expect_text=("Paired comparison (paired.json)", "Cost per year by component")),
         check("size", out("size.html"), chromium, work, recorder, markers=0),
         check("hostile ids", out("hostile.html"), chromium, work, recorder,
               markers=stations("hostile.json") - 1,

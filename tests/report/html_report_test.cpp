@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -132,8 +133,8 @@ TEST_CASE("report: invalid UTF-8 in an output is replaced, not fatal") {
 
 TEST_CASE("report: what is not an h2sim output is refused, naming it") {
   CHECK_THROWS_WITH_AS(h2sim::html_report({{"x.json", json{{"hello", 1}}}}),
-                       "x.json: not an h2sim output (a run's metrics, a sweep's points or a size "
-                       "result)",
+                       "x.json: not an h2sim output (a run's metrics, a sweep's points, a size "
+                       "result or a comparison)",
                        h2sim::ReportError);
   CHECK_THROWS_AS(h2sim::html_report({}), h2sim::ReportError);
   h2sim::ReportOptions options;
@@ -201,6 +202,17 @@ TEST_CASE("report: a run's own series.daily: a network chart per quantity, a hea
   }
   CHECK(heatmaps[0]["rows"] == json::array({"S1"}));
   CHECK(heatmaps[0]["values"][0] == station["arrivals"]);
+  // Hourly bins (--series hourly): day and hour on the axis.
+  const json hourly = h2sim::test::run_text(
+      h2sim::test::one_station(6, 1, "4"),
+      {{"horizon_days", "1"}, {"warmup_days", "0.5"}, {"series_bin_days", "0.041666666666666664"}});
+  const auto hourly_charts =
+      blocks_of(model_of(h2sim::html_report({{"a", hourly}})), "series", "chart");
+  REQUIRE(!hourly_charts.empty());
+  REQUIRE(hourly_charts[0]["labels"].size() == 24);
+  CHECK(hourly_charts[0]["labels"][0] == "0 12h");
+  CHECK(hourly_charts[0]["labels"][12] == "1 00h");
+  CHECK(hourly_charts[0]["labels"][13] == "1 01h");
 }
 
 TEST_CASE("report: two runs side by side: differences and whether the 95% intervals overlap") {
@@ -332,4 +344,145 @@ TEST_CASE("report: overrides recorded in an output are listed among the key inpu
   }
   CHECK(overrides == std::vector<std::string>{"horizon_days=3 (was 30)", "replications=2"});
   CHECK(blocks_of(model, "summary", "note").size() == 1); // only "No warnings."
+}
+
+TEST_CASE("report: hourly utilization and queue length: a network chart and a heat map each") {
+  json output = run_output("S1", 4);
+  for (json* record : {&output["totals"], &output["stations"][0]}) {
+    (*record)["hourly"]["utilization"] = json::array();
+    (*record)["hourly"]["queue_mean"] = json::array();
+    for (int h = 0; h < 24; ++h) {
+      (*record)["hourly"]["utilization"].push_back(h / 24.0);
+      (*record)["hourly"]["queue_mean"].push_back(h * 0.1);
+    }
+  }
+  const json model = model_of(h2sim::html_report({{"a.json", output}}));
+  const auto heatmaps = blocks_of(model, "hourly", "heatmap");
+  std::vector<std::string> titles;
+  for (const json& heatmap : heatmaps) {
+    titles.push_back(heatmap["title"]);
+  }
+  CHECK(std::count(titles.begin(), titles.end(), "Utilization by station and hour") == 1);
+  const auto charts = blocks_of(model, "hourly", "chart");
+  REQUIRE(charts.size() == 2);
+  CHECK(charts[1]["title"] == "Network: utilization and queue length by hour of day");
+  CHECK(charts[1]["series"][1]["values"][12] == doctest::Approx(50.0)); // in percent
+  CHECK(charts[1]["series"][0]["values"][10] == doctest::Approx(1.0));
+  // Without them (an older output) the page says so.
+  const json old = model_of(h2sim::html_report({{"a.json", run_output("S1", 4)}}));
+  CHECK(blocks_of(old, "hourly", "chart").size() == 1);
+}
+
+TEST_CASE("report: stations' own 95% intervals are shown in their table") {
+  json output = run_output("S1", 4, json{{"totals.wait_min.p95", {3.5, 4.5}}});
+  output["stations"][0]["ci95"] = {{"wait_min.p95", {3.0, 5.0}}};
+  const json model = model_of(h2sim::html_report({{"a.json", output}}));
+  const auto tables = blocks_of(model, "stations", "table");
+  REQUIRE(tables.size() == 1);
+  const json& columns = tables[0]["columns"];
+  std::size_t p95 = 0;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c]["label"] == "wait p95 (min)") {
+      p95 = c;
+    }
+  }
+  REQUIRE(p95 > 0);
+  CHECK(tables[0]["rows"][0][p95]["lo"] == 3.0);
+  CHECK(tables[0]["rows"][0][p95]["hi"] == 5.0);
+}
+
+namespace {
+json economics(double scale) {
+  return {{"capex", 1e6 * scale},
+          {"annualized_capex", 1e5 * scale},
+          {"fixed_om_per_year", 4e4 * scale},
+          {"hydrogen_cost_per_year", 3e5 * scale},
+          {"electricity_cost_per_year", 0},
+          {"delivery_cost_per_year", 2e4 * scale},
+          {"waiting_cost_per_year", 5e4 * scale},
+          {"total_cost_per_year", 5.1e5 * scale},
+          {"cost_per_kg", 9.0},
+          {"social_cost_per_kg", 10.0}};
+}
+} // namespace
+
+TEST_CASE("report: costs stacked by component, for the network and per station") {
+  json output = run_output("S1", 4);
+  output["totals"]["economics"] = economics(1);
+  output["stations"][0]["economics"] = economics(1);
+  const json model = model_of(h2sim::html_report({{"a.json", output}}));
+  const auto charts = blocks_of(model, "costs", "chart");
+  REQUIRE(charts.size() == 2);
+  for (const json& chart : charts) {
+    CHECK(chart["stacked"] == true);
+    REQUIRE(chart["series"].size() == 6);
+    CHECK(chart["series"][0]["label"] == "capital (annualized)");
+    CHECK(chart["series"][0]["values"][0] == 1e5);
+    CHECK(chart["series"][5]["values"][0] == 5e4);
+  }
+  CHECK(charts[1]["labels"] == json::array({"S1"}));
+  const auto table = blocks_of(model, "costs", "table");
+  REQUIRE(table.size() == 1);
+  CHECK(table[0]["rows"][2][0] == "hydrogen");
+  CHECK(table[0]["rows"][2][2] == doctest::Approx(58.8)); // 3e5 of 5.1e5, to 0.1%
+  // No economics: no section; two runs with economics: one stacked bar each, side by side.
+  CHECK(section_of(model_of(h2sim::html_report({{"a.json", run_output("S1", 4)}})), "costs") ==
+        nullptr);
+  json other = output;
+  other["totals"]["economics"] = economics(2);
+  const json both = model_of(h2sim::html_report({{"a.json", output}, {"b.json", other}}));
+  bool found = false;
+  for (const json& chart : blocks_of(both, "comparison", "chart")) {
+    if (chart["title"] == "Cost per year by component") {
+      found = true;
+      CHECK(chart["labels"].size() == 2);
+      CHECK(chart["series"][2]["values"][1] == 6e5);
+    }
+  }
+  CHECK(found);
+}
+
+TEST_CASE("report: an h2sim compare output: its paired differences, then each scenario's run") {
+  const json a = run_output("S1", 4);
+  const json b = run_output("S1", 6);
+  const json compared{
+      {"compare", {"a.json", "b.json"}},
+      {"seed", 1},
+      {"replications", 5},
+      {"metrics", json::array({{{"metric", "totals.wait_min.p95"},
+                                {"means", {4, 6}},
+                                {"differences", json::array({{{"scenario", "b.json"},
+                                                              {"mean", 2.0},
+                                                              {"ci95", {1.5, 2.5}},
+                                                              {"unpaired_ci95", {0.5, 3.5}},
+                                                              {"significant", true}}})}},
+                               {{"metric", "totals.served"},
+                                {"means", {90, 90}},
+                                {"differences", json::array({{{"scenario", "b.json"},
+                                                              {"mean", 0.0},
+                                                              {"ci95", {-1, 1}},
+                                                              {"unpaired_ci95", {-2, 2}},
+                                                              {"significant", false}}})}}})},
+      {"scenarios", json::array({{{"label", "a.json"}, {"metrics", a}},
+                                 {{"label", "b.json"}, {"metrics", b}}})}};
+  const json model = model_of(h2sim::html_report({{"c.json", compared}}));
+  const auto paired = blocks_of(model, "paired", "table");
+  REQUIRE(paired.size() == 1);
+  CHECK(paired[0]["role"] == "paired");
+  REQUIRE(paired[0]["rows"].size() == 2);
+  const json& p95 = paired[0]["rows"][0];
+  CHECK(p95[0] == "wait p95 (min)");
+  CHECK(p95[1]["v"] == 4);
+  CHECK(p95[2]["v"] == 6);
+  CHECK(p95[3]["v"] == 2.0);
+  CHECK(p95[3]["lo"] == 1.5);
+  CHECK(p95[3]["hi"] == 2.5);
+  CHECK(p95[4] == "yes");
+  CHECK(paired[0]["rows"][1][4] == "no");
+  // The scenarios are inputs of their own: side by side, and each with its sections.
+  CHECK(model["inputs"].size() == 2);
+  CHECK(model["inputs"][1]["name"] == "B — c.json: b.json");
+  CHECK(section_of(model, "comparison") != nullptr);
+  CHECK(section_of(model, "in0-summary") != nullptr);
+  CHECK(section_of(model, "in1-summary") != nullptr);
 }

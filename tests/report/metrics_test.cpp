@@ -38,6 +38,8 @@ template <class R> void set_member(const Field<R>& field, R& tally, double value
             member = value;
           } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>>) {
             member.fill(static_cast<std::uint64_t>(value));
+          } else if constexpr (std::is_same_v<Value, std::array<double, hours>>) {
+            member.fill(value);
           } else if constexpr (std::is_same_v<Value, h2sim::QuantileSketch>) {
             member.add(value);
           } else if constexpr (std::is_same_v<Value, std::array<h2sim::QuantileSketch, hours>>) {
@@ -121,8 +123,9 @@ TEST_CASE("metrics: every stored station field is formed in the totals by its ki
             using Value = std::remove_cvref_t<decltype(value)>;
             if constexpr (std::is_arithmetic_v<Value>) {
               CHECK(static_cast<double>(value) == (field.kind == Kind::maximum ? 2 : 3));
-            } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>>) {
-              CHECK(value[7] == 3);
+            } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>> ||
+                                 std::is_same_v<Value, std::array<double, hours>>) {
+              CHECK(static_cast<double>(value[7]) == 3);
             } else if constexpr (std::is_same_v<Value, h2sim::QuantileSketch>) {
               CHECK(value.count() == 2);
             } else {

@@ -58,8 +58,8 @@ TEST_CASE("report CLI: unusable inputs and outputs exit 2, naming them, and writ
   CHECK(junk.err.rfind("h2sim: junk.json: not JSON: ", 0) == 0);
   const Result other = folder.h2sim("report other.json -o r.html");
   CHECK(other.code == 2);
-  CHECK(other.err == "h2sim: other.json: not an h2sim output (a run's metrics, a sweep's points "
-                     "or a size result)\n");
+  CHECK(other.err == "h2sim: other.json: not an h2sim output (a run's metrics, a sweep's points, "
+                     "a size result or a comparison)\n");
   const Result target = folder.h2sim("report a.json --target 'p95<5' -o r.html");
   CHECK(target.code == 2);
   CHECK(slurp(folder / "r.html") == "old");

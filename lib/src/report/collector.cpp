@@ -69,12 +69,22 @@ void Collector::spread_across(std::vector<SeriesBin>& series, double SeriesBin::
   }
 }
 
+void Collector::spread_hours_across(std::array<double, hours>& by_hour, double from, double to) {
+  while (from < to) {
+    const double hour = std::floor(from / 60.0);
+    const double edge = std::min(to, (hour + 1.0) * 60.0);
+    by_hour[static_cast<std::size_t>(std::fmod(hour, 24.0))] += edge - from;
+    from = edge;
+  }
+}
+
 void Collector::on_visit(const models::Visit& visit) {
   using models::Outcome;
   StationTally& tally = stations_[visit.station];
   const bool series = window_.bins > 0;
   if (visit.outcome == Outcome::reneged || visit.outcome == Outcome::waiting_at_end) {
     tally.queue_area += overlap(visit.arrival, visit.start); // it waited, then left or stayed
+    spread_hours(tally.hourly_queue_area, visit.arrival, visit.start);
     if (series) {
       spread(tally.series, &SeriesBin::queue_area, visit.arrival, visit.start);
     }
@@ -82,6 +92,8 @@ void Collector::on_visit(const models::Visit& visit) {
   if (visit.served()) {
     tally.busy_min += overlap(visit.start, visit.end);
     tally.queue_area += overlap(visit.arrival, visit.start);
+    spread_hours(tally.hourly_busy_min, visit.start, visit.end);
+    spread_hours(tally.hourly_queue_area, visit.arrival, visit.start);
     if (series) {
       spread(tally.series, &SeriesBin::busy_min, visit.start, visit.end);
       spread(tally.series, &SeriesBin::queue_area, visit.arrival, visit.start);

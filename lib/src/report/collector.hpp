@@ -7,6 +7,8 @@
 #include "trust.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <vector>
 
 namespace h2sim::report {
@@ -86,6 +88,25 @@ private:
       spread_across(series, member, from, to, k);
     }
   }
+  /**
+   * Adds the minutes of [from, to) inside the window to `hours` by the hour of day they fall in
+   * (inline for the common case of one hour: it runs for every visit).
+   */
+  void spread_hours(std::array<double, hours>& by_hour, double from, double to) const {
+    from = std::max(from, window_.start);
+    to = std::min(to, window_.end);
+    if (to <= from) {
+      return;
+    }
+    const double hour = std::floor(from / 60.0);
+    if (to <= (hour + 1.0) * 60.0) {
+      by_hour[static_cast<std::size_t>(std::fmod(hour, 24.0))] += to - from;
+    } else {
+      spread_hours_across(by_hour, from, to);
+    }
+  }
+  /** spread_hours() over several hours. */
+  static void spread_hours_across(std::array<double, hours>& by_hour, double from, double to);
   /** spread() over several bins, the first k. */
   void spread_across(std::vector<SeriesBin>& series, double SeriesBin::*member, double from,
                      double to, std::size_t k) const;

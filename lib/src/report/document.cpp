@@ -78,6 +78,7 @@ ordered_json record_json(const std::vector<Field<R>>& fields, const RecordValues
       }
       break;
     case Kind::hourly_waits:
+    case Kind::hourly_quantities:
     case Kind::series_waits:
       throw std::logic_error("an array of sketches is not reported");
     }
@@ -109,6 +110,40 @@ ordered_json metrics_json(const ReplicationValues& values, const Labels& labels,
     result["classes"] = std::move(classes);
   }
   return result;
+}
+
+} // namespace
+
+namespace {
+
+/** The ci95 paths of totals that a station record with `groups` and `bins` reports too. */
+std::vector<std::string> station_ci95_paths(std::uint8_t groups, std::uint32_t bins) {
+  const std::vector<Leaf>& layout = station_layout(groups, Scope::stations, bins);
+  std::vector<std::string> paths;
+  for (const std::string& path : ci95_paths(groups)) {
+    if (std::any_of(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == path; })) {
+      paths.push_back(path);
+    }
+  }
+  return paths;
+}
+
+/** Each station's `ci95`: its intervals over the replications of station_ci95_paths(). */
+void add_station_intervals(ordered_json& stations, const ReplicationValues& combined,
+                           const Aggregate& aggregate) {
+  for (std::size_t i = 0; i < combined.stations.size() && i < stations.size(); ++i) {
+    const RecordValues& station = combined.stations[i];
+    const std::vector<Leaf>& layout = station_layout(station.groups, Scope::stations, station.bins);
+    ordered_json intervals = ordered_json::object();
+    for (const std::string& path : station_ci95_paths(station.groups, station.bins)) {
+      const auto leaf =
+          std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == path; });
+      const auto [low, high] =
+          aggregate.record_interval(false, i, static_cast<std::size_t>(leaf - layout.begin()));
+      intervals[path] = {low, high};
+    }
+    stations[i]["ci95"] = std::move(intervals);
+  }
 }
 
 } // namespace
@@ -221,7 +256,9 @@ ordered_json document(const Run& run, bool with_error) {
   if (finished == 1) {
     out.update(metrics_json(aggregate.only(), run.labels, true));
   } else if (finished > 1) {
-    out.update(metrics_json(aggregate.combined(), run.labels, false));
+    const ReplicationValues combined = aggregate.combined();
+    out.update(metrics_json(combined, run.labels, false));
+    add_station_intervals(out["stations"], combined, aggregate);
     ordered_json intervals = ordered_json::object();
     for (const auto& [path, interval] : aggregate.intervals()) {
       intervals["totals." + path] = {interval.first, interval.second};
@@ -451,6 +488,7 @@ ordered_json record_schema(const std::vector<Field<R>>& fields, Scope scope,
       node["items"] = {{"type", "number"}};
       break;
     case Kind::hourly_waits:
+    case Kind::hourly_quantities:
     case Kind::series_waits:
       throw std::logic_error("an array of sketches is not reported");
     }
@@ -619,8 +657,17 @@ ordered_json metrics_schema() {
       {"classes", {"totals"}},          {"ci95", {"totals", "replication_totals"}},
       {"replication_totals", {"ci95"}}, {"error", {"replication_errors"}}};
   schema.update(top);
+  ordered_json station = record_schema(station_fields(), Scope::stations, "id");
+  ordered_json station_ci95 = closed_object();
+  station_ci95["description"] = "with 2 or more replications: Student-t 95% intervals [low, "
+                                "high] of the mean over replications of the station's fields "
+                                "that totals have in ci95";
+  for (const std::string& path : station_ci95_paths(group::all, 0)) {
+    station_ci95["properties"][path] = {{"$ref", "#/$defs/interval"}};
+  }
+  station["properties"]["ci95"] = std::move(station_ci95);
   schema["$defs"] = {{"totals", record_schema(station_fields(), Scope::totals)},
-                     {"station", record_schema(station_fields(), Scope::stations, "id")},
+                     {"station", std::move(station)},
                      {"class", record_schema(class_fields(), Scope::both, "name")},
                      {"waits", std::move(waits)},
                      {"interval", std::move(interval)}};
@@ -664,6 +711,7 @@ KindText kind_text(Kind kind) {
   case Kind::series_axis:
     return {"a number per bin", "the same", "the same in every replication"};
   case Kind::hourly_waits:
+  case Kind::hourly_quantities:
   case Kind::series_waits:
     break;
   }
@@ -762,7 +810,9 @@ std::string metrics_markdown() {
                                                     : ", ") +
             "`totals." + economics[i] + "`";
   }
-  text += "), and `replication_totals` lists each finished replication's `totals` as it was. "
+  text += "), each station's `ci95` the intervals of its own values of the same fields (keyed "
+          "without `totals.`: `stations[i].ci95[\"wait_min.p95\"]`), and `replication_totals` "
+          "lists each finished replication's `totals` as it was. "
           "When an interval cannot be trusted (replications short against the slowest "
           "station's relaxation time, too little warm-up, fewer than 5 replications), "
           "`warnings` holds an entry whose `pointer` is `/ci95/totals.PATH` and whose message "
@@ -776,13 +826,20 @@ std::string metrics_markdown() {
           "`series.daily` holds one value per bin of the measurement window, each key an array "
           "(`day`: the bin's first day counted from the start of the run, warm-up included, so "
           "it lines up with the scenario's `events`). Bins are `series_bin_days` wide (scenario "
-          "key; default 1 day for a horizon of at most 400 days, 7 beyond; 0: no series), from "
+          "key, or `--series none|daily|hourly` of run, sweep, size and compare for 0, 1 or 1/24; "
+          "default 1 day for a horizon of at most 400 days, 7 beyond; 0: no series), from "
           "the end of the warm-up; the last bin ends with the window and may be shorter (its "
           "`queue_mean` and `utilization` are over its own length). Visits count in the bin of "
           "their arrival (so do their waits), fills' hydrogen in the bin of their start, busy and "
           "waiting time where it falls; supply quantities are the tank's books at the bins' "
           "edges. Counts and kilograms of the bins add up to the window's field (kilograms up to "
-          "the rounding of sums in another order). Series are not in CSV tables.\n";
+          "the rounding of sums in another order). Series are not in CSV tables.\n\n"
+          "The `hourly` fields are by hour of day over the whole window (0 = midnight, hours "
+          "counted from the start of the run) and always present, whatever the series: "
+          "`arrivals` and waits by the hour of arrival, `utilization` and `queue_mean` by the "
+          "hour in which the busy and waiting time fell. Weighted by the window's minutes in each "
+          "hour (equal weights when the window is whole days), the 24 values of `utilization` "
+          "and `queue_mean` average exactly to the window's `utilization` and `queue_mean`.\n";
   text += "\n## `classes[]`\n\n"
           "Fleets only: one record per vehicle class, in the scenario's order.\n\n";
   text += table(class_fields(), false);

@@ -22,7 +22,7 @@ QuantileSketch merged_hours(const S& s) {
   return wait;
 }
 
-std::array<double, hours> hourly_mean(const S& s) {
+std::array<double, hours> hourly_mean(const S& s, const Window&) {
   std::array<double, hours> mean{};
   for (std::size_t h = 0; h < hours; ++h) {
     mean[h] = s.hourly_wait[h].mean();
@@ -30,7 +30,7 @@ std::array<double, hours> hourly_mean(const S& s) {
   return mean;
 }
 
-std::array<double, hours> hourly_p95(const S& s) {
+std::array<double, hours> hourly_p95(const S& s, const Window&) {
   std::array<double, hours> p95{};
   for (std::size_t h = 0; h < hours; ++h) {
     p95[h] = s.hourly_wait[h].quantile(0.95);
@@ -39,6 +39,24 @@ std::array<double, hours> hourly_p95(const S& s) {
 }
 
 double window_min(const Window& w) { return w.end - w.start; }
+
+std::array<double, hours> hourly_utilization(const S& s, const Window& w) {
+  std::array<double, hours> utilization{};
+  for (std::size_t h = 0; h < hours; ++h) {
+    const double available = s.dispensers * w.hour_minutes(h);
+    utilization[h] = available > 0 ? s.hourly_busy_min[h] / available : 0.0;
+  }
+  return utilization;
+}
+
+std::array<double, hours> hourly_queue_mean(const S& s, const Window& w) {
+  std::array<double, hours> queue{};
+  for (std::size_t h = 0; h < hours; ++h) {
+    const double minutes = w.hour_minutes(h);
+    queue[h] = minutes > 0 ? s.hourly_queue_area[h] / minutes : 0.0;
+  }
+  return queue;
+}
 
 /** Per year from the window's total: x 365 / days of the window. */
 double per_year(double window_total, const Window& w) {
@@ -65,6 +83,16 @@ const SeriesBin& bin(const S& s, std::size_t k) {
 }
 
 } // namespace
+
+double Window::hour_minutes(std::size_t h) const {
+  // Minutes of [0, t) whose hour of day is h: 60 a day, plus the part of hour h on t's day.
+  const auto before = [h](double t) {
+    const double days = std::floor(t / 1440.0);
+    const double into_day = t - days * 1440.0;
+    return days * 60.0 + std::clamp(into_day - 60.0 * static_cast<double>(h), 0.0, 60.0);
+  };
+  return std::max(0.0, before(end) - before(start));
+}
 
 std::size_t bins_of(double horizon_days, double bin_days) {
   if (!(bin_days > 0) || !(horizon_days > 0)) {
@@ -156,6 +184,17 @@ const std::vector<Field<StationTally>>& station_fields() {
        .kind = Kind::hourly_derived,
        .source = &hourly_p95,
        .description = "95th-percentile wait of the served by hour of day of arrival"},
+      {.key = "hourly.utilization",
+       .kind = Kind::hourly_derived,
+       .source = &hourly_utilization,
+       .description = "busy dispenser time in the hour of day / (dispensers x the window's time "
+                      "in that hour); weighted by that time, the hours average to utilization"},
+      {.key = "hourly.queue_mean",
+       .kind = Kind::hourly_derived,
+       .source = &hourly_queue_mean,
+       .description = "time-average number of vehicles waiting in the hour of day (summed over "
+                      "stations in totals); weighted by the hours' time, they average to "
+                      "queue_mean"},
       {.key = "diverted_closed",
        .kind = Kind::count,
        .source = &S::diverted_closed,
@@ -400,6 +439,16 @@ const std::vector<Field<StationTally>>& station_fields() {
        .source = &S::hourly_wait,
        .description = "waits of the served by hour of day of arrival",
        .reported = false},
+      {.key = "hourly_busy_min",
+       .kind = Kind::hourly_quantities,
+       .source = &S::hourly_busy_min,
+       .description = "dispenser-minutes busy inside the window, by the hour of day they fell in",
+       .reported = false},
+      {.key = "hourly_queue_area",
+       .kind = Kind::hourly_quantities,
+       .source = &S::hourly_queue_area,
+       .description = "vehicle-minutes waiting inside the window, by the hour of day they fell in",
+       .reported = false},
       {.key = "closed_min",
        .kind = Kind::quantity,
        .source = &S::closed_min,
@@ -568,7 +617,8 @@ template <class R> void fold(const Field<R>& field, R& into, const R& from) {
             for (std::size_t k = 0; k < part.size(); ++k) {
               total[k].merge(part[k]);
             }
-          } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>>) {
+          } else if constexpr (std::is_same_v<Value, std::array<std::uint64_t, hours>> ||
+                               std::is_same_v<Value, std::array<double, hours>>) {
             for (std::size_t h = 0; h < hours; ++h) {
               total[h] += part[h];
             }
@@ -630,7 +680,7 @@ RecordValues record_values(const std::vector<Field<R>>& fields, const R& record,
           } else if constexpr (std::is_same_v<Source, QuantileSketch (*)(const R&)>) {
             add_waits(source(record), values.leaves);
           } else {
-            for (const double hour : source(record)) {
+            for (const double hour : source(record, window)) {
               values.leaves.push_back(hour);
             }
           }
@@ -668,7 +718,10 @@ template <class R> bool consistent(const Field<R>& field) {
     fits = std::holds_alternative<double (*)(const R&, const Window&)>(source);
     break;
   case Kind::hourly_derived:
-    fits = std::holds_alternative<std::array<double, hours> (*)(const R&)>(source);
+    fits = std::holds_alternative<std::array<double, hours> (*)(const R&, const Window&)>(source);
+    break;
+  case Kind::hourly_quantities:
+    fits = std::holds_alternative<std::array<double, hours> R::*>(source) && !field.reported;
     break;
   case Kind::series_counts:
     fits = std::holds_alternative<std::uint64_t SeriesBin::*>(source);
@@ -744,6 +797,7 @@ std::vector<Leaf> layout_of(const std::vector<Field<R>>& fields, std::uint8_t gr
       }
       break;
     case Kind::hourly_waits:
+    case Kind::hourly_quantities:
     case Kind::series_waits:
       throw std::logic_error("metric field " + key + ": an array of sketches is not reported");
     }

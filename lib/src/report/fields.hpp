@@ -34,6 +34,8 @@ struct Window {
   }
   /** Minutes of bin k inside the window. */
   double bin_length(std::size_t k) const { return bin_start(k + 1) - bin_start(k); }
+  /** Minutes of the window whose hour of day is h (0 = midnight, days from time 0). */
+  double hour_minutes(std::size_t h) const;
 };
 
 /** The number of bins of `bin_days` that cover `horizon_days` (the last may be shorter). */
@@ -95,6 +97,8 @@ struct StationTally {
   QuantileSketch abandon_wait; // minutes waited by those who reneged
   std::array<std::uint64_t, hours> hourly_arrivals{};
   std::array<QuantileSketch, hours> hourly_wait; // waits of the served; merged: the station's
+  std::array<double, hours> hourly_busy_min{};   // busy_min by the hour of day it fell in
+  std::array<double, hours> hourly_queue_area{}; // queue_area by the hour of day it fell in
   double closed_min = 0;                         // group::availability
   double outage_min = 0;                         // group::availability
   double delivered_kg = 0;                       // group::supply, and so on below
@@ -149,19 +153,20 @@ struct ReplicationTallies {
  * Stored kinds are tallied; derived ones are computed from a record once its totals are formed.
  */
 enum class Kind : std::uint8_t {
-  count,          // events (uint64): summed over stations; mean over replications; an integer
-                  // in one replication
-  quantity,       // an amount (double): summed over stations; mean over replications
-  maximum,        // a largest value (uint64): max over stations; max of the replications' maxima
-  minimum,        // a station's lowest stock (double): summed over stations, whose stocks are
-                  // separate; min of the replications' minima
-  waits,          // a quantile sketch, stored or derived: merged over stations; reported as mean,
-                  // p50, p90, p95, p99 (means over replications) and max (max of the maxima)
-  hourly_counts,  // 24 counts: summed over stations hour by hour; like count hour by hour
-  hourly_waits,   // 24 sketches: merged over stations hour by hour; not reported themselves
-  derived,        // a number computed from the record (a ratio, a unit); mean over replications
-  hourly_derived, // 24 numbers computed from the record; mean over replications hour by hour
-  series_counts,  // a count per bin (series.daily): summed over stations bin by bin; like count
+  count,         // events (uint64): summed over stations; mean over replications; an integer
+                 // in one replication
+  quantity,      // an amount (double): summed over stations; mean over replications
+  maximum,       // a largest value (uint64): max over stations; max of the replications' maxima
+  minimum,       // a station's lowest stock (double): summed over stations, whose stocks are
+                 // separate; min of the replications' minima
+  waits,         // a quantile sketch, stored or derived: merged over stations; reported as mean,
+                 // p50, p90, p95, p99 (means over replications) and max (max of the maxima)
+  hourly_counts, // 24 counts: summed over stations hour by hour; like count hour by hour
+  hourly_waits,  // 24 sketches: merged over stations hour by hour; not reported themselves
+  hourly_quantities, // 24 amounts: summed over stations hour by hour; not reported themselves
+  derived,           // a number computed from the record (a ratio, a unit); mean over replications
+  hourly_derived,    // 24 numbers computed from the record; mean over replications hour by hour
+  series_counts,     // a count per bin (series.daily): summed over stations bin by bin; like count
   series_quantities, // an amount per bin: summed over stations bin by bin; mean bin by bin
   series_derived,    // a number per bin computed from the record; mean over replications bin by bin
   series_axis,       // the bins' days, the same in every replication (min over replications)
@@ -182,13 +187,12 @@ constexpr std::array<std::string_view, 6> wait_statistics{"mean", "p50", "p90",
 
 /** One metric field of record type R (StationTally or ClassTally). */
 template <class R> struct Field {
-  using Source =
-      std::variant<std::uint64_t R::*, double R::*, QuantileSketch R::*,
-                   std::array<std::uint64_t, hours> R::*, std::array<QuantileSketch, hours> R::*,
-                   double (*)(const R&, const Window&), QuantileSketch (*)(const R&),
-                   std::array<double, hours> (*)(const R&), std::uint64_t SeriesBin::*,
-                   double SeriesBin::*, double (*)(const R&, std::size_t, const Window&),
-                   std::vector<QuantileSketch> R::*>;
+  using Source = std::variant<
+      std::uint64_t R::*, double R::*, QuantileSketch R::*, std::array<std::uint64_t, hours> R::*,
+      std::array<QuantileSketch, hours> R::*, double (*)(const R&, const Window&),
+      QuantileSketch (*)(const R&), std::array<double, hours> (*)(const R&, const Window&),
+      std::array<double, hours> R::*, std::uint64_t SeriesBin::*, double SeriesBin::*,
+      double (*)(const R&, std::size_t, const Window&), std::vector<QuantileSketch> R::*>;
 
   std::string_view key; // in the document; a dot nests ("time_in_system_min.mean")
   Kind kind;

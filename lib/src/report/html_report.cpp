@@ -179,8 +179,9 @@ Kind kind_of(const ReportInput& input) {
       return Kind::run;
     }
   }
-  throw ReportError(input.label +
-                    ": not an h2sim output (a run's metrics, a sweep's points or a size result)");
+  throw ReportError(
+      input.label +
+      ": not an h2sim output (a run's metrics, a sweep's points, a size result or a comparison)");
 }
 
 const char* kind_name(Kind kind) {
@@ -715,6 +716,9 @@ json hourly_section(const RunContext& run) {
          std::vector<std::tuple<std::string, std::string, std::string>>{
              {"wait_min_p95", "p95 wait by station and hour of arrival", "min"},
              {"wait_min_mean", "Mean wait by station and hour of arrival", "min"},
+             {"utilization", "Utilization by station and hour", "share"},
+             {"queue_mean", "Queue length (time-average number waiting) by station and hour",
+              "vehicles"},
              {"arrivals", "Arrivals by station and hour", "vehicles"}}) {
       json rows = json::array();
       json values = json::array();
@@ -736,8 +740,30 @@ json hourly_section(const RunContext& run) {
       }
     }
   }
-  blocks.push_back(note("Utilization and queue length by hour are not in the metrics today; the "
-                        "hours are those of arrival."));
+  if (hours(at(*hourly, "utilization")) && hours(at(*hourly, "queue_mean"))) {
+    json series = json::array();
+    series.push_back({{"label", "queue mean (vehicles)"},
+                      {"style", "bar"},
+                      {"axis", "y1"},
+                      {"values", series_of(at(*hourly, "queue_mean"))}});
+    json utilization = json::array();
+    for (const json& v : *at(*hourly, "utilization")) {
+      utilization.push_back(v.is_number() ? json(100 * v.get<double>()) : json(nullptr));
+    }
+    series.push_back({{"label", "utilization (%)"}, {"values", std::move(utilization)}});
+    blocks.insert(blocks.begin() + (blocks.empty() ? 0 : 1),
+                  json{{"type", "chart"},
+                       {"title", "Network: utilization and queue length by hour of day"},
+                       {"labels", labels},
+                       {"y", "utilization (%)"},
+                       {"y1", "vehicles waiting (all stations)"},
+                       {"series", std::move(series)}});
+    blocks.push_back(note("Waits and arrivals are by the hour of arrival; utilization and queue "
+                          "length by the hour in which the busy and waiting time fell."));
+  } else {
+    blocks.push_back(note("This output has no utilization or queue length by hour (an h2sim "
+                          "before hourly.utilization); the hours are those of arrival."));
+  }
   return section(run.prefix + "hourly", run.heading + "Hour of day", std::move(blocks));
 }
 
@@ -810,10 +836,12 @@ json station_table(const RunContext& run) {
   if (!any_ci) {
     const auto replications = number(run.metrics, "replications").value_or(1);
     blocks.push_back(note(replications >= 2
-                              ? "Per-station 95% intervals are not in the metrics today (only "
-                                "network totals have them); the station values are means over "
-                                "the replications."
+                              ? "This output has no per-station 95% intervals (an h2sim before "
+                                "stations[].ci95); the station values are means over the "
+                                "replications."
                               : "One replication: no confidence intervals."));
+  } else {
+    blocks.push_back(note("Brackets: the 95% interval over the replications."));
   }
   return section(run.prefix + "stations", run.heading + "Stations", std::move(blocks));
 }
@@ -899,12 +927,28 @@ json series_section(const RunContext& run) {
       }
       json labels = json::array();
       const json* x = at(*values, group == "hourly" ? "hour" : "day");
+      // Bins shorter than a day (--series hourly) put days and hours on the axis.
+      const bool sub_day =
+          group == "daily" && x != nullptr && x->is_array() &&
+          std::any_of(x->begin(), x->end(),
+                      [](const json& v) {
+                        return v.is_number() && v.get<double>() != std::floor(v.get<double>());
+                      }) &&
+          std::all_of(x->begin(), x->end(), [](const json& v) {
+            return v.is_number() && v.get<double>() >= 0 && v.get<double>() < 1e9;
+          });
       for (std::size_t i = 0; i < array.size(); ++i) {
         const json* label = x != nullptr && x->is_array() && i < x->size() ? &(*x)[i] : nullptr;
-        if (label != nullptr && label->is_number() &&
+        if (label != nullptr && label->is_number() && !sub_day &&
             label->get<double>() == std::floor(label->get<double>()) &&
             std::abs(label->get<double>()) < 1e15) {
           labels.push_back(std::to_string(label->get<std::int64_t>())); // day 3, not 3.0
+        } else if (label != nullptr && sub_day) {
+          // Bins shorter than a day (--series hourly): day and hour, "3 06h".
+          const auto hours = static_cast<std::int64_t>(std::round(label->get<double>() * 24));
+          const std::int64_t hour = hours % 24;
+          labels.push_back(std::to_string(hours / 24) + " " + (hour < 10 ? "0" : "") +
+                           std::to_string(hour) + "h");
         } else {
           labels.push_back(label != nullptr ? format_value(*label)
                                             : std::to_string(i + (group == "hourly" ? 0 : 1)));
@@ -953,6 +997,95 @@ json series_section(const RunContext& run) {
   return section(run.prefix + "series", run.heading + "Over time", std::move(blocks));
 }
 
+// ---------------------------------------------------------------- costs
+
+/** The cost components of an `economics` block, each per year, in the order they stack. */
+const std::vector<std::pair<std::string, std::string>>& cost_components() {
+  static const std::vector<std::pair<std::string, std::string>> components{
+      {"annualized_capex", "capital (annualized)"}, {"fixed_om_per_year", "fixed O&M"},
+      {"hydrogen_cost_per_year", "hydrogen"},       {"electricity_cost_per_year", "electricity"},
+      {"delivery_cost_per_year", "delivery"},       {"waiting_cost_per_year", "drivers' waiting"}};
+  return components;
+}
+
+/**
+ * A stacked bar chart of cost per year by component, one bar per record (its `economics`); null
+ * when no record has economics.
+ */
+json cost_chart(const std::string& title, const json& labels,
+                const std::vector<const json*>& records) {
+  bool any = false;
+  json series = json::array();
+  for (const auto& [key, label] : cost_components()) {
+    json values = json::array();
+    for (const json* record : records) {
+      const auto value = record != nullptr ? number(*record, "economics/" + key) : std::nullopt;
+      any = any || value.has_value();
+      values.push_back(or_null(value));
+    }
+    series.push_back({{"label", label}, {"style", "bar"}, {"values", std::move(values)}});
+  }
+  if (!any) {
+    return nullptr;
+  }
+  return {{"type", "chart"},   {"title", title},  {"labels", labels},
+          {"y", "$ per year"}, {"stacked", true}, {"series", series}};
+}
+
+json costs_section(const RunContext& run) {
+  const json* totals = at(run.metrics, "totals");
+  if (totals == nullptr || at(*totals, "economics") == nullptr) {
+    return nullptr; // no `economics` in the scenario: no section
+  }
+  json blocks = json::array();
+  blocks.push_back(paragraph(
+      "Cost per year by component (docs/economics.md): capital annualized over the stations' "
+      "life, fixed O&M, and the window's hydrogen, electricity, deliveries and drivers' waiting "
+      "scaled to a year. The operator's cost per kg leaves the waiting out; the social cost per "
+      "kg prices it in."));
+  const json* ci95 = at(run.metrics, "ci95");
+  json rows = json::array();
+  const double total = number(*totals, "economics/total_cost_per_year").value_or(0);
+  for (const auto& [key, label] : cost_components()) {
+    const auto value = number(*totals, "economics/" + key);
+    rows.push_back(json::array(
+        {label, with_digits(cell(*totals, "economics." + key, ci95), 0),
+         value && total > 0 ? json(std::round(1000 * *value / total) / 10) : json(nullptr)}));
+  }
+  rows.push_back(json::array(
+      {"total", with_digits(cell(*totals, "economics.total_cost_per_year", ci95), 0), 100}));
+  rows.push_back(
+      json::array({"cost per kg ($, operator)",
+                   with_digits(cell(*totals, "economics.cost_per_kg", ci95), 2), nullptr}));
+  rows.push_back(
+      json::array({"social cost per kg ($, with waiting)",
+                   with_digits(cell(*totals, "economics.social_cost_per_kg", ci95), 2), nullptr}));
+  blocks.push_back({{"type", "table"},
+                    {"role", "costs"},
+                    {"columns", json::array({column("component"), column("$ per year", 0),
+                                             column("share (%)", 1)})},
+                    {"rows", std::move(rows)}});
+  if (json chart =
+          cost_chart("Network cost per year by component", json::array({"network"}), {totals});
+      !chart.is_null()) {
+    blocks.push_back(std::move(chart));
+  }
+  if (const json* stations = at(run.metrics, "stations");
+      stations != nullptr && stations->is_array() && !stations->empty()) {
+    json ids = json::array();
+    std::vector<const json*> records;
+    for (const json& station : *stations) {
+      ids.push_back(text(station, "id"));
+      records.push_back(&station);
+    }
+    if (json chart = cost_chart("Cost per year by station and component", ids, records);
+        !chart.is_null()) {
+      blocks.push_back(std::move(chart));
+    }
+  }
+  return section(run.prefix + "costs", run.heading + "Costs", std::move(blocks));
+}
+
 void add_run_sections(json& sections, const RunContext& run) {
   sections.push_back(summary_section(run));
   sections.push_back(map_section(run));
@@ -960,6 +1093,9 @@ void add_run_sections(json& sections, const RunContext& run) {
   sections.push_back(station_table(run));
   if (json classes = classes_section(run); !classes.is_null()) {
     sections.push_back(std::move(classes));
+  }
+  if (json costs = costs_section(run); !costs.is_null()) {
+    sections.push_back(std::move(costs));
   }
   sections.push_back(series_section(run));
 }
@@ -1476,6 +1612,17 @@ json comparison_section(const std::vector<ReportInput>& inputs, const std::vecto
         blocks.push_back(std::move(chart));
       }
     }
+    // Costs stacked by component, one bar per run.
+    json run_names = json::array();
+    std::vector<const json*> run_totals;
+    for (const std::size_t i : runs) {
+      run_names.push_back(names[i]);
+      run_totals.push_back(at(inputs[i].output, "totals"));
+    }
+    if (json chart = cost_chart("Cost per year by component", run_names, run_totals);
+        !chart.is_null()) {
+      blocks.push_back(std::move(chart));
+    }
     // Stations side by side: those in every run, in the first run's order.
     std::vector<std::map<std::string, const json*>> by_id(runs.size());
     for (std::size_t k = 0; k < runs.size(); ++k) {
@@ -1670,9 +1817,122 @@ json queue_day_section(const json& queue) {
 }
 } // namespace
 
-std::string html_report(const std::vector<ReportInput>& inputs, const ReportOptions& options) {
-  if (inputs.empty()) {
+/** Whether `output` is what `h2sim compare` writes. */
+bool is_compare(const json& output) {
+  const json* compared = at(output, "compare");
+  const json* scenarios = at(output, "scenarios");
+  return compared != nullptr && compared->is_array() && scenarios != nullptr &&
+         scenarios->is_array() && at(output, "metrics") != nullptr;
+}
+
+/**
+ * The paired differences of an `h2sim compare` output: each headline metric's mean per scenario
+ * and each scenario's difference from the first with its paired 95% interval (common random
+ * numbers), as compare computed them. `names[k]`: the report's name of the comparison's
+ * scenario k.
+ */
+json paired_section(const ReportInput& input, const std::vector<std::string>& names,
+                    std::size_t first, const std::string& id) {
+  const json& output = input.output;
+  std::map<std::string, const json*> rows_by_metric;
+  if (const json* metrics = at(output, "metrics"); metrics != nullptr && metrics->is_array()) {
+    for (const json& row : *metrics) {
+      rows_by_metric.emplace(text(row, "metric"), &row);
+    }
+  }
+  json columns = json::array({column("metric")});
+  for (const std::string& name : names) {
+    columns.push_back(column(name, 3));
+  }
+  for (std::size_t k = 1; k < names.size(); ++k) {
+    const std::string a = letter(first);
+    const std::string b = letter(first + k);
+    columns.push_back(column(b + " − " + a + " (paired 95% CI)", 3));
+    columns.push_back(column("significant (" + b + ", " + a + ")"));
+  }
+  json rows = json::array();
+  std::vector<std::string> paths;
+  for (const Metric& metric : headline_metrics()) {
+    paths.push_back(metric.path);
+  }
+  for (const auto& [key, label] : cost_components()) {
+    paths.push_back("economics." + key);
+  }
+  paths.insert(paths.end(), {"economics.total_cost_per_year", "economics.cost_per_kg",
+                             "economics.social_cost_per_kg"});
+  for (const std::string& path : paths) {
+    const auto found = rows_by_metric.find("totals." + path);
+    if (found == rows_by_metric.end()) {
+      continue;
+    }
+    const json& row_in = *found->second;
+    const auto metric = std::find_if(headline_metrics().begin(), headline_metrics().end(),
+                                     [&](const Metric& m) { return m.path == path; });
+    const int digits = metric != headline_metrics().end() ? metric->digits : 2;
+    json row = json::array({metric != headline_metrics().end() ? metric->label : path});
+    const json* means = at(row_in, "means");
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const json* mean =
+          means != nullptr && means->is_array() && k < means->size() ? &(*means)[k] : nullptr;
+      row.push_back(mean != nullptr && mean->is_number() ? with_digits(*mean, digits)
+                                                         : json(nullptr));
+    }
+    const json* differences = at(row_in, "differences");
+    for (std::size_t k = 1; k < names.size(); ++k) {
+      const json* difference =
+          differences != nullptr && differences->is_array() && k - 1 < differences->size()
+              ? &(*differences)[k - 1]
+              : nullptr;
+      const auto mean = difference != nullptr ? number(*difference, "mean") : std::nullopt;
+      const auto ci = difference != nullptr ? interval(at(*difference, "ci95")) : std::nullopt;
+      if (mean && ci) {
+        row.push_back(json{{"v", *mean}, {"lo", ci->first}, {"hi", ci->second}, {"d", digits}});
+      } else {
+        row.push_back(or_null(mean));
+      }
+      const json* significant = difference != nullptr ? at(*difference, "significant") : nullptr;
+      row.push_back(significant == nullptr || !significant->is_boolean() ? json("")
+                    : significant->get<bool>()                           ? json("yes")
+                                                                         : json("no"));
+    }
+    rows.push_back(std::move(row));
+  }
+  json blocks = json::array();
+  const auto replications = number(output, "replications");
+  blocks.push_back(paragraph(
+      "From " + input.label + ", written by h2sim compare: the scenarios ran with the same seed" +
+      (replications ? " and " + format(*replications, 0) + " replications" : std::string()) +
+      " (common random numbers), so each difference's 95% interval is paired, replication by "
+      "replication: much narrower than comparing the two intervals. Significant: the interval "
+      "excludes 0."));
+  blocks.push_back({{"type", "table"},
+                    {"role", "paired"},
+                    {"sortable", true},
+                    {"columns", std::move(columns)},
+                    {"rows", std::move(rows)}});
+  return section(id, "Paired comparison (" + input.label + ")", std::move(blocks));
+}
+
+std::string html_report(const std::vector<ReportInput>& outputs, const ReportOptions& options) {
+  if (outputs.empty()) {
     throw ReportError("no input to report on");
+  }
+  // An `h2sim compare` output: its paired table, then its scenarios' runs as inputs of their own.
+  std::vector<ReportInput> inputs;
+  std::vector<std::pair<const ReportInput*, std::size_t>> compares; // and its first run's index
+  for (const ReportInput& input : outputs) {
+    if (!is_compare(input.output)) {
+      inputs.push_back(input);
+      continue;
+    }
+    compares.emplace_back(&input, inputs.size());
+    for (const json& scenario : input.output["scenarios"]) {
+      const json* metrics = at(scenario, "metrics");
+      if (metrics == nullptr || !metrics->is_object()) {
+        throw ReportError(input.label + ": a compared scenario without metrics");
+      }
+      inputs.push_back({input.label + ": " + text(scenario, "label"), *metrics});
+    }
   }
   std::vector<Kind> kinds;
   for (const ReportInput& input : inputs) {
@@ -1691,6 +1951,15 @@ std::string html_report(const std::vector<ReportInput>& inputs, const ReportOpti
   }
 
   json sections = json::array();
+  for (std::size_t c = 0; c < compares.size(); ++c) {
+    const auto& [input, first] = compares[c];
+    const std::size_t count = input->output["scenarios"].size();
+    sections.push_back(paired_section(
+        *input,
+        std::vector<std::string>(names.begin() + static_cast<std::ptrdiff_t>(first),
+                                 names.begin() + static_cast<std::ptrdiff_t>(first + count)),
+        first, "paired" + (c == 0 ? std::string() : std::to_string(c))));
+  }
   if (several) {
     sections.push_back(comparison_section(inputs, kinds, names, *given));
   }

@@ -49,6 +49,10 @@ public:
       if (prefix.empty() && (key == "id" || key == "name")) {
         continue;
       }
+      if (prefix.empty() && key == "ci95" && value.is_object()) {
+        intervals(value, row); // a station's own intervals
+        continue;
+      }
       if (value.is_object()) {
         record(value, row, path);
       } else if (value.is_array()) {
@@ -60,6 +64,14 @@ public:
       } else {
         line(row, "", path, value);
       }
+    }
+  }
+
+  /** The intervals of `ci95` ({"metric": [low, high]}) of `row`'s record, as two kinds. */
+  void intervals(const ordered_json& ci95, const Row& row) {
+    for (const auto& [metric, interval] : ci95.items()) {
+      line({row.table, row.id, "ci95_low", ""}, "", metric, interval.at(0));
+      line({row.table, row.id, "ci95_high", ""}, "", metric, interval.at(1));
     }
   }
 

@@ -182,6 +182,10 @@
       x: {ticks: {autoSkip: true, maxRotation: 60}},
       y: {beginAtZero: true, position: 'left', title: {display: !!block.y, text: block.y || ''}}
     };
+    if (block.stacked) {
+      options.scales.x.stacked = true;
+      options.scales.y.stacked = true;
+    }
     if (block.series.some(function (s) { return s.axis === 'y1'; })) {
       options.scales.y1 = {beginAtZero: true, position: 'right', grid: {drawOnChartArea: false},
                            title: {display: true, text: block.y1 || ''}};
