@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace h2sim::cli {
@@ -46,6 +47,17 @@ void add_run_options(CLI::App& command, RunArgs& args) {
       .add_option("--max-replications", args.max_replications,
                   "with --until: stop adding replications here (default 1000)")
       ->check(CLI::Range(2, 100000));
+  command
+      .add_option("--quantile-interval", args.quantile_interval,
+                  "how the 95% intervals of the quantiles of waits are formed: replications "
+                  "(Student-t over their quantiles), sectioning (around the pooled quantile) or "
+                  "jackknife; batches: sectioning over the series bins (docs/statistics.md)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, QuantileInterval>{{"replications", QuantileInterval::replications},
+                                                  {"sectioning", QuantileInterval::sectioning},
+                                                  {"jackknife", QuantileInterval::jackknife},
+                                                  {"batches", QuantileInterval::batches}},
+          CLI::ignore_case));
   command.add_flag("-q,--quiet", args.quiet, "log warnings and errors only; no progress");
   command.add_flag("--dry-run", args.dry_run,
                    "validate, then print the points that would run and their overrides as JSON, "
