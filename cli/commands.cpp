@@ -49,9 +49,10 @@ void add_run_options(CLI::App& command, RunArgs& args) {
       ->check(CLI::Range(2, 100000));
   command
       .add_option("--quantile-interval", args.quantile_interval,
-                  "how the 95% intervals of the quantiles of waits are formed: replications "
-                  "(Student-t over their quantiles), sectioning (around the pooled quantile) or "
-                  "jackknife; batches: sectioning over the series bins (docs/statistics.md)")
+                  "how the 95% intervals of the quantiles of waits are formed: sectioning "
+                  "(default: around the quantile of the replications' waits pooled), "
+                  "replications (Student-t over their own quantiles, as before), jackknife, or "
+                  "batches (sectioning over the series bins); docs/statistics.md")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, QuantileInterval>{{"replications", QuantileInterval::replications},
                                                   {"sectioning", QuantileInterval::sectioning},

@@ -96,17 +96,23 @@ TEST_CASE("trust: the skewness of five values by hand, its standard error and Co
 }
 
 TEST_CASE("trust: skewed per-replication values warn on their metric, near-normal ones do not") {
-  const IntervalBasis basis{5, 100, 5, false, {"S1"}};
+  // 0, 0, 0, 0, 0, 1: G1 = sqrt 6 = 2.449, beyond 2.576 x sqrt(6 * 6 * 5 / (4 * 7 * 9)) = 2.177.
+  CHECK(skewness({0, 0, 0, 0, 0, 1}) == doctest::Approx(std::sqrt(6.0)));
+  const IntervalBasis basis{6, 100, 5, false, {"S1"}};
   Evidence evidence;
-  evidence.values = {{"wait_min.p95", {0, 0, 0, 0, 1}}, {"arrivals", {1, 2, 3, 4, 5}}};
+  evidence.values = {{"wait_min.p95", {0, 0, 0, 0, 0, 1}}, {"arrivals", {1, 2, 3, 4, 5, 6}}};
   const auto warnings = interval_warnings(basis, std::nullopt, {"wait_min.p95"}, evidence);
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].pointer == "/ci95/totals.wait_min.p95");
   CHECK(warnings[0].message ==
-        "totals.wait_min.p95: the 5 replications' values are skewed (skewness 2.24, beyond "
-        "twice its standard error 0.913 for normal values), so the Student-t interval may miss; "
-        "use --replications 126 or more (Cochran's rule n > 25 skewness^2), or longer "
+        "totals.wait_min.p95: the 6 replications' values are skewed (skewness 2.45, beyond "
+        "2.58 times its standard error 0.845 for normal values), so the Student-t interval may "
+        "miss; use --replications 151 or more (Cochran's rule n > 25 skewness^2), or longer "
         "replications");
+  // Five values never reach the alarm (|G1| <= sqrt 5 < 2.576 x 0.913).
+  const IntervalBasis five{5, 100, 5, false, {"S1"}};
+  evidence.values = {{"wait_min.p95", {0, 0, 0, 0, 1}}};
+  CHECK(interval_warnings(five, std::nullopt, {"wait_min.p95"}, evidence).empty());
   // Fewer than five replications already warn that they are too few; skewness is not checked.
   const IntervalBasis few{4, 100, 5, false, {"S1"}};
   evidence.values = {{"wait_min.p95", {0, 0, 0, 1}}};

@@ -196,7 +196,7 @@ struct RunOptions {
   std::vector<Precision> until{};
   std::size_t max_replications = 1000;
   /** The interval of the quantiles of waits (`--quantile-interval`). */
-  QuantileInterval quantile_interval = QuantileInterval::replications;
+  QuantileInterval quantile_interval = QuantileInterval::sectioning;
   /**
    * Run only replication K of each scenario, with the random streams it has among the scenario's
    * replications (K below them): its metrics equal that replication's entry of

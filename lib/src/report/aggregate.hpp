@@ -41,7 +41,7 @@ std::pair<double, double> jackknife_ci95(double pooled, const std::vector<double
 class Aggregate {
 public:
   explicit Aggregate(std::size_t replications,
-                     QuantileInterval quantiles = QuantileInterval::replications)
+                     QuantileInterval quantiles = QuantileInterval::sectioning)
       : replications_(replications), quantiles_(quantiles) {}
 
   /** Replication `r` finished with these values (a second report of `r` is ignored). */

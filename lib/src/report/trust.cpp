@@ -88,7 +88,7 @@ double skewness_standard_error(std::size_t count) {
 }
 
 std::size_t replications_for_skewness(double g1) {
-  return static_cast<std::size_t>(std::floor(25 * g1 * g1)) + 1;
+  return static_cast<std::size_t>(std::floor(25 * g1 * g1 + 1e-9)) + 1;
 }
 
 Autocorrelation lag1_autocorrelation(const std::vector<std::vector<double>>& runs) {
@@ -198,12 +198,12 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
       }
       const double g1 = skewness(values);
       const double se = skewness_standard_error(values.size());
-      if (std::abs(g1) > 2 * se) {
+      if (std::abs(g1) > skewness_alarm * se) {
         warnings.push_back(
             {"/ci95/totals." + path,
              "totals." + path + ": the " + std::to_string(values.size()) +
-                 " replications' values are skewed (skewness " + rounded(g1) +
-                 ", beyond twice its standard error " + rounded(se) +
+                 " replications' values are skewed (skewness " + rounded(g1) + ", beyond " +
+                 rounded(skewness_alarm) + " times its standard error " + rounded(se) +
                  " for normal values), so the Student-t interval may miss; use --replications " +
                  std::to_string(replications_for_skewness(g1)) +
                  " or more (Cochran's rule n > 25 skewness^2), or longer replications"});
