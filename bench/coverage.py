@@ -98,12 +98,35 @@ def t_interval(values):
     return mean - half, mean + half
 
 
+def t_975(df):
+    """Student-t 97.5% quantile: the table, else the Cornish-Fisher expansion (df > 10)."""
+    if df + 1 in T_975:
+        return T_975[df + 1]
+    z = 1.959964
+    return (z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3))
+
+
+def sectioning(pooled, sections):
+    """The sectioning interval: centred on the pooled quantile, the sections' spread about it."""
+    m = len(sections)
+    squares = sum((x - pooled) ** 2 for x in sections)
+    half = t_975(m - 1) * math.sqrt(squares / (m - 1) / m)
+    return pooled - half, pooled + half
+
+
 def warned(doc, path):
     return any(path in w.get("pointer", "") or path in w.get("message", "")
                for w in doc.get("warnings", []))
 
 
-def study(h2sim, case, runs, replications, jobs, extra):
+def run_all(h2sim, case, runs, replications, jobs, extra):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(lambda s: one_run(h2sim, case, s, replications, extra),
+                             range(1, runs + 1)))
+
+
+def study(h2sim, case, runs, replications, jobs, extra, methods=()):
     kind, per_h, days, warmup = case
     lam = per_h / 60.0
     if kind == "mmc":
@@ -114,9 +137,40 @@ def study(h2sim, case, runs, replications, jobs, extra):
     hits = {k: 0 for k in targets}
     warns = {k: 0 for k in targets}
     used = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        docs = list(pool.map(lambda s: one_run(h2sim, case, s, replications, extra),
-                             range(1, runs + 1)))
+    # Quantile intervals compared on the same runs (p95 only): the runs use sectioning, whose
+    # interval is centred on the pooled quantile; "replications" (the Student-t interval of the
+    # replications' p95) and "batches" (sectioning over each replication's daily p95 but the last
+    # day's) are formed here from the same document; "jackknife" needs runs of its own.
+    first = ["--quantile-interval", "sectioning"] if methods else []
+    docs = run_all(h2sim, case, runs, replications, jobs, extra + first)
+    alternatives = {}
+    if kind == "mmc" and methods:
+        path = "totals.wait_min.p95"
+        exact = targets[path]
+        jackknifed = (run_all(h2sim, case, runs, replications, jobs,
+                              extra + ["--quantile-interval", "jackknife"])
+                      if "jackknife" in methods else [])
+        for method in methods:
+            bounds = []
+            for k, doc in enumerate(docs):
+                if method == "sectioning":
+                    bounds.append(doc["ci95"][path])
+                elif method == "jackknife":
+                    bounds.append(jackknifed[k]["ci95"][path])
+                elif method == "replications":
+                    bounds.append(t_interval([t["wait_min"]["p95"]
+                                              for t in doc["replication_totals"]]))
+                elif method == "batches":
+                    pooled = sum(doc["ci95"][path]) / 2
+                    sections = [p for t in doc["replication_totals"]
+                                for p in t["series"]["daily"]["wait_min_p95"][:-1]]
+                    bounds.append(sectioning(pooled, sections))
+                else:
+                    raise SystemExit(f"unknown quantile interval {method}")
+            inside = [low <= exact <= high for low, high in bounds]
+            widths = [(high - low) / 2 / exact for low, high in bounds]
+            alternatives[method] = {"coverage": sum(inside) / runs,
+                                    "relative_half_width_mean": statistics.fmean(widths)}
     for doc in docs:
         used.append(doc.get("replications", replications))
         for path, exact in targets.items():
@@ -135,6 +189,7 @@ def study(h2sim, case, runs, replications, jobs, extra):
             "exact": targets,
             "coverage": {k: hits[k] / runs for k in targets},
             "warned": {k: warns[k] / runs for k in targets},
+            "p95_by_quantile_interval": alternatives,
             "standard_error": math.sqrt(0.95 * 0.05 / runs)}
 
 
@@ -149,6 +204,9 @@ def main():
     parser.add_argument("--rows", default="", help="comma-separated row numbers (0-based)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 unless each row covers within 3 SE or warns")
+    parser.add_argument("--quantile-intervals", default="",
+                        help="comma-separated --quantile-interval methods to measure p95 "
+                        "coverage for, on the same seeds (the first also for the check)")
     parser.add_argument("extra", nargs="*", help="more h2sim options, after --")
     args = parser.parse_args()
     cases = CASES
@@ -161,7 +219,9 @@ def main():
     print("| case | ρ | days | warm-up | metric | coverage | warned |", file=sys.stderr)
     print("|---|---|---|---|---|---|---|", file=sys.stderr)
     for case in cases:
-        row = study(args.h2sim, case, args.runs, args.replications, args.jobs, args.extra)
+        methods = [m for m in args.quantile_intervals.split(",") if m]
+        row = study(args.h2sim, case, args.runs, args.replications, args.jobs, args.extra,
+                    methods)
         rows.append(row)
         for path, coverage in row["coverage"].items():
             warned_share = row["warned"][path]
@@ -171,6 +231,11 @@ def main():
             print(f"| {row['case']} | {row['rho']} | {row['days']} | {row['warmup_days']} | "
                   f"{path} | {100 * coverage:.1f}% | {100 * warned_share:.0f}% |"
                   f"{'' if ok else ' FAIL'}", file=sys.stderr, flush=True)
+        for method, measured in row["p95_by_quantile_interval"].items():
+            print(f"| {row['case']} | {row['rho']} | {row['days']} | {row['warmup_days']} | "
+                  f"p95 [{method}] | {100 * measured['coverage']:.1f}% | "
+                  f"half-width {100 * measured['relative_half_width_mean']:.1f}% |",
+                  file=sys.stderr, flush=True)
     json.dump({"replications": args.replications, "rows": rows}, sys.stdout, indent=1)
     print()
     return 1 if args.check and failed else 0

@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace h2sim::cli {
@@ -52,6 +53,18 @@ void add_run_options(CLI::App& command, RunArgs& args) {
       .add_option("--max-replications", args.max_replications,
                   "with --until: stop adding replications here (default 1000)")
       ->check(CLI::Range(2, 100000));
+  command
+      .add_option("--quantile-interval", args.quantile_interval,
+                  "how the 95% intervals of the quantiles of waits are formed: sectioning "
+                  "(default: around the quantile of the replications' waits pooled), "
+                  "replications (Student-t over their own quantiles, as before), jackknife, or "
+                  "batches (sectioning over the series bins); docs/statistics.md")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, QuantileInterval>{{"replications", QuantileInterval::replications},
+                                                  {"sectioning", QuantileInterval::sectioning},
+                                                  {"jackknife", QuantileInterval::jackknife},
+                                                  {"batches", QuantileInterval::batches}},
+          CLI::ignore_case));
   command.add_flag("-q,--quiet", args.quiet, "log warnings and errors only; no progress");
   command.add_flag("--dry-run", args.dry_run,
                    "validate, then print the points that would run and their overrides as JSON, "

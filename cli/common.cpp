@@ -215,6 +215,7 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.on_finished = std::move(on_finished);
   options.until = precisions(args.until);
   options.max_replications = args.max_replications;
+  options.quantile_interval = args.quantile_interval;
   options.only_replication = args.replication;
   if (args.events_fd >= 0) {
     options.events =

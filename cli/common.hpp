@@ -41,6 +41,7 @@ struct RunArgs {
   bool verbose = false;
   std::vector<std::string> until; // --until PATH:RELATIVE (repeatable): run until precise
   std::size_t max_replications = 1000;
+  QuantileInterval quantile_interval = QuantileInterval::sectioning;
   bool dry_run = false;         // validate and print the points, without simulating
   Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
   bool writes_output = true;    // false on MPI ranks other than 0

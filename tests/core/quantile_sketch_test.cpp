@@ -60,3 +60,43 @@ TEST_CASE("core::QuantileSketch: an empty sketch reports zeros") {
   CHECK(sketch.mean() == 0.0);
   CHECK(sketch.quantile(0.95) == 0.0);
 }
+
+TEST_CASE("core::QuantileSketch: its parts give back the same sketch") {
+  QuantileSketch sketch;
+  for (int i = 0; i < 500; ++i) {
+    sketch.add(i % 7 == 0 ? 0.0 : 0.5 * i);
+  }
+  const QuantileSketch back = QuantileSketch::from_parts(sketch.parts());
+  CHECK(back == sketch);
+  CHECK(back.count() == 500);
+  CHECK(back.quantile(0.95) == sketch.quantile(0.95));
+  CHECK(QuantileSketch::from_parts({}) == QuantileSketch());
+}
+
+TEST_CASE("core::QuantileSketch: collapsing the lowest buckets keeps the upper quantiles") {
+  // A zero and one value in each of the buckets 0 .. 99.
+  QuantileSketch::Parts parts;
+  parts.zeros = 1;
+  parts.sum = 1000;
+  parts.max = 1e9;
+  parts.buckets.assign(100, 1);
+  const QuantileSketch sketch = QuantileSketch::from_parts(parts);
+  REQUIRE(sketch.count() == 101);
+  QuantileSketch collapsed = sketch;
+  collapsed.collapse_lowest(20);
+  const QuantileSketch::Parts kept = collapsed.parts();
+  REQUIRE(kept.buckets.size() == 20);
+  CHECK(kept.min_index == 80);
+  CHECK(kept.buckets.front() == 81); // buckets 0 .. 80
+  CHECK(collapsed.count() == 101);
+  CHECK(collapsed.sum() == 1000);
+  CHECK(collapsed.quantile(0.005) == 0.0); // rank 1: the zero is kept
+  // Ranks 82 .. 101 (buckets 80 .. 99) are unchanged; those below fall into bucket 80.
+  for (double q : {82.0 / 101, 0.9, 0.95, 0.99, 1.0}) {
+    CHECK(collapsed.quantile(q) == sketch.quantile(q));
+  }
+  CHECK(collapsed.quantile(0.5) == sketch.quantile(82.0 / 101));
+  CHECK(collapsed.quantile(0.5) > sketch.quantile(0.5));
+  collapsed.collapse_lowest(50); // already within
+  CHECK(collapsed.parts().buckets.size() == 20);
+}

@@ -174,6 +174,112 @@ TEST_CASE("metrics: the compact form gives back exactly the values it was given"
   CHECK_THROWS_AS(decode(damaged.dump()), CompactError);
 }
 
+TEST_CASE("metrics: the compact form carries the totals' waits, within a bound on their size") {
+  ReplicationValues values = replication(7, 3, 12.5);
+  REQUIRE(values.waits.has_value());
+  CHECK(values.waits->count() == 1); // replication() has one served wait, of 7 minutes
+  const ReplicationValues back = decode(encode(values));
+  CHECK(back == values);
+  CHECK(back.waits->quantile(0.95) == values.waits->quantile(0.95));
+  auto text = nlohmann::json::parse(encode(values));
+  text.erase("waits"); // a journal line written before waits were carried
+  CHECK_FALSE(decode(text.dump()).waits.has_value());
+  auto wide = nlohmann::json::parse(encode(values));
+  for (std::size_t i = 0; i < ReplicationValues::max_carried_buckets; ++i) {
+    wide["waits"].push_back(1);
+  }
+  CHECK_THROWS_AS(decode(wide.dump()), CompactError);
+  wide["waits"] = {1, 2.5, "x", 0};
+  CHECK_THROWS_AS(decode(wide.dump()), CompactError);
+  // A replication's waits are collapsed to the bound before they cross.
+  StationTally station;
+  station.dispensers = 1;
+  for (int i = 0; i < 3000; ++i) {
+    station.hourly_wait[0].add(std::pow(1.0101, i));
+  }
+  ReplicationTallies tallies;
+  tallies.window = {0, 1440};
+  tallies.stations = {station};
+  const ReplicationValues many = values_of(tallies);
+  CHECK(many.waits->parts().buckets.size() == ReplicationValues::max_carried_buckets);
+  CHECK(many.waits->count() == 3000);
+  CHECK(decode(encode(many)) == many);
+}
+
+TEST_CASE("metrics: the sectioning and jackknife intervals of a quantile by hand") {
+  // Sections' quantiles 10, 20, 30 around a pooled 25: squares 225 + 25 + 25 = 275;
+  // half = t(2) sqrt(275 / 2 / 3) = 4.302653 x 6.770032.
+  const auto [low, high] = sectioning_ci95(25, {10, 20, 30});
+  CHECK(low == doctest::Approx(25 - 4.302653 * std::sqrt(275.0 / 6)));
+  CHECK(high == doctest::Approx(25 + 4.302653 * std::sqrt(275.0 / 6)));
+  // Pseudo-values 3 x 25 - 2 x (20, 24, 28) = 35, 27, 19: mean 27, sd 8.
+  const auto [j_low, j_high] = jackknife_ci95(25, {20, 24, 28});
+  CHECK(j_low == doctest::Approx(27 - 4.302653 * 8 / std::sqrt(3.0)));
+  CHECK(j_high == doctest::Approx(27 + 4.302653 * 8 / std::sqrt(3.0)));
+}
+
+TEST_CASE("metrics: quantile intervals of waits pool the replications' sketches as asked") {
+  const auto interval = [](const Aggregate& aggregate, const std::string& path) {
+    for (const auto& [name, bounds] : aggregate.intervals()) {
+      if (name == path) {
+        return bounds;
+      }
+    }
+    FAIL("no interval " << path);
+    return std::pair<double, double>{};
+  };
+  Aggregate by_replications(3, h2sim::QuantileInterval::replications);
+  Aggregate sectioning(3); // the default
+  Aggregate jackknife(3, h2sim::QuantileInterval::jackknife);
+  std::vector<double> p95;
+  for (std::size_t r = 0; r < 3; ++r) {
+    StationTally station; // 100 waits of r + 1 .. 100 (r + 1) minutes
+    station.dispensers = 1;
+    for (int i = 1; i <= 100; ++i) {
+      station.hourly_wait[0].add(static_cast<double>(i) * static_cast<double>(r + 1));
+    }
+    ReplicationTallies tallies;
+    tallies.window = {0, 1440};
+    tallies.stations = {station};
+    const ReplicationValues values = values_of(tallies);
+    p95.push_back(leaf(values.totals, "wait_min.p95"));
+    CHECK(p95.back() == station.hourly_wait[0].quantile(0.95));
+    for (Aggregate* aggregate : {&by_replications, &sectioning, &jackknife}) {
+      aggregate->finished(r, values);
+    }
+  }
+  REQUIRE(sectioning.pooled_waits().has_value());
+  CHECK(sectioning.pooled_waits()->count() == 300);
+  const double pooled = sectioning.pooled_waits()->quantile(0.95);
+  CHECK(pooled > p95[1]); // the pool's p95 lies among the largest replication's waits
+  CHECK(interval(sectioning, "wait_min.p95") == sectioning_ci95(pooled, p95));
+  CHECK(interval(by_replications, "wait_min.p95") == h2sim::ci95(p95));
+  // The jackknife leaves each replication's 100 waits out of the pool in turn.
+  std::vector<double> left_out;
+  for (std::size_t r = 0; r < 3; ++r) {
+    h2sim::QuantileSketch others;
+    for (std::size_t o = 0; o < 3; ++o) {
+      for (int i = 1; i <= 100 && o != r; ++i) {
+        others.add(static_cast<double>(i) * static_cast<double>(o + 1));
+      }
+    }
+    left_out.push_back(others.quantile(0.95));
+  }
+  CHECK(interval(jackknife, "wait_min.p95") == jackknife_ci95(pooled, left_out));
+  // Other metrics keep the Student-t interval of the mean.
+  CHECK(interval(sectioning, "arrivals") == interval(by_replications, "arrivals"));
+  // A replication without waits (an old journal's) leaves the Student-t interval.
+  Aggregate mixed(2, h2sim::QuantileInterval::sectioning);
+  ReplicationValues old = replication(10, 1, 1);
+  old.waits.reset();
+  mixed.finished(0, replication(20, 1, 1));
+  mixed.finished(1, old);
+  CHECK_FALSE(mixed.pooled_waits().has_value());
+  CHECK(interval(mixed, "wait_min.p95") ==
+        h2sim::ci95({leaf(mixed.replication_totals()[0], "wait_min.p95"),
+                     leaf(mixed.replication_totals()[1], "wait_min.p95")}));
+}
+
 TEST_CASE("metrics: replications combine by kind, in index order whatever order they end in") {
   // Means of counts, max of maxima, min of minima; replication 1 failed.
   Aggregate in_order(4);

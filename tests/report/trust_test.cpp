@@ -81,3 +81,80 @@ TEST_CASE("trust: fewer than five replications warn on every interval") {
   CHECK(warnings[1].pointer == "/ci95/totals.arrivals");
   CHECK(warnings[1].message.find("use --replications 5 or more") != std::string::npos);
 }
+
+TEST_CASE("trust: the skewness of five values by hand, its standard error and Cochran's rule") {
+  // 0, 0, 0, 0, 1: mean 0.2, m2 = 0.16, m3 = 0.096, g1 = 1.5, G1 = 1.5 sqrt(20) / 3 = sqrt 5.
+  CHECK(skewness({0, 0, 0, 0, 1}) == doctest::Approx(std::sqrt(5.0)));
+  CHECK(skewness({1, 1, 1, 1, 0}) == doctest::Approx(-std::sqrt(5.0)));
+  CHECK(skewness({1, 2, 3, 4, 5}) == 0.0);
+  CHECK(skewness({7, 7, 7}) == 0.0);
+  CHECK(skewness({1, 2}) == 0.0); // too few to say
+  // sqrt(6 * 5 * 4 / (3 * 6 * 8)) = sqrt(120 / 144).
+  CHECK(skewness_standard_error(5) == doctest::Approx(std::sqrt(120.0 / 144)));
+  CHECK(replications_for_skewness(std::sqrt(5.0)) == 126); // n > 25 x 5
+  CHECK(replications_for_skewness(0) == 1);
+}
+
+TEST_CASE("trust: skewed per-replication values warn on their metric, near-normal ones do not") {
+  // 0, 0, 0, 0, 0, 1: G1 = sqrt 6 = 2.449, beyond 2.576 x sqrt(6 * 6 * 5 / (4 * 7 * 9)) = 2.177.
+  CHECK(skewness({0, 0, 0, 0, 0, 1}) == doctest::Approx(std::sqrt(6.0)));
+  const IntervalBasis basis{6, 100, 5, false, {"S1"}};
+  Evidence evidence;
+  evidence.values = {{"wait_min.p95", {0, 0, 0, 0, 0, 1}}, {"arrivals", {1, 2, 3, 4, 5, 6}}};
+  const auto warnings = interval_warnings(basis, std::nullopt, {"wait_min.p95"}, evidence);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].pointer == "/ci95/totals.wait_min.p95");
+  CHECK(warnings[0].message ==
+        "totals.wait_min.p95: the 6 replications' values are skewed (skewness 2.45, beyond "
+        "2.58 times its standard error 0.845 for normal values), so the Student-t interval may "
+        "miss; use --replications 151 or more (Cochran's rule n > 25 skewness^2), or longer "
+        "replications");
+  // Five values never reach the alarm (|G1| <= sqrt 5 < 2.576 x 0.913).
+  const IntervalBasis five{5, 100, 5, false, {"S1"}};
+  evidence.values = {{"wait_min.p95", {0, 0, 0, 0, 1}}};
+  CHECK(interval_warnings(five, std::nullopt, {"wait_min.p95"}, evidence).empty());
+  // Fewer than five replications already warn that they are too few; skewness is not checked.
+  const IntervalBasis few{4, 100, 5, false, {"S1"}};
+  evidence.values = {{"wait_min.p95", {0, 0, 0, 1}}};
+  CHECK(interval_warnings(few, std::nullopt, {"wait_min.p95"}, evidence).size() == 1);
+}
+
+TEST_CASE("trust: the lag-1 autocorrelation of batch means, pooled over runs, by hand") {
+  // Run 1: 1, 2, 3 about 2: products (-1)(0) + (0)(1) = 0, squares 2. Run 2: 4, 0, 4, 0 about 2:
+  // products 3 x (-4) = -12, squares 16. Pooled: -12 / 18 over 2 + 3 pairs.
+  const Autocorrelation r = lag1_autocorrelation({{1, 2, 3}, {4, 0, 4, 0}, {9}});
+  CHECK(r.lag1 == doctest::Approx(-12.0 / 18));
+  CHECK(r.pairs == 5);
+  CHECK(lag1_autocorrelation({}).pairs == 0);
+}
+
+TEST_CASE("trust: a relaxation time from batch means' autocorrelation inverts the exponential") {
+  // Batches as long as tau (x = 1): r = (1 - 1/e)^2 / (2 / e).
+  const double at_one = std::pow(1 - std::exp(-1.0), 2) / (2 * std::exp(-1.0));
+  const auto tau = relaxation_from_batches({at_one, 400}, 1440);
+  REQUIRE(tau.has_value());
+  CHECK(*tau == doctest::Approx(1440).epsilon(1e-6));
+  // x = 4: r = (1 - e^-4)^2 / (2 (3 + e^-4)); tau is a quarter of a batch.
+  const double at_four = std::pow(1 - std::exp(-4.0), 2) / (2 * (3 + std::exp(-4.0)));
+  CHECK(*relaxation_from_batches({at_four, 400}, 1440) == doctest::Approx(360).epsilon(1e-6));
+  // Not significantly positive (2 / sqrt(400) = 0.1), negative, or no pairs: no estimate.
+  CHECK_FALSE(relaxation_from_batches({0.09, 400}, 1440).has_value());
+  CHECK_FALSE(relaxation_from_batches({-0.5, 400}, 1440).has_value());
+  CHECK_FALSE(relaxation_from_batches({0.5, 0}, 1440).has_value());
+}
+
+TEST_CASE("trust: a relaxation time the data show, longer than the formula's, warns") {
+  const Relaxation formula{0, 0.5, 60}; // an hour: 7 days would be long enough
+  const IntervalBasis basis{5, 7, 2, false, {"S1"}};
+  CHECK(interval_warnings(basis, formula, {"wait_min.mean"}).empty());
+  Evidence evidence;
+  evidence.daily_waits = {0.5, 30};
+  evidence.measured_tau_min = 1440;
+  const auto warnings = interval_warnings(basis, formula, {"wait_min.mean", "arrivals"}, evidence);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].message ==
+        "totals.wait_min.mean: the mean waits of successive days correlate (lag-1 "
+        "autocorrelation 0.5 over 30 pairs of days), so the queues forget their start only over "
+        "about 24 h (the relaxation time this shows): replications of 7 days are too short for "
+        "the interval to be trusted; use horizon_days >= 30");
+}

@@ -160,6 +160,20 @@ struct Precision {
 /** The paths that have a 95% interval (ci95's keys), which `Precision::path` may name. */
 const std::vector<std::string>& interval_paths();
 
+/**
+ * How the 95% interval of a quantile of waits (`wait_min.p50` ... `p99` in ci95) is formed over
+ * the replications (docs/statistics.md, "Quantile intervals"); other metrics always get the
+ * Student-t interval of the mean of the replications' values.
+ */
+enum class QuantileInterval {
+  replications, // Student-t over the replications' quantiles, centred on their mean
+  sectioning,   // centred on the quantile of the replications' waits pooled, Student-t over the
+                // replications' quantiles' deviations from it (Asmussen and Glynn 2007)
+  jackknife,    // the pooled quantiles leaving out one replication at a time (pseudo-values)
+  batches,      // sectioning over each replication's series bins (batch quantiles within a run;
+                // p95 only, which the bins report; the others as sectioning)
+};
+
 /** How to run scenarios' replications. */
 struct RunOptions {
   int jobs = 1; // replications running at once on this machine, each in its own process
@@ -181,6 +195,8 @@ struct RunOptions {
    */
   std::vector<Precision> until{};
   std::size_t max_replications = 1000;
+  /** The interval of the quantiles of waits (`--quantile-interval`). */
+  QuantileInterval quantile_interval = QuantileInterval::sectioning;
   /**
    * Run only replication K of each scenario, with the random streams it has among the scenario's
    * replications (K below them): its metrics equal that replication's entry of

@@ -87,4 +87,36 @@ double QuantileSketch::quantile(double q) const {
   return max_;
 }
 
+QuantileSketch::Parts QuantileSketch::parts() const {
+  return {zeros_, sum_, max_, min_index_, buckets_};
+}
+
+QuantileSketch QuantileSketch::from_parts(Parts parts, double relative_accuracy) {
+  QuantileSketch sketch(relative_accuracy);
+  sketch.zeros_ = parts.zeros;
+  sketch.count_ = parts.zeros;
+  for (std::uint64_t n : parts.buckets) {
+    sketch.count_ += n;
+  }
+  sketch.sum_ = parts.sum;
+  sketch.max_ = parts.max;
+  sketch.min_index_ = parts.buckets.empty() ? 0 : parts.min_index;
+  sketch.buckets_ = std::move(parts.buckets);
+  return sketch;
+}
+
+void QuantileSketch::collapse_lowest(std::size_t max_buckets) {
+  if (max_buckets == 0 || buckets_.size() <= max_buckets) {
+    return;
+  }
+  const std::size_t drop = buckets_.size() - max_buckets;
+  std::uint64_t low = 0;
+  for (std::size_t i = 0; i <= drop; ++i) {
+    low += buckets_[i];
+  }
+  buckets_.erase(buckets_.begin(), buckets_.begin() + static_cast<std::ptrdiff_t>(drop));
+  buckets_.front() = low;
+  min_index_ += static_cast<int>(drop);
+}
+
 } // namespace h2sim

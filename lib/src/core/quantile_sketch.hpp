@@ -26,6 +26,26 @@ public:
   /** The nearest-rank q-quantile (0 < q <= 1), approximately; 0 when empty. */
   double quantile(double q) const;
 
+  /** What a sketch holds, to carry it between processes (bucket i holds index min_index + i). */
+  struct Parts {
+    std::uint64_t zeros = 0;
+    double sum = 0;
+    double max = 0;
+    int min_index = 0;
+    std::vector<std::uint64_t> buckets;
+  };
+  Parts parts() const;
+  /** The sketch of `parts` (of a sketch of the same relative accuracy); count from the buckets. */
+  static QuantileSketch from_parts(Parts parts, double relative_accuracy = 0.005);
+  /**
+   * Keeps at most `max_buckets` buckets by adding the lowest ones into the lowest one kept (as
+   * DDSketch's collapsing store): quantiles whose rank falls above them are unchanged, those in
+   * them are rounded up to that bucket.
+   */
+  void collapse_lowest(std::size_t max_buckets);
+
+  bool operator==(const QuantileSketch&) const = default;
+
 private:
   double gamma_;
   double log_gamma_;

@@ -201,6 +201,19 @@ void Aggregate::fold(const ReplicationValues& values) {
   deviate(deviations_.classes, squares_.classes, values.classes, first_->classes);
   totals_.push_back(values.totals);
   warmups_.push_back(values.warmup);
+  if (!values.waits) {
+    carried_waits_ = false;
+    pooled_.reset();
+    waits_.clear();
+  } else if (carried_waits_) {
+    if (!pooled_) {
+      pooled_ = QuantileSketch();
+    }
+    pooled_->merge(*values.waits);
+    if (quantiles_ == QuantileInterval::jackknife) {
+      waits_.push_back(*values.waits);
+    }
+  }
   events_ += values.events;
   simulation_s_ += values.wall_s;
 }
@@ -249,6 +262,53 @@ std::pair<double, double> Aggregate::record_interval(bool classes, std::size_t r
   return {mean - half, mean + half};
 }
 
+namespace {
+/** The q of a quantile of waits ("wait_min.p95": 0.95), or 0 for any other path. */
+double quantile_of(const std::string& path) {
+  static const std::string prefix = "wait_min.p";
+  if (!path.starts_with(prefix) || path.size() != prefix.size() + 2) {
+    return 0;
+  }
+  return std::stod(path.substr(prefix.size())) / 100;
+}
+
+double t_975(double df) {
+  return boost::math::quantile(boost::math::complement(boost::math::students_t(df), 0.025));
+}
+
+/** `pooled` without `out`'s counts (a sketch merged into it). */
+QuantileSketch without(const QuantileSketch& pooled, const QuantileSketch& out) {
+  QuantileSketch::Parts all = pooled.parts();
+  const QuantileSketch::Parts one = out.parts();
+  all.zeros -= one.zeros;
+  all.sum -= one.sum;
+  for (std::size_t i = 0; i < one.buckets.size(); ++i) {
+    const auto at = static_cast<std::size_t>(one.min_index - all.min_index) + i;
+    all.buckets[at] -= one.buckets[i];
+  }
+  return QuantileSketch::from_parts(std::move(all));
+}
+} // namespace
+
+std::pair<double, double> sectioning_ci95(double pooled, const std::vector<double>& sections) {
+  const auto n = static_cast<double>(sections.size());
+  double squares = 0;
+  for (double v : sections) {
+    squares += (v - pooled) * (v - pooled);
+  }
+  const double half = t_975(n - 1) * std::sqrt(squares / (n - 1) / n);
+  return {pooled - half, pooled + half};
+}
+
+std::pair<double, double> jackknife_ci95(double pooled, const std::vector<double>& left_out) {
+  const auto n = static_cast<double>(left_out.size());
+  std::vector<double> pseudo;
+  for (double v : left_out) {
+    pseudo.push_back(n * pooled - (n - 1) * v);
+  }
+  return ci95(pseudo);
+}
+
 std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::intervals() const {
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals;
   if (totals_.empty()) {
@@ -265,7 +325,38 @@ std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::interv
       }
       values.push_back(totals.leaves[static_cast<std::size_t>(leaf - layout.begin())]);
     }
-    intervals.emplace_back(path, ci95(values));
+    const double q = quantile_of(path);
+    std::vector<double> batches;
+    if (q > 0 && pooled_ && quantiles_ == QuantileInterval::batches && path == "wait_min.p95") {
+      // Each replication's series bins but the last (which may be cut short).
+      for (const RecordValues& totals : totals_) {
+        const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals, totals.bins);
+        for (std::uint32_t k = 0; k + 1 < totals.bins; ++k) {
+          const std::string bin = "series.daily.wait_min_p95." + std::to_string(k);
+          const auto leaf = std::find_if(layout.begin(), layout.end(),
+                                         [&](const Leaf& l) { return l.path == bin; });
+          if (leaf != layout.end()) {
+            batches.push_back(totals.leaves[static_cast<std::size_t>(leaf - layout.begin())]);
+          }
+        }
+      }
+    }
+    if (batches.size() >= 2) {
+      intervals.emplace_back(path, sectioning_ci95(pooled_->quantile(q), batches));
+    } else if (q > 0 && pooled_ &&
+               (quantiles_ == QuantileInterval::sectioning ||
+                quantiles_ == QuantileInterval::batches)) {
+      intervals.emplace_back(path, sectioning_ci95(pooled_->quantile(q), values));
+    } else if (q > 0 && pooled_ && quantiles_ == QuantileInterval::jackknife &&
+               waits_.size() == values.size()) {
+      std::vector<double> left_out;
+      for (const QuantileSketch& one : waits_) {
+        left_out.push_back(without(*pooled_, one).quantile(q));
+      }
+      intervals.emplace_back(path, jackknife_ci95(pooled_->quantile(q), left_out));
+    } else {
+      intervals.emplace_back(path, ci95(values));
+    }
   }
   return intervals;
 }

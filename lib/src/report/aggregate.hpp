@@ -2,6 +2,8 @@
 
 #include "fields.hpp"
 
+#include <h2sim/h2sim.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -18,6 +20,18 @@ const std::vector<std::string>& ci95_paths();
 std::vector<std::string> ci95_paths(std::uint8_t groups);
 
 /**
+ * The sectioning 95% interval of a quantile (Asmussen and Glynn 2007, III.5a; Nakayama 2014):
+ * centred on the quantile of all the data `pooled`, Student-t with n - 1 degrees of freedom over
+ * the n sections' own quantiles' deviations from it.
+ */
+std::pair<double, double> sectioning_ci95(double pooled, const std::vector<double>& sections);
+/**
+ * The jackknife 95% interval of a quantile over n sections: the Student-t interval of the mean of
+ * the pseudo-values n pooled - (n - 1) left_out[i], left_out[i] the quantile without section i.
+ */
+std::pair<double, double> jackknife_ci95(double pooled, const std::vector<double>& left_out);
+
+/**
  * One scenario's replications combined as they end, field by field by kind (README "Metrics"):
  * means of the per-replication values, max of maxima, min of minima. Results may arrive in any
  * order; they are folded in index order (so the sums, and the output, do not depend on which
@@ -26,7 +40,9 @@ std::vector<std::string> ci95_paths(std::uint8_t groups);
  */
 class Aggregate {
 public:
-  explicit Aggregate(std::size_t replications) : replications_(replications) {}
+  explicit Aggregate(std::size_t replications,
+                     QuantileInterval quantiles = QuantileInterval::sectioning)
+      : replications_(replications), quantiles_(quantiles) {}
 
   /** Replication `r` finished with these values (a second report of `r` is ignored). */
   void finished(std::size_t r, ReplicationValues values);
@@ -73,8 +89,14 @@ public:
   const std::vector<std::optional<ReplicationValues::ChosenWarmup>>& warmups() const {
     return warmups_;
   }
-  /** Student-t intervals of the mean of ci95_paths(), as [path, (low, high)] (two or more). */
+  /**
+   * 95% intervals of ci95_paths(), as [path, (low, high)] (two or more): Student-t intervals of
+   * the mean, but for the quantiles of waits as the QuantileInterval says (when every finished
+   * replication carried its waits; the Student-t one otherwise).
+   */
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals() const;
+  /** The finished replications' waits pooled (empty when one did not carry them). */
+  const std::optional<QuantileSketch>& pooled_waits() const { return pooled_; }
 
 private:
   void fold(const ReplicationValues& values);
@@ -87,6 +109,10 @@ private:
   std::vector<std::size_t> finished_;
   std::vector<RecordValues> totals_;
   std::vector<std::optional<ReplicationValues::ChosenWarmup>> warmups_;
+  QuantileInterval quantiles_;
+  std::optional<QuantileSketch> pooled_; // every finished replication's waits merged
+  bool carried_waits_ = true;            // every finished replication carried its waits
+  std::vector<QuantileSketch> waits_;    // each finished replication's (for the jackknife)
   std::optional<ReplicationValues> first_;
   ReplicationValues sums_; // sums for mean leaves, running max and min for the others
   // Stations' and classes' leaves: sums of (x - x_first) and of its square, for their intervals.

@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int format = 3; // 2: series bins; 3: hourly utilization and queue length
+constexpr int format = 3; // 2: series bins (and, optionally, "waits"); 3: hourly utilization and queue length
 constexpr std::uint64_t max_bins = 1'000'000;
 
 using Layout = const std::vector<Leaf>& (*)(std::uint8_t groups, std::uint32_t bins);
@@ -74,6 +74,31 @@ RecordValues record_of(const json& in, const char* what, Layout layout_of, std::
   return record;
 }
 
+QuantileSketch waits_of(const json& in) {
+  if (!in.is_array() || in.size() < 4 || in.size() - 4 > ReplicationValues::max_carried_buckets) {
+    throw CompactError("waits is not a sketch of at most " +
+                       std::to_string(ReplicationValues::max_carried_buckets) + " buckets");
+  }
+  QuantileSketch::Parts parts;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (i != 1 && i != 2 && i != 3 && !in[i].is_number_unsigned()) {
+      throw CompactError("waits has a count that is not a count");
+    }
+  }
+  if (!in[1].is_number() || !in[2].is_number() || !in[3].is_number_integer() ||
+      std::abs(in[3].get<std::int64_t>()) > 1'000'000) {
+    throw CompactError("waits has a sum, max or first bucket that is not a number");
+  }
+  parts.zeros = in[0].get<std::uint64_t>();
+  parts.sum = in[1].get<double>();
+  parts.max = in[2].get<double>();
+  parts.min_index = static_cast<int>(in[3].get<std::int64_t>());
+  for (std::size_t i = 4; i < in.size(); ++i) {
+    parts.buckets.push_back(in[i].get<std::uint64_t>());
+  }
+  return QuantileSketch::from_parts(std::move(parts));
+}
+
 } // namespace
 
 std::string encode(const ReplicationValues& values) {
@@ -93,6 +118,17 @@ std::string encode(const ReplicationValues& values) {
   if (values.warmup) {
     out["warmup_days"] = values.warmup->days;
     out["warmup_stable"] = values.warmup->stable;
+  }
+  if (values.waits) {
+    const QuantileSketch::Parts parts = values.waits->parts();
+    if (parts.buckets.size() > ReplicationValues::max_carried_buckets) {
+      throw std::logic_error("a replication's waits are not collapsed");
+    }
+    json waits{parts.zeros, parts.sum, parts.max, parts.min_index};
+    for (std::uint64_t n : parts.buckets) {
+      waits.push_back(n);
+    }
+    out["waits"] = std::move(waits);
   }
   return out.dump();
 }
@@ -121,6 +157,9 @@ ReplicationValues decode(std::string_view text) {
     if (in.contains("warmup_days")) {
       values.warmup = ReplicationValues::ChosenWarmup{in.at("warmup_days").get<double>(),
                                                       in.at("warmup_stable").get<bool>()};
+    }
+    if (in.contains("waits")) {
+      values.waits = waits_of(in.at("waits"));
     }
     for (const json& station : stations) {
       values.stations.push_back(record_of(station, "a station", stations_layout, count));

@@ -17,7 +17,9 @@ struct CompactError : std::runtime_error {
  * A replication's values as they cross from its process to the parent (and into a sweep's
  * journal): compact JSON of numbers in declaration order, no keys, each record as
  * [groups, leaves...]; {"h2sim_values": 1, "events", "wall_s", "totals", "stations", "classes"},
- * and "warmup_days", "warmup_stable" when the replication chose its warm-up.
+ * and "warmup_days", "warmup_stable" when the replication chose its warm-up, and "waits" (the
+ * totals' sketch of waits: [zeros, sum, max, first bucket's index, counts...], at most
+ * ReplicationValues::max_carried_buckets counts) when it carries them.
  * Doubles round-trip exactly (shortest representation), integers are written as integers.
  */
 std::string encode(const ReplicationValues& values);

@@ -175,9 +175,53 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
   const ReplicationValues combined = aggregate.combined();
   const IntervalBasis basis{aggregate.finished_indices().size(), run.header.horizon_days,
                             warmup_days, run.header.automatic_warmup, run.labels.stations};
+  Evidence evidence;
+  const std::vector<RecordValues>& totals = aggregate.replication_totals();
+  // Replications of one scenario share their totals' layout (Aggregate checks).
+  std::map<std::string, std::size_t, std::less<>> index;
+  const std::vector<Leaf>& layout =
+      station_layout(totals.front().groups, Scope::totals, totals.front().bins);
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    index.emplace(layout[i].path, i);
+  }
+  const auto values_of = [&](const std::string& path) -> std::optional<std::vector<double>> {
+    const auto at = index.find(path);
+    if (at == index.end()) {
+      return std::nullopt;
+    }
+    std::vector<double> values;
+    for (const RecordValues& record : totals) {
+      values.push_back(record.leaves.at(at->second));
+    }
+    return values;
+  };
+  for (const std::string& path : ci95_paths()) {
+    if (auto values = values_of(path)) {
+      evidence.values.emplace_back(path, std::move(*values));
+    }
+  }
+  // The daily mean waits of each replication (its series bins but the last, which may be cut
+  // short): their lag-1 autocorrelation shows how slowly the queues forget.
+  const auto first = values_of("series.daily.day.0");
+  const auto second = values_of("series.daily.day.1");
+  if (totals.front().bins >= 3 && first && second) {
+    std::vector<std::vector<double>> days(totals.size());
+    for (std::uint32_t k = 0; k + 1 < totals.front().bins; ++k) {
+      const auto means = values_of("series.daily.wait_min_mean." + std::to_string(k));
+      if (!means) {
+        break;
+      }
+      for (std::size_t r = 0; r < totals.size(); ++r) {
+        days[r].push_back((*means)[r]);
+      }
+    }
+    evidence.daily_waits = lag1_autocorrelation(days);
+    evidence.measured_tau_min =
+        relaxation_from_batches(evidence.daily_waits, ((*second)[0] - (*first)[0]) * 1440);
+  }
   return interval_warnings(
       basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440),
-      ci95_paths());
+      ci95_paths(), evidence);
 }
 } // namespace
 
@@ -378,6 +422,12 @@ Estimate estimate(const Run& run, const std::string& path) {
         station_layout(values.totals.groups, Scope::totals, values.totals.bins), name.leaf, path);
     estimate.value = values.totals.leaves.at(leaf);
     if (finished > 1) {
+      for (const auto& [key, interval] : aggregate.intervals()) {
+        if (key == name.leaf) { // a ci95 key: the same interval (quantiles as the run forms them)
+          estimate.ci95 = interval;
+          return estimate;
+        }
+      }
       std::vector<double> each;
       for (const RecordValues& totals : aggregate.replication_totals()) {
         each.push_back(totals.leaves.at(leaf_index(

@@ -865,6 +865,8 @@ ReplicationValues values_of(const ReplicationTallies& tallies) {
   const StationTally total = totals_of(tallies.stations, tallies.classes, tallies.network);
   values.totals =
       record_values(station_fields(), total, total.groups, Scope::totals, tallies.window);
+  values.waits = merged_hours(total);
+  values.waits->collapse_lowest(ReplicationValues::max_carried_buckets);
   for (const StationTally& station : tallies.stations) {
     values.stations.push_back(
         record_values(station_fields(), station, station.groups, Scope::stations, tallies.window));

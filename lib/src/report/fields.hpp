@@ -271,6 +271,12 @@ struct ReplicationValues {
     bool operator==(const ChosenWarmup&) const = default;
   };
   std::optional<ChosenWarmup> warmup;
+  /**
+   * The totals' waits of the served as a sketch (at most max_carried_buckets buckets), for the
+   * pooled quantiles of the intervals; empty where a journal written before it is read back.
+   */
+  std::optional<QuantileSketch> waits;
+  static constexpr std::size_t max_carried_buckets = 2048;
   bool operator==(const ReplicationValues&) const = default;
 };
 

@@ -57,24 +57,115 @@ std::optional<Relaxation> slowest_station(const std::vector<RecordValues>& stati
   return slowest;
 }
 
+double skewness(const std::vector<double>& values) {
+  const auto n = static_cast<double>(values.size());
+  if (values.size() < 3) {
+    return 0;
+  }
+  double mean = 0;
+  for (double v : values) {
+    mean += v;
+  }
+  mean /= n;
+  double m2 = 0;
+  double m3 = 0;
+  for (double v : values) {
+    m2 += (v - mean) * (v - mean);
+    m3 += (v - mean) * (v - mean) * (v - mean);
+  }
+  m2 /= n;
+  m3 /= n;
+  // Relative to the values' size: spread at the rounding of their sum is no spread.
+  if (m2 <= 1e-24 * mean * mean || m2 == 0) {
+    return 0;
+  }
+  return m3 / std::pow(m2, 1.5) * std::sqrt(n * (n - 1)) / (n - 2);
+}
+
+double skewness_standard_error(std::size_t count) {
+  const auto n = static_cast<double>(count);
+  return std::sqrt(6 * n * (n - 1) / ((n - 2) * (n + 1) * (n + 3)));
+}
+
+std::size_t replications_for_skewness(double g1) {
+  return static_cast<std::size_t>(std::floor(25 * g1 * g1 + 1e-9)) + 1;
+}
+
+Autocorrelation lag1_autocorrelation(const std::vector<std::vector<double>>& runs) {
+  double products = 0;
+  double squares = 0;
+  std::size_t pairs = 0;
+  for (const std::vector<double>& run : runs) {
+    if (run.size() < 2) {
+      continue;
+    }
+    double mean = 0;
+    for (double v : run) {
+      mean += v;
+    }
+    mean /= static_cast<double>(run.size());
+    for (std::size_t k = 0; k < run.size(); ++k) {
+      squares += (run[k] - mean) * (run[k] - mean);
+      if (k + 1 < run.size()) {
+        products += (run[k] - mean) * (run[k + 1] - mean);
+      }
+    }
+    pairs += run.size() - 1;
+  }
+  return {squares > 0 ? products / squares : 0.0, pairs};
+}
+
+std::optional<double> relaxation_from_batches(const Autocorrelation& r, double batch_min) {
+  if (r.pairs == 0 || r.lag1 <= 2 / std::sqrt(static_cast<double>(r.pairs)) || r.lag1 >= 1 ||
+      batch_min <= 0) {
+    return std::nullopt;
+  }
+  // r(x) falls from 1 (x -> 0) to 0 (x -> infinity); bisect on log x.
+  const auto r_of = [](double x) {
+    const double gone = -std::expm1(-x); // 1 - e^-x
+    return gone * gone / (2 * (x - gone));
+  };
+  double low = std::log(1e-4);
+  double high = std::log(1e4);
+  if (r.lag1 >= r_of(std::exp(low))) {
+    return batch_min / std::exp(low);
+  }
+  for (int i = 0; i < 100; ++i) {
+    const double mid = (low + high) / 2;
+    (r_of(std::exp(mid)) > r.lag1 ? low : high) = mid;
+  }
+  return batch_min / std::exp((low + high) / 2);
+}
+
 std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                                        const std::optional<Relaxation>& slowest,
-                                       const std::vector<std::string>& paths) {
+                                       const std::vector<std::string>& paths,
+                                       const Evidence& evidence) {
   std::vector<Warning> warnings;
   std::string too_short;
-  if (slowest) {
-    const double tau_days = slowest->tau_min / 1440;
+  const bool measured_slower =
+      evidence.measured_tau_min && (!slowest || *evidence.measured_tau_min > slowest->tau_min);
+  if (slowest || measured_slower) {
+    const double tau_days =
+        (measured_slower ? *evidence.measured_tau_min : slowest->tau_min) / 1440;
     const bool short_horizon = basis.horizon_days < horizon_relaxations * tau_days;
     const bool short_warmup = !basis.automatic_warmup &&
                               basis.warmup_days < warmup_relaxations * tau_days &&
                               basis.horizon_days < warmup_matters_below * tau_days;
     if (short_horizon || short_warmup) {
-      const std::string station = slowest->station < basis.labels.size()
+      const std::string station = !slowest ? ""
+                                  : slowest->station < basis.labels.size()
                                       ? basis.labels[slowest->station]
                                       : std::to_string(slowest->station);
-      too_short = "station " + station + " (utilization " + rounded(slowest->utilization) +
-                  ") forgets its start only over about " + rounded(tau_days * 24) +
-                  " h (its relaxation time): ";
+      too_short = measured_slower
+                      ? "the mean waits of successive days correlate (lag-1 autocorrelation " +
+                            rounded(evidence.daily_waits.lag1) + " over " +
+                            std::to_string(evidence.daily_waits.pairs) +
+                            " pairs of days), so the queues forget their start only over about " +
+                            rounded(tau_days * 24) + " h (the relaxation time this shows): "
+                      : "station " + station + " (utilization " + rounded(slowest->utilization) +
+                            ") forgets its start only over about " + rounded(tau_days * 24) +
+                            " h (its relaxation time): ";
       if (short_horizon) {
         too_short += "replications of " + rounded(basis.horizon_days) +
                      " days are too short for the interval to be trusted; use horizon_days >= " +
@@ -98,6 +189,25 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                         " replications: too few to check that their values are near normal, "
                         "which the Student-t interval assumes; use --replications " +
                         std::to_string(fewest_replications) + " or more"});
+    }
+  }
+  if (basis.replications >= fewest_replications) {
+    for (const auto& [path, values] : evidence.values) {
+      if (values.size() < 3) {
+        continue;
+      }
+      const double g1 = skewness(values);
+      const double se = skewness_standard_error(values.size());
+      if (std::abs(g1) > skewness_alarm * se) {
+        warnings.push_back(
+            {"/ci95/totals." + path,
+             "totals." + path + ": the " + std::to_string(values.size()) +
+                 " replications' values are skewed (skewness " + rounded(g1) + ", beyond " +
+                 rounded(skewness_alarm) + " times its standard error " + rounded(se) +
+                 " for normal values), so the Student-t interval may miss; use --replications " +
+                 std::to_string(replications_for_skewness(g1)) +
+                 " or more (Cochran's rule n > 25 skewness^2), or longer replications"});
+      }
     }
   }
   return warnings;

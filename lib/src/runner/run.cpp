@@ -223,7 +223,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
       plan.replications =
           std::max(plan.replications, std::min<std::size_t>(first_stage, options.max_replications));
     }
-    run->aggregate = report::Aggregate(plan.replications);
+    run->aggregate = report::Aggregate(plan.replications, options.quantile_interval);
     total += plan.replications;
     plans.push_back(std::move(plan));
     runs.push_back(std::move(run));
