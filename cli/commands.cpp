@@ -163,6 +163,9 @@ int main(int argc, char** argv) {
   site_cmd->add_option("--swap-rounds", site.swap_rounds,
                        "at most R rounds of 1-swaps after the forward selection (default 1000: "
                        "until none helps; 0: none)");
+  site_cmd->add_option("--swap-candidates", site.swap_candidates,
+                       "swap in only the K candidates that came closest to being added at the "
+                       "last forward step (default 0: every candidate not open)");
   add_run_options(*site_cmd, site_args);
 
   std::vector<std::string> compare_files;

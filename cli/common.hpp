@@ -66,6 +66,7 @@ struct SiteArgs {
   std::string minimize;                    // a metric path; empty: improve the target's metric
   std::optional<std::size_t> max_stations; // at most this many beyond the fixed ones
   std::size_t swap_rounds = 1000;
+  std::size_t swap_candidates = 0; // 0: every candidate not open
 };
 
 /** The scenario file's text, or the built-in default's for an empty path. */

@@ -63,6 +63,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   search.minimize = site_args.minimize;
   search.max_added = site_args.max_stations.value_or(0);
   search.swap_rounds = site_args.swap_rounds;
+  search.swap_candidates = site_args.swap_candidates;
 
   RunArgs args = given;
   const Scenario base = load(args, args.sets);

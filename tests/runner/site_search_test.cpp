@@ -138,6 +138,12 @@ TEST_CASE("site: max stations stops the selection, then a significantly better s
   CHECK(steps[2]["metrics"]["totals.wait_min.p95"]["mean"] == 1.0);
   CHECK(steps[3]["added"].is_null());
   CHECK(steps[3]["removed"].is_null());
+  SUBCASE("swapping in only the best runner-up of the last step finds the same") {
+    search.swap_candidates = 1; // c, the runner-up when b was added
+    const auto narrow = h2sim::siting::search(search, std::ref(table));
+    CHECK(narrow["chosen"] == out["chosen"]);
+    CHECK(narrow["steps"][2]["evaluated"].size() == 2); // a or b replaced by c
+  }
 }
 
 TEST_CASE("site: a swap better only within the noise is not taken") {

@@ -160,6 +160,8 @@ struct SiteSearch {
   std::string minimize;                // a metric path; empty: improve the target's metric
   std::size_t max_added = 0;           // at most this many stations beyond `fixed`; 0: no limit
   std::size_t swap_rounds = 1000;      // rounds of 1-swaps after the forward selection; 0: none
+  /** Swaps bring in only the K best runners-up of the last forward step; 0: every candidate. */
+  std::size_t swap_candidates = 0;
   /** Called after each step with its entry of the document's "steps". */
   std::function<void(const nlohmann::ordered_json& step)> on_step{};
 };
@@ -191,14 +193,15 @@ void check_site_metric(const std::string& path, const std::vector<std::string>& 
  * with the target holding in both, or in neither, an improvement of the metric larger than the
  * half-width of the paired 95% interval of the replications' differences — for a station's or a
  * class's metric, whose replications are not kept, larger than both intervals' half-widths
- * together), until none is or after `swap_rounds` rounds. Returns {"target", "minimize",
- * "confidence", "candidates", "fixed", "chosen" (the added stations in build order, a swap's
- * station in the place of the one it replaced), "open" (fixed then chosen), "target_met",
- * "metrics" (of the open set: {path: {"mean", "ci95"}}), "steps": [{"step", "phase" ("fixed",
- * "add", "swap"), "added", "removed" (null when nothing changed), "stations", "holds", "metrics",
- * "ci95" (the run's), "evaluations", "simulations", "wall_s", "evaluated": [{"added", "removed",
- * "holds", "metrics"}]}], "evaluations", "simulations", "wall_s"}. A set evaluated twice is run
- * once. Throws RunError naming the set when an evaluation has a failed replication and
+ * together), until none is or after `swap_rounds` rounds (with `swap_candidates` K, only the K
+ * candidates that came closest to being added at the last forward step are swapped in). Returns
+ * {"target", "minimize", "confidence", "candidates", "fixed", "chosen" (the added stations in build
+ * order, a swap's station in the place of the one it replaced), "open" (fixed then chosen),
+ * "target_met", "metrics" (of the open set: {path: {"mean", "ci95"}}), "steps": [{"step", "phase"
+ * ("fixed", "add", "swap"), "added", "removed" (null when nothing changed), "stations", "holds",
+ * "metrics", "ci95" (the run's), "evaluations", "simulations", "wall_s", "evaluated": [{"added",
+ * "removed", "holds", "metrics"}]}], "evaluations", "simulations", "wall_s"}. A set evaluated twice
+ * is run once. Throws RunError naming the set when an evaluation has a failed replication and
  * ExperimentError when the metrics have no such metric or the sets are not valid.
  */
 nlohmann::ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate);

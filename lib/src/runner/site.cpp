@@ -287,6 +287,7 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
     record("fixed", nullptr, nullptr, batch, ordered_json::array());
   }
 
+  std::vector<std::string> runners_up; // of the last forward step, best first
   // Forward selection: add the best candidate until the target holds or the limit is reached.
   while (!(current && rules.holds(*current)) &&
          (search.max_added == 0 || chosen.size() < search.max_added)) {
@@ -309,6 +310,20 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
       }
       evaluated.push_back(evaluated_json(candidates[i], nullptr, batch.scores[i]));
     }
+    // The runners-up, best first (a stable sort: ties in the candidates' order).
+    std::vector<std::size_t> order(candidates.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return rules.better(batch.scores[x], batch.scores[y]);
+    });
+    runners_up.clear();
+    for (const std::size_t i : order) {
+      if (i != best) {
+        runners_up.push_back(candidates[i]);
+      }
+    }
     chosen.push_back(candidates[best]);
     current = batch.scores[best];
     record("add", candidates[best], nullptr, batch, std::move(evaluated));
@@ -316,7 +331,17 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
 
   // 1-swaps: replace an added station with one not open, while that is significantly better.
   for (std::size_t round = 0; round < search.swap_rounds && current && !chosen.empty(); ++round) {
-    const std::vector<std::string> candidates = not_open();
+    std::vector<std::string> candidates = not_open();
+    if (search.swap_candidates > 0 && !runners_up.empty()) {
+      std::vector<std::string> best_first;
+      for (const std::string& id : runners_up) {
+        if (best_first.size() < search.swap_candidates &&
+            std::find(candidates.begin(), candidates.end(), id) != candidates.end()) {
+          best_first.push_back(id);
+        }
+      }
+      candidates = std::move(best_first);
+    }
     if (candidates.empty()) {
       break;
     }
@@ -361,6 +386,8 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
       {"fixed", search.fixed},
       {"max_stations",
        search.max_added == 0 ? ordered_json(nullptr) : ordered_json(search.max_added)},
+      {"swap_candidates",
+       search.swap_candidates == 0 ? ordered_json(nullptr) : ordered_json(search.swap_candidates)},
       {"chosen", chosen},
       {"open", open_with(chosen)},
       {"target_met", current && rules.holds(*current)},
