@@ -129,3 +129,22 @@ TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exi
   refused("--candidates all" + target + " --replications 1",
           "h2sim: --replications: site needs at least 2 for a confidence interval\n");
 }
+
+TEST_CASE("cli: a one-day window ends even when the engine stops short of the timer at its end") {
+  // Replication 2 of this set once lacked every station's availability and supply fields (the
+  // timer at the window's end had not fired), so its replications could not be combined.
+  const Folder folder;
+  const Result r = folder.h2sim(
+      "run -q '" + std::string(H2SIM_SOURCE_DIR) +
+      "/scenarios/shanghai-2025.json' --set 'open_stations=[\"JD-01\",\"LG-01\",\"CP-01\","
+      "\"JD-02\",\"BS-01\",\"LG-02\",\"JD-03\",\"CT-01\",\"CP-02\",\"PD-01\",\"JD-04\",\"CP-03\","
+      "\"SJ-01\",\"BS-02\",\"JD-06\",\"LG-04\",\"JD-05\"]' --set horizon_days=1 --set "
+      "warmup_days=1 --replications 3 --replication 2");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const json metrics = json::parse(r.out);
+  CHECK(metrics["totals"].contains("delivered_kg"));
+  CHECK(metrics["totals"].contains("outage_h"));
+  for (const json& station : metrics["stations"]) {
+    CHECK(station.contains("outage_h"));
+  }
+}
