@@ -152,6 +152,41 @@ int main(int argc, char** argv) {
                        "totals.economics.social_cost_per_kg");
   add_run_options(*size_cmd, size_args);
 
+  SiteArgs site;
+  RunArgs site_args;
+  auto* site_cmd = app.add_subcommand(
+      "site", "choose which stations to open among candidates: greedy forward selection, then "
+              "1-swaps, each set simulated with the same seed and replications (common random "
+              "numbers), until the target holds with 95% confidence (docs/siting.md)");
+  site_cmd->add_option("SCENARIO", site_args.scenario, "scenario file")->required();
+  site_cmd
+      ->add_option("--candidates", site.candidates,
+                   "ID,ID,... the stations to choose from, or all (ties go to the one listed "
+                   "first)")
+      ->required();
+  site_cmd
+      ->add_option("--target", site.target,
+                   "METRIC<=VALUE or METRIC>=VALUE that must hold with 95% confidence, e.g. "
+                   "totals.wait_min.p95<=10")
+      ->required();
+  site_cmd->add_option("--fixed", site.fixed,
+                       "ID,ID,... stations open from the start and never removed (e.g. today's; "
+                       "among the candidates)");
+  site_cmd->add_option("--minimize", site.minimize,
+                       "METRIC to minimise among the sets where the target holds (default: the "
+                       "target's metric is improved)");
+  site_cmd
+      ->add_option("--max-stations", site.max_stations,
+                   "add at most N stations to the fixed ones (default: until the target holds)")
+      ->check(CLI::Range(1, 1000000));
+  site_cmd->add_option("--swap-rounds", site.swap_rounds,
+                       "at most R rounds of 1-swaps after the forward selection (default 1000: "
+                       "until none helps; 0: none)");
+  site_cmd->add_option("--swap-candidates", site.swap_candidates,
+                       "swap in only the K candidates that came closest to being added at the "
+                       "last forward step (default 0: every candidate not open)");
+  add_run_options(*site_cmd, site_args);
+
   std::vector<std::string> compare_files;
   RunArgs compare_args;
   auto* compare_cmd = app.add_subcommand(
@@ -189,6 +224,7 @@ int main(int argc, char** argv) {
   }
   RunArgs& chosen = *sweep_cmd     ? sweep_args
                     : *size_cmd    ? size_args
+                    : *site_cmd    ? site_args
                     : *compare_cmd ? compare_args
                                    : run_args;
 #ifdef H2SIM_WITH_MPI
@@ -216,6 +252,9 @@ int main(int argc, char** argv) {
     }
     if (*size_cmd) {
       return command_size(size_args, size);
+    }
+    if (*site_cmd) {
+      return command_site(site_args, site);
     }
     if (*compare_cmd) {
       return command_compare(compare_args, compare_files);

@@ -106,6 +106,10 @@ void check_output_path(const RunArgs& args, const std::string& option, const std
 }
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets) {
+  return load(path, sets, true);
+}
+
+Scenario load(const std::string& path, const std::vector<std::string>& sets, bool log_warnings) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
   const std::string text = scenario_text(path);
   try {
@@ -114,7 +118,11 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
     Scenario scenario =
         load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
     for (const Warning& warning : scenario.warnings()) {
-      spdlog::warn("{}: {}", warning.pointer, warning.message);
+      if (log_warnings) {
+        spdlog::warn("{}: {}", warning.pointer, warning.message);
+      } else {
+        spdlog::debug("{}: {}", warning.pointer, warning.message);
+      }
     }
     return scenario;
   } catch (const ScenarioError& error) {

@@ -60,11 +60,24 @@ struct SizeArgs {
   std::string minimize; // a metric path; empty: the smallest value meeting the targets
 };
 
+/** `h2sim site`: where to choose stations from, against which target. */
+struct SiteArgs {
+  std::string candidates; // ID,ID,... or "all"
+  std::string fixed;      // ID,ID,... (may be empty)
+  std::string target;
+  std::string minimize;                    // a metric path; empty: improve the target's metric
+  std::optional<std::size_t> max_stations; // at most this many beyond the fixed ones
+  std::size_t swap_rounds = 1000;
+  std::size_t swap_candidates = 0; // 0: every candidate not open
+};
+
 /** The scenario file's text, or the built-in default's for an empty path. */
 std::string scenario_text(const std::string& path);
 
 /** The scenario at `path` with `sets` (PATH=VALUE); problems on stderr, then InvalidInput. */
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
+/** load(path, sets), its warnings logged as warnings or, with `log_warnings` false, as debug. */
+Scenario load(const std::string& path, const std::vector<std::string>& sets, bool log_warnings);
 
 /** The overrides a run applies: `sets`, then --seed, --replications and --series. */
 std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets);
@@ -101,6 +114,7 @@ int command_run(RunArgs args, const std::string& table_path);
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
                   const std::string& table_path, bool resume);
 int command_size(const RunArgs& given, const SizeArgs& size);
+int command_site(const RunArgs& given, const SiteArgs& site);
 int command_validate(const std::string& path, const std::vector<std::string>& sets);
 
 /**

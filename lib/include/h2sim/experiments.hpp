@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -150,5 +151,59 @@ constexpr long long exhaustive_values = 21;
 nlohmann::ordered_json minimize(const std::string& param, const SizeRange& range,
                                 const std::string& metric, const std::vector<SizeTarget>& targets,
                                 const std::function<Metrics(long long value)>& evaluate);
+
+/** What site() searches: which stations to open, from which, against which target. */
+struct SiteSearch {
+  std::vector<std::string> candidates; // station ids; ties go to the one listed first
+  std::vector<std::string> fixed;      // open from the start, never removed; among candidates
+  SizeTarget target;                   // what must hold with 95% confidence
+  std::string minimize;                // a metric path; empty: improve the target's metric
+  std::size_t max_added = 0;           // at most this many stations beyond `fixed`; 0: no limit
+  std::size_t swap_rounds = 1000;      // rounds of 1-swaps after the forward selection; 0: none
+  /** Swaps bring in only the K best runners-up of the last forward step; 0: every candidate. */
+  std::size_t swap_candidates = 0;
+  /** Called after each step with its entry of the document's "steps". */
+  std::function<void(const nlohmann::ordered_json& step)> on_step{};
+};
+
+/**
+ * Runs the scenario once per set of open stations (each a list of station ids, in build order),
+ * all with the same seed and replications (common random numbers), and returns their metrics in
+ * order. site() calls it once per step with every set of the step, so that they run in one pool.
+ */
+using SiteEvaluator =
+    std::function<std::vector<Metrics>(const std::vector<std::vector<std::string>>& sets)>;
+
+/**
+ * Checks a metric path for `site` before anything runs: `totals.LEAF`,
+ * `stations[id=ID].LEAF` with ID always open (one of `fixed`), `classes[name=NAME].LEAF` or
+ * `classes.N.LEAF`, LEAF one the metrics can have. Throws ExperimentError saying why not.
+ */
+void check_site_metric(const std::string& path, const std::vector<std::string>& fixed);
+
+/**
+ * Chooses stations to open among `search.candidates` by simulation (docs/siting.md). From the
+ * fixed set, greedy forward selection: each step evaluates every candidate not yet open added to
+ * the open set, and adds the best; the best is one whose target holds with 95% confidence if any
+ * (then, among those, the least mean of `minimize`, or the best mean of the target's metric),
+ * else the best mean of the target's metric; ties go to the candidate listed first. It stops once
+ * the target holds, at `max_added` stations or when no candidate is left. Then rounds of 1-swaps:
+ * every set made by replacing one added station with one candidate not open is evaluated, and the
+ * best of those significantly better than the open set is taken (target held where it was not; or
+ * with the target holding in both, or in neither, an improvement of the metric larger than the
+ * half-width of the paired 95% interval of the replications' differences — for a station's or a
+ * class's metric, whose replications are not kept, larger than both intervals' half-widths
+ * together), until none is or after `swap_rounds` rounds (with `swap_candidates` K, only the K
+ * candidates that came closest to being added at the last forward step are swapped in). Returns
+ * {"target", "minimize", "confidence", "candidates", "fixed", "chosen" (the added stations in build
+ * order, a swap's station in the place of the one it replaced), "open" (fixed then chosen),
+ * "target_met", "metrics" (of the open set: {path: {"mean", "ci95"}}), "steps": [{"step", "phase"
+ * ("fixed", "add", "swap"), "added", "removed" (null when nothing changed), "stations", "holds",
+ * "metrics", "ci95" (the run's), "evaluations", "simulations", "wall_s", "evaluated": [{"added",
+ * "removed", "holds", "metrics"}]}], "evaluations", "simulations", "wall_s"}. A set evaluated twice
+ * is run once. Throws RunError naming the set when an evaluation has a failed replication and
+ * ExperimentError when the metrics have no such metric or the sets are not valid.
+ */
+nlohmann::ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate);
 
 } // namespace h2sim

@@ -45,6 +45,8 @@ public:
   /** Stations in the file, and how many of them (the first ones) are open. */
   std::size_t stations() const;
   std::size_t open_stations() const;
+  /** The stations' ids in the file's order (its build priority), open or not. */
+  std::vector<std::string> station_ids() const;
   /** What the scenario allows but probably does not mean; also listed in the metrics. */
   const std::vector<Warning>& warnings() const;
   /** Every value the overrides changed, in the order they were applied. */

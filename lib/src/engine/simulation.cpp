@@ -383,7 +383,14 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   // Scheduled first, the window's edges run before any model event at the same time, which
   // matches the collector's half-open window [start, end).
   calendar.schedule(window_start, [&] { network.begin_window(window_start); });
-  calendar.schedule(window_end, [&] { network.end_window(window_end); });
+  bool window_ended = false;
+  const auto end_window = [&] {
+    if (!window_ended) {
+      window_ended = true;
+      network.end_window(window_end);
+    }
+  };
+  calendar.schedule(window_end, end_window);
   // The series' bin edges inside the window: stations with storage report their books there.
   const report::Window& window = collector.window();
   const bool finite =
@@ -405,6 +412,9 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   logger()->debug("replication {}: simulating {} minutes", replication, window_end);
   engine.run_until(window_end);
   calendar.rethrow_failure();
+  // run_until may stop before a timer due exactly at window_end fires (seen with a one-day
+  // window: a replication then lacked its availability and supply fields); the window ends now.
+  end_window();
   // Stations with buffers learn a fill's end only when it happens: let the vehicles that arrived
   // in the window finish (later arrivals no longer count), for at most a simulated week.
   const double drain_limit = window_end + 7 * minutes_per_day;

@@ -167,6 +167,21 @@ double Scenario::warmup_days() const { return spec_->warmup_days.value; }
 bool Scenario::automatic_warmup() const { return spec_->warmup_days.automatic; }
 std::size_t Scenario::stations() const { return spec_->stations.size(); }
 std::size_t Scenario::open_stations() const { return spec_->open_stations(); }
+std::vector<std::string> Scenario::station_ids() const {
+  // Loading moved the named open stations to the front; file_index says where each was.
+  std::vector<std::pair<std::size_t, std::string>> placed;
+  for (std::size_t i = 0; i < spec_->stations.size(); ++i) {
+    placed.emplace_back(i < spec_->file_index.size() ? spec_->file_index[i] : i,
+                        spec_->stations[i].id);
+  }
+  std::sort(placed.begin(), placed.end());
+  std::vector<std::string> ids;
+  ids.reserve(placed.size());
+  for (auto& entry : placed) {
+    ids.push_back(std::move(entry.second));
+  }
+  return ids;
+}
 const std::vector<Warning>& Scenario::warnings() const { return spec_->warnings; }
 const std::vector<Change>& Scenario::changes() const { return spec_->changes; }
 const std::string& Scenario::sha256() const { return spec_->sha256; }

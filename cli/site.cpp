@@ -1,0 +1,177 @@
+// `h2sim site`: which stations to open among candidates, so that a target holds with 95%
+// confidence (the search is the library's: h2sim/experiments.hpp, docs/siting.md).
+#include "common.hpp"
+
+#include <h2sim/experiments.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace h2sim::cli {
+
+namespace {
+
+/** "A,B,C" as ids; an empty item is an error naming `option`. */
+std::vector<std::string> id_list(const std::string& option, const std::string& text) {
+  std::vector<std::string> ids;
+  if (text.empty()) {
+    return ids;
+  }
+  std::istringstream in(text + ",");
+  for (std::string id; std::getline(in, id, ',');) {
+    if (id.empty()) {
+      throw InvalidInput(option + " " + text + ": an empty station id");
+    }
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+/** `step`'s one-line summary for the log. */
+std::string summary(const nlohmann::ordered_json& step, const std::string& metric) {
+  std::string change;
+  if (!step["removed"].is_null()) {
+    change = "swapped " + step["removed"].get<std::string>() + " for " +
+             step["added"].get<std::string>();
+  } else if (!step["added"].is_null()) {
+    change = "added " + step["added"].get<std::string>();
+  } else {
+    change = step["phase"] == "fixed" ? "the fixed stations" : "no swap helps";
+  }
+  const auto& value = step["metrics"][metric];
+  return fmt::format("step {}: {} ({} stations): {} = {:.3g} [{:.3g}, {:.3g}]{}; {} evaluations "
+                     "in {:.1f} s",
+                     step["step"].get<std::size_t>(), change, step["stations"].get<std::size_t>(),
+                     metric, value["mean"].get<double>(), value["ci95"][0].get<double>(),
+                     value["ci95"][1].get<double>(), step["holds"].get<bool>() ? ", holds" : "",
+                     step["evaluations"].get<std::size_t>(), step["wall_s"].get<double>());
+}
+
+} // namespace
+
+int command_site(const RunArgs& given, const SiteArgs& site_args) {
+  check_output_path(given, "-o", given.out);
+  SiteSearch search;
+  try {
+    search.target = parse_size_target(site_args.target);
+  } catch (const ExperimentError& e) {
+    throw InvalidInput("--target " + site_args.target + ": " + e.what());
+  }
+  search.minimize = site_args.minimize;
+  search.max_added = site_args.max_stations.value_or(0);
+  search.swap_rounds = site_args.swap_rounds;
+  search.swap_candidates = site_args.swap_candidates;
+
+  RunArgs args = given;
+  const Scenario base = load(args, args.sets);
+  if (base.replications() < 2) {
+    if (args.replications) {
+      throw InvalidInput("--replications: site needs at least 2 for a confidence interval");
+    }
+    args.replications = "5";
+    spdlog::info("site: 5 replications per evaluation (a confidence interval needs 2 or more)");
+  }
+  // Common random numbers: every evaluation with the same seed (and replications).
+  if (!args.seed) {
+    args.seed = std::to_string(base.seed());
+  }
+
+  const std::vector<std::string> stations = base.station_ids();
+  const std::set<std::string> known(stations.begin(), stations.end());
+  search.candidates =
+      site_args.candidates == "all" ? stations : id_list("--candidates", site_args.candidates);
+  std::set<std::string> listed;
+  for (const std::string& id : search.candidates) {
+    if (known.count(id) == 0) {
+      throw InvalidInput("--candidates: no station " + id + " in the scenario");
+    }
+    if (!listed.insert(id).second) {
+      throw InvalidInput("--candidates: " + id + " is listed twice");
+    }
+  }
+  search.fixed = id_list("--fixed", site_args.fixed);
+  std::set<std::string> fixed;
+  for (const std::string& id : search.fixed) {
+    if (known.count(id) == 0) {
+      throw InvalidInput("--fixed: no station " + id + " in the scenario");
+    }
+    if (listed.count(id) == 0) {
+      throw InvalidInput("--fixed: " + id + " is not among the candidates");
+    }
+    if (!fixed.insert(id).second) {
+      throw InvalidInput("--fixed: " + id + " is listed twice");
+    }
+  }
+  try {
+    check_site_metric(search.target.metric, search.fixed);
+  } catch (const ExperimentError& e) {
+    throw InvalidInput("--target " + site_args.target + ": " + e.what());
+  }
+  if (!search.minimize.empty()) {
+    try {
+      check_site_metric(search.minimize, search.fixed);
+    } catch (const ExperimentError& e) {
+      throw InvalidInput("--minimize " + search.minimize + ": " + e.what());
+    }
+  }
+
+  const auto scenario_of = [&](const std::vector<std::string>& open) {
+    std::vector<std::string> sets = args.sets;
+    sets.push_back("open_stations=" + nlohmann::json(open).dump());
+    return load(args.scenario, all_sets(args, sets), false);
+  };
+  if (args.dry_run) { // the first step's sets: the fixed stations, or each candidate alone
+    std::vector<nlohmann::ordered_json> shown;
+    std::vector<Scenario> scenarios;
+    const auto add = [&](const std::vector<std::string>& open) {
+      shown.push_back({{"open_stations", open}});
+      scenarios.push_back(scenario_of(open));
+    };
+    if (!search.fixed.empty()) {
+      add(search.fixed);
+    } else {
+      for (const std::string& id : search.candidates) {
+        add({id});
+      }
+    }
+    emit_dry_run(args, shown, scenarios);
+    return exit_ok;
+  }
+
+  search.on_step = [&](const nlohmann::ordered_json& step) {
+    spdlog::info("site: {}", summary(step, search.target.metric));
+  };
+  const Scenario every = scenario_of(search.candidates); // what each evaluation is like
+  spdlog::info("site: {} candidates, {} fixed, target {}, {} replications per evaluation, seed {}",
+               search.candidates.size(), search.fixed.size(), search.target.text,
+               every.replications(), every.seed());
+  nlohmann::ordered_json out;
+  try {
+    out = site(search, [&](const std::vector<std::vector<std::string>>& sets) {
+      std::vector<Scenario> scenarios;
+      for (const std::vector<std::string>& open : sets) {
+        scenarios.push_back(scenario_of(open));
+      }
+      return run_points(scenarios, args);
+    });
+  } catch (const ExperimentError& e) {
+    throw InvalidInput(std::string("site: ") + e.what());
+  }
+  if (!out["target_met"].get<bool>()) {
+    spdlog::warn("site: the target does not hold with 95% confidence for the stations chosen");
+  }
+  nlohmann::ordered_json document{{"scenario", every.name()},
+                                  {"seed", every.seed()},
+                                  {"replications", every.replications()},
+                                  {"horizon_days", every.horizon_days()}};
+  for (auto& [key, value] : out.items()) {
+    document[key] = std::move(value);
+  }
+  emit(args, std::move(document), "the result");
+  return exit_ok;
+}
+
+} // namespace h2sim::cli

@@ -1,0 +1,469 @@
+// `h2sim site`: which stations to open, by greedy forward selection and 1-swaps over simulations
+// with common random numbers (docs/siting.md).
+#include "site.hpp"
+
+#include "../report/document.hpp"
+#include "../report/fields.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace h2sim {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+bool has_leaf(const std::vector<report::Leaf>& layout, const std::string& leaf) {
+  return std::any_of(layout.begin(), layout.end(),
+                     [&](const report::Leaf& l) { return l.path == leaf; });
+}
+
+} // namespace
+
+void check_site_metric(const std::string& path, const std::vector<std::string>& fixed) {
+  const auto none = [&](const std::string& why) {
+    return ExperimentError("the metrics have no " + path + why);
+  };
+  const auto leaf_after = [&](std::size_t at) {
+    if (at >= path.size() || path[at] != '.' || at + 1 == path.size()) {
+      throw none("");
+    }
+    return path.substr(at + 1);
+  };
+  if (path.rfind("totals.", 0) == 0) {
+    if (!has_leaf(report::station_layout(report::group::all, report::Scope::totals),
+                  path.substr(7))) {
+      throw none("");
+    }
+    return;
+  }
+  if (path.rfind("stations[id=", 0) == 0) {
+    const std::size_t end = path.find(']');
+    if (end == std::string::npos) {
+      throw none(" (select by [id=...])");
+    }
+    const std::string id = path.substr(12, end - 12);
+    if (std::find(fixed.begin(), fixed.end(), id) == fixed.end()) {
+      throw ExperimentError(path + ": station " + id +
+                            " is not open in every set evaluated; only a --fixed station's "
+                            "metrics can be a target or be minimised");
+    }
+    if (!has_leaf(report::station_layout(report::group::all, report::Scope::stations),
+                  leaf_after(end + 1))) {
+      throw none("");
+    }
+    return;
+  }
+  if (path.rfind("stations", 0) == 0) {
+    throw ExperimentError(path + ": select a station by [id=...]: which station has which index "
+                                 "changes from set to set");
+  }
+  if (path.rfind("classes[name=", 0) == 0 || path.rfind("classes.", 0) == 0) {
+    const std::size_t end = path[7] == '[' ? path.find(']') : path.find('.', 8);
+    if (end == std::string::npos ||
+        !has_leaf(report::class_layout(), leaf_after(end + (path[7] == '[' ? 1 : 0)))) {
+      throw none("");
+    }
+    return;
+  }
+  throw none(" (a metric path starts with totals., stations or classes)");
+}
+
+namespace siting {
+
+namespace {
+
+using Set = std::vector<std::string>;
+
+ordered_json value_json(const Value& value) {
+  return {{"mean", value.mean}, {"ci95", {value.low, value.high}}};
+}
+
+/** Evaluations so far, by set (in id order): each set is scored once. */
+class Cache {
+public:
+  explicit Cache(const Scorer& score) : score_(&score) {}
+
+  /** The scores of `sets`, scoring those not seen before in one call; counts what ran. */
+  std::vector<Score> operator()(const std::vector<Set>& sets) {
+    std::vector<Set> fresh;
+    std::set<Set> asked;
+    for (const Set& set : sets) {
+      const Set key = sorted(set);
+      if (scores_.count(key) == 0 && asked.insert(key).second) {
+        fresh.push_back(set);
+      }
+    }
+    if (!fresh.empty()) {
+      std::vector<Score> scored = (*score_)(fresh);
+      for (std::size_t i = 0; i < fresh.size(); ++i) {
+        simulations_ += scored.at(i).simulations;
+        scores_.emplace(sorted(fresh[i]), std::move(scored[i]));
+      }
+    }
+    evaluations_ += fresh.size();
+    std::vector<Score> out;
+    for (const Set& set : sets) {
+      out.push_back(scores_.at(sorted(set)));
+    }
+    return out;
+  }
+  std::size_t evaluations() const { return evaluations_; }
+  std::size_t simulations() const { return simulations_; }
+
+private:
+  static Set sorted(Set set) {
+    std::sort(set.begin(), set.end());
+    return set;
+  }
+  const Scorer* score_;
+  std::map<Set, Score> scores_;
+  std::size_t evaluations_ = 0;
+  std::size_t simulations_ = 0;
+};
+
+/** The rules of the search: what holds, what is better, what is significantly better. */
+class Rules {
+public:
+  explicit Rules(const SiteSearch& search)
+      : target_(&search.target), lower_(search.minimize.empty() ? search.target.at_most : true) {}
+
+  bool holds(const Score& score) const {
+    return target_->at_most ? score.target.high <= target_->bound
+                            : score.target.low >= target_->bound;
+  }
+
+  /**
+   * a before b: the one whose target holds; with both, the better objective; with neither, the
+   * better mean of the target's metric. False on a tie (the earlier candidate stays).
+   */
+  bool better(const Score& a, const Score& b) const {
+    const bool ha = holds(a);
+    if (ha != holds(b)) {
+      return ha;
+    }
+    const bool lower = ha ? lower_ : target_->at_most;
+    const double x = (ha ? a.objective : a.target).mean;
+    const double y = (ha ? b.objective : b.target).mean;
+    return lower ? x < y : x > y;
+  }
+
+  /** `next` is better than `now` beyond the noise (see h2sim::site). */
+  bool significantly_better(const Score& next, const Score& now) const {
+    const bool hn = holds(next);
+    if (hn != holds(now)) {
+      return hn;
+    }
+    const bool lower = hn ? lower_ : target_->at_most;
+    const Value& a = hn ? next.objective : next.target;
+    const Value& b = hn ? now.objective : now.target;
+    const double gain = lower ? b.mean - a.mean : a.mean - b.mean;
+    if (!(gain > 0)) {
+      return false;
+    }
+    if (a.replications.size() >= 2 && a.replications.size() == b.replications.size()) {
+      std::vector<double> differences; // the gain in each replication: common random numbers
+      for (std::size_t r = 0; r < a.replications.size(); ++r) {
+        differences.push_back(lower ? b.replications[r] - a.replications[r]
+                                    : a.replications[r] - b.replications[r]);
+      }
+      return ci95(differences).first > 0;
+    }
+    return gain > (a.high - a.low) / 2 + (b.high - b.low) / 2;
+  }
+
+private:
+  const SizeTarget* target_;
+  bool lower_;
+};
+
+} // namespace
+
+ordered_json search(const SiteSearch& search, const Scorer& score) {
+  if (search.candidates.empty()) {
+    throw ExperimentError("no candidates");
+  }
+  std::set<std::string> seen;
+  for (const std::string& id : search.candidates) {
+    if (!seen.insert(id).second) {
+      throw ExperimentError("candidate " + id + " is listed twice");
+    }
+  }
+  std::set<std::string> fixed;
+  for (const std::string& id : search.fixed) {
+    if (seen.count(id) == 0) {
+      throw ExperimentError("fixed station " + id + " is not among the candidates");
+    }
+    if (!fixed.insert(id).second) {
+      throw ExperimentError("fixed station " + id + " is listed twice");
+    }
+  }
+  const Rules rules(search);
+  Cache evaluate(score);
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point started = Clock::now();
+
+  const auto metrics_of = [&](const Score& s) {
+    ordered_json metrics{{search.target.metric, value_json(s.target)}};
+    if (!search.minimize.empty()) {
+      metrics[search.minimize] = value_json(s.objective);
+    }
+    return metrics;
+  };
+  std::vector<std::string> chosen; // in build order
+  const auto open_with = [&](const std::vector<std::string>& added) {
+    Set open = search.fixed;
+    open.insert(open.end(), added.begin(), added.end());
+    return open;
+  };
+  const auto not_open = [&] {
+    std::vector<std::string> ids;
+    for (const std::string& id : search.candidates) {
+      if (fixed.count(id) == 0 && std::find(chosen.begin(), chosen.end(), id) == chosen.end()) {
+        ids.push_back(id);
+      }
+    }
+    return ids;
+  };
+
+  std::optional<Score> current;
+  ordered_json steps = ordered_json::array();
+  // Runs one step's sets; records the step once its change (if any) is known.
+  struct Batch {
+    std::vector<Score> scores;
+    double wall_s = 0;
+    std::size_t evaluations = 0;
+    std::size_t simulations = 0;
+  };
+  const auto run = [&](const std::vector<Set>& sets) {
+    const Clock::time_point begin = Clock::now();
+    const std::size_t evaluations = evaluate.evaluations();
+    const std::size_t simulations = evaluate.simulations();
+    Batch batch;
+    batch.scores = evaluate(sets);
+    batch.wall_s = std::chrono::duration<double>(Clock::now() - begin).count();
+    batch.evaluations = evaluate.evaluations() - evaluations;
+    batch.simulations = evaluate.simulations() - simulations;
+    return batch;
+  };
+  const auto record = [&](const char* phase, const ordered_json& added, const ordered_json& removed,
+                          const Batch& batch, ordered_json evaluated) {
+    ordered_json step{{"step", steps.size()},
+                      {"phase", phase},
+                      {"added", added},
+                      {"removed", removed},
+                      {"stations", search.fixed.size() + chosen.size()},
+                      {"holds", rules.holds(*current)},
+                      {"metrics", metrics_of(*current)},
+                      {"ci95", current->ci95},
+                      {"evaluations", batch.evaluations},
+                      {"simulations", batch.simulations},
+                      {"wall_s", batch.wall_s},
+                      {"evaluated", std::move(evaluated)}};
+    if (search.on_step) {
+      search.on_step(step);
+    }
+    steps.push_back(std::move(step));
+  };
+  const auto evaluated_json = [&](const std::string& added, const std::string* removed,
+                                  const Score& s) {
+    ordered_json entry{{"added", added}};
+    if (removed != nullptr) {
+      entry["removed"] = *removed;
+    }
+    entry["holds"] = rules.holds(s);
+    entry["metrics"] = metrics_of(s);
+    return entry;
+  };
+
+  // The fixed stations alone, when there are some: perhaps nothing needs adding.
+  if (!search.fixed.empty()) {
+    Batch batch = run({search.fixed});
+    current = batch.scores.front();
+    record("fixed", nullptr, nullptr, batch, ordered_json::array());
+  }
+
+  std::vector<std::string> runners_up; // of the last forward step, best first
+  // Forward selection: add the best candidate until the target holds or the limit is reached.
+  while (!(current && rules.holds(*current)) &&
+         (search.max_added == 0 || chosen.size() < search.max_added)) {
+    const std::vector<std::string> candidates = not_open();
+    if (candidates.empty()) {
+      break;
+    }
+    std::vector<Set> sets;
+    for (const std::string& id : candidates) {
+      std::vector<std::string> added = chosen;
+      added.push_back(id);
+      sets.push_back(open_with(added));
+    }
+    Batch batch = run(sets);
+    std::size_t best = 0;
+    ordered_json evaluated = ordered_json::array();
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (rules.better(batch.scores[i], batch.scores[best])) {
+        best = i;
+      }
+      evaluated.push_back(evaluated_json(candidates[i], nullptr, batch.scores[i]));
+    }
+    // The runners-up, best first (a stable sort: ties in the candidates' order).
+    std::vector<std::size_t> order(candidates.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return rules.better(batch.scores[x], batch.scores[y]);
+    });
+    runners_up.clear();
+    for (const std::size_t i : order) {
+      if (i != best) {
+        runners_up.push_back(candidates[i]);
+      }
+    }
+    chosen.push_back(candidates[best]);
+    current = batch.scores[best];
+    record("add", candidates[best], nullptr, batch, std::move(evaluated));
+  }
+
+  // 1-swaps: replace an added station with one not open, while that is significantly better.
+  for (std::size_t round = 0; round < search.swap_rounds && current && !chosen.empty(); ++round) {
+    std::vector<std::string> candidates = not_open();
+    if (search.swap_candidates > 0 && !runners_up.empty()) {
+      std::vector<std::string> best_first;
+      for (const std::string& id : runners_up) {
+        if (best_first.size() < search.swap_candidates &&
+            std::find(candidates.begin(), candidates.end(), id) != candidates.end()) {
+          best_first.push_back(id);
+        }
+      }
+      candidates = std::move(best_first);
+    }
+    if (candidates.empty()) {
+      break;
+    }
+    std::vector<Set> sets;
+    std::vector<std::pair<std::size_t, std::size_t>> swaps; // (position in chosen, candidate)
+    for (std::size_t p = 0; p < chosen.size(); ++p) {
+      for (std::size_t c = 0; c < candidates.size(); ++c) {
+        std::vector<std::string> added = chosen;
+        added[p] = candidates[c];
+        sets.push_back(open_with(added));
+        swaps.emplace_back(p, c);
+      }
+    }
+    Batch batch = run(sets);
+    std::optional<std::size_t> best;
+    ordered_json evaluated = ordered_json::array();
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+      const Score& s = batch.scores[k];
+      if (rules.significantly_better(s, *current) &&
+          (!best || rules.better(s, batch.scores[*best]))) {
+        best = k;
+      }
+      evaluated.push_back(
+          evaluated_json(candidates[swaps[k].second], &chosen[swaps[k].first], batch.scores[k]));
+    }
+    if (!best) {
+      record("swap", nullptr, nullptr, batch, std::move(evaluated));
+      break;
+    }
+    const std::string removed = chosen[swaps[*best].first];
+    const std::string added = candidates[swaps[*best].second];
+    chosen[swaps[*best].first] = added;
+    current = batch.scores[*best];
+    record("swap", added, removed, batch, std::move(evaluated));
+  }
+
+  ordered_json out{
+      {"target", search.target.text},
+      {"minimize", search.minimize.empty() ? ordered_json(nullptr) : ordered_json(search.minimize)},
+      {"confidence", 0.95},
+      {"candidates", search.candidates},
+      {"fixed", search.fixed},
+      {"max_stations",
+       search.max_added == 0 ? ordered_json(nullptr) : ordered_json(search.max_added)},
+      {"swap_candidates",
+       search.swap_candidates == 0 ? ordered_json(nullptr) : ordered_json(search.swap_candidates)},
+      {"chosen", chosen},
+      {"open", open_with(chosen)},
+      {"target_met", current && rules.holds(*current)},
+      {"metrics", current ? metrics_of(*current) : ordered_json(nullptr)},
+      {"steps", std::move(steps)},
+      {"evaluations", evaluate.evaluations()},
+      {"simulations", evaluate.simulations()},
+      {"wall_s", std::chrono::duration<double>(Clock::now() - started).count()}};
+  return out;
+}
+
+} // namespace siting
+
+namespace {
+
+/** The metric at `path` of an evaluation, with its interval and (totals) each replication's. */
+siting::Value value_of(const Metrics& metrics, const std::string& path) {
+  report::Estimate estimate;
+  try {
+    estimate = report::estimate(metrics.data(), path);
+  } catch (const std::invalid_argument& e) {
+    throw ExperimentError(e.what());
+  }
+  if (!estimate.ci95) {
+    throw ExperimentError(path + ": an interval needs two or more replications");
+  }
+  siting::Value value{estimate.value, estimate.ci95->first, estimate.ci95->second, {}};
+  if (path.rfind("totals.", 0) == 0) {
+    const std::string leaf = path.substr(7);
+    for (const report::RecordValues& totals : metrics.data().aggregate.replication_totals()) {
+      const std::vector<report::Leaf>& layout =
+          report::station_layout(totals.groups, report::Scope::totals, totals.bins);
+      for (std::size_t i = 0; i < layout.size(); ++i) {
+        if (layout[i].path == leaf) {
+          value.replications.push_back(totals.leaves.at(i));
+        }
+      }
+    }
+  }
+  return value;
+}
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string text;
+  for (const std::string& id : ids) {
+    text += (text.empty() ? "" : ",") + id;
+  }
+  return text;
+}
+
+} // namespace
+
+ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
+  check_site_metric(search.target.metric, search.fixed);
+  if (!search.minimize.empty()) {
+    check_site_metric(search.minimize, search.fixed);
+  }
+  return siting::search(search, [&](const std::vector<std::vector<std::string>>& sets) {
+    const std::vector<Metrics> metrics = evaluate(sets);
+    std::vector<siting::Score> scores;
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      const Metrics& m = metrics.at(i);
+      if (const std::string error = m.error(); !error.empty()) {
+        throw RunError("stations " + joined(sets[i]) + ": " + error);
+      }
+      siting::Score score;
+      score.target = value_of(m, search.target.metric);
+      score.objective = search.minimize.empty() ? score.target : value_of(m, search.minimize);
+      for (const auto& [path, bounds] : m.data().aggregate.intervals()) {
+        score.ci95["totals." + path] = {bounds.first, bounds.second};
+      }
+      score.simulations = m.finished();
+      scores.push_back(std::move(score));
+    }
+    return scores;
+  });
+}
+
+} // namespace h2sim

@@ -1,0 +1,150 @@
+// `h2sim site` end to end (docs/siting.md): on a layout whose answer is plain, and bad input.
+#include "../cli_support.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+using h2sim::test::Folder;
+using h2sim::test::Result;
+using nlohmann::json;
+
+namespace {
+
+/**
+ * Two fleets 200 km apart, 30 vehicles around W (0, 0) and 20 around E (200, 0), each within 3 km
+ * of its centre; a tank's range is 200 km and drivers look for a station with 10% left (20 km,
+ * about 15 km as the crow flies at road factor 1.3). A station at a fleet's centre serves it; any
+ * other leaves it to run dry on the way (stranded, then towed). Decoys: D1 midway, D2 and D3 far
+ * from both.
+ */
+std::string two_clusters() {
+  const std::string station = R"(, "dispensers": 4, "fill_rate_kg_per_min": 2, "overhead_min": 1})";
+  const auto fleet = [](const std::string& name, int count, double x) {
+    return R"({"name": ")" + name + R"(", "count": )" + std::to_string(count) +
+           R"(, "tank_kg": 10, "consumption_kg_per_100km": 5, "daily_km": 200,
+              "refuel_at_fraction": 0.1, "speed_kmh": 50,
+              "area": {"x_km": )" +
+           std::to_string(x) + R"(, "y_km": 0, "radius_km": 3}})";
+  };
+  return R"({"name": "two-clusters", "seed": 11, "horizon_days": 4, "warmup_days": 1,
+    "replications": 3,
+    "stations": [
+      {"id": "D1", "x_km": 100, "y_km": 0)" +
+         station + R"(,
+      {"id": "D2", "x_km": 100, "y_km": 150)" +
+         station + R"(,
+      {"id": "W", "x_km": 0, "y_km": 0)" +
+         station + R"(,
+      {"id": "D3", "x_km": -60, "y_km": -80)" +
+         station + R"(,
+      {"id": "E", "x_km": 200, "y_km": 0)" +
+         station + R"(],
+    "demand": {"model": "fleet", "road_factor": 1.3, "classes": [)" +
+         fleet("west", 30, 0) + ", " + fleet("east", 20, 200) + "]}}";
+}
+
+} // namespace
+
+TEST_CASE("cli: site picks the station at each of two far-apart fleets, not the decoys") {
+  const Folder folder;
+  folder.write("two.json", two_clusters());
+  const Result r =
+      folder.h2sim("site -q two.json --candidates all --target 'totals.stranded<=0' --jobs 2");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const json out = json::parse(r.out);
+  // W first (its fleet is the larger: alone it leaves fewer vehicles stranded), then E.
+  CHECK(out["chosen"] == json::array({"W", "E"}));
+  CHECK(out["open"] == json::array({"W", "E"}));
+  CHECK(out["target_met"] == true);
+  CHECK(out["candidates"] == json::array({"D1", "D2", "W", "D3", "E"})); // the file's order
+  CHECK(out["seed"] == 11);
+  CHECK(out["replications"] == 3);
+  CHECK(out["metrics"]["totals.stranded"]["mean"] == 0);
+  const json& steps = out["steps"];
+  REQUIRE(steps.size() == 3); // add W, add E, a round of swaps that finds nothing better
+  CHECK(steps[0]["phase"] == "add");
+  CHECK(steps[0]["evaluated"].size() == 5);
+  CHECK(steps[0]["holds"] == false);
+  CHECK(steps[1]["added"] == "E");
+  CHECK(steps[1]["holds"] == true);
+  CHECK(steps[1]["evaluated"].size() == 4);
+  CHECK(steps[2]["phase"] == "swap");
+  CHECK(steps[2]["added"].is_null());
+  CHECK(steps[2]["evaluated"].size() == 2 * 3);
+  for (const json& step : steps) {
+    CHECK(step["wall_s"].get<double>() >= 0);
+    CHECK(step["ci95"].contains("totals.wait_min.p95"));
+  }
+  // Every set once, each with 3 replications: 5 + 4 + 3 (W or E with a decoy ran at step 1).
+  CHECK(steps[2]["evaluations"] == 3);
+  CHECK(out["evaluations"] == 12);
+  CHECK(out["simulations"] == 36);
+  CHECK(out["run"]["provenance"]["command_line"][1] == "site");
+
+  SUBCASE("from a fixed station, the other one is added, and the result is the same each time") {
+    const Result fixed = folder.h2sim(
+        "site -q two.json --candidates W,E,D1 --fixed E --target 'totals.stranded<=0' --jobs 2");
+    REQUIRE_MESSAGE(fixed.code == 0, fixed.err);
+    const json again = json::parse(fixed.out);
+    CHECK(again["chosen"] == json::array({"W"}));
+    CHECK(again["open"] == json::array({"E", "W"}));
+    CHECK(again["steps"][0]["phase"] == "fixed");
+    CHECK(again["steps"][0]["holds"] == false);
+    CHECK(again["steps"][1]["metrics"] == out["metrics"]); // the same set: the same numbers
+  }
+}
+
+TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exit 2") {
+  const Folder folder;
+  folder.write("two.json", two_clusters());
+  const auto site = [&](const std::string& args) { return folder.h2sim("site two.json " + args); };
+  const auto refused = [&](const std::string& args, const std::string& message) {
+    const Result r = site(args);
+    CHECK(r.code == 2);
+    CHECK(r.err == message);
+    CHECK(r.out.empty());
+  };
+  const std::string target = " --target 'totals.stranded<=0'";
+  refused("--candidates W,Z" + target, "h2sim: --candidates: no station Z in the scenario\n");
+  refused("--candidates W,E,W" + target, "h2sim: --candidates: W is listed twice\n");
+  refused("--candidates W,,E" + target, "h2sim: --candidates W,,E: an empty station id\n");
+  refused("--candidates W,E --fixed D1" + target,
+          "h2sim: --fixed: D1 is not among the candidates\n");
+  refused("--candidates W,E --fixed Q" + target, "h2sim: --fixed: no station Q in the scenario\n");
+  refused("--candidates all --target 'totals.nonsense<=1'",
+          "h2sim: --target totals.nonsense<=1: the metrics have no totals.nonsense\n");
+  refused("--candidates all --target 'totals.stranded<0'",
+          "h2sim: --target totals.stranded<0: expected METRIC<=VALUE or METRIC>=VALUE, METRIC a "
+          "path of the metrics (totals.wait_min.p95, stations[id=S1].wait_min.p95, ...)\n");
+  refused("--candidates all --target 'totals.stranded<=x'",
+          "h2sim: --target totals.stranded<=x: the bound is not a number\n");
+  refused("--candidates all --target 'stations[id=W].wait_min.p95<=5'",
+          "h2sim: --target stations[id=W].wait_min.p95<=5: stations[id=W].wait_min.p95: station W "
+          "is not open in every set evaluated; only a --fixed station's metrics can be a target "
+          "or be minimised\n");
+  refused("--candidates all" + target + " --minimize totals.nope",
+          "h2sim: --minimize totals.nope: the metrics have no totals.nope\n");
+  refused("--candidates all" + target + " --replications 1",
+          "h2sim: --replications: site needs at least 2 for a confidence interval\n");
+}
+
+TEST_CASE("cli: a one-day window ends even when the engine stops short of the timer at its end") {
+  // Replication 2 of this set once lacked every station's availability and supply fields (the
+  // timer at the window's end had not fired), so its replications could not be combined.
+  const Folder folder;
+  const Result r = folder.h2sim(
+      "run -q '" + std::string(H2SIM_SOURCE_DIR) +
+      "/scenarios/shanghai-2025.json' --set 'open_stations=[\"JD-01\",\"LG-01\",\"CP-01\","
+      "\"JD-02\",\"BS-01\",\"LG-02\",\"JD-03\",\"CT-01\",\"CP-02\",\"PD-01\",\"JD-04\",\"CP-03\","
+      "\"SJ-01\",\"BS-02\",\"JD-06\",\"LG-04\",\"JD-05\"]' --set horizon_days=1 --set "
+      "warmup_days=1 --replications 3 --replication 2");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const json metrics = json::parse(r.out);
+  CHECK(metrics["totals"].contains("delivered_kg"));
+  CHECK(metrics["totals"].contains("outage_h"));
+  for (const json& station : metrics["stations"]) {
+    CHECK(station.contains("outage_h"));
+  }
+}

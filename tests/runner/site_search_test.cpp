@@ -1,0 +1,220 @@
+// The siting search's rules on made-up scores: the order of the steps, ties, when it stops, and
+// which 1-swaps it takes (significance from the replications' paired differences).
+#include "runner/site.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using h2sim::SiteSearch;
+using h2sim::siting::Score;
+using h2sim::siting::Value;
+
+/** A metric whose replications are mean + offsets (the same offsets: common random numbers). */
+Value value(double mean, const std::vector<double>& offsets = {-1, 0, 1}) {
+  Value v;
+  v.mean = mean;
+  for (double offset : offsets) {
+    v.replications.push_back(mean + offset);
+  }
+  const auto [low, high] = h2sim::ci95(v.replications);
+  v.low = low;
+  v.high = high;
+  return v;
+}
+
+/** Scores sets from a table keyed by the sorted ids joined with '+'; counts the calls. */
+struct Table {
+  std::map<std::string, Value> values;
+  std::vector<std::size_t> batches; // the sets in each call
+  std::vector<Score> operator()(const std::vector<std::vector<std::string>>& sets) {
+    batches.push_back(sets.size());
+    std::vector<Score> scores;
+    for (std::vector<std::string> set : sets) {
+      std::sort(set.begin(), set.end());
+      std::string key;
+      for (const std::string& id : set) {
+        key += (key.empty() ? "" : "+") + id;
+      }
+      const auto it = values.find(key);
+      if (it == values.end()) {
+        throw std::logic_error("no value for " + key);
+      }
+      Score score;
+      score.target = it->second;
+      score.objective = it->second;
+      score.simulations = it->second.replications.size();
+      scores.push_back(score);
+    }
+    return scores;
+  }
+};
+
+SiteSearch searching(const std::vector<std::string>& candidates, const std::string& target) {
+  SiteSearch search;
+  search.candidates = candidates;
+  search.target = h2sim::parse_size_target(target);
+  return search;
+}
+
+} // namespace
+
+TEST_CASE("site: forward selection adds the best candidate until the target holds") {
+  // From F: adding b is best (4), then c (2, whose interval [2-2.48, 2+2.48] is not yet <= 3),
+  // then a (0.5: holds). Ties go to the candidate listed first: a+F and d+F are equal.
+  Table table;
+  table.values = {{"F", value(9)},         {"F+a", value(6)},       {"F+b", value(4)},
+                  {"F+c", value(7)},       {"F+d", value(6)},       {"F+a+b", value(3.5)},
+                  {"F+b+c", value(2)},     {"F+b+d", value(3.5)},   {"F+a+b+c", value(0.5)},
+                  {"F+b+c+d", value(0.5)}, {"F+a+b+c+d", value(0)}, {"F+a+c+d", value(9)},
+                  {"F+a+b+d", value(9)},   {"F+a+c", value(9)},     {"F+c+d", value(9)},
+                  {"F+a+d", value(9)}};
+  SiteSearch search = searching({"F", "a", "b", "c", "d"}, "totals.wait_min.p95<=3");
+  search.fixed = {"F"};
+  std::vector<std::string> logged;
+  search.on_step = [&](const nlohmann::ordered_json& step) {
+    logged.push_back(step["phase"].get<std::string>());
+  };
+  const auto out = h2sim::siting::search(search, std::ref(table));
+  CHECK(out["chosen"] == nlohmann::ordered_json::array({"b", "c", "a"}));
+  CHECK(out["open"] == nlohmann::ordered_json::array({"F", "b", "c", "a"}));
+  CHECK(out["target_met"] == true);
+  const auto& steps = out["steps"];
+  REQUIRE(steps.size() == 5); // fixed, three additions, one round of swaps that finds nothing
+  CHECK(steps[0]["phase"] == "fixed");
+  CHECK(steps[0]["added"].is_null());
+  CHECK(steps[0]["holds"] == false);
+  CHECK(steps[1]["added"] == "b");
+  CHECK(steps[1]["evaluated"].size() == 4);
+  CHECK(steps[2]["added"] == "c");
+  CHECK(steps[2]["holds"] == false);
+  CHECK(steps[3]["added"] == "a");
+  CHECK(steps[3]["stations"] == 4);
+  CHECK(steps[3]["holds"] == true);
+  CHECK(steps[3]["metrics"]["totals.wait_min.p95"]["mean"] == 0.5);
+  CHECK(steps[4]["phase"] == "swap");
+  CHECK(steps[4]["added"].is_null());
+  CHECK(steps[4]["evaluated"].size() == 3); // b, c or a replaced by d
+  // d swapped for a gives the same 0.5: not better, so nothing changes.
+  CHECK(logged == std::vector<std::string>{"fixed", "add", "add", "add", "swap"});
+  // Each call is one step's sets; F+b+c+d was asked for once more by the swaps but run once.
+  CHECK(table.batches == std::vector<std::size_t>{1, 4, 3, 2, 2});
+  CHECK(out["evaluations"] == 1 + 4 + 3 + 2 + 2);
+  CHECK(out["simulations"] == 3 * (1 + 4 + 3 + 2 + 2));
+}
+
+TEST_CASE("site: a tie goes to the candidate listed first") {
+  Table table;
+  table.values = {{"a", value(5)}, {"b", value(5)}, {"c", value(5)}};
+  SiteSearch search = searching({"c", "b", "a"}, "totals.wait_min.p95<=10");
+  const auto out = h2sim::siting::search(search, std::ref(table));
+  CHECK(out["chosen"] == nlohmann::ordered_json::array({"c"}));
+  CHECK(out["target_met"] == true);
+}
+
+TEST_CASE("site: max stations stops the selection, then a significantly better swap is taken") {
+  // Greedy takes a (5), then b (4.5, tie with c); b and c together are far better (1): the swap
+  // of a for c is taken, then no swap improves on b + c.
+  Table table;
+  table.values = {{"a", value(5)},     {"b", value(6)},     {"c", value(6)},
+                  {"a+b", value(4.5)}, {"a+c", value(4.5)}, {"b+c", value(1)}};
+  SiteSearch search = searching({"a", "b", "c"}, "totals.wait_min.p95<=0");
+  search.max_added = 2;
+  const auto out = h2sim::siting::search(search, std::ref(table));
+  CHECK(out["chosen"] ==
+        nlohmann::ordered_json::array({"c", "b"})); // c in a's place in the build order
+  CHECK(out["target_met"] == false);
+  const auto& steps = out["steps"];
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[2]["phase"] == "swap");
+  CHECK(steps[2]["added"] == "c");
+  CHECK(steps[2]["removed"] == "a");
+  CHECK(steps[2]["metrics"]["totals.wait_min.p95"]["mean"] == 1.0);
+  CHECK(steps[3]["added"].is_null());
+  CHECK(steps[3]["removed"].is_null());
+  SUBCASE("swapping in only the best runner-up of the last step finds the same") {
+    search.swap_candidates = 1; // c, the runner-up when b was added
+    const auto narrow = h2sim::siting::search(search, std::ref(table));
+    CHECK(narrow["chosen"] == out["chosen"]);
+    CHECK(narrow["steps"][2]["evaluated"].size() == 2); // a or b replaced by c
+  }
+}
+
+TEST_CASE("site: a swap better only within the noise is not taken") {
+  // b + c is better on average (4.2 < 4.5), but its replications move against a + b's: the paired
+  // differences (0.3 +- 3) have an interval that contains 0.
+  Table table;
+  table.values = {{"a", value(5)},     {"b", value(6)},     {"c", value(6)},
+                  {"a+b", value(4.5)}, {"a+c", value(4.5)}, {"b+c", value(4.2, {2, 0, -2})}};
+  SiteSearch search = searching({"a", "b", "c"}, "totals.wait_min.p95<=0");
+  search.max_added = 2;
+  const auto out = h2sim::siting::search(search, std::ref(table));
+  CHECK(out["chosen"] == nlohmann::ordered_json::array({"a", "b"}));
+  CHECK(out["steps"].size() == 3);
+  SUBCASE("with --swap-rounds 0 no swap is tried") {
+    search.swap_rounds = 0;
+    CHECK(h2sim::siting::search(search, std::ref(table))["steps"].size() == 2);
+  }
+}
+
+TEST_CASE("site: a set where the target holds beats one where it does not, then minimize decides") {
+  // Target p95 <= 3 (an interval's half-width is 2.48 here) and minimise the cost: the target
+  // holds with b (0.4) and with c (0.45), and c costs less; a costs least but the target fails.
+  Table table;
+  table.values = {{"F", value(9)}, {"F+a", value(9)}, {"F+b", value(0.4)}, {"F+c", value(0.45)}};
+  SiteSearch search = searching({"F", "a", "b", "c"}, "totals.wait_min.p95<=3");
+  search.fixed = {"F"};
+  search.minimize = "totals.economics.cost_per_kg";
+  search.swap_rounds = 0;
+  const std::map<std::string, double> cost{{"F", 1}, {"F+a", 1}, {"F+b", 7}, {"F+c", 5}};
+  const auto out = h2sim::siting::search(search, [&](const auto& sets) {
+    std::vector<Score> scores = table(sets);
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      std::vector<std::string> set = sets[i];
+      std::sort(set.begin(), set.end());
+      std::string key;
+      for (const std::string& id : set) {
+        key += (key.empty() ? "" : "+") + id;
+      }
+      scores[i].objective = value(cost.at(key));
+    }
+    return scores;
+  });
+  CHECK(out["chosen"] == nlohmann::ordered_json::array({"c"}));
+  CHECK(out["metrics"]["totals.economics.cost_per_kg"]["mean"] == 5.0);
+}
+
+TEST_CASE("site: candidates listed twice and fixed stations outside them are refused") {
+  Table table;
+  SiteSearch search = searching({"a", "a"}, "totals.wait_min.p95<=3");
+  CHECK_THROWS_WITH_AS(h2sim::siting::search(search, std::ref(table)),
+                       "candidate a is listed twice", h2sim::ExperimentError);
+  search.candidates = {"a", "b"};
+  search.fixed = {"c"};
+  CHECK_THROWS_WITH_AS(h2sim::siting::search(search, std::ref(table)),
+                       "fixed station c is not among the candidates", h2sim::ExperimentError);
+}
+
+TEST_CASE("site: metric paths are checked before anything runs") {
+  CHECK_NOTHROW(h2sim::check_site_metric("totals.wait_min.p95", {}));
+  CHECK_NOTHROW(h2sim::check_site_metric("totals.economics.cost_per_kg", {}));
+  CHECK_NOTHROW(h2sim::check_site_metric("stations[id=S1].wait_min.p95", {"S1"}));
+  CHECK_NOTHROW(h2sim::check_site_metric("classes[name=taxi].detour_km_per_refuel", {}));
+  CHECK_NOTHROW(h2sim::check_site_metric("classes.0.stranded", {}));
+  CHECK_THROWS_WITH_AS(h2sim::check_site_metric("totals.nonsense", {}),
+                       "the metrics have no totals.nonsense", h2sim::ExperimentError);
+  CHECK_THROWS_WITH_AS(h2sim::check_site_metric("stations[id=S2].wait_min.p95", {"S1"}),
+                       "stations[id=S2].wait_min.p95: station S2 is not open in every set "
+                       "evaluated; only a --fixed station's metrics can be a target or be "
+                       "minimised",
+                       h2sim::ExperimentError);
+  CHECK_THROWS_AS(h2sim::check_site_metric("stations.0.wait_min.p95", {}), h2sim::ExperimentError);
+  CHECK_THROWS_AS(h2sim::check_site_metric("classes[name=taxi].nonsense", {}),
+                  h2sim::ExperimentError);
+}
