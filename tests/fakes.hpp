@@ -26,14 +26,16 @@ namespace h2sim::test {
 class HeapCalendar final : public h2sim::Calendar {
 public:
   double now() const override { return now_; }
-  void schedule(double at, std::function<void()> action) override {
-    events_.push(Event{at, next_++, std::move(action)});
+  void schedule(double at, h2sim::EventAction action) override {
+    events_.push_back(Event{at, next_++, std::move(action)});
+    std::push_heap(events_.begin(), events_.end(), std::greater<>());
   }
   std::size_t pending() const { return events_.size(); }
   void run(double until = INFINITY) {
-    while (!events_.empty() && events_.top().at <= until) {
-      Event event = events_.top();
-      events_.pop();
+    while (!events_.empty() && events_.front().at <= until) {
+      std::pop_heap(events_.begin(), events_.end(), std::greater<>());
+      Event event = std::move(events_.back());
+      events_.pop_back();
       now_ = event.at;
       event.action();
     }
@@ -46,12 +48,12 @@ private:
   struct Event {
     double at;
     int sequence;
-    std::function<void()> action;
+    h2sim::EventAction action;
     bool operator>(const Event& other) const {
       return at > other.at || (at == other.at && sequence > other.sequence);
     }
   };
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  std::vector<Event> events_; // a heap, earliest first
   double now_ = 0;
   int next_ = 0;
 };

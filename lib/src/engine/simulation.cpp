@@ -17,11 +17,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
-#include <queue>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -29,26 +31,66 @@ namespace h2sim::engine {
 
 namespace {
 
+class SimGridCapacities;
+
 /**
  * The model's future events, run by SimGrid's clock. Events are kept in (time, sequence) order, as
  * in SimPy, so equal-time events run in the order scheduled (SimGrid's own timer heap does not
  * promise that); exactly one SimGrid kernel timer is armed, at the earliest pending time. A timer
  * runs in the kernel without a context switch, so an event costs no actor activity
  * (docs/engine-notes.md: one actor per vehicle is 20x slower).
+ *
+ * One SimGrid step runs many events. A step costs SimGrid a solve of every model, a look at every
+ * model's ended actions and its timers, about 2,000 instructions, more than a refuelling itself.
+ * Yet while no shared capacity has a flow in SimGrid and no capacity changes, SimGrid would do
+ * nothing in the steps between our events but move its clock. So a firing timer runs its own
+ * date's events and then goes on to the next event's date itself as long as SimGrid would only
+ * have moved its clock there (SimGridCapacities::quiet_through): it computes the date the way
+ * SimGrid's step does (clock + (next - clock), and stops where run_until(limit) stops: within
+ * 1e-5 of the limit, or before a date past it), so models see the same clock, to the bit, as with
+ * one step per date. Where it stops it arms a timer at the date it reached, and that step,
+ * empty, brings SimGrid's clock there before SimGrid does anything else (a later step then starts
+ * from the same clock as before). A flow started by an event run ahead of SimGrid's clock is
+ * started in SimGrid at that first step, before the rest of its date's events (see
+ * SimGridCapacities::start).
  */
 class SimGridCalendar final : public Calendar {
 public:
-  double now() const override { return simgrid::s4u::Engine::get_clock(); }
+  double now() const override { return firing_ ? clock_ : simgrid::s4u::Engine::get_clock(); }
 
-  void schedule(double at, std::function<void()> action) override {
+  void schedule(double at, EventAction action) override {
     if (failure_) {
       return;
     }
-    pending_.push(Event{at, sequence_++, std::move(action)});
+    std::uint32_t slot = 0;
+    if (free_.empty()) {
+      slot = static_cast<std::uint32_t>(actions_.size());
+      actions_.push_back(std::move(action));
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+      actions_[slot] = std::move(action);
+    }
+    pending_.push_back(Entry{at, sequence_++, slot});
+    std::push_heap(pending_.begin(), pending_.end(), Later{});
     if (!firing_) {
       arm();
     }
   }
+
+  /** Runs SimGrid until `limit` (minutes), as Engine::run_until; events run ahead stop there too.
+   */
+  void run_until(simgrid::s4u::Engine& engine, double limit) {
+    limit_ = limit;
+    engine.run_until(limit);
+  }
+
+  /** The shared capacities whose flows decide how far events may run ahead of SimGrid. */
+  void set_capacities(SimGridCapacities& capacities) { capacities_ = &capacities; }
+  /** An event is running at a later date than SimGrid's clock (SimGrid cannot be asked now). */
+  bool ahead() const { return firing_ && clock_ != synced_; }
+  /** Run no further events now: SimGrid must step to the current date first. */
+  void request_sync() { sync_requested_ = true; }
 
   std::uint64_t events() const { return events_; }
   /** Rethrows what a model event threw, if one did. */
@@ -59,53 +101,64 @@ public:
   }
 
 private:
-  struct Event {
+  struct Entry {
     double at;
     std::uint64_t sequence;
-    std::function<void()> action;
+    std::uint32_t slot; // in actions_
   };
   struct Later {
-    bool operator()(const Event& a, const Event& b) const {
+    bool operator()(const Entry& a, const Entry& b) const {
       return a.at > b.at || (a.at == b.at && a.sequence > b.sequence);
     }
   };
 
   /** Makes the one armed timer the earliest pending event's. */
   void arm() {
-    if (pending_.empty() || (armed_ != nullptr && armed_->get_date() <= pending_.top().at)) {
+    if (pending_.empty() || (armed_ != nullptr && armed_->get_date() <= pending_.front().at)) {
       return;
     }
+    arm_at(pending_.front().at);
+  }
+  void arm_at(double date) {
     if (armed_ != nullptr) {
       armed_->remove();
     }
-    armed_ = simgrid::kernel::timer::Timer::set(pending_.top().at, [this] { fire(); });
+    armed_ = simgrid::kernel::timer::Timer::set(date, [this] { fire(); });
   }
 
-  void fire() {
-    armed_ = nullptr;
-    firing_ = true;
-    const double time = now();
-    while (!pending_.empty() && pending_.top().at <= time) {
-      // Moved out before running: the action may schedule (and so reorder the heap).
-      std::function<void()> action = std::move(const_cast<Event&>(pending_.top()).action);
-      pending_.pop();
-      ++events_;
-      try {
-        action();
-      } catch (...) {
-        // An exception must not cross SimGrid's loop: the model stops here, SimGrid runs out of
-        // model events, and simulate() reports the failure.
-        failure_ = std::current_exception();
-        pending_ = {};
-      }
+  void fire();
+
+  /** Runs the earliest pending event. */
+  void run_next() {
+    std::pop_heap(pending_.begin(), pending_.end(), Later{});
+    const std::uint32_t slot = pending_.back().slot;
+    pending_.pop_back();
+    // Moved out before running: the action may schedule (and so reuse its slot).
+    EventAction action = std::move(actions_[slot]);
+    free_.push_back(slot);
+    ++events_;
+    try {
+      action();
+    } catch (...) {
+      // An exception must not cross SimGrid's loop: the model stops here, SimGrid runs out of
+      // model events, and simulate() reports the failure.
+      failure_ = std::current_exception();
+      pending_.clear();
+      actions_.clear();
+      free_.clear();
     }
-    firing_ = false;
-    arm();
   }
 
-  std::priority_queue<Event, std::vector<Event>, Later> pending_;
+  std::vector<Entry> pending_;       // a heap, earliest (time, sequence) first
+  std::vector<EventAction> actions_; // the pending events' actions, by slot
+  std::vector<std::uint32_t> free_;  // slots of actions_ free for reuse
   simgrid::kernel::timer::Timer* armed_ = nullptr;
+  SimGridCapacities* capacities_ = nullptr;
   bool firing_ = false;
+  bool sync_requested_ = false;
+  double clock_ = 0;  // while firing: the date of the events running
+  double synced_ = 0; // while firing: SimGrid's clock
+  double limit_ = std::numeric_limits<double>::infinity();
   std::uint64_t sequence_ = 0;
   std::uint64_t events_ = 0;
   std::exception_ptr failure_;
@@ -134,8 +187,9 @@ private:
  */
 class SimGridCapacities final : public CapacityFactory {
 public:
-  SimGridCapacities(simgrid::s4u::NetZone& zone, Calendar& calendar)
+  SimGridCapacities(simgrid::s4u::NetZone& zone, SimGridCalendar& calendar)
       : zone_(&zone), calendar_(&calendar) {
+    calendar.set_capacities(*this);
     simgrid::s4u::Activity::on_completion_cb([this](const simgrid::s4u::Activity& activity) {
       if (activity.get_state() == simgrid::s4u::Activity::State::FINISHED) {
         reported(activity.get_impl());
@@ -180,6 +234,7 @@ public:
           name + "#" + std::to_string(profiles++), profile, -1));
       for (const CapacityChange& level : levels) {
         if (level.at_min > 0) {
+          changes_.insert(level.at_min);
           calendar_->schedule(level.at_min, [this, capacity, open = level.kg_per_min > 0] {
             set_closed(*capacity, !open);
           });
@@ -189,14 +244,40 @@ public:
     return *capacity;
   }
 
+  /**
+   * Whether SimGrid would only move its clock from the calendar's date up to `date`: no flow is in
+   * SimGrid (running, suspended, or ended and not yet reported) or waiting to start there, and no
+   * capacity changes (a speed profile event) by then.
+   */
+  bool quiet_through(double date) {
+    if (!by_activity_.empty() || !deferred_.empty()) {
+      return false;
+    }
+    while (!changes_.empty() && *changes_.begin() <= calendar_->now()) {
+      changes_.erase(changes_.begin()); // SimGrid has stepped there
+    }
+    return changes_.empty() || *changes_.begin() > date;
+  }
+
+  /** SimGrid's clock is the calendar's: the flows started ahead of it start in SimGrid now. */
+  void synced() {
+    for (const FlowId id : deferred_) {
+      if (const auto it = flows_.find(id); it != flows_.end()) { // else the model stopped it
+        launch(id, it->second);
+      }
+    }
+    deferred_.clear();
+  }
+
 private:
   using FlowId = SharedCapacity::FlowId;
   using ActivityKey = const simgrid::kernel::activity::ActivityImpl*;
-  enum class State { running, ended, reported };
+  enum class State { deferred, running, ended, reported };
   class Capacity;
   struct Flow {
-    simgrid::s4u::ExecPtr exec; // null once reported (SimGrid is done with it)
+    simgrid::s4u::ExecPtr exec; // null while deferred and once reported (SimGrid is done with it)
     double kg;
+    double bound_kg_per_min;
     State state;
     std::function<void()> on_done;
     const Capacity* capacity;
@@ -222,20 +303,39 @@ private:
     bool closed_; // capacity 0: its flows are suspended
   };
 
+  /**
+   * A flow started by an event running ahead of SimGrid's clock waits (deferred) until SimGrid has
+   * stepped to the event's date, which the calendar does before running anything else; until
+   * then it has moved nothing, and stopping it only forgets it.
+   */
   FlowId start(const Capacity& capacity, double kg, double bound_kg_per_min,
                std::function<void()> on_done) {
+    const FlowId id = next_++;
+    Flow& flow = flows_
+                     .emplace(id, Flow{nullptr, kg, bound_kg_per_min, State::deferred,
+                                       std::move(on_done), &capacity})
+                     .first->second;
+    if (calendar_->ahead()) {
+      deferred_.push_back(id);
+      calendar_->request_sync();
+    } else {
+      launch(id, flow);
+    }
+    return id;
+  }
+
+  void launch(FlowId id, Flow& flow) {
     simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
-    exec->set_host(capacity.host());
-    exec->set_flops_amount(kg);
-    exec->set_bound(bound_kg_per_min);
+    exec->set_host(flow.capacity->host());
+    exec->set_flops_amount(flow.kg);
+    exec->set_bound(flow.bound_kg_per_min);
     exec->start();
-    if (capacity.closed()) {
+    if (flow.capacity->closed()) {
       exec->suspend();
     }
-    const FlowId id = next_++;
     by_activity_.emplace(exec->get_impl(), id);
-    flows_.emplace(id, Flow{std::move(exec), kg, State::running, std::move(on_done), &capacity});
-    return id;
+    flow.exec = std::move(exec);
+    flow.state = State::running;
   }
 
   /** A capacity closes (its running flows stand still) or opens again (they go on). */
@@ -257,7 +357,14 @@ private:
 
   double moved(FlowId id) const {
     const Flow& flow = flows_.at(id);
-    return flow.state == State::running ? flow.kg - flow.exec->get_remaining() : flow.kg;
+    switch (flow.state) {
+    case State::deferred:
+      return 0.0;
+    case State::running:
+      return flow.kg - flow.exec->get_remaining();
+    default:
+      return flow.kg;
+    }
   }
 
   /** The model stops a flow: cancelled in SimGrid if still running there; on_done never runs. */
@@ -321,13 +428,47 @@ private:
   }
 
   simgrid::s4u::NetZone* zone_;
-  Calendar* calendar_;
+  SimGridCalendar* calendar_;
   std::vector<std::unique_ptr<Capacity>> capacities_;
   std::map<FlowId, Flow> flows_;              // until on_done runs or the model stops them
   std::map<ActivityKey, FlowId> by_activity_; // flows SimGrid has not reported yet
   std::vector<std::pair<double, simgrid::s4u::ExecPtr>> retired_;
+  std::vector<FlowId> deferred_; // started ahead of SimGrid's clock, in order
+  std::set<double> changes_;     // dates at which a capacity changes, not yet reached
   FlowId next_ = 0;
 };
+
+void SimGridCalendar::fire() {
+  armed_ = nullptr;
+  firing_ = true;
+  synced_ = simgrid::s4u::Engine::get_clock();
+  clock_ = synced_;
+  if (capacities_ != nullptr) {
+    capacities_->synced();
+  }
+  for (;;) {
+    while (!pending_.empty() && pending_.front().at <= clock_ && !sync_requested_) {
+      run_next();
+    }
+    // Where SimGrid's run_until(limit_) would stop stepping: within 1e-5 of its limit (its own
+    // test), or when the next date is past it.
+    if (sync_requested_ || pending_.empty() || std::fabs(limit_ - clock_) < 1e-5) {
+      break;
+    }
+    const double next = pending_.front().at;
+    if (next > limit_ || (capacities_ != nullptr && !capacities_->quiet_through(next))) {
+      break;
+    }
+    clock_ += next - clock_; // SimGrid's step: now_ += (date - now_)
+  }
+  sync_requested_ = false;
+  firing_ = false;
+  if (clock_ != synced_) {
+    arm_at(clock_); // an empty step brings SimGrid's clock here first
+  } else {
+    arm();
+  }
+}
 
 constexpr double minutes_per_day = 1440.0;
 
@@ -410,7 +551,7 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   network.start();
   demand->start(calendar);
   logger()->debug("replication {}: simulating {} minutes", replication, window_end);
-  engine.run_until(window_end);
+  calendar.run_until(engine, window_end);
   calendar.rethrow_failure();
   // run_until may stop before a timer due exactly at window_end fires (seen with a one-day
   // window: a replication then lacked its availability and supply fields); the window ends now.
@@ -419,7 +560,7 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   // in the window finish (later arrivals no longer count), for at most a simulated week.
   const double drain_limit = window_end + 7 * minutes_per_day;
   while (network.serving_arrivals_before(window_end) && engine.get_clock() < drain_limit) {
-    engine.run_until(engine.get_clock() + 60.0);
+    calendar.run_until(engine, engine.get_clock() + 60.0);
   }
   calendar.rethrow_failure();
   network.finish(engine.get_clock());
