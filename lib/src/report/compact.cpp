@@ -11,8 +11,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int format =
-    3; // 2: series bins (and, optionally, "waits"); 3: hourly utilization and queue length
+// 2: series bins (and, optionally, "waits"); 3: hourly utilization and queue length
+constexpr int format = 3;
 constexpr std::uint64_t max_bins = 1'000'000;
 
 using Layout = const std::vector<Leaf>& (*)(std::uint8_t groups, std::uint32_t bins);
