@@ -59,12 +59,7 @@ void add_run_options(CLI::App& command, RunArgs& args) {
                   "(default: around the quantile of the replications' waits pooled), "
                   "replications (Student-t over their own quantiles, as before), jackknife, or "
                   "batches (sectioning over the series bins); docs/statistics.md")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, QuantileInterval>{{"replications", QuantileInterval::replications},
-                                                  {"sectioning", QuantileInterval::sectioning},
-                                                  {"jackknife", QuantileInterval::jackknife},
-                                                  {"batches", QuantileInterval::batches}},
-          CLI::ignore_case));
+      ->transform(CLI::CheckedTransformer(quantile_intervals_by_name(), CLI::ignore_case));
   command.add_flag("-q,--quiet", args.quiet, "log warnings and errors only; no progress");
   command.add_flag("--dry-run", args.dry_run,
                    "validate, then print the points that would run and their overrides as JSON, "

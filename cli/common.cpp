@@ -176,33 +176,11 @@ std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const s
 std::vector<Precision> precisions(const std::vector<std::string>& until) {
   std::vector<Precision> wanted;
   for (const std::string& text : until) {
-    const std::size_t colon = text.rfind(':');
-    const std::string path = text.substr(0, colon);
-    const auto& paths = interval_paths();
-    double relative = 0;
-    bool number = false;
-    if (colon != std::string::npos) {
-      try {
-        std::size_t used = 0;
-        relative = std::stod(text.substr(colon + 1), &used);
-        number = used == text.size() - colon - 1;
-      } catch (const std::exception&) {
-        number = false;
-      }
+    try {
+      wanted.push_back(parse_precision(text));
+    } catch (const std::invalid_argument& e) {
+      throw InvalidInput(std::string("--until ") + e.what());
     }
-    if (colon == std::string::npos || !number || !(relative > 0 && relative < 1)) {
-      throw InvalidInput("--until " + text +
-                         ": expected PATH:RELATIVE with 0 < RELATIVE < 1, e.g. "
-                         "totals.wait_min.p95:0.05");
-    }
-    if (std::find(paths.begin(), paths.end(), path) == paths.end()) {
-      std::string known;
-      for (const std::string& p : paths) {
-        known += (known.empty() ? "" : ", ") + p;
-      }
-      throw InvalidInput("--until " + text + ": " + path + " has no interval; one of " + known);
-    }
-    wanted.push_back({path, relative});
   }
   return wanted;
 }

@@ -60,21 +60,37 @@ def _last(seed, replications):
     return last
 
 
-def _jobs(jobs):
+def _running(jobs, until, max_replications, quantile_interval):
+    """How replications run: --jobs, --until, --max-replications and --quantile-interval."""
     if jobs is None:
-        return os.cpu_count() or 1
+        jobs = os.cpu_count() or 1
     if isinstance(jobs, bool) or not isinstance(jobs, int):
         raise TypeError("jobs must be an int")
-    return jobs
+    if until is None:
+        until = []
+    elif isinstance(until, str):
+        until = [until]
+    elif isinstance(until, dict):  # {PATH: RELATIVE}
+        until = [f"{path}:{_value(relative)}" for path, relative in until.items()]
+    else:
+        until = list(until)
+    if isinstance(max_replications, bool) or not isinstance(max_replications, int):
+        raise TypeError("max_replications must be an int")
+    if not isinstance(quantile_interval, str):
+        raise TypeError("quantile_interval must be a str")
+    return _h2sim.Running(jobs, until, max_replications, quantile_interval)
 
 
-def run(scenario, *, seed=None, replications=None, jobs=None, set=None):
+def run(scenario, *, seed=None, replications=None, jobs=None, set=None, until=None,
+        max_replications=1000, quantile_interval="sectioning"):
     """Runs a scenario's replications (`jobs` at once, default: the cores); returns the metrics
     as `h2sim run` prints them. With failed replications the metrics are over the others and
-    carry "error"; RunError when none finished."""
+    carry "error"; RunError when none finished. `until` ({PATH: RELATIVE}, or "PATH:RELATIVE"
+    strings as --until takes them) adds replications until each metric is that precise, at most
+    `max_replications`; `quantile_interval` is --quantile-interval's."""
     text, base_dir = _source(scenario)
     return json.loads(_h2sim.run(text, base_dir, _sets(set), _last(seed, replications),
-                                 _jobs(jobs)))
+                                 _running(jobs, until, max_replications, quantile_interval)))
 
 
 def _axes(vary):
@@ -91,23 +107,29 @@ def _axes(vary):
     return list(vary)
 
 
-def sweep(scenario, vary, *, seed=None, replications=None, jobs=None, set=None):
+def sweep(scenario, vary, *, seed=None, replications=None, jobs=None, set=None, until=None,
+          max_replications=1000, quantile_interval="sectioning"):
     """The full factorial of `vary` ({PATH: [values]} or {PATH: "FROM:TO:STEP"}, or a list of
-    "PATH=..." as --vary takes them); returns {"points": [{"set", "metrics"}]} as `h2sim sweep`."""
+    "PATH=..." as --vary takes them); returns {"points": [{"set", "metrics"}]} as `h2sim sweep`.
+    `until`, `max_replications` and `quantile_interval` as in run(), for each point."""
     text, base_dir = _source(scenario)
     return json.loads(_h2sim.sweep(text, base_dir, _sets(set), _last(seed, replications),
-                                   _axes(vary), _jobs(jobs)))
+                                   _axes(vary),
+                                   _running(jobs, until, max_replications, quantile_interval)))
 
 
-def size(scenario, param, range, target, *, seed=None, replications=None, jobs=None, set=None):
+def size(scenario, param, range, target, *, seed=None, replications=None, jobs=None, set=None,
+         until=None, max_replications=1000, quantile_interval="sectioning"):
     """The smallest integer value of `param` in `range` ("FROM:TO" or (from, to)) for which
-    `target` ("totals.wait_min.p95<=5") holds with 95% confidence, as `h2sim size`."""
+    `target` ("totals.wait_min.p95<=5") holds with 95% confidence, as `h2sim size`. `until`,
+    `max_replications` and `quantile_interval` as in run(), for each value tried."""
     text, base_dir = _source(scenario)
     if not isinstance(range, str):
         low, high = range
         range = f"{low}:{high}"
     return json.loads(_h2sim.size(text, base_dir, _sets(set), _last(seed, replications), param,
-                                  range, target, replications is not None, _jobs(jobs)))
+                                  range, target, replications is not None,
+                                  _running(jobs, until, max_replications, quantile_interval)))
 
 
 def validate(scenario, *, set=None):

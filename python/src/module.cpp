@@ -37,13 +37,42 @@ bool interrupted() {
   return PyErr_CheckSignals() != 0; // runs the handler: KeyboardInterrupt is now pending
 }
 
-h2sim::RunOptions options(int jobs) {
-  if (jobs < 1 || jobs > 4096) {
+/** How replications run: the options `h2sim run` takes besides the scenario's own. */
+struct Running {
+  int jobs = 1;
+  Sets until;                          // "PATH:RELATIVE", as --until
+  std::size_t max_replications = 1000; // as --max-replications
+  std::string quantile_interval;       // as --quantile-interval
+};
+
+h2sim::RunOptions options(const Running& running) {
+  if (running.jobs < 1 || running.jobs > 4096) {
     throw py::value_error("jobs must be between 1 and 4096");
   }
+  if (running.max_replications < 2 || running.max_replications > 100000) {
+    throw py::value_error("max_replications must be between 2 and 100000");
+  }
   h2sim::RunOptions options;
-  options.jobs = jobs;
+  options.jobs = running.jobs;
   options.cancelled = interrupted;
+  for (const std::string& text : running.until) {
+    try {
+      options.until.push_back(h2sim::parse_precision(text));
+    } catch (const std::invalid_argument& e) {
+      throw py::value_error(std::string("until ") + e.what());
+    }
+  }
+  options.max_replications = running.max_replications;
+  const auto& names = h2sim::quantile_intervals_by_name();
+  const auto named = names.find(running.quantile_interval);
+  if (named == names.end()) {
+    std::string known;
+    for (const auto& [name, _] : names) {
+      known += (known.empty() ? "" : ", ") + name;
+    }
+    throw py::value_error("quantile_interval " + running.quantile_interval + ": one of " + known);
+  }
+  options.quantile_interval = named->second;
   return options;
 }
 
@@ -73,9 +102,9 @@ Sets joined(Sets first, const Sets& second) {
 // else, in the order `h2sim` applies --seed and --replications, so that `overrides` come out alike.
 
 std::string run(const std::string& text, const std::string& base_dir, const Sets& sets,
-                const Sets& last, int jobs) {
+                const Sets& last, const Running& running) {
   const h2sim::Scenario scenario = load(text, base_dir, joined(sets, last));
-  const h2sim::RunOptions run_options = options(jobs);
+  const h2sim::RunOptions run_options = options(running);
   const h2sim::Metrics metrics =
       without_gil([&] { return h2sim::run_metrics(scenario, run_options); });
   if (metrics.finished() == 0) {
@@ -85,7 +114,7 @@ std::string run(const std::string& text, const std::string& base_dir, const Sets
 }
 
 std::string sweep(const std::string& text, const std::string& base_dir, const Sets& sets,
-                  const Sets& last, const Sets& vary, int jobs) {
+                  const Sets& last, const Sets& vary, const Running& running) {
   std::vector<h2sim::SweepAxis> axes;
   for (const std::string& axis : vary) {
     axes.push_back(h2sim::parse_sweep_axis(axis));
@@ -95,7 +124,7 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   for (const h2sim::SweepPoint& point : points) { // every point is validated before any runs
     scenarios.push_back(load(text, base_dir, joined(joined(sets, point.sets), last)));
   }
-  const h2sim::RunOptions run_options = options(jobs);
+  const h2sim::RunOptions run_options = options(running);
   const std::vector<h2sim::Metrics> metrics =
       without_gil([&] { return h2sim::run_all_metrics(scenarios, run_options); });
   std::string errors;
@@ -112,7 +141,7 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
 
 std::string size(const std::string& text, const std::string& base_dir, const Sets& sets, Sets last,
                  const std::string& param, const std::string& range_text,
-                 const std::string& target_text, bool replications_given, int jobs) {
+                 const std::string& target_text, bool replications_given, const Running& running) {
   const h2sim::SizeRange range = h2sim::parse_size_range(range_text);
   const h2sim::SizeTarget target = h2sim::parse_size_target(target_text);
   if (load(text, base_dir, joined(sets, last)).replications() < 2) {
@@ -126,7 +155,7 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
   };
   scenario_at(range.from); // both ends are validated before anything runs
   scenario_at(range.to);
-  const h2sim::RunOptions run_options = options(jobs);
+  const h2sim::RunOptions run_options = options(running);
   return text_of(without_gil([&] {
     return h2sim::size(param, range, target, [&](long long value) {
       return h2sim::run_metrics(scenario_at(value), run_options);
@@ -193,14 +222,21 @@ PYBIND11_MODULE(_h2sim, m) {
       run_error(error.what());
     }
   });
+  py::class_<Running>(m, "Running")
+      .def(py::init([](int jobs, Sets until, std::size_t max_replications,
+                       std::string quantile_interval) {
+             return Running{jobs, std::move(until), max_replications, std::move(quantile_interval)};
+           }),
+           py::arg("jobs"), py::arg("until"), py::arg("max_replications"),
+           py::arg("quantile_interval"));
   m.def("version", [] { return std::string(h2sim::version()); });
   m.def("run", &run, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
-        py::arg("jobs"));
+        py::arg("running"));
   m.def("sweep", &sweep, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
-        py::arg("vary"), py::arg("jobs"));
+        py::arg("vary"), py::arg("running"));
   m.def("size", &size, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
         py::arg("param"), py::arg("range"), py::arg("target"), py::arg("replications_given"),
-        py::arg("jobs"));
+        py::arg("running"));
   m.def("validate", &validate, py::arg("text"), py::arg("base_dir"), py::arg("sets"));
   m.def("warnings", &warnings, py::arg("text"), py::arg("base_dir"), py::arg("sets"));
   m.def("schema", &schema, py::arg("metrics"));

@@ -48,6 +48,48 @@ def test_run_equals_the_cli_byte_for_byte_but_the_run_block():
     assert result["run"]["jobs"] == 2
 
 
+def test_until_max_replications_and_quantile_interval_are_the_clis():
+    expected = json.loads(cli("run", "-q", MMC2, "--seed", "3", "--set", "horizon_days=5",
+                              "--until", "totals.wait_min.mean:0.3", "--max-replications", "12",
+                              "--quantile-interval", "replications"))
+    result = h2sim.run(MMC2, seed=3, set={"horizon_days": 5}, until={"totals.wait_min.mean": 0.3},
+                       max_replications=12, quantile_interval="replications")
+    assert as_cli_writes(with_run_block_of(result, expected)) == as_cli_writes(expected)
+    assert result["precision"]["totals.wait_min.mean"]["relative"] == 0.3
+    assert 10 <= result["replications"] <= 12  # --until starts with at least 10
+    as_strings = h2sim.run(MMC2, seed=3, set={"horizon_days": 5}, max_replications=12,
+                           until=["totals.wait_min.mean:0.3"], quantile_interval="replications")
+    assert with_run_block_of(as_strings, result) == result
+    sectioning = h2sim.run(MMC2, seed=3, set={"horizon_days": 5}, replications=5)
+    by_replications = h2sim.run(MMC2, seed=3, set={"horizon_days": 5}, replications=5,
+                                quantile_interval="replications")
+    assert sectioning["totals"] == by_replications["totals"]
+    assert sectioning["ci95"]["totals.wait_min.mean"] == \
+        by_replications["ci95"]["totals.wait_min.mean"]
+    assert sectioning["ci95"]["totals.wait_min.p95"] != \
+        by_replications["ci95"]["totals.wait_min.p95"]
+
+
+def test_bad_run_options_name_what_is_wrong():
+    with pytest.raises(ValueError) as raised:
+        h2sim.run(MMC2, until="totals.nope:0.05")
+    assert str(raised.value).startswith(
+        "until totals.nope:0.05: totals.nope has no interval; one of totals.")
+    with pytest.raises(ValueError) as raised:
+        h2sim.run(MMC2, until={"totals.wait_min.p95": 2})
+    assert str(raised.value) == ("until totals.wait_min.p95:2: expected PATH:RELATIVE with "
+                                 "0 < RELATIVE < 1, e.g. totals.wait_min.p95:0.05")
+    with pytest.raises(ValueError) as raised:
+        h2sim.sweep(MMC2, {"horizon_days": [1, 2]}, quantile_interval="median")
+    assert str(raised.value) == \
+        "quantile_interval median: one of batches, jackknife, replications, sectioning"
+    with pytest.raises(ValueError) as raised:
+        h2sim.run(MMC2, max_replications=1)
+    assert str(raised.value) == "max_replications must be between 2 and 100000"
+    with pytest.raises(TypeError):
+        h2sim.run(MMC2, max_replications="12")
+
+
 def test_a_dict_and_a_path_give_the_same_result_and_files_are_relative_to_the_scenario():
     with open(TRACE, encoding="utf-8") as file:
         document = json.load(file)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -161,6 +162,12 @@ struct Precision {
 const std::vector<std::string>& interval_paths();
 
 /**
+ * `PATH:RELATIVE` as `--until` takes it, e.g. "totals.wait_min.p95:0.05" (0 < RELATIVE < 1, PATH
+ * one of interval_paths()); std::invalid_argument naming the text and what is wrong otherwise.
+ */
+Precision parse_precision(const std::string& text);
+
+/**
  * How the 95% interval of a quantile of waits (`wait_min.p50` ... `p99` in ci95) is formed over
  * the replications (docs/statistics.md, "Quantile intervals"); other metrics always get the
  * Student-t interval of the mean of the replications' values.
@@ -173,6 +180,9 @@ enum class QuantileInterval {
   batches,      // sectioning over each replication's series bins (batch quantiles within a run;
                 // p95 only, which the bins report; the others as sectioning)
 };
+
+/** Each QuantileInterval by the name `--quantile-interval` gives it. */
+const std::map<std::string, QuantileInterval>& quantile_intervals_by_name();
 
 /** How to run scenarios' replications. */
 struct RunOptions {

@@ -194,6 +194,44 @@ const std::vector<std::string>& interval_paths() {
   return paths;
 }
 
+Precision parse_precision(const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  const std::string path = text.substr(0, colon);
+  double relative = 0;
+  bool number = false;
+  if (colon != std::string::npos) {
+    try {
+      std::size_t used = 0;
+      relative = std::stod(text.substr(colon + 1), &used);
+      number = used == text.size() - colon - 1;
+    } catch (const std::exception&) {
+      number = false;
+    }
+  }
+  if (colon == std::string::npos || !number || !(relative > 0 && relative < 1)) {
+    throw std::invalid_argument(text + ": expected PATH:RELATIVE with 0 < RELATIVE < 1, e.g. "
+                                       "totals.wait_min.p95:0.05");
+  }
+  const auto& paths = interval_paths();
+  if (std::find(paths.begin(), paths.end(), path) == paths.end()) {
+    std::string known;
+    for (const std::string& p : paths) {
+      known += (known.empty() ? "" : ", ") + p;
+    }
+    throw std::invalid_argument(text + ": " + path + " has no interval; one of " + known);
+  }
+  return {path, relative};
+}
+
+const std::map<std::string, QuantileInterval>& quantile_intervals_by_name() {
+  static const std::map<std::string, QuantileInterval> names{
+      {"replications", QuantileInterval::replications},
+      {"sectioning", QuantileInterval::sectioning},
+      {"jackknife", QuantileInterval::jackknife},
+      {"batches", QuantileInterval::batches}};
+  return names;
+}
+
 std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
                                      const RunOptions& options) {
   const auto started = Clock::now();
