@@ -1,6 +1,7 @@
 #include "simulation.hpp"
 
 #include "../core/calendar.hpp"
+#include "../core/event_heap.hpp"
 #include "../core/shared_capacity.hpp"
 #include "../models/demand/demand_model.hpp"
 #include "../models/demand/trace.hpp"
@@ -72,7 +73,7 @@ public:
       actions_[slot] = std::move(action);
     }
     pending_.push_back(Entry{at, sequence_++, slot});
-    std::push_heap(pending_.begin(), pending_.end(), Later{});
+    event_heap_push(pending_, Earlier{});
     if (!firing_) {
       arm();
     }
@@ -106,9 +107,9 @@ private:
     std::uint64_t sequence;
     std::uint32_t slot; // in actions_
   };
-  struct Later {
+  struct Earlier {
     bool operator()(const Entry& a, const Entry& b) const {
-      return a.at > b.at || (a.at == b.at && a.sequence > b.sequence);
+      return a.at < b.at || (a.at == b.at && a.sequence < b.sequence);
     }
   };
 
@@ -130,7 +131,7 @@ private:
 
   /** Runs the earliest pending event. */
   void run_next() {
-    std::pop_heap(pending_.begin(), pending_.end(), Later{});
+    event_heap_pop(pending_, Earlier{});
     const std::uint32_t slot = pending_.back().slot;
     pending_.pop_back();
     // Moved out before running: the action may schedule (and so reuse its slot).
@@ -149,7 +150,7 @@ private:
     }
   }
 
-  std::vector<Entry> pending_;       // a heap, earliest (time, sequence) first
+  std::vector<Entry> pending_;       // a 4-ary heap, earliest (time, sequence) first
   std::vector<EventAction> actions_; // the pending events' actions, by slot
   std::vector<std::uint32_t> free_;  // slots of actions_ free for reuse
   simgrid::kernel::timer::Timer* armed_ = nullptr;
