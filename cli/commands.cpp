@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
   site_cmd->add_option("--template", site.template_id,
                        "ID: the station whose values the CSV's sites copy (default: the "
                        "scenario's first station)");
+  site_cmd->add_option("--origin", site.origin,
+                       "LAT,LON: the latitude and longitude (WGS84 degrees) of the scenario's "
+                       "(0, 0) km, for a candidates CSV with lat and lon columns");
   site_cmd
       ->add_option("--target", site.target,
                    "METRIC<=VALUE or METRIC>=VALUE that must hold with 95% confidence, e.g. "

@@ -65,6 +65,7 @@ struct SiteArgs {
   std::string candidates;     // ID,ID,... or "all" (empty: only the CSV's sites)
   std::string candidates_csv; // a CSV of candidate sites appended to the stations
   std::string template_id;    // the station the CSV's sites copy (empty: the first)
+  std::string origin;         // LAT,LON of the scenario's (0, 0) km, for a CSV's lat and lon
   std::string fixed;          // ID,ID,... (may be empty)
   std::string target;
   std::string minimize;                    // a metric path; empty: improve the target's metric

@@ -7,7 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -51,6 +53,28 @@ std::string summary(const nlohmann::ordered_json& step, const std::string& metri
                      step["evaluations"].get<std::size_t>(), step["wall_s"].get<double>());
 }
 
+/** "LAT,LON" in degrees, |LAT| <= 80 (an equirectangular plane about a pole is no use). */
+LatLon parse_origin(const std::string& text) {
+  const std::size_t comma = text.find(',');
+  LatLon origin;
+  try {
+    std::size_t used_lat = 0;
+    std::size_t used_lon = 0;
+    if (comma != std::string::npos) {
+      origin.lat = std::stod(text.substr(0, comma), &used_lat);
+      origin.lon = std::stod(text.substr(comma + 1), &used_lon);
+    }
+    if (comma != std::string::npos && used_lat == comma && used_lon == text.size() - comma - 1 &&
+        std::abs(origin.lat) <= 80 && std::abs(origin.lon) <= 180) {
+      return origin;
+    }
+  } catch (const std::exception&) {
+  }
+  throw InvalidInput("--origin " + text +
+                     ": expected LAT,LON in degrees, |LAT| <= 80 and |LON| <= 180, e.g. "
+                     "31.23,121.47");
+}
+
 } // namespace
 
 int command_site(const RunArgs& given, const SiteArgs& site_args) {
@@ -73,6 +97,13 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   if (!site_args.template_id.empty() && site_args.candidates_csv.empty()) {
     throw InvalidInput("--template: only with --candidates-csv");
   }
+  std::optional<LatLon> origin;
+  if (!site_args.origin.empty()) {
+    if (site_args.candidates_csv.empty()) {
+      throw InvalidInput("--origin: only with --candidates-csv");
+    }
+    origin = parse_origin(site_args.origin);
+  }
   // The CSV's sites become stations of the scenario's text, before --set applies.
   std::string text = scenario_text(args.scenario);
   std::vector<std::string> sites;
@@ -84,8 +115,8 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
     }
     const std::string dir = std::filesystem::path(args.scenario).parent_path().string();
     try {
-      CandidateSites added = add_candidate_sites(text, site_args.candidates_csv,
-                                                 site_args.template_id, dir.empty() ? "." : dir);
+      CandidateSites added = add_candidate_sites(
+          text, site_args.candidates_csv, site_args.template_id, dir.empty() ? "." : dir, origin);
       text = std::move(added.scenario_text);
       sites = std::move(added.ids);
     } catch (const ExperimentError& e) {

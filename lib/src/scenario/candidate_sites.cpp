@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <tuple>
 
 namespace h2sim {
 
@@ -123,6 +124,19 @@ std::string csv_problem(const Problem& problem, std::size_t first_site,
 
 } // namespace
 
+std::array<double, 2> project_equirectangular(const LatLon& at, const LatLon& origin) {
+  constexpr double earth_radius_km = 6371.0088; // the mean radius (IUGG)
+  constexpr double radians = 3.14159265358979323846 / 180;
+  double east = at.lon - origin.lon; // the short way round
+  if (east > 180) {
+    east -= 360;
+  } else if (east < -180) {
+    east += 360;
+  }
+  return {earth_radius_km * east * radians * std::cos(origin.lat * radians),
+          earth_radius_km * (at.lat - origin.lat) * radians};
+}
+
 const std::vector<std::string>& candidate_site_columns() {
   static const std::vector<std::string> columns{
       "name",         "dispensers",     "fill_rate_kg_per_min",
@@ -131,7 +145,8 @@ const std::vector<std::string>& candidate_site_columns() {
 }
 
 CandidateSites add_candidate_sites(const std::string& scenario_text, const std::string& csv_path,
-                                   const std::string& template_id, const std::string& base_dir) {
+                                   const std::string& template_id, const std::string& base_dir,
+                                   const std::optional<LatLon>& origin) {
   std::vector<Problem> problems;
   json document;
   try {
@@ -199,8 +214,19 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
   if (!has("id")) {
     throw ExperimentError(header_at + "the header needs id");
   }
-  if (!has("x_km") || !has("y_km")) {
-    throw ExperimentError(header_at + "the header needs x_km and y_km");
+  const bool geographic = has("lat") || has("lon");
+  if (geographic && (has("x_km") || has("y_km"))) {
+    throw ExperimentError(header_at + "either x_km and y_km or lat and lon, not both");
+  }
+  if (geographic && (!has("lat") || !has("lon"))) {
+    throw ExperimentError(header_at + "the header needs lat and lon (or x_km and y_km)");
+  }
+  if (!geographic && (!has("x_km") || !has("y_km"))) {
+    throw ExperimentError(header_at + "the header needs x_km and y_km (or lat and lon)");
+  }
+  if (geographic && !origin) {
+    throw ExperimentError(header_at + "lat and lon need the latitude and longitude of the "
+                                      "scenario's (0, 0) km (--origin LAT,LON)");
   }
   std::set<std::string> columns{"id", "x_km", "y_km"};
   for (const std::string& key : candidate_site_columns()) {
@@ -245,13 +271,29 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
     json station = base;
     station.erase("name");
     station["id"] = id;
-    for (const char* axis : {"x_km", "y_km"}) {
-      double value = 0;
-      if (!csv_decimal(cell(axis), value) || std::abs(value) > max_km) {
-        throw ExperimentError(where + axis + ": must be a number from -100000 to 100000 (got " +
-                              scenario::brief_string(cell(axis)) + ")");
+    if (geographic) {
+      LatLon at;
+      for (const auto& [axis, bound, value] :
+           {std::tuple{"lat", 90.0, &at.lat}, std::tuple{"lon", 180.0, &at.lon}}) {
+        if (!csv_decimal(cell(axis), *value) || std::abs(*value) > bound) {
+          throw ExperimentError(where + axis + ": must be a number of degrees from -" +
+                                std::to_string(static_cast<int>(bound)) + " to " +
+                                std::to_string(static_cast<int>(bound)) + " (got " +
+                                scenario::brief_string(cell(axis)) + ")");
+        }
       }
-      station[axis] = value;
+      const auto [x, y] = project_equirectangular(at, *origin);
+      station["x_km"] = x;
+      station["y_km"] = y;
+    } else {
+      for (const char* axis : {"x_km", "y_km"}) {
+        double value = 0;
+        if (!csv_decimal(cell(axis), value) || std::abs(value) > max_km) {
+          throw ExperimentError(where + axis + ": must be a number from -100000 to 100000 (got " +
+                                scenario::brief_string(cell(axis)) + ")");
+        }
+        station[axis] = value;
+      }
     }
     for (const std::string& key : candidate_site_columns()) {
       if (!has(key) || cell(key).empty()) {
