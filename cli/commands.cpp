@@ -154,11 +154,20 @@ int main(int argc, char** argv) {
               "1-swaps, each set simulated with the same seed and replications (common random "
               "numbers), until the target holds with 95% confidence (docs/siting.md)");
   site_cmd->add_option("SCENARIO", site_args.scenario, "scenario file")->required();
-  site_cmd
-      ->add_option("--candidates", site.candidates,
-                   "ID,ID,... the stations to choose from, or all (ties go to the one listed "
-                   "first)")
-      ->required();
+  site_cmd->add_option("--candidates", site.candidates,
+                       "ID,ID,... the stations to choose from, or all (ties go to the one listed "
+                       "first)");
+  site_cmd->add_option("--candidates-csv", site.candidates_csv,
+                       "FILE: a CSV of candidate sites (id, x_km, y_km, optional dispensers, "
+                       "fill_rate_kg_per_min, overhead_min, queue_capacity, arrivals_per_h, name), "
+                       "each a new station copying --template, all candidates after --candidates' "
+                       "(docs/siting.md)");
+  site_cmd->add_option("--template", site.template_id,
+                       "ID: the station whose values the CSV's sites copy (default: the "
+                       "scenario's first station)");
+  site_cmd->add_option("--origin", site.origin,
+                       "LAT,LON: the latitude and longitude (WGS84 degrees) of the scenario's "
+                       "(0, 0) km, for a candidates CSV with lat and lon columns");
   site_cmd
       ->add_option("--target", site.target,
                    "METRIC<=VALUE or METRIC>=VALUE that must hold with 95% confidence, e.g. "

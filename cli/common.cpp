@@ -110,8 +110,12 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
 }
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets, bool log_warnings) {
+  return load_text(path, scenario_text(path), sets, log_warnings);
+}
+
+Scenario load_text(const std::string& path, const std::string& text,
+                   const std::vector<std::string>& sets, bool log_warnings) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
-  const std::string text = scenario_text(path);
   try {
     const std::string base_dir =
         path.empty() ? "." : std::filesystem::path(path).parent_path().string();

@@ -62,8 +62,11 @@ struct SizeArgs {
 
 /** `h2sim site`: where to choose stations from, against which target. */
 struct SiteArgs {
-  std::string candidates; // ID,ID,... or "all"
-  std::string fixed;      // ID,ID,... (may be empty)
+  std::string candidates;     // ID,ID,... or "all" (empty: only the CSV's sites)
+  std::string candidates_csv; // a CSV of candidate sites appended to the stations
+  std::string template_id;    // the station the CSV's sites copy (empty: the first)
+  std::string origin;         // LAT,LON of the scenario's (0, 0) km, for a CSV's lat and lon
+  std::string fixed;          // ID,ID,... (may be empty)
   std::string target;
   std::string minimize;                    // a metric path; empty: improve the target's metric
   std::optional<std::size_t> max_stations; // at most this many beyond the fixed ones
@@ -78,6 +81,11 @@ std::string scenario_text(const std::string& path);
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
 /** load(path, sets), its warnings logged as warnings or, with `log_warnings` false, as debug. */
 Scenario load(const std::string& path, const std::vector<std::string>& sets, bool log_warnings);
+
+/** load(path, sets, log_warnings) of `text` instead of the file's (its files still found beside
+ * `path`). */
+Scenario load_text(const std::string& path, const std::string& text,
+                   const std::vector<std::string>& sets, bool log_warnings);
 
 /** The overrides a run applies: `sets`, then --seed, --replications and --series. */
 std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets);

@@ -7,6 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -50,6 +53,28 @@ std::string summary(const nlohmann::ordered_json& step, const std::string& metri
                      step["evaluations"].get<std::size_t>(), step["wall_s"].get<double>());
 }
 
+/** "LAT,LON" in degrees, |LAT| <= 80 (an equirectangular plane about a pole is no use). */
+LatLon parse_origin(const std::string& text) {
+  const std::size_t comma = text.find(',');
+  LatLon origin;
+  try {
+    std::size_t used_lat = 0;
+    std::size_t used_lon = 0;
+    if (comma != std::string::npos) {
+      origin.lat = std::stod(text.substr(0, comma), &used_lat);
+      origin.lon = std::stod(text.substr(comma + 1), &used_lon);
+    }
+    if (comma != std::string::npos && used_lat == comma && used_lon == text.size() - comma - 1 &&
+        std::abs(origin.lat) <= 80 && std::abs(origin.lon) <= 180) {
+      return origin;
+    }
+  } catch (const std::exception&) {
+  }
+  throw InvalidInput("--origin " + text +
+                     ": expected LAT,LON in degrees, |LAT| <= 80 and |LON| <= 180, e.g. "
+                     "31.23,121.47");
+}
+
 } // namespace
 
 int command_site(const RunArgs& given, const SiteArgs& site_args) {
@@ -66,7 +91,44 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   search.swap_candidates = site_args.swap_candidates;
 
   RunArgs args = given;
-  const Scenario base = load(args, args.sets);
+  if (site_args.candidates.empty() && site_args.candidates_csv.empty()) {
+    throw InvalidInput("site needs --candidates, --candidates-csv or both");
+  }
+  if (!site_args.template_id.empty() && site_args.candidates_csv.empty()) {
+    throw InvalidInput("--template: only with --candidates-csv");
+  }
+  std::optional<LatLon> origin;
+  if (!site_args.origin.empty()) {
+    if (site_args.candidates_csv.empty()) {
+      throw InvalidInput("--origin: only with --candidates-csv");
+    }
+    origin = parse_origin(site_args.origin);
+  }
+  // The CSV's sites become stations of the scenario's text, before --set applies.
+  std::string text = scenario_text(args.scenario);
+  std::vector<std::string> sites;
+  if (!site_args.candidates_csv.empty()) {
+    const std::vector<std::string> ids = load(args.scenario, {}, false).station_ids(); // valid?
+    if (!site_args.template_id.empty() &&
+        std::find(ids.begin(), ids.end(), site_args.template_id) == ids.end()) {
+      throw InvalidInput("--template: no station " + site_args.template_id + " in the scenario");
+    }
+    const std::string dir = std::filesystem::path(args.scenario).parent_path().string();
+    try {
+      CandidateSites added = add_candidate_sites(
+          text, site_args.candidates_csv, site_args.template_id, dir.empty() ? "." : dir, origin);
+      text = std::move(added.scenario_text);
+      sites = std::move(added.ids);
+    } catch (const ExperimentError& e) {
+      throw InvalidInput(std::string("--candidates-csv: ") + e.what());
+    }
+    spdlog::info("site: {} candidate sites from {}", sites.size(), site_args.candidates_csv);
+  }
+  const auto load_with = [&](const std::vector<std::string>& sets, bool log_warnings) {
+    return load_text(args.scenario, text, sets, log_warnings);
+  };
+
+  const Scenario base = load_with(all_sets(args, args.sets), true);
   if (base.replications() < 2) {
     if (args.replications) {
       throw InvalidInput("--replications: site needs at least 2 for a confidence interval");
@@ -90,6 +152,11 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
     }
     if (!listed.insert(id).second) {
       throw InvalidInput("--candidates: " + id + " is listed twice");
+    }
+  }
+  for (const std::string& id : sites) { // after those listed (all: already there)
+    if (listed.insert(id).second) {
+      search.candidates.push_back(id);
     }
   }
   search.fixed = id_list("--fixed", site_args.fixed);
@@ -121,7 +188,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   const auto scenario_of = [&](const std::vector<std::string>& open) {
     std::vector<std::string> sets = args.sets;
     sets.push_back("open_stations=" + nlohmann::json(open).dump());
-    return load(args.scenario, all_sets(args, sets), false);
+    return load_with(all_sets(args, sets), false);
   };
   if (args.dry_run) { // the first step's sets: the fixed stations, or each candidate alone
     std::vector<nlohmann::ordered_json> shown;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -151,6 +152,50 @@ constexpr long long exhaustive_values = 21;
 nlohmann::ordered_json minimize(const std::string& param, const SizeRange& range,
                                 const std::string& metric, const std::vector<SizeTarget>& targets,
                                 const std::function<Metrics(long long value)>& evaluate);
+
+/** A scenario with candidate sites from a CSV appended to its stations (add_candidate_sites). */
+struct CandidateSites {
+  std::string scenario_text;    // the scenario's JSON, the sites appended to `stations`
+  std::vector<std::string> ids; // the sites' ids, in the file's order
+};
+
+/** A point on the WGS84 ellipsoid, in degrees. */
+struct LatLon {
+  double lat = 0;
+  double lon = 0;
+};
+
+/**
+ * `at` as {x_km, y_km} in the km plane whose (0, 0) is `origin`: an equirectangular projection on a
+ * sphere of the mean Earth radius (x km east, y km north). Distances in the plane approximate
+ * great-circle ones: north-south exactly on the sphere, east-west scaled by cos(lat)/cos(origin's
+ * lat), off by about tan(origin's lat) x (the latitude difference in radians): 0.5% 48 km north or
+ * south of a Shanghai origin (31 N), 1% at 95 km.
+ */
+std::array<double, 2> project_equirectangular(const LatLon& at, const LatLon& origin);
+
+/** The optional columns of a candidates CSV: station keys an empty cell leaves as the template's.
+ */
+const std::vector<std::string>& candidate_site_columns();
+
+/**
+ * Appends the candidate sites of the CSV at `csv_path` to the stations of `scenario_text` (a valid
+ * scenario's JSON), none of them open: without `open_stations`, the scenario's own stations
+ * become its open ones (`open_stations` = their number). The CSV (RFC 4180, header, UTF-8
+ * byte-order mark and CRLF fine, a quoted value not spanning lines, at most 16 MiB and 100000
+ * rows, a regular file) has columns `id` and `x_km`, `y_km` (or `lat`, `lon` in degrees, given
+ * `origin`: the latitude and longitude of the scenario's (0, 0); project_equirectangular), and
+ * optionally those of
+ * candidate_site_columns(); other columns are ignored, blank lines skipped. Each row is a copy of
+ * the template station (`template_id`, or the scenario's first station) without its `name`, with
+ * the row's id, coordinates and non-empty optional values. The result is checked as a scenario
+ * (files found relative to `base_dir`). Throws ExperimentError at the first problem, naming the
+ * file, line and column: `sites.csv:4: x_km: must be a number from -100000 to 100000 (got "a")`.
+ */
+CandidateSites add_candidate_sites(const std::string& scenario_text, const std::string& csv_path,
+                                   const std::string& template_id = "",
+                                   const std::string& base_dir = ".",
+                                   const std::optional<LatLon>& origin = std::nullopt);
 
 /** What site() searches: which stations to open, from which, against which target. */
 struct SiteSearch {

@@ -1,6 +1,8 @@
 #include "csv.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <istream>
 
 namespace h2sim {
@@ -99,6 +101,17 @@ bool csv_read_record(std::istream& in, std::string& record) {
       return true;
     }
   }
+}
+
+bool csv_decimal(const std::string& text, double& value) {
+  const char* const last = text.data() + text.size();
+  double parsed = 0;
+  const auto [end, error] = std::from_chars(text.data(), last, parsed, std::chars_format::general);
+  if (error != std::errc() || end != last || !std::isfinite(parsed)) {
+    return false;
+  }
+  value = parsed;
+  return true;
 }
 
 } // namespace h2sim

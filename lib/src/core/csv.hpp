@@ -45,4 +45,10 @@ CsvFields csv_split(std::string_view record, bool trim = false,
  */
 bool csv_read_record(std::istream& in, std::string& record);
 
+/**
+ * A CSV value as a decimal number (`12`, `-3.5`, `1e3`), finite; nothing else: no hexadecimal, no
+ * leading `+`, no inf or nan. False when `text` is not one.
+ */
+bool csv_decimal(const std::string& text, double& value);
+
 } // namespace h2sim

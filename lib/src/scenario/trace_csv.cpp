@@ -4,7 +4,6 @@
 #include "message.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -46,15 +45,10 @@ CsvFields split(std::string_view line, std::size_t keep) {
   return values;
 }
 
-/** A decimal number (`12`, `-3.5`, `1e3`), finite; nothing else: no hex, no `+`, no inf or nan. */
+/** A decimal number (`12`, `-3.5`, `1e3`), finite: csv_decimal. */
 std::optional<double> decimal(const std::string& text) {
   double value = 0;
-  const char* const last = text.data() + text.size();
-  const auto [end, error] = std::from_chars(text.data(), last, value, std::chars_format::general);
-  if (error != std::errc() || end != last || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
+  return csv_decimal(text, value) ? std::optional<double>(value) : std::nullopt;
 }
 
 std::string too_large(const std::string& name, const TraceLimits& limits) {

@@ -1,0 +1,334 @@
+// Candidate sites from a CSV, appended to a scenario's stations for `h2sim site`
+// (h2sim/experiments.hpp, docs/siting.md).
+#include "../core/csv.hpp"
+#include "message.hpp"
+#include "parse.hpp"
+
+#include <h2sim/experiments.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <tuple>
+
+namespace h2sim {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uintmax_t max_bytes = 16 << 20;
+constexpr std::size_t max_rows = 100'000;
+constexpr std::size_t max_columns = 1000;
+constexpr double max_km = 1e5; // the scenario's bound on x_km and y_km
+
+constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+
+bool blank_line(const std::string& line) {
+  return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+/** A CSV number as JSON: an integer when it is one (so that integer keys take it). */
+json number_json(double value) {
+  if (value == std::floor(value) && std::abs(value) < 1e15) {
+    return static_cast<long long>(value);
+  }
+  return value;
+}
+
+/** The file's text, after the checks a trace's file meets (scenario/trace_csv.cpp). */
+std::string read_csv_file(const std::string& path) {
+  if (path.find('\0') != std::string::npos) {
+    throw ExperimentError("the file name contains a NUL byte");
+  }
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    throw ExperimentError("cannot read " + path);
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw ExperimentError(path + " is not a regular file");
+  }
+  const auto too_large = [&] {
+    return ExperimentError(path + " is larger than " + std::to_string(max_bytes) +
+                           " bytes, the limit for candidate sites");
+  };
+  const auto size = std::filesystem::file_size(path, error);
+  if (!error && size > max_bytes) {
+    throw too_large();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ExperimentError("cannot read " + path);
+  }
+  std::string text;
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes) { // it grew since
+      throw too_large();
+    }
+  }
+  return text;
+}
+
+/** A row's values, or the error naming `where`. */
+CsvFields split_line(const std::string& line, std::size_t keep, const std::string& where) {
+  CsvFields fields = csv_split(line, true, keep);
+  if (fields.unclosed) {
+    throw ExperimentError(where + "a quoted value is not closed on its line (values cannot span "
+                                  "lines)");
+  }
+  if (!fields.error.empty()) {
+    throw ExperimentError(where + fields.error);
+  }
+  return fields;
+}
+
+/**
+ * `problem` of the scenario with the sites appended, as the CSV's: a problem at
+ * /stations/K/KEY... of a site names its line and the column KEY (or the template's value).
+ */
+std::string csv_problem(const Problem& problem, std::size_t first_site,
+                        const std::vector<std::size_t>& lines, const std::set<std::string>& columns,
+                        const std::string& name, const std::string& template_id) {
+  const std::string prefix = "/stations/";
+  if (problem.pointer.starts_with(prefix)) {
+    const std::string rest = problem.pointer.substr(prefix.size());
+    const std::size_t slash = rest.find('/');
+    const std::string index = rest.substr(0, slash);
+    const bool digits = !index.empty() && index.size() < 10 &&
+                        index.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && std::stoul(index) >= first_site &&
+        std::stoul(index) - first_site < lines.size()) {
+      const std::string at =
+          name + ":" + std::to_string(lines[std::stoul(index) - first_site]) + ": ";
+      if (slash == std::string::npos) {
+        return at + problem.message;
+      }
+      const std::string inner = rest.substr(slash);                    // /KEY/...
+      const std::string key = inner.substr(1, inner.find('/', 1) - 1); // KEY
+      if (columns.count(key) > 0) {
+        return at + (inner == "/" + key ? key : inner.substr(1)) + ": " + problem.message;
+      }
+      return at + inner.substr(1) + " (the template " + template_id + "'s): " + problem.message;
+    }
+  }
+  return name + ": the scenario with the sites: " +
+         (problem.pointer.empty() ? "" : problem.pointer + ": ") + problem.message;
+}
+
+} // namespace
+
+std::array<double, 2> project_equirectangular(const LatLon& at, const LatLon& origin) {
+  constexpr double earth_radius_km = 6371.0088; // the mean radius (IUGG)
+  constexpr double radians = 3.14159265358979323846 / 180;
+  double east = at.lon - origin.lon; // the short way round
+  if (east > 180) {
+    east -= 360;
+  } else if (east < -180) {
+    east += 360;
+  }
+  return {earth_radius_km * east * radians * std::cos(origin.lat * radians),
+          earth_radius_km * (at.lat - origin.lat) * radians};
+}
+
+const std::vector<std::string>& candidate_site_columns() {
+  static const std::vector<std::string> columns{
+      "name",         "dispensers",     "fill_rate_kg_per_min",
+      "overhead_min", "queue_capacity", "arrivals_per_h"};
+  return columns;
+}
+
+CandidateSites add_candidate_sites(const std::string& scenario_text, const std::string& csv_path,
+                                   const std::string& template_id, const std::string& base_dir,
+                                   const std::optional<LatLon>& origin) {
+  std::vector<Problem> problems;
+  json document;
+  try {
+    document = scenario::parse_json(scenario_text, "", problems);
+  } catch (const scenario::NotJson& error) {
+    throw ExperimentError("the scenario: " + error.message);
+  } catch (const scenario::TooDeep&) {
+    throw ExperimentError("the scenario: " + scenario::too_deep());
+  }
+  if (!problems.empty() || !document.is_object() || !document.contains("stations") ||
+      !document["stations"].is_array() || document["stations"].empty()) {
+    throw ExperimentError("the scenario is not valid: it needs stations");
+  }
+  json& stations = document["stations"];
+  std::set<std::string> taken; // the ids of the scenario's stations, then of the sites
+  const json* model = nullptr;
+  for (const json& station : stations) {
+    if (station.is_object() && station.contains("id") && station["id"].is_string()) {
+      taken.insert(station["id"].get<std::string>());
+      if (model == nullptr && (template_id.empty() || station["id"] == template_id)) {
+        model = &station;
+      }
+    }
+  }
+  if (model == nullptr) {
+    throw ExperimentError("no station " + template_id + " in the scenario to copy");
+  }
+  const std::string model_id = (*model)["id"].get<std::string>();
+  const json base = *model;
+
+  const std::string text = read_csv_file(csv_path);
+  const std::string& name = csv_path;
+  std::istringstream in(text);
+  std::string line;
+  std::size_t number = 0;
+  const auto next_line = [&] {
+    if (!std::getline(in, line)) {
+      return false;
+    }
+    ++number;
+    if (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+    }
+    return true;
+  };
+  if (!next_line()) {
+    throw ExperimentError(name + " is empty: it needs a header line");
+  }
+  if (line.starts_with(byte_order_mark)) { // Excel's "CSV UTF-8" begins with one
+    line.erase(0, byte_order_mark.size());
+  }
+  const std::string header_at = name + ":1: ";
+  const CsvFields header = split_line(line, max_columns, header_at);
+  if (header.count > max_columns) {
+    throw ExperimentError(header_at + "more than " + std::to_string(max_columns) + " columns");
+  }
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < header.cells.size(); ++i) {
+    if (!column.emplace(header.cells[i], i).second) {
+      throw ExperimentError(header_at + "column " + scenario::brief_string(header.cells[i]) +
+                            " appears twice");
+    }
+  }
+  const auto has = [&](const std::string& key) { return column.count(key) > 0; };
+  if (!has("id")) {
+    throw ExperimentError(header_at + "the header needs id");
+  }
+  const bool geographic = has("lat") || has("lon");
+  if (geographic && (has("x_km") || has("y_km"))) {
+    throw ExperimentError(header_at + "either x_km and y_km or lat and lon, not both");
+  }
+  if (geographic && (!has("lat") || !has("lon"))) {
+    throw ExperimentError(header_at + "the header needs lat and lon (or x_km and y_km)");
+  }
+  if (!geographic && (!has("x_km") || !has("y_km"))) {
+    throw ExperimentError(header_at + "the header needs x_km and y_km (or lat and lon)");
+  }
+  if (geographic && !origin) {
+    throw ExperimentError(header_at + "lat and lon need the latitude and longitude of the "
+                                      "scenario's (0, 0) km (--origin LAT,LON)");
+  }
+  std::set<std::string> columns{"id", "x_km", "y_km"};
+  for (const std::string& key : candidate_site_columns()) {
+    if (has(key)) {
+      columns.insert(key);
+    }
+  }
+
+  CandidateSites sites;
+  std::vector<std::size_t> lines; // of each site
+  std::map<std::string, std::size_t> site_line;
+  const std::size_t first_site = stations.size();
+  while (next_line()) {
+    if (blank_line(line)) {
+      continue;
+    }
+    const std::string where = name + ":" + std::to_string(number) + ": ";
+    if (sites.ids.size() == max_rows) {
+      throw ExperimentError(where + "more than " + std::to_string(max_rows) +
+                            " rows, the limit for candidate sites");
+    }
+    const CsvFields cells = split_line(line, header.count, where);
+    if (cells.count != header.count) {
+      throw ExperimentError(where + "has " + std::to_string(cells.count) + " values for " +
+                            std::to_string(header.count) + " columns");
+    }
+    const auto cell = [&](const std::string& key) -> const std::string& {
+      return cells.cells[column.at(key)];
+    };
+    const std::string& id = cell("id");
+    if (id.empty()) {
+      throw ExperimentError(where + "id: empty (every site needs an id)");
+    }
+    if (const auto earlier = site_line.find(id); earlier != site_line.end()) {
+      throw ExperimentError(where + "id: " + scenario::brief_string(id) + " is on line " +
+                            std::to_string(earlier->second) + " too");
+    }
+    if (taken.count(id) > 0) {
+      throw ExperimentError(where + "id: " + scenario::brief_string(id) +
+                            " is a station of the scenario already");
+    }
+    json station = base;
+    station.erase("name");
+    station["id"] = id;
+    if (geographic) {
+      LatLon at;
+      for (const auto& [axis, bound, value] :
+           {std::tuple{"lat", 90.0, &at.lat}, std::tuple{"lon", 180.0, &at.lon}}) {
+        if (!csv_decimal(cell(axis), *value) || std::abs(*value) > bound) {
+          throw ExperimentError(where + axis + ": must be a number of degrees from -" +
+                                std::to_string(static_cast<int>(bound)) + " to " +
+                                std::to_string(static_cast<int>(bound)) + " (got " +
+                                scenario::brief_string(cell(axis)) + ")");
+        }
+      }
+      const auto [x, y] = project_equirectangular(at, *origin);
+      station["x_km"] = x;
+      station["y_km"] = y;
+    } else {
+      for (const char* axis : {"x_km", "y_km"}) {
+        double value = 0;
+        if (!csv_decimal(cell(axis), value) || std::abs(value) > max_km) {
+          throw ExperimentError(where + axis + ": must be a number from -100000 to 100000 (got " +
+                                scenario::brief_string(cell(axis)) + ")");
+        }
+        station[axis] = value;
+      }
+    }
+    for (const std::string& key : candidate_site_columns()) {
+      if (!has(key) || cell(key).empty()) {
+        continue; // the template's
+      }
+      if (key == "name") {
+        station[key] = cell(key);
+        continue;
+      }
+      double value = 0;
+      if (!csv_decimal(cell(key), value)) {
+        throw ExperimentError(where + key + ": must be a number (got " +
+                              scenario::brief_string(cell(key)) + ")");
+      }
+      station[key] = number_json(value);
+    }
+    stations.push_back(std::move(station));
+    site_line.emplace(id, number);
+    lines.push_back(number);
+    sites.ids.push_back(id);
+  }
+  if (sites.ids.empty()) {
+    throw ExperimentError(name + " has no sites (a header and no rows)");
+  }
+  if (!document.contains("open_stations")) { // all the scenario's stations, none of the sites
+    document["open_stations"] = first_site;
+  }
+  sites.scenario_text = document.dump(2);
+  try {
+    load_scenario(sites.scenario_text, {}, base_dir);
+  } catch (const ScenarioError& error) {
+    throw ExperimentError(
+        csv_problem(error.problems().front(), first_site, lines, columns, name, model_id));
+  }
+  return sites;
+}
+
+} // namespace h2sim

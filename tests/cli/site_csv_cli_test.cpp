@@ -1,0 +1,219 @@
+// `h2sim site --candidates-csv` end to end (docs/siting.md): candidate sites from a CSV.
+#include "../cli_support.hpp"
+
+#include <h2sim/experiments.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <string>
+
+using h2sim::test::Folder;
+using h2sim::test::Result;
+using nlohmann::json;
+
+namespace {
+
+/**
+ * The layout of site_cli_test.cpp's two clusters (fleets of 30 around (0, 0) and 20 around
+ * (200, 0)), but the scenario holds only two decoys: the stations at the clusters and two more
+ * decoys come from the CSV.
+ */
+std::string two_decoys() {
+  const auto fleet = [](const std::string& name, int count, double x) {
+    return R"({"name": ")" + name + R"(", "count": )" + std::to_string(count) +
+           R"(, "tank_kg": 10, "consumption_kg_per_100km": 5, "daily_km": 200,
+              "refuel_at_fraction": 0.1, "speed_kmh": 50,
+              "area": {"x_km": )" +
+           std::to_string(x) + R"(, "y_km": 0, "radius_km": 3}})";
+  };
+  return R"({"name": "two-clusters", "seed": 11, "horizon_days": 4, "warmup_days": 1,
+    "replications": 3,
+    "stations": [
+      {"id": "D1", "name": "midway", "x_km": 100, "y_km": 0, "dispensers": 4,
+       "fill_rate_kg_per_min": 2, "overhead_min": 1},
+      {"id": "D2", "x_km": 100, "y_km": 150, "dispensers": 4, "fill_rate_kg_per_min": 2,
+       "overhead_min": 1}],
+    "demand": {"model": "fleet", "road_factor": 1.3, "classes": [)" +
+         fleet("west", 30, 0) + ", " + fleet("east", 20, 200) + "]}}";
+}
+
+} // namespace
+
+TEST_CASE("cli: site chooses among sites from a CSV the two at the fleets, as from the file") {
+  const Folder folder;
+  folder.write("two.json", two_decoys());
+  // Excel's way: a byte-order mark, CRLF, a quoted value, an extra column, a blank line.
+  folder.write("sites.csv", "\xEF\xBB\xBFid,x_km,y_km,dispensers,address\r\n"
+                            "D3,-60,-80,,\"far, south-west\"\r\n"
+                            "W,0,0,4,west\r\n"
+                            "\r\n"
+                            "E,200,0,,east\r\n");
+  const Result r = folder.h2sim("site -q two.json --candidates D1,D2 --candidates-csv sites.csv "
+                                "--target 'totals.stranded<=0' --jobs 2");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const json out = json::parse(r.out);
+  CHECK(out["candidates"] == json::array({"D1", "D2", "D3", "W", "E"})); // listed, then the CSV's
+  CHECK(out["chosen"] == json::array({"W", "E"}));                       // as site_cli_test's
+  CHECK(out["target_met"] == true);
+  CHECK(out["metrics"]["totals.stranded"]["mean"] == 0);
+  CHECK(out["steps"][0]["evaluated"].size() == 5);
+
+  SUBCASE("the CSV's sites alone, copying another template") {
+    const Result alone = folder.h2sim("site -q two.json --candidates-csv sites.csv --template D2 "
+                                      "--target 'totals.stranded<=0' --jobs 2 --swap-rounds 0");
+    REQUIRE_MESSAGE(alone.code == 0, alone.err);
+    const json chosen = json::parse(alone.out);
+    CHECK(chosen["candidates"] == json::array({"D3", "W", "E"}));
+    CHECK(chosen["chosen"] == json::array({"W", "E"}));
+  }
+  SUBCASE("--dry-run shows the sites as stations, none open unless evaluated") {
+    const Result dry = folder.h2sim("site -q two.json --candidates-csv sites.csv --target "
+                                    "'totals.stranded<=0' --dry-run");
+    REQUIRE_MESSAGE(dry.code == 0, dry.err);
+    CHECK(dry.out.find("\"W\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: site refuses a bad candidates CSV with exit 2, naming its line and column") {
+  const Folder folder;
+  folder.write("two.json", two_decoys());
+  const auto refused = [&](const std::string& csv, const std::string& message,
+                           const std::string& more = "") {
+    folder.write("bad.csv", csv);
+    const Result r =
+        folder.h2sim("site two.json --candidates-csv bad.csv --target 'totals.stranded<=0'" + more);
+    CHECK(r.code == 2);
+    CHECK(r.err == "h2sim: --candidates-csv: " + message + "\n");
+    CHECK(r.out.empty());
+  };
+  refused("id,x_km\nW,0\n", "bad.csv:1: the header needs x_km and y_km (or lat and lon)");
+  refused("x_km,y_km\n0,0\n", "bad.csv:1: the header needs id");
+  refused("id,x_km,y_km,x_km\nW,0,0,0\n", "bad.csv:1: column \"x_km\" appears twice");
+  refused("", "bad.csv is empty: it needs a header line");
+  refused("id,x_km,y_km\n", "bad.csv has no sites (a header and no rows)");
+  refused("id,x_km,y_km\nW,0,0\nE,200,0\nQ,1e6,0\n",
+          "bad.csv:4: x_km: must be a number from -100000 to 100000 (got \"1e6\")");
+  refused("id,x_km,y_km\nW,0,0\nE,200,zero\n",
+          "bad.csv:3: y_km: must be a number from -100000 to 100000 (got \"zero\")");
+  refused("id,x_km,y_km\nW,0,0\nW,200,0\n", "bad.csv:3: id: \"W\" is on line 2 too");
+  refused("id,x_km,y_km\nD1,0,0\n", "bad.csv:2: id: \"D1\" is a station of the scenario already");
+  refused("id,x_km,y_km\n,0,0\n", "bad.csv:2: id: empty (every site needs an id)");
+  refused("id,x_km,y_km\nW,0\n", "bad.csv:2: has 2 values for 3 columns");
+  refused("id,x_km,y_km\nW,\"0,0\n", "bad.csv:2: a quoted value is not closed on its line (values "
+                                     "cannot span lines)");
+  refused("id,x_km,y_km,dispensers\nW,0,0,two\n", "bad.csv:2: dispensers: must be a number (got "
+                                                  "\"two\")");
+  refused("id,x_km,y_km,dispensers\nW,0,0,4\nE,200,0,0\n",
+          "bad.csv:3: dispensers: must be an integer >= 1");
+  refused("id,x_km,y_km,dispensers\nW,0,0,2.5\n",
+          "bad.csv:2: dispensers: must be an integer >= 1 and <= 1000");
+
+  const Result missing =
+      folder.h2sim("site two.json --candidates-csv nope.csv --target 'totals.stranded<=0'");
+  CHECK(missing.code == 2);
+  CHECK(missing.err == "h2sim: --candidates-csv: cannot read nope.csv\n");
+  const Result directory =
+      folder.h2sim("site two.json --candidates-csv . --target 'totals.stranded<=0'");
+  CHECK(directory.code == 2);
+  CHECK(directory.err == "h2sim: --candidates-csv: . is not a regular file\n");
+  const Result neither = folder.h2sim("site two.json --target 'totals.stranded<=0'");
+  CHECK(neither.code == 2);
+  CHECK(neither.err == "h2sim: site needs --candidates, --candidates-csv or both\n");
+  const Result lone = folder.h2sim("site two.json --candidates all --template D1 --target "
+                                   "'totals.stranded<=0'");
+  CHECK(lone.code == 2);
+  CHECK(lone.err == "h2sim: --template: only with --candidates-csv\n");
+  folder.write("one.csv", "id,x_km,y_km\nW,0,0\n");
+  const Result unknown = folder.h2sim("site two.json --candidates-csv one.csv --template Z "
+                                      "--target 'totals.stranded<=0'");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err == "h2sim: --template: no station Z in the scenario\n");
+}
+
+namespace {
+
+/** The great-circle distance in km on the sphere of project_equirectangular (haversine). */
+double great_circle_km(const h2sim::LatLon& a, const h2sim::LatLon& b) {
+  const double r = 3.14159265358979323846 / 180;
+  const double h =
+      std::pow(std::sin((b.lat - a.lat) * r / 2), 2) +
+      std::cos(a.lat * r) * std::cos(b.lat * r) * std::pow(std::sin((b.lon - a.lon) * r / 2), 2);
+  return 2 * 6371.0088 * std::asin(std::sqrt(h));
+}
+
+} // namespace
+
+TEST_CASE(
+    "site: lat and lon are projected about the origin, within 0.5% of great circles near it") {
+  const h2sim::LatLon origin{31.0, 121.0};
+  const auto at = [&](double lat, double lon) {
+    return h2sim::project_equirectangular({lat, lon}, origin);
+  };
+  // A degree of latitude is R x pi / 180 km; of longitude, that x cos(31 degrees).
+  CHECK(at(32, 121)[0] == doctest::Approx(0).epsilon(1e-12));
+  CHECK(at(32, 121)[1] == doctest::Approx(111.19508023353).epsilon(1e-10));
+  CHECK(at(31, 122)[0] == doctest::Approx(95.312786775132).epsilon(1e-10));
+  CHECK(at(31, 122)[1] == 0);
+  // Across the antimeridian, the short way round.
+  const auto wrapped = h2sim::project_equirectangular({0, -179.5}, {0, 179.5});
+  CHECK(wrapped[0] == doctest::Approx(111.19508023353).epsilon(1e-10));
+  // Two points 48 km north of the origin, 47 km apart: 0.46% longer in the plane.
+  const h2sim::LatLon p{31.43, 121.0};
+  const h2sim::LatLon q{31.43, 121.5};
+  const auto a = at(p.lat, p.lon);
+  const auto b = at(q.lat, q.lon);
+  const double plane = std::hypot(a[0] - b[0], a[1] - b[1]);
+  const double sphere = great_circle_km(p, q);
+  CHECK(sphere == doctest::Approx(47.4401).epsilon(1e-5));
+  CHECK(plane / sphere - 1 == doctest::Approx(0.004559).epsilon(1e-3));
+  CHECK(plane / sphere - 1 < 0.005);
+  // From the origin, distances are exact north-south and within 0.1% 50 km away.
+  CHECK(std::hypot(at(31.3, 121.4)[0], at(31.3, 121.4)[1]) /
+                great_circle_km(origin, {31.3, 121.4}) -
+            1 <
+        0.001);
+}
+
+TEST_CASE("cli: site takes candidate sites in lat and lon about --origin") {
+  const Folder folder;
+  folder.write("two.json", two_decoys());
+  // About (0, 0) on the equator: W at (0, 0) km, E 200 km east (1.7986407 degrees), D3 a decoy.
+  folder.write("geo.csv", "id,lat,lon\nD3,-0.72,-0.54\nW,0,0\nE,0,1.7986407\n");
+  const Result r = folder.h2sim("site -q two.json --candidates-csv geo.csv --origin 0,0 "
+                                "--target 'totals.stranded<=0' --jobs 2 --swap-rounds 0");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const json out = json::parse(r.out);
+  CHECK(out["candidates"] == json::array({"D3", "W", "E"}));
+  CHECK(out["chosen"] == json::array({"W", "E"}));
+  CHECK(out["target_met"] == true);
+
+  const auto refused = [&](const std::string& csv, const std::string& options,
+                           const std::string& message) {
+    folder.write("bad.csv", csv);
+    const Result bad = folder.h2sim("site two.json --candidates-csv bad.csv " + options +
+                                    " --target 'totals.stranded<=0'");
+    CHECK(bad.code == 2);
+    CHECK(bad.err == "h2sim: " + message + "\n");
+  };
+  refused("id,lat,lon\nW,0,0\n", "",
+          "--candidates-csv: bad.csv:1: lat and lon need the latitude and longitude of the "
+          "scenario's (0, 0) km (--origin LAT,LON)");
+  refused("id,lat,lon\nW,0,0\nE,91,0\n", "--origin 0,0",
+          "--candidates-csv: bad.csv:3: lat: must be a number of degrees from -90 to 90 (got "
+          "\"91\")");
+  refused("id,lat,lon\nW,0,east\n", "--origin 0,0",
+          "--candidates-csv: bad.csv:2: lon: must be a number of degrees from -180 to 180 (got "
+          "\"east\")");
+  refused("id,lat\nW,0\n", "--origin 0,0",
+          "--candidates-csv: bad.csv:1: the header needs lat and lon (or x_km and y_km)");
+  refused("id,lat,lon,x_km,y_km\nW,0,0,0,0\n", "--origin 0,0",
+          "--candidates-csv: bad.csv:1: either x_km and y_km or lat and lon, not both");
+  refused("id,lat,lon\nW,0,0\n", "--origin 85,0",
+          "--origin 85,0: expected LAT,LON in degrees, |LAT| <= 80 and |LON| <= 180, e.g. "
+          "31.23,121.47");
+  refused("id,lat,lon\nW,0,0\n", "--origin 31",
+          "--origin 31: expected LAT,LON in degrees, |LAT| <= 80 and |LON| <= 180, e.g. "
+          "31.23,121.47");
+}
