@@ -1,5 +1,6 @@
 // `h2sim site` end to end (docs/siting.md): on a layout whose answer is plain, and bad input.
 #include "../cli_support.hpp"
+#include "two_clusters.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -12,37 +13,14 @@ using nlohmann::json;
 
 namespace {
 
-/**
- * Two fleets 200 km apart, 30 vehicles around W (0, 0) and 20 around E (200, 0), each within 3 km
- * of its centre; a tank's range is 200 km and drivers look for a station with 10% left (20 km,
- * about 15 km as the crow flies at road factor 1.3). A station at a fleet's centre serves it; any
- * other leaves it to run dry on the way (stranded, then towed). Decoys: D1 midway, D2 and D3 far
- * from both.
- */
+/** The siting layout (two_clusters.hpp) with decoys: D1 midway, D2 and D3 far from both. */
 std::string two_clusters() {
   const std::string station = R"(, "dispensers": 4, "fill_rate_kg_per_min": 2, "overhead_min": 1})";
-  const auto fleet = [](const std::string& name, int count, double x) {
-    return R"({"name": ")" + name + R"(", "count": )" + std::to_string(count) +
-           R"(, "tank_kg": 10, "consumption_kg_per_100km": 5, "daily_km": 200,
-              "refuel_at_fraction": 0.1, "speed_kmh": 50,
-              "area": {"x_km": )" +
-           std::to_string(x) + R"(, "y_km": 0, "radius_km": 3}})";
-  };
-  return R"({"name": "two-clusters", "seed": 11, "horizon_days": 4, "warmup_days": 1,
-    "replications": 3,
-    "stations": [
-      {"id": "D1", "x_km": 100, "y_km": 0)" +
-         station + R"(,
-      {"id": "D2", "x_km": 100, "y_km": 150)" +
-         station + R"(,
-      {"id": "W", "x_km": 0, "y_km": 0)" +
-         station + R"(,
-      {"id": "D3", "x_km": -60, "y_km": -80)" +
-         station + R"(,
-      {"id": "E", "x_km": 200, "y_km": 0)" +
-         station + R"(],
-    "demand": {"model": "fleet", "road_factor": 1.3, "classes": [)" +
-         fleet("west", 30, 0) + ", " + fleet("east", 20, 200) + "]}}";
+  return h2sim::test::two_clusters_with(R"({"id": "D1", "x_km": 100, "y_km": 0)" + station +
+                                        R"(, {"id": "D2", "x_km": 100, "y_km": 150)" + station +
+                                        R"(, {"id": "W", "x_km": 0, "y_km": 0)" + station +
+                                        R"(, {"id": "D3", "x_km": -60, "y_km": -80)" + station +
+                                        R"(, {"id": "E", "x_km": 200, "y_km": 0)" + station);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // `h2sim site --candidates-csv` end to end (docs/siting.md): candidate sites from a CSV.
 #include "../cli_support.hpp"
+#include "two_clusters.hpp"
 
 #include <h2sim/experiments.hpp>
 
@@ -21,22 +22,11 @@ namespace {
  * decoys come from the CSV.
  */
 std::string two_decoys() {
-  const auto fleet = [](const std::string& name, int count, double x) {
-    return R"({"name": ")" + name + R"(", "count": )" + std::to_string(count) +
-           R"(, "tank_kg": 10, "consumption_kg_per_100km": 5, "daily_km": 200,
-              "refuel_at_fraction": 0.1, "speed_kmh": 50,
-              "area": {"x_km": )" +
-           std::to_string(x) + R"(, "y_km": 0, "radius_km": 3}})";
-  };
-  return R"({"name": "two-clusters", "seed": 11, "horizon_days": 4, "warmup_days": 1,
-    "replications": 3,
-    "stations": [
-      {"id": "D1", "name": "midway", "x_km": 100, "y_km": 0, "dispensers": 4,
+  return h2sim::test::two_clusters_with(
+      R"({"id": "D1", "name": "midway", "x_km": 100, "y_km": 0, "dispensers": 4,
        "fill_rate_kg_per_min": 2, "overhead_min": 1},
       {"id": "D2", "x_km": 100, "y_km": 150, "dispensers": 4, "fill_rate_kg_per_min": 2,
-       "overhead_min": 1}],
-    "demand": {"model": "fleet", "road_factor": 1.3, "classes": [)" +
-         fleet("west", 30, 0) + ", " + fleet("east", 20, 200) + "]}}";
+       "overhead_min": 1})");
 }
 
 } // namespace
