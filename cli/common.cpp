@@ -177,6 +177,19 @@ std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const s
   return failures.size();
 }
 
+void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& command,
+                    const std::string& each) {
+  if (scenario.replications() >= 2) {
+    return;
+  }
+  if (args.replications) {
+    throw InvalidInput("--replications: " + command +
+                       " needs at least 2 for a confidence interval");
+  }
+  args.replications = "5";
+  spdlog::info("{}: 5 replications {} (a confidence interval needs 2 or more)", command, each);
+}
+
 std::vector<Precision> precisions(const std::vector<std::string>& until) {
   std::vector<Precision> wanted;
   for (const std::string& text : until) {

@@ -96,6 +96,13 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
 /** Fails before any simulation when -o (or --table) could not be written afterwards. */
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);
 
+/**
+ * Experiments that report a 95% interval need 2 or more replications: `--replications 1` is an
+ * error naming `command`; a scenario of 1 runs 5 (`each` says per what, for the log).
+ */
+void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& command,
+                    const std::string& each);
+
 /** The command's JSON to stdout or to --out; only rank 0 writes under MPI. */
 void emit(const RunArgs& args, nlohmann::ordered_json document, const std::string& what);
 /** The arguments h2sim was started with, for the outputs' provenance (`run.provenance`). */

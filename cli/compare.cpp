@@ -17,13 +17,7 @@ int command_compare(const RunArgs& given, const std::vector<std::string>& files)
   RunArgs first_args = args;
   first_args.scenario = files.front();
   const Scenario first = load(first_args, args.sets);
-  if (first.replications() < 2) {
-    if (args.replications) {
-      throw InvalidInput("--replications: compare needs at least 2 for a confidence interval");
-    }
-    args.replications = "5";
-    spdlog::info("compare: 5 replications each (a confidence interval needs 2 or more)");
-  }
+  need_intervals(args, first, "compare", "each");
   if (!args.seed) {
     args.seed = std::to_string(first.seed());
   }

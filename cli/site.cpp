@@ -129,13 +129,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   };
 
   const Scenario base = load_with(all_sets(args, args.sets), true);
-  if (base.replications() < 2) {
-    if (args.replications) {
-      throw InvalidInput("--replications: site needs at least 2 for a confidence interval");
-    }
-    args.replications = "5";
-    spdlog::info("site: 5 replications per evaluation (a confidence interval needs 2 or more)");
-  }
+  need_intervals(args, base, "site", "per evaluation");
   // Common random numbers: every evaluation with the same seed (and replications).
   if (!args.seed) {
     args.seed = std::to_string(base.seed());

@@ -37,13 +37,7 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
     throw InvalidInput("size needs --target or --minimize");
   }
   RunArgs args = given;
-  if (load(args, args.sets).replications() < 2) {
-    if (args.replications) {
-      throw InvalidInput("--replications: size needs at least 2 for a confidence interval");
-    }
-    args.replications = "5";
-    spdlog::info("size: 5 replications per point (a confidence interval needs 2 or more)");
-  }
+  need_intervals(args, load(args, args.sets), "size", "per point");
   const auto scenario_at = [&](long long value) {
     std::vector<std::string> sets = args.sets;
     sets.push_back(size_args.param + "=" + std::to_string(value));

@@ -77,3 +77,10 @@ TEST_CASE("csv: a written cell reads back") {
     CHECK(f.cells == std::vector<std::string>{text, text});
   }
 }
+
+TEST_CASE("csv: a line of spaces, tabs and a CR is blank, anything else is not") {
+  CHECK(h2sim::csv_blank(""));
+  CHECK(h2sim::csv_blank(" \t\r"));
+  CHECK_FALSE(h2sim::csv_blank(" ,"));
+  CHECK_FALSE(h2sim::csv_blank("\"\""));
+}

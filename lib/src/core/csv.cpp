@@ -114,4 +114,6 @@ bool csv_decimal(const std::string& text, double& value) {
   return true;
 }
 
+bool csv_blank(std::string_view line) { return trimmed(line).empty(); }
+
 } // namespace h2sim

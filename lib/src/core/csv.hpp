@@ -51,4 +51,7 @@ bool csv_read_record(std::istream& in, std::string& record);
  */
 bool csv_decimal(const std::string& text, double& value);
 
+/** Whether a line holds nothing but blanks (spaces, tabs, a CR): a line readers skip. */
+bool csv_blank(std::string_view line);
+
 } // namespace h2sim

@@ -28,10 +28,6 @@ constexpr double max_km = 1e5; // the scenario's bound on x_km and y_km
 
 constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 
-bool blank_line(const std::string& line) {
-  return line.find_first_not_of(" \t\r") == std::string::npos;
-}
-
 /** A CSV number as JSON: an integer when it is one (so that integer keys take it). */
 json number_json(double value) {
   if (value == std::floor(value) && std::abs(value) < 1e15) {
@@ -240,7 +236,7 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
   std::map<std::string, std::size_t> site_line;
   const std::size_t first_site = stations.size();
   while (next_line()) {
-    if (blank_line(line)) {
+    if (csv_blank(line)) {
       continue;
     }
     const std::string where = name + ":" + std::to_string(number) + ": ";

@@ -24,18 +24,6 @@ constexpr double max_km = 1e5;
 
 constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 
-bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && blank(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && blank(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 /** The values of one line (see csv_split: blanks around values are trimmed), or why not CSV. */
 CsvFields split(std::string_view line, std::size_t keep) {
   CsvFields values = csv_split(line, true, keep);
@@ -184,7 +172,7 @@ std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
   std::size_t data_lines = 0;
   while (next_line()) {
     ++number_of_line;
-    if (trim(line).empty()) {
+    if (csv_blank(line)) {
       continue;
     }
     const std::string where = name + " line " + std::to_string(number_of_line) + ": ";
