@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -273,30 +274,14 @@ void EventLog::on_give_up(std::size_t vehicle_class, std::size_t vehicle, double
 
 void EventLog::on_tank(std::size_t station, models::TankEvent event, double at, double kg) {
   using models::TankEvent;
+  // The log's names, in the order of TankEvent; kg where the event carries it.
+  static constexpr std::array<std::string_view, 7> names{
+      "delivery", "inflow", "dry_start", "dry_end", "order", "pipeline_start", "pipeline_stop"};
+  static_assert(names.size() == static_cast<std::size_t>(TankEvent::pipeline_stop) + 1);
+  const bool has_kg =
+      event == TankEvent::delivery || event == TankEvent::inflow || event == TankEvent::order;
   catch_up(at);
-  switch (event) {
-  case TankEvent::delivery:
-    line(at, 0, none, none, station, "delivery", kg);
-    break;
-  case TankEvent::inflow:
-    line(at, 0, none, none, station, "inflow", kg);
-    break;
-  case TankEvent::dry_start:
-    line(at, 0, none, none, station, "dry_start", -1);
-    break;
-  case TankEvent::dry_end:
-    line(at, 0, none, none, station, "dry_end", -1);
-    break;
-  case TankEvent::order:
-    line(at, 0, none, none, station, "order", kg);
-    break;
-  case TankEvent::pipeline_start:
-    line(at, 0, none, none, station, "pipeline_start", -1);
-    break;
-  case TankEvent::pipeline_stop:
-    line(at, 0, none, none, station, "pipeline_stop", -1);
-    break;
-  }
+  line(at, 0, none, none, station, names[static_cast<std::size_t>(event)], has_kg ? kg : -1);
   next_->on_tank(station, event, at, kg);
 }
 
