@@ -422,18 +422,17 @@ Estimate estimate(const Run& run, const std::string& path) {
         station_layout(values.totals.groups, Scope::totals, values.totals.bins), name.leaf, path);
     estimate.value = values.totals.leaves.at(leaf);
     if (finished > 1) {
+      for (const RecordValues& totals : aggregate.replication_totals()) {
+        estimate.replications.push_back(totals.leaves.at(leaf_index(
+            station_layout(totals.groups, Scope::totals, totals.bins), name.leaf, path)));
+      }
+      estimate.ci95 = ci95(estimate.replications);
       for (const auto& [key, interval] : aggregate.intervals()) {
         if (key == name.leaf) { // a ci95 key: the same interval (quantiles as the run forms them)
           estimate.ci95 = interval;
-          return estimate;
+          break;
         }
       }
-      std::vector<double> each;
-      for (const RecordValues& totals : aggregate.replication_totals()) {
-        each.push_back(totals.leaves.at(leaf_index(
-            station_layout(totals.groups, Scope::totals, totals.bins), name.leaf, path)));
-      }
-      estimate.ci95 = ci95(each);
     }
     return estimate;
   }

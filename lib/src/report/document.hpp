@@ -77,6 +77,7 @@ nlohmann::ordered_json document(const Run& run, bool with_error = true);
 struct Estimate {
   double value = 0; // as the document writes it (over replications: combined as its kind says)
   std::optional<std::pair<double, double>> ci95; // Student-t over replications (two or more)
+  std::vector<double> replications; // a total's value in each replication (two or more), in order
 };
 
 /**

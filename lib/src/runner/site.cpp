@@ -414,20 +414,8 @@ siting::Value value_of(const Metrics& metrics, const std::string& path) {
   if (!estimate.ci95) {
     throw ExperimentError(path + ": an interval needs two or more replications");
   }
-  siting::Value value{estimate.value, estimate.ci95->first, estimate.ci95->second, {}};
-  if (path.rfind("totals.", 0) == 0) {
-    const std::string leaf = path.substr(7);
-    for (const report::RecordValues& totals : metrics.data().aggregate.replication_totals()) {
-      const std::vector<report::Leaf>& layout =
-          report::station_layout(totals.groups, report::Scope::totals, totals.bins);
-      for (std::size_t i = 0; i < layout.size(); ++i) {
-        if (layout[i].path == leaf) {
-          value.replications.push_back(totals.leaves.at(i));
-        }
-      }
-    }
-  }
-  return value;
+  return {estimate.value, estimate.ci95->first, estimate.ci95->second,
+          std::move(estimate.replications)};
 }
 
 std::string joined(const std::vector<std::string>& ids) {
