@@ -137,6 +137,13 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
                        "result or a comparison)",
                        h2sim::ReportError);
   CHECK_THROWS_AS(h2sim::html_report({}), h2sim::ReportError);
+  // A site result names a scenario, as a run does, but has no run's metrics.
+  const json site{{"scenario", "city"}, {"chosen", {"S1"}}, {"steps", json::array()}};
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"site.json", site}}),
+                       "site.json: a site search's result, which the report does not read; run "
+                       "the stations it chose (h2sim run --set open_stations=[...]) and report on "
+                       "that",
+                       h2sim::ReportError);
   h2sim::ReportOptions options;
   options.target = "wait<5";
   CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, options),

@@ -167,6 +167,11 @@ enum class Kind { run, sweep, size };
 
 Kind kind_of(const ReportInput& input) {
   const json& output = input.output;
+  if (output.is_object() && output.contains("chosen") && output.contains("steps")) {
+    throw ReportError(input.label +
+                      ": a site search's result, which the report does not read; run the "
+                      "stations it chose (h2sim run --set open_stations=[...]) and report on that");
+  }
   if (output.is_object()) {
     if (const json* points = at(output, "points"); points != nullptr && points->is_array()) {
       return Kind::sweep;
