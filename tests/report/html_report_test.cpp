@@ -172,6 +172,20 @@ TEST_CASE("report: the share served within 5 and 10 minutes is bracketed by the 
   CHECK(values["hydrogen dispensed"] == "0.4 t");
 }
 
+TEST_CASE("report: when no vehicle was served, no wait is reported and the target is not met") {
+  json output = run_output("S", 0); // waits of an empty set: all zero
+  output["totals"]["served"] = 0;
+  const json model = model_of(h2sim::html_report({{"a", output}}));
+  CHECK(blocks_of(model, "summary", "headline")[0]["text"] ==
+        "Across 1 open station, no vehicle was served of 100 station visits: there are no waits "
+        "to report. Target totals.wait_min.p95<=5: not met (no vehicle was served).");
+  for (const json& card : blocks_of(model, "summary", "cards")[0]["cards"]) {
+    const std::string label = card["label"];
+    CHECK_MESSAGE(label.find("wait") == std::string::npos, label);
+    CHECK_MESSAGE(label.find("served within") == std::string::npos, label);
+  }
+}
+
 TEST_CASE("report: without a scenario there is no map, and the page says how to get one") {
   const json model = model_of(h2sim::html_report({{"a", run_output("S", 4)}}));
   CHECK(blocks_of(model, "map", "map").empty());

@@ -382,9 +382,20 @@ json summary_section(const RunContext& run) {
   const auto served = number(totals, "served");
   const auto stations = at(m, "stations");
   const std::size_t open = stations && stations->is_array() ? stations->size() : 0;
+  // Waits are over the vehicles served: with none, they describe no one and judge nothing.
+  const bool none_served = served && *served == 0;
 
   // The ten-second sentence.
-  if (p95 && mean) {
+  if (none_served) {
+    std::string headline = "Across " + std::to_string(open) + " open station" +
+                           (open == 1 ? "" : "s") + ", no vehicle was served" +
+                           (arrivals ? " of " + format(*arrivals, 0) + " station visits" : "") +
+                           ": there are no waits to report.";
+    if (run.target.metric == "wait_min.p95") {
+      headline += " Target " + run.target.text + ": not met (no vehicle was served).";
+    }
+    blocks.push_back({{"type", "headline"}, {"text", headline}});
+  } else if (p95 && mean) {
     std::string headline = "Across " + std::to_string(open) + " open station" +
                            (open == 1 ? "" : "s") + ", 95% of the vehicles served waited at most " +
                            format(*p95, 1) + " min";
@@ -417,7 +428,7 @@ json summary_section(const RunContext& run) {
     }
     cards.push_back(std::move(c));
   };
-  if (p95) {
+  if (p95 && !none_served) {
     const auto ci = ci_of(ci95, "wait_min.p95");
     std::string status;
     if (run.target.metric == "wait_min.p95") {
@@ -429,13 +440,13 @@ json summary_section(const RunContext& run) {
             : "no CI (one replication)",
          status);
   }
-  if (mean) {
+  if (mean && !none_served) {
     const auto ci = ci_of(ci95, "wait_min.mean");
     card("mean wait", format(*mean, 2) + " min",
          ci ? "95% CI " + format(ci->first, 2) + "–" + format(ci->second, 2)
             : "no CI (one replication)");
   }
-  if (const json* wait = at(totals, "wait_min")) {
+  if (const json* wait = at(totals, "wait_min"); wait && !none_served) {
     for (const double minutes : {5.0, 10.0}) {
       const json share = share_within(*wait, minutes);
       card("served within " + format(minutes, 0) + " min", share["value"], share["detail"]);
