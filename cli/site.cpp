@@ -119,6 +119,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
           text, site_args.candidates_csv, site_args.template_id, dir.empty() ? "." : dir, origin);
       text = std::move(added.scenario_text);
       sites = std::move(added.ids);
+      search.alternatives = std::move(added.alternatives);
     } catch (const ExperimentError& e) {
       throw InvalidInput(std::string("--candidates-csv: ") + e.what());
     }

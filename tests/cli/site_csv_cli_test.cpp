@@ -189,7 +189,7 @@ TEST_CASE("cli: site takes candidate sites in lat and lon about --origin") {
   };
   refused("id,lat,lon\nW,0,0\n", "",
           "--candidates-csv: bad.csv:1: lat and lon need the latitude and longitude of the "
-          "scenario's (0, 0) km (--origin LAT,LON)");
+          "scenario's (0, 0) km (its /origin, or --origin LAT,LON)");
   refused("id,lat,lon\nW,0,0\nE,91,0\n", "--origin 0,0",
           "--candidates-csv: bad.csv:3: lat: must be a number of degrees from -90 to 90 (got "
           "\"91\")");
@@ -206,4 +206,47 @@ TEST_CASE("cli: site takes candidate sites in lat and lon about --origin") {
   refused("id,lat,lon\nW,0,0\n", "--origin 31",
           "--origin 31: expected LAT,LON in degrees, |LAT| <= 80 and |LON| <= 180, e.g. "
           "31.23,121.47");
+}
+
+TEST_CASE("cli: a site's dispenser options are alternatives, of which at most one opens") {
+  const Folder folder;
+  folder.write("two.json", two_decoys());
+  folder.write("sites.csv", "id,x_km,y_km,dispensers\nW,0,0,1|4\nE,200,0,4|1\nD3,-60,-80,2\n");
+  const Result r =
+      folder.h2sim("site -q two.json --candidates-csv sites.csv --target 'totals.stranded<=0' "
+                   "--minimize totals.wait_min.mean --jobs 2 --swap-rounds 1");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const json out = json::parse(r.out);
+  CHECK(out["candidates"] == json::array({"W@1", "W@4", "E@4", "E@1", "D3"}));
+  CHECK(out["alternatives"] == json::parse(R"([["W@1", "W@4"], ["E@4", "E@1"]])"));
+  CHECK(out["target_met"] == true);
+  const auto& chosen = out["chosen"];
+  REQUIRE(chosen.size() == 2);
+  CHECK(chosen[0].get<std::string>().rfind("W@", 0) == 0); // one option of each site
+  CHECK(chosen[1].get<std::string>().rfind("E@", 0) == 0);
+  // The second step evaluates E's two options and D3, not W's other option.
+  CHECK(out["steps"][1]["evaluated"].size() == 3);
+
+  const auto refused = [&](const std::string& csv, const std::string& message) {
+    folder.write("bad.csv", csv);
+    const Result bad = folder.h2sim("site two.json --candidates-csv bad.csv --target "
+                                    "'totals.stranded<=0'");
+    CHECK(bad.code == 2);
+    CHECK(bad.err == "h2sim: --candidates-csv: " + message + "\n");
+  };
+  refused("id,x_km,y_km,dispensers\nW,0,0,2|2.5\n",
+          "bad.csv:2: dispensers: each option must be an integer from 1 to 1000 (got \"2.5\" in "
+          "\"2|2.5\")");
+  refused("id,x_km,y_km,dispensers\nW,0,0,2||4\n",
+          "bad.csv:2: dispensers: each option must be an integer from 1 to 1000 (got \"\" in "
+          "\"2||4\")");
+  refused("id,x_km,y_km,dispensers\nW,0,0,2|4|2.0\n",
+          "bad.csv:2: dispensers: option 2.0 is listed twice");
+  refused("id,x_km,y_km,dispensers\nW@2,0,0,\nW,0,0,2|4\n",
+          "bad.csv:3: id: \"W@2\" (the site with 2 dispensers) is a station or site already");
+  const Result both_fixed =
+      folder.h2sim("site -q two.json --candidates-csv sites.csv --fixed W@1,W@4 "
+                   "--target 'totals.stranded<=0'");
+  CHECK(both_fixed.code == 2);
+  CHECK(both_fixed.err == "h2sim: site: two alternatives of one site are fixed: W@1...\n");
 }

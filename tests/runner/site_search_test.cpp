@@ -201,6 +201,49 @@ TEST_CASE("site: candidates listed twice and fixed stations outside them are ref
                        "fixed station c is not among the candidates", h2sim::ExperimentError);
 }
 
+TEST_CASE("site: of a site's capacity options at most one is open, and a swap may upgrade it") {
+  // s@1 and s@4 are one site with 1 or 4 dispensers. Greedy takes s@1 (5), then t: s@4 cannot
+  // join s@1 (the table has no set with both, so asking for one would throw). The swap of s@1
+  // for s@4 is an upgrade (4 -> 1); t is never replaced by s@4 while s@1 is open.
+  Table table;
+  table.values = {{"s@1", value(5)},
+                  {"s@4", value(5.5)},
+                  {"t", value(6)},
+                  {"s@1+t", value(4)},
+                  {"s@4+t", value(1)}};
+  SiteSearch search = searching({"s@1", "s@4", "t"}, "totals.wait_min.p95<=0");
+  search.alternatives = {std::vector<std::string>{"s@1", "s@4"}};
+  search.max_added = 2;
+  const auto out = h2sim::siting::search(search, std::ref(table));
+  CHECK(out["chosen"] == nlohmann::ordered_json::array({"s@4", "t"}));
+  CHECK(out["alternatives"] == nlohmann::ordered_json::parse(R"([["s@1", "s@4"]])"));
+  const auto& steps = out["steps"];
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[0]["evaluated"].size() == 3);
+  REQUIRE(steps[1]["evaluated"].size() == 1); // t alone: s@4 is s@1's site
+  CHECK(steps[1]["evaluated"][0]["added"] == "t");
+  REQUIRE(steps[2]["evaluated"].size() == 1); // s@1 -> s@4 only
+  CHECK(steps[2]["added"] == "s@4");
+  CHECK(steps[2]["removed"] == "s@1");
+  REQUIRE(steps[3]["evaluated"].size() == 1); // s@4 -> s@1 back, not better
+  CHECK(steps[3]["added"].is_null());
+}
+
+TEST_CASE("site: alternatives must be candidates, in one group, and not two of them fixed") {
+  Table table;
+  SiteSearch search = searching({"a@1", "a@2", "b"}, "totals.wait_min.p95<=3");
+  search.alternatives = {std::vector<std::string>{"a@1", "a@3"}};
+  CHECK_THROWS_WITH_AS(h2sim::siting::search(search, std::ref(table)),
+                       "alternative a@3 is not among the candidates", h2sim::ExperimentError);
+  search.alternatives = {{"a@1", "a@2"}, {"a@2", "b"}};
+  CHECK_THROWS_WITH_AS(h2sim::siting::search(search, std::ref(table)),
+                       "alternative a@2 is in two groups", h2sim::ExperimentError);
+  search.alternatives = {std::vector<std::string>{"a@1", "a@2"}};
+  search.fixed = {"a@1", "a@2"};
+  CHECK_THROWS_WITH_AS(h2sim::siting::search(search, std::ref(table)),
+                       "two alternatives of one site are fixed: a@1...", h2sim::ExperimentError);
+}
+
 TEST_CASE("site: metric paths are checked before anything runs") {
   CHECK_NOTHROW(h2sim::check_site_metric("totals.wait_min.p95", {}));
   CHECK_NOTHROW(h2sim::check_site_metric("totals.economics.cost_per_kg", {}));

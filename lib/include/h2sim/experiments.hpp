@@ -157,22 +157,9 @@ nlohmann::ordered_json minimize(const std::string& param, const SizeRange& range
 struct CandidateSites {
   std::string scenario_text;    // the scenario's JSON, the sites appended to `stations`
   std::vector<std::string> ids; // the sites' ids, in the file's order
+  /** The ids of each site with several `dispensers` options (ID@N, one per option, in order). */
+  std::vector<std::vector<std::string>> alternatives;
 };
-
-/** A point on the WGS84 ellipsoid, in degrees. */
-struct LatLon {
-  double lat = 0;
-  double lon = 0;
-};
-
-/**
- * `at` as {x_km, y_km} in the km plane whose (0, 0) is `origin`: an equirectangular projection on a
- * sphere of the mean Earth radius (x km east, y km north). Distances in the plane approximate
- * great-circle ones: north-south exactly on the sphere, east-west scaled by cos(lat)/cos(origin's
- * lat), off by about tan(origin's lat) x (the latitude difference in radians): 0.5% 48 km north or
- * south of a Shanghai origin (31 N), 1% at 95 km.
- */
-std::array<double, 2> project_equirectangular(const LatLon& at, const LatLon& origin);
 
 /** The optional columns of a candidates CSV: station keys an empty cell leaves as the template's.
  */
@@ -188,9 +175,11 @@ const std::vector<std::string>& candidate_site_columns();
  * optionally those of
  * candidate_site_columns(); other columns are ignored, blank lines skipped. Each row is a copy of
  * the template station (`template_id`, or the scenario's first station) without its `name`, with
- * the row's id, coordinates and non-empty optional values. The result is checked as a scenario
- * (files found relative to `base_dir`). Throws ExperimentError at the first problem, naming the
- * file, line and column: `sites.csv:4: x_km: must be a number from -100000 to 100000 (got "a")`.
+ * the row's id, coordinates and non-empty optional values. A `dispensers` cell may list options
+ * (`2|4|6`): the row is then one site per option, with ids ID@2, ID@4, ID@6 (`alternatives`). The
+ * result is checked as a scenario (files found relative to `base_dir`). Throws ExperimentError at
+ * the first problem, naming the file, line and column: `sites.csv:4: x_km: must be a number from
+ * -100000 to 100000 (got "a")`.
  */
 CandidateSites add_candidate_sites(const std::string& scenario_text, const std::string& csv_path,
                                    const std::string& template_id = "",
@@ -207,6 +196,12 @@ struct SiteSearch {
   std::size_t swap_rounds = 1000;      // rounds of 1-swaps after the forward selection; 0: none
   /** Swaps bring in only the K best runners-up of the last forward step; 0: every candidate. */
   std::size_t swap_candidates = 0;
+  /**
+   * Groups of candidates of which at most one may be open: one site's capacity options
+   * (`PD-N1@2`, `PD-N1@4`). A group's other options leave the forward steps once one is open;
+   * a swap may replace an option by another of its group (an upgrade), never open two.
+   */
+  std::vector<std::vector<std::string>> alternatives{};
   /** Called after each step with its entry of the document's "steps". */
   std::function<void(const nlohmann::ordered_json& step)> on_step{};
 };

@@ -72,6 +72,22 @@ const params::Table& scenario_table() {
           check.problem("until_day", "must be > at_day");
         }
       })});
+  using G = params::Of<LatLon>;
+  static const params::Table origin = G::table(
+      "where the scenario's (0, 0) km is on the Earth: with it, every x_km and y_km pair (a "
+      "station's, a depot's, an area's) may be given as lat and lon instead, projected onto the "
+      "km plane about this point (equirectangular, on a sphere of radius 6371.0088 km: x = R "
+      "cos(origin lat) dlon, y = R dlat); east-west distances are true along the origin's "
+      "latitude and off by about tan(origin lat) x dlat (radians) elsewhere: 1% 95 km north or "
+      "south of 31 N; more than 5% draws a warning",
+      {G::number("lat", &LatLon::lat)
+           .describe("latitude in degrees (WGS84), north positive")
+           .at_least(-80)
+           .at_most(80),
+       G::number("lon", &LatLon::lon)
+           .describe("longitude in degrees (WGS84), east positive")
+           .at_least(-180)
+           .at_most(180)});
   using F = params::Of<ScenarioSpec>;
   static const params::Table table = F::table(
       "An h2sim scenario: hydrogen refuelling stations and the vehicles that use them.",
@@ -113,6 +129,7 @@ const params::Table& scenario_table() {
            .at_most(limits::count)
            .refers("/stations", "id", "station")
            .changes_during_run(),
+       F::object("origin", &ScenarioSpec::origin, origin),
        F::list("stations", &ScenarioSpec::stations, station_table())
            .describe("the stations, in build-priority order")
            .items(1)

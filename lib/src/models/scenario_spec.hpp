@@ -55,6 +55,8 @@ struct ScenarioSpec {
    * the open stations are the first open_stations() of `stations` (see open_named_stations).
    */
   params::CountOrNames open;
+  /** `origin`: where (0, 0) km is, when places are given as lat and lon (projected on loading). */
+  std::optional<LatLon> origin;
   std::vector<StationSpec> stations; // in build-priority order
   std::vector<PipelineSpec> pipelines;
   std::vector<DepotSpec> depots;

@@ -202,6 +202,23 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
       throw ExperimentError("fixed station " + id + " is listed twice");
     }
   }
+  std::map<std::string, std::size_t> group; // a candidate's group of alternatives
+  for (std::size_t g = 0; g < search.alternatives.size(); ++g) {
+    std::size_t fixed_options = 0;
+    for (const std::string& id : search.alternatives[g]) {
+      if (seen.count(id) == 0) {
+        throw ExperimentError("alternative " + id + " is not among the candidates");
+      }
+      if (!group.emplace(id, g).second) {
+        throw ExperimentError("alternative " + id + " is in two groups");
+      }
+      fixed_options += fixed.count(id);
+    }
+    if (fixed_options > 1) {
+      throw ExperimentError(
+          "two alternatives of one site are fixed: " + search.alternatives[g].front() + "...");
+    }
+  }
   const Rules rules(search);
   Cache evaluate(score);
   using Clock = std::chrono::steady_clock;
@@ -220,10 +237,26 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
     open.insert(open.end(), added.begin(), added.end());
     return open;
   };
+  const auto is_open = [&](const std::string& id) {
+    return fixed.count(id) > 0 || std::find(chosen.begin(), chosen.end(), id) != chosen.end();
+  };
+  // Whether `id` may open while `leaving` (if any) closes: no other option of its site is open.
+  const auto may_open = [&](const std::string& id, const std::string* leaving) {
+    const auto g = group.find(id);
+    if (g == group.end()) {
+      return true;
+    }
+    for (const std::string& other : search.alternatives[g->second]) {
+      if (other != id && is_open(other) && (leaving == nullptr || other != *leaving)) {
+        return false;
+      }
+    }
+    return true;
+  };
   const auto not_open = [&] {
     std::vector<std::string> ids;
     for (const std::string& id : search.candidates) {
-      if (fixed.count(id) == 0 && std::find(chosen.begin(), chosen.end(), id) == chosen.end()) {
+      if (!is_open(id)) {
         ids.push_back(id);
       }
     }
@@ -291,7 +324,8 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
   // Forward selection: add the best candidate until the target holds or the limit is reached.
   while (!(current && rules.holds(*current)) &&
          (search.max_added == 0 || chosen.size() < search.max_added)) {
-    const std::vector<std::string> candidates = not_open();
+    std::vector<std::string> candidates = not_open();
+    std::erase_if(candidates, [&](const std::string& id) { return !may_open(id, nullptr); });
     if (candidates.empty()) {
       break;
     }
@@ -342,18 +376,21 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
       }
       candidates = std::move(best_first);
     }
-    if (candidates.empty()) {
-      break;
-    }
     std::vector<Set> sets;
     std::vector<std::pair<std::size_t, std::size_t>> swaps; // (position in chosen, candidate)
     for (std::size_t p = 0; p < chosen.size(); ++p) {
       for (std::size_t c = 0; c < candidates.size(); ++c) {
+        if (!may_open(candidates[c], &chosen[p])) {
+          continue;
+        }
         std::vector<std::string> added = chosen;
         added[p] = candidates[c];
         sets.push_back(open_with(added));
         swaps.emplace_back(p, c);
       }
+    }
+    if (sets.empty()) {
+      break;
     }
     Batch batch = run(sets);
     std::optional<std::size_t> best;
@@ -388,6 +425,7 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
        search.max_added == 0 ? ordered_json(nullptr) : ordered_json(search.max_added)},
       {"swap_candidates",
        search.swap_candidates == 0 ? ordered_json(nullptr) : ordered_json(search.swap_candidates)},
+      {"alternatives", search.alternatives},
       {"chosen", chosen},
       {"open", open_with(chosen)},
       {"target_met", current && rules.holds(*current)},

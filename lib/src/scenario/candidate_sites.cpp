@@ -1,11 +1,13 @@
 // Candidate sites from a CSV, appended to a scenario's stations for `h2sim site`
 // (h2sim/experiments.hpp, docs/siting.md).
 #include "../core/csv.hpp"
+#include "geographic.hpp"
 #include "message.hpp"
 #include "parse.hpp"
 
 #include <h2sim/experiments.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -120,19 +122,6 @@ std::string csv_problem(const Problem& problem, std::size_t first_site,
 
 } // namespace
 
-std::array<double, 2> project_equirectangular(const LatLon& at, const LatLon& origin) {
-  constexpr double earth_radius_km = 6371.0088; // the mean radius (IUGG)
-  constexpr double radians = 3.14159265358979323846 / 180;
-  double east = at.lon - origin.lon; // the short way round
-  if (east > 180) {
-    east -= 360;
-  } else if (east < -180) {
-    east += 360;
-  }
-  return {earth_radius_km * east * radians * std::cos(origin.lat * radians),
-          earth_radius_km * (at.lat - origin.lat) * radians};
-}
-
 const std::vector<std::string>& candidate_site_columns() {
   static const std::vector<std::string> columns{
       "name",         "dispensers",     "fill_rate_kg_per_min",
@@ -142,7 +131,7 @@ const std::vector<std::string>& candidate_site_columns() {
 
 CandidateSites add_candidate_sites(const std::string& scenario_text, const std::string& csv_path,
                                    const std::string& template_id, const std::string& base_dir,
-                                   const std::optional<LatLon>& origin) {
+                                   const std::optional<LatLon>& given_origin) {
   std::vector<Problem> problems;
   json document;
   try {
@@ -155,6 +144,12 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
   if (!problems.empty() || !document.is_object() || !document.contains("stations") ||
       !document["stations"].is_array() || document["stations"].empty()) {
     throw ExperimentError("the scenario is not valid: it needs stations");
+  }
+  // --origin, else the scenario's own (where its places in lat and lon are projected about)
+  const std::optional<LatLon> origin = given_origin ? given_origin : scenario::origin_of(document);
+  if (given_origin && document.contains("origin")) {
+    throw ExperimentError("--origin: the scenario has an origin of its own (/origin), which "
+                          "places its sites");
   }
   json& stations = document["stations"];
   std::set<std::string> taken; // the ids of the scenario's stations, then of the sites
@@ -222,7 +217,7 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
   }
   if (geographic && !origin) {
     throw ExperimentError(header_at + "lat and lon need the latitude and longitude of the "
-                                      "scenario's (0, 0) km (--origin LAT,LON)");
+                                      "scenario's (0, 0) km (its /origin, or --origin LAT,LON)");
   }
   std::set<std::string> columns{"id", "x_km", "y_km"};
   for (const std::string& key : candidate_site_columns()) {
@@ -291,9 +286,31 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
         station[axis] = value;
       }
     }
+    // `dispensers` may list options (2|4|6): one site per option, ID@N.
+    std::vector<int> options;
+    if (has("dispensers") && cell("dispensers").find('|') != std::string::npos) {
+      std::string rest = cell("dispensers") + "|";
+      for (std::size_t bar = rest.find('|'); bar != std::string::npos; bar = rest.find('|')) {
+        const std::string option = rest.substr(0, bar);
+        rest.erase(0, bar + 1);
+        double value = 0;
+        if (!csv_decimal(option, value) || value != std::floor(value) || value < 1 ||
+            value > 1000) {
+          throw ExperimentError(where +
+                                "dispensers: each option must be an integer from 1 to "
+                                "1000 (got " +
+                                scenario::brief_string(option) + " in " +
+                                scenario::brief_string(cell("dispensers")) + ")");
+        }
+        if (std::find(options.begin(), options.end(), static_cast<int>(value)) != options.end()) {
+          throw ExperimentError(where + "dispensers: option " + option + " is listed twice");
+        }
+        options.push_back(static_cast<int>(value));
+      }
+    }
     for (const std::string& key : candidate_site_columns()) {
-      if (!has(key) || cell(key).empty()) {
-        continue; // the template's
+      if (!has(key) || cell(key).empty() || (key == "dispensers" && !options.empty())) {
+        continue; // the template's, or the options'
       }
       if (key == "name") {
         station[key] = cell(key);
@@ -306,10 +323,32 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
       }
       station[key] = number_json(value);
     }
-    stations.push_back(std::move(station));
+    if (options.empty()) {
+      stations.push_back(std::move(station));
+      site_line.emplace(id, number);
+      lines.push_back(number);
+      sites.ids.push_back(id);
+      continue;
+    }
+    std::vector<std::string> group;
+    for (const int option : options) {
+      const std::string option_id = id + "@" + std::to_string(option);
+      if (site_line.count(option_id) > 0 || taken.count(option_id) > 0) {
+        throw ExperimentError(where + "id: " + scenario::brief_string(option_id) +
+                              " (the site with " + std::to_string(option) +
+                              " dispensers) is a station or site already");
+      }
+      json variant = station;
+      variant["id"] = option_id;
+      variant["dispensers"] = option;
+      stations.push_back(std::move(variant));
+      site_line.emplace(option_id, number);
+      lines.push_back(number);
+      sites.ids.push_back(option_id);
+      group.push_back(option_id);
+    }
     site_line.emplace(id, number);
-    lines.push_back(number);
-    sites.ids.push_back(id);
+    sites.alternatives.push_back(std::move(group));
   }
   if (sites.ids.empty()) {
     throw ExperimentError(name + " has no sites (a header and no rows)");

@@ -3,6 +3,7 @@
 #include "../models/demand/trace.hpp"
 #include "../models/scenario_spec.hpp"
 #include "events.hpp"
+#include "geographic.hpp"
 #include "message.hpp"
 #include "overrides.hpp"
 #include "parse.hpp"
@@ -51,6 +52,8 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   if (!problems.empty()) {
     throw ScenarioError(std::move(problems));
   }
+  std::vector<Warning> geographic_warnings;
+  scenario::project_coordinates(document, models::scenario_table(), problems, geographic_warnings);
   auto spec = std::make_shared<models::ScenarioSpec>();
   spec->changes = std::move(changes);
   spec->sha256 = sha256_hex(json_text);
@@ -67,7 +70,8 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   if (spec->demand.name() == "trace") {
     auto& trace = spec->demand.edit<models::TraceParams>();
     const std::filesystem::path file = std::filesystem::path(base_dir) / trace.file;
-    trace.rows = scenario::read_trace(file.string(), spec->stations, "/demand/file", problems);
+    trace.rows = scenario::read_trace(file.string(), spec->stations, "/demand/file", problems, {},
+                                      spec->origin);
     if (!problems.empty()) {
       throw ScenarioError(std::move(problems));
     }
@@ -75,6 +79,8 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   if (const auto& warnings = models::demand_model(spec->demand.name()).warnings) {
     spec->warnings = warnings(*spec);
   }
+  spec->warnings.insert(spec->warnings.begin(), geographic_warnings.begin(),
+                        geographic_warnings.end());
   return models::ScenarioAccess::make(std::move(spec));
 }
 

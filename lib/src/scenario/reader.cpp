@@ -1,5 +1,6 @@
 #include "reader.hpp"
 
+#include "geographic.hpp"
 #include "message.hpp"
 
 #include <algorithm>
@@ -102,6 +103,32 @@ NodePtr distribution_shape(const std::string& description, double maximum) {
 
 std::vector<Node::Property> properties_of(const Table& table);
 
+/** An object of `table`'s fields; one placed in the km plane also takes lat and lon. */
+NodePtr table_shape(std::string description, const Table& table) {
+  Node node = node_of(Node::Kind::object, std::move(description));
+  node.properties = properties_of(table);
+  if (places_in_plane(table)) {
+    node.geographic = true;
+    const auto degrees = [](double bound) {
+      params::Bounds bounds;
+      bounds.minimum = -bound;
+      bounds.maximum = bound;
+      return bounds;
+    };
+    node.properties.push_back(
+        {"lat",
+         number_shape("instead of x_km and y_km: latitude in degrees (WGS84), projected about "
+                      "/origin",
+                      degrees(90)),
+         false});
+    node.properties.push_back(
+        {"lon",
+         number_shape("instead of x_km and y_km: longitude in degrees (WGS84)", degrees(180)),
+         false});
+  }
+  return make(std::move(node));
+}
+
 NodePtr field_shape(const Field& field) {
   switch (field.kind) {
   case Kind::number:
@@ -128,11 +155,10 @@ NodePtr field_shape(const Field& field) {
   case Kind::numbers:
     return array_shape(field.description, number_shape("a value", field.bounds), field.min_items);
   case Kind::object:
-    return object_shape(field.description.empty() ? field.table->description : field.description,
-                        properties_of(*field.table));
+    return table_shape(field.description.empty() ? field.table->description : field.description,
+                       *field.table);
   case Kind::list:
-    return array_shape(field.description,
-                       object_shape(field.table->description, properties_of(*field.table)),
+    return array_shape(field.description, table_shape(field.table->description, *field.table),
                        field.min_items);
   case Kind::model: {
     std::vector<std::pair<std::string, std::vector<Node::Property>>> variants;
@@ -611,6 +637,10 @@ std::string markdown_reference(const Table& root, const std::string& title) {
     const std::string& description = section.table->description;
     if (!description.empty()) {
       text += description + (description.back() == '.' ? "\n\n" : ".\n\n");
+    }
+    if (places_in_plane(*section.table)) {
+      text += "Instead of `x_km` and `y_km`: `lat` and `lon` (WGS84 degrees, north and east "
+              "positive), projected onto the km plane about the scenario's `origin`.\n\n";
     }
     if (section.table->fields.empty()) {
       text += "No parameters.\n";

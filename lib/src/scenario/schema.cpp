@@ -234,15 +234,22 @@ ordered_json to_json_schema(const Node& node) {
     out["type"] = "object";
     ordered_json properties = ordered_json::object();
     ordered_json required = ordered_json::array();
+    const auto planar = [&](const std::string& name) {
+      return object.geographic && (name == "x_km" || name == "y_km");
+    };
     for (const auto& property : object.properties) {
       properties[property.name] = to_json_schema(*property.node);
-      if (property.required) {
+      if (property.required && !planar(property.name)) {
         required.push_back(property.name);
       }
     }
     out["properties"] = std::move(properties);
     if (!required.empty()) {
       out["required"] = std::move(required);
+    }
+    if (object.geographic) { // x_km and y_km, or lat and lon
+      out["oneOf"] = ordered_json::array({ordered_json{{"required", {"x_km", "y_km"}}},
+                                          ordered_json{{"required", {"lat", "lon"}}}});
     }
     out["additionalProperties"] = false;
   };

@@ -50,6 +50,8 @@ struct Node {
   };
   std::vector<Property> properties;
   bool any_keys = false; // object: any keys, any values, at least min_items of them (PATH: VALUE)
+  /** object: `lat` and `lon` may stand for the required `x_km` and `y_km` (scenario/geographic). */
+  bool geographic = false;
 
   // array
   std::shared_ptr<const Node> items;

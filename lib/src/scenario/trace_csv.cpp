@@ -52,7 +52,7 @@ std::string format_bound(double value) {
 
 std::vector<TraceRow> read_trace(const std::string& path, const std::vector<StationSpec>& stations,
                                  const std::string& pointer, std::vector<Problem>& problems,
-                                 const TraceLimits& limits) {
+                                 const TraceLimits& limits, const std::optional<LatLon>& origin) {
   // A name with a NUL would silently name the file before the NUL.
   if (path.find('\0') != std::string::npos) {
     problems.push_back({pointer, "the trace's file name contains a NUL byte"});
@@ -80,13 +80,13 @@ std::vector<TraceRow> read_trace(const std::string& path, const std::vector<Stat
     problems.push_back({pointer, "cannot read the trace " + path});
     return {};
   }
-  return read_trace(in, path, stations, pointer, problems, limits);
+  return read_trace(in, path, stations, pointer, problems, limits, origin);
 }
 
 std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
                                  const std::vector<StationSpec>& stations,
                                  const std::string& pointer, std::vector<Problem>& problems,
-                                 const TraceLimits& limits) {
+                                 const TraceLimits& limits, const std::optional<LatLon>& origin) {
   std::uintmax_t bytes = 0;
   // A line without its end (LF, or CRLF); false at the end of the trace or past its size limit.
   std::string line;
@@ -156,8 +156,16 @@ std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
   if (!has("kg")) {
     header_needs("kg");
   }
-  if (!has("station") && !(has("x_km") && has("y_km"))) {
-    header_needs("station, or x_km and y_km");
+  const bool geographic = has("lat") || has("lon");
+  if (geographic && (has("x_km") || has("y_km"))) {
+    header_needs("either x_km and y_km or lat and lon, not both");
+  } else if (geographic && !(has("lat") && has("lon"))) {
+    header_needs("lat and lon together");
+  } else if (geographic && !origin) {
+    header_needs("lat and lon only with the scenario's /origin (the latitude and longitude of "
+                 "its (0, 0) km)");
+  } else if (!has("station") && !geographic && !(has("x_km") && has("y_km"))) {
+    header_needs("station, or x_km and y_km (or lat and lon)");
   }
   if (header_problems > 0) {
     return {};
@@ -225,6 +233,15 @@ std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
         continue;
       }
       row.station = it->second;
+    } else if (geographic) {
+      const auto lat = decimal(cell("lat"));
+      const auto lon = decimal(cell("lon"));
+      if (!lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180) {
+        bad("needs a station, or numbers lat from -90 to 90 and lon from -180 to 180");
+        continue;
+      }
+      const auto [x, y] = project_equirectangular({*lat, *lon}, *origin);
+      row.at = Point{x, y};
     } else {
       const auto x = has("x_km") ? decimal(cell("x_km")) : std::nullopt;
       const auto y = has("y_km") ? decimal(cell("y_km")) : std::nullopt;

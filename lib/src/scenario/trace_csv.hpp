@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,10 @@ struct TraceLimits {
 
 /**
  * Reads a trace: a CSV with a header naming its columns — `time_h` or `time_min`, `kg`, and
- * `station` (an id of `stations`) or `x_km` and `y_km`; `vehicle` is optional; other columns are
- * ignored. Every problem is at `pointer` and names the file and line; rows come back sorted by
- * time (stable).
+ * `station` (an id of `stations`) or `x_km` and `y_km` (or `lat` and `lon`, in degrees, projected
+ * about `origin` as the scenario's places are; without an origin they are refused); `vehicle` is
+ * optional; other columns are ignored. Every problem is at `pointer` and names the file and line;
+ * rows come back sorted by time (stable).
  *
  * The CSV is RFC 4180 as spreadsheets write it: an optional UTF-8 byte-order mark, LF or CRLF line
  * ends, values optionally in double quotes (holding commas, and quotes doubled). A quoted value
@@ -45,12 +47,14 @@ struct TraceLimits {
  */
 std::vector<TraceRow> read_trace(const std::string& path, const std::vector<StationSpec>& stations,
                                  const std::string& pointer, std::vector<Problem>& problems,
-                                 const TraceLimits& limits = {});
+                                 const TraceLimits& limits = {},
+                                 const std::optional<LatLon>& origin = std::nullopt);
 
 /** Reads a trace from `in`, as read_trace(path) does from a file; messages name it `name`. */
 std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
                                  const std::vector<StationSpec>& stations,
                                  const std::string& pointer, std::vector<Problem>& problems,
-                                 const TraceLimits& limits = {});
+                                 const TraceLimits& limits = {},
+                                 const std::optional<LatLon>& origin = std::nullopt);
 
 } // namespace h2sim::scenario
