@@ -61,13 +61,15 @@ TEST_CASE("scenario: every problem is reported at once, each with its JSON point
         "/demand/kg_per_fill/dist: must be one of fixed, exponential, uniform, normal, lognormal, "
         "gamma, empirical (got \"weibull\")\n"
         "/colour: unknown key (allowed here: name, description, seed, horizon_days, warmup_days, "
-        "replications, series_bin_days, open_stations, stations, pipelines, depots, demand, "
+        "replications, series_bin_days, open_stations, origin, stations, pipelines, depots, "
+        "demand, "
         "service, events, economics)\n");
 }
 
 TEST_CASE("scenario: a typo in a key is an error, not a silent default") {
   CHECK(problems_of(h2sim::test::one_station(20, 2, "4", R"(, "overhead_mins": 2)")) ==
-        "/stations/0/overhead_mins: unknown key (allowed here: id, name, x_km, y_km, dispensers, "
+        "/stations/0/overhead_mins: unknown key (allowed here: id, name, x_km, y_km, lat, lon, "
+        "dispensers, "
         "fill_rate_kg_per_min, overhead_min, queue_capacity, arrivals_per_h, storage, supply, "
         "availability, pressures, buffer, economics)\n");
 }

@@ -262,7 +262,8 @@ TEST_CASE("nasty inputs: a --set path that is not UTF-8 gives a UTF-8 message") 
         ": --set \"\n0ed\xEF\xBF\xBD\xEF\xBF\xBD=: not an object or array\n");
   CHECK(problems_of(scenario(), {{"\xff", "1"}}) ==
         "/\xff: unknown key (allowed here: name, description, seed, horizon_days, warmup_days, "
-        "replications, series_bin_days, open_stations, stations, pipelines, depots, demand, "
+        "replications, series_bin_days, open_stations, origin, stations, pipelines, depots, "
+        "demand, "
         "service, events, economics)\n");
 }
 

@@ -161,7 +161,8 @@ TEST_CASE("trace csv: the header names each column once and at most max_columns"
   CHECK(problems_of("\xEF\xBB\xBF\n") ==
         "/demand/file: t.csv line 1: the header needs time_h or time_min\n"
         "/demand/file: t.csv line 1: the header needs kg\n"
-        "/demand/file: t.csv line 1: the header needs station, or x_km and y_km\n");
+        "/demand/file: t.csv line 1: the header needs station, or x_km and y_km (or lat and "
+        "lon)\n");
 }
 
 TEST_CASE("trace csv: messages quote at most 40 bytes of a value, as valid UTF-8") {

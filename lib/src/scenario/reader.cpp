@@ -115,16 +115,19 @@ NodePtr table_shape(std::string description, const Table& table) {
       bounds.maximum = bound;
       return bounds;
     };
-    node.properties.push_back(
-        {"lat",
-         number_shape("instead of x_km and y_km: latitude in degrees (WGS84), projected about "
-                      "/origin",
-                      degrees(90)),
-         false});
-    node.properties.push_back(
-        {"lon",
-         number_shape("instead of x_km and y_km: longitude in degrees (WGS84)", degrees(180)),
-         false});
+    // Listed after y_km, where a reader of "allowed here: ..." looks for them.
+    const auto after = std::find_if(node.properties.begin(), node.properties.end(),
+                                    [](const Node::Property& p) { return p.name == "y_km"; });
+    node.properties.insert(
+        after + 1,
+        {{"lat",
+          number_shape("instead of x_km and y_km: latitude in degrees (WGS84), projected "
+                       "about /origin",
+                       degrees(90)),
+          false},
+         {"lon",
+          number_shape("instead of x_km and y_km: longitude in degrees (WGS84)", degrees(180)),
+          false}});
   }
   return make(std::move(node));
 }
