@@ -264,7 +264,8 @@ def timing_fields(doc, stations, vehicles, days, runs, source):
 
 def fleet_size(doc):
     demand = doc.get("demand", {})
-    return sum(c["count"] for c in demand.get("classes", [])) if demand.get("model") == "fleet" else 0
+    fleet = demand.get("classes", []) if demand.get("model") == "fleet" else []
+    return sum(c["count"] for c in fleet)
 
 
 def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None, national=None,

@@ -11,5 +11,6 @@ def scale_down(path):
     """The `h2sim run` arguments that scale the scenario at `path` down if it is national."""
     with open(path, encoding="utf-8") as f:
         demand = json.load(f).get("demand", {})
-    vehicles = sum(c["count"] for c in demand.get("classes", [])) if demand.get("model") == "fleet" else 0
+    fleet = demand.get("classes", []) if demand.get("model") == "fleet" else []
+    vehicles = sum(c["count"] for c in fleet)
     return ["--set", "demand.classes.*.count*=0.01"] if vehicles > NATIONAL_FLEET else []

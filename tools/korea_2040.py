@@ -47,6 +47,7 @@ regions), for tests and quick checks; --scale 1 is the committed file.
 """
 
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -447,15 +448,14 @@ def to_latlon(scenario, regions):
         scenario[key] = value
         if key == "replications":
             scenario["origin"] = {"lat": ORIGIN[0], "lon": ORIGIN[1]}
-    by_code = {f"{r.x},{r.y},{r.radius}": r for r in regions}
     for station in scenario["stations"]:
         lat, lon = unproject(station.pop("x_km"), station.pop("y_km"))
         rest = {k: station.pop(k) for k in list(station) if k not in ("id", "name")}
         station.update(lat=round(lat, 5), lon=round(lon, 5), **rest)
-    for c in scenario["demand"]["classes"]:
-        a = c["area"]
-        region = by_code[f"{a['x_km']},{a['y_km']},{a['radius_km']}"]
-        c["area"] = {"lat": region.lat, "lon": region.lon, "radius_km": a["radius_km"]}
+    # The classes are per type, then per region in REGIONS' order; an area's centre is its region's.
+    for c, region in zip(scenario["demand"]["classes"], itertools.cycle(regions)):
+        assert c["area"]["x_km"] == region.x and c["area"]["y_km"] == region.y, c["name"]
+        c["area"] = {"lat": region.lat, "lon": region.lon, "radius_km": c["area"]["radius_km"]}
 
 
 def describe(scale, regions, per_region, counts, design, pipe_cap):
