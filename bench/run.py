@@ -220,8 +220,58 @@ def instructions(cmd, tmp):
     return sum(counts), proc.stdout
 
 
-def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None):
-    """The city tiled k times (bench/tile.py) for each k, against the heap loop's cost per event."""
+def timed_runs(h2sim, path, days, repeat, label):
+    """`h2sim run PATH -q --jobs 1 --set horizon_days=DAYS` `repeat` times under GNU time: per run
+    its process wall, CPU, peak RSS, h2sim's own wall, events and p95 and mean waits."""
+    cmd = [h2sim, "run", str(path), "-q", "--jobs", "1", "--set", f"horizon_days={days:g}"]
+    runs = []
+    for rep in range(repeat):
+        progress(f"scale: {label}, {days:g} days [{rep + 1}/{repeat}]")
+        out, wall, cpu, rss, source = timed(cmd)
+        doc = parse_json(out, "h2sim")
+        run, wait = doc.get("run", {}), doc.get("totals", {}).get("wait_min", {})
+        runs.append({"wall_s_process": wall, "cpu_s": cpu, "peak_rss_kb": rss,
+                     "wall_s": run.get("wall_s"), "events": run.get("events"),
+                     "wait_min_p95": wait.get("p95"), "wait_min_mean": wait.get("mean")})
+    return runs, source
+
+
+def timing_fields(doc, stations, vehicles, days, runs, source):
+    """The fields reported per tile and for the national scenario: medians over the runs."""
+    wall = statistics.median(r["wall_s_process"] for r in runs)
+    cpu = statistics.median(r["cpu_s"] for r in runs)
+    wall_run = statistics.median(r["wall_s"] for r in runs)
+    events = runs[0]["events"]
+    rss_kb = max(r["peak_rss_kb"] for r in runs)
+    return {
+        "stations": stations,
+        "vehicles": vehicles,
+        "horizon_days": days,
+        "warmup_days": doc.get("warmup_days", 0),
+        "wall_s_process": wall,
+        "cpu_s": cpu,
+        "wall_s_run": wall_run,
+        "events": events,
+        "us_per_event_cpu": cpu * 1e6 / events if events else None,
+        "us_per_event_wall": wall * 1e6 / events if events else None,
+        "us_per_event_run": wall_run * 1e6 / events if events else None,
+        "peak_rss_mb": rss_kb / 1024,
+        "peak_rss_bytes_per_vehicle": rss_kb * 1024 / vehicles if vehicles else None,
+        "rss_source": source,
+        "runs": runs,
+    }
+
+
+def fleet_size(doc):
+    demand = doc.get("demand", {})
+    fleet = demand.get("classes", []) if demand.get("model") == "fleet" else []
+    return sum(c["count"] for c in fleet)
+
+
+def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None, national=None,
+          national_days=30.0, national_repeat=1):
+    """The city tiled k times (bench/tile.py) for each k, and a national scenario as it is,
+    against the heap loop's cost per event."""
     sys.path.insert(0, str(ROOT / "bench"))
     sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
     import tile  # noqa: E402 (bench/tile.py, stdlib only)
@@ -250,37 +300,9 @@ def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None):
         for k, days in sorted(scale_days.items()):
             path = Path(tmp) / f"x{k}.json"
             path.write_text(json.dumps(tile.tile(doc, k, 1000.0)))
-            cmd = [h2sim, "run", str(path), "-q", "--jobs", "1", "--set", f"horizon_days={days:g}"]
-            runs = []
-            for rep in range(repeat):
-                progress(f"scale: k={k}, {days:g} days [{rep + 1}/{repeat}]")
-                out, wall, cpu, rss, source = timed(cmd)
-                run = parse_json(out, "h2sim").get("run", {})
-                runs.append({"wall_s_process": wall, "cpu_s": cpu, "peak_rss_kb": rss,
-                             "wall_s": run.get("wall_s"), "events": run.get("events")})
-            wall = statistics.median(r["wall_s_process"] for r in runs)
-            cpu = statistics.median(r["cpu_s"] for r in runs)
-            events = runs[0]["events"]
-            stations = len(doc["stations"]) * k
-            vehicles = sum(c["count"] for c in doc["demand"]["classes"]) * k
-            report["tiles"][str(k)] = {
-                "stations": stations,
-                "vehicles": vehicles,
-                "horizon_days": days,
-                "warmup_days": doc.get("warmup_days", 0),
-                "wall_s_process": wall,
-                "cpu_s": cpu,
-                "wall_s_run": statistics.median(r["wall_s"] for r in runs),
-                "events": events,
-                "us_per_event_cpu": cpu * 1e6 / events if events else None,
-                "us_per_event_wall": wall * 1e6 / events if events else None,
-                "us_per_event_run": (statistics.median(r["wall_s"] for r in runs) * 1e6 / events
-                                     if events else None),
-                "peak_rss_mb": max(r["peak_rss_kb"] for r in runs) / 1024,
-                "peak_rss_bytes_per_vehicle": max(r["peak_rss_kb"] for r in runs) * 1024 / vehicles,
-                "rss_source": source,
-                "runs": runs,
-            }
+            runs, source = timed_runs(h2sim, path, days, repeat, f"k={k}")
+            report["tiles"][str(k)] = timing_fields(doc, len(doc["stations"]) * k,
+                                                    fleet_size(doc) * k, days, runs, source)
             if callgrind_days and k in callgrind_days:
                 cg_days = callgrind_days[k]
                 progress(f"scale: k={k}, {cg_days:g} days under callgrind")
@@ -293,6 +315,15 @@ def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None):
                     "events": cg_events,
                     "instructions_per_event": count / cg_events if cg_events else None,
                 }
+    if national:
+        national_doc = json.loads(Path(national).read_text())
+        runs, source = timed_runs(h2sim, national, national_days, national_repeat, "national")
+        report["national"] = {"scenario": str(national), "name": national_doc.get("name"),
+                              **timing_fields(national_doc, len(national_doc["stations"]),
+                                              fleet_size(national_doc), national_days, runs,
+                                              source)}
+        report["national"]["wait_min_p95"] = statistics.median(r["wait_min_p95"] for r in runs)
+        report["national"]["wait_min_mean"] = statistics.median(r["wait_min_mean"] for r in runs)
     tiles = report["tiles"]
     base = tiles.get("1")
     report["ratios"] = {
@@ -304,6 +335,14 @@ def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None):
         }
         for k, t in tiles.items()
     }
+    if "national" in report:
+        t = report["national"]
+        report["ratios"]["national"] = {
+            "us_per_event_cpu_over_heap": ratio(t["us_per_event_cpu"], heap_us_cpu),
+            "us_per_event_wall_over_heap": ratio(t["us_per_event_wall"], heap_us),
+            "us_per_event_run_over_heap": ratio(t["us_per_event_run"], heap_us),
+            "us_per_event_cpu_over_k1": ratio(t["us_per_event_cpu"], base["us_per_event_cpu"]) if base else None,
+        }
     return report
 
 
@@ -332,6 +371,14 @@ def main():
                         help="the city tiled by --scale")
     parser.add_argument("--scale-days", default="1:365,10:30,100:30",
                         help="k:days pairs for --scale (default 1:365,10:30,100:30)")
+    parser.add_argument("--scale-national", metavar="PATH",
+                        default=str(ROOT / "scenarios" / "korea-2040.json"),
+                        help="with --scale: also run this national scenario as it is ('' skips it; "
+                             "default scenarios/korea-2040.json)")
+    parser.add_argument("--scale-national-days", type=float, default=30.0,
+                        help="horizon of the national run (default 30)")
+    parser.add_argument("--scale-national-repeat", type=int, default=1,
+                        help="national runs, medians reported (default 1: it runs minutes)")
     parser.add_argument("--callgrind-days", metavar="K:DAYS,...",
                         help="with --scale: also count instructions (valgrind callgrind) of these "
                              "shorter runs, for the k listed")
@@ -343,9 +390,17 @@ def main():
     h2sim = resolve_binary(args.h2sim, "h2sim", build_hint + " (or pass --h2sim PATH)")
     heap = resolve_binary(args.heap, "heap loop", build_hint + " (or pass --heap PATH)")
     if args.scale:
+        national = None
+        if args.scale_national:
+            national = Path(args.scale_national).resolve()
+            if not national.is_file():
+                fail(f"--scale-national scenario not found: {national}")
+        if args.scale_national_days <= 0 or args.scale_national_repeat < 1:
+            fail("--scale-national-days must be > 0 and --scale-national-repeat at least 1")
         report = scale(h2sim, heap, Path(args.scale_city).resolve(), parse_scale_days(args.scale_days),
                        args.repeat,
-                       parse_scale_days(args.callgrind_days) if args.callgrind_days else None)
+                       parse_scale_days(args.callgrind_days) if args.callgrind_days else None,
+                       national, args.scale_national_days, args.scale_national_repeat)
         json.dump(report, sys.stdout, indent=2)
         print()
         return

@@ -1,6 +1,7 @@
 """Validates the metrics of every shipped scenario against `h2sim schema --metrics`.
 
-Each scenario runs over a short horizon (as tests/golden does) with one replication (counts are
+Each scenario runs over a short horizon (as tests/golden does; a national one with 1% of its
+vehicles, tests/national.py) with one replication (counts are
 integers, no intervals) and with two (combined values, ci95, replication_totals); documents the
 schema must refuse are refused.
 """
@@ -10,6 +11,9 @@ import subprocess
 import sys
 
 import jsonschema
+
+sys.dont_write_bytecode = True  # no tests/__pycache__ in the work tree
+import national  # noqa: E402 (tests/national.py)
 
 h2sim, root = sys.argv[1], pathlib.Path(sys.argv[2])
 schema = json.loads(
@@ -24,7 +28,7 @@ for path in files:
     for replications in (1, 2):
         run = subprocess.run(
             [h2sim, "run", str(path), "-q", "--jobs", "2", "--replications", str(replications),
-             "--set", "horizon_days=0.5", "--set", "warmup_days=0.1"],
+             "--set", "horizon_days=0.5", "--set", "warmup_days=0.1", *national.scale_down(path)],
             check=True, capture_output=True)
         document = json.loads(run.stdout)
         errors = list(validator.iter_errors(document))

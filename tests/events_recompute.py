@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The event log (`h2sim run --events`) checked against the metrics, and `--replication K`.
 
-For every shipped scenario (short horizons via --set), the per-station arrivals, served, balked,
-reneged, turned away, diverted, waiting at the end, mean and max wait, dispensed and delivered kg
-recomputed from the log equal the metrics (counts and kg exactly, means to 1e-9), and so do the
+For every shipped scenario (short horizons via --set; a national one with 1% of its vehicles,
+tests/national.py), the per-station arrivals, served, balked, reneged, turned away, diverted,
+waiting at the end, mean and max wait, dispensed and delivered kg recomputed from the log equal
+the metrics (counts and kg exactly, means to 1e-9), and so do the
 hours closed (close/open) and dry (dry_start/dry_end), to 1e-9. The supply and availability events
 are consistent: per station close/open, dry_start/dry_end and pipeline_start/pipeline_stop
 alternate, starting with the first; every delivery follows an order of at least its kg (of exactly
@@ -27,6 +28,9 @@ import os
 import subprocess
 import sys
 import tempfile
+
+sys.dont_write_bytecode = True  # no tests/__pycache__ in the work tree
+import national  # noqa: E402 (tests/national.py)
 
 H2SIM, ROOT = sys.argv[1], sys.argv[2]
 FAILURES = []
@@ -252,7 +256,8 @@ def scenarios():
 with tempfile.TemporaryDirectory() as scratch:
     for path in scenarios():
         name = os.path.relpath(path, ROOT)
-        short = ["--set", "horizon_days=2", "--set", "warmup_days=0.5", "--set", "replications=1"]
+        short = ["--set", "horizon_days=2", "--set", "warmup_days=0.5", "--set", "replications=1",
+                 *national.scale_down(path)]
         quiet = run([path, *short])
         quiet.pop("run", None)
         for suffix in ("csv", "jsonl"):

@@ -3,6 +3,7 @@
 #include <h2sim/h2sim.hpp>
 
 #include <string>
+#include <vector>
 
 namespace h2sim::test {
 
@@ -55,6 +56,29 @@ inline std::string two_stations_on_a_pipeline(const std::string& window,
     "pipelines": [{"id": "P1", "capacity_kg_per_h": 50}],
     "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4})" +
          extra_top + "}";
+}
+
+/** A shipped scenario whose fleet is larger than this is national (scenarios/korea-2040.json). */
+constexpr double national_fleet = 200000;
+
+/**
+ * What the suite sets to run a shipped scenario given as JSON text: for a national one (a fleet
+ * of more than `national_fleet` vehicles), every class's count x 0.01, so that its stations,
+ * supply and choices are exercised in a fraction of a second (at full size it runs minutes; it
+ * has no golden file, and bench/run.py --scale times it); nothing for any other.
+ */
+inline std::vector<Override> national_scale_down(const std::string& json) {
+  const auto document = nlohmann::json::parse(json);
+  double vehicles = 0;
+  if (document.at("demand").value("model", "") == "fleet") {
+    for (const auto& vehicle_class : document.at("demand").at("classes")) {
+      vehicles += vehicle_class.at("count").get<double>();
+    }
+  }
+  if (vehicles <= national_fleet) {
+    return {};
+  }
+  return {{"demand.classes.*.count*", "0.01"}};
 }
 
 } // namespace h2sim::test

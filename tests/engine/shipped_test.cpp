@@ -1,4 +1,5 @@
-// Every shipped scenario runs (for a week) and keeps its books: vehicles and hydrogen balance.
+// Every shipped scenario runs (for a week; a national one with 1% of its vehicles) and keeps its
+// books: vehicles and hydrogen balance.
 #include "../support.hpp"
 
 #include <doctest/doctest.h>
@@ -24,9 +25,12 @@ TEST_CASE("scenarios: every shipped scenario runs and conserves vehicles and hyd
     std::ifstream in(file);
     std::ostringstream text;
     text << in.rdbuf();
+    std::vector<h2sim::Override> sets{{"horizon_days", "7"}, {"replications", "1"}};
+    for (auto& set : h2sim::test::national_scale_down(text.str())) {
+      sets.push_back(std::move(set)); // a national scenario at 1% of its vehicles
+    }
     const auto metrics =
-        h2sim::run(h2sim::load_scenario(text.str(), {{"horizon_days", "7"}, {"replications", "1"}},
-                                        file.parent_path().string()),
+        h2sim::run(h2sim::load_scenario(text.str(), sets, file.parent_path().string()),
                    h2sim::RunOptions{.jobs = 2});
     const auto& totals = metrics["totals"];
     const double turned_away = totals.value("turned_away_stockout", 0.0);

@@ -6,6 +6,7 @@
 // times, dispensers, pipeline capacity, buffers, storage, queue limits, demand, seed), runs it for
 // D days and checks its books (tests/stress/what_if.hpp). Prints one JSON report; exit 1 if any
 // run failed or broke its books.
+#include "../support.hpp"
 #include "core/random.hpp"
 #include "what_if.hpp"
 
@@ -107,7 +108,10 @@ int main(int argc, char** argv) {
     }
     std::vector<std::string> problems;
     try {
-      const auto scenario = h2sim::load_scenario(document.dump(), {}, file.parent_path().string());
+      const std::string text = document.dump();
+      // A national scenario runs with 1% of its vehicles, as in the suite (tests/support.hpp).
+      const auto scenario = h2sim::load_scenario(text, h2sim::test::national_scale_down(text),
+                                                 file.parent_path().string());
       problems =
           h2sim::stress::check_books(h2sim::run(scenario, h2sim::RunOptions{jobs, {}, nullptr}));
     } catch (const h2sim::ScenarioError& error) {
