@@ -5,7 +5,7 @@ Run from anywhere with the system interpreter (standard library only):
 
     /usr/bin/python3 tools/korea_2040.py -o scenarios/korea-2040.json     # the committed file
     /usr/bin/python3 tools/korea_2040.py --scale 0.01 -o /tmp/k1.json     # 1% of the country
-    /usr/bin/python3 tools/korea_2040.py --coordinates latlon             # lat/lon form, to stdout
+    /usr/bin/python3 tools/korea_2040.py --coordinates km                 # x_km/y_km form, to stdout
 
 The output is deterministic (no random draw at all: stations lie on spirals, the sizing integrates
 over grids) and a summary of the sizing goes to stderr. docs/sources.md ("South Korea 2040") lists
@@ -36,10 +36,10 @@ under PEAK_UTIL and the busiest hour's expected wait (M/D/c) under WAIT_TARGET_M
 fails if a station would need more than MAX_DISPENSERS, so an overloaded layout cannot pass
 unnoticed.
 
-Coordinates. --coordinates km (the default) writes x_km/y_km about ORIGIN with h2sim's
-equirectangular projection (x = R dlon cos(lat0), y = R dlat, radians, R = 6371.0088 km);
---coordinates latlon writes a scenario-level "origin" and "lat"/"lon" in stations and class
-areas instead (for an h2sim that projects them itself). Both forms describe the same points: the
+Coordinates. --coordinates latlon (the default, the committed file) writes a scenario-level
+"origin" and "lat"/"lon" in stations and class areas, which h2sim projects itself;
+--coordinates km writes x_km/y_km about ORIGIN with h2sim's equirectangular projection
+(x = R dlon cos(lat0), y = R dlat, radians, R = 6371.0088 km). Both forms describe the same points: the
 geometry is laid out in the km plane and the lat/lon form is its inverse projection.
 
 --scale F multiplies every vehicle count and the station count by F (before the split over the
@@ -570,8 +570,8 @@ def main():
     parser.add_argument("-o", "--output", help="write here (default: stdout)")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="vehicles and stations x F (default 1: the committed file)")
-    parser.add_argument("--coordinates", choices=("km", "latlon"), default="km",
-                        help="x_km/y_km about the origin (default), or origin and lat/lon")
+    parser.add_argument("--coordinates", choices=("km", "latlon"), default="latlon",
+                        help="origin and lat/lon (default), or x_km/y_km about the origin")
     args = parser.parse_args()
     if not 0 < args.scale <= 10:
         parser.error("--scale must be in (0, 10]")
