@@ -59,6 +59,8 @@ import os
 import random
 import sys
 
+from queueing import mdc_wait_min
+
 SEED = 20250101
 MC_SAMPLES_PER_CLASS = 20000
 TARGET_UTIL = 0.80   # size dispensers so that the estimated daily utilization is at most this...
@@ -545,22 +547,6 @@ def load(flow, kind):
     h = max(range(24), key=e.__getitem__)
     fills = sum(f * hourly[h] for f, _, hourly in flow.values())
     return sum(e) / 24.0, e[h], (e[h] * 60.0 / fills if fills else 0.0)
-
-
-def mdc_wait_min(a, c, fill_min):
-    """Expected wait (min) at c dispensers offered a erlangs of fills lasting fill_min (fixed):
-    Erlang C for M/M/c, then Cosmetatos' M/D/c approximation (docs/sources.md)."""
-    if a <= 0.0:
-        return 0.0
-    if a >= c:
-        return float("inf")
-    b = 1.0
-    for k in range(1, c + 1):
-        b = a * b / (k + a * b)
-    rho = a / c
-    erlang_c = b / (1.0 - rho * (1.0 - b))
-    w_mmc = erlang_c * fill_min / (c - a)
-    return 0.5 * (1.0 + (1.0 - rho) * (c - 1) * (math.sqrt(4 + 5 * c) - 2) / (16 * rho * c)) * w_mmc
 
 
 def dispensers_for(loads):
