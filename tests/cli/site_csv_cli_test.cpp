@@ -208,6 +208,34 @@ TEST_CASE("cli: site takes candidate sites in lat and lon about --origin") {
           "31.23,121.47");
 }
 
+TEST_CASE("cli: a scenario with an origin places a CSV's lat and lon, its template in degrees") {
+  // The decoys' scenario in degrees about (0, 0): D1 100 km east (0.8993203 degrees), D2 100 km
+  // east and 150 north. The CSV's sites copy D1, whose lat and lon give way to the row's.
+  json scenario = json::parse(two_decoys());
+  scenario["origin"] = {{"lat", 0}, {"lon", 0}};
+  for (auto& station : scenario["stations"]) {
+    const double x = station["x_km"];
+    const double y = station["y_km"];
+    station.erase("x_km");
+    station.erase("y_km");
+    station["lon"] = x / 111.19508372;
+    station["lat"] = y / 111.19508372;
+  }
+  const Folder folder;
+  folder.write("geo.json", scenario.dump());
+  folder.write("geo.csv", "id,lat,lon\nD3,-0.72,-0.54\nW,0,0\nE,0,1.7986407\n");
+  const Result r = folder.h2sim("site -q geo.json --candidates-csv geo.csv --target "
+                                "'totals.stranded<=0' --jobs 2 --swap-rounds 0");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const json out = json::parse(r.out);
+  CHECK(out["chosen"] == json::array({"W", "E"}));
+  const Result both = folder.h2sim("site geo.json --candidates-csv geo.csv --origin 0,0 --target "
+                                   "'totals.stranded<=0'");
+  CHECK(both.code == 2);
+  CHECK(both.err == "h2sim: --candidates-csv: --origin: the scenario has an origin of its own "
+                    "(/origin), which places its sites\n");
+}
+
 TEST_CASE("cli: a site's dispenser options are alternatives, of which at most one opens") {
   const Folder folder;
   folder.write("two.json", two_decoys());

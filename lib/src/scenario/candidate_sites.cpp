@@ -261,6 +261,8 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
     }
     json station = base;
     station.erase("name");
+    station.erase("lat"); // the template's place, if given in degrees: the row's replaces it
+    station.erase("lon");
     station["id"] = id;
     if (geographic) {
       LatLon at;
