@@ -158,7 +158,8 @@ int main(int argc, char** argv) {
                        "ID,ID,... the stations to choose from, or all (ties go to the one listed "
                        "first)");
   site_cmd->add_option("--candidates-csv", site.candidates_csv,
-                       "FILE: a CSV of candidate sites (id, x_km, y_km, optional dispensers, "
+                       "FILE: a CSV of candidate sites (id, x_km, y_km or lat, lon, optional "
+                       "dispensers (options as 2|4: alternatives ID@2, ID@4), "
                        "fill_rate_kg_per_min, overhead_min, queue_capacity, arrivals_per_h, name), "
                        "each a new station copying --template, all candidates after --candidates' "
                        "(docs/siting.md)");
@@ -167,7 +168,8 @@ int main(int argc, char** argv) {
                        "scenario's first station)");
   site_cmd->add_option("--origin", site.origin,
                        "LAT,LON: the latitude and longitude (WGS84 degrees) of the scenario's "
-                       "(0, 0) km, for a candidates CSV with lat and lon columns");
+                       "(0, 0) km, for a candidates CSV with lat and lon columns and a scenario "
+                       "without an origin of its own");
   site_cmd
       ->add_option("--target", site.target,
                    "METRIC<=VALUE or METRIC>=VALUE that must hold with 95% confidence, e.g. "

@@ -4,6 +4,7 @@
 #include "../support.hpp"
 
 #include <h2sim/report.hpp>
+#include <h2sim/scenario.hpp>
 
 #include <doctest/doctest.h>
 
@@ -123,6 +124,27 @@ TEST_CASE("report: strings from the outputs reach the page as escaped data, neve
   CHECK(map[0]["stations"][0]["id"] == evil);
   CHECK(map[0]["closed"].size() == 1);
   CHECK(model["expected_map_markers"] == 1);
+}
+
+TEST_CASE("report: the map places stations and depots given in lat and lon about the origin") {
+  h2sim::ReportOptions options;
+  options.scenario = {
+      {"name", "geo"},
+      {"origin", {{"lat", 36.4}, {"lon", 127.85}}},
+      {"stations", json::array({{{"id", "S"}, {"lat", 37.5665}, {"lon", 126.978}},
+                                {{"id", "CLOSED"}, {"lat", 35.1796}, {"lon", 129.0756}}})},
+      {"depots", json::array({{{"id", "D"}, {"lat", 36.4}, {"lon", 127.85}}})}};
+  const json model = model_of(h2sim::html_report({{"a", run_output("S", 4)}}, options));
+  const auto map = blocks_of(model, "map", "map");
+  REQUIRE(map.size() == 1);
+  const auto seoul = h2sim::project_equirectangular({37.5665, 126.978}, {36.4, 127.85});
+  CHECK(map[0]["stations"][0]["x"] == seoul[0]); // about 78 km west, 130 km north
+  CHECK(map[0]["stations"][0]["y"] == seoul[1]);
+  CHECK(seoul[0] == doctest::Approx(-78.0).epsilon(0.01));
+  CHECK(seoul[1] == doctest::Approx(129.7).epsilon(0.01));
+  CHECK(map[0]["closed"].size() == 1);
+  CHECK(map[0]["depots"][0]["x"] == 0.0);
+  CHECK(map[0]["depots"][0]["y"] == 0.0);
 }
 
 TEST_CASE("report: invalid UTF-8 in an output is replaced, not fatal") {

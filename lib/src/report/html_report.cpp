@@ -2,8 +2,10 @@
 // of blocks: cards, tables, charts, heat maps, a map), which the page's own script (page/report.js)
 // draws with Chart.js. Every number and judgement is made here; the script only draws.
 #include <h2sim/report.hpp>
+#include <h2sim/scenario.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -222,6 +224,26 @@ struct ScenarioInfo {
   const json* document = nullptr;
 };
 
+/**
+ * Where a station or depot of the scenario document is in its km plane: x_km and y_km, or lat and
+ * lon projected about the document's origin as the scenario reader does.
+ */
+std::optional<std::array<double, 2>> place_of(const json& item, const json& document) {
+  const auto x = number(item, "x_km");
+  const auto y = number(item, "y_km");
+  if (x && y) {
+    return std::array<double, 2>{*x, *y};
+  }
+  const auto lat = number(item, "lat");
+  const auto lon = number(item, "lon");
+  const auto origin_lat = number(document, "origin/lat");
+  const auto origin_lon = number(document, "origin/lon");
+  if (lat && lon && origin_lat && origin_lon) {
+    return project_equirectangular({*lat, *lon}, {*origin_lat, *origin_lon});
+  }
+  return std::nullopt;
+}
+
 ScenarioInfo read_scenario(const ReportOptions& options) {
   ScenarioInfo info;
   if (!options.scenario.is_object()) {
@@ -233,15 +255,13 @@ ScenarioInfo read_scenario(const ReportOptions& options) {
   info.name = text(options.scenario, "name");
   if (const json* stations = at(options.scenario, "stations"); stations && stations->is_array()) {
     for (const json& station : *stations) {
-      const auto x = number(station, "x_km");
-      const auto y = number(station, "y_km");
-      if (!station.is_object() || !station.contains("id") || !station["id"].is_string() || !x ||
-          !y) {
+      const auto at = place_of(station, options.scenario);
+      if (!station.is_object() || !station.contains("id") || !station["id"].is_string() || !at) {
         continue;
       }
       const std::string id = station["id"].get<std::string>();
-      Place place{*x,
-                  *y,
+      Place place{(*at)[0],
+                  (*at)[1],
                   text(station, "name"),
                   number(station, "dispensers"),
                   text(station, "supply/model"),
@@ -259,10 +279,8 @@ ScenarioInfo read_scenario(const ReportOptions& options) {
   }
   if (const json* depots = at(options.scenario, "depots"); depots && depots->is_array()) {
     for (const json& depot : *depots) {
-      const auto x = number(depot, "x_km");
-      const auto y = number(depot, "y_km");
-      if (x && y) {
-        info.depots.push_back({{"id", text(depot, "id")}, {"x", *x}, {"y", *y}});
+      if (const auto at = place_of(depot, options.scenario)) {
+        info.depots.push_back({{"id", text(depot, "id")}, {"x", (*at)[0]}, {"y", (*at)[1]}});
       }
     }
   }
