@@ -122,6 +122,11 @@ TEST_CASE("geography: a place in lat and lon is checked, with one problem each")
         "/stations/0/lon: must be a number of degrees from -180 to 180 (got \"east\")\n");
   CHECK(problem(R"("lat": 31.3, "lon": 121.5)", "") ==
         "/stations/0/lat: needs /origin: the latitude and longitude of the scenario's (0, 0) km\n");
+  // Without an origin, one problem for all the places in degrees, at the first.
+  CHECK(
+      problems_of(with_depot(R"("lat": 31.3, "lon": 121.5)", R"("lat": 31.1, "lon": 121.3)", "")) ==
+      "/stations/0/lat: needs /origin: the latitude and longitude of the scenario's (0, 0) km"
+      "; so do 1 more place given in lat and lon\n");
   // A bad origin is the origin's problem alone.
   CHECK(problem(R"("lat": 31.3, "lon": 121.5)", R"(, "origin": {"lat": 85, "lon": 121})") ==
         "/origin/lat: must be a number <= 80\n");

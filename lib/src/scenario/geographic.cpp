@@ -49,6 +49,8 @@ bool degrees(const json& value, double bound) {
 struct Projection {
   std::optional<LatLon> origin;
   bool origin_given = false; // present, valid or not (an invalid one is the reader's to report)
+  std::size_t without_origin = 0;       // places in lat and lon, with no origin to project them
+  std::size_t first_without_origin = 0; // the problem that says so, in *problems
   std::vector<Problem>* problems;
   double worst_error = 0; // of east-west distances, relative
   std::string worst_at;
@@ -84,8 +86,11 @@ struct Projection {
                            brief_json(object["lon"]) + ")");
         ok = false;
       }
-      if (ok && !origin && !origin_given) {
-        problem("lat", "needs /origin: the latitude and longitude of the scenario's (0, 0) km");
+      if (ok && !origin && !origin_given) { // said once, at the first such place
+        if (without_origin++ == 0) {
+          problem("lat", "needs /origin: the latitude and longitude of the scenario's (0, 0) km");
+          first_without_origin = problems->size() - 1;
+        }
         ok = false;
       }
     }
@@ -173,6 +178,12 @@ void project_coordinates(json& document, const Table& root, std::vector<Problem>
   projection.origin_given = document.is_object() && document.contains("origin");
   projection.problems = &problems;
   projection.walk(document, root, "");
+  if (projection.without_origin > 1) {
+    const std::size_t more = projection.without_origin - 1;
+    problems[projection.first_without_origin].message +=
+        "; so do " + std::to_string(more) + (more == 1 ? " more place" : " more places") +
+        " given in lat and lon";
+  }
   if (projection.worst_error > max_scale_error) {
     char percent[32];
     if (projection.worst_error < 10) {
