@@ -100,3 +100,20 @@ TEST_CASE("core::QuantileSketch: collapsing the lowest buckets keeps the upper q
   collapsed.collapse_lowest(50); // already within
   CHECK(collapsed.parts().buckets.size() == 20);
 }
+
+TEST_CASE("core::QuantileSketch: a sample taken by one sketch adds to another as its value does") {
+  QuantileSketch takes;
+  QuantileSketch shared;
+  QuantileSketch own;
+  h2sim::RandomStream rng(9, 0, 9);
+  for (int i = 0; i < 5000; ++i) {
+    const double x = rng.uniform() < 0.3 ? 0.0 : std::exp(10.0 * rng.uniform() - 5.0);
+    const QuantileSketch::Sample sample = takes.sample(x);
+    takes.add(sample);
+    shared.add(sample);
+    own.add(x);
+  }
+  CHECK(shared == own);
+  CHECK(takes == own);
+  CHECK(own.quantile(0.95) > 0.0);
+}

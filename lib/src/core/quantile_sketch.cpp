@@ -17,7 +17,12 @@ int QuantileSketch::index_of(double value) const {
   return static_cast<int>(std::ceil(std::log(value) / log_gamma_));
 }
 
-void QuantileSketch::add(double value) {
+QuantileSketch::Sample QuantileSketch::sample(double value) const {
+  return Sample{value, value <= zero_threshold ? 0 : index_of(value)};
+}
+
+void QuantileSketch::add(const Sample& sample) {
+  const double value = sample.value;
   ++count_;
   sum_ += value;
   max_ = std::max(max_, value);
@@ -25,7 +30,7 @@ void QuantileSketch::add(double value) {
     ++zeros_;
     return;
   }
-  const int index = index_of(value);
+  const int index = sample.index;
   if (buckets_.empty()) {
     min_index_ = index;
     buckets_.assign(1, 0);

@@ -73,7 +73,7 @@ void Collector::spread_hours_across(std::array<double, hours>& by_hour, double f
   while (from < to) {
     const double hour = std::floor(from / 60.0);
     const double edge = std::min(to, (hour + 1.0) * 60.0);
-    by_hour[static_cast<std::size_t>(std::fmod(hour, 24.0))] += edge - from;
+    by_hour[hour_of_day(hour)] += edge - from;
     from = edge;
   }
 }
@@ -117,7 +117,7 @@ void Collector::on_visit(const models::Visit& visit) {
   SeriesBin& bin = series ? tally.series[k] : unbinned_;
   ++bin.arrivals;
   ++tally.arrivals;
-  const auto hour = static_cast<std::size_t>(std::fmod(std::floor(visit.arrival / 60.0), 24.0));
+  const std::size_t hour = hour_of_day(std::floor(visit.arrival / 60.0));
   ++tally.hourly_arrivals[hour];
   tally.queue_max = std::max<std::uint64_t>(tally.queue_max, visit.waiting);
   ClassTally* vc = classes_.empty() ? nullptr : &classes_[visit.vehicle_class];
@@ -154,17 +154,19 @@ void Collector::on_visit(const models::Visit& visit) {
   if (probe_) {
     batches_.add(wait, visit.arrival);
   }
-  tally.hourly_wait[hour].add(wait); // the station's wait: their merge
+  // One bucket for every sketch the wait goes in (they share one accuracy).
+  const QuantileSketch::Sample sample = tally.hourly_wait[hour].sample(wait);
+  tally.hourly_wait[hour].add(sample); // the station's wait: their merge
   tally.time_in_system_sum_min += visit.end - visit.arrival;
   ++bin.served;
   bin.wait_sum_min += wait;
   bin.waited_over_5_min += wait > 5.0 ? 1U : 0U;
   if (series) {
-    network_.series_wait[k].add(wait);
+    network_.series_wait[k].add(sample);
   }
   if (vc != nullptr) {
     ++vc->refuels;
-    vc->wait.add(wait);
+    vc->wait.add(sample);
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../core/hour_of_day.hpp"
 #include "../core/mser.hpp"
 #include "../models/observer.hpp"
 #include "../models/scenario_spec.hpp"
@@ -100,7 +101,7 @@ private:
     }
     const double hour = std::floor(from / 60.0);
     if (to <= (hour + 1.0) * 60.0) {
-      by_hour[static_cast<std::size_t>(std::fmod(hour, 24.0))] += to - from;
+      by_hour[hour_of_day(hour)] += to - from;
     } else {
       spread_hours_across(by_hour, from, to);
     }
