@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <queue>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,10 +26,20 @@ namespace h2sim::test {
  */
 class HeapCalendar final : public h2sim::Calendar {
 public:
+  using h2sim::Calendar::schedule;
   double now() const override { return now_; }
-  void schedule(double at, h2sim::EventAction action) override {
-    events_.push_back(Event{at, next_++, std::move(action)});
+  void schedule(double at, h2sim::EventAction action, Scope scope) override {
+    events_.push_back(Event{at, next_++, std::move(action), scope});
     std::push_heap(events_.begin(), events_.end(), std::greater<>());
+  }
+  /**
+   * A shared capacity is touched now: an event that declared itself local must not (the engine
+   * runs those while flows run, without stepping the flows to them).
+   */
+  void touch_shared() const {
+    if (running_ == Scope::local) {
+      throw std::logic_error("an event scheduled as local touched a shared capacity");
+    }
   }
   std::size_t pending() const { return events_.size(); }
   void run(double until = INFINITY) {
@@ -37,7 +48,9 @@ public:
       Event event = std::move(events_.back());
       events_.pop_back();
       now_ = event.at;
+      running_ = event.scope;
       event.action();
+      running_ = Scope::shared;
     }
     if (std::isfinite(until) && until > now_) {
       now_ = until;
@@ -49,6 +62,7 @@ private:
     double at;
     int sequence;
     h2sim::EventAction action;
+    Scope scope;
     bool operator>(const Event& other) const {
       return at > other.at || (at == other.at && sequence > other.sequence);
     }
@@ -56,6 +70,7 @@ private:
   std::vector<Event> events_; // a heap, earliest first
   double now_ = 0;
   int next_ = 0;
+  Scope running_ = Scope::shared; // the scope of the event running
 };
 
 /** One flow at a time at min(bound, capacity); completion is an event on the calendar. */
@@ -64,6 +79,7 @@ public:
   SerialCapacity(HeapCalendar& calendar, double kg_per_min)
       : calendar_(&calendar), rate_(kg_per_min) {}
   FlowId start(double kg, double bound, std::function<void()> on_done) override {
+    calendar_->touch_shared();
     const FlowId id = next_++;
     const double rate = std::min(bound, rate_);
     flows_[id] = Flow{calendar_->now(), rate, kg};
@@ -75,6 +91,7 @@ public:
     return id;
   }
   double moved(FlowId id) const override {
+    calendar_->touch_shared();
     const Flow& flow = flows_.at(id);
     return std::min(flow.kg, (calendar_->now() - flow.start) * flow.rate);
   }
@@ -106,6 +123,7 @@ public:
   FairCapacity(HeapCalendar& calendar, double kg_per_min)
       : calendar_(&calendar), capacity_(kg_per_min) {}
   FlowId start(double kg, double bound, std::function<void()> on_done) override {
+    calendar_->touch_shared();
     advance();
     const FlowId id = next_++;
     flows_[id] = Flow{kg, 0, bound, 0, std::move(on_done)};
@@ -113,10 +131,12 @@ public:
     return id;
   }
   double moved(FlowId id) const override {
+    calendar_->touch_shared();
     const Flow& flow = flows_.at(id);
     return std::min(flow.kg, flow.moved + flow.rate * (calendar_->now() - updated_));
   }
   double stop(FlowId id) override {
+    calendar_->touch_shared();
     advance();
     const double kg = flows_.at(id).moved;
     flows_.erase(id);

@@ -53,3 +53,16 @@ TEST_CASE("test::FairCapacity: max-min fair shares with per-flow bounds, recompu
   CHECK(second_done == 210);
   CHECK(capacity.flows() == 0);
 }
+
+TEST_CASE("test::HeapCalendar: an event scheduled as local that touches a shared capacity throws") {
+  // What the engine relies on to run local events while flows run (Calendar::Scope): the fakes
+  // hold models to it, so a model that misdeclares fails its tests here, not only in SimGrid.
+  HeapCalendar calendar;
+  FairCapacity capacity(calendar, 1);
+  const auto flow = capacity.start(10, 1, [] {});
+  calendar.schedule(2, [&] { CHECK(capacity.moved(flow) == 2); }); // shared: allowed
+  calendar.run(3);
+  calendar.schedule(
+      4, [&] { capacity.moved(flow); }, HeapCalendar::Scope::local);
+  CHECK_THROWS_WITH(calendar.run(5), "an event scheduled as local touched a shared capacity");
+}

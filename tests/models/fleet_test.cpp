@@ -8,6 +8,7 @@
 #include "../fakes.hpp"
 #include "models/demand/fleet.hpp"
 #include "models/network.hpp"
+#include "models/supply/pipeline.hpp"
 
 #include <doctest/doctest.h>
 
@@ -336,4 +337,38 @@ TEST_CASE(
     }
     CHECK(tried == expected);
   }
+}
+
+TEST_CASE("demand::Fleet: arrivals are local events but at a pipeline's or a compressor's "
+          "station, and keep to it") {
+  // S1 has unlimited hydrogen, S2 a buffer fed by a compressor, S3 storage fed by a pipeline. The
+  // fakes throw if an event scheduled as local touches a capacity (Calendar::Scope), so 30 days
+  // of taxis that look at queues and balk at any queue, visiting all three, keep to the scopes.
+  VehicleClass vc = taxi();
+  vc.count = 40;
+  vc.area = h2sim::models::Area{Point{0, 3}, 4};
+  vc.choice.policy = "least_delay";
+  vc.driver.balk_if_waiting_over = 0;
+  ScenarioSpec scenario = fleet_scenario(vc);
+  scenario.stations = {station_at("S1", 0, 0), station_at("S2", 0, 3), station_at("S3", 0, 6)};
+  scenario.stations[1].buffer = h2sim::models::BufferSpec{15, 120};
+  scenario.stations[2].storage = h2sim::models::StorageSpec{200, 100};
+  scenario.stations[2].supply = h2sim::params::Model(
+      "pipeline",
+      std::make_shared<h2sim::models::PipelineParams>(h2sim::models::PipelineParams{"P", 60}));
+  scenario.pipelines = {h2sim::models::PipelineSpec{"P", 600}};
+  World world(scenario);
+  using Scope = h2sim::Calendar::Scope;
+  CHECK(world.network.arrival_scope(0) == Scope::local);
+  CHECK(world.network.arrival_scope(1) == Scope::shared);
+  CHECK(world.network.arrival_scope(2) == Scope::shared);
+  world.start();
+  world.calendar.run(30 * 1440);
+  std::vector<int> served(3, 0);
+  for (const Visit& visit : world.taxi_visits()) {
+    served[visit.station] += visit.outcome == Outcome::served ? 1 : 0;
+  }
+  CHECK(served[0] > 0);
+  CHECK(served[1] > 0);
+  CHECK(served[2] > 0);
 }

@@ -99,8 +99,18 @@ public:
   virtual ~Calendar() = default;
   /** The current simulated time, in minutes. */
   virtual double now() const = 0;
-  /** Runs `action` at time `at` (>= now()); events at the same time run in the order scheduled. */
-  virtual void schedule(double at, EventAction action) = 0;
+  /**
+   * What an event may do to the shared capacities (core/shared_capacity.hpp). A `local` event
+   * starts, reads and stops no flow, nor does anything it calls, so the engine may run it while
+   * flows run without stepping them to its date; `shared`, the default, is always safe.
+   */
+  enum class Scope : unsigned char { shared, local };
+  /**
+   * Runs `action` at time `at` (>= now()); events at the same time run in the order scheduled,
+   * whatever their scope.
+   */
+  virtual void schedule(double at, EventAction action, Scope scope) = 0;
+  void schedule(double at, EventAction action) { schedule(at, std::move(action), Scope::shared); }
 };
 
 } // namespace h2sim

@@ -59,7 +59,8 @@ class SimGridCalendar final : public Calendar {
 public:
   double now() const override { return firing_ ? clock_ : simgrid::s4u::Engine::get_clock(); }
 
-  void schedule(double at, EventAction action) override {
+  using Calendar::schedule;
+  void schedule(double at, EventAction action, Scope scope) override {
     if (failure_) {
       return;
     }
@@ -72,7 +73,7 @@ public:
       free_.pop_back();
       actions_[slot] = std::move(action);
     }
-    pending_.push_back(Entry{at, sequence_++, slot});
+    pending_.push_back(Entry{at, sequence_++, slot, scope});
     event_heap_push(pending_, Earlier{});
     if (!firing_) {
       arm();
@@ -90,6 +91,11 @@ public:
   void set_capacities(SimGridCapacities& capacities) { capacities_ = &capacities; }
   /** An event is running at a later date than SimGrid's clock (SimGrid cannot be asked now). */
   bool ahead() const { return firing_ && clock_ != synced_; }
+  /**
+   * Local events are running at a later date than SimGrid's clock while flows run there: nothing
+   * may touch a shared capacity now (an event that does broke its Calendar::Scope).
+   */
+  bool past_flows() const { return firing_ && past_flows_; }
   /** Run no further events now: SimGrid must step to the current date first. */
   void request_sync() { sync_requested_ = true; }
 
@@ -106,6 +112,7 @@ private:
     double at;
     std::uint64_t sequence;
     std::uint32_t slot; // in actions_
+    Scope scope;
   };
   struct Earlier {
     bool operator()(const Entry& a, const Entry& b) const {
@@ -157,8 +164,9 @@ private:
   SimGridCapacities* capacities_ = nullptr;
   bool firing_ = false;
   bool sync_requested_ = false;
-  double clock_ = 0;  // while firing: the date of the events running
-  double synced_ = 0; // while firing: SimGrid's clock
+  bool past_flows_ = false; // while firing: run ahead of SimGrid's clock with flows running
+  double clock_ = 0;        // while firing: the date of the events running
+  double synced_ = 0;       // while firing: SimGrid's clock
   double limit_ = std::numeric_limits<double>::infinity();
   std::uint64_t sequence_ = 0;
   std::uint64_t events_ = 0;
@@ -260,8 +268,44 @@ public:
     return changes_.empty() || *changes_.begin() > date;
   }
 
+  /**
+   * Whether SimGrid, with the flows it runs now, would only move its clock up to `date`: its
+   * fluid model has nothing new to solve (no flow started, stopped, suspended or resumed since
+   * its last step), no flow ended and waits to be reported, none waits to start, no capacity
+   * changes by then, and the first flow to end ends after `date` (by a margin far above SimGrid's
+   * timing precision, 1e-9: a flow within it of a timer's date ends in that timer's step). Then
+   * a local event at `date` may run before SimGrid steps there (see SimGridCalendar::fire).
+   */
+  bool steady_through(double date) {
+    if (modified_ || ended_ > 0 || !deferred_.empty()) {
+      return false;
+    }
+    while (!changes_.empty() && *changes_.begin() <= calendar_->now()) {
+      changes_.erase(changes_.begin());
+    }
+    if (!changes_.empty() && *changes_.begin() <= date) {
+      return false;
+    }
+    constexpr double margin_min = 1e-6;
+    for (simgrid::kernel::resource::Model* model :
+         simgrid::s4u::Engine::get_instance()->get_all_models()) {
+      if (model->get_started_action_set()->empty()) {
+        continue;
+      }
+      if (!model->is_update_lazy() || !model->get_modified_set()->empty()) {
+        return false; // its next end cannot be read off a heap
+      }
+      const auto& heap = model->get_action_heap();
+      if (!heap.empty() && heap.top_date() <= date + margin_min) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** SimGrid's clock is the calendar's: the flows started ahead of it start in SimGrid now. */
   void synced() {
+    modified_ = false; // SimGrid's step solved what changed before it
     for (const FlowId id : deferred_) {
       if (const auto it = flows_.find(id); it != flows_.end()) { // else the model stopped it
         launch(id, it->second);
@@ -311,6 +355,7 @@ private:
    */
   FlowId start(const Capacity& capacity, double kg, double bound_kg_per_min,
                std::function<void()> on_done) {
+    check_not_past_flows();
     const FlowId id = next_++;
     Flow& flow = flows_
                      .emplace(id, Flow{nullptr, kg, bound_kg_per_min, State::deferred,
@@ -337,6 +382,15 @@ private:
     by_activity_.emplace(exec->get_impl(), id);
     flow.exec = std::move(exec);
     flow.state = State::running;
+    modified_ = true;
+  }
+
+  /** A model touched a flow in an event that said it would not (Calendar::Scope::local). */
+  void check_not_past_flows() const {
+    if (calendar_->past_flows()) {
+      throw std::logic_error("an event scheduled as local touched a shared capacity while flows "
+                             "ran ahead of it (a model's Calendar::Scope is wrong)");
+    }
   }
 
   /** A capacity closes (its running flows stand still) or opens again (they go on). */
@@ -352,11 +406,13 @@ private:
         } else {
           flow.exec->resume();
         }
+        modified_ = true;
       }
     }
   }
 
   double moved(FlowId id) const {
+    check_not_past_flows();
     const Flow& flow = flows_.at(id);
     switch (flow.state) {
     case State::deferred:
@@ -376,6 +432,9 @@ private:
       by_activity_.erase(it->second.exec->get_impl());
       if (it->second.state == State::running) {
         it->second.exec->cancel();
+        modified_ = true;
+      } else if (it->second.state == State::ended) {
+        --ended_;
       }
       retire(std::move(it->second.exec));
     }
@@ -391,7 +450,11 @@ private:
     for (auto* model : simgrid::s4u::Engine::get_instance()->get_all_models()) {
       for (const simgrid::kernel::resource::Action& action : *model->get_finished_action_set()) {
         if (const auto it = by_activity_.find(action.get_activity()); it != by_activity_.end()) {
-          flows_.at(it->second).state = State::ended;
+          State& state = flows_.at(it->second).state;
+          if (state == State::running) {
+            state = State::ended;
+            ++ended_;
+          }
         }
       }
     }
@@ -406,6 +469,9 @@ private:
     const FlowId id = found->second;
     by_activity_.erase(found);
     Flow& flow = flows_.at(id);
+    if (flow.state == State::ended) {
+      --ended_;
+    }
     flow.state = State::reported;
     retire(std::move(flow.exec));
     calendar_->schedule(calendar_->now(), [this, id] {
@@ -437,6 +503,8 @@ private:
   std::vector<FlowId> deferred_; // started ahead of SimGrid's clock, in order
   std::set<double> changes_;     // dates at which a capacity changes, not yet reached
   FlowId next_ = 0;
+  bool modified_ = false; // a flow started, stopped, suspended or resumed since SimGrid's step
+  std::size_t ended_ = 0; // flows in state ended (SimGrid has not reported them yet)
 };
 
 void SimGridCalendar::fire() {
@@ -444,11 +512,16 @@ void SimGridCalendar::fire() {
   firing_ = true;
   synced_ = simgrid::s4u::Engine::get_clock();
   clock_ = synced_;
+  past_flows_ = false;
   if (capacities_ != nullptr) {
     capacities_->synced();
   }
   for (;;) {
     while (!pending_.empty() && pending_.front().at <= clock_ && !sync_requested_) {
+      if (past_flows_ && pending_.front().scope != Scope::local) {
+        sync_requested_ = true; // it may touch a flow: SimGrid steps here first
+        break;
+      }
       run_next();
     }
     // Where SimGrid's run_until(limit_) would stop stepping: within 1e-5 of its limit (its own
@@ -456,13 +529,22 @@ void SimGridCalendar::fire() {
     if (sync_requested_ || pending_.empty() || std::fabs(limit_ - clock_) < 1e-5) {
       break;
     }
-    const double next = pending_.front().at;
-    if (next > limit_ || (capacities_ != nullptr && !capacities_->quiet_through(next))) {
+    const Entry& front = pending_.front();
+    if (front.at > limit_) {
       break;
     }
-    clock_ += next - clock_; // SimGrid's step: now_ += (date - now_)
+    if (capacities_ != nullptr && !capacities_->quiet_through(front.at)) {
+      // Flows run in SimGrid: only a local event may run ahead of them, and only before any of
+      // them ends or a capacity changes.
+      if (front.scope != Scope::local || !capacities_->steady_through(front.at)) {
+        break;
+      }
+      past_flows_ = true;
+    }
+    clock_ += front.at - clock_; // SimGrid's step: now_ += (date - now_)
   }
   sync_requested_ = false;
+  past_flows_ = false;
   firing_ = false;
   if (clock_ != synced_) {
     arm_at(clock_); // an empty step brings SimGrid's clock here first

@@ -47,6 +47,7 @@ public:
   bool full(double) override;
   /** Starts are known only when they happen: a driver leaves as an event (see admit). */
   bool renege_on_arrival(Visit&, double) override { return false; }
+  bool shares_capacity() const override { return true; }
   /**
    * Admits a vehicle. If it has to wait, it leaves (reneges) once it has waited `patience_min`
    * without its fill starting: an event here (the station without a buffer computes it on

@@ -48,8 +48,9 @@ void FcfsDispensers::admit(Visit visit, RandomStream& rng, double, Hooks&& hooks
     if (hooks.on_start && admission.start <= now) {
       hooks.on_start(now);
     } else if (hooks.on_start) {
-      calendar_->schedule(admission.start,
-                          [on_start = hooks.on_start, this] { on_start(calendar_->now()); });
+      calendar_->schedule(
+          admission.start, [on_start = hooks.on_start, this] { on_start(calendar_->now()); },
+          hooks.scope);
     }
   } else {
     visit.kg = 0;

@@ -27,6 +27,7 @@ public:
     std::function<void(double)> on_start;   // its fill starts: take the promised hydrogen
     std::function<void(double)> on_leave;   // it reneges: withdraw the promise
     std::function<void(const Visit&)> done; // its visit is over (after the observer saw it)
+    Calendar::Scope scope = Calendar::Scope::shared; // of on_start, when it is an event
   };
 
   virtual ~Dispensers() = default;
@@ -50,6 +51,9 @@ public:
   virtual bool serving_arrivals_before(double) const { return false; }
   /** The run is over at `now`: what is still under way is reported. */
   virtual void flush(double) {}
+  /** Whether admitting or counting vehicles may touch a flow on a shared capacity (a compressor).
+   */
+  virtual bool shares_capacity() const { return false; }
 };
 
 /**

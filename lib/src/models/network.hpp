@@ -63,6 +63,12 @@ public:
     stations_[index].refuel(now, kg, rng, vehicle_class, done, driver, vehicle);
   }
 
+  /**
+   * The scope of an event that only brings a vehicle to station `index` (an arrival, nothing
+   * else): local unless the station draws on a shared capacity (see Station::shares_capacity).
+   */
+  Calendar::Scope arrival_scope(std::size_t index) const { return stations_[index].scope(); }
+
   /** Vehicles waiting at station `index` now, as an arriving driver sees them. */
   std::size_t waiting(std::size_t index, double now) {
     return stations_[index].dispensers().waiting(now);

@@ -79,6 +79,7 @@ Station::Station(const StationSpec& spec, std::size_t index, std::unique_ptr<Dis
     context.tank = tank_.get();
     supply_ = supply_model(spec.supply_model()).make(std::move(context));
   }
+  shares_capacity_ = dispensers_->shares_capacity() || (supply_ && supply_->shares_capacity());
 }
 
 Station::~Station() = default;
@@ -171,7 +172,7 @@ void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehic
       dispensers_->renege_on_arrival(visit, driver.patience_min)) {
     return report(visit);
   }
-  Dispensers::Hooks hooks{{}, {}, done};
+  Dispensers::Hooks hooks{{}, {}, done, scope()};
   if (tank_) {
     supply_->catch_up(now);
     if (!tank_->reserve(now, kg)) {

@@ -105,6 +105,15 @@ public:
     }
   }
   bool in_service() const { return in_service_; }
+  /**
+   * Whether a visit here may touch a shared capacity (a pipeline feeding its tank, a compressor
+   * feeding its dispensers); if not, an arrival here may be scheduled as a local event.
+   */
+  bool shares_capacity() const { return shares_capacity_; }
+  /** The scope of an event that visits this station or draws from its tank (Calendar::Scope). */
+  Calendar::Scope scope() const {
+    return shares_capacity() ? Calendar::Scope::shared : Calendar::Scope::local;
+  }
   void begin_window(double now);
   /** Reports the window's closures and hydrogen to the observer. */
   void end_window(double window_start, double now);
@@ -124,6 +133,7 @@ private:
   bool in_service_ = true;
   std::unique_ptr<Tank> tank_;     // finite storage only
   std::unique_ptr<Supply> supply_; // likewise
+  bool shares_capacity_ = false;
   Observer* observer_;
 };
 

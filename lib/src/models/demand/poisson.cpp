@@ -1,5 +1,6 @@
 #include "poisson.hpp"
 
+#include "../../core/hour_of_day.hpp"
 #include "../../core/limits.hpp"
 #include "../hourly_profile.hpp"
 
@@ -52,7 +53,7 @@ double PoissonArrivals::next_arrival(Source& source, double now) const {
     return t;
   }
   for (;;) {
-    const auto hour = static_cast<std::size_t>(std::fmod(std::floor(t / 60.0), 24.0));
+    const std::size_t hour = hour_of_day(std::floor(t / 60.0));
     if (source.rng.uniform() * peak_multiplier_ < spec_->hourly_profile[hour]) {
       return t;
     }
@@ -65,7 +66,8 @@ void PoissonArrivals::start(Calendar& calendar) {
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     const double first = next_arrival(sources_[i], calendar.now());
     if (std::isfinite(first)) {
-      calendar.schedule(first, [this, i] { arrive(i); });
+      calendar.schedule(
+          first, [this, i] { arrive(i); }, network_->arrival_scope(i));
     }
   }
 }
@@ -75,7 +77,9 @@ void PoissonArrivals::arrive(std::size_t station) {
   const double now = calendar_->now();
   if (!network_->in_service(station)) {
     // Not built yet, or closed for good: its stream goes on (as if thinned), unseen.
-    calendar_->schedule(next_arrival(source, now), [this, station] { arrive(station); });
+    calendar_->schedule(
+        next_arrival(source, now), [this, station] { arrive(station); },
+        network_->arrival_scope(station));
     return;
   }
   const double kg = spec_->kg_per_fill.sample(source.rng);

@@ -25,6 +25,7 @@ public:
   void start(double now) override { restart(now); }
   void catch_up(double now) override;
   void after_draw(double now) override { restart(now); }
+  bool shares_capacity() const override { return true; }
   /** While dry, the tank is looked at every few minutes, so the dry spell ends on time. */
   void after_refusal(double now, double kg) override;
 

@@ -36,6 +36,11 @@ public:
   virtual void follow(const StationSpec&) {}
   /** Electricity used so far (on-site production), kWh; cumulative since time 0. */
   virtual double energy_kwh() const { return 0; }
+  /**
+   * Whether the station's calls above may start, read or stop a flow on a shared capacity (a
+   * pipeline): then no visit to the station is a local event (Calendar::Scope).
+   */
+  virtual bool shares_capacity() const { return false; }
 };
 
 /** What a supply model may use: its tank, the clock, its random stream, the shared pipelines. */
