@@ -53,7 +53,9 @@ class SimGridCapacities;
  * empty, brings SimGrid's clock there before SimGrid does anything else (a later step then starts
  * from the same clock as before). A flow started by an event run ahead of SimGrid's clock is
  * started in SimGrid at that first step, before the rest of its date's events (see
- * SimGridCapacities::start).
+ * SimGridCapacities::start). While flows run, only local events (Calendar::Scope) go on ahead,
+ * and only before the first flow ends (SimGridCapacities::steady_through): SimGrid's lazy fluid
+ * model changes nothing in the steps they skip. ARCHITECTURE.md says why outputs stay the same.
  */
 class SimGridCalendar final : public Calendar {
 public:
