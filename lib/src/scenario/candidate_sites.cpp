@@ -2,6 +2,7 @@
 // (h2sim/experiments.hpp, docs/siting.md).
 #include "../core/csv.hpp"
 #include "geographic.hpp"
+#include "input_file.hpp"
 #include "message.hpp"
 #include "parse.hpp"
 
@@ -9,7 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -38,25 +38,22 @@ json number_json(double value) {
   return value;
 }
 
-/** The file's text, after the checks a trace's file meets (scenario/trace_csv.cpp). */
+/** The file's text, after the checks a trace's file meets (check_input_file). */
 std::string read_csv_file(const std::string& path) {
-  if (path.find('\0') != std::string::npos) {
-    throw ExperimentError("the file name contains a NUL byte");
-  }
-  std::error_code error;
-  const auto status = std::filesystem::status(path, error);
-  if (error || !std::filesystem::exists(status)) {
-    throw ExperimentError("cannot read " + path);
-  }
-  if (!std::filesystem::is_regular_file(status)) {
-    throw ExperimentError(path + " is not a regular file");
-  }
   const auto too_large = [&] {
     return ExperimentError(path + " is larger than " + std::to_string(max_bytes) +
                            " bytes, the limit for candidate sites");
   };
-  const auto size = std::filesystem::file_size(path, error);
-  if (!error && size > max_bytes) {
+  switch (scenario::check_input_file(path, max_bytes)) {
+  case scenario::InputFileProblem::none:
+    break;
+  case scenario::InputFileProblem::nul_in_name:
+    throw ExperimentError("the file name contains a NUL byte");
+  case scenario::InputFileProblem::cannot_read:
+    throw ExperimentError("cannot read " + path);
+  case scenario::InputFileProblem::not_regular:
+    throw ExperimentError(path + " is not a regular file");
+  case scenario::InputFileProblem::too_large:
     throw too_large();
   }
   std::ifstream in(path, std::ios::binary);

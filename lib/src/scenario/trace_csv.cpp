@@ -1,11 +1,11 @@
 #include "trace_csv.hpp"
 
 #include "../core/csv.hpp"
+#include "input_file.hpp"
 #include "message.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -53,25 +53,19 @@ std::string format_bound(double value) {
 std::vector<TraceRow> read_trace(const std::string& path, const std::vector<StationSpec>& stations,
                                  const std::string& pointer, std::vector<Problem>& problems,
                                  const TraceLimits& limits, const std::optional<LatLon>& origin) {
-  // A name with a NUL would silently name the file before the NUL.
-  if (path.find('\0') != std::string::npos) {
+  switch (check_input_file(path, limits.max_bytes)) {
+  case InputFileProblem::none:
+    break;
+  case InputFileProblem::nul_in_name:
     problems.push_back({pointer, "the trace's file name contains a NUL byte"});
     return {};
-  }
-  // Checked before opening: opening a FIFO blocks until a writer comes, and reading a device such
-  // as /dev/zero never ends.
-  std::error_code error;
-  const auto status = std::filesystem::status(path, error);
-  if (error || !std::filesystem::exists(status)) {
+  case InputFileProblem::cannot_read:
     problems.push_back({pointer, "cannot read the trace " + path});
     return {};
-  }
-  if (!std::filesystem::is_regular_file(status)) {
+  case InputFileProblem::not_regular:
     problems.push_back({pointer, path + " is not a regular file (a trace must be one)"});
     return {};
-  }
-  const auto size = std::filesystem::file_size(path, error);
-  if (!error && size > limits.max_bytes) {
+  case InputFileProblem::too_large:
     problems.push_back({pointer, too_large(path, limits)});
     return {};
   }
