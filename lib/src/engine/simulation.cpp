@@ -264,10 +264,7 @@ public:
     if (!by_activity_.empty() || !deferred_.empty()) {
       return false;
     }
-    while (!changes_.empty() && *changes_.begin() <= calendar_->now()) {
-      changes_.erase(changes_.begin()); // SimGrid has stepped there
-    }
-    return changes_.empty() || *changes_.begin() > date;
+    return !capacity_changes_by(date);
   }
 
   /**
@@ -282,10 +279,7 @@ public:
     if (modified_ || ended_ > 0 || !deferred_.empty()) {
       return false;
     }
-    while (!changes_.empty() && *changes_.begin() <= calendar_->now()) {
-      changes_.erase(changes_.begin());
-    }
-    if (!changes_.empty() && *changes_.begin() <= date) {
+    if (capacity_changes_by(date)) {
       return false;
     }
     constexpr double margin_min = 1e-6;
@@ -303,6 +297,14 @@ public:
       }
     }
     return true;
+  }
+
+  /** Whether a capacity changes after the calendar's date and by `date` (a speed profile event). */
+  bool capacity_changes_by(double date) {
+    while (!changes_.empty() && *changes_.begin() <= calendar_->now()) {
+      changes_.erase(changes_.begin()); // SimGrid has stepped there
+    }
+    return !changes_.empty() && *changes_.begin() <= date;
   }
 
   /** SimGrid's clock is the calendar's: the flows started ahead of it start in SimGrid now. */

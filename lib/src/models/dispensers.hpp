@@ -51,8 +51,7 @@ public:
   virtual bool serving_arrivals_before(double) const { return false; }
   /** The run is over at `now`: what is still under way is reported. */
   virtual void flush(double) {}
-  /** Whether admitting or counting vehicles may touch a flow on a shared capacity (a compressor).
-   */
+  /** Whether admitting or counting vehicles may touch a flow on a shared capacity (compressor). */
   virtual bool shares_capacity() const { return false; }
 };
 
