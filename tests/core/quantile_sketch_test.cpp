@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 using h2sim::QuantileSketch;
@@ -116,4 +117,12 @@ TEST_CASE("core::QuantileSketch: a sample taken by one sketch adds to another as
   CHECK(shared == own);
   CHECK(takes == own);
   CHECK(own.quantile(0.95) > 0.0);
+  // Buckets of another accuracy mean other values: such a sample or sketch is refused.
+  QuantileSketch coarse(0.02);
+  CHECK_THROWS_WITH_AS(coarse.add(takes.sample(3.0)),
+                       "QuantileSketch::add: a sample of a sketch of another accuracy",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(coarse.merge(own), "QuantileSketch::merge: a sketch of another accuracy",
+                       std::invalid_argument);
+  CHECK(coarse.count() == 0);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace h2sim {
 
@@ -18,10 +19,13 @@ int QuantileSketch::index_of(double value) const {
 }
 
 QuantileSketch::Sample QuantileSketch::sample(double value) const {
-  return Sample{value, value <= zero_threshold ? 0 : index_of(value)};
+  return Sample{value, value <= zero_threshold ? 0 : index_of(value), gamma_};
 }
 
 void QuantileSketch::add(const Sample& sample) {
+  if (sample.gamma != gamma_) {
+    throw std::invalid_argument("QuantileSketch::add: a sample of a sketch of another accuracy");
+  }
   const double value = sample.value;
   ++count_;
   sum_ += value;
@@ -44,6 +48,9 @@ void QuantileSketch::add(const Sample& sample) {
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
+  if (other.gamma_ != gamma_) {
+    throw std::invalid_argument("QuantileSketch::merge: a sketch of another accuracy");
+  }
   if (!other.buckets_.empty()) {
     if (buckets_.empty()) {
       min_index_ = other.min_index_;

@@ -22,7 +22,8 @@ public:
    */
   struct Sample {
     double value;
-    int index; // its bucket; unused for a zero
+    int index;    // its bucket; unused for a zero
+    double gamma; // of the sketch that took it: add() takes it only into one of the same
   };
   Sample sample(double value) const;
   void add(const Sample& sample);
