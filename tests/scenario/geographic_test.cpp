@@ -122,6 +122,11 @@ TEST_CASE("geography: a place in lat and lon is checked, with one problem each")
         "/stations/0/lon: must be a number of degrees from -180 to 180 (got \"east\")\n");
   CHECK(problem(R"("lat": 31.3, "lon": 121.5)", "") ==
         "/stations/0/lat: needs /origin: the latitude and longitude of the scenario's (0, 0) km\n");
+  // A place given neither way is told both ways.
+  CHECK(problem(R"("name": "nowhere")") ==
+        "/stations/0/x_km: is required: a number >= -100000 and <= 100000 (or lat and lon "
+        "instead of x_km and y_km: degrees, with /origin)\n"
+        "/stations/0/y_km: is required: a number >= -100000 and <= 100000\n");
   // Without an origin, one problem for all the places in degrees, at the first.
   CHECK(
       problems_of(with_depot(R"("lat": 31.3, "lon": 121.5)", R"("lat": 31.1, "lon": 121.3)", "")) ==

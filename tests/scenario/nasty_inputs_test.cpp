@@ -264,7 +264,7 @@ TEST_CASE("nasty inputs: a --set path that is not UTF-8 gives a UTF-8 message") 
         "/\xff: unknown key (allowed here: name, description, seed, horizon_days, warmup_days, "
         "replications, series_bin_days, open_stations, origin, stations, pipelines, depots, "
         "demand, "
-        "service, events, economics)\n");
+        "service, events, economics); --set \xEF\xBF\xBD=1 added it\n");
 }
 
 TEST_CASE("nasty inputs: 20,000 stations and classes are all checked and reported" *

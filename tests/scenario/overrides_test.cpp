@@ -136,3 +136,33 @@ TEST_CASE("open_stations: listing the first N ids runs exactly as the count N") 
   CHECK(by_count.dump() == by_ids.dump());
   CHECK(by_ids["stations"].size() == 2);
 }
+
+TEST_CASE("overrides: a key an override added where it is unknown names the override") {
+  const std::string unknown =
+      "unknown key (allowed here: id, name, x_km, y_km, lat, lon, dispensers, "
+      "fill_rate_kg_per_min, overhead_min, queue_capacity, arrivals_per_h, storage, supply, "
+      "availability, pressures, buffer, economics); --set ";
+  // A wildcard reaches every station: the hint goes with its first unknown key only.
+  CHECK(problems_of(three, {{"stations.*.payload_kg", "600"}}) ==
+        "/stations/0/payload_kg: " + unknown +
+            "stations.*.payload_kg=600 added it (a wildcard adds a key to every item it reaches: "
+            "select the items that have it, e.g. stations[supply.model=pipeline])\n"
+            "/stations/1/payload_kg: " +
+            unknown +
+            "stations.*.payload_kg=600 added it\n"
+            "/stations/2/payload_kg: " +
+            unknown + "stations.*.payload_kg=600 added it\n");
+  CHECK(problems_of(three, {{"stations.1.payload_kg", "600"}}) ==
+        "/stations/1/payload_kg: " + unknown + "stations.1.payload_kg=600 added it\n");
+  // A key the file had is not the override's doing.
+  CHECK(problems_of(three, {{"stations.1.dispensers", "0"}}) ==
+        "/stations/1/dispensers: must be an integer >= 1\n");
+}
+
+TEST_CASE("overrides: [key.key=value] selects items by a nested value") {
+  const auto s = h2sim::load_scenario(three, {{"stations[supply.model=delivery].dispensers", "5"}});
+  CHECK(dispensers(s) == std::vector<int>{2, 5, 1});
+  CHECK(problems_of(three, {{"stations[supply.model=pipeline].dispensers", "5"}}) ==
+        "/stations: --set stations[supply.model=pipeline].dispensers=5: no item of /stations "
+        "has supply.model \"pipeline\"\n");
+}

@@ -159,6 +159,18 @@ bool places_in_plane(const Table& table) {
   return number_field(table, "x_km") && number_field(table, "y_km");
 }
 
+void offer_lat_lon(std::vector<Problem>& problems) {
+  const std::string key = "/x_km";
+  for (Problem& problem : problems) {
+    const std::string& pointer = problem.pointer;
+    if (pointer.size() >= key.size() &&
+        pointer.compare(pointer.size() - key.size(), key.size(), key) == 0 &&
+        problem.message.rfind("is required: ", 0) == 0) {
+      problem.message += " (or lat and lon instead of x_km and y_km: degrees, with /origin)";
+    }
+  }
+}
+
 std::optional<LatLon> origin_of(const json& document) {
   if (!document.is_object()) {
     return std::nullopt;

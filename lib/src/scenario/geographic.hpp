@@ -35,4 +35,10 @@ std::optional<LatLon> origin_of(const nlohmann::json& document);
 void project_coordinates(nlohmann::json& document, const params::Table& root,
                          std::vector<Problem>& problems, std::vector<Warning>& warnings);
 
+/**
+ * A place given neither way is told both: "is required" on its `x_km` gains "(or lat and lon ...)".
+ * Call after the file is read, on its problems.
+ */
+void offer_lat_lon(std::vector<Problem>& problems);
+
 } // namespace h2sim::scenario

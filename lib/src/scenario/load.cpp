@@ -30,6 +30,36 @@ ScenarioError::ScenarioError(std::vector<Problem> problems)
                              : problems.front().pointer + ": " + problems.front().message),
       problems_(std::move(problems)) {}
 
+namespace {
+
+/**
+ * An unknown key that an override added says which: a wildcard adds its key to every item it
+ * reaches (stations.*.supply.max_rate_kg_per_h to trailer-supplied stations too), and a selection
+ * keeps it to the items that may have it.
+ */
+void name_added_keys(const std::vector<Change>& changes, std::vector<Problem>& problems) {
+  std::map<std::string, const Change*> added;
+  for (const Change& change : changes) {
+    if (change.before.empty()) {
+      added.emplace(change.pointer, &change);
+    }
+  }
+  std::set<std::string> hinted; // the hint goes with an override's first such key only
+  for (Problem& problem : problems) {
+    const auto found = added.find(problem.pointer);
+    if (found != added.end() && problem.message.rfind("unknown key", 0) == 0) {
+      const std::string& set = found->second->set;
+      problem.message += "; --set " + scenario::valid_utf8(set) + " added it";
+      if (set.find_first_of("*[") < set.find('=') && hinted.insert(set).second) {
+        problem.message += " (a wildcard adds a key to every item it reaches: select the items "
+                           "that have it, e.g. stations[supply.model=pipeline])";
+      }
+    }
+  }
+}
+
+} // namespace
+
 Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides,
                        const std::string& base_dir) {
   json document;
@@ -59,6 +89,8 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   spec->sha256 = sha256_hex(json_text);
   scenario::read(document, models::scenario_table(), spec.get(), problems);
   if (!problems.empty()) {
+    name_added_keys(spec->changes, problems);
+    scenario::offer_lat_lon(problems);
     throw ScenarioError(std::move(problems));
   }
   spec->open_named_stations();

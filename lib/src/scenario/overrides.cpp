@@ -96,13 +96,25 @@ bool is_index(const std::string& token) {
          std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+/** Whether `item` has `step.value` at `step.name`, a key or a dotted path of keys (supply.model).
+ */
 bool matches(const json& item, const Step& step) {
-  if (!item.is_object() || !item.contains(step.name)) {
-    return false;
+  const json* have = &item;
+  std::size_t from = 0;
+  for (;;) {
+    const std::size_t dot = step.name.find('.', from);
+    const std::string key = step.name.substr(from, dot == std::string::npos ? dot : dot - from);
+    if (!have->is_object() || !have->contains(key)) {
+      return false;
+    }
+    have = &(*have)[key];
+    if (dot == std::string::npos) {
+      break;
+    }
+    from = dot + 1;
   }
-  const json& have = item[step.name];
-  return (have.is_string() && have.get<std::string>() == step.value) ||
-         (!have.is_string() && have.dump() == step.value);
+  return (have->is_string() && have->get<std::string>() == step.value) ||
+         (!have->is_string() && have->dump() == step.value);
 }
 
 /** A place to change: the container and, for a key or index, which member. */

@@ -15,7 +15,10 @@ namespace h2sim::scenario {
  *   - a dotted path (`stations.0.dispensers`) or a JSON pointer (`/stations/0/dispensers`);
  *   - `*` stands for every item of an array (`stations.*.dispensers`);
  *   - `[key=value]` selects the items of an array whose `key` is `value`
- *     (`stations[id=JD-03].dispensers`, `demand.classes[name=taxi].count`);
+ *     (`stations[id=JD-03].dispensers`, `demand.classes[name=taxi].count`); `key` may be a
+ *     dotted path inside the item (`stations[supply.model=pipeline]`);
+ *   - with `*` or a selection, `=` sets the key in every item reached, adding it where absent:
+ *     an item that may not have it is then told so, naming the override;
  *   - the path may end with an operator: `+`, `-` or `*` before the `=` of PATH=VALUE adds,
  *     subtracts or multiplies a number (`count*` with value 0.9); `*` also scales a distribution
  *     (its value, mean, sd, bounds and values: "trailers take twice as long").
