@@ -268,10 +268,26 @@ def fleet_size(doc):
     return sum(c["count"] for c in fleet)
 
 
+FLOOR_EVENTS = 5_000_000
+
+
+def memory_floor(floor, vehicles, repeat):
+    """bench/memory_floor.cpp for `vehicles`: the median of its µs per event over `repeat` runs
+    (at least 3), what memory alone costs an event of a fleet that large."""
+    runs = []
+    for rep in range(max(repeat, 3)):
+        progress(f"scale: memory floor, {vehicles} vehicles [{rep + 1}]")
+        out, _, _ = run_process([floor, "--vehicles", str(vehicles), "--events", str(FLOOR_EVENTS)])
+        runs.append(parse_json(out, "memory floor")["us_per_event"])
+    return {"vehicles": vehicles, "events": FLOOR_EVENTS, "us_per_event": statistics.median(runs),
+            "us_per_event_runs": runs}
+
+
 def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None, national=None,
-          national_days=30.0, national_repeat=1):
+          national_days=30.0, national_repeat=1, floor=None):
     """The city tiled k times (bench/tile.py) for each k, and a national scenario as it is,
-    against the heap loop's cost per event."""
+    against the heap loop's cost per event and, with `floor`, against what memory alone costs an
+    event of each fleet's size (bench/memory_floor.cpp)."""
     sys.path.insert(0, str(ROOT / "bench"))
     sys.dont_write_bytecode = True  # no bench/__pycache__ in the work tree
     import tile  # noqa: E402 (bench/tile.py, stdlib only)
@@ -303,6 +319,8 @@ def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None, national=N
             runs, source = timed_runs(h2sim, path, days, repeat, f"k={k}")
             report["tiles"][str(k)] = timing_fields(doc, len(doc["stations"]) * k,
                                                     fleet_size(doc) * k, days, runs, source)
+            if floor:
+                report["tiles"][str(k)]["memory_floor"] = memory_floor(floor, fleet_size(doc) * k, repeat)
             if callgrind_days and k in callgrind_days:
                 cg_days = callgrind_days[k]
                 progress(f"scale: k={k}, {cg_days:g} days under callgrind")
@@ -335,6 +353,15 @@ def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None, national=N
         }
         for k, t in tiles.items()
     }
+    # What the growth of the cost per event would be if h2sim paid only what memory costs more at
+    # scale: its own cost at k = 1 plus the floor's growth, over its own cost at k = 1.
+    for k, t in tiles.items():
+        if base and "memory_floor" in t and "memory_floor" in base:
+            grown = t["memory_floor"]["us_per_event"] - base["memory_floor"]["us_per_event"]
+            report["ratios"][k]["memory_floor_over_k1"] = ratio(t["memory_floor"]["us_per_event"],
+                                                                base["memory_floor"]["us_per_event"])
+            report["ratios"][k]["k1_plus_floor_growth_over_k1"] = ratio(
+                base["us_per_event_cpu"] + grown, base["us_per_event_cpu"])
     if "national" in report:
         t = report["national"]
         report["ratios"]["national"] = {
@@ -359,6 +386,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--h2sim", default="build/release/cli/h2sim", help="h2sim CLI binary")
     parser.add_argument("--heap", default="build/release/bench/h2sim_bench_heap", help="heap-loop binary")
+    parser.add_argument("--memory-floor", default="build/release/bench/h2sim_bench_memory_floor",
+                        help="with --scale: the memory-floor binary ('' skips it)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per engine; medians are reported")
     parser.add_argument("--days", type=float, default=SCENARIO_DAYS, help="simulated days")
     parser.add_argument("--seed", type=int, default=SCENARIO_SEED)
@@ -400,7 +429,10 @@ def main():
         report = scale(h2sim, heap, Path(args.scale_city).resolve(), parse_scale_days(args.scale_days),
                        args.repeat,
                        parse_scale_days(args.callgrind_days) if args.callgrind_days else None,
-                       national, args.scale_national_days, args.scale_national_repeat)
+                       national, args.scale_national_days, args.scale_national_repeat,
+                       resolve_binary(args.memory_floor, "memory floor",
+                                      build_hint + " (or pass --memory-floor PATH)")
+                       if args.memory_floor else None)
         json.dump(report, sys.stdout, indent=2)
         print()
         return

@@ -146,6 +146,12 @@ private:
     // Moved out before running: the action may schedule (and so reuse its slot).
     EventAction action = std::move(actions_[slot]);
     free_.push_back(slot);
+    if (!pending_.empty()) {
+      // The next event's action was stored when it was scheduled, hours of simulated time and
+      // thousands of events ago: load it into the cache while this one runs (bench/results/
+      // 2026-12-01-prefetch.json: Shanghai 6-10% less CPU).
+      __builtin_prefetch(&actions_[pending_.front().slot]);
+    }
     ++events_;
     try {
       action();
