@@ -11,6 +11,7 @@
 // Prints one JSON line: vehicles, events, wall_s (the event loop alone), us_per_event.
 
 #include "../lib/src/core/event_heap.hpp"
+#include "xoshiro.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -22,18 +23,9 @@
 
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 // A vehicle: its own xoshiro256** stream and what a fleet model keeps, padded to 128 bytes.
 struct Vehicle {
-  std::uint64_t rng[4];
+  bench::Xoshiro256 rng;
   double fuel_kg = 0;
   double tank_kg = 0;
   double daily_km = 0;
@@ -44,18 +36,6 @@ struct Vehicle {
   std::uint32_t vehicle_class = 0;
   std::uint32_t tries = 0;
   unsigned char spare[32] = {};
-
-  double uniform() {
-    const std::uint64_t result = rotl(rng[1] * 5, 7) * 9;
-    const std::uint64_t t = rng[1] << 17;
-    rng[2] ^= rng[0];
-    rng[3] ^= rng[1];
-    rng[1] ^= rng[2];
-    rng[0] ^= rng[3];
-    rng[2] ^= t;
-    rng[3] = rotl(rng[3], 45);
-    return static_cast<double>(result >> 11) * 0x1.0p-53;
-  }
 };
 static_assert(sizeof(Vehicle) == 128, "h2sim's bound on per-vehicle state");
 
@@ -110,13 +90,11 @@ int main(int argc, char** argv) {
   constexpr double mean_gap_min = 1440.0; // about a refuelling a day
   for (std::uint32_t v = 0; v < vehicles; ++v) {
     Vehicle& vehicle = fleet[v];
-    for (auto& word : vehicle.rng) {
-      word = splitmix64(state);
-    }
+    vehicle.rng = bench::Xoshiro256(bench::splitmix64(state));
     vehicle.tank_kg = 5.6;
-    vehicle.fuel_kg = 5.6 * vehicle.uniform();
-    vehicle.daily_km = 100 + 300 * vehicle.uniform();
-    heap.push_back({-mean_gap_min * std::log1p(-vehicle.uniform()), sequence++, v});
+    vehicle.fuel_kg = 5.6 * vehicle.rng.uniform();
+    vehicle.daily_km = 100 + 300 * vehicle.rng.uniform();
+    heap.push_back({vehicle.rng.exponential(mean_gap_min), sequence++, v});
     h2sim::event_heap_push(heap, Earlier{});
   }
 
@@ -128,15 +106,14 @@ int main(int argc, char** argv) {
     heap.pop_back();
     now = entry.at;
     Vehicle& vehicle = fleet[entry.vehicle];
-    const double km = vehicle.daily_km * vehicle.uniform();
+    const double km = vehicle.daily_km * vehicle.rng.uniform();
     vehicle.km += km;
     vehicle.fuel_kg -= km * 0.01;
     if (vehicle.fuel_kg < 0.2 * vehicle.tank_kg) {
       vehicle.fuel_kg = vehicle.tank_kg;
       ++vehicle.refuels;
     }
-    heap.push_back(
-        {now - mean_gap_min * std::log1p(-vehicle.uniform()), sequence++, entry.vehicle});
+    heap.push_back({now + vehicle.rng.exponential(mean_gap_min), sequence++, entry.vehicle});
     h2sim::event_heap_push(heap, Earlier{});
   }
   const double wall =
