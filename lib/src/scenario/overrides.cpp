@@ -96,8 +96,7 @@ bool is_index(const std::string& token) {
          std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-/** Whether `item` has `step.value` at `step.name`, a key or a dotted path of keys (supply.model).
- */
+/** Whether `item` has `step.value` at `step.name`: a key, or a dotted path (supply.model). */
 bool matches(const json& item, const Step& step) {
   const json* have = &item;
   std::size_t from = 0;
