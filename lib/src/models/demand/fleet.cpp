@@ -604,10 +604,16 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   const DriverLimits driver = last_try && !choices_[vehicle.vehicle_class].leaves_after_last_try
                                   ? DriverLimits{}
                                   : limits(vc.driver, vehicle.rng);
+  // Two 32-bit indices beside `this`: 16 bytes, which std::function holds inside itself, so a
+  // visit allocates nothing for its callback (nor for each copy of it).
+  const auto vehicle32 = static_cast<std::uint32_t>(v);
+  const auto station32 = static_cast<std::uint32_t>(station);
   network_->refuel(
       station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
-      [this, v, station](const Visit& visit) { after_visit(v, station, visit); }, driver,
-      vehicle.index);
+      [this, vehicle32, station32](const Visit& visit) {
+        after_visit(vehicle32, station32, visit);
+      },
+      driver, vehicle.index);
 }
 
 void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) {
