@@ -146,7 +146,8 @@ TEST_CASE("overrides: a key an override added where it is unknown names the over
   CHECK(problems_of(three, {{"stations.*.payload_kg", "600"}}) ==
         "/stations/0/payload_kg: " + unknown +
             "stations.*.payload_kg=600 added it (a wildcard adds a key to every item it reaches: "
-            "select the items that have it, e.g. stations[supply.model=pipeline])\n"
+            "pick the items that may have it with [key=value], e.g. "
+            "stations[supply.model=...])\n"
             "/stations/1/payload_kg: " +
             unknown +
             "stations.*.payload_kg=600 added it\n"

@@ -51,8 +51,8 @@ void name_added_keys(const std::vector<Change>& changes, std::vector<Problem>& p
       const std::string& set = found->second->set;
       problem.message += "; --set " + scenario::valid_utf8(set) + " added it";
       if (set.find_first_of("*[") < set.find('=') && hinted.insert(set).second) {
-        problem.message += " (a wildcard adds a key to every item it reaches: select the items "
-                           "that have it, e.g. stations[supply.model=pipeline])";
+        problem.message += " (a wildcard adds a key to every item it reaches: pick the items "
+                           "that may have it with [key=value], e.g. stations[supply.model=...])";
       }
     }
   }
