@@ -9,6 +9,7 @@
 #include <numbers>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 
 namespace h2sim::models {
 
@@ -608,12 +609,14 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   // visit allocates nothing for its callback (nor for each copy of it).
   const auto vehicle32 = static_cast<std::uint32_t>(v);
   const auto station32 = static_cast<std::uint32_t>(station);
-  network_->refuel(
-      station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
-      [this, vehicle32, station32](const Visit& visit) {
-        after_visit(vehicle32, station32, visit);
-      },
-      driver, vehicle.index);
+  auto done = [this, vehicle32, station32](const Visit& visit) {
+    after_visit(vehicle32, station32, visit);
+  };
+  static_assert(sizeof(done) <= 16 && std::is_trivially_copyable_v<decltype(done)>,
+                "a capture added here makes every arrival allocate (std::function keeps 16 "
+                "trivially copyable bytes inside itself)");
+  network_->refuel(station, now, vc.tank_kg - vehicle.fuel_kg, vehicle.rng, vehicle.vehicle_class,
+                   done, driver, vehicle.index);
 }
 
 void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) {
