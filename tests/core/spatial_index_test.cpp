@@ -191,3 +191,35 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE("core::SpatialIndex::nearest_id: the least id among the nearest, as a scan, ties too") {
+  h2sim::RandomStream rng(14, 0, 5);
+  CHECK_FALSE(SpatialIndex({}, {}).nearest_id({0, 0}).has_value());
+  std::size_t tied = 0; // queries with two or more points at the least distance
+  for (const bool grid : {true, false}) {
+    for (const std::size_t n : {1u, 5u, 9u, 200u, 2000u}) {
+      const auto [at, ids] = points(rng, n, grid);
+      const SpatialIndex index(at, ids);
+      for (int q = 0; q < 200; ++q) {
+        const Point from = query(rng, grid);
+        const std::optional<std::size_t> want = brute_nearest(at, ids, from);
+        CAPTURE(grid);
+        CAPTURE(n);
+        CAPTURE(q);
+        REQUIRE(want.has_value());
+        const auto got = index.nearest_id(from);
+        REQUIRE(got.has_value());
+        CHECK(got->id == *want);
+        const auto place = std::find(ids.begin(), ids.end(), *want) - ids.begin();
+        const double least = SpatialIndex::squared_km(from, at[static_cast<std::size_t>(place)]);
+        CHECK(got->d2 == least);
+        tied +=
+            std::count_if(at.begin(), at.end(),
+                          [&](Point p) { return SpatialIndex::squared_km(from, p) == least; }) > 1
+                ? 1U
+                : 0U;
+      }
+    }
+  }
+  CHECK(tied > 100); // the grid's ties were met, so the id really decided
+}

@@ -1,6 +1,7 @@
 #include "spatial_index.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -19,6 +20,7 @@ SpatialIndex::SpatialIndex(const std::vector<Point>& points, const std::vector<s
   if (!points_.empty()) {
     nodes_.reserve(2 * (points_.size() / leaf_size + 1));
     build(0, static_cast<std::uint32_t>(points_.size()));
+    build_cells();
   }
 }
 
@@ -58,6 +60,118 @@ std::uint32_t SpatialIndex::build(std::uint32_t begin, std::uint32_t end) {
   nodes_[at].left = left;
   nodes_[at].right = right;
   return at;
+}
+
+void SpatialIndex::build_cells() {
+  // About two cells per point, over the points' bounding box grown by a quarter of its span on
+  // every side (where the fleets' areas reach past the stations), at most 1024 cells a side.
+  const Node& root = nodes_[0];
+  const double width = root.max_x - root.min_x;
+  const double height = root.max_y - root.min_y;
+  const double grow = 0.25 * std::max({width, height, 1.0});
+  const double grid_w = width + 2 * grow;
+  const double grid_h = height + 2 * grow;
+  cell_km_ = std::max(std::sqrt(grid_w * grid_h / (2.0 * static_cast<double>(size()))),
+                      std::max(grid_w, grid_h) / 1024.0);
+  cell_x0_ = root.min_x - grow;
+  cell_y0_ = root.min_y - grow;
+  cells_x_ = static_cast<std::uint32_t>(std::ceil(grid_w / cell_km_));
+  cells_y_ = static_cast<std::uint32_t>(std::ceil(grid_h / cell_km_));
+  // For a place p in cell C, with c the cell's centre and s_c the point nearest to c:
+  // |p s*| <= |p s_c| <= |p c| + |c s_c| <= half_diagonal + |c s_c| = r for the nearest s*, so
+  // the distance from C's box to s* is at most r; the candidates are the points that close to
+  // the box. The margins take in rounding (and places a hair outside the cell they fall in).
+  const double half_diagonal = cell_km_ * std::sqrt(0.5);
+  cell_begin_.assign(1, 0);
+  for (std::uint32_t iy = 0; iy < cells_y_; ++iy) {
+    for (std::uint32_t ix = 0; ix < cells_x_; ++ix) {
+      Node cell{};
+      cell.min_x = cell_x0_ + cell_km_ * ix;
+      cell.max_x = cell_x0_ + cell_km_ * (ix + 1);
+      cell.min_y = cell_y0_ + cell_km_ * iy;
+      cell.max_y = cell_y0_ + cell_km_ * (iy + 1);
+      const Point centre{0.5 * (cell.min_x + cell.max_x), 0.5 * (cell.min_y + cell.max_y)};
+      std::size_t nearest_to_centre = 0;
+      double nearest_d2 = INFINITY;
+      nearest_in(0, box_d2(nodes_[0], centre), centre, nearest_to_centre, nearest_d2);
+      const double r = (std::sqrt(nearest_d2) + half_diagonal) * (1 + 1e-9) + 1e-6;
+      collect_near(0, cell, r * r);
+      cell_begin_.push_back(static_cast<std::uint32_t>(cell_ids_.size()));
+    }
+  }
+}
+
+void SpatialIndex::collect_near(std::uint32_t at, const Node& cell, double r2) {
+  const Node& node = nodes_[at];
+  const double gx = std::max({0.0, node.min_x - cell.max_x, cell.min_x - node.max_x});
+  const double gy = std::max({0.0, node.min_y - cell.max_y, cell.min_y - node.max_y});
+  if (gx * gx + gy * gy > r2) {
+    return;
+  }
+  if (node.left == 0) {
+    for (std::uint32_t i = node.begin; i < node.end; ++i) {
+      if (box_d2(cell, points_[i]) <= r2) {
+        cell_points_.push_back(points_[i]);
+        cell_ids_.push_back(ids_[i]);
+      }
+    }
+    return;
+  }
+  const std::uint32_t left = node.left; // nodes_ does not move, but node is a reference
+  const std::uint32_t right = node.right;
+  collect_near(left, cell, r2);
+  collect_near(right, cell, r2);
+}
+
+std::optional<SpatialIndex::Nearest::Found> SpatialIndex::nearest_id(Point from) const {
+  if (nodes_.empty()) {
+    return std::nullopt;
+  }
+  std::size_t best = std::numeric_limits<std::size_t>::max();
+  double best_d2 = INFINITY;
+  const double fx = (from.x_km - cell_x0_) / cell_km_;
+  const double fy = (from.y_km - cell_y0_) / cell_km_;
+  if (fx >= 0 && fy >= 0 && fx < cells_x_ && fy < cells_y_) {
+    const std::size_t cell = static_cast<std::size_t>(fy) * cells_x_ + static_cast<std::size_t>(fx);
+    for (std::uint32_t i = cell_begin_[cell]; i < cell_begin_[cell + 1]; ++i) {
+      const double d2 = squared_km(from, cell_points_[i]);
+      if (d2 < best_d2 || (d2 == best_d2 && cell_ids_[i] < best)) {
+        best = cell_ids_[i];
+        best_d2 = d2;
+      }
+    }
+  } else {
+    nearest_in(0, box_d2(nodes_[0], from), from, best, best_d2);
+  }
+  return Nearest::Found{best, best_d2};
+}
+
+void SpatialIndex::nearest_in(std::uint32_t at, double node_d2, Point from, std::size_t& best,
+                              double& best_d2) const {
+  // least_in with (squared distance, id) for key: the same nodes skipped, the same ties looked at.
+  if (best_d2 < node_d2) {
+    return;
+  }
+  const Node& node = nodes_[at];
+  if (node.left == 0) {
+    for (std::uint32_t i = node.begin; i < node.end; ++i) {
+      const double d2 = squared_km(from, points_[i]);
+      if (d2 < best_d2 || (d2 == best_d2 && ids_[i] < best)) {
+        best = ids_[i];
+        best_d2 = d2;
+      }
+    }
+    return;
+  }
+  const double left_d2 = box_d2(nodes_[node.left], from);
+  const double right_d2 = box_d2(nodes_[node.right], from);
+  if (left_d2 <= right_d2) {
+    nearest_in(node.left, left_d2, from, best, best_d2);
+    nearest_in(node.right, right_d2, from, best, best_d2);
+  } else {
+    nearest_in(node.right, right_d2, from, best, best_d2);
+    nearest_in(node.left, left_d2, from, best, best_d2);
+  }
 }
 
 double SpatialIndex::box_d2(const Node& node, Point from) const {

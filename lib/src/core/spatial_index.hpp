@@ -75,6 +75,15 @@ public:
     }
   }
 
+  /**
+   * The point of least (squared distance, id) from `from` (none if the index is empty): what
+   * least() finds with the squared distance for key. The nearest and depot policies ask this at
+   * every refuelling, so it looks in a grid first: each cell lists the few points that can be
+   * nearest to some place in it, and a place in the grid compares only those (a place outside
+   * searches the tree).
+   */
+  std::optional<Nearest::Found> nearest_id(Point from) const;
+
   /** Squared distance from `from` to `at`, as the index computes it. */
   static double squared_km(Point from, Point at) {
     const double dx = at.x_km - from.x_km;
@@ -125,11 +134,26 @@ private:
       least_in(node.left, left_d2, from, key_of, at_least, best, best_key);
     }
   }
+  void nearest_in(std::uint32_t at, double node_d2, Point from, std::size_t& best,
+                  double& best_d2) const;
+  void build_cells();
+  /** Adds to the grid's lists the points within sqrt(r2) of `cell`'s box. */
+  void collect_near(std::uint32_t at, const Node& cell, double r2);
   double box_d2(const Node& node, Point from) const;
 
   std::vector<Point> points_;
   std::vector<std::size_t> ids_;
   std::vector<Node> nodes_;
+  // The grid of nearest_id: cells of cell_km_ from (cell_x0_, cell_y0_), row by row; cell c's
+  // candidates are cell_points_ and cell_ids_ [cell_begin_[c], cell_begin_[c + 1]).
+  double cell_x0_ = 0;
+  double cell_y0_ = 0;
+  double cell_km_ = 1;
+  std::uint32_t cells_x_ = 0;
+  std::uint32_t cells_y_ = 0;
+  std::vector<std::uint32_t> cell_begin_;
+  std::vector<Point> cell_points_;
+  std::vector<std::size_t> cell_ids_;
 };
 
 } // namespace h2sim

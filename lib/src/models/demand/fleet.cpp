@@ -495,22 +495,25 @@ constexpr double margin = 1e-9;
 } // namespace
 
 std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) {
-  // The nearest and depot policies rank by distance alone: squared distances order stations the
-  // same way, for the one decision every refuelling makes. The key is the one a scan in list order
-  // compared: (beyond the detour, squared distance), the home station first.
+  // The nearest and depot policies rank by distance alone, for the one decision every refuelling
+  // makes. A scan in list order compared the key (beyond the detour, squared distance), the home
+  // station's distance taken as -1, ties to the lower index. "Beyond" only grows with the
+  // distance, so without a home that order is (squared distance, index); with one, the home
+  // station wins if it is within the detour, else the nearest station if that one is, else the
+  // home station again (beyond the detour, -1 is least).
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
+  const std::optional<SpatialIndex::Nearest::Found> nearest =
+      indexes_[choice.index].nearest_id(vehicle.origin);
+  if (!choice.home_first || !choice.home) {
+    return nearest ? std::optional(nearest->id) : std::nullopt;
+  }
   const double reach = choice.chooser.max_detour_km / spec_->road_factor;
   const double reach2 = std::isfinite(reach) ? reach * reach : INFINITY;
-  const auto key_of = [&](std::size_t s, std::optional<double> d2) -> std::pair<bool, double> {
-    const double km2 =
-        d2 ? *d2 : SpatialIndex::squared_km(vehicle.origin, network_->station(s).location);
-    const bool home = choice.home_first && choice.home == s;
-    return {km2 > reach2, home ? -1.0 : km2};
-  };
-  // The index computes squared distances as the scan did, so its bound is exact: no margin.
-  const auto at_least = [&](double d2) -> std::pair<bool, double> { return {d2 > reach2, d2}; };
-  return least(indexes_[choice.index], vehicle.origin,
-               choice.home_first ? choice.home : std::nullopt, nullptr, key_of, at_least);
+  const std::size_t home = *choice.home;
+  if (!(SpatialIndex::squared_km(vehicle.origin, network_->station(home).location) > reach2)) {
+    return home;
+  }
+  return nearest && !(nearest->d2 > reach2) ? nearest->id : home;
 }
 
 StationView Fleet::view(const Vehicle& vehicle, std::size_t s, double now) {
