@@ -35,16 +35,29 @@ class RandomStream {
 public:
   RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t entity);
 
-  /** A uniform double in the open interval (0, 1), with 53 random bits. */
-  double uniform();
+  /**
+   * A uniform double in the open interval (0, 1), with 53 random bits: two words of the current
+   * block (a block holds four), the +0.5 keeping it strictly inside. Inline: a fleet draws a few
+   * per event, and only every second draw computes a block.
+   */
+  double uniform() {
+    if (used_ == 4) {
+      next_block();
+    }
+    const std::uint64_t hi = block_[used_] >> 5;
+    const std::uint64_t lo = block_[used_ + 1] >> 6;
+    used_ += 2;
+    const std::uint64_t bits = (hi << 26) | lo;
+    return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+  }
 
 private:
   using Philox = r123::Philox4x32;
   Philox::key_type key_{};
   Philox::ctr_type counter_{};
   Philox::ctr_type block_{};
-  unsigned used_ = 4; // words of block_ already consumed
-  std::uint32_t next_word();
+  unsigned used_ = 4; // words of block_ already consumed: 0, 2 or 4
+  void next_block();
 };
 
 } // namespace h2sim
