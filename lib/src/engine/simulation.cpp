@@ -1,7 +1,7 @@
 #include "simulation.hpp"
 
 #include "../core/calendar.hpp"
-#include "../core/event_set.hpp"
+#include "../core/event_heap.hpp"
 #include "../core/shared_capacity.hpp"
 #include "../models/demand/demand_model.hpp"
 #include "../models/demand/trace.hpp"
@@ -75,7 +75,8 @@ public:
       free_.pop_back();
       actions_[slot] = std::move(action);
     }
-    pending_.push(Entry{at, sequence_++, slot, scope});
+    pending_.push_back(Entry{at, sequence_++, slot, scope});
+    event_heap_push(pending_, Earlier{});
     if (!firing_) {
       arm();
     }
@@ -139,7 +140,9 @@ private:
 
   /** Runs the earliest pending event. */
   void run_next() {
-    const std::uint32_t slot = pending_.pop().slot;
+    event_heap_pop(pending_, Earlier{});
+    const std::uint32_t slot = pending_.back().slot;
+    pending_.pop_back();
     // Moved out before running: the action may schedule (and so reuse its slot).
     EventAction action = std::move(actions_[slot]);
     free_.push_back(slot);
@@ -162,7 +165,7 @@ private:
     }
   }
 
-  EventSet<Entry, Earlier> pending_; // earliest (time, sequence) first
+  std::vector<Entry> pending_;       // a 4-ary heap, earliest (time, sequence) first
   std::vector<EventAction> actions_; // the pending events' actions, by slot
   std::vector<std::uint32_t> free_;  // slots of actions_ free for reuse
   simgrid::kernel::timer::Timer* armed_ = nullptr;
