@@ -95,7 +95,14 @@ void SpatialIndex::build_cells() {
       double nearest_d2 = INFINITY;
       nearest_in(0, box_d2(nodes_[0], centre), centre, nearest_to_centre, nearest_d2);
       const double r = (std::sqrt(nearest_d2) + half_diagonal) * (1 + 1e-9) + 1e-6;
+      const std::size_t begin = cell_ids_.size();
       collect_near(0, cell, r * r);
+      if (cell_ids_.size() - begin > max_candidates) {
+        // A cell far from every point (between the cities of a tiling, say) sees many points
+        // at about the same distance: it lists none, and a place in it searches the tree.
+        cell_points_.resize(begin);
+        cell_ids_.resize(begin);
+      }
       cell_begin_.push_back(static_cast<std::uint32_t>(cell_ids_.size()));
     }
   }
@@ -131,8 +138,11 @@ std::optional<SpatialIndex::Nearest::Found> SpatialIndex::nearest_id(Point from)
   double best_d2 = INFINITY;
   const double fx = (from.x_km - cell_x0_) / cell_km_;
   const double fy = (from.y_km - cell_y0_) / cell_km_;
-  if (fx >= 0 && fy >= 0 && fx < cells_x_ && fy < cells_y_) {
-    const std::size_t cell = static_cast<std::size_t>(fy) * cells_x_ + static_cast<std::size_t>(fx);
+  const std::size_t cell =
+      fx >= 0 && fy >= 0 && fx < cells_x_ && fy < cells_y_
+          ? static_cast<std::size_t>(fy) * cells_x_ + static_cast<std::size_t>(fx)
+          : cells_x_ * cells_y_; // outside the grid: no cell
+  if (cell < cells_x_ * cells_y_ && cell_begin_[cell] < cell_begin_[cell + 1]) {
     for (std::uint32_t i = cell_begin_[cell]; i < cell_begin_[cell + 1]; ++i) {
       const double d2 = squared_km(from, cell_points_[i]);
       if (d2 < best_d2 || (d2 == best_d2 && cell_ids_[i] < best)) {

@@ -79,8 +79,8 @@ public:
    * The point of least (squared distance, id) from `from` (none if the index is empty): what
    * least() finds with the squared distance for key. The nearest and depot policies ask this at
    * every refuelling, so it looks in a grid first: each cell lists the few points that can be
-   * nearest to some place in it, and a place in the grid compares only those (a place outside
-   * searches the tree).
+   * nearest to some place in it, and a place in the grid compares only those (a place outside,
+   * or in a cell that would list more than `max_candidates`, searches the tree).
    */
   std::optional<Nearest::Found> nearest_id(Point from) const;
 
@@ -94,6 +94,7 @@ public:
 private:
   static constexpr std::uint32_t point_flag = 0x80000000u;
   static constexpr std::uint32_t leaf_size = 8;
+  static constexpr std::size_t max_candidates = 16; // per cell of the grid, else the tree
   struct Node {
     double min_x, min_y, max_x, max_y; // bounding box of its points
     std::uint32_t begin, end;          // its points, points_[begin, end)
