@@ -195,11 +195,16 @@ TEST_CASE(
 TEST_CASE("core::SpatialIndex::nearest_id: the least id among the nearest, as a scan, ties too") {
   h2sim::RandomStream rng(14, 0, 5);
   CHECK_FALSE(SpatialIndex({}, {}).nearest_id({0, 0}).has_value());
-  std::size_t tied = 0; // queries with two or more points at the least distance
+  std::size_t tied = 0;    // queries with two or more points at the least distance
+  std::size_t in_cell = 0; // indexes whose grid lists candidates in some cell
+  std::size_t by_tree = 0; // indexes with cells that list none (too many near): the tree
   for (const bool grid : {true, false}) {
     for (const std::size_t n : {1u, 5u, 9u, 200u, 2000u}) {
       const auto [at, ids] = points(rng, n, grid);
       const SpatialIndex index(at, ids);
+      CHECK(index.cells() >= 2 * n);
+      in_cell += index.listing_cells() > 0 ? 1U : 0U;
+      by_tree += index.listing_cells() < index.cells() ? 1U : 0U;
       for (int q = 0; q < 200; ++q) {
         const Point from = query(rng, grid);
         const std::optional<std::size_t> want = brute_nearest(at, ids, from);
@@ -221,5 +226,7 @@ TEST_CASE("core::SpatialIndex::nearest_id: the least id among the nearest, as a 
       }
     }
   }
-  CHECK(tied > 100); // the grid's ties were met, so the id really decided
+  CHECK(tied > 100);   // the grid's ties were met, so the id really decided
+  CHECK(in_cell >= 8); // both ways were taken: the grid's lists, and the tree for crowded cells
+  CHECK(by_tree >= 2); // (2000 points on 36 places) and for places outside the grid (queries)
 }

@@ -91,10 +91,7 @@ void SpatialIndex::build_cells() {
       cell.min_y = cell_y0_ + cell_km_ * iy;
       cell.max_y = cell_y0_ + cell_km_ * (iy + 1);
       const Point centre{0.5 * (cell.min_x + cell.max_x), 0.5 * (cell.min_y + cell.max_y)};
-      std::size_t nearest_to_centre = 0;
-      double nearest_d2 = INFINITY;
-      nearest_in(0, box_d2(nodes_[0], centre), centre, nearest_to_centre, nearest_d2);
-      const double r = (std::sqrt(nearest_d2) + half_diagonal) * (1 + 1e-9) + 1e-6;
+      const double r = (std::sqrt(tree_nearest(centre).d2) + half_diagonal) * (1 + 1e-9) + 1e-6;
       const std::size_t begin = cell_ids_.size();
       collect_near(0, cell, r * r);
       if (cell_ids_.size() - begin > max_candidates) {
@@ -130,6 +127,24 @@ void SpatialIndex::collect_near(std::uint32_t at, const Node& cell, double r2) {
   collect_near(right, cell, r2);
 }
 
+std::size_t SpatialIndex::listing_cells() const {
+  std::size_t listing = 0;
+  for (std::size_t c = 0; c < cells(); ++c) {
+    listing += cell_begin_[c] < cell_begin_[c + 1] ? 1U : 0U;
+  }
+  return listing;
+}
+
+SpatialIndex::Nearest::Found SpatialIndex::tree_nearest(Point from) const {
+  // least() with the squared distance for key (and for its bound).
+  std::optional<std::size_t> best;
+  double best_d2 = INFINITY;
+  least(
+      from, [](std::size_t, double d2) { return std::optional<double>(d2); },
+      [](double d2) { return d2; }, best, best_d2);
+  return {*best, best_d2};
+}
+
 std::optional<SpatialIndex::Nearest::Found> SpatialIndex::nearest_id(Point from) const {
   if (nodes_.empty()) {
     return std::nullopt;
@@ -150,38 +165,9 @@ std::optional<SpatialIndex::Nearest::Found> SpatialIndex::nearest_id(Point from)
         best_d2 = d2;
       }
     }
-  } else {
-    nearest_in(0, box_d2(nodes_[0], from), from, best, best_d2);
+    return Nearest::Found{best, best_d2};
   }
-  return Nearest::Found{best, best_d2};
-}
-
-void SpatialIndex::nearest_in(std::uint32_t at, double node_d2, Point from, std::size_t& best,
-                              double& best_d2) const {
-  // least_in with (squared distance, id) for key: the same nodes skipped, the same ties looked at.
-  if (best_d2 < node_d2) {
-    return;
-  }
-  const Node& node = nodes_[at];
-  if (node.left == 0) {
-    for (std::uint32_t i = node.begin; i < node.end; ++i) {
-      const double d2 = squared_km(from, points_[i]);
-      if (d2 < best_d2 || (d2 == best_d2 && ids_[i] < best)) {
-        best = ids_[i];
-        best_d2 = d2;
-      }
-    }
-    return;
-  }
-  const double left_d2 = box_d2(nodes_[node.left], from);
-  const double right_d2 = box_d2(nodes_[node.right], from);
-  if (left_d2 <= right_d2) {
-    nearest_in(node.left, left_d2, from, best, best_d2);
-    nearest_in(node.right, right_d2, from, best, best_d2);
-  } else {
-    nearest_in(node.right, right_d2, from, best, best_d2);
-    nearest_in(node.left, left_d2, from, best, best_d2);
-  }
+  return tree_nearest(from);
 }
 
 double SpatialIndex::box_d2(const Node& node, Point from) const {

@@ -83,6 +83,9 @@ public:
    * or in a cell that would list more than `max_candidates`, searches the tree).
    */
   std::optional<Nearest::Found> nearest_id(Point from) const;
+  /** The cells of nearest_id's grid, and how many of them list candidates (the rest: the tree). */
+  std::size_t cells() const { return cell_begin_.empty() ? 0 : cell_begin_.size() - 1; }
+  std::size_t listing_cells() const;
 
   /** Squared distance from `from` to `at`, as the index computes it. */
   static double squared_km(Point from, Point at) {
@@ -135,8 +138,8 @@ private:
       least_in(node.left, left_d2, from, key_of, at_least, best, best_key);
     }
   }
-  void nearest_in(std::uint32_t at, double node_d2, Point from, std::size_t& best,
-                  double& best_d2) const;
+  /** nearest_id by the tree alone (the index must not be empty). */
+  Nearest::Found tree_nearest(Point from) const;
   void build_cells();
   /** Adds to the grid's lists the points within sqrt(r2) of `cell`'s box. */
   void collect_near(std::uint32_t at, const Node& cell, double r2);
