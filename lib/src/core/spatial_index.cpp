@@ -63,45 +63,66 @@ std::uint32_t SpatialIndex::build(std::uint32_t begin, std::uint32_t end) {
 }
 
 void SpatialIndex::build_cells() {
-  // About two cells per point, over the points' bounding box grown by a quarter of its span on
-  // every side (where the fleets' areas reach past the stations), at most 1024 cells a side.
+  // A square over the points' bounding box grown by a quarter of its span on every side (where
+  // the fleets' areas reach past the stations), split into quarters where its cells would list
+  // too many points: cells follow the points' density, so a country of cities gets small cells
+  // in each city and large ones between.
   const Node& root = nodes_[0];
-  const double width = root.max_x - root.min_x;
-  const double height = root.max_y - root.min_y;
-  const double grow = 0.25 * std::max({width, height, 1.0});
-  const double grid_w = width + 2 * grow;
-  const double grid_h = height + 2 * grow;
-  cell_km_ = std::max(std::sqrt(grid_w * grid_h / (2.0 * static_cast<double>(size()))),
-                      std::max(grid_w, grid_h) / 1024.0);
-  cell_x0_ = root.min_x - grow;
-  cell_y0_ = root.min_y - grow;
-  cells_x_ = static_cast<std::uint32_t>(std::ceil(grid_w / cell_km_));
-  cells_y_ = static_cast<std::uint32_t>(std::ceil(grid_h / cell_km_));
-  // For a place p in cell C, with c the cell's centre and s_c the point nearest to c:
+  const double side = 1.5 * std::max({root.max_x - root.min_x, root.max_y - root.min_y, 1.0});
+  const double centre_x = 0.5 * (root.min_x + root.max_x);
+  const double centre_y = 0.5 * (root.min_y + root.max_y);
+  grid_ = Node{centre_x - 0.5 * side,
+               centre_y - 0.5 * side,
+               centre_x + 0.5 * side,
+               centre_y + 0.5 * side,
+               0,
+               0};
+  cells_.assign(1, Cell{});
+  cell_points_.clear();
+  cell_ids_.clear();
+  split(0, grid_, 0);
+}
+
+void SpatialIndex::split(std::uint32_t at, const Node& box, int depth) {
+  // For a place p in the box, with c its centre and s_c the point nearest to c:
   // |p s*| <= |p s_c| <= |p c| + |c s_c| <= half_diagonal + |c s_c| = r for the nearest s*, so
-  // the distance from C's box to s* is at most r; the candidates are the points that close to
-  // the box. The margins take in rounding (and places a hair outside the cell they fall in).
-  const double half_diagonal = cell_km_ * std::sqrt(0.5);
-  cell_begin_.assign(1, 0);
-  for (std::uint32_t iy = 0; iy < cells_y_; ++iy) {
-    for (std::uint32_t ix = 0; ix < cells_x_; ++ix) {
-      Node cell{};
-      cell.min_x = cell_x0_ + cell_km_ * ix;
-      cell.max_x = cell_x0_ + cell_km_ * (ix + 1);
-      cell.min_y = cell_y0_ + cell_km_ * iy;
-      cell.max_y = cell_y0_ + cell_km_ * (iy + 1);
-      const Point centre{0.5 * (cell.min_x + cell.max_x), 0.5 * (cell.min_y + cell.max_y)};
-      const double r = (std::sqrt(tree_nearest(centre).d2) + half_diagonal) * (1 + 1e-9) + 1e-6;
-      const std::size_t begin = cell_ids_.size();
-      collect_near(0, cell, r * r);
-      if (cell_ids_.size() - begin > max_candidates) {
-        // A cell far from every point (between the cities of a tiling, say) sees many points
-        // at about the same distance: it lists none, and a place in it searches the tree.
-        cell_points_.resize(begin);
-        cell_ids_.resize(begin);
-      }
-      cell_begin_.push_back(static_cast<std::uint32_t>(cell_ids_.size()));
+  // the distance from the box to s* is at most r; the candidates are the points that close to
+  // the box. The margins take in rounding.
+  const double half_diagonal = 0.5 * std::hypot(box.max_x - box.min_x, box.max_y - box.min_y);
+  const Point centre{0.5 * (box.min_x + box.max_x), 0.5 * (box.min_y + box.max_y)};
+  const double nearest_d2 = tree_nearest(centre).d2;
+  const double r = (std::sqrt(nearest_d2) + half_diagonal) * (1 + 1e-9) + 1e-6;
+  const std::size_t begin = cell_ids_.size();
+  collect_near(0, box, r * r);
+  const bool crowded = cell_ids_.size() - begin > max_candidates;
+  // Only a cell with points near it gains by splitting: one far from every point (the land
+  // between cities) lists the whole nearest city at any size. A budget of cells bounds the rest.
+  const double side = std::max(box.max_x - box.min_x, box.max_y - box.min_y);
+  const bool may_split =
+      depth < max_depth && nearest_d2 <= 4 * side * side && cells_.size() + 4 <= 16 * size() + 64;
+  if (!crowded || !may_split) {
+    if (crowded) {
+      // Too many points near it at any size (points at one place) or no budget left: it lists
+      // none, and a place in it searches the tree.
+      cell_points_.resize(begin);
+      cell_ids_.resize(begin);
     }
+    cells_[at].begin = static_cast<std::uint32_t>(begin);
+    cells_[at].end = static_cast<std::uint32_t>(cell_ids_.size());
+    return;
+  }
+  cell_points_.resize(begin);
+  cell_ids_.resize(begin);
+  const auto first = static_cast<std::uint32_t>(cells_.size());
+  cells_[at].children = first;
+  cells_[at].mid_x = centre.x_km;
+  cells_[at].mid_y = centre.y_km;
+  cells_.resize(cells_.size() + 4);
+  for (std::uint32_t quarter = 0; quarter < 4; ++quarter) {
+    Node child = box; // a place goes to the quarter by x >= mid_x and y >= mid_y, as here
+    ((quarter & 1U) != 0 ? child.min_x : child.max_x) = centre.x_km;
+    ((quarter & 2U) != 0 ? child.min_y : child.max_y) = centre.y_km;
+    split(first + quarter, child, depth + 1);
   }
 }
 
@@ -127,10 +148,18 @@ void SpatialIndex::collect_near(std::uint32_t at, const Node& cell, double r2) {
   collect_near(right, cell, r2);
 }
 
+std::size_t SpatialIndex::cells() const {
+  std::size_t leaves = 0;
+  for (const Cell& cell : cells_) {
+    leaves += cell.children == 0 ? 1U : 0U;
+  }
+  return leaves;
+}
+
 std::size_t SpatialIndex::listing_cells() const {
   std::size_t listing = 0;
-  for (std::size_t c = 0; c < cells(); ++c) {
-    listing += cell_begin_[c] < cell_begin_[c + 1] ? 1U : 0U;
+  for (const Cell& cell : cells_) {
+    listing += cell.children == 0 && cell.begin < cell.end ? 1U : 0U;
   }
   return listing;
 }
@@ -149,23 +178,27 @@ std::optional<SpatialIndex::Nearest::Found> SpatialIndex::nearest_id(Point from)
   if (nodes_.empty()) {
     return std::nullopt;
   }
-  std::size_t best = std::numeric_limits<std::size_t>::max();
-  double best_d2 = INFINITY;
-  const double fx = (from.x_km - cell_x0_) / cell_km_;
-  const double fy = (from.y_km - cell_y0_) / cell_km_;
-  const std::size_t cell =
-      fx >= 0 && fy >= 0 && fx < cells_x_ && fy < cells_y_
-          ? static_cast<std::size_t>(fy) * cells_x_ + static_cast<std::size_t>(fx)
-          : cells_x_ * cells_y_; // outside the grid: no cell
-  if (cell < cells_x_ * cells_y_ && cell_begin_[cell] < cell_begin_[cell + 1]) {
-    for (std::uint32_t i = cell_begin_[cell]; i < cell_begin_[cell + 1]; ++i) {
-      const double d2 = squared_km(from, cell_points_[i]);
-      if (d2 < best_d2 || (d2 == best_d2 && cell_ids_[i] < best)) {
-        best = cell_ids_[i];
-        best_d2 = d2;
-      }
+  if (from.x_km >= grid_.min_x && from.x_km <= grid_.max_x && from.y_km >= grid_.min_y &&
+      from.y_km <= grid_.max_y) {
+    std::uint32_t at = 0;
+    while (cells_[at].children != 0) {
+      const Cell& cell = cells_[at];
+      at =
+          cell.children + (from.x_km >= cell.mid_x ? 1U : 0U) + (from.y_km >= cell.mid_y ? 2U : 0U);
     }
-    return Nearest::Found{best, best_d2};
+    const Cell& leaf = cells_[at];
+    if (leaf.begin < leaf.end) {
+      std::size_t best = std::numeric_limits<std::size_t>::max();
+      double best_d2 = INFINITY;
+      for (std::uint32_t i = leaf.begin; i < leaf.end; ++i) {
+        const double d2 = squared_km(from, cell_points_[i]);
+        if (d2 < best_d2 || (d2 == best_d2 && cell_ids_[i] < best)) {
+          best = cell_ids_[i];
+          best_d2 = d2;
+        }
+      }
+      return Nearest::Found{best, best_d2};
+    }
   }
   return tree_nearest(from);
 }

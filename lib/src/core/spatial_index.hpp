@@ -78,13 +78,14 @@ public:
   /**
    * The point of least (squared distance, id) from `from` (none if the index is empty): what
    * least() finds with the squared distance for key. The nearest and depot policies ask this at
-   * every refuelling, so it looks in a grid first: each cell lists the few points that can be
-   * nearest to some place in it, and a place in the grid compares only those (a place outside,
-   * or in a cell that would list more than `max_candidates`, searches the tree).
+   * every refuelling, so it looks in a grid first: a quadtree of cells over the points, split
+   * where they are dense, each leaf listing the few points that can be nearest to some place in
+   * it; a place in a leaf compares only those. A place outside, or in a leaf that would list more
+   * than `max_candidates` (far from every point, or out of budget), searches the tree.
    */
   std::optional<Nearest::Found> nearest_id(Point from) const;
   /** The cells of nearest_id's grid, and how many of them list candidates (the rest: the tree). */
-  std::size_t cells() const { return cell_begin_.empty() ? 0 : cell_begin_.size() - 1; }
+  std::size_t cells() const;
   std::size_t listing_cells() const;
 
   /** Squared distance from `from` to `at`, as the index computes it. */
@@ -98,6 +99,7 @@ private:
   static constexpr std::uint32_t point_flag = 0x80000000u;
   static constexpr std::uint32_t leaf_size = 8;
   static constexpr std::size_t max_candidates = 16; // per cell of the grid, else the tree
+  static constexpr int max_depth = 12;              // a cell is at least 1/4096 of the grid
   struct Node {
     double min_x, min_y, max_x, max_y; // bounding box of its points
     std::uint32_t begin, end;          // its points, points_[begin, end)
@@ -141,6 +143,8 @@ private:
   /** nearest_id by the tree alone (the index must not be empty). */
   Nearest::Found tree_nearest(Point from) const;
   void build_cells();
+  /** Makes cells_[at], over `box`, a leaf with its candidates, or splits it into quarters. */
+  void split(std::uint32_t at, const Node& box, int depth);
   /** Adds to the grid's lists the points within sqrt(r2) of `cell`'s box. */
   void collect_near(std::uint32_t at, const Node& cell, double r2);
   double box_d2(const Node& node, Point from) const;
@@ -148,14 +152,18 @@ private:
   std::vector<Point> points_;
   std::vector<std::size_t> ids_;
   std::vector<Node> nodes_;
-  // The grid of nearest_id: cells of cell_km_ from (cell_x0_, cell_y0_), row by row; cell c's
-  // candidates are cell_points_ and cell_ids_ [cell_begin_[c], cell_begin_[c + 1]).
-  double cell_x0_ = 0;
-  double cell_y0_ = 0;
-  double cell_km_ = 1;
-  std::uint32_t cells_x_ = 0;
-  std::uint32_t cells_y_ = 0;
-  std::vector<std::uint32_t> cell_begin_;
+  // The grid of nearest_id: a quadtree of cells over grid_'s box; cells_[0] is the whole box. A
+  // split cell's quarters are cells_[children + (x >= mid_x) + 2 * (y >= mid_y)]; a leaf's
+  // candidates are cell_points_ and cell_ids_ [begin, end) (none: the tree).
+  struct Cell {
+    double mid_x = 0;
+    double mid_y = 0;
+    std::uint32_t children = 0; // 0: a leaf
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+  };
+  Node grid_{};
+  std::vector<Cell> cells_;
   std::vector<Point> cell_points_;
   std::vector<std::size_t> cell_ids_;
 };
