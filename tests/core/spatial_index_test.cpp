@@ -253,3 +253,16 @@ TEST_CASE("core::SpatialIndex::nearest_id: cities 3,000 km apart get cells of th
     CHECK(got->id == *brute_nearest(at, ids, from));
   }
 }
+
+TEST_CASE("core::SpatialIndex::nearest_id: above 2048 points no cells, the tree, same answers") {
+  h2sim::RandomStream rng(14, 0, 7);
+  const auto [at, ids] = points(rng, 2049, false);
+  const SpatialIndex index(at, ids);
+  CHECK(index.cells() == 0);
+  for (int q = 0; q < 300; ++q) {
+    const Point from = q == 0 ? Point{0, 0} : query(rng, false);
+    const auto got = index.nearest_id(from);
+    REQUIRE(got.has_value());
+    CHECK(got->id == *brute_nearest(at, ids, from));
+  }
+}

@@ -63,6 +63,9 @@ std::uint32_t SpatialIndex::build(std::uint32_t begin, std::uint32_t end) {
 }
 
 void SpatialIndex::build_cells() {
+  if (size() > max_grid_points) {
+    return; // no cells: every lookup searches the tree (see max_grid_points)
+  }
   // A square over the points' bounding box grown by a quarter of its span on every side (where
   // the fleets' areas reach past the stations), split into quarters where its cells would list
   // too many points: cells follow the points' density, so a country of cities gets small cells
@@ -178,8 +181,8 @@ std::optional<SpatialIndex::Nearest::Found> SpatialIndex::nearest_id(Point from)
   if (nodes_.empty()) {
     return std::nullopt;
   }
-  if (from.x_km >= grid_.min_x && from.x_km <= grid_.max_x && from.y_km >= grid_.min_y &&
-      from.y_km <= grid_.max_y) {
+  if (!cells_.empty() && from.x_km >= grid_.min_x && from.x_km <= grid_.max_x &&
+      from.y_km >= grid_.min_y && from.y_km <= grid_.max_y) {
     std::uint32_t at = 0;
     while (cells_[at].children != 0) {
       const Cell& cell = cells_[at];
