@@ -201,8 +201,10 @@ TEST_CASE("core::SpatialIndex::nearest_id: the least id among the nearest, as a 
   for (const bool grid : {true, false}) {
     for (const std::size_t n : {1u, 5u, 9u, 200u, 2000u}) {
       const auto [at, ids] = points(rng, n, grid);
-      const SpatialIndex index(at, ids);
+      const SpatialIndex index(at, ids, SpatialIndex::Lookups::nearest_id);
+      const SpatialIndex searches_only(at, ids); // no cells: its lookups search the tree
       CHECK(index.cells() >= 1);
+      CHECK(searches_only.cells() == 0);
       in_cell += index.listing_cells() > 0 ? 1U : 0U;
       by_tree += index.listing_cells() < index.cells() ? 1U : 0U;
       for (int q = 0; q < 200; ++q) {
@@ -215,6 +217,7 @@ TEST_CASE("core::SpatialIndex::nearest_id: the least id among the nearest, as a 
         const auto got = index.nearest_id(from);
         REQUIRE(got.has_value());
         CHECK(got->id == *want);
+        CHECK(searches_only.nearest_id(from)->id == *want);
         const auto place = std::find(ids.begin(), ids.end(), *want) - ids.begin();
         const double least = SpatialIndex::squared_km(from, at[static_cast<std::size_t>(place)]);
         CHECK(got->d2 == least);
@@ -243,7 +246,7 @@ TEST_CASE("core::SpatialIndex::nearest_id: cities 3,000 km apart get cells of th
       ids.push_back(ids.size());
     }
   }
-  const SpatialIndex index(at, ids);
+  const SpatialIndex index(at, ids, SpatialIndex::Lookups::nearest_id);
   CHECK(index.listing_cells() > 100);
   for (int q = 0; q < 2000; ++q) {
     const Point from{(q % 2 == 0 ? 0.0 : 3000.0) + 80 * rng.uniform() - 40,
@@ -257,7 +260,7 @@ TEST_CASE("core::SpatialIndex::nearest_id: cities 3,000 km apart get cells of th
 TEST_CASE("core::SpatialIndex::nearest_id: above 2048 points no cells, the tree, same answers") {
   h2sim::RandomStream rng(14, 0, 7);
   const auto [at, ids] = points(rng, 2049, false);
-  const SpatialIndex index(at, ids);
+  const SpatialIndex index(at, ids, SpatialIndex::Lookups::nearest_id);
   CHECK(index.cells() == 0);
   for (int q = 0; q < 300; ++q) {
     const Point from = q == 0 ? Point{0, 0} : query(rng, false);

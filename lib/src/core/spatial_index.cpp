@@ -8,7 +8,8 @@
 
 namespace h2sim {
 
-SpatialIndex::SpatialIndex(const std::vector<Point>& points, const std::vector<std::size_t>& ids) {
+SpatialIndex::SpatialIndex(const std::vector<Point>& points, const std::vector<std::size_t>& ids,
+                           Lookups lookups) {
   if (points.size() != ids.size()) {
     throw std::invalid_argument("SpatialIndex: one id per point");
   }
@@ -20,7 +21,9 @@ SpatialIndex::SpatialIndex(const std::vector<Point>& points, const std::vector<s
   if (!points_.empty()) {
     nodes_.reserve(2 * (points_.size() / leaf_size + 1));
     build(0, static_cast<std::uint32_t>(points_.size()));
-    build_cells();
+    if (lookups == Lookups::nearest_id) {
+      build_cells();
+    }
   }
 }
 

@@ -25,8 +25,14 @@ namespace h2sim {
 class SpatialIndex {
 public:
   SpatialIndex() = default;
-  /** An index over `points`, the i-th with id `ids[i]`. */
-  SpatialIndex(const std::vector<Point>& points, const std::vector<std::size_t>& ids);
+  /** What an index is built for: nearest-first searches only, or nearest_id lookups too. */
+  enum class Lookups { searches, nearest_id };
+  /**
+   * An index over `points`, the i-th with id `ids[i]`. With Lookups::nearest_id it also builds
+   * the cells that make nearest_id fast (a lookup without them searches the tree).
+   */
+  SpatialIndex(const std::vector<Point>& points, const std::vector<std::size_t>& ids,
+               Lookups lookups = Lookups::searches);
 
   std::size_t size() const { return points_.size(); }
 

@@ -310,7 +310,7 @@ void Fleet::choose_among_stations_in_service() {
           ids.push_back(s);
         }
       }
-      indexes_.emplace_back(points, ids);
+      indexes_.emplace_back(points, ids, SpatialIndex::Lookups::nearest_id);
     }
     const std::size_t usable_count = indexes_[at->second].size();
     std::optional<std::size_t> home = homes_[c];
@@ -502,17 +502,18 @@ std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) {
   // station wins if it is within the detour, else the nearest station if that one is, else the
   // home station again (beyond the detour, -1 is least).
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  const std::optional<SpatialIndex::Nearest::Found> nearest =
-      indexes_[choice.index].nearest_id(vehicle.origin);
+  const SpatialIndex& index = indexes_[choice.index];
   if (!choice.home_first || !choice.home) {
+    const auto nearest = index.nearest_id(vehicle.origin);
     return nearest ? std::optional(nearest->id) : std::nullopt;
   }
   const double reach = choice.chooser.max_detour_km / spec_->road_factor;
   const double reach2 = std::isfinite(reach) ? reach * reach : INFINITY;
   const std::size_t home = *choice.home;
   if (!(SpatialIndex::squared_km(vehicle.origin, network_->station(home).location) > reach2)) {
-    return home;
+    return home; // no lookup: the home station is within the detour
   }
+  const auto nearest = index.nearest_id(vehicle.origin);
   return nearest && !(nearest->d2 > reach2) ? nearest->id : home;
 }
 
