@@ -104,8 +104,8 @@ void SpatialIndex::split(std::uint32_t at, const Node& box, int depth) {
   // Only a cell with points near it gains by splitting: one far from every point (the land
   // between cities) lists the whole nearest city at any size. A budget of cells bounds the rest.
   const double side = std::max(box.max_x - box.min_x, box.max_y - box.min_y);
-  const bool may_split =
-      depth < max_depth && nearest_d2 <= 4 * side * side && cells_.size() + 4 <= 16 * size() + 64;
+  const bool may_split = depth < max_depth && nearest_d2 <= 4 * side * side &&
+                         cells_.size() + 4 <= max_cells_per_point * size() + 64;
   if (!crowded || !may_split) {
     if (crowded) {
       // Too many points near it at any size (points at one place) or no budget left: it lists

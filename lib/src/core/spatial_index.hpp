@@ -111,6 +111,7 @@ private:
   // times) the cells and lists outgrow the caches the tree fits in, and lookups took 12.6% of
   // the run against 7.6% for the tree's (perf, one day).
   static constexpr std::size_t max_grid_points = 2048;
+  static constexpr std::size_t max_cells_per_point = 16; // the quadtree's budget (plus 64)
   struct Node {
     double min_x, min_y, max_x, max_y; // bounding box of its points
     std::uint32_t begin, end;          // its points, points_[begin, end)
