@@ -75,7 +75,12 @@ public:
       free_.pop_back();
       actions_[slot] = std::move(action);
     }
-    pending_.push_back(Entry{at, sequence_++, slot, scope});
+    if (slot > Entry::max_slot || sequence_ > Entry::max_sequence) {
+      throw std::length_error(fmt::format(
+          "the calendar holds at most {} pending events and schedules at most {} in a run",
+          Entry::max_slot + 1, Entry::max_sequence + 1));
+    }
+    pending_.push_back(Entry{at, Entry::order_of(sequence_++, scope, slot)});
     event_heap_push(pending_, Earlier{});
     if (!firing_) {
       arm();
@@ -110,15 +115,29 @@ public:
   }
 
 private:
+  /**
+   * A pending event in 16 bytes, so that a node's four children fill one cache line: its date,
+   * then its sequence, scope and slot in one word. The sequence takes the high bits, so the word
+   * orders events of one date as the sequence alone does (sequences are unique).
+   */
   struct Entry {
+    static constexpr unsigned slot_bits = 23;
+    static constexpr std::uint64_t max_slot = (std::uint64_t{1} << slot_bits) - 1;
+    static constexpr std::uint64_t max_sequence = (std::uint64_t{1} << (63 - slot_bits)) - 1;
+    static std::uint64_t order_of(std::uint64_t sequence, Scope scope, std::uint64_t slot) {
+      return sequence << (slot_bits + 1) |
+             std::uint64_t{scope == Scope::local ? 1U : 0U} << slot_bits | slot;
+    }
+    std::uint32_t slot() const { return static_cast<std::uint32_t>(order & max_slot); }
+    Scope scope() const { return (order >> slot_bits & 1U) != 0 ? Scope::local : Scope::shared; }
+
     double at;
-    std::uint64_t sequence;
-    std::uint32_t slot; // in actions_
-    Scope scope;
+    std::uint64_t order; // sequence, scope, slot (in actions_)
   };
+  static_assert(sizeof(Entry) == 16);
   struct Earlier {
     bool operator()(const Entry& a, const Entry& b) const {
-      return a.at < b.at || (a.at == b.at && a.sequence < b.sequence);
+      return a.at < b.at || (a.at == b.at && a.order < b.order);
     }
   };
 
@@ -141,7 +160,7 @@ private:
   /** Runs the earliest pending event. */
   void run_next() {
     event_heap_pop(pending_, Earlier{});
-    const std::uint32_t slot = pending_.back().slot;
+    const std::uint32_t slot = pending_.back().slot();
     pending_.pop_back();
     // Moved out before running: the action may schedule (and so reuse its slot).
     EventAction action = std::move(actions_[slot]);
@@ -150,7 +169,7 @@ private:
       // The next event's action was stored when it was scheduled, hours of simulated time and
       // thousands of events ago: load it into the cache while this one runs (bench/results/
       // 2026-12-01-prefetch.json: Shanghai 6-10% less CPU).
-      __builtin_prefetch(&actions_[pending_.front().slot]);
+      __builtin_prefetch(&actions_[pending_.front().slot()]);
     }
     ++events_;
     try {
@@ -205,7 +224,8 @@ private:
 class SimGridCapacities final : public CapacityFactory {
 public:
   SimGridCapacities(simgrid::s4u::NetZone& zone, SimGridCalendar& calendar)
-      : zone_(&zone), calendar_(&calendar) {
+      : zone_(&zone), calendar_(&calendar),
+        models_(&simgrid::s4u::Engine::get_instance()->get_all_models()) {
     calendar.set_capacities(*this);
     simgrid::s4u::Activity::on_completion_cb([this](const simgrid::s4u::Activity& activity) {
       if (activity.get_state() == simgrid::s4u::Activity::State::FINISHED) {
@@ -289,8 +309,7 @@ public:
       return false;
     }
     constexpr double margin_min = 1e-6;
-    for (simgrid::kernel::resource::Model* model :
-         simgrid::s4u::Engine::get_instance()->get_all_models()) {
+    for (simgrid::kernel::resource::Model* model : *models_) {
       if (model->get_started_action_set()->empty()) {
         continue;
       }
@@ -457,7 +476,7 @@ private:
     if (by_activity_.empty()) {
       return;
     }
-    for (auto* model : simgrid::s4u::Engine::get_instance()->get_all_models()) {
+    for (simgrid::kernel::resource::Model* model : *models_) {
       for (const simgrid::kernel::resource::Action& action : *model->get_finished_action_set()) {
         if (const auto it = by_activity_.find(action.get_activity()); it != by_activity_.end()) {
           State& state = flows_.at(it->second).state;
@@ -506,6 +525,7 @@ private:
 
   simgrid::s4u::NetZone* zone_;
   SimGridCalendar* calendar_;
+  const std::vector<simgrid::kernel::resource::Model*>* models_; // SimGrid's, as it adds them
   std::vector<std::unique_ptr<Capacity>> capacities_;
   std::map<FlowId, Flow> flows_;              // until on_done runs or the model stops them
   std::map<ActivityKey, FlowId> by_activity_; // flows SimGrid has not reported yet
@@ -528,7 +548,7 @@ void SimGridCalendar::fire() {
   }
   for (;;) {
     while (!pending_.empty() && pending_.front().at <= clock_ && !sync_requested_) {
-      if (past_flows_ && pending_.front().scope != Scope::local) {
+      if (past_flows_ && pending_.front().scope() != Scope::local) {
         sync_requested_ = true; // it may touch a flow: SimGrid steps here first
         break;
       }
@@ -546,7 +566,7 @@ void SimGridCalendar::fire() {
     if (capacities_ != nullptr && !capacities_->quiet_through(front.at)) {
       // Flows run in SimGrid: only a local event may run ahead of them, and only before any of
       // them ends or a capacity changes.
-      if (front.scope != Scope::local || !capacities_->steady_through(front.at)) {
+      if (front.scope() != Scope::local || !capacities_->steady_through(front.at)) {
         break;
       }
       past_flows_ = true;
