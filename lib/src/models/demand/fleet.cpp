@@ -287,6 +287,10 @@ Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
 void Fleet::choose_among_stations_in_service() {
   indexes_.clear();
   choices_.clear();
+  locations_.clear();
+  for (std::size_t s = 0; s < network_->size(); ++s) {
+    locations_.push_back(network_->station(s).location);
+  }
   std::map<std::string, std::size_t> index_of; // pressure class -> its index in indexes_
   std::size_t in_service = 0;
   for (std::size_t s = 0; s < network_->size(); ++s) {
@@ -510,7 +514,7 @@ std::optional<std::size_t> Fleet::nearest_usable(const Vehicle& vehicle) {
   const double reach = choice.chooser.max_detour_km / spec_->road_factor;
   const double reach2 = std::isfinite(reach) ? reach * reach : INFINITY;
   const std::size_t home = *choice.home;
-  if (!(SpatialIndex::squared_km(vehicle.origin, network_->station(home).location) > reach2)) {
+  if (!(SpatialIndex::squared_km(vehicle.origin, locations_[home]) > reach2)) {
     return home; // no lookup: the home station is within the detour
   }
   const auto nearest = index.nearest_id(vehicle.origin);
@@ -521,7 +525,7 @@ StationView Fleet::view(const Vehicle& vehicle, std::size_t s, double now) {
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
   StationView view;
   view.station = s;
-  view.road_km = distance_km(vehicle.origin, network_->station(s).location) * spec_->road_factor;
+  view.road_km = distance_km(vehicle.origin, locations_[s]) * spec_->road_factor;
   view.dispensers = network_->station(s).dispensers;
   if (choice.sees_queues) {
     // What it sees when deciding: the queue now (`now` is the clock: see plan_next_refuel).
@@ -568,7 +572,7 @@ void Fleet::decide(std::size_t v, double now) {
 void Fleet::drive(std::size_t v, Point from, std::size_t station, double departure) {
   Vehicle& vehicle = vehicles_[v];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
-  const double km = distance_km(from, network_->station(station).location) * spec_->road_factor;
+  const double km = distance_km(from, locations_[station]) * spec_->road_factor;
   const double kg = km * vc.consumption_kg_per_100km / 100.0;
   if (kg > vehicle.fuel_kg) {
     // It runs dry on the way and is towed the rest: counted once per refuelling, and it arrives
@@ -648,7 +652,7 @@ void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) 
 
 void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   Vehicle& vehicle = vehicles_[v];
-  const Point here = network_->station(station).location;
+  const Point here = locations_[station];
   const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
   ++vehicle.tries;
   const bool out_of_tries = choices_[vehicle.vehicle_class].leaves_after_last_try &&
