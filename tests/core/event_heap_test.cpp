@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <set>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -74,4 +76,44 @@ TEST_CASE("core::event_heap: one element, and sizes around a full level of four"
     }
     CHECK(heap.empty());
   }
+}
+
+TEST_CASE("core::EventQueue: pops in (time, push) order across renumberings of its sequence") {
+  for (const unsigned bits : {3U, 5U, 32U}) { // 3: renumbered every few pushes
+    CAPTURE(bits);
+    h2sim::EventQueue queue(bits);
+    std::set<std::pair<double, std::uint32_t>> expected; // (time, push index): the order wanted
+    std::mt19937_64 random(bits);
+    std::uniform_int_distribution<int> time(0, 6); // many equal times: the push order decides
+    std::uniform_int_distribution<int> burst(0, 3);
+    std::uint32_t pushed = 0;
+    std::size_t popped = 0;
+    for (int step = 0; step < 5000; ++step) {
+      for (int n = burst(random); n > 0 && expected.size() < 6; --n) { // < 2^3 pending
+        const double at = time(random); // earlier than some pending ones, too
+        queue.push(at, pushed);
+        expected.emplace(at, pushed++);
+      }
+      if (!queue.empty()) {
+        REQUIRE(queue.size() == expected.size());
+        CHECK(queue.front_at() == expected.begin()->first);
+        CHECK(queue.front_payload() == expected.begin()->second);
+        REQUIRE(queue.pop() == expected.begin()->second);
+        expected.erase(expected.begin());
+        ++popped;
+      }
+    }
+    CHECK(pushed > 4000);
+    CHECK(popped > 4000);
+  }
+}
+
+TEST_CASE("core::EventQueue: more events pending than its sequence can number is an error") {
+  h2sim::EventQueue queue(2); // sequence numbers 0 to 3
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    queue.push(1.0, i);
+  }
+  CHECK_THROWS_WITH_AS(queue.push(1.0, 4), "more than 3 events pending at once", std::length_error);
+  CHECK_THROWS_AS(h2sim::EventQueue(0), std::invalid_argument);
+  CHECK_THROWS_AS(h2sim::EventQueue(33), std::invalid_argument);
 }

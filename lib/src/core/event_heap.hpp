@@ -1,6 +1,10 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -58,5 +62,82 @@ template <class T, class Before> void event_heap_pop(std::vector<T>& heap, Befor
   }
   heap[hole] = std::move(last);
 }
+
+} // namespace h2sim
+
+namespace h2sim {
+
+/**
+ * A calendar's pending events in 16 bytes each, earliest first and, at one time, in the order
+ * pushed: the time, then one word with the push's sequence number in its high bits and the
+ * caller's 32-bit payload (an event's slot, say) in its low bits. Four entries of a 4-ary heap's
+ * siblings take 64 bytes.
+ *
+ * The sequence has `sequence_bits` bits (32 in a run). When they run out, the pending events are
+ * renumbered 0, 1, ... in their order, which keeps that order, and numbering goes on from there;
+ * a sorted vector is a heap, so nothing else moves. Only the number of events pending at once is
+ * bounded, by 2^sequence_bits (more than a run's memory could hold).
+ */
+class EventQueue {
+public:
+  explicit EventQueue(unsigned sequence_bits = 32)
+      : sequence_end_(std::uint64_t{1} << (sequence_bits % 64)) {
+    if (sequence_bits == 0 || sequence_bits > payload_bits) {
+      throw std::invalid_argument("an event queue's sequence has 1 to 32 bits");
+    }
+  }
+
+  bool empty() const { return heap_.empty(); }
+  std::size_t size() const { return heap_.size(); }
+  double front_at() const { return heap_.front().at; }
+  std::uint32_t front_payload() const { return payload_of(heap_.front()); }
+
+  /** Adds an event at time `at` (not NaN), after every pending event of that time. */
+  void push(double at, std::uint32_t payload) {
+    if (next_sequence_ == sequence_end_) {
+      renumber();
+    }
+    heap_.push_back(Entry{at, next_sequence_++ << payload_bits | payload});
+    event_heap_push(heap_, Earlier{});
+  }
+  /** Removes the earliest event and gives its payload (the queue must not be empty). */
+  std::uint32_t pop() {
+    event_heap_pop(heap_, Earlier{});
+    const std::uint32_t payload = payload_of(heap_.back());
+    heap_.pop_back();
+    return payload;
+  }
+  void clear() { heap_.clear(); }
+
+private:
+  static constexpr unsigned payload_bits = 32;
+  struct Entry {
+    double at;
+    std::uint64_t order; // sequence << payload_bits | payload
+  };
+  struct Earlier {
+    bool operator()(const Entry& a, const Entry& b) const {
+      return a.at < b.at || (a.at == b.at && a.order < b.order);
+    }
+  };
+  static std::uint32_t payload_of(const Entry& entry) {
+    return static_cast<std::uint32_t>(entry.order);
+  }
+  void renumber() {
+    if (heap_.size() >= sequence_end_) {
+      throw std::length_error("more than " + std::to_string(sequence_end_ - 1) +
+                              " events pending at once");
+    }
+    std::sort(heap_.begin(), heap_.end(), Earlier{});
+    next_sequence_ = 0;
+    for (Entry& entry : heap_) {
+      entry.order = next_sequence_++ << payload_bits | payload_of(entry);
+    }
+  }
+
+  std::vector<Entry> heap_; // a 4-ary heap
+  std::uint64_t next_sequence_ = 0;
+  std::uint64_t sequence_end_;
+};
 
 } // namespace h2sim

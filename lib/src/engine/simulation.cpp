@@ -68,6 +68,10 @@ public:
     }
     std::uint32_t slot = 0;
     if (free_.empty()) {
+      if (actions_.size() > max_slot) {
+        throw std::length_error(
+            fmt::format("the calendar holds at most {} pending events", max_slot + 1));
+      }
       slot = static_cast<std::uint32_t>(actions_.size());
       actions_.push_back(std::move(action));
     } else {
@@ -75,13 +79,7 @@ public:
       free_.pop_back();
       actions_[slot] = std::move(action);
     }
-    if (slot > Entry::max_slot || sequence_ > Entry::max_sequence) {
-      throw std::length_error(fmt::format(
-          "the calendar holds at most {} pending events and schedules at most {} in a run",
-          Entry::max_slot + 1, Entry::max_sequence + 1));
-    }
-    pending_.push_back(Entry{at, Entry::order_of(sequence_++, scope, slot)});
-    event_heap_push(pending_, Earlier{});
+    pending_.push(at, slot << 1 | (scope == Scope::local ? 1U : 0U));
     if (!firing_) {
       arm();
     }
@@ -115,38 +113,19 @@ public:
   }
 
 private:
-  /**
-   * A pending event in 16 bytes, so that a node's four children fill one cache line: its date,
-   * then its sequence, scope and slot in one word. The sequence takes the high bits, so the word
-   * orders events of one date as the sequence alone does (sequences are unique).
-   */
-  struct Entry {
-    static constexpr unsigned slot_bits = 23;
-    static constexpr std::uint64_t max_slot = (std::uint64_t{1} << slot_bits) - 1;
-    static constexpr std::uint64_t max_sequence = (std::uint64_t{1} << (63 - slot_bits)) - 1;
-    static std::uint64_t order_of(std::uint64_t sequence, Scope scope, std::uint64_t slot) {
-      return sequence << (slot_bits + 1) |
-             std::uint64_t{scope == Scope::local ? 1U : 0U} << slot_bits | slot;
-    }
-    std::uint32_t slot() const { return static_cast<std::uint32_t>(order & max_slot); }
-    Scope scope() const { return (order >> slot_bits & 1U) != 0 ? Scope::local : Scope::shared; }
-
-    double at;
-    std::uint64_t order; // sequence, scope, slot (in actions_)
-  };
-  static_assert(sizeof(Entry) == 16);
-  struct Earlier {
-    bool operator()(const Entry& a, const Entry& b) const {
-      return a.at < b.at || (a.at == b.at && a.order < b.order);
-    }
-  };
+  /** An event's payload in the queue: its slot in actions_, then whether it is local. */
+  static constexpr std::uint32_t max_slot = (std::uint32_t{1} << 31) - 1;
+  static std::uint32_t slot_of(std::uint32_t payload) { return payload >> 1; }
+  static Scope scope_of(std::uint32_t payload) {
+    return (payload & 1U) != 0 ? Scope::local : Scope::shared;
+  }
 
   /** Makes the one armed timer the earliest pending event's. */
   void arm() {
-    if (pending_.empty() || (armed_ != nullptr && armed_->get_date() <= pending_.front().at)) {
+    if (pending_.empty() || (armed_ != nullptr && armed_->get_date() <= pending_.front_at())) {
       return;
     }
-    arm_at(pending_.front().at);
+    arm_at(pending_.front_at());
   }
   void arm_at(double date) {
     if (armed_ != nullptr) {
@@ -159,9 +138,7 @@ private:
 
   /** Runs the earliest pending event. */
   void run_next() {
-    event_heap_pop(pending_, Earlier{});
-    const std::uint32_t slot = pending_.back().slot();
-    pending_.pop_back();
+    const std::uint32_t slot = slot_of(pending_.pop());
     // Moved out before running: the action may schedule (and so reuse its slot).
     EventAction action = std::move(actions_[slot]);
     free_.push_back(slot);
@@ -169,7 +146,7 @@ private:
       // The next event's action was stored when it was scheduled, hours of simulated time and
       // thousands of events ago: load it into the cache while this one runs (bench/results/
       // 2026-12-01-prefetch.json: Shanghai 6-10% less CPU).
-      __builtin_prefetch(&actions_[pending_.front().slot()]);
+      __builtin_prefetch(&actions_[slot_of(pending_.front_payload())]);
     }
     ++events_;
     try {
@@ -184,7 +161,7 @@ private:
     }
   }
 
-  std::vector<Entry> pending_;       // a 4-ary heap, earliest (time, sequence) first
+  EventQueue pending_;               // earliest (time, sequence) first
   std::vector<EventAction> actions_; // the pending events' actions, by slot
   std::vector<std::uint32_t> free_;  // slots of actions_ free for reuse
   simgrid::kernel::timer::Timer* armed_ = nullptr;
@@ -195,7 +172,6 @@ private:
   double clock_ = 0;        // while firing: the date of the events running
   double synced_ = 0;       // while firing: SimGrid's clock
   double limit_ = std::numeric_limits<double>::infinity();
-  std::uint64_t sequence_ = 0;
   std::uint64_t events_ = 0;
   std::exception_ptr failure_;
 };
@@ -547,8 +523,8 @@ void SimGridCalendar::fire() {
     capacities_->synced();
   }
   for (;;) {
-    while (!pending_.empty() && pending_.front().at <= clock_ && !sync_requested_) {
-      if (past_flows_ && pending_.front().scope() != Scope::local) {
+    while (!pending_.empty() && pending_.front_at() <= clock_ && !sync_requested_) {
+      if (past_flows_ && scope_of(pending_.front_payload()) != Scope::local) {
         sync_requested_ = true; // it may touch a flow: SimGrid steps here first
         break;
       }
@@ -559,19 +535,20 @@ void SimGridCalendar::fire() {
     if (sync_requested_ || pending_.empty() || std::fabs(limit_ - clock_) < 1e-5) {
       break;
     }
-    const Entry& front = pending_.front();
-    if (front.at > limit_) {
+    const double front_at = pending_.front_at();
+    if (front_at > limit_) {
       break;
     }
-    if (capacities_ != nullptr && !capacities_->quiet_through(front.at)) {
+    if (capacities_ != nullptr && !capacities_->quiet_through(front_at)) {
       // Flows run in SimGrid: only a local event may run ahead of them, and only before any of
       // them ends or a capacity changes.
-      if (front.scope() != Scope::local || !capacities_->steady_through(front.at)) {
+      if (scope_of(pending_.front_payload()) != Scope::local ||
+          !capacities_->steady_through(front_at)) {
         break;
       }
       past_flows_ = true;
     }
-    clock_ += front.at - clock_; // SimGrid's step: now_ += (date - now_)
+    clock_ += front_at - clock_; // SimGrid's step: now_ += (date - now_)
   }
   sync_requested_ = false;
   past_flows_ = false;
