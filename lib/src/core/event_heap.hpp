@@ -63,10 +63,6 @@ template <class T, class Before> void event_heap_pop(std::vector<T>& heap, Befor
   heap[hole] = std::move(last);
 }
 
-} // namespace h2sim
-
-namespace h2sim {
-
 /**
  * A calendar's pending events in 16 bytes each, earliest first and, at one time, in the order
  * pushed: the time, then one word with the push's sequence number in its high bits and the
@@ -80,12 +76,7 @@ namespace h2sim {
  */
 class EventQueue {
 public:
-  explicit EventQueue(unsigned sequence_bits = 32)
-      : sequence_end_(std::uint64_t{1} << (sequence_bits % 64)) {
-    if (sequence_bits == 0 || sequence_bits > payload_bits) {
-      throw std::invalid_argument("an event queue's sequence has 1 to 32 bits");
-    }
-  }
+  explicit EventQueue(unsigned sequence_bits = 32) : sequence_end_(end_of(sequence_bits)) {}
 
   bool empty() const { return heap_.empty(); }
   std::size_t size() const { return heap_.size(); }
@@ -120,6 +111,12 @@ private:
       return a.at < b.at || (a.at == b.at && a.order < b.order);
     }
   };
+  static std::uint64_t end_of(unsigned sequence_bits) {
+    if (sequence_bits == 0 || sequence_bits > payload_bits) {
+      throw std::invalid_argument("an event queue's sequence has 1 to 32 bits");
+    }
+    return std::uint64_t{1} << sequence_bits;
+  }
   static std::uint32_t payload_of(const Entry& entry) {
     return static_cast<std::uint32_t>(entry.order);
   }

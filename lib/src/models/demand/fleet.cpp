@@ -310,7 +310,7 @@ void Fleet::choose_among_stations_in_service() {
       std::vector<std::size_t> ids;
       for (std::size_t s = 0; s < network_->size(); ++s) {
         if (usable(s)) {
-          points.push_back(network_->station(s).location);
+          points.push_back(locations_[s]);
           ids.push_back(s);
         }
       }
