@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -116,4 +118,94 @@ TEST_CASE("core::EventQueue: more events pending than its sequence can number is
   CHECK_THROWS_WITH_AS(queue.push(1.0, 4), "more than 3 events pending at once", std::length_error);
   CHECK_THROWS_AS(h2sim::EventQueue(0), std::invalid_argument);
   CHECK_THROWS_AS(h2sim::EventQueue(33), std::invalid_argument);
+}
+
+namespace {
+
+/** Pushes and pops `queue` against a sorted reference; `draw` gives a push's time from now. */
+template <class Draw>
+void check_against_reference(h2sim::EventQueue& queue, std::mt19937_64& random, Draw draw,
+                             std::size_t max_pending, int steps) {
+  std::set<std::pair<double, std::uint32_t>> expected; // (time, push index): the order wanted
+  std::uniform_int_distribution<int> burst(0, 3);
+  std::uint32_t pushed = 0;
+  double now = 0;
+  for (int step = 0; step < steps; ++step) {
+    for (int n = burst(random); n > 0 && expected.size() < max_pending; --n) {
+      const double at = draw(now);
+      queue.push(at, pushed);
+      expected.emplace(at, pushed++);
+    }
+    // Grow to max_pending, then drain to empty, then grow again.
+    const bool draining = (step / 2000) % 2 == 1;
+    for (int n = draining ? 3 : 1; n > 0 && !queue.empty(); --n) {
+      REQUIRE(queue.size() == expected.size());
+      CHECK(queue.front_at() == expected.begin()->first);
+      REQUIRE(queue.pop() == expected.begin()->second);
+      now = std::max(now, expected.begin()->first);
+      expected.erase(expected.begin());
+    }
+  }
+  while (!queue.empty()) {
+    REQUIRE(queue.pop() == expected.begin()->second);
+    expected.erase(expected.begin());
+  }
+  CHECK(expected.empty());
+}
+
+} // namespace
+
+TEST_CASE("core::EventQueue: spread into buckets, pops in the one heap's order") {
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  for (const std::size_t spill_at : {std::size_t{4}, std::size_t{40}, std::size_t{4096}}) {
+    for (const std::size_t per_bucket : {std::size_t{1}, std::size_t{3}, std::size_t{64}}) {
+      CAPTURE(spill_at);
+      CAPTURE(per_bucket);
+      std::mt19937_64 random(spill_at * 100 + per_bucket);
+      std::uniform_int_distribution<int> kind(0, 19);
+      std::uniform_real_distribution<double> soon(0, 10);
+      std::uniform_real_distribution<double> later(500, 1500); // a trip a day ahead
+      // A vehicle's day ahead, a service's minutes, equal times, the horizon, never, the past.
+      const auto draw = [&](double now) {
+        switch (kind(random)) {
+        case 0:
+          return now;
+        case 1:
+          return std::floor(now) + 2.0; // equal times: the push order decides
+        case 2:
+          return 1e6; // an outlier far past the rest
+        case 3:
+          return infinity;
+        case 4:
+          return now - soon(random); // earlier than the last popped
+        case 5:
+        case 6:
+        case 7:
+          return now + soon(random);
+        default:
+          return now + later(random);
+        }
+      };
+      h2sim::EventQueue queue(32, spill_at, per_bucket);
+      check_against_reference(queue, random, draw, 3000, 8000);
+      queue.clear();
+      CHECK(queue.empty());
+      check_against_reference(queue, random, draw, 50, 3000); // reused after clear
+    }
+  }
+}
+
+TEST_CASE("core::EventQueue: times that do not spread stay one heap, and renumbering merges") {
+  std::mt19937_64 random(11);
+  SUBCASE("all at one time: the push order decides") {
+    h2sim::EventQueue queue(32, 4, 2);
+    check_against_reference(
+        queue, random, [](double) { return 5.0; }, 500, 4000);
+  }
+  SUBCASE("a 6-bit sequence renumbered while spread") {
+    h2sim::EventQueue queue(6, 4, 2);
+    std::uniform_real_distribution<double> ahead(0, 100);
+    check_against_reference(
+        queue, random, [&](double now) { return now + ahead(random); }, 50, 6000);
+  }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -34,14 +35,10 @@ template <class T, class Before> void event_heap_push(std::vector<T>& heap, Befo
   heap[hole] = std::move(value);
 }
 
-template <class T, class Before> void event_heap_pop(std::vector<T>& heap, Before before) {
-  const std::size_t size = heap.size() - 1; // the heap after the pop: [0, size)
-  if (size == 0) {
-    return;
-  }
-  T last = std::move(heap[size]);
-  heap[size] = std::move(heap[0]);
-  std::size_t hole = 0;
+/** Restores a 4-ary heap below `hole` (children of `hole` are heaps) over [0, size). */
+template <class T, class Before>
+void event_heap_sift_down(std::vector<T>& heap, std::size_t hole, std::size_t size, Before before) {
+  T value = std::move(heap[hole]);
   for (;;) {
     const std::size_t first = 4 * hole + 1;
     if (first >= size) {
@@ -54,13 +51,31 @@ template <class T, class Before> void event_heap_pop(std::vector<T>& heap, Befor
         best = child;
       }
     }
-    if (!before(heap[best], last)) {
+    if (!before(heap[best], value)) {
       break;
     }
     heap[hole] = std::move(heap[best]);
     hole = best;
   }
-  heap[hole] = std::move(last);
+  heap[hole] = std::move(value);
+}
+
+template <class T, class Before> void event_heap_pop(std::vector<T>& heap, Before before) {
+  const std::size_t size = heap.size() - 1; // the heap after the pop: [0, size)
+  if (size == 0) {
+    return;
+  }
+  std::swap(heap[0], heap[size]);
+  event_heap_sift_down(heap, 0, size, before);
+}
+
+/** Makes a 4-ary heap of any vector, in linear time. */
+template <class T, class Before> void event_heap_make(std::vector<T>& heap, Before before) {
+  for (std::size_t parent = heap.size() / 4 + 1; parent-- > 0;) {
+    if (parent < heap.size()) {
+      event_heap_sift_down(heap, parent, heap.size(), before);
+    }
+  }
 }
 
 /**
@@ -69,36 +84,80 @@ template <class T, class Before> void event_heap_pop(std::vector<T>& heap, Befor
  * caller's 32-bit payload (an event's slot, say) in its low bits. Four entries of a 4-ary heap's
  * siblings take 64 bytes.
  *
+ * **Near heap and buckets.** Up to `spill_at` pending events the queue is one 4-ary heap. Past
+ * it, the events are spread into buckets of equal width in time, about `per_bucket` each, and
+ * only the earliest bucket is a heap (the near heap); a later event is appended to its bucket,
+ * or, past the last bucket, to an unsorted far list. When the near heap runs out the next bucket
+ * becomes it; when the buckets run out the far list is spread again. A vehicle's next trip, a
+ * day ahead, is thus appended, not sifted through a heap of a million entries (20 levels in
+ * binary, 10 in 4-ary, each a cache miss at that size).
+ *
+ * The order is exactly the one heap's: an event's bucket is a non-decreasing function of its time
+ * (a subtraction and a multiplication by a positive constant, both rounded monotonically), so
+ * every event in the near heap is no later than every event elsewhere, and the events of one time
+ * share a bucket, where the heap orders them by sequence. An event earlier than the near heap's
+ * bucket goes into the near heap. Times that do not spread (all equal, or not finite) stay in one
+ * heap, and the next spill waits until it has doubled.
+ *
  * The sequence has `sequence_bits` bits (32 in a run). When they run out, the pending events are
  * renumbered 0, 1, ... in their order, which keeps that order, and numbering goes on from there;
- * a sorted vector is a heap, so nothing else moves. Only the number of events pending at once is
- * bounded, by 2^sequence_bits (more than a run's memory could hold).
+ * a sorted vector is a heap, so they become the near heap. Only the number of events pending at
+ * once is bounded, by 2^sequence_bits (more than a run's memory could hold).
  */
 class EventQueue {
 public:
-  explicit EventQueue(unsigned sequence_bits = 32) : sequence_end_(end_of(sequence_bits)) {}
+  explicit EventQueue(unsigned sequence_bits = 32, std::size_t spill_at = 4096,
+                      std::size_t per_bucket = 64)
+      : sequence_end_(end_of(sequence_bits)), spill_at_(spill_at), initial_spill_at_(spill_at),
+        per_bucket_(per_bucket == 0 ? 1 : per_bucket) {}
 
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
-  double front_at() const { return heap_.front().at; }
-  std::uint32_t front_payload() const { return payload_of(heap_.front()); }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  // The near heap is never empty while events are pending.
+  double front_at() const { return near_.front().at; }
+  std::uint32_t front_payload() const { return payload_of(near_.front()); }
 
   /** Adds an event at time `at` (not NaN), after every pending event of that time. */
   void push(double at, std::uint32_t payload) {
     if (next_sequence_ == sequence_end_) {
       renumber();
     }
-    heap_.push_back(Entry{at, next_sequence_++ << payload_bits | payload});
-    event_heap_push(heap_, Earlier{});
+    const Entry entry{at, next_sequence_++ << payload_bits | payload};
+    if (size_++ == 0) {
+      unspread();
+    }
+    if (buckets_.empty()) {
+      push_near(entry);
+      if (near_.size() > spill_at_) {
+        std::vector<Entry> all;
+        all.swap(near_);
+        spread(std::move(all));
+      }
+      return;
+    }
+    const std::size_t bucket = bucket_of(at);
+    if (bucket < next_bucket_) {
+      push_near(entry);
+    } else if (bucket < buckets_.size()) {
+      buckets_[bucket].push_back(entry);
+    } else {
+      far_.push_back(entry);
+    }
   }
   /** Removes the earliest event and gives its payload (the queue must not be empty). */
   std::uint32_t pop() {
-    event_heap_pop(heap_, Earlier{});
-    const std::uint32_t payload = payload_of(heap_.back());
-    heap_.pop_back();
+    event_heap_pop(near_, Earlier{});
+    const std::uint32_t payload = payload_of(near_.back());
+    near_.pop_back();
+    if (--size_ != 0 && near_.empty()) {
+      refill();
+    }
     return payload;
   }
-  void clear() { heap_.clear(); }
+  void clear() {
+    size_ = 0;
+    unspread();
+  }
 
 private:
   static constexpr unsigned payload_bits = 32;
@@ -120,21 +179,117 @@ private:
   static std::uint32_t payload_of(const Entry& entry) {
     return static_cast<std::uint32_t>(entry.order);
   }
+  void push_near(const Entry& entry) {
+    near_.push_back(entry);
+    event_heap_push(near_, Earlier{});
+  }
+  /** The bucket of time `at`: non-decreasing in `at`; buckets_.size() past the last (or NaN). */
+  std::size_t bucket_of(double at) const {
+    const double position = (at - base_) * per_width_;
+    if (position < 1.0) {
+      return 0;
+    }
+    if (!(position < static_cast<double>(buckets_.size()))) {
+      return buckets_.size();
+    }
+    return static_cast<std::size_t>(position);
+  }
+  /** Back to one heap, with no buckets (the near heap holds every pending event). */
+  void unspread() {
+    if (size_ == 0) {
+      near_.clear();
+      far_.clear();
+    }
+    buckets_.clear();
+    next_bucket_ = 0;
+  }
+  /** Spreads `entries` (all pending events, none in the near heap) into buckets. */
+  void spread(std::vector<Entry> entries) {
+    // The buckets span from the earliest event to past most of them, judged on a sample: an
+    // outlier (an event at the horizon, say) would otherwise stretch them and crowd the rest
+    // into the first. Events past the span wait in the far list.
+    double first = entries.front().at;
+    for (const Entry& entry : entries) {
+      first = std::min(first, entry.at);
+    }
+    std::vector<double> sample;
+    const std::size_t stride = std::max<std::size_t>(1, entries.size() / 256);
+    for (std::size_t i = 0; i < entries.size(); i += stride) {
+      if (entries[i].at < std::numeric_limits<double>::infinity()) {
+        sample.push_back(entries[i].at);
+      }
+    }
+    std::sort(sample.begin(), sample.end());
+    double last = first;
+    if (!sample.empty()) {
+      const double most = sample[sample.size() * 15 / 16];
+      last = most > first ? first + (most - first) * 16 / 15 : sample.back();
+    }
+    const std::size_t count = std::max<std::size_t>(2, entries.size() / per_bucket_);
+    const double per_width = static_cast<double>(count) / (last - first);
+    buckets_.clear();
+    if (!(last > first) || !(first > -std::numeric_limits<double>::infinity()) ||
+        !(per_width > 0) || !(per_width < std::numeric_limits<double>::infinity())) {
+      near_ = std::move(entries); // nothing to spread: one heap, and spill again when doubled
+      event_heap_make(near_, Earlier{});
+      spill_at_ = std::max(initial_spill_at_, 2 * near_.size());
+      return;
+    }
+    base_ = first;
+    per_width_ = per_width;
+    buckets_.resize(count);
+    for (const Entry& entry : entries) {
+      const std::size_t bucket = bucket_of(entry.at);
+      (bucket < count ? buckets_[bucket] : far_).push_back(entry);
+    }
+    next_bucket_ = 0;
+    refill();
+  }
+  /** Makes the next non-empty bucket the near heap (which is empty), or spreads the far list. */
+  void refill() {
+    while (next_bucket_ < buckets_.size()) {
+      std::vector<Entry>& bucket = buckets_[next_bucket_++];
+      if (!bucket.empty()) {
+        near_.swap(bucket);
+        event_heap_make(near_, Earlier{});
+        return;
+      }
+    }
+    std::vector<Entry> far;
+    far.swap(far_);
+    spread(std::move(far));
+  }
+  /** Every pending event, sorted, numbered again from 0: they become one heap. */
   void renumber() {
-    if (heap_.size() >= sequence_end_) {
+    if (size_ >= sequence_end_) {
       throw std::length_error("more than " + std::to_string(sequence_end_ - 1) +
                               " events pending at once");
     }
-    std::sort(heap_.begin(), heap_.end(), Earlier{});
+    for (std::size_t bucket = next_bucket_; bucket < buckets_.size(); ++bucket) {
+      near_.insert(near_.end(), buckets_[bucket].begin(), buckets_[bucket].end());
+    }
+    near_.insert(near_.end(), far_.begin(), far_.end());
+    far_.clear();
+    unspread();
+    std::sort(near_.begin(), near_.end(), Earlier{});
     next_sequence_ = 0;
-    for (Entry& entry : heap_) {
+    for (Entry& entry : near_) {
       entry.order = next_sequence_++ << payload_bits | payload_of(entry);
     }
   }
 
-  std::vector<Entry> heap_; // a 4-ary heap
+  std::vector<Entry> near_;                 // a 4-ary heap: every event of buckets before next_
+  std::vector<std::vector<Entry>> buckets_; // none while the queue is one heap
+  std::size_t next_bucket_ = 0;             // the first bucket not yet in the near heap
+  std::vector<Entry> far_;                  // past the last bucket, unsorted
+  double base_ = 0;                         // where bucket 0 starts
+  double per_width_ = 1;                    // buckets per unit of time
+  std::size_t size_ = 0;
   std::uint64_t next_sequence_ = 0;
   std::uint64_t sequence_end_;
+  std::size_t spill_at_;
+  std::size_t initial_spill_at_;
+  std::size_t per_bucket_;
 };
 
 } // namespace h2sim
