@@ -238,6 +238,16 @@ private:
     base_ = first;
     per_width_ = per_width;
     buckets_.resize(count);
+    // Each bucket is sized exactly (a count, then the entries), and given up once it has become
+    // the near heap, so the buckets take no more memory than the events they hold.
+    std::vector<std::size_t> sizes(count + 1);
+    for (const Entry& entry : entries) {
+      ++sizes[bucket_of(entry.at)];
+    }
+    for (std::size_t bucket = 0; bucket < count; ++bucket) {
+      buckets_[bucket].reserve(sizes[bucket]);
+    }
+    far_.reserve(sizes[count]);
     for (const Entry& entry : entries) {
       const std::size_t bucket = bucket_of(entry.at);
       (bucket < count ? buckets_[bucket] : far_).push_back(entry);
@@ -250,7 +260,7 @@ private:
     while (next_bucket_ < buckets_.size()) {
       std::vector<Entry>& bucket = buckets_[next_bucket_++];
       if (!bucket.empty()) {
-        near_.swap(bucket);
+        near_ = std::move(bucket); // the old near heap's memory is freed
         event_heap_make(near_, Earlier{});
         return;
       }
