@@ -209,3 +209,27 @@ TEST_CASE("core::EventQueue: times that do not spread stay one heap, and renumbe
         queue, random, [&](double now) { return now + ahead(random); }, 50, 6000);
   }
 }
+
+TEST_CASE("core::EventQueue: a fleet's first trips pushed one by one leave a small near heap") {
+  // 100,000 vehicles each push their first trip over three days before the first pop, as the
+  // fleet starts: buckets made for the first 4,097 must be made again as the events grow, or the
+  // near heap holds thousands (a 1.1 M-vehicle fleet's held 16,000 on average).
+  h2sim::EventQueue queue;
+  std::mt19937_64 random(3);
+  std::uniform_real_distribution<double> first_trip(0, 3 * 1440.0);
+  for (std::uint32_t v = 0; v < 100000; ++v) {
+    queue.push(first_trip(random), v);
+  }
+  std::size_t largest = 0;
+  double last = 0;
+  for (int pop = 0; pop < 50000; ++pop) {
+    largest = std::max(largest, queue.near_size());
+    const double at = queue.front_at();
+    REQUIRE(at >= last);
+    last = at;
+    const std::uint32_t v = queue.pop();
+    queue.push(at + 1440.0 + first_trip(random) / 3, v); // its next trip, about a day on
+  }
+  CHECK(queue.size() == 100000);
+  CHECK(largest <= 4 * 64);
+}

@@ -88,7 +88,9 @@ template <class T, class Before> void event_heap_make(std::vector<T>& heap, Befo
  * it, the events are spread into buckets of equal width in time, about `per_bucket` each, and
  * only the earliest bucket is a heap (the near heap); a later event is appended to its bucket,
  * or, past the last bucket, to an unsorted far list. When the near heap runs out the next bucket
- * becomes it; when the buckets run out the far list is spread again. A vehicle's next trip, a
+ * becomes it; when the buckets run out the far list is spread again; and when the pending events
+ * have doubled since the buckets were made (a fleet's first trips, pushed one by one), they are
+ * all spread again, into as many buckets as they now need. A vehicle's next trip, a
  * day ahead, is thus appended, not sifted through a heap of a million entries (20 levels in
  * binary, 10 in 4-ary, each a cache miss at that size).
  *
@@ -116,6 +118,8 @@ public:
   // The near heap is never empty while events are pending.
   double front_at() const { return near_.front().at; }
   std::uint32_t front_payload() const { return payload_of(near_.front()); }
+  /** How many events the near heap holds (what a pop sifts through): for tests and benchmarks. */
+  std::size_t near_size() const { return near_.size(); }
 
   /** Adds an event at time `at` (not NaN), after every pending event of that time. */
   void push(double at, std::uint32_t payload) {
@@ -142,6 +146,9 @@ public:
       buckets_[bucket].push_back(entry);
     } else {
       far_.push_back(entry);
+    }
+    if (size_ > 2 * spread_size_) {
+      respread(); // the buckets were made for half as many events: a million vehicles starting
     }
   }
   /** Removes the earliest event and gives its payload (the queue must not be empty). */
@@ -237,6 +244,7 @@ private:
     }
     base_ = first;
     per_width_ = per_width;
+    spread_size_ = entries.size();
     buckets_.resize(count);
     // Each bucket is sized exactly (a count, then the entries), and given up once it has become
     // the near heap, so the buckets take no more memory than the events they hold.
@@ -269,6 +277,19 @@ private:
     far.swap(far_);
     spread(std::move(far));
   }
+  /** Spreads every pending event again, into as many buckets as they now need. */
+  void respread() {
+    std::vector<Entry> all;
+    all.reserve(size_);
+    all.insert(all.end(), near_.begin(), near_.end());
+    for (std::size_t bucket = next_bucket_; bucket < buckets_.size(); ++bucket) {
+      all.insert(all.end(), buckets_[bucket].begin(), buckets_[bucket].end());
+    }
+    all.insert(all.end(), far_.begin(), far_.end());
+    near_.clear();
+    far_.clear();
+    spread(std::move(all));
+  }
   /** Every pending event, sorted, numbered again from 0: they become one heap. */
   void renumber() {
     if (size_ >= sequence_end_) {
@@ -295,6 +316,7 @@ private:
   double base_ = 0;                         // where bucket 0 starts
   double per_width_ = 1;                    // buckets per unit of time
   std::size_t size_ = 0;
+  std::size_t spread_size_ = 0; // events pending when last spread into the buckets
   std::uint64_t next_sequence_ = 0;
   std::uint64_t sequence_end_;
   std::size_t spill_at_;
