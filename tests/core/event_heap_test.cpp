@@ -233,3 +233,60 @@ TEST_CASE("core::EventQueue: a fleet's first trips pushed one by one leave a sma
   CHECK(queue.size() == 100000);
   CHECK(largest <= 4 * 64);
 }
+
+TEST_CASE("core::EventQueue: a heap that could not spread tries again once its events move on") {
+  // 10,000 events at one time cannot spread; as they are popped and pushed a day or so ahead,
+  // their times come apart, and the queue must spread them then, not stay one heap for good.
+  h2sim::EventQueue queue(32, 64, 8);
+  for (std::uint32_t v = 0; v < 10000; ++v) {
+    queue.push(0.0, v);
+  }
+  CHECK(queue.near_size() == 10000);
+  std::mt19937_64 random(5);
+  std::uniform_real_distribution<double> ahead(1000, 2000);
+  double last = 0;
+  for (int pop = 0; pop < 30000; ++pop) {
+    const double at = queue.front_at();
+    REQUIRE(at >= last);
+    last = at;
+    queue.push(at + ahead(random), queue.pop());
+  }
+  CHECK(queue.size() == 10000);
+  CHECK(queue.near_size() <= 4 * 8);
+}
+
+TEST_CASE("core::EventQueue: cleared while spread, then used again") {
+  std::mt19937_64 random(9);
+  std::uniform_real_distribution<double> ahead(0, 100);
+  h2sim::EventQueue queue(32, 4, 2);
+  for (std::uint32_t i = 0; i < 500; ++i) {
+    queue.push(ahead(random), i);
+  }
+  CHECK(queue.near_size() < 500); // spread
+  queue.clear();
+  CHECK(queue.empty());
+  CHECK(queue.size() == 0);
+  check_against_reference(
+      queue, random, [&](double now) { return now + ahead(random); }, 300, 3000);
+}
+
+TEST_CASE("core::EventQueue: extreme times keep the order") {
+  constexpr double tiny = std::numeric_limits<double>::denorm_min();
+  constexpr double huge = std::numeric_limits<double>::max();
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  std::mt19937_64 random(13);
+  SUBCASE("spans of a few denormals: too narrow to spread") {
+    std::uniform_int_distribution<int> steps(0, 3);
+    h2sim::EventQueue queue(32, 4, 1);
+    check_against_reference(
+        queue, random, [&](double) { return tiny * steps(random); }, 200, 3000);
+  }
+  SUBCASE("the largest doubles, their negatives and the infinities") {
+    const std::vector<double> times{-infinity, -huge, -1e300, 0.0,     tiny,
+                                    1.0,       1e300, huge,   infinity};
+    std::uniform_int_distribution<std::size_t> pick(0, times.size() - 1);
+    h2sim::EventQueue queue(6, 4, 1);
+    check_against_reference(
+        queue, random, [&](double) { return times[pick(random)]; }, 40, 3000);
+  }
+}

@@ -99,7 +99,11 @@ template <class T, class Before> void event_heap_make(std::vector<T>& heap, Befo
  * every event in the near heap is no later than every event elsewhere, and the events of one time
  * share a bucket, where the heap orders them by sequence. An event earlier than the near heap's
  * bucket goes into the near heap. Times that do not spread (all equal, or not finite) stay in one
- * heap, and the next spill waits until it has doubled.
+ * heap, and the next try waits for as many pushes as it held.
+ *
+ * Made for a calendar, whose events are never earlier than the last popped: the buckets start at
+ * the earliest pending event, so one far earlier than the rest would crowd them all into the
+ * first, and events at +infinity are moved at every spread (the engine schedules neither).
  *
  * The sequence has `sequence_bits` bits (32 in a run). When they run out, the pending events are
  * renumbered 0, 1, ... in their order, which keeps that order, and numbering goes on from there;
@@ -110,7 +114,7 @@ class EventQueue {
 public:
   explicit EventQueue(unsigned sequence_bits = 32, std::size_t spill_at = 4096,
                       std::size_t per_bucket = 64)
-      : sequence_end_(end_of(sequence_bits)), spill_at_(spill_at), initial_spill_at_(spill_at),
+      : sequence_end_(end_of(sequence_bits)), spill_at_(spill_at),
         per_bucket_(per_bucket == 0 ? 1 : per_bucket) {}
 
   bool empty() const { return size_ == 0; }
@@ -128,11 +132,14 @@ public:
     }
     const Entry entry{at, next_sequence_++ << payload_bits | payload};
     if (size_++ == 0) {
-      unspread();
+      unspread(); // a fresh start: buckets made for the events before are no guide
     }
     if (buckets_.empty()) {
       push_near(entry);
-      if (near_.size() > spill_at_) {
+      // After a spread that failed, wait for as many pushes as there were events, so that the
+      // retries cost O(1) a push, but a heap of a million events at one time still spreads
+      // once they have moved on.
+      if (near_.size() > spill_at_ && (retry_in_ == 0 || --retry_in_ == 0)) {
         std::vector<Entry> all;
         all.swap(near_);
         spread(std::move(all));
@@ -163,6 +170,8 @@ public:
   }
   void clear() {
     size_ = 0;
+    near_.clear();
+    far_.clear();
     unspread();
   }
 
@@ -201,14 +210,11 @@ private:
     }
     return static_cast<std::size_t>(position);
   }
-  /** Back to one heap, with no buckets (the near heap holds every pending event). */
+  /** Drops the buckets of an empty queue (or of one whose events are all in the near heap). */
   void unspread() {
-    if (size_ == 0) {
-      near_.clear();
-      far_.clear();
-    }
     buckets_.clear();
     next_bucket_ = 0;
+    retry_in_ = 0;
   }
   /** Spreads `entries` (all pending events, none in the near heap) into buckets. */
   void spread(std::vector<Entry> entries) {
@@ -237,9 +243,9 @@ private:
     buckets_.clear();
     if (!(last > first) || !(first > -std::numeric_limits<double>::infinity()) ||
         !(per_width > 0) || !(per_width < std::numeric_limits<double>::infinity())) {
-      near_ = std::move(entries); // nothing to spread: one heap, and spill again when doubled
+      near_ = std::move(entries); // nothing to spread: one heap, and try again later
       event_heap_make(near_, Earlier{});
-      spill_at_ = std::max(initial_spill_at_, 2 * near_.size());
+      retry_in_ = near_.size();
       return;
     }
     base_ = first;
@@ -320,7 +326,7 @@ private:
   std::uint64_t next_sequence_ = 0;
   std::uint64_t sequence_end_;
   std::size_t spill_at_;
-  std::size_t initial_spill_at_;
+  std::size_t retry_in_ = 0; // pushes to wait after a spread that failed
   std::size_t per_bucket_;
 };
 
