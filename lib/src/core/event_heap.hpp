@@ -283,31 +283,28 @@ private:
     far.swap(far_);
     spread(std::move(far));
   }
-  /** Spreads every pending event again, into as many buckets as they now need. */
-  void respread() {
+  /** Takes every pending event out, in no order, leaving no buckets (size_ is unchanged). */
+  std::vector<Entry> take_all() {
     std::vector<Entry> all;
+    all.swap(near_);
     all.reserve(size_);
-    all.insert(all.end(), near_.begin(), near_.end());
     for (std::size_t bucket = next_bucket_; bucket < buckets_.size(); ++bucket) {
       all.insert(all.end(), buckets_[bucket].begin(), buckets_[bucket].end());
     }
     all.insert(all.end(), far_.begin(), far_.end());
-    near_.clear();
     far_.clear();
-    spread(std::move(all));
+    unspread();
+    return all;
   }
+  /** Spreads every pending event again, into as many buckets as they now need. */
+  void respread() { spread(take_all()); }
   /** Every pending event, sorted, numbered again from 0: they become one heap. */
   void renumber() {
     if (size_ >= sequence_end_) {
       throw std::length_error("more than " + std::to_string(sequence_end_ - 1) +
                               " events pending at once");
     }
-    for (std::size_t bucket = next_bucket_; bucket < buckets_.size(); ++bucket) {
-      near_.insert(near_.end(), buckets_[bucket].begin(), buckets_[bucket].end());
-    }
-    near_.insert(near_.end(), far_.begin(), far_.end());
-    far_.clear();
-    unspread();
+    near_ = take_all();
     std::sort(near_.begin(), near_.end(), Earlier{});
     next_sequence_ = 0;
     for (Entry& entry : near_) {
@@ -315,7 +312,7 @@ private:
     }
   }
 
-  std::vector<Entry> near_;                 // a 4-ary heap: every event of buckets before next_
+  std::vector<Entry> near_; // a 4-ary heap: the events of buckets before next_bucket_
   std::vector<std::vector<Entry>> buckets_; // none while the queue is one heap
   std::size_t next_bucket_ = 0;             // the first bucket not yet in the near heap
   std::vector<Entry> far_;                  // past the last bucket, unsorted
