@@ -28,9 +28,37 @@
 #include <stdexcept>
 #include <vector>
 
+// SimGrid's kernel exports these two, but 3.32 installs no header for them (see ownerless_exec).
+namespace simgrid::kernel::context {
+class Context {
+public:
+  static Context* self();
+  static void set_current(Context* self);
+};
+} // namespace simgrid::kernel::context
+
 namespace h2sim::engine {
 
 namespace {
+
+/**
+ * An Exec that belongs to no actor. SimGrid 3.32 files each Exec made in an actor's context (the
+ * calendar's timers run in maestro's) in that actor's std::list of activities, and takes it out
+ * with list::remove when it ends: a walk over every Exec still running for each one that ends. At
+ * the 100x tile, 575 flows run on average and 170,000 end a day: that walk was 8% of the run. An
+ * Exec made while no context is current has no actor (ExecImpl's constructor), and only that list
+ * and the report of its end (Activity::on_completion, sent for maestro's activities alone) read
+ * the actor: SimGridCapacities reports the ends itself (report_ended), and the flow's ExecPtr and
+ * retire() keep the Exec alive as the list did.
+ */
+simgrid::s4u::ExecPtr ownerless_exec() {
+  using simgrid::kernel::context::Context;
+  Context* const current = Context::self();
+  Context::set_current(nullptr);
+  simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
+  Context::set_current(current);
+  return exec;
+}
 
 class SimGridCapacities;
 
@@ -103,6 +131,13 @@ public:
   bool past_flows() const { return firing_ && past_flows_; }
   /** Run no further events now: SimGrid must step to the current date first. */
   void request_sync() { sync_requested_ = true; }
+  /** Fire at SimGrid's clock, events or not (called as SimGrid advances it, before its timers). */
+  void fire_at_clock() {
+    const double now = simgrid::s4u::Engine::get_clock();
+    if (armed_ == nullptr || armed_->get_date() > now) {
+      arm_at(now);
+    }
+  }
 
   std::uint64_t events() const { return events_; }
   /** Rethrows what a model event threw, if one did. */
@@ -189,13 +224,15 @@ private:
  *      \--(stop)--> gone
  *
  * SimGrid finishes actions while it advances the clock, runs the timers of the new date (our model
- * events) and only then reports the finished activities (on_completion). So at every time advance
- * the adapter reads the models' sets of just-finished actions and marks its flows `ended`: their
- * whole `kg` has moved, and `moved` and `stop` answer from that without touching SimGrid (whose
- * lazy update of a finished action aborts). The remaining amount of a `running` flow is SimGrid's.
- * A flow's `on_done` runs as a calendar event at the date SimGrid reports it, once SimGrid is done
- * handling it; a stopped flow is cancelled in SimGrid if it was running and never reports.
- * Exec handles stay alive until SimGrid has handled their end (see retire).
+ * events) and only then reports the finished activities (on_completion, for maestro's only: our
+ * Execs belong to no actor, see ownerless_exec). So at every time advance the adapter reads the
+ * models' sets of just-finished actions and marks its flows `ended`: their whole `kg` has moved,
+ * and `moved` and `stop` answer from that without touching SimGrid (whose lazy update of a
+ * finished action aborts). The remaining amount of a `running` flow is SimGrid's. The calendar
+ * then fires at that date, and after its events the adapter reports the ended flows where SimGrid
+ * would have (report_ended): each flow's `on_done` runs as a calendar event at that date. A
+ * stopped flow is cancelled in SimGrid if it was running and never reports. Exec handles stay
+ * alive until SimGrid has handled their end (see retire).
  */
 class SimGridCapacities final : public CapacityFactory {
 public:
@@ -203,11 +240,6 @@ public:
       : zone_(&zone), calendar_(&calendar),
         models_(&simgrid::s4u::Engine::get_instance()->get_all_models()) {
     calendar.set_capacities(*this);
-    simgrid::s4u::Activity::on_completion_cb([this](const simgrid::s4u::Activity& activity) {
-      if (activity.get_state() == simgrid::s4u::Activity::State::FINISHED) {
-        reported(activity.get_impl());
-      }
-    });
   }
 
   /**
@@ -376,7 +408,7 @@ private:
   }
 
   void launch(FlowId id, Flow& flow) {
-    simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
+    simgrid::s4u::ExecPtr exec = ownerless_exec();
     exec->set_host(flow.capacity->host());
     exec->set_flops_amount(flow.kg);
     exec->set_bound(flow.bound_kg_per_min);
@@ -447,7 +479,10 @@ private:
     return kg;
   }
 
-  /** Right after SimGrid advanced the clock: its finished actions that are our flows ended. */
+  /**
+   * Right after SimGrid advanced the clock: its finished actions that are our flows ended, and
+   * are reported once this date's timers have run (the calendar fires at this date for that).
+   */
   void note_ended() {
     if (by_activity_.empty()) {
       return;
@@ -459,24 +494,37 @@ private:
           if (state == State::running) {
             state = State::ended;
             ++ended_;
+            unreported_.push_back(it->second);
           }
         }
       }
     }
+    if (!unreported_.empty()) {
+      calendar_->fire_at_clock();
+    }
   }
 
-  /** SimGrid handled a flow's end: the model reacts in an event at this date. */
-  void reported(ActivityKey key) {
-    const auto found = by_activity_.find(key);
-    if (found == by_activity_.end()) {
-      return;
+public:
+  /**
+   * The flows that ended at this date and were not stopped since: each one's on_done runs in an
+   * event at this date, in the order SimGrid finished them. SimGrid would report them
+   * (on_completion) right after the timers of this date, and the calendar calls this right after
+   * its own timer.
+   */
+  void report_ended() {
+    for (const FlowId id : unreported_) {
+      if (const auto it = flows_.find(id); it != flows_.end() && it->second.state == State::ended) {
+        reported(id, it->second);
+      }
     }
-    const FlowId id = found->second;
-    by_activity_.erase(found);
-    Flow& flow = flows_.at(id);
-    if (flow.state == State::ended) {
-      --ended_;
-    }
+    unreported_.clear();
+  }
+
+private:
+  /** A flow's end is reported: the model reacts in an event at this date. */
+  void reported(FlowId id, Flow& flow) {
+    by_activity_.erase(flow.exec->get_impl());
+    --ended_;
     flow.state = State::reported;
     retire(std::move(flow.exec));
     calendar_->schedule(calendar_->now(), [this, id] {
@@ -506,8 +554,9 @@ private:
   std::map<FlowId, Flow> flows_;              // until on_done runs or the model stops them
   std::map<ActivityKey, FlowId> by_activity_; // flows SimGrid has not reported yet
   std::vector<std::pair<double, simgrid::s4u::ExecPtr>> retired_;
-  std::vector<FlowId> deferred_; // started ahead of SimGrid's clock, in order
-  std::set<double> changes_;     // dates at which a capacity changes, not yet reached
+  std::vector<FlowId> deferred_;   // started ahead of SimGrid's clock, in order
+  std::vector<FlowId> unreported_; // ended at this date, in the order SimGrid finished them
+  std::set<double> changes_;       // dates at which a capacity changes, not yet reached
   FlowId next_ = 0;
   bool modified_ = false; // a flow started, stopped, suspended or resumed since SimGrid's step
   std::size_t ended_ = 0; // flows in state ended (SimGrid has not reported them yet)
@@ -553,6 +602,9 @@ void SimGridCalendar::fire() {
   sync_requested_ = false;
   past_flows_ = false;
   firing_ = false;
+  if (capacities_ != nullptr) {
+    capacities_->report_ended();
+  }
   if (clock_ != synced_) {
     arm_at(clock_); // an empty step brings SimGrid's clock here first
   } else {
