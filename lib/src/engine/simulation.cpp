@@ -28,6 +28,8 @@
 #include <stdexcept>
 #include <vector>
 
+#if SIMGRID_VERSION < 33400 // 3.34 keeps an actor's activities in a std::set
+#define H2SIM_OWNERLESS_EXECS 1
 // SimGrid's kernel exports these two, but 3.32 installs no header for them (see ownerless_exec).
 namespace simgrid::kernel::context {
 class Context {
@@ -36,6 +38,7 @@ public:
   static void set_current(Context* self);
 };
 } // namespace simgrid::kernel::context
+#endif
 
 namespace h2sim::engine {
 
@@ -49,15 +52,20 @@ namespace {
  * Exec made while no context is current has no actor (ExecImpl's constructor), and only that list
  * and the report of its end (Activity::on_completion, sent for maestro's activities alone) read
  * the actor: SimGridCapacities reports the ends itself (report_ended), and the flow's ExecPtr and
- * retire() keep the Exec alive as the list did.
+ * retire() keep the Exec alive as the list did. From 3.34 the list is a std::set and the Exec is
+ * maestro's again (whose on_completion nothing listens to).
  */
 simgrid::s4u::ExecPtr ownerless_exec() {
+#ifdef H2SIM_OWNERLESS_EXECS
   using simgrid::kernel::context::Context;
   Context* const current = Context::self();
   Context::set_current(nullptr);
   simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
   Context::set_current(current);
   return exec;
+#else
+  return simgrid::s4u::Exec::init(); // maestro's: its on_completion is not listened to
+#endif
 }
 
 class SimGridCapacities;
