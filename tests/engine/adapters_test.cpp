@@ -1,0 +1,121 @@
+// The engine's SimGrid adapters driven directly: a calendar and shared capacities on a SimGrid
+// engine of their own, in a child process (SimGrid allows one engine per process).
+#include "engine/simgrid_adapters.hpp"
+
+#include <doctest/doctest.h>
+#include <simgrid/s4u.hpp>
+#include <spdlog/fmt/fmt.h>
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+/** What `body` returns, computed in a child process; "child failed" if it did not finish. */
+std::string in_child(const std::function<std::string()>& body) {
+  std::fflush(nullptr); // else the child writes what the parent had buffered again
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(fds[0]);
+    const std::string out = body();
+    std::size_t done = 0;
+    while (done < out.size()) {
+      const ssize_t n = write(fds[1], out.data() + done, out.size() - done);
+      if (n <= 0) {
+        _exit(3);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string out;
+  char buffer[256];
+  for (ssize_t n = 0; (n = read(fds[0], buffer, sizeof buffer)) > 0;) {
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? out : "child failed";
+}
+
+/**
+ * A SimGrid engine with one capacity of 1 kg/min, "pipe"; `setup` schedules events on the
+ * calendar and starts flows, the run goes to `until`, and the result is what `setup` logged.
+ */
+std::string run(double until,
+                const std::function<void(h2sim::engine::SimGridCalendar&, h2sim::SharedCapacity&,
+                                         std::vector<std::string>&)>& setup) {
+  return in_child([&] {
+    h2sim::engine::EngineArgs args;
+    simgrid::s4u::Engine engine(args.argc(), args.argv());
+    auto* zone = simgrid::s4u::create_full_zone("test");
+    std::vector<std::string> log;
+    {
+      h2sim::engine::SimGridCalendar calendar;
+      h2sim::engine::SimGridCapacities capacities(*zone, calendar);
+      h2sim::SharedCapacity& pipe = capacities.create("pipe", 1.0, {});
+      zone->seal();
+      setup(calendar, pipe, log);
+      calendar.run_until(engine, until);
+      calendar.rethrow_failure();
+    }
+    std::string out;
+    for (const std::string& line : log) {
+      out += line + "\n";
+    }
+    return out;
+  });
+}
+
+} // namespace
+
+TEST_CASE("engine adapters: a flow's end is reported after the events of its date, "
+          "those they schedule at that date included") {
+  // SimGrid reports a finished activity after the timers of the date it finishes. The flow of
+  // 60 kg at 1 kg/min ends at 60, where an event (scheduled first) schedules another at 60: both
+  // run before the flow's on_done, as they did when SimGrid's on_completion reported it.
+  const std::string logged = run(1000, [](auto& calendar, auto& pipe, auto& log) {
+    calendar.schedule(0, [&] {
+      pipe.start(60, 10, [&] { log.push_back(fmt::format("done at {}", calendar.now())); });
+    });
+    calendar.schedule(60, [&] {
+      log.emplace_back("event at 60");
+      calendar.schedule(calendar.now(), [&] { log.emplace_back("its follower at 60"); });
+    });
+  });
+  CHECK(logged == "event at 60\nits follower at 60\ndone at 60\n");
+}
+
+TEST_CASE("engine adapters: a flow ending where no event is due is reported at its end") {
+  // Two flows share the capacity (0.5 kg/min each): 15 kg ends at 30; the other then has
+  // 30 - 15 = 15 kg left at 1 kg/min, so it ends at 45.
+  const std::string logged = run(1000, [](auto& calendar, auto& pipe, auto& log) {
+    calendar.schedule(0, [&] {
+      pipe.start(15, 10, [&] { log.push_back(fmt::format("15 kg done at {}", calendar.now())); });
+      pipe.start(30, 10, [&] { log.push_back(fmt::format("30 kg done at {}", calendar.now())); });
+    });
+  });
+  CHECK(logged == "15 kg done at 30\n30 kg done at 45\n");
+}
+
+TEST_CASE("engine adapters: a flow stopped at the date it ends has moved all and never reports") {
+  const std::string logged = run(1000, [](auto& calendar, auto& pipe, auto& log) {
+    auto id = std::make_shared<h2sim::SharedCapacity::FlowId>();
+    calendar.schedule(0,
+                      [&, id] { *id = pipe.start(60, 10, [&] { log.emplace_back("reported"); }); });
+    calendar.schedule(60, [&, id] {
+      log.push_back(fmt::format("stopped at {} having moved {}", calendar.now(), pipe.stop(*id)));
+    });
+    calendar.schedule(100, [&] { log.emplace_back("later event"); });
+  });
+  CHECK(logged == "stopped at 60 having moved 60\nlater event\n");
+}
