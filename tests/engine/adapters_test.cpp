@@ -6,6 +6,7 @@
 #include <simgrid/s4u.hpp>
 #include <spdlog/fmt/fmt.h>
 
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -47,13 +48,15 @@ std::string in_child(const std::function<std::string()>& body) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? out : "child failed";
 }
 
+using Setup = std::function<void(h2sim::engine::SimGridCalendar&, h2sim::SharedCapacity&,
+                                 std::vector<std::string>&)>;
+
 /**
  * A SimGrid engine with one capacity of 1 kg/min, "pipe"; `setup` schedules events on the
- * calendar and starts flows, the run goes to `until`, and the result is what `setup` logged.
+ * calendar and starts flows, the run goes to each of `limits` in turn (logging where each
+ * run_until returned when there are several), and the result is what was logged.
  */
-std::string run(double until,
-                const std::function<void(h2sim::engine::SimGridCalendar&, h2sim::SharedCapacity&,
-                                         std::vector<std::string>&)>& setup) {
+std::string run(const std::vector<double>& limits, const Setup& setup) {
   return in_child([&] {
     h2sim::engine::EngineArgs args;
     simgrid::s4u::Engine engine(args.argc(), args.argv());
@@ -65,8 +68,13 @@ std::string run(double until,
       h2sim::SharedCapacity& pipe = capacities.create("pipe", 1.0, {});
       zone->seal();
       setup(calendar, pipe, log);
-      calendar.run_until(engine, until);
-      calendar.rethrow_failure();
+      for (const double limit : limits) {
+        calendar.run_until(engine, limit);
+        calendar.rethrow_failure();
+        if (limits.size() > 1) {
+          log.push_back(fmt::format("returned at {}", engine.get_clock()));
+        }
+      }
     }
     std::string out;
     for (const std::string& line : log) {
@@ -75,6 +83,8 @@ std::string run(double until,
     return out;
   });
 }
+
+std::string run(double until, const Setup& setup) { return run(std::vector<double>{until}, setup); }
 
 } // namespace
 
@@ -118,4 +128,50 @@ TEST_CASE("engine adapters: a flow stopped at the date it ends has moved all and
     calendar.schedule(100, [&] { log.emplace_back("later event"); });
   });
   CHECK(logged == "stopped at 60 having moved 60\nlater event\n");
+}
+
+TEST_CASE("engine adapters: a flow ending within 1e-5 of run_until's limit, no event due, reports "
+          "when run_until has returned, its on_done in the next run_until") {
+  // SimGrid's run_until stops within 1e-5 of its limit; it had reported the flow, and the event
+  // that scheduled ran at the next run_until's first step.
+  const double end = 100 - std::ldexp(1.0, -20);
+  const std::string logged = run({100, 200}, [end](auto& calendar, auto& pipe, auto& log) {
+    calendar.schedule(0, [&, end] {
+      pipe.start(end, 10, [&] { log.push_back(fmt::format("done at {}", calendar.now())); });
+    });
+  });
+  CHECK(logged == "returned at 99.99999904632568\ndone at 99.99999904632568\nreturned at 200\n");
+}
+
+TEST_CASE("engine adapters: a flow started by an event at another flow's end date keeps local "
+          "events from running ahead of its own end") {
+  // At 60, A ends and an event starts X (1 kg, ends at 61). SimGrid runs that date's events and
+  // then A's on_done in one step, before it has solved X: a local event at 61.5 must still wait
+  // for SimGrid to step to X's end.
+  const std::string logged = run(1000, [](auto& calendar, auto& pipe, auto& log) {
+    calendar.schedule(0, [&] {
+      pipe.start(60, 10, [&] { log.push_back(fmt::format("A done at {}", calendar.now())); });
+    });
+    calendar.schedule(60, [&] {
+      pipe.start(1, 10, [&] { log.push_back(fmt::format("X done at {}", calendar.now())); });
+    });
+    calendar.schedule(
+        61.5, [&] { log.push_back(fmt::format("local at {}", calendar.now())); },
+        h2sim::Calendar::Scope::local);
+  });
+  CHECK(logged == "A done at 60\nX done at 61\nlocal at 61.5\n");
+}
+
+TEST_CASE("engine adapters: flows ending together report in the order of SimGrid's finished set, "
+          "after the events of their date") {
+  // handle_ended_actions reported (on_completion) in the order it pops the model's finished set,
+  // the order note_ended reads it in; SimGrid's lazy CPU model puts the later-started first.
+  const std::string logged = run(1000, [](auto& calendar, auto& pipe, auto& log) {
+    calendar.schedule(0, [&] {
+      pipe.start(30, 10, [&] { log.push_back(fmt::format("first done at {}", calendar.now())); });
+      pipe.start(30, 10, [&] { log.push_back(fmt::format("second done at {}", calendar.now())); });
+    });
+    calendar.schedule(60, [&] { log.emplace_back("event at 60"); });
+  });
+  CHECK(logged == "event at 60\nsecond done at 60\nfirst done at 60\n");
 }

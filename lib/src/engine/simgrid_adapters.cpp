@@ -19,14 +19,28 @@ namespace h2sim::engine {
 simgrid::s4u::ExecPtr ownerless_exec() {
 #ifdef H2SIM_OWNERLESS_EXECS
   using simgrid::kernel::context::Context;
-  Context* const current = Context::self();
-  Context::set_current(nullptr);
-  simgrid::s4u::ExecPtr exec = simgrid::s4u::Exec::init();
-  Context::set_current(current);
-  return exec;
+  struct NoContext { // the current context is restored however init() returns
+    Context* const current = Context::self();
+    NoContext() { Context::set_current(nullptr); }
+    NoContext(const NoContext&) = delete;
+    NoContext& operator=(const NoContext&) = delete;
+    ~NoContext() { Context::set_current(current); }
+  } const no_context;
+  return simgrid::s4u::Exec::init();
 #else
   return simgrid::s4u::Exec::init(); // maestro's: its on_completion is not listened to
 #endif
+}
+
+void SimGridCalendar::run_until(simgrid::s4u::Engine& engine, double limit) {
+  limit_ = limit;
+  engine.run_until(limit);
+  if (capacities_ != nullptr) {
+    // Flows that ended in SimGrid's last step with no timer of ours at its date (see
+    // fire_at_clock): SimGrid reported them as it stopped, and their on_done ran in the next
+    // run_until's first step.
+    capacities_->report_ended();
+  }
 }
 
 void SimGridCalendar::fire() {

@@ -119,10 +119,7 @@ public:
 
   /** Runs SimGrid until `limit` (minutes), as Engine::run_until; events run ahead stop there too.
    */
-  void run_until(simgrid::s4u::Engine& engine, double limit) {
-    limit_ = limit;
-    engine.run_until(limit);
-  }
+  void run_until(simgrid::s4u::Engine& engine, double limit);
 
   /** The shared capacities whose flows decide how far events may run ahead of SimGrid. */
   void set_capacities(SimGridCapacities& capacities) { capacities_ = &capacities; }
@@ -135,10 +132,19 @@ public:
   bool past_flows() const { return firing_ && past_flows_; }
   /** Run no further events now: SimGrid must step to the current date first. */
   void request_sync() { sync_requested_ = true; }
-  /** Fire at SimGrid's clock, events or not (called as SimGrid advances it, before its timers). */
+  /**
+   * Fire at SimGrid's clock, events or not (called as SimGrid advances it, before its timers), so
+   * that the flows which ended then are reported after the timers of that date, where SimGrid
+   * reported them. But where SimGrid stops its run_until after this step (within 1e-5 of the
+   * limit, its own test) and no timer of ours is due, it reported them and stopped, and the events
+   * that scheduled ran in the next run_until: run_until reports them when SimGrid returns.
+   */
   void fire_at_clock() {
     const double now = simgrid::s4u::Engine::get_clock();
-    if (armed_ == nullptr || armed_->get_date() > now) {
+    if (armed_ != nullptr && armed_->get_date() <= now) {
+      return;
+    }
+    if (std::fabs(limit_ - now) >= 1e-5) {
       arm_at(now);
     }
   }
@@ -346,7 +352,6 @@ public:
 
   /** SimGrid's clock is the calendar's: the flows started ahead of it start in SimGrid now. */
   void synced() {
-    modified_ = false; // SimGrid's step solved what changed before it
     for (const FlowId id : deferred_) {
       if (const auto it = flows_.find(id); it != flows_.end()) { // else the model stopped it
         launch(id, it->second);
@@ -488,6 +493,9 @@ private:
    * are reported once this date's timers have run (the calendar fires at this date for that).
    */
   void note_ended() {
+    // SimGrid's step has just solved what changed before it. (Not at every firing: SimGrid may
+    // fire twice in one step, and what the first firing changed is solved only at the next.)
+    modified_ = false;
     if (by_activity_.empty()) {
       return;
     }
