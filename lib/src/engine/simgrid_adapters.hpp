@@ -521,7 +521,7 @@ public:
    * The flows that ended at this date and were not stopped since: each one's on_done runs in an
    * event at this date, in the order SimGrid finished them. SimGrid would report them
    * (on_completion) right after the timers of this date, and the calendar calls this right after
-   * its own timer.
+   * its own timer's events, or when run_until returns if SimGrid stopped there (fire_at_clock).
    */
   void report_ended() {
     for (const FlowId id : unreported_) {
