@@ -26,10 +26,9 @@ simgrid::s4u::ExecPtr ownerless_exec() {
     NoContext& operator=(const NoContext&) = delete;
     ~NoContext() { Context::set_current(current); }
   } const no_context;
-  return simgrid::s4u::Exec::init();
-#else
-  return simgrid::s4u::Exec::init(); // maestro's: its on_completion is not listened to
 #endif
+  // From 3.34, maestro's: its on_completion is not listened to.
+  return simgrid::s4u::Exec::init();
 }
 
 void SimGridCalendar::run_until(simgrid::s4u::Engine& engine, double limit) {
@@ -60,9 +59,9 @@ void SimGridCalendar::fire() {
       }
       run_next();
     }
-    // Where SimGrid's run_until(limit_) would stop stepping: within 1e-5 of its limit (its own
-    // test), or when the next date is past it.
-    if (sync_requested_ || pending_.empty() || std::fabs(limit_ - clock_) < 1e-5) {
+    // Where SimGrid's run_until(limit_) would stop stepping: at its limit, or when the next date
+    // is past it.
+    if (sync_requested_ || pending_.empty() || run_until_stops_at(clock_)) {
       break;
     }
     const double front_at = pending_.front_at();

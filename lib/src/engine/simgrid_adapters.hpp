@@ -144,7 +144,7 @@ public:
     if (armed_ != nullptr && armed_->get_date() <= now) {
       return;
     }
-    if (std::fabs(limit_ - now) >= 1e-5) {
+    if (!run_until_stops_at(now)) {
       arm_at(now);
     }
   }
@@ -180,6 +180,8 @@ private:
   }
 
   void fire();
+  /** Whether SimGrid's run_until stops stepping at `date`: within 1e-5 of its limit (its test). */
+  bool run_until_stops_at(double date) const { return std::fabs(limit_ - date) < 1e-5; }
 
   /** Runs the earliest pending event. */
   void run_next() {
