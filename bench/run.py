@@ -34,6 +34,7 @@ MEAN_FILL_MIN = 5.0
 SCENARIO_DAYS = 60.0
 SCENARIO_SEED = 1
 SIMPY_TARGET = 5.0
+LOAD_FLOOR_RUNS = 11  # at least; the load takes tens of milliseconds, so its median needs a few
 
 
 def fail(message):
@@ -110,6 +111,17 @@ def summarize(samples, process_walls):
 
 def ratio(numerator, denominator):
     return numerator / denominator if denominator > 0 else None
+
+
+def load_floor(floor, runs):
+    """bench/load_floor.cpp `runs` times: the median wall of a process that only loads SimGrid."""
+    walls = []
+    version = None
+    for _ in range(runs):
+        out, _, wall = run_process([floor])
+        version = parse_json(out, "load floor")["simgrid"]
+        walls.append(wall)
+    return {"wall_s_process": statistics.median(walls), "simgrid": version, "wall_s_process_runs": walls}
 
 
 def wait_sd_from_heap(heap, days, seeds):
@@ -386,6 +398,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--h2sim", default="build/release/cli/h2sim", help="h2sim CLI binary")
     parser.add_argument("--heap", default="build/release/bench/h2sim_bench_heap", help="heap-loop binary")
+    parser.add_argument("--load-floor", default="build/release/bench/h2sim_bench_load_floor",
+                        help="what loading SimGrid alone costs a process, reported beside the Poisson "
+                             "benchmark ('' skips it)")
     parser.add_argument("--memory-floor", default="build/release/bench/h2sim_bench_memory_floor",
                         help="with --scale: the memory-floor binary ('' skips it)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per engine; medians are reported")
@@ -487,6 +502,15 @@ def main():
     ratios = {}
     for label, num, den in (("simpy_over_h2sim", "simpy2", "h2sim"), ("h2sim_over_heap", "h2sim", "heap")):
         ratios[label] = {key: ratio(results[num][key], results[den][key]) for key in ("wall_s_process", "wall_s")}
+    floors = {}
+    if args.load_floor:
+        floor = resolve_binary(args.load_floor, "load floor", build_hint + " (or pass --load-floor PATH)")
+        progress("load floor: a program that only loads SimGrid")
+        floors["simgrid_load"] = load_floor(floor, max(args.repeat, LOAD_FLOOR_RUNS))
+        # What h2sim's process costs beyond loading SimGrid, which any SimGrid program pays.
+        ratios["h2sim_over_heap"]["wall_s_process_less_simgrid_load"] = ratio(
+            results["h2sim"]["wall_s_process"] - floors["simgrid_load"]["wall_s_process"],
+            results["heap"]["wall_s_process"])
     ratios["simpy_over_h2sim_target"] = SIMPY_TARGET
     ratios["simpy_over_h2sim_target_met"] = (ratios["simpy_over_h2sim"]["wall_s_process"] or 0) >= SIMPY_TARGET
 
@@ -504,6 +528,7 @@ def main():
         "repeat": args.repeat,
         "analytic": {"erlang_c_p_wait": p_wait, "erlang_c_wait_min": wait_ref},
         "engines": results,
+        "floors": floors,
         "agreement": agreement,
         "ratios": ratios,
     }
