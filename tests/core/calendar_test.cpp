@@ -36,3 +36,18 @@ TEST_CASE("core::EventAction: a small capture runs from inside it, a large one f
   { const EventAction gone = std::move(large); }
   CHECK(counter.use_count() == 1); // every capture destroyed exactly once
 }
+
+TEST_CASE("core::EventAction: the address it reads first goes with it through moves") {
+  int vehicle = 0;
+  EventAction action = EventAction([&vehicle] { ++vehicle; }).reading(&vehicle);
+  CHECK(action.first_read() == &vehicle);
+  EventAction moved = std::move(action);
+  CHECK(moved.first_read() == &vehicle);
+  EventAction assigned;
+  CHECK(assigned.first_read() == nullptr);
+  assigned = std::move(moved);
+  CHECK(assigned.first_read() == &vehicle);
+  assigned();
+  CHECK(vehicle == 1);
+  CHECK(EventAction([] {}).first_read() == nullptr);
+}

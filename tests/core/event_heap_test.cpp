@@ -110,6 +110,31 @@ TEST_CASE("core::EventQueue: pops in (time, push) order across renumberings of i
   }
 }
 
+TEST_CASE("core::EventQueue: the runner-up is the event popped second, while the near heap holds "
+          "it") {
+  h2sim::EventQueue queue; // one heap: no spill below 4,096 events
+  std::uint32_t second = 7;
+  CHECK_FALSE(queue.runner_up_payload(second));
+  queue.push(5.0, 50);
+  CHECK_FALSE(queue.runner_up_payload(second));
+  CHECK(second == 7); // untouched when there is none
+  queue.push(9.0, 90);
+  queue.push(5.0, 51); // a tie with the front: second by push order
+  queue.push(7.0, 70);
+  queue.push(6.0, 60);
+  const std::vector<std::uint32_t> order{50, 51, 60, 70, 90};
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    CAPTURE(i);
+    if (i + 1 < order.size()) {
+      REQUIRE(queue.runner_up_payload(second));
+      CHECK(second == order[i + 1]);
+    } else {
+      CHECK_FALSE(queue.runner_up_payload(second));
+    }
+    CHECK(queue.pop() == order[i]);
+  }
+}
+
 TEST_CASE("core::EventQueue: more events pending than its sequence can number is an error") {
   h2sim::EventQueue queue(2); // sequence numbers 0 to 3
   for (std::uint32_t i = 0; i < 4; ++i) {
@@ -141,6 +166,14 @@ void check_against_reference(h2sim::EventQueue& queue, std::mt19937_64& random, 
     for (int n = draining ? 3 : 1; n > 0 && !queue.empty(); --n) {
       REQUIRE(queue.size() == expected.size());
       CHECK(queue.front_at() == expected.begin()->first);
+      // The near heap's second, when it has one, is the queue's second: nothing elsewhere is
+      // earlier than the near heap's events.
+      std::uint32_t second = 0;
+      if (queue.runner_up_payload(second)) {
+        CHECK(second == std::next(expected.begin())->second);
+      } else {
+        CHECK((queue.size() < 2 || queue.near_size() < 2));
+      }
       REQUIRE(queue.pop() == expected.begin()->second);
       now = std::max(now, expected.begin()->first);
       expected.erase(expected.begin());

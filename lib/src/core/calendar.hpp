@@ -43,6 +43,17 @@ public:
   ~EventAction() { reset(); }
 
   explicit operator bool() const noexcept { return ops_ != nullptr; }
+
+  /**
+   * Names the memory the action reads first (a vehicle's record, say), for the calendar to load
+   * into the cache while the events before it run. A hint only: any address, or none, runs the
+   * same; it is kept in what would be padding.
+   */
+  EventAction&& reading(const void* address) && noexcept {
+    first_read_ = address;
+    return std::move(*this);
+  }
+  const void* first_read() const noexcept { return first_read_; }
   /** Runs the action (it must hold one). */
   void operator()() { ops_->call(storage_); }
 
@@ -73,6 +84,7 @@ private:
       [](void* storage) noexcept { delete *std::launder(static_cast<T**>(storage)); }};
 
   void take(EventAction& other) noexcept {
+    first_read_ = other.first_read_;
     if (other.ops_ != nullptr) {
       other.ops_->move(other.storage_, storage_);
       ops_ = other.ops_;
@@ -88,7 +100,10 @@ private:
 
   alignas(std::max_align_t) unsigned char storage_[inline_size];
   const Ops* ops_ = nullptr;
+  const void* first_read_ = nullptr;
 };
+static_assert(sizeof(EventAction) == 64,
+              "an event's action fills one cache line, its hint included");
 
 /**
  * The clock and the future events of one simulation, in minutes. Models schedule through it and

@@ -122,6 +122,24 @@ public:
   // The near heap is never empty while events are pending.
   double front_at() const { return near_.front().at; }
   std::uint32_t front_payload() const { return payload_of(near_.front()); }
+  /**
+   * The payload of the near heap's second earliest event, if it holds two or more: the event
+   * after the front unless the front's own event schedules an earlier one (a prefetch guess).
+   */
+  bool runner_up_payload(std::uint32_t& payload) const {
+    const std::size_t end = near_.size() < 5 ? near_.size() : 5; // the root's children: 1 to 4
+    if (end < 2) {
+      return false;
+    }
+    std::size_t best = 1;
+    for (std::size_t child = 2; child < end; ++child) {
+      if (Earlier{}(near_[child], near_[best])) {
+        best = child;
+      }
+    }
+    payload = payload_of(near_[best]);
+    return true;
+  }
   /** How many events the near heap holds (what a pop sifts through): for tests and benchmarks. */
   std::size_t near_size() const { return near_.size(); }
 

@@ -454,8 +454,9 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   } else if (choice.sees_queues) {
     // It can only look at the queues when it decides: an event then.
     // Deciding looks at queues and drives off: it touches no shared capacity.
-    calendar_->schedule(
-        need_at, [this, v] { decide(v, calendar_->now()); }, Calendar::Scope::local);
+    EventAction decision([this, v] { decide(v, calendar_->now()); });
+    calendar_->schedule(need_at, std::move(decision).reading(&vehicles_[v]),
+                        Calendar::Scope::local);
   } else {
     decide(v, need_at);
   }
@@ -590,9 +591,10 @@ void Fleet::drive(std::size_t v, Point from, std::size_t station, double departu
   }
   // Of the shared capacities, the arrival touches only the station's own (a driver who then
   // looks at other stations sees their queues, which are counted, not read off a flow).
-  calendar_->schedule(
-      departure + km / vc.speed_kmh * 60.0, [this, v, station] { arrive(v, station); },
-      network_->arrival_scope(station));
+  // Each event of a vehicle reads its record first: the calendar loads it an event ahead.
+  EventAction arrival([this, v, station] { arrive(v, station); });
+  calendar_->schedule(departure + km / vc.speed_kmh * 60.0,
+                      std::move(arrival).reading(&vehicles_[v]), network_->arrival_scope(station));
 }
 
 void Fleet::arrive(std::size_t v, std::size_t station) {
@@ -642,9 +644,8 @@ void Fleet::after_visit(std::size_t v, std::size_t station, const Visit& visit) 
   // patience runs out; one whose policy looks at queues decides then, as an event).
   const double leave = visit.outcome == Outcome::reneged ? visit.start : calendar_->now();
   if (choices_[vehicle.vehicle_class].sees_queues && leave > calendar_->now()) {
-    calendar_->schedule(
-        leave, [this, v, station] { try_next(v, station, calendar_->now()); },
-        Calendar::Scope::local);
+    EventAction retry([this, v, station] { try_next(v, station, calendar_->now()); });
+    calendar_->schedule(leave, std::move(retry).reading(&vehicles_[v]), Calendar::Scope::local);
   } else {
     try_next(v, station, leave);
   }
