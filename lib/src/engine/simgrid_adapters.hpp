@@ -206,7 +206,7 @@ private:
     ++events_;
     try {
       action();
-      if (after_next != no_slot && after_next < actions_.size()) {
+      if (after_next != no_slot) { // a slot still: actions_ only grows while an action runs
         __builtin_prefetch(actions_[after_next].first_read());
       }
     } catch (...) {
