@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 #include <type_traits>
 
 namespace h2sim::report {
@@ -879,25 +880,22 @@ ReplicationValues values_of(const ReplicationTallies& tallies) {
 }
 
 const std::vector<Leaf>& station_layout(std::uint8_t groups, Scope scope, std::uint32_t bins) {
-  // Every combination of groups in both scopes, built once per number of bins: records look
-  // theirs up per replication. A map's nodes stay where they are, so references stay valid.
-  using Layouts = std::array<std::array<std::vector<Leaf>, 2>, group::all + 1>;
+  // Built once per combination of groups, scope and bins, when first asked for: records look
+  // theirs up per replication. (Building every combination up front cost a replication's child
+  // process some 2 ms for layouts it never used.) A map's nodes stay where they are, so
+  // references stay valid.
   static std::mutex mutex;
-  static std::map<std::uint32_t, Layouts> by_bins;
+  static std::map<std::tuple<std::uint32_t, std::uint8_t, bool>, std::vector<Leaf>> built;
   if (groups > group::all || scope == Scope::both) {
     throw std::logic_error("no station layout for these groups or scope");
   }
   const std::lock_guard lock(mutex);
-  auto found = by_bins.find(bins);
-  if (found == by_bins.end()) {
-    Layouts all;
-    for (std::uint8_t g = 0; g <= group::all; ++g) {
-      all[g][0] = layout_of(station_fields(), g, Scope::stations, bins);
-      all[g][1] = layout_of(station_fields(), g, Scope::totals, bins);
-    }
-    found = by_bins.emplace(bins, std::move(all)).first;
+  const auto key = std::make_tuple(bins, groups, scope == Scope::totals);
+  auto found = built.find(key);
+  if (found == built.end()) {
+    found = built.emplace(key, layout_of(station_fields(), groups, scope, bins)).first;
   }
-  return found->second[groups][scope == Scope::totals ? 1 : 0];
+  return found->second;
 }
 
 const std::vector<Leaf>& class_layout() {
