@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -125,4 +126,67 @@ TEST_CASE("core::QuantileSketch: a sample taken by one sketch adds to another as
   CHECK_THROWS_WITH_AS(coarse.merge(own), "QuantileSketch::merge: a sketch of another accuracy",
                        std::invalid_argument);
   CHECK(coarse.count() == 0);
+}
+
+namespace {
+constexpr std::uint64_t two32 = 1ULL << 32;
+
+/** A sketch of the given bucket counts, the first at the bucket of `first_value`. */
+QuantileSketch of_counts(double first_value, std::vector<std::uint64_t> counts, double max) {
+  QuantileSketch::Parts parts;
+  parts.min_index = QuantileSketch().sample(first_value).index;
+  parts.max = max;
+  parts.buckets = std::move(counts);
+  return QuantileSketch::from_parts(std::move(parts));
+}
+} // namespace
+
+// Buckets count in 32 bits (half the cache lines a visit touches); a bucket past 2^32 carries.
+// These sketches of billions of samples are made from parts: adding them one by one would take
+// minutes.
+TEST_CASE("core::QuantileSketch: a bucket that passes 2^32 samples carries and loses none") {
+  QuantileSketch sketch = of_counts(1.1, {two32 - 1}, 1.1);
+  sketch.add(1.1);
+  CHECK(sketch.count() == two32);
+  CHECK(sketch.parts().buckets == std::vector<std::uint64_t>{two32});
+  sketch.add(1.1);
+  CHECK(sketch.parts().buckets == std::vector<std::uint64_t>{two32 + 1});
+  // The same counts reached another way compare equal (the carry is canonical); others do not.
+  CHECK(sketch == QuantileSketch::from_parts(sketch.parts()));
+  QuantileSketch::Parts wrapped = sketch.parts();
+  wrapped.buckets = {1};
+  CHECK_FALSE(sketch == QuantileSketch::from_parts(wrapped));
+  // A bucket added below the first moves the buckets, not the carry's bucket.
+  sketch.add(0.5);
+  const QuantileSketch::Parts parts = sketch.parts();
+  REQUIRE(parts.buckets.size() >= 2);
+  CHECK(parts.buckets.front() == 1);
+  CHECK(parts.buckets.back() == two32 + 1);
+  CHECK(sketch.count() == two32 + 2);
+}
+
+TEST_CASE("core::QuantileSketch: quantiles, merges and collapses count the carried samples") {
+  // Half the samples (and 10) near 1, half near 100: the median is near 1 only if the first
+  // bucket's 2^32 count.
+  const QuantileSketch sketch = of_counts(1.0, {two32 + 10, 0, 0}, 100.0);
+  QuantileSketch high = of_counts(100.0, {two32}, 100.0);
+  QuantileSketch both = sketch;
+  both.merge(high);
+  CHECK(both.count() == 2 * two32 + 10);
+  CHECK(both.quantile(0.5) == doctest::Approx(1.0).epsilon(0.01));
+  CHECK(both.quantile(0.6) == doctest::Approx(100.0).epsilon(0.01));
+  CHECK(both.parts().buckets.front() == two32 + 10);
+  CHECK(both.parts().buckets.back() == two32);
+  // Two halves of 2^31 + 3 merge into one bucket past 2^32.
+  QuantileSketch half = of_counts(5.0, {(two32 / 2) + 3}, 5.0);
+  half.merge(of_counts(5.0, {(two32 / 2) + 3}, 5.0));
+  CHECK(half.parts().buckets == std::vector<std::uint64_t>{two32 + 6});
+  CHECK(half == of_counts(5.0, {two32 + 6}, 5.0));
+  // Collapsing adds the carried counts of the dropped buckets into the one kept.
+  QuantileSketch lows = of_counts(2.0, {two32 + 1, two32 + 2, 3}, 3.0);
+  lows.collapse_lowest(2);
+  CHECK(lows.parts().buckets == std::vector<std::uint64_t>{2 * two32 + 3, 3});
+  lows.collapse_lowest(1);
+  CHECK(lows.parts().buckets == std::vector<std::uint64_t>{2 * two32 + 6});
+  CHECK(lows == QuantileSketch::from_parts(lows.parts())); // no carry left of a dropped bucket
 }

@@ -44,29 +44,90 @@ void QuantileSketch::add(const Sample& sample) {
   } else if (index - min_index_ >= static_cast<int>(buckets_.size())) {
     buckets_.resize(static_cast<std::size_t>(index - min_index_ + 1), 0);
   }
-  ++buckets_[static_cast<std::size_t>(index - min_index_)];
+  if (++buckets_[static_cast<std::size_t>(index - min_index_)] == 0) {
+    carry(index);
+  }
+}
+
+namespace {
+constexpr std::uint64_t low_bits = 0xffff'ffffULL;
+
+/** The first carry at or after bucket `index`. */
+template <class Carries> auto carry_at(Carries& carries, int index) {
+  return std::lower_bound(carries.begin(), carries.end(), index,
+                          [](const auto& carry, int i) { return carry.first < i; });
+}
+} // namespace
+
+void QuantileSketch::carry(int index, std::uint64_t times) {
+  const auto at = carry_at(carries_, index);
+  if (at != carries_.end() && at->first == index) {
+    at->second += times;
+  } else {
+    carries_.insert(at, {index, times});
+  }
+}
+
+std::uint64_t QuantileSketch::bucket(std::size_t i) const {
+  std::uint64_t count = buckets_[i];
+  if (!carries_.empty()) {
+    const int index = min_index_ + static_cast<int>(i);
+    const auto at = carry_at(carries_, index);
+    if (at != carries_.end() && at->first == index) {
+      count += at->second << 32;
+    }
+  }
+  return count;
+}
+
+void QuantileSketch::set_bucket(std::size_t i, std::uint64_t count) {
+  buckets_[i] = static_cast<std::uint32_t>(count & low_bits);
+  if (count >> 32 == 0 && carries_.empty()) {
+    return; // every run one could wait for
+  }
+  const int index = min_index_ + static_cast<int>(i);
+  const auto at = carry_at(carries_, index);
+  const bool has = at != carries_.end() && at->first == index;
+  if (count >> 32 == 0) {
+    if (has) {
+      carries_.erase(at);
+    }
+  } else if (has) {
+    at->second = count >> 32;
+  } else {
+    carries_.insert(at, {index, count >> 32});
+  }
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
   if (other.gamma_ != gamma_) {
     throw std::invalid_argument("QuantileSketch::merge: a sketch of another accuracy");
   }
+  if (&other == this) {
+    const QuantileSketch copy = other;
+    merge(copy);
+    return;
+  }
   if (!other.buckets_.empty()) {
     if (buckets_.empty()) {
       min_index_ = other.min_index_;
     }
-    const int low = std::min(min_index_, other.min_index_);
-    const int high = std::max(min_index_ + static_cast<int>(buckets_.size()),
-                              other.min_index_ + static_cast<int>(other.buckets_.size()));
-    std::vector<std::uint64_t> merged(static_cast<std::size_t>(high - low), 0);
-    for (std::size_t i = 0; i < buckets_.size(); ++i) {
-      merged[static_cast<std::size_t>(min_index_ - low) + i] += buckets_[i];
+    if (other.min_index_ < min_index_) {
+      buckets_.insert(buckets_.begin(), static_cast<std::size_t>(min_index_ - other.min_index_), 0);
+      min_index_ = other.min_index_;
     }
+    const auto offset = static_cast<std::size_t>(other.min_index_ - min_index_);
+    buckets_.resize(std::max(buckets_.size(), offset + other.buckets_.size()), 0);
     for (std::size_t i = 0; i < other.buckets_.size(); ++i) {
-      merged[static_cast<std::size_t>(other.min_index_ - low) + i] += other.buckets_[i];
+      std::uint32_t& count = buckets_[offset + i];
+      count += other.buckets_[i];
+      if (count < other.buckets_[i]) {
+        carry(other.min_index_ + static_cast<int>(i)); // it wrapped past 2^32
+      }
     }
-    buckets_ = std::move(merged);
-    min_index_ = low;
+    for (const auto& [index, carried] : other.carries_) {
+      carry(index, carried);
+    }
   }
   count_ += other.count_;
   zeros_ += other.zeros_;
@@ -89,7 +150,7 @@ double QuantileSketch::quantile(double q) const {
   }
   std::uint64_t seen = zeros_;
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
-    seen += buckets_[i];
+    seen += bucket(i);
     if (seen >= rank) {
       // The point of the bucket (gamma^(k-1), gamma^k] closest in relative terms to all its values.
       const double upper = std::pow(gamma_, min_index_ + static_cast<int>(i));
@@ -100,7 +161,12 @@ double QuantileSketch::quantile(double q) const {
 }
 
 QuantileSketch::Parts QuantileSketch::parts() const {
-  return {zeros_, sum_, max_, min_index_, buckets_};
+  Parts parts{zeros_, sum_, max_, min_index_, {}};
+  parts.buckets.reserve(buckets_.size());
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    parts.buckets.push_back(bucket(i));
+  }
+  return parts;
 }
 
 QuantileSketch QuantileSketch::from_parts(Parts parts, double relative_accuracy) {
@@ -113,7 +179,10 @@ QuantileSketch QuantileSketch::from_parts(Parts parts, double relative_accuracy)
   sketch.sum_ = parts.sum;
   sketch.max_ = parts.max;
   sketch.min_index_ = parts.buckets.empty() ? 0 : parts.min_index;
-  sketch.buckets_ = std::move(parts.buckets);
+  sketch.buckets_.assign(parts.buckets.size(), 0);
+  for (std::size_t i = 0; i < parts.buckets.size(); ++i) {
+    sketch.set_bucket(i, parts.buckets[i]);
+  }
   return sketch;
 }
 
@@ -124,11 +193,15 @@ void QuantileSketch::collapse_lowest(std::size_t max_buckets) {
   const std::size_t drop = buckets_.size() - max_buckets;
   std::uint64_t low = 0;
   for (std::size_t i = 0; i <= drop; ++i) {
-    low += buckets_[i];
+    low += bucket(i);
   }
+  // The carries of the dropped buckets went into `low`; set_bucket gives the kept one its own.
+  std::erase_if(carries_, [&](const std::pair<int, std::uint64_t>& c) {
+    return c.first <= min_index_ + static_cast<int>(drop);
+  });
   buckets_.erase(buckets_.begin(), buckets_.begin() + static_cast<std::ptrdiff_t>(drop));
-  buckets_.front() = low;
   min_index_ += static_cast<int>(drop);
+  set_bucket(0, low);
 }
 
 } // namespace h2sim
