@@ -2,6 +2,8 @@
 
 #include <h2sim/h2sim.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -70,15 +72,29 @@ constexpr double national_fleet = 200000;
 inline std::vector<Override> national_scale_down(const std::string& json) {
   const auto document = nlohmann::json::parse(json);
   double vehicles = 0;
+  double smallest = INFINITY;
   if (document.at("demand").value("model", "") == "fleet") {
     for (const auto& vehicle_class : document.at("demand").at("classes")) {
       vehicles += vehicle_class.at("count").get<double>();
+      smallest = std::min(smallest, vehicle_class.at("count").get<double>());
     }
   }
   if (vehicles <= national_fleet) {
     return {};
   }
-  return {{"demand.classes.*.count*", "0.01"}};
+  if (smallest * 0.01 >= 1) {
+    return {{"demand.classes.*.count*", "0.01"}};
+  }
+  // A what-if shrank some class below 100 vehicles (h2sim_stress's build-out): x 0.01 would ask
+  // for none, which h2sim rightly refuses. Each class keeps at least one vehicle.
+  std::vector<Override> overrides;
+  const auto& classes = document.at("demand").at("classes");
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    const double count = std::max(1.0, std::round(classes[c].at("count").get<double>() * 0.01));
+    overrides.push_back({"demand.classes." + std::to_string(c) + ".count",
+                         std::to_string(static_cast<long long>(count))});
+  }
+  return overrides;
 }
 
 } // namespace h2sim::test

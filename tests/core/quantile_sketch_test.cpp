@@ -156,6 +156,8 @@ TEST_CASE("core::QuantileSketch: a bucket that passes 2^32 samples carries and l
   QuantileSketch::Parts wrapped = sketch.parts();
   wrapped.buckets = {1};
   CHECK_FALSE(sketch == QuantileSketch::from_parts(wrapped));
+  // Same count, same low 32 bits everywhere: only the carries tell these apart.
+  CHECK_FALSE(of_counts(1.1, {two32, 0}, 1.1) == of_counts(1.1, {0, two32}, 1.1));
   // A bucket added below the first moves the buckets, not the carry's bucket.
   sketch.add(0.5);
   const QuantileSketch::Parts parts = sketch.parts();
@@ -189,4 +191,30 @@ TEST_CASE("core::QuantileSketch: quantiles, merges and collapses count the carri
   lows.collapse_lowest(1);
   CHECK(lows.parts().buckets == std::vector<std::uint64_t>{2 * two32 + 6});
   CHECK(lows == QuantileSketch::from_parts(lows.parts())); // no carry left of a dropped bucket
+}
+
+TEST_CASE("core::QuantileSketch: self-merges and merges reaching below keep the carries") {
+  // A sketch merged with itself: the wrap of each bucket must still be seen.
+  QuantileSketch twice = of_counts(5.0, {(two32 / 2) + 3}, 5.0);
+  twice.merge(twice);
+  CHECK(twice.parts().buckets == std::vector<std::uint64_t>{two32 + 6});
+  QuantileSketch carried = of_counts(5.0, {two32 + 1}, 5.0);
+  carried.merge(carried);
+  CHECK(carried.parts().buckets == std::vector<std::uint64_t>{(2 * two32) + 2});
+  // The other sketch reaches below this one's first bucket, and both carry.
+  QuantileSketch high = of_counts(100.0, {two32 + 7}, 100.0);
+  high.merge(of_counts(1.0, {two32 + 10, 0, two32 - 1}, 100.0));
+  const std::vector<std::uint64_t> buckets = high.parts().buckets;
+  CHECK(buckets.front() == two32 + 10);
+  CHECK(buckets[2] == two32 - 1);
+  CHECK(buckets.back() == two32 + 7);
+  CHECK(high == QuantileSketch::from_parts(high.parts()));
+  // A wrap and carries landing in the same bucket; then all of it into an empty sketch.
+  QuantileSketch both = of_counts(1.0, {two32 + (two32 - 1)}, 1.0);
+  both.merge(of_counts(1.0, {two32 + 2}, 1.0));
+  CHECK(both.parts().buckets == std::vector<std::uint64_t>{(3 * two32) + 1});
+  CHECK(both == QuantileSketch::from_parts(both.parts()));
+  QuantileSketch empty;
+  empty.merge(both);
+  CHECK(empty == both);
 }
