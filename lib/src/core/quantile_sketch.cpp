@@ -82,20 +82,8 @@ std::uint64_t QuantileSketch::bucket(std::size_t i) const {
 
 void QuantileSketch::set_bucket(std::size_t i, std::uint64_t count) {
   buckets_[i] = static_cast<std::uint32_t>(count & low_bits);
-  if (count >> 32 == 0 && carries_.empty()) {
-    return; // every run one could wait for
-  }
-  const int index = min_index_ + static_cast<int>(i);
-  const auto at = carry_at(carries_, index);
-  const bool has = at != carries_.end() && at->first == index;
-  if (count >> 32 == 0) {
-    if (has) {
-      carries_.erase(at);
-    }
-  } else if (has) {
-    at->second = count >> 32;
-  } else {
-    carries_.insert(at, {index, count >> 32});
+  if (count >> 32 != 0) {
+    carry(min_index_ + static_cast<int>(i), count >> 32);
   }
 }
 
@@ -195,7 +183,8 @@ void QuantileSketch::collapse_lowest(std::size_t max_buckets) {
   for (std::size_t i = 0; i <= drop; ++i) {
     low += bucket(i);
   }
-  // The carries of the dropped buckets went into `low`; set_bucket gives the kept one its own.
+  // The carries of the dropped buckets and of the kept one went into `low`: set_bucket gives it
+  // its carry again.
   std::erase_if(carries_, [&](const std::pair<int, std::uint64_t>& c) {
     return c.first <= min_index_ + static_cast<int>(drop);
   });

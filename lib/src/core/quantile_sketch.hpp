@@ -79,7 +79,7 @@ private:
   int index_of(double value) const;
   /** The count of buckets_[i]. */
   std::uint64_t bucket(std::size_t i) const;
-  /** Sets buckets_[i] (and its carry) to `count`. */
+  /** Sets buckets_[i], which has no carry, to `count` (carrying what passes 2^32). */
   void set_bucket(std::size_t i, std::uint64_t count);
   /** Carries `times` 2^32 into bucket `index` (its count in buckets_ wrapped past 2^32). */
   void carry(int index, std::uint64_t times = 1);
