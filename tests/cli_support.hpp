@@ -3,6 +3,8 @@
 // What the end-to-end tests of the `h2sim` binary share: a command's exit code and output, a
 // file's text, and a scratch folder of a test's own.
 
+#include "scratch.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -35,8 +37,7 @@ struct Folder {
   std::filesystem::path path;
   Folder() {
     static int counter = 0;
-    path = std::filesystem::temp_directory_path() /
-           ("h2sim-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    path = process_scratch() / ("folder-" + std::to_string(counter++));
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }

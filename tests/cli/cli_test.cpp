@@ -31,9 +31,7 @@ using h2sim::test::Folder;
 using h2sim::test::Result;
 using h2sim::test::slurp;
 
-fs::path scratch_root() {
-  return fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
-}
+fs::path scratch_root() { return h2sim::test::process_scratch() / "cli"; }
 
 /**
  * Runs h2sim with `args` (shell words; a redirection among them applies to h2sim alone) in `dir`,
@@ -153,8 +151,7 @@ TEST_CASE("cli: -o writes the file, and --seed and --replications override the s
                              " --set horizon_days=3 --seed 9 --replications 3 --jobs 2 -o m.json");
   CHECK(r.code == 0);
   CHECK(r.out.empty());
-  const auto metrics = nlohmann::json::parse(
-      slurp(fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid())) / "m.json"));
+  const auto metrics = nlohmann::json::parse(slurp(scratch_root() / "m.json"));
   CHECK(metrics["seed"] == 9);
   CHECK(metrics["replications"] == 3);
   CHECK(metrics["replication_totals"].size() == 3);
@@ -187,7 +184,7 @@ TEST_CASE("cli: --series none, daily or hourly sets the series' bins, and nothin
 }
 
 TEST_CASE("cli: bad input exits 2, names the field, and writes no output file") {
-  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  const fs::path dir = scratch_root();
   SUBCASE("missing file") {
     const Result r = run_h2sim("run nowhere.json -o never.json");
     CHECK(r.code == 2);
@@ -248,7 +245,7 @@ TEST_CASE("cli: schema prints a JSON Schema") {
 
 TEST_CASE("cli: a killed replication fails the whole run with exit 1 and no output") {
   // A scenario far too long to finish, and a watchdog that kills the process group's children.
-  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  const fs::path dir = scratch_root();
   const Result r = run_h2sim("run -q " + source("scenarios/validation/mmc-2.json") +
                              " --set horizon_days=36500 -o never.json & pid=$!; sleep 1; "
                              "pkill -KILL -P $pid; wait $pid");
@@ -283,7 +280,7 @@ TEST_CASE("cli: sweep validates every point before running any") {
 }
 
 TEST_CASE("cli: a sweep carries economics in every point and in its --table, with intervals") {
-  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  const fs::path dir = scratch_root();
   const Result r =
       run_h2sim("sweep -q " + source("scenarios/validation/md1.json") +
                 R"( --set 'economics={"station":{"base_capex":1000000,"lifetime_years":20},)"
@@ -311,7 +308,7 @@ TEST_CASE("cli: a sweep carries economics in every point and in its --table, wit
 }
 
 TEST_CASE("cli: sweep --table writes one CSV row per replication and one of means per point") {
-  const fs::path dir = fs::temp_directory_path() / ("h2sim-cli-" + std::to_string(::getpid()));
+  const fs::path dir = scratch_root();
   const Result r =
       run_h2sim("sweep -q " + source("scenarios/validation/md1.json") +
                 " --set horizon_days=5 --vary stations.0.dispensers=1,2 --replications 3"

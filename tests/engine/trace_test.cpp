@@ -1,3 +1,4 @@
+#include "../scratch.hpp"
 #include "../support.hpp"
 
 #include <doctest/doctest.h>
@@ -10,8 +11,7 @@ namespace fs = std::filesystem;
 namespace {
 /** A scratch folder holding `trace.csv` with `rows`; returns the folder. */
 fs::path trace_folder(const std::string& name, const std::string& rows) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("h2sim-trace-" + name + "-" + std::to_string(::getpid()));
+  const fs::path dir = h2sim::test::process_scratch() / ("trace-" + name);
   fs::create_directories(dir);
   std::ofstream(dir / "trace.csv") << rows;
   return dir;

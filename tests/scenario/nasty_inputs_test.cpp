@@ -1,6 +1,7 @@
 // Inputs chosen to break a loader (issue 8, "never abort, never destroy"): each gives a scenario
 // or exactly the problems listed, never a crash, a hang or a message the size of the input.
 
+#include "../scratch.hpp"
 #include "../support.hpp"
 #include "models/demand/trace.hpp"
 #include "models/scenario_spec.hpp"
@@ -198,8 +199,7 @@ TEST_CASE("nasty inputs: ids, names and file names cannot be empty") {
 
 TEST_CASE("nasty inputs: ids in any script, and with escaped control characters, work") {
   // A trace names the station by its id; the CSV is UTF-8 as the JSON is.
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("h2sim-nasty-unicode-" + std::to_string(::getpid()));
+  const std::filesystem::path dir = h2sim::test::process_scratch() / "nasty-unicode";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "t.csv")
       << "time_h,station,kg\n1,\xE5\x98\x89\xE5\xAE\x9A-1 \xE2\x9B\xBD,4\n";

@@ -1,3 +1,4 @@
+#include "../scratch.hpp"
 #include "scenario/trace_csv.hpp"
 
 #include <doctest/doctest.h>
@@ -61,8 +62,7 @@ std::string load_problems(const std::string& file, const fs::path& dir) {
 }
 
 fs::path scratch(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("h2sim-trace-csv-" + name + "-" + std::to_string(::getpid()));
+  const fs::path dir = h2sim::test::process_scratch() / ("trace-csv-" + name);
   fs::create_directories(dir);
   return dir;
 }
