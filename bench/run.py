@@ -109,6 +109,12 @@ def summarize(samples, process_walls):
     }
 
 
+def environment():
+    """What of the environment changes h2sim's speed (the runs inherit it): glibc's tunables, which
+    put its heap on huge pages with glibc.malloc.hugetlb=1 (README, "Benchmarks")."""
+    return {"GLIBC_TUNABLES": os.environ.get("GLIBC_TUNABLES")}
+
+
 def ratio(numerator, denominator):
     return numerator / denominator if denominator > 0 else None
 
@@ -316,6 +322,7 @@ def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None, national=N
     heap_us = heap_wall * 1e6 / heap_events
     heap_us_cpu = heap_cpu * 1e6 / heap_events
     report = {
+        "environment": environment(),
         "city": str(city),
         "heap": {"model": str(SCENARIO.relative_to(ROOT)), "days": SCENARIO_DAYS, "wall_s": heap_wall,
                  "cpu_s_process": heap_cpu, "events": heap_events, "us_per_event": heap_us,
@@ -515,6 +522,7 @@ def main():
     ratios["simpy_over_h2sim_target_met"] = (ratios["simpy_over_h2sim"]["wall_s_process"] or 0) >= SIMPY_TARGET
 
     report = {
+        "environment": environment(),
         "model": {
             "scenario": str(SCENARIO.relative_to(ROOT)),
             "stations": STATIONS,
