@@ -12,7 +12,6 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
-#include <system_error>
 #include <unistd.h>
 #include <vector>
 
@@ -34,19 +33,13 @@ inline std::string slurp(const std::filesystem::path& path) {
 
 /** A fresh empty folder of its own for one test, removed afterwards. */
 struct Folder {
-  std::filesystem::path path;
-  Folder() {
+  ScratchFolder folder{process_scratch() / ("folder-" + std::to_string(next_id()))};
+  const std::filesystem::path& path = folder.path();
+
+  static int next_id() {
     static int counter = 0;
-    path = process_scratch() / ("folder-" + std::to_string(counter++));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
+    return counter++;
   }
-  ~Folder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  Folder(const Folder&) = delete;
-  Folder& operator=(const Folder&) = delete;
   std::filesystem::path operator/(const std::string& name) const { return path / name; }
 
   std::filesystem::path write(const std::string& name, const std::string& text) const {
