@@ -11,6 +11,9 @@ Invalid scenarios raise ScenarioError (a ValueError) whose `problems` lists (poi
 """
 
 import json
+import math
+import numbers
+import operator
 import os
 
 from . import _h2sim
@@ -23,59 +26,100 @@ __all__ = [
 __version__ = _h2sim.version()
 
 
+def _plain(value):
+    """`value` as JSON's types: numpy's scalars and arrays (anything with tolist()) as Python's,
+    and a NaN or infinity as the text the command line would pass ("NaN", "Infinity"), which a
+    numeric field refuses naming its pointer, rather than JSON that is not JSON."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isfinite(number):
+            return number
+        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+    if hasattr(value, "tolist"):
+        return _plain(value.tolist())
+    return value  # json.dumps names what it cannot write
+
+
+def _json(value):
+    """A Python value as --set VALUE text: its JSON, so that a str is a string ("2025" stays
+    text), and numbers, lists, dicts, True and None are JSON's."""
+    return json.dumps(_plain(value), allow_nan=False)
+
+
 def _source(scenario):
-    """(text, base_dir) of a scenario: a dict, or the path of a file."""
+    """(text, base_dir) of a scenario: a dict, or the path of a file. base_dir is bytes (the
+    path's own), so that a folder whose name is not UTF-8 works as on the command line."""
     if isinstance(scenario, dict):
-        return json.dumps(scenario).encode("utf-8"), "."
+        return _json(scenario).encode("utf-8"), b"."
     if isinstance(scenario, (str, bytes, os.PathLike)):
-        path = os.fsdecode(scenario)
+        path = os.fsencode(scenario)
         with open(path, "rb") as file:
             text = file.read()
-        return text, os.path.dirname(path) or "."
+        return text, os.path.dirname(path) or b"."
     raise TypeError("scenario must be a dict or the path of a scenario file, not "
                     + type(scenario).__name__)
 
 
-def _value(value):
-    """A --set VALUE: strings as given (JSON, else text, as the command line takes them)."""
-    return value if isinstance(value, str) else json.dumps(value)
+def _texts(name, items):
+    """A list of command-line strings ("PATH=VALUE", ...): TypeError naming `name` otherwise."""
+    items = [items] if isinstance(items, str) else list(items)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"{name} must be a dict or a list of str, not a list holding "
+                            + type(item).__name__)
+    return items
 
 
 def _sets(set=None):
-    """--set overrides: a dict {PATH: value}, a list of "PATH=VALUE", or one such string."""
+    """--set overrides: a dict {PATH: value} (Python values), a list of "PATH=VALUE" or one such
+    string (values as --set takes them: JSON, else text)."""
     if isinstance(set, dict):
-        return [f"{path}={_value(value)}" for path, value in set.items()]
-    if isinstance(set, str):
-        return [set]
-    return [] if set is None else list(set)
+        return [f"{path}={_json(value)}" for path, value in set.items()]
+    return [] if set is None else _texts("set", set)
 
 
 def _last(seed, replications):
     """Like --seed and --replications: overrides applied last, validated as the file's values."""
     last = []
     if seed is not None:
-        last.append("seed=" + json.dumps(seed))
+        last.append("seed=" + _json(seed))
     if replications is not None:
-        last.append("replications=" + json.dumps(replications))
+        last.append("replications=" + _json(replications))
     return last
+
+
+def _int(name, value, low, high):
+    """An int argument (numpy's too) in [low, high]: TypeError or ValueError naming it."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an int")
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an int") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}")
+    return value
 
 
 def _running(jobs, until, max_replications, quantile_interval):
     """How replications run: --jobs, --until, --max-replications and --quantile-interval."""
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if isinstance(jobs, bool) or not isinstance(jobs, int):
-        raise TypeError("jobs must be an int")
+    jobs = _int("jobs", (os.cpu_count() or 1) if jobs is None else jobs, 1, 4096)
     if until is None:
         until = []
-    elif isinstance(until, str):
-        until = [until]
     elif isinstance(until, dict):  # {PATH: RELATIVE}
-        until = [f"{path}:{_value(relative)}" for path, relative in until.items()]
+        until = [f"{path}:{relative if isinstance(relative, str) else _json(relative)}"
+                 for path, relative in until.items()]
     else:
-        until = list(until)
-    if isinstance(max_replications, bool) or not isinstance(max_replications, int):
-        raise TypeError("max_replications must be an int")
+        until = _texts("until", until)
+    max_replications = _int("max_replications", max_replications, 2, 100000)
     if not isinstance(quantile_interval, str):
         raise TypeError("quantile_interval must be a str")
     return _h2sim.Running(jobs, until, max_replications, quantile_interval)
@@ -94,17 +138,19 @@ def run(scenario, *, seed=None, replications=None, jobs=None, set=None, until=No
 
 
 def _axes(vary):
+    """Sweep axes for the module: "PATH=..." strings as --vary takes them, or (PATH, [VALUE
+    text]) pairs, one point per value, from {PATH: [values]} (values are never split again)."""
     if isinstance(vary, dict):
         axes = []
         for path, values in vary.items():
-            if isinstance(values, str):  # "V1,V2" or "FROM:TO:STEP"
+            if not isinstance(path, str):
+                raise TypeError("vary's paths must be str")
+            if isinstance(values, str):  # "V1,V2" or "FROM:TO:STEP", as --vary
                 axes.append(f"{path}={values}")
             else:
-                axes.append(f"{path}=" + ",".join(_value(value) for value in values))
+                axes.append((path, [_json(value) for value in _plain(list(values))]))
         return axes
-    if isinstance(vary, str):
-        return [vary]
-    return list(vary)
+    return _texts("vary", vary)
 
 
 def sweep(scenario, vary, *, seed=None, replications=None, jobs=None, set=None, until=None,
@@ -124,9 +170,13 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
     `target` ("totals.wait_min.p95<=5") holds with 95% confidence, as `h2sim size`. `until`,
     `max_replications` and `quantile_interval` as in run(), for each value tried."""
     text, base_dir = _source(scenario)
+    if not isinstance(param, str):
+        raise TypeError("param must be a str (a --set PATH)")
+    if not isinstance(target, str):
+        raise TypeError("target must be a str, e.g. \"totals.wait_min.p95<=5\"")
     if not isinstance(range, str):
         low, high = range
-        range = f"{low}:{high}"
+        range = f"{_int('range', low, -2**63, 2**63 - 1)}:{_int('range', high, -2**63, 2**63 - 1)}"
     return json.loads(_h2sim.size(text, base_dir, _sets(set), _last(seed, replications), param,
                                   range, target, replications is not None,
                                   _running(jobs, until, max_replications, quantile_interval)))
@@ -146,6 +196,8 @@ def warnings(scenario, *, set=None):
 
 def schema(metrics=False):
     """The JSON Schema of scenario files (of the metrics with metrics=True)."""
+    if not isinstance(metrics, bool):
+        raise TypeError("metrics must be a bool")
     return json.loads(_h2sim.schema(metrics))
 
 

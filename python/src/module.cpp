@@ -11,6 +11,7 @@
 #include <pybind11/stl.h>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace py = pybind11;
@@ -113,11 +114,22 @@ std::string run(const std::string& text, const std::string& base_dir, const Sets
   return text_of(metrics.json());
 }
 
+/** A sweep axis: "PATH=V1,V2" or "PATH=FROM:TO:STEP" as --vary takes it, or (PATH, values),
+ * each value one point's --set VALUE text, never split. */
+using Axis = std::variant<std::string, std::pair<std::string, Sets>>;
+
 std::string sweep(const std::string& text, const std::string& base_dir, const Sets& sets,
-                  const Sets& last, const Sets& vary, const Running& running) {
+                  const Sets& last, const std::vector<Axis>& vary, const Running& running) {
   std::vector<h2sim::SweepAxis> axes;
-  for (const std::string& axis : vary) {
-    axes.push_back(h2sim::parse_sweep_axis(axis));
+  for (const Axis& axis : vary) {
+    if (const auto* given = std::get_if<std::pair<std::string, Sets>>(&axis)) {
+      if (given->second.empty()) {
+        throw py::value_error("vary " + given->first + ": no values");
+      }
+      axes.push_back({given->first, given->second});
+    } else {
+      axes.push_back(h2sim::parse_sweep_axis(std::get<std::string>(axis)));
+    }
   }
   const std::vector<h2sim::SweepPoint> points = h2sim::sweep_points(axes);
   std::vector<h2sim::Scenario> scenarios;
@@ -180,7 +192,9 @@ validate(const std::string& text, const std::string& base_dir, const Sets& sets)
 std::vector<std::pair<std::string, std::string>>
 warnings(const std::string& text, const std::string& base_dir, const Sets& sets) {
   std::vector<std::pair<std::string, std::string>> warnings;
-  for (const h2sim::Warning& warning : load(text, base_dir, sets).warnings()) {
+  // Named: warnings() refers into the scenario, which must outlive the loop.
+  const h2sim::Scenario scenario = load(text, base_dir, sets);
+  for (const h2sim::Warning& warning : scenario.warnings()) {
     warnings.emplace_back(warning.pointer, warning.message);
   }
   return warnings;

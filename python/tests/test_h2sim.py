@@ -277,3 +277,88 @@ def test_pandas_helpers_make_tables():
     points = h2sim.points(sweep)
     assert list(points["stations.0.dispensers"]) == [2, 3]
     assert isinstance(h2sim.classes(result), pandas.DataFrame)
+
+
+def far_north_scenario():
+    """mmc-2 placed 1,112 km north of its origin: valid, with one warning at /stations/0/lat."""
+    with open(MMC2, encoding="utf-8") as file:
+        scenario = json.load(file)
+    station = scenario["stations"][0]
+    del station["x_km"], station["y_km"]
+    station.update({"lat": 70, "lon": 30})
+    scenario.update({"origin": {"lat": 60, "lon": 10}, "horizon_days": 1})
+    return scenario
+
+
+def test_warnings_outlive_the_scenario_they_came_from():
+    # warnings() once read them out of a scenario already destroyed: garbage or a crash.
+    expected = [(warning["pointer"], warning["message"])
+                for warning in h2sim.run(far_north_scenario(), jobs=1)["warnings"]]
+    assert [pointer for pointer, _ in expected] == ["/stations/0/lat"]
+    assert expected[0][1].startswith("1112 km north of /origin")
+    for _ in range(3):
+        assert h2sim.warnings(far_north_scenario()) == expected
+
+
+def test_dict_values_are_python_values_never_split_or_reparsed():
+    scenario = os.path.join(SOURCE, "scenarios", "shanghai-today.json")
+    sweep = h2sim.sweep(scenario, {"open_stations": [["JD-01", "JD-02"], ["JD-01"]],
+                                   "description": ["a, b"]},
+                        set={"horizon_days": 0.2}, jobs=1)
+    assert [point["set"] for point in sweep["points"]] == [
+        {"open_stations": ["JD-01", "JD-02"], "description": "a, b"},
+        {"open_stations": ["JD-01"], "description": "a, b"}]
+    assert [point["metrics"]["open_stations"] for point in sweep["points"]] == [2, 1]
+    # A str is a string: "2025" is not read as the number 2025 (a list of "PATH=VALUE" still is
+    # read as --set reads it).
+    assert h2sim.run(MMC2, set={"name": "2025", "horizon_days": 0.2}, jobs=1)["scenario"] == "2025"
+    with pytest.raises(h2sim.ScenarioError, match="^/name: must be a string"):
+        h2sim.run(MMC2, set=["name=2025"])
+    with pytest.raises(ValueError, match="vary horizon_days: no values"):
+        h2sim.sweep(MMC2, {"horizon_days": []})
+
+
+def test_out_of_range_and_mistyped_arguments_name_themselves():
+    with pytest.raises(ValueError, match="^jobs must be between 1 and 4096$"):
+        h2sim.run(MMC2, jobs=2**31)
+    with pytest.raises(ValueError, match="^max_replications must be between 2 and 100000$"):
+        h2sim.run(MMC2, max_replications=-1)
+    with pytest.raises(TypeError, match="^set must be a dict or a list of str"):
+        h2sim.run(MMC2, set=[5])
+    with pytest.raises(TypeError, match="^param must be a str"):
+        h2sim.size(MMC2, None, "1:3", "totals.wait_min.p95<=5")
+    with pytest.raises(TypeError, match="^target must be a str"):
+        h2sim.size(MMC2, "stations.0.dispensers", "1:3", None)
+    with pytest.raises(TypeError, match="^metrics must be a bool$"):
+        h2sim.schema("yes")
+    # NaN is refused at its field, as --set horizon_days=nan is, not as JSON that is not JSON.
+    scenario = far_north_scenario()
+    scenario["horizon_days"] = float("nan")
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.run(scenario)
+    assert [pointer for pointer, _ in raised.value.problems] == ["/horizon_days"]
+    assert [pointer for pointer, _ in h2sim.validate(scenario)] == ["/horizon_days"]
+
+
+def test_numpy_values_are_taken_as_python_numbers():
+    numpy = pytest.importorskip("numpy")
+    sweep = h2sim.sweep(MMC2, {"stations.0.dispensers": numpy.arange(2, 4)},
+                        set={"horizon_days": numpy.float64(0.2)}, seed=numpy.int64(5),
+                        jobs=numpy.int64(1))
+    plain = h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3]}, set={"horizon_days": 0.2},
+                        seed=5, jobs=1)
+    for point, reference in zip(sweep["points"], plain["points"], strict=True):
+        assert point["set"] == reference["set"]
+        metrics = with_run_block_of(point["metrics"], reference["metrics"])
+        assert as_cli_writes(metrics) == as_cli_writes(reference["metrics"])
+
+
+def test_a_folder_whose_name_is_not_utf8_works_as_on_the_command_line(tmp_path):
+    folder = os.path.join(os.fsencode(tmp_path), b"\xffdir")
+    os.mkdir(folder)
+    path = os.path.join(folder, b"s.json")
+    with open(path, "wb") as file, open(MMC2, "rb") as source:
+        file.write(source.read())
+    result = h2sim.run(path, set={"horizon_days": 0.2}, seed=3, jobs=1)
+    expected = json.loads(cli("run", "-q", MMC2, "--set", "horizon_days=0.2", "--seed", "3"))
+    assert result["totals"] == expected["totals"]
