@@ -121,6 +121,24 @@ TEST_CASE("supply::delivery: (s, Q) cycles with a fixed lead time") {
   check_conservation(short_s);
 }
 
+TEST_CASE("supply::delivery: a lead time of 0 under overload ends and keeps its books") {
+  // 60 vehicles/h x 4 kg against 2 dispensers of 4-minute fills (30/h): the queue grows by 30 an
+  // hour, and its promises soon exceed the 1000 kg storage while it is full. Once, every trailer
+  // then unloaded nothing and ordered the next at once: at a lead time of 0 the run never ended.
+  // Now a trailer comes only when a fill has made room, and keeps the storage topped up.
+  const std::string tank = R"("storage": {"capacity_kg": 1000, "initial_kg": 1000}, )";
+  const auto metrics = run_text(
+      scenario(station("S1", 0, tank + R"("supply": {"model": "delivery", "payload_kg": 500,
+        "reorder_at_kg": 500, "lead_time_h": {"dist": "fixed", "value": 0}})"),
+               60, 1));
+  const auto& s = metrics["stations"][0];
+  CHECK(s["served"].get<double>() > 600);               // the dispensers never wait for gas
+  CHECK(s["turned_away_stockout"].get<double>() > 100); // but promises exceed the storage
+  CHECK(s["deliveries"].get<double>() <= s["served"].get<double>() + 1); // one per fill at most
+  CHECK(s["inventory_min_kg"].get<double>() >= 500 - 4);
+  check_conservation(metrics);
+}
+
 TEST_CASE("supply::onsite: production follows the hourly profile and stops when full") {
   // 10 kg/h from midnight to 6 am only: 60 kg a day, 55 kWh/kg. No vehicles.
   std::string profile = "[1, 1, 1, 1, 1, 1";

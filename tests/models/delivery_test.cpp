@@ -108,11 +108,11 @@ TEST_CASE(
   CHECK(recorder.tank_events(TankEvent::dry_end) == Events{{95, 0}});
 }
 
-TEST_CASE("supply::Delivery: what does not fit goes back, and a position still low orders again") {
+TEST_CASE("supply::Delivery: a position held low by promises to a full storage orders when the "
+          "fills make room") {
   // Storage 1000, full; s = 300, Q = 500, lead 1 h. 800 kg are promised to a long queue at 0:
-  // position 200 <= 300, a trailer (position 700). At 60 the tank is still full (the fills have
-  // not started): it unloads nothing, goes back, and the position, 200 again, orders another. The
-  // fills start at 90 (level 200); the second trailer unloads 500 at 120: level 700, position 700.
+  // position 200 <= 300, but a trailer could unload nothing: none is ordered. The fills start at
+  // 90 (level 200, room 800): a trailer then, unloading 500 at 150: level 700, position 700.
   const StationSpec station = station_with(1000, 1000, {500, 300, Distribution::fixed(1), {}});
   HeapCalendar calendar;
   Tank tank(1000, 1000);
@@ -123,25 +123,82 @@ TEST_CASE("supply::Delivery: what does not fit goes back, and a position still l
   delivery.start(0);
   REQUIRE(tank.reserve(0, 800));
   delivery.after_promise(0);
-  CHECK(calendar.pending() == 1);
-  calendar.run(60);
-  CHECK(tank.level() == 1000);
-  CHECK(calendar.pending() == 1); // the second trailer, due at 120
+  CHECK(calendar.pending() == 0);
   calendar.run(90);
   tank.draw(90, 800);
+  delivery.after_draw(90);
+  CHECK(calendar.pending() == 1);
   calendar.run();
   CHECK(tank.level() == 700);
   CHECK(calendar.pending() == 0);
-  const auto report = tank.end_window(130, 0);
-  CHECK(report.deliveries == 1); // the first unloaded nothing
+  const auto report = tank.end_window(160, 0);
+  CHECK(report.deliveries == 1);
   CHECK(report.delivered_kg == 500);
   // Conservation: 1000 + 500 = 800 + 700.
   CHECK(report.inventory_start_kg + report.delivered_kg == 800 + report.inventory_end_kg);
-  // Two orders; the first trailer's unloading nothing is no delivery event.
   using h2sim::models::TankEvent;
   using Events = std::vector<std::pair<double, double>>;
-  CHECK(recorder.tank_events(TankEvent::order) == Events{{0, 500}, {60, 500}});
-  CHECK(recorder.tank_events(TankEvent::delivery) == Events{{120, 500}});
+  CHECK(recorder.tank_events(TankEvent::order) == Events{{90, 500}});
+  CHECK(recorder.tank_events(TankEvent::delivery) == Events{{150, 500}});
+}
+
+TEST_CASE("supply::Delivery: what does not fit goes back, and the next order waits for room") {
+  // Storage 1000 holding 600; s = 300, Q = 500, lead 1 h. 400 kg promised at 0: position 200, a
+  // trailer. Another source fills the storage at 30, and 500 kg more are promised at 40 (position
+  // 100 + 500 on order). At 60 the trailer unloads nothing and goes back: position 100, but with no
+  // room no trailer follows it (one once did, at once: at a lead time of 0, forever). The fills at
+  // 90 (900 kg) make room: a trailer then, unloading 500 at 150.
+  const StationSpec station = station_with(1000, 600, {500, 300, Distribution::fixed(1), {}});
+  HeapCalendar calendar;
+  Tank tank(1000, 600);
+  tank.begin_window(0, 0);
+  Delivery delivery(context_of(station, tank, calendar));
+  delivery.start(0);
+  REQUIRE(tank.reserve(0, 400));
+  delivery.after_promise(0);
+  CHECK(calendar.pending() == 1);
+  calendar.run(30);
+  tank.add(30, 400); // full
+  REQUIRE(tank.reserve(40, 500));
+  delivery.after_promise(40);
+  CHECK(calendar.pending() == 1);
+  calendar.run(60);
+  CHECK(tank.level() == 1000);
+  CHECK(calendar.pending() == 0);
+  tank.draw(90, 900);
+  delivery.after_draw(90);
+  CHECK(calendar.pending() == 1);
+  calendar.run();
+  CHECK(tank.level() == 600);
+  const auto report = tank.end_window(160, 0);
+  CHECK(report.deliveries == 1);     // the trailer's; the other source's 400 kg count as inflow
+  CHECK(report.delivered_kg == 900); // 400 + 500
+  CHECK(report.inventory_start_kg + report.delivered_kg == 900 + report.inventory_end_kg);
+}
+
+TEST_CASE("supply::Delivery: at a lead time of 0, a full storage held low by promises does not "
+          "order forever") {
+  // Storage 1000, full; s = 999, Q = 1, lead 0: every order arrives at once. 990 kg promised:
+  // position 10 <= 999, no room, no order. A fill of 5 kg makes room for 5: five trailers of 1 kg,
+  // each unloaded at once, and the storage is full again.
+  const StationSpec station = station_with(1000, 1000, {1, 999, Distribution::fixed(0), {}});
+  HeapCalendar calendar;
+  Tank tank(1000, 1000);
+  tank.begin_window(0, 0);
+  Delivery delivery(context_of(station, tank, calendar));
+  delivery.start(0);
+  REQUIRE(tank.reserve(0, 990));
+  delivery.after_promise(0);
+  CHECK(calendar.pending() == 0);
+  tank.draw(1, 5);
+  delivery.after_draw(1);
+  CHECK(calendar.pending() == 5);
+  calendar.run();
+  CHECK(tank.level() == 1000);
+  CHECK(calendar.pending() == 0);
+  const auto report = tank.end_window(2, 0);
+  CHECK(report.deliveries == 5);
+  CHECK(report.delivered_kg == 5);
 }
 
 TEST_CASE("supply::TrailerDepot: an order waits for a free trailer, drive times computed by hand") {

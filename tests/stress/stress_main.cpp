@@ -32,7 +32,7 @@ WhatIf random_what_if(h2sim::RandomStream& rng) {
   case 0:
     return open_stations(integer(1, 70));
   case 1:
-    return lead_time_times(between(0.25, 4));
+    return lead_time_times(rng.uniform() < 0.1 ? 0 : between(0.25, 4)); // 0: trailers at once
   case 2:
     return dispensers(integer(1, 4));
   case 3:

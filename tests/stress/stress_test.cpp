@@ -18,6 +18,8 @@ std::vector<std::vector<WhatIf>> what_ifs() {
   for (double f : {0.25, 0.5, 2.0, 4.0}) {
     cases.push_back({lead_time_times(f)});
   }
+  // Trailers that come at once, at stations whose queues outgrow their storage: once a hang.
+  cases.push_back({lead_time_times(0), open_stations(10)});
   for (int n : {1, 2, 3, 4}) {
     cases.push_back({dispensers(n)});
   }

@@ -15,7 +15,8 @@ const params::Table& delivery_table() {
            .changes_during_run(),
        F::number("reorder_at_kg", &DeliveryParams::reorder_at_kg)
            .describe("order a trailer when the stock (less what queued vehicles will take, plus "
-                     "what is on order) falls to this")
+                     "what is on order) falls to this, while the storage has room for more than "
+                     "is on order")
            .at_least(0)
            .at_most(limits::kg)
            .changes_during_run(),
@@ -51,7 +52,12 @@ Delivery::Delivery(SupplyContext context)
     : context_(std::move(context)), spec_(&context_.station->supply.as<DeliveryParams>()) {}
 
 void Delivery::reorder(double now, double unmet_kg) {
-  while (context_.tank->available() + on_order_kg_ - unmet_kg <= spec_->reorder_at_kg) {
+  // Only while what is on order would not fill the room: promises to a long queue can hold the
+  // position at the reorder point with the storage full, and a trailer that can unload nothing
+  // was ordered again on its arrival (forever, at a lead time of 0). The fills' draws make the
+  // room, and order then (after_draw).
+  while (context_.tank->available() + on_order_kg_ - unmet_kg <= spec_->reorder_at_kg &&
+         on_order_kg_ < context_.tank->room()) {
     const double payload_kg = spec_->payload_kg; // the order's, whatever later orders bring
     on_order_kg_ += payload_kg;
     context_.tank->note(now, TankEvent::order, payload_kg);

@@ -26,6 +26,8 @@ public:
   explicit Delivery(SupplyContext context);
   void start(double now) override { reorder(now, 0); }
   void after_promise(double now) override { reorder(now, 0); }
+  /** A fill made room: a position held low by promises to a full storage may order now. */
+  void after_draw(double now) override { reorder(now, 0); }
   /** A refusal counts as demand: the stock left cannot serve it, so it is not really there. */
   void after_refusal(double now, double kg) override {
     reorder(now, std::min(kg, context_.tank->capacity())); // more could never be stored
@@ -37,7 +39,10 @@ public:
   }
 
 private:
-  /** Orders while the inventory position, less `unmet_kg`, is at or below the reorder point. */
+  /**
+   * Orders while the inventory position, less `unmet_kg`, is at or below the reorder point and
+   * what is on order would not fill the storage's room.
+   */
   void reorder(double now, double unmet_kg);
   void arrive(double payload_kg);
 
