@@ -66,19 +66,35 @@ nlohmann::ordered_json parse(const std::string& path, const std::string& text) {
   }
 }
 
-/** The scenario an output was made from, by name ("" when it does not say). */
+/**
+ * The scenario an output was made from, by name ("" when it does not say). Reads only what is
+ * there: the report checks the input's shape later, with a message.
+ */
 std::string scenario_name(const nlohmann::ordered_json& output) {
-  const nlohmann::ordered_json* named = &output;
-  if (output.contains("points") && output["points"].is_array() && !output["points"].empty()) {
-    named = &output["points"][0]["metrics"];
-  } else if (output.contains("scenarios") && output["scenarios"].is_array() &&
-             !output["scenarios"].empty()) {
-    named = &output["scenarios"][0]["metrics"]; // h2sim compare
+  using json = nlohmann::ordered_json;
+  const auto member = [](const json* object, const char* key) -> const json* {
+    if (object == nullptr || !object->is_object()) {
+      return nullptr;
+    }
+    const auto found = object->find(key);
+    return found == object->end() ? nullptr : &*found;
+  };
+  const auto first_metrics = [&](const char* list) -> const json* {
+    const json* items = member(&output, list);
+    if (items == nullptr || !items->is_array() || items->empty()) {
+      return nullptr;
+    }
+    return member(&items->front(), "metrics");
+  };
+  const json* named = &output;
+  if (const json* points = member(&output, "points"); points != nullptr && points->is_array()) {
+    named = first_metrics("points");
+  } else if (const json* scenarios = member(&output, "scenarios");
+             scenarios != nullptr && scenarios->is_array()) {
+    named = first_metrics("scenarios"); // h2sim compare
   }
-  if (named->is_object() && named->contains("scenario") && (*named)["scenario"].is_string()) {
-    return (*named)["scenario"].get<std::string>();
-  }
-  return "";
+  const json* name = member(named, "scenario");
+  return name != nullptr && name->is_string() ? name->get<std::string>() : "";
 }
 
 int run_report(const ReportArgs& args) {

@@ -97,7 +97,7 @@ TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exi
           "h2sim: --target totals.stranded<0: expected METRIC<=VALUE or METRIC>=VALUE, METRIC a "
           "path of the metrics (totals.wait_min.p95, stations[id=S1].wait_min.p95, ...)\n");
   refused("--candidates all --target 'totals.stranded<=x'",
-          "h2sim: --target totals.stranded<=x: the bound is not a number\n");
+          "h2sim: --target totals.stranded<=x: the bound is not a finite number\n");
   refused("--candidates all --target 'stations[id=W].wait_min.p95<=5'",
           "h2sim: --target stations[id=W].wait_min.p95<=5: stations[id=W].wait_min.p95: station W "
           "is not open in every set evaluated; only a --fixed station's metrics can be a target "

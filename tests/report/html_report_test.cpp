@@ -171,6 +171,44 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
   CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, options),
                        "target wait<5: expected totals.METRIC<=VALUE or totals.METRIC>=VALUE",
                        h2sim::ReportError);
+  // A target whose metric no output has would silently judge nothing.
+  options.target = "totals.nope<=5";
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, options),
+                       "target totals.nope<=5: the outputs have no totals.nope",
+                       h2sim::ReportError);
+  options.target = "totals.served>=5";
+  CHECK_NOTHROW(h2sim::html_report({{"a", run_output("S", 1)}}, options));
+  // Malformed sweeps (once a crash in the command line) and a scenario given as an output.
+  for (const json& points :
+       {json::array({json::object()}), json::array({5}), json::array({json::array({1, 2})})}) {
+    CHECK_THROWS_WITH_AS(h2sim::html_report({{"p.json", json{{"points", points}}}}),
+                         "p.json: points[0] is not a sweep's point (an object with set and "
+                         "metrics)",
+                         h2sim::ReportError);
+  }
+  const json scenario{{"name", "city"},
+                      {"stations", json::array({{{"id", "S1"}, {"x_km", 0}, {"y_km", 0}}})},
+                      {"demand", {{"model", "poisson"}}}};
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"city.json", scenario}}),
+                       "city.json: a scenario file, not an h2sim output: give it with --scenario",
+                       h2sim::ReportError);
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"x.json", json{{"scenario", "x"}}}}),
+                       "x.json: not an h2sim output (a run's metrics, a sweep's points, a size "
+                       "result or a comparison)",
+                       h2sim::ReportError);
+  // --scenario must be a scenario.
+  h2sim::ReportOptions with_scenario;
+  with_scenario.scenario_label = "s.json";
+  with_scenario.scenario = json{{"foo", 1}};
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, with_scenario),
+                       "s.json: not a scenario file (it has no stations)", h2sim::ReportError);
+  with_scenario.scenario = run_output("S", 1);
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, with_scenario),
+                       "s.json: an h2sim output, not a scenario file (--scenario takes the "
+                       "scenario the output was made from)",
+                       h2sim::ReportError);
+  with_scenario.scenario = scenario;
+  CHECK_NOTHROW(h2sim::html_report({{"a", run_output("S", 1)}}, with_scenario));
   CHECK_THROWS_WITH_AS(h2sim::parse_report_input(std::string(65, '[') + std::string(65, ']')),
                        "nested deeper than 64 levels", h2sim::ReportError);
   CHECK_NOTHROW(h2sim::parse_report_input(std::string(64, '[') + std::string(64, ']')));
@@ -524,6 +562,17 @@ TEST_CASE("report: an h2sim compare output: its paired differences, then each sc
   CHECK(p95[3]["hi"] == 2.5);
   CHECK(p95[4] == "yes");
   CHECK(paired[0]["rows"][1][4] == "no");
+  CHECK(paired[0]["rows"][1][1]["d"] == 0); // whole counts: no decimals
+  // Means over replications of a count may be halves: the row then shows one decimal, so that
+  // 90.5 and 90 do not both read 90 beside a difference of -0.5.
+  json halves = compared;
+  halves["metrics"][1]["means"] = {90.5, 90};
+  halves["metrics"][1]["differences"][0]["mean"] = -0.5;
+  const auto halved = blocks_of(model_of(h2sim::html_report({{"c.json", halves}})), "paired",
+                                "table")[0]["rows"][1];
+  CHECK(halved[1]["d"] == 1);
+  CHECK(halved[2]["d"] == 1);
+  CHECK(halved[3]["d"] == 1);
   // The scenarios are inputs of their own: side by side, and each with its sections.
   CHECK(model["inputs"].size() == 2);
   CHECK(model["inputs"][1]["name"] == "B — c.json: b.json");

@@ -104,6 +104,8 @@ TEST_CASE("queue over a day: what is not an event log, or lacks the station, is 
         "event log line 17: not 6 fields with a time in minutes");
   CHECK(message(csv, "S9", 0) == "the event log has no event of station S9");
   CHECK(message(csv, "S1", -1) == "--day -1: must be a day of the run (>= 0)");
+  CHECK(message(csv, "S1", 2) == "--day 2: the event log ends on day 1");
+  CHECK(message(csv, "S1", 1e308) == "--day 1e+308: the event log ends on day 1");
   CHECK(message("{\"time_min\": 1}\n", "S1", 0) == "event log line 1: no time_min or event");
 }
 

@@ -60,6 +60,17 @@ TEST_CASE("report CLI: unusable inputs and outputs exit 2, naming them, and writ
   CHECK(other.code == 2);
   CHECK(other.err == "h2sim: other.json: not an h2sim output (a run's metrics, a sweep's points, "
                      "a size result or a comparison)\n");
+  // Without --scenario the command looks for the scenario's name in the input: a malformed
+  // sweep or comparison once crashed it there.
+  folder.write("points.json", R"({"points": [{}]})");
+  const Result points = folder.h2sim("report points.json -o r.html");
+  CHECK(points.code == 2);
+  CHECK(points.err ==
+        "h2sim: points.json: points[0] is not a sweep's point (an object with set and metrics)\n");
+  folder.write("compared.json", R"({"compare": ["a"], "scenarios": [{}], "metrics": []})");
+  const Result compared = folder.h2sim("report compared.json -o r.html");
+  CHECK(compared.code == 2);
+  CHECK(compared.err == "h2sim: compared.json: a compared scenario without metrics\n");
   const Result target = folder.h2sim("report a.json --target 'p95<5' -o r.html");
   CHECK(target.code == 2);
   CHECK(slurp(folder / "r.html") == "old");

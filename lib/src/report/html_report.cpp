@@ -176,14 +176,25 @@ Kind kind_of(const ReportInput& input) {
   }
   if (output.is_object()) {
     if (const json* points = at(output, "points"); points != nullptr && points->is_array()) {
+      for (std::size_t k = 0; k < points->size(); ++k) {
+        const json* metrics = at((*points)[k], "metrics");
+        if (metrics == nullptr || !metrics->is_object()) {
+          throw ReportError(input.label + ": points[" + std::to_string(k) +
+                            "] is not a sweep's point (an object with set and metrics)");
+        }
+      }
       return Kind::sweep;
     }
     if (const json* evaluations = at(output, "evaluations");
         evaluations != nullptr && evaluations->is_array() && output.contains("parameter")) {
       return Kind::size;
     }
-    if (output.contains("totals") || output.contains("stations") || output.contains("scenario")) {
+    if (output.contains("totals") || output.contains("h2sim_version")) {
       return Kind::run;
+    }
+    if (output.contains("stations") && output.contains("demand")) {
+      throw ReportError(input.label +
+                        ": a scenario file, not an h2sim output: give it with --scenario");
     }
   }
   throw ReportError(
@@ -246,35 +257,45 @@ std::optional<std::array<double, 2>> place_of(const json& item, const json& docu
 
 ScenarioInfo read_scenario(const ReportOptions& options) {
   ScenarioInfo info;
-  if (!options.scenario.is_object()) {
+  if (options.scenario.is_null()) {
     return info;
+  }
+  if (!options.scenario.is_object()) {
+    throw ReportError(options.scenario_label + ": not a scenario file (not a JSON object)");
+  }
+  const json* listed = at(options.scenario, "stations");
+  if (options.scenario.contains("totals") || options.scenario.contains("h2sim_version")) {
+    throw ReportError(options.scenario_label +
+                      ": an h2sim output, not a scenario file (--scenario takes the scenario "
+                      "the output was made from)");
+  }
+  if (listed == nullptr || !listed->is_array()) {
+    throw ReportError(options.scenario_label + ": not a scenario file (it has no stations)");
   }
   info.present = true;
   info.document = &options.scenario;
   info.label = options.scenario_label;
   info.name = text(options.scenario, "name");
-  if (const json* stations = at(options.scenario, "stations"); stations && stations->is_array()) {
-    for (const json& station : *stations) {
-      const auto at = place_of(station, options.scenario);
-      if (!station.is_object() || !station.contains("id") || !station["id"].is_string() || !at) {
-        continue;
-      }
-      const std::string id = station["id"].get<std::string>();
-      Place place{(*at)[0],
-                  (*at)[1],
-                  text(station, "name"),
-                  number(station, "dispensers"),
-                  text(station, "supply/model"),
-                  text(station, "supply/pipeline")};
-      if (!place.pipeline.empty()) {
-        place.supply += " " + place.pipeline;
-      }
-      if (const std::string depot = text(station, "supply/depot"); !depot.empty()) {
-        place.supply += " from depot " + depot;
-      }
-      if (info.stations.emplace(id, std::move(place)).second) {
-        info.order.push_back(id);
-      }
+  for (const json& station : *listed) {
+    const auto at = place_of(station, options.scenario);
+    if (!station.is_object() || !station.contains("id") || !station["id"].is_string() || !at) {
+      continue;
+    }
+    const std::string id = station["id"].get<std::string>();
+    Place place{(*at)[0],
+                (*at)[1],
+                text(station, "name"),
+                number(station, "dispensers"),
+                text(station, "supply/model"),
+                text(station, "supply/pipeline")};
+    if (!place.pipeline.empty()) {
+      place.supply += " " + place.pipeline;
+    }
+    if (const std::string depot = text(station, "supply/depot"); !depot.empty()) {
+      place.supply += " from depot " + depot;
+    }
+    if (info.stations.emplace(id, std::move(place)).second) {
+      info.order.push_back(id);
     }
   }
   if (const json* depots = at(options.scenario, "depots"); depots && depots->is_array()) {
@@ -1727,8 +1748,13 @@ json comparison_section(const std::vector<ReportInput>& inputs, const std::vecto
     }
   }
   if (blocks.empty()) {
-    blocks.push_back(note("Nothing to compare side by side: the inputs are of different kinds "
-                          "(runs are compared with runs, sweeps with sweeps)."));
+    const bool all_size =
+        std::all_of(kinds.begin(), kinds.end(), [](Kind kind) { return kind == Kind::size; });
+    blocks.push_back(note(all_size ? "Size results are not compared side by side: each has its "
+                                     "own section, with its answer and evaluations."
+                                   : "Nothing to compare side by side: the inputs are of "
+                                     "different kinds (runs are compared with runs, sweeps "
+                                     "with sweeps)."));
   }
   return section("comparison", "Comparison", std::move(blocks));
 }
@@ -1849,6 +1875,37 @@ json queue_day_section(const json& queue) {
                                              {"values", queue["filling_peak_per_minute"]}}})}});
   return section("queue-day", "Queue at " + station + " on day " + day, std::move(blocks));
 }
+/**
+ * A target must name a metric the outputs have: when some run or sweep input has totals and none
+ * has the target's (null counts: a metric no replication could measure), the target is a typo,
+ * and its verdict would silently vanish.
+ */
+void check_target_metric(const std::vector<ReportInput>& inputs, const std::vector<Kind>& kinds,
+                         const Target& target) {
+  std::string path = "totals/" + target.metric;
+  std::replace(path.begin(), path.end(), '.', '/');
+  bool any_totals = false;
+  const auto look = [&](const json& metrics) {
+    any_totals = any_totals || at(metrics, "totals") != nullptr;
+    return at(metrics, path) != nullptr;
+  };
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (kinds[i] == Kind::run && look(inputs[i].output)) {
+      return;
+    }
+    if (kinds[i] == Kind::sweep) {
+      for (const json& point : inputs[i].output["points"]) {
+        if (look(point["metrics"])) {
+          return;
+        }
+      }
+    }
+  }
+  if (any_totals) {
+    throw ReportError("target " + target.text + ": the outputs have no totals." + target.metric);
+  }
+}
+
 } // namespace
 
 /** Whether `output` is what `h2sim compare` writes. */
@@ -1902,16 +1959,43 @@ json paired_section(const ReportInput& input, const std::vector<std::string>& na
     const json& row_in = *found->second;
     const auto metric = std::find_if(headline_metrics().begin(), headline_metrics().end(),
                                      [&](const Metric& m) { return m.path == path; });
-    const int digits = metric != headline_metrics().end() ? metric->digits : 2;
-    json row = json::array({metric != headline_metrics().end() ? metric->label : path});
     const json* means = at(row_in, "means");
+    const json* differences = at(row_in, "differences");
+    // Means over replications of a count may be halves: shown as integers, two equal-looking
+    // means would differ by 1 (1,159 and 1,159 for 1159 and 1158.5). The row gets the decimals
+    // its values need, up to 2.
+    int digits = metric != headline_metrics().end() ? metric->digits : 2;
+    const auto shown_exactly = [&digits](const json* value) {
+      if (value == nullptr || !value->is_number()) {
+        return true;
+      }
+      const double scaled = value->get<double>() * std::pow(10.0, digits);
+      return std::abs(scaled - std::round(scaled)) <= 1e-6 * std::max(1.0, std::abs(scaled));
+    };
+    const auto row_shown_exactly = [&] {
+      for (const json* list : {means, differences}) {
+        if (list == nullptr || !list->is_array()) {
+          continue;
+        }
+        for (const json& value : *list) {
+          const json* shown = value.is_object() ? at(value, "mean") : &value;
+          if (!shown_exactly(shown)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    };
+    while (digits < 2 && !row_shown_exactly()) {
+      ++digits;
+    }
+    json row = json::array({metric != headline_metrics().end() ? metric->label : path});
     for (std::size_t k = 0; k < names.size(); ++k) {
       const json* mean =
           means != nullptr && means->is_array() && k < means->size() ? &(*means)[k] : nullptr;
       row.push_back(mean != nullptr && mean->is_number() ? with_digits(*mean, digits)
                                                          : json(nullptr));
     }
-    const json* differences = at(row_in, "differences");
     for (std::size_t k = 1; k < names.size(); ++k) {
       const json* difference =
           differences != nullptr && differences->is_array() && k - 1 < differences->size()
@@ -1977,6 +2061,7 @@ std::string html_report(const std::vector<ReportInput>& outputs, const ReportOpt
     throw ReportError("target " + options.target +
                       ": expected totals.METRIC<=VALUE or totals.METRIC>=VALUE");
   }
+  check_target_metric(inputs, kinds, *given);
   const ScenarioInfo scenario = read_scenario(options);
   const bool several = inputs.size() > 1;
   std::vector<std::string> names;

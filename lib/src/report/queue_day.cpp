@@ -86,6 +86,7 @@ nlohmann::ordered_json queue_over_day(std::istream& log, const std::string& stat
   std::map<std::uint64_t, double> started; // visits of the station filling: when they started
   std::size_t seen = 0;
   std::size_t arrivals = 0;
+  double last_min = 0; // the log's last event
   // JSON Lines, or CSV with a header naming the columns (a log written before the vehicle column
   // was added reads as well).
   const bool jsonl = log.peek() == '{';
@@ -156,6 +157,7 @@ nlohmann::ordered_json queue_over_day(std::istream& log, const std::string& stat
       event.station = fields.cells[column.at("station")];
       event.event = fields.cells[column.at("event")];
     }
+    last_min = std::max(last_min, event.time_min);
     if (event.station != station) {
       continue;
     }
@@ -181,6 +183,11 @@ nlohmann::ordered_json queue_over_day(std::istream& log, const std::string& stat
   }
   if (seen == 0) {
     throw ReportError("the event log has no event of station " + station);
+  }
+  if (const double last_day = std::floor(last_min / 1440.0); std::floor(day) > last_day) {
+    char text[64];
+    std::snprintf(text, sizeof text, "--day %g: the event log ends on day %.0f", day, last_day);
+    throw ReportError(text);
   }
   for (const auto& [visit, at] : joined) { // still waiting when the run ended
     add_interval(waiting, at, INFINITY);

@@ -224,11 +224,11 @@ SizeTarget parse_size_target(const std::string& text) {
     std::size_t used = 0;
     const std::string bound = text.substr(op + 2);
     target.bound = std::stod(bound, &used);
-    if (used != bound.size()) {
+    if (used != bound.size() || !std::isfinite(target.bound)) {
       throw std::invalid_argument(bound);
     }
   } catch (const std::exception&) {
-    throw ExperimentError("the bound is not a number");
+    throw ExperimentError("the bound is not a finite number");
   }
   return target;
 }
