@@ -179,6 +179,23 @@ TEST_CASE("events: stations opened on days 5 and 8 have no arrivals before and s
   CHECK(arrivals_at(closing, "C") > 0);
 }
 
+TEST_CASE("events: a file that leaves open_stations out (all open) may still change it") {
+  // The key was looked up in the file as it was: absent there, the documented change was refused
+  // as one that "cannot change during a run".
+  std::string text = three_stations(
+      R"("warmup_days": 1, "horizon_days": 2)",
+      R"([{"at_day": 2, "until_day": 3, "set": {"open_stations": ["A"]}}])");
+  const std::string open_line = R"("open_stations": ["A"],)";
+  text.erase(text.find(open_line), open_line.size());
+  const auto metrics = run_text(text);
+  REQUIRE(metrics["stations"].size() == 3);
+  CHECK(arrivals_at(metrics, "A") > 100); // 6/h for two days
+  // B and C only in the first day of the window, A throughout: about half A's.
+  CHECK(arrivals_at(metrics, "B") > 0);
+  CHECK(arrivals_at(metrics, "B") < arrivals_at(metrics, "A") * 3 / 4);
+  CHECK(arrivals_at(metrics, "C") < arrivals_at(metrics, "A") * 3 / 4);
+}
+
 namespace {
 // A fleet of 40 taxis around two stations; the count changes by events.
 std::string taxis(const std::string& window, const std::string& events) {

@@ -269,7 +269,11 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
           problems.push_back({pointer, problem.message});
         }
         for (const Change& change : changes) {
+          // A key the file leaves out (open_stations: all) is looked up where the step put it.
           const Field* field = field_at(was, models::scenario_table(), change.pointer);
+          if (field == nullptr) {
+            field = field_at(current, models::scenario_table(), change.pointer);
+          }
           if (field == nullptr || !field->changeable) {
             problems.push_back({pointer, change.pointer +
                                              " cannot change during a run (what can: " +
