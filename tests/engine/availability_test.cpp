@@ -73,3 +73,29 @@ TEST_CASE("availability: a fleet vehicle finding its station closed drives to th
   CHECK(metrics["classes"][0]["refuels"].get<double>() ==
         a["served"].get<double>() + b["served"].get<double>());
 }
+
+TEST_CASE("availability: breakdowns 0 h apart are refused where the schema says so") {
+  // The schema once allowed mtbf_h 0 (>= 0) and validation refused it: both say > 0 now.
+  const auto with = [](const std::string& mtbf) {
+    return h2sim::test::problems_of(one_station(10, 2, "4",
+                                                R"(, "availability": {"outages": {"mtbf_h": )" +
+                                                    mtbf + R"(, "repair_h": 1}})"));
+  };
+  CHECK(with("0") == "/stations/0/availability/outages/mtbf_h: must be a number > 0\n");
+  CHECK(with(R"({"dist": "fixed", "value": 0})") ==
+        "/stations/0/availability/outages/mtbf_h/value: must be a number > 0\n");
+  CHECK(with("0.5") == "valid");
+  // In the JSON Schema, mtbf_h's fixed value has an exclusive minimum of 0; repair_h's does not.
+  const std::string schema = h2sim::scenario_json_schema().dump();
+  const auto fixed_after = [&schema](const std::string& description) {
+    const auto at = schema.find(description);
+    REQUIRE(at != std::string::npos);
+    const std::string fixed = R"("description":"a fixed value","type":"number",)";
+    const auto number = schema.find(fixed, at);
+    REQUIRE(number != std::string::npos);
+    return schema.substr(number + fixed.size(),
+                         schema.find(':', number + fixed.size()) - (number + fixed.size()));
+  };
+  CHECK(fixed_after("hours between breakdowns") == R"("exclusiveMinimum")");
+  CHECK(fixed_after("hours to repair") == R"("minimum")");
+}

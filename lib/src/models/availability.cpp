@@ -31,20 +31,14 @@ const params::Table& availability_table() {
                                             .above(0)
                                             .at_most(limits::hours)});
   using O = params::Of<Outages>;
-  static const params::Table outages =
-      O::table("random breakdowns",
-               {O::distribution("mtbf_h", &Outages::mtbf_h)
-                    .describe("hours between breakdowns")
-                    .at_most(limits::hours),
-                O::distribution("repair_h", &Outages::repair_h)
-                    .describe("hours to repair")
-                    .at_most(limits::hours)},
-               {O::rule([](const Outages& spec, params::Checker& check) {
-                 if (check.valid("mtbf_h") && spec.mtbf_h.kind() == Distribution::Kind::fixed &&
-                     spec.mtbf_h.mean() <= 0) {
-                   check.problem("mtbf_h", "must be > 0");
-                 }
-               })});
+  static const params::Table outages = O::table(
+      "random breakdowns", {O::distribution("mtbf_h", &Outages::mtbf_h)
+                                .describe("hours between breakdowns")
+                                .above(0) // a fixed value: breakdowns 0 h apart would never end
+                                .at_most(limits::hours),
+                            O::distribution("repair_h", &Outages::repair_h)
+                                .describe("hours to repair")
+                                .at_most(limits::hours)});
   using A = params::Of<AvailabilitySpec>;
   static const params::Table table = A::table(
       "when the station can serve (default: always); vehicles arriving while it is closed go "

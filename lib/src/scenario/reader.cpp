@@ -71,12 +71,17 @@ Node tagged_shape(std::string description, const std::string& tag,
 /**
  * A distribution of a quantity that is at most `maximum`: its location parameters (value, mean,
  * bounds, values) are, so that draws stay finite; how skewed lognormal and gamma may be is a rule.
+ * With `positive_fixed` a fixed value must be > 0 (a time between events: 0 would never end).
  */
-NodePtr distribution_shape(const std::string& description, double maximum) {
+NodePtr distribution_shape(const std::string& description, double maximum, bool positive_fixed) {
   using P = Node::Property;
+  const auto fixed = [&](std::string what) {
+    return positive_fixed ? positive(std::move(what), maximum)
+                          : non_negative(std::move(what), maximum);
+  };
   Node node = tagged_shape(
       description + ". A number is a fixed value; an object names its `dist`", "dist",
-      {{"fixed", {P{"value", non_negative("the value", maximum), true}}},
+      {{"fixed", {P{"value", fixed("the value"), true}}},
        {"exponential", {P{"mean", positive("mean", maximum), true}}},
        {"uniform",
         {P{"min", non_negative("lower bound", maximum), true},
@@ -97,7 +102,7 @@ NodePtr distribution_shape(const std::string& description, double maximum) {
                        non_negative("a weight", 1e12), 1),
            false}}}});
   node.kind = Node::Kind::number_or_tagged;
-  node.number = non_negative("a fixed value", maximum);
+  node.number = fixed("a fixed value");
   return make(std::move(node));
 }
 
@@ -154,7 +159,8 @@ NodePtr field_shape(const Field& field) {
     return array_shape(field.description, make(std::move(item)), field.min_items);
   }
   case Kind::distribution:
-    return distribution_shape(field.description, field.bounds.maximum.value_or(INFINITY));
+    return distribution_shape(field.description, field.bounds.maximum.value_or(INFINITY),
+                              field.bounds.exclusive_minimum.has_value());
   case Kind::numbers:
     return array_shape(field.description, number_shape("a value", field.bounds), field.min_items);
   case Kind::object:
