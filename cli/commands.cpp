@@ -25,6 +25,23 @@ namespace h2sim::cli {
 
 namespace {
 
+/**
+ * --table and --events take a file: "-" is stdout, the metrics', and an empty path would be
+ * taken for the option's absence.
+ */
+const CLI::Validator& a_file() {
+  static const CLI::Validator validator(
+      [](const std::string& path) {
+        if (path.empty()) {
+          return std::string("must be a file's path, not empty");
+        }
+        return path == "-" ? std::string("must be a file's path (- is stdout, the metrics')")
+                           : std::string();
+      },
+      "FILE");
+  return validator;
+}
+
 /** The options `run` and `sweep` share. */
 void add_run_options(CLI::App& command, RunArgs& args) {
   command.add_option("-o,--out", args.out,
@@ -43,16 +60,18 @@ void add_run_options(CLI::App& command, RunArgs& args) {
       ->allow_extra_args(false);
   command.add_option("--jobs", args.jobs, "replications run at once (default: cores)")
       ->check(CLI::Range(1, 4096));
-  command
-      .add_option("--until", args.until,
-                  "PATH:RELATIVE, e.g. totals.wait_min.p95:0.05: add replications until the "
-                  "95% interval of PATH (a ci95 key) has a relative half-width within "
-                  "RELATIVE (repeatable; Law and Kelton's sequential procedure)")
-      ->allow_extra_args(false);
+  CLI::Option* until =
+      command
+          .add_option("--until", args.until,
+                      "PATH:RELATIVE, e.g. totals.wait_min.p95:0.05: add replications until the "
+                      "95% interval of PATH (a ci95 key) has a relative half-width within "
+                      "RELATIVE (repeatable; Law and Kelton's sequential procedure)")
+          ->allow_extra_args(false);
   command
       .add_option("--max-replications", args.max_replications,
                   "with --until: stop adding replications here (default 1000)")
-      ->check(CLI::Range(2, 100000));
+      ->check(CLI::Range(2, 100000))
+      ->needs(until);
   command
       .add_option("--quantile-interval", args.quantile_interval,
                   "how the 95% intervals of the quantiles of waits are formed: sectioning "
@@ -99,17 +118,28 @@ int main(int argc, char** argv) {
                       "scenario file (default: the built-in shanghai-2025)");
   add_run_options(*run_cmd, run_args);
   std::string run_table_path;
-  run_cmd->add_option("--table", run_table_path,
-                      "also write the metrics as one long CSV table there (table, id, kind, "
-                      "replication, index, metric, value)");
-  run_cmd->add_option("--replication", run_args.replication,
-                      "run replication K alone, with its random streams among the scenario's "
-                      "replications: its metrics equal entry K of replication_totals");
-  run_cmd->add_option("--events", run_args.events,
-                      "write every event of one replication there: CSV, or JSON Lines when FILE "
-                      "ends in .jsonl (written like -o)");
-  run_cmd->add_option("--events-replication", run_args.events_replication,
-                      "the replication whose events --events writes (default 0)");
+  run_cmd
+      ->add_option("--table", run_table_path,
+                   "also write the metrics as one long CSV table there (table, id, kind, "
+                   "replication, index, metric, value)")
+      ->check(a_file());
+  // Range: a negative K would wrap around, and a huge one be clamped, as a size_t.
+  run_cmd
+      ->add_option("--replication", run_args.replication,
+                   "run replication K alone, with its random streams among the scenario's "
+                   "replications: its metrics equal entry K of replication_totals")
+      ->check(CLI::Range(0, 1000000));
+  auto* events_option =
+      run_cmd
+          ->add_option("--events", run_args.events,
+                       "write every event of one replication there: CSV, or JSON Lines when FILE "
+                       "ends in .jsonl (written like -o)")
+          ->check(a_file());
+  run_cmd
+      ->add_option("--events-replication", run_args.events_replication,
+                   "the replication whose events --events writes (default 0)")
+      ->check(CLI::Range(0, 1000000))
+      ->needs(events_option);
 
   std::vector<std::string> varies;
   std::string table_path;
@@ -121,8 +151,10 @@ int main(int argc, char** argv) {
       ->required()
       ->allow_extra_args(false);
   add_run_options(*sweep_cmd, sweep_args);
-  sweep_cmd->add_option("--table", table_path,
-                        "also write one CSV row per replication and per point (mean) there");
+  sweep_cmd
+      ->add_option("--table", table_path,
+                   "also write one CSV row per replication and per point (mean) there")
+      ->check(a_file());
   bool resume = false;
   sweep_cmd->add_flag("--resume", resume,
                       "rerun only the replications -o FILE's journal (FILE.journal) lacks");

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sys/stat.h>
 
 namespace h2sim::cli {
 
@@ -102,6 +103,61 @@ void check_output_path(const RunArgs& args, const std::string& option, const std
   }
   if (const auto problem = output_path_problem(path)) {
     throw InvalidInput(option + " " + path + ": " + *problem);
+  }
+}
+
+namespace {
+
+/**
+ * What a path names, for telling two paths of one file apart: an existing regular file (links
+ * followed) by its device and inode, a path not there yet by its absolute form; nothing for a
+ * device or FIFO, which are written to directly (two outputs may share a terminal).
+ */
+std::optional<std::string> file_identity(const std::string& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) == 0) {
+    if (!S_ISREG(status.st_mode)) {
+      return std::nullopt;
+    }
+    return "inode " + std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino);
+  }
+  std::error_code error;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  return "path " + std::filesystem::weakly_canonical(absolute, error).string();
+}
+
+} // namespace
+
+void check_outputs(const RunArgs& args,
+                   const std::vector<std::pair<std::string, std::string>>& outputs,
+                   const std::vector<std::string>& inputs) {
+  if (!args.writes_output) {
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> seen; // (identity, what it is)
+  for (const std::string& input : inputs) {
+    if (!input.empty() && input != "-") {
+      if (const auto identity = file_identity(input)) {
+        seen.emplace_back(*identity, "the input " + input);
+      }
+    }
+  }
+  for (const auto& [option, path] : outputs) {
+    if (path.empty() || path == "-") {
+      continue; // -o's default and "-" are stdout; the options that cannot take them refuse them
+    }
+    check_output_path(args, option, path);
+    const auto identity = file_identity(path);
+    if (!identity) {
+      continue;
+    }
+    for (const auto& [other, what] : seen) {
+      if (other == *identity) {
+        throw InvalidInput(option + " " + path + ": the same file as " + what +
+                           " (it would be overwritten)");
+      }
+    }
+    seen.emplace_back(*identity, option + "'s " + path);
   }
 }
 

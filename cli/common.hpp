@@ -97,6 +97,14 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);
 
 /**
+ * check_output_path for each (option, path) of `outputs`, and fails when two of them, or one and
+ * an input file (the scenario), are the same regular file: one would overwrite the other.
+ */
+void check_outputs(const RunArgs& args,
+                   const std::vector<std::pair<std::string, std::string>>& outputs,
+                   const std::vector<std::string>& inputs);
+
+/**
  * Experiments that report a 95% interval need 2 or more replications: `--replications 1` is an
  * error naming `command`; a scenario of 1 runs 5 (`each` says per what, for the log).
  */

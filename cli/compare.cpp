@@ -11,7 +11,7 @@
 namespace h2sim::cli {
 
 int command_compare(const RunArgs& given, const std::vector<std::string>& files) {
-  check_output_path(given, "-o", given.out);
+  check_outputs(given, {{"-o", given.out}}, files);
   RunArgs args = given;
   // Common random numbers: every scenario gets the first one's seed and replications.
   RunArgs first_args = args;

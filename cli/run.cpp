@@ -16,15 +16,18 @@ namespace h2sim::cli {
  * and the exit code is 1; when none finished, nothing is written.
  */
 int command_run(RunArgs args, const std::string& table_path) {
-  check_output_path(args, "-o", args.out);
-  check_output_path(args, "--table", table_path);
-  check_output_path(args, "--events", args.events);
+  check_outputs(args, {{"-o", args.out}, {"--table", table_path}, {"--events", args.events}},
+                {args.scenario});
   const Scenario scenario = load(args, args.sets);
   const auto replications = static_cast<std::size_t>(scenario.replications());
   if (args.replication && *args.replication >= replications) {
     throw InvalidInput("--replication " + std::to_string(*args.replication) +
                        ": the scenario has " + std::to_string(replications) +
                        " replications (0 to " + std::to_string(replications - 1) + ")");
+  }
+  if (args.replication && !args.until.empty()) {
+    throw InvalidInput("--until: --replication " + std::to_string(*args.replication) +
+                       " runs that replication alone; there are none to add");
   }
   if (!args.events.empty()) {
     if (args.replication && args.events_replication != 0 &&

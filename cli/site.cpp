@@ -78,7 +78,7 @@ LatLon parse_origin(const std::string& text) {
 } // namespace
 
 int command_site(const RunArgs& given, const SiteArgs& site_args) {
-  check_output_path(given, "-o", given.out);
+  check_outputs(given, {{"-o", given.out}}, {given.scenario, site_args.candidates_csv});
   SiteSearch search;
   try {
     search.target = parse_size_target(site_args.target);

@@ -10,7 +10,7 @@
 namespace h2sim::cli {
 
 int command_size(const RunArgs& given, const SizeArgs& size_args) {
-  check_output_path(given, "-o", given.out);
+  check_outputs(given, {{"-o", given.out}}, {given.scenario});
   SizeRange range;
   try {
     range = parse_size_range(size_args.range);

@@ -20,8 +20,7 @@ namespace h2sim::cli {
  */
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
                   const std::string& table_path, bool resume) {
-  check_output_path(args, "-o", args.out);
-  check_output_path(args, "--table", table_path);
+  check_outputs(args, {{"-o", args.out}, {"--table", table_path}}, {args.scenario});
   const bool to_file = !args.out.empty() && args.out != "-";
   if (resume && args.executor != nullptr) {
     throw InvalidInput("--resume: not available under mpirun");
@@ -38,7 +37,12 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     }
   }
   // Every point is validated before any runs.
-  const std::vector<SweepPoint> points = sweep_points(axes);
+  std::vector<SweepPoint> points;
+  try {
+    points = sweep_points(axes);
+  } catch (const ExperimentError& e) {
+    throw InvalidInput(e.what());
+  }
   std::vector<Scenario> scenarios;
   std::vector<std::string> fingerprints;
   const std::string base = std::string(version()) + '\0' + scenario_text(args.scenario) + '\0';

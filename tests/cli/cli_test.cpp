@@ -466,6 +466,69 @@ TEST_CASE("cli: output paths and overrides are checked before anything runs") {
             .err.find("  /replications: must be an integer >= 1\n") != std::string::npos);
 }
 
+TEST_CASE("cli: an output onto an input or another output is refused before anything runs") {
+  Folder folder;
+  const std::string scenario = slurp(source("scenarios/validation/md1.json"));
+  folder.write("s.json", scenario);
+  folder.write("x.csv", "keep");
+  fs::create_symlink("s.json", folder / "link.json");
+  const auto refused = [&](const std::string& args, const std::string& message) {
+    const Result result = folder.h2sim(args);
+    CHECK(result.code == 2);
+    CHECK(result.err == message);
+    CHECK(result.out == "");
+  };
+  // -o onto the scenario: the next run of it would fail (once written over, exit 0).
+  refused("run s.json -o s.json",
+          "h2sim: -o s.json: the same file as the input s.json (it would be overwritten)\n");
+  refused("run s.json -o link.json",
+          "h2sim: -o link.json: the same file as the input s.json (it would be overwritten)\n");
+  refused("run s.json -o ./x.csv --table x.csv",
+          "h2sim: --table x.csv: the same file as -o's ./x.csv (it would be overwritten)\n");
+  refused("run s.json -o new.json --events ./new.json",
+          "h2sim: --events ./new.json: the same file as -o's new.json (it would be overwritten)\n");
+  refused("compare s.json s.json -o s.json",
+          "h2sim: -o s.json: the same file as the input s.json (it would be overwritten)\n");
+  refused("sweep s.json --vary horizon_days=1,2 --table s.json",
+          "h2sim: --table s.json: the same file as the input s.json (it would be overwritten)\n");
+  CHECK(slurp(folder / "s.json") == scenario);
+  CHECK(slurp(folder / "x.csv") == "keep");
+  CHECK(folder.names() ==
+        std::vector<std::string>{"link.json", "s.json", "stderr.txt", "stdout.txt", "x.csv"});
+}
+
+TEST_CASE("cli: options that cannot mean anything together, or out of range, exit 2") {
+  const std::string md1 = source("scenarios/validation/md1.json");
+  const auto first_line = [](const Result& result) {
+    return result.err.substr(0, result.err.find('\n'));
+  };
+  // A negative K once wrapped around to 18446744073709551615.
+  const Result negative = run_h2sim("run " + md1 + " --replication -1");
+  CHECK(negative.code == 2);
+  CHECK(first_line(negative) == "--replication: Value -1 not in range 0 to 1000000");
+  // --until with one replication repeated it ten times and claimed the precision reached.
+  const Result until =
+      run_h2sim("run " + md1 + " --replication 0 --until totals.wait_min.p95:0.05");
+  CHECK(until.code == 2);
+  CHECK(until.err ==
+        "h2sim: --until: --replication 0 runs that replication alone; there are none to add\n");
+  CHECK(first_line(run_h2sim("run " + md1 + " --events-replication 1")) ==
+        "--events-replication requires --events");
+  CHECK(first_line(run_h2sim("run " + md1 + " --max-replications 5")) ==
+        "--max-replications requires --until");
+  // "-" is stdout (the metrics'); "" was taken for no option at all.
+  CHECK(first_line(run_h2sim("run " + md1 + " --table -")) ==
+        "--table: must be a file's path (- is stdout, the metrics')");
+  CHECK(first_line(run_h2sim("run " + md1 + " --events ''")) ==
+        "--events: must be a file's path, not empty");
+  // A path given twice to --vary kept only its last values.
+  const Result twice = run_h2sim(
+      "sweep " + md1 + " --vary stations.0.dispensers=1,2 --vary stations.0.dispensers=3");
+  CHECK(twice.code == 2);
+  CHECK(twice.err == "h2sim: --vary stations.0.dispensers: given twice (list all its values in one "
+                     "--vary)\n");
+}
+
 TEST_CASE("cli: -o onto a character device writes to it, and the device stays") {
   Folder folder;
   if (!make_device(folder / "null", 3)) {

@@ -44,7 +44,7 @@ struct SweepPoint {
   std::string name;              // "PATH=VALUE, PATH=VALUE", as messages name the point
 };
 
-/** The full factorial of `axes`, the first axis outermost. */
+/** The full factorial of `axes`, the first axis outermost; ExperimentError if a path repeats. */
 std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes);
 
 /**

@@ -70,6 +70,14 @@ ordered_json json_value(const std::string& text) {
 
 std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
   std::vector<SweepPoint> points{{{}, ordered_json::object(), ""}};
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    for (std::size_t b = 0; b < a; ++b) {
+      if (axes[a].path == axes[b].path) { // the later values would silently replace the earlier
+        throw ExperimentError("--vary " + axes[a].path +
+                              ": given twice (list all its values in one --vary)");
+      }
+    }
+  }
   for (const SweepAxis& axis : axes) {
     std::vector<SweepPoint> next;
     for (const SweepPoint& point : points) {
