@@ -182,9 +182,9 @@ TEST_CASE("events: stations opened on days 5 and 8 have no arrivals before and s
 TEST_CASE("events: a file that leaves open_stations out (all open) may still change it") {
   // The key was looked up in the file as it was: absent there, the documented change was refused
   // as one that "cannot change during a run".
-  std::string text = three_stations(
-      R"("warmup_days": 1, "horizon_days": 2)",
-      R"([{"at_day": 2, "until_day": 3, "set": {"open_stations": ["A"]}}])");
+  std::string text =
+      three_stations(R"("warmup_days": 1, "horizon_days": 2)",
+                     R"([{"at_day": 2, "until_day": 3, "set": {"open_stations": ["A"]}}])");
   const std::string open_line = R"("open_stations": ["A"],)";
   text.erase(text.find(open_line), open_line.size());
   const auto metrics = run_text(text);
