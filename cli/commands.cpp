@@ -217,12 +217,16 @@ int main(int argc, char** argv) {
       ->add_option("--max-stations", site.max_stations,
                    "add at most N stations to the fixed ones (default: until the target holds)")
       ->check(CLI::Range(1, 1000000));
-  site_cmd->add_option("--swap-rounds", site.swap_rounds,
-                       "at most R rounds of 1-swaps after the forward selection (default 1000: "
-                       "until none helps; 0: none)");
-  site_cmd->add_option("--swap-candidates", site.swap_candidates,
-                       "swap in only the K candidates that came closest to being added at the "
-                       "last forward step (default 0: every candidate not open)");
+  site_cmd
+      ->add_option("--swap-rounds", site.swap_rounds,
+                   "at most R rounds of 1-swaps after the forward selection (default 1000: "
+                   "until none helps; 0: none)")
+      ->check(CLI::Range(0, 1000000)); // a negative R would wrap around as a size_t
+  site_cmd
+      ->add_option("--swap-candidates", site.swap_candidates,
+                   "swap in only the K candidates that came closest to being added at the "
+                   "last forward step (default 0: every candidate not open)")
+      ->check(CLI::Range(0, 1000000));
   add_run_options(*site_cmd, site_args);
 
   std::vector<std::string> compare_files;

@@ -273,6 +273,13 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.finished = std::move(finished);
   options.on_finished = std::move(on_finished);
   options.until = precisions(args.until);
+  for (const Scenario& scenario : scenarios) {
+    try {
+      check_precisions(scenario, options.until);
+    } catch (const std::invalid_argument& e) {
+      throw InvalidInput(std::string("--until ") + e.what());
+    }
+  }
   options.max_replications = args.max_replications;
   options.quantile_interval = args.quantile_interval;
   options.only_replication = args.replication;

@@ -39,8 +39,9 @@ int command_compare(const RunArgs& given, const std::vector<std::string>& files)
   spdlog::info("compare: {} scenarios, {} replications each, seed {}", files.size(),
                scenarios.front().replications(), scenarios.front().seed());
   const std::vector<Metrics> metrics = run_points(scenarios, args);
+  std::size_t failed = 0;
   for (std::size_t s = 0; s < files.size(); ++s) {
-    report_failures(args, metrics[s], files[s] + ": ");
+    failed += report_failures(args, metrics[s], files[s] + ": ");
   }
   nlohmann::ordered_json out;
   try {
@@ -50,6 +51,14 @@ int command_compare(const RunArgs& given, const std::vector<std::string>& files)
     return exit_failure;
   }
   emit(args, out, "the comparison");
+  if (failed > 0) {
+    if (args.writes_output) {
+      std::cerr << "h2sim: error: " << failed
+                << " replications failed; the differences are over the replications every "
+                   "scenario finished\n";
+    }
+    return exit_failure; // as run, sweep, size and site
+  }
   return exit_ok;
 }
 

@@ -65,7 +65,8 @@ int command_run(RunArgs args, const std::string& table_path) {
                                            : fmt::format("{}", scenario.warmup_days()));
   const Metrics metrics = run_points({scenario}, args).front();
   const std::size_t failed = report_failures(args, metrics, "");
-  const std::size_t ran = args.replication ? 1 : replications;
+  // What ran, not what the scenario asked for: --until may have added replications.
+  const std::size_t ran = metrics.finished() + failed;
   if (events) {
     const std::size_t logged = args.replication ? *args.replication : args.events_replication;
     bool finished = true;

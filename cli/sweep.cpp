@@ -93,9 +93,10 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   std::size_t replications = 0;
   std::size_t failed = 0;
   for (std::size_t p = 0; p < points.size(); ++p) {
-    replications += static_cast<std::size_t>(scenarios[p].replications());
-    failed += report_failures(args, metrics[p],
-                              "point " + std::to_string(p) + " (" + points[p].name + "), ");
+    const std::size_t point_failed = report_failures(
+        args, metrics[p], "point " + std::to_string(p) + " (" + points[p].name + "), ");
+    replications += metrics[p].finished() + point_failed; // --until may have added some
+    failed += point_failed;
   }
   if (failed == replications) {
     if (args.writes_output) {

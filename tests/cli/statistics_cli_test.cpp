@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <string>
 
 using h2sim::test::Folder;
@@ -129,4 +130,78 @@ TEST_CASE("statistics: --until names a ci95 key and a relative error, or exits 2
   CHECK(bad.code == 2);
   CHECK(bad.err.find("expected PATH:RELATIVE") != std::string::npos);
   CHECK(bad.out.empty());
+}
+
+TEST_CASE("statistics: --until takes the economics keys of ci95 where the scenario has them") {
+  const Folder folder;
+  const std::string economics =
+      R"( --set 'economics={"station":{"base_capex":1000000,"lifetime_years":20},)"
+      R"("waiting_cost_per_hour":25}')";
+  const Result with =
+      folder.h2sim("run -q " + mmc + economics +
+                   " --set horizon_days=1 --until totals.economics.social_cost_per_kg:0.2");
+  CHECK(with.code == 0);
+  CHECK(json::parse(with.out)["precision"].contains("totals.economics.social_cost_per_kg"));
+  const Result without =
+      folder.h2sim("run -q " + mmc + " --until totals.economics.social_cost_per_kg:0.2");
+  CHECK(without.code == 2);
+  CHECK(
+      without.err.rfind("h2sim: --until totals.economics.social_cost_per_kg has no interval in "
+                        "mmc-2's metrics (it has no economics block); one of totals.wait_min.mean",
+                        0) == 0);
+}
+
+TEST_CASE("statistics: a failed replication under --until counts among those that ran") {
+  // The scenario asks for 1, --until runs 10: one failing of them once left no output at all.
+  const Folder folder;
+  setenv("H2SIM_TEST_FAIL_REPLICATION", "0:7", 1);
+  const Result r =
+      folder.h2sim("run -q " + mmc + " --set horizon_days=0.5 --until totals.served:0.5 -o m.json");
+  unsetenv("H2SIM_TEST_FAIL_REPLICATION");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("1 of 10 replications failed; the metrics are over the other 9") !=
+        std::string::npos);
+  const json metrics = json::parse(h2sim::test::slurp(folder / "m.json"));
+  CHECK(metrics["replications"] == 10);
+  CHECK(metrics["replication_totals"].size() == 9);
+}
+
+TEST_CASE("statistics: compare under --until pairs only what both ran, and exits 1 on a failure") {
+  const Folder folder;
+  // The second scenario has a quarter of the traffic: its waits are rarer and noisier, and it
+  // needs other numbers of replications than the first.
+  std::string b =
+      h2sim::test::slurp(std::string(H2SIM_SOURCE_DIR) + "/scenarios/validation/mmc-2.json");
+  b.replace(b.find("\"arrivals_per_h\": 20"), 20, "\"arrivals_per_h\": 5");
+  folder.write("b.json", b);
+  const Result r = folder.h2sim("compare -q " + mmc +
+                                " b.json --set horizon_days=0.5 --until totals.wait_min.mean:0.1");
+  REQUIRE(r.code == 0);
+  const json out = json::parse(r.out);
+  CHECK(out["scenarios"][0]["metrics"]["replications"] !=
+        out["scenarios"][1]["metrics"]["replications"]);
+  for (const json& scenario : out["scenarios"]) {
+    const json& metrics = scenario["metrics"];
+    CHECK(metrics["replication_totals"].size() == metrics["replications"].get<std::size_t>());
+    for (const json& totals : metrics["replication_totals"]) {
+      CHECK(totals.is_object()); // never padded with nulls
+    }
+  }
+  for (const json& row : out["metrics"]) {
+    for (const json& difference : row["differences"]) {
+      if (difference["mean"].is_null()) {
+        continue;
+      }
+      const json& means = difference["paired_means"];
+      CHECK(difference["mean"].get<double>() ==
+            doctest::Approx(means[1].get<double>() - means[0].get<double>()));
+    }
+  }
+  setenv("H2SIM_TEST_FAIL_REPLICATION", "1:2", 1);
+  const Result failed =
+      folder.h2sim("compare -q " + mmc + " b.json --set horizon_days=0.5 --replications 3");
+  unsetenv("H2SIM_TEST_FAIL_REPLICATION");
+  CHECK(failed.code == 1);
+  CHECK(failed.err.find("1 replications failed; the differences are over the replications every "
+                        "scenario finished") != std::string::npos);
 }

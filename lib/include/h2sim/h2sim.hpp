@@ -158,8 +158,17 @@ struct Precision {
   double relative{}; // the largest relative error wanted, e.g. 0.05
 };
 
-/** The paths that have a 95% interval (ci95's keys), which `Precision::path` may name. */
+/**
+ * The paths that may have a 95% interval (ci95's keys), which `Precision::path` may name: those
+ * of every scenario, the economics block's included.
+ */
 const std::vector<std::string>& interval_paths();
+
+/** The paths `scenario`'s metrics have a 95% interval for (no economics keys without its block). */
+std::vector<std::string> interval_paths(const Scenario& scenario);
+
+/** std::invalid_argument naming the first path of `until` that `scenario` has no interval for. */
+void check_precisions(const Scenario& scenario, const std::vector<Precision>& until);
 
 /**
  * `PATH:RELATIVE` as `--until` takes it, e.g. "totals.wait_min.p95:0.05" (0 < RELATIVE < 1, PATH

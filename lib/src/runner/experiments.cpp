@@ -433,11 +433,18 @@ void numbers_of(const ordered_json& value, const std::string& path,
   }
 }
 
-/** The finished replications' indices, in order. */
-std::vector<std::size_t> finished_indices(const Metrics& metrics, std::size_t replications) {
+/**
+ * The finished replications' indices, in order: of all that ran, which --until may have made
+ * more than the scenario's own number (and than another scenario's).
+ */
+std::vector<std::size_t> finished_indices(const Metrics& metrics) {
+  const std::vector<ReplicationFailure> failures = metrics.failures();
+  const std::size_t replications = metrics.finished() + failures.size();
   std::vector<bool> failed(replications, false);
-  for (const ReplicationFailure& failure : metrics.failures()) {
-    failed[failure.replication] = true;
+  for (const ReplicationFailure& failure : failures) {
+    if (failure.replication < replications) {
+      failed[failure.replication] = true;
+    }
   }
   std::vector<std::size_t> indices;
   for (std::size_t r = 0; r < replications; ++r) {
@@ -460,10 +467,13 @@ ordered_json compare_document(const std::vector<std::string>& labels,
   // values[s][r] = replication r's totals of scenario s by path, for those finished.
   std::vector<std::map<std::size_t, std::map<std::string, double>>> values(metrics.size());
   for (std::size_t s = 0; s < metrics.size(); ++s) {
-    const std::vector<std::size_t> finished = finished_indices(metrics[s], replications);
-    for (std::size_t i = 0; i < finished.size(); ++i) {
+    const std::vector<std::size_t> finished = finished_indices(metrics[s]);
+    static const ordered_json none = ordered_json::array(); // one finished: no list
+    const ordered_json& totals =
+        documents[s].contains("replication_totals") ? documents[s]["replication_totals"] : none;
+    for (std::size_t i = 0; i < finished.size() && i < totals.size(); ++i) {
       std::vector<std::pair<std::string, double>> numbers;
-      numbers_of(documents[s]["replication_totals"][i], "totals", numbers);
+      numbers_of(totals[i], "totals", numbers);
       values[s][finished[i]] = {numbers.begin(), numbers.end()};
     }
   }
@@ -516,11 +526,22 @@ ordered_json compare_document(const std::vector<std::string>& labels,
       mean /= static_cast<double>(paired.size());
       const auto [low, high] = ci95(paired);
       const auto [unpaired_low, unpaired_high] = welch_ci95(a, b);
+      const auto average = [](const std::vector<double>& xs) {
+        double sum = 0;
+        for (double x : xs) {
+          sum += x;
+        }
+        return sum / static_cast<double>(xs.size());
+      };
+      // The pairs' own means: the scenarios' `means` are over all each finished, which --until
+      // or a failure can make other replications than the pairs.
       differences.push_back({{"scenario", labels[s]},
                              {"mean", mean},
                              {"ci95", {low, high}},
                              {"unpaired_ci95", {unpaired_low, unpaired_high}},
-                             {"significant", low > 0 || high < 0}});
+                             {"significant", low > 0 || high < 0},
+                             {"pairs", paired.size()},
+                             {"paired_means", {average(a), average(b)}}});
     }
     row["differences"] = std::move(differences);
     rows.push_back(std::move(row));

@@ -183,15 +183,51 @@ std::size_t next_replications(const report::Run& run, const RunOptions& options)
 
 } // namespace
 
+namespace {
+
+std::vector<std::string> totals_paths(std::uint8_t groups) {
+  std::vector<std::string> out;
+  for (const std::string& path : report::ci95_paths(groups)) {
+    out.push_back("totals." + path);
+  }
+  return out;
+}
+
+/** The groups the totals of `scenario` report: those known before it runs (economics). */
+std::uint8_t totals_groups(const Scenario& scenario) {
+  std::uint8_t groups = 0;
+  for (const report::StationTally& station : report::setup_of(models::spec_of(scenario)).stations) {
+    groups |= station.groups;
+  }
+  return groups;
+}
+
+} // namespace
+
 const std::vector<std::string>& interval_paths() {
-  static const std::vector<std::string> paths = [] {
-    std::vector<std::string> out;
-    for (const std::string& path : report::ci95_paths()) {
-      out.push_back("totals." + path);
-    }
-    return out;
-  }();
+  static const std::vector<std::string> paths = totals_paths(0xFF);
   return paths;
+}
+
+std::vector<std::string> interval_paths(const Scenario& scenario) {
+  return totals_paths(totals_groups(scenario));
+}
+
+void check_precisions(const Scenario& scenario, const std::vector<Precision>& until) {
+  const std::vector<std::string> paths = interval_paths(scenario);
+  for (const Precision& wanted : until) {
+    if (std::find(paths.begin(), paths.end(), wanted.path) == paths.end()) {
+      std::string known;
+      for (const std::string& p : paths) {
+        known += (known.empty() ? "" : ", ") + p;
+      }
+      throw std::invalid_argument(
+          wanted.path + " has no interval in " + scenario.name() + "'s metrics (" +
+          (wanted.path.rfind("totals.economics.", 0) == 0 ? "it has no economics block"
+                                                          : "not a ci95 key") +
+          "); one of " + known);
+    }
+  }
 }
 
 Precision parse_precision(const std::string& text) {
@@ -239,6 +275,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
   std::vector<std::shared_ptr<report::Run>> runs;
   std::size_t total = 0;
   for (const Scenario& scenario : scenarios) {
+    check_precisions(scenario, options.until);
     Plan plan = plan_of(scenario);
     if (options.only_replication) {
       if (*options.only_replication >= plan.replications) {
