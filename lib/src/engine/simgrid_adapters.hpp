@@ -380,7 +380,8 @@ private:
   class Capacity;
   struct Flow {
     simgrid::s4u::ExecPtr exec; // null while deferred and once reported (SimGrid is done with it)
-    double kg;
+    double kg;                  // what `exec` moves (the rest, after a relaunch)
+    double moved_before;        // what earlier execs of the flow moved (relaunch_suspended)
     double bound_kg_per_min;
     State state;
     std::function<void()> on_done;
@@ -417,7 +418,7 @@ private:
     check_not_past_flows();
     const FlowId id = next_++;
     Flow& flow = flows_
-                     .emplace(id, Flow{nullptr, kg, bound_kg_per_min, State::deferred,
+                     .emplace(id, Flow{nullptr, kg, 0.0, bound_kg_per_min, State::deferred,
                                        std::move(on_done), &capacity})
                      .first->second;
     if (calendar_->ahead()) {
@@ -460,14 +461,31 @@ private:
     capacity.set_closed(closed);
     for (auto& [id, flow] : flows_) {
       if (flow.capacity == &capacity && flow.state == State::running) {
-        if (closed) {
-          flow.exec->suspend();
-        } else {
+        if (!closed) {
           flow.exec->resume();
+        } else if (flow.exec->is_suspended()) {
+          relaunch_suspended(id, flow); // resumed once: s4u would not suspend it again
+        } else {
+          flow.exec->suspend();
         }
         modified_ = true;
       }
     }
+  }
+
+  /**
+   * SimGrid 3.32's s4u::Activity::resume() leaves the activity marked suspended, so a second
+   * suspend() of it does nothing and the flow kept running through a second closure. The flow
+   * goes on in a new exec instead, for what is left, launched suspended (the capacity is closed).
+   */
+  void relaunch_suspended(FlowId id, Flow& flow) {
+    const double done = flow.kg - flow.exec->get_remaining();
+    flow.moved_before += done;
+    flow.kg -= done;
+    by_activity_.erase(flow.exec->get_impl());
+    flow.exec->cancel();
+    retire(std::move(flow.exec));
+    launch(id, flow);
   }
 
   double moved(FlowId id) const {
@@ -477,9 +495,9 @@ private:
     case State::deferred:
       return 0.0;
     case State::running:
-      return flow.kg - flow.exec->get_remaining();
+      return flow.moved_before + (flow.kg - flow.exec->get_remaining());
     default:
-      return flow.kg;
+      return flow.moved_before + flow.kg;
     }
   }
 
