@@ -213,6 +213,36 @@ TEST_CASE("events: a file that leaves open_stations out (all open) may still cha
   CHECK(arrivals_at(metrics, "C") < arrivals_at(metrics, "A") * 3 / 4);
 }
 
+TEST_CASE("events: visits that find a station closed by open_stations are in the books") {
+  // Taxis planned to B and C before they closed at day 0.3 find them closed. Those visits were
+  // tallied but reported only by stations with `availability`: arrivals exceeded the outcomes.
+  const auto metrics = run_text(R"({"name": "closing", "seed": 3, "horizon_days": 1,
+    "stations": [
+      {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
+      {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
+      {"id": "C", "x_km": 10, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2}],
+    "demand": {"model": "fleet", "classes": [{"name": "taxi", "count": 200, "tank_kg": 6,
+      "consumption_kg_per_100km": 1, "daily_km": 300, "refuel_at_fraction": 0.2, "speed_kmh": 30,
+      "area": {"x_km": 5, "y_km": 0, "radius_km": 10}}]},
+    "events": [{"at_day": 0.3, "set": {"open_stations": 1}}]})");
+  double diverted = 0;
+  for (const auto& record : {metrics["totals"], metrics["stations"][0], metrics["stations"][1],
+                             metrics["stations"][2]}) {
+    CAPTURE(record.value("id", "totals"));
+    double outcomes = 0;
+    for (const char* key : {"served", "balked", "reneged", "diverted_closed"}) {
+      outcomes += record.value(key, 0.0);
+    }
+    CHECK(record["arrivals"].get<double>() == outcomes);
+  }
+  for (std::size_t s = 1; s < 3; ++s) { // B and C, out of service from day 0.3
+    diverted += metrics["stations"][s].at("diverted_closed").get<double>();
+  }
+  CHECK_FALSE(metrics["stations"][0].contains("diverted_closed")); // A never closes
+  CHECK(metrics["totals"]["diverted_closed"].get<double>() == diverted);
+  CHECK(diverted > 0);
+}
+
 namespace {
 // A fleet of 40 taxis around two stations; the count changes by events.
 std::string taxis(const std::string& window, const std::string& events) {

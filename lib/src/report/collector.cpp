@@ -15,6 +15,15 @@ Setup setup_of(const models::ScenarioSpec& scenario) {
     StationTally& station = setup.stations.emplace_back();
     station.dispensers = spec.dispensers;
     station.groups = spec.buffer.has_value() ? group::buffered : 0;
+    // Out of service at some time (a scheduled open_stations): visits may find it closed. Known
+    // from the scenario, so that every replication reports the same fields.
+    bool out_of_service = !scenario.serves(i) || spec.availability.has_value();
+    for (const models::Step& step : scenario.timeline) {
+      out_of_service = out_of_service || !step.state->serves(i);
+    }
+    if (out_of_service) {
+      station.groups |= group::closures;
+    }
     if (!setup.books.empty()) {
       const models::StationBook& book = setup.books[i];
       station.groups |= group::economics;
@@ -126,7 +135,7 @@ void Collector::on_visit(const models::Visit& visit) {
     ++tally.turned_away_stockout;
     ++bin.turned_away_stockout;
     return;
-  case Outcome::closed:
+  case Outcome::closed: // by its availability, or out of service (open_stations)
     ++tally.diverted_closed;
     ++bin.diverted_closed;
     return;

@@ -782,6 +782,9 @@ std::string where(std::uint8_t field_group, Scope scope) {
   case group::economics:
     text = "scenarios with `economics`";
     break;
+  case group::closures:
+    text = "stations with `availability` or ever out of service (`open_stations` events)";
+    break;
   default:
     text = "always";
   }

@@ -70,7 +70,8 @@ constexpr std::uint8_t buffered = 1;     // a buffer behind the dispensers: wait
 constexpr std::uint8_t availability = 2; // opening hours, outages or maintenance
 constexpr std::uint8_t supply = 4;       // finite storage
 constexpr std::uint8_t economics = 8;    // the scenario has an `economics` block
-constexpr std::uint8_t all = buffered | availability | supply | economics;
+constexpr std::uint8_t closures = 16;    // closed at some time: availability, or open_stations
+constexpr std::uint8_t all = buffered | availability | supply | economics | closures;
 } // namespace group
 
 /**

@@ -205,7 +205,7 @@ std::uint8_t totals_groups(const Scenario& scenario) {
 } // namespace
 
 const std::vector<std::string>& interval_paths() {
-  static const std::vector<std::string> paths = totals_paths(0xFF);
+  static const std::vector<std::string> paths = totals_paths(report::group::all);
   return paths;
 }
 
