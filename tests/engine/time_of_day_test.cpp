@@ -29,3 +29,19 @@ TEST_CASE("demand::poisson: an hourly profile shapes arrivals by hour of day") {
   // The morning peak waits longer than midday.
   CHECK(hourly["wait_min_mean"][8].get<double>() > hourly["wait_min_mean"][12].get<double>());
 }
+
+TEST_CASE("demand::poisson: a vanishing rate with one open hour of the day ends at once") {
+  // 1e-20 arrivals an hour, open only from 11 pm: the first draw lands some 1e22 minutes on,
+  // where doubles no longer tell the hours apart, and the thinning once looped there for ever.
+  std::string profile = "[";
+  for (int h = 0; h < 24; ++h) {
+    profile += (h ? ", " : "") + std::string(h == 23 ? "1" : "0");
+  }
+  profile += "]";
+  std::string scenario = h2sim::test::one_station(1, 4, "4");
+  scenario.replace(scenario.find(R"("kg_per_fill": 4)"), 16,
+                   R"("kg_per_fill": 4, "hourly_profile": )" + profile);
+  const auto metrics =
+      h2sim::test::run_text(scenario, {{"horizon_days", "1"}, {"demand.arrivals_per_h", "1e-20"}});
+  CHECK(metrics["totals"]["arrivals"] == 0);
+}

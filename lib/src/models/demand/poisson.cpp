@@ -48,11 +48,17 @@ double PoissonArrivals::next_arrival(Source& source, double now) const {
   if (!std::isfinite(source.mean_gap_min)) {
     return INFINITY;
   }
+  // Past a million years no run goes on, and times there are too coarse for hours of the day:
+  // at 1e-20 arrivals an hour the thinning below once never found the profile's one open hour.
+  constexpr double never_min = 1e12 * 365.25 * 1440.0 / 1e6;
   double t = now - source.mean_gap_min * std::log(source.rng.uniform());
   if (spec_->hourly_profile.empty()) {
     return t;
   }
   for (;;) {
+    if (!(t < never_min)) {
+      return INFINITY;
+    }
     const std::size_t hour = hour_of_day(std::floor(t / 60.0));
     if (source.rng.uniform() * peak_multiplier_ < spec_->hourly_profile[hour]) {
       return t;
@@ -77,14 +83,17 @@ void PoissonArrivals::arrive(std::size_t station) {
   const double now = calendar_->now();
   if (!network_->in_service(station)) {
     // Not built yet, or closed for good: its stream goes on (as if thinned), unseen.
-    calendar_->schedule(
-        next_arrival(source, now), [this, station] { arrive(station); },
-        network_->arrival_scope(station));
+    if (const double next = next_arrival(source, now); std::isfinite(next)) {
+      calendar_->schedule(
+          next, [this, station] { arrive(station); }, network_->arrival_scope(station));
+    }
     return;
   }
   const double kg = spec_->kg_per_fill.sample(source.rng);
   network_->refuel(station, now, kg, source.rng, 0, {}, limits(spec_->driver, source.rng));
-  calendar_->schedule(next_arrival(source, now), [this, station] { arrive(station); });
+  if (const double next = next_arrival(source, now); std::isfinite(next)) {
+    calendar_->schedule(next, [this, station] { arrive(station); });
+  }
 }
 
 } // namespace h2sim::models
