@@ -63,6 +63,23 @@ TEST_CASE("events: a pipeline cut a second time stops again") {
   CHECK(c["inventory_end_kg"].get<double>() == doctest::Approx(720).epsilon(1e-9));
 }
 
+TEST_CASE("events: events that overlap on a value without nesting end as they should") {
+  // 60 kg/h; 10 from 6 h to 12 h, and 30 from 9 h to 18 h. Each event once restored what it found
+  // at its start: 60 at 12 h (B still in force) and 10 from 18 h for good. In force, the later
+  // started wins: 6 h at 60, 3 h at 10, 9 h at 30, 6 h at 60 = 360 + 30 + 270 + 360 = 1020 kg.
+  const auto metrics = run_text(R"({"name": "overlap", "horizon_days": 1, "warmup_days": 0,
+    "stations": [{"id": "C", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1,
+                  "storage": {"capacity_kg": 100000, "initial_kg": 0},
+                  "supply": {"model": "pipeline", "pipeline": "P", "max_rate_kg_per_h": 1000}}],
+    "pipelines": [{"id": "P", "capacity_kg_per_h": 60}],
+    "demand": {"model": "poisson", "arrivals_per_h": 0, "kg_per_fill": 1},
+    "events": [
+      {"at_day": 0.25, "until_day": 0.5, "set": {"pipelines[id=P].capacity_kg_per_h": 10}},
+      {"at_day": 0.375, "until_day": 0.75, "set": {"pipelines[id=P].capacity_kg_per_h": 30}}]})");
+  CHECK(metrics["stations"][0]["delivered_kg"].get<double>() ==
+        doctest::Approx(1020).epsilon(1e-9));
+}
+
 TEST_CASE("events: a capacity halved with *= and a pipeline cut from the start") {
   const auto half = totals(two_stations_on_a_pipeline(R"("warmup_days": 1, "horizon_days": 2)",
                                                       R"(, "events": [{"at_day": 0.5,

@@ -237,28 +237,37 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
     return a.at_day < b.at_day || (a.at_day == b.at_day && !a.starts && b.starts);
   });
 
-  json current = document;
-  current.erase("events");
-  // What each started event changed: where, and the JSON before (nothing: absent).
-  std::map<std::size_t, std::vector<std::pair<std::string, std::optional<json>>>> undo;
+  json base = document;
+  base.erase("events");
+  json current = base;
+  // The events in force, in the order they started (at one time, in file order). The values in
+  // force are always the file's with these applied in that order: an event that ends takes its
+  // changes back even when another, started later and still in force, changed the same value
+  // (restoring what it found there at its start would undo the later one's).
+  std::vector<std::size_t> active;
   const std::size_t before = problems.size();
   for (std::size_t first = 0; first < edges.size();) {
     std::size_t last = first;
+    bool ended = false;
+    for (; last < edges.size() && edges[last].at_day == edges[first].at_day && !edges[last].starts;
+         ++last) {
+      active.erase(std::find(active.begin(), active.end(), edges[last].event));
+      ended = true;
+    }
+    if (ended) {
+      current = base;
+      for (const std::size_t event : active) {
+        for (const auto& [path, value] : spec.events[event].set) {
+          std::vector<Change> changes;
+          std::vector<Problem> found; // none: it applied when the event started
+          apply_override(current, {path, value}, found, changes, "");
+        }
+      }
+    }
     while (last < edges.size() && edges[last].at_day == edges[first].at_day) {
       const Edge& edge = edges[last++];
       const std::string at = "/events/" + std::to_string(edge.event);
-      if (!edge.starts) {
-        auto& changed = undo[edge.event];
-        for (auto it = changed.rbegin(); it != changed.rend(); ++it) {
-          const json::json_pointer where(it->first);
-          if (it->second) {
-            current[where] = *it->second;
-          } else if (current.contains(where)) {
-            current[where.parent_pointer()].erase(where.back());
-          }
-        }
-        continue;
-      }
+      active.push_back(edge.event);
       for (const auto& [path, value] : spec.events[edge.event].set) {
         std::vector<Change> changes;
         std::vector<Problem> found;
@@ -278,12 +287,7 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
             problems.push_back({pointer, change.pointer +
                                              " cannot change during a run (what can: " +
                                              changeable_during_run() + ")"});
-            continue;
           }
-          undo[edge.event].emplace_back(change.pointer,
-                                        change.before.empty()
-                                            ? std::nullopt
-                                            : std::optional<json>(json::parse(change.before)));
         }
       }
     }

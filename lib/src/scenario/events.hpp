@@ -14,7 +14,8 @@ namespace h2sim::scenario {
  * Makes `spec.timeline` from `spec.events`: the scenario after each time at which an event starts
  * or ends, each state read and checked as a file is (`document` is the scenario the events
  * change, overrides applied). At one time, the events that end there are undone first, then those
- * that start are applied, each in file order. A path that a model cannot follow during a run is a
+ * that start are applied, each in file order; the values in force are the file's with the events
+ * in force applied in the order they started. A path that a model cannot follow during a run is a
  * problem naming the event; so is a state that would not be a valid scenario.
  */
 /** The paths a scheduled event may change, as a list for messages and the reference. */

@@ -143,7 +143,10 @@ std::string scenario_reference_markdown() {
          "17, \"set\": {\"pipelines[id=P1].capacity_kg_per_h\": 0}}` cuts a pipeline for a "
          "week. Days count from the start of the run, warm-up included. At one time, events "
          "ending are undone first, then those starting apply, in file order (the paths of one "
-         "`set` in key order). The scenario after every change must be valid as a file is. Only "
+         "`set` in key order); the values in force are always the file's with the events in "
+         "force applied in the order they started, so events that overlap on a value end as "
+         "they should whatever their order. The scenario after every change must be valid as a "
+         "file is. Only "
          "values that a model follows during a run may change: " +
          scenario::changeable_during_run() +
          ". A pipeline at 0 moves nothing until it is opened again; a depot with fewer "
