@@ -311,4 +311,13 @@ TEST_CASE("events: a fleet that grows on day 5 and shrinks on day 10") {
   CHECK(t["arrivals"].get<std::uint64_t>() == t["served"].get<std::uint64_t>() +
                                                   t["balked"].get<std::uint64_t>() +
                                                   t["reneged"].get<std::uint64_t>());
+  // Vehicles over the window, time-averaged: (5 x 40 + 5 x 80 + 5 x 10) / 15 = 43.3, and
+  // refuels per vehicle-day over those (they were over the file's 40).
+  const auto& taxi = metrics["classes"][0];
+  CHECK(taxi["vehicles"] == 43);
+  CHECK(taxi["refuels_per_vehicle_day"].get<double>() ==
+        doctest::Approx(taxi["refuels"].get<double>() / (650.0 / 15) / 15));
+  // Over the grown days alone: 80.
+  CHECK(run_text(taxis(R"("warmup_days": 7, "horizon_days": 3)",
+                       events))["classes"][0]["vehicles"] == 80);
 }

@@ -36,7 +36,9 @@ Setup setup_of(const models::ScenarioSpec& scenario) {
   if (scenario.demand.name() == "fleet") {
     for (const models::VehicleClass& spec : scenario.demand.as<models::FleetParams>().classes) {
       setup.labels.classes.push_back(spec.name);
-      setup.classes.emplace_back().vehicles = static_cast<std::uint64_t>(spec.count);
+      ClassTally& tally = setup.classes.emplace_back();
+      tally.vehicles = static_cast<std::uint64_t>(spec.count);
+      tally.mean_vehicles = static_cast<double>(tally.vehicles);
     }
   }
   return setup;
@@ -48,6 +50,7 @@ Collector::Collector(const models::ScenarioSpec& scenario, double window_start, 
   books_ = std::move(setup.books);
   stations_ = std::move(setup.stations);
   classes_ = std::move(setup.classes);
+  average_counts(scenario);
   const double bin_days = scenario.bin_days();
   window_.bins = bins_of(scenario.horizon_days, bin_days);
   if (window_.bins > 0) {
@@ -62,6 +65,47 @@ Collector::Collector(const models::ScenarioSpec& scenario, double window_start, 
     network_.series_wait.resize(window_.bins);
     supply_so_far_.resize(stations_.size());
     supply_bins_.resize(stations_.size());
+  }
+}
+
+void Collector::average_counts(const models::ScenarioSpec& scenario) {
+  if (scenario.demand.name() != "fleet" || window_.end <= window_.start) {
+    return;
+  }
+  // The count in force over [from, to): the file's, then each step's from its time on.
+  const auto counts_of = [](const models::ScenarioSpec& state) {
+    std::vector<double> counts;
+    for (const models::VehicleClass& spec : state.demand.as<models::FleetParams>().classes) {
+      counts.push_back(static_cast<double>(spec.count));
+    }
+    return counts;
+  };
+  std::vector<double> in_force = counts_of(scenario);
+  bool changed = false;
+  std::vector<double> vehicle_min(classes_.size(), 0.0);
+  double from = window_.start;
+  const auto add_until = [&](double to) {
+    const double length = std::min(to, window_.end) - from;
+    if (length > 0) {
+      for (std::size_t c = 0; c < vehicle_min.size() && c < in_force.size(); ++c) {
+        vehicle_min[c] += in_force[c] * length;
+      }
+      from += length;
+    }
+  };
+  for (const models::Step& step : scenario.timeline) {
+    add_until(step.at_min);
+    std::vector<double> next = counts_of(*step.state);
+    changed = changed || next != in_force;
+    in_force = std::move(next);
+  }
+  add_until(window_.end);
+  if (!changed) {
+    return; // the file's counts throughout, exactly
+  }
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    classes_[c].mean_vehicles = vehicle_min[c] / (window_.end - window_.start);
+    classes_[c].vehicles = static_cast<std::uint64_t>(std::llround(classes_[c].mean_vehicles));
   }
 }
 

@@ -56,6 +56,11 @@ public:
   const Window& window() const { return window_; }
 
 private:
+  /**
+   * With scheduled changes of the fleet's class counts, each class's vehicles over the window,
+   * time-averaged (refuels per vehicle-day divide by it); else the file's counts, as they are.
+   */
+  void average_counts(const models::ScenarioSpec& scenario);
   /** Minutes of [from, to) inside the window (inline: it runs for every visit). */
   double overlap(double from, double to) const {
     return std::max(0.0, std::min(to, window_.end) - std::max(from, window_.start));

@@ -529,7 +529,8 @@ const std::vector<Field<ClassTally>>& class_fields() {
       {.key = "vehicles",
        .kind = Kind::count,
        .source = &C::vehicles,
-       .description = "vehicles in the class"},
+       .description = "vehicles in the class (with scheduled changes of its count, their time "
+                      "average over the window, rounded)"},
       {.key = "refuels",
        .kind = Kind::count,
        .source = &C::refuels,
@@ -538,10 +539,9 @@ const std::vector<Field<ClassTally>>& class_fields() {
        .kind = Kind::derived,
        .source =
            +[](const C& c, const Window& w) {
-             return static_cast<double>(c.refuels) / static_cast<double>(c.vehicles) /
-                    (window_min(w) / 1440.0);
+             return static_cast<double>(c.refuels) / c.mean_vehicles / (window_min(w) / 1440.0);
            },
-       .description = "refuels / vehicles / days of the window"},
+       .description = "refuels / vehicles (time-averaged) / days of the window"},
       {.key = "detour_km",
        .kind = Kind::quantity,
        .source = &C::detour_km,

@@ -123,7 +123,8 @@ struct StationTally {
 
 /** What one fleet class tallied over the window. */
 struct ClassTally {
-  std::uint64_t vehicles = 0; // from the scenario
+  std::uint64_t vehicles = 0; // from the scenario: mean_vehicles, rounded
+  double mean_vehicles = 0;   // the count over the window, time-averaged (scheduled changes)
   std::uint64_t refuels = 0;
   std::uint64_t stranded = 0;
   std::uint64_t reneged = 0;
