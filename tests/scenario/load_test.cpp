@@ -121,7 +121,7 @@ TEST_CASE("scenario: bad supply input names the field") {
                                 storage + R"(, "supply": {"model": "onsite", "rate_kg_per_h": -1,
                                   "hourly_profile": [1, 2]})")) ==
         "/stations/0/supply/rate_kg_per_h: must be a number >= 0\n"
-        "/stations/0/supply/hourly_profile: must be an array of at least 24 items\n");
+        "/stations/0/supply/hourly_profile: must be an array of exactly 24 items\n");
   CHECK(problems_of(one_station(20, 2, "4",
                                 R"(, "storage": {"capacity_kg": 100, "initial_kg": 150},
                                   "supply": {"model": "delivery", "payload_kg": 0,

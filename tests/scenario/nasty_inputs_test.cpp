@@ -174,7 +174,7 @@ TEST_CASE("nasty inputs: a huge array gives one problem, not one per item") {
   }
   ones += "]";
   CHECK(problems_of(scenario("4", "", "\"poisson\", \"hourly_profile\": " + ones)) ==
-        "/demand/hourly_profile: must have 24 values (one per hour)\n");
+        "/demand/hourly_profile: must be an array of exactly 24 items\n");
   CHECK(problems_of(scenario(R"({"dist": "empirical", "values": )" + ones + "}")) == "valid");
 }
 

@@ -71,6 +71,7 @@ struct Field {
   Bounds bounds;                // numbers; for distributions, their location parameters
   std::vector<std::string> choices;
   std::size_t min_items = 0; // numbers, choices, list
+  bool exact_items = false;  // numbers: exactly min_items (24 hours, [open_h, close_h])
   bool changeable = false;   // a scheduled event may change it during a run (the model follows)
   bool non_empty = false;    // text: "" is refused (an id, a file name)
   std::string unique;        // list: the key whose values must differ between items ("id")
@@ -121,6 +122,11 @@ struct Field {
   }
   Field&& items(std::size_t minimum) && {
     min_items = minimum;
+    return std::move(*this);
+  }
+  Field&& exactly_items(std::size_t count) && {
+    min_items = count;
+    exact_items = true;
     return std::move(*this);
   }
   Field&& not_empty() && {

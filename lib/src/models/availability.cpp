@@ -44,10 +44,11 @@ const params::Table& availability_table() {
       "when the station can serve (default: always); vehicles arriving while it is closed go "
       "elsewhere (diverted_closed)",
       {A::numbers("hours", &AvailabilitySpec::hours)
-           .describe("opening hours [open_h, close_h] every day, e.g. [6, 22] (default [0, 24])")
+           .describe("opening hours [open_h, close_h] every day, open_h < close_h (no overnight "
+                     "hours), e.g. [6, 22] (default [0, 24])")
            .at_least(0)
            .at_most(24)
-           .items(2),
+           .exactly_items(2),
        A::object("outages", &AvailabilitySpec::outages, outages),
        A::list("maintenance", &AvailabilitySpec::maintenance, window)
            .describe("planned closures")

@@ -59,7 +59,7 @@ const params::Table& scenario_table() {
            .at_least(0)
            .at_most(limits::days),
        E::number("until_day", &EventSpec::until_day)
-           .describe("when the values before come back (default: never)")
+           .describe("when the values before come back, > at_day (default: never)")
            .above(0)
            .at_most(limits::days),
        E::settings("set", &EventSpec::set)

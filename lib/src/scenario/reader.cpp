@@ -161,8 +161,16 @@ NodePtr field_shape(const Field& field) {
   case Kind::distribution:
     return distribution_shape(field.description, field.bounds.maximum.value_or(INFINITY),
                               field.bounds.exclusive_minimum.has_value());
-  case Kind::numbers:
-    return array_shape(field.description, number_shape("a value", field.bounds), field.min_items);
+  case Kind::numbers: {
+    NodePtr shape =
+        array_shape(field.description, number_shape("a value", field.bounds), field.min_items);
+    if (field.exact_items) {
+      Node exact = *shape;
+      exact.exact_items = true;
+      return make(std::move(exact));
+    }
+    return shape;
+  }
   case Kind::object:
     return table_shape(field.description.empty() ? field.table->description : field.description,
                        *field.table);

@@ -91,8 +91,8 @@ std::string Node::expectation() const {
   case Kind::tagged:
     return "an object";
   case Kind::array:
-    return min_items > 0 ? "an array of at least " + std::to_string(min_items) + " item" +
-                               (min_items > 1 ? "s" : "")
+    return min_items > 0 ? "an array of " + std::string(exact_items ? "exactly " : "at least ") +
+                               std::to_string(min_items) + " item" + (min_items > 1 ? "s" : "")
                          : "an array";
   case Kind::string:
     return non_empty ? "a non-empty string" : "a string";
@@ -146,7 +146,8 @@ void validate(const json& value, const Node& node, const std::string& pointer,
     }
     return validate_object(value, node, pointer, problems);
   case Node::Kind::array:
-    if (!value.is_array() || value.size() < node.min_items) {
+    if (!value.is_array() || value.size() < node.min_items ||
+        (node.exact_items && value.size() != node.min_items)) {
       return fail();
     }
     for (std::size_t i = 0; i < value.size(); ++i) {
@@ -277,6 +278,9 @@ ordered_json to_json_schema(const Node& node) {
     schema["items"] = to_json_schema(*node.items);
     if (node.min_items > 0) {
       schema["minItems"] = node.min_items;
+    }
+    if (node.exact_items) {
+      schema["maxItems"] = node.min_items;
     }
     break;
   case Node::Kind::string:

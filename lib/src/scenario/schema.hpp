@@ -56,6 +56,7 @@ struct Node {
   // array
   std::shared_ptr<const Node> items;
   std::size_t min_items = 0;
+  bool exact_items = false; // array: exactly min_items
 
   // tagged (and number_or_tagged): an object whose `tag` key names the variant it follows
   std::string tag;

@@ -21,10 +21,7 @@ const params::Table& poisson_table() {
                     .describe("hydrogen per fill, kg")
                     .at_most(limits::fill_kg),
                 hourly_profile<PoissonParams>(&PoissonParams::hourly_profile),
-                F::object("driver", &PoissonParams::driver, driver_table(false)).optional()},
-               {F::rule([](const PoissonParams& poisson, params::Checker& check) {
-                 check_hourly_profile(poisson.hourly_profile, check);
-               })});
+                F::object("driver", &PoissonParams::driver, driver_table(false)).optional()});
   return table;
 }
 

@@ -11,20 +11,16 @@ namespace h2sim::models {
 const params::Table& onsite_table() {
   using F = params::Of<OnsiteParams>;
   static const params::Table table =
-      F::table("on-site electrolysis",
-               {F::number("rate_kg_per_h", &OnsiteParams::rate_kg_per_h)
-                    .describe("production rate of the electrolyser")
-                    .at_least(0)
-                    .at_most(limits::rate),
-                hourly_profile<OnsiteParams>(&OnsiteParams::hourly_profile),
-                F::number("kwh_per_kg", &OnsiteParams::kwh_per_kg)
-                    .describe("electricity per kg produced (default 0)")
-                    .at_least(0)
-                    .at_most(1e3)
-                    .optional()},
-               {F::rule([](const OnsiteParams& onsite, params::Checker& check) {
-                 check_hourly_profile(onsite.hourly_profile, check);
-               })});
+      F::table("on-site electrolysis", {F::number("rate_kg_per_h", &OnsiteParams::rate_kg_per_h)
+                                            .describe("production rate of the electrolyser")
+                                            .at_least(0)
+                                            .at_most(limits::rate),
+                                        hourly_profile<OnsiteParams>(&OnsiteParams::hourly_profile),
+                                        F::number("kwh_per_kg", &OnsiteParams::kwh_per_kg)
+                                            .describe("electricity per kg produced (default 0)")
+                                            .at_least(0)
+                                            .at_most(1e3)
+                                            .optional()});
   return table;
 }
 
