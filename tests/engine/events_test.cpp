@@ -231,15 +231,16 @@ TEST_CASE("events: a file that leaves open_stations out (all open) may still cha
 }
 
 TEST_CASE("events: visits that find a station closed by open_stations are in the books") {
-  // Taxis planned to B and C before they closed at day 0.3 find them closed. Those visits were
-  // tallied but reported only by stations with `availability`: arrivals exceeded the outcomes.
+  // Taxis at 2 km/h on their way to B and C when they close at day 0.3 find them closed. Those
+  // visits were tallied but reported only by stations with `availability`: arrivals exceeded
+  // the outcomes.
   const auto metrics = run_text(R"({"name": "closing", "seed": 3, "horizon_days": 1,
     "stations": [
       {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
       {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
       {"id": "C", "x_km": 10, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2}],
     "demand": {"model": "fleet", "classes": [{"name": "taxi", "count": 200, "tank_kg": 6,
-      "consumption_kg_per_100km": 1, "daily_km": 300, "refuel_at_fraction": 0.2, "speed_kmh": 30,
+      "consumption_kg_per_100km": 1, "daily_km": 300, "refuel_at_fraction": 0.2, "speed_kmh": 2,
       "area": {"x_km": 5, "y_km": 0, "radius_km": 10}}]},
     "events": [{"at_day": 0.3, "set": {"open_stations": 1}}]})");
   double diverted = 0;
@@ -258,6 +259,32 @@ TEST_CASE("events: visits that find a station closed by open_stations are in the
   CHECK_FALSE(metrics["stations"][0].contains("diverted_closed")); // A never closes
   CHECK(metrics["totals"]["diverted_closed"].get<double>() == diverted);
   CHECK(diverted > 0);
+}
+
+TEST_CASE("events: drivers choose among the stations in service when they set off") {
+  // They chose when they planned the trip, up to a day before: for hours after B and C closed at
+  // day 0.3, taxis (30 km/h, at most 40 minutes from any station) kept driving to them and found
+  // them closed. Now only those already on their way can.
+  const auto metrics = run_text(R"({"name": "choosing", "seed": 3, "horizon_days": 1,
+    "stations": [
+      {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
+      {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
+      {"id": "C", "x_km": 10, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2}],
+    "demand": {"model": "fleet", "classes": [{"name": "taxi", "count": 200, "tank_kg": 6,
+      "consumption_kg_per_100km": 1, "daily_km": 300, "refuel_at_fraction": 0.2, "speed_kmh": 30,
+      "area": {"x_km": 5, "y_km": 0, "radius_km": 10}}]},
+    "events": [{"at_day": 0.3, "set": {"open_stations": 1}},
+               {"at_day": 0.6, "set": {"open_stations": 3}}]})",
+                                {{"series_bin_days", "0.1"}, {"warmup_days", "0"}});
+  for (std::size_t s = 1; s < 3; ++s) {
+    const auto& station = metrics["stations"][s];
+    CAPTURE(station["id"]);
+    CHECK(station["diverted_closed"].get<double>() <= 2); // on their way at 0.3 only
+    const auto& arrivals = station["series"]["daily"]["arrivals"];
+    // Closed from 0.3 to 0.6 (bins 3 to 5), B and C get drivers again from 0.6 (bin 6 on).
+    CHECK(arrivals[4] == 0);
+    CHECK(arrivals[6].get<double>() + arrivals[7].get<double>() > 0);
+  }
 }
 
 namespace {

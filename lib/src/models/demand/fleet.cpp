@@ -251,6 +251,9 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
 
 Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     : spec_(&scenario.demand.as<FleetParams>()), network_(&network), seeds_(seeds) {
+  for (const Step& step : scenario.timeline) {
+    stations_change_ = stations_change_ || step.state->in_service != scenario.in_service;
+  }
   std::map<std::string, std::size_t> station_of; // station id -> index (ids are unique)
   std::size_t vehicles = 0;
   for (const VehicleClass& vc : spec_->classes) {
@@ -449,10 +452,11 @@ void Fleet::plan_next_refuel(std::size_t v, double from_time) {
   vehicle.towed = false;
   vehicle.origin = random_point(vc.area, vehicle.rng);
   const ClassChoice& choice = choices_[vehicle.vehicle_class];
-  if (choice.plain_nearest) {
+  if (choice.plain_nearest && !stations_change_) {
     drive(v, vehicle.origin, *nearest_usable(vehicle), need_at);
-  } else if (choice.sees_queues) {
-    // It can only look at the queues when it decides: an event then.
+  } else if (choice.sees_queues || stations_change_) {
+    // It can only look at the queues, or the stations then in service, when it decides: an
+    // event then.
     // Deciding looks at queues and drives off: it touches no shared capacity.
     EventAction decision([this, v] { decide(v, calendar_->now()); });
     calendar_->schedule(need_at, std::move(decision).reading(&vehicles_[v]),

@@ -153,6 +153,11 @@ private:
   const FleetParams* spec_;
   Network* network_;
   Seeds seeds_;
+  /**
+   * Scheduled events open or close stations: a driver then chooses when it sets off (an event),
+   * not when it plans the trip, a day or more before, among the stations in service then.
+   */
+  bool stations_change_ = false;
   std::vector<std::optional<std::size_t>> homes_; // per class, its home station in the network
   std::vector<std::vector<std::size_t>> members_; // per class, its vehicles by index in the class
   Calendar* calendar_ = nullptr;
