@@ -130,6 +130,11 @@ TEST_CASE("statistics: --until names a ci95 key and a relative error, or exits 2
   CHECK(bad.code == 2);
   CHECK(bad.err.find("expected PATH:RELATIVE") != std::string::npos);
   CHECK(bad.out.empty());
+  // Twice: the output's precision kept only the last.
+  const Result twice =
+      folder.h2sim("run -q " + mmc + " --until totals.served:0.1 --until totals.served:0.2");
+  CHECK(twice.code == 2);
+  CHECK(twice.err == "h2sim: --until totals.served given twice\n");
 }
 
 TEST_CASE("statistics: --until takes the economics keys of ci95 where the scenario has them") {

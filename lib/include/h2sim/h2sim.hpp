@@ -167,7 +167,10 @@ const std::vector<std::string>& interval_paths();
 /** The paths `scenario`'s metrics have a 95% interval for (no economics keys without its block). */
 std::vector<std::string> interval_paths(const Scenario& scenario);
 
-/** std::invalid_argument naming the first path of `until` that `scenario` has no interval for. */
+/**
+ * std::invalid_argument naming the first path of `until` that `scenario` has no interval for, or
+ * that `until` names twice.
+ */
 void check_precisions(const Scenario& scenario, const std::vector<Precision>& until);
 
 /**

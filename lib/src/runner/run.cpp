@@ -215,6 +215,13 @@ std::vector<std::string> interval_paths(const Scenario& scenario) {
 
 void check_precisions(const Scenario& scenario, const std::vector<Precision>& until) {
   const std::vector<std::string> paths = interval_paths(scenario);
+  for (std::size_t i = 0; i < until.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (until[i].path == until[j].path) { // the output's precision would show only one
+        throw std::invalid_argument(until[i].path + " given twice");
+      }
+    }
+  }
   for (const Precision& wanted : until) {
     if (std::find(paths.begin(), paths.end(), wanted.path) == paths.end()) {
       std::string known;
