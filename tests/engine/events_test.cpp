@@ -46,18 +46,27 @@ TEST_CASE("events: a pipeline outage from day 10 to 17 delivers nothing then, th
   check_conservation(after);
 }
 
-TEST_CASE("events: a pipeline cut a second time stops again") {
-  // 60 kg/h into an empty 100 t store, no vehicles; cut from 6 h to 12 h, and again from 18 h.
-  // SimGrid's resume() leaves an activity marked suspended, so the second cut once did nothing
-  // (1080 kg): the flow runs 12 hours of the day, 720 kg.
-  const auto metrics = run_text(R"({"name": "recut", "horizon_days": 1, "warmup_days": 0,
+namespace {
+/** Pipeline P at 60 kg/h into station C's empty 100 t store, no vehicles, for a day. */
+std::string pipeline_into_a_store(const std::string& events) {
+  return R"({"name": "store", "horizon_days": 1, "warmup_days": 0,
     "stations": [{"id": "C", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1,
                   "storage": {"capacity_kg": 100000, "initial_kg": 0},
                   "supply": {"model": "pipeline", "pipeline": "P", "max_rate_kg_per_h": 1000}}],
     "pipelines": [{"id": "P", "capacity_kg_per_h": 60}],
     "demand": {"model": "poisson", "arrivals_per_h": 0, "kg_per_fill": 1},
-    "events": [{"at_day": 0.25, "until_day": 0.5, "set": {"pipelines[id=P].capacity_kg_per_h": 0}},
-               {"at_day": 0.75, "set": {"pipelines[id=P].capacity_kg_per_h": 0}}]})");
+    "events": )" +
+         events + "}";
+}
+} // namespace
+
+TEST_CASE("events: a pipeline cut a second time stops again") {
+  // 60 kg/h into an empty 100 t store, no vehicles; cut from 6 h to 12 h, and again from 18 h.
+  // SimGrid's resume() leaves an activity marked suspended, so the second cut once did nothing
+  // (1080 kg): the flow runs 12 hours of the day, 720 kg.
+  const auto metrics = run_text(pipeline_into_a_store(
+      R"([{"at_day": 0.25, "until_day": 0.5, "set": {"pipelines[id=P].capacity_kg_per_h": 0}},
+          {"at_day": 0.75, "set": {"pipelines[id=P].capacity_kg_per_h": 0}}])"));
   const auto& c = metrics["stations"][0];
   CHECK(c["delivered_kg"].get<double>() == doctest::Approx(720).epsilon(1e-9));
   CHECK(c["inventory_end_kg"].get<double>() == doctest::Approx(720).epsilon(1e-9));
@@ -67,15 +76,9 @@ TEST_CASE("events: events that overlap on a value without nesting end as they sh
   // 60 kg/h; 10 from 6 h to 12 h, and 30 from 9 h to 18 h. Each event once restored what it found
   // at its start: 60 at 12 h (B still in force) and 10 from 18 h for good. In force, the later
   // started wins: 6 h at 60, 3 h at 10, 9 h at 30, 6 h at 60 = 360 + 30 + 270 + 360 = 1020 kg.
-  const auto metrics = run_text(R"({"name": "overlap", "horizon_days": 1, "warmup_days": 0,
-    "stations": [{"id": "C", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1,
-                  "storage": {"capacity_kg": 100000, "initial_kg": 0},
-                  "supply": {"model": "pipeline", "pipeline": "P", "max_rate_kg_per_h": 1000}}],
-    "pipelines": [{"id": "P", "capacity_kg_per_h": 60}],
-    "demand": {"model": "poisson", "arrivals_per_h": 0, "kg_per_fill": 1},
-    "events": [
-      {"at_day": 0.25, "until_day": 0.5, "set": {"pipelines[id=P].capacity_kg_per_h": 10}},
-      {"at_day": 0.375, "until_day": 0.75, "set": {"pipelines[id=P].capacity_kg_per_h": 30}}]})");
+  const auto metrics = run_text(pipeline_into_a_store(
+      R"([{"at_day": 0.25, "until_day": 0.5, "set": {"pipelines[id=P].capacity_kg_per_h": 10}},
+          {"at_day": 0.375, "until_day": 0.75, "set": {"pipelines[id=P].capacity_kg_per_h": 30}}])"));
   CHECK(metrics["stations"][0]["delivered_kg"].get<double>() ==
         doctest::Approx(1020).epsilon(1e-9));
 }
@@ -230,19 +233,28 @@ TEST_CASE("events: a file that leaves open_stations out (all open) may still cha
   CHECK(arrivals_at(metrics, "C") < arrivals_at(metrics, "A") * 3 / 4);
 }
 
-TEST_CASE("events: visits that find a station closed by open_stations are in the books") {
-  // Taxis at 2 km/h on their way to B and C when they close at day 0.3 find them closed. Those
-  // visits were tallied but reported only by stations with `availability`: arrivals exceeded
-  // the outcomes.
-  const auto metrics = run_text(R"({"name": "closing", "seed": 3, "horizon_days": 1,
+namespace {
+/** 200 taxis at `speed_kmh` around stations A, B and C, 5 km apart on a line, for a day. */
+std::string taxis_on_a_line(int speed_kmh, const std::string& events) {
+  return R"({"name": "line", "seed": 3, "horizon_days": 1,
     "stations": [
       {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
       {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
       {"id": "C", "x_km": 10, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2}],
     "demand": {"model": "fleet", "classes": [{"name": "taxi", "count": 200, "tank_kg": 6,
-      "consumption_kg_per_100km": 1, "daily_km": 300, "refuel_at_fraction": 0.2, "speed_kmh": 2,
-      "area": {"x_km": 5, "y_km": 0, "radius_km": 10}}]},
-    "events": [{"at_day": 0.3, "set": {"open_stations": 1}}]})");
+      "consumption_kg_per_100km": 1, "daily_km": 300, "refuel_at_fraction": 0.2, "speed_kmh": )" +
+         std::to_string(speed_kmh) + R"(, "area": {"x_km": 5, "y_km": 0, "radius_km": 10}}]},
+    "events": )" +
+         events + "}";
+}
+} // namespace
+
+TEST_CASE("events: visits that find a station closed by open_stations are in the books") {
+  // Taxis at 2 km/h on their way to B and C when they close at day 0.3 find them closed. Those
+  // visits were tallied but reported only by stations with `availability`: arrivals exceeded
+  // the outcomes.
+  const auto metrics =
+      run_text(taxis_on_a_line(2, R"([{"at_day": 0.3, "set": {"open_stations": 1}}])"));
   double diverted = 0;
   for (const auto& record : {metrics["totals"], metrics["stations"][0], metrics["stations"][1],
                              metrics["stations"][2]}) {
@@ -265,17 +277,10 @@ TEST_CASE("events: drivers choose among the stations in service when they set of
   // They chose when they planned the trip, up to a day before: for hours after B and C closed at
   // day 0.3, taxis (30 km/h, at most 40 minutes from any station) kept driving to them and found
   // them closed. Now only those already on their way can.
-  const auto metrics = run_text(R"({"name": "choosing", "seed": 3, "horizon_days": 1,
-    "stations": [
-      {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
-      {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2},
-      {"id": "C", "x_km": 10, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 2}],
-    "demand": {"model": "fleet", "classes": [{"name": "taxi", "count": 200, "tank_kg": 6,
-      "consumption_kg_per_100km": 1, "daily_km": 300, "refuel_at_fraction": 0.2, "speed_kmh": 30,
-      "area": {"x_km": 5, "y_km": 0, "radius_km": 10}}]},
-    "events": [{"at_day": 0.3, "set": {"open_stations": 1}},
-               {"at_day": 0.6, "set": {"open_stations": 3}}]})",
-                                {{"series_bin_days", "0.1"}, {"warmup_days", "0"}});
+  const auto metrics =
+      run_text(taxis_on_a_line(30, R"([{"at_day": 0.3, "set": {"open_stations": 1}},
+                                          {"at_day": 0.6, "set": {"open_stations": 3}}])"),
+               {{"series_bin_days", "0.1"}, {"warmup_days", "0"}});
   for (std::size_t s = 1; s < 3; ++s) {
     const auto& station = metrics["stations"][s];
     CAPTURE(station["id"]);
