@@ -573,6 +573,31 @@ TEST_CASE("report: an h2sim compare output: its paired differences, then each sc
   CHECK(halved[1]["d"] == 1);
   CHECK(halved[2]["d"] == 1);
   CHECK(halved[3]["d"] == 1);
+  // Differences over fewer pairs than the scenarios' replications (--until, a failure) are
+  // flagged, with the counts; over all of them, nothing is said.
+  const auto notes_of = [](const json& output) {
+    std::vector<std::string> texts;
+    for (const json& block :
+         blocks_of(model_of(h2sim::html_report({{"c.json", output}})), "paired", "note")) {
+      texts.push_back(block["text"]);
+    }
+    return texts;
+  };
+  json all_pairs = compared;
+  json fewer_pairs = compared;
+  for (std::size_t m = 0; m < 2; ++m) {
+    all_pairs["metrics"][m]["differences"][0]["pairs"] = 5;
+    fewer_pairs["metrics"][m]["differences"][0]["pairs"] = 4;
+  }
+  for (json* output : {&all_pairs, &fewer_pairs}) {
+    (*output)["scenarios"][0]["metrics"]["replications"] = 5;
+    (*output)["scenarios"][1]["metrics"]["replications"] = 5;
+  }
+  CHECK(notes_of(all_pairs).empty());
+  const auto flagged = notes_of(fewer_pairs);
+  REQUIRE(flagged.size() == 1);
+  CHECK(flagged[0].find("(4 at fewest)") != std::string::npos);
+  CHECK(flagged[0].find("(A — c.json: a.json 5, B — c.json: b.json 5)") != std::string::npos);
   // The scenarios are inputs of their own: side by side, and each with its sections.
   CHECK(model["inputs"].size() == 2);
   CHECK(model["inputs"][1]["name"] == "B — c.json: b.json");

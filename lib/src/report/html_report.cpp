@@ -2028,6 +2028,39 @@ json paired_section(const ReportInput& input, const std::vector<std::string>& na
                     {"sortable", true},
                     {"columns", std::move(columns)},
                     {"rows", std::move(rows)}});
+  // With --until or a failed replication, the scenarios' means may rest on more replications
+  // than the pairs the differences are over: say so, with the numbers.
+  std::optional<double> fewest_pairs;
+  if (const json* metrics = at(output, "metrics"); metrics != nullptr && metrics->is_array()) {
+    for (const json& row : *metrics) {
+      if (const json* differences = at(row, "differences");
+          differences != nullptr && differences->is_array()) {
+        for (const json& difference : *differences) {
+          if (const auto pairs = number(difference, "pairs")) {
+            fewest_pairs = fewest_pairs ? std::min(*fewest_pairs, *pairs) : *pairs;
+          }
+        }
+      }
+    }
+  }
+  std::string counts;
+  bool other_basis = false;
+  if (const json* scenarios = at(output, "scenarios"); scenarios != nullptr && fewest_pairs) {
+    for (std::size_t k = 0; k < scenarios->size() && k < names.size(); ++k) {
+      const auto ran = number((*scenarios)[k], "metrics/replications");
+      other_basis = other_basis || (ran && *ran != *fewest_pairs);
+      counts += (k == 0 ? "" : ", ") + names[k] + " " + (ran ? format(*ran, 0) : "?");
+    }
+  }
+  if (other_basis) {
+    blocks.push_back(note("Each difference is over the replications both of its scenarios "
+                          "finished (" +
+                          format(*fewest_pairs, 0) +
+                          " at fewest); each scenario's mean beside it is over all it ran (" +
+                          counts +
+                          "), so the gap between two means need not equal their difference (the "
+                          "pairs' own means are the output's paired_means)."));
+  }
   return section(id, "Paired comparison (" + input.label + ")", std::move(blocks));
 }
 
