@@ -353,3 +353,40 @@ TEST_CASE("events: a fleet that grows on day 5 and shrinks on day 10") {
   CHECK(run_text(taxis(R"("warmup_days": 7, "horizon_days": 3)",
                        events))["classes"][0]["vehicles"] == 80);
 }
+
+namespace {
+/**
+ * 200 taxis needing H70 around station A (H35 only) and B (H70), 5 km apart, for three days: the
+ * file opens only A, and `events` may open B.
+ */
+std::string h70_taxis(const std::string& events) {
+  return R"({"name": "h70", "seed": 5, "horizon_days": 3, "open_stations": ["A"],
+    "stations": [
+      {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
+       "pressures": ["H35"]},
+      {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
+       "pressures": ["H70"]}],
+    "demand": {"model": "fleet", "classes": [{"name": "taxi", "count": 200, "tank_kg": 6,
+      "pressure": "H70", "consumption_kg_per_100km": 1, "daily_km": 300,
+      "refuel_at_fraction": 0.2, "speed_kmh": 40,
+      "area": {"x_km": 2, "y_km": 0, "radius_km": 10}}]},
+    "events": )" +
+         events + "}";
+}
+} // namespace
+
+TEST_CASE("events: vehicles that found no station for their pressure refuel once one opens") {
+  // Every taxi needs fuel within its first 1.6 days. Those needing it before B opens on day 1
+  // run dry where they are (stranded). They waited for good, and B never saw them: 123 refuels
+  // where there are now 373.
+  const auto metrics =
+      run_text(h70_taxis(R"([{"at_day": 1, "set": {"open_stations": ["A", "B"]}}])"));
+  const auto& taxi = metrics["classes"][0];
+  const auto stranded = taxi["stranded"].get<std::uint64_t>();
+  CHECK(stranded > 80);  // about 1 / 1.6 of the 200 need fuel on day 0 (125)
+  CHECK(stranded < 200); // and each is counted once: not again when towed to B
+  // Each refuels on day 1 (towed to B), then every 1.6 days: at least once each, and most twice.
+  const auto refuels = taxi["refuels"].get<std::uint64_t>();
+  CHECK(refuels >= 200 + stranded / 2);
+  CHECK(arrivals_at(metrics, "B") == refuels); // B is theirs, and nobody is turned away
+}

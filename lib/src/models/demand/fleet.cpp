@@ -394,6 +394,13 @@ void Fleet::follow(const ScenarioSpec& state) {
       join(add_vehicle(c), now);
     }
   }
+  // Those waiting for a station decide again among the stations now in service (a retired one
+  // parks; one that still finds none waits on).
+  std::vector<std::size_t> waiting;
+  waiting.swap(without_station_);
+  for (const std::size_t v : waiting) {
+    decide(v, now);
+  }
 }
 
 double Fleet::draw_threshold(const VehicleClass& vc, RandomStream& rng) {
@@ -566,9 +573,17 @@ void Fleet::decide(std::size_t v, double now) {
   const auto station =
       choice.sees_queues ? best_station(vehicle, now, nullptr) : nearest_usable(vehicle);
   if (!station) {
-    // No open station fills its pressure class: it cannot refuel, and runs dry where it is.
+    // No open station fills its pressure class: it cannot refuel, and runs dry where it is
+    // (stranded, counted once). Where the stations in service change, it waits for one that
+    // opens and is towed there; else it stays.
     network_->observer().on_trip(
         Trip{vehicle.vehicle_class, now, vehicle.km, 0, true, vehicle.index});
+    vehicle.km = 0;
+    vehicle.fuel_kg = 0;
+    vehicle.towed = true;
+    if (stations_change_) {
+      without_station_.push_back(v);
+    }
     return;
   }
   drive(v, vehicle.origin, *station, now);

@@ -167,6 +167,9 @@ private:
    * queues ranks the stations anew at every try, so the next in its order may be one just tried.
    */
   std::unordered_map<std::size_t, std::vector<std::size_t>> tried_;
+  // Vehicles that found no station in service to fill their pressure class, dry where they are:
+  // they decide again when the stations in service change (kept only where they can).
+  std::vector<std::size_t> without_station_;
 };
 
 } // namespace h2sim::models
