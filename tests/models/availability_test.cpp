@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <vector>
 
 using h2sim::Distribution;
@@ -90,4 +91,43 @@ TEST_CASE("models::Availability: breakdowns every 10 h for 2 h, with and without
   const Availability daily(spec, RandomStream(1, 0, 1), 2 * 1440.0);
   CHECK(daily.closed_min(0, 2880) == 1200);
   CHECK(daily.outage_min(0, 2880) == 480);
+}
+
+TEST_CASE("models::Availability: next_open agrees with a search of the closures at any order") {
+  // next_open remembers where it found the last time: times that go forward by a little or a
+  // lot, back, or repeat must give what a search of the whole list gives.
+  AvailabilitySpec spec;
+  spec.hours = std::vector<double>{6, 22};
+  spec.outages = h2sim::models::Outages{Distribution::exponential(5), Distribution::fixed(0.5)};
+  const double until = 60 * 1440.0;
+  const Availability availability(spec, RandomStream(7, 0, 1), until);
+  const auto& closures = availability.closures();
+  REQUIRE(closures.size() > 200);
+  const auto searched = [&](double t) {
+    for (auto it = closures.rbegin(); it != closures.rend(); ++it) {
+      if (it->first <= t) {
+        return t < it->second ? it->second : t;
+      }
+    }
+    return t;
+  };
+  RandomStream rng(11, 0, 1);
+  const auto any = [&] {
+    return closures[static_cast<std::size_t>(rng.uniform() * static_cast<double>(closures.size()))];
+  };
+  double t = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double u = rng.uniform();
+    if (u < 0.6) {
+      t += rng.uniform() * 30; // a little later
+    } else if (u < 0.8) {
+      t = rng.uniform() * until; // anywhere
+    } else if (u < 0.9) {
+      t = any().first; // a start
+    } else if (u < 0.95) {
+      t = any().second; // an end
+    }                   // else the same time again
+    t = std::min(t, until + 100);
+    REQUIRE(availability.next_open(t) == searched(t));
+  }
 }

@@ -116,14 +116,30 @@ Availability::Intervals Availability::merged(Intervals intervals) {
 bool Availability::open_at(double t) const { return next_open(t) == t; }
 
 double Availability::next_open(double t) const {
-  // The last closure starting at or before t: t is inside it, or open.
-  auto it = std::upper_bound(closed_.begin(), closed_.end(),
-                             std::make_pair(t, static_cast<double>(INFINITY)));
-  if (it == closed_.begin()) {
+  // The last closure starting at or before t: t is inside it, or open. Times asked mostly grow,
+  // so look first at the closure found last time and the next few, then search.
+  const std::size_t n = closed_.size();
+  const auto starts_by = [&](std::size_t i) { return closed_[i].first <= t; };
+  std::size_t after = last_; // the first closure starting after t, once found
+  if (after > 0 && !starts_by(after - 1)) {
+    after = 0; // t went back
+  }
+  std::size_t steps = 0;
+  while (after < n && starts_by(after) && ++steps <= 4) {
+    ++after;
+  }
+  if (after < n && starts_by(after)) {
+    after = static_cast<std::size_t>(
+        std::upper_bound(closed_.begin() + static_cast<std::ptrdiff_t>(after), closed_.end(), t,
+                         [](double time, const auto& closure) { return time < closure.first; }) -
+        closed_.begin());
+  }
+  last_ = after;
+  if (after == 0) {
     return t;
   }
-  --it;
-  return t < it->second ? it->second : t;
+  const double end = closed_[after - 1].second;
+  return t < end ? end : t;
 }
 
 double Availability::measure(const Intervals& intervals, double from, double to) {

@@ -58,8 +58,9 @@ private:
   static Intervals merged(Intervals intervals);
   static double measure(const Intervals& intervals, double from, double to);
 
-  Intervals closed_;  // sorted, disjoint [start, end)
-  Intervals outages_; // likewise
+  Intervals closed_;             // sorted, disjoint [start, end)
+  Intervals outages_;            // likewise
+  mutable std::size_t last_ = 0; // next_open's: the first closure starting after the time asked
 };
 
 } // namespace h2sim::models
