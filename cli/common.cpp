@@ -38,13 +38,16 @@ std::string read_file(const std::string& path) {
   return text;
 }
 
-std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
+/** PATH=VALUE texts given with `option` (--set, --vary), as overrides that name it. */
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets,
+                                      const std::string& option = "--set") {
   std::vector<Override> overrides;
   for (const std::string& set : sets) {
     std::optional<Override> override = parse_override(set);
     if (!override) {
-      throw InvalidInput("--set " + set + ": expected PATH=VALUE");
+      throw InvalidInput(option + " " + set + ": expected PATH=VALUE");
     }
+    override->option = option;
     overrides.push_back(std::move(*override));
   }
   return overrides;
@@ -91,6 +94,16 @@ std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> 
 
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
   return load(args.scenario, all_sets(args, sets));
+}
+
+Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
+              const std::vector<std::string>& varied) {
+  std::vector<Override> overrides = parse_overrides(sets);
+  for (std::vector<Override> more :
+       {parse_overrides(varied, "--vary"), parse_overrides(all_sets(args, {}))}) {
+    overrides.insert(overrides.end(), more.begin(), more.end());
+  }
+  return load_overrides(args.scenario, scenario_text(args.scenario), overrides, true);
 }
 
 /**
@@ -171,12 +184,16 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets, boo
 
 Scenario load_text(const std::string& path, const std::string& text,
                    const std::vector<std::string>& sets, bool log_warnings) {
+  return load_overrides(path, text, parse_overrides(sets), log_warnings);
+}
+
+Scenario load_overrides(const std::string& path, const std::string& text,
+                        const std::vector<Override>& overrides, bool log_warnings) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
   try {
     const std::string base_dir =
         path.empty() ? "." : std::filesystem::path(path).parent_path().string();
-    Scenario scenario =
-        load_scenario(text, parse_overrides(sets), base_dir.empty() ? "." : base_dir);
+    Scenario scenario = load_scenario(text, overrides, base_dir.empty() ? "." : base_dir);
     for (const Warning& warning : scenario.warnings()) {
       if (log_warnings) {
         spdlog::warn("{}: {}", warning.pointer, warning.message);

@@ -87,11 +87,22 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets, boo
 Scenario load_text(const std::string& path, const std::string& text,
                    const std::vector<std::string>& sets, bool log_warnings);
 
+/** load_text with overrides already parsed (each naming its option in messages). */
+Scenario load_overrides(const std::string& path, const std::string& text,
+                        const std::vector<Override>& overrides, bool log_warnings);
+
 /** The overrides a run applies: `sets`, then --seed, --replications and --series. */
 std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets);
 
 /** The scenario to run: the file (or the built-in default) with `sets`, --seed, --replications. */
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
+
+/**
+ * A sweep point's scenario: `sets`, then its --vary values `varied` (messages name them as
+ * --vary), then --seed, --replications and --series.
+ */
+Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
+              const std::vector<std::string>& varied);
 
 /** Fails before any simulation when -o (or --table) could not be written afterwards. */
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);

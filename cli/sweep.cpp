@@ -47,9 +47,9 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   std::vector<std::string> fingerprints;
   const std::string base = std::string(version()) + '\0' + scenario_text(args.scenario) + '\0';
   for (const SweepPoint& point : points) {
+    scenarios.push_back(load(args, args.sets, point.sets));
     std::vector<std::string> sets = args.sets;
     sets.insert(sets.end(), point.sets.begin(), point.sets.end());
-    scenarios.push_back(load(args, sets));
     std::string identity = base;
     for (const std::string& set : all_sets(args, sets)) {
       identity += set + '\0';

@@ -279,6 +279,26 @@ TEST_CASE("cli: sweep validates every point before running any") {
   CHECK(r.err.find("  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
 }
 
+TEST_CASE("cli: a --vary path with a typo is named as --vary, not as a --set") {
+  const std::string mmc = source("scenarios/validation/mmc-2.json");
+  // The key does not exist: the message named "--set stations.0.dispensrs=2", an option not given.
+  const Result typo = run_h2sim("sweep " + mmc + " --vary stations.0.dispensrs=2,3 --dry-run");
+  CHECK(typo.code == 2);
+  CHECK(typo.err.find("; --vary stations.0.dispensrs=2 added it\n") != std::string::npos);
+  CHECK(typo.err.find("--set") == std::string::npos);
+  // A path that reaches nothing is named as --vary too.
+  const Result index = run_h2sim("sweep " + mmc + " --vary stations.3.dispensers=2,3 --dry-run");
+  CHECK(index.code == 2);
+  CHECK(index.err.find("/stations/3: --vary stations.3.dispensers=2: no such value to set a key "
+                       "of\n") != std::string::npos);
+  // A --set beside it is still a --set.
+  const Result set = run_h2sim("sweep " + mmc +
+                               " --set stations.0.dispensrs=1 --vary stations.0.dispensers=2,3 "
+                               "--dry-run");
+  CHECK(set.code == 2);
+  CHECK(set.err.find("; --set stations.0.dispensrs=1 added it\n") != std::string::npos);
+}
+
 TEST_CASE("cli: a sweep carries economics in every point and in its --table, with intervals") {
   const fs::path dir = scratch_root();
   const Result r =

@@ -155,6 +155,12 @@ TEST_CASE("overrides: a key an override added where it is unknown names the over
             unknown + "stations.*.payload_kg=600 added it\n");
   CHECK(problems_of(three, {{"stations.1.payload_kg", "600"}}) ==
         "/stations/1/payload_kg: " + unknown + "stations.1.payload_kg=600 added it\n");
+  // An override names the option that gave it (a sweep's --vary).
+  CHECK(problems_of(three, {{"stations.1.payload_kg", "600", "--vary"}}) ==
+        "/stations/1/payload_kg: " + unknown.substr(0, unknown.size() - 6) +
+            "--vary stations.1.payload_kg=600 added it\n");
+  CHECK(problems_of(three, {{"stations.7.dispensers", "2", "--vary"}}) ==
+        "/stations/7: --vary stations.7.dispensers=2: no such value to set a key of\n");
   // A key the file had is not the override's doing.
   CHECK(problems_of(three, {{"stations.1.dispensers", "0"}}) ==
         "/stations/1/dispensers: must be an integer >= 1\n");

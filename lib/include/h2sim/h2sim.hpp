@@ -45,6 +45,8 @@ private:
 struct Override {
   std::string path;
   std::string value;
+  /** The option that gave it, for messages: "--set", or "--vary" for a sweep point's value. */
+  std::string option = "--set";
 };
 
 /**

@@ -33,23 +33,26 @@ ScenarioError::ScenarioError(std::vector<Problem> problems)
 namespace {
 
 /**
- * An unknown key that an override added says which: a wildcard adds its key to every item it
- * reaches (stations.*.supply.max_rate_kg_per_h to trailer-supplied stations too), and a selection
- * keeps it to the items that may have it.
+ * An unknown key that an override added says which, by the option that gave it (`options[i]` of
+ * `changes[i]`): a wildcard adds its key to every item it reaches
+ * (stations.*.supply.max_rate_kg_per_h to trailer-supplied stations too), and a selection keeps it
+ * to the items that may have it.
  */
-void name_added_keys(const std::vector<Change>& changes, std::vector<Problem>& problems) {
-  std::map<std::string, const Change*> added;
-  for (const Change& change : changes) {
-    if (change.before.empty()) {
-      added.emplace(change.pointer, &change);
+void name_added_keys(const std::vector<Change>& changes, const std::vector<std::string>& options,
+                     std::vector<Problem>& problems) {
+  std::map<std::string, std::size_t> added; // pointer -> the change that added it
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (changes[i].before.empty()) {
+      added.emplace(changes[i].pointer, i);
     }
   }
   std::set<std::string> hinted; // the hint goes with an override's first such key only
   for (Problem& problem : problems) {
     const auto found = added.find(problem.pointer);
     if (found != added.end() && problem.message.rfind("unknown key", 0) == 0) {
-      const std::string& set = found->second->set;
-      problem.message += "; --set " + scenario::valid_utf8(set) + " added it";
+      const std::string& set = changes[found->second].set;
+      problem.message +=
+          "; " + options[found->second] + " " + scenario::valid_utf8(set) + " added it";
       if (set.find_first_of("*[") < set.find('=') && hinted.insert(set).second) {
         problem.message += " (a wildcard adds a key to every item it reaches: pick the items "
                            "that may have it with [key=value], e.g. stations[supply.model=...])";
@@ -72,12 +75,14 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     throw ScenarioError({{error.pointer, scenario::too_deep()}});
   }
   std::vector<Change> changes;
+  std::vector<std::string> options; // of each change: the option that gave its override
   for (const Override& override : overrides) {
     const std::size_t first = changes.size();
-    scenario::apply_override(document, override, problems, changes);
+    scenario::apply_override(document, override, problems, changes, override.option + " ");
     for (std::size_t i = first; i < changes.size(); ++i) {
       changes[i].set = override.path + "=" + override.value;
     }
+    options.resize(changes.size(), override.option);
   }
   if (!problems.empty()) {
     throw ScenarioError(std::move(problems));
@@ -89,7 +94,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   spec->sha256 = sha256_hex(json_text);
   scenario::read(document, models::scenario_table(), spec.get(), problems);
   if (!problems.empty()) {
-    name_added_keys(spec->changes, problems);
+    name_added_keys(spec->changes, options, problems);
     scenario::offer_lat_lon(problems);
     throw ScenarioError(std::move(problems));
   }
