@@ -263,6 +263,22 @@ void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& 
   spdlog::info("{}: 5 replications {} (a confidence interval needs 2 or more)", command, each);
 }
 
+void check_max_replications(const RunArgs& args, const Scenario& scenario) {
+  const auto asked = static_cast<std::size_t>(scenario.replications());
+  if (args.until.empty() || asked <= args.max_replications) {
+    return;
+  }
+  const std::string most = std::to_string(args.max_replications);
+  const std::string why = "--until adds replications up to --max-replications, never runs "
+                          "fewer than asked for";
+  if (args.replications) {
+    throw InvalidInput("--replications " + std::to_string(asked) +
+                       ": more than --max-replications " + most + " (" + why + ")");
+  }
+  throw InvalidInput("--max-replications " + most + ": fewer than the scenario's " +
+                     std::to_string(asked) + " replications (" + why + ")");
+}
+
 std::vector<Precision> precisions(const std::vector<std::string>& until) {
   std::vector<Precision> wanted;
   for (const std::string& text : until) {
@@ -291,6 +307,7 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.on_finished = std::move(on_finished);
   options.until = precisions(args.until);
   for (const Scenario& scenario : scenarios) {
+    check_max_replications(args, scenario);
     try {
       check_precisions(scenario, options.until);
     } catch (const std::invalid_argument& e) {
@@ -313,6 +330,7 @@ void emit_dry_run(const RunArgs& args, const std::vector<nlohmann::ordered_json>
   nlohmann::ordered_json points = nlohmann::ordered_json::array();
   for (std::size_t p = 0; p < scenarios.size(); ++p) {
     const Scenario& scenario = scenarios[p];
+    check_max_replications(args, scenario);
     nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
     for (const Warning& warning : scenario.warnings()) {
       warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});

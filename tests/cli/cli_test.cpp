@@ -549,6 +549,27 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
                      "--vary)\n");
 }
 
+TEST_CASE("cli: --replications above --max-replications is refused, naming both") {
+  // --until adds replications up to --max-replications: 20 of them ran anyway when it was 10.
+  const std::string until = " --until totals.wait_min.mean:0.5 --max-replications 10";
+  const Result more = run_h2sim(quick_run + " --replications 20" + until);
+  CHECK(more.code == 2);
+  CHECK(more.err == "h2sim: --replications 20: more than --max-replications 10 (--until adds "
+                    "replications up to --max-replications, never runs fewer than asked for)\n");
+  CHECK(more.out.empty());
+  const Result dry = run_h2sim(quick_run + " --replications 20 --dry-run" + until);
+  CHECK(dry.code == 2);
+  CHECK(dry.err == more.err);
+  // The scenario's own replications likewise.
+  const Result file = run_h2sim(quick_run + " --set replications=20" + until);
+  CHECK(file.code == 2);
+  CHECK(file.err == "h2sim: --max-replications 10: fewer than the scenario's 20 replications "
+                    "(--until adds replications up to --max-replications, never runs fewer than "
+                    "asked for)\n");
+  // As many as the most is fine.
+  CHECK(run_h2sim(quick_run + " --replications 10 --dry-run" + until).code == 0);
+}
+
 TEST_CASE("cli: -o onto a character device writes to it, and the device stays") {
   Folder folder;
   if (!make_device(folder / "null", 3)) {
