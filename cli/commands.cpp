@@ -201,7 +201,8 @@ int main(int argc, char** argv) {
   site_cmd->add_option("--origin", site.origin,
                        "LAT,LON: the latitude and longitude (WGS84 degrees) of the scenario's "
                        "(0, 0) km, for a candidates CSV with lat and lon columns and a scenario "
-                       "without an origin of its own");
+                       "without an origin of its own (refused with x_km and y_km columns, which "
+                       "it would not move)");
   site_cmd
       ->add_option("--target", site.target,
                    "METRIC<=VALUE or METRIC>=VALUE that must hold with 95% confidence, e.g. "

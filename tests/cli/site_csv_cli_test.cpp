@@ -208,6 +208,25 @@ TEST_CASE("cli: site takes candidate sites in lat and lon about --origin") {
           "31.23,121.47");
 }
 
+TEST_CASE("cli: site refuses --origin with a CSV in x_km and y_km, which it would not use") {
+  // The sites are placed by their x_km and y_km: --origin was silently ignored.
+  const Folder folder;
+  folder.write("two.json", two_decoys());
+  folder.write("sites.csv", "id,x_km,y_km\nW,0,0\nE,200,0\n");
+  const Result r = folder.h2sim("site two.json --candidates-csv sites.csv --origin 31.2,121.5 "
+                                "--target 'totals.stranded<=0' --dry-run");
+  CHECK(r.code == 2);
+  CHECK(r.err == "h2sim: --candidates-csv: sites.csv:1: --origin places only sites given in lat "
+                 "and lon; this CSV gives x_km and y_km (km from the scenario's (0, 0)), which "
+                 "need no origin\n");
+  CHECK(r.out.empty());
+  // Without --origin, the same CSV is taken.
+  CHECK(folder
+            .h2sim("site two.json --candidates-csv sites.csv --target 'totals.stranded<=0' "
+                   "--dry-run")
+            .code == 0);
+}
+
 TEST_CASE("cli: a scenario with an origin places a CSV's lat and lon, its template in degrees") {
   // The decoys' scenario in degrees about (0, 0): D1 100 km east (0.8993203 degrees), D2 100 km
   // east and 150 north. The CSV's sites copy D1, whose lat and lon give way to the row's.

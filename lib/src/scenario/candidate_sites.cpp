@@ -212,6 +212,11 @@ CandidateSites add_candidate_sites(const std::string& scenario_text, const std::
   if (!geographic && (!has("x_km") || !has("y_km"))) {
     throw ExperimentError(header_at + "the header needs x_km and y_km (or lat and lon)");
   }
+  if (given_origin && !geographic) {
+    throw ExperimentError(header_at + "--origin places only sites given in lat and lon; this CSV "
+                                      "gives x_km and y_km (km from the scenario's (0, 0)), which "
+                                      "need no origin");
+  }
   if (geographic && !origin) {
     throw ExperimentError(header_at + "lat and lon need the latitude and longitude of the "
                                       "scenario's (0, 0) km (its /origin, or --origin LAT,LON)");
