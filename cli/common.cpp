@@ -53,12 +53,14 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets,
   return overrides;
 }
 
-void report_problems(const std::string& origin, const ScenarioError& error) {
+/** Each problem on a line of its own, after `where` (a sweep point's values, or nothing). */
+void report_problems(const std::string& origin, const ScenarioError& error,
+                     const std::string& where) {
   const auto count = error.problems().size();
   std::cerr << "h2sim: invalid scenario " << origin << " (" << count << " problem"
             << (count == 1 ? "" : "s") << "):\n";
   for (const Problem& problem : error.problems()) {
-    std::cerr << "  " << (problem.pointer.empty() ? "(file)" : problem.pointer) << ": "
+    std::cerr << "  " << where << (problem.pointer.empty() ? "(file)" : problem.pointer) << ": "
               << problem.message << "\n";
   }
 }
@@ -97,13 +99,13 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
 }
 
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
-              const std::vector<std::string>& varied) {
+              const std::vector<std::string>& varied, const std::string& where) {
   std::vector<Override> overrides = parse_overrides(sets);
   for (std::vector<Override> more :
        {parse_overrides(varied, "--vary"), parse_overrides(all_sets(args, {}))}) {
     overrides.insert(overrides.end(), more.begin(), more.end());
   }
-  return load_overrides(args.scenario, scenario_text(args.scenario), overrides, true);
+  return load_overrides(args.scenario, scenario_text(args.scenario), overrides, true, where);
 }
 
 /**
@@ -188,7 +190,8 @@ Scenario load_text(const std::string& path, const std::string& text,
 }
 
 Scenario load_overrides(const std::string& path, const std::string& text,
-                        const std::vector<Override>& overrides, bool log_warnings) {
+                        const std::vector<Override>& overrides, bool log_warnings,
+                        const std::string& where) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
   try {
     const std::string base_dir =
@@ -203,7 +206,7 @@ Scenario load_overrides(const std::string& path, const std::string& text,
     }
     return scenario;
   } catch (const ScenarioError& error) {
-    report_problems(origin, error);
+    report_problems(origin, error, where);
     throw InvalidInput("");
   }
 }

@@ -87,9 +87,13 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets, boo
 Scenario load_text(const std::string& path, const std::string& text,
                    const std::vector<std::string>& sets, bool log_warnings);
 
-/** load_text with overrides already parsed (each naming its option in messages). */
+/**
+ * load_text with overrides already parsed (each naming its option in messages); each problem's
+ * line on stderr begins with `where` (a sweep point: "point 3 (PATH=VALUE): ").
+ */
 Scenario load_overrides(const std::string& path, const std::string& text,
-                        const std::vector<Override>& overrides, bool log_warnings);
+                        const std::vector<Override>& overrides, bool log_warnings,
+                        const std::string& where = "");
 
 /** The overrides a run applies: `sets`, then --seed, --replications and --series. */
 std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets);
@@ -99,10 +103,10 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
 
 /**
  * A sweep point's scenario: `sets`, then its --vary values `varied` (messages name them as
- * --vary), then --seed, --replications and --series.
+ * --vary), then --seed, --replications and --series; its problems are reported after `where`.
  */
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
-              const std::vector<std::string>& varied);
+              const std::vector<std::string>& varied, const std::string& where);
 
 /** Fails before any simulation when -o (or --table) could not be written afterwards. */
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);

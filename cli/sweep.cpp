@@ -47,7 +47,10 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   std::vector<std::string> fingerprints;
   const std::string base = std::string(version()) + '\0' + scenario_text(args.scenario) + '\0';
   for (const SweepPoint& point : points) {
-    scenarios.push_back(load(args, args.sets, point.sets));
+    // A point that fails names its values: "point 3 (stations.0.dispensers=0): /stations/...".
+    const std::string where =
+        "point " + std::to_string(scenarios.size()) + " (" + point.name + "): ";
+    scenarios.push_back(load(args, args.sets, point.sets, where));
     std::vector<std::string> sets = args.sets;
     sets.insert(sets.end(), point.sets.begin(), point.sets.end());
     std::string identity = base;

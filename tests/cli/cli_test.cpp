@@ -272,11 +272,14 @@ TEST_CASE("cli: sweep over stations.0.dispensers reproduces Erlang C at each poi
   }
 }
 
-TEST_CASE("cli: sweep validates every point before running any") {
+TEST_CASE("cli: sweep validates every point before running any, naming the point's values") {
   const Result r = run_h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
-                             " --vary stations.0.dispensers=2,0 -o never.json");
+                             " --vary stations.0.dispensers=2,0 --vary seed=1,2 -o never.json");
   CHECK(r.code == 2);
-  CHECK(r.err.find("  /stations/0/dispensers: must be an integer >= 1\n") != std::string::npos);
+  // Point 2 of 4 (the first axis outermost) is the first invalid one.
+  CHECK(r.err.find("\n  point 2 (stations.0.dispensers=0, seed=1): /stations/0/dispensers: must "
+                   "be an integer >= 1\n") != std::string::npos);
+  CHECK_FALSE(fs::exists(scratch_root() / "never.json"));
 }
 
 TEST_CASE("cli: a --vary path with a typo is named as --vary, not as a --set") {
