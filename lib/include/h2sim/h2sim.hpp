@@ -40,7 +40,8 @@ private:
   std::vector<Problem> problems_;
 };
 
-/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text.
+/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text
+ * (text that begins with `[` or `{` must be JSON).
  */
 struct Override {
   std::string path;
