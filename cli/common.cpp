@@ -226,13 +226,13 @@ void emit(const RunArgs& args, nlohmann::ordered_json document, const std::strin
   if (!args.writes_output) {
     return;
   }
-  // Provenance: a run's block says what made it; a sweep's, size's or comparison's own block
-  // says the same of the whole (its points carry their scenarios' own).
-  if (!document.contains("run")) {
-    document["run"] = {{"provenance",
-                        {{"h2sim_version", version()},
-                         {"git_commit", git_commit()},
-                         {"simgrid_version", simgrid_version()}}}};
+  // Provenance: a run's block says what made it; a sweep's, size's, site's or comparison's own
+  // block says the same of the whole (its points carry their scenarios' own; site's block has
+  // its wall times already).
+  if (!document.contains("run") || !document["run"].contains("provenance")) {
+    document["run"]["provenance"] = {{"h2sim_version", version()},
+                                     {"git_commit", git_commit()},
+                                     {"simgrid_version", simgrid_version()}};
   }
   document["run"]["provenance"]["command_line"] = command_line();
   if (args.out.empty() || args.out == "-") {

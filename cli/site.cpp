@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -33,8 +34,8 @@ std::vector<std::string> id_list(const std::string& option, const std::string& t
   return ids;
 }
 
-/** `step`'s one-line summary for the log. */
-std::string summary(const nlohmann::ordered_json& step, const std::string& metric) {
+/** `step`'s one-line summary for the log; it took `wall_s`. */
+std::string summary(const nlohmann::ordered_json& step, const std::string& metric, double wall_s) {
   std::string change;
   if (!step["removed"].is_null()) {
     change = "swapped " + step["removed"].get<std::string>() + " for " +
@@ -50,7 +51,7 @@ std::string summary(const nlohmann::ordered_json& step, const std::string& metri
                      step["step"].get<std::size_t>(), change, step["stations"].get<std::size_t>(),
                      metric, value["mean"].get<double>(), value["ci95"][0].get<double>(),
                      value["ci95"][1].get<double>(), step["holds"].get<bool>() ? ", holds" : "",
-                     step["evaluations"].get<std::size_t>(), step["wall_s"].get<double>());
+                     step["evaluations"].get<std::size_t>(), wall_s);
 }
 
 /** "LAT,LON" in degrees, |LAT| <= 80 (an equirectangular plane about a pole is no use). */
@@ -203,14 +204,20 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
     return exit_ok;
   }
 
+  // The log's wall time of a step: since the last (the output's are in its run block).
+  auto step_began = std::chrono::steady_clock::now();
   search.on_step = [&](const nlohmann::ordered_json& step) {
-    spdlog::info("site: {}", summary(step, search.target.metric));
+    const auto now = std::chrono::steady_clock::now();
+    spdlog::info("site: {}", summary(step, search.target.metric,
+                                     std::chrono::duration<double>(now - step_began).count()));
+    step_began = now;
   };
   const Scenario every = scenario_of(search.candidates); // what each evaluation is like
   spdlog::info("site: {} candidates, {} fixed, target {}, {} replications per evaluation, seed {}",
                search.candidates.size(), search.fixed.size(), search.target.text,
                every.replications(), every.seed());
   nlohmann::ordered_json out;
+  step_began = std::chrono::steady_clock::now();
   try {
     out = site(search, [&](const std::vector<std::vector<std::string>>& sets) {
       std::vector<Scenario> scenarios;

@@ -107,6 +107,13 @@ TEST_CASE("site: forward selection adds the best candidate until the target hold
   CHECK(table.batches == std::vector<std::size_t>{1, 4, 3, 2, 2});
   CHECK(out["evaluations"] == 1 + 4 + 3 + 2 + 2);
   CHECK(out["simulations"] == 3 * (1 + 4 + 3 + 2 + 2));
+  // Wall times only in the run block, so that identical searches are identical outside it.
+  CHECK_FALSE(out.contains("wall_s"));
+  for (const auto& step : steps) {
+    CHECK_FALSE(step.contains("wall_s"));
+  }
+  REQUIRE(out["run"]["steps_wall_s"].size() == steps.size());
+  CHECK(out["run"]["wall_s"].get<double>() >= 0);
 }
 
 TEST_CASE("site: a tie goes to the candidate listed first") {

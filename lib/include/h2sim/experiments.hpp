@@ -239,8 +239,9 @@ void check_site_metric(const std::string& path, const std::vector<std::string>& 
  * order, a swap's station in the place of the one it replaced), "open" (fixed then chosen),
  * "target_met", "metrics" (of the open set: {path: {"mean", "ci95"}}), "steps": [{"step", "phase"
  * ("fixed", "add", "swap"), "added", "removed" (null when nothing changed), "stations", "holds",
- * "metrics", "ci95" (the run's), "evaluations", "simulations", "wall_s", "evaluated": [{"added",
- * "removed", "holds", "metrics"}]}], "evaluations", "simulations", "wall_s"}. A set evaluated twice
+ * "metrics", "ci95" (the run's), "evaluations", "simulations", "evaluated": [{"added",
+ * "removed", "holds", "metrics"}]}], "evaluations", "simulations", "run": {"wall_s" (the search's),
+ * "steps_wall_s" (each step's)}}: the wall times only in "run". A set evaluated twice
  * is run once. Throws RunError naming the set when an evaluation has a failed replication and
  * ExperimentError when the metrics have no such metric or the sets are not valid.
  */
