@@ -1,6 +1,7 @@
 // Scheduled events: changes at their exact times, undone at until_day, books kept; paths a model
 // cannot follow during a run are refused.
 #include "../support.hpp"
+#include "models/scenario_spec.hpp"
 
 #include <doctest/doctest.h>
 
@@ -214,6 +215,31 @@ TEST_CASE("events: stations opened on days 5 and 8 have no arrivals before and s
                      R"([{"at_day": 1, "until_day": 10, "set": {"open_stations": ["C"]}}])"));
   CHECK(arrivals_at(closing, "A") == 0);
   CHECK(arrivals_at(closing, "C") > 0);
+}
+
+TEST_CASE("events: a station is ever out of service when open_stations leaves it out at a time") {
+  // What the fleet (do drivers choose at set-off?) and the metrics (closures) both ask.
+  const auto spec_of = [](const std::string& text) {
+    return h2sim::models::spec_of(h2sim::load_scenario(text));
+  };
+  // The network A, C, B: A in service throughout, C from day 5, B from day 8.
+  const auto& opened = spec_of(three_stations(R"("warmup_days": 0, "horizon_days": 9)", opening));
+  REQUIRE(opened.open_stations() == 3);
+  CHECK_FALSE(opened.ever_out_of_service(0));
+  CHECK(opened.ever_out_of_service(1));
+  CHECK(opened.ever_out_of_service(2));
+  // A run that ends when C opens has A alone, never out of service; nor without events.
+  CHECK_FALSE(spec_of(three_stations(R"("warmup_days": 0, "horizon_days": 5)", opening))
+                  .ever_out_of_service(0));
+  const auto& none = spec_of(three_stations(R"("warmup_days": 0, "horizon_days": 9)", "[]"));
+  CHECK_FALSE(none.ever_out_of_service(0));
+  // A out of service from day 1 to 10, C in service then only.
+  const auto& closing = spec_of(
+      three_stations(R"("warmup_days": 2, "horizon_days": 2)",
+                     R"([{"at_day": 1, "until_day": 10, "set": {"open_stations": ["C"]}}])"));
+  REQUIRE(closing.open_stations() == 2);
+  CHECK(closing.ever_out_of_service(0));
+  CHECK(closing.ever_out_of_service(1));
 }
 
 TEST_CASE("events: a file that leaves open_stations out (all open) may still change it") {

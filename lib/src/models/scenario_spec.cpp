@@ -22,6 +22,12 @@ std::size_t ScenarioSpec::station_index(const std::string& id) const {
   throw std::logic_error("no station " + id);
 }
 
+bool ScenarioSpec::ever_out_of_service(std::size_t station) const {
+  return !serves(station) || std::any_of(timeline.begin(), timeline.end(), [&](const Step& step) {
+    return !step.state->serves(station);
+  });
+}
+
 void ScenarioSpec::open_named_stations() {
   if (open.names.empty()) {
     return;

@@ -100,6 +100,13 @@ struct ScenarioSpec {
    */
   std::vector<char> in_service;
   bool serves(std::size_t station) const { return in_service.empty() || in_service[station] != 0; }
+  /**
+   * Whether station `station` (of the network) is out of service at some time: at the start or
+   * from a step of the timeline on (a scheduled open_stations). Every station of the network is
+   * in service at some time, so some station is ever out of service exactly when the stations in
+   * service change during the run.
+   */
+  bool ever_out_of_service(std::size_t station) const;
   /** The index of the station with id `id` (it must exist: references are checked on loading). */
   std::size_t station_index(const std::string& id) const;
 };

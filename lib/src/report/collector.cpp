@@ -15,13 +15,10 @@ Setup setup_of(const models::ScenarioSpec& scenario) {
     StationTally& station = setup.stations.emplace_back();
     station.dispensers = spec.dispensers;
     station.groups = spec.buffer.has_value() ? group::buffered : 0;
-    // Out of service at some time (a scheduled open_stations): visits may find it closed. Known
-    // from the scenario, so that every replication reports the same fields.
-    bool out_of_service = !scenario.serves(i) || spec.availability.has_value();
-    for (const models::Step& step : scenario.timeline) {
-      out_of_service = out_of_service || !step.state->serves(i);
-    }
-    if (out_of_service) {
+    // Closed at some time (its availability, or out of service by a scheduled open_stations):
+    // visits may find it closed. Known from the scenario, so that every replication reports the
+    // same fields.
+    if (spec.availability.has_value() || scenario.ever_out_of_service(i)) {
       station.groups |= group::closures;
     }
     if (!setup.books.empty()) {

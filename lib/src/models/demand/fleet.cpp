@@ -251,8 +251,8 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
 
 Fleet::Fleet(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     : spec_(&scenario.demand.as<FleetParams>()), network_(&network), seeds_(seeds) {
-  for (const Step& step : scenario.timeline) {
-    stations_change_ = stations_change_ || step.state->in_service != scenario.in_service;
+  for (std::size_t s = 0; s < network.size() && !stations_change_; ++s) {
+    stations_change_ = scenario.ever_out_of_service(s);
   }
   std::map<std::string, std::size_t> station_of; // station id -> index (ids are unique)
   std::size_t vehicles = 0;
