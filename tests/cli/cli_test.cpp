@@ -961,25 +961,6 @@ TEST_CASE("cli: validate takes --set, and a bad path or value exits 2 naming it"
   CHECK(zero.err.find("/stations/0/dispensers: must be an integer >= 1") != std::string::npos);
 }
 
-TEST_CASE("cli: a --set value meant as JSON that does not parse exits 2 naming it") {
-  const std::string mmc = source("scenarios/validation/mmc-2.json");
-  // It was taken as the string "{oops" silently: a scenario named so.
-  const Result object = run_h2sim("validate " + mmc + " --set 'name={oops'");
-  CHECK(object.code == 2);
-  const std::string hint = " (a value that begins with [ or { must be JSON; a string that does "
-                           "is given in quotes, \"[...]\")\n";
-  CHECK(object.err.find("\n  /name: --set name={oops: not valid JSON at line 1, column 2: ") !=
-        std::string::npos);
-  CHECK(object.err.ends_with(hint));
-  const Result array = run_h2sim("run " + mmc + " --set 'stations.0.dispensers=[2,3' --dry-run");
-  CHECK(array.code == 2);
-  CHECK(array.err.find("\n  /stations/0/dispensers: --set stations.0.dispensers=[2,3: not valid "
-                       "JSON at line 1, column 5: ") != std::string::npos);
-  CHECK(array.err.ends_with(hint));
-  // Plain words are strings as before.
-  CHECK(run_h2sim("validate " + mmc + " --set name=Shanghai").code == 0);
-}
-
 TEST_CASE("cli: sweep --dry-run lists every point with its overrides, and runs nothing") {
   const Result result = run_h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
                                   " --vary 'stations[id=S1].dispensers=2,3' --vary seed=1:3:1 "

@@ -96,29 +96,6 @@ TEST_CASE("overrides: bad paths and operators name the override and why") {
         "/stations/2/dispensers: must be an integer >= 1\n");
 }
 
-TEST_CASE("overrides: a value meant as JSON that does not parse is refused, naming where") {
-  // Taken as the string "{\"a\": 1" (a name) or refused only for its type, not for its JSON.
-  const std::string hint = " (a value that begins with [ or { must be JSON; a string that does "
-                           "is given in quotes, \"[...]\")\n";
-  CHECK(problems_of(three, {{"name", R"({"a": 1)"}}) ==
-        "/name: --set name={\"a\": 1: not valid JSON at line 1, column 8: syntax error while "
-        "parsing object - unexpected end of input; expected '}'" +
-            hint);
-  CHECK(problems_of(three, {{"stations.0.dispensers", "[1,2"}}) ==
-        "/stations/0/dispensers: --set stations.0.dispensers=[1,2: not valid JSON at line 1, "
-        "column 5: syntax error while parsing array - unexpected end of input; expected ']'" +
-            hint);
-  CHECK(problems_of(three, {{"stations.*.dispensers", " [1,2"}}) ==
-        "/stations/*/dispensers: --set stations.*.dispensers= [1,2: not valid JSON at line 1, "
-        "column 6: syntax error while parsing array - unexpected end of input; expected ']'" +
-            hint);
-  // Plain words are strings still, and a string that begins with [ can be given as JSON.
-  CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", "Shanghai"}})).name ==
-        "Shanghai");
-  CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", R"("[draft]")"}})).name ==
-        "[draft]");
-}
-
 TEST_CASE("open_stations: a list of ids opens those stations, in the order of the file") {
   const h2sim::Scenario scenario =
       h2sim::load_scenario(three, {{"open_stations", R"(["JD-03", "A"])"}});

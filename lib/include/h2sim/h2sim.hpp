@@ -40,8 +40,7 @@ private:
   std::vector<Problem> problems_;
 };
 
-/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text
- * (text that begins with `[` or `{` must be JSON).
+/** `--set PATH=VALUE`: PATH dotted (stations.0.dispensers) or a JSON pointer; VALUE JSON or text.
  */
 struct Override {
   std::string path;

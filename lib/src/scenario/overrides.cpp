@@ -172,18 +172,8 @@ void apply_override(json& document, const Override& override, std::vector<Proble
   json value;
   try {
     value = parse_json(override.value, at, problems);
-  } catch (const NotJson& error) {
-    // Not JSON (or a number out of range): taken as a string, unless it was clearly meant as JSON
-    // (an array or object): `[2,3` is a typo, not a name.
-    const std::size_t first = override.value.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos &&
-        (override.value[first] == '[' || override.value[first] == '{')) {
-      problems.push_back({at, where + ": " + error.message +
-                                  " (a value that begins with [ or { must be JSON; a string that "
-                                  "does is given in quotes, \"[...]\")"});
-      return;
-    }
-    value = override.value;
+  } catch (const NotJson&) {
+    value = override.value; // not JSON (or a number out of range): taken as a string
   } catch (const TooDeep& error) {
     problems.push_back({error.pointer, where + ": " + too_deep()});
     return;

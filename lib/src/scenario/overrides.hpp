@@ -22,8 +22,7 @@ namespace h2sim::scenario {
  *   - the path may end with an operator: `+`, `-` or `*` before the `=` of PATH=VALUE adds,
  *     subtracts or multiplies a number (`count*` with value 0.9); `*` also scales a distribution
  *     (its value, mean, sd, bounds and values: "trailers take twice as long").
- * `value` is JSON, else a string (but one that begins with `[` or `{` must be JSON: a problem
- * naming where it does not parse). Every problem is appended (naming the override and why); the
+ * `value` is JSON, else a string. Every problem is appended (naming the override and why); the
  * values changed are appended to `changes` (their `set` left to the caller). Messages begin with
  * `origin` and the override.
  */
