@@ -961,6 +961,17 @@ TEST_CASE("cli: validate takes --set, and a bad path or value exits 2 naming it"
   CHECK(zero.err.find("/stations/0/dispensers: must be an integer >= 1") != std::string::npos);
 }
 
+TEST_CASE("cli: a --set value meant as JSON that does not parse is named where it is refused") {
+  const std::string mmc = source("scenarios/validation/mmc-2.json");
+  const Result array = run_h2sim("run " + mmc + " --set 'stations.0.dispensers=[2,3' --dry-run");
+  CHECK(array.code == 2);
+  CHECK(array.err.find("/stations/0/dispensers: must be an integer >= 1 and <= 1000; --set "
+                       "stations.0.dispensers=[2,3 was taken as a string, for it is not valid "
+                       "JSON at line 1, column 5: ") != std::string::npos);
+  // A string field takes it, as INTERFACE.md says.
+  CHECK(run_h2sim("validate " + mmc + " --set 'name={draft'").code == 0);
+}
+
 TEST_CASE("cli: sweep --dry-run lists every point with its overrides, and runs nothing") {
   const Result result = run_h2sim("sweep " + source("scenarios/validation/mmc-2.json") +
                                   " --vary 'stations[id=S1].dispensers=2,3' --vary seed=1:3:1 "

@@ -96,6 +96,25 @@ TEST_CASE("overrides: bad paths and operators name the override and why") {
         "/stations/2/dispensers: must be an integer >= 1\n");
 }
 
+TEST_CASE(
+    "overrides: a value meant as JSON that does not parse is a string, and a refusal says so") {
+  // INTERFACE.md: VALUE is parsed as JSON, else taken as a string. Where the string is then
+  // refused, the message says where the JSON broke (it said "must be an array" and no more).
+  CHECK(problems_of(three, {{"stations.0.dispensers", "[1,2"}}) ==
+        "/stations/0/dispensers: must be an integer >= 1 and <= 1000; --set "
+        "stations.0.dispensers=[1,2 was "
+        "taken as a string, for it is not valid JSON at line 1, column 5: syntax error while "
+        "parsing array - unexpected end of input; expected ']'\n");
+  CHECK(problems_of(three, {{"events", R"([{"at_day": 1, "set": {"seed": 2}})"}}) ==
+        "/events: must be an array; --set events=[{\"at_day\": 1, \"set\": {\"seed\": 2}} was "
+        "taken as a string, for it is not valid JSON at line 1, column 35: syntax error while "
+        "parsing array - unexpected end of input; expected ']'\n");
+  // A string where a string goes is taken, as the contract says; plain words too.
+  CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", "{draft"}})).name == "{draft");
+  CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", "Shanghai"}})).name ==
+        "Shanghai");
+}
+
 TEST_CASE("open_stations: a list of ids opens those stations, in the order of the file") {
   const h2sim::Scenario scenario =
       h2sim::load_scenario(three, {{"open_stations", R"(["JD-03", "A"])"}});

@@ -61,6 +61,41 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<std::
   }
 }
 
+/**
+ * A value that is not JSON is taken as a string (INTERFACE.md). Where one that begins with `[` or
+ * `{` was clearly meant as JSON and the string is then refused, the refusal says where the JSON
+ * broke: `--set 'events=[{...'` with a typo inside got "/events: must be an array" and nothing
+ * more.
+ */
+void name_unparsed_values(const std::vector<Change>& changes,
+                          const std::vector<std::string>& options, std::vector<Problem>& problems) {
+  std::map<std::string, std::pair<std::size_t, std::string>> unparsed; // pointer -> change, why
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const std::string& set = changes[i].set;
+    const std::string value = set.substr(std::min(set.size(), set.find('=') + 1));
+    const std::size_t first = value.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || (value[first] != '[' && value[first] != '{')) {
+      continue;
+    }
+    std::vector<Problem> ignored;
+    try {
+      (void)scenario::parse_json(value, "", ignored);
+    } catch (const scenario::NotJson& error) {
+      unparsed.emplace(changes[i].pointer, std::make_pair(i, error.message));
+    } catch (const scenario::TooDeep&) {
+      // refused where it was applied
+    }
+  }
+  for (Problem& problem : problems) {
+    const auto found = unparsed.find(problem.pointer);
+    if (found != unparsed.end()) {
+      problem.message += "; " + options[found->second.first] + " " +
+                         scenario::valid_utf8(changes[found->second.first].set) +
+                         " was taken as a string, for it is " + found->second.second;
+    }
+  }
+}
+
 } // namespace
 
 Scenario load_scenario(std::string_view json_text, const std::vector<Override>& overrides,
@@ -95,6 +130,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   scenario::read(document, models::scenario_table(), spec.get(), problems);
   if (!problems.empty()) {
     name_added_keys(spec->changes, options, problems);
+    name_unparsed_values(spec->changes, options, problems);
     scenario::offer_lat_lon(problems);
     throw ScenarioError(std::move(problems));
   }
