@@ -262,8 +262,12 @@ void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& 
     throw InvalidInput("--replications: " + command +
                        " needs at least 2 for a confidence interval");
   }
-  args.replications = "5";
-  spdlog::info("{}: 5 replications {} (a confidence interval needs 2 or more)", command, each);
+  // Five, or fewer where --until may not run more (--max-replications is 2 at least).
+  const std::size_t first =
+      args.until.empty() ? 5 : std::min<std::size_t>(5, args.max_replications);
+  args.replications = std::to_string(first);
+  spdlog::info("{}: {} replications {} (a confidence interval needs 2 or more)", command, first,
+               each);
 }
 
 void check_max_replications(const RunArgs& args, const Scenario& scenario) {

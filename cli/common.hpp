@@ -138,10 +138,6 @@ void remember_command_line(int argc, const char* const* argv);
 std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const std::string& where);
 
 /**
- * Runs scenarios (sweep points) in one pool, with progress over all their replications; those in
- * `finished` are not run again, and `on_finished` hears of each one that finishes.
- */
-/**
  * With --until, the scenario's replications (or --replications) are the first stage and
  * --max-replications the most: InvalidInput naming both when the first is more.
  */
@@ -150,6 +146,10 @@ void check_max_replications(const RunArgs& args, const Scenario& scenario);
 /** --until's PATH:RELATIVE texts, checked (InvalidInput naming the text otherwise). */
 std::vector<Precision> precisions(const std::vector<std::string>& until);
 
+/**
+ * Runs scenarios (sweep points) in one pool, with progress over all their replications; those in
+ * `finished` are not run again, and `on_finished` hears of each one that finishes.
+ */
 std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
                                 std::vector<FinishedReplication> finished = {},
                                 std::function<void(const FinishedReplication&)> on_finished = {});

@@ -571,6 +571,14 @@ TEST_CASE("cli: --replications above --max-replications is refused, naming both"
                     "asked for)\n");
   // As many as the most is fine.
   CHECK(run_h2sim(quick_run + " --replications 10 --dry-run" + until).code == 0);
+  // size's own first stage (5 where the scenario has 1) keeps within the most: it was refused as
+  // "--replications 5", which nobody gave, after the search had begun.
+  const Result size = run_h2sim("size " + md1_file +
+                                " --set horizon_days=2 --param stations.0.dispensers --range 1:2"
+                                " --target 'totals.wait_min.mean<=1000'"
+                                " --until totals.wait_min.mean:0.5 --max-replications 3");
+  CHECK(size.code == 0);
+  CHECK(size.err.find("size: 3 replications per point") != std::string::npos);
 }
 
 TEST_CASE("cli: -o onto a character device writes to it, and the device stays") {
