@@ -99,10 +99,11 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
 }
 
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
-              const std::vector<std::string>& varied, const std::string& where) {
+              const std::vector<std::string>& varied, const std::string& where,
+              const std::string& varied_by) {
   std::vector<Override> overrides = parse_overrides(sets);
   for (std::vector<Override> more :
-       {parse_overrides(varied, "--vary"), parse_overrides(all_sets(args, {}))}) {
+       {parse_overrides(varied, varied_by), parse_overrides(all_sets(args, {}))}) {
     overrides.insert(overrides.end(), more.begin(), more.end());
   }
   return load_overrides(args.scenario, scenario_text(args.scenario), overrides, true, where);

@@ -102,11 +102,13 @@ std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> 
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
 
 /**
- * A sweep point's scenario: `sets`, then its --vary values `varied` (messages name them as
- * --vary), then --seed, --replications and --series; its problems are reported after `where`.
+ * A sweep point's scenario: `sets`, then its values `varied` (messages name them as given by
+ * `varied_by`: --vary, or size's --param), then --seed, --replications and --series; its problems
+ * are reported after `where`.
  */
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
-              const std::vector<std::string>& varied, const std::string& where);
+              const std::vector<std::string>& varied, const std::string& where,
+              const std::string& varied_by = "--vary");
 
 /** Fails before any simulation when -o (or --table) could not be written afterwards. */
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);

@@ -39,9 +39,7 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   RunArgs args = given;
   need_intervals(args, load(args, args.sets), "size", "per point");
   const auto scenario_at = [&](long long value) {
-    std::vector<std::string> sets = args.sets;
-    sets.push_back(size_args.param + "=" + std::to_string(value));
-    return load(args, sets);
+    return load(args, args.sets, {size_args.param + "=" + std::to_string(value)}, "", "--param");
   };
   // Validate both ends before running anything.
   const Scenario low = scenario_at(range.from);

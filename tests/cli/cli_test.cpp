@@ -474,6 +474,12 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
         "h2sim: --target: the metrics have no stations[id=S9].wait_min.p95 (no open station S9)\n");
   CHECK(run_h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
         "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
+  // A typo in --param is named as --param (it was named as a --set nobody gave).
+  const Result typo = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
+                                " --param stations.0.dispensrs --range 1:4"
+                                " --target 'totals.wait_min.mean<=2'");
+  CHECK(typo.code == 2);
+  CHECK(typo.err.ends_with("; --param stations.0.dispensrs=1 added it\n"));
 }
 
 TEST_CASE("cli: output paths and overrides are checked before anything runs") {
