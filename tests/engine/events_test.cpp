@@ -382,8 +382,8 @@ TEST_CASE("events: a fleet that grows on day 5 and shrinks on day 10") {
 
 namespace {
 /**
- * 200 taxis needing H70 around station A (H35 only) and B (H70), 5 km apart, for three days: the
- * file opens only A, and `events` may open B.
+ * 200 taxis needing H70 around station A (H35 only), B (H70) 5 km east and C (H35) 5 km west,
+ * for three days: the file opens only A, and `events` may open B or C.
  */
 std::string h70_taxis(const std::string& events) {
   return R"({"name": "h70", "seed": 5, "horizon_days": 3, "open_stations": ["A"],
@@ -391,7 +391,9 @@ std::string h70_taxis(const std::string& events) {
       {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
        "pressures": ["H35"]},
       {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
-       "pressures": ["H70"]}],
+       "pressures": ["H70"]},
+      {"id": "C", "x_km": -5, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
+       "pressures": ["H35"]}],
     "demand": {"model": "fleet", "classes": [{"name": "taxi", "count": 200, "tank_kg": 6,
       "pressure": "H70", "consumption_kg_per_100km": 1, "daily_km": 300,
       "refuel_at_fraction": 0.2, "speed_kmh": 40,
@@ -415,4 +417,37 @@ TEST_CASE("events: vehicles that found no station for their pressure refuel once
   const auto refuels = taxi["refuels"].get<std::uint64_t>();
   CHECK(refuels >= 200 + stranded / 2);
   CHECK(arrivals_at(metrics, "B") == refuels); // B is theirs, and nobody is turned away
+  // Steps that open nothing for H70 (C fills H35 only) change nothing: the stranded were counted
+  // again at each.
+  const auto extra = run_text(h70_taxis(R"([{"at_day": 0.3, "set": {"open_stations": ["A", "C"]}},
+      {"at_day": 0.6, "set": {"open_stations": ["A"]}},
+      {"at_day": 1, "set": {"open_stations": ["A", "B"]}}])"));
+  CHECK(extra["classes"][0]["stranded"] == stranded);
+  CHECK(extra["classes"][0]["refuels"] == refuels);
+  // A station that never opens for them: each is stranded once.
+  const auto never =
+      run_text(h70_taxis(R"([{"at_day": 1, "set": {"open_stations": ["A", "C"]}}])"));
+  CHECK(never["classes"][0]["stranded"] == 200);
+  CHECK(never["classes"][0]["refuels"] == 0);
+}
+
+TEST_CASE("events: vehicles without a station keep the hydrogen books and do not poll") {
+  // B (the only H70 station) closes for days 10-20 and 30-40 of 60. What is dispensed to the
+  // taxis is what they drive: those stranded drive their last kilograms dry (the kilograms had
+  // vanished, 1.2 kg each: 1.9% of the class's hydrogen).
+  std::string text = h70_taxis(R"([{"at_day": 10, "until_day": 20, "set": {"open_stations": ["A"]}},
+      {"at_day": 30, "until_day": 40, "set": {"open_stations": ["A"]}}])");
+  text.replace(text.find(R"("horizon_days": 3, "open_stations": ["A"])"), 41,
+               R"("horizon_days": 60, "warmup_days": 5, "open_stations": ["A", "B"])");
+  const auto metrics = run_text(text);
+  const auto& taxi = metrics["classes"][0];
+  CHECK(taxi["stranded"].get<std::uint64_t>() > 100);
+  CHECK(taxi["dispensed_kg"].get<double>() ==
+        doctest::Approx(taxi["km_driven"].get<double>() * 0.01).epsilon(1e-3));
+  // Towed to B, which closes again 7 minutes after it opens: they wait for it to open again (one
+  // round of tries each), where they came back to it every 30 minutes (4,800 rounds).
+  const auto reclosed = run_text(h70_taxis(R"([{"at_day": 1, "until_day": 1.005,
+      "set": {"open_stations": ["A", "B"]}}, {"at_day": 2, "set": {"open_stations": ["A", "B"]}}])"));
+  CHECK(reclosed["classes"][0]["gave_up"].get<std::uint64_t>() <= 200);
+  CHECK(reclosed["classes"][0]["refuels"].get<std::uint64_t>() > 200);
 }

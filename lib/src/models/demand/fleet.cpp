@@ -386,7 +386,11 @@ void Fleet::follow(const ScenarioSpec& state) {
       if (vehicle.retired && !retired && vehicle.parked) {
         vehicle.retired = false;
         vehicle.parked = false;
-        plan_next_refuel(members[i], now); // back on the road as it was parked
+        if (vehicle.towed) {
+          without_station_.push_back(members[i]); // parked empty, its stranding counted
+        } else {
+          plan_next_refuel(members[i], now); // back on the road as it was parked
+        }
       }
       vehicle.retired = retired; // a vehicle retiring parks at its next decision
     }
@@ -394,12 +398,16 @@ void Fleet::follow(const ScenarioSpec& state) {
       join(add_vehicle(c), now);
     }
   }
-  // Those waiting for a station decide again among the stations now in service (a retired one
-  // parks; one that still finds none waits on).
+  // Those waiting for a station decide again where one for their pressure class is now in
+  // service (a retired one parks); the others wait on.
   std::vector<std::size_t> waiting;
   waiting.swap(without_station_);
   for (const std::size_t v : waiting) {
-    decide(v, now);
+    if (indexes_[choices_[vehicles_[v].vehicle_class].index].size() > 0) {
+      decide(v, now);
+    } else {
+      without_station_.push_back(v);
+    }
   }
 }
 
@@ -576,11 +584,16 @@ void Fleet::decide(std::size_t v, double now) {
     // No open station fills its pressure class: it cannot refuel, and runs dry where it is
     // (stranded, counted once). Where the stations in service change, it waits for one that
     // opens and is towed there; else it stays.
-    network_->observer().on_trip(
-        Trip{vehicle.vehicle_class, now, vehicle.km, 0, true, vehicle.index});
-    vehicle.km = 0;
-    vehicle.fuel_kg = 0;
-    vehicle.towed = true;
+    if (!vehicle.towed) {
+      // It drives on until the tank is empty: the kilometres of the hydrogen it had.
+      const VehicleClass& vc = spec_->classes[vehicle.vehicle_class];
+      vehicle.km += vehicle.fuel_kg / (vc.consumption_kg_per_100km / 100.0);
+      network_->observer().on_trip(
+          Trip{vehicle.vehicle_class, now, vehicle.km, 0, true, vehicle.index});
+      vehicle.km = 0;
+      vehicle.fuel_kg = 0;
+      vehicle.towed = true;
+    }
     if (stations_change_) {
       without_station_.push_back(v);
     }
@@ -694,6 +707,13 @@ void Fleet::try_next(std::size_t v, std::size_t station, double now) {
   network_->observer().on_give_up(vehicle.vehicle_class, vehicle.index, now);
   vehicle.tries = 0;
   const auto first = best_station(vehicle, now, nullptr);
+  if (!first && stations_change_) {
+    // None of its pressure class is in service: it waits here for one to open, rather than
+    // coming back to this one every retry_after_min.
+    vehicle.origin = here;
+    without_station_.push_back(v);
+    return;
+  }
   drive(v, here, first ? *first : station, now + retry_after_min);
 }
 
