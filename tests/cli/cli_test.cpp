@@ -980,7 +980,7 @@ TEST_CASE("cli: a --set value meant as JSON that does not parse is named where i
   const Result array = run_h2sim("run " + mmc + " --set 'stations.0.dispensers=[2,3' --dry-run");
   CHECK(array.code == 2);
   CHECK(array.err.find("/stations/0/dispensers: must be an integer >= 1 and <= 1000; --set "
-                       "stations.0.dispensers=[2,3 was taken as a string, for it is not valid "
+                       "stations.0.dispensers=[2,3 was taken as a string: not valid "
                        "JSON at line 1, column 5: ") != std::string::npos);
   // A string field takes it, as INTERFACE.md says.
   CHECK(run_h2sim("validate " + mmc + " --set 'name={draft'").code == 0);

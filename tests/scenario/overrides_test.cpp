@@ -103,12 +103,25 @@ TEST_CASE(
   CHECK(problems_of(three, {{"stations.0.dispensers", "[1,2"}}) ==
         "/stations/0/dispensers: must be an integer >= 1 and <= 1000; --set "
         "stations.0.dispensers=[1,2 was "
-        "taken as a string, for it is not valid JSON at line 1, column 5: syntax error while "
+        "taken as a string: not valid JSON at line 1, column 5: syntax error while "
         "parsing array - unexpected end of input; expected ']'\n");
   CHECK(problems_of(three, {{"events", R"([{"at_day": 1, "set": {"seed": 2}})"}}) ==
         "/events: must be an array; --set events=[{\"at_day\": 1, \"set\": {\"seed\": 2}} was "
-        "taken as a string, for it is not valid JSON at line 1, column 35: syntax error while "
+        "taken as a string: not valid JSON at line 1, column 35: syntax error while "
         "parsing array - unexpected end of input; expected ']'\n");
+  // A path that selects with = is named whole; the value in force is the last one given (a
+  // plain word here: no hint); a long value is quoted briefly.
+  CHECK(problems_of(three, {{"stations[id=A].dispensers", "[1,2"}}) ==
+        "/stations/0/dispensers: must be an integer >= 1 and <= 1000; --set "
+        "stations[id=A].dispensers=[1,2 was taken as a string: not valid JSON at line 1, column "
+        "5: syntax error while parsing array - unexpected end of input; expected ']'\n");
+  CHECK(problems_of(three, {{"stations.0.dispensers", "[1,2"}, {"stations.0.dispensers", "two"}}) ==
+        "/stations/0/dispensers: must be an integer >= 1 and <= 1000\n");
+  const std::string problem =
+      problems_of(three, {{"stations.0.dispensers", "[" + std::string(100000, '1')}});
+  CHECK(problem.size() < 400);
+  CHECK(problem.find("[111111111111111111111111111111111111111... was taken as a string: ") !=
+        std::string::npos);
   // A string where a string goes is taken, as the contract says; plain words too.
   CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", "{draft"}})).name == "{draft");
   CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", "Shanghai"}})).name ==

@@ -65,33 +65,36 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<std::
  * A value that is not JSON is taken as a string (INTERFACE.md). Where one that begins with `[` or
  * `{` was clearly meant as JSON and the string is then refused, the refusal says where the JSON
  * broke: `--set 'events=[{...'` with a typo inside got "/events: must be an array" and nothing
- * more.
+ * more. `given[i]` is the override of `changes[i]`; the last change to a pointer is the value in
+ * force.
  */
 void name_unparsed_values(const std::vector<Change>& changes,
-                          const std::vector<std::string>& options, std::vector<Problem>& problems) {
-  std::map<std::string, std::pair<std::size_t, std::string>> unparsed; // pointer -> change, why
+                          const std::vector<const Override*>& given,
+                          std::vector<Problem>& problems) {
+  std::map<std::string, std::size_t> last; // pointer -> the last change to it
   for (std::size_t i = 0; i < changes.size(); ++i) {
-    const std::string& set = changes[i].set;
-    const std::string value = set.substr(std::min(set.size(), set.find('=') + 1));
-    const std::size_t first = value.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos || (value[first] != '[' && value[first] != '{')) {
+    last[changes[i].pointer] = i;
+  }
+  for (Problem& problem : problems) {
+    const auto found = last.find(problem.pointer);
+    if (found == last.end()) {
+      continue;
+    }
+    const Override& override = *given[found->second];
+    const std::size_t first = override.value.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos ||
+        (override.value[first] != '[' && override.value[first] != '{')) {
       continue;
     }
     std::vector<Problem> ignored;
     try {
-      (void)scenario::parse_json(value, "", ignored);
+      (void)scenario::parse_json(override.value, "", ignored);
     } catch (const scenario::NotJson& error) {
-      unparsed.emplace(changes[i].pointer, std::make_pair(i, error.message));
+      problem.message += "; " + override.option + " " + scenario::valid_utf8(override.path) + "=" +
+                         scenario::brief_text(override.value) +
+                         " was taken as a string: " + error.message;
     } catch (const scenario::TooDeep&) {
       // refused where it was applied
-    }
-  }
-  for (Problem& problem : problems) {
-    const auto found = unparsed.find(problem.pointer);
-    if (found != unparsed.end()) {
-      problem.message += "; " + options[found->second.first] + " " +
-                         scenario::valid_utf8(changes[found->second.first].set) +
-                         " was taken as a string, for it is " + found->second.second;
     }
   }
 }
@@ -110,7 +113,8 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     throw ScenarioError({{error.pointer, scenario::too_deep()}});
   }
   std::vector<Change> changes;
-  std::vector<std::string> options; // of each change: the option that gave its override
+  std::vector<std::string> options;   // of each change: the option that gave its override
+  std::vector<const Override*> given; // of each change: its override
   for (const Override& override : overrides) {
     const std::size_t first = changes.size();
     scenario::apply_override(document, override, problems, changes, override.option + " ");
@@ -118,6 +122,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
       changes[i].set = override.path + "=" + override.value;
     }
     options.resize(changes.size(), override.option);
+    given.resize(changes.size(), &override);
   }
   if (!problems.empty()) {
     throw ScenarioError(std::move(problems));
@@ -130,7 +135,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   scenario::read(document, models::scenario_table(), spec.get(), problems);
   if (!problems.empty()) {
     name_added_keys(spec->changes, options, problems);
-    name_unparsed_values(spec->changes, options, problems);
+    name_unparsed_values(spec->changes, given, problems);
     scenario::offer_lat_lon(problems);
     throw ScenarioError(std::move(problems));
   }
