@@ -39,7 +39,8 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   RunArgs args = given;
   need_intervals(args, load(args, args.sets), "size", "per point");
   const auto scenario_at = [&](long long value) {
-    return load(args, args.sets, {size_args.param + "=" + std::to_string(value)}, "", "--param");
+    const std::string set = size_args.param + "=" + std::to_string(value);
+    return load(args, args.sets, {set}, "--param " + set + ": ", "--param");
   };
   // Validate both ends before running anything.
   const Scenario low = scenario_at(range.from);

@@ -480,6 +480,13 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
                                 " --target 'totals.wait_min.mean<=2'");
   CHECK(typo.code == 2);
   CHECK(typo.err.ends_with("; --param stations.0.dispensrs=1 added it\n"));
+  // A value of the range that is not valid is named with the line.
+  const Result zero = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
+                                " --param stations.0.dispensers --range 0:4"
+                                " --target 'totals.wait_min.mean<=2'");
+  CHECK(zero.code == 2);
+  CHECK(zero.err.ends_with("\n  --param stations.0.dispensers=0: /stations/0/dispensers: must be "
+                           "an integer >= 1\n"));
 }
 
 TEST_CASE("cli: output paths and overrides are checked before anything runs") {
