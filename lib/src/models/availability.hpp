@@ -58,9 +58,11 @@ private:
   static Intervals merged(Intervals intervals);
   static double measure(const Intervals& intervals, double from, double to);
 
-  Intervals closed_;             // sorted, disjoint [start, end)
-  Intervals outages_;            // likewise
-  mutable std::size_t last_ = 0; // next_open's: the first closure starting after the time asked
+  Intervals closed_;  // sorted, disjoint [start, end)
+  Intervals outages_; // likewise
+  // next_open's: the first closure starting after the time last asked. A cache written by a
+  // const method: an Availability belongs to one station of one replication, on one thread.
+  mutable std::size_t last_ = 0;
 };
 
 } // namespace h2sim::models
