@@ -267,8 +267,9 @@ void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& 
   const std::size_t first =
       args.until.empty() ? 5 : std::min<std::size_t>(5, args.max_replications);
   args.replications = std::to_string(first);
-  spdlog::info("{}: {} replications {} (a confidence interval needs 2 or more)", command, first,
-               each);
+  spdlog::info("{}: {}{} replications {} (a confidence interval needs 2 or more{})", command,
+               args.until.empty() ? "" : "at least ", first, each,
+               args.until.empty() ? "" : "; --until adds more");
 }
 
 void check_max_replications(const RunArgs& args, const Scenario& scenario) {

@@ -591,7 +591,8 @@ TEST_CASE("cli: --replications above --max-replications is refused, naming both"
                                 " --target 'totals.wait_min.mean<=1000'"
                                 " --until totals.wait_min.mean:0.5 --max-replications 3");
   CHECK(size.code == 0);
-  CHECK(size.err.find("size: 3 replications per point") != std::string::npos);
+  CHECK(size.err.find("size: at least 3 replications per point (a confidence interval needs 2 or "
+                      "more; --until adds more)") != std::string::npos);
 }
 
 TEST_CASE("cli: -o onto a character device writes to it, and the device stays") {
