@@ -272,7 +272,8 @@ void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& 
                args.until.empty() ? "" : "; --until adds more");
 }
 
-void check_max_replications(const RunArgs& args, const Scenario& scenario) {
+void check_max_replications(const RunArgs& args, const Scenario& scenario,
+                            const std::string& where) {
   const auto asked = static_cast<std::size_t>(scenario.replications());
   if (args.until.empty() || asked <= args.max_replications) {
     return;
@@ -284,7 +285,7 @@ void check_max_replications(const RunArgs& args, const Scenario& scenario) {
     throw InvalidInput("--replications " + std::to_string(asked) +
                        ": more than --max-replications " + most + " (" + why + ")");
   }
-  throw InvalidInput("--max-replications " + most + ": fewer than the scenario's " +
+  throw InvalidInput(where + "--max-replications " + most + ": fewer than the scenario's " +
                      std::to_string(asked) + " replications (" + why + ")");
 }
 

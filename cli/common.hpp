@@ -141,9 +141,11 @@ std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const s
 
 /**
  * With --until, the scenario's replications (or --replications) are the first stage and
- * --max-replications the most: InvalidInput naming both when the first is more.
+ * --max-replications the most: InvalidInput naming both when the first is more (after `where`,
+ * a sweep point's name, where the scenario's come from its values).
  */
-void check_max_replications(const RunArgs& args, const Scenario& scenario);
+void check_max_replications(const RunArgs& args, const Scenario& scenario,
+                            const std::string& where = "");
 
 /** --until's PATH:RELATIVE texts, checked (InvalidInput naming the text otherwise). */
 std::vector<Precision> precisions(const std::vector<std::string>& until);

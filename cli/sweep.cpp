@@ -51,6 +51,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     const std::string where =
         "point " + std::to_string(scenarios.size()) + " (" + point.name + "): ";
     scenarios.push_back(load(args, args.sets, point.sets, where));
+    check_max_replications(args, scenarios.back(), where);
     std::vector<std::string> sets = args.sets;
     sets.insert(sets.end(), point.sets.begin(), point.sets.end());
     std::string identity = base;

@@ -584,6 +584,13 @@ TEST_CASE("cli: --replications above --max-replications is refused, naming both"
                     "asked for)\n");
   // As many as the most is fine.
   CHECK(run_h2sim(quick_run + " --replications 10 --dry-run" + until).code == 0);
+  // A sweep's point whose replications come from --vary is named.
+  const Result point =
+      run_h2sim("sweep -q " + md1_file + " --set horizon_days=2 --vary replications=2,20" + until);
+  CHECK(point.code == 2);
+  CHECK(point.err == "h2sim: point 1 (replications=20): --max-replications 10: fewer than the "
+                     "scenario's 20 replications (--until adds replications up to "
+                     "--max-replications, never runs fewer than asked for)\n");
   // size's own first stage (5 where the scenario has 1) keeps within the most: it was refused as
   // "--replications 5", which nobody gave, after the search had begun.
   const Result size = run_h2sim("size " + md1_file +
