@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -204,20 +203,14 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
     return exit_ok;
   }
 
-  // The log's wall time of a step: since the last (the output's are in its run block).
-  auto step_began = std::chrono::steady_clock::now();
-  search.on_step = [&](const nlohmann::ordered_json& step) {
-    const auto now = std::chrono::steady_clock::now();
-    spdlog::info("site: {}", summary(step, search.target.metric,
-                                     std::chrono::duration<double>(now - step_began).count()));
-    step_began = now;
+  search.on_step = [&](const nlohmann::ordered_json& step, double wall_s) {
+    spdlog::info("site: {}", summary(step, search.target.metric, wall_s));
   };
   const Scenario every = scenario_of(search.candidates); // what each evaluation is like
   spdlog::info("site: {} candidates, {} fixed, target {}, {} replications per evaluation, seed {}",
                search.candidates.size(), search.fixed.size(), search.target.text,
                every.replications(), every.seed());
   nlohmann::ordered_json out;
-  step_began = std::chrono::steady_clock::now();
   try {
     out = site(search, [&](const std::vector<std::vector<std::string>>& sets) {
       std::vector<Scenario> scenarios;

@@ -78,8 +78,10 @@ TEST_CASE("site: forward selection adds the best candidate until the target hold
   SiteSearch search = searching({"F", "a", "b", "c", "d"}, "totals.wait_min.p95<=3");
   search.fixed = {"F"};
   std::vector<std::string> logged;
-  search.on_step = [&](const nlohmann::ordered_json& step) {
+  std::vector<double> step_wall_s;
+  search.on_step = [&](const nlohmann::ordered_json& step, double wall_s) {
     logged.push_back(step["phase"].get<std::string>());
+    step_wall_s.push_back(wall_s);
   };
   const auto out = h2sim::siting::search(search, std::ref(table));
   CHECK(out["chosen"] == nlohmann::ordered_json::array({"b", "c", "a"}));
@@ -114,6 +116,8 @@ TEST_CASE("site: forward selection adds the best candidate until the target hold
   }
   REQUIRE(out["run"]["steps_wall_s"].size() == steps.size());
   CHECK(out["run"]["wall_s"].get<double>() >= 0);
+  // The log hears each step's wall time as the document keeps it.
+  CHECK(nlohmann::ordered_json(step_wall_s) == out["run"]["steps_wall_s"]);
 }
 
 TEST_CASE("site: a tie goes to the candidate listed first") {

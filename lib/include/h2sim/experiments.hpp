@@ -202,8 +202,11 @@ struct SiteSearch {
    * a swap may replace an option by another of its group (an upgrade), never open two.
    */
   std::vector<std::vector<std::string>> alternatives{};
-  /** Called after each step with its entry of the document's "steps". */
-  std::function<void(const nlohmann::ordered_json& step)> on_step{};
+  /**
+   * Called after each step with its entry of the document's "steps" and its wall time (the
+   * document keeps that in "run": "steps_wall_s").
+   */
+  std::function<void(const nlohmann::ordered_json& step, double wall_s)> on_step{};
 };
 
 /**

@@ -298,7 +298,7 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
                       {"simulations", batch.simulations},
                       {"evaluated", std::move(evaluated)}};
     if (search.on_step) {
-      search.on_step(step);
+      search.on_step(step, batch.wall_s);
     }
     steps.push_back(std::move(step));
     steps_wall_s.push_back(batch.wall_s);
