@@ -33,12 +33,12 @@ ScenarioError::ScenarioError(std::vector<Problem> problems)
 namespace {
 
 /**
- * An unknown key that an override added says which, by the option that gave it (`options[i]` of
- * `changes[i]`): a wildcard adds its key to every item it reaches
+ * An unknown key that an override added says which, by the option that gave it (`given[i]` is
+ * the override of `changes[i]`): a wildcard adds its key to every item it reaches
  * (stations.*.supply.max_rate_kg_per_h to trailer-supplied stations too), and a selection keeps it
  * to the items that may have it.
  */
-void name_added_keys(const std::vector<Change>& changes, const std::vector<std::string>& options,
+void name_added_keys(const std::vector<Change>& changes, const std::vector<const Override*>& given,
                      std::vector<Problem>& problems) {
   std::map<std::string, std::size_t> added; // pointer -> the change that added it
   for (std::size_t i = 0; i < changes.size(); ++i) {
@@ -52,7 +52,7 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<std::
     if (found != added.end() && problem.message.rfind("unknown key", 0) == 0) {
       const std::string& set = changes[found->second].set;
       problem.message +=
-          "; " + options[found->second] + " " + scenario::valid_utf8(set) + " added it";
+          "; " + given[found->second]->option + " " + scenario::valid_utf8(set) + " added it";
       if (set.find_first_of("*[") < set.find('=') && hinted.insert(set).second) {
         problem.message += " (a wildcard adds a key to every item it reaches: pick the items "
                            "that may have it with [key=value], e.g. stations[supply.model=...])";
@@ -113,7 +113,6 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     throw ScenarioError({{error.pointer, scenario::too_deep()}});
   }
   std::vector<Change> changes;
-  std::vector<std::string> options;   // of each change: the option that gave its override
   std::vector<const Override*> given; // of each change: its override
   for (const Override& override : overrides) {
     const std::size_t first = changes.size();
@@ -121,7 +120,6 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     for (std::size_t i = first; i < changes.size(); ++i) {
       changes[i].set = override.path + "=" + override.value;
     }
-    options.resize(changes.size(), override.option);
     given.resize(changes.size(), &override);
   }
   if (!problems.empty()) {
@@ -134,7 +132,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   spec->sha256 = sha256_hex(json_text);
   scenario::read(document, models::scenario_table(), spec.get(), problems);
   if (!problems.empty()) {
-    name_added_keys(spec->changes, options, problems);
+    name_added_keys(spec->changes, given, problems);
     name_unparsed_values(spec->changes, given, problems);
     scenario::offer_lat_lon(problems);
     throw ScenarioError(std::move(problems));
