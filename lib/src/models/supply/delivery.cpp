@@ -67,7 +67,8 @@ void Delivery::reorder(double now, double unmet_kg) {
           ->dispatch(context_.station->location, lead_min,
                      [this, payload_kg] { arrive(payload_kg); });
     } else {
-      context_.calendar->schedule(now + lead_min, [this, payload_kg] { arrive(payload_kg); });
+      context_.calendar->schedule(
+          now + lead_min, [this, payload_kg] { arrive(payload_kg); }, Calendar::Scope::local);
     }
   }
 }

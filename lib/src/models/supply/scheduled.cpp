@@ -28,13 +28,15 @@ Scheduled::Scheduled(SupplyContext context)
     : context_(std::move(context)), spec_(&context_.station->supply.as<ScheduledParams>()) {}
 
 void Scheduled::start(double now) {
-  context_.calendar->schedule(now + spec_->first_h * 60.0, [this] { arrive(); });
+  context_.calendar->schedule(
+      now + spec_->first_h * 60.0, [this] { arrive(); }, Calendar::Scope::local);
 }
 
 void Scheduled::arrive() {
   const double now = context_.calendar->now();
   context_.tank->add(now, spec_->payload_kg, true);
-  context_.calendar->schedule(now + spec_->every_h * 60.0, [this] { arrive(); });
+  context_.calendar->schedule(
+      now + spec_->every_h * 60.0, [this] { arrive(); }, Calendar::Scope::local);
 }
 
 } // namespace h2sim::models

@@ -51,13 +51,19 @@ void TrailerDepot::send(Order order) {
   const double drive_min =
       distance_km(spec_->location, order.station) * spec_->road_factor / spec_->speed_kmh * 60.0;
   const double at_station = calendar_->now() + order.load_min + drive_min;
-  calendar_->schedule(at_station, [this, drive_min, unload = std::move(order.unload)] {
-    unload();
-    calendar_->schedule(calendar_->now() + drive_min, [this] {
-      ++free_;
-      send_waiting();
-    });
-  });
+  calendar_->schedule(
+      at_station,
+      [this, drive_min, unload = std::move(order.unload)] {
+        unload();
+        calendar_->schedule(
+            calendar_->now() + drive_min,
+            [this] {
+              ++free_;
+              send_waiting();
+            },
+            Calendar::Scope::local);
+      },
+      Calendar::Scope::local);
 }
 
 void TrailerDepot::send_waiting() {

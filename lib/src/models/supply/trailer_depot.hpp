@@ -33,7 +33,8 @@ public:
 
   /**
    * Sends a trailer to `station` once one is free: `load_min` at the depot, the drive, then
-   * `unload` runs at the station.
+   * `unload` runs at the station, in a local event (Calendar::Scope): it fills a tank, and must
+   * start, read or stop no flow on a shared capacity.
    */
   void dispatch(Point station, double load_min, std::function<void()> unload);
 
