@@ -29,6 +29,7 @@ public:
   using h2sim::Calendar::schedule;
   double now() const override { return now_; }
   void schedule(double at, h2sim::EventAction action, Scope scope) override {
+    locals_ += scope == Scope::local ? 1U : 0U;
     events_.push_back(Event{at, next_++, std::move(action), scope});
     std::push_heap(events_.begin(), events_.end(), std::greater<>());
   }
@@ -42,6 +43,8 @@ public:
     }
   }
   std::size_t pending() const { return events_.size(); }
+  /** How many events were scheduled as local (the engine may run those ahead of its flows). */
+  std::size_t scheduled_local() const { return locals_; }
   void run(double until = INFINITY) {
     while (!events_.empty() && events_.front().at <= until) {
       std::pop_heap(events_.begin(), events_.end(), std::greater<>());
@@ -70,6 +73,7 @@ private:
   std::vector<Event> events_; // a heap, earliest first
   double now_ = 0;
   int next_ = 0;
+  std::size_t locals_ = 0;
   Scope running_ = Scope::shared; // the scope of the event running
 };
 

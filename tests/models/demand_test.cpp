@@ -158,6 +158,35 @@ TEST_CASE("demand::TraceReplay: rows arrive exactly at their times and stations"
   }
 }
 
+TEST_CASE("demand::PoissonArrivals: arrivals at a station fed by no shared capacity are local "
+          "events, all of them") {
+  // S1 has unlimited hydrogen, S2 a pipeline: the engine may run S1's arrivals ahead of S2's flow
+  // (Calendar::Scope), S2's must run at its clock. Each arrival schedules the next, so S1's local
+  // events are its arrivals and the one pending at the end; S2 schedules none (the fake calendar
+  // throws if a local event touches the pipeline).
+  ScenarioSpec scenario =
+      poisson_scenario({station_at("S1", 0, 0, 1000), station_at("S2", 10, 0)},
+                       PoissonParams{30, h2sim::Distribution::fixed(1), {}, {}});
+  scenario.stations[1].storage = h2sim::models::StorageSpec{1000, 500};
+  scenario.stations[1].supply = h2sim::params::Model(
+      "pipeline",
+      std::make_shared<h2sim::models::PipelineParams>(h2sim::models::PipelineParams{"P", 120}));
+  scenario.pipelines = {h2sim::models::PipelineSpec{"P", 600}};
+  HeapCalendar calendar;
+  FakeCapacities capacities(calendar);
+  Recorder recorder;
+  const Seeds seeds{1, 0};
+  Network network(scenario, recorder, calendar, capacities, seeds.master, seeds.replication);
+  PoissonArrivals arrivals(scenario, network, seeds);
+  network.start();
+  arrivals.start(calendar);
+  calendar.run(10 * 60);
+  const std::size_t at_s1 = arrivals_at(recorder.visits, 0).size();
+  CHECK(at_s1 > 200); // 300 expected
+  CHECK(arrivals_at(recorder.visits, 1).size() > 200);
+  CHECK(calendar.scheduled_local() == at_s1 + 1);
+}
+
 TEST_CASE("demand::PoissonArrivals: each open station gets its own rate, a rate of 0 none") {
   // S1 overrides the rate with 30/h, S2 takes the demand's 6/h, S3 overrides it with 0, S4 is not
   // open. Over 100 h: 3000 +- 4 x sqrt(3000) = 219 at S1, 600 +- 4 x sqrt(600) = 98 at S2.

@@ -89,7 +89,8 @@ void PoissonArrivals::arrive(std::size_t station) {
   const double kg = spec_->kg_per_fill.sample(source.rng);
   network_->refuel(station, now, kg, source.rng, 0, {}, limits(spec_->driver, source.rng));
   if (const double next = next_arrival(source, now); std::isfinite(next)) {
-    calendar_->schedule(next, [this, station] { arrive(station); });
+    calendar_->schedule(
+        next, [this, station] { arrive(station); }, network_->arrival_scope(station));
   }
 }
 
