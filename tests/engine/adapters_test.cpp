@@ -175,3 +175,51 @@ TEST_CASE("engine adapters: flows ending together report in the order of SimGrid
   });
   CHECK(logged == "event at 60\nsecond done at 60\nfirst done at 60\n");
 }
+
+TEST_CASE("engine adapters: a flow's end speeds up the flows left, and local events wait for "
+          "SimGrid to solve their new rates") {
+  // A (15 kg) and B (30 kg) share 1 kg/min: A ends at 30, B then has 15 kg left at 1 kg/min and
+  // ends at 45. SimGrid frees A's share after that date's timers and solves B's new end only at
+  // its next step: until then its action heap still says 60, and local events at 40 and 50 must
+  // not run ahead on it (they did: B was reported after 50, at 45).
+  const std::string logged = run(1000, [](auto& calendar, auto& pipe, auto& log) {
+    calendar.schedule(0, [&] {
+      pipe.start(15, 10, [&] { log.push_back(fmt::format("A done at {}", calendar.now())); });
+      pipe.start(30, 10, [&] { log.push_back(fmt::format("B done at {}", calendar.now())); });
+    });
+    for (const double at : {31.0, 40.0, 50.0, 55.0}) {
+      calendar.schedule(
+          at, [&] { log.push_back(fmt::format("local at {}", calendar.now())); },
+          h2sim::Calendar::Scope::local);
+    }
+  });
+  CHECK(logged ==
+        "A done at 30\nlocal at 31\nlocal at 40\nB done at 45\nlocal at 50\nlocal at 55\n");
+}
+
+TEST_CASE("engine adapters: after a flow is restarted, local events run ahead of SimGrid only "
+          "before the new flow could end at its bound") {
+  // At 10 a shared event stops A (100 kg) and starts B (5 kg): at most 1 kg/min (the capacity),
+  // B cannot end before 15, so the local events at 12 and 14 run before SimGrid solves B (no
+  // step at 12); it ends at 15, and the local event at 16 waits for that.
+  const std::string logged = run(1000, [](auto& calendar, auto& pipe, auto& log) {
+    simgrid::s4u::Engine::on_time_advance_cb([&](double) {
+      log.push_back(fmt::format("SimGrid at {}", simgrid::s4u::Engine::get_clock()));
+    });
+    auto a = std::make_shared<h2sim::SharedCapacity::FlowId>();
+    calendar.schedule(0, [&, a] { *a = pipe.start(100, 10, [&] { log.emplace_back("A done"); }); });
+    calendar.schedule(10, [&, a] {
+      log.push_back(fmt::format("A stopped at 10 having moved {}", pipe.stop(*a)));
+      pipe.start(5, 10, [&] { log.push_back(fmt::format("B done at {}", calendar.now())); });
+    });
+    for (const double at : {12.0, 14.0, 16.0}) {
+      calendar.schedule(
+          at, [&] { log.push_back(fmt::format("local at {}", calendar.now())); },
+          h2sim::Calendar::Scope::local);
+    }
+  });
+  // (Once B is done no flow runs: the event at 16 runs ahead too, and SimGrid follows.)
+  CHECK(logged == "SimGrid at 0\nSimGrid at 10\nA stopped at 10 having moved 10\nlocal at 12\n"
+                  "local at 14\nSimGrid at 14\nSimGrid at 15\nB done at 15\nlocal at 16\n"
+                  "SimGrid at 16\nSimGrid at 1000\n");
+}

@@ -12,6 +12,7 @@
 #include <simgrid/s4u.hpp>
 #include <spdlog/fmt/fmt.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <exception>
@@ -86,8 +87,9 @@ class SimGridCapacities;
  * from the same clock as before). A flow started by an event run ahead of SimGrid's clock is
  * started in SimGrid at that first step, before the rest of its date's events (see
  * SimGridCapacities::start). While flows run, only local events (Calendar::Scope) go on ahead,
- * and only before the first flow ends (SimGridCapacities::steady_through): SimGrid's lazy fluid
- * model changes nothing in the steps they skip. ARCHITECTURE.md says why outputs stay the same.
+ * and only before the first flow could end (SimGridCapacities::steady_through): SimGrid's lazy
+ * fluid model changes nothing in the steps they skip. ARCHITECTURE.md says why outputs stay the
+ * same.
  */
 class SimGridCalendar final : public Calendar {
 public:
@@ -325,21 +327,33 @@ public:
   }
 
   /**
-   * Whether SimGrid, with the flows it runs now, would only move its clock up to `date`: its
-   * fluid model has nothing new to solve (no flow started, stopped, suspended or resumed since
-   * its last step), no flow ended and waits to be reported, none waits to start, no capacity
-   * changes by then, and the first flow to end ends after `date` (by a margin far above SimGrid's
-   * timing precision, 1e-9: a flow within it of a timer's date ends in that timer's step). Then
-   * a local event at `date` may run before SimGrid steps there (see SimGridCalendar::fire).
+   * Whether SimGrid, with the flows it runs now, would only move its clock up to `date`: no flow
+   * ended and waits to be reported, none waits to start, no capacity changes by then, and the
+   * first flow to end ends after `date` (by a margin far above SimGrid's timing precision, 1e-9:
+   * a flow within it of a timer's date ends in that timer's step). Then a local event at `date`
+   * may run before SimGrid steps there (see SimGridCalendar::fire).
+   *
+   * When the fluid model has nothing new to solve, the first end is the top of its action heap.
+   * When a flow started, stopped, was suspended or resumed since SimGrid's last step, SimGrid
+   * solves at the start of its next step, at its clock, whichever date that step then goes to:
+   * the heap is not solved yet, but no flow can end before its remaining amount has moved at its
+   * bound (earliest_end).
    */
   bool steady_through(double date) {
-    if (modified_ || ended_ > 0 || !deferred_.empty()) {
+    if (ended_ > 0 || !deferred_.empty()) {
       return false;
     }
     if (capacity_changes_by(date)) {
       return false;
     }
     constexpr double margin_min = 1e-6;
+    if (modified_) {
+      if (!earliest_end_known_) { // nothing changes it while events run ahead
+        earliest_end_ = earliest_end();
+        earliest_end_known_ = true;
+      }
+      return earliest_end_ > date + margin_min;
+    }
     for (simgrid::kernel::resource::Model* model : *models_) {
       if (model->get_started_action_set()->empty()) {
         continue;
@@ -353,6 +367,39 @@ public:
       }
     }
     return true;
+  }
+
+  /**
+   * A date before which no running flow can end, whatever SimGrid's next solve gives it: a flow
+   * moves at most at its bound (the least of its own and its capacity's, SimGrid's variable bound),
+   * so what remained at its last update takes at least remaining / bound from then. Suspended
+   * flows move nothing. 0 where a flow has no bound, or a model updates eagerly.
+   */
+  double earliest_end() const {
+    // Far above SimGrid's rounding of a remaining amount and of a rate against its bound.
+    constexpr double slack_kg = 1e-6;
+    constexpr double rate_slack = 1 + 1e-9;
+    double earliest = std::numeric_limits<double>::infinity();
+    for (simgrid::kernel::resource::Model* model : *models_) {
+      if (model->get_started_action_set()->empty()) {
+        continue;
+      }
+      if (!model->is_update_lazy()) {
+        return 0;
+      }
+      for (const simgrid::kernel::resource::Action& action : *model->get_started_action_set()) {
+        if (action.is_suspended() || action.get_sharing_penalty() <= 0) {
+          continue;
+        }
+        const double bound = action.get_bound();
+        if (!(bound > 0)) {
+          return 0;
+        }
+        const double kg = std::max(0.0, action.get_remains_no_update() - slack_kg);
+        earliest = std::min(earliest, action.get_last_update() + kg / (bound * rate_slack));
+      }
+    }
+    return earliest;
   }
 
   /** Whether a capacity changes after the calendar's date and by `date` (a speed profile event). */
@@ -442,7 +489,13 @@ private:
     by_activity_.emplace(exec->get_impl(), id);
     flow.exec = std::move(exec);
     flow.state = State::running;
+    changed();
+  }
+
+  /** A flow started, stopped, was suspended or resumed: SimGrid solves again at its next step. */
+  void changed() {
     modified_ = true;
+    earliest_end_known_ = false;
   }
 
   /** A model touched a flow in an event that said it would not (Calendar::Scope::local). */
@@ -468,7 +521,7 @@ private:
         } else {
           flow.exec->suspend();
         }
-        modified_ = true;
+        changed();
       }
     }
   }
@@ -509,7 +562,7 @@ private:
       by_activity_.erase(it->second.exec->get_impl());
       if (it->second.state == State::running) {
         it->second.exec->cancel();
-        modified_ = true;
+        changed();
       } else if (it->second.state == State::ended) {
         --ended_;
       }
@@ -538,6 +591,9 @@ private:
             state = State::ended;
             ++ended_;
             unreported_.push_back(it->second);
+            // SimGrid frees its share of the capacity once this date's timers have run: the
+            // flows still running get their new rates only when SimGrid's next step solves.
+            changed();
           }
         }
       }
@@ -602,6 +658,8 @@ private:
   std::set<double> changes_;       // dates at which a capacity changes, not yet reached
   FlowId next_ = 0;
   bool modified_ = false; // a flow started, stopped, suspended or resumed since SimGrid's step
+  bool earliest_end_known_ = false; // earliest_end_ holds since the last change
+  double earliest_end_ = 0;
   std::size_t ended_ = 0; // flows in state ended (SimGrid has not reported them yet)
 };
 
