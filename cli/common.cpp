@@ -144,25 +144,35 @@ std::optional<std::string> file_identity(const std::string& path) {
 
 } // namespace
 
+std::optional<std::string> overwrites_input(const std::string& path,
+                                            const std::vector<std::string>& inputs) {
+  const auto identity = file_identity(path);
+  if (!identity) {
+    return std::nullopt;
+  }
+  for (const std::string& input : inputs) {
+    if (!input.empty() && input != "-" && file_identity(input) == identity) {
+      return "the same file as the input " + input + " (it would be overwritten)";
+    }
+  }
+  return std::nullopt;
+}
+
 void check_outputs(const RunArgs& args,
                    const std::vector<std::pair<std::string, std::string>>& outputs,
                    const std::vector<std::string>& inputs) {
   if (!args.writes_output) {
     return;
   }
-  std::vector<std::pair<std::string, std::string>> seen; // (identity, what it is)
-  for (const std::string& input : inputs) {
-    if (!input.empty() && input != "-") {
-      if (const auto identity = file_identity(input)) {
-        seen.emplace_back(*identity, "the input " + input);
-      }
-    }
-  }
+  std::vector<std::pair<std::string, std::string>> seen; // (identity, which output)
   for (const auto& [option, path] : outputs) {
     if (path.empty() || path == "-") {
       continue; // -o's default and "-" are stdout; the options that cannot take them refuse them
     }
     check_output_path(args, option, path);
+    if (const auto problem = overwrites_input(path, inputs)) {
+      throw InvalidInput(option + " " + path + ": " + *problem);
+    }
     const auto identity = file_identity(path);
     if (!identity) {
       continue;

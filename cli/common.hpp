@@ -114,6 +114,13 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);
 
 /**
+ * Why writing `path` would destroy one of `inputs`: "the same file as the input X (it would be
+ * overwritten)" when both name one regular file (a link, another spelling); nothing if not.
+ */
+std::optional<std::string> overwrites_input(const std::string& path,
+                                            const std::vector<std::string>& inputs);
+
+/**
  * check_output_path for each (option, path) of `outputs`, and fails when two of them, or one and
  * an input file (the scenario), are the same regular file: one would overwrite the other.
  */

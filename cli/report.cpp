@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include "common.hpp"
 #include "output.hpp"
 
 #include <h2sim/h2sim.hpp>
@@ -100,6 +101,12 @@ std::string scenario_name(const nlohmann::ordered_json& output) {
 int run_report(const ReportArgs& args) {
   if (!args.out.empty() && args.out != "-") {
     if (const auto problem = output_path_problem(args.out)) {
+      throw Unusable("-o " + args.out + ": " + *problem);
+    }
+    std::vector<std::string> read = args.inputs;
+    read.push_back(args.scenario);
+    read.push_back(args.events);
+    if (const auto problem = overwrites_input(args.out, read)) {
       throw Unusable("-o " + args.out + ": " + *problem);
     }
   }

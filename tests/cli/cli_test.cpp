@@ -527,6 +527,13 @@ TEST_CASE("cli: an output onto an input or another output is refused before anyt
           "h2sim: -o s.json: the same file as the input s.json (it would be overwritten)\n");
   refused("sweep s.json --vary horizon_days=1,2 --table s.json",
           "h2sim: --table s.json: the same file as the input s.json (it would be overwritten)\n");
+  // report reads its outputs, --scenario and --events: -o onto any of them is refused too.
+  refused("report s.json -o link.json",
+          "h2sim: -o link.json: the same file as the input s.json (it would be overwritten)\n");
+  refused("report link.json --scenario x.csv -o ./x.csv",
+          "h2sim: -o ./x.csv: the same file as the input x.csv (it would be overwritten)\n");
+  refused("report link.json --events x.csv --station A --day 1 -o x.csv",
+          "h2sim: -o x.csv: the same file as the input x.csv (it would be overwritten)\n");
   CHECK(slurp(folder / "s.json") == scenario);
   CHECK(slurp(folder / "x.csv") == "keep");
   CHECK(folder.names() ==
