@@ -61,7 +61,7 @@ void SimGridCalendar::fire() {
     }
     // Where SimGrid's run_until(limit_) would stop stepping: at its limit, or when the next date
     // is past it.
-    if (sync_requested_ || pending_.empty() || run_until_stops_at(clock_)) {
+    if (!run_ahead_ || sync_requested_ || pending_.empty() || run_until_stops_at(clock_)) {
       break;
     }
     const double front_at = pending_.front_at();

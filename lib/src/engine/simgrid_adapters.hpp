@@ -123,6 +123,12 @@ public:
    */
   void run_until(simgrid::s4u::Engine& engine, double limit);
 
+  /**
+   * Off: every date's events run in a SimGrid step of their own, none ahead of SimGrid's clock.
+   * The outputs are the same either way; off, a run checks that they are (H2SIM_ONE_STEP_PER_DATE).
+   */
+  void set_run_ahead(bool run_ahead) { run_ahead_ = run_ahead; }
+
   /** The shared capacities whose flows decide how far events may run ahead of SimGrid. */
   void set_capacities(SimGridCapacities& capacities) { capacities_ = &capacities; }
   /** An event is running at a later date than SimGrid's clock (SimGrid cannot be asked now). */
@@ -226,6 +232,7 @@ private:
   std::vector<std::uint32_t> free_;  // slots of actions_ free for reuse
   simgrid::kernel::timer::Timer* armed_ = nullptr;
   SimGridCapacities* capacities_ = nullptr;
+  bool run_ahead_ = true;
   bool firing_ = false;
   bool sync_requested_ = false;
   bool past_flows_ = false; // while firing: run ahead of SimGrid's clock with flows running

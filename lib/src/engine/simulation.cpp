@@ -13,9 +13,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace h2sim::engine {
@@ -59,6 +61,11 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   }
   models::Observer& observer = log ? static_cast<models::Observer&>(*log) : collector;
   SimGridCalendar calendar;
+  // A check of the engine, not a setting: the outputs must not change (ARCHITECTURE.md).
+  if (const char* every_date = std::getenv("H2SIM_ONE_STEP_PER_DATE");
+      every_date != nullptr && std::string_view(every_date) == "1") {
+    calendar.set_run_ahead(false);
+  }
   SimGridCapacities capacities(*city, calendar);
   models::Network network(scenario, observer, calendar, capacities, seed, replication);
   city->seal(); // after the network created its pipelines' hosts
