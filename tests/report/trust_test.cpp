@@ -158,3 +158,19 @@ TEST_CASE("trust: a relaxation time the data show, longer than the formula's, wa
         "about 24 h (the relaxation time this shows): replications of 7 days are too short for "
         "the interval to be trusted; use horizon_days >= 30");
 }
+
+TEST_CASE("trust: a queue that would need more than a century to settle is called overloaded, not "
+          "given a horizon") {
+  // A station busy 99.99% of the time relaxes over 300 years: no horizon_days can be asked for.
+  const Relaxation slow{0, 0.9999, 300 * 365.0 * 1440};
+  // A warm-up is no cure either: the 0.5 days are not blamed.
+  const IntervalBasis basis{5, 7, 0.5, false, {"S1"}};
+  const auto warnings = interval_warnings(basis, slow, {"wait_min.p95"});
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].message ==
+        "totals.wait_min.p95: station S1 (utilization 1) forgets its start only over about "
+        "2.63e+06 h (its relaxation time): no horizon is long enough for the interval to be "
+        "trusted (it would take 3.28e+06 days, and horizon_days is at most 3.65e+04): a station "
+        "busy nearly all the time whose queue may grow without bound; add dispensers or lower "
+        "the demand");
+}

@@ -1,5 +1,7 @@
 #include "trust.hpp"
 
+#include "../core/limits.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -152,6 +154,8 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
     const bool short_warmup = !basis.automatic_warmup &&
                               basis.warmup_days < warmup_relaxations * tau_days &&
                               basis.horizon_days < warmup_matters_below * tau_days;
+    // No run that can be asked for is long enough: the queue may never settle at all.
+    const bool never = short_horizon && horizon_relaxations * tau_days > limits::days;
     if (short_horizon || short_warmup) {
       const std::string station = !slowest ? ""
                                   : slowest->station < basis.labels.size()
@@ -166,12 +170,20 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                       : "station " + station + " (utilization " + rounded(slowest->utilization) +
                             ") forgets its start only over about " + rounded(tau_days * 24) +
                             " h (its relaxation time): ";
-      if (short_horizon) {
+      if (never) {
+        too_short += "no horizon is long enough for the interval to be trusted (it would take " +
+                     rounded(horizon_relaxations * tau_days) +
+                     " days, and horizon_days is at "
+                     "most " +
+                     rounded(limits::days) +
+                     "): a station busy nearly all the time "
+                     "whose queue may grow without bound; add dispensers or lower the demand";
+      } else if (short_horizon) {
         too_short += "replications of " + rounded(basis.horizon_days) +
                      " days are too short for the interval to be trusted; use horizon_days >= " +
                      rounded(horizon_relaxations * tau_days);
       }
-      if (short_warmup) {
+      if (short_warmup && !never) { // a warm-up is no cure for a queue that never settles
         too_short += std::string(short_horizon ? ", and " : "") + "the warm-up of " +
                      rounded(basis.warmup_days) + " days leaves the empty start in; use " +
                      "warmup_days >= " + rounded(warmup_relaxations * tau_days) + " (or \"auto\")";
