@@ -7,8 +7,9 @@ namespace h2sim::cli {
 
 int command_validate(const std::string& path, const std::vector<std::string>& sets) {
   const Scenario scenario = load(path, sets);
-  std::cerr << path << ": valid (" << scenario.stations() << " stations, "
-            << scenario.open_stations() << " open)\n";
+  std::cerr << path << ": valid (" << scenario.stations()
+            << (scenario.stations() == 1 ? " station, " : " stations, ") << scenario.open_stations()
+            << " open)\n";
   return exit_ok;
 }
 

@@ -219,6 +219,8 @@ TEST_CASE("cli: validate reports valid files on stderr, invalid ones with exit 2
   CHECK(ok.code == 0);
   CHECK(ok.out.empty());
   CHECK(ok.err.find("valid (") != std::string::npos);
+  const std::string md1 = source("scenarios/validation/md1.json");
+  CHECK(run_h2sim("validate " + md1).err.ends_with(": valid (1 station, 1 open)\n"));
   const fs::path bad = scratch("typo.json", R"({"name": "x", "horizon_days": 1, "stations": [],
     "demand": {"model": "poisson", "arrivals_per_h": 1, "kg_per_fill": 1}})");
   const Result r = run_h2sim("validate '" + bad.string() + "'");

@@ -96,6 +96,6 @@ TEST_CASE("availability: breakdowns 0 h apart are refused where the schema says 
     return schema.substr(number + fixed.size(),
                          schema.find(':', number + fixed.size()) - (number + fixed.size()));
   };
-  CHECK(fixed_after("hours between breakdowns") == R"("exclusiveMinimum")");
+  CHECK(fixed_after("hours from a repair to the next breakdown") == R"("exclusiveMinimum")");
   CHECK(fixed_after("hours to repair") == R"("minimum")");
 }

@@ -158,6 +158,8 @@ TEST_CASE("trace csv: the header names each column once and at most max_columns"
         "/demand/file: t.csv line 1: more than 3 columns\n");
   CHECK(problems_of("time_h,kg,station\n1,4,S1" + std::string(100000, ',') + "\n") ==
         "/demand/file: t.csv line 2: has 100003 values for 3 columns\n");
+  CHECK(problems_of("time_min,time_h,station,kg\n600,0.1,S1,5\n") ==
+        "/demand/file: t.csv line 1: the header needs time_h or time_min, not both\n");
   CHECK(problems_of("") == "/demand/file: t.csv is empty: it needs a header line\n");
   CHECK(problems_of("\xEF\xBB\xBF\n") ==
         "/demand/file: t.csv line 1: the header needs time_h or time_min\n"

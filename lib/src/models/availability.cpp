@@ -33,7 +33,8 @@ const params::Table& availability_table() {
   using O = params::Of<Outages>;
   static const params::Table outages = O::table(
       "random breakdowns", {O::distribution("mtbf_h", &Outages::mtbf_h)
-                                .describe("hours between breakdowns")
+                                .describe("hours from a repair to the next breakdown (at "
+                                          "least a minute)")
                                 .above(0) // a fixed value: breakdowns 0 h apart would never end
                                 .at_most(limits::hours),
                             O::distribution("repair_h", &Outages::repair_h)

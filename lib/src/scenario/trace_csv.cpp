@@ -146,6 +146,8 @@ std::vector<TraceRow> read_trace(std::istream& in, const std::string& name,
   };
   if (!has("time_min") && !has("time_h")) {
     header_needs("time_h or time_min");
+  } else if (has("time_min") && has("time_h")) { // which would the times be?
+    header_needs("time_h or time_min, not both");
   }
   if (!has("kg")) {
     header_needs("kg");
