@@ -80,7 +80,8 @@ TEST_CASE("overrides: bad paths and operators name the override and why") {
   CHECK(problems_of(three, {{"name.*", "4"}}) ==
         "/name: --set name.*=4: not an array (* selects items of an array)\n");
   CHECK(problems_of(three, {{"stations.*.nothing.here", "4"}}) ==
-        "/stations/0/nothing: --set stations.*.nothing.here=4: no such value to set a key of\n");
+        "/stations/0/nothing: --set stations.*.nothing.here=4: no such value to set a key of (to "
+        "add /stations/0/nothing, set it whole, as a JSON object)\n");
   CHECK(problems_of(three, {{"stations.*.dispensers*", "two"}}) ==
         ": --set stations.*.dispensers*=two: *= needs a number\n");
   CHECK(problems_of(three, {{"stations.0.id*", "2"}}) ==

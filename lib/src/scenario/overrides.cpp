@@ -213,8 +213,9 @@ void apply_override(json& document, const Override& override, std::vector<Proble
           } else if (node->contains(step.name)) {
             next.emplace_back(&(*node)[step.name], pointer + "/" + escape_pointer(step.name));
           } else if (!failure) {
-            failure = Problem{pointer + "/" + escape_pointer(step.name),
-                              where + ": no such value to set a key of"};
+            const std::string absent = pointer + "/" + escape_pointer(step.name);
+            failure = Problem{absent, where + ": no such value to set a key of (to add " + absent +
+                                          ", set it whole, as a JSON object)"};
           }
         } else if (node->is_array()) {
           if (!last && (!is_index(step.name) || std::stoul(step.name) >= node->size())) {
