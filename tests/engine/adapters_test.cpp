@@ -223,3 +223,51 @@ TEST_CASE("engine adapters: after a flow is restarted, local events run ahead of
                   "local at 14\nSimGrid at 14\nSimGrid at 15\nB done at 15\nlocal at 16\n"
                   "SimGrid at 16\nSimGrid at 1000\n");
 }
+
+TEST_CASE("engine adapters: a restart on one capacity lets local events run ahead only before "
+          "another capacity's flow ends") {
+  // Two capacities of 1 kg/min. On "other", X (13 kg) ends at 13. At 10 "pipe" restarts (A
+  // stopped, B of 10 kg started: not before 20). SimGrid solves only "pipe" again, so X's end in
+  // its heap stands and bounds the run ahead: the local event at 12 runs before SimGrid steps,
+  // the one at 14 only after X is done.
+  const std::string logged = in_child([] {
+    h2sim::engine::EngineArgs args;
+    simgrid::s4u::Engine engine(args.argc(), args.argv());
+    auto* zone = simgrid::s4u::create_full_zone("test");
+    std::vector<std::string> log;
+    {
+      h2sim::engine::SimGridCalendar calendar;
+      h2sim::engine::SimGridCapacities capacities(*zone, calendar);
+      h2sim::SharedCapacity& pipe = capacities.create("pipe", 1.0, {});
+      h2sim::SharedCapacity& other = capacities.create("other", 1.0, {});
+      zone->seal();
+      simgrid::s4u::Engine::on_time_advance_cb([&](double) {
+        log.push_back(fmt::format("SimGrid at {}", simgrid::s4u::Engine::get_clock()));
+      });
+      h2sim::SharedCapacity::FlowId a = 0;
+      calendar.schedule(0, [&] {
+        a = pipe.start(100, 10, [] {});
+        other.start(13, 10, [&] { log.push_back(fmt::format("X done at {}", calendar.now())); });
+      });
+      calendar.schedule(10, [&] {
+        pipe.stop(a);
+        pipe.start(10, 10, [] {});
+      });
+      for (const double at : {12.0, 14.0}) {
+        calendar.schedule(
+            at, [&] { log.push_back(fmt::format("local at {}", calendar.now())); },
+            h2sim::Calendar::Scope::local);
+      }
+      calendar.run_until(engine, 16);
+      calendar.rethrow_failure();
+    }
+    std::string out;
+    for (const std::string& line : log) {
+      out += line + "\n";
+    }
+    return out;
+  });
+  // (After X, B's end in the heap, 20, lets the event at 14 run ahead too.)
+  CHECK(logged == "SimGrid at 0\nSimGrid at 10\nlocal at 12\nSimGrid at 12\nSimGrid at 13\n"
+                  "X done at 13\nlocal at 14\nSimGrid at 14\nSimGrid at 16\n");
+}

@@ -377,10 +377,13 @@ public:
   }
 
   /**
-   * A date before which no running flow can end, whatever SimGrid's next solve gives it: a flow
-   * moves at most at its bound (the least of its own and its capacity's, SimGrid's variable bound),
-   * so what remained at its last update takes at least remaining / bound from then. Suspended
-   * flows move nothing. 0 where a flow has no bound, or a model updates eagerly.
+   * A date before which no running flow can end, whatever SimGrid's next solve gives it. SimGrid
+   * solves only the capacities whose flows changed (selective update: a flow draws on one
+   * capacity), so the others' ends in its action heap stand, and the heap's top is a bound for
+   * them. On a changed capacity a flow moves at most at its bound (the least of its own and its
+   * capacity's, SimGrid's variable bound): what remained at its last update takes at least
+   * remaining / bound from then (a new flow is not in the heap yet). Suspended flows move
+   * nothing. 0 where a flow has no bound or action, or a model updates eagerly.
    */
   double earliest_end() const {
     // Far above SimGrid's rounding of a remaining amount and of a rate against its bound.
@@ -394,16 +397,25 @@ public:
       if (!model->is_update_lazy()) {
         return 0;
       }
-      for (const simgrid::kernel::resource::Action& action : *model->get_started_action_set()) {
-        if (action.is_suspended() || action.get_sharing_penalty() <= 0) {
+      if (const auto& heap = model->get_action_heap(); !heap.empty()) {
+        earliest = std::min(earliest, heap.top_date());
+      }
+    }
+    for (const Capacity* capacity : changed_) {
+      for (const Flow* flow : capacity->running) {
+        const simgrid::kernel::resource::Action* action = flow->action;
+        if (action == nullptr) {
+          return 0;
+        }
+        if (action->is_suspended() || action->get_sharing_penalty() <= 0) {
           continue;
         }
-        const double bound = action.get_bound();
+        const double bound = action->get_bound();
         if (!(bound > 0)) {
           return 0;
         }
-        const double kg = std::max(0.0, action.get_remains_no_update() - slack_kg);
-        earliest = std::min(earliest, action.get_last_update() + kg / (bound * rate_slack));
+        const double kg = std::max(0.0, action->get_remains_no_update() - slack_kg);
+        earliest = std::min(earliest, action->get_last_update() + kg / (bound * rate_slack));
       }
     }
     return earliest;
@@ -439,7 +451,9 @@ private:
     double bound_kg_per_min;
     State state;
     std::function<void()> on_done;
-    const Capacity* capacity;
+    Capacity* capacity;
+    // While running: its action in SimGrid's model (null if it was not found: see launch).
+    const simgrid::kernel::resource::Action* action = nullptr;
   };
 
   class Capacity final : public SharedCapacity {
@@ -456,6 +470,9 @@ private:
     bool closed() const { return closed_; }
     void set_closed(bool closed) { closed_ = closed; }
 
+    std::vector<const Flow*> running; // its flows in state running, for earliest_end
+    bool changed = false; // since SimGrid's last solve (then listed in the owner's changed_)
+
   private:
     SimGridCapacities* owner_;
     simgrid::s4u::Host* host_;
@@ -467,7 +484,7 @@ private:
    * stepped to the event's date, which the calendar does before running anything else; until
    * then it has moved nothing, and stopping it only forgets it.
    */
-  FlowId start(const Capacity& capacity, double kg, double bound_kg_per_min,
+  FlowId start(Capacity& capacity, double kg, double bound_kg_per_min,
                std::function<void()> on_done) {
     check_not_past_flows();
     const FlowId id = next_++;
@@ -493,16 +510,39 @@ private:
     if (flow.capacity->closed()) {
       exec->suspend();
     }
+    // Its action is the one the model has just added to its started set.
+    flow.action = nullptr;
+    for (simgrid::kernel::resource::Model* model : *models_) {
+      const auto* started = model->get_started_action_set();
+      if (!started->empty() && started->back().get_activity() == exec->get_impl()) {
+        flow.action = &started->back();
+        break;
+      }
+    }
     by_activity_.emplace(exec->get_impl(), id);
     flow.exec = std::move(exec);
     flow.state = State::running;
-    changed();
+    flow.capacity->running.push_back(&flow);
+    changed(*flow.capacity);
   }
 
-  /** A flow started, stopped, was suspended or resumed: SimGrid solves again at its next step. */
-  void changed() {
+  /** The flow no longer runs in SimGrid (stopped, ended, or relaunched in a new exec). */
+  static void leaves(Flow& flow) {
+    std::vector<const Flow*>& running = flow.capacity->running;
+    running.erase(std::find(running.begin(), running.end(), &flow));
+  }
+
+  /**
+   * A flow on `capacity` started, stopped, was suspended, resumed or ended: SimGrid solves the
+   * flows on it again at its next step.
+   */
+  void changed(Capacity& capacity) {
     modified_ = true;
     earliest_end_known_ = false;
+    if (!capacity.changed) {
+      capacity.changed = true;
+      changed_.push_back(&capacity);
+    }
   }
 
   /** A model touched a flow in an event that said it would not (Calendar::Scope::local). */
@@ -528,7 +568,7 @@ private:
         } else {
           flow.exec->suspend();
         }
-        changed();
+        changed(capacity);
       }
     }
   }
@@ -545,6 +585,7 @@ private:
     by_activity_.erase(flow.exec->get_impl());
     flow.exec->cancel();
     retire(std::move(flow.exec));
+    leaves(flow);
     launch(id, flow);
   }
 
@@ -569,7 +610,8 @@ private:
       by_activity_.erase(it->second.exec->get_impl());
       if (it->second.state == State::running) {
         it->second.exec->cancel();
-        changed();
+        leaves(it->second);
+        changed(*it->second.capacity);
       } else if (it->second.state == State::ended) {
         --ended_;
       }
@@ -587,20 +629,25 @@ private:
     // SimGrid's step has just solved what changed before it. (Not at every firing: SimGrid may
     // fire twice in one step, and what the first firing changed is solved only at the next.)
     modified_ = false;
+    for (Capacity* capacity : changed_) {
+      capacity->changed = false;
+    }
+    changed_.clear();
     if (by_activity_.empty()) {
       return;
     }
     for (simgrid::kernel::resource::Model* model : *models_) {
       for (const simgrid::kernel::resource::Action& action : *model->get_finished_action_set()) {
         if (const auto it = by_activity_.find(action.get_activity()); it != by_activity_.end()) {
-          State& state = flows_.at(it->second).state;
-          if (state == State::running) {
-            state = State::ended;
+          Flow& flow = flows_.at(it->second);
+          if (flow.state == State::running) {
+            flow.state = State::ended;
             ++ended_;
             unreported_.push_back(it->second);
+            leaves(flow);
             // SimGrid frees its share of the capacity once this date's timers have run: the
-            // flows still running get their new rates only when SimGrid's next step solves.
-            changed();
+            // flows still running on it get their new rates only when SimGrid's next step solves.
+            changed(*flow.capacity);
           }
         }
       }
@@ -665,6 +712,7 @@ private:
   std::set<double> changes_;       // dates at which a capacity changes, not yet reached
   FlowId next_ = 0;
   bool modified_ = false; // a flow started, stopped, suspended or resumed since SimGrid's step
+  std::vector<Capacity*> changed_;  // the capacities of those flows
   bool earliest_end_known_ = false; // earliest_end_ holds since the last change
   double earliest_end_ = 0;
   std::size_t ended_ = 0; // flows in state ended (SimGrid has not reported them yet)
