@@ -50,13 +50,17 @@ std::string in_child(const std::function<std::string()>& body) {
 
 using Setup = std::function<void(h2sim::engine::SimGridCalendar&, h2sim::SharedCapacity&,
                                  std::vector<std::string>&)>;
+using SetupOf =
+    std::function<void(h2sim::engine::SimGridCalendar&, std::vector<h2sim::SharedCapacity*>&,
+                       std::vector<std::string>&)>;
 
 /**
- * A SimGrid engine with one capacity of 1 kg/min, "pipe"; `setup` schedules events on the
+ * A SimGrid engine with capacities of 1 kg/min named `names`; `setup` schedules events on the
  * calendar and starts flows, the run goes to each of `limits` in turn (logging where each
  * run_until returned when there are several), and the result is what was logged.
  */
-std::string run(const std::vector<double>& limits, const Setup& setup) {
+std::string run(const std::vector<double>& limits, const std::vector<std::string>& names,
+                const SetupOf& setup) {
   return in_child([&] {
     h2sim::engine::EngineArgs args;
     simgrid::s4u::Engine engine(args.argc(), args.argv());
@@ -65,9 +69,12 @@ std::string run(const std::vector<double>& limits, const Setup& setup) {
     {
       h2sim::engine::SimGridCalendar calendar;
       h2sim::engine::SimGridCapacities capacities(*zone, calendar);
-      h2sim::SharedCapacity& pipe = capacities.create("pipe", 1.0, {});
+      std::vector<h2sim::SharedCapacity*> created;
+      for (const std::string& name : names) {
+        created.push_back(&capacities.create(name, 1.0, {}));
+      }
       zone->seal();
-      setup(calendar, pipe, log);
+      setup(calendar, created, log);
       for (const double limit : limits) {
         calendar.run_until(engine, limit);
         calendar.rethrow_failure();
@@ -84,7 +91,20 @@ std::string run(const std::vector<double>& limits, const Setup& setup) {
   });
 }
 
+/** The same with one capacity, "pipe". */
+std::string run(const std::vector<double>& limits, const Setup& setup) {
+  return run(limits, {"pipe"},
+             [&](auto& calendar, auto& created, auto& log) { setup(calendar, *created[0], log); });
+}
+
 std::string run(double until, const Setup& setup) { return run(std::vector<double>{until}, setup); }
+
+/** Logs where SimGrid's clock goes at each of its time advances. */
+void log_steps(std::vector<std::string>& log) {
+  simgrid::s4u::Engine::on_time_advance_cb([&](double) {
+    log.push_back(fmt::format("SimGrid at {}", simgrid::s4u::Engine::get_clock()));
+  });
+}
 
 } // namespace
 
@@ -203,9 +223,7 @@ TEST_CASE("engine adapters: after a flow is restarted, local events run ahead of
   // B cannot end before 15, so the local events at 12 and 14 run before SimGrid solves B (no
   // step at 12); it ends at 15, and the local event at 16 waits for that.
   const std::string logged = run(1000, [](auto& calendar, auto& pipe, auto& log) {
-    simgrid::s4u::Engine::on_time_advance_cb([&](double) {
-      log.push_back(fmt::format("SimGrid at {}", simgrid::s4u::Engine::get_clock()));
-    });
+    log_steps(log);
     auto a = std::make_shared<h2sim::SharedCapacity::FlowId>();
     calendar.schedule(0, [&, a] { *a = pipe.start(100, 10, [&] { log.emplace_back("A done"); }); });
     calendar.schedule(10, [&, a] {
@@ -230,43 +248,26 @@ TEST_CASE("engine adapters: a restart on one capacity lets local events run ahea
   // stopped, B of 10 kg started: not before 20). SimGrid solves only "pipe" again, so X's end in
   // its heap stands and bounds the run ahead: the local event at 12 runs before SimGrid steps,
   // the one at 14 only after X is done.
-  const std::string logged = in_child([] {
-    h2sim::engine::EngineArgs args;
-    simgrid::s4u::Engine engine(args.argc(), args.argv());
-    auto* zone = simgrid::s4u::create_full_zone("test");
-    std::vector<std::string> log;
-    {
-      h2sim::engine::SimGridCalendar calendar;
-      h2sim::engine::SimGridCapacities capacities(*zone, calendar);
-      h2sim::SharedCapacity& pipe = capacities.create("pipe", 1.0, {});
-      h2sim::SharedCapacity& other = capacities.create("other", 1.0, {});
-      zone->seal();
-      simgrid::s4u::Engine::on_time_advance_cb([&](double) {
-        log.push_back(fmt::format("SimGrid at {}", simgrid::s4u::Engine::get_clock()));
+  const std::string logged =
+      run({16}, {"pipe", "other"}, [](auto& calendar, auto& created, auto& log) {
+        h2sim::SharedCapacity& pipe = *created[0];
+        h2sim::SharedCapacity& other = *created[1];
+        log_steps(log);
+        auto a = std::make_shared<h2sim::SharedCapacity::FlowId>();
+        calendar.schedule(0, [&, a] {
+          *a = pipe.start(100, 10, [] {});
+          other.start(13, 10, [&] { log.push_back(fmt::format("X done at {}", calendar.now())); });
+        });
+        calendar.schedule(10, [&, a] {
+          pipe.stop(*a);
+          pipe.start(10, 10, [] {});
+        });
+        for (const double at : {12.0, 14.0}) {
+          calendar.schedule(
+              at, [&] { log.push_back(fmt::format("local at {}", calendar.now())); },
+              h2sim::Calendar::Scope::local);
+        }
       });
-      h2sim::SharedCapacity::FlowId a = 0;
-      calendar.schedule(0, [&] {
-        a = pipe.start(100, 10, [] {});
-        other.start(13, 10, [&] { log.push_back(fmt::format("X done at {}", calendar.now())); });
-      });
-      calendar.schedule(10, [&] {
-        pipe.stop(a);
-        pipe.start(10, 10, [] {});
-      });
-      for (const double at : {12.0, 14.0}) {
-        calendar.schedule(
-            at, [&] { log.push_back(fmt::format("local at {}", calendar.now())); },
-            h2sim::Calendar::Scope::local);
-      }
-      calendar.run_until(engine, 16);
-      calendar.rethrow_failure();
-    }
-    std::string out;
-    for (const std::string& line : log) {
-      out += line + "\n";
-    }
-    return out;
-  });
   // (After X, B's end in the heap, 20, lets the event at 14 run ahead too.)
   CHECK(logged == "SimGrid at 0\nSimGrid at 10\nlocal at 12\nSimGrid at 12\nSimGrid at 13\n"
                   "X done at 13\nlocal at 14\nSimGrid at 14\nSimGrid at 16\n");
