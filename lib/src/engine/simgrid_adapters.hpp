@@ -354,7 +354,7 @@ public:
       return false;
     }
     constexpr double margin_min = 1e-6;
-    if (modified_) {
+    if (!changed_.empty()) {      // SimGrid has a change to solve
       if (!earliest_end_known_) { // nothing changes it while events run ahead
         earliest_end_ = earliest_end();
         earliest_end_known_ = true;
@@ -537,7 +537,6 @@ private:
    * flows on it again at its next step.
    */
   void changed(Capacity& capacity) {
-    modified_ = true;
     earliest_end_known_ = false;
     if (!capacity.changed) {
       capacity.changed = true;
@@ -628,7 +627,6 @@ private:
   void note_ended() {
     // SimGrid's step has just solved what changed before it. (Not at every firing: SimGrid may
     // fire twice in one step, and what the first firing changed is solved only at the next.)
-    modified_ = false;
     for (Capacity* capacity : changed_) {
       capacity->changed = false;
     }
@@ -711,8 +709,9 @@ private:
   std::vector<FlowId> unreported_; // ended at this date, in the order SimGrid finished them
   std::set<double> changes_;       // dates at which a capacity changes, not yet reached
   FlowId next_ = 0;
-  bool modified_ = false; // a flow started, stopped, suspended or resumed since SimGrid's step
-  std::vector<Capacity*> changed_;  // the capacities of those flows
+  // The capacities on which a flow started, stopped, was suspended, resumed or ended since
+  // SimGrid's last step solved.
+  std::vector<Capacity*> changed_;
   bool earliest_end_known_ = false; // earliest_end_ holds since the last change
   double earliest_end_ = 0;
   std::size_t ended_ = 0; // flows in state ended (SimGrid has not reported them yet)
