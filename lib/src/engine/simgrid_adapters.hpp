@@ -340,11 +340,8 @@ public:
    * a flow within it of a timer's date ends in that timer's step). Then a local event at `date`
    * may run before SimGrid steps there (see SimGridCalendar::fire).
    *
-   * When the fluid model has nothing new to solve, the first end is the top of its action heap.
-   * When a flow started, stopped, was suspended or resumed since SimGrid's last step, SimGrid
-   * solves at the start of its next step, at its clock, whichever date that step then goes to:
-   * the heap is not solved yet, but no flow can end before its remaining amount has moved at its
-   * bound (earliest_end).
+   * The first end is bounded by earliest_end, which changes only when SimGrid steps or a flow
+   * changes: it is kept until then (local events running ahead change neither).
    */
   bool steady_through(double date) {
     if (ended_ > 0 || !deferred_.empty()) {
@@ -353,37 +350,25 @@ public:
     if (capacity_changes_by(date)) {
       return false;
     }
+    if (!earliest_end_known_) {
+      earliest_end_ = earliest_end();
+      earliest_end_known_ = true;
+    }
     constexpr double margin_min = 1e-6;
-    if (!changed_.empty()) {      // SimGrid has a change to solve
-      if (!earliest_end_known_) { // nothing changes it while events run ahead
-        earliest_end_ = earliest_end();
-        earliest_end_known_ = true;
-      }
-      return earliest_end_ > date + margin_min;
-    }
-    for (simgrid::kernel::resource::Model* model : *models_) {
-      if (model->get_started_action_set()->empty()) {
-        continue;
-      }
-      if (!model->is_update_lazy() || !model->get_modified_set()->empty()) {
-        return false; // its next end cannot be read off a heap
-      }
-      const auto& heap = model->get_action_heap();
-      if (!heap.empty() && heap.top_date() <= date + margin_min) {
-        return false;
-      }
-    }
-    return true;
+    return earliest_end_ > date + margin_min;
   }
 
   /**
-   * A date before which no running flow can end, whatever SimGrid's next solve gives it. SimGrid
-   * solves only the capacities whose flows changed (selective update: a flow draws on one
-   * capacity), so the others' ends in its action heap stand, and the heap's top is a bound for
-   * them. On a changed capacity a flow moves at most at its bound (the least of its own and its
-   * capacity's, SimGrid's variable bound): what remained at its last update takes at least
-   * remaining / bound from then (a new flow is not in the heap yet). Suspended flows move
-   * nothing. 0 where a flow has no bound or action, or a model updates eagerly.
+   * A date before which no running flow can end, whatever SimGrid's next solve gives it. Where
+   * nothing changed since SimGrid's last step, it is the top of the lazy model's action heap.
+   * After a change, SimGrid solves at the start of its next step, at its own clock, whichever
+   * date that step then goes to; it solves only the capacities whose flows changed (selective
+   * update: a flow draws on one capacity), so the others' ends in the heap stand, and the heap's
+   * top bounds them. On a changed capacity a flow moves at most at its bound (the least of its
+   * own and its capacity's, SimGrid's variable bound): what remained at its last update takes at
+   * least remaining / bound from then (a new flow is not in the heap yet). Suspended flows move
+   * nothing. 0 (no run ahead) where a flow has no bound or action, or a model's next end cannot
+   * be read off a heap (it updates eagerly, or has actions it has not solved).
    */
   double earliest_end() const {
     // Far above SimGrid's rounding of a remaining amount and of a rate against its bound.
@@ -394,7 +379,7 @@ public:
       if (model->get_started_action_set()->empty()) {
         continue;
       }
-      if (!model->is_update_lazy()) {
+      if (!model->is_update_lazy() || !model->get_modified_set()->empty()) {
         return 0;
       }
       if (const auto& heap = model->get_action_heap(); !heap.empty()) {
@@ -631,6 +616,7 @@ private:
       capacity->changed = false;
     }
     changed_.clear();
+    earliest_end_known_ = false; // solved anew: the heap gives a tighter bound than one kept
     if (by_activity_.empty()) {
       return;
     }
@@ -712,7 +698,7 @@ private:
   // The capacities on which a flow started, stopped, was suspended, resumed or ended since
   // SimGrid's last step solved.
   std::vector<Capacity*> changed_;
-  bool earliest_end_known_ = false; // earliest_end_ holds since the last change
+  bool earliest_end_known_ = false; // earliest_end_ holds: no step or change since it was read
   double earliest_end_ = 0;
   std::size_t ended_ = 0; // flows in state ended (SimGrid has not reported them yet)
 };

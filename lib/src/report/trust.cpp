@@ -173,11 +173,9 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
       if (never) {
         too_short += "no horizon is long enough for the interval to be trusted (it would take " +
                      rounded(horizon_relaxations * tau_days) +
-                     " days, and horizon_days is at "
-                     "most " +
-                     rounded(limits::days) +
-                     "): a station busy nearly all the time "
-                     "whose queue may grow without bound; add dispensers or lower the demand";
+                     " days, and horizon_days is at most " + rounded(limits::days) +
+                     "): a station busy nearly all the time whose queue "
+                     "may grow without bound; add dispensers or lower the demand";
       } else if (short_horizon) {
         too_short += "replications of " + rounded(basis.horizon_days) +
                      " days are too short for the interval to be trusted; use horizon_days >= " +
