@@ -6,11 +6,6 @@
 
 namespace h2sim {
 
-namespace {
-// Below this a value counts as zero: a nanominute is far under any time the models produce.
-constexpr double zero_threshold = 1e-9;
-} // namespace
-
 QuantileSketch::QuantileSketch(double relative_accuracy)
     : gamma_((1 + relative_accuracy) / (1 - relative_accuracy)), log_gamma_(std::log(gamma_)) {}
 
@@ -18,11 +13,7 @@ int QuantileSketch::index_of(double value) const {
   return static_cast<int>(std::ceil(std::log(value) / log_gamma_));
 }
 
-QuantileSketch::Sample QuantileSketch::sample(double value) const {
-  return Sample{value, value <= zero_threshold ? 0 : index_of(value), gamma_};
-}
-
-void QuantileSketch::add(const Sample& sample) {
+void QuantileSketch::add_outside(const Sample& sample) {
   if (sample.gamma != gamma_) {
     throw std::invalid_argument("QuantileSketch::add: a sample of a sketch of another accuracy");
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -26,8 +27,29 @@ public:
     int index;    // its bucket; unused for a zero
     double gamma; // of the sketch that took it: add() takes it only into one of the same
   };
-  Sample sample(double value) const;
-  void add(const Sample& sample);
+  Sample sample(double value) const {
+    return Sample{value, value <= zero_threshold ? 0 : index_of(value), gamma_};
+  }
+  /**
+   * Inline for the common cases, a zero or a value in a bucket the sketch has: it runs for every
+   * served visit.
+   */
+  void add(const Sample& sample) {
+    const auto i = static_cast<std::size_t>(static_cast<unsigned>(sample.index - min_index_));
+    const bool zero = sample.value <= zero_threshold;
+    if (sample.gamma != gamma_ || (!zero && i >= buckets_.size())) {
+      add_outside(sample);
+      return;
+    }
+    ++count_;
+    sum_ += sample.value;
+    max_ = std::max(max_, sample.value);
+    if (zero) {
+      ++zeros_;
+    } else if (++buckets_[i] == 0) {
+      carry(sample.index);
+    }
+  }
   void merge(const QuantileSketch& other);
 
   std::uint64_t count() const { return count_; }
@@ -59,6 +81,11 @@ public:
   bool operator==(const QuantileSketch&) const = default;
 
 private:
+  /** Below this a value counts as zero: a nanominute is far under any time the models produce. */
+  static constexpr double zero_threshold = 1e-9;
+  /** add() of a value outside the buckets, or of a sample of another accuracy. */
+  void add_outside(const Sample& sample);
+
   double gamma_;
   double log_gamma_;
   std::uint64_t count_ = 0;

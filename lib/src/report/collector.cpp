@@ -167,7 +167,7 @@ void Collector::on_visit(const models::Visit& visit) {
   SeriesBin& bin = series ? tally.series[k] : unbinned_;
   ++bin.arrivals;
   ++tally.arrivals;
-  const std::size_t hour = hour_of_day(std::floor(visit.arrival / 60.0));
+  const std::size_t hour = hour_of_day_at(visit.arrival);
   ++tally.hourly_arrivals[hour];
   tally.queue_max = std::max<std::uint64_t>(tally.queue_max, visit.waiting);
   ClassTally* vc = classes_.empty() ? nullptr : &classes_[visit.vehicle_class];

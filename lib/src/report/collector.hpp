@@ -67,7 +67,9 @@ private:
   }
   /** The bin of a time inside the window (edges as Window::bin_start computes them). */
   std::size_t bin_of(double t) const {
-    auto k = static_cast<std::size_t>((t - window_.start) * per_bin_min_);
+    // t - start >= 0: a signed conversion is one instruction, an unsigned one several.
+    auto k =
+        static_cast<std::size_t>(static_cast<std::int64_t>((t - window_.start) * per_bin_min_));
     k = std::min(k, window_.bins - 1);
     if (k > 0 && t < edges_[k]) {
       --k; // rounding put t one bin too far
@@ -104,9 +106,9 @@ private:
     if (to <= from) {
       return;
     }
-    const double hour = std::floor(from / 60.0);
-    if (to <= (hour + 1.0) * 60.0) {
-      by_hour[hour_of_day(hour)] += to - from;
+    std::int64_t hour = 0;
+    if (whole_hours(from, hour) && to <= static_cast<double>(hour + 1) * 60.0) {
+      by_hour[static_cast<std::size_t>(static_cast<std::uint64_t>(hour) % 24U)] += to - from;
     } else {
       spread_hours_across(by_hour, from, to);
     }

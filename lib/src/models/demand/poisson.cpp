@@ -56,7 +56,7 @@ double PoissonArrivals::next_arrival(Source& source, double now) const {
     if (!(t < never_min)) {
       return INFINITY;
     }
-    const std::size_t hour = hour_of_day(std::floor(t / 60.0));
+    const std::size_t hour = hour_of_day_at(t);
     if (source.rng.uniform() * peak_multiplier_ < spec_->hourly_profile[hour]) {
       return t;
     }
