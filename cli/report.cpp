@@ -186,7 +186,8 @@ std::function<std::optional<int>()> add_report_command(CLI::App& app) {
                       "names and key inputs (default: the built-in scenario for its outputs)");
   command->add_option("--target", args->target,
                       "the policy target drawn and judged: totals.METRIC<=VALUE or >=VALUE "
-                      "(default totals.wait_min.p95<=5; a size output's own target wins)");
+                      "(default totals.wait_min.p95<=5; a size output is drawn against its own "
+                      "targets, on any metric)");
   command->add_option("--title", args->title, "the page's title (default: h2sim report)");
   command->add_option("--events", args->events,
                       "an event log of run --events (CSV or JSON Lines): draw --station's queue "

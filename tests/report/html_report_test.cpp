@@ -186,6 +186,23 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
                          "metrics)",
                          h2sim::ReportError);
   }
+  // Outputs with nothing to draw: no points, no evaluations, a point without results, a dry run.
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"p.json", json{{"points", json::array()}}}}),
+                       "p.json: a sweep with no points: nothing to report", h2sim::ReportError);
+  CHECK_THROWS_WITH_AS(
+      h2sim::html_report(
+          {{"z.json", json{{"parameter", "open_stations"}, {"evaluations", json::array()}}}}),
+      "z.json: a size result with no evaluations: nothing to report", h2sim::ReportError);
+  const json bare_point{{"set", json::object()}, {"metrics", json::object()}};
+  CHECK_THROWS_WITH_AS(
+      h2sim::html_report({{"p.json", json{{"points", json::array({bare_point})}}}}),
+      "p.json: points[0] has no results (its metrics have no totals)", h2sim::ReportError);
+  CHECK_THROWS_WITH_AS(
+      h2sim::html_report(
+          {{"d.json", json{{"dry_run", true}, {"points", json::array({bare_point})}}}}),
+      "d.json: a --dry-run's list of what would run, with no results: run it without --dry-run "
+      "and report on that",
+      h2sim::ReportError);
   const json scenario{{"name", "city"},
                       {"stations", json::array({{{"id", "S1"}, {"x_km", 0}, {"y_km", 0}}})},
                       {"demand", {{"model", "poisson"}}}};
@@ -365,6 +382,61 @@ TEST_CASE("report: a size result: its own target, the evaluations and the answer
   CHECK(curves[0]["series"][0]["points"][1]["lo"] == 1.0);
   CHECK(blocks_of(model, "size", "headline")[0]["text"].get<std::string>().find(
             "the smallest value that meets it is 12") != std::string::npos);
+}
+
+TEST_CASE("report: a size result on a station's metric and a second target: each drawn as itself") {
+  const auto evaluation = [](int value, double station_p95, double mean_wait, bool holds) {
+    return json{{"value", value},
+                {"mean", station_p95},
+                {"ci95", {station_p95 - 1, station_p95 + 1}},
+                {"holds", holds},
+                {"targets",
+                 {{{"target", "stations[id=A].wait_min.p95<=5"},
+                   {"mean", station_p95},
+                   {"ci95", {station_p95 - 1, station_p95 + 1}},
+                   {"holds", station_p95 + 1 <= 5}},
+                  {{"target", "totals.wait_min.mean<=0.5"},
+                   {"mean", mean_wait},
+                   {"ci95", {mean_wait - 0.1, mean_wait + 0.1}},
+                   {"holds", mean_wait + 0.1 <= 0.5}}}},
+                // The network's p95 differs from station A's: it must not be drawn as A's.
+                {"totals", {{"wait_min", {{"p95", 20.0 + value}, {"mean", mean_wait}}}}}};
+  };
+  const json size{{"parameter", "stations[id=A].dispensers"},
+                  {"target", "stations[id=A].wait_min.p95<=5"},
+                  {"targets", {"stations[id=A].wait_min.p95<=5", "totals.wait_min.mean<=0.5"}},
+                  {"confidence", 0.95},
+                  {"answer", 3},
+                  {"evaluations",
+                   json::array({evaluation(2, 3.0, 0.9, false), evaluation(3, 2.0, 0.3, true)})}};
+  const json model = model_of(h2sim::html_report({{"z.json", size}}));
+  CHECK(blocks_of(model, "size", "headline")[0]["text"] ==
+        "Sizing stations[id=A].dispensers for stations[id=A].wait_min.p95<=5 and "
+        "totals.wait_min.mean<=0.5 with 95% confidence: the smallest value that meets them all "
+        "is 3. 2 values evaluated (bisection).");
+  const auto curves = blocks_of(model, "size", "curve");
+  REQUIRE(curves.size() == 3); // station A's p95, the network's p95, the network's mean wait
+  CHECK(curves[0]["title"] == "stations[id=A].wait_min.p95 against stations[id=A].dispensers");
+  CHECK(curves[0]["target"] == 5.0);
+  CHECK(curves[0]["series"][0]["points"][0]["y"] == 3.0);
+  CHECK(curves[1]["title"] == "wait p95 (min) against stations[id=A].dispensers");
+  CHECK_FALSE(curves[1].contains("target"));
+  CHECK(curves[1]["series"][0]["points"][0]["y"] == 22.0); // the network's, from its totals
+  CHECK(curves[2]["title"] == "wait mean (min) against stations[id=A].dispensers");
+  CHECK(curves[2]["target"] == 0.5);
+  CHECK(curves[2]["series"][0]["points"][1]["hi"] == doctest::Approx(0.4));
+  const auto tables = blocks_of(model, "size", "table");
+  REQUIRE(tables.size() == 1);
+  std::vector<std::string> labels;
+  for (const json& column : tables[0]["columns"]) {
+    labels.push_back(column["label"]);
+  }
+  CHECK(labels == std::vector<std::string>{"stations[id=A].dispensers",
+                                           "stations[id=A].wait_min.p95 (mean)", "95% low",
+                                           "95% high", "stations[id=A].wait_min.p95 holds",
+                                           "totals.wait_min.mean (mean)", "95% low", "95% high",
+                                           "totals.wait_min.mean holds", "holds"});
+  CHECK(tables[0]["rows"][0] == json{2, 3.0, 2.0, 4.0, "yes", 0.9, 0.8, 1.0, "no", "no"});
 }
 
 TEST_CASE("report: a size --minimize result: the minimised metric's curve and its least value") {

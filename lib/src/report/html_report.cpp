@@ -1,6 +1,7 @@
 // The HTML report: reads h2sim outputs (run, sweep, size) into a page model (plain JSON: sections
 // of blocks: cards, tables, charts, heat maps, a map), which the page's own script (page/report.js)
 // draws with Chart.js. Every number and judgement is made here; the script only draws.
+#include <h2sim/experiments.hpp>
 #include <h2sim/report.hpp>
 #include <h2sim/scenario.hpp>
 
@@ -126,6 +127,11 @@ std::string format(double value, int digits) {
   return buffer;
 }
 
+/** "1 value", "3 values". */
+std::string count_of(std::size_t count, const std::string& thing) {
+  return std::to_string(count) + " " + thing + (count == 1 ? "" : "s");
+}
+
 std::string format_value(const json& value) {
   if (value.is_string()) {
     return value.get<std::string>();
@@ -133,35 +139,32 @@ std::string format_value(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-/** A target "totals.METRIC<=BOUND" or ">=". */
+/** A target "METRIC<=BOUND" or ">=". */
 struct Target {
-  std::string metric; // dotted, below totals: "wait_min.p95"
+  std::string metric; // dotted: below totals for parse_target, whole for parse_any_target
   bool at_most = true;
   double bound = 0;
   std::string text;
   bool holds(double value) const { return at_most ? value <= bound : value >= bound; }
 };
 
-std::optional<Target> parse_target(const std::string& spec) {
-  const auto op = spec.find_first_of("<>");
-  if (op == std::string::npos || op + 2 > spec.size() || spec[op + 1] != '=' ||
-      spec.compare(0, 7, "totals.") != 0) {
-    return std::nullopt;
-  }
-  Target target;
-  target.metric = spec.substr(7, op - 7);
-  target.at_most = spec[op] == '<';
-  target.text = spec;
+/** A target on any metric, in size's grammar: "stations[id=A].wait_min.p95<=5". */
+std::optional<Target> parse_any_target(const std::string& spec) {
   try {
-    std::size_t used = 0;
-    const std::string bound = spec.substr(op + 2);
-    target.bound = std::stod(bound, &used);
-    if (used != bound.size() || !std::isfinite(target.bound)) {
-      return std::nullopt;
-    }
-  } catch (const std::exception&) {
+    const SizeTarget target = parse_size_target(spec);
+    return Target{target.metric, target.at_most, target.bound, target.text};
+  } catch (const ExperimentError&) {
     return std::nullopt;
   }
+}
+
+/** A target on a network total, "totals.METRIC<=BOUND" or ">=": its metric below totals. */
+std::optional<Target> parse_target(const std::string& spec) {
+  std::optional<Target> target = parse_any_target(spec);
+  if (!target || !target->metric.starts_with("totals.")) {
+    return std::nullopt;
+  }
+  target->metric.erase(0, 7);
   return target;
 }
 
@@ -175,18 +178,33 @@ Kind kind_of(const ReportInput& input) {
                       "stations it chose (h2sim run --set open_stations=[...]) and report on that");
   }
   if (output.is_object()) {
+    if (const json* dry = at(output, "dry_run"); dry != nullptr && dry->is_boolean() && *dry) {
+      throw ReportError(input.label +
+                        ": a --dry-run's list of what would run, with no results: run it "
+                        "without --dry-run and report on that");
+    }
     if (const json* points = at(output, "points"); points != nullptr && points->is_array()) {
+      if (points->empty()) {
+        throw ReportError(input.label + ": a sweep with no points: nothing to report");
+      }
       for (std::size_t k = 0; k < points->size(); ++k) {
         const json* metrics = at((*points)[k], "metrics");
         if (metrics == nullptr || !metrics->is_object()) {
           throw ReportError(input.label + ": points[" + std::to_string(k) +
                             "] is not a sweep's point (an object with set and metrics)");
         }
+        if (!metrics->contains("totals") && !(*points)[k].contains("error")) {
+          throw ReportError(input.label + ": points[" + std::to_string(k) +
+                            "] has no results (its metrics have no totals)");
+        }
       }
       return Kind::sweep;
     }
     if (const json* evaluations = at(output, "evaluations");
         evaluations != nullptr && evaluations->is_array() && output.contains("parameter")) {
+      if (evaluations->empty()) {
+        throw ReportError(input.label + ": a size result with no evaluations: nothing to report");
+      }
       return Kind::size;
     }
     if (output.contains("totals") || output.contains("h2sim_version")) {
@@ -426,8 +444,7 @@ json summary_section(const RunContext& run) {
 
   // The ten-second sentence.
   if (none_served) {
-    std::string headline = "Across " + std::to_string(open) + " open station" +
-                           (open == 1 ? "" : "s") + ", no vehicle was served" +
+    std::string headline = "Across " + count_of(open, "open station") + ", no vehicle was served" +
                            (arrivals ? " of " + format(*arrivals, 0) + " station visits" : "") +
                            ": there are no waits to report.";
     if (run.target.metric == "wait_min.p95") {
@@ -435,9 +452,9 @@ json summary_section(const RunContext& run) {
     }
     blocks.push_back({{"type", "headline"}, {"text", headline}});
   } else if (p95 && mean) {
-    std::string headline = "Across " + std::to_string(open) + " open station" +
-                           (open == 1 ? "" : "s") + ", 95% of the vehicles served waited at most " +
-                           format(*p95, 1) + " min";
+    std::string headline = "Across " + count_of(open, "open station") +
+                           ", 95% of the vehicles served waited at most " + format(*p95, 1) +
+                           " min";
     const auto p95_ci = ci_of(ci95, "wait_min.p95");
     if (p95_ci) {
       headline += " (95% CI " + format(p95_ci->first, 1) + "–" + format(p95_ci->second, 1) + ")";
@@ -1432,35 +1449,81 @@ void add_sweep_sections(json& sections, const ReportInput& input, const Scenario
   }
 }
 
+/** A size output's targets: its `targets`, or its one `target`; any metric, not only totals. */
+std::vector<Target> size_targets(const json& output) {
+  std::vector<std::string> texts;
+  if (const json* targets = at(output, "targets"); targets && targets->is_array()) {
+    for (const json& target : *targets) {
+      if (target.is_string()) {
+        texts.push_back(target.get<std::string>());
+      }
+    }
+  }
+  if (texts.empty() && !text(output, "target").empty()) {
+    texts.push_back(text(output, "target"));
+  }
+  std::vector<Target> targets;
+  for (const std::string& spec : texts) {
+    if (std::optional<Target> target = parse_any_target(spec)) { // h2sim wrote it: it parses
+      targets.push_back(std::move(*target));
+    }
+  }
+  return targets;
+}
+
+/** The mean and interval of target `i` at an evaluation (its own, with one target). */
+std::pair<std::optional<double>, std::optional<std::pair<double, double>>>
+target_estimate(const json& evaluation, std::size_t i) {
+  if (const json* each = at(evaluation, "targets"); each && each->is_array()) {
+    if (i < each->size()) {
+      return {number((*each)[i], "mean"), interval(at((*each)[i], "ci95"))};
+    }
+    return {};
+  }
+  if (i == 0) {
+    return {number(evaluation, "mean"), interval(at(evaluation, "ci95"))};
+  }
+  return {};
+}
+
+std::string holds_text(const json* holds) {
+  return holds && holds->is_boolean() ? (holds->get<bool>() ? "yes" : "no") : "";
+}
+
 void add_size_sections(json& sections, const ReportInput& input, const Target& fallback,
                        const std::string& prefix, const std::string& heading) {
   const json& output = input.output;
   const std::string parameter = text(output, "parameter");
-  const std::optional<Target> own = parse_target(text(output, "target"));
-  const Target& target = own ? *own : fallback;
   // With --minimize, an evaluation's mean and ci95 are the minimised metric's.
   const std::string minimized = text(output, "minimize");
-  const std::string shown = minimized.empty() ? "totals." + target.metric : minimized;
+  std::vector<Target> targets = size_targets(output);
+  if (targets.empty() && minimized.empty()) {
+    targets.push_back(fallback); // an output without its target: the report's
+    targets.back().metric = "totals." + fallback.metric;
+  }
+  std::string targets_text;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    targets_text += (i == 0 ? "" : " and ") + targets[i].text;
+  }
   json blocks = json::array();
   const json* answer = at(output, "answer");
   const json& evaluations = output["evaluations"];
   std::string summary;
   if (minimized.empty()) {
-    summary = "Sizing " + parameter + " for " + target.text + " with " +
+    const char* them = targets.size() > 1 ? "them all" : "it";
+    summary = "Sizing " + parameter + " for " + targets_text + " with " +
               format(number(output, "confidence").value_or(0.95) * 100, 0) + "% confidence: ";
     if (answer != nullptr && !answer->is_null()) {
-      summary += "the smallest value that meets it is " + format_value(*answer) + ".";
+      summary += std::string("the smallest value that meets ") + them + " is " +
+                 format_value(*answer) + ".";
     } else {
-      summary += "no value in the range meets it.";
+      summary += std::string("no value in the range meets ") + them + ".";
     }
-    summary += " " + std::to_string(evaluations.size()) + " values evaluated (bisection).";
+    summary += " " + count_of(evaluations.size(), "value") + " evaluated (bisection).";
   } else {
     summary = "Minimising " + minimized + " over " + parameter;
-    if (const json* targets = at(output, "targets"); targets && targets->is_array()) {
-      for (std::size_t i = 0; i < targets->size(); ++i) {
-        summary += (i == 0 ? " where " : " and ") +
-                   ((*targets)[i].is_string() ? (*targets)[i].get<std::string>() : "");
-      }
+    if (!targets.empty()) {
+      summary += " where " + targets_text;
     }
     if (answer != nullptr && answer->is_number()) {
       summary += ": least at " + format_value(*answer);
@@ -1474,11 +1537,24 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
     } else {
       summary += ": no value evaluated meets the targets.";
     }
-    summary += " " + std::to_string(evaluations.size()) + " values evaluated (" +
+    summary += " " + count_of(evaluations.size(), "value") + " evaluated (" +
                text(output, "search") + ").";
   }
   blocks.push_back({{"type", "headline"}, {"text", summary}});
 
+  const auto answer_on = [&](json& chart) {
+    if (answer != nullptr && answer->is_number()) {
+      chart["answer"] = *answer;
+    }
+  };
+  const auto curve = [&](const std::string& title, const std::string& y, json points) {
+    return json{{"type", "curve"},
+                {"title", title + " against " + parameter},
+                {"x", parameter},
+                {"numeric", true},
+                {"y", y},
+                {"series", json::array({{{"label", y}, {"points", std::move(points)}}})}};
+  };
   if (!minimized.empty()) {
     json points = json::array();
     for (const json& evaluation : evaluations) {
@@ -1486,25 +1562,51 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
       points.push_back(curve_point(x ? *x : json(nullptr), number(evaluation, "mean"),
                                    interval(at(evaluation, "ci95"))));
     }
-    json chart{{"type", "curve"},
-               {"title", minimized + " against " + parameter},
-               {"x", parameter},
-               {"numeric", true},
-               {"y", minimized},
-               {"series", json::array({{{"label", minimized}, {"points", std::move(points)}}})}};
-    if (answer != nullptr && answer->is_number()) {
-      chart["answer"] = *answer;
-    }
+    json chart = curve(minimized, minimized, std::move(points));
+    answer_on(chart);
     blocks.push_back(std::move(chart));
   }
+  // Each target's metric with its interval and bound: a network total's under its own label,
+  // among the totals' curves; a station's or a class's first.
+  std::map<std::string, json> target_curves; // by the total's path below totals
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const Target& target = targets[i];
+    json points = json::array();
+    for (const json& evaluation : evaluations) {
+      const json* x = at(evaluation, "value");
+      const auto [mean, ci] = target_estimate(evaluation, i);
+      points.push_back(curve_point(x ? *x : json(nullptr), mean, ci));
+    }
+    const bool total = target.metric.starts_with("totals.");
+    const std::string below = total ? target.metric.substr(7) : target.metric;
+    const auto metric = std::find_if(curve_metrics().begin(), curve_metrics().end(),
+                                     [&](const Metric& m) { return below == m.path; });
+    json chart = total && metric != curve_metrics().end()
+                     ? curve(metric->label, metric->label, std::move(points))
+                     : curve(target.metric, target.metric, std::move(points));
+    chart["target"] = target.bound;
+    chart["target_label"] = target.text;
+    if (minimized.empty()) {
+      answer_on(chart);
+    }
+    if (total && metric != curve_metrics().end() && !target_curves.contains(below)) {
+      target_curves.emplace(below, std::move(chart));
+    } else {
+      blocks.push_back(std::move(chart));
+    }
+  }
   for (const Metric& metric : curve_metrics()) {
+    if (auto own = target_curves.find(metric.path); own != target_curves.end()) {
+      blocks.push_back(std::move(own->second));
+      continue;
+    }
     json points = json::array();
     bool any = false;
     for (const json& evaluation : evaluations) {
       const json* x = at(evaluation, "value");
       std::optional<double> y;
       std::optional<std::pair<double, double>> ci;
-      if ("totals." + std::string(metric.path) == shown) {
+      if ("totals." + std::string(metric.path) == minimized) {
         y = number(evaluation, "mean");
         ci = interval(at(evaluation, "ci95"));
       }
@@ -1514,40 +1616,57 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
       any = any || y.has_value();
       points.push_back(curve_point(x ? *x : json(nullptr), y, ci));
     }
-    if (!any) {
-      continue;
+    if (any) {
+      blocks.push_back(curve(metric.label, metric.label, std::move(points)));
     }
-    json chart{{"type", "curve"},
-               {"title", std::string(metric.label) + " against " + parameter},
-               {"x", parameter},
-               {"numeric", true},
-               {"y", metric.label},
-               {"series", json::array({{{"label", metric.label}, {"points", std::move(points)}}})}};
-    if (metric.path == target.metric && minimized.empty()) {
-      chart["target"] = target.bound;
-      chart["target_label"] = target.text;
-      if (answer != nullptr && answer->is_number()) {
-        chart["answer"] = *answer;
-      }
-    }
-    blocks.push_back(std::move(chart));
   }
+  // One column group per target (a minimised metric first), then whether all of them hold.
+  json columns = json::array({column(parameter, 0)});
+  const auto group = [&](const std::string& metric, bool with_holds) {
+    columns.push_back(column(metric + " (mean)", 3));
+    columns.push_back(column("95% low", 3));
+    columns.push_back(column("95% high", 3));
+    if (with_holds) {
+      columns.push_back(column(metric + " holds"));
+    }
+  };
+  const bool several = targets.size() + (minimized.empty() ? 0 : 1) > 1;
+  if (!minimized.empty()) {
+    group(minimized, false);
+  }
+  for (const Target& target : targets) {
+    group(target.metric, several);
+  }
+  columns.push_back(column("holds"));
   json rows = json::array();
   for (const json& evaluation : evaluations) {
-    const auto ci = interval(at(evaluation, "ci95"));
-    rows.push_back({or_null(number(evaluation, "value")), or_null(number(evaluation, "mean")),
-                    ci ? json(ci->first) : json(nullptr), ci ? json(ci->second) : json(nullptr),
-                    at(evaluation, "holds") && evaluation["holds"].is_boolean()
-                        ? (evaluation["holds"].get<bool>() ? "yes" : "no")
-                        : ""});
+    json row = json::array({or_null(number(evaluation, "value"))});
+    const auto cells = [&](const std::optional<double>& mean,
+                           const std::optional<std::pair<double, double>>& ci) {
+      row.push_back(or_null(mean));
+      row.push_back(ci ? json(ci->first) : json(nullptr));
+      row.push_back(ci ? json(ci->second) : json(nullptr));
+    };
+    if (!minimized.empty()) {
+      cells(number(evaluation, "mean"), interval(at(evaluation, "ci95")));
+    }
+    const json* each = at(evaluation, "targets");
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const auto [mean, ci] = target_estimate(evaluation, i);
+      cells(mean, ci);
+      if (several) {
+        row.push_back(holds_text(each && each->is_array() && i < each->size()
+                                     ? at((*each)[i], "holds")
+                                     : (i == 0 ? at(evaluation, "holds") : nullptr)));
+      }
+    }
+    row.push_back(holds_text(at(evaluation, "holds")));
+    rows.push_back(std::move(row));
   }
   blocks.push_back({{"type", "table"},
                     {"title", "Evaluations"},
                     {"sortable", true},
-                    {"columns",
-                     {column(parameter, 0),
-                      column((minimized.empty() ? target.metric : minimized) + " (mean)", 3),
-                      column("95% low", 3), column("95% high", 3), column("holds")}},
+                    {"columns", std::move(columns)},
                     {"rows", std::move(rows)}});
   sections.push_back(section(prefix + "size", heading + "Sizing", std::move(blocks)));
 }
