@@ -158,6 +158,30 @@ std::optional<std::string> overwrites_input(const std::string& path,
   return std::nullopt;
 }
 
+namespace {
+/**
+ * The outputs check_outputs passed, (option, path): the files a scenario reads are known only once
+ * it is loaded (a trace's CSV), and load_overrides checks them against these. One command per
+ * process, as command_line() below.
+ */
+std::vector<std::pair<std::string, std::string>>& planned_outputs() {
+  static std::vector<std::pair<std::string, std::string>> outputs;
+  return outputs;
+}
+
+/** Fails when an output check_outputs passed is a file the scenario read. */
+void check_outputs_spare(const Scenario& scenario) {
+  for (const auto& [option, path] : planned_outputs()) {
+    for (const std::string& file : scenario.files()) {
+      if (overwrites_input(path, {file})) {
+        throw InvalidInput(option + " " + path + ": the same file as " + file +
+                           ", which the scenario reads (it would be overwritten)");
+      }
+    }
+  }
+}
+} // namespace
+
 void check_outputs(const RunArgs& args,
                    const std::vector<std::pair<std::string, std::string>>& outputs,
                    const std::vector<std::string>& inputs) {
@@ -173,6 +197,7 @@ void check_outputs(const RunArgs& args,
     if (const auto problem = overwrites_input(path, inputs)) {
       throw InvalidInput(option + " " + path + ": " + *problem);
     }
+    planned_outputs().emplace_back(option, path);
     const auto identity = file_identity(path);
     if (!identity) {
       continue;
@@ -208,6 +233,7 @@ Scenario load_overrides(const std::string& path, const std::string& text,
     const std::string base_dir =
         path.empty() ? "." : std::filesystem::path(path).parent_path().string();
     Scenario scenario = load_scenario(text, overrides, base_dir.empty() ? "." : base_dir);
+    check_outputs_spare(scenario);
     for (const Warning& warning : scenario.warnings()) {
       if (log_warnings) {
         spdlog::warn("{}: {}", warning.pointer, warning.message);

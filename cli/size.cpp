@@ -64,9 +64,15 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   }
   if (out["answer"].is_null()) {
     if (size_args.minimize.empty()) {
-      spdlog::warn("size: the target does not hold even at {} = {}", size_args.param, range.to);
+      spdlog::warn("size: the target does not hold at {} = {}{}", size_args.param, range.to,
+                   range.from < range.to ? " nor at " + std::to_string(range.from) : "");
     } else {
       spdlog::warn("size: no value evaluated meets the targets");
+    }
+  }
+  if (out.contains("warnings")) {
+    for (const auto& warning : out["warnings"]) {
+      spdlog::warn("size: {}", warning.get<std::string>());
     }
   }
   emit(args, out, "the result");

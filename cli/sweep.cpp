@@ -20,8 +20,13 @@ namespace h2sim::cli {
  */
 int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
                   const std::string& table_path, bool resume) {
-  check_outputs(args, {{"-o", args.out}, {"--table", table_path}}, {args.scenario});
   const bool to_file = !args.out.empty() && args.out != "-";
+  // The journal beside -o is written too: it must not be an input or another output.
+  check_outputs(args,
+                {{"-o", args.out},
+                 {"--table", table_path},
+                 {"-o's journal", to_file ? args.out + ".journal" : std::string()}},
+                {args.scenario});
   if (resume && args.executor != nullptr) {
     throw InvalidInput("--resume: not available under mpirun");
   }

@@ -54,8 +54,11 @@ Result h2sim_in(const fs::path& dir, const std::string& args, const std::string&
 /** Runs h2sim with `args` (shell words) in a scratch folder, capturing stdout and stderr. */
 Result run_h2sim(const std::string& args) { return h2sim_in(scratch_root(), args); }
 
+/** A file of the source tree, as a path (source() quotes it for the shell). */
+fs::path source_path(const std::string& relative) { return fs::path(H2SIM_SOURCE_DIR) / relative; }
+
 std::string source(const std::string& relative) {
-  return std::string("'") + H2SIM_SOURCE_DIR + "/" + relative + "'";
+  return "'" + source_path(relative).string() + "'";
 }
 
 fs::path scratch(const std::string& name, const std::string& content) {
@@ -378,6 +381,31 @@ TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
   CHECK(values == std::vector<int>{2, 3, 4, 8}); // bisection: 8, 4, 2, 3; reported in order
 }
 
+TEST_CASE("cli: size on a response that falls as the value grows: met at the bottom, not 'never'") {
+  // Utilization of 1.67 Erlangs of fills is 1.67 / c: at least 0.5 up to 3 dispensers, not at 8.
+  // Bisection from the top once said no value in 1..8 meets it.
+  const Result r = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
+                             " --param stations.0.dispensers --range 1:8 --set horizon_days=5"
+                             " --target 'totals.utilization>=0.5' --replications 3");
+  REQUIRE(r.code == 0);
+  const auto size = nlohmann::json::parse(r.out);
+  CHECK(size["answer"] == 1);
+  REQUIRE(size["evaluations"].size() == 2); // the top, then the bottom
+  CHECK(size["evaluations"][0]["holds"] == true);
+  CHECK(size["evaluations"][1]["holds"] == false);
+  CHECK(size["warnings"] ==
+        nlohmann::json::array({"the targets hold at stations.0.dispensers = 1 but not at 8: they "
+                               "are not met for good once met, as size assumes; 1 is the "
+                               "smallest value, and larger ones may fail"}));
+  // Met nowhere: the message names both ends evaluated.
+  const Result never = run_h2sim("size " + source("scenarios/validation/mmc-2.json") +
+                                 " --param stations.0.dispensers --range 1:8 --set horizon_days=5"
+                                 " --target 'totals.utilization>=2' --replications 3");
+  CHECK(never.code == 0);
+  CHECK(never.err.find("size: the target does not hold at stations.0.dispensers = 8 nor at 1") !=
+        std::string::npos);
+}
+
 TEST_CASE(
     "cli: size targets a station's metric by id or index, its interval from its replications") {
   // One station: the station's p95 is the network's in every replication, so its interval (from
@@ -506,7 +534,7 @@ TEST_CASE("cli: output paths and overrides are checked before anything runs") {
 
 TEST_CASE("cli: an output onto an input or another output is refused before anything runs") {
   Folder folder;
-  const std::string scenario = slurp(source("scenarios/validation/md1.json"));
+  const std::string scenario = slurp(source_path("scenarios/validation/md1.json"));
   folder.write("s.json", scenario);
   folder.write("x.csv", "keep");
   fs::create_symlink("s.json", folder / "link.json");
@@ -540,6 +568,46 @@ TEST_CASE("cli: an output onto an input or another output is refused before anyt
   CHECK(slurp(folder / "x.csv") == "keep");
   CHECK(folder.names() ==
         std::vector<std::string>{"link.json", "s.json", "stderr.txt", "stdout.txt", "x.csv"});
+}
+
+TEST_CASE(
+    "cli: an output onto a file the scenario reads (its trace) or onto the journal is refused") {
+  Folder folder;
+  const std::string scenario = slurp(source_path("scenarios/trace/example.json"));
+  const std::string trace = slurp(source_path("scenarios/trace/example.csv"));
+  folder.write("t.json", scenario);
+  folder.write("example.csv", trace);
+  const auto refused = [&](const std::string& args, const std::string& message) {
+    const Result result = folder.h2sim(args);
+    CHECK(result.code == 2);
+    CHECK(result.err == message);
+    CHECK(result.out == "");
+  };
+  // The trace is known once the scenario is read: every command and every output is checked.
+  refused("run t.json -o example.csv",
+          "h2sim: -o example.csv: the same file as ./example.csv, which the scenario reads (it "
+          "would be overwritten)\n");
+  refused("run t.json -o x.json --events ./example.csv",
+          "h2sim: --events ./example.csv: the same file as ./example.csv, which the scenario "
+          "reads (it would be overwritten)\n");
+  refused("sweep t.json --vary horizon_days=1,2 --table example.csv",
+          "h2sim: --table example.csv: the same file as ./example.csv, which the scenario reads "
+          "(it would be overwritten)\n");
+  refused("compare t.json t.json -o example.csv",
+          "h2sim: -o example.csv: the same file as ./example.csv, which the scenario reads (it "
+          "would be overwritten)\n");
+  // A sweep writes -o's journal beside it: not onto the scenario, nor onto --table.
+  folder.write("t.json.journal", scenario);
+  refused("sweep t.json.journal --vary horizon_days=1,2 -o t.json",
+          "h2sim: -o's journal t.json.journal: the same file as the input t.json.journal (it "
+          "would be overwritten)\n");
+  refused("sweep t.json --vary horizon_days=1,2 -o y.json --table y.json.journal",
+          "h2sim: -o's journal y.json.journal: the same file as --table's y.json.journal (it "
+          "would be overwritten)\n");
+  CHECK(slurp(folder / "example.csv") == trace);
+  CHECK(slurp(folder / "t.json.journal") == scenario);
+  CHECK(folder.names() == std::vector<std::string>{"example.csv", "stderr.txt", "stdout.txt",
+                                                   "t.json", "t.json.journal"});
 }
 
 TEST_CASE("cli: options that cannot mean anything together, or out of range, exit 2") {

@@ -69,6 +69,8 @@ public:
   const std::vector<Change>& changes() const;
   /** The SHA-256 of the text it was loaded from (before overrides), 64 hex digits. */
   const std::string& sha256() const;
+  /** The files it read besides its own text (a trace's CSV), as it opened them. */
+  const std::vector<std::string>& files() const;
 
 private:
   friend struct models::ScenarioAccess; // the library's own way in (models/scenario_spec.hpp)

@@ -209,4 +209,6 @@ const std::vector<Warning>& Scenario::warnings() const { return spec_->warnings;
 const std::vector<Change>& Scenario::changes() const { return spec_->changes; }
 const std::string& Scenario::sha256() const { return spec_->sha256; }
 
+const std::vector<std::string>& Scenario::files() const { return spec_->files; }
+
 } // namespace h2sim

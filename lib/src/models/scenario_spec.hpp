@@ -69,9 +69,10 @@ struct ScenarioSpec {
    * follow its state (only in the fields declared changes_during_run). Empty without events.
    */
   std::vector<Step> timeline;
-  std::vector<Warning> warnings; // found when loading; copied to the metrics
-  std::vector<Change> changes;   // what the overrides changed
-  std::string sha256;            // of the text it was read from (before overrides)
+  std::vector<Warning> warnings;  // found when loading; copied to the metrics
+  std::vector<Change> changes;    // what the overrides changed
+  std::string sha256;             // of the text it was read from (before overrides)
+  std::vector<std::string> files; // the other files it read (its trace), as opened
 
   /** Width of the metrics' series bins in days: the file's, else 1 up to 400 days, else 7. */
   double bin_days() const {

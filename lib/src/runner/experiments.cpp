@@ -333,7 +333,18 @@ ordered_json size(const std::string& param, const SizeRange& range,
   Evaluations evaluations(param, targets.front().metric, targets, targets.size() > 1, evaluate);
   // Bisection for the smallest passing value, assuming the targets, once met, stay met.
   std::optional<long long> answer;
-  if (evaluations.holds(range.to)) {
+  std::string warning;
+  if (!evaluations.holds(range.to)) {
+    // Not met at the top: before saying no value meets them, the bottom (a response that falls
+    // as the value grows, as utilization does with dispensers, is met there if anywhere).
+    if (range.from < range.to && evaluations.holds(range.from)) {
+      answer = range.from;
+      warning = "the targets hold at " + param + " = " + std::to_string(range.from) +
+                " but not at " + std::to_string(range.to) +
+                ": they are not met for good once met, as size assumes; " +
+                std::to_string(range.from) + " is the smallest value, and larger ones may fail";
+    }
+  } else {
     long long low = range.from;
     long long high = range.to;
     while (low < high) {
@@ -355,6 +366,9 @@ ordered_json size(const std::string& param, const SizeRange& range,
   }
   out["confidence"] = 0.95;
   out["answer"] = answer ? ordered_json(*answer) : nullptr;
+  if (!warning.empty()) {
+    out["warnings"] = ordered_json::array({warning});
+  }
   out["evaluations"] = evaluations.list();
   return out;
 }

@@ -146,6 +146,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   if (spec->demand.name() == "trace") {
     auto& trace = spec->demand.edit<models::TraceParams>();
     const std::filesystem::path file = std::filesystem::path(base_dir) / trace.file;
+    spec->files.push_back(file.string());
     trace.rows = scenario::read_trace(file.string(), spec->stations, "/demand/file", problems, {},
                                       spec->origin);
     if (!problems.empty()) {
