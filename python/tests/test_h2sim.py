@@ -88,6 +88,12 @@ def test_bad_run_options_name_what_is_wrong():
     assert str(raised.value) == "max_replications must be between 2 and 100000"
     with pytest.raises(TypeError):
         h2sim.run(MMC2, max_replications="12")
+    # As the command line: until never runs fewer replications than asked for.
+    with pytest.raises(ValueError) as raised:
+        h2sim.run(MMC2, replications=20, until={"totals.wait_min.mean": 0.5}, max_replications=12)
+    assert str(raised.value) == (
+        "max_replications 12: fewer than the scenario's 20 replications (until adds "
+        "replications up to max_replications, never runs fewer than asked for)")
 
 
 def test_a_dict_and_a_path_give_the_same_result_and_files_are_relative_to_the_scenario():

@@ -640,6 +640,13 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   CHECK(twice.code == 2);
   CHECK(twice.err == "h2sim: --vary stations.0.dispensers: given twice (list all its values in one "
                      "--vary)\n");
+  // Each axis within 10000 values, a billion points together: refused before any is listed.
+  const Result billion = run_h2sim("sweep " + md1 +
+                                   " --dry-run --vary horizon_days=1:1000:1"
+                                   " --vary warmup_days=0:999:1 --vary seed=1:1000:1");
+  CHECK(billion.code == 2);
+  CHECK(billion.err == "h2sim: --vary: the axes make more than 100000 points; sweep fewer values, "
+                       "or split the sweep\n");
 }
 
 TEST_CASE("cli: --replications above --max-replications is refused, naming both") {

@@ -44,7 +44,10 @@ struct SweepPoint {
   std::string name;              // "PATH=VALUE, PATH=VALUE", as messages name the point
 };
 
-/** The full factorial of `axes`, the first axis outermost; ExperimentError if a path repeats. */
+/**
+ * The full factorial of `axes`, the first axis outermost; ExperimentError if a path repeats or
+ * the axes make more than 100000 points.
+ */
 std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes);
 
 /**

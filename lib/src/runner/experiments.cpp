@@ -78,6 +78,17 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
       }
     }
   }
+  // Each axis has at most 10000 values; their product is bounded too, before anything is built
+  // (three axes of 1000 values once ran a machine out of memory listing a billion points).
+  constexpr std::size_t max_points = 100000;
+  std::size_t count = 1;
+  for (const SweepAxis& axis : axes) {
+    if (!axis.values.empty() && count > max_points / axis.values.size()) {
+      throw ExperimentError("--vary: the axes make more than " + std::to_string(max_points) +
+                            " points; sweep fewer values, or split the sweep");
+    }
+    count *= axis.values.size();
+  }
   for (const SweepAxis& axis : axes) {
     std::vector<SweepPoint> next;
     for (const SweepPoint& point : points) {

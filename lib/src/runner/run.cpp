@@ -304,6 +304,13 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
     run->queues = std::move(setup.queues);
     run->jobs = options.jobs;
     if (!options.until.empty()) {
+      if (plan.replications > options.max_replications) {
+        throw std::invalid_argument(
+            "max_replications " + std::to_string(options.max_replications) +
+            ": fewer than the scenario's " + std::to_string(plan.replications) +
+            " replications (until adds replications up to max_replications, never runs fewer "
+            "than asked for)");
+      }
       // The sequential procedure's first stage: at least 10 replications (Law and Kelton).
       plan.replications =
           std::max(plan.replications, std::min<std::size_t>(first_stage, options.max_replications));
