@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
 
 namespace {
 // Student's t with 2 degrees of freedom has a closed form: t_p = (2p - 1) / sqrt(2p(1 - p)).
@@ -74,4 +75,37 @@ TEST_CASE(
   const auto [same_low, same_high] = h2sim::welch_ci95({4, 4}, {5, 5});
   CHECK(same_low == 1);
   CHECK(same_high == 1);
+}
+
+TEST_CASE("compare: every metric of any scenario is listed, whichever comes first") {
+  // Supply's metrics exist only for a station with storage: they once went missing when the
+  // scenario without storage came first.
+  const std::string plain = h2sim::test::one_station(10, 1, "5");
+  const std::string stored = h2sim::test::one_station(
+      10, 1, "5",
+      R"(, "storage": {"capacity_kg": 1000, "initial_kg": 800}, "supply": {"model": "delivery",
+         "payload_kg": 500, "reorder_at_kg": 300, "lead_time_h": 4})");
+  const std::vector<h2sim::Override> short_run{{"replications", "2"}, {"horizon_days", "2"}};
+  const h2sim::Scenario without = h2sim::load_scenario(plain, short_run);
+  const h2sim::Scenario with = h2sim::load_scenario(stored, short_run);
+  const auto listed = [](const nlohmann::ordered_json& compared) {
+    std::map<std::string, nlohmann::ordered_json> rows;
+    for (const auto& row : compared["metrics"]) {
+      rows[row["metric"].get<std::string>()] = row;
+    }
+    return rows;
+  };
+  const auto plain_first = listed(h2sim::compare_document(
+      {"plain", "stored"}, h2sim::run_all_metrics({without, with}, h2sim::RunOptions{})));
+  const auto stored_first = listed(h2sim::compare_document(
+      {"stored", "plain"}, h2sim::run_all_metrics({with, without}, h2sim::RunOptions{})));
+  CHECK(plain_first.size() == stored_first.size());
+  for (const auto& [metric, row] : stored_first) {
+    CHECK_MESSAGE(plain_first.contains(metric), metric);
+  }
+  REQUIRE(plain_first.contains("totals.delivered_kg"));
+  const auto& delivered = plain_first.at("totals.delivered_kg");
+  CHECK(delivered["means"][0].is_null());
+  CHECK(delivered["means"][1].get<double>() > 0);
+  CHECK(delivered["differences"][0]["mean"].is_null()); // not in both
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace h2sim {
@@ -502,11 +503,21 @@ ordered_json compare_document(const std::vector<std::string>& labels,
       values[s][finished[i]] = {numbers.begin(), numbers.end()};
     }
   }
+  // Every metric of any scenario (one with storage has supply's, one without has not): the first
+  // scenario's in its order, then each other's new ones in theirs.
+  std::vector<std::string> paths;
+  std::set<std::string> listed;
+  for (const ordered_json& document : documents) {
+    std::vector<std::pair<std::string, double>> numbers;
+    numbers_of(document["totals"], "totals", numbers);
+    for (const auto& [path, value] : numbers) {
+      if (listed.insert(path).second) {
+        paths.push_back(path);
+      }
+    }
+  }
   ordered_json rows = ordered_json::array();
-  std::vector<std::pair<std::string, double>> means;
-  numbers_of(documents.front()["totals"], "totals", means);
-  for (std::size_t k = 0; k < means.size(); ++k) {
-    const std::string& path = means[k].first;
+  for (const std::string& path : paths) {
     const ordered_json::json_pointer pointer = [&] {
       std::string text = "/" + path;
       std::replace(text.begin(), text.end(), '.', '/');
