@@ -75,6 +75,15 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
       spdlog::warn("size: {}", warning.get<std::string>());
     }
   }
+  // What the run says of the answer's intervals (too short, too few replications), as run does.
+  for (const auto& evaluation : out["evaluations"]) {
+    if (evaluation["value"] == out["answer"] && evaluation.contains("warnings")) {
+      for (const auto& warning : evaluation["warnings"]) {
+        spdlog::warn("size: at {} = {}: {}", size_args.param, evaluation["value"].dump(),
+                     warning["message"].get<std::string>());
+      }
+    }
+  }
   emit(args, out, "the result");
   return exit_ok;
 }

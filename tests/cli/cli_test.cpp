@@ -406,6 +406,28 @@ TEST_CASE("cli: size on a response that falls as the value grows: met at the bot
         std::string::npos);
 }
 
+TEST_CASE("cli: size keeps what the runs say of the intervals it judges, and what it ran") {
+  // Half-day replications of a queue that forgets its start over hours: run warns that the
+  // interval is not to be trusted, and size (which judges the target on it) says so too.
+  const Result r = run_h2sim("size " + source("scenarios/validation/mmc-2.json") +
+                             " --param stations.0.dispensers --range 2:4 --set horizon_days=0.5"
+                             " --set warmup_days=0 --target 'totals.wait_min.mean<=30'");
+  REQUIRE(r.code == 0);
+  const auto size = nlohmann::json::parse(r.out);
+  CHECK(size["seed"].is_number_integer());
+  CHECK(size["answer"] == 2);
+  for (const auto& evaluation : size["evaluations"]) {
+    CHECK(evaluation["replications"] == 5); // the file has 1: size's own 5
+    REQUIRE(evaluation.contains("warnings"));
+    for (const auto& warning : evaluation["warnings"]) {
+      CHECK(warning["pointer"] == "/ci95/totals.wait_min.mean"); // only the judged interval's
+    }
+  }
+  CHECK(r.err.find("h2sim: warning: size: at stations.0.dispensers = 2: totals.wait_min.mean: "
+                   "station S1") != std::string::npos);
+  CHECK(r.err.find("too short for the interval to be trusted") != std::string::npos);
+}
+
 TEST_CASE(
     "cli: size targets a station's metric by id or index, its interval from its replications") {
   // One station: the station's p95 is the network's in every replication, so its interval (from

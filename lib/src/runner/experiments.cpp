@@ -301,12 +301,34 @@ public:
       each.push_back(
           {{"target", target.text}, {"mean", e.value}, {"ci95", interval_json(e)}, {"holds", ok}});
     }
-    ordered_json evaluation{
-        {"value", value}, {"mean", shown.value}, {"ci95", interval_json(shown)}, {"holds", all}};
+    const ordered_json document = metrics.json();
+    ordered_json evaluation{{"value", value},
+                            {"replications", document["replications"]},
+                            {"mean", shown.value},
+                            {"ci95", interval_json(shown)},
+                            {"holds", all}};
     if (each_target_) {
       evaluation["targets"] = std::move(each);
     }
-    evaluation["totals"] = metrics.json()["totals"];
+    // What the run says of the intervals judged (too short, too few replications): as run's.
+    ordered_json warnings = ordered_json::array();
+    for (const ordered_json& warning : document["warnings"]) {
+      const std::string pointer = warning.value("pointer", "");
+      const bool judged = pointer == "/ci95/" + metric_ ||
+                          std::any_of(targets_->begin(), targets_->end(), [&](const SizeTarget& t) {
+                            return pointer == "/ci95/" + t.metric;
+                          });
+      if (judged) {
+        warnings.push_back(warning);
+      }
+    }
+    if (!warnings.empty()) {
+      evaluation["warnings"] = std::move(warnings);
+    }
+    evaluation["totals"] = document["totals"];
+    if (evaluated_.empty()) {
+      seed_ = document["seed"];
+    }
     return evaluated_.emplace(value, std::move(evaluation)).first->second;
   }
   bool holds(long long value) { return at(value)["holds"].get<bool>(); }
@@ -319,6 +341,8 @@ public:
     return list;
   }
   const std::map<long long, ordered_json>& evaluated() const { return evaluated_; }
+  /** The seed the evaluations ran with (the first one's, should the parameter be the seed). */
+  const ordered_json& seed() const { return seed_; }
 
 private:
   std::string param_;
@@ -327,6 +351,7 @@ private:
   bool each_target_;
   const std::function<Metrics(long long)>* evaluate_;
   std::map<long long, ordered_json> evaluated_;
+  ordered_json seed_;
 };
 
 } // namespace
@@ -376,6 +401,7 @@ ordered_json size(const std::string& param, const SizeRange& range,
       out["targets"].push_back(target.text);
     }
   }
+  out["seed"] = evaluations.seed();
   out["confidence"] = 0.95;
   out["answer"] = answer ? ordered_json(*answer) : nullptr;
   if (!warning.empty()) {
@@ -432,6 +458,7 @@ ordered_json minimize(const std::string& param, const SizeRange& range, const st
   for (const SizeTarget& target : targets) {
     out["targets"].push_back(target.text);
   }
+  out["seed"] = evaluations.seed();
   out["confidence"] = 0.95;
   out["search"] = exhaustive ? "exhaustive" : "grid refinement";
   out["answer"] = answer ? ordered_json(*answer) : nullptr;
