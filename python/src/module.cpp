@@ -10,6 +10,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -32,8 +33,34 @@ h2sim::Scenario load(const std::string& text, const std::string& base_dir, const
   return h2sim::load_scenario(text, overrides, base_dir);
 }
 
-/** Asked by the runner every 100 ms: has Python seen a signal (Ctrl-C) it wants to act on? */
+/**
+ * Whether the interpreter is shutting down (asked without the GIL). A thread that takes the GIL
+ * then is ended by Python with a forced unwind, which C++ frames turn into std::terminate: a
+ * daemon thread inside run() aborted the process at exit.
+ */
+bool finalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing() != 0;
+#else
+  return _Py_IsFinalizing() != 0;
+#endif
+}
+
+/** A thread whose interpreter is gone: it waits, without the GIL, for the process to end. */
+[[noreturn]] void abandon_thread() {
+  for (;;) {
+    pause();
+  }
+}
+
+/**
+ * Asked by the runner every 100 ms: has Python seen a signal (Ctrl-C) it wants to act on? At
+ * exit, the run stops (its replications' processes with it).
+ */
 bool interrupted() {
+  if (finalizing()) {
+    return true;
+  }
   const py::gil_scoped_acquire gil;
   return PyErr_CheckSignals() != 0; // runs the handler: KeyboardInterrupt is now pending
 }
@@ -77,15 +104,30 @@ h2sim::RunOptions options(const Running& running) {
   return options;
 }
 
-/** Runs `work` without the GIL; a cancelled run raises the signal's pending exception. */
+/**
+ * Runs `work` without the GIL; a cancelled run raises the signal's pending exception. When the
+ * interpreter shut down meanwhile (a daemon thread at exit), the thread never takes the GIL back.
+ */
 template <class Work> auto without_gil(Work&& work) -> decltype(work()) {
+  PyThreadState* const state = PyEval_SaveThread();
+  const auto take_gil_back = [state] {
+    if (finalizing()) {
+      abandon_thread();
+    }
+    PyEval_RestoreThread(state);
+  };
   try {
-    const py::gil_scoped_release release;
-    return work();
+    auto result = work();
+    take_gil_back();
+    return result;
   } catch (const h2sim::Cancelled&) {
+    take_gil_back();
     if (PyErr_Occurred() != nullptr) {
       throw py::error_already_set();
     }
+    throw;
+  } catch (...) {
+    take_gil_back();
     throw;
   }
 }

@@ -251,6 +251,35 @@ def test_ctrl_c_stops_a_run_promptly_and_leaves_no_process():
     assert took < 10
 
 
+def test_the_interpreter_exits_cleanly_with_a_daemon_thread_inside_a_run():
+    # Python ends a thread that takes the GIL during shutdown with a forced unwind, which the C++
+    # frames of a run turned into std::terminate: exit status 134 at every exit.
+    script = textwrap.dedent(f"""
+        import os, threading, time, h2sim
+        threading.Thread(target=lambda: h2sim.run({MMC2!r}, replications=2, jobs=2),
+                         daemon=True).start()
+        deadline = time.monotonic() + 60
+        children = []
+        while len(children) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            children = []
+            for task in os.listdir("/proc/self/task"):
+                children += open(f"/proc/self/task/{{task}}/children").read().split()
+        print(" ".join(children), flush=True)
+    """)
+    env = dict(os.environ, H2SIM_TEST_HANG_REPLICATION="0:0,0:1")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "terminate" not in done.stderr
+    replications = done.stdout.split()
+    assert len(replications) == 2
+    deadline = time.monotonic() + 10  # they die with their parent (PR_SET_PDEATHSIG)
+    while any(os.path.exists(f"/proc/{pid}") for pid in replications):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
 def test_a_replication_that_dies_without_a_result_says_what_it_printed(monkeypatch, capfd):
     # The process of replication 1 writes a line to stderr and exits 1: its words end the error,
     # and neither they nor anything else reach this process's stdout or stderr.
