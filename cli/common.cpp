@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sys/stat.h>
 
 namespace h2sim::cli {
@@ -73,7 +74,17 @@ std::string json_text(const nlohmann::ordered_json& document) {
 } // namespace
 
 std::string scenario_text(const std::string& path) {
-  return path.empty() ? std::string(default_scenario_text()) : read_file(path);
+  if (path.empty()) {
+    return std::string(default_scenario_text());
+  }
+  // Read once per process: sweep and size load the scenario once per point, and a pipe
+  // (h2sim sweep <(...)) can be read only once; every point sees the same text besides.
+  static std::map<std::string, std::string> read;
+  auto found = read.find(path);
+  if (found == read.end()) {
+    found = read.emplace(path, read_file(path)).first;
+  }
+  return found->second;
 }
 
 std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets) {

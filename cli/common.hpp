@@ -74,7 +74,8 @@ struct SiteArgs {
   std::size_t swap_candidates = 0; // 0: every candidate not open
 };
 
-/** The scenario file's text, or the built-in default's for an empty path. */
+/** The scenario file's text (read once per process), or the built-in default's for an empty path.
+ */
 std::string scenario_text(const std::string& path);
 
 /** The scenario at `path` with `sets` (PATH=VALUE); problems on stderr, then InvalidInput. */

@@ -287,6 +287,21 @@ TEST_CASE("cli: sweep validates every point before running any, naming the point
   CHECK_FALSE(fs::exists(scratch_root() / "never.json"));
 }
 
+TEST_CASE("cli: --vary splits at commas between values, not inside a JSON value") {
+  const Result r = run_h2sim(
+      "sweep " + source("scenarios/shanghai-today.json") +
+      R"( -q --dry-run --vary 'open_stations=["JD-01","LG-01"],["CP-01"]')"
+      R"( --vary 'demand.classes.0.daily_km={"dist":"uniform","min":200,"max":300},250')");
+  REQUIRE(r.code == 0);
+  const auto points = nlohmann::json::parse(r.out)["points"];
+  REQUIRE(points.size() == 4);
+  CHECK(points[0]["set"]["open_stations"] == nlohmann::json::array({"JD-01", "LG-01"}));
+  CHECK(points[0]["set"]["demand.classes.0.daily_km"] ==
+        nlohmann::json{{"dist", "uniform"}, {"min", 200}, {"max", 300}});
+  CHECK(points[1]["set"]["demand.classes.0.daily_km"] == 250);
+  CHECK(points[3]["set"]["open_stations"] == nlohmann::json::array({"CP-01"}));
+}
+
 TEST_CASE("cli: a --vary path with a typo is named as --vary, not as a --set") {
   const std::string mmc = source("scenarios/validation/mmc-2.json");
   // The key does not exist: the message named "--set stations.0.dispensrs=2", an option not given.
@@ -757,6 +772,33 @@ TEST_CASE("cli: -o onto a FIFO writes the metrics through it") {
   CHECK(nlohmann::json::parse(received)["scenario"] == "md-1");
   CHECK(fs::is_fifo(fs::symlink_status(fifo)));
   CHECK(folder.names() == std::vector<std::string>{"fifo"});
+}
+
+TEST_CASE("cli: a scenario from a FIFO is read once, by sweep as by run") {
+  // sweep and size load the scenario for every point: from a pipe, the second read found it
+  // empty ("not valid JSON").
+  Folder folder;
+  const fs::path fifo = folder / "scenario";
+  REQUIRE(::mkfifo(fifo.c_str(), 0666) == 0);
+  const std::string text = slurp(source_path("scenarios/validation/md1.json"));
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    std::ofstream(fifo) << text;
+    // Should h2sim open it again, a writer that comes and goes ends its wait (with no text).
+    while (!done) {
+      const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd >= 0) {
+        ::close(fd);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  const Result r = folder.h2sim("sweep scenario --vary horizon_days=1,2 --dry-run -q");
+  done = true;
+  writer.join();
+  CHECK(r.err == "");
+  CHECK(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["points"].size() == 2);
 }
 
 TEST_CASE("cli: -o through symbolic links replaces what they point to and keeps the links") {

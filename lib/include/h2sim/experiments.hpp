@@ -33,7 +33,8 @@ struct SweepAxis {
 /**
  * "PATH=V1,V2,..." or "PATH=FROM:TO:STEP" (inclusive, at most 10000 values, each from + k * step
  * printed with 12 significant digits, so 0:1:0.1 gives 0.3). A list without commas whose colons
- * do not make three numbers is one value. Throws ExperimentError.
+ * do not make three numbers is one value. Commas inside a JSON array, object or string do not
+ * split: `open_stations=["A","B"],["C"]` is two values. Throws ExperimentError.
  */
 SweepAxis parse_sweep_axis(const std::string& text);
 

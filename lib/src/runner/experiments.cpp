@@ -49,9 +49,35 @@ SweepAxis parse_sweep_axis(const std::string& text) {
     }
     return axis;
   }
-  std::istringstream in(list);
-  for (std::string value; std::getline(in, value, ',');) {
-    axis.values.push_back(value);
+  // Commas inside a JSON array, object or string belong to the value: open_stations=["A","B"],["C"]
+  // is two values.
+  std::string value;
+  int depth = 0;
+  bool quoted = false;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const char c = list[i];
+    if (quoted) {
+      if (c == '\\' && i + 1 < list.size()) { // an escaped character, a quote perhaps
+        value += c;
+        value += list[++i];
+        continue;
+      }
+      quoted = c != '"';
+    } else if (c == '"' && (depth > 0 || value.empty())) { // a JSON string, not a quote in text
+      quoted = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      axis.values.push_back(std::move(value));
+      value.clear();
+      continue;
+    }
+    value += c;
+  }
+  if (!value.empty()) {
+    axis.values.push_back(std::move(value)); // as getline: a trailing comma adds no value
   }
   return axis;
 }
