@@ -162,6 +162,9 @@ using Axis = std::variant<std::string, std::pair<std::string, Sets>>;
 
 std::string sweep(const std::string& text, const std::string& base_dir, const Sets& sets,
                   const Sets& last, const std::vector<Axis>& vary, const Running& running) {
+  if (vary.empty()) { // as `h2sim sweep` without --vary
+    throw py::value_error("vary: nothing to vary (give at least one path and its values)");
+  }
   std::vector<h2sim::SweepAxis> axes;
   for (const Axis& axis : vary) {
     if (const auto* given = std::get_if<std::pair<std::string, Sets>>(&axis)) {
@@ -270,8 +273,16 @@ PYBIND11_MODULE(_h2sim, m) {
       for (const h2sim::Problem& problem : error.problems()) {
         problems.append(py::make_tuple(problem.pointer, problem.message));
       }
+      // One problem is the message; several are all listed, as the command line lists them.
+      std::string message = error.what();
+      if (error.problems().size() > 1) {
+        message = std::to_string(error.problems().size()) + " problems:";
+        for (const h2sim::Problem& problem : error.problems()) {
+          message += "\n  " + problem.pointer + ": " + problem.message;
+        }
+      }
       const auto type = py::reinterpret_borrow<py::object>(scenario_error.ptr());
-      py::object instance = type(py::str(error.what()));
+      py::object instance = type(py::str(message));
       instance.attr("problems") = problems;
       PyErr_SetObject(scenario_error.ptr(), instance.ptr());
     } catch (const h2sim::RunError& error) {

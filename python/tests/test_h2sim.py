@@ -146,6 +146,13 @@ def test_validate_lists_every_problem_and_run_raises_them():
         h2sim.run(MMC2, set={"stations.0.dispensers": 0, "horizon_days": -1})
     assert raised.value.problems == problems
     assert isinstance(raised.value, ValueError)
+    # Its message lists them all, not only the first.
+    assert str(raised.value) == "2 problems:\n" + "\n".join(
+        f"  {pointer}: {message}" for pointer, message in problems)
+    # A sweep of nothing is refused, as `h2sim sweep` without --vary.
+    with pytest.raises(ValueError) as raised:
+        h2sim.sweep(MMC2, {})
+    assert str(raised.value) == "vary: nothing to vary (give at least one path and its values)"
 
 
 def test_bad_arguments_are_refused_before_anything_runs():
