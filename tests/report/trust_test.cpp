@@ -159,6 +159,38 @@ TEST_CASE("trust: a relaxation time the data show, longer than the formula's, wa
         "the interval to be trusted; use horizon_days >= 30");
 }
 
+TEST_CASE("trust: a station offered more fills than it can do never settles, whatever its "
+          "utilization shows") {
+  // 2 dispensers, 5-minute fills (time in system less wait), 700 served in a day: 1.22 of what
+  // they can do, though the utilization, diluted by the empty start, reads 0.97.
+  RecordValues overloaded = station(700, 0.97);
+  const std::vector<Leaf>& layout = station_layout(0, Scope::stations);
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].path == "time_in_system_min.mean") {
+      overloaded.leaves[i] = 65;
+    } else if (layout[i].path == "wait_min.mean") {
+      overloaded.leaves[i] = 60;
+    }
+  }
+  const auto slowest = slowest_station({overloaded}, {{2, std::nullopt}}, 1440);
+  REQUIRE(slowest.has_value());
+  CHECK(std::isinf(slowest->tau_min));
+  const IntervalBasis basis{5, 2, 0, false, {"S1"}};
+  const auto warnings = interval_warnings(basis, *slowest, {"wait_min.p95"});
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].message ==
+        "totals.wait_min.p95: station S1 (utilization 0.97) is offered at least as many fills as "
+        "its dispensers can do: its queue may grow without bound, and no horizon is long enough "
+        "for the interval to be trusted; add dispensers or lower the demand");
+  // Below what it can do, the formula's relaxation time stands (4-minute fills: 0.97 of it).
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].path == "time_in_system_min.mean") {
+      overloaded.leaves[i] = 64;
+    }
+  }
+  CHECK(std::isfinite(slowest_station({overloaded}, {{2, std::nullopt}}, 1440)->tau_min));
+}
+
 TEST_CASE("trust: a queue that would need more than a century to settle is called overloaded, not "
           "given a horizon") {
   // A station busy 99.99% of the time relaxes over 300 years: no horizon_days can be asked for.

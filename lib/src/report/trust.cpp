@@ -46,7 +46,16 @@ std::optional<Relaxation> slowest_station(const std::vector<RecordValues>& stati
     }
     const double fill_min = rho * c * window_min / served; // 1 / mu
     const double drain = c / fill_min;                     // c mu, fills per minute
-    const double gap = 1 - std::sqrt(std::min(rho, 1.0));
+    double gap = 1 - std::sqrt(std::min(rho, 1.0));
+    // Utilization is at most 1 and, in a short run, diluted by the empty start: an overloaded
+    // station can look merely busy. The load its served vehicles offered, their mean fill (time
+    // in system less wait) times their number per dispenser-minute of the window, is not capped:
+    // at 1 or more, its queue never settles.
+    const double each_fill_min =
+        leaf(stations[i], "time_in_system_min.mean") - leaf(stations[i], "wait_min.mean");
+    if (each_fill_min * served / (c * window_min) >= 1) {
+      gap = 0;
+    }
     double tau = gap > 0 ? 1 / (drain * gap * gap) : INFINITY;
     if (shapes[i].capacity) {
       const double states = c + *shapes[i].capacity;
@@ -170,7 +179,13 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                       : "station " + station + " (utilization " + rounded(slowest->utilization) +
                             ") forgets its start only over about " + rounded(tau_days * 24) +
                             " h (its relaxation time): ";
-      if (never) {
+      if (never && !measured_slower && std::isinf(slowest->tau_min)) {
+        // Offered as much as it can fill, or more: there is no relaxation time to quote.
+        too_short = "station " + station + " (utilization " + rounded(slowest->utilization) +
+                    ") is offered at least as many fills as its dispensers can do: its queue may "
+                    "grow without bound, and no horizon is long enough for the interval to be "
+                    "trusted; add dispensers or lower the demand";
+      } else if (never) {
         too_short += "no horizon is long enough for the interval to be trusted (it would take " +
                      rounded(horizon_relaxations * tau_days) +
                      " days, and horizon_days is at most " + rounded(limits::days) +
