@@ -120,6 +120,30 @@ TEST_CASE("site: forward selection adds the best candidate until the target hold
   CHECK(nlohmann::ordered_json(step_wall_s) == out["run"]["steps_wall_s"]);
 }
 
+TEST_CASE("site: adding stops when no candidate does better than the stations open") {
+  // F alone: 9. Adding b helps (8); then every candidate makes it worse (a supply cut shared
+  // thinner), so nothing more is added, though the target (<= 3) does not hold.
+  Table table;
+  table.values = {{"F", value(9)},      {"F+a", value(9.5)},   {"F+b", value(8)},
+                  {"F+c", value(10)},   {"F+a+b", value(8.5)}, {"F+b+c", value(11)},
+                  {"F+a+c", value(12)}, {"F+a+b+c", value(13)}};
+  SiteSearch search = searching({"F", "a", "b", "c"}, "totals.wait_min.p95<=3");
+  search.fixed = {"F"};
+  search.swap_rounds = 0;
+  const auto out = h2sim::siting::search(search, std::ref(table));
+  CHECK(out["chosen"] == nlohmann::ordered_json::array({"b"}));
+  CHECK(out["target_met"] == false);
+  const auto& steps = out["steps"];
+  REQUIRE(steps.size() == 3); // fixed, b added, then a step that adds nothing
+  CHECK(steps[1]["added"] == "b");
+  CHECK(steps[2]["phase"] == "add");
+  CHECK(steps[2]["added"].is_null());
+  CHECK(steps[2]["stations"] == 2);
+  CHECK(steps[2]["evaluated"].size() == 2);                         // a and c, each tried
+  CHECK(steps[2]["metrics"]["totals.wait_min.p95"]["mean"] == 8.0); // still F+b's
+  CHECK(table.batches == std::vector<std::size_t>{1, 3, 2});
+}
+
 TEST_CASE("site: a tie goes to the candidate listed first") {
   Table table;
   table.values = {{"a", value(5)}, {"b", value(5)}, {"c", value(5)}};

@@ -359,6 +359,13 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
         runners_up.push_back(candidates[i]);
       }
     }
+    if (current && !rules.better(batch.scores[best], *current)) {
+      // No candidate does better than the stations open (with supply cut, a new station may only
+      // share it thinner): adding one anyway made the target's metric worse, step after step. The
+      // step lists what was tried; nothing is added.
+      record("add", nullptr, nullptr, batch, std::move(evaluated));
+      break;
+    }
     chosen.push_back(candidates[best]);
     current = batch.scores[best];
     record("add", candidates[best], nullptr, batch, std::move(evaluated));
