@@ -379,12 +379,20 @@ TEST_CASE("cli: sweep --table writes one CSV row per replication and one of mean
   CHECK(lines[8].rfind("1,2,,", 0) == 0);
 }
 
+/**
+ * h2sim size over the dispensers of the M/M/2 validation scenario (20 cars/h, exponential 5-minute
+ * fills), with `options` (targets, range, overrides).
+ */
+Result size_dispensers(const std::string& options) {
+  return run_h2sim("size " + source("scenarios/validation/mmc-2.json") +
+                   " --param stations.0.dispensers " + options);
+}
+
 TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
   // 20 cars/h, exponential 5-minute fills: Erlang C gives a mean wait of 11.36 min with 2
   // dispensers and 1.12 min with 3 (1 is unstable), so the smallest for "mean wait <= 2" is 3.
-  const Result r = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
-                             " --param stations.0.dispensers --range 1:8"
-                             " --target 'totals.wait_min.mean<=2' --replications 5");
+  const Result r =
+      size_dispensers("-q --range 1:8 --target 'totals.wait_min.mean<=2' --replications 5");
   REQUIRE(r.code == 0);
   const auto size = nlohmann::json::parse(r.out);
   CHECK(size["answer"] == 3);
@@ -399,9 +407,8 @@ TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
 TEST_CASE("cli: size on a response that falls as the value grows: met at the bottom, not 'never'") {
   // Utilization of 1.67 Erlangs of fills is 1.67 / c: at least 0.5 up to 3 dispensers, not at 8.
   // Bisection from the top once said no value in 1..8 meets it.
-  const Result r = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
-                             " --param stations.0.dispensers --range 1:8 --set horizon_days=5"
-                             " --target 'totals.utilization>=0.5' --replications 3");
+  const Result r = size_dispensers("-q --range 1:8 --set horizon_days=5"
+                                   " --target 'totals.utilization>=0.5' --replications 3");
   REQUIRE(r.code == 0);
   const auto size = nlohmann::json::parse(r.out);
   CHECK(size["answer"] == 1);
@@ -413,9 +420,8 @@ TEST_CASE("cli: size on a response that falls as the value grows: met at the bot
                                "are not met for good once met, as size assumes; 1 is the "
                                "smallest value, and larger ones may fail"}));
   // Met nowhere: the message names both ends evaluated.
-  const Result never = run_h2sim("size " + source("scenarios/validation/mmc-2.json") +
-                                 " --param stations.0.dispensers --range 1:8 --set horizon_days=5"
-                                 " --target 'totals.utilization>=2' --replications 3");
+  const Result never = size_dispensers("--range 1:8 --set horizon_days=5"
+                                       " --target 'totals.utilization>=2' --replications 3");
   CHECK(never.code == 0);
   CHECK(never.err.find("size: the target does not hold at stations.0.dispensers = 8 nor at 1") !=
         std::string::npos);
@@ -424,9 +430,8 @@ TEST_CASE("cli: size on a response that falls as the value grows: met at the bot
 TEST_CASE("cli: size keeps what the runs say of the intervals it judges, and what it ran") {
   // Half-day replications of a queue that forgets its start over hours: run warns that the
   // interval is not to be trusted, and size (which judges the target on it) says so too.
-  const Result r = run_h2sim("size " + source("scenarios/validation/mmc-2.json") +
-                             " --param stations.0.dispensers --range 2:4 --set horizon_days=0.5"
-                             " --set warmup_days=0 --target 'totals.wait_min.mean<=30'");
+  const Result r = size_dispensers("--range 2:4 --set horizon_days=0.5 --set warmup_days=0"
+                                   " --target 'totals.wait_min.mean<=30'");
   REQUIRE(r.code == 0);
   const auto size = nlohmann::json::parse(r.out);
   CHECK(size["seed"].is_number_integer());
@@ -548,9 +553,7 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
   CHECK(typo.code == 2);
   CHECK(typo.err.ends_with("; --param stations.0.dispensrs=1 added it\n"));
   // A value of the range that is not valid is named with the line.
-  const Result zero = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
-                                " --param stations.0.dispensers --range 0:4"
-                                " --target 'totals.wait_min.mean<=2'");
+  const Result zero = size_dispensers("-q --range 0:4 --target 'totals.wait_min.mean<=2'");
   CHECK(zero.code == 2);
   CHECK(zero.err.ends_with("\n  --param stations.0.dispensers=0: /stations/0/dispensers: must be "
                            "an integer >= 1\n"));
