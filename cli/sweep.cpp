@@ -57,6 +57,11 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
         "point " + std::to_string(scenarios.size()) + " (" + point.name + "): ";
     scenarios.push_back(load(args, args.sets, point.sets, where));
     check_max_replications(args, scenarios.back(), where);
+    try {
+      check_axes_apart(scenarios.back(), point);
+    } catch (const ExperimentError& e) {
+      throw InvalidInput(e.what());
+    }
     std::vector<std::string> sets = args.sets;
     sets.insert(sets.end(), point.sets.begin(), point.sets.end());
     std::string identity = base;

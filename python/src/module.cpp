@@ -180,6 +180,7 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   std::vector<h2sim::Scenario> scenarios;
   for (const h2sim::SweepPoint& point : points) { // every point is validated before any runs
     scenarios.push_back(load(text, base_dir, joined(joined(sets, point.sets), last)));
+    h2sim::check_axes_apart(scenarios.back(), point);
   }
   const h2sim::RunOptions run_options = options(running);
   const std::vector<h2sim::Metrics> metrics =

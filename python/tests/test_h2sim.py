@@ -153,6 +153,11 @@ def test_validate_lists_every_problem_and_run_raises_them():
     with pytest.raises(ValueError) as raised:
         h2sim.sweep(MMC2, {})
     assert str(raised.value) == "vary: nothing to vary (give at least one path and its values)"
+    # One field by two paths: the second axis would replace the first's values at every point.
+    with pytest.raises(ValueError) as raised:
+        h2sim.sweep(MMC2, {"replications": [2, 3], "/replications": [2, 4]})
+    assert str(raised.value) == ("--vary replications and --vary /replications: both change "
+                                 "/replications (list all its values in one --vary)")
 
 
 def test_bad_arguments_are_refused_before_anything_runs():

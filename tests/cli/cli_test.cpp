@@ -680,6 +680,27 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   CHECK(twice.code == 2);
   CHECK(twice.err == "h2sim: --vary stations.0.dispensers: given twice (list all its values in one "
                      "--vary)\n");
+  // The same field by two paths: the later axis replaced the earlier's values at every point.
+  const Result aliases = run_h2sim("sweep " + md1 +
+                                   " --dry-run --vary stations.0.dispensers=1,2"
+                                   " --vary /stations/0/dispensers=3,4");
+  CHECK(aliases.code == 2);
+  CHECK(aliases.err ==
+        "h2sim: --vary stations.0.dispensers and --vary /stations/0/dispensers: both "
+        "change /stations/0/dispensers (list all its values in one --vary)\n");
+  CHECK(aliases.out.empty());
+  // A wildcard and one of its items: the same. An operator acts on the value before it: allowed.
+  const Result wildcard = run_h2sim("sweep " + md1 +
+                                    " --dry-run --vary stations.*.dispensers=1,2"
+                                    " --vary stations.0.dispensers=3");
+  CHECK(wildcard.code == 2);
+  CHECK(wildcard.err == "h2sim: --vary stations.*.dispensers and --vary stations.0.dispensers: "
+                        "both change /stations/0/dispensers (list all its values in one --vary)\n");
+  const Result added = run_h2sim("sweep " + md1 +
+                                 " --dry-run --vary stations.*.dispensers=1,2"
+                                 " --vary stations.0.dispensers+=1,3");
+  CHECK(added.code == 0);
+  CHECK(nlohmann::json::parse(added.out).at("points").size() == 4);
   // Each axis within 10000 values, a billion points together: refused before any is listed.
   const Result billion = run_h2sim("sweep " + md1 +
                                    " --dry-run --vary horizon_days=1:1000:1"

@@ -52,6 +52,14 @@ struct SweepPoint {
 std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes);
 
 /**
+ * ExperimentError if two axes of `point` reach one field by different paths (`replications` and
+ * `/replications`, `stations.*.dispensers` and `stations.0.dispensers`): the later would replace
+ * the earlier's values at every point. Judged by the JSON pointers that `scenario`, the point
+ * loaded, records as changed. PATH+=, -= and *= act on the value before them, so they may follow.
+ */
+void check_axes_apart(const Scenario& scenario, const SweepPoint& point);
+
+/**
  * The sweep document: {"points": [{"set", "error" (with failures), "metrics"}]}, each point's
  * metrics as run() writes them but with its "error" moved up beside "set".
  */

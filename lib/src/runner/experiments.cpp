@@ -132,6 +132,25 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
   return points;
 }
 
+void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
+  const auto path = [&](std::size_t axis) { return parse_override(point.sets[axis])->path; };
+  std::map<std::string, std::size_t> axis_of; // pointer -> the first axis that changed it
+  for (const Change& change : scenario.changes()) {
+    const auto axis = std::find(point.sets.begin(), point.sets.end(), change.set);
+    if (axis == point.sets.end()) {
+      continue; // a --set, --seed or --replications
+    }
+    const auto index = static_cast<std::size_t>(axis - point.sets.begin());
+    const auto [first, inserted] = axis_of.emplace(change.pointer, index);
+    const bool replaces = std::string_view("+-*").find(path(index).back()) == std::string::npos;
+    if (!inserted && first->second != index && replaces) {
+      throw ExperimentError("--vary " + path(first->second) + " and --vary " + path(index) +
+                            ": both change " + change.pointer +
+                            " (list all its values in one --vary)");
+    }
+  }
+}
+
 ordered_json sweep_document(const std::vector<SweepPoint>& points,
                             const std::vector<Metrics>& metrics) {
   ordered_json out{{"points", ordered_json::array()}};
