@@ -42,7 +42,9 @@ std::string summary(const nlohmann::ordered_json& step, const std::string& metri
   } else if (!step["added"].is_null()) {
     change = "added " + step["added"].get<std::string>();
   } else {
-    change = step["phase"] == "fixed" ? "the fixed stations" : "no swap helps";
+    change = step["phase"] == "fixed" ? "the fixed stations"
+             : step["phase"] == "add" ? "no candidate does better"
+                                      : "no swap helps";
   }
   const auto& value = step["metrics"][metric];
   return fmt::format("step {}: {} ({} stations): {} = {:.3g} [{:.3g}, {:.3g}]{}; {} evaluations "
@@ -224,6 +226,10 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   }
   if (!out["target_met"].get<bool>()) {
     spdlog::warn("site: the target does not hold with 95% confidence for the stations chosen");
+  }
+  // What the run says of the chosen stations' intervals (too short, too few replications).
+  for (const auto& warning : out["warnings"]) {
+    spdlog::warn("site: for the stations chosen: {}", warning["message"].get<std::string>());
   }
   nlohmann::ordered_json document{{"scenario", every.name()},
                                   {"seed", every.seed()},

@@ -62,6 +62,26 @@ TEST_CASE("cli: site picks the station at each of two far-apart fleets, not the 
   CHECK(out["evaluations"] == 12);
   CHECK(out["simulations"] == 36);
   CHECK(out["run"]["provenance"]["command_line"][1] == "site");
+  CHECK(out["warnings"] == json::array()); // none on totals.stranded's interval
+  for (const json& step : steps) {
+    CHECK(step["warnings"] == json::array());
+  }
+
+  SUBCASE("what the run says of the target's interval is recorded and printed, as run's") {
+    const Result judged = folder.h2sim(
+        "site two.json --candidates W,E --target 'totals.wait_min.p95<=1000' --jobs 2");
+    REQUIRE_MESSAGE(judged.code == 0, judged.err);
+    const json result = json::parse(judged.out);
+    const std::string few = "totals.wait_min.p95: only 3 replications: too few to check that "
+                            "their values are near normal, which the Student-t interval assumes; "
+                            "use --replications 5 or more";
+    REQUIRE(result["warnings"].is_array());
+    CHECK(result["warnings"].back() ==
+          json{{"pointer", "/ci95/totals.wait_min.p95"}, {"message", few}});
+    CHECK(result["steps"].front()["warnings"] == result["warnings"]); // the set it kept
+    CHECK(judged.err.find("h2sim: warning: site: for the stations chosen: " + few + "\n") !=
+          std::string::npos);
+  }
 
   SUBCASE("from a fixed station, the other one is added, and the result is the same each time") {
     const Result fixed = folder.h2sim(

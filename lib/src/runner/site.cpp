@@ -294,6 +294,7 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
                       {"holds", rules.holds(*current)},
                       {"metrics", metrics_of(*current)},
                       {"ci95", current->ci95},
+                      {"warnings", current->warnings},
                       {"evaluations", batch.evaluations},
                       {"simulations", batch.simulations},
                       {"evaluated", std::move(evaluated)}};
@@ -438,6 +439,7 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
       {"open", open_with(chosen)},
       {"target_met", current && rules.holds(*current)},
       {"metrics", current ? metrics_of(*current) : ordered_json(nullptr)},
+      {"warnings", current ? current->warnings : ordered_json::array()},
       {"steps", std::move(steps)},
       {"evaluations", evaluate.evaluations()},
       {"simulations", evaluate.simulations()},
@@ -497,6 +499,14 @@ ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
         score.ci95["totals." + path] = {bounds.first, bounds.second};
       }
       score.simulations = m.finished();
+      const ordered_json document = m.json();
+      for (const ordered_json& warning : document["warnings"]) {
+        const std::string pointer = warning.value("pointer", "");
+        if (pointer == "/ci95/" + search.target.metric ||
+            (!search.minimize.empty() && pointer == "/ci95/" + search.minimize)) {
+          score.warnings.push_back(warning);
+        }
+      }
       scores.push_back(std::move(score));
     }
     return scores;
