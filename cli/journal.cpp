@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace h2sim::cli {
@@ -43,6 +44,34 @@ Journal::Journal(std::string path, std::vector<std::string> points)
 Journal::~Journal() {
   if (fd_ >= 0) {
     ::close(fd_);
+  }
+}
+
+void Journal::check() const {
+  struct stat status {};
+  if (::lstat(path_.c_str(), &status) != 0) {
+    if (errno == ENOENT) {
+      return;
+    }
+    throw JournalRefused(path_ + ": " + std::strerror(errno));
+  }
+  const std::string why = S_ISLNK(status.st_mode)   ? "a symbolic link"
+                          : S_ISREG(status.st_mode) ? ""
+                                                    : "not a regular file";
+  std::string first;
+  if (why.empty()) {
+    std::ifstream in(path_, std::ios::binary);
+    std::getline(in, first);
+  }
+  bool journal = why.empty() && status.st_size == 0; // nothing in it to lose
+  try {
+    journal = journal || (why.empty() && ordered_json::parse(first).contains("h2sim_journal"));
+  } catch (const nlohmann::json::parse_error&) {
+  }
+  if (!journal) {
+    throw JournalRefused(path_ + " exists and is " + (why.empty() ? "not an h2sim journal" : why) +
+                         ": a sweep to -o FILE writes its journal at FILE.journal and removes it; "
+                         "move it away or write the sweep elsewhere");
   }
 }
 
@@ -106,7 +135,8 @@ std::vector<FinishedReplication> Journal::read() {
 
 void Journal::open(bool resume) {
   const bool append = resume && found_;
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0666);
+  fd_ = ::open(path_.c_str(),
+               O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC), 0666);
   if (fd_ < 0) {
     spdlog::warn("cannot keep a journal at {}: {}; this sweep could not be resumed", path_,
                  std::strerror(errno));

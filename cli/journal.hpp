@@ -36,6 +36,12 @@ public:
   const std::string& path() const { return path_; }
 
   /**
+   * Throws JournalRefused when the path holds something a sweep must not overwrite nor remove: a
+   * symbolic link, a device, a FIFO, a directory, or a file that is not an h2sim journal.
+   */
+  void check() const;
+
+  /**
    * The replications an existing journal holds; none when there is no journal. Throws
    * JournalRefused when it is another sweep's or damaged.
    */

@@ -85,6 +85,11 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   std::vector<FinishedReplication> finished;
   if (to_file && args.writes_output && args.executor == nullptr && replaced_atomically(args.out)) {
     journal.emplace(args.out + ".journal", fingerprints);
+    try {
+      journal->check();
+    } catch (const JournalRefused& refused) {
+      throw InvalidInput(std::string("-o's journal ") + refused.what());
+    }
     if (resume) {
       try {
         finished = journal->read();

@@ -1119,6 +1119,36 @@ TEST_CASE("cli: --resume refuses another sweep's journal") {
         "h2sim: --resume needs -o FILE, a regular file (its journal is FILE.journal)\n");
 }
 
+TEST_CASE("cli: a sweep neither writes through nor removes what is at FILE.journal already") {
+  Folder folder;
+  const std::string sweep =
+      "sweep -q " + md1_file + " --set horizon_days=1 --vary replications=1,2 -o s.json";
+  const std::string refusal = ": a sweep to -o FILE writes its journal at FILE.journal and "
+                              "removes it; move it away or write the sweep elsewhere\n";
+  // A link there had its target overwritten with journal lines, and was then removed.
+  folder.write("precious.txt", "precious\n");
+  std::filesystem::create_symlink("precious.txt", folder / "s.json.journal");
+  const Result linked = h2sim_in(folder.path, sweep);
+  CHECK(linked.code == 2);
+  CHECK(linked.err == "h2sim: -o's journal s.json.journal exists and is a symbolic link" + refusal);
+  CHECK(std::filesystem::is_symlink(folder / "s.json.journal"));
+  CHECK(slurp(folder / "precious.txt") == "precious\n");
+  CHECK_FALSE(std::filesystem::exists(folder / "s.json"));
+  // A file of the user's was truncated, then removed.
+  std::filesystem::remove(folder / "s.json.journal");
+  folder.write("s.json.journal", "notes\n");
+  const Result file = h2sim_in(folder.path, sweep);
+  CHECK(file.code == 2);
+  CHECK(file.err ==
+        "h2sim: -o's journal s.json.journal exists and is not an h2sim journal" + refusal);
+  CHECK(slurp(folder / "s.json.journal") == "notes\n");
+  // An empty file, or a journal an interrupted sweep left: the sweep goes on, and removes it.
+  folder.write("s.json.journal", "");
+  REQUIRE(h2sim_in(folder.path, sweep).code == 0);
+  CHECK_FALSE(std::filesystem::exists(folder / "s.json.journal"));
+  CHECK(std::filesystem::exists(folder / "s.json"));
+}
+
 TEST_CASE("cli: the analyst's what-ifs are one --set each, shown by --dry-run without simulating") {
   const std::string plan = source("scenarios/shanghai-2025.json");
   const auto overrides = [&](const std::string& set) {
