@@ -84,15 +84,19 @@ bool write_all(int fd, std::string_view text) {
   return true;
 }
 
-// The temporary file a signal handler must remove, if any. Only the handler and Temporary touch
-// these; `armed` is set (with the signals blocked) exactly while the file exists.
-char temporary_path[PATH_MAX];
-volatile std::sig_atomic_t armed = 0;
+// The temporary files a signal handler must remove: one slot per Temporary alive at once (an
+// event log's is there while -o's and --table's are written). Only the handler and Temporary touch
+// these; a slot's `armed` is set (with the signals blocked) exactly while its file exists.
+constexpr std::size_t temporary_slots = 8;
+char temporary_paths[temporary_slots][PATH_MAX];
+volatile std::sig_atomic_t armed[temporary_slots] = {};
 constexpr int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 void remove_temporary_and_reraise(int signal) {
-  if (armed != 0) {
-    ::unlink(temporary_path);
+  for (std::size_t slot = 0; slot < temporary_slots; ++slot) {
+    if (armed[slot] != 0) {
+      ::unlink(temporary_paths[slot]);
+    }
   }
   // SA_RESETHAND restored the default action: the re-raised signal ends the process as it would
   // have without this handler, once the handler returns.
@@ -141,11 +145,11 @@ public:
     if (fd_ >= 0) {
       ::close(fd_);
     }
-    {
+    if (slot_ < temporary_slots) {
       const HeldSignals held;
-      if (armed != 0) {
-        ::unlink(temporary_path);
-        armed = 0;
+      if (armed[slot_] != 0) {
+        ::unlink(temporary_paths[slot_]);
+        armed[slot_] = 0;
       }
     }
     for (std::size_t i = 0; i < std::size(cleanup_signals); ++i) {
@@ -163,15 +167,24 @@ public:
         std::to_string(::getpid());
     for (int attempt = 0; attempt < 100; ++attempt) {
       const std::string name = attempt == 0 ? stem : stem + "." + std::to_string(attempt);
-      if (name.size() >= sizeof temporary_path) {
+      if (name.size() >= PATH_MAX) {
         errno = ENAMETOOLONG;
         return false;
       }
       const HeldSignals held;
+      std::size_t slot = 0;
+      while (slot < temporary_slots && armed[slot] != 0) {
+        ++slot;
+      }
+      if (slot == temporary_slots) {
+        errno = EMFILE; // more outputs at once than any command writes
+        return false;
+      }
       fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
       if (fd_ >= 0) {
-        std::memcpy(temporary_path, name.c_str(), name.size() + 1);
-        armed = 1;
+        std::memcpy(temporary_paths[slot], name.c_str(), name.size() + 1);
+        armed[slot] = 1;
+        slot_ = slot;
         return true;
       }
       if (errno != EEXIST) {
@@ -193,15 +206,16 @@ public:
   /** Renames the file over `target`; false with errno set (and the file still there) if not. */
   bool rename_over(const std::string& target) {
     const HeldSignals held;
-    if (::rename(temporary_path, target.c_str()) != 0) {
+    if (::rename(temporary_paths[slot_], target.c_str()) != 0) {
       return false;
     }
-    armed = 0;
+    armed[slot_] = 0;
     return true;
   }
 
 private:
   int fd_ = -1;
+  std::size_t slot_ = temporary_slots; // none until create()
   struct sigaction previous_[std::size(cleanup_signals)]{};
 };
 

@@ -863,6 +863,21 @@ TEST_CASE("cli: -o keeps an existing file's permission bits") {
   CHECK(folder.names() == std::vector<std::string>{"m.json"});
 }
 
+TEST_CASE("cli: the event log of a failed replication leaves no temporary file beside it") {
+  // -o's file was written while the log's temporary file existed: its rename disarmed the one
+  // cleanup slot there was, and the log's partial file stayed.
+  Folder folder;
+  const Result r = h2sim_in(folder.path,
+                            quick_run + " --replications 3 -o m.json --events e.csv "
+                                        "--events-replication 1 --table t.csv",
+                            "H2SIM_TEST_FAIL_REPLICATION=0:1");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: replication 1 failed: injected failure\n"
+                 "h2sim: error: replication 1 failed; its event log is not written\n"
+                 "h2sim: error: 1 of 3 replications failed; the metrics are over the other 2\n");
+  CHECK(folder.names() == std::vector<std::string>{"m.json", "t.csv"});
+}
+
 TEST_CASE("cli: a failed run leaves an existing -o file byte-identical and no temporary file") {
   Folder folder;
   const std::string before = "{\"precious\": true}\n";
