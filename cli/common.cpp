@@ -136,20 +136,21 @@ void check_output_path(const RunArgs& args, const std::string& option, const std
 namespace {
 
 /**
- * What a path names, for telling two paths of one file apart: an existing regular file (links
- * followed) by its device and inode, a path not there yet by its absolute form; nothing for a
- * device or FIFO, which are written to directly (two outputs may share a terminal).
+ * What a path names, for telling two paths of one file apart: an existing file or FIFO (links
+ * followed) by its device and inode, a path not there yet by the absolute form of where its links
+ * lead (a dangling link names the file it will create); nothing for a device, which outputs may
+ * share (a terminal, /dev/null). Two outputs into one FIFO would block on the second open.
  */
 std::optional<std::string> file_identity(const std::string& path) {
   struct stat status {};
   if (::stat(path.c_str(), &status) == 0) {
-    if (!S_ISREG(status.st_mode)) {
+    if (!S_ISREG(status.st_mode) && !S_ISFIFO(status.st_mode)) {
       return std::nullopt;
     }
     return "inode " + std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino);
   }
   std::error_code error;
-  const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  const std::filesystem::path absolute = std::filesystem::absolute(where_links_lead(path), error);
   return "path " + std::filesystem::weakly_canonical(absolute, error).string();
 }
 

@@ -267,6 +267,11 @@ std::optional<std::string> output_path_problem(const std::string& path) {
   return std::nullopt;
 }
 
+std::string where_links_lead(const std::string& path) {
+  int error = 0;
+  return follow_links(path, error); // a loop or unreadable link: where it stopped
+}
+
 bool replaced_atomically(const std::string& path) {
   struct stat status {};
   return ::stat(path.c_str(), &status) == 0 ? S_ISREG(status.st_mode) : errno == ENOENT;

@@ -21,6 +21,9 @@ struct OutputError : std::runtime_error {
  */
 std::optional<std::string> output_path_problem(const std::string& path);
 
+/** `path` with its symbolic links followed to what they finally name, which may not exist yet. */
+std::string where_links_lead(const std::string& path);
+
 /** Whether output to `path` replaces a file atomically: links followed, a regular file or none. */
 bool replaced_atomically(const std::string& path);
 

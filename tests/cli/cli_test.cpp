@@ -604,10 +604,18 @@ TEST_CASE("cli: an output onto an input or another output is refused before anyt
           "h2sim: -o ./x.csv: the same file as the input x.csv (it would be overwritten)\n");
   refused("report link.json --events x.csv --station A --day 1 -o x.csv",
           "h2sim: -o x.csv: the same file as the input x.csv (it would be overwritten)\n");
+  // A link to a file not there yet names the file it would create: -o's metrics were lost.
+  fs::create_symlink("later.json", folder / "dangling");
+  refused("run s.json -o dangling --table later.json",
+          "h2sim: --table later.json: the same file as -o's dangling (it would be overwritten)\n");
+  // Two outputs into one FIFO: the second open blocked forever.
+  REQUIRE(::mkfifo((folder / "pipe").c_str(), 0600) == 0);
+  refused("run s.json -o pipe --table ./pipe",
+          "h2sim: --table ./pipe: the same file as -o's pipe (it would be overwritten)\n");
   CHECK(slurp(folder / "s.json") == scenario);
   CHECK(slurp(folder / "x.csv") == "keep");
-  CHECK(folder.names() ==
-        std::vector<std::string>{"link.json", "s.json", "stderr.txt", "stdout.txt", "x.csv"});
+  CHECK(folder.names() == std::vector<std::string>{"dangling", "link.json", "pipe", "s.json",
+                                                   "stderr.txt", "stdout.txt", "x.csv"});
 }
 
 TEST_CASE(
