@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
@@ -869,6 +870,33 @@ TEST_CASE("cli: -o keeps an existing file's permission bits") {
     CHECK(slurp(folder / "m.json") != "old\n");
   }
   CHECK(folder.names() == std::vector<std::string>{"m.json"});
+}
+
+TEST_CASE("cli: stdout whose reader is gone exits 1 with a message, not killed by SIGPIPE") {
+  Folder folder;
+  // Made before fork: the child only calls what is safe there.
+  const std::string scenario = source_path("scenarios/validation/md1.json").string();
+  const std::string err_path = (folder / "err.txt").string();
+  int ends[2];
+  REQUIRE(::pipe(ends) == 0);
+  ::close(ends[0]); // no reader: a write fails with EPIPE, after SIGPIPE
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::signal(SIGPIPE, SIG_DFL); // as a shell starts it, whatever this test runner does
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(ends[1], 1);
+    ::dup2(err, 2);
+    ::execl(H2SIM_CLI, H2SIM_CLI, "run", "-q", scenario.c_str(), nullptr);
+    ::_exit(127);
+  }
+  ::close(ends[1]);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status)); // it was killed by signal 13, with no message
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK(slurp(folder / "err.txt") ==
+        "h2sim: error: cannot write the metrics to stdout: Broken pipe\n");
 }
 
 TEST_CASE("cli: the event log of a failed replication leaves no temporary file beside it") {
