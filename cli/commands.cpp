@@ -6,6 +6,7 @@
 #include "output.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "validators.hpp"
 #ifdef H2SIM_WITH_MPI
 #include "mpi_executor.hpp"
 #endif
@@ -42,11 +43,27 @@ const CLI::Validator& a_file() {
   return validator;
 }
 
+} // namespace
+
+const CLI::Validator& an_output() {
+  static const CLI::Validator validator(
+      [](const std::string& path) {
+        return path.empty() ? std::string("must be a file's path or - (stdout), not empty")
+                            : std::string();
+      },
+      "FILE");
+  return validator;
+}
+
+namespace {
+
 /** The options `run` and `sweep` share. */
 void add_run_options(CLI::App& command, RunArgs& args) {
-  command.add_option("-o,--out", args.out,
-                     "write the metrics JSON there: a file is replaced atomically, a device or "
-                     "FIFO written to (default: stdout)");
+  command
+      .add_option("-o,--out", args.out,
+                  "write the metrics JSON there: a file is replaced atomically, a device or "
+                  "FIFO written to (default: stdout)")
+      ->check(an_output());
   command.add_option("--seed", args.seed, "master seed; overrides the scenario's seed");
   command.add_option("--replications", args.replications,
                      "independent replications; overrides the scenario's");

@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 #include "output.hpp"
+#include "validators.hpp"
 
 #include <h2sim/h2sim.hpp>
 #include <h2sim/report.hpp>
@@ -178,9 +179,11 @@ std::function<std::optional<int>()> add_report_command(CLI::App& app) {
                 "outputs: run, sweep or size; several are compared side by side");
   command->add_option("INPUT", args->inputs, "h2sim output JSON files (one or several)")
       ->required();
-  command->add_option("-o,--out", args->out,
-                      "write the HTML there: a file is replaced atomically, a device or FIFO "
-                      "written to (default: stdout)");
+  command
+      ->add_option("-o,--out", args->out,
+                   "write the HTML there: a file is replaced atomically, a device or FIFO "
+                   "written to (default: stdout)")
+      ->check(an_output());
   command->add_option("--scenario", args->scenario,
                       "the scenario file the outputs come from: station positions (the map), "
                       "names and key inputs (default: the built-in scenario for its outputs)");

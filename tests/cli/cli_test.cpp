@@ -683,6 +683,14 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
         "--table: must be a file's path (- is stdout, the metrics')");
   CHECK(first_line(run_h2sim("run " + md1 + " --events ''")) ==
         "--events: must be a file's path, not empty");
+  // -o '' (an unset shell variable) wrote the metrics to stdout, where a file was meant.
+  for (const char* command : {"run ", "sweep --vary seed=1,2 ", "report "}) {
+    CAPTURE(command);
+    const Result empty = run_h2sim(command + md1 + " -o ''");
+    CHECK(empty.code == 2);
+    CHECK(first_line(empty) == "--out: must be a file's path or - (stdout), not empty");
+    CHECK(empty.out.empty());
+  }
   // A path given twice to --vary kept only its last values.
   const Result twice = run_h2sim(
       "sweep " + md1 + " --vary stations.0.dispensers=1,2 --vary stations.0.dispensers=3");
