@@ -64,3 +64,18 @@ TEST_CASE("models::Fleet: driving a huge tank in shifts takes one step per refue
   // shift of the next day: 06:00 + 4 h = 10:00 on day 3.
   CHECK(h2sim::models::Fleet::after_driving(vc, 15 * 60, 2.5) == 3 * 1440 + 10 * 60);
 }
+
+TEST_CASE(
+    "models::Fleet: mileage too small to matter in shifts ends beyond any run, not in a loop") {
+  // A daily_km of 1e-16 (or a skewed draw near 0) puts the next refuelling some 1e19 minutes on,
+  // where adding a day's 1440 minutes to a double changes nothing: the walk from shift to shift
+  // never ended.
+  h2sim::models::VehicleClass vc;
+  vc.shift = h2sim::models::Shift{6, 8};
+  const double days = 1e16;
+  const double at = h2sim::models::Fleet::after_driving(vc, 0, days);
+  CHECK(at == days * 1440.0); // as without shifts: no run reaches it
+  CHECK(h2sim::models::Fleet::after_driving(vc, 0, 1e300) == 1e300 * 1440.0);
+  // Up to a billion days the shifts still count, a day at a time.
+  CHECK(h2sim::models::Fleet::after_driving(vc, 0, 1e9) == ((1e9 - 1) * 1440.0 + 14 * 60));
+}

@@ -416,7 +416,12 @@ double Fleet::draw_threshold(const VehicleClass& vc, RandomStream& rng) {
 }
 
 double Fleet::after_driving(const VehicleClass& vc, double from, double days_of_driving) {
-  if (!vc.shift || vc.shift->hours >= 24) {
+  // Beyond a billion days no run gets there (horizons are at most limits::days), and the walk
+  // below would not end: past about 1e16 minutes, adding a day's 1440 no longer changes a double
+  // (a daily_km of 1e-16, or a skewed one's tiny draws, took a run there).
+  constexpr double beyond_any_run_days = 1e9;
+  static_assert(beyond_any_run_days > 1000 * limits::days);
+  if (!vc.shift || vc.shift->hours >= 24 || days_of_driving > beyond_any_run_days) {
     return from + days_of_driving * 1440.0;
   }
   // A day's mileage is driven within the shift: walk from shift to shift until it is done, after
