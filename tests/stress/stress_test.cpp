@@ -73,3 +73,28 @@ TEST_CASE("stress: the 2025 plan across what-ifs finishes and keeps its books") 
     CHECK(h2sim::stress::check_books(results[i]) == std::vector<std::string>{});
   }
 }
+
+TEST_CASE("stress: a queue that grows without bound after the window does not fail the run") {
+  // While buffered station B finishes serving the window's vehicles, arrivals go on everywhere:
+  // overloaded A (no buffer) passed its limit of waiting vehicles after the window ended, and
+  // the run failed. Those arrivals count nowhere: past the limit they are turned away.
+  const std::string scenario = R"({"name": "drain", "seed": 1, "horizon_days": 2,
+    "stations": [
+      {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1.8,
+       "overhead_min": 2, "arrivals_per_h": 10000},
+      {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 1, "fill_rate_kg_per_min": 1.8,
+       "overhead_min": 2, "arrivals_per_h": 10,
+       "buffer": {"capacity_kg": 1, "compressor_kg_per_h": 1}}],
+    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4}})";
+  const auto results =
+      h2sim::run_all({h2sim::load_scenario(scenario)}, h2sim::RunOptions{1, {}, nullptr});
+  REQUIRE(results.size() == 1);
+  const auto& metrics = results.front();
+  REQUIRE_MESSAGE(!metrics.contains("error"), metrics.value("error", ""));
+  CHECK(h2sim::stress::check_books(metrics) == std::vector<std::string>{});
+  // Inside the window A stays under the limit: 10,000 an hour for 2 days, all counted.
+  const auto& a = metrics["stations"][0];
+  CHECK(a["arrivals"].get<double>() > 470000);
+  CHECK(a["arrivals"].get<double>() < 490000);
+  CHECK(a["balked"] == 0);
+}

@@ -108,6 +108,7 @@ void Station::begin_window(double now) {
 }
 
 void Station::end_window(double window_start, double now) {
+  window_ended_ = true;
   if (availability_) {
     observer_->on_availability(index_, availability_->closed_min(window_start, now),
                                availability_->outage_min(window_start, now));
@@ -148,6 +149,11 @@ void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehic
     }
   };
   const std::size_t waiting = dispensers_->waiting(now);
+  if (waiting >= max_waiting && window_ended_) {
+    visit.waiting = waiting;
+    visit.outcome = Outcome::balked;
+    return report(visit);
+  }
   if (waiting >= max_waiting) {
     char day[32];
     std::snprintf(day, sizeof day, "%.2f", now / 1440.0);

@@ -120,7 +120,12 @@ public:
   /** Reports the window's hydrogen so far to the observer (at a series bin's edge). */
   void report_supply_so_far(double now);
 
-  /** The most vehicles one station may have waiting: beyond, the run fails naming the station. */
+  /**
+   * The most vehicles one station may have waiting: beyond, the run fails naming the station. Once
+   * the window has ended (while buffered stations finish serving its vehicles), arrivals beyond
+   * it are turned away instead: they count nowhere, and under FCFS they are behind every vehicle
+   * that does.
+   */
   static constexpr std::size_t max_waiting = 1'000'000;
 
 private:
@@ -131,6 +136,7 @@ private:
   std::unique_ptr<Dispensers> dispensers_;
   std::unique_ptr<Availability> availability_; // stations that are sometimes closed
   bool in_service_ = true;
+  bool window_ended_ = false;
   std::unique_ptr<Tank> tank_;     // finite storage only
   std::unique_ptr<Supply> supply_; // likewise
   bool shares_capacity_ = false;
