@@ -477,6 +477,40 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("cli: size --minimize never picks a value that dispenses nothing as the cheapest") {
+  // Storage that is never resupplied: with 0 to 3 kg in it, no 4-kg fill is ever served, and
+  // its cost per kg, 0 by convention, was the least: the answer was a station serving nobody.
+  const std::string economics =
+      R"('economics={"station":{"base_capex":1000000,"lifetime_years":15},)"
+      R"("hydrogen_cost_per_kg":{"none":3.5}}')";
+  const Result r =
+      run_h2sim("size -q " + source("scenarios/supply/supply-none.json") + " --set " + economics +
+                " --replications 2 --param stations.0.storage.initial_kg"
+                " --range 0:8 --minimize totals.economics.cost_per_kg");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const auto out = nlohmann::json::parse(r.out);
+  CHECK(out["answer"] == 8); // two 4-kg fills share the capital: the least per kg
+  const std::string message =
+      "totals.economics.cost_per_kg: nothing was dispensed (in some replication), so it is 0 by "
+      "convention: no cost to judge or compare; it neither holds nor is a candidate for the "
+      "minimum";
+  for (const auto& evaluation : out["evaluations"]) {
+    CAPTURE(evaluation["value"]);
+    const bool served = evaluation["totals"]["dispensed_kg"].get<double>() > 0;
+    CHECK(evaluation.value("candidate", true) == served);
+    if (!served) {
+      CHECK(evaluation["warnings"][0]["message"] == message);
+    }
+  }
+  // A target on a cost per kg does not hold where nothing was dispensed either.
+  const Result target =
+      run_h2sim("size -q " + source("scenarios/supply/supply-none.json") + " --set " + economics +
+                " --replications 2 --param stations.0.storage.initial_kg"
+                " --range 0:8 --target 'totals.economics.cost_per_kg<=1e9'");
+  REQUIRE_MESSAGE(target.code == 0, target.err);
+  CHECK(nlohmann::json::parse(target.out)["answer"] == 4);
+}
+
 TEST_CASE("cli: size --minimize finds the least social cost per kg, with and without a target") {
   // M/M/c with priced dispensers and drivers' time: few dispensers cost waiting, many cost
   // capital, so social cost per kg falls and then rises (a U) over dispensers 2..8.

@@ -1,6 +1,7 @@
 // Economics (docs/economics.md): every figure recomputed by hand from the scenario's prices and the
 // run's own counts, for one station of each supply model and for three stations sharing a depot.
 #include "../support.hpp"
+#include "models/economics.hpp"
 
 #include <doctest/doctest.h>
 
@@ -209,6 +210,18 @@ TEST_CASE("economics: capital recovery at a zero discount rate is capex over the
   check_close(metrics["totals"]["economics"]["fixed_om_per_year"].get<double>(), 0);
 }
 
+TEST_CASE("economics: capital recovery stays finite at the ends of what is allowed") {
+  // (1+r)^n overflows a double at r = 2 over 700 years: inf / inf gave null costs.
+  CHECK(h2sim::models::capital_recovery_factor(2, 700) == 2);
+  CHECK(h2sim::models::capital_recovery_factor(10, 1000) == 10);
+  // Still the formula where it does not overflow: 10% over 15 years.
+  check_close(h2sim::models::capital_recovery_factor(0.1, 15), 0.13147377688737);
+  const auto metrics = run_text(scenario(
+      station("S1", 0, ""), R"(, "economics": {"discount_rate": 10, "station": {"base_capex": )"
+                            R"(1000000000000, "lifetime_years": 1000}})"));
+  check_close(metrics["totals"]["economics"]["annualized_capex"].get<double>(), 1e13);
+}
+
 TEST_CASE("economics: bad input is refused with JSON pointers") {
   const std::string bad =
       scenario(station("S1", 0, R"(, "economics": {"base_capex": -5})") + "," +
@@ -218,10 +231,10 @@ TEST_CASE("economics: bad input is refused with JSON pointers") {
           "hydrogen_cost_per_kg": {"delivery": -7, "tube": 5}})");
   CHECK(problems_of(bad) ==
         "/stations/0/economics/base_capex: must be a number >= 0\n"
-        "/stations/1/economics/lifetime_years: must be a number > 0\n"
+        "/stations/1/economics/lifetime_years: must be a number >= 0.1\n"
         "/economics/discount_rate: must be a number > -1\n"
         "/economics/station/per_dispenser_capex: must be a number >= 0\n"
-        "/economics/station/lifetime_years: must be a number > 0\n"
+        "/economics/station/lifetime_years: must be a number >= 0.1\n"
         "/economics/hydrogen_cost_per_kg/delivery: must be a number >= 0\n"
         "/economics/hydrogen_cost_per_kg/tube: unknown key (allowed here: unlimited, none, "
         "delivery, pipeline, onsite, scheduled)\n"
@@ -236,5 +249,5 @@ TEST_CASE("economics: bad input is refused with JSON pointers") {
         "capital\n");
   CHECK(problems_of(
             scenario(station("S1", 0, ""), R"(, "economics": {"station": {"base_capex": 5}})")) ==
-        "/economics/station/lifetime_years: is required: a number > 0 and <= 1000\n");
+        "/economics/station/lifetime_years: is required: a number >= 0.1 and <= 1000\n");
 }

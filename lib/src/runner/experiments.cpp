@@ -313,6 +313,27 @@ report::Estimate estimate_of(const Metrics& metrics, const std::string& path) {
   }
 }
 
+/**
+ * Whether `path` is a cost per kg where some replication dispensed nothing: 0 by convention
+ * there, it is no cost to compare or judge (a design that serves nobody looked cheapest).
+ */
+bool per_kg_of_nothing(const Metrics& metrics, const std::string& path) {
+  for (const std::string tail : {"economics.cost_per_kg", "economics.social_cost_per_kg"}) {
+    if (path.size() <= tail.size() || !path.ends_with(tail)) {
+      continue;
+    }
+    try {
+      const report::Estimate kg = report::estimate(
+          metrics.data(), path.substr(0, path.size() - tail.size()) + "dispensed_kg");
+      return kg.value == 0 || std::find(kg.replications.begin(), kg.replications.end(), 0.0) !=
+                                  kg.replications.end();
+    } catch (const std::invalid_argument&) {
+      return false;
+    }
+  }
+  return false;
+}
+
 ordered_json interval_json(const report::Estimate& estimate) {
   return {estimate.ci95->first, estimate.ci95->second};
 }
@@ -341,7 +362,8 @@ public:
     for (const SizeTarget& target : *targets_) {
       const report::Estimate e = estimate_of(metrics, target.metric);
       const bool ok =
-          target.at_most ? e.ci95->second <= target.bound : e.ci95->first >= target.bound;
+          !per_kg_of_nothing(metrics, target.metric) &&
+          (target.at_most ? e.ci95->second <= target.bound : e.ci95->first >= target.bound);
       all = all && ok;
       each.push_back(
           {{"target", target.text}, {"mean", e.value}, {"ci95", interval_json(e)}, {"holds", ok}});
@@ -355,8 +377,27 @@ public:
     if (each_target_) {
       evaluation["targets"] = std::move(each);
     }
+    // --minimize's metric: a value whose cost per kg is of nothing dispensed is no candidate.
+    if (per_kg_of_nothing(metrics, metric_)) {
+      evaluation["candidate"] = false;
+    }
     // What the run says of the intervals judged (too short, too few replications): as run's.
     ordered_json warnings = ordered_json::array();
+    std::vector<std::string> paths{metric_};
+    for (const SizeTarget& target : *targets_) {
+      if (std::find(paths.begin(), paths.end(), target.metric) == paths.end()) {
+        paths.push_back(target.metric);
+      }
+    }
+    for (const std::string& path : paths) {
+      if (per_kg_of_nothing(metrics, path)) {
+        warnings.push_back(
+            {{"pointer", "/ci95/" + path},
+             {"message", path + ": nothing was dispensed (in some replication), so it is 0 by "
+                                "convention: no cost to judge or compare; it neither holds nor "
+                                "is a candidate for the minimum"}});
+      }
+    }
     for (const ordered_json& warning : document["warnings"]) {
       const std::string pointer = warning.value("pointer", "");
       const bool judged = pointer == "/ci95/" + metric_ ||
@@ -465,7 +506,8 @@ ordered_json minimize(const std::string& param, const SizeRange& range, const st
     std::optional<long long> best;
     double least = 0;
     for (const auto& [value, evaluation] : evaluations.evaluated()) {
-      if (value < from || value > to || !evaluation["holds"].get<bool>()) {
+      if (value < from || value > to || !evaluation["holds"].get<bool>() ||
+          !evaluation.value("candidate", true)) {
         continue;
       }
       const double mean = evaluation["mean"].get<double>();
