@@ -210,3 +210,23 @@ TEST_CASE("statistics: compare under --until pairs only what both ran, and exits
   CHECK(failed.err.find("1 replications failed; the differences are over the replications every "
                         "scenario finished") != std::string::npos);
 }
+
+TEST_CASE("cli: one replication of an overloaded station says so, though it has no interval") {
+  // 10 arrivals an hour of 60-minute fills at one dispenser: ten times what it can do. Every
+  // arrival counted served, waits up to 10 days in a 1-day run, and not a word.
+  const Folder folder;
+  folder.write("over.json", R"({"name": "overloaded", "seed": 1, "horizon_days": 1,
+    "warmup_days": 0, "stations": [{"id": "S1", "x_km": 0, "y_km": 0, "dispensers": 1,
+    "fill_rate_kg_per_min": 1, "overhead_min": 0}],
+    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 60}})");
+  const Result r = folder.h2sim("run -q over.json");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const json out = json::parse(r.out);
+  REQUIRE(out["warnings"].size() == 1);
+  CHECK(out["warnings"][0]["pointer"] == "/stations/0");
+  CHECK(out["warnings"][0]["message"].get<std::string>().starts_with("station S1 (utilization "));
+  // At a tenth of the demand, nothing is said.
+  const Result calm = folder.h2sim("run -q over.json --set demand.arrivals_per_h=0.5");
+  REQUIRE(calm.code == 0);
+  CHECK(json::parse(calm.out)["warnings"] == json::array());
+}

@@ -189,6 +189,17 @@ TEST_CASE("trust: a station offered more fills than it can do never settles, wha
     }
   }
   CHECK(std::isfinite(slowest_station({overloaded}, {{2, std::nullopt}}, 1440)->tau_min));
+  // One replication has no interval, but the overload is said all the same, at the station.
+  const auto said = overload_warning(*slowest, {"S1"});
+  REQUIRE(said.has_value());
+  CHECK(said->pointer == "/stations/0");
+  CHECK(said->message ==
+        "station S1 (utilization 0.97) is offered at least as many fills as its dispensers can "
+        "do: its queue grows without bound, so its waits grow with the horizon and vehicles "
+        "counted served may begin their fill long after the window ends; add dispensers or lower "
+        "the demand");
+  CHECK_FALSE(overload_warning(slowest_station({overloaded}, {{2, std::nullopt}}, 1440), {"S1"}));
+  CHECK_FALSE(overload_warning(std::nullopt, {"S1"}));
 }
 
 TEST_CASE("trust: a queue that would need more than a century to settle is called overloaded, not "

@@ -299,6 +299,12 @@ ordered_json document(const Run& run, bool with_error) {
   const std::size_t finished = aggregate.finished_indices().size();
   if (finished == 1) {
     out.update(metrics_json(aggregate.only(), run.labels, true));
+    if (const auto overloaded = overload_warning(
+            slowest_station(aggregate.only().stations, run.queues, header.horizon_days * 1440),
+            run.labels.stations)) {
+      out["warnings"].push_back(
+          {{"pointer", overloaded->pointer}, {"message", overloaded->message}});
+    }
   } else if (finished > 1) {
     const ReplicationValues combined = aggregate.combined();
     out.update(metrics_json(combined, run.labels, false));

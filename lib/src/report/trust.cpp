@@ -238,4 +238,19 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
   return warnings;
 }
 
+std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest,
+                                        const std::vector<std::string>& labels) {
+  if (!slowest || !std::isinf(slowest->tau_min)) {
+    return std::nullopt;
+  }
+  const std::string station = slowest->station < labels.size() ? labels[slowest->station]
+                                                               : std::to_string(slowest->station);
+  return Warning{"/stations/" + std::to_string(slowest->station),
+                 "station " + station + " (utilization " + rounded(slowest->utilization) +
+                     ") is offered at least as many fills as its dispensers can do: its queue "
+                     "grows without bound, so its waits grow with the horizon and vehicles "
+                     "counted served may begin their fill long after the window ends; add "
+                     "dispensers or lower the demand"};
+}
+
 } // namespace h2sim::report

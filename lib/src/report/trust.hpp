@@ -111,4 +111,12 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                                        const std::vector<std::string>& paths,
                                        const Evidence& evidence = {});
 
+/**
+ * One replication has no interval to warn about, yet a station offered at least as many fills as
+ * its dispensers can do (`slowest` with an infinite relaxation time) makes its waits grow with the
+ * horizon: a warning at /stations/I saying so, else none.
+ */
+std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest,
+                                        const std::vector<std::string>& labels);
+
 } // namespace h2sim::report
