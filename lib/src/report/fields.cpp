@@ -125,7 +125,8 @@ const std::vector<Field<StationTally>>& station_fields() {
       {.key = "stranded",
        .kind = Kind::count,
        .source = &S::stranded,
-       .description = "fleet vehicles whose tank ran dry before a fill",
+       .description = "fleet vehicles whose tank ran dry before a fill, counted when towed to a "
+                      "station in the window (as a trip is, at its end)",
        .scope = Scope::totals,
        .from_classes = &C::stranded},
       {.key = "gave_up",
@@ -557,7 +558,8 @@ const std::vector<Field<ClassTally>>& class_fields() {
       {.key = "stranded",
        .kind = Kind::count,
        .source = &C::stranded,
-       .description = "vehicles whose tank ran dry before a fill"},
+       .description = "vehicles whose tank ran dry before a fill, counted when towed to a "
+                      "station in the window (as a trip is, at its end)"},
       {.key = "reneged",
        .kind = Kind::count,
        .source = &C::reneged,
@@ -569,7 +571,8 @@ const std::vector<Field<ClassTally>>& class_fields() {
       {.key = "km_driven",
        .kind = Kind::quantity,
        .source = &C::km_driven,
-       .description = "km driven by the class's vehicles"},
+       .description = "km driven by the class's vehicles on the trips that reached a station in "
+                      "the window (a trip counts at its end)"},
       {.key = "dispensed_kg",
        .kind = Kind::quantity,
        .source = &C::dispensed_kg,
