@@ -136,18 +136,24 @@ void check_output_path(const RunArgs& args, const std::string& option, const std
 namespace {
 
 /**
- * What a path names, for telling two paths of one file apart: an existing file or FIFO (links
- * followed) by its device and inode, a path not there yet by the absolute form of where its links
- * lead (a dangling link names the file it will create); nothing for a device, which outputs may
- * share (a terminal, /dev/null). Two outputs into one FIFO would block on the second open.
+ * What a path names, for telling two paths of one file apart: an existing file or named FIFO
+ * (links followed) by its device and inode, a path not there yet by the absolute form of where its
+ * links lead (a dangling link names the file it will create); nothing for a device or an unnamed
+ * pipe, which outputs may share (a terminal, /dev/null, `2>&1 | less`). Two outputs into one named
+ * FIFO would block on the second open.
  */
 std::optional<std::string> file_identity(const std::string& path) {
   struct stat status {};
   if (::stat(path.c_str(), &status) == 0) {
-    if (!S_ISREG(status.st_mode) && !S_ISFIFO(status.st_mode)) {
+    // A pipe without a name (/dev/stdout, /dev/fd/3 of `| less`) opens again without waiting.
+    const bool fifo =
+        S_ISFIFO(status.st_mode) &&
+        !std::filesystem::path(where_links_lead(path)).filename().string().starts_with("pipe:[");
+    if (!S_ISREG(status.st_mode) && !fifo) {
       return std::nullopt;
     }
-    return "inode " + std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino);
+    return std::string(fifo ? "fifo " : "inode ") + std::to_string(status.st_dev) + ":" +
+           std::to_string(status.st_ino);
   }
   std::error_code error;
   const std::filesystem::path absolute = std::filesystem::absolute(where_links_lead(path), error);
@@ -216,8 +222,10 @@ void check_outputs(const RunArgs& args,
     }
     for (const auto& [other, what] : seen) {
       if (other == *identity) {
-        throw InvalidInput(option + " " + path + ": the same file as " + what +
-                           " (it would be overwritten)");
+        throw InvalidInput(option + " " + path + ": the same " +
+                           (identity->starts_with("fifo ")
+                                ? "FIFO as " + what + " (the second open would wait for ever)"
+                                : "file as " + what + " (it would be overwritten)"));
       }
     }
     seen.emplace_back(*identity, option + "'s " + path);

@@ -1,15 +1,10 @@
 #include "commands.hpp"
 
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
 int main(int argc, char** argv) {
-  // A reader that went away (`h2sim run | head -c1`, a FIFO closed) makes a write fail with EPIPE,
-  // which the output reports (exit 1, "cannot write ..."), rather than killing the process
-  // silently with SIGPIPE. Replications' processes inherit this.
-  std::signal(SIGPIPE, SIG_IGN);
   const int code = h2sim::cli::main(argc, argv);
   // Every output is written, committed and closed by now (outputs go in atomically). What a
   // normal exit would add is tearing down the libraries' static objects, ns-3's loaded by

@@ -65,8 +65,47 @@ std::string unusable_type(mode_t mode) {
   return {};
 }
 
+/**
+ * SIGPIPE held off in this thread while an output is written: a reader that went away
+ * (`h2sim run | head -c1`, a FIFO closed) makes the write fail with EPIPE, which the output
+ * reports (exit 1, "cannot write ..."), instead of killing the process without a word. Elsewhere
+ * SIGPIPE keeps its default, so a run whose log reader (stderr) went away still stops.
+ */
+class QuietPipe {
+public:
+  QuietPipe() {
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    sigpending(&before_);
+    pthread_sigmask(SIG_BLOCK, &pipe, &previous_);
+  }
+  ~QuietPipe() {
+    const int error = errno; // the write's, for the caller
+    // A SIGPIPE the write raised is pending now: take it, unless one was pending already.
+    sigset_t pending;
+    sigpending(&pending);
+    if (sigismember(&pending, SIGPIPE) != 0 && sigismember(&before_, SIGPIPE) == 0) {
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      const timespec now{0, 0};
+      sigtimedwait(&pipe, nullptr, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    errno = error;
+  }
+  QuietPipe(const QuietPipe&) = delete;
+  QuietPipe& operator=(const QuietPipe&) = delete;
+
+private:
+  sigset_t before_;
+  sigset_t previous_;
+};
+
 /** Writes all of `text` to `fd`; false with errno set if it could not. */
 bool write_all(int fd, std::string_view text) {
+  const QuietPipe quiet;
   while (!text.empty()) {
     const ssize_t n = ::write(fd, text.data(), text.size());
     if (n < 0 && errno == EINTR) {
@@ -90,10 +129,13 @@ bool write_all(int fd, std::string_view text) {
 constexpr std::size_t temporary_slots = 8;
 char temporary_paths[temporary_slots][PATH_MAX];
 volatile std::sig_atomic_t armed[temporary_slots] = {};
+// The process that made them: a replication's process, forked with the handler, must not remove
+// its parent's files when it alone is told to end.
+volatile pid_t temporary_owner = 0;
 constexpr int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 void remove_temporary_and_reraise(int signal) {
-  for (std::size_t slot = 0; slot < temporary_slots; ++slot) {
+  for (std::size_t slot = 0; slot < temporary_slots && ::getpid() == temporary_owner; ++slot) {
     if (armed[slot] != 0) {
       ::unlink(temporary_paths[slot]);
     }
@@ -183,6 +225,7 @@ public:
       fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
       if (fd_ >= 0) {
         std::memcpy(temporary_paths[slot], name.c_str(), name.size() + 1);
+        temporary_owner = ::getpid();
         armed[slot] = 1;
         slot_ = slot;
         return true;
@@ -210,6 +253,7 @@ public:
       return false;
     }
     armed[slot_] = 0;
+    slot_ = temporary_slots; // the slot is another Temporary's to take now
     return true;
   }
 
