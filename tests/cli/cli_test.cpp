@@ -492,8 +492,8 @@ TEST_CASE("cli: size --minimize never picks a value that dispenses nothing as th
   CHECK(out["answer"] == 8); // two 4-kg fills share the capital: the least per kg
   const std::string message =
       "totals.economics.cost_per_kg: nothing was dispensed (in some replication), so it is 0 by "
-      "convention: no cost to judge or compare; it neither holds nor is a candidate for the "
-      "minimum";
+      "convention: no cost to judge or compare; a target on it does not hold, and --minimize does "
+      "not take it as the least";
   for (const auto& evaluation : out["evaluations"]) {
     CAPTURE(evaluation["value"]);
     const bool served = evaluation["totals"]["dispensed_kg"].get<double>() > 0;
@@ -646,7 +646,8 @@ TEST_CASE("cli: an output onto an input or another output is refused before anyt
   // Two outputs into one FIFO: the second open blocked forever.
   REQUIRE(::mkfifo((folder / "pipe").c_str(), 0600) == 0);
   refused("run s.json -o pipe --table ./pipe",
-          "h2sim: --table ./pipe: the same file as -o's pipe (it would be overwritten)\n");
+          "h2sim: --table ./pipe: the same FIFO as -o's pipe (the second open would wait for "
+          "ever)\n");
   CHECK(slurp(folder / "s.json") == scenario);
   CHECK(slurp(folder / "x.csv") == "keep");
   CHECK(folder.names() == std::vector<std::string>{"dangling", "link.json", "pipe", "s.json",
@@ -912,6 +913,18 @@ TEST_CASE("cli: -o keeps an existing file's permission bits") {
     CHECK(slurp(folder / "m.json") != "old\n");
   }
   CHECK(folder.names() == std::vector<std::string>{"m.json"});
+}
+
+TEST_CASE("cli: two outputs into one unnamed pipe are written, one after the other") {
+  // Unlike a named FIFO, a pipe reopened through /proc/self/fd does not wait for a reader:
+  // `-o /dev/stdout --table /dev/stderr 2>&1 | less` is a use, not a mistake.
+  const Result r = run_h2sim("run -q " + md1_file +
+                             " --set horizon_days=1 -o /proc/self/fd/3 --table /proc/self/fd/4 "
+                             "3>&1 4>&1 | cat");
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.starts_with("{\n  \"h2sim_version\""));
+  CHECK(r.out.find("\ntable,id,kind,replication,index,metric,value") != std::string::npos);
 }
 
 TEST_CASE("cli: stdout whose reader is gone exits 1 with a message, not killed by SIGPIPE") {
