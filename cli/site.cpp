@@ -132,6 +132,11 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   };
 
   const Scenario base = load_with(all_sets(args, args.sets), true);
+  try {
+    check_site_scenario(base);
+  } catch (const ExperimentError& e) {
+    throw InvalidInput(std::string("site: ") + e.what());
+  }
   need_intervals(args, base, "site", "per evaluation");
   // Common random numbers: every evaluation with the same seed (and replications).
   if (!args.seed) {

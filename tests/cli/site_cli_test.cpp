@@ -152,6 +152,12 @@ TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exi
           "h2sim: --minimize totals.nope: the metrics have no totals.nope\n");
   refused("--candidates all" + target + " --replications 1",
           "h2sim: --replications: site needs at least 2 for a confidence interval\n");
+  // Events that set open_stations override the search's choice: E was chosen though closed.
+  refused("--candidates all" + target +
+              " --set 'events=[{\"at_day\": 0.5, \"set\": {\"open_stations\": [\"W\"]}}]'",
+          "h2sim: site: the scenario's events change open_stations (station D1 is out of service "
+          "for part of the run), which the search sets for each evaluation: the events would "
+          "override its choice; remove them for the search\n");
 }
 
 TEST_CASE("cli: a one-day window ends even when the engine stops short of the timer at its end") {

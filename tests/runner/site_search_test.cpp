@@ -225,6 +225,38 @@ TEST_CASE("site: a set where the target holds beats one where it does not, then 
   CHECK(out["metrics"]["totals.economics.cost_per_kg"]["mean"] == 5.0);
 }
 
+TEST_CASE("site: a set that dispenses nothing is never the cheapest, nor meets a cost target") {
+  // d dispenses nothing: its cost per kg is 0 by convention. It was chosen as the least cost,
+  // and as meeting cost <= 1, though it serves nobody.
+  Table table;
+  table.values = {{"d", value(0)}, {"e", value(5)}};
+  SiteSearch search = searching({"d", "e"}, "totals.economics.cost_per_kg<=1");
+  search.swap_rounds = 0;
+  search.max_added = 1;
+  const auto out = h2sim::siting::search(search, [&](const auto& sets) {
+    std::vector<Score> scores = table(sets);
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      scores[i].of_nothing = sets[i] == std::vector<std::string>{"d"};
+    }
+    return scores;
+  });
+  CHECK(out["chosen"] == nlohmann::ordered_json::array({"e"}));
+  CHECK(out["target_met"] == false);
+  // With --minimize, and a target both meet.
+  table.values = {{"d", value(0)}, {"e", value(0.5)}};
+  search.target = h2sim::parse_size_target("totals.wait_min.p95<=10");
+  search.minimize = "totals.economics.cost_per_kg";
+  const auto least = h2sim::siting::search(search, [&](const auto& sets) {
+    std::vector<Score> scores = table(sets);
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      scores[i].of_nothing = sets[i] == std::vector<std::string>{"d"};
+    }
+    return scores;
+  });
+  CHECK(least["chosen"] == nlohmann::ordered_json::array({"e"}));
+  CHECK(least["target_met"] == true);
+}
+
 TEST_CASE("site: candidates listed twice and fixed stations outside them are refused") {
   Table table;
   SiteSearch search = searching({"a", "a"}, "totals.wait_min.p95<=3");

@@ -237,6 +237,12 @@ using SiteEvaluator =
 void check_site_metric(const std::string& path, const std::vector<std::string>& fixed);
 
 /**
+ * ExperimentError if `scenario`'s events change which stations are open: the search sets
+ * open_stations for each evaluation, and the events would override its choice.
+ */
+void check_site_scenario(const Scenario& scenario);
+
+/**
  * Chooses stations to open among `search.candidates` by simulation (docs/siting.md). From the
  * fixed set, greedy forward selection: each step evaluates every candidate not yet open added to
  * the open set, and adds the best; the best is one whose target holds with 95% confidence if any

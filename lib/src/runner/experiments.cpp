@@ -1,5 +1,6 @@
 #include "../core/csv.hpp"
 #include "../report/document.hpp"
+#include "per_kg.hpp"
 
 #include <h2sim/experiments.hpp>
 
@@ -298,25 +299,6 @@ SizeTarget parse_size_target(const std::string& text) {
   return target;
 }
 
-namespace {
-
-/** A metric of an evaluation's metrics, with its interval; ExperimentError if there is none. */
-report::Estimate estimate_of(const Metrics& metrics, const std::string& path) {
-  try {
-    report::Estimate estimate = report::estimate(metrics.data(), path);
-    if (!estimate.ci95) {
-      throw ExperimentError(path + ": an interval needs two or more replications");
-    }
-    return estimate;
-  } catch (const std::invalid_argument& e) {
-    throw ExperimentError(e.what());
-  }
-}
-
-/**
- * Whether `path` is a cost per kg where some replication dispensed nothing: 0 by convention
- * there, it is no cost to compare or judge (a design that serves nobody looked cheapest).
- */
 bool per_kg_of_nothing(const Metrics& metrics, const std::string& path) {
   for (const std::string tail : {"economics.cost_per_kg", "economics.social_cost_per_kg"}) {
     if (path.size() <= tail.size() || !path.ends_with(tail)) {
@@ -334,6 +316,28 @@ bool per_kg_of_nothing(const Metrics& metrics, const std::string& path) {
   return false;
 }
 
+ordered_json per_kg_of_nothing_warning(const std::string& path) {
+  return {{"pointer", "/ci95/" + path},
+          {"message", path + ": nothing was dispensed (in some replication), so it is 0 by "
+                             "convention: no cost to judge or compare; a target on it does not "
+                             "hold, and --minimize does not take it as the least"}};
+}
+
+namespace {
+
+/** A metric of an evaluation's metrics, with its interval; ExperimentError if there is none. */
+report::Estimate estimate_of(const Metrics& metrics, const std::string& path) {
+  try {
+    report::Estimate estimate = report::estimate(metrics.data(), path);
+    if (!estimate.ci95) {
+      throw ExperimentError(path + ": an interval needs two or more replications");
+    }
+    return estimate;
+  } catch (const std::invalid_argument& e) {
+    throw ExperimentError(e.what());
+  }
+}
+
 ordered_json interval_json(const report::Estimate& estimate) {
   return {estimate.ci95->first, estimate.ci95->second};
 }
@@ -341,10 +345,11 @@ ordered_json interval_json(const report::Estimate& estimate) {
 /** Evaluates values once each, keeping what the document says of them. */
 class Evaluations {
 public:
+  /** `minimizing`: --minimize's search, where an evaluation says whether it is a candidate. */
   Evaluations(std::string param, std::string metric, const std::vector<SizeTarget>& targets,
-              bool each_target, const std::function<Metrics(long long)>& evaluate)
+              bool each_target, bool minimizing, const std::function<Metrics(long long)>& evaluate)
       : param_(std::move(param)), metric_(std::move(metric)), targets_(&targets),
-        each_target_(each_target), evaluate_(&evaluate) {}
+        each_target_(each_target), minimizing_(minimizing), evaluate_(&evaluate) {}
 
   const ordered_json& at(long long value) {
     auto it = evaluated_.find(value);
@@ -378,7 +383,7 @@ public:
       evaluation["targets"] = std::move(each);
     }
     // --minimize's metric: a value whose cost per kg is of nothing dispensed is no candidate.
-    if (per_kg_of_nothing(metrics, metric_)) {
+    if (minimizing_ && per_kg_of_nothing(metrics, metric_)) {
       evaluation["candidate"] = false;
     }
     // What the run says of the intervals judged (too short, too few replications): as run's.
@@ -391,11 +396,7 @@ public:
     }
     for (const std::string& path : paths) {
       if (per_kg_of_nothing(metrics, path)) {
-        warnings.push_back(
-            {{"pointer", "/ci95/" + path},
-             {"message", path + ": nothing was dispensed (in some replication), so it is 0 by "
-                                "convention: no cost to judge or compare; it neither holds nor "
-                                "is a candidate for the minimum"}});
+        warnings.push_back(per_kg_of_nothing_warning(path));
       }
     }
     for (const ordered_json& warning : document["warnings"]) {
@@ -435,6 +436,7 @@ private:
   std::string metric_;
   const std::vector<SizeTarget>* targets_;
   bool each_target_;
+  bool minimizing_;
   const std::function<Metrics(long long)>* evaluate_;
   std::map<long long, ordered_json> evaluated_;
   ordered_json seed_;
@@ -453,7 +455,8 @@ ordered_json size(const std::string& param, const SizeRange& range,
   if (targets.empty()) {
     throw ExperimentError("size needs a target");
   }
-  Evaluations evaluations(param, targets.front().metric, targets, targets.size() > 1, evaluate);
+  Evaluations evaluations(param, targets.front().metric, targets, targets.size() > 1, false,
+                          evaluate);
   // Bisection for the smallest passing value, assuming the targets, once met, stay met.
   std::optional<long long> answer;
   std::string warning;
@@ -500,7 +503,7 @@ ordered_json size(const std::string& param, const SizeRange& range,
 ordered_json minimize(const std::string& param, const SizeRange& range, const std::string& metric,
                       const std::vector<SizeTarget>& targets,
                       const std::function<Metrics(long long value)>& evaluate) {
-  Evaluations evaluations(param, metric, targets, true, evaluate);
+  Evaluations evaluations(param, metric, targets, true, true, evaluate);
   // The best value evaluated in [from, to]: least mean among those meeting the targets.
   const auto best_in = [&](long long from, long long to) {
     std::optional<long long> best;

@@ -2,8 +2,10 @@
 // with common random numbers (docs/siting.md).
 #include "site.hpp"
 
+#include "../models/scenario_spec.hpp"
 #include "../report/document.hpp"
 #include "../report/fields.hpp"
+#include "per_kg.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -133,15 +135,19 @@ public:
       : target_(&search.target), lower_(search.minimize.empty() ? search.target.at_most : true) {}
 
   bool holds(const Score& score) const {
-    return target_->at_most ? score.target.high <= target_->bound
-                            : score.target.low >= target_->bound;
+    return !score.of_nothing && (target_->at_most ? score.target.high <= target_->bound
+                                                  : score.target.low >= target_->bound);
   }
 
   /**
-   * a before b: the one whose target holds; with both, the better objective; with neither, the
-   * better mean of the target's metric. False on a tie (the earlier candidate stays).
+   * a before b: the one that dispensed something, where a cost per kg is judged; then the one
+   * whose target holds; with both, the better objective; with neither, the better mean of the
+   * target's metric. False on a tie (the earlier candidate stays).
    */
   bool better(const Score& a, const Score& b) const {
+    if (a.of_nothing != b.of_nothing) {
+      return b.of_nothing; // a cost per kg of nothing dispensed ranks last, not least
+    }
     const bool ha = holds(a);
     if (ha != holds(b)) {
       return ha;
@@ -154,6 +160,9 @@ public:
 
   /** `next` is better than `now` beyond the noise (see h2sim::site). */
   bool significantly_better(const Score& next, const Score& now) const {
+    if (next.of_nothing != now.of_nothing) {
+      return now.of_nothing;
+    }
     const bool hn = holds(next);
     if (hn != holds(now)) {
       return hn;
@@ -479,6 +488,18 @@ std::string joined(const std::vector<std::string>& ids) {
 
 } // namespace
 
+void check_site_scenario(const Scenario& scenario) {
+  const models::ScenarioSpec& spec = models::spec_of(scenario);
+  for (std::size_t i = 0; i < spec.open_stations(); ++i) {
+    if (spec.ever_out_of_service(i)) {
+      throw ExperimentError(
+          "the scenario's events change open_stations (station " + spec.stations[i].id +
+          " is out of service for part of the run), which the search sets for each evaluation: "
+          "the events would override its choice; remove them for the search");
+    }
+  }
+}
+
 ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
   check_site_metric(search.target.metric, search.fixed);
   if (!search.minimize.empty()) {
@@ -499,6 +520,13 @@ ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
         score.ci95["totals." + path] = {bounds.first, bounds.second};
       }
       score.simulations = m.finished();
+      // A set that dispenses nothing has no cost per kg (0 by convention): it looked cheapest.
+      for (const std::string& path : {search.target.metric, search.minimize}) {
+        if (!path.empty() && per_kg_of_nothing(m, path)) {
+          score.of_nothing = true;
+          score.warnings.push_back(per_kg_of_nothing_warning(path));
+        }
+      }
       const ordered_json document = m.json();
       for (const ordered_json& warning : document["warnings"]) {
         const std::string pointer = warning.value("pointer", "");
