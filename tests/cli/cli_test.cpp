@@ -753,6 +753,19 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
                                  " --vary stations.0.dispensers+=1,3");
   CHECK(added.code == 0);
   CHECK(nlohmann::json::parse(added.out).at("points").size() == 4);
+  // A whole object after a field inside it replaces that field's values; the other way round,
+  // the field is set inside the object.
+  const std::string demand =
+      R"( --vary 'demand={"model":"poisson","arrivals_per_h":5,"kg_per_fill":8}')";
+  const Result parent =
+      run_h2sim("sweep " + md1 + " --dry-run --vary demand.arrivals_per_h=1,2" + demand);
+  CHECK(parent.code == 2);
+  CHECK(parent.err == "h2sim: --vary demand.arrivals_per_h and --vary demand: both change "
+                      "/demand/arrivals_per_h (list all its values in one --vary)\n");
+  const Result inside =
+      run_h2sim("sweep " + md1 + " --dry-run" + demand + " --vary demand.arrivals_per_h=1,2");
+  CHECK(inside.code == 0);
+  CHECK(nlohmann::json::parse(inside.out).at("points").size() == 2);
   // Each axis within 10000 values, a billion points together: refused before any is listed.
   const Result billion = run_h2sim("sweep " + md1 +
                                    " --dry-run --vary horizon_days=1:1000:1"

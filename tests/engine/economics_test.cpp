@@ -214,6 +214,10 @@ TEST_CASE("economics: capital recovery stays finite at the ends of what is allow
   // (1+r)^n overflows a double at r = 2 over 700 years: inf / inf gave null costs.
   CHECK(h2sim::models::capital_recovery_factor(2, 700) == 2);
   CHECK(h2sim::models::capital_recovery_factor(10, 1000) == 10);
+  // (1+r)^n finite but r (1+r)^n not: 10 over 295.5 years.
+  CHECK(h2sim::models::capital_recovery_factor(10, 295.5) == 10);
+  // The shortest lifetime allowed, at the highest rate: large, and finite.
+  CHECK(std::isfinite(h2sim::models::capital_recovery_factor(10, 0.001) * 1e12 * 10000));
   // Still the formula where it does not overflow: 10% over 15 years.
   check_close(h2sim::models::capital_recovery_factor(0.1, 15), 0.13147377688737);
   const auto metrics = run_text(scenario(
@@ -231,10 +235,10 @@ TEST_CASE("economics: bad input is refused with JSON pointers") {
           "hydrogen_cost_per_kg": {"delivery": -7, "tube": 5}})");
   CHECK(problems_of(bad) ==
         "/stations/0/economics/base_capex: must be a number >= 0\n"
-        "/stations/1/economics/lifetime_years: must be a number >= 0.1\n"
+        "/stations/1/economics/lifetime_years: must be a number >= 0.001\n"
         "/economics/discount_rate: must be a number > -1\n"
         "/economics/station/per_dispenser_capex: must be a number >= 0\n"
-        "/economics/station/lifetime_years: must be a number >= 0.1\n"
+        "/economics/station/lifetime_years: must be a number >= 0.001\n"
         "/economics/hydrogen_cost_per_kg/delivery: must be a number >= 0\n"
         "/economics/hydrogen_cost_per_kg/tube: unknown key (allowed here: unlimited, none, "
         "delivery, pipeline, onsite, scheduled)\n"
@@ -249,5 +253,5 @@ TEST_CASE("economics: bad input is refused with JSON pointers") {
         "capital\n");
   CHECK(problems_of(
             scenario(station("S1", 0, ""), R"(, "economics": {"station": {"base_capex": 5}})")) ==
-        "/economics/station/lifetime_years: is required: a number >= 0.1 and <= 1000\n");
+        "/economics/station/lifetime_years: is required: a number >= 0.001 and <= 1000\n");
 }

@@ -38,7 +38,7 @@ std::vector<params::Field> station_cost_fields(bool block) {
                                .describe("years over which capex is repaid, n of the capital "
                                          "recovery factor" +
                                          (block ? std::string() : fallback))
-                               .at_least(0.1) // a shorter one made capex overflow to inf
+                               .at_least(0.001) // shorter, capex could overflow to inf
                                .at_most(1000);
   lifetime.required = block;
   return {
@@ -167,10 +167,13 @@ double capital_recovery_factor(double rate, double years) {
   }
   // (1+r)^n - 1 as expm1(n log1p(r)): exact near r = 0, where the difference cancels.
   const double growth = std::expm1(years * std::log1p(rate));
-  if (std::isinf(growth)) {
-    return rate; // (1+r)^n past a double (r = 2 over 700 years): its limit, not inf / inf
+  const double factor = rate * (growth + 1) / growth;
+  if (std::isfinite(factor)) {
+    return factor;
   }
-  return rate * (growth + 1) / growth;
+  // (1+r)^n, or r (1+r)^n, past a double (r = 10 over 296 years gave inf / inf): the same as
+  // r / (1 - (1+r)^-n), which cannot overflow there.
+  return -rate / std::expm1(-years * std::log1p(rate));
 }
 
 std::vector<StationBook> station_books(const ScenarioSpec& scenario) {

@@ -135,20 +135,26 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
 
 void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
   const auto path = [&](std::size_t axis) { return parse_override(point.sets[axis])->path; };
-  std::map<std::string, std::size_t> axis_of; // pointer -> the first axis that changed it
+  std::vector<std::pair<std::string, std::size_t>> changed; // (pointer, axis), as applied
   for (const Change& change : scenario.changes()) {
     const auto axis = std::find(point.sets.begin(), point.sets.end(), change.set);
     if (axis == point.sets.end()) {
       continue; // a --set, --seed or --replications
     }
     const auto index = static_cast<std::size_t>(axis - point.sets.begin());
-    const auto [first, inserted] = axis_of.emplace(change.pointer, index);
+    // PATH+=, -= and *= act on the value before them (stations.*.dispensers=2 with
+    // stations.0.dispensers+=1), as does a value set inside an earlier one (demand={...} with
+    // demand.arrivals_per_h=5): only a plain = at or above an earlier axis's field replaces it.
     const bool replaces = std::string_view("+-*").find(path(index).back()) == std::string::npos;
-    if (!inserted && first->second != index && replaces) {
-      throw ExperimentError("--vary " + path(first->second) + " and --vary " + path(index) +
-                            ": both change " + change.pointer +
-                            " (list all its values in one --vary)");
+    for (const auto& [pointer, earlier] : changed) {
+      const bool within = pointer == change.pointer || (pointer.starts_with(change.pointer) &&
+                                                        pointer[change.pointer.size()] == '/');
+      if (replaces && earlier != index && within) {
+        throw ExperimentError("--vary " + path(earlier) + " and --vary " + path(index) +
+                              ": both change " + pointer + " (list all its values in one --vary)");
+      }
     }
+    changed.emplace_back(change.pointer, index);
   }
 }
 
