@@ -58,15 +58,16 @@ void Journal::check() const {
   const std::string why = S_ISLNK(status.st_mode)   ? "a symbolic link"
                           : S_ISREG(status.st_mode) ? ""
                                                     : "not a regular file";
-  std::string first;
+  // A journal begins with its header, {"h2sim_journal": ...} as dump() writes it; a sweep killed
+  // while writing it may have left only the start of it, or nothing.
+  const std::string begins = "{\"h2sim_journal\"";
+  bool journal = false;
   if (why.empty()) {
+    std::string start(begins.size(), '\0');
     std::ifstream in(path_, std::ios::binary);
-    std::getline(in, first);
-  }
-  bool journal = why.empty() && status.st_size == 0; // nothing in it to lose
-  try {
-    journal = journal || (why.empty() && ordered_json::parse(first).contains("h2sim_journal"));
-  } catch (const nlohmann::json::parse_error&) {
+    in.read(start.data(), static_cast<std::streamsize>(start.size()));
+    start.resize(static_cast<std::size_t>(in.gcount()));
+    journal = begins.starts_with(start);
   }
   if (!journal) {
     throw JournalRefused(path_ + " exists and is " + (why.empty() ? "not an h2sim journal" : why) +
@@ -137,6 +138,7 @@ void Journal::open(bool resume) {
   const bool append = resume && found_;
   fd_ = ::open(path_.c_str(),
                O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC), 0666);
+  opened_ = fd_ >= 0;
   if (fd_ < 0) {
     spdlog::warn("cannot keep a journal at {}: {}; this sweep could not be resumed", path_,
                  std::strerror(errno));
@@ -186,6 +188,9 @@ void Journal::remove() {
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
+  }
+  if (!opened_) {
+    return; // never written by this sweep (it could not be opened): not this sweep's to remove
   }
   if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
     spdlog::warn("cannot remove the journal {}: {}", path_, std::strerror(errno));

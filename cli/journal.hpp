@@ -66,6 +66,7 @@ private:
   std::size_t whole_length_ = 0; // bytes of whole lines read(); a torn tail is cut on open
   bool found_ = false;           // read() found a journal of this sweep
   int fd_ = -1;
+  bool opened_ = false; // open() opened it: remove() may take it away
 };
 
 } // namespace h2sim::cli

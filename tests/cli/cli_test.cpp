@@ -1261,11 +1261,18 @@ TEST_CASE("cli: a sweep neither writes through nor removes what is at FILE.journ
   CHECK(file.err ==
         "h2sim: -o's journal s.json.journal exists and is not an h2sim journal" + refusal);
   CHECK(slurp(folder / "s.json.journal") == "notes\n");
-  // An empty file, or a journal an interrupted sweep left: the sweep goes on, and removes it.
-  folder.write("s.json.journal", "");
-  REQUIRE(h2sim_in(folder.path, sweep).code == 0);
-  CHECK_FALSE(std::filesystem::exists(folder / "s.json.journal"));
-  CHECK(std::filesystem::exists(folder / "s.json"));
+  // JSON of the user's that does not begin as a journal does is refused too.
+  folder.write("s.json.journal", "{\"h2sim\": 1}\n");
+  CHECK(h2sim_in(folder.path, sweep).code == 2);
+  // A journal a sweep killed while writing its header left (empty, or its first bytes): the
+  // sweep goes on, and removes it.
+  for (const char* torn : {"", "{\"h2sim_jou"}) {
+    CAPTURE(torn);
+    folder.write("s.json.journal", torn);
+    REQUIRE(h2sim_in(folder.path, sweep).code == 0);
+    CHECK_FALSE(std::filesystem::exists(folder / "s.json.journal"));
+    CHECK(std::filesystem::exists(folder / "s.json"));
+  }
 }
 
 TEST_CASE("cli: the analyst's what-ifs are one --set each, shown by --dry-run without simulating") {
