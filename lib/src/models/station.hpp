@@ -123,8 +123,7 @@ public:
   /**
    * The most vehicles one station may have waiting: beyond, the run fails naming the station. Once
    * the window has ended (while buffered stations finish serving its vehicles), arrivals beyond
-   * it are turned away instead: they count nowhere, and under FCFS they are behind every vehicle
-   * that does.
+   * it balk instead: they count nowhere, and under FCFS they are behind every vehicle that does.
    */
   static constexpr std::size_t max_waiting = 1'000'000;
 

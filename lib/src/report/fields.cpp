@@ -126,7 +126,8 @@ const std::vector<Field<StationTally>>& station_fields() {
        .kind = Kind::count,
        .source = &S::stranded,
        .description = "fleet vehicles whose tank ran dry before a fill, counted when towed to a "
-                      "station in the window (as a trip is, at its end)",
+                      "station in the window (as a trip is, at its end), or when it finds none "
+                      "it can use",
        .scope = Scope::totals,
        .from_classes = &C::stranded},
       {.key = "gave_up",
@@ -559,7 +560,8 @@ const std::vector<Field<ClassTally>>& class_fields() {
        .kind = Kind::count,
        .source = &C::stranded,
        .description = "vehicles whose tank ran dry before a fill, counted when towed to a "
-                      "station in the window (as a trip is, at its end)"},
+                      "station in the window (as a trip is, at its end), or when it finds none "
+                      "it can use"},
       {.key = "reneged",
        .kind = Kind::count,
        .source = &C::reneged,
@@ -571,8 +573,8 @@ const std::vector<Field<ClassTally>>& class_fields() {
       {.key = "km_driven",
        .kind = Kind::quantity,
        .source = &C::km_driven,
-       .description = "km driven by the class's vehicles on the trips that reached a station in "
-                      "the window (a trip counts at its end)"},
+       .description = "km driven by the class's vehicles on the trips that ended in the window (at "
+                      "a station, or where no station could be used)"},
       {.key = "dispensed_kg",
        .kind = Kind::quantity,
        .source = &C::dispensed_kg,

@@ -26,6 +26,12 @@ std::string rounded(double value) {
   return text;
 }
 
+/** The start of what is said of an overloaded station, with or without an interval. */
+std::string offered_too_much(const std::string& station, double utilization) {
+  return "station " + station + " (utilization " + rounded(utilization) +
+         ") is offered at least as many fills as its dispensers can do";
+}
+
 /** Whether the metric at `path` (under totals) is the state of the queues, which starts empty. */
 bool of_queues(const std::string& path) {
   return path.starts_with("wait_min.") || path == "queue_mean" || path == "utilization" ||
@@ -181,10 +187,9 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                             " h (its relaxation time): ";
       if (never && !measured_slower && std::isinf(slowest->tau_min)) {
         // Offered as much as it can fill, or more: there is no relaxation time to quote.
-        too_short = "station " + station + " (utilization " + rounded(slowest->utilization) +
-                    ") is offered at least as many fills as its dispensers can do: its queue may "
-                    "grow without bound, and no horizon is long enough for the interval to be "
-                    "trusted; add dispensers or lower the demand";
+        too_short = offered_too_much(station, slowest->utilization) +
+                    ": its queue may grow without bound, and no horizon is long enough for the "
+                    "interval to be trusted; add dispensers or lower the demand";
       } else if (never) {
         too_short += "no horizon is long enough for the interval to be trusted (it would take " +
                      rounded(horizon_relaxations * tau_days) +
@@ -246,11 +251,10 @@ std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest
   const std::string station = slowest->station < labels.size() ? labels[slowest->station]
                                                                : std::to_string(slowest->station);
   return Warning{"/stations/" + std::to_string(slowest->station),
-                 "station " + station + " (utilization " + rounded(slowest->utilization) +
-                     ") is offered at least as many fills as its dispensers can do: its queue "
-                     "grows without bound, so its waits grow with the horizon and vehicles "
-                     "counted served may begin their fill long after the window ends; add "
-                     "dispensers or lower the demand"};
+                 offered_too_much(station, slowest->utilization) +
+                     ": its queue grows without bound, so its waits grow with the horizon and "
+                     "vehicles counted served may begin their fill long after the window ends; "
+                     "add dispensers or lower the demand"};
 }
 
 } // namespace h2sim::report
