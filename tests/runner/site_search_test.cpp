@@ -233,26 +233,21 @@ TEST_CASE("site: a set that dispenses nothing is never the cheapest, nor meets a
   SiteSearch search = searching({"d", "e"}, "totals.economics.cost_per_kg<=1");
   search.swap_rounds = 0;
   search.max_added = 1;
-  const auto out = h2sim::siting::search(search, [&](const auto& sets) {
+  const auto d_dispenses_nothing = [&](const std::vector<std::vector<std::string>>& sets) {
     std::vector<Score> scores = table(sets);
     for (std::size_t i = 0; i < sets.size(); ++i) {
       scores[i].of_nothing = sets[i] == std::vector<std::string>{"d"};
     }
     return scores;
-  });
+  };
+  const auto out = h2sim::siting::search(search, d_dispenses_nothing);
   CHECK(out["chosen"] == nlohmann::ordered_json::array({"e"}));
   CHECK(out["target_met"] == false);
   // With --minimize, and a target both meet.
   table.values = {{"d", value(0)}, {"e", value(0.5)}};
   search.target = h2sim::parse_size_target("totals.wait_min.p95<=10");
   search.minimize = "totals.economics.cost_per_kg";
-  const auto least = h2sim::siting::search(search, [&](const auto& sets) {
-    std::vector<Score> scores = table(sets);
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-      scores[i].of_nothing = sets[i] == std::vector<std::string>{"d"};
-    }
-    return scores;
-  });
+  const auto least = h2sim::siting::search(search, d_dispenses_nothing);
   CHECK(least["chosen"] == nlohmann::ordered_json::array({"e"}));
   CHECK(least["target_met"] == true);
 }
