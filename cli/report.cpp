@@ -16,7 +16,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -100,27 +99,6 @@ std::string scenario_name(const nlohmann::ordered_json& output) {
   return name != nullptr && name->is_string() ? name->get<std::string>() : "";
 }
 
-/** The ids of every `stations` list of objects in `document` (a run's, a sweep point's). */
-void station_ids(const nlohmann::ordered_json& document, std::set<std::string>& ids) {
-  if (document.is_object()) {
-    for (const auto& [key, value] : document.items()) {
-      if (key == "stations" && value.is_array()) {
-        for (const auto& station : value) {
-          if (station.is_object() && station.contains("id") && station["id"].is_string()) {
-            ids.insert(station["id"].get<std::string>());
-          }
-        }
-      } else {
-        station_ids(value, ids);
-      }
-    }
-  } else if (document.is_array()) {
-    for (const auto& item : document) {
-      station_ids(item, ids);
-    }
-  }
-}
-
 int run_report(const ReportArgs& args) {
   if (!args.out.empty() && args.out != "-") {
     if (const auto problem = output_path_problem(args.out)) {
@@ -169,17 +147,6 @@ int run_report(const ReportArgs& args) {
     std::ifstream log(args.events, std::ios::binary);
     if (!log) {
       throw Unusable("cannot read " + args.events + ": " + std::strerror(errno));
-    }
-    // The log must be of a run the page shows: another's station was drawn beside these.
-    std::set<std::string> ids;
-    for (const ReportInput& input : inputs) {
-      station_ids(input.output, ids);
-    }
-    if (!ids.empty() && ids.count(args.station) == 0) {
-      throw Unusable("--station " + args.station + ": not a station of " +
-                     (inputs.size() == 1 ? "the output " + args.inputs.front()
-                                         : std::string("any of the outputs")) +
-                     " (the event log must be of a run the page shows)");
     }
     try {
       options.queue_day = queue_over_day(log, args.station, *args.day);

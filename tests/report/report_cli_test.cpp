@@ -97,8 +97,7 @@ TEST_CASE("report CLI: --events draws a station's queue over a day from a run's 
                       "from the start of the run)\n");
   const Result absent = folder.h2sim("report m.json --events log.csv --station S9 --day 0");
   CHECK(absent.code == 2);
-  CHECK(absent.err == "h2sim: --station S9: not a station of the output m.json (the event log "
-                      "must be of a run the page shows)\n");
+  CHECK(absent.err == "h2sim: log.csv: the event log has no event of station S9\n");
   // The log of another run, whose station the page's run does not have: it was drawn anyway.
   const std::string trace = std::string(H2SIM_SOURCE_DIR) + "/scenarios/trace/example.json";
   REQUIRE(folder.h2sim("run -q " + trace + " -o t.json").code == 0);
@@ -106,4 +105,10 @@ TEST_CASE("report CLI: --events draws a station's queue over a day from a run's 
   CHECK(other.code == 2);
   CHECK(other.err == "h2sim: --station S1: not a station of the output t.json (the event log "
                      "must be of a run the page shows)\n");
+  // A sweep's points name their stations too.
+  REQUIRE(folder.h2sim("sweep -q " + trace + " --vary seed=1,2 -o sw.json").code == 0);
+  CHECK(folder.h2sim("report sw.json --events log.csv --station S1 --day 1").err ==
+        "h2sim: --station S1: not a station of the output sw.json (the event log must be of a "
+        "run the page shows)\n");
+  CHECK(folder.h2sim("report sw.json m.json --events log.csv --station S1 --day 1").code == 0);
 }

@@ -1968,6 +1968,45 @@ nlohmann::ordered_json parse_report_input(std::string_view text) {
 }
 
 namespace {
+/**
+ * The station whose queue an event log draws must be one of the runs the page shows: the log of
+ * another run drew its station beside them without a word. Size outputs list no stations.
+ */
+void check_queue_station(const std::vector<ReportInput>& inputs, const std::vector<Kind>& kinds,
+                         const json& queue) {
+  if (queue.is_null()) {
+    return;
+  }
+  std::set<std::string> ids;
+  const auto add = [&](const json& metrics) {
+    const json* stations = at(metrics, "stations");
+    for (const json& station : stations != nullptr && stations->is_array() ? *stations : json()) {
+      if (station.is_object() && station.contains("id") && station["id"].is_string()) {
+        ids.insert(station["id"].get<std::string>());
+      }
+    }
+  };
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (kinds[i] == Kind::run) {
+      add(inputs[i].output);
+    } else if (const json* points = at(inputs[i].output, "points");
+               kinds[i] == Kind::sweep && points != nullptr && points->is_array()) {
+      for (const json& point : *points) {
+        if (const json* metrics = at(point, "metrics"); metrics != nullptr) {
+          add(*metrics);
+        }
+      }
+    }
+  }
+  const std::string station = text(queue, "station");
+  if (!ids.empty() && ids.count(station) == 0) {
+    throw ReportError("--station " + station + ": not a station of " +
+                      (inputs.size() == 1 ? "the output " + inputs.front().label
+                                          : std::string("any of the outputs")) +
+                      " (the event log must be of a run the page shows)");
+  }
+}
+
 /** One station's queue over a day, from an event log (queue_over_day). */
 json queue_day_section(const json& queue) {
   json labels = json::array();
@@ -2214,6 +2253,7 @@ std::string html_report(const std::vector<ReportInput>& outputs, const ReportOpt
                       ": expected totals.METRIC<=VALUE or totals.METRIC>=VALUE");
   }
   check_target_metric(inputs, kinds, *given);
+  check_queue_station(inputs, kinds, options.queue_day);
   const ScenarioInfo scenario = read_scenario(options);
   const bool several = inputs.size() > 1;
   std::vector<std::string> names;
