@@ -5,6 +5,8 @@
 
 #include "scratch.hpp"
 
+#include <doctest/doctest.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +25,13 @@ struct Result {
   std::string out;
   std::string err;
 };
+
+/** A refusal before anything ran: exit 2, `message` on stderr, nothing on stdout. */
+inline void check_refused(const Result& result, const std::string& message) {
+  CHECK(result.code == 2);
+  CHECK(result.err == message);
+  CHECK(result.out.empty());
+}
 
 inline std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path);

@@ -614,10 +614,7 @@ TEST_CASE("cli: an output onto an input or another output is refused before anyt
   folder.write("x.csv", "keep");
   fs::create_symlink("s.json", folder / "link.json");
   const auto refused = [&](const std::string& args, const std::string& message) {
-    const Result result = folder.h2sim(args);
-    CHECK(result.code == 2);
-    CHECK(result.err == message);
-    CHECK(result.out == "");
+    h2sim::test::check_refused(folder.h2sim(args), message);
   };
   // -o onto the scenario: the next run of it would fail (once written over, exit 0).
   refused("run s.json -o s.json",
@@ -662,10 +659,7 @@ TEST_CASE(
   folder.write("t.json", scenario);
   folder.write("example.csv", trace);
   const auto refused = [&](const std::string& args, const std::string& message) {
-    const Result result = folder.h2sim(args);
-    CHECK(result.code == 2);
-    CHECK(result.err == message);
-    CHECK(result.out == "");
+    h2sim::test::check_refused(folder.h2sim(args), message);
   };
   // The trace is known once the scenario is read: every command and every output is checked.
   refused("run t.json -o example.csv",

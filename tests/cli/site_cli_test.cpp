@@ -125,10 +125,7 @@ TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exi
   folder.write("two.json", two_clusters());
   const auto site = [&](const std::string& args) { return folder.h2sim("site two.json " + args); };
   const auto refused = [&](const std::string& args, const std::string& message) {
-    const Result r = site(args);
-    CHECK(r.code == 2);
-    CHECK(r.err == message);
-    CHECK(r.out.empty());
+    h2sim::test::check_refused(site(args), message);
   };
   const std::string target = " --target 'totals.stranded<=0'";
   refused("--candidates W,Z" + target, "h2sim: --candidates: no station Z in the scenario\n");
