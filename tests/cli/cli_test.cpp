@@ -727,39 +727,30 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   CHECK(twice.err == "h2sim: --vary stations.0.dispensers: given twice (list all its values in one "
                      "--vary)\n");
   // The same field by two paths: the later axis replaced the earlier's values at every point.
-  const Result aliases = run_h2sim("sweep " + md1 +
-                                   " --dry-run --vary stations.0.dispensers=1,2"
-                                   " --vary /stations/0/dispensers=3,4");
-  CHECK(aliases.code == 2);
-  CHECK(aliases.err ==
-        "h2sim: --vary stations.0.dispensers and --vary /stations/0/dispensers: both "
-        "change /stations/0/dispensers (list all its values in one --vary)\n");
-  CHECK(aliases.out.empty());
+  const auto axes = [&](const std::string& first, const std::string& second) {
+    return run_h2sim("sweep " + md1 + " --dry-run --vary " + first + " --vary " + second);
+  };
+  const auto points = [](const Result& r) {
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    return nlohmann::json::parse(r.out).at("points").size();
+  };
+  h2sim::test::check_refused(
+      axes("stations.0.dispensers=1,2", "/stations/0/dispensers=3,4"),
+      "h2sim: --vary stations.0.dispensers and --vary /stations/0/dispensers: both change "
+      "/stations/0/dispensers (list all its values in one --vary)\n");
   // A wildcard and one of its items: the same. An operator acts on the value before it: allowed.
-  const Result wildcard = run_h2sim("sweep " + md1 +
-                                    " --dry-run --vary stations.*.dispensers=1,2"
-                                    " --vary stations.0.dispensers=3");
-  CHECK(wildcard.code == 2);
-  CHECK(wildcard.err == "h2sim: --vary stations.*.dispensers and --vary stations.0.dispensers: "
-                        "both change /stations/0/dispensers (list all its values in one --vary)\n");
-  const Result added = run_h2sim("sweep " + md1 +
-                                 " --dry-run --vary stations.*.dispensers=1,2"
-                                 " --vary stations.0.dispensers+=1,3");
-  CHECK(added.code == 0);
-  CHECK(nlohmann::json::parse(added.out).at("points").size() == 4);
+  h2sim::test::check_refused(
+      axes("stations.*.dispensers=1,2", "stations.0.dispensers=3"),
+      "h2sim: --vary stations.*.dispensers and --vary stations.0.dispensers: both change "
+      "/stations/0/dispensers (list all its values in one --vary)\n");
+  CHECK(points(axes("stations.*.dispensers=1,2", "stations.0.dispensers+=1,3")) == 4);
   // A whole object after a field inside it replaces that field's values; the other way round,
   // the field is set inside the object.
-  const std::string demand =
-      R"( --vary 'demand={"model":"poisson","arrivals_per_h":5,"kg_per_fill":8}')";
-  const Result parent =
-      run_h2sim("sweep " + md1 + " --dry-run --vary demand.arrivals_per_h=1,2" + demand);
-  CHECK(parent.code == 2);
-  CHECK(parent.err == "h2sim: --vary demand.arrivals_per_h and --vary demand: both change "
-                      "/demand/arrivals_per_h (list all its values in one --vary)\n");
-  const Result inside =
-      run_h2sim("sweep " + md1 + " --dry-run" + demand + " --vary demand.arrivals_per_h=1,2");
-  CHECK(inside.code == 0);
-  CHECK(nlohmann::json::parse(inside.out).at("points").size() == 2);
+  const std::string demand = R"('demand={"model":"poisson","arrivals_per_h":5,"kg_per_fill":8}')";
+  h2sim::test::check_refused(axes("demand.arrivals_per_h=1,2", demand),
+                             "h2sim: --vary demand.arrivals_per_h and --vary demand: both change "
+                             "/demand/arrivals_per_h (list all its values in one --vary)\n");
+  CHECK(points(axes(demand, "demand.arrivals_per_h=1,2")) == 2);
   // Each axis within 10000 values, a billion points together: refused before any is listed.
   const Result billion = run_h2sim("sweep " + md1 +
                                    " --dry-run --vary horizon_days=1:1000:1"
