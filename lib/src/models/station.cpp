@@ -149,9 +149,9 @@ void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehic
     }
   };
   const std::size_t waiting = dispensers_->waiting(now);
+  visit.waiting = waiting;
   if (waiting >= max_waiting && window_ended_) {
-    visit.waiting = waiting;
-    visit.outcome = Outcome::balked;
+    visit.outcome = Outcome::balked; // counts nowhere: see max_waiting
     return report(visit);
   }
   if (waiting >= max_waiting) {
@@ -163,7 +163,6 @@ void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehic
                              "without bound); add dispensers, lower the demand or set "
                              "queue_capacity");
   }
-  visit.waiting = waiting;
   if (!in_service_ || (availability_ && !availability_->open_at(now))) {
     visit.outcome = Outcome::closed;
     return report(visit);
