@@ -236,7 +236,7 @@ TEST_CASE("site: a set that dispenses nothing is never the cheapest, nor meets a
   const auto d_dispenses_nothing = [&](const std::vector<std::vector<std::string>>& sets) {
     std::vector<Score> scores = table(sets);
     for (std::size_t i = 0; i < sets.size(); ++i) {
-      scores[i].of_nothing = sets[i] == std::vector<std::string>{"d"};
+      scores[i].judges_nothing = sets[i] == std::vector<std::string>{"d"};
     }
     return scores;
   };

@@ -135,18 +135,18 @@ public:
       : target_(&search.target), lower_(search.minimize.empty() ? search.target.at_most : true) {}
 
   bool holds(const Score& score) const {
-    return !score.of_nothing && (target_->at_most ? score.target.high <= target_->bound
-                                                  : score.target.low >= target_->bound);
+    return !score.judges_nothing && (target_->at_most ? score.target.high <= target_->bound
+                                                      : score.target.low >= target_->bound);
   }
 
   /**
-   * a before b: the one that dispensed something, where a cost per kg is judged; then the one
+   * a before b: the one that judges something (see Score::judges_nothing); then the one
    * whose target holds; with both, the better objective; with neither, the better mean of the
    * target's metric. False on a tie (the earlier candidate stays).
    */
   bool better(const Score& a, const Score& b) const {
-    if (a.of_nothing != b.of_nothing) {
-      return b.of_nothing; // a cost per kg of nothing dispensed ranks last, not least
+    if (a.judges_nothing != b.judges_nothing) {
+      return b.judges_nothing; // a cost per kg of nothing dispensed ranks last, not least
     }
     const bool ha = holds(a);
     if (ha != holds(b)) {
@@ -160,8 +160,8 @@ public:
 
   /** `next` is better than `now` beyond the noise (see h2sim::site). */
   bool significantly_better(const Score& next, const Score& now) const {
-    if (next.of_nothing != now.of_nothing) {
-      return now.of_nothing;
+    if (next.judges_nothing != now.judges_nothing) {
+      return now.judges_nothing;
     }
     const bool hn = holds(next);
     if (hn != holds(now)) {
@@ -321,6 +321,9 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
     }
     entry["holds"] = rules.holds(s);
     entry["metrics"] = metrics_of(s);
+    if (s.judges_nothing) { // why a set that looks good was passed over
+      entry["warnings"] = s.warnings;
+    }
     return entry;
   };
 
@@ -505,6 +508,7 @@ ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
   if (!search.minimize.empty()) {
     check_site_metric(search.minimize, search.fixed);
   }
+  const std::set<std::string> fixed(search.fixed.begin(), search.fixed.end());
   return siting::search(search, [&](const std::vector<std::vector<std::string>>& sets) {
     const std::vector<Metrics> metrics = evaluate(sets);
     std::vector<siting::Score> scores;
@@ -523,12 +527,30 @@ ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
       // A set that dispenses nothing has no cost per kg (0 by convention): it looked cheapest.
       for (const std::string& path : {search.target.metric, search.minimize}) {
         if (!path.empty() && per_kg_of_nothing(m, path)) {
-          score.of_nothing = true;
+          score.judges_nothing = true;
           score.warnings.push_back(per_kg_of_nothing_warning(path));
         }
       }
       const ordered_json document = m.json();
-      for (const ordered_json& warning : document["warnings"]) {
+      // A station added that no vehicle reached in the window changes the metrics only through
+      // the vehicles still on their way to it, which count nowhere (a trip counts at its end): a
+      // site out of everyone's way, or a typo in its place, looked like an improvement.
+      const ordered_json& stations = document.at("stations");
+      for (std::size_t j = 0; j < stations.size(); ++j) {
+        const ordered_json& station = stations[j];
+        const std::string id = station.value("id", "");
+        if (station.value("arrivals", 0.0) == 0 && !fixed.contains(id) &&
+            std::find(sets[i].begin(), sets[i].end(), id) != sets[i].end()) {
+          score.judges_nothing = true;
+          score.warnings.push_back(
+              {{"pointer", "/stations/" + std::to_string(j)},
+               {"message", "station " + id +
+                               " had no arrivals in the window (in any replication): it changed "
+                               "the metrics only by drawing vehicles that had not reached it by "
+                               "the window's end; this set meets no target"}});
+        }
+      }
+      for (const ordered_json& warning : document.at("warnings")) {
         const std::string pointer = warning.value("pointer", "");
         if (pointer == "/ci95/" + search.target.metric ||
             (!search.minimize.empty() && pointer == "/ci95/" + search.minimize)) {

@@ -28,8 +28,12 @@ struct Score {
   Value objective; // --minimize's metric; without it, the target's
   nlohmann::ordered_json ci95 = nlohmann::ordered_json::object(); // the run's ci95 block
   std::size_t simulations = 0;                                    // replications run
-  /** A cost per kg of nothing dispensed is the target's or --minimize's metric: never holds. */
-  bool of_nothing = false;
+  /**
+   * The score judges nothing: the target's or --minimize's metric is a cost per kg of nothing
+   * dispensed, or a station the set adds was reached by no vehicle in the window. It never holds
+   * and ranks after every score that judges something; `warnings` says why.
+   */
+  bool judges_nothing = false;
   /** What the run says of the intervals judged (too short, too few replications), as run's. */
   nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
 };
