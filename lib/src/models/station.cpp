@@ -121,7 +121,7 @@ void Station::end_window(double window_start, double now) {
 
 void Station::report_supply_so_far(double now) {
   if (tank_) {
-    supply_->catch_up(now);
+    supply_->look(now);
     observer_->on_supply_so_far(index_, tank_->end_window(now, supply_->energy_kwh()));
   }
 }

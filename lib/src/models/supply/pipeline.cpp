@@ -34,7 +34,7 @@ Pipeline::Pipeline(SupplyContext context)
     : context_(std::move(context)), spec_(&context_.station->supply.as<PipelineParams>()),
       inflow_(*context_.pipelines.at(spec_->pipeline), [this](double kg) {
         const double now = context_.calendar->now();
-        context_.tank->add(now, kg);
+        context_.tank->add(now, kg, false, !looking_);
         if (!restarting_ && !inflow_.running()) {
           flowing(now, false); // the flow ended: the storage is full
         }
@@ -48,6 +48,15 @@ void Pipeline::flowing(double now, bool flowing) {
 }
 
 void Pipeline::catch_up(double) { inflow_.take(); }
+
+void Pipeline::look(double now) {
+  // The inflow is credited (the bin's books), but a dry spell that the inflow ended since the last
+  // look goes on to the next check or visit, as without the bin: else a series bin's edge ended
+  // it there, and --series changed stockout_h by up to dry_check_min per spell.
+  looking_ = true;
+  catch_up(now);
+  looking_ = false;
+}
 
 void Pipeline::after_refusal(double now, double) {
   if (!checking_) {

@@ -24,6 +24,8 @@ public:
   explicit Pipeline(SupplyContext context);
   void start(double now) override { restart(now); }
   void catch_up(double now) override;
+  /** Ends no dry spell: a pipeline's dry spell ends at the model's own looks (below, a visit). */
+  void look(double now) override;
   void after_draw(double now) override { restart(now); }
   bool shares_capacity() const override { return true; }
   /** While dry, the tank is looked at every few minutes, so the dry spell ends on time. */
@@ -48,6 +50,7 @@ private:
   bool checking_ = false;
   bool flowing_ = false;    // what the observer was last told
   bool restarting_ = false; // stopping the flow only to start it again
+  bool looking_ = false;    // crediting for a look from outside the model
 };
 
 } // namespace h2sim::models

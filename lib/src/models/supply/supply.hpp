@@ -26,6 +26,12 @@ public:
   virtual void start(double) {}
   /** Credits the tank with continuous inflow up to `now`. */
   virtual void catch_up(double) {}
+  /**
+   * A look at the tank from outside the model (a series bin's edge): credits the inflow up to
+   * `now` as catch_up does, and must not change when the model ends a dry spell, so that the bins
+   * asked for do not change the metrics.
+   */
+  virtual void look(double now) { catch_up(now); }
   /** The tank gave hydrogen at `now` (a fill started). */
   virtual void after_draw(double) {}
   /** Hydrogen was promised to an admitted vehicle at `now` (the free stock fell). */

@@ -72,7 +72,7 @@ void Tank::draw(double, double kg) {
   min_level_ = std::min(min_level_, level_);
 }
 
-void Tank::add(double now, double kg, bool delivery) {
+void Tank::add(double now, double kg, bool delivery, bool ends_dry) {
   kg = std::min(kg, room());
   level_ += kg;
   delivered_kg_ += kg;
@@ -80,7 +80,7 @@ void Tank::add(double now, double kg, bool delivery) {
   if (observer_ != nullptr && kg > 0) {
     observer_->on_tank(station_, delivery ? TankEvent::delivery : TankEvent::inflow, now, kg);
   }
-  if (dry_ && available() >= dry_need_ - tolerance_kg) {
+  if (ends_dry && dry_ && available() >= dry_need_ - tolerance_kg) {
     end_dry(now);
   }
 }

@@ -47,8 +47,11 @@ public:
   void refuse(double now, double kg);
   /** A promised fill starts: `kg` leave the tank. */
   void draw(double now, double kg);
-  /** Inflow of `kg` at `now` (at most the room); a delivery also counts one delivery. */
-  void add(double now, double kg, bool delivery = false);
+  /**
+   * Inflow of `kg` at `now` (at most the room); a delivery also counts one delivery. With
+   * `ends_dry` false, it does not end a dry spell now (the next add, reserve or release does).
+   */
+  void add(double now, double kg, bool delivery = false, bool ends_dry = true);
 
   /** Tells the observer, if any, of the supply model's `event` at `now` (an order, a flow). */
   void note(double now, TankEvent event, double kg = 0) const {
