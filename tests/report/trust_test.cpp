@@ -157,6 +157,16 @@ TEST_CASE("trust: a relaxation time the data show, longer than the formula's, wa
         "autocorrelation 0.5 over 30 pairs of days), so the queues forget their start only over "
         "about 24 h (the relaxation time this shows): replications of 7 days are too short for "
         "the interval to be trusted; use horizon_days >= 30");
+
+  SUBCASE("over weekly bins, it says so") {
+    evidence.batch_days = 7;
+    const auto weekly = interval_warnings(basis, formula, {"wait_min.mean"}, evidence);
+    REQUIRE(weekly.size() == 1);
+    CHECK(weekly[0].message.rfind("totals.wait_min.mean: the mean waits of successive 7-day "
+                                  "periods correlate (lag-1 autocorrelation 0.5 over 30 pairs of "
+                                  "7-day periods), so",
+                                  0) == 0);
+  }
 }
 
 TEST_CASE("trust: a station offered more fills than it can do never settles, whatever its "

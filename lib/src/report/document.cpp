@@ -200,24 +200,44 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
       evidence.values.emplace_back(path, std::move(*values));
     }
   }
-  // The daily mean waits of each replication (its series bins but the last, which may be cut
-  // short): their lag-1 autocorrelation shows how slowly the queues forget.
+  // The mean waits of each replication's days (its series bins but the last, which may be cut
+  // short; bins shorter than a day pooled into whole days, weighted by those served, since the
+  // hours of one day are alike by the demand's daily profile, not by the queues' memory): their
+  // lag-1 autocorrelation shows how slowly the queues forget.
   const auto first = values_of("series.daily.day.0");
   const auto second = values_of("series.daily.day.1");
   if (totals.front().bins >= 3 && first && second) {
-    std::vector<std::vector<double>> days(totals.size());
+    const double bin_days = (*second)[0] - (*first)[0];
+    const auto per_batch = static_cast<std::uint32_t>(bin_days < 1 ? std::round(1 / bin_days) : 1);
+    std::vector<std::vector<double>> batches(totals.size());
+    std::vector<double> waited(totals.size(), 0.0);
+    std::vector<double> served(totals.size(), 0.0);
     for (std::uint32_t k = 0; k + 1 < totals.front().bins; ++k) {
       const auto means = values_of("series.daily.wait_min_mean." + std::to_string(k));
-      if (!means) {
+      const auto counts = values_of("series.daily.served." + std::to_string(k));
+      if (!means || !counts) {
         break;
       }
       for (std::size_t r = 0; r < totals.size(); ++r) {
-        days[r].push_back((*means)[r]);
+        waited[r] += (*means)[r] * (*counts)[r];
+        served[r] += (*counts)[r];
+      }
+      if ((k + 1) % per_batch == 0) {
+        for (std::size_t r = 0; r < totals.size(); ++r) {
+          batches[r].push_back(per_batch == 1  ? (*means)[r]
+                               : served[r] > 0 ? waited[r] / served[r]
+                                               : 0.0);
+          waited[r] = 0;
+          served[r] = 0;
+        }
       }
     }
-    evidence.daily_waits = lag1_autocorrelation(days);
-    evidence.measured_tau_min =
-        relaxation_from_batches(evidence.daily_waits, ((*second)[0] - (*first)[0]) * 1440);
+    if (!batches.front().empty()) {
+      evidence.batch_days = bin_days * per_batch;
+      evidence.daily_waits = lag1_autocorrelation(batches);
+      evidence.measured_tau_min =
+          relaxation_from_batches(evidence.daily_waits, evidence.batch_days * 1440);
+    }
   }
   return interval_warnings(
       basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440),
@@ -896,8 +916,12 @@ std::string metrics_markdown() {
           "their arrival (so do their waits), fills' hydrogen in the bin of their start, busy and "
           "waiting time where it falls; supply quantities are the tank's books at the bins' "
           "edges. Counts and kilograms of the bins add up to the window's field (kilograms up to "
-          "the rounding of sums in another order). In `run --table` CSVs they are the `series` "
-          "rows (`index` the bin); `sweep --table` leaves them out.\n\n"
+          "the rounding of sums in another order). The bins chosen leave the window's metrics "
+          "as they are, but for the last digits of kilograms of continuous supply (a pipeline, "
+          "on-site production), which a bin's edge credits so far, and so adds in another "
+          "order; a dry spell ends where the model looks, not at a bin's edge. In `run --table` "
+          "CSVs they are the `series` rows (`index` the bin); `sweep --table` leaves them "
+          "out.\n\n"
           "The `hourly` fields are by hour of day over the whole window (0 = midnight, hours "
           "counted from the start of the run) and always present, whatever the series: "
           "`arrivals` and waits by the hour of arrival, `utilization` and `queue_mean` by the "

@@ -162,6 +162,8 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
   std::string too_short;
   const bool measured_slower =
       evidence.measured_tau_min && (!slowest || *evidence.measured_tau_min > slowest->tau_min);
+  const std::string batches =
+      evidence.batch_days == 1 ? "days" : rounded(evidence.batch_days) + "-day periods";
   if (slowest || measured_slower) {
     const double tau_days =
         (measured_slower ? *evidence.measured_tau_min : slowest->tau_min) / 1440;
@@ -177,10 +179,11 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                                       ? basis.labels[slowest->station]
                                       : std::to_string(slowest->station);
       too_short = measured_slower
-                      ? "the mean waits of successive days correlate (lag-1 autocorrelation " +
+                      ? "the mean waits of successive " + batches +
+                            " correlate (lag-1 autocorrelation " +
                             rounded(evidence.daily_waits.lag1) + " over " +
-                            std::to_string(evidence.daily_waits.pairs) +
-                            " pairs of days), so the queues forget their start only over about " +
+                            std::to_string(evidence.daily_waits.pairs) + " pairs of " + batches +
+                            "), so the queues forget their start only over about " +
                             rounded(tau_days * 24) + " h (the relaxation time this shows): "
                       : "station " + station + " (utilization " + rounded(slowest->utilization) +
                             ") forgets its start only over about " + rounded(tau_days * 24) +

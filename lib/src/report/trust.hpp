@@ -92,7 +92,8 @@ struct IntervalBasis {
 struct Evidence {
   /** The relaxation time the data show (relaxation_from_batches of daily mean waits), minutes. */
   std::optional<double> measured_tau_min;
-  Autocorrelation daily_waits; // what measured_tau_min rests on
+  Autocorrelation daily_waits; // what measured_tau_min rests on: mean waits of successive batches
+  double batch_days = 1;       // of batch_days each (a day, or a series bin when longer)
   /** Each path's per-replication values (paths without are not checked for skewness). */
   std::vector<std::pair<std::string, std::vector<double>>> values;
 };
