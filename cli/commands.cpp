@@ -55,6 +55,15 @@ const CLI::Validator& an_output() {
   return validator;
 }
 
+const CLI::Validator& not_empty() {
+  static const CLI::Validator validator(
+      [](const std::string& value) {
+        return value.empty() ? std::string("must not be empty") : std::string();
+      },
+      "");
+  return validator;
+}
+
 namespace {
 
 /** The options `run` and `sweep` share. */
@@ -131,8 +140,10 @@ int main(int argc, char** argv) {
 
   RunArgs run_args;
   auto* run_cmd = app.add_subcommand("run", "simulate a scenario; print its metrics as JSON");
-  run_cmd->add_option("SCENARIO", run_args.scenario,
-                      "scenario file (default: the built-in shanghai-2025)");
+  run_cmd
+      ->add_option("SCENARIO", run_args.scenario,
+                   "scenario file (default: the built-in shanghai-2025)")
+      ->check(not_empty());
   add_run_options(*run_cmd, run_args);
   std::string run_table_path;
   run_cmd
@@ -163,7 +174,9 @@ int main(int argc, char** argv) {
   RunArgs sweep_args;
   auto* sweep_cmd = app.add_subcommand(
       "sweep", "run every combination of the --vary values (full factorial); print all metrics");
-  sweep_cmd->add_option("SCENARIO", sweep_args.scenario, "scenario file")->required();
+  sweep_cmd->add_option("SCENARIO", sweep_args.scenario, "scenario file")
+      ->required()
+      ->check(not_empty());
   sweep_cmd->add_option("--vary", varies, "PATH=V1,V2,... or PATH=FROM:TO:STEP (repeatable)")
       ->required()
       ->allow_extra_args(false);
@@ -182,18 +195,26 @@ int main(int argc, char** argv) {
       "size", "find the smallest value of an integer parameter for which the targets hold with 95% "
               "confidence (bisection over a monotone response), or with --minimize the value that "
               "minimises a metric while they hold");
-  size_cmd->add_option("SCENARIO", size_args.scenario, "scenario file")->required();
+  size_cmd->add_option("SCENARIO", size_args.scenario, "scenario file")
+      ->required()
+      ->check(not_empty());
   size_cmd->add_option("--param", size.param, "PATH of the integer to size, e.g. open_stations")
-      ->required();
-  size_cmd->add_option("--range", size.range, "FROM:TO, the values to search")->required();
+      ->required()
+      ->check(not_empty());
+  size_cmd->add_option("--range", size.range, "FROM:TO, the values to search")
+      ->required()
+      ->check(not_empty());
   size_cmd
       ->add_option("--target", size.targets,
                    "METRIC<=VALUE or METRIC>=VALUE, e.g. totals.wait_min.p95<=5 or "
                    "'stations[id=S1].wait_min.p95<=5' (repeatable: all must hold)")
-      ->allow_extra_args(false);
-  size_cmd->add_option("--minimize", size.minimize,
-                       "METRIC to minimise over the range where the targets hold, e.g. "
-                       "totals.economics.social_cost_per_kg");
+      ->allow_extra_args(false)
+      ->check(not_empty());
+  size_cmd
+      ->add_option("--minimize", size.minimize,
+                   "METRIC to minimise over the range where the targets hold, e.g. "
+                   "totals.economics.social_cost_per_kg")
+      ->check(not_empty());
   add_run_options(*size_cmd, size_args);
 
   SiteArgs site;
@@ -202,35 +223,50 @@ int main(int argc, char** argv) {
       "site", "choose which stations to open among candidates: greedy forward selection, then "
               "1-swaps, each set simulated with the same seed and replications (common random "
               "numbers), until the target holds with 95% confidence (docs/siting.md)");
-  site_cmd->add_option("SCENARIO", site_args.scenario, "scenario file")->required();
-  site_cmd->add_option("--candidates", site.candidates,
-                       "ID,ID,... the stations to choose from, or all (ties go to the one listed "
-                       "first)");
-  site_cmd->add_option("--candidates-csv", site.candidates_csv,
-                       "FILE: a CSV of candidate sites (id, x_km, y_km or lat, lon, optional "
-                       "dispensers (options as 2|4: alternatives ID@2, ID@4), "
-                       "fill_rate_kg_per_min, overhead_min, queue_capacity, arrivals_per_h, name), "
-                       "each a new station copying --template, all candidates after --candidates' "
-                       "(docs/siting.md)");
-  site_cmd->add_option("--template", site.template_id,
-                       "ID: the station whose values the CSV's sites copy (default: the "
-                       "scenario's first station)");
-  site_cmd->add_option("--origin", site.origin,
-                       "LAT,LON: the latitude and longitude (WGS84 degrees) of the scenario's "
-                       "(0, 0) km, for a candidates CSV with lat and lon columns and a scenario "
-                       "without an origin of its own (refused with x_km and y_km columns, which "
-                       "it would not move)");
+  site_cmd->add_option("SCENARIO", site_args.scenario, "scenario file")
+      ->required()
+      ->check(not_empty());
+  site_cmd
+      ->add_option("--candidates", site.candidates,
+                   "ID,ID,... the stations to choose from, or all (ties go to the one listed "
+                   "first)")
+      ->check(not_empty());
+  site_cmd
+      ->add_option("--candidates-csv", site.candidates_csv,
+                   "FILE: a CSV of candidate sites (id, x_km, y_km or lat, lon, optional "
+                   "dispensers (options as 2|4: alternatives ID@2, ID@4), "
+                   "fill_rate_kg_per_min, overhead_min, queue_capacity, arrivals_per_h, name), "
+                   "each a new station copying --template, all candidates after --candidates' "
+                   "(docs/siting.md)")
+      ->check(not_empty());
+  site_cmd
+      ->add_option("--template", site.template_id,
+                   "ID: the station whose values the CSV's sites copy (default: the "
+                   "scenario's first station)")
+      ->check(not_empty());
+  site_cmd
+      ->add_option("--origin", site.origin,
+                   "LAT,LON: the latitude and longitude (WGS84 degrees) of the scenario's "
+                   "(0, 0) km, for a candidates CSV with lat and lon columns and a scenario "
+                   "without an origin of its own (refused with x_km and y_km columns, which "
+                   "it would not move)")
+      ->check(not_empty());
   site_cmd
       ->add_option("--target", site.target,
                    "METRIC<=VALUE or METRIC>=VALUE that must hold with 95% confidence, e.g. "
                    "totals.wait_min.p95<=10")
-      ->required();
-  site_cmd->add_option("--fixed", site.fixed,
-                       "ID,ID,... stations open from the start and never removed (e.g. today's; "
-                       "among the candidates)");
-  site_cmd->add_option("--minimize", site.minimize,
-                       "METRIC to minimise among the sets where the target holds (default: the "
-                       "target's metric is improved)");
+      ->required()
+      ->check(not_empty());
+  site_cmd
+      ->add_option("--fixed", site.fixed,
+                   "ID,ID,... stations open from the start and never removed (e.g. today's; "
+                   "among the candidates)")
+      ->check(not_empty());
+  site_cmd
+      ->add_option("--minimize", site.minimize,
+                   "METRIC to minimise among the sets where the target holds (default: the "
+                   "target's metric is improved)")
+      ->check(not_empty());
   site_cmd
       ->add_option("--max-stations", site.max_stations,
                    "add at most N stations to the fixed ones (default: until the target holds)")
@@ -254,13 +290,16 @@ int main(int argc, char** argv) {
                  "print each metric's difference from the first with a paired 95% interval");
   compare_cmd->add_option("SCENARIOS", compare_files, "two or more scenario files")
       ->required()
+      ->check(not_empty())
       ->expected(2, 1000);
   add_run_options(*compare_cmd, compare_args);
 
   std::string validate_path;
   std::vector<std::string> validate_sets;
   auto* validate_cmd = app.add_subcommand("validate", "check a scenario file; exit 2 if invalid");
-  validate_cmd->add_option("SCENARIO", validate_path, "scenario file")->required();
+  validate_cmd->add_option("SCENARIO", validate_path, "scenario file")
+      ->required()
+      ->check(not_empty());
   validate_cmd
       ->add_option("--set", validate_sets, "override a scenario value: PATH=VALUE (repeatable)")
       ->allow_extra_args(false);

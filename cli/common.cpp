@@ -3,6 +3,8 @@
 #include "output.hpp"
 #include "progress.hpp"
 
+#include <h2sim/experiments.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -286,11 +288,7 @@ void emit(const RunArgs& args, nlohmann::ordered_json document, const std::strin
   // Provenance: a run's block says what made it; a sweep's, size's, site's or comparison's own
   // block says the same of the whole (its points carry their scenarios' own; site's block has
   // its wall times already).
-  if (!document.contains("run") || !document["run"].contains("provenance")) {
-    document["run"]["provenance"] = {{"h2sim_version", version()},
-                                     {"git_commit", git_commit()},
-                                     {"simgrid_version", simgrid_version()}};
-  }
+  document = with_provenance(std::move(document));
   document["run"]["provenance"]["command_line"] = command_line();
   if (args.out.empty() || args.out == "-") {
     write_stdout(json_text(document), what);

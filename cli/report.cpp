@@ -178,24 +178,32 @@ std::function<std::optional<int>()> add_report_command(CLI::App& app) {
       "report", "write one self-contained HTML page (charts, map, tables, comparison) over h2sim "
                 "outputs: run, sweep or size; several are compared side by side");
   command->add_option("INPUT", args->inputs, "h2sim output JSON files (one or several)")
-      ->required();
+      ->required()
+      ->check(not_empty());
   command
       ->add_option("-o,--out", args->out,
                    "write the HTML there: a file is replaced atomically, a device or FIFO "
                    "written to (default: stdout)")
       ->check(an_output());
-  command->add_option("--scenario", args->scenario,
-                      "the scenario file the outputs come from: station positions (the map), "
-                      "names and key inputs (default: the built-in scenario for its outputs)");
-  command->add_option("--target", args->target,
-                      "the policy target drawn and judged: totals.METRIC<=VALUE or >=VALUE "
-                      "(default totals.wait_min.p95<=5; a size output is drawn against its own "
-                      "targets, on any metric)");
+  command
+      ->add_option("--scenario", args->scenario,
+                   "the scenario file the outputs come from: station positions (the map), "
+                   "names and key inputs (default: the built-in scenario for its outputs)")
+      ->check(not_empty());
+  command
+      ->add_option("--target", args->target,
+                   "the policy target drawn and judged: totals.METRIC<=VALUE or >=VALUE "
+                   "(default totals.wait_min.p95<=5; a size output is drawn against its own "
+                   "targets, on any metric)")
+      ->check(not_empty());
   command->add_option("--title", args->title, "the page's title (default: h2sim report)");
-  command->add_option("--events", args->events,
-                      "an event log of run --events (CSV or JSON Lines): draw --station's queue "
-                      "over --day");
-  command->add_option("--station", args->station, "with --events: the station's id");
+  command
+      ->add_option("--events", args->events,
+                   "an event log of run --events (CSV or JSON Lines): draw --station's queue "
+                   "over --day")
+      ->check(not_empty());
+  command->add_option("--station", args->station, "with --events: the station's id")
+      ->check(not_empty());
   command->add_option("--day", args->day,
                       "with --events: the day (from the start of the run, warm-up included)");
   return [args, command]() -> std::optional<int> {

@@ -12,4 +12,10 @@ namespace h2sim::cli {
  */
 const CLI::Validator& an_output();
 
+/**
+ * A path, id, list or metric that an empty value would silently drop (`"$UNSET"`): a scenario
+ * "" was the built-in one, a candidates CSV "" none at all.
+ */
+const CLI::Validator& not_empty();
+
 } // namespace h2sim::cli

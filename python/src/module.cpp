@@ -194,7 +194,7 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   if (finished == 0) {
     throw h2sim::RunError("every replication failed: " + errors);
   }
-  return text_of(h2sim::sweep_document(points, metrics));
+  return text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics)));
 }
 
 std::string size(const std::string& text, const std::string& base_dir, const Sets& sets, Sets last,
@@ -214,11 +214,11 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
   scenario_at(range.from); // both ends are validated before anything runs
   scenario_at(range.to);
   const h2sim::RunOptions run_options = options(running);
-  return text_of(without_gil([&] {
+  return text_of(h2sim::with_provenance(without_gil([&] {
     return h2sim::size(param, range, target, [&](long long value) {
       return h2sim::run_metrics(scenario_at(value), run_options);
     });
-  }));
+  })));
 }
 
 std::vector<std::pair<std::string, std::string>>

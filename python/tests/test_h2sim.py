@@ -120,7 +120,7 @@ def test_sweep_equals_the_cli_but_the_run_blocks():
     assert len(result["points"]) == 4
     for point, reference in zip(result["points"], expected["points"]):
         point["metrics"] = with_run_block_of(point["metrics"], reference["metrics"])
-    expected.pop("run")  # the CLI's own provenance: its command line
+    expected["run"]["provenance"].pop("command_line")  # the CLI's own
     assert as_cli_writes(result) == as_cli_writes(expected)
 
 
@@ -131,8 +131,9 @@ def test_size_equals_the_cli():
     result = h2sim.size(MMC2, "stations.0.dispensers", (2, 4), "totals.wait_min.mean<=1",
                         set=["horizon_days=5"])
     expected = json.loads(expected)
-    expected.pop("run")  # the CLI's own provenance: its command line
+    expected["run"]["provenance"].pop("command_line")  # the CLI's own
     assert as_cli_writes(result) == as_cli_writes(expected)
+    assert result["run"]["provenance"]["h2sim_version"] == h2sim.__version__
     assert result["answer"] is not None
 
 
@@ -324,6 +325,23 @@ def test_pandas_helpers_make_tables():
     points = h2sim.points(sweep)
     assert list(points["stations.0.dispensers"]) == [2, 3]
     assert isinstance(h2sim.classes(result), pandas.DataFrame)
+
+
+def test_the_readmes_pandas_recipe_reads_run_table(tmp_path):
+    """README, `run --table`: the pivot keeps the network's rows (empty id) and keeps the
+    replications and hours apart."""
+    pandas = pytest.importorskip("pandas")
+    table = tmp_path / "t.csv"
+    result = json.loads(cli("run", "-q", MMC2, "--replications", "3", "--set", "horizon_days=2",
+                            "--table", str(table)))
+    p = pandas.read_csv(table).fillna({"id": "", "replication": -1, "index": -1}).pivot_table(
+        index=["table", "id", "kind", "replication", "index"], columns="metric", values="value")
+    network = p.loc[("totals", "", "mean")]
+    assert network["wait_min.p95"].iloc[0] == pytest.approx(result["totals"]["wait_min"]["p95"])
+    replications = p.loc[("totals", "", "replication")]["served"]
+    assert list(replications) == [r["served"] for r in result["replication_totals"]]
+    hourly = p.loc[("hourly", "", "mean")]["hourly.arrivals"]
+    assert list(hourly) == pytest.approx(result["totals"]["hourly"]["arrivals"])
 
 
 def far_north_scenario():

@@ -24,6 +24,8 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -221,6 +223,32 @@ TEST_CASE("cli: hourly bins do not read the day's profile as the queues' memory"
   const auto daily = nlohmann::json::parse(run_h2sim(shanghai + "daily").out);
   CHECK(hourly["warnings"] == daily["warnings"]);
   CHECK(hourly["warnings"].dump().find("correlate") == std::string::npos);
+}
+
+TEST_CASE("cli: an empty scenario, file, id, list or metric is refused, not taken for none") {
+  // `h2sim run "$UNSET"` had run the built-in scenario, `site --candidates-csv ""` no CSV at all.
+  const std::string site = "site " + md1_file + " --target 'totals.wait_min.p95<=1' ";
+  const std::string size = "size " + md1_file + " --param stations.0.dispensers --range 1:2 ";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"run ''", "SCENARIO"},
+      {"validate ''", "SCENARIO"},
+      {"sweep '' --vary replications=2,3", "SCENARIO"},
+      {"compare " + md1_file + " ''", "SCENARIOS"},
+      {site + "--candidates ''", "--candidates"},
+      {site + "--candidates all --candidates-csv ''", "--candidates-csv"},
+      {site + "--candidates all --fixed ''", "--fixed"},
+      {site + "--candidates all --template ''", "--template"},
+      {site + "--candidates all --minimize ''", "--minimize"},
+      {size + "--target '' ", "--target"},
+      {size + "--target 'totals.wait_min.p95<=1' --minimize ''", "--minimize"},
+      {"report " + md1_file + " --scenario ''", "--scenario"},
+      {"report " + md1_file + " --events '' --station S", "--events"},
+  };
+  for (const auto& [args, option] : cases) {
+    CAPTURE(args);
+    h2sim::test::check_refused(run_h2sim(args), option + ": must not be empty\nRun with --help for "
+                                                         "more information.\n");
+  }
 }
 
 TEST_CASE("cli: bad input exits 2, names the field, and writes no output file") {

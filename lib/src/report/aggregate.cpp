@@ -10,6 +10,15 @@
 
 namespace h2sim {
 
+const std::map<std::string, QuantileInterval>& quantile_intervals_by_name() {
+  static const std::map<std::string, QuantileInterval> names{
+      {"replications", QuantileInterval::replications},
+      {"sectioning", QuantileInterval::sectioning},
+      {"jackknife", QuantileInterval::jackknife},
+      {"batches", QuantileInterval::batches}};
+  return names;
+}
+
 namespace {
 /** A sample's size, mean and sum of squared deviations from the mean. */
 struct Sample {

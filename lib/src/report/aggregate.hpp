@@ -44,6 +44,9 @@ public:
                      QuantileInterval quantiles = QuantileInterval::sectioning)
       : replications_(replications), quantiles_(quantiles) {}
 
+  /** How the intervals of the quantiles of waits are formed. */
+  QuantileInterval quantile_interval() const { return quantiles_; }
+
   /** Replication `r` finished with these values (a second report of `r` is ignored). */
   void finished(std::size_t r, ReplicationValues values);
   /** Replication `r` failed, and why. */

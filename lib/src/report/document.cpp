@@ -334,6 +334,11 @@ ordered_json document(const Run& run, bool with_error) {
       intervals["totals." + path] = {interval.first, interval.second};
     }
     out["ci95"] = std::move(intervals);
+    for (const auto& [name, method] : quantile_intervals_by_name()) {
+      if (method == aggregate.quantile_interval()) {
+        out["quantile_interval"] = name;
+      }
+    }
     for (const Warning& warning : interval_warnings(run, aggregate, warmup_days)) {
       out["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
     }
@@ -708,6 +713,17 @@ ordered_json metrics_schema() {
       {"stations", {{"type", "array"}, {"items", {{"$ref", "#/$defs/station"}}}}},
       {"classes", {{"type", "array"}, {"items", {{"$ref", "#/$defs/class"}}}}},
       {"ci95", std::move(ci95)},
+      {"quantile_interval",
+       {{"description", "how ci95's intervals of the quantiles of waits were formed "
+                        "(--quantile-interval, docs/statistics.md)"},
+        {"enum",
+         [] {
+           ordered_json names = ordered_json::array();
+           for (const auto& [name, method] : quantile_intervals_by_name()) {
+             names.push_back(name);
+           }
+           return names;
+         }()}}},
       {"precision",
        {{"description", "--until: per metric, the relative error asked for, the relative "
                         "half-width of its 95% interval reached, and whether that met Law and "
@@ -727,10 +743,12 @@ ordered_json metrics_schema() {
         {"items", {{"$ref", "#/$defs/totals"}}}}}};
   top["required"] = {"h2sim_version", "scenario",      "seed",     "replications", "horizon_days",
                      "warmup_days",   "open_stations", "warnings", "run"};
-  top["dependentRequired"] = {
-      {"totals", {"stations"}},         {"stations", {"totals"}},
-      {"classes", {"totals"}},          {"ci95", {"totals", "replication_totals"}},
-      {"replication_totals", {"ci95"}}, {"error", {"replication_errors"}}};
+  top["dependentRequired"] = {{"totals", {"stations"}},
+                              {"stations", {"totals"}},
+                              {"classes", {"totals"}},
+                              {"ci95", {"totals", "replication_totals", "quantile_interval"}},
+                              {"replication_totals", {"ci95"}},
+                              {"error", {"replication_errors"}}};
   schema.update(top);
   ordered_json station = record_schema(station_fields(), Scope::stations, "id");
   ordered_json station_ci95 = closed_object();
@@ -893,7 +911,9 @@ std::string metrics_markdown() {
             "`totals." + economics[i] + "`";
   }
   text += "), each station's `ci95` the intervals of its own values of the same fields (keyed "
-          "without `totals.`: `stations[i].ci95[\"wait_min.p95\"]`), and `replication_totals` "
+          "without `totals.`: `stations[i].ci95[\"wait_min.p95\"]`), `quantile_interval` how "
+          "the intervals of the quantiles of waits were formed (`--quantile-interval`, "
+          "docs/statistics.md; `sectioning` by default), and `replication_totals` "
           "lists each finished replication's `totals` as it was. "
           "When an interval cannot be trusted (replications short against the slowest "
           "station's relaxation time, too little warm-up, fewer than 5 replications), "

@@ -158,6 +158,15 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
   }
 }
 
+ordered_json with_provenance(ordered_json document) {
+  if (!document.contains("run") || !document["run"].contains("provenance")) {
+    document["run"]["provenance"] = {{"h2sim_version", version()},
+                                     {"git_commit", git_commit()},
+                                     {"simgrid_version", simgrid_version()}};
+  }
+  return document;
+}
+
 ordered_json sweep_document(const std::vector<SweepPoint>& points,
                             const std::vector<Metrics>& metrics) {
   ordered_json out{{"points", ordered_json::array()}};

@@ -269,15 +269,6 @@ Precision parse_precision(const std::string& text) {
   return {path, relative};
 }
 
-const std::map<std::string, QuantileInterval>& quantile_intervals_by_name() {
-  static const std::map<std::string, QuantileInterval> names{
-      {"replications", QuantileInterval::replications},
-      {"sectioning", QuantileInterval::sectioning},
-      {"jackknife", QuantileInterval::jackknife},
-      {"batches", QuantileInterval::batches}};
-  return names;
-}
-
 std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
                                      const RunOptions& options) {
   const auto started = Clock::now();

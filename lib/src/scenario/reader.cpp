@@ -614,8 +614,20 @@ std::string default_of(const Field& field, const void* defaults) {
   switch (field.kind) {
   case Kind::number:
   case Kind::integer:
-  case Kind::number_or_auto:
-    return format(field.get_number(defaults));
+  case Kind::number_or_auto: {
+    const double value = field.get_number(defaults);
+    const params::Bounds& b = field.bounds;
+    // A finite value no file may give (max_tries 0) stands for "not set": the description says
+    // what that means (an infinite one is "unlimited").
+    const bool outside = (b.minimum && value < *b.minimum) ||
+                         (b.exclusive_minimum && value <= *b.exclusive_minimum) ||
+                         (b.maximum && value > *b.maximum) ||
+                         (b.exclusive_maximum && value >= *b.exclusive_maximum);
+    if (std::isfinite(value) && outside) {
+      return "none";
+    }
+    return format(value);
+  }
   case Kind::text:
   case Kind::choice: {
     const auto& text = *static_cast<const std::string*>(member);
