@@ -116,53 +116,38 @@ TEST_CASE("supply::Pipeline: a dry station looks at its tank every 5 minutes unt
   tank.refuse(1, 25);
   supply.after_refusal(1, 25);
   supply.after_refusal(1, 25); // a second refusal does not start a second round of looks
+
+  bool looked = false;
+  SUBCASE("its own looks alone") {}
+  SUBCASE("a look from outside (a series bin's edge) credits, but ends no dry spell") {
+    // At 14 it credits the 28 kg there, enough for the 25 refused, but the spell goes on to the
+    // model's own look at 16, as without the edge: the bins asked for do not change stockout_min
+    // (an edge had ended the spell at 14, and counted 13).
+    calendar.run(14);
+    supply.look(14);
+    looked = true;
+    CHECK(tank.level() == 28);
+    CHECK(tank.dry());
+    CHECK(tank.end_window(14, 0).stockout_min == 13);
+  }
+  SUBCASE("after a look, a visit's catch-up ends the spell at once") {
+    calendar.run(14);
+    supply.look(14);
+    calendar.run(14.5);
+    supply.catch_up(14.5);
+    CHECK_FALSE(tank.dry());
+    CHECK(tank.level() == 29);
+    CHECK(tank.end_window(14.5, 0).stockout_min == 13.5);
+    return;
+  }
   calendar.run(15.9);
   CHECK(tank.dry());
-  CHECK(tank.level() == 22);
+  CHECK(tank.level() == (looked ? 28 : 22));
   calendar.run(16);
   CHECK_FALSE(tank.dry());
   CHECK(tank.level() == 32);
   CHECK(calendar.pending() == 1); // the looks stopped; the flow's end at 500 remains
   CHECK(tank.end_window(16, 0).stockout_min == 15);
-}
-
-TEST_CASE(
-    "supply::Pipeline: a look from outside (a series bin's edge) credits but ends no dry spell") {
-  // As above, with a look at 14 (a bin's edge): it credits the 28 kg there, enough for the 25
-  // refused, but the spell goes on to the model's own look at 16, as without the edge, so the
-  // bins asked for do not change stockout_min (they ended the spell at 14 and counted 13).
-  const StationSpec station = station_with(1000, 0, 120);
-  HeapCalendar calendar;
-  SerialCapacity pipeline(calendar, 10);
-  Tank tank(1000, 0);
-  tank.begin_window(0, 0);
-  Pipeline supply(context_of(station, tank, calendar, pipeline));
-  supply.start(0);
-  calendar.run(1);
-  supply.catch_up(1);
-  REQUIRE_FALSE(tank.reserve(1, 25));
-  tank.refuse(1, 25);
-  supply.after_refusal(1, 25);
-  calendar.run(14);
-  supply.look(14);
-  CHECK(tank.level() == 28);
-  CHECK(tank.dry());
-  CHECK(tank.end_window(14, 0).stockout_min == 13);
-  calendar.run(16);
-  CHECK_FALSE(tank.dry());
-  CHECK(tank.level() == 32);
-  CHECK(tank.end_window(16, 0).stockout_min == 15);
-
-  SUBCASE("a visit's own look ends it at once") {
-    Tank other(1000, 0);
-    other.begin_window(0, 0);
-    other.refuse(1, 25);
-    other.add(14, 28, false, false); // a look's credit
-    CHECK(other.dry());
-    other.add(14.5, 0); // the visit's catch-up, though nothing more flowed
-    CHECK_FALSE(other.dry());
-    CHECK(other.end_window(14.5, 0).stockout_min == 13.5);
-  }
 }
 
 TEST_CASE("supply::Pipeline: the flow starts when storage has room and stops when it is full") {
