@@ -247,14 +247,30 @@ Scenario load_text(const std::string& path, const std::string& text,
   return load_overrides(path, text, parse_overrides(sets), log_warnings);
 }
 
+namespace {
+/** Where a scenario's own files are found: beside it. */
+std::string base_dir_of(const std::string& path) {
+  const std::string dir = path.empty() ? "." : std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+} // namespace
+
+std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets) {
+  try {
+    load_scenario(scenario_text(args.scenario), parse_overrides(all_sets(args, sets)),
+                  base_dir_of(args.scenario));
+  } catch (const ScenarioError& error) {
+    return error.problems();
+  }
+  return {};
+}
+
 Scenario load_overrides(const std::string& path, const std::string& text,
                         const std::vector<Override>& overrides, bool log_warnings,
                         const std::string& where) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
   try {
-    const std::string base_dir =
-        path.empty() ? "." : std::filesystem::path(path).parent_path().string();
-    Scenario scenario = load_scenario(text, overrides, base_dir.empty() ? "." : base_dir);
+    Scenario scenario = load_scenario(text, overrides, base_dir_of(path));
     check_outputs_spare(scenario);
     for (const Warning& warning : scenario.warnings()) {
       if (log_warnings) {

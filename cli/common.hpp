@@ -88,6 +88,9 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets, boo
 Scenario load_text(const std::string& path, const std::string& text,
                    const std::vector<std::string>& sets, bool log_warnings);
 
+/** The problems of the scenario at `path` with --set `sets` (and --seed, ...), found silently. */
+std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets);
+
 /**
  * load_text with overrides already parsed (each naming its option in messages); each problem's
  * line on stderr begins with `where` (a sweep point: "point 3 (PATH=VALUE): ").

@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace h2sim::cli {
@@ -51,10 +52,25 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   std::vector<Scenario> scenarios;
   std::vector<std::string> fingerprints;
   const std::string base = std::string(version()) + '\0' + scenario_text(args.scenario) + '\0';
+  // Problems of the file and --set alone, which the points' values may mend (a --vary that
+  // switches the demand model) or not: where the first point has exactly these, they are the
+  // file's or --set's, and are reported as run reports them, not blamed on point 0.
+  const std::vector<Problem> without_points = problems_with(args, args.sets);
   for (const SweepPoint& point : points) {
     // A point that fails names its values: "point 3 (stations.0.dispensers=0): /stations/...".
-    const std::string where =
-        "point " + std::to_string(scenarios.size()) + " (" + point.name + "): ";
+    std::string where = "point " + std::to_string(scenarios.size()) + " (" + point.name + "): ";
+    if (scenarios.empty() && !without_points.empty()) {
+      std::vector<std::string> sets = args.sets;
+      sets.insert(sets.end(), point.sets.begin(), point.sets.end());
+      const std::vector<Problem> with_point = problems_with(args, sets);
+      const auto same = [](const Problem& a, const Problem& b) {
+        return a.pointer == b.pointer && a.message == b.message;
+      };
+      if (std::equal(with_point.begin(), with_point.end(), without_points.begin(),
+                     without_points.end(), same)) {
+        where.clear();
+      }
+    }
     scenarios.push_back(load(args, args.sets, point.sets, where));
     check_max_replications(args, scenarios.back(), where);
     try {

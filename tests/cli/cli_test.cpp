@@ -350,6 +350,20 @@ TEST_CASE("cli: sweep validates every point before running any, naming the point
   CHECK(r.err.find("\n  point 2 (stations.0.dispensers=0, seed=1): /stations/0/dispensers: must "
                    "be an integer >= 1\n") != std::string::npos);
   CHECK_FALSE(fs::exists(scratch_root() / "never.json"));
+
+  // A --set wrong at every point is --set's, as run says it, not point 0's.
+  const std::string mmc = source("scenarios/validation/mmc-2.json");
+  h2sim::test::check_refused(
+      run_h2sim("sweep " + mmc + " --vary replications=2,3 --set stations.0.dispensers=-1"),
+      "h2sim: invalid scenario " + source_path("scenarios/validation/mmc-2.json").string() +
+          " (1 problem):\n  /stations/0/dispensers: must be an integer >= 1\n");
+  // Where a point's own value is wrong too, or instead, the point is named.
+  const Result both = run_h2sim("sweep " + mmc +
+                                " --vary stations.0.dispensers=0,2 --set "
+                                "horizon_days=-1");
+  CHECK(both.code == 2);
+  CHECK(both.err.find("\n  point 0 (stations.0.dispensers=0): /stations/0/dispensers") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli: --vary splits at commas between values, not inside a JSON value") {
