@@ -46,6 +46,12 @@ std::string summary(const nlohmann::ordered_json& step, const std::string& metri
              : step["phase"] == "add" ? "no candidate does better"
                                       : "no swap helps";
   }
+  if (step["metrics"].is_null()) { // nothing open yet, and nothing added
+    return fmt::format("step {}: {} (no station draws a vehicle in the window); {} evaluations in "
+                       "{:.1f} s",
+                       step["step"].get<std::size_t>(), change,
+                       step["evaluations"].get<std::size_t>(), wall_s);
+  }
   const auto& value = step["metrics"][metric];
   return fmt::format("step {}: {} ({} stations): {} = {:.3g} [{:.3g}, {:.3g}]{}; {} evaluations "
                      "in {:.1f} s",

@@ -331,14 +331,29 @@ TEST_CASE("cli: site does not add a site no vehicle reaches in the window, howev
   const json far = far_entry(out["steps"][1]["evaluated"]);
   CHECK(far["metrics"]["totals.wait_min.p95"]["ci95"][1].get<double>() < 5); // the artefact
   CHECK(far["holds"] == false);
-  CHECK(far["warnings"] ==
-        json::parse(R"([{"pointer": "/stations/1", "message": "station FAR had no arrivals in the )"
-                    R"(window (in any replication): it changed the metrics only by drawing )"
-                    R"(vehicles that had not reached it by the window's end; this set meets no )"
-                    R"(target"}])"));
+  CHECK(
+      far["warnings"] ==
+      json::parse(R"([{"pointer": "/candidates/1", "message": "station FAR had no arrivals in the )"
+                  R"(window (in any replication): it changed the metrics only by drawing )"
+                  R"(vehicles that had not reached it by the window's end; this set meets no )"
+                  R"(target"}])"));
   CHECK(out["steps"][1]["added"] == nullptr); // no candidate does better
   CHECK(out["chosen"] == json::array());
   CHECK(out["target_met"] == false);
+
+  // Without fixed stations, not even the first is added when no candidate draws a vehicle.
+  folder.write("sites.csv", "id,x_km,y_km\nFAR,90000,0\nFAR2,0,90000\n");
+  const Result none_fixed = folder.h2sim(
+      "site -q one.json --candidates-csv sites.csv --target 'totals.wait_min.p95<=20'");
+  REQUIRE_MESSAGE(none_fixed.code == 0, none_fixed.err);
+  const json nothing = json::parse(none_fixed.out);
+  CHECK(nothing["chosen"] == json::array());
+  CHECK(nothing["target_met"] == false);
+  CHECK(nothing["metrics"] == nullptr);
+  REQUIRE(nothing["steps"].size() == 1);
+  CHECK(nothing["steps"][0]["added"] == nullptr);
+  CHECK(nothing["steps"][0]["metrics"] == nullptr);
+  CHECK(nothing["steps"][0]["evaluated"].size() == 2);
 
   // A site at the fleet is added, though the far one scores better on paper.
   folder.write("sites.csv", "id,x_km,y_km\nFAR,90000,0\nNEAR,1,0\n");

@@ -143,6 +143,36 @@ TEST_CASE("trust: a relaxation time from batch means' autocorrelation inverts th
   CHECK_FALSE(relaxation_from_batches({0.5, 0}, 1440).has_value());
 }
 
+TEST_CASE("trust: hourly bins are pooled into days, weighted by those served") {
+  // Two days and 3 hours of hourly bins in one run: day 0 has waits 1 (hours 0-11, 2 served
+  // each) and 4 (hours 12-23, 1 served each): (12 * 2 * 1 + 12 * 1 * 4) / 36 = 2; day 1 has 3
+  // everywhere, a bin with none served (mean 0) counting for nothing; the 3 hours left are
+  // dropped. The bins' width, as the output's days give it, is not quite 1/24.
+  std::vector<double> means;
+  std::vector<double> served;
+  for (int h = 0; h < 24; ++h) {
+    means.push_back(h < 12 ? 1.0 : 4.0);
+    served.push_back(h < 12 ? 2.0 : 1.0);
+  }
+  for (int h = 0; h < 27; ++h) {
+    means.push_back(h == 5 ? 0.0 : 3.0);
+    served.push_back(h == 5 ? 0.0 : 1.0);
+  }
+  const WaitBatches hourly = wait_batches({means}, {served}, 0.5 + 1.0 / 24 - 0.5);
+  CHECK(hourly.days == 1);
+  REQUIRE(hourly.runs.size() == 1);
+  CHECK(hourly.runs[0] == std::vector<double>{2, 3});
+
+  // A day's bins, or longer ones, are taken as they are.
+  const WaitBatches weekly = wait_batches({{1, 2, 3}}, {{0, 0, 0}}, 7);
+  CHECK(weekly.days == 7);
+  CHECK(weekly.runs[0] == std::vector<double>{1, 2, 3});
+  // Bins that do not divide a day are pooled by round(1 / width): 0.4 days, by 3 (1.2 days).
+  const WaitBatches uneven = wait_batches({{1, 1, 1, 5, 5, 5, 9}}, {{1, 1, 1, 1, 1, 1, 1}}, 0.4);
+  CHECK(uneven.days == doctest::Approx(1.2));
+  CHECK(uneven.runs[0] == std::vector<double>{1, 5});
+}
+
 TEST_CASE("trust: a relaxation time the data show, longer than the formula's, warns") {
   const Relaxation formula{0, 0.5, 60}; // an hour: 7 days would be long enough
   const IntervalBasis basis{5, 7, 2, false, {"S1"}};

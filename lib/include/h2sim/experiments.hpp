@@ -60,15 +60,15 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes);
 void check_axes_apart(const Scenario& scenario, const SweepPoint& point);
 
 /**
- * The sweep document: {"points": [{"set", "error" (with failures), "metrics"}]}, each point's
- * metrics as run() writes them but with its "error" moved up beside "set".
- */
-/**
  * `document` with `run.provenance` (h2sim_version, git_commit, simgrid_version) where it has none:
  * what made a sweep's, size's, site's or comparison's output, whose points carry their own.
  */
 nlohmann::ordered_json with_provenance(nlohmann::ordered_json document);
 
+/**
+ * The sweep document: {"points": [{"set", "error" (with failures), "metrics"}]}, each point's
+ * metrics as run() writes them but with its "error" moved up beside "set".
+ */
 nlohmann::ordered_json sweep_document(const std::vector<SweepPoint>& points,
                                       const std::vector<Metrics>& metrics);
 

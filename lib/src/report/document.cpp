@@ -201,43 +201,28 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
     }
   }
   // The mean waits of each replication's days (its series bins but the last, which may be cut
-  // short; bins shorter than a day pooled into whole days, weighted by those served, since the
-  // hours of one day are alike by the demand's daily profile, not by the queues' memory): their
-  // lag-1 autocorrelation shows how slowly the queues forget.
+  // short; shorter bins pooled into days: wait_batches): their lag-1 autocorrelation shows how
+  // slowly the queues forget.
   const auto first = values_of("series.daily.day.0");
   const auto second = values_of("series.daily.day.1");
   if (totals.front().bins >= 3 && first && second) {
-    const double bin_days = (*second)[0] - (*first)[0];
-    const auto per_batch = static_cast<std::uint32_t>(bin_days < 1 ? std::round(1 / bin_days) : 1);
-    std::vector<std::vector<double>> batches(totals.size());
-    std::vector<double> waited(totals.size(), 0.0);
-    std::vector<double> served(totals.size(), 0.0);
+    std::vector<std::vector<double>> means(totals.size());
+    std::vector<std::vector<double>> served(totals.size());
     for (std::uint32_t k = 0; k + 1 < totals.front().bins; ++k) {
-      const auto means = values_of("series.daily.wait_min_mean." + std::to_string(k));
-      const auto counts = values_of("series.daily.served." + std::to_string(k));
-      if (!means || !counts) {
+      const auto bin_means = values_of("series.daily.wait_min_mean." + std::to_string(k));
+      const auto bin_served = values_of("series.daily.served." + std::to_string(k));
+      if (!bin_means || !bin_served) {
         break;
       }
       for (std::size_t r = 0; r < totals.size(); ++r) {
-        waited[r] += (*means)[r] * (*counts)[r];
-        served[r] += (*counts)[r];
-      }
-      if ((k + 1) % per_batch == 0) {
-        for (std::size_t r = 0; r < totals.size(); ++r) {
-          batches[r].push_back(per_batch == 1  ? (*means)[r]
-                               : served[r] > 0 ? waited[r] / served[r]
-                                               : 0.0);
-          waited[r] = 0;
-          served[r] = 0;
-        }
+        means[r].push_back((*bin_means)[r]);
+        served[r].push_back((*bin_served)[r]);
       }
     }
-    if (!batches.front().empty()) {
-      evidence.batch_days = bin_days * per_batch;
-      evidence.daily_waits = lag1_autocorrelation(batches);
-      evidence.measured_tau_min =
-          relaxation_from_batches(evidence.daily_waits, evidence.batch_days * 1440);
-    }
+    const WaitBatches batches = wait_batches(means, served, (*second)[0] - (*first)[0]);
+    evidence.batch_days = batches.days;
+    evidence.daily_waits = lag1_autocorrelation(batches.runs);
+    evidence.measured_tau_min = relaxation_from_batches(evidence.daily_waits, batches.days * 1440);
   }
   return interval_warnings(
       basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440),
@@ -743,12 +728,10 @@ ordered_json metrics_schema() {
         {"items", {{"$ref", "#/$defs/totals"}}}}}};
   top["required"] = {"h2sim_version", "scenario",      "seed",     "replications", "horizon_days",
                      "warmup_days",   "open_stations", "warnings", "run"};
-  top["dependentRequired"] = {{"totals", {"stations"}},
-                              {"stations", {"totals"}},
-                              {"classes", {"totals"}},
-                              {"ci95", {"totals", "replication_totals", "quantile_interval"}},
-                              {"replication_totals", {"ci95"}},
-                              {"error", {"replication_errors"}}};
+  top["dependentRequired"] = {
+      {"totals", {"stations"}},         {"stations", {"totals"}},
+      {"classes", {"totals"}},          {"ci95", {"totals", "replication_totals"}},
+      {"replication_totals", {"ci95"}}, {"error", {"replication_errors"}}};
   schema.update(top);
   ordered_json station = record_schema(station_fields(), Scope::stations, "id");
   ordered_json station_ci95 = closed_object();
@@ -937,9 +920,10 @@ std::string metrics_markdown() {
           "waiting time where it falls; supply quantities are the tank's books at the bins' "
           "edges. Counts and kilograms of the bins add up to the window's field (kilograms up to "
           "the rounding of sums in another order). The bins chosen leave the window's metrics "
-          "as they are, but for the last digits of kilograms of continuous supply (a pipeline, "
-          "on-site production), which a bin's edge credits so far, and so adds in another "
-          "order; a dry spell ends where the model looks, not at a bin's edge. In `run --table` "
+          "as they are, but for the last digits of continuous supply's figures (kilograms, "
+          "kWh, and on-site production's stockout hours: a bin's edge credits the inflow so "
+          "far, and so adds in another order); a pipeline's dry spell ends where the model "
+          "looks, not at a bin's edge. In `run --table` "
           "CSVs they are the `series` rows (`index` the bin); `sweep --table` leaves them "
           "out.\n\n"
           "The `hourly` fields are by hour of day over the whole window (0 = midnight, hours "

@@ -108,6 +108,36 @@ std::size_t replications_for_skewness(double g1) {
   return static_cast<std::size_t>(std::floor(25 * g1 * g1 + 1e-9)) + 1;
 }
 
+WaitBatches wait_batches(const std::vector<std::vector<double>>& means,
+                         const std::vector<std::vector<double>>& served, double bin_days) {
+  const auto per_batch =
+      static_cast<std::size_t>(bin_days < 1 ? std::max(1.0, std::round(1 / bin_days)) : 1.0);
+  WaitBatches batches;
+  batches.days = bin_days * static_cast<double>(per_batch);
+  if (std::fabs(batches.days - std::round(batches.days)) < 1e-9 * batches.days) {
+    batches.days = std::round(batches.days);
+  }
+  for (std::size_t r = 0; r < means.size(); ++r) {
+    std::vector<double>& run = batches.runs.emplace_back();
+    double waited = 0;
+    double count = 0;
+    for (std::size_t k = 0; k < means[r].size(); ++k) {
+      if (per_batch == 1) {
+        run.push_back(means[r][k]);
+        continue;
+      }
+      waited += means[r][k] * served[r][k];
+      count += served[r][k];
+      if ((k + 1) % per_batch == 0) {
+        run.push_back(count > 0 ? waited / count : 0.0);
+        waited = 0;
+        count = 0;
+      }
+    }
+  }
+  return batches;
+}
+
 Autocorrelation lag1_autocorrelation(const std::vector<std::vector<double>>& runs) {
   double products = 0;
   double squares = 0;

@@ -79,6 +79,22 @@ Autocorrelation lag1_autocorrelation(const std::vector<std::vector<double>>& run
  */
 std::optional<double> relaxation_from_batches(const Autocorrelation& r, double batch_min);
 
+/** Mean waits of successive batches of each run, each batch `days` long. */
+struct WaitBatches {
+  std::vector<std::vector<double>> runs;
+  double days = 1;
+};
+/**
+ * Batches of about a day from each run's series bins of `bin_days` (each bin's mean wait and the
+ * number served): bins shorter than a day pooled, weighted by those served, into groups of
+ * round(1 / bin_days) bins (whole days where the width divides a day; an incomplete last group
+ * dropped), since the hours of a day are alike by the demand's daily profile, not by the queues'
+ * memory; a day's bins or longer ones as they are. `days` is rounded to a whole number within
+ * 1e-9 of one (bin edges computed in floating point).
+ */
+WaitBatches wait_batches(const std::vector<std::vector<double>>& means,
+                         const std::vector<std::vector<double>>& served, double bin_days);
+
 /** What the intervals of a run rest on. */
 struct IntervalBasis {
   std::size_t replications = 0;

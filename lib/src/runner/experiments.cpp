@@ -160,9 +160,8 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
 
 ordered_json with_provenance(ordered_json document) {
   if (!document.contains("run") || !document["run"].contains("provenance")) {
-    document["run"]["provenance"] = {{"h2sim_version", version()},
-                                     {"git_commit", git_commit()},
-                                     {"simgrid_version", simgrid_version()}};
+    document["run"]["provenance"] =
+        report::provenance_json({"", std::string(git_commit()), simgrid_version()});
   }
   return document;
 }

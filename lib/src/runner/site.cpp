@@ -146,7 +146,7 @@ public:
    */
   bool better(const Score& a, const Score& b) const {
     if (a.judges_nothing != b.judges_nothing) {
-      return b.judges_nothing; // a cost per kg of nothing dispensed ranks last, not least
+      return b.judges_nothing; // a cost per kg of nothing dispensed, say, ranks last, not least
     }
     const bool ha = holds(a);
     if (ha != holds(b)) {
@@ -300,10 +300,10 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
                       {"added", added},
                       {"removed", removed},
                       {"stations", search.fixed.size() + chosen.size()},
-                      {"holds", rules.holds(*current)},
-                      {"metrics", metrics_of(*current)},
-                      {"ci95", current->ci95},
-                      {"warnings", current->warnings},
+                      {"holds", current && rules.holds(*current)},
+                      {"metrics", current ? metrics_of(*current) : ordered_json(nullptr)},
+                      {"ci95", current ? current->ci95 : ordered_json::object()},
+                      {"warnings", current ? current->warnings : ordered_json::array()},
                       {"evaluations", batch.evaluations},
                       {"simulations", batch.simulations},
                       {"evaluated", std::move(evaluated)}};
@@ -372,10 +372,11 @@ ordered_json search(const SiteSearch& search, const Scorer& score) {
         runners_up.push_back(candidates[i]);
       }
     }
-    if (current && !rules.better(batch.scores[best], *current)) {
+    if (current ? !rules.better(batch.scores[best], *current) : batch.scores[best].judges_nothing) {
       // No candidate does better than the stations open (with supply cut, a new station may only
-      // share it thinner): adding one anyway made the target's metric worse, step after step. The
-      // step lists what was tried; nothing is added.
+      // share it thinner): adding one anyway made the target's metric worse, step after step. Or,
+      // with none open yet, not one draws a vehicle in the window. The step lists what was tried;
+      // nothing is added.
       record("add", nullptr, nullptr, batch, std::move(evaluated));
       break;
     }
@@ -509,6 +510,10 @@ ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
     check_site_metric(search.minimize, search.fixed);
   }
   const std::set<std::string> fixed(search.fixed.begin(), search.fixed.end());
+  std::map<std::string, std::size_t> candidate_index; // where the site output lists each
+  for (std::size_t c = 0; c < search.candidates.size(); ++c) {
+    candidate_index.emplace(search.candidates[c], c);
+  }
   return siting::search(search, [&](const std::vector<std::vector<std::string>>& sets) {
     const std::vector<Metrics> metrics = evaluate(sets);
     std::vector<siting::Score> scores;
@@ -535,15 +540,15 @@ ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
       // A station added that no vehicle reached in the window changes the metrics only through
       // the vehicles still on their way to it, which count nowhere (a trip counts at its end): a
       // site out of everyone's way, or a typo in its place, looked like an improvement.
-      const ordered_json& stations = document.at("stations");
-      for (std::size_t j = 0; j < stations.size(); ++j) {
-        const ordered_json& station = stations[j];
+      for (const ordered_json& station : document.at("stations")) {
         const std::string id = station.value("id", "");
+        const auto candidate = candidate_index.find(id);
         if (station.value("arrivals", 0.0) == 0 && !fixed.contains(id) &&
+            candidate != candidate_index.end() &&
             std::find(sets[i].begin(), sets[i].end(), id) != sets[i].end()) {
           score.judges_nothing = true;
           score.warnings.push_back(
-              {{"pointer", "/stations/" + std::to_string(j)},
+              {{"pointer", "/candidates/" + std::to_string(candidate->second)},
                {"message", "station " + id +
                                " had no arrivals in the window (in any replication): it changed "
                                "the metrics only by drawing vehicles that had not reached it by "
