@@ -45,6 +45,11 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   // Validate both ends before running anything.
   const Scenario low = scenario_at(range.from);
   const Scenario high = scenario_at(range.to);
+  try {
+    check_not_scheduled(low, size_args.param + "=" + std::to_string(range.from));
+  } catch (const ExperimentError& e) {
+    throw InvalidInput("--param " + size_args.param + ": " + e.what());
+  }
   if (args.dry_run) { // the ends of the range: the values between are bisected
     emit_dry_run(args, {{{size_args.param, range.from}}, {{size_args.param, range.to}}},
                  {low, high});

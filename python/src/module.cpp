@@ -211,7 +211,8 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
   const auto scenario_at = [&](long long value) {
     return load(text, base_dir, joined(joined(sets, {param + "=" + std::to_string(value)}), last));
   };
-  scenario_at(range.from); // both ends are validated before anything runs
+  // Both ends are validated before anything runs.
+  h2sim::check_not_scheduled(scenario_at(range.from), param + "=" + std::to_string(range.from));
   scenario_at(range.to);
   const h2sim::RunOptions run_options = options(running);
   return text_of(h2sim::with_provenance(without_gil([&] {

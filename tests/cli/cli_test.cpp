@@ -483,6 +483,33 @@ TEST_CASE("cli: size finds the hand-computed smallest number of dispensers") {
   CHECK(values == std::vector<int>{2, 3, 4, 8}); // bisection: 8, 4, 2, 3; reported in order
 }
 
+TEST_CASE("cli: size refuses a parameter the scenario's events change during the run") {
+  // Every evaluation would have run with open_stations 1 from day 0.5 on, whatever the value
+  // sized: size answered 1 with no warning.
+  const fs::path scenario = scratch("scheduled.json", R"({"name": "scheduled", "seed": 1,
+    "horizon_days": 1, "warmup_days": 0,
+    "stations": [
+      {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
+       "overhead_min": 2},
+      {"id": "B", "x_km": 5, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
+       "overhead_min": 2}],
+    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4},
+    "events": [{"at_day": 0.5, "set": {"open_stations": 1}}]})");
+  const std::string size = "size '" + scenario.string() +
+                           "' --target 'totals.wait_min.p95<=30' --replications 2 --param ";
+  h2sim::test::check_refused(
+      run_h2sim(size + "open_stations --range 1:2"),
+      "h2sim: --param open_stations: the scenario's events change /open_stations, which "
+      "open_stations=1 sets for each evaluation: they would override it for part of the run; "
+      "remove them for the search\n");
+  // A parameter the events leave alone is sized; so is one changed only after the run's end.
+  const Result dispensers = run_h2sim(size + "stations.0.dispensers --range 1:3 -q");
+  CHECK_MESSAGE(dispensers.code == 0, dispensers.err);
+  const Result later =
+      run_h2sim(size + "open_stations --range 1:2 -q --set events.0.at_day=2 --dry-run");
+  CHECK_MESSAGE(later.code == 0, later.err);
+}
+
 TEST_CASE("cli: size on a response that falls as the value grows: met at the bottom, not 'never'") {
   // Utilization of 1.67 Erlangs of fills is 1.67 / c: at least 0.5 up to 3 dispensers, not at 8.
   // Bisection from the top once said no value in 1..8 meets it.

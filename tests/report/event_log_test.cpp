@@ -93,6 +93,30 @@ TEST_CASE("event log: a closure inside a time out of service is not written twic
                           "{\"time_min\":30,\"station\":\"A\",\"event\":\"close\"}\n");
 }
 
+TEST_CASE("event log: a give-up told ahead of the clock does not pass the closures before it") {
+  // A reneging driver's give-up at 500 is known at its arrival at 400. Before, writing it moved
+  // the closures to 500: A's maintenance at 480 was written then, and A's taking out of service
+  // at 432 found it closed already, so the log had no close at 432 (and a close at 480 inside
+  // the time out of service), while A turned vehicles away from 432 on.
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  h2sim::test::Recorder next;
+  {
+    EventLog log(next, {{"A"}, {"vans"}}, fileno(file), EventFormat::csv);
+    log.on_closures(0, {{480, 720}});
+    log.on_visit(diverted(0, 400, 1)); // stands for the reneging visit's arrival
+    log.on_give_up(0, 1, 500);
+    log.on_service(0, false, 432);
+    log.on_visit(diverted(0, 433, 2));
+    log.finish(1440);
+  }
+  CHECK(contents(file) == "time_min,visit,vehicle_class,vehicle,station,event,kg\r\n"
+                          "400,1,vans,1,A,arrive,\r\n400,1,vans,1,A,divert_closed,\r\n"
+                          "500,,vans,1,,give_up,\r\n"
+                          "432,,,,A,close,\r\n"
+                          "433,2,vans,2,A,arrive,\r\n433,2,vans,2,A,divert_closed,\r\n");
+}
+
 TEST_CASE("event log: a trace's vehicles are named by their id, quoted as each format needs") {
   std::vector<h2sim::models::TraceRow> rows(2);
   rows[0].vehicle = "car,\"7\"";

@@ -249,6 +249,13 @@ void check_site_metric(const std::string& path, const std::vector<std::string>& 
 void check_site_scenario(const Scenario& scenario);
 
 /**
+ * ExperimentError if `scenario`'s events change, before the run can end, what its override `set`
+ * (size's --param PATH=VALUE) sets, or a part of it: the events would override the value sized
+ * for part of each evaluation.
+ */
+void check_not_scheduled(const Scenario& scenario, const std::string& set);
+
+/**
  * Chooses stations to open among `search.candidates` by simulation (docs/siting.md). From the
  * fixed set, greedy forward selection: each step evaluates every candidate not yet open added to
  * the open set, and adds the best; the best is one whose target holds with 95% confidence if any

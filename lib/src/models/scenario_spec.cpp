@@ -22,6 +22,11 @@ std::size_t ScenarioSpec::station_index(const std::string& id) const {
   throw std::logic_error("no station " + id);
 }
 
+double ScenarioSpec::latest_end_min() const {
+  const double warmup = warmup_days.automatic ? horizon_days / 2 : warmup_days.value;
+  return (warmup + horizon_days) * 1440.0;
+}
+
 bool ScenarioSpec::ever_out_of_service(std::size_t station) const {
   return !serves(station) || std::any_of(timeline.begin(), timeline.end(), [&](const Step& step) {
     return !step.state->serves(station);

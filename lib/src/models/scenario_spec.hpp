@@ -69,6 +69,10 @@ struct ScenarioSpec {
    * follow its state (only in the fields declared changes_during_run). Empty without events.
    */
   std::vector<Step> timeline;
+  /** What the events change: each change's minute from the run's start, and its JSON pointer. */
+  std::vector<std::pair<double, std::string>> scheduled;
+  /** The latest the run can end, in minutes: an automatic warm-up is at most half the horizon. */
+  double latest_end_min() const;
   std::vector<Warning> warnings;  // found when loading; copied to the metrics
   std::vector<Change> changes;    // what the overrides changed
   std::string sha256;             // of the text it was read from (before overrides)

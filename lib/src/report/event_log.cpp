@@ -175,6 +175,7 @@ void EventLog::settle(std::size_t s, double at) {
 }
 
 void EventLog::catch_up(double now) {
+  clock_ = std::max(clock_, now);
   while (next_edge_ <= now) {
     // The station with the earliest edge (the first among equals) moves past it.
     std::size_t first = 0;
@@ -267,7 +268,10 @@ void EventLog::on_trip(const models::Trip& trip) {
 }
 
 void EventLog::on_give_up(std::size_t vehicle_class, std::size_t vehicle, double at) {
-  catch_up(at);
+  // A driver who reneges and then gives up is told of at its arrival, ahead of the clock: the
+  // closures up to `at` are not reached yet (a station taken out of service before then would
+  // have found itself closed already, and written no `close`).
+  catch_up(std::min(at, clock_));
   line(at, 0, vehicle_class, vehicle, none, "give_up", -1);
   next_->on_give_up(vehicle_class, vehicle, at);
 }

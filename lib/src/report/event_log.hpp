@@ -74,7 +74,7 @@ private:
   /** One line; `station`, `vehicle` and `visit` may be absent (npos, 0), `kg` too (negative). */
   void line(double at, std::uint64_t visit, std::size_t vehicle_class, std::size_t vehicle,
             std::size_t station, std::string_view event, double kg);
-  /** Writes the closures' edges at or before `now`, in time order. */
+  /** Writes the closures' edges at or before `now`, in time order; `now` is the run's clock. */
   void catch_up(double now);
   /** The time of station `s`'s next closure edge (infinity if none). */
   double next_edge(std::size_t s) const;
@@ -90,6 +90,7 @@ private:
   std::uint64_t visits_ = 0;
   std::vector<Openness> openness_; // per station
   double next_edge_;               // the earliest next_edge over the stations
+  double clock_ = 0;               // the latest time catch_up reached: the run's clock
 };
 
 } // namespace h2sim::report

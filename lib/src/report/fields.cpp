@@ -207,7 +207,9 @@ const std::vector<Field<StationTally>>& station_fields() {
       {.key = "closed_h",
        .kind = Kind::derived,
        .source = +[](const S& s, const Window&) { return s.closed_min / 60.0; },
-       .description = "hours of the window the station was closed",
+       .description = "hours of the window the station was closed by its `availability` (opening "
+                      "hours, breakdowns, maintenance); time out of service by `open_stations` "
+                      "events is not counted here (its visits are `diverted_closed`)",
        .group = group::availability},
       {.key = "outage_h",
        .kind = Kind::derived,

@@ -1,4 +1,5 @@
 #include "../core/csv.hpp"
+#include "../models/scenario_spec.hpp"
 #include "../report/document.hpp"
 #include "per_kg.hpp"
 
@@ -155,6 +156,26 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
       }
     }
     changed.emplace_back(change.pointer, index);
+  }
+}
+
+void check_not_scheduled(const Scenario& scenario, const std::string& set) {
+  const models::ScenarioSpec& spec = models::spec_of(scenario);
+  for (const Change& change : scenario.changes()) {
+    if (change.set != set) {
+      continue;
+    }
+    for (const auto& [at_min, pointer] : spec.scheduled) {
+      const auto within = [](const std::string& inner, const std::string& outer) {
+        return inner == outer || (inner.starts_with(outer) && inner[outer.size()] == '/');
+      };
+      if (at_min < spec.latest_end_min() &&
+          (within(pointer, change.pointer) || within(change.pointer, pointer))) {
+        throw ExperimentError("the scenario's events change " + pointer + ", which " + set +
+                              " sets for each evaluation: they would override it for part of "
+                              "the run; remove them for the search");
+      }
+    }
   }
 }
 

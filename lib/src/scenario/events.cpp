@@ -154,11 +154,9 @@ void arrange_network(models::ScenarioSpec& spec) {
   const std::set<std::string> at_start(network.begin(), network.end());
   std::set<std::string> seen = at_start;
   bool changes = false;
-  // A step at or after the run's end opens nothing the run can see. An automatic warm-up is at
-  // most half the horizon (runner/run.cpp), so that is as late as a run can end.
-  const double warmup_days =
-      spec.warmup_days.automatic ? spec.horizon_days / 2 : spec.warmup_days.value;
-  const double run_end_min = (warmup_days + spec.horizon_days) * minutes_per_day;
+  // A step at or after the run's end opens nothing the run can see (an automatic warm-up is at
+  // most half the horizon, runner/run.cpp).
+  const double run_end_min = spec.latest_end_min();
   for (const models::Step& step : spec.timeline) {
     if (step.at_min >= run_end_min) {
       break;
@@ -278,6 +276,7 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
           problems.push_back({pointer, problem.message});
         }
         for (const Change& change : changes) {
+          spec.scheduled.emplace_back(edge.at_day * minutes_per_day, change.pointer);
           // A key the file leaves out (open_stations: all) is looked up where the step put it.
           const Field* field = field_at(was, models::scenario_table(), change.pointer);
           if (field == nullptr) {
