@@ -282,7 +282,12 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
           if (field == nullptr) {
             field = field_at(current, models::scenario_table(), change.pointer);
           }
-          if (field == nullptr || !field->changeable) {
+          if (field == nullptr) { // a key the set added: misspelt, or not the scenario's
+            problems.push_back({pointer, change.pointer +
+                                             " is not a key of the scenario (what can change "
+                                             "during a run: " +
+                                             changeable_during_run() + ")"});
+          } else if (!field->changeable) {
             problems.push_back({pointer, change.pointer +
                                              " cannot change during a run (what can: " +
                                              changeable_during_run() + ")"});
