@@ -248,6 +248,28 @@ TEST_CASE("events: a station is ever out of service when open_stations leaves it
   CHECK(closing.ever_out_of_service(1));
 }
 
+TEST_CASE("events: events that start when the run has ended are one warning at the earliest") {
+  const auto warnings_of = [](const std::string& window) {
+    return h2sim::load_scenario(three_stations(window, opening)).warnings();
+  };
+  // The run ends on day 6 (1 + 5): B's opening on day 8 changes nothing.
+  auto warnings = warnings_of(R"("warmup_days": 1, "horizon_days": 5)");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].pointer == "/events/1/at_day");
+  CHECK(warnings[0].message == "starts on day 8, when the run has ended (by day 6, warm-up "
+                               "included): it changes nothing");
+  // An automatic warm-up is at most half the horizon: 3 + 1.5 ends before day 5.
+  warnings = warnings_of(R"("warmup_days": "auto", "horizon_days": 3)");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].pointer == "/events/0/at_day");
+  CHECK(warnings[0].message == "starts on day 5, when the run has ended (by day 4.5, warm-up "
+                               "included): it changes nothing (nor does 1 more event, which "
+                               "starts then or later)");
+  // An event at the very end changes nothing either; one before it is no warning.
+  CHECK(warnings_of(R"("warmup_days": 0, "horizon_days": 8)").size() == 1);
+  CHECK(warnings_of(R"("warmup_days": 0, "horizon_days": 8.001)").empty());
+}
+
 TEST_CASE("events: a file that leaves open_stations out (all open) may still change it") {
   // The key was looked up in the file as it was: absent there, the documented change was refused
   // as one that "cannot change during a run".

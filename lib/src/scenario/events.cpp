@@ -317,4 +317,30 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
   arrange_network(spec);
 }
 
+void warn_of_late_events(const models::ScenarioSpec& spec, std::vector<Warning>& warnings) {
+  const double end_day = spec.latest_end_min() / minutes_per_day;
+  std::optional<std::size_t> earliest;
+  std::size_t late = 0;
+  for (std::size_t e = 0; e < spec.events.size(); ++e) {
+    if (spec.events[e].at_day * minutes_per_day >= spec.latest_end_min()) {
+      ++late;
+      if (!earliest || spec.events[e].at_day < spec.events[*earliest].at_day) {
+        earliest = e;
+      }
+    }
+  }
+  if (!earliest) {
+    return;
+  }
+  std::string message = "starts on day " + day_text(spec.events[*earliest].at_day) +
+                        ", when the run has ended (by day " + day_text(end_day) +
+                        ", warm-up included): it changes nothing";
+  if (late > 1) {
+    message += late == 2 ? " (nor does 1 more event, which starts then or later)"
+                         : " (nor do " + std::to_string(late - 1) +
+                               " more events, which start then or later)";
+  }
+  warnings.push_back({"/events/" + std::to_string(*earliest) + "/at_day", message});
+}
+
 } // namespace h2sim::scenario

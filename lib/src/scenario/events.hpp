@@ -10,6 +10,9 @@
 
 namespace h2sim::scenario {
 
+/** The paths a scheduled event may change, as a list for messages and the reference. */
+std::string changeable_during_run();
+
 /**
  * Makes `spec.timeline` from `spec.events`: the scenario after each time at which an event starts
  * or ends, each state read and checked as a file is (`document` is the scenario the events
@@ -18,10 +21,13 @@ namespace h2sim::scenario {
  * in force applied in the order they started. A path that a model cannot follow during a run is a
  * problem naming the event; so is a state that would not be a valid scenario.
  */
-/** The paths a scheduled event may change, as a list for messages and the reference. */
-std::string changeable_during_run();
-
 void build_timeline(const nlohmann::json& document, models::ScenarioSpec& spec,
                     std::vector<Problem>& problems);
+
+/**
+ * One warning when events start at or after the latest time the run can end (the warm-up
+ * included, an automatic one at its longest): they change nothing. It points at the earliest.
+ */
+void warn_of_late_events(const models::ScenarioSpec& spec, std::vector<Warning>& warnings);
 
 } // namespace h2sim::scenario

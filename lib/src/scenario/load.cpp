@@ -158,6 +158,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   }
   spec->warnings.insert(spec->warnings.begin(), geographic_warnings.begin(),
                         geographic_warnings.end());
+  scenario::warn_of_late_events(*spec, spec->warnings);
   return models::ScenarioAccess::make(std::move(spec));
 }
 
