@@ -270,6 +270,35 @@ TEST_CASE("events: events that start when the run has ended are one warning at t
   CHECK(warnings_of(R"("warmup_days": 0, "horizon_days": 8.001)").empty());
 }
 
+TEST_CASE("events: a step at time 0 sets the stations in service from the start") {
+  // As if the file had said so: a station it closes was never open (no metrics, no capital), one
+  // it opens was never closed (no closures).
+  const std::string window = R"("warmup_days": 0, "horizon_days": 2)";
+  const auto with_open = [&](const std::string& open, const std::string& events) {
+    std::string text = three_stations(window, events);
+    const std::string line = R"("open_stations": ["A"])";
+    return run_text(text.replace(text.find(line), line.size(), R"("open_stations": )" + open));
+  };
+  for (const auto& [file, at_start] : {std::pair{R"(["A", "B", "C"])", R"(["A", "C"])"},
+                                       {R"(["A"])", R"(["A", "C"])"},
+                                       {R"(["A", "B"])", R"(["A"])"}}) {
+    CAPTURE(file);
+    CAPTURE(at_start);
+    const auto stepped = with_open(
+        file, std::string(R"([{"at_day": 0, "set": {"open_stations": )") + at_start + "}}]");
+    const auto plain = with_open(at_start, "[]");
+    CHECK(stepped["stations"] == plain["stations"]);
+    CHECK(stepped["totals"] == plain["totals"]);
+    CHECK(stepped["open_stations"] == plain["open_stations"]);
+  }
+  // A later step still adds the stations it opens, after those in service at the start.
+  const auto later = with_open(R"(["A", "B"])",
+                               R"([{"at_day": 0, "set": {"open_stations": ["A"]}},
+          {"at_day": 1, "set": {"open_stations": ["A", "C"]}}])");
+  REQUIRE(later["stations"].size() == 2);
+  CHECK(later["stations"][1]["id"] == "C");
+}
+
 TEST_CASE("events: a file that leaves open_stations out (all open) may still change it") {
   // The key was looked up in the file as it was: absent there, the documented change was refused
   // as one that "cannot change during a run".

@@ -147,13 +147,17 @@ void order_stations(models::ScenarioSpec& state, const std::vector<std::string>&
  * When events open or close stations, the network is every station open at some time before the run
  * ends: those open at the start, then the others in the order they first open. Every state lists
  * its stations in that order (so a station has one index for the whole run) with the network first,
- * and says which of them are in service.
+ * and says which of them are in service. The stations in service at the start are those of a step
+ * at time 0 where there is one (it comes before any arrival): a station it closes was never open.
  */
 void arrange_network(models::ScenarioSpec& spec) {
-  std::vector<std::string> network = open_ids(spec);
+  const bool step_at_start = !spec.timeline.empty() && spec.timeline.front().at_min <= 0;
+  const models::ScenarioSpec& start = step_at_start ? *spec.timeline.front().state : spec;
+  std::vector<std::string> network = open_ids(start);
   const std::set<std::string> at_start(network.begin(), network.end());
   std::set<std::string> seen = at_start;
-  bool changes = false;
+  const std::vector<std::string> file_open = open_ids(spec);
+  bool changes = std::set<std::string>(file_open.begin(), file_open.end()) != at_start;
   // A step at or after the run's end opens nothing the run can see (an automatic warm-up is at
   // most half the horizon, runner/run.cpp).
   const double run_end_min = spec.latest_end_min();
@@ -178,9 +182,7 @@ void arrange_network(models::ScenarioSpec& spec) {
       order.push_back(station.id);
     }
   }
-  const auto arrange = [&](models::ScenarioSpec& state) {
-    const std::vector<std::string> open = open_ids(state);
-    const std::set<std::string> serving(open.begin(), open.end());
+  const auto arrange = [&](models::ScenarioSpec& state, const std::set<std::string>& serving) {
     order_stations(state, order);
     state.open = params::CountOrNames{static_cast<long long>(network.size()), {}};
     state.in_service.assign(network.size(), 0);
@@ -188,10 +190,11 @@ void arrange_network(models::ScenarioSpec& spec) {
       state.in_service[s] = serving.count(network[s]) != 0 ? 1 : 0;
     }
   };
-  arrange(spec);
+  arrange(spec, at_start);
   for (models::Step& step : spec.timeline) {
     auto state = std::make_shared<models::ScenarioSpec>(*step.state);
-    arrange(*state);
+    const std::vector<std::string> open = open_ids(*state);
+    arrange(*state, std::set<std::string>(open.begin(), open.end()));
     step.state = std::move(state);
   }
 }
