@@ -19,6 +19,22 @@ import os
 from . import _h2sim
 from ._h2sim import RunError, ScenarioError
 
+ScenarioError.__doc__ = """An invalid scenario, or override of it (a ValueError). `problems` lists
+every problem as (JSON pointer, message), "" for the whole file; `point` is the index of the
+sweep point whose values made it invalid, or None."""
+RunError.__doc__ = """No replication finished (a RuntimeError): the message says why each failed."""
+
+_MAX_SCENARIO_BYTES = 64 << 20  # as the command line reads a file
+_MAX_DEPTH = 64  # as the command line parses JSON
+
+
+def _scenario_error(pointer, message):
+    """A ScenarioError of one problem, as the C++ half makes them."""
+    error = ScenarioError(f"{pointer or '(file)'}: {message}")
+    error.problems = [(pointer, message)]
+    error.point = None
+    return error
+
 __all__ = [
     "run", "sweep", "size", "validate", "warnings", "schema", "ScenarioError", "RunError",
     "set_log_level", "stations", "classes", "hourly", "totals", "points", "__version__",
@@ -26,43 +42,70 @@ __all__ = [
 __version__ = _h2sim.version()
 
 
-def _plain(value):
-    """`value` as JSON's types: numpy's scalars and arrays (anything with tolist()) as Python's,
-    and a NaN or infinity as the text the command line would pass ("NaN", "Infinity"), which a
-    numeric field refuses naming its pointer, rather than JSON that is not JSON."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+def _plain(value, where, depth=0):
+    """`value` as JSON's types: numpy's scalars and arrays (anything with tolist()) as Python's, a
+    path (os.PathLike) as its text, and a NaN or infinity as the text the command line would pass
+    ("NaN", "Infinity"), which a numeric field refuses naming its pointer, rather than JSON that
+    is not JSON. What JSON cannot hold raises, naming `where` and the pointer within it."""
+    def inside(key):
+        return f"{where}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+    if depth > _MAX_DEPTH:
+        raise _scenario_error(where, f"nested deeper than {_MAX_DEPTH} levels")
+    if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"{where or 'value'}: {value!r} is not valid text (an unpaired "
+                             "surrogate cannot be written as UTF-8)") from None
+        return value
+    if isinstance(value, os.PathLike):
+        return _plain(os.fsdecode(value), where, depth)
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        for key in value:
+            if not isinstance(key, str):
+                raise TypeError(f"{where or 'value'}: a key must be a str, not "
+                                + type(key).__name__)
+        return {key: _plain(item, inside(key), depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [_plain(item, inside(i), depth + 1) for i, item in enumerate(value)]
     if isinstance(value, numbers.Integral):
-        return int(value)
+        number = int(value)
+        if number.bit_length() > 1024:  # past any double; Python cannot even print it as JSON
+            raise ValueError(f"{where or 'value'}: an integer of {number.bit_length()} bits is "
+                             "too large")
+        return number
     if isinstance(value, numbers.Real):
         number = float(value)
         if math.isfinite(number):
             return number
         return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
     if hasattr(value, "tolist"):
-        return _plain(value.tolist())
-    return value  # json.dumps names what it cannot write
+        return _plain(value.tolist(), where, depth)
+    raise TypeError(f"{where or 'value'}: a value of type {type(value).__name__} is not JSON (a str, "
+                    "number, bool, None, list or dict)")
 
 
-def _json(value):
+def _json(value, where):
     """A Python value as --set VALUE text: its JSON, so that a str is a string ("2025" stays
     text), and numbers, lists, dicts, True and None are JSON's."""
-    return json.dumps(_plain(value), allow_nan=False)
+    return json.dumps(_plain(value, where), allow_nan=False)
 
 
 def _source(scenario):
     """(text, base_dir) of a scenario: a dict, or the path of a file. base_dir is bytes (the
     path's own), so that a folder whose name is not UTF-8 works as on the command line."""
     if isinstance(scenario, dict):
-        return _json(scenario).encode("utf-8"), b"."
+        return _json(scenario, "").encode("utf-8"), b"."
     if isinstance(scenario, (str, bytes, os.PathLike)):
         path = os.fsencode(scenario)
         with open(path, "rb") as file:
-            text = file.read()
+            text = file.read(_MAX_SCENARIO_BYTES + 1)  # never without end: a pipe, /dev/zero
+        if len(text) > _MAX_SCENARIO_BYTES:
+            raise _scenario_error("", f"cannot read scenario {os.fsdecode(path)}: larger than "
+                                  "64 MiB")
         return text, os.path.dirname(path) or b"."
     raise TypeError("scenario must be a dict or the path of a scenario file, not "
                     + type(scenario).__name__)
@@ -70,7 +113,12 @@ def _source(scenario):
 
 def _texts(name, items):
     """A list of command-line strings ("PATH=VALUE", ...): TypeError naming `name` otherwise."""
-    items = [items] if isinstance(items, str) else list(items)
+    if isinstance(items, str):
+        items = [items]
+    elif isinstance(items, (list, tuple)):
+        items = list(items)
+    else:
+        raise TypeError(f"{name} must be a dict or a list of str, not " + type(items).__name__)
     for item in items:
         if not isinstance(item, str):
             raise TypeError(f"{name} must be a dict or a list of str, not a list holding "
@@ -82,7 +130,10 @@ def _sets(set=None):
     """--set overrides: a dict {PATH: value} (Python values), a list of "PATH=VALUE" or one such
     string (values as --set takes them: JSON, else text)."""
     if isinstance(set, dict):
-        return [f"{path}={_json(value)}" for path, value in set.items()]
+        for path in set:
+            if not isinstance(path, str):
+                raise TypeError("set's paths must be str, not " + type(path).__name__)
+        return [f"{path}={_json(value, 'set ' + path)}" for path, value in set.items()]
     return [] if set is None else _texts("set", set)
 
 
@@ -90,9 +141,9 @@ def _last(seed, replications):
     """Like --seed and --replications: overrides applied last, validated as the file's values."""
     last = []
     if seed is not None:
-        last.append("seed=" + _json(seed))
+        last.append("seed=" + _json(seed, "seed"))
     if replications is not None:
-        last.append("replications=" + _json(replications))
+        last.append("replications=" + _json(replications, "replications"))
     return last
 
 
@@ -115,23 +166,29 @@ def _running(jobs, until, max_replications, quantile_interval):
     if until is None:
         until = []
     elif isinstance(until, dict):  # {PATH: RELATIVE}
-        until = [f"{path}:{relative if isinstance(relative, str) else _json(relative)}"
+        until = [f"{path}:{relative if isinstance(relative, str) else _json(relative, 'until')}"
                  for path, relative in until.items()]
     else:
         until = _texts("until", until)
-    max_replications = _int("max_replications", max_replications, 2, 100000)
+    if max_replications is None:
+        max_replications = 1000
+    else:
+        max_replications = _int("max_replications", max_replications, 2, 100000)
+        if not until:  # as --max-replications without --until
+            raise ValueError("max_replications requires until")
     if not isinstance(quantile_interval, str):
         raise TypeError("quantile_interval must be a str")
     return _h2sim.Running(jobs, until, max_replications, quantile_interval)
 
 
 def run(scenario, *, seed=None, replications=None, jobs=None, set=None, until=None,
-        max_replications=1000, quantile_interval="sectioning"):
+        max_replications=None, quantile_interval="sectioning"):
     """Runs a scenario's replications (`jobs` at once, default: the cores); returns the metrics
     as `h2sim run` prints them. With failed replications the metrics are over the others and
     carry "error"; RunError when none finished. `until` ({PATH: RELATIVE}, or "PATH:RELATIVE"
     strings as --until takes them) adds replications until each metric is that precise, at most
-    `max_replications`; `quantile_interval` is --quantile-interval's."""
+    `max_replications` (default 1000; only with `until`); `quantile_interval` is
+    --quantile-interval's."""
     text, base_dir = _source(scenario)
     return json.loads(_h2sim.run(text, base_dir, _sets(set), _last(seed, replications),
                                  _running(jobs, until, max_replications, quantile_interval)))
@@ -148,13 +205,26 @@ def _axes(vary):
             if isinstance(values, str):  # "V1,V2" or "FROM:TO:STEP", as --vary
                 axes.append(f"{path}={values}")
             else:
-                axes.append((path, [_json(value) for value in _plain(list(values))]))
+                # bytes would be swept as their codes, a dict as its keys, a set in no order
+                items = None
+                if not isinstance(values, (bytes, bytearray, dict, set, frozenset)):
+                    try:
+                        items = values.tolist() if hasattr(values, "tolist") else list(values)
+                    except TypeError:
+                        pass
+                if not isinstance(items, list):
+                    raise TypeError(f"vary {path}: values must be a list (or a \"V1,V2\" or "
+                                    f"\"FROM:TO:STEP\" str), not " + type(values).__name__)
+                axes.append((path, [json.dumps(value, allow_nan=False) for value in
+                                    _plain(items, f"vary {path}")]))
         return axes
+    if vary is None:
+        raise TypeError("vary must be a dict {PATH: [values]} or a list of \"PATH=...\" str")
     return _texts("vary", vary)
 
 
 def sweep(scenario, vary, *, seed=None, replications=None, jobs=None, set=None, until=None,
-          max_replications=1000, quantile_interval="sectioning"):
+          max_replications=None, quantile_interval="sectioning"):
     """The full factorial of `vary` ({PATH: [values]} or {PATH: "FROM:TO:STEP"}, or a list of
     "PATH=..." as --vary takes them); returns {"points": [{"set", "metrics"}]} as `h2sim sweep`.
     `until`, `max_replications` and `quantile_interval` as in run(), for each point."""
@@ -165,7 +235,7 @@ def sweep(scenario, vary, *, seed=None, replications=None, jobs=None, set=None, 
 
 
 def size(scenario, param, range, target, *, seed=None, replications=None, jobs=None, set=None,
-         until=None, max_replications=1000, quantile_interval="sectioning"):
+         until=None, max_replications=None, quantile_interval="sectioning"):
     """The smallest integer value of `param` in `range` ("FROM:TO" or (from, to)) for which
     `target` ("totals.wait_min.p95<=5") holds with 95% confidence, as `h2sim size`. `until`,
     `max_replications` and `quantile_interval` as in run(), for each value tried."""
@@ -175,6 +245,8 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
     if not isinstance(target, str):
         raise TypeError("target must be a str, e.g. \"totals.wait_min.p95<=5\"")
     if not isinstance(range, str):
+        if not isinstance(range, (list, tuple)) or len(range) != 2:
+            raise TypeError("range must be \"FROM:TO\" or (from, to)")
         low, high = range
         range = f"{_int('range', low, -2**63, 2**63 - 1)}:{_int('range', high, -2**63, 2**63 - 1)}"
     return json.loads(_h2sim.size(text, base_dir, _sets(set), _last(seed, replications), param,
@@ -227,8 +299,24 @@ def _flat(record, prefix=""):
     return flat
 
 
+def _run_metrics(result, helper):
+    """`result` if it is a run's metrics (as run() returns them); ValueError naming `helper`."""
+    if isinstance(result, dict) and "totals" in result:
+        return result
+    if isinstance(result, dict) and "points" in result:
+        raise ValueError(f"{helper}() takes a run's metrics; a sweep's are each point's "
+                         "\"metrics\" (points() tabulates their totals)")
+    if isinstance(result, dict) and "evaluations" in result:
+        raise ValueError(f"{helper}() takes a run's metrics; a size result's are each "
+                         "evaluation's")
+    raise ValueError(f"{helper}() takes a run's metrics (a dict with \"totals\"), as run() "
+                     "returns them")
+
+
 def stations(result):
-    """A run's stations, one row each (index: id), nested numbers as "wait_min.p95" columns."""
+    """A run's stations, one row each (index: id), nested numbers as "wait_min.p95" columns
+    (lists, such as the per-station ci95 pairs and hourly values, are left out)."""
+    result = _run_metrics(result, "stations")
     pandas = _pandas()
     frame = pandas.DataFrame([_flat(station) for station in result.get("stations", [])])
     return frame.set_index("id") if "id" in frame else frame
@@ -236,6 +324,7 @@ def stations(result):
 
 def classes(result):
     """A run's vehicle classes (fleet demand), one row each (index: name)."""
+    result = _run_metrics(result, "classes")
     pandas = _pandas()
     frame = pandas.DataFrame([_flat(entry) for entry in result.get("classes", [])])
     return frame.set_index("name") if "name" in frame else frame
@@ -244,6 +333,7 @@ def classes(result):
 def hourly(result):
     """Hour-of-day numbers, one row per (station, hour); the network's totals as station
     "(network)"."""
+    result = _run_metrics(result, "hourly")
     pandas = _pandas()
     rows = []
     named = [("(network)", result.get("totals", {}))]
@@ -259,8 +349,9 @@ def hourly(result):
 
 def totals(*results, names=None):
     """One row per result (run metrics): its totals flattened; index `names` (default 0, 1...)."""
+    results = [_run_metrics(result, "totals") for result in results]
     pandas = _pandas()
-    frame = pandas.DataFrame([_flat(result.get("totals", {})) for result in results])
+    frame = pandas.DataFrame([_flat(result["totals"]) for result in results])
     if names is not None:
         frame.index = list(names)
     return frame
@@ -268,6 +359,9 @@ def totals(*results, names=None):
 
 def points(sweep_result):
     """One row per sweep point: its `set` values, then its totals (means over replications)."""
+    if not isinstance(sweep_result, dict) or "points" not in sweep_result:
+        raise ValueError("points() takes a sweep's result (a dict with \"points\"), as sweep() "
+                         "returns it")
     pandas = _pandas()
     rows = []
     for point in sweep_result["points"]:

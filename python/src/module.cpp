@@ -21,6 +21,13 @@ namespace {
 
 using Sets = std::vector<std::string>;
 
+/** A sweep point's invalid scenario: which point, named by its values, as `h2sim sweep` says. */
+struct PointError {
+  std::size_t index;
+  std::string name;
+  h2sim::ScenarioError error;
+};
+
 h2sim::Scenario load(const std::string& text, const std::string& base_dir, const Sets& sets) {
   std::vector<h2sim::Override> overrides;
   for (const std::string& set : sets) {
@@ -179,7 +186,16 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   const std::vector<h2sim::SweepPoint> points = h2sim::sweep_points(axes);
   std::vector<h2sim::Scenario> scenarios;
   for (const h2sim::SweepPoint& point : points) { // every point is validated before any runs
-    scenarios.push_back(load(text, base_dir, joined(joined(sets, point.sets), last)));
+    try {
+      scenarios.push_back(load(text, base_dir, joined(joined(sets, point.sets), last)));
+    } catch (const h2sim::ScenarioError& error) {
+      // Problems of the scenario and `set` alone are theirs, not the first point's (as the
+      // command line reports them).
+      if (scenarios.empty()) {
+        load(text, base_dir, joined(sets, last));
+      }
+      throw PointError{scenarios.size(), point.name, error};
+    }
     h2sim::check_axes_apart(scenarios.back(), point);
   }
   const h2sim::RunOptions run_options = options(running);
@@ -265,28 +281,41 @@ PYBIND11_MODULE(_h2sim, m) {
   m.doc() = "h2sim's C++ core; use the h2sim package";
   static py::exception<h2sim::ScenarioError> scenario_error(m, "ScenarioError", PyExc_ValueError);
   static py::exception<h2sim::RunError> run_error(m, "RunError", PyExc_RuntimeError);
+  /*
+   * A ScenarioError with its `problems` ((pointer, message) pairs) and `point` (a sweep point's
+   * index, or None). One problem is the message; several are all listed, as the command line
+   * lists them; a sweep point's values lead each.
+   */
+  static const auto raise_scenario_error = [](const h2sim::ScenarioError& error,
+                                              const std::string& where, const py::object& point) {
+    py::list problems;
+    std::string message = where + error.what();
+    for (const h2sim::Problem& problem : error.problems()) {
+      problems.append(py::make_tuple(problem.pointer, problem.message));
+    }
+    if (error.problems().size() > 1) {
+      message = where + std::to_string(error.problems().size()) + " problems:";
+      for (const h2sim::Problem& problem : error.problems()) {
+        message += "\n  " + problem.text();
+      }
+    }
+    const auto type = py::reinterpret_borrow<py::object>(scenario_error.ptr());
+    py::object instance = type(py::str(message));
+    instance.attr("problems") = problems;
+    instance.attr("point") = point;
+    PyErr_SetObject(scenario_error.ptr(), instance.ptr());
+  };
   py::register_exception_translator([](std::exception_ptr thrown) {
     try {
       if (thrown) {
         std::rethrow_exception(thrown);
       }
     } catch (const h2sim::ScenarioError& error) {
-      py::list problems;
-      for (const h2sim::Problem& problem : error.problems()) {
-        problems.append(py::make_tuple(problem.pointer, problem.message));
-      }
-      // One problem is the message; several are all listed, as the command line lists them.
-      std::string message = error.what();
-      if (error.problems().size() > 1) {
-        message = std::to_string(error.problems().size()) + " problems:";
-        for (const h2sim::Problem& problem : error.problems()) {
-          message += "\n  " + problem.pointer + ": " + problem.message;
-        }
-      }
-      const auto type = py::reinterpret_borrow<py::object>(scenario_error.ptr());
-      py::object instance = type(py::str(message));
-      instance.attr("problems") = problems;
-      PyErr_SetObject(scenario_error.ptr(), instance.ptr());
+      raise_scenario_error(error, "", py::none());
+    } catch (const PointError& error) {
+      raise_scenario_error(error.error,
+                           "point " + std::to_string(error.index) + " (" + error.name + "): ",
+                           py::int_(error.index));
     } catch (const h2sim::RunError& error) {
       run_error(error.what());
     }

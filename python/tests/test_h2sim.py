@@ -387,7 +387,9 @@ def test_out_of_range_and_mistyped_arguments_name_themselves():
     with pytest.raises(ValueError, match="^jobs must be between 1 and 4096$"):
         h2sim.run(MMC2, jobs=2**31)
     with pytest.raises(ValueError, match="^max_replications must be between 2 and 100000$"):
-        h2sim.run(MMC2, max_replications=-1)
+        h2sim.run(MMC2, until={"totals.wait_min.mean": 0.1}, max_replications=-1)
+    with pytest.raises(ValueError, match="^max_replications requires until$"):  # as the CLI
+        h2sim.run(MMC2, max_replications=5)
     with pytest.raises(TypeError, match="^set must be a dict or a list of str"):
         h2sim.run(MMC2, set=[5])
     with pytest.raises(TypeError, match="^param must be a str"):
@@ -427,3 +429,79 @@ def test_a_folder_whose_name_is_not_utf8_works_as_on_the_command_line(tmp_path):
     result = h2sim.run(path, set={"horizon_days": 0.2}, seed=3, jobs=1)
     expected = json.loads(cli("run", "-q", MMC2, "--set", "horizon_days=0.2", "--seed", "3"))
     assert result["totals"] == expected["totals"]
+
+
+def test_what_json_cannot_hold_is_refused_naming_where(tmp_path):
+    # bytes were swept as their codes (b"23": 50 and 51), a dict as its keys, a set in no order
+    for values in (b"23", {"2": 1}, {2, 3}, 5):
+        with pytest.raises(TypeError, match="^vary stations.0.dispensers: values must be a list"):
+            h2sim.sweep(MMC2, {"stations.0.dispensers": values})
+    with pytest.raises(TypeError, match="^vary must be a dict"):
+        h2sim.sweep(MMC2, None)
+    # an unpaired surrogate became the literal text '"a\\ud800b"', quotes and all
+    with pytest.raises(ValueError, match="^set name: .* is not valid text"):
+        h2sim.run(MMC2, set={"name": "a\ud800b"})
+    with pytest.raises(ValueError, match="^/name: .* is not valid text"):
+        h2sim.validate({"name": "a\ud800b"})
+    with pytest.raises(TypeError, match="^set name: a value of type bytes is not JSON"):
+        h2sim.run(MMC2, set={"name": b"x"})
+    with pytest.raises(TypeError, match="^/stations/0: a value of type set is not JSON"):
+        h2sim.validate({"stations": [{1, 2}]})
+    with pytest.raises(TypeError, match="^set must be a dict or a list of str, not int$"):
+        h2sim.run(MMC2, set=5)
+    with pytest.raises(TypeError, match="^set's paths must be str, not NoneType$"):
+        h2sim.run(MMC2, set={None: 1})
+    with pytest.raises(ValueError, match="^set name: an integer of 16610 bits is too large$"):
+        h2sim.run(MMC2, set={"name": 10**5000})
+    for bad_range in ((1, 2, 3), 5):
+        with pytest.raises(TypeError, match="^range must be"):
+            h2sim.size(MMC2, "stations.0.dispensers", bad_range, "totals.wait_min.p95<=5")
+    with pytest.raises(ValueError, match="^--vary seed: more than 10000 values$"):
+        h2sim.sweep(MMC2, {"seed": list(range(10001))})
+    deep = inner = {}
+    for _ in range(900):
+        inner["a"] = {}
+        inner = inner["a"]
+    with pytest.raises(h2sim.ScenarioError, match="nested deeper than 64 levels"):
+        h2sim.run(deep)
+    # a path object is its text; a range is its values
+    assert h2sim.run(MMC2, set={"name": tmp_path / "x", "horizon_days": 0.2})["scenario"] == str(
+        tmp_path / "x")
+    swept = h2sim.sweep(MMC2, {"seed": range(1, 3)}, set={"horizon_days": 0.2})
+    assert [point["set"] for point in swept["points"]] == [{"seed": 1}, {"seed": 2}]
+
+
+def test_a_scenario_file_is_read_up_to_64_mib_as_on_the_command_line(tmp_path):
+    big = tmp_path / "big.json"
+    with open(big, "wb") as file:
+        file.write(b" " * ((64 << 20) + 1))
+    with pytest.raises(h2sim.ScenarioError, match="larger than 64 MiB$") as raised:
+        h2sim.validate(big)
+    assert raised.value.problems[0][0] == ""
+
+
+def test_an_invalid_sweep_point_is_named_and_the_files_problems_are_not_blamed_on_it():
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 0]})
+    assert str(raised.value) == ("point 1 (stations.0.dispensers=0): /stations/0/dispensers: "
+                                 "must be an integer >= 1")
+    assert raised.value.point == 1
+    assert raised.value.problems == [("/stations/0/dispensers", "must be an integer >= 1")]
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3]}, set={"seed": -1})
+    assert raised.value.point is None
+    assert raised.value.problems[0][0] == "/seed"
+    # the whole file's problem is "(file)", as the command line lists it, not ": ..."
+    with pytest.raises(h2sim.ScenarioError, match=r"^\(file\): ") as raised:
+        h2sim.run(MMC2, set=["no equals sign"])
+
+
+def test_pandas_helpers_refuse_the_wrong_kind_of_result():
+    pytest.importorskip("pandas")
+    swept = h2sim.sweep(MMC2, {"seed": [1, 2]}, set={"horizon_days": 0.2})
+    for helper in (h2sim.stations, h2sim.classes, h2sim.hourly, h2sim.totals):
+        with pytest.raises(ValueError, match="takes a run's metrics; a sweep's"):
+            helper(swept)
+    with pytest.raises(ValueError, match=r"^points\(\) takes a sweep's result"):
+        h2sim.points(h2sim.run(MMC2, set={"horizon_days": 0.2}))
+

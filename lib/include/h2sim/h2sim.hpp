@@ -28,6 +28,8 @@ std::string simgrid_version();
 struct Problem {
   std::string pointer;
   std::string message;
+  /** "POINTER: MESSAGE", the whole file's as "(file): MESSAGE", as the command line lists it. */
+  std::string text() const { return (pointer.empty() ? "(file)" : pointer) + ": " + message; }
 };
 
 /** Thrown when a scenario (or an override of it) is invalid; holds every problem found. */

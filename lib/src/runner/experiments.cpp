@@ -107,11 +107,15 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
       }
     }
   }
-  // Each axis has at most 10000 values; their product is bounded too, before anything is built
-  // (three axes of 1000 values once ran a machine out of memory listing a billion points).
+  // Each axis has at most 10000 values (a range's are counted before they are listed; a list, or
+  // Python's values, here); their product is bounded too, before anything is built (three axes
+  // of 1000 values once ran a machine out of memory listing a billion points).
   constexpr std::size_t max_points = 100000;
   std::size_t count = 1;
   for (const SweepAxis& axis : axes) {
+    if (axis.values.size() > 10000) {
+      throw ExperimentError("--vary " + axis.path + ": more than 10000 values");
+    }
     if (!axis.values.empty() && count > max_points / axis.values.size()) {
       throw ExperimentError("--vary: the axes make more than " + std::to_string(max_points) +
                             " points; sweep fewer values, or split the sweep");
@@ -310,9 +314,18 @@ SizeRange parse_size_range(const std::string& text) {
   return range;
 }
 
+namespace {
+/** `text` without the spaces (and tabs) at its ends. */
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t");
+  return first == std::string::npos ? ""
+                                    : text.substr(first, text.find_last_not_of(" \t") + 1 - first);
+}
+} // namespace
+
 SizeTarget parse_size_target(const std::string& text) {
   const auto op = text.find_first_of("<>");
-  const std::string metric = text.substr(0, std::min(op, text.size()));
+  const std::string metric = trimmed(text.substr(0, std::min(op, text.size())));
   const bool known = metric.rfind("totals.", 0) == 0 || metric.rfind("stations", 0) == 0 ||
                      metric.rfind("classes", 0) == 0;
   if (op == std::string::npos || op + 1 >= text.size() || text[op + 1] != '=' || !known ||
@@ -323,7 +336,7 @@ SizeTarget parse_size_target(const std::string& text) {
   SizeTarget target{text, metric, text[op] == '<', 0};
   try {
     std::size_t used = 0;
-    const std::string bound = text.substr(op + 2);
+    const std::string bound = trimmed(text.substr(op + 2));
     target.bound = std::stod(bound, &used);
     if (used != bound.size() || !std::isfinite(target.bound)) {
       throw std::invalid_argument(bound);

@@ -25,9 +25,7 @@ namespace h2sim {
 using nlohmann::json;
 
 ScenarioError::ScenarioError(std::vector<Problem> problems)
-    : std::runtime_error(problems.empty()
-                             ? "invalid scenario"
-                             : problems.front().pointer + ": " + problems.front().message),
+    : std::runtime_error(problems.empty() ? "invalid scenario" : problems.front().text()),
       problems_(std::move(problems)) {}
 
 namespace {
