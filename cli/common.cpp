@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace h2sim::cli {
 
@@ -21,6 +22,9 @@ namespace {
 
 std::string read_file(const std::string& path) {
   std::error_code error;
+  if (path == "-" && !std::filesystem::exists(path, error)) { // a file named "-" is read
+    throw InvalidInput("cannot read scenario -: standard input is not read; give the file's path");
+  }
   if (std::filesystem::is_directory(path, error)) {
     throw InvalidInput("cannot read scenario " + path + ": it is a directory");
   }
@@ -63,8 +67,7 @@ void report_problems(const std::string& origin, const ScenarioError& error,
   std::cerr << "h2sim: invalid scenario " << origin << " (" << count << " problem"
             << (count == 1 ? "" : "s") << "):\n";
   for (const Problem& problem : error.problems()) {
-    std::cerr << "  " << where << (problem.pointer.empty() ? "(file)" : problem.pointer) << ": "
-              << problem.message << "\n";
+    std::cerr << "  " << where << problem.text() << "\n";
   }
 }
 
@@ -158,8 +161,13 @@ std::optional<std::string> file_identity(const std::string& path) {
            std::to_string(status.st_ino);
   }
   std::error_code error;
-  const std::filesystem::path absolute = std::filesystem::absolute(where_links_lead(path), error);
-  return "path " + std::filesystem::weakly_canonical(absolute, error).string();
+  const std::filesystem::path led = where_links_lead(path);
+  const std::filesystem::path absolute = std::filesystem::absolute(led, error);
+  if (error) { // a working directory longer than PATH_MAX: every relative path failed alike
+    return "path " + led.lexically_normal().string();
+  }
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(absolute, error);
+  return "path " + (error ? absolute.lexically_normal() : canonical).string();
 }
 
 } // namespace
@@ -209,6 +217,17 @@ void check_outputs(const RunArgs& args,
     return;
   }
   std::vector<std::pair<std::string, std::string>> seen; // (identity, which output)
+  // A regular file that stdout or stderr writes to (`> log`, `>> log`): a path to it
+  // (/dev/stdout, /proc/self/fd/1, its name) would replace it, and what they write would go into
+  // the file replaced, or the file would lose what it held.
+  for (const auto& [fd, name] : {std::pair{STDOUT_FILENO, "stdout"}, {STDERR_FILENO, "stderr"}}) {
+    struct stat status {};
+    if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode)) {
+      seen.emplace_back("inode " + std::to_string(status.st_dev) + ":" +
+                            std::to_string(status.st_ino),
+                        std::string("the one ") + name + " goes to");
+    }
+  }
   for (const auto& [option, path] : outputs) {
     if (path.empty() || path == "-") {
       continue; // -o's default and "-" are stdout; the options that cannot take them refuse them
@@ -427,7 +446,10 @@ void emit_dry_run(const RunArgs& args, const std::vector<nlohmann::ordered_json>
                       {"warnings", std::move(warnings)},
                       {"overrides", changes_json(scenario.changes())}});
   }
-  emit(args, {{"dry_run", true}, {"points", std::move(points)}}, "the points");
+  // On stdout only: -o's file (last run's results, say) stays as it is, as every other output.
+  RunArgs shown = args;
+  shown.out.clear();
+  emit(shown, {{"dry_run", true}, {"points", std::move(points)}}, "the points");
 }
 
 } // namespace h2sim::cli

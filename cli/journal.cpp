@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,25 @@ using nlohmann::ordered_json;
 namespace {
 // 2: results are a replication's numbers in the library's compact form (1: metrics documents).
 constexpr int journal_format = 2;
+
+/**
+ * Writes all of `text`; false with errno set if it could not. A short write is continued, so that
+ * a full disk is reported as such (its errno was stale: "Success").
+ */
+bool write_whole(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      errno = n == 0 ? EIO : errno;
+      return false;
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
 } // namespace
 
 std::string fingerprint(std::string_view text) {
@@ -157,7 +177,7 @@ void Journal::open(bool resume) {
   const ordered_json header{
       {"h2sim_journal", journal_format}, {"sweep", sweep_}, {"points", points_.size()}};
   const std::string line = header.dump() + "\n";
-  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+  if (!write_whole(fd_, line)) {
     spdlog::warn("cannot keep a journal at {}: {}; this sweep could not be resumed", path_,
                  std::strerror(errno));
     ::close(fd_);
@@ -176,7 +196,7 @@ void Journal::append(const FinishedReplication& done) {
        done.replication}}.dump();
   text.pop_back(); // the closing brace: the result, already JSON text, goes in as it is
   text += ",\"result\":" + done.result + "}\n";
-  if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+  if (!write_whole(fd_, text)) {
     spdlog::warn("cannot write the journal {}: {}; the rest of this sweep could not be resumed",
                  path_, std::strerror(errno));
     ::close(fd_);

@@ -204,9 +204,13 @@ public:
   /** Creates a new file named after `target` in its folder; false with errno set if not. */
   bool create(const std::string& target) {
     const fs::path path(target);
-    const std::string stem =
-        (path.parent_path() / ("." + path.filename().string() + ".tmp.")).string() +
-        std::to_string(::getpid());
+    // ".NAME.tmp.PID", or ".h2sim.tmp.PID" where that would pass NAME_MAX (a name of 245 bytes,
+    // legal itself, failed once the run was over).
+    std::string own = "." + path.filename().string() + ".tmp." + std::to_string(::getpid());
+    if (own.size() + 3 > NAME_MAX) { // room for ".NN", the attempts below
+      own = ".h2sim.tmp." + std::to_string(::getpid());
+    }
+    const std::string stem = (path.parent_path() / own).string();
     for (int attempt = 0; attempt < 100; ++attempt) {
       const std::string name = attempt == 0 ? stem : stem + "." + std::to_string(attempt);
       if (name.size() >= PATH_MAX) {
@@ -441,6 +445,22 @@ void write_output(const std::string& path, std::string_view text) {
   StreamedOutput output(path);
   output.write(text);
   output.commit();
+}
+
+StagedOutput::StagedOutput(std::string path, std::string text)
+    : path_(std::move(path)), text_(std::move(text)) {
+  if (replaced_atomically(path_)) {
+    staged_.emplace(path_);
+    staged_->write(text_);
+  }
+}
+
+void StagedOutput::finish() {
+  if (staged_) {
+    staged_->commit();
+  } else {
+    write_output(path_, text_);
+  }
 }
 
 void write_stdout(std::string_view text, const std::string& what) {

@@ -63,6 +63,23 @@ private:
 };
 
 /**
+ * An output written after another (--table after -o) that must not replace its file unless the
+ * other was written too: a regular file's text goes into its temporary file now and in place at
+ * finish(); a device or FIFO takes it at finish(), so that it reads the outputs in their order.
+ * Destroyed unfinished, it leaves the file as it was.
+ */
+class StagedOutput {
+public:
+  StagedOutput(std::string path, std::string text);
+  void finish();
+
+private:
+  std::string path_;
+  std::string text_;
+  std::optional<StreamedOutput> staged_;
+};
+
+/**
  * Writes `text` to standard output and checks that it got there; throws OutputError
  * ("cannot write WHAT to stdout: REASON") otherwise, e.g. on a full disk or a closed stdout.
  */

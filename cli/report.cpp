@@ -41,6 +41,9 @@ struct Unusable : std::runtime_error {
 
 std::string read_input(const std::string& path) {
   std::error_code error;
+  if (path == "-" && !std::filesystem::exists(path, error)) {
+    throw Unusable("cannot read -: standard input is not read; give the file's path");
+  }
   if (std::filesystem::is_directory(path, error)) {
     throw Unusable("cannot read " + path + ": it is a directory");
   }

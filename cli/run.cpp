@@ -73,11 +73,10 @@ int command_run(RunArgs args, const std::string& table_path) {
     for (const ReplicationFailure& failure : metrics.failures()) {
       finished = finished && failure.replication != (args.replication ? 0 : logged);
     }
-    if (finished) {
-      events->commit();
-    } else {
+    if (!finished) {
       std::cerr << "h2sim: error: replication " << logged
                 << " failed; its event log is not written\n";
+      events.reset(); // removes what it wrote
     }
   }
   if (failed == ran) {
@@ -88,9 +87,18 @@ int command_run(RunArgs args, const std::string& table_path) {
   }
   spdlog::info("done: {} events in {:.3f} s", metrics.events(), metrics.wall_s());
   const nlohmann::ordered_json document = metrics.json();
-  emit(args, document, "the metrics");
+  // Every file is written before any replaces what was there: one that cannot be written (a full
+  // disk) leaves them all as they were, not -o new beside an old --table.
+  std::optional<StagedOutput> table;
   if (!table_path.empty() && args.writes_output) {
-    write_output(table_path, metrics_table(document));
+    table.emplace(table_path, metrics_table(document));
+  }
+  emit(args, document, "the metrics");
+  if (table) {
+    table->finish();
+  }
+  if (events) {
+    events->commit();
   }
   if (failed > 0) {
     if (args.writes_output) {

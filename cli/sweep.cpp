@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 
 namespace h2sim::cli {
 
@@ -139,10 +140,15 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     }
     return exit_failure;
   }
+  // Both files are written before either replaces what was there (as run's).
+  std::optional<StagedOutput> table;
   if (!table_path.empty() && args.writes_output) {
-    write_output(table_path, sweep_table(points, metrics));
+    table.emplace(table_path, sweep_table(points, metrics));
   }
   emit(args, sweep_document(points, metrics), "the metrics");
+  if (table) {
+    table->finish();
+  }
   if (failed > 0) {
     if (args.writes_output) {
       std::cerr << "h2sim: error: " << failed << " of " << replications

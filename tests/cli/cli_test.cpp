@@ -686,6 +686,13 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
         "h2sim: --target: the metrics have no stations[id=S9].wait_min.p95 (no open station S9)\n");
   CHECK(run_h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
         "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
+  // Spaces around the metric and the bound are not part of them ("the metrics have no
+  // totals.wait_min.p95 ", trailing space and all, was the message).
+  const Result spaced = run_h2sim(base + "-q --range 2:3 --replications 2 --set horizon_days=1 "
+                                         "--target ' totals.wait_min.p95 <= 20 '");
+  CHECK(spaced.code == 0);
+  CHECK(spaced.err.find("the metrics have no") == std::string::npos);
+  CHECK(nlohmann::json::parse(spaced.out)["answer"] == 3); // 2 dispensers: p95 well over 20
   // A typo in --param is named as --param (it was named as a --set nobody gave).
   const Result typo = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
                                 " --param stations.0.dispensrs --range 1:4"
@@ -750,10 +757,51 @@ TEST_CASE("cli: an output onto an input or another output is refused before anyt
   refused("run s.json -o pipe --table ./pipe",
           "h2sim: --table ./pipe: the same FIFO as -o's pipe (the second open would wait for "
           "ever)\n");
+  // The file stdout or stderr goes to (here stdout.txt and stderr.txt): the metrics went into
+  // the file --table then replaced, and a log appended to lost what it held.
+  refused("run s.json --table ./stdout.txt",
+          "h2sim: --table ./stdout.txt: the same file as the one stdout goes to (it would be "
+          "overwritten)\n");
+  refused("run s.json -o /proc/self/fd/2",
+          "h2sim: -o /proc/self/fd/2: the same file as the one stderr goes to (it would be "
+          "overwritten)\n");
   CHECK(slurp(folder / "s.json") == scenario);
   CHECK(slurp(folder / "x.csv") == "keep");
   CHECK(folder.names() == std::vector<std::string>{"dangling", "link.json", "pipe", "s.json",
                                                    "stderr.txt", "stdout.txt", "x.csv"});
+}
+
+TEST_CASE("cli: outputs are all written or none, whatever their names, and --dry-run writes none") {
+  Folder folder;
+  folder.write("s.json", slurp(source_path("scenarios/validation/md1.json")));
+  // A name of 245 bytes is legal, but ".NAME.tmp.PID" is not: the run failed once it was over.
+  const std::string long_name = std::string(240, 'b') + ".json";
+  const Result long_result = folder.h2sim("run s.json -q --set horizon_days=0.2 -o " + long_name);
+  CHECK(long_result.code == 0);
+  CHECK(long_result.err == "");
+  CHECK(nlohmann::json::parse(slurp(folder / long_name))["scenario"] == "md-1");
+  // --dry-run prints; -o's earlier results stay (they were replaced by the points).
+  const std::string before = slurp(folder / long_name);
+  const Result dry = folder.h2sim("run s.json -q --dry-run -o " + long_name);
+  CHECK(dry.code == 0);
+  CHECK(nlohmann::json::parse(dry.out)["dry_run"] == true);
+  CHECK(slurp(folder / long_name) == before);
+  // A --table that cannot be written (files limited to 10 KiB: the metrics, 8 KB, fit; the
+  // table, 13 KB, does not, as on a full disk) leaves -o as it was: -o was replaced first.
+  folder.write("o.json", "old");
+  const Result failed =
+      h2sim_in(folder.path, "run s.json -q --set horizon_days=0.2 -o o.json --table t.csv",
+               "trap '' XFSZ; ulimit -f 10;");
+  CHECK(failed.code == 1);
+  CHECK(failed.err == "h2sim: error: cannot write t.csv: File too large\n");
+  CHECK(slurp(folder / "o.json") == "old");
+  // Standard input is not read: "-" is refused as such, not as a missing file.
+  const Result dash = folder.h2sim("run - < s.json");
+  CHECK(dash.code == 2);
+  CHECK(dash.err == "h2sim: cannot read scenario -: standard input is not read; give the file's "
+                    "path\n");
+  CHECK(folder.names() ==
+        std::vector<std::string>{long_name, "o.json", "s.json", "stderr.txt", "stdout.txt"});
 }
 
 TEST_CASE(
@@ -1028,6 +1076,17 @@ TEST_CASE("cli: two outputs into one unnamed pipe are written, one after the oth
   CHECK(r.err.empty());
   CHECK(r.out.starts_with("{\n  \"h2sim_version\""));
   CHECK(r.out.find("\ntable,id,kind,replication,index,metric,value") != std::string::npos);
+}
+
+TEST_CASE("cli: an event log whose reader is gone fails with a message, not killed by SIGPIPE") {
+  Folder folder;
+  folder.write("s.json", slurp(source_path("scenarios/validation/md1.json")));
+  // The reader takes 100 bytes and goes: the replication's process was killed by signal 13.
+  const Result r = h2sim_in(folder.path, "run s.json -q --set horizon_days=5 --events ff",
+                            "mkfifo ff; (head -c 100 ff > taken.txt &);");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: replication 0 failed: cannot write the event log: Broken pipe\n"
+                 "h2sim: error: replication 0 failed; its event log is not written\n");
 }
 
 TEST_CASE("cli: stdout whose reader is gone exits 1 with a message, not killed by SIGPIPE") {

@@ -117,6 +117,10 @@ void write_all(int fd, const std::string& text) {
   if (::getppid() != parent) {
     ::_exit(4);
   }
+  // A reader of the event log that went away (a FIFO whose reader exits) fails the write with
+  // EPIPE, which the replication reports ("cannot write the event log: Broken pipe"), rather than
+  // killing it without a word. The child writes nowhere else but to its parent.
+  ::signal(SIGPIPE, SIG_IGN);
   if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(out_fd, STDERR_FILENO) < 0) {
     ::_exit(write_failed_status);
   }
