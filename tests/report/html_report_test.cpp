@@ -228,6 +228,23 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
   CHECK_NOTHROW(h2sim::html_report({{"a", run_output("S", 1)}}, with_scenario));
   CHECK_THROWS_WITH_AS(h2sim::parse_report_input(std::string(65, '[') + std::string(65, ']')),
                        "nested deeper than 64 levels", h2sim::ReportError);
+  // A number that is not one (an edited output): the page said "no network totals", then drew
+  // them.
+  json edited = run_output("S", 4);
+  edited["totals"]["wait_min"]["p95"] = "six";
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/wait_min/p95 is \"six\", not a number: not an h2sim "
+                       "output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["stations"][0]["arrivals"] = json::array({"a"});
+  CHECK_THROWS_WITH_AS(
+      h2sim::html_report(
+          {{"e.json",
+            json{{"points", json::array({{{"set", json::object()}, {"metrics", edited}}})}}}}),
+      "e.json: /points/0/metrics/stations/0/arrivals/0 is \"a\", not a number: not an h2sim "
+      "output as it wrote it",
+      h2sim::ReportError);
   CHECK_NOTHROW(h2sim::parse_report_input(std::string(64, '[') + std::string(64, ']')));
   CHECK_NOTHROW(h2sim::parse_report_input(
       R"({"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})"));

@@ -257,3 +257,22 @@ TEST_CASE("trust: a queue that would need more than a century to settle is calle
         "busy nearly all the time whose queue may grow without bound; add dispensers or lower "
         "the demand");
 }
+
+TEST_CASE("trust: a quantile interval narrower than the sketches resolve is a warning") {
+  // 4 replications whose p95 fell in one bucket: [70.458, 70.458] (6 stations of shanghai-today
+  // over 200 days); a size decision took the point at its word.
+  const auto warnings = unresolved_quantiles({{"wait_min.p95", {70.458, 70.458}},
+                                              {"wait_min.p99", {80.0, 80.9}},
+                                              {"wait_min.mean", {3.0, 3.0}},
+                                              {"abandon_wait_min.p50", {0.0, 0.0}},
+                                              {"wait_min.p90", {10.0, 10.05}}});
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0].pointer == "/ci95/totals.wait_min.p95");
+  CHECK(warnings[0].message ==
+        "totals.wait_min.p95: the interval [70.5, 70.5] is narrower than the quantile sketches "
+        "resolve (within 0.5% of the value, about 0.352 either way): the replications' "
+        "quantiles fell in one or two of their buckets; take the quantile as known to that, not "
+        "better");
+  // 80.9 - 80 is wider than 1% of 80.45: resolved; a mean is no quantile; 0 has no buckets.
+  CHECK(warnings[1].pointer == "/ci95/totals.wait_min.p90");
+}

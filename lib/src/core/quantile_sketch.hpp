@@ -15,7 +15,9 @@ namespace h2sim {
  */
 class QuantileSketch {
 public:
-  explicit QuantileSketch(double relative_accuracy = 0.005);
+  /** The accuracy of every sketch h2sim keeps: quantiles within 0.5% of the exact ones. */
+  static constexpr double default_accuracy = 0.005;
+  explicit QuantileSketch(double relative_accuracy = default_accuracy);
 
   void add(double value) { add(sample(value)); }
   /**
@@ -70,7 +72,7 @@ public:
   };
   Parts parts() const;
   /** The sketch of `parts` (of a sketch of the same relative accuracy); count from the buckets. */
-  static QuantileSketch from_parts(Parts parts, double relative_accuracy = 0.005);
+  static QuantileSketch from_parts(Parts parts, double relative_accuracy = default_accuracy);
   /**
    * Keeps at most `max_buckets` buckets by adding the lowest ones into the lowest one kept (as
    * DDSketch's collapsing store): quantiles whose rank falls above them are unchanged, those in

@@ -228,6 +228,7 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
       basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440),
       ci95_paths(), evidence);
 }
+
 } // namespace
 
 ordered_json document(const Run& run, bool with_error) {
@@ -325,6 +326,9 @@ ordered_json document(const Run& run, bool with_error) {
       }
     }
     for (const Warning& warning : interval_warnings(run, aggregate, warmup_days)) {
+      out["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
+    }
+    for (const Warning& warning : unresolved_quantiles(aggregate.intervals())) {
       out["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
     }
     ordered_json totals = ordered_json::array();

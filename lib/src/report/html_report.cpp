@@ -121,10 +121,13 @@ json with_digits(json value, int digits) {
   return value;
 }
 
+/** `value` with `digits` decimals, negative with "−" as the page's tables write it (not "-0.0"). */
 std::string format(double value, int digits) {
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-  return buffer;
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, std::abs(value));
+  const std::string text = buffer;
+  const bool zero = text.find_first_not_of("0.") == std::string::npos;
+  return (value < 0 && !zero ? "−" : "") + text;
 }
 
 /** "1 value", "3 values". */
@@ -170,6 +173,46 @@ std::optional<Target> parse_target(const std::string& spec) {
 
 enum class Kind { run, sweep, size };
 
+/**
+ * Throws unless every value of a run's metrics that the page reads as a number is one (or null):
+ * the numbers of `totals`, of each station but its id and of each class but its name. An edited
+ * file said "no network totals (no replication finished?)" and drew cards from them all the same.
+ */
+void check_numbers(const json& value, const std::string& pointer, const std::string& label) {
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      check_numbers(item, pointer + "/" + key, label);
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      check_numbers(value[i], pointer + "/" + std::to_string(i), label);
+    }
+  } else if (!value.is_number() && !value.is_null()) {
+    throw ReportError(label + ": " + pointer + " is " + value.dump() +
+                      ", not a number: not an h2sim output as it wrote it");
+  }
+}
+
+void check_metrics(const json& metrics, const std::string& pointer, const std::string& label) {
+  if (const json* totals = at(metrics, "totals"); totals != nullptr) {
+    check_numbers(*totals, pointer + "/totals", label);
+  }
+  for (const auto& [list, name] : {std::pair{"stations", "id"}, {"classes", "name"}}) {
+    const json* items = at(metrics, list);
+    for (std::size_t i = 0; items != nullptr && items->is_array() && i < items->size(); ++i) {
+      const std::string where = pointer + "/" + list + "/" + std::to_string(i);
+      if (!(*items)[i].is_object()) {
+        throw ReportError(label + ": " + where + " is not an object: not an h2sim output");
+      }
+      for (const auto& [key, item] : (*items)[i].items()) {
+        if (key != name) {
+          check_numbers(item, where + "/" + key, label);
+        }
+      }
+    }
+  }
+}
+
 Kind kind_of(const ReportInput& input) {
   const json& output = input.output;
   if (output.is_object() && output.contains("chosen") && output.contains("steps")) {
@@ -197,6 +240,7 @@ Kind kind_of(const ReportInput& input) {
           throw ReportError(input.label + ": points[" + std::to_string(k) +
                             "] has no results (its metrics have no totals)");
         }
+        check_metrics(*metrics, "/points/" + std::to_string(k) + "/metrics", input.label);
       }
       return Kind::sweep;
     }
@@ -208,6 +252,7 @@ Kind kind_of(const ReportInput& input) {
       return Kind::size;
     }
     if (output.contains("totals") || output.contains("h2sim_version")) {
+      check_metrics(output, "", input.label);
       return Kind::run;
     }
     if (output.contains("stations") && output.contains("demand")) {

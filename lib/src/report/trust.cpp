@@ -290,4 +290,33 @@ std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest
                      "add dispensers or lower the demand"};
 }
 
+/**
+ * Quantile intervals narrower than the sketches resolve a quantile (a relative accuracy of
+ * QuantileSketch::default_accuracy): over long replications their quantiles may all fall in one
+ * bucket, and the interval shrinks to a point that a size or site decision would take at its
+ * word.
+ */
+std::vector<Warning> unresolved_quantiles(
+    const std::vector<std::pair<std::string, std::pair<double, double>>>& intervals) {
+  std::vector<Warning> warnings;
+  constexpr double accuracy = QuantileSketch::default_accuracy;
+  for (const auto& [path, interval] : intervals) {
+    const auto dot = path.rfind(".p");
+    const bool quantile = dot != std::string::npos && dot + 2 < path.size() &&
+                          path.find_first_not_of("0123456789", dot + 2) == std::string::npos;
+    const auto [low, high] = interval;
+    const double middle = (low + high) / 2;
+    if (!quantile || !(middle > 0) || high - low >= 2 * accuracy * middle) {
+      continue;
+    }
+    warnings.push_back(
+        {"/ci95/totals." + path,
+         "totals." + path + ": the interval [" + rounded(low) + ", " + rounded(high) +
+             "] is narrower than the quantile sketches resolve (within " + rounded(accuracy * 100) +
+             "% of the value, about " + rounded(accuracy * middle) +
+             " either way): the replications' quantiles fell in one or two of their buckets; "
+             "take the quantile as known to that, not better"});
+  }
+  return warnings;
+}
 } // namespace h2sim::report

@@ -123,6 +123,15 @@ struct Evidence {
  * values skewed beyond skewness_alarm standard errors of G1 under normality (with
  * fewest_replications or more), for that metric. Each says what would be needed.
  */
+/**
+ * Warnings on quantile intervals (PATH ending in .pNN) narrower than the quantile sketches resolve
+ * a quantile (twice QuantileSketch::default_accuracy of the interval's middle): over long
+ * replications their quantiles may all fall in one bucket, and the interval shrinks to a point
+ * that a size or site decision would take at its word. `intervals` as Aggregate::intervals().
+ */
+std::vector<Warning> unresolved_quantiles(
+    const std::vector<std::pair<std::string, std::pair<double, double>>>& intervals);
+
 std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                                        const std::optional<Relaxation>& slowest,
                                        const std::vector<std::string>& paths,

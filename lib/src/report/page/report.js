@@ -38,7 +38,11 @@
       if (typeof cell.lo !== 'number') return fmt(cell.v, digits);
       return fmt(cell.v, digits) + ' [' + fmt(cell.lo, digits) + '–' + fmt(cell.hi, digits) + ']';
     }
-    if (typeof cell === 'number') return fmt(cell, column.numeric ? column.digits : 3);
+    if (typeof cell === 'number') {
+      // A count (open stations, replications) in a column of mixed values: no decimals.
+      if (!column.numeric && Number.isInteger(cell)) return fmt(cell, 0);
+      return fmt(cell, column.numeric ? column.digits : 3);
+    }
     if (typeof cell === 'boolean') return cell ? 'yes' : 'no';
     return String(cell);
   }
