@@ -140,6 +140,12 @@ void check_output_path(const RunArgs& args, const std::string& option, const std
 
 namespace {
 
+/** A file's identity by its device and inode (see file_identity). */
+std::string inode_identity(const struct stat& status, bool fifo = false) {
+  return std::string(fifo ? "fifo " : "inode ") + std::to_string(status.st_dev) + ":" +
+         std::to_string(status.st_ino);
+}
+
 /**
  * What a path names, for telling two paths of one file apart: an existing file or named FIFO
  * (links followed) by its device and inode, a path not there yet by the absolute form of where its
@@ -157,8 +163,7 @@ std::optional<std::string> file_identity(const std::string& path) {
     if (!S_ISREG(status.st_mode) && !fifo) {
       return std::nullopt;
     }
-    return std::string(fifo ? "fifo " : "inode ") + std::to_string(status.st_dev) + ":" +
-           std::to_string(status.st_ino);
+    return inode_identity(status, fifo);
   }
   std::error_code error;
   const std::filesystem::path led = where_links_lead(path);
@@ -223,9 +228,7 @@ void check_outputs(const RunArgs& args,
   for (const auto& [fd, name] : {std::pair{STDOUT_FILENO, "stdout"}, {STDERR_FILENO, "stderr"}}) {
     struct stat status {};
     if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode)) {
-      seen.emplace_back("inode " + std::to_string(status.st_dev) + ":" +
-                            std::to_string(status.st_ino),
-                        std::string("the one ") + name + " goes to");
+      seen.emplace_back(inode_identity(status), std::string("the one ") + name + " goes to");
     }
   }
   for (const auto& [option, path] : outputs) {

@@ -228,7 +228,6 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
       basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440),
       ci95_paths(), evidence);
 }
-
 } // namespace
 
 ordered_json document(const Run& run, bool with_error) {
@@ -325,10 +324,11 @@ ordered_json document(const Run& run, bool with_error) {
         out["quantile_interval"] = name;
       }
     }
-    for (const Warning& warning : interval_warnings(run, aggregate, warmup_days)) {
-      out["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
+    std::vector<Warning> trust = interval_warnings(run, aggregate, warmup_days);
+    for (Warning& unresolved : unresolved_quantiles(aggregate.intervals())) {
+      trust.push_back(std::move(unresolved));
     }
-    for (const Warning& warning : unresolved_quantiles(aggregate.intervals())) {
+    for (const Warning& warning : trust) {
       out["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
     }
     ordered_json totals = ordered_json::array();

@@ -290,12 +290,6 @@ std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest
                      "add dispensers or lower the demand"};
 }
 
-/**
- * Quantile intervals narrower than the sketches resolve a quantile (a relative accuracy of
- * QuantileSketch::default_accuracy): over long replications their quantiles may all fall in one
- * bucket, and the interval shrinks to a point that a size or site decision would take at its
- * word.
- */
 std::vector<Warning> unresolved_quantiles(
     const std::vector<std::pair<std::string, std::pair<double, double>>>& intervals) {
   std::vector<Warning> warnings;
@@ -319,4 +313,5 @@ std::vector<Warning> unresolved_quantiles(
   }
   return warnings;
 }
+
 } // namespace h2sim::report

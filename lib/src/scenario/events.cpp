@@ -125,6 +125,12 @@ std::vector<std::string> open_ids(const models::ScenarioSpec& state) {
   return ids;
 }
 
+/** The ids of the stations in service in `state`, as a set. */
+std::set<std::string> serving_ids(const models::ScenarioSpec& state) {
+  const std::vector<std::string> ids = open_ids(state);
+  return {ids.begin(), ids.end()};
+}
+
 /** `state`'s stations in the order of `ids` (every id is one of them), then the others. */
 void order_stations(models::ScenarioSpec& state, const std::vector<std::string>& ids) {
   std::map<std::string, std::size_t> at;
@@ -156,8 +162,7 @@ void arrange_network(models::ScenarioSpec& spec) {
   std::vector<std::string> network = open_ids(start);
   const std::set<std::string> at_start(network.begin(), network.end());
   std::set<std::string> seen = at_start;
-  const std::vector<std::string> file_open = open_ids(spec);
-  bool changes = std::set<std::string>(file_open.begin(), file_open.end()) != at_start;
+  bool changes = serving_ids(spec) != at_start;
   // A step at or after the run's end opens nothing the run can see (an automatic warm-up is at
   // most half the horizon, runner/run.cpp).
   const double run_end_min = spec.latest_end_min();
@@ -166,7 +171,7 @@ void arrange_network(models::ScenarioSpec& spec) {
       break;
     }
     const std::vector<std::string> open = open_ids(*step.state);
-    changes = changes || std::set<std::string>(open.begin(), open.end()) != at_start;
+    changes = changes || serving_ids(*step.state) != at_start;
     for (const std::string& id : open) {
       if (seen.insert(id).second) {
         network.push_back(id);
@@ -193,8 +198,7 @@ void arrange_network(models::ScenarioSpec& spec) {
   arrange(spec, at_start);
   for (models::Step& step : spec.timeline) {
     auto state = std::make_shared<models::ScenarioSpec>(*step.state);
-    const std::vector<std::string> open = open_ids(*state);
-    arrange(*state, std::set<std::string>(open.begin(), open.end()));
+    arrange(*state, serving_ids(*state));
     step.state = std::move(state);
   }
 }
