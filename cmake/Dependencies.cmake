@@ -8,6 +8,7 @@ if(H2SIM_BUILD_CLI OR H2SIM_BUILD_TESTS)
   find_package(CLI11 CONFIG REQUIRED)
 endif()
 find_package(Boost 1.74 REQUIRED)
+find_package(Threads REQUIRED) # report::ObserverThread
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 add_library(h2sim_random123 INTERFACE)
 target_include_directories(h2sim_random123 SYSTEM INTERFACE "${RANDOM123_INCLUDE_DIR}")

@@ -18,6 +18,54 @@ nlohmann::ordered_json without_run(nlohmann::ordered_json metrics) {
   metrics.erase("run");
   return metrics;
 }
+/**
+ * Every shipped scenario (a national one scaled down) and a storm of shared flows: a pipeline
+ * narrower than its stations' draws, cut for a while, a compressor, trailers from a depot,
+ * on-site production and a timetable, all in one small city.
+ */
+std::vector<h2sim::Scenario> engine_checks() {
+  namespace fs = std::filesystem;
+  std::vector<h2sim::Scenario> scenarios;
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(H2SIM_SOURCE_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".json") {
+      continue;
+    }
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<h2sim::Override> sets = h2sim::test::national_scale_down(text);
+    sets.push_back({"horizon_days", "4"});
+    sets.push_back({"warmup_days", "0.5"});
+    scenarios.push_back(h2sim::load_scenario(text, sets, entry.path().parent_path().string()));
+  }
+  scenarios.push_back(h2sim::load_scenario(R"({"name": "storm", "seed": 5, "horizon_days": 6,
+    "warmup_days": 0.5, "replications": 2,
+    "stations": [
+      {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
+       "overhead_min": 2, "arrivals_per_h": 14, "storage": {"capacity_kg": 200, "initial_kg": 200},
+       "supply": {"model": "pipeline", "pipeline": "P", "max_rate_kg_per_h": 40}},
+      {"id": "A2", "x_km": 1, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
+       "overhead_min": 2, "arrivals_per_h": 10, "storage": {"capacity_kg": 150, "initial_kg": 20},
+       "supply": {"model": "pipeline", "pipeline": "P", "max_rate_kg_per_h": 35}},
+      {"id": "B", "x_km": 10, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
+       "overhead_min": 2, "arrivals_per_h": 5, "storage": {"capacity_kg": 1000, "initial_kg": 800},
+       "supply": {"model": "delivery", "payload_kg": 500, "reorder_at_kg": 300, "lead_time_h": 4,
+                  "depot": "D"}},
+      {"id": "C", "x_km": 5, "y_km": 5, "dispensers": 1, "fill_rate_kg_per_min": 1.8,
+       "overhead_min": 2, "buffer": {"capacity_kg": 20, "compressor_kg_per_h": 30},
+       "storage": {"capacity_kg": 500, "initial_kg": 300},
+       "supply": {"model": "onsite", "rate_kg_per_h": 20}},
+      {"id": "E", "x_km": -5, "y_km": 5, "dispensers": 1, "fill_rate_kg_per_min": 1.8,
+       "queue_capacity": 3, "storage": {"capacity_kg": 500, "initial_kg": 300},
+       "supply": {"model": "scheduled", "payload_kg": 200, "every_h": 6}}],
+    "pipelines": [{"id": "P", "capacity_kg_per_h": 50}],
+    "depots": [{"id": "D", "x_km": 20, "y_km": 0, "trailers": 1, "speed_kmh": 40}],
+    "events": [{"at_day": 1.3, "until_day": 2, "set": {"pipelines.0.capacity_kg_per_h": 0}},
+               {"at_day": 3.2, "until_day": 3.5, "set": {"pipelines.0.capacity_kg_per_h": 10}}],
+    "demand": {"model": "poisson", "arrivals_per_h": 6,
+               "kg_per_fill": {"dist": "uniform", "min": 2, "max": 6}}})"));
+  return scenarios;
+}
 } // namespace
 
 TEST_CASE("engine: the same scenario and seed give identical metrics") {
@@ -65,50 +113,8 @@ TEST_CASE("engine: vehicles are conserved: arrivals = served + balked") {
 TEST_CASE("engine: events run ahead of SimGrid's clock give the metrics of one SimGrid step per "
           "date") {
   // The engine runs model events ahead of SimGrid when SimGrid would only have moved its clock
-  // (ARCHITECTURE.md): H2SIM_ONE_STEP_PER_DATE=1 turns that off, and nothing may change. Every
-  // shipped scenario (a national one scaled down) and a storm of shared flows: a pipeline
-  // narrower than its stations' draws, cut for a while, a compressor, trailers from a depot,
-  // on-site production and a timetable, all in one small city.
-  namespace fs = std::filesystem;
-  std::vector<h2sim::Scenario> scenarios;
-  for (const auto& entry :
-       fs::recursive_directory_iterator(fs::path(H2SIM_SOURCE_DIR) / "scenarios")) {
-    if (entry.path().extension() != ".json") {
-      continue;
-    }
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::vector<h2sim::Override> sets = h2sim::test::national_scale_down(text);
-    sets.push_back({"horizon_days", "4"});
-    sets.push_back({"warmup_days", "0.5"});
-    scenarios.push_back(h2sim::load_scenario(text, sets, entry.path().parent_path().string()));
-  }
-  scenarios.push_back(h2sim::load_scenario(R"({"name": "storm", "seed": 5, "horizon_days": 6,
-    "warmup_days": 0.5, "replications": 2,
-    "stations": [
-      {"id": "A", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
-       "overhead_min": 2, "arrivals_per_h": 14, "storage": {"capacity_kg": 200, "initial_kg": 200},
-       "supply": {"model": "pipeline", "pipeline": "P", "max_rate_kg_per_h": 40}},
-      {"id": "A2", "x_km": 1, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
-       "overhead_min": 2, "arrivals_per_h": 10, "storage": {"capacity_kg": 150, "initial_kg": 20},
-       "supply": {"model": "pipeline", "pipeline": "P", "max_rate_kg_per_h": 35}},
-      {"id": "B", "x_km": 10, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
-       "overhead_min": 2, "arrivals_per_h": 5, "storage": {"capacity_kg": 1000, "initial_kg": 800},
-       "supply": {"model": "delivery", "payload_kg": 500, "reorder_at_kg": 300, "lead_time_h": 4,
-                  "depot": "D"}},
-      {"id": "C", "x_km": 5, "y_km": 5, "dispensers": 1, "fill_rate_kg_per_min": 1.8,
-       "overhead_min": 2, "buffer": {"capacity_kg": 20, "compressor_kg_per_h": 30},
-       "storage": {"capacity_kg": 500, "initial_kg": 300},
-       "supply": {"model": "onsite", "rate_kg_per_h": 20}},
-      {"id": "E", "x_km": -5, "y_km": 5, "dispensers": 1, "fill_rate_kg_per_min": 1.8,
-       "queue_capacity": 3, "storage": {"capacity_kg": 500, "initial_kg": 300},
-       "supply": {"model": "scheduled", "payload_kg": 200, "every_h": 6}}],
-    "pipelines": [{"id": "P", "capacity_kg_per_h": 50}],
-    "depots": [{"id": "D", "x_km": 20, "y_km": 0, "trailers": 1, "speed_kmh": 40}],
-    "events": [{"at_day": 1.3, "until_day": 2, "set": {"pipelines.0.capacity_kg_per_h": 0}},
-               {"at_day": 3.2, "until_day": 3.5, "set": {"pipelines.0.capacity_kg_per_h": 10}}],
-    "demand": {"model": "poisson", "arrivals_per_h": 6,
-               "kg_per_fill": {"dist": "uniform", "min": 2, "max": 6}}})"));
+  // (ARCHITECTURE.md): H2SIM_ONE_STEP_PER_DATE=1 turns that off, and nothing may change.
+  const std::vector<h2sim::Scenario> scenarios = engine_checks();
   // The event log shows the order events ran in, which sums of the metrics may hide: the storm's
   // and Shanghai 2025's (a fleet, 5 stations on one pipeline, compressors, trailers).
   const auto event_log = [](const h2sim::Scenario& scenario) {
@@ -145,5 +151,22 @@ TEST_CASE("engine: events run ahead of SimGrid's clock give the metrics of one S
     CHECK(without_run(ahead[i]).dump() == without_run(stepped[i]).dump());
     // The check checks something: events ran (and so, where flows ran, ahead of SimGrid).
     CHECK(ahead[i]["run"]["events"].get<double>() > 0);
+  }
+}
+
+TEST_CASE("engine: tallying on a thread of its own gives the metrics of tallying in line") {
+  // A replication tallies on a thread of its own when the replications leave a core idle
+  // (report::ObserverThread); H2SIM_TALLY_THREAD=0 or 1 decides instead, and nothing may change.
+  const std::vector<h2sim::Scenario> scenarios = engine_checks();
+  REQUIRE(::setenv("H2SIM_TALLY_THREAD", "1", 1) == 0);
+  const auto threaded = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
+  REQUIRE(::setenv("H2SIM_TALLY_THREAD", "0", 1) == 0);
+  const auto in_line = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
+  ::unsetenv("H2SIM_TALLY_THREAD");
+  REQUIRE(threaded.size() == scenarios.size());
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    CAPTURE(threaded[i]["scenario"].dump());
+    CHECK(without_run(threaded[i]).dump() == without_run(in_line[i]).dump());
+    CHECK(threaded[i]["run"]["events"].get<double>() > 0);
   }
 }

@@ -4,6 +4,7 @@
 #include "../models/demand/trace.hpp"
 #include "../models/network.hpp"
 #include "../report/collector.hpp"
+#include "../report/observer_thread.hpp"
 #include "simgrid_adapters.hpp"
 
 #include <h2sim/log.hpp>
@@ -18,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace h2sim::engine {
@@ -37,7 +39,8 @@ std::string simgrid_version() {
 }
 
 ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
-                           std::uint64_t replication, bool probe_warmup, const EventSink* events) {
+                           std::uint64_t replication, const SimulationOptions& options) {
+  const EventSink* events = options.events;
   EngineArgs args;
   simgrid::s4u::Engine engine(args.argc(), args.argv());
   auto* city = simgrid::s4u::create_full_zone("city");
@@ -47,7 +50,7 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   const double window_end = window_start + scenario.horizon_days * minutes_per_day;
 
   report::Collector collector(scenario, window_start, window_end);
-  if (probe_warmup) {
+  if (options.probe_warmup) {
     collector.probe_warmup();
   }
   // Only a run that logs puts the log between the models and the collector.
@@ -59,7 +62,18 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
                                           : nullptr;
     log.emplace(collector, report::setup_of(scenario).labels, events->fd, events->format, trace);
   }
-  models::Observer& observer = log ? static_cast<models::Observer&>(*log) : collector;
+  // Or a thread of its own between them, which tallies while the models run on.
+  std::optional<report::ObserverThread> tallying;
+  if (options.tally_on_thread && !log) {
+    try {
+      tallying.emplace(collector);
+    } catch (const std::system_error&) {
+      // No thread to be had (a limit on processes, say): the collector tallies in line.
+    }
+  }
+  models::Observer& observer = log        ? static_cast<models::Observer&>(*log)
+                               : tallying ? static_cast<models::Observer&>(*tallying)
+                                          : collector;
   SimGridCalendar calendar;
   // A check of the engine, not a setting: the outputs must not change (ARCHITECTURE.md).
   if (const char* every_date = std::getenv("H2SIM_ONE_STEP_PER_DATE");
@@ -118,6 +132,9 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   network.finish(engine.get_clock());
   if (log) {
     log->finish(engine.get_clock());
+  }
+  if (tallying) {
+    tallying->finish(); // the collector's tallies are complete, and this thread's to read
   }
 
   return {collector.tallies(), calendar.events(), collector.warmup_batches()};

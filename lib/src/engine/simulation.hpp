@@ -22,16 +22,25 @@ struct ReplicationResult {
   mser::Batcher warmup_batches;       // with probe_warmup: MSER-5 batches of the waits
 };
 
-/**
- * Runs one replication of `scenario` on SimGrid. SimGrid allows one simulation per process: call
- * this at most once per process (the replication runner forks a child for each). With `events`,
- * every event is also written to its descriptor (report::EventLog); without, nothing is.
- */
 /** The SimGrid the engine runs on, "major.minor.patch" (of the library loaded, not the headers). */
 std::string simgrid_version();
 
+/** How simulate() runs a replication; none of it changes the result. */
+struct SimulationOptions {
+  bool probe_warmup = false;         // also batch the waits for MSER-5 (warmup_days "auto")
+  const EventSink* events = nullptr; // also write every event there (report::EventLog)
+  /**
+   * Tally on a thread of its own (report::ObserverThread), for a core the replications leave
+   * idle; not with `events`, whose writes stay in line with the models.
+   */
+  bool tally_on_thread = false;
+};
+
+/**
+ * Runs one replication of `scenario` on SimGrid. SimGrid allows one simulation per process: call
+ * this at most once per process (the replication runner forks a child for each).
+ */
 ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t seed,
-                           std::uint64_t replication, bool probe_warmup = false,
-                           const EventSink* events = nullptr);
+                           std::uint64_t replication, const SimulationOptions& options = {});
 
 } // namespace h2sim::engine

@@ -15,6 +15,8 @@
 #include <h2sim_git_commit.h>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
+#include <thread>
 #include <unistd.h>
 
 namespace h2sim {
@@ -109,6 +111,22 @@ bool test_hook_names(const char* variable, std::size_t point, std::size_t replic
                                            std::to_string(replication) + ",") != std::string::npos;
 }
 /**
+ * Whether a core is left idle by `tasks` replications run `options.jobs` at once here, so each may
+ * tally on a thread of its own (engine::SimulationOptions::tally_on_thread): a single replication,
+ * say, on a machine of two cores or more. Not under an outside executor (an MPI rank's cores are
+ * its neighbours' too). H2SIM_TALLY_THREAD=0 or 1 decides instead, a check rather than a setting:
+ * the outputs are the same either way (tests/runner/tally_thread_test.cpp).
+ */
+bool spare_core(const RunOptions& options, std::size_t tasks) {
+  if (const char* forced = std::getenv("H2SIM_TALLY_THREAD"); forced != nullptr) {
+    return std::string_view(forced) == "1";
+  }
+  const auto at_once =
+      std::min<std::size_t>(tasks, static_cast<std::size_t>(std::max(1, options.jobs)));
+  return options.executor == nullptr && at_once < std::thread::hardware_concurrency();
+}
+
+/**
  * warmup_days "auto": a pilot of the replication over [0, horizon) in a child process of its own
  * (one engine per process) keeps MSER-5 batches of the waits; the cut is where the first kept
  * batch began, at most half the horizon. The replication then runs with that warm-up and measures
@@ -129,7 +147,7 @@ report::ReplicationValues::ChosenWarmup choose_warmup(const models::ScenarioSpec
       1, 1,
       [&](std::size_t) {
         const engine::ReplicationResult result =
-            engine::simulate(pilot, seed, replication | pilot_streams, true);
+            engine::simulate(pilot, seed, replication | pilot_streams, {.probe_warmup = true});
         const mser::Batcher& batches = result.warmup_batches;
         const mser::Truncation cut = mser::truncation(batches.means());
         const double at_min =
@@ -337,6 +355,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
       }
     }
     const std::size_t already = total - tasks.size();
+    const bool tally_on_thread = spare_core(options, tasks.size());
     executor.execute(
         tasks.size(),
         [&](std::size_t i) {
@@ -372,7 +391,8 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
             chosen->warmup_days = {warmup->days, false};
           }
           const engine::ReplicationResult result = engine::simulate(
-              chosen ? *chosen : spec, seed, replication, false, sink ? &*sink : nullptr);
+              chosen ? *chosen : spec, seed, replication,
+              {.events = sink ? &*sink : nullptr, .tally_on_thread = tally_on_thread});
           report::ReplicationValues values = report::values_of(result.tallies);
           values.warmup = warmup;
           values.events = result.events;
