@@ -112,7 +112,11 @@ def summarize(samples, process_walls):
 def environment():
     """What of the environment changes h2sim's speed (the runs inherit it): glibc's tunables, which
     put its heap on huge pages with glibc.malloc.hugetlb=1 (README, "Benchmarks")."""
-    return {"GLIBC_TUNABLES": os.environ.get("GLIBC_TUNABLES")}
+    # H2SIM_TALLY_THREAD=0 or 1 overrides whether a replication tallies on a thread of its own
+    # (by default: when it leaves a core idle, as every scale run does on two cores or more).
+    return {"GLIBC_TUNABLES": os.environ.get("GLIBC_TUNABLES"),
+            "H2SIM_TALLY_THREAD": os.environ.get("H2SIM_TALLY_THREAD"),
+            "cores": os.cpu_count()}
 
 
 def ratio(numerator, denominator):
@@ -369,6 +373,7 @@ def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None, national=N
             "us_per_event_wall_over_heap": ratio(t["us_per_event_wall"], heap_us),
             "us_per_event_run_over_heap": ratio(t["us_per_event_run"], heap_us),
             "us_per_event_cpu_over_k1": ratio(t["us_per_event_cpu"], base["us_per_event_cpu"]) if base else None,
+            "us_per_event_wall_over_k1": ratio(t["us_per_event_wall"], base["us_per_event_wall"]) if base else None,
         }
         for k, t in tiles.items()
     }
@@ -388,6 +393,7 @@ def scale(h2sim, heap, city, scale_days, repeat, callgrind_days=None, national=N
             "us_per_event_wall_over_heap": ratio(t["us_per_event_wall"], heap_us),
             "us_per_event_run_over_heap": ratio(t["us_per_event_run"], heap_us),
             "us_per_event_cpu_over_k1": ratio(t["us_per_event_cpu"], base["us_per_event_cpu"]) if base else None,
+            "us_per_event_wall_over_k1": ratio(t["us_per_event_wall"], base["us_per_event_wall"]) if base else None,
         }
     return report
 

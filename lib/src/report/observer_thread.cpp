@@ -38,33 +38,29 @@ void ObserverThread::on_closures(std::size_t station,
   put(Closures{station, current_->closures.size() - 1});
 }
 
-void ObserverThread::hand_over() {
-  std::unique_lock lock(mutex_);
-  if (failure_) {
-    std::rethrow_exception(failure_);
-  }
+void ObserverThread::exchange(std::unique_lock<std::mutex>& lock) {
   full_.push_back(current_);
   filled_.notify_one();
-  emptied_.wait(lock, [this] { return !empty_.empty() || failure_; });
+  // The thread returns every chunk, replayed or, once the target failed, dropped.
+  emptied_.wait(lock, [this] { return !empty_.empty(); });
+  current_ = empty_.back();
+  empty_.pop_back();
+}
+
+void ObserverThread::hand_over() {
+  std::unique_lock lock(mutex_);
+  exchange(lock);
   if (failure_) {
     std::rethrow_exception(failure_);
   }
-  current_ = empty_.back();
-  empty_.pop_back();
 }
 
 void ObserverThread::finish() {
   std::unique_lock lock(mutex_);
   if (!current_->calls.empty()) {
-    full_.push_back(current_);
-    current_ = nullptr;
-    filled_.notify_one();
+    exchange(lock);
   }
-  emptied_.wait(lock, [this] { return (full_.empty() && !busy_) || failure_; });
-  if (current_ == nullptr) {
-    current_ = empty_.back(); // the drain returned every chunk
-    empty_.pop_back();
-  }
+  emptied_.wait(lock, [this] { return full_.empty() && !busy_; });
   if (failure_) {
     std::rethrow_exception(failure_);
   }

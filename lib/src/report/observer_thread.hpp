@@ -111,6 +111,8 @@ private:
   /** Queues the current chunk for the thread and takes an empty one (waiting for one if need be).
    */
   void hand_over();
+  /** Queues the current chunk and takes an empty one, under `lock`. */
+  void exchange(std::unique_lock<std::mutex>& lock);
   void run();
   void replay(const Chunk& chunk);
 
