@@ -66,6 +66,22 @@ std::vector<h2sim::Scenario> engine_checks() {
                "kg_per_fill": {"dist": "uniform", "min": 2, "max": 6}}})"));
   return scenarios;
 }
+/** The event log of a scenario's first replication, as `run --events` writes it. */
+std::string event_log(const h2sim::Scenario& scenario) {
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  h2sim::RunOptions options;
+  options.events = h2sim::RunOptions::EventLog{::fileno(file)};
+  h2sim::run(scenario, options);
+  std::rewind(file);
+  std::string text;
+  char buffer[65536];
+  for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) {
+    text.append(buffer, n);
+  }
+  std::fclose(file);
+  return text;
+}
 } // namespace
 
 TEST_CASE("engine: the same scenario and seed give identical metrics") {
@@ -117,21 +133,6 @@ TEST_CASE("engine: events run ahead of SimGrid's clock give the metrics of one S
   const std::vector<h2sim::Scenario> scenarios = engine_checks();
   // The event log shows the order events ran in, which sums of the metrics may hide: the storm's
   // and Shanghai 2025's (a fleet, 5 stations on one pipeline, compressors, trailers).
-  const auto event_log = [](const h2sim::Scenario& scenario) {
-    std::FILE* file = std::tmpfile();
-    REQUIRE(file != nullptr);
-    h2sim::RunOptions options;
-    options.events = h2sim::RunOptions::EventLog{::fileno(file)};
-    h2sim::run(scenario, options);
-    std::rewind(file);
-    std::string text;
-    char buffer[65536];
-    for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) {
-      text.append(buffer, n);
-    }
-    std::fclose(file);
-    return text;
-  };
   const h2sim::Scenario& storm = scenarios.back();
   const h2sim::Scenario shanghai = h2sim::load_scenario(
       h2sim::default_scenario_text(), {{"horizon_days", "4"}, {"replications", "1"}});
@@ -157,12 +158,17 @@ TEST_CASE("engine: events run ahead of SimGrid's clock give the metrics of one S
 TEST_CASE("engine: tallying on a thread of its own gives the metrics of tallying in line") {
   // A replication tallies on a thread of its own when the replications leave a core idle
   // (report::ObserverThread); H2SIM_TALLY_THREAD=0 or 1 decides instead, and nothing may change.
+  // The event log, written on that thread too, is the same byte for byte (the storm's).
   const std::vector<h2sim::Scenario> scenarios = engine_checks();
   REQUIRE(::setenv("H2SIM_TALLY_THREAD", "1", 1) == 0);
   const auto threaded = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
+  const std::string threaded_log = event_log(scenarios.back());
   REQUIRE(::setenv("H2SIM_TALLY_THREAD", "0", 1) == 0);
   const auto in_line = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
+  const std::string in_line_log = event_log(scenarios.back());
   ::unsetenv("H2SIM_TALLY_THREAD");
+  CHECK(threaded_log.size() > 100'000);
+  CHECK(threaded_log == in_line_log);
   REQUIRE(threaded.size() == scenarios.size());
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     CAPTURE(threaded[i]["scenario"].dump());

@@ -62,18 +62,17 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
                                           : nullptr;
     log.emplace(collector, report::setup_of(scenario).labels, events->fd, events->format, trace);
   }
-  // Or a thread of its own between them, which tallies while the models run on.
+  models::Observer& tallied = log ? static_cast<models::Observer&>(*log) : collector;
+  // And a thread of their own in front, which logs and tallies while the models run on.
   std::optional<report::ObserverThread> tallying;
-  if (options.tally_on_thread && !log) {
+  if (options.tally_on_thread) {
     try {
-      tallying.emplace(collector);
+      tallying.emplace(tallied);
     } catch (const std::system_error&) {
       // No thread to be had (a limit on processes, say): the collector tallies in line.
     }
   }
-  models::Observer& observer = log        ? static_cast<models::Observer&>(*log)
-                               : tallying ? static_cast<models::Observer&>(*tallying)
-                                          : collector;
+  models::Observer& observer = tallying ? static_cast<models::Observer&>(*tallying) : tallied;
   SimGridCalendar calendar;
   // A check of the engine, not a setting: the outputs must not change (ARCHITECTURE.md).
   if (const char* every_date = std::getenv("H2SIM_ONE_STEP_PER_DATE");
@@ -130,11 +129,11 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   }
   calendar.rethrow_failure();
   network.finish(engine.get_clock());
+  if (tallying) {
+    tallying->finish(); // the log and the collector have had every call, and are this thread's
+  }
   if (log) {
     log->finish(engine.get_clock());
-  }
-  if (tallying) {
-    tallying->finish(); // the collector's tallies are complete, and this thread's to read
   }
 
   return {collector.tallies(), calendar.events(), collector.warmup_batches()};

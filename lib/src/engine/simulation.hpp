@@ -30,8 +30,8 @@ struct SimulationOptions {
   bool probe_warmup = false;         // also batch the waits for MSER-5 (warmup_days "auto")
   const EventSink* events = nullptr; // also write every event there (report::EventLog)
   /**
-   * Tally on a thread of its own (report::ObserverThread), for a core the replications leave
-   * idle; not with `events`, whose writes stay in line with the models.
+   * Tally (and write `events`) on a thread of its own (report::ObserverThread), for a core the
+   * replications leave idle.
    */
   bool tally_on_thread = false;
 };
