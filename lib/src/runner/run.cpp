@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <h2sim_git_commit.h>
 #include <optional>
+#include <sched.h>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
@@ -123,7 +124,13 @@ bool spare_core(const RunOptions& options, std::size_t tasks) {
   }
   const auto at_once =
       std::min<std::size_t>(tasks, static_cast<std::size_t>(std::max(1, options.jobs)));
-  return options.executor == nullptr && at_once < std::thread::hardware_concurrency();
+  // The cores this process may run on (taskset, a container's cpuset), not the machine's.
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  const auto cores = ::sched_getaffinity(0, sizeof allowed, &allowed) == 0
+                         ? static_cast<std::size_t>(CPU_COUNT(&allowed))
+                         : std::size_t{std::thread::hardware_concurrency()};
+  return options.executor == nullptr && at_once < cores;
 }
 
 /**
