@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -299,4 +300,12 @@ TEST_CASE("nasty inputs: 20,000 stations and classes are all checked and reporte
     CHECK(error.problems()[59'999].pointer == "/demand/classes/19999/choice/home_station");
     CHECK(error.problems()[59'999].message == "no station \"T\" in /stations");
   }
+}
+
+TEST_CASE("nasty inputs: a key with '/' or '~' is named by its escaped JSON pointer token") {
+  // RFC 6901: '~' is written "~0" and '/' "~1" ("~1" itself becomes "~01").
+  const std::string problems = problems_of(scenario("4", R"(, "a/b~c": 1, "~1": 2)"));
+  CHECK(problems.rfind("/stations/0/a~1b~0c: unknown key (allowed here: id, ", 0) == 0);
+  CHECK(problems.find("\n/stations/0/~01: unknown key (allowed here: id, ") != std::string::npos);
+  CHECK(std::count(problems.begin(), problems.end(), '\n') == 2);
 }

@@ -1,5 +1,7 @@
 #include "message.hpp"
 
+#include <algorithm>
+
 namespace h2sim::scenario {
 
 using nlohmann::json;
@@ -134,9 +136,19 @@ std::string valid_utf8(std::string_view text) {
 }
 
 std::string escape_pointer(const std::string& key) {
+  if (std::none_of(key.begin(), key.end(), [](char c) { return c == '~' || c == '/'; })) {
+    return key; // every key the tables declare: reading a document asks this for each field
+  }
   std::string token;
+  token.reserve(key.size() + 4);
   for (const char c : key) {
-    token += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+    if (c == '~') {
+      token += "~0";
+    } else if (c == '/') {
+      token += "~1";
+    } else {
+      token += c;
+    }
   }
   return token;
 }
