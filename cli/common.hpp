@@ -36,7 +36,7 @@ struct RunArgs {
   std::optional<std::string> replications; // --replications, likewise
   std::optional<std::string> series;       // --series none|daily|hourly: /series_bin_days
   std::vector<std::string> sets;
-  int jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  int jobs = available_cores();
   bool quiet = false;
   bool verbose = false;
   std::vector<std::string> until; // --until PATH:RELATIVE (repeatable): run until precise

@@ -160,9 +160,17 @@ def _int(name, value, low, high):
     return value
 
 
+def _available_cores():
+    """The cores this process may run on (taskset, a cpuset), as the command line counts them."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _running(jobs, until, max_replications, quantile_interval):
     """How replications run: --jobs, --until, --max-replications and --quantile-interval."""
-    jobs = _int("jobs", (os.cpu_count() or 1) if jobs is None else jobs, 1, 4096)
+    jobs = _int("jobs", _available_cores() if jobs is None else jobs, 1, 4096)
     if until is None:
         until = []
     elif isinstance(until, dict):  # {PATH: RELATIVE}

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <sched.h>
 #include <sstream>
 #include <string>
 #include <sys/socket.h>
@@ -161,6 +162,45 @@ TEST_CASE("cli: -o writes the file, and --seed and --replications override the s
   CHECK(metrics["seed"] == 9);
   CHECK(metrics["replications"] == 3);
   CHECK(metrics["replication_totals"].size() == 3);
+}
+
+TEST_CASE("cli: --jobs defaults to the cores the process may run on, not the machine's") {
+  // In a child bound to one core (as `taskset -c N` binds it): available_cores() says 1, and a
+  // run of 2 replications without --jobs runs them one at a time (the run block's jobs).
+  const fs::path output = scratch_root() / "one_core.json"; // the parent's scratch folder
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (::sched_getaffinity(0, sizeof allowed, &allowed) != 0) {
+      ::_exit(3);
+    }
+    std::size_t first = 0;
+    while (first < CPU_SETSIZE && !CPU_ISSET(first, &allowed)) {
+      ++first;
+    }
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    if (::sched_setaffinity(0, sizeof one, &one) != 0) {
+      ::_exit(4);
+    }
+    if (h2sim::available_cores() != 1) {
+      ::_exit(5);
+    }
+    const Result r =
+        run_h2sim("run -q " + source("scenarios/validation/md1.json") +
+                  " --set horizon_days=1 --replications 2 -o '" + output.string() + "'");
+    ::_exit(r.code == 0 ? 0 : 6);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  const auto metrics = nlohmann::json::parse(slurp(output));
+  CHECK(metrics["run"]["jobs"] == 1);
+  CHECK(h2sim::available_cores() >= 1);
 }
 
 TEST_CASE("cli: --series none, daily or hourly sets the series' bins, and nothing else") {
@@ -1082,11 +1122,17 @@ TEST_CASE("cli: an event log whose reader is gone fails with a message, not kill
   Folder folder;
   folder.write("s.json", slurp(source_path("scenarios/validation/md1.json")));
   // The reader takes 100 bytes and goes: the replication's process was killed by signal 13.
-  const Result r = h2sim_in(folder.path, "run s.json -q --set horizon_days=5 --events ff",
-                            "mkfifo ff; (head -c 100 ff > taken.txt &);");
-  CHECK(r.code == 1);
-  CHECK(r.err == "h2sim: error: replication 0 failed: cannot write the event log: Broken pipe\n"
-                 "h2sim: error: replication 0 failed; its event log is not written\n");
+  // The same whether the log is written beside the models or in line with them.
+  for (const std::string thread : {"0", "1"}) {
+    CAPTURE(thread);
+    const Result r = h2sim_in(folder.path, "run s.json -q --set horizon_days=5 --events ff",
+                              "rm -f ff; mkfifo ff; (head -c 100 ff > taken.txt &); "
+                              "H2SIM_TALLY_THREAD=" +
+                                  thread + " ");
+    CHECK(r.code == 1);
+    CHECK(r.err == "h2sim: error: replication 0 failed: cannot write the event log: Broken pipe\n"
+                   "h2sim: error: replication 0 failed; its event log is not written\n");
+  }
 }
 
 TEST_CASE("cli: stdout whose reader is gone exits 1 with a message, not killed by SIGPIPE") {

@@ -2,12 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using h2sim::test::one_station;
@@ -66,12 +68,26 @@ std::vector<h2sim::Scenario> engine_checks() {
                "kg_per_fill": {"dist": "uniform", "min": 2, "max": 6}}})"));
   return scenarios;
 }
+/** Sets an environment variable while it lives (the engine's checks), whatever a test throws. */
+class ScopedVariable {
+public:
+  ScopedVariable(const char* name, const char* value) : name_(name) {
+    REQUIRE(::setenv(name, value, 1) == 0);
+  }
+  ~ScopedVariable() { ::unsetenv(name_); }
+  ScopedVariable(const ScopedVariable&) = delete;
+  ScopedVariable& operator=(const ScopedVariable&) = delete;
+
+private:
+  const char* name_;
+};
+
 /** The event log of a scenario's first replication, as `run --events` writes it. */
-std::string event_log(const h2sim::Scenario& scenario) {
+std::string event_log(const h2sim::Scenario& scenario, bool jsonl = false) {
   std::FILE* file = std::tmpfile();
   REQUIRE(file != nullptr);
   h2sim::RunOptions options;
-  options.events = h2sim::RunOptions::EventLog{::fileno(file)};
+  options.events = h2sim::RunOptions::EventLog{::fileno(file), jsonl};
   h2sim::run(scenario, options);
   std::rewind(file);
   std::string text;
@@ -139,11 +155,13 @@ TEST_CASE("engine: events run ahead of SimGrid's clock give the metrics of one S
   const auto ahead = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
   const std::string storm_log = event_log(storm);
   const std::string shanghai_log = event_log(shanghai);
-  REQUIRE(::setenv("H2SIM_ONE_STEP_PER_DATE", "1", 1) == 0);
-  const auto stepped = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
-  CHECK(event_log(storm) == storm_log);
-  CHECK(event_log(shanghai) == shanghai_log);
-  ::unsetenv("H2SIM_ONE_STEP_PER_DATE");
+  std::vector<nlohmann::ordered_json> stepped;
+  {
+    const ScopedVariable one_step("H2SIM_ONE_STEP_PER_DATE", "1");
+    stepped = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
+    CHECK(event_log(storm) == storm_log);
+    CHECK(event_log(shanghai) == shanghai_log);
+  }
   CHECK(storm_log.size() > 100'000);
   CHECK(shanghai_log.size() > 1'000'000);
   REQUIRE(ahead.size() == scenarios.size());
@@ -159,16 +177,32 @@ TEST_CASE("engine: tallying on a thread of its own gives the metrics of tallying
   // A replication tallies on a thread of its own when the replications leave a core idle
   // (report::ObserverThread); H2SIM_TALLY_THREAD=0 or 1 decides instead, and nothing may change.
   // The event log, written on that thread too, is the same byte for byte (the storm's).
+  // The event log, written on that thread too, is the same byte for byte: the storm's as CSV and
+  // as JSON Lines, and a trace's (whose visits are named by the trace's rows).
   const std::vector<h2sim::Scenario> scenarios = engine_checks();
-  REQUIRE(::setenv("H2SIM_TALLY_THREAD", "1", 1) == 0);
-  const auto threaded = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
-  const std::string threaded_log = event_log(scenarios.back());
-  REQUIRE(::setenv("H2SIM_TALLY_THREAD", "0", 1) == 0);
-  const auto in_line = h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr});
-  const std::string in_line_log = event_log(scenarios.back());
-  ::unsetenv("H2SIM_TALLY_THREAD");
-  CHECK(threaded_log.size() > 100'000);
-  CHECK(threaded_log == in_line_log);
+  const auto trace = std::find_if(scenarios.begin(), scenarios.end(), [](const auto& scenario) {
+    return scenario.name() == "trace-example";
+  });
+  REQUIRE(trace != scenarios.end());
+  const auto outputs = [&] {
+    return std::make_tuple(h2sim::run_all(scenarios, h2sim::RunOptions{2, {}, nullptr}),
+                           event_log(scenarios.back()), event_log(scenarios.back(), true),
+                           event_log(*trace, true));
+  };
+  const auto [threaded, storm_csv, storm_jsonl, trace_jsonl] = [&] {
+    const ScopedVariable thread("H2SIM_TALLY_THREAD", "1");
+    return outputs();
+  }();
+  const auto [in_line, storm_csv_in_line, storm_jsonl_in_line, trace_jsonl_in_line] = [&] {
+    const ScopedVariable thread("H2SIM_TALLY_THREAD", "0");
+    return outputs();
+  }();
+  CHECK(storm_csv.size() > 100'000);
+  CHECK(storm_csv == storm_csv_in_line);
+  CHECK(storm_jsonl.size() > 100'000);
+  CHECK(storm_jsonl == storm_jsonl_in_line);
+  CHECK(trace_jsonl.find("\"vehicle\"") != std::string::npos);
+  CHECK(trace_jsonl == trace_jsonl_in_line);
   REQUIRE(threaded.size() == scenarios.size());
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     CAPTURE(threaded[i]["scenario"].dump());

@@ -23,6 +23,11 @@ std::string_view version();
 std::string_view git_commit();
 /** The SimGrid version the library runs on. */
 std::string simgrid_version();
+/**
+ * The cores this process may run on (its CPU affinity: taskset, a container's cpuset), at least
+ * 1: what `jobs` defaults to, and what decides whether a replication has a core to spare.
+ */
+int available_cores();
 
 /** A problem found in a scenario: where (a JSON pointer, "" for the whole file) and what. */
 struct Problem {

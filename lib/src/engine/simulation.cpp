@@ -62,6 +62,8 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
                                           : nullptr;
     log.emplace(collector, report::setup_of(scenario).labels, events->fd, events->format, trace);
   }
+  // Read before a thread may own the collector.
+  const report::Window window = collector.window();
   models::Observer& tallied = log ? static_cast<models::Observer&>(*log) : collector;
   // And a thread of their own in front, which logs and tallies while the models run on.
   std::optional<report::ObserverThread> tallying;
@@ -98,7 +100,6 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   };
   calendar.schedule(window_end, end_window);
   // The series' bin edges inside the window: stations with storage report their books there.
-  const report::Window& window = collector.window();
   const bool finite =
       std::any_of(scenario.stations.begin(),
                   scenario.stations.begin() + static_cast<std::ptrdiff_t>(scenario.open_stations()),

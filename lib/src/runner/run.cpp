@@ -28,6 +28,15 @@ std::string_view version() { return H2SIM_VERSION; }
 std::string_view git_commit() { return H2SIM_GIT_COMMIT; }
 std::string simgrid_version() { return engine::simgrid_version(); }
 
+int available_cores() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+    return std::max(1, CPU_COUNT(&allowed));
+  }
+  return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
 void LocalExecutor::execute(std::size_t tasks, const Task& task, const Progress& progress,
                             const OnOutcome& on_outcome) {
   std::size_t ended = 0;
@@ -112,25 +121,22 @@ bool test_hook_names(const char* variable, std::size_t point, std::size_t replic
                                            std::to_string(replication) + ",") != std::string::npos;
 }
 /**
- * Whether a core is left idle by `tasks` replications run `options.jobs` at once here, so each may
- * tally on a thread of its own (engine::SimulationOptions::tally_on_thread): a single replication,
- * say, on a machine of two cores or more. Not under an outside executor (an MPI rank's cores are
- * its neighbours' too). H2SIM_TALLY_THREAD=0 or 1 decides instead, a check rather than a setting:
- * the outputs are the same either way (tests/runner/tally_thread_test.cpp).
+ * Whether `tasks` replications run `options.jobs` at once here leave a core idle for each of them,
+ * so that each may tally on a thread of its own (engine::SimulationOptions::tally_on_thread): a
+ * single replication on two cores, say, or two on four. Not under an outside executor (an MPI
+ * rank's cores are its neighbours' too). H2SIM_TALLY_THREAD=0 or 1 decides instead (any other
+ * value is ignored), a check rather than a setting: the outputs are the same either way
+ * (tests/engine/determinism_test.cpp).
  */
 bool spare_core(const RunOptions& options, std::size_t tasks) {
   if (const char* forced = std::getenv("H2SIM_TALLY_THREAD"); forced != nullptr) {
-    return std::string_view(forced) == "1";
+    if (std::string_view(forced) == "0" || std::string_view(forced) == "1") {
+      return std::string_view(forced) == "1";
+    }
   }
   const auto at_once =
       std::min<std::size_t>(tasks, static_cast<std::size_t>(std::max(1, options.jobs)));
-  // The cores this process may run on (taskset, a container's cpuset), not the machine's.
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  const auto cores = ::sched_getaffinity(0, sizeof allowed, &allowed) == 0
-                         ? static_cast<std::size_t>(CPU_COUNT(&allowed))
-                         : std::size_t{std::thread::hardware_concurrency()};
-  return options.executor == nullptr && at_once < cores;
+  return options.executor == nullptr && 2 * at_once <= static_cast<std::size_t>(available_cores());
 }
 
 /**
