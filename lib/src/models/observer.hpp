@@ -68,7 +68,11 @@ enum class TankEvent : std::uint8_t {
   pipeline_stop,  // the pipeline stops flowing in: the storage is full (pipeline supply)
 };
 
-/** Watches a simulation; metrics, traces and progress are observers, the models write nothing. */
+/**
+ * Watches a simulation; metrics, traces and progress are observers, the models write nothing. A
+ * new call needs forwarding where calls are passed on: report::ObserverThread (which copies each
+ * call to its thread and would drop one it does not know) and report::EventLog.
+ */
 class Observer {
 public:
   virtual ~Observer() = default;
