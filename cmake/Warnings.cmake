@@ -5,4 +5,9 @@ target_compile_options(h2sim_warnings INTERFACE
   -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
   $<$<BOOL:${H2SIM_WERROR}>:-Werror>
   # GCC 12 reports false -Wrestrict overlaps inside std::string at -O2 with sanitizers (GCC PR 105329).
-  $<$<AND:$<BOOL:${H2SIM_SANITIZE}>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict>)
+  $<$<AND:$<BOOL:${H2SIM_SANITIZE}>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict>
+  # The release build (-O3) adds GCC 12's flow-based false positives from
+  # inside libstdc++ and nlohmann/json (basic_string.h, streambuf, optional): about 45 warnings on a
+  # clean build, each inlined from a correct line of ours. The asan preset (-O2, -Werror) keeps -Wnull-dereference and
+  # -Wmaybe-uninitialized on our code, so only the plain release build drops them.
+  "$<$<AND:$<CONFIG:Release>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict;-Wno-null-dereference;-Wno-maybe-uninitialized>")
