@@ -141,3 +141,28 @@ TEST_CASE("replications: maxima are the max of the replications' maxima, other n
   CHECK(metrics["totals"]["wait_min"]["max"] == max);
   CHECK(metrics["totals"]["wait_min"]["mean"].get<double>() == doctest::Approx(mean));
 }
+
+TEST_CASE("drivers: the last station a round can try is its last try, with or without max_tries") {
+  // Taxis start next to A, so a round is A then B. With no patience at all, drivers leave A's
+  // queue at once, and queue at B however long: B is the last station they can try, whether
+  // max_tries is unset, 2, or more than the stations there are.
+  const std::vector<h2sim::Override> open_queues{{"stations.0.queue_capacity", "1000"},
+                                                 {"stations.1.queue_capacity", "1000"}};
+  for (const std::string driver :
+       {R"({"patience_min": 0})", R"({"patience_min": 0, "max_tries": 2})",
+        R"({"patience_min": 0, "max_tries": 5})"}) {
+    CAPTURE(driver);
+    const auto metrics = run_text(busy_fleet(driver), open_queues);
+    const auto& stations = metrics["stations"];
+    CHECK(stations[0]["reneged"].get<double>() > 0);
+    CHECK(stations[1]["reneged"] == 0.0);
+    CHECK(stations[1]["wait_min"]["max"].get<double>() > 0);
+    CHECK(metrics["totals"]["gave_up"] == 0.0);
+  }
+  // One station is always the last of its round: patience never applies there.
+  const auto alone = run_text(busy_fleet(R"({"patience_min": 0})"),
+                              {{"stations.0.queue_capacity", "1000"}, {"open_stations", "1"}});
+  CHECK(alone["totals"]["reneged"] == 0.0);
+  CHECK(alone["totals"]["gave_up"] == 0.0);
+  CHECK(alone["totals"]["served"].get<double>() > 0);
+}

@@ -577,6 +577,19 @@ std::optional<std::size_t> Fleet::best_station(const Vehicle& vehicle, double no
                choice.home_first ? choice.home : std::nullopt, tried, key_of, at_least);
 }
 
+bool Fleet::last_of_round(std::size_t v, std::size_t station, double now) {
+  const Vehicle& vehicle = vehicles_[v];
+  const auto round = tried_.find(v);
+  const std::size_t tried = round == tried_.end() ? 0 : round->second.size();
+  if (indexes_[choices_[vehicle.vehicle_class].index].size() > tried + 1) {
+    return false; // a station it has not tried, other than this one, is left
+  }
+  std::vector<std::size_t> seen =
+      round == tried_.end() ? std::vector<std::size_t>{} : round->second;
+  seen.push_back(station);
+  return !best_station(vehicle, now, &seen);
+}
+
 void Fleet::decide(std::size_t v, double now) {
   if (parks(v)) {
     return;
@@ -646,12 +659,14 @@ void Fleet::arrive(std::size_t v, std::size_t station) {
   vehicle.km = 0;
   vehicle.detour_km = 0;
   vehicle.stranded = false;
-  // At the last of max_tries stations, a driver who waits there queues however long the wait.
-  const bool last_try = vc.driver.max_tries > 0 &&
-                        vehicle.tries + 1 >= static_cast<std::uint32_t>(vc.driver.max_tries);
-  const DriverLimits driver = last_try && !choices_[vehicle.vehicle_class].leaves_after_last_try
-                                  ? DriverLimits{}
-                                  : limits(vc.driver, vehicle.rng);
+  // At the last station of a round (the max_tries-th, or the last it has not tried), a driver
+  // who waits there queues however long the wait.
+  const bool limited = vc.driver.balk_if_waiting_over || vc.driver.patience_min;
+  const bool last_try = limited && !choices_[vehicle.vehicle_class].leaves_after_last_try &&
+                        ((vc.driver.max_tries > 0 &&
+                          vehicle.tries + 1 >= static_cast<std::uint32_t>(vc.driver.max_tries)) ||
+                         last_of_round(v, station, now));
+  const DriverLimits driver = last_try ? DriverLimits{} : limits(vc.driver, vehicle.rng);
   // Two 32-bit indices beside `this`: 16 bytes, which std::function holds inside itself, so a
   // visit allocates nothing for its callback (nor for each copy of it).
   const auto vehicle32 = static_cast<std::uint32_t>(v);

@@ -125,6 +125,8 @@ private:
    */
   std::optional<std::size_t> best_station(const Vehicle& vehicle, double now,
                                           const std::vector<std::size_t>* tried);
+  /** Whether `station` ends vehicle `v`'s round: it has tried every other station it could. */
+  bool last_of_round(std::size_t v, std::size_t station, double now);
   static double draw_threshold(const VehicleClass& vc, RandomStream& rng);
   /**
    * The choice of the nearest and depot policies by squared straight-line distance (the same
