@@ -319,7 +319,8 @@ void remember_command_line(int argc, const char* const* argv) {
   command_line().assign(argv, argv + argc);
 }
 
-void emit(const RunArgs& args, nlohmann::ordered_json document, const std::string& what) {
+void emit(const RunArgs& args, nlohmann::ordered_json document, const std::string& what,
+          std::vector<StagedOutput> with) {
   if (!args.writes_output) {
     return;
   }
@@ -328,11 +329,8 @@ void emit(const RunArgs& args, nlohmann::ordered_json document, const std::strin
   // its wall times already).
   document = with_provenance(std::move(document));
   document["run"]["provenance"]["command_line"] = command_line();
-  if (args.out.empty() || args.out == "-") {
-    write_stdout(json_text(document), what);
-  } else {
-    write_output(args.out, json_text(document));
-  }
+  with.insert(with.begin(), StagedOutput(args.out, json_text(document), what));
+  finish_outputs(with);
 }
 
 std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const std::string& where) {

@@ -4,6 +4,8 @@
 // replications with progress. Each command is one file (run.cpp, sweep.cpp, size.cpp,
 // validate.cpp, schema.cpp); commands.cpp parses the command line and calls one.
 
+#include "output.hpp"
+
 #include <h2sim/h2sim.hpp>
 
 #include <nlohmann/json.hpp>
@@ -138,8 +140,12 @@ void check_outputs(const RunArgs& args,
 void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& command,
                     const std::string& each);
 
-/** The command's JSON to stdout or to --out; only rank 0 writes under MPI. */
-void emit(const RunArgs& args, nlohmann::ordered_json document, const std::string& what);
+/**
+ * The command's JSON to stdout or to --out, with the outputs written beside it (--table), so that a
+ * failure in any replaces no file (finish_outputs); only rank 0 writes under MPI.
+ */
+void emit(const RunArgs& args, nlohmann::ordered_json document, const std::string& what,
+          std::vector<StagedOutput> with = {});
 /** The arguments h2sim was started with, for the outputs' provenance (`run.provenance`). */
 void remember_command_line(int argc, const char* const* argv);
 

@@ -416,6 +416,8 @@ void StreamedOutput::write(std::string_view text) {
   }
 }
 
+bool StreamedOutput::replaces_file() const { return place_->temporary != nullptr; }
+
 void StreamedOutput::commit() {
   Place& place = *place_;
   if (!place.temporary) {
@@ -447,19 +449,34 @@ void write_output(const std::string& path, std::string_view text) {
   output.commit();
 }
 
-StagedOutput::StagedOutput(std::string path, std::string text)
-    : path_(std::move(path)), text_(std::move(text)) {
-  if (replaced_atomically(path_)) {
-    staged_.emplace(path_);
+StagedOutput::StagedOutput(std::string path, std::string text, std::string what)
+    : path_(path == "-" ? std::string() : std::move(path)), text_(std::move(text)),
+      what_(std::move(what)) {
+  if (!path_.empty() && replaced_atomically(path_)) {
+    staged_ = std::make_unique<StreamedOutput>(path_);
     staged_->write(text_);
   }
 }
 
+StagedOutput::StagedOutput(std::unique_ptr<StreamedOutput> written) : staged_(std::move(written)) {}
+
 void StagedOutput::finish() {
   if (staged_) {
     staged_->commit();
+  } else if (path_.empty()) {
+    write_stdout(text_, what_);
   } else {
     write_output(path_, text_);
+  }
+}
+
+void finish_outputs(std::vector<StagedOutput>& outputs) {
+  for (const bool files : {false, true}) {
+    for (StagedOutput& output : outputs) {
+      if (output.replaces_file() == files) {
+        output.finish();
+      }
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace h2sim::cli {
 
@@ -54,6 +55,8 @@ public:
 
   int fd() const;
   void write(std::string_view text);
+  /** Whether commit() puts a file in place (else the writes went straight to a device or FIFO). */
+  bool replaces_file() const;
   void commit();
 
   struct Place;
@@ -63,21 +66,34 @@ private:
 };
 
 /**
- * An output written after another (--table after -o) that must not replace its file unless the
- * other was written too: a regular file's text goes into its temporary file now and in place at
- * finish(); a device or FIFO takes it at finish(), so that it reads the outputs in their order.
+ * An output written with others (-o with --table) that must not replace its file unless the others
+ * were written too: a regular file's text goes into its temporary file now and in place at
+ * finish(); standard output (path "" or "-"), a device or a FIFO takes it at finish().
  * Destroyed unfinished, it leaves the file as it was.
  */
 class StagedOutput {
 public:
-  StagedOutput(std::string path, std::string text);
+  /** `what` names the text in messages about standard output ("the metrics"). */
+  StagedOutput(std::string path, std::string text, std::string what = "the output");
+  /** An output written while the command ran (the event log): finish() commits it. */
+  explicit StagedOutput(std::unique_ptr<StreamedOutput> written);
+  /** Whether finish() puts a file in place (else it writes where the path is: stdout, a FIFO). */
+  bool replaces_file() const { return staged_ != nullptr && staged_->replaces_file(); }
   void finish();
 
 private:
   std::string path_;
   std::string text_;
-  std::optional<StreamedOutput> staged_;
+  std::string what_;
+  std::unique_ptr<StreamedOutput> staged_;
 };
+
+/**
+ * Finishes every output so that one that fails replaces no regular file: those written where they
+ * are (stdout, devices, FIFOs, which nothing can take back) first, in order, then the staged
+ * files, in order. Throws OutputError on the first failure.
+ */
+void finish_outputs(std::vector<StagedOutput>& outputs);
 
 /**
  * Writes `text` to standard output and checks that it got there; throws OutputError

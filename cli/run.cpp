@@ -52,9 +52,9 @@ int command_run(RunArgs args, const std::string& table_path) {
   }
   // The log is written by the replication's own process into this descriptor (inherited across
   // fork), and put in place only once that replication finished.
-  std::optional<StreamedOutput> events;
+  std::unique_ptr<StreamedOutput> events;
   if (!args.events.empty()) {
-    events.emplace(args.events);
+    events = std::make_unique<StreamedOutput>(args.events);
     args.events_fd = events->fd();
   }
   spdlog::info("running {} ({} replication{}, {} station{} open, {} days + {} warm-up)",
@@ -88,18 +88,15 @@ int command_run(RunArgs args, const std::string& table_path) {
   spdlog::info("done: {} events in {:.3f} s", metrics.events(), metrics.wall_s());
   const nlohmann::ordered_json document = metrics.json();
   // Every file is written before any replaces what was there: one that cannot be written (a full
-  // disk) leaves them all as they were, not -o new beside an old --table.
-  std::optional<StagedOutput> table;
+  // disk, a FIFO's reader gone) leaves them all as they were, not -o new beside an old --table.
+  std::vector<StagedOutput> beside;
   if (!table_path.empty() && args.writes_output) {
-    table.emplace(table_path, metrics_table(document));
-  }
-  emit(args, document, "the metrics");
-  if (table) {
-    table->finish();
+    beside.emplace_back(table_path, metrics_table(document));
   }
   if (events) {
-    events->commit();
+    beside.emplace_back(std::move(events));
   }
+  emit(args, document, "the metrics", std::move(beside));
   if (failed > 0) {
     if (args.writes_output) {
       std::cerr << "h2sim: error: " << failed << " of " << ran

@@ -141,14 +141,11 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     return exit_failure;
   }
   // Both files are written before either replaces what was there (as run's).
-  std::optional<StagedOutput> table;
+  std::vector<StagedOutput> table;
   if (!table_path.empty() && args.writes_output) {
-    table.emplace(table_path, sweep_table(points, metrics));
+    table.emplace_back(table_path, sweep_table(points, metrics));
   }
-  emit(args, sweep_document(points, metrics), "the metrics");
-  if (table) {
-    table->finish();
-  }
+  emit(args, sweep_document(points, metrics), "the metrics", std::move(table));
   if (failed > 0) {
     if (args.writes_output) {
       std::cerr << "h2sim: error: " << failed << " of " << replications

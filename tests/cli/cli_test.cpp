@@ -709,6 +709,21 @@ TEST_CASE("cli: size --minimize finds the least social cost per kg, with and wit
   CHECK(wide["answer"] == *answer);
 }
 
+TEST_CASE("cli: size refuses to size the experiment's replications or seed") {
+  // --param replications ran every evaluation with --replications' count whatever the value, and
+  // a seed is no parameter a target depends on: both answered something meaningless.
+  for (const std::string param : {"replications", "seed"}) {
+    CAPTURE(param);
+    h2sim::test::check_refused(
+        run_h2sim("size " + source("scenarios/validation/mmc-2.json") + " --param " + param +
+                  " --range 1:3 --target 'totals.wait_min.mean<=2'"),
+        "h2sim: --param " + param +
+            ": not a parameter of the system (sizing needs one the targets depend on monotonely: "
+            "stations.*.dispensers, open_stations, ...); the experiment's " +
+            param + " is set with --" + param + "\n");
+  }
+}
+
 TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
   const std::string base =
       "size " + source("scenarios/validation/mmc-2.json") + " --param stations.0.dispensers ";
@@ -1133,6 +1148,24 @@ TEST_CASE("cli: an event log whose reader is gone fails with a message, not kill
     CHECK(r.err == "h2sim: error: replication 0 failed: cannot write the event log: Broken pipe\n"
                    "h2sim: error: replication 0 failed; its event log is not written\n");
   }
+}
+
+TEST_CASE(
+    "cli: a table whose FIFO reader is gone leaves -o's file and the event log as they were") {
+  // The table (240 kB, past a pipe's buffer) is written to the FIFO before -o's file and the log
+  // are put in place: they were replaced although the command failed.
+  Folder folder;
+  folder.write("s.json", slurp(source_path("scenarios/validation/md1.json")));
+  folder.write("m.json", "old metrics\n");
+  folder.write("e.csv", "old log\n");
+  const Result r = h2sim_in(
+      folder.path, "run s.json -q --set horizon_days=200 -o m.json --events e.csv --table ff",
+      "rm -f ff; mkfifo ff; (head -c 10 ff > taken.txt &); ");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: cannot write ff: Broken pipe\n");
+  CHECK(slurp(folder / "m.json") == "old metrics\n");
+  CHECK(slurp(folder / "e.csv") == "old log\n");
+  CHECK(std::distance(fs::directory_iterator(folder.path), fs::directory_iterator{}) == 5);
 }
 
 TEST_CASE("cli: stdout whose reader is gone exits 1 with a message, not killed by SIGPIPE") {
