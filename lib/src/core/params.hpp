@@ -91,10 +91,11 @@ struct Field {
   /** number, integer: stores a value (converted to the member's type), reads it back. */
   std::function<void(void* owner, double value)> set_number;
   std::function<double(const void* owner)> get_number;
-  // list: a new item at the end of the vector, the number of items, one item.
+  // list: a new item at the end of the vector, the number of items, one item (to read, to write).
   std::function<void*(void* owner)> append;
   std::function<std::size_t(const void* owner)> size;
   std::function<const void*(const void* owner, std::size_t index)> item;
+  std::function<void*(void* owner, std::size_t index)> item_at;
 
   Field&& describe(std::string text) && {
     description = std::move(text);
@@ -300,6 +301,9 @@ template <class S> struct Of {
     field.item = [access](const void* owner, std::size_t index) -> const void* {
       const Vector& items = std::invoke(access, *const_cast<S*>(static_cast<const S*>(owner)));
       return &items[index];
+    };
+    field.item_at = [access](void* owner, std::size_t index) -> void* {
+      return &std::invoke(access, *static_cast<S*>(owner))[index];
     };
     return field;
   }

@@ -21,32 +21,13 @@ namespace {
 
 constexpr double minutes_per_day = 1440.0;
 
-std::vector<std::string> tokens_of(const std::string& pointer) {
-  std::vector<std::string> tokens;
-  std::size_t from = 1;
-  while (from <= pointer.size()) {
-    const std::size_t slash = std::min(pointer.find('/', from), pointer.size());
-    std::string token;
-    for (std::size_t i = from; i < slash; ++i) {
-      if (pointer[i] == '~' && i + 1 < slash) {
-        token += pointer[++i] == '0' ? '~' : '/';
-      } else {
-        token += pointer[i];
-      }
-    }
-    tokens.push_back(std::move(token));
-    from = slash + 1;
-  }
-  return tokens;
-}
-
 /**
  * The declared field a JSON pointer lands in (a distribution's parameters and a list of numbers'
  * items belong to the field), or null: the tables are walked along the document, which says
  * which model a `model` field holds.
  */
 const Field* field_at(const json& document, const Table& root, const std::string& pointer) {
-  const std::vector<std::string> tokens = tokens_of(pointer);
+  const std::vector<std::string> tokens = pointer_tokens(pointer);
   const Table* table = &root;
   const json* node = &document;
   for (std::size_t t = 0; t < tokens.size(); ++t) {
@@ -251,12 +232,19 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
   // (restoring what it found there at its start would undo the later one's).
   std::vector<std::size_t> active;
   const std::size_t before = problems.size();
+  // The scenario the last step read, as read (stations in file order), and the values each event
+  // set: a step re-reads what changed since (reread), not the whole scenario.
+  std::optional<models::ScenarioSpec> as_read;
+  std::vector<std::vector<std::string>> touched(spec.events.size());
   for (std::size_t first = 0; first < edges.size();) {
     std::size_t last = first;
     bool ended = false;
+    std::vector<std::string> changed;
     for (; last < edges.size() && edges[last].at_day == edges[first].at_day && !edges[last].starts;
          ++last) {
       active.erase(std::find(active.begin(), active.end(), edges[last].event));
+      const std::vector<std::string>& undone = touched[edges[last].event];
+      changed.insert(changed.end(), undone.begin(), undone.end());
       ended = true;
     }
     if (ended) {
@@ -276,7 +264,6 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
       for (const auto& [path, value] : spec.events[edge.event].set) {
         std::vector<Change> changes;
         std::vector<Problem> found;
-        const json was = current;
         apply_override(current, {path, value}, found, changes, "");
         const std::string pointer = at + "/set/" + escape_pointer(path);
         for (Problem& problem : found) {
@@ -284,11 +271,11 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         }
         for (const Change& change : changes) {
           spec.scheduled.emplace_back(edge.at_day * minutes_per_day, change.pointer);
-          // A key the file leaves out (open_stations: all) is looked up where the step put it.
-          const Field* field = field_at(was, models::scenario_table(), change.pointer);
-          if (field == nullptr) {
-            field = field_at(current, models::scenario_table(), change.pointer);
-          }
+          touched[edge.event].push_back(change.pointer);
+          changed.push_back(change.pointer);
+          // Looked up where the set put it (a key the file leaves out, open_stations: all, too).
+          // One set writes one key, so no model's type on the way to it changed with it.
+          const Field* field = field_at(current, models::scenario_table(), change.pointer);
           if (field == nullptr) { // a key the set added: misspelt, or not the scenario's
             problems.push_back({pointer, change.pointer +
                                              " is not a key of the scenario (what can change "
@@ -306,9 +293,11 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
       return;
     }
     // The scenario from this time on must be one a file could give.
-    auto state = std::make_shared<models::ScenarioSpec>();
     std::vector<Problem> found;
-    read(current, models::scenario_table(), state.get(), found);
+    if (!as_read || !reread(current, models::scenario_table(), &*as_read, changed, found)) {
+      as_read.emplace();
+      read(current, models::scenario_table(), &*as_read, found);
+    }
     for (const Problem& problem : found) {
       problems.push_back({"/events/" + std::to_string(edges[first].event),
                           "on day " + day_text(edges[first].at_day) + ", " + problem.pointer +
@@ -317,6 +306,7 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
     if (!found.empty()) {
       return;
     }
+    auto state = std::make_shared<models::ScenarioSpec>(*as_read);
     state->open_named_stations();
     spec.timeline.push_back({edges[first].at_day * minutes_per_day, std::move(state)});
     first = last;

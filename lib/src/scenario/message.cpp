@@ -153,4 +153,23 @@ std::string escape_pointer(const std::string& key) {
   return token;
 }
 
+std::vector<std::string> pointer_tokens(const std::string& pointer) {
+  std::vector<std::string> tokens;
+  std::size_t from = 1;
+  while (from <= pointer.size()) {
+    const std::size_t slash = std::min(pointer.find('/', from), pointer.size());
+    std::string token;
+    for (std::size_t i = from; i < slash; ++i) {
+      if (pointer[i] == '~' && i + 1 < slash) {
+        token += pointer[++i] == '0' ? '~' : '/';
+      } else {
+        token += pointer[i];
+      }
+    }
+    tokens.push_back(std::move(token));
+    from = slash + 1;
+  }
+  return tokens;
+}
+
 } // namespace h2sim::scenario

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace h2sim::scenario {
 
@@ -32,6 +33,9 @@ std::string brief_tail(std::string_view text, std::size_t limit = quote_limit);
 
 /** `key` as one token of a JSON pointer: "~" as "~0", "/" as "~1". */
 std::string escape_pointer(const std::string& key);
+
+/** The tokens of a JSON pointer the program wrote ("/a~1b/0": "a/b", "0"), unescaped. */
+std::vector<std::string> pointer_tokens(const std::string& pointer);
 
 /** `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD. */
 std::string valid_utf8(std::string_view text);

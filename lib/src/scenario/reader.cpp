@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace h2sim::scenario {
@@ -247,6 +248,55 @@ Distribution distribution(const json& value) {
 }
 
 /** One reading: the document, and the pointers where problems were found. */
+/** The value a JSON pointer (RFC 6901) names in `document`, or null: none, or not a pointer. */
+const json* value_at(const json& document, const std::string& pointer) {
+  const json* node = &document;
+  if (pointer.empty()) {
+    return node;
+  }
+  if (pointer.front() != '/') {
+    return nullptr;
+  }
+  std::string token;
+  for (std::size_t from = 1;;) {
+    const std::size_t slash = std::min(pointer.find('/', from), pointer.size());
+    token.clear();
+    for (std::size_t i = from; i < slash; ++i) {
+      if (pointer[i] != '~') {
+        token += pointer[i];
+      } else if (i + 1 < slash && (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
+        token += pointer[++i] == '0' ? '~' : '/';
+      } else {
+        return nullptr;
+      }
+    }
+    if (node->is_object()) {
+      const auto it = node->find(token);
+      if (it == node->end()) {
+        return nullptr;
+      }
+      node = &*it;
+    } else if (node->is_array()) {
+      // An index: digits, no leading zero ("-", past the end, names no value).
+      if (token.empty() || token.size() > 18 || (token.size() > 1 && token.front() == '0') ||
+          !std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return nullptr;
+      }
+      const std::size_t index = std::stoull(token);
+      if (index >= node->size()) {
+        return nullptr;
+      }
+      node = &(*node)[index];
+    } else {
+      return nullptr;
+    }
+    if (slash == pointer.size()) {
+      return node;
+    }
+    from = slash + 1;
+  }
+}
+
 class Reading {
 public:
   Reading(const json& document, std::vector<Problem>& problems)
@@ -266,12 +316,10 @@ public:
   }
   /** Whether the document has a value at `pointer`. */
   bool present(const std::string& pointer) const {
-    try {
-      return document_->contains(json::json_pointer(pointer));
-    } catch (const json::exception&) {
-      return false;
-    }
+    return value_at(*document_, pointer) != nullptr;
   }
+  /** Whether anything has a problem. */
+  bool any_flagged() const { return !flagged_.empty(); }
   /** Whether the document has a valid value at `pointer`. */
   bool valid(const std::string& pointer) const { return present(pointer) && !flagged(pointer); }
   void problem(std::string pointer, std::string message) {
@@ -287,96 +335,101 @@ private:
 };
 
 void fill(const json& value, const Table& table, void* target, const std::string& pointer,
+          const Reading& reading);
+
+/** Fills `field` of `target` from `item`, the field's value in the document at `where`. */
+void fill_field(const Field& field, const json& item, void* target, const std::string& where,
+                const Reading& reading) {
+  switch (field.kind) {
+  case Kind::object:
+    if (item.is_object()) {
+      fill(item, *field.table, field.at(target), where, reading);
+    }
+    return;
+  case Kind::list:
+    if (item.is_array()) {
+      for (std::size_t i = 0; i < item.size(); ++i) {
+        // Every item gets a struct, valid or not, so that indices match the document's.
+        fill(item[i], *field.table, field.append(target), where + "/" + std::to_string(i), reading);
+      }
+    }
+    return;
+  case Kind::model: {
+    const Table* model = nullptr;
+    if (item.is_object() && item.contains(field.catalog->tag) &&
+        item[field.catalog->tag].is_string()) {
+      model = field.catalog->find(item[field.catalog->tag].get<std::string>());
+    }
+    if (model != nullptr) {
+      std::shared_ptr<void> parameters = model->make();
+      fill(item, *model, parameters.get(), where, reading);
+      *static_cast<params::Model*>(field.at(target)) =
+          params::Model(item[field.catalog->tag].get<std::string>(), std::move(parameters));
+    }
+    return;
+  }
+  default:
+    break;
+  }
+  if (reading.flagged(where)) {
+    return; // an invalid value leaves the default
+  }
+  switch (field.kind) {
+  case Kind::number:
+  case Kind::integer:
+    field.set_number(target, item.get<double>());
+    break;
+  case Kind::text:
+  case Kind::choice:
+    *static_cast<std::string*>(field.at(target)) = item.get<std::string>();
+    break;
+  case Kind::choices:
+    *static_cast<std::vector<std::string>*>(field.at(target)) =
+        item.get<std::vector<std::string>>();
+    break;
+  case Kind::numbers:
+    *static_cast<std::vector<double>*>(field.at(target)) = item.get<std::vector<double>>();
+    break;
+  case Kind::distribution:
+    *static_cast<Distribution*>(field.at(target)) = distribution(item);
+    break;
+  case Kind::settings: {
+    auto& settings = *static_cast<params::Settings*>(field.at(target));
+    for (const auto& [path, setting] : item.items()) {
+      settings.emplace_back(path, setting.dump());
+    }
+    break;
+  }
+  case Kind::number_or_auto:
+    if (item.is_string()) {
+      static_cast<params::NumberOrAuto*>(field.at(target))->automatic = true;
+    } else {
+      field.set_number(target, item.get<double>());
+    }
+    break;
+  case Kind::count_or_names: {
+    auto& chosen = *static_cast<params::CountOrNames*>(field.at(target));
+    if (item.is_number()) {
+      chosen.count = item.get<long long>();
+    } else {
+      chosen.names = item.get<std::vector<std::string>>();
+    }
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+void fill(const json& value, const Table& table, void* target, const std::string& pointer,
           const Reading& reading) {
   if (!value.is_object()) {
     return;
   }
   for (const Field& field : table.fields) {
     const auto it = value.find(field.key);
-    if (it == value.end()) {
-      continue;
-    }
-    const std::string where = pointer + "/" + escape_pointer(field.key);
-    const json& item = *it;
-    switch (field.kind) {
-    case Kind::object:
-      if (item.is_object()) {
-        fill(item, *field.table, field.at(target), where, reading);
-      }
-      continue;
-    case Kind::list:
-      if (item.is_array()) {
-        for (std::size_t i = 0; i < item.size(); ++i) {
-          // Every item gets a struct, valid or not, so that indices match the document's.
-          fill(item[i], *field.table, field.append(target), where + "/" + std::to_string(i),
-               reading);
-        }
-      }
-      continue;
-    case Kind::model: {
-      const Table* model = nullptr;
-      if (item.is_object() && item.contains(field.catalog->tag) &&
-          item[field.catalog->tag].is_string()) {
-        model = field.catalog->find(item[field.catalog->tag].get<std::string>());
-      }
-      if (model != nullptr) {
-        std::shared_ptr<void> parameters = model->make();
-        fill(item, *model, parameters.get(), where, reading);
-        *static_cast<params::Model*>(field.at(target)) =
-            params::Model(item[field.catalog->tag].get<std::string>(), std::move(parameters));
-      }
-      continue;
-    }
-    default:
-      break;
-    }
-    if (reading.flagged(where)) {
-      continue; // an invalid value leaves the default
-    }
-    switch (field.kind) {
-    case Kind::number:
-    case Kind::integer:
-      field.set_number(target, item.get<double>());
-      break;
-    case Kind::text:
-    case Kind::choice:
-      *static_cast<std::string*>(field.at(target)) = item.get<std::string>();
-      break;
-    case Kind::choices:
-      *static_cast<std::vector<std::string>*>(field.at(target)) =
-          item.get<std::vector<std::string>>();
-      break;
-    case Kind::numbers:
-      *static_cast<std::vector<double>*>(field.at(target)) = item.get<std::vector<double>>();
-      break;
-    case Kind::distribution:
-      *static_cast<Distribution*>(field.at(target)) = distribution(item);
-      break;
-    case Kind::settings: {
-      auto& settings = *static_cast<params::Settings*>(field.at(target));
-      for (const auto& [path, setting] : item.items()) {
-        settings.emplace_back(path, setting.dump());
-      }
-      break;
-    }
-    case Kind::number_or_auto:
-      if (item.is_string()) {
-        static_cast<params::NumberOrAuto*>(field.at(target))->automatic = true;
-      } else {
-        field.set_number(target, item.get<double>());
-      }
-      break;
-    case Kind::count_or_names: {
-      auto& chosen = *static_cast<params::CountOrNames*>(field.at(target));
-      if (item.is_number()) {
-        chosen.count = item.get<long long>();
-      } else {
-        chosen.names = item.get<std::vector<std::string>>();
-      }
-      break;
-    }
-    default:
-      break;
+    if (it != value.end()) {
+      fill_field(field, *it, target, pointer + "/" + escape_pointer(field.key), reading);
     }
   }
 }
@@ -393,12 +446,20 @@ std::string resolve(std::string base, const std::string& relative) {
 
 class StructChecker final : public params::Checker {
 public:
-  StructChecker(Reading& reading, std::string pointer)
-      : reading_(&reading), pointer_(std::move(pointer)) {}
+  /** Checks the struct read from `value`, at `pointer` in the document. */
+  StructChecker(Reading& reading, std::string pointer, const json& value)
+      : reading_(&reading), pointer_(std::move(pointer)), value_(&value) {}
   bool valid(const std::string& relative) const override {
+    if (!reading_->any_flagged()) { // as in every rule of a valid scenario
+      return present(relative);
+    }
     return reading_->valid(resolve(pointer_, relative));
   }
   bool present(const std::string& relative) const override {
+    if (!relative.empty() && relative.find_first_of("/~") == std::string::npos) {
+      // A key of this struct's own object: no walk from the document's root.
+      return value_->is_object() && value_->contains(relative);
+    }
     return reading_->present(resolve(pointer_, relative));
   }
   void problem(const std::string& relative, std::string message) override {
@@ -408,6 +469,7 @@ public:
 private:
   Reading* reading_;
   std::string pointer_;
+  const json* value_;
 };
 
 const json* member(const json& object, const char* key) {
@@ -469,9 +531,9 @@ public:
     auto it = ids_.find(key);
     if (it == ids_.end()) {
       std::set<std::string> ids;
-      const json::json_pointer list(reference.list);
-      if (document.contains(list) && document.at(list).is_array()) {
-        for (const json& item : document.at(list)) {
+      if (const json* list = value_at(document, reference.list);
+          list != nullptr && list->is_array()) {
+        for (const json& item : *list) {
           if (item.is_object() && item.contains(reference.key) && item[reference.key].is_string()) {
             ids.insert(item[reference.key].get<std::string>());
           }
@@ -509,7 +571,7 @@ void check(const json& value, const Table& table, const void* self, const void* 
   if (!value.is_object()) {
     return;
   }
-  StructChecker checker(reading, pointer);
+  StructChecker checker(reading, pointer, value);
   for (const auto& rule : table.rules) {
     rule(self, context, checker);
   }
@@ -588,6 +650,104 @@ void read(const json& document, const Table& table, void* target, std::vector<Pr
   fill(document, table, target, "", reading);
   References references;
   check(document, table, target, nullptr, "", reading, references);
+}
+
+namespace {
+
+/** What a change re-reads: a field of the struct `owner`, at `pointer`, holding `value`. */
+struct Unit {
+  const Field* field;
+  void* owner;
+  std::string pointer;
+  const json* value;
+};
+
+/**
+ * The unit that re-reads the value at `pointer`: its field, or the model the field is a parameter
+ * of (a model's parameters are shared between copies of a struct, so they are replaced whole).
+ * None where a re-read could differ from a fresh read (an absent value, a whole list item, a field
+ * that adds to what it holds) or where the pointer leads nowhere the tables declare.
+ */
+std::optional<Unit> unit_of(const json& document, const Table& root, void* target,
+                            const std::string& pointer) {
+  const std::vector<std::string> tokens = pointer_tokens(pointer);
+  const Table* table = &root;
+  void* owner = target;
+  const json* node = &document;
+  std::string at;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    const auto found = std::find_if(table->fields.begin(), table->fields.end(),
+                                    [&](const Field& field) { return field.key == tokens[t]; });
+    if (found == table->fields.end() || !node->is_object()) {
+      return std::nullopt;
+    }
+    const auto it = node->find(tokens[t]);
+    if (it == node->end()) {
+      return std::nullopt;
+    }
+    const Field& field = *found;
+    node = &*it;
+    at += "/" + escape_pointer(tokens[t]);
+    if (field.kind == Kind::model || t + 1 == tokens.size()) {
+      switch (field.kind) {
+      case Kind::number:
+      case Kind::integer:
+      case Kind::count_or_names:
+      case Kind::model:
+        return Unit{&field, owner, at, node};
+      default:
+        return std::nullopt;
+      }
+    }
+    if (field.kind == Kind::object) {
+      owner = field.at(owner);
+      table = field.table;
+    } else if (field.kind == Kind::list && t + 2 < tokens.size()) {
+      const std::string& index = tokens[++t];
+      if (!node->is_array() || index.empty() || index.size() > 18 ||
+          !std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+      }
+      const std::size_t i = std::stoull(index);
+      if (i >= node->size() || i >= field.size(owner)) {
+        return std::nullopt;
+      }
+      owner = field.item_at(owner, i);
+      node = &(*node)[i];
+      at += "/" + index;
+      table = field.table;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+bool reread(const json& document, const Table& table, void* target,
+            const std::vector<std::string>& changed, std::vector<Problem>& problems) {
+  std::vector<Unit> units;
+  for (const std::string& pointer : changed) {
+    std::optional<Unit> unit = unit_of(document, table, target, pointer);
+    if (!unit) {
+      return false;
+    }
+    units.push_back(std::move(*unit));
+  }
+  for (const Unit& unit : units) {
+    validate(*unit.value, *field_shape(*unit.field), unit.pointer, problems);
+  }
+  Reading reading(document, problems);
+  for (const Unit& unit : units) {
+    if (unit.field->kind == Kind::count_or_names) { // a count or names, never both
+      *static_cast<params::CountOrNames*>(unit.field->at(unit.owner)) = params::CountOrNames{};
+    }
+    fill_field(*unit.field, *unit.value, unit.owner, unit.pointer, reading);
+  }
+  References references;
+  check(document, table, target, nullptr, "", reading, references);
+  return true;
 }
 
 nlohmann::ordered_json json_schema(const Table& table) { return to_json_schema(*shape_of(table)); }

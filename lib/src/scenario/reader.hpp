@@ -29,6 +29,16 @@ NodePtr shape_of(const params::Table& table);
 void read(const nlohmann::json& document, const params::Table& table, void* target,
           std::vector<Problem>& problems);
 
+/**
+ * What `read` would make of `document`, given `target` as `read` made it of a document that
+ * differs only at the pointers `changed` (each a value an override set): re-validates and re-fills
+ * those values alone, then runs every rule and check again, as `read` does. False, with `target`
+ * and `problems` untouched, when a change is not one it can re-read alone (a value removed, a
+ * whole list item, a list or text field); `read` must then read the document whole.
+ */
+bool reread(const nlohmann::json& document, const params::Table& table, void* target,
+            const std::vector<std::string>& changed, std::vector<Problem>& problems);
+
 /** The JSON Schema (draft 2020-12) of `table`. */
 nlohmann::ordered_json json_schema(const params::Table& table);
 
