@@ -6,6 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
+
 using h2sim::test::problems_of;
 
 namespace {
@@ -79,4 +82,23 @@ TEST_CASE("warnings: the metrics list them") {
   CHECK(h2sim::test::run_text(h2sim::test::one_station(20, 2, "4"),
                               {{"horizon_days", "1"}})["warnings"] ==
         nlohmann::ordered_json::array());
+}
+
+TEST_CASE("warnings: trace rows the run ends before are counted, not dropped silently") {
+  const std::string folder = std::string(H2SIM_SOURCE_DIR) + "/scenarios/trace";
+  std::ifstream in(folder + "/example.json");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto warnings = [&](std::vector<h2sim::Override> sets) {
+    std::string out;
+    const h2sim::Scenario loaded = h2sim::load_scenario(text, sets, folder);
+    for (const auto& warning : loaded.warnings()) {
+      out += warning.pointer + ": " + warning.message + "\n";
+    }
+    return out;
+  };
+  CHECK(warnings({}).empty()); // a day: every row (the last at 6.3 h) is replayed
+  // 14.4 minutes: the rows at 0.5, 1, 1.02 and 6.3 h come after it.
+  CHECK(warnings({{"horizon_days", "0.01"}, {"warmup_days", "0"}}) ==
+        "/demand/file: 4 of its 7 rows arrive at or after the run's end (day 0.01, warm-up "
+        "included), from day 0.0208333 to day 0.2625: they are not replayed\n");
 }

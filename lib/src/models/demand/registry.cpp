@@ -18,7 +18,7 @@ template <class Model> DemandFactory factory() {
 const std::vector<DemandModelEntry>& demand_models() {
   static const std::vector<DemandModelEntry> models{
       {"poisson", &poisson_table(), factory<PoissonArrivals>(), {}},
-      {"trace", &trace_table(), factory<TraceReplay>(), {}},
+      {"trace", &trace_table(), factory<TraceReplay>(), trace_warnings},
       {"fleet", &fleet_table(), factory<Fleet>(), fleet_warnings},
   };
   return models;

@@ -1,5 +1,8 @@
 #include "trace.hpp"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace h2sim::models {
 
 const params::Table& trace_table() {
@@ -13,6 +16,25 @@ const params::Table& trace_table() {
                      "are fine), at most 1 GiB and 10 million rows")
            .not_empty()});
   return table;
+}
+
+std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
+  // Rows are sorted by time: those at or after the run's end are the last ones, never replayed.
+  const std::vector<TraceRow>& rows = scenario.demand.as<TraceParams>().rows;
+  const double end_min = scenario.latest_end_min();
+  const auto late =
+      std::lower_bound(rows.begin(), rows.end(), end_min,
+                       [](const TraceRow& row, double t) { return row.time_min < t; });
+  if (late == rows.end()) {
+    return {};
+  }
+  char text[240];
+  std::snprintf(text, sizeof text,
+                "%zu of its %zu rows arrive at or after the run's end (day %g, warm-up included), "
+                "from day %g to day %g: they are not replayed",
+                static_cast<std::size_t>(rows.end() - late), rows.size(), end_min / 1440.0,
+                late->time_min / 1440.0, rows.back().time_min / 1440.0);
+  return {{"/demand/file", text}};
 }
 
 TraceReplay::TraceReplay(const ScenarioSpec& scenario, Network& network, Seeds seeds)

@@ -13,6 +13,8 @@ struct TraceParams {
   std::vector<TraceRow> rows;
 };
 const params::Table& trace_table();
+/** What is legal but probably not meant: rows the run ends before. */
+std::vector<Warning> trace_warnings(const ScenarioSpec& scenario);
 
 /** Replays observed refuelling requests: each row is a vehicle arriving at its time. */
 class TraceReplay final : public DemandModel {
