@@ -24,9 +24,10 @@ const params::Table& driver_table(bool fleet) {
                            .optional());
       fields.push_back(
           F::choice("after_last_try", &DriverSpec::after_last_try, {"wait", "leave"})
-              .describe("at the last of max_tries stations: wait (queue however long, the "
-                        "default) or leave (balk and renege as anywhere; if not served, give up: "
-                        "gave_up, and try again 30 minutes later)")
+              .describe("at the last station of a round (the max_tries-th, or the last it has "
+                        "not tried): wait (queue however long, the default) or leave (balk and "
+                        "renege as anywhere; if not served, give up: gave_up, and try again 30 "
+                        "minutes later)")
               .optional());
     }
     return F::table("how drivers react to a queue (default: they join any queue and wait)",
