@@ -13,7 +13,7 @@ struct DriverSpec {
   std::optional<int> balk_if_waiting_over;  // seeing more waiting than this, go elsewhere
   std::optional<Distribution> patience_min; // leave the queue (reneged) after waiting this long
   int max_tries = 0;                        // fleet: stations tried in a round; 0 = all
-  std::string after_last_try = "wait";      // fleet: at the last of max_tries: wait or leave
+  std::string after_last_try = "wait";      // fleet: at a round's last station: wait or leave
 };
 
 /** The parameters of `driver`: for fleets with max_tries and after_last_try. */
