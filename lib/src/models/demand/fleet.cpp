@@ -579,11 +579,11 @@ std::optional<std::size_t> Fleet::best_station(const Vehicle& vehicle, double no
 
 bool Fleet::last_of_round(std::size_t v, std::size_t station, double now) {
   const Vehicle& vehicle = vehicles_[v];
-  const auto round = tried_.find(v);
-  const std::size_t tried = round == tried_.end() ? 0 : round->second.size();
-  if (indexes_[choices_[vehicle.vehicle_class].index].size() > tried + 1) {
+  // Its tries are the stations of its round so far: no lookup while more stations are left.
+  if (indexes_[choices_[vehicle.vehicle_class].index].size() > std::size_t{vehicle.tries} + 1) {
     return false; // a station it has not tried, other than this one, is left
   }
+  const auto round = tried_.find(v);
   std::vector<std::size_t> seen =
       round == tried_.end() ? std::vector<std::size_t>{} : round->second;
   seen.push_back(station);
