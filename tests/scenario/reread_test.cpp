@@ -1,5 +1,6 @@
 // A scheduled event's step re-reads only the values it changed (scenario::reread); it must read
 // exactly what reading the whole document anew reads, problems included.
+#include "../support.hpp"
 #include "core/params.hpp"
 #include "models/scenario_spec.hpp"
 #include "scenario/overrides.hpp"
@@ -7,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -169,4 +171,102 @@ TEST_CASE("reread: what it cannot re-read alone it leaves to a whole read, untou
     CHECK(problems.empty());
     CHECK((printed(spec) == printed_before));
   }
+}
+
+namespace {
+
+/** A station supplied by trailers from a depot, a pipeline to nowhere, and `events`. */
+std::string with_events(const std::string& events) {
+  return R"({"name": "steps", "horizon_days": 1,
+    "stations": [{"id": "S1", "x_km": 10, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 1.8,
+                  "storage": {"capacity_kg": 1000, "initial_kg": 400},
+                  "supply": {"model": "delivery", "payload_kg": 500, "reorder_at_kg": 300,
+                             "lead_time_h": 0.5, "depot": "D0"}},
+                 {"id": "S2", "x_km": 0, "y_km": 5, "dispensers": 1, "fill_rate_kg_per_min": 1,
+                  "storage": {"capacity_kg": 500, "initial_kg": 500},
+                  "supply": {"model": "pipeline", "pipeline": "P1", "max_rate_kg_per_h": 50}}],
+    "pipelines": [{"id": "P1", "capacity_kg_per_h": 100}],
+    "depots": [{"id": "D0", "x_km": 0, "y_km": 0, "trailers": 1, "speed_kmh": 50}],
+    "demand": {"model": "poisson", "arrivals_per_h": 10, "kg_per_fill": 4},
+    "events": )" +
+         events + "}";
+}
+
+/**
+ * Every step of `text`'s timeline against a whole read of the file with the events in force then
+ * applied in the order they started (at one time, in file order; a set's paths in key order).
+ */
+void check_steps(const std::string& text) {
+  const h2sim::Scenario scenario = h2sim::load_scenario(text);
+  const h2sim::models::ScenarioSpec& spec = h2sim::models::spec_of(scenario);
+  json file = json::parse(text);
+  const json events = file["events"];
+  file.erase("events");
+  REQUIRE(!spec.timeline.empty());
+  for (const h2sim::models::Step& step : spec.timeline) {
+    CAPTURE(step.at_min);
+    std::vector<std::pair<double, std::size_t>> in_force;
+    for (std::size_t e = 0; e < events.size(); ++e) {
+      const double at = events[e]["at_day"].get<double>() * 1440;
+      const bool ended = events[e].contains("until_day") &&
+                         events[e]["until_day"].get<double>() * 1440 <= step.at_min;
+      if (at <= step.at_min && !ended) {
+        in_force.emplace_back(at, e);
+      }
+    }
+    std::sort(in_force.begin(), in_force.end());
+    json state = file;
+    std::vector<h2sim::Problem> unmatched; // a selection that matches nothing (any more)
+    std::vector<h2sim::Change> changes;
+    for (const auto& [at, e] : in_force) {
+      for (const auto& [path, value] : events[e]["set"].items()) {
+        h2sim::scenario::apply_override(state, {path, value.dump()}, unmatched, changes, "");
+      }
+    }
+    std::vector<h2sim::Problem> problems;
+    h2sim::models::ScenarioSpec whole;
+    h2sim::scenario::read(state, h2sim::models::scenario_table(), &whole, problems);
+    REQUIRE(problems.empty());
+    CHECK(printed(*step.state) == printed(whole));
+  }
+}
+
+} // namespace
+
+TEST_CASE("reread: every step of a timeline reads as the file with the events in force") {
+  // An event in force selects by a value an ended one changed: when that one ends, the selection
+  // moves, and the value it had set goes back to the file's (trailers stayed 0: the run had a
+  // depot with no trailers for the rest of the day).
+  check_steps(with_events(R"([{"at_day": 0.1, "until_day": 0.3, "set": {"depots.0.speed_kmh": 40}},
+                  {"at_day": 0.2, "set": {"depots[speed_kmh=40].trailers": 0}}])"));
+  const h2sim::Scenario selected = h2sim::load_scenario(
+      with_events(R"([{"at_day": 0.1, "until_day": 0.3, "set": {"depots.0.speed_kmh": 40}},
+                      {"at_day": 0.2, "set": {"depots[speed_kmh=40].trailers": 0}}])"));
+  std::vector<int> trailers;
+  for (const auto& step : h2sim::models::spec_of(selected).timeline) {
+    trailers.push_back(step.state->depots.at(0).trailers);
+  }
+  CHECK(trailers == std::vector<int>{1, 0, 1});
+  // Events that overlap on one value (one relative), end on the day another starts, and change a
+  // model's parameters, with several paths to one value.
+  check_steps(with_events(R"([
+    {"at_day": 0.1, "until_day": 0.5, "set": {"pipelines.0.capacity_kg_per_h": 10}},
+    {"at_day": 0.2, "until_day": 0.3, "set": {"pipelines[id=P1].capacity_kg_per_h*": 2,
+                                              "pipelines.0.capacity_kg_per_h+": 1}},
+    {"at_day": 0.3, "set": {"depots.0.trailers": 3, "depots[id=D0].trailers+": 1}},
+    {"at_day": 0.15, "until_day": 0.4, "set": {"stations.0.supply.payload_kg": 700,
+                                               "stations[id=S1].supply.reorder_at_kg": 100}},
+    {"at_day": 0.4, "until_day": 0.6, "set": {"stations.0.supply.payload_kg": 900}}])"));
+}
+
+TEST_CASE("reread: a step with problems reports them as a whole read does, in its order") {
+  // The same invalid event as the first step and as the second: the same problems, once each,
+  // in the same order (they came in the order of the set's paths, one of them twice).
+  const std::string invalid = R"({"at_day": 0.1, "set": {"depots.0.trailers": -1,
+      "depots[id=D0].trailers": -1, "pipelines.0.capacity_kg_per_h": -5}})";
+  const std::string first = h2sim::test::problems_of(with_events("[" + invalid + "]"));
+  const std::string second = h2sim::test::problems_of(with_events(
+      "[" + invalid + R"(, {"at_day": 0.05, "set": {"pipelines.0.capacity_kg_per_h": 20}}])"));
+  CHECK(first == second);
+  CHECK(first.find("/depots/0/trailers") == first.rfind("/depots/0/trailers"));
 }

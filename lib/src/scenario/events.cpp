@@ -248,12 +248,22 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
       ended = true;
     }
     if (ended) {
+      // What an event in force set may move with what the ended ones undid (a selection by a
+      // value they changed): what it set before and what it sets now are re-read too.
       current = base;
       for (const std::size_t event : active) {
+        std::vector<std::string>& writes = touched[event];
+        changed.insert(changed.end(), writes.begin(), writes.end());
         for (const auto& [path, value] : spec.events[event].set) {
           std::vector<Change> changes;
           std::vector<Problem> found; // none: it applied when the event started
           apply_override(current, {path, value}, found, changes, "");
+          for (const Change& change : changes) {
+            changed.push_back(change.pointer);
+            if (std::find(writes.begin(), writes.end(), change.pointer) == writes.end()) {
+              writes.push_back(change.pointer);
+            }
+          }
         }
       }
     }
@@ -294,7 +304,10 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
     }
     // The scenario from this time on must be one a file could give.
     std::vector<Problem> found;
-    if (!as_read || !reread(current, models::scenario_table(), &*as_read, changed, found)) {
+    if (!as_read || !reread(current, models::scenario_table(), &*as_read, changed, found) ||
+        !found.empty()) {
+      // A state with problems is read whole, so that they come as a whole read gives them.
+      found.clear();
       as_read.emplace();
       read(current, models::scenario_table(), &*as_read, found);
     }

@@ -247,7 +247,6 @@ Distribution distribution(const json& value) {
                                  value.value("weights", std::vector<double>{}));
 }
 
-/** One reading: the document, and the pointers where problems were found. */
 /** The value a JSON pointer (RFC 6901) names in `document`, or null: none, or not a pointer. */
 const json* value_at(const json& document, const std::string& pointer) {
   const json* node = &document;
@@ -297,6 +296,7 @@ const json* value_at(const json& document, const std::string& pointer) {
   }
 }
 
+/** One reading: the document, and the pointers where problems were found. */
 class Reading {
 public:
   Reading(const json& document, std::vector<Problem>& problems)
@@ -728,12 +728,15 @@ std::optional<Unit> unit_of(const json& document, const Table& root, void* targe
 bool reread(const json& document, const Table& table, void* target,
             const std::vector<std::string>& changed, std::vector<Problem>& problems) {
   std::vector<Unit> units;
+  std::set<std::string> seen; // each once: many changes may lead to one value, or one model
   for (const std::string& pointer : changed) {
     std::optional<Unit> unit = unit_of(document, table, target, pointer);
     if (!unit) {
       return false;
     }
-    units.push_back(std::move(*unit));
+    if (seen.insert(unit->pointer).second) {
+      units.push_back(std::move(*unit));
+    }
   }
   for (const Unit& unit : units) {
     validate(*unit.value, *field_shape(*unit.field), unit.pointer, problems);

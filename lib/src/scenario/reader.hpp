@@ -31,10 +31,12 @@ void read(const nlohmann::json& document, const params::Table& table, void* targ
 
 /**
  * What `read` would make of `document`, given `target` as `read` made it of a document that
- * differs only at the pointers `changed` (each a value an override set): re-validates and re-fills
- * those values alone, then runs every rule and check again, as `read` does. False, with `target`
- * and `problems` untouched, when a change is not one it can re-read alone (a value removed, a
- * whole list item, a list or text field); `read` must then read the document whole.
+ * differs only at the pointers `changed` (each a value an override set, several may name one):
+ * re-validates and re-fills those values alone, then runs every rule and check again, as `read`
+ * does. The problems are the same as a whole read's, not always in its order, and an invalid
+ * value keeps what `target` had: read a document with problems whole to report them. False, with
+ * `target` and `problems` untouched, when a change is not one it can re-read alone (a value
+ * removed, a whole list item, a list or text field); `read` must then read the document whole.
  */
 bool reread(const nlohmann::json& document, const params::Table& table, void* target,
             const std::vector<std::string>& changed, std::vector<Problem>& problems);
