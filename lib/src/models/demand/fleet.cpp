@@ -584,10 +584,12 @@ bool Fleet::last_of_round(std::size_t v, std::size_t station, double now) {
     return false; // a station it has not tried, other than this one, is left
   }
   const auto round = tried_.find(v);
-  std::vector<std::size_t> seen =
-      round == tried_.end() ? std::vector<std::size_t>{} : round->second;
-  seen.push_back(station);
-  return !best_station(vehicle, now, &seen);
+  round_scratch_.clear(); // reused: a class with few stations asks at every arrival
+  if (round != tried_.end()) {
+    round_scratch_.assign(round->second.begin(), round->second.end());
+  }
+  round_scratch_.push_back(station);
+  return !best_station(vehicle, now, &round_scratch_);
 }
 
 void Fleet::decide(std::size_t v, double now) {

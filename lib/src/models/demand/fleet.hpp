@@ -169,6 +169,7 @@ private:
    * queues ranks the stations anew at every try, so the next in its order may be one just tried.
    */
   std::unordered_map<std::size_t, std::vector<std::size_t>> tried_;
+  std::vector<std::size_t> round_scratch_; // last_of_round's stations tried, this one included
   // Vehicles that found no station in service to fill their pressure class, dry where they are:
   // they decide again when the stations in service change (kept only where they can).
   std::vector<std::size_t> without_station_;
