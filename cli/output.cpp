@@ -330,6 +330,7 @@ struct StreamedOutput::Place {
   std::string path;   // as given
   std::string target; // the regular file to replace (links followed)
   std::unique_ptr<Temporary> temporary;
+  bool synced = false; // the temporary file's data is on disk and it is closed
   int device = -1;
   ~Place() {
     if (device >= 0) {
@@ -418,6 +419,17 @@ void StreamedOutput::write(std::string_view text) {
 
 bool StreamedOutput::replaces_file() const { return place_->temporary != nullptr; }
 
+void StreamedOutput::sync() {
+  Place& place = *place_;
+  if (!place.temporary || place.synced) {
+    return;
+  }
+  if (::fsync(place.temporary->fd()) != 0 || !place.temporary->close()) {
+    fail(place.path, errno);
+  }
+  place.synced = true;
+}
+
 void StreamedOutput::commit() {
   Place& place = *place_;
   if (!place.temporary) {
@@ -427,9 +439,7 @@ void StreamedOutput::commit() {
     }
     return;
   }
-  if (::fsync(place.temporary->fd()) != 0 || !place.temporary->close()) {
-    fail(place.path, errno);
-  }
+  sync();
   signal_before_rename_for_tests();
   if (!place.temporary->rename_over(place.target)) {
     fail(place.path, errno);
@@ -470,12 +480,25 @@ void StagedOutput::finish() {
   }
 }
 
+void StagedOutput::sync() {
+  if (staged_) {
+    staged_->sync();
+  }
+}
+
 void finish_outputs(std::vector<StagedOutput>& outputs) {
-  for (const bool files : {false, true}) {
-    for (StagedOutput& output : outputs) {
-      if (output.replaces_file() == files) {
-        output.finish();
-      }
+  for (StagedOutput& output : outputs) {
+    if (!output.replaces_file()) {
+      output.finish();
+    }
+  }
+  // Every file on disk before any is renamed into place: a rename seldom fails, a sync may.
+  for (StagedOutput& output : outputs) {
+    output.sync();
+  }
+  for (StagedOutput& output : outputs) {
+    if (output.replaces_file()) {
+      output.finish();
     }
   }
 }

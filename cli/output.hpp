@@ -57,6 +57,8 @@ public:
   void write(std::string_view text);
   /** Whether commit() puts a file in place (else the writes went straight to a device or FIFO). */
   bool replaces_file() const;
+  /** Puts a file's text on disk and closes it, as commit() does first (once). */
+  void sync();
   void commit();
 
   struct Place;
@@ -79,6 +81,8 @@ public:
   explicit StagedOutput(std::unique_ptr<StreamedOutput> written);
   /** Whether finish() puts a file in place (else it writes where the path is: stdout, a FIFO). */
   bool replaces_file() const { return staged_ != nullptr && staged_->replaces_file(); }
+  /** A file's text on disk, not yet in place (nothing for the others). */
+  void sync();
   void finish();
 
 private:
@@ -90,8 +94,9 @@ private:
 
 /**
  * Finishes every output so that one that fails replaces no regular file: those written where they
- * are (stdout, devices, FIFOs, which nothing can take back) first, in order, then the staged
- * files, in order. Throws OutputError on the first failure.
+ * are (stdout, devices, FIFOs, which nothing can take back) first, in order; then every staged
+ * file is synced; then they are renamed into place, in order (only a failed rename, rare, leaves
+ * the ones before it in place). Throws OutputError on the first failure.
  */
 void finish_outputs(std::vector<StagedOutput>& outputs);
 

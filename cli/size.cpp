@@ -36,13 +36,14 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   } else if (targets.empty()) {
     throw InvalidInput("size needs --target or --minimize");
   }
-  if (size_args.param == "replications" || size_args.param == "seed") {
-    // Each point runs the replications --replications gives, from the same seed (common random
-    // numbers): neither is a parameter of the system the targets could depend on.
+  // Each point runs the replications --replications gives, from the same seed (common random
+  // numbers): neither is a parameter of the system the targets could depend on.
+  if (const std::string key = size_args.param.substr(size_args.param.starts_with('/') ? 1 : 0);
+      key == "replications" || key == "seed") {
     throw InvalidInput("--param " + size_args.param +
                        ": not a parameter of the system (sizing needs one the targets depend on "
                        "monotonely: stations.*.dispensers, open_stations, ...); the experiment's " +
-                       size_args.param + " is set with --" + size_args.param);
+                       key + " is set with --" + key);
   }
   RunArgs args = given;
   need_intervals(args, load(args, args.sets), "size", "per point");

@@ -712,15 +712,17 @@ TEST_CASE("cli: size --minimize finds the least social cost per kg, with and wit
 TEST_CASE("cli: size refuses to size the experiment's replications or seed") {
   // --param replications ran every evaluation with --replications' count whatever the value, and
   // a seed is no parameter a target depends on: both answered something meaningless.
-  for (const std::string param : {"replications", "seed"}) {
-    CAPTURE(param);
-    h2sim::test::check_refused(
-        run_h2sim("size " + source("scenarios/validation/mmc-2.json") + " --param " + param +
-                  " --range 1:3 --target 'totals.wait_min.mean<=2'"),
-        "h2sim: --param " + param +
-            ": not a parameter of the system (sizing needs one the targets depend on monotonely: "
-            "stations.*.dispensers, open_stations, ...); the experiment's " +
-            param + " is set with --" + param + "\n");
+  for (const std::string key : {"replications", "seed"}) {
+    for (const std::string& param : {key, "/" + key}) {
+      CAPTURE(param);
+      h2sim::test::check_refused(
+          run_h2sim("size " + source("scenarios/validation/mmc-2.json") + " --param " + param +
+                    " --range 1:3 --target 'totals.wait_min.mean<=2'"),
+          "h2sim: --param " + param +
+              ": not a parameter of the system (sizing needs one the targets depend on "
+              "monotonely: stations.*.dispensers, open_stations, ...); the experiment's " +
+              key + " is set with --" + key + "\n");
+    }
   }
 }
 
