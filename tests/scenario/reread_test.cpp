@@ -69,8 +69,16 @@ void print(const Table& table, const void* self, std::string& out) {
       out += ")";
       break;
     }
+    case Kind::distribution:
+      out += "mean " + json(static_cast<const h2sim::Distribution*>(member)->mean()).dump();
+      break;
+    case Kind::number_or_auto: {
+      const auto& number = *static_cast<const h2sim::params::NumberOrAuto*>(member);
+      out += number.automatic ? "auto" : json(number.value).dump();
+      break;
+    }
     default:
-      out += "?"; // distributions, settings: no step changes them
+      out += "?"; // choices, settings: no step changes them
       break;
     }
     out += " ";
@@ -116,6 +124,7 @@ TEST_CASE("reread: a step re-read from the step before reads what a whole read o
       {{"pipelines.0.capacity_kg_per_h", "10"}},
       {{"stations.0.supply.payload_kg", "700"}, {"stations.0.supply.reorder_at_kg", "150"}},
       {{"stations.*.supply.reorder_at_kg+", "10"}},
+      {{"stations.*.supply.lead_time_h*", "2"}},
       {{"demand.classes[name=taxi_day].count", "5"}, {"open_stations", "12"}},
       {{"pipelines.0.capacity_kg_per_h", "-1"}},
       {{"open_stations", R"(["PD-01", "nowhere"])"}},
@@ -256,7 +265,8 @@ TEST_CASE("reread: every step of a timeline reads as the file with the events in
     {"at_day": 0.3, "set": {"depots.0.trailers": 3, "depots[id=D0].trailers+": 1}},
     {"at_day": 0.15, "until_day": 0.4, "set": {"stations.0.supply.payload_kg": 700,
                                                "stations[id=S1].supply.reorder_at_kg": 100}},
-    {"at_day": 0.4, "until_day": 0.6, "set": {"stations.0.supply.payload_kg": 900}}])"));
+    {"at_day": 0.4, "until_day": 0.6, "set": {"stations.0.supply.payload_kg": 900}},
+    {"at_day": 0.25, "until_day": 0.45, "set": {"stations.0.supply.lead_time_h*": 3}}])"));
 }
 
 TEST_CASE("reread: a step with problems reports them as a whole read does, in its order") {
