@@ -71,6 +71,26 @@ void report_problems(const std::string& origin, const ScenarioError& error,
   }
 }
 
+/**
+ * `error` with each problem at a value that --seed, --replications or --series gave (their
+ * overrides' option holds the value as given: "--series hourly") naming that option: the user
+ * wrote no /series_bin_days.
+ */
+ScenarioError named_options(const ScenarioError& error, const std::vector<Override>& overrides) {
+  std::vector<Problem> problems = error.problems();
+  for (Problem& problem : problems) {
+    for (auto o = overrides.rbegin(); o != overrides.rend(); ++o) {
+      if ("/" + o->path == problem.pointer) {
+        if (o->option.find(' ') != std::string::npos) {
+          problem.message += "; " + o->option + " set it";
+        }
+        break; // the last override of a value is the one in force
+      }
+    }
+  }
+  return ScenarioError(std::move(problems));
+}
+
 /** JSON as the commands print it; text from a failed replication may not be valid UTF-8. */
 std::string json_text(const nlohmann::ordered_json& document) {
   return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -92,34 +112,40 @@ std::string scenario_text(const std::string& path) {
   return found->second;
 }
 
-std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets) {
-  // --seed and --replications are overrides like --set, validated like the file's own values.
+std::vector<Override> all_overrides(const RunArgs& args, const std::vector<std::string>& sets) {
+  std::vector<Override> overrides = parse_overrides(sets);
+  // --seed, --replications and --series are overrides like --set, validated like the file's own
+  // values; each is named as given ("--series hourly"), and a problem with its value says so.
+  const auto add = [&](const std::string& path, const std::string& value,
+                       const std::string& given) {
+    overrides.push_back({path, value, given});
+  };
   if (args.seed) {
-    sets.push_back("seed=" + *args.seed);
+    add("seed", *args.seed, "--seed " + *args.seed);
   }
   if (args.replications) {
-    sets.push_back("replications=" + *args.replications);
+    add("replications", *args.replications, "--replications " + *args.replications);
   }
   // --series: the width of the series bins, in days (none: no series; hourly: 1/24 day).
   if (args.series) {
     const double bin_days = *args.series == "none"     ? 0.0
                             : *args.series == "hourly" ? 1.0 / 24
                                                        : 1.0;
-    sets.push_back("series_bin_days=" + nlohmann::json(bin_days).dump());
+    add("series_bin_days", nlohmann::json(bin_days).dump(), "--series " + *args.series);
   }
-  return sets;
+  return overrides;
 }
 
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
-  return load(args.scenario, all_sets(args, sets));
+  return load_overrides(args.scenario, scenario_text(args.scenario), all_overrides(args, sets),
+                        true);
 }
 
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
               const std::vector<std::string>& varied, const std::string& where,
               const std::string& varied_by) {
   std::vector<Override> overrides = parse_overrides(sets);
-  for (std::vector<Override> more :
-       {parse_overrides(varied, varied_by), parse_overrides(all_sets(args, {}))}) {
+  for (std::vector<Override> more : {parse_overrides(varied, varied_by), all_overrides(args, {})}) {
     overrides.insert(overrides.end(), more.begin(), more.end());
   }
   return load_overrides(args.scenario, scenario_text(args.scenario), overrides, true, where);
@@ -261,12 +287,7 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets) {
 }
 
 Scenario load(const std::string& path, const std::vector<std::string>& sets, bool log_warnings) {
-  return load_text(path, scenario_text(path), sets, log_warnings);
-}
-
-Scenario load_text(const std::string& path, const std::string& text,
-                   const std::vector<std::string>& sets, bool log_warnings) {
-  return load_overrides(path, text, parse_overrides(sets), log_warnings);
+  return load_overrides(path, scenario_text(path), parse_overrides(sets), log_warnings);
 }
 
 namespace {
@@ -279,7 +300,7 @@ std::string base_dir_of(const std::string& path) {
 
 std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets) {
   try {
-    load_scenario(scenario_text(args.scenario), parse_overrides(all_sets(args, sets)),
+    load_scenario(scenario_text(args.scenario), all_overrides(args, sets),
                   base_dir_of(args.scenario));
   } catch (const ScenarioError& error) {
     return error.problems();
@@ -303,7 +324,7 @@ Scenario load_overrides(const std::string& path, const std::string& text,
     }
     return scenario;
   } catch (const ScenarioError& error) {
-    report_problems(origin, error, where);
+    report_problems(origin, named_options(error, overrides), where);
     throw InvalidInput("");
   }
 }

@@ -84,24 +84,20 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets);
 /** load(path, sets), its warnings logged as warnings or, with `log_warnings` false, as debug. */
 Scenario load(const std::string& path, const std::vector<std::string>& sets, bool log_warnings);
 
-/** load(path, sets, log_warnings) of `text` instead of the file's (its files still found beside
- * `path`). */
-Scenario load_text(const std::string& path, const std::string& text,
-                   const std::vector<std::string>& sets, bool log_warnings);
-
 /** The problems of the scenario at `path` with --set `sets` (and --seed, ...), found silently. */
 std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets);
 
 /**
- * load_text with overrides already parsed (each naming its option in messages); each problem's
+ * load(path, sets, log_warnings) of `text` instead of the file's (its files still found beside
+ * `path`), with overrides already parsed (each naming its option in messages); each problem's
  * line on stderr begins with `where` (a sweep point: "point 3 (PATH=VALUE): ").
  */
 Scenario load_overrides(const std::string& path, const std::string& text,
                         const std::vector<Override>& overrides, bool log_warnings,
                         const std::string& where = "");
 
-/** The overrides a run applies: `sets`, then --seed, --replications and --series. */
-std::vector<std::string> all_sets(const RunArgs& args, std::vector<std::string> sets);
+/** The overrides a run applies: `sets` (--set), then --seed, --replications and --series. */
+std::vector<Override> all_overrides(const RunArgs& args, const std::vector<std::string>& sets);
 
 /** The scenario to run: the file (or the built-in default) with `sets`, --seed, --replications. */
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets);

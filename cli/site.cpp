@@ -134,10 +134,10 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
     spdlog::info("site: {} candidate sites from {}", sites.size(), site_args.candidates_csv);
   }
   const auto load_with = [&](const std::vector<std::string>& sets, bool log_warnings) {
-    return load_text(args.scenario, text, sets, log_warnings);
+    return load_overrides(args.scenario, text, all_overrides(args, sets), log_warnings);
   };
 
-  const Scenario base = load_with(all_sets(args, args.sets), true);
+  const Scenario base = load_with(args.sets, true);
   try {
     check_site_scenario(base);
   } catch (const ExperimentError& e) {
@@ -196,7 +196,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   const auto scenario_of = [&](const std::vector<std::string>& open) {
     std::vector<std::string> sets = args.sets;
     sets.push_back("open_stations=" + nlohmann::json(open).dump());
-    return load_with(all_sets(args, sets), false);
+    return load_with(sets, false);
   };
   if (args.dry_run) { // the first step's sets: the fixed stations, or each candidate alone
     std::vector<nlohmann::ordered_json> shown;

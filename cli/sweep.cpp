@@ -82,8 +82,8 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     std::vector<std::string> sets = args.sets;
     sets.insert(sets.end(), point.sets.begin(), point.sets.end());
     std::string identity = base;
-    for (const std::string& set : all_sets(args, sets)) {
-      identity += set + '\0';
+    for (const Override& set : all_overrides(args, sets)) {
+      identity += set.path + "=" + set.value + '\0';
     }
     fingerprints.push_back(fingerprint(identity));
   }

@@ -771,9 +771,18 @@ TEST_CASE("cli: output paths and overrides are checked before anything runs") {
   CHECK(run_h2sim("run .").err == "h2sim: cannot read scenario .: it is a directory\n");
   const Result seed = run_h2sim("run " + md1 + " --seed -1");
   CHECK(seed.code == 2);
-  CHECK(seed.err.find("  /seed: must be an integer >= 0\n") != std::string::npos);
+  CHECK(seed.err.find("  /seed: must be an integer >= 0; --seed -1 set it\n") != std::string::npos);
   CHECK(run_h2sim("run " + md1 + " --replications 0")
-            .err.find("  /replications: must be an integer >= 1\n") != std::string::npos);
+            .err.find("  /replications: must be an integer >= 1; --replications 0 set it\n") !=
+        std::string::npos);
+  // --series sets series_bin_days, which the user never wrote: the message says which option.
+  const Result hourly = run_h2sim("run " + md1 + " --series hourly --set horizon_days=1000");
+  CHECK(hourly.code == 2);
+  CHECK(hourly.err.find("  /series_bin_days: must be >= horizon_days / 10000 (at most 10,000 "
+                        "bins); --series hourly set it\n") != std::string::npos);
+  // A --set of the same value names nothing more: the user wrote the path.
+  CHECK(run_h2sim("run " + md1 + " --set seed=-1").err.find("  /seed: must be an integer >= 0\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli: an output onto an input or another output is refused before anything runs") {

@@ -123,6 +123,14 @@ TEST_CASE(
   CHECK(problem.size() < 400);
   CHECK(problem.find("[111111111111111111111111111111111111111... was taken as a string: ") !=
         std::string::npos);
+  // A number out of range is no JSON number either: the refusal says so, as does +=.
+  CHECK(problems_of(three, {{"stations.0.dispensers", "1e309"}}) ==
+        "/stations/0/dispensers: must be an integer >= 1 and <= 1000; --set "
+        "stations.0.dispensers=1e309 was taken as a string: a number is out of range: number "
+        "overflow parsing '1e309'\n");
+  CHECK(problems_of(three, {{"stations.0.dispensers+", "-1e309"}}) ==
+        ": --set stations.0.dispensers+=-1e309: += needs a number (a number is out of range: "
+        "number overflow parsing '-1e309')\n");
   // A string where a string goes is taken, as the contract says; plain words too.
   CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", "{draft"}})).name == "{draft");
   CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", "Shanghai"}})).name ==

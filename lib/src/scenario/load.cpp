@@ -61,10 +61,10 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<const
 
 /**
  * A value that is not JSON is taken as a string (INTERFACE.md). Where one that begins with `[` or
- * `{` was clearly meant as JSON and the string is then refused, the refusal says where the JSON
- * broke: `--set 'events=[{...'` with a typo inside got "/events: must be an array" and nothing
- * more. `given[i]` is the override of `changes[i]`; the last change to a pointer is the value in
- * force.
+ * `{` was clearly meant as JSON, or is a number out of range (1e309), and the string is then
+ * refused, the refusal says why it is no JSON: `--set 'events=[{...'` with a typo inside got
+ * "/events: must be an array" and nothing more. `given[i]` is the override of `changes[i]`; the
+ * last change to a pointer is the value in force.
  */
 void name_unparsed_values(const std::vector<Change>& changes,
                           const std::vector<const Override*>& given,
@@ -80,14 +80,17 @@ void name_unparsed_values(const std::vector<Change>& changes,
     }
     const Override& override = *given[found->second];
     const std::size_t first = override.value.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos ||
-        (override.value[first] != '[' && override.value[first] != '{')) {
+    if (first == std::string::npos) {
       continue;
     }
+    const bool meant_as_json = override.value[first] == '[' || override.value[first] == '{';
     std::vector<Problem> ignored;
     try {
       (void)scenario::parse_json(override.value, "", ignored);
     } catch (const scenario::NotJson& error) {
+      if (!meant_as_json && error.message.rfind("a number is out of range", 0) != 0) {
+        continue; // a plain string, as INTERFACE.md says
+      }
       problem.message += "; " + override.option + " " + scenario::valid_utf8(override.path) + "=" +
                          scenario::brief_text(override.value) +
                          " was taken as a string: " + error.message;
