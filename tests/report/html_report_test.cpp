@@ -60,6 +60,12 @@ json wait(double mean, double p50, double p90, double p95, double p99, double ma
   return {{"mean", mean}, {"p50", p50}, {"p90", p90}, {"p95", p95}, {"p99", p99}, {"max", max}};
 }
 
+/** Waits with this p95, and p50 0, p90 3, p99 9, max 12 where that keeps them in order. */
+json wait_with(double p95) {
+  const double p99 = std::max(9.0, p95);
+  return wait(1, 0, std::min(3.0, p95), p95, p99, std::max(12.0, p99));
+}
+
 json run_output(const std::string& station_id, double p95, std::optional<json> ci = {}) {
   json hourly{{"arrivals", json::array()},
               {"wait_min_mean", json::array()},
@@ -72,7 +78,7 @@ json run_output(const std::string& station_id, double p95, std::optional<json> c
   json station{{"id", station_id},
                {"arrivals", 100},
                {"served", 90},
-               {"wait_min", wait(1, 0, 3, p95, 9, 12)},
+               {"wait_min", wait_with(p95)},
                {"hourly", hourly}};
   json output{{"h2sim_version", "0.1.0"},
               {"scenario", "test"},
@@ -83,7 +89,7 @@ json run_output(const std::string& station_id, double p95, std::optional<json> c
                {{"arrivals", 100},
                 {"served", 90},
                 {"balked", 10},
-                {"wait_min", wait(1, 0, 3, p95, 9, 12)},
+                {"wait_min", wait_with(p95)},
                 {"dispensed_kg", 400},
                 {"hourly", hourly}}},
               {"stations", json::array({station})}};
@@ -245,6 +251,43 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
       "e.json: /points/0/metrics/stations/0/arrivals/0 is \"a\", not a number: not an h2sim "
       "output as it wrote it",
       h2sim::ReportError);
+  // Numbers that make no sense as h2sim writes them (an edited output) were drawn as given.
+  edited = run_output("S", 4);
+  edited["totals"]["served"] = -5;
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/served is -5: a count, never negative: not an h2sim "
+                       "output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["stations"][0]["wait_min"]["p99"] = 1.5;
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /stations/0/wait_min/p99 is 1.5: below p95 (4.0): quantiles never "
+                       "decrease: not an h2sim output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["totals"]["wait_min"]["mean"] = 13;
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/wait_min/mean is 13: above the max (12.0): not an h2sim "
+                       "output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["totals"]["wait_min"]["p50"] = -0.5;
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/wait_min/p50 is -0.5: a wait, never negative: not an "
+                       "h2sim output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["totals"]["hourly"]["arrivals"] = json::array({1, 2, -3});
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/hourly/arrivals/2 is -3: a count, never negative: not an "
+                       "h2sim output as it wrote it",
+                       h2sim::ReportError);
+  // Equal quantiles (no wait at all) and means over replications are fine.
+  edited = run_output("S", 4);
+  edited["totals"]["wait_min"] = {{"mean", 0}, {"p50", 0}, {"p90", 0},
+                                  {"p95", 0},  {"p99", 0}, {"max", 0}};
+  edited["totals"]["served"] = 2.5;
+  CHECK_NOTHROW(h2sim::html_report({{"e.json", edited}}));
   CHECK_NOTHROW(h2sim::parse_report_input(std::string(64, '[') + std::string(64, ']')));
   CHECK_NOTHROW(h2sim::parse_report_input(
       R"({"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})"));

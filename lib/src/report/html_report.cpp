@@ -1,6 +1,8 @@
 // The HTML report: reads h2sim outputs (run, sweep, size) into a page model (plain JSON: sections
 // of blocks: cards, tables, charts, heat maps, a map), which the page's own script (page/report.js)
 // draws with Chart.js. Every number and judgement is made here; the script only draws.
+#include "fields.hpp"
+
 #include <h2sim/experiments.hpp>
 #include <h2sim/report.hpp>
 #include <h2sim/scenario.hpp>
@@ -193,9 +195,76 @@ void check_numbers(const json& value, const std::string& pointer, const std::str
   }
 }
 
+/** "LABEL: POINTER is VALUE: WHY: not an h2sim output as it wrote it". */
+[[noreturn]] void refuse_value(const std::string& label, const std::string& pointer,
+                               const json& value, const std::string& why) {
+  throw ReportError(label + ": " + pointer + " is " + value.dump() + ": " + why +
+                    ": not an h2sim output as it wrote it");
+}
+
+/**
+ * Throws where a record's numbers make no sense as h2sim writes them (types are checked before):
+ * a negative count, a negative wait, or a wait's quantiles out of order (p50 <= p90 <= p95 <= p99
+ * <= max, mean <= max). An edited file with served -5 or p99 below p90 was drawn as given.
+ */
+template <class R>
+void check_sense(const json& record, const std::vector<report::Field<R>>& fields,
+                 const std::string& pointer, const std::string& label) {
+  using report::Kind;
+  for (const report::Field<R>& field : fields) {
+    const bool counts = field.kind == Kind::count || field.kind == Kind::maximum ||
+                        field.kind == Kind::hourly_counts || field.kind == Kind::series_counts;
+    if (!counts && field.kind != Kind::waits) {
+      continue;
+    }
+    const std::string path = slash_path(std::string(field.key));
+    const json* value = at(record, path);
+    if (value == nullptr) {
+      continue;
+    }
+    const std::string where = pointer + "/" + path;
+    if (counts) {
+      const bool list = value->is_array();
+      for (std::size_t i = 0; i < (list ? value->size() : 1); ++i) {
+        const json& item = list ? (*value)[i] : *value;
+        if (item.is_number() && item.get<double>() < 0) {
+          refuse_value(label, list ? where + "/" + std::to_string(i) : where, item,
+                       "a count, never negative");
+        }
+      }
+      continue;
+    }
+    std::optional<std::pair<std::string_view, double>> below; // the last quantile read
+    for (const std::string_view statistic : report::wait_statistics) {
+      const std::optional<double> v = number(*value, statistic);
+      if (!v) {
+        continue;
+      }
+      const json& shown = (*value)[std::string(statistic)];
+      const std::string at_statistic = where + "/" + std::string(statistic);
+      if (*v < 0) {
+        refuse_value(label, at_statistic, shown, "a wait, never negative");
+      }
+      if (statistic == "mean") {
+        if (const auto max = number(*value, "max"); max && *v > *max) {
+          refuse_value(label, at_statistic, shown, "above the max (" + json(*max).dump() + ")");
+        }
+        continue;
+      }
+      if (below && *v < below->second) {
+        refuse_value(label, at_statistic, shown,
+                     "below " + std::string(below->first) + " (" + json(below->second).dump() +
+                         "): quantiles never decrease");
+      }
+      below = std::pair{statistic, *v};
+    }
+  }
+}
+
 void check_metrics(const json& metrics, const std::string& pointer, const std::string& label) {
   if (const json* totals = at(metrics, "totals"); totals != nullptr) {
     check_numbers(*totals, pointer + "/totals", label);
+    check_sense(*totals, report::station_fields(), pointer + "/totals", label);
   }
   for (const auto& [list, name] : {std::pair{"stations", "id"}, {"classes", "name"}}) {
     const json* items = at(metrics, list);
@@ -208,6 +277,11 @@ void check_metrics(const json& metrics, const std::string& pointer, const std::s
         if (key != name) {
           check_numbers(item, where + "/" + key, label);
         }
+      }
+      if (std::string_view(list) == "stations") {
+        check_sense((*items)[i], report::station_fields(), where, label);
+      } else {
+        check_sense((*items)[i], report::class_fields(), where, label);
       }
     }
   }
