@@ -141,9 +141,10 @@ TEST_CASE("nasty inputs: numbers out of double range are refused, with or withou
         ": a number is out of range: number overflow parsing '1e400'\n");
   CHECK(problems_of(R"({"horizon_days": -1e400})") ==
         ": a number is out of range: number overflow parsing '-1e400'\n");
-  // Not JSON, a --set value is taken as a string.
+  // Not JSON, a --set value is taken as a string, and the refusal says why it is no number.
   CHECK(problems_of(scenario(), {{"horizon_days", "1e400"}}) ==
-        "/horizon_days: must be a number >= 0.001 and <= 36500\n");
+        "/horizon_days: must be a number >= 0.001 and <= 36500; --set horizon_days=1e400 was "
+        "taken as a string: a number is out of range: number overflow parsing '1e400'\n");
 }
 
 TEST_CASE("nasty inputs: -0 is zero, in range or out") {
