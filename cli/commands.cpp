@@ -135,6 +135,16 @@ int main(int argc, char** argv) {
 #endif
   CLI::App app{"h2sim: hydrogen refuelling stations and the fuel-cell vehicles queueing at them"};
   app.require_subcommand(0, 1);
+  // A usage error reads like every other error: "h2sim: ..." (CLI11 prints its bare message),
+  // and points to the help of the command it is in.
+  app.failure_message([](const CLI::App* top, const CLI::Error& error) {
+    std::string command = "h2sim";
+    for (const CLI::App* sub : top->get_subcommands()) {
+      command += " " + sub->get_name();
+    }
+    return "h2sim: " + std::string(error.what()) + "\nRun '" + command +
+           " --help' for more information.\n";
+  });
   bool show_version = false;
   app.add_flag("--version", show_version, "print the version and exit");
 

@@ -286,9 +286,18 @@ TEST_CASE("cli: an empty scenario, file, id, list or metric is refused, not take
   };
   for (const auto& [args, option] : cases) {
     CAPTURE(args);
-    h2sim::test::check_refused(run_h2sim(args), option + ": must not be empty\nRun with --help for "
-                                                         "more information.\n");
+    const std::string command = args.substr(0, args.find(' '));
+    h2sim::test::check_refused(run_h2sim(args), "h2sim: " + option +
+                                                    ": must not be empty\nRun 'h2sim " + command +
+                                                    " --help' for more information.\n");
   }
+  // Every usage error reads like the others, and points to its command's help.
+  h2sim::test::check_refused(run_h2sim("compare " + md1_file),
+                             "h2sim: SCENARIOS: At least 2 required but received 1\nRun 'h2sim "
+                             "compare --help' for more information.\n");
+  h2sim::test::check_refused(run_h2sim("run --bogus"),
+                             "h2sim: The following argument was not expected: --bogus\nRun "
+                             "'h2sim run --help' for more information.\n");
 }
 
 TEST_CASE("cli: bad input exits 2, names the field, and writes no output file") {
@@ -548,6 +557,15 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
   const Result later =
       run_h2sim(size + "open_stations --range 1:2 -q --set events.0.at_day=2 --dry-run");
   CHECK_MESSAGE(later.code == 0, later.err);
+  // A sweep of such a value runs (the value before an upgrade is a fair what-if), but says that
+  // the events take over; once, for the first point, and not for a value they leave alone.
+  const std::string sweep = "sweep '" + scenario.string() + "' --dry-run --vary ";
+  const Result swept = run_h2sim(sweep + "open_stations=1,2 --vary stations.0.dispensers=1,2");
+  CHECK(swept.code == 0);
+  CHECK(swept.err == "h2sim: warning: --vary open_stations: the scenario's events change "
+                     "/open_stations from day 0.5: each point's value gives way to theirs while "
+                     "they are in force\n");
+  CHECK(run_h2sim(sweep + "stations.0.dispensers=1,2").err.empty());
 }
 
 TEST_CASE("cli: size on a response that falls as the value grows: met at the bottom, not 'never'") {

@@ -145,6 +145,13 @@ TEST_CASE("events: what cannot change during a run, and states that would be inv
         "stations[].supply(delivery).reorder_at_kg, stations[].supply(delivery).lead_time_h, "
         "pipelines[].capacity_kg_per_h, depots[].trailers, depots[].speed_kmh, "
         "demand(fleet).classes[].count)\n");
+  // A whole item of a list is there, and cannot change (it was called "not a key").
+  CHECK(with(R"([{"at_day": 1, "set": {"pipelines.0": {"id": "P1", "capacity_kg_per_h": 9}}}])") ==
+        "/events/0/set/pipelines.0: /pipelines/0 cannot change during a run (what can: "
+        "open_stations, stations[].supply(delivery).payload_kg, "
+        "stations[].supply(delivery).reorder_at_kg, stations[].supply(delivery).lead_time_h, "
+        "pipelines[].capacity_kg_per_h, depots[].trailers, depots[].speed_kmh, "
+        "demand(fleet).classes[].count)\n");
   CHECK(with(R"([{"at_day": 1, "set": {"pipelines.0.capacity_kg_per_hr": 0}}])") ==
         "/events/0/set/pipelines.0.capacity_kg_per_hr: /pipelines/0/capacity_kg_per_hr is not a "
         "key of the scenario (what can change during a run: open_stations, "

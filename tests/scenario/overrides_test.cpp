@@ -82,6 +82,13 @@ TEST_CASE("overrides: bad paths and operators name the override and why") {
   CHECK(problems_of(three, {{"stations.*.nothing.here", "4"}}) ==
         "/stations/0/nothing: --set stations.*.nothing.here=4: no such value to set a key of (to "
         "add /stations/0/nothing, set it whole, as a JSON object)\n");
+  // A list the file leaves out is set whole as an array (the hint said "object", then refused it).
+  CHECK(problems_of(three, {{"depots.0.trailers", "1"}}) ==
+        "/depots: --set depots.0.trailers=1: no such value to set a key of (to add /depots, set it "
+        "whole, as a JSON array)\n");
+  CHECK(problems_of(three, {{"pipelines.*.capacity_kg_per_h", "1"}}) ==
+        "/pipelines: --set pipelines.*.capacity_kg_per_h=1: no such value to set a key of (to add "
+        "/pipelines, set it whole, as a JSON array)\n");
   CHECK(problems_of(three, {{"stations.*.dispensers*", "two"}}) ==
         ": --set stations.*.dispensers*=two: *= needs a number\n");
   CHECK(problems_of(three, {{"stations.0.id*", "2"}}) ==

@@ -248,6 +248,18 @@ void check_site_metric(const std::string& path, const std::vector<std::string>& 
  */
 void check_site_scenario(const Scenario& scenario);
 
+/** A value the scenario's events change: where, and from when (days from the run's start). */
+struct ScheduledChange {
+  std::string pointer;
+  double at_day = 0;
+};
+
+/**
+ * The first change that `scenario`'s events make, before the run can end, to what its override
+ * `set` (PATH=VALUE as given) sets, or to a part of it; nothing if they never do.
+ */
+std::optional<ScheduledChange> scheduled_change(const Scenario& scenario, const std::string& set);
+
 /**
  * ExperimentError if `scenario`'s events change, before the run can end, what its override `set`
  * (size's --param PATH=VALUE) sets, or a part of it: the events would override the value sized

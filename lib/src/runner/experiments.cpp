@@ -85,6 +85,7 @@ SweepAxis parse_sweep_axis(const std::string& text) {
 }
 
 namespace {
+constexpr double minutes_per_day = 1440.0;
 
 /** A value given on the command line as JSON text, else as a string. */
 ordered_json json_value(const std::string& text) {
@@ -163,8 +164,9 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
   }
 }
 
-void check_not_scheduled(const Scenario& scenario, const std::string& set) {
+std::optional<ScheduledChange> scheduled_change(const Scenario& scenario, const std::string& set) {
   const models::ScenarioSpec& spec = models::spec_of(scenario);
+  std::optional<ScheduledChange> first;
   for (const Change& change : scenario.changes()) {
     if (change.set != set) {
       continue;
@@ -174,12 +176,20 @@ void check_not_scheduled(const Scenario& scenario, const std::string& set) {
         return inner == outer || (inner.starts_with(outer) && inner[outer.size()] == '/');
       };
       if (at_min < spec.latest_end_min() &&
-          (within(pointer, change.pointer) || within(change.pointer, pointer))) {
-        throw ExperimentError("the scenario's events change " + pointer + ", which " + set +
-                              " sets for each evaluation: they would override it for part of "
-                              "the run; remove them for the search");
+          (within(pointer, change.pointer) || within(change.pointer, pointer)) &&
+          (!first || at_min / minutes_per_day < first->at_day)) {
+        first = ScheduledChange{pointer, at_min / minutes_per_day};
       }
     }
+  }
+  return first;
+}
+
+void check_not_scheduled(const Scenario& scenario, const std::string& set) {
+  if (const auto change = scheduled_change(scenario, set)) {
+    throw ExperimentError("the scenario's events change " + change->pointer + ", which " + set +
+                          " sets for each evaluation: they would override it for part of "
+                          "the run; remove them for the search");
   }
 }
 

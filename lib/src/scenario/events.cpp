@@ -286,12 +286,12 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
           // Looked up where the set put it (a key the file leaves out, open_stations: all, too).
           // One set writes one key, so no model's type on the way to it changed with it.
           const Field* field = field_at(current, models::scenario_table(), change.pointer);
-          if (field == nullptr) { // a key the set added: misspelt, or not the scenario's
+          if (field == nullptr && change.before.empty()) { // a key the set added: misspelt
             problems.push_back({pointer, change.pointer +
                                              " is not a key of the scenario (what can change "
                                              "during a run: " +
                                              changeable_during_run() + ")"});
-          } else if (!field->changeable) {
+          } else if (field == nullptr || !field->changeable) { // or a whole item of a list
             problems.push_back({pointer, change.pointer +
                                              " cannot change during a run (what can: " +
                                              changeable_during_run() + ")"});

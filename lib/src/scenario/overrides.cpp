@@ -206,7 +206,10 @@ void apply_override(json& document, const Override& override, std::vector<Proble
   const bool wildcard = std::any_of(steps->begin(), steps->end(),
                                     [](const Step& s) { return s.kind != Step::Kind::name; });
   std::optional<Problem> failure; // why the path reached nothing (a single path's message)
-  const auto expand = [&](const Step& step, bool last) {
+  // `step` is followed by `next` (nothing for the last step): an index, `*` or a selection after
+  // it means its value is an array.
+  const auto expand = [&](const Step& step, const Step* next_step) {
+    const bool last = next_step == nullptr;
     std::vector<Target> targets;
     std::vector<std::pair<json*, std::string>> next;
     for (auto& [node, pointer] : nodes) {
@@ -219,8 +222,10 @@ void apply_override(json& document, const Override& override, std::vector<Proble
             next.emplace_back(&(*node)[step.name], pointer + "/" + escape_pointer(step.name));
           } else if (!failure) {
             const std::string absent = pointer + "/" + escape_pointer(step.name);
+            const bool array = next_step->kind != Step::Kind::name || is_index(next_step->name);
             failure = Problem{absent, where + ": no such value to set a key of (to add " + absent +
-                                          ", set it whole, as a JSON object)"};
+                                          ", set it whole, as a JSON " +
+                                          (array ? "array" : "object") + ")"};
           }
         } else if (node->is_array()) {
           if (!last && (!is_index(step.name) || std::stoul(step.name) >= node->size())) {
@@ -278,9 +283,9 @@ void apply_override(json& document, const Override& override, std::vector<Proble
     return targets;
   };
   for (std::size_t s = 0; s + 1 < steps->size(); ++s) {
-    expand((*steps)[s], false);
+    expand((*steps)[s], &(*steps)[s + 1]);
   }
-  std::vector<Target> targets = expand(steps->back(), true);
+  std::vector<Target> targets = expand(steps->back(), nullptr);
   // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
   if (targets.empty() || (!wildcard && failure)) {
     problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing"});
