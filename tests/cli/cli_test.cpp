@@ -933,7 +933,7 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   // A negative K once wrapped around to 18446744073709551615.
   const Result negative = run_h2sim("run " + md1 + " --replication -1");
   CHECK(negative.code == 2);
-  CHECK(first_line(negative) == "--replication: Value -1 not in range 0 to 1000000");
+  CHECK(first_line(negative) == "h2sim: --replication: Value -1 not in range 0 to 1000000");
   // --until with one replication repeated it ten times and claimed the precision reached.
   const Result until =
       run_h2sim("run " + md1 + " --replication 0 --until totals.wait_min.p95:0.05");
@@ -941,20 +941,20 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   CHECK(until.err ==
         "h2sim: --until: --replication 0 runs that replication alone; there are none to add\n");
   CHECK(first_line(run_h2sim("run " + md1 + " --events-replication 1")) ==
-        "--events-replication requires --events");
+        "h2sim: --events-replication requires --events");
   CHECK(first_line(run_h2sim("run " + md1 + " --max-replications 5")) ==
-        "--max-replications requires --until");
+        "h2sim: --max-replications requires --until");
   // "-" is stdout (the metrics'); "" was taken for no option at all.
   CHECK(first_line(run_h2sim("run " + md1 + " --table -")) ==
-        "--table: must be a file's path (- is stdout, the metrics')");
+        "h2sim: --table: must be a file's path (- is stdout, the metrics')");
   CHECK(first_line(run_h2sim("run " + md1 + " --events ''")) ==
-        "--events: must be a file's path, not empty");
+        "h2sim: --events: must be a file's path, not empty");
   // -o '' (an unset shell variable) wrote the metrics to stdout, where a file was meant.
   for (const char* command : {"run ", "sweep --vary seed=1,2 ", "report "}) {
     CAPTURE(command);
     const Result empty = run_h2sim(command + md1 + " -o ''");
     CHECK(empty.code == 2);
-    CHECK(first_line(empty) == "--out: must be a file's path or - (stdout), not empty");
+    CHECK(first_line(empty) == "h2sim: --out: must be a file's path or - (stdout), not empty");
     CHECK(empty.out.empty());
   }
   // A path given twice to --vary kept only its last values.
