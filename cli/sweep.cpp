@@ -84,7 +84,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     if (scenarios.size() == 1) {
       for (const std::string& set : point.sets) {
         if (const auto change = scheduled_change(scenarios.back(), set)) {
-          spdlog::warn("--vary {}: the scenario's events change {} from day {}: each point's "
+          spdlog::warn("--vary {}: the scenario's events change {} from day {:g}: each point's "
                        "value gives way to theirs while they are in force",
                        parse_override(set)->path, change->pointer, change->at_day);
         }

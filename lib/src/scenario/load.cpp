@@ -88,7 +88,7 @@ void name_unparsed_values(const std::vector<Change>& changes,
     try {
       (void)scenario::parse_json(override.value, "", ignored);
     } catch (const scenario::NotJson& error) {
-      if (!meant_as_json && error.message.rfind("a number is out of range", 0) != 0) {
+      if (!meant_as_json && !error.out_of_range) {
         continue; // a plain string, as INTERFACE.md says
       }
       problem.message += "; " + override.option + " " + scenario::valid_utf8(override.path) + "=" +

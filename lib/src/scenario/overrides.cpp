@@ -170,12 +170,12 @@ void apply_override(json& document, const Override& override, std::vector<Proble
                                                 : "[" + step.name + "=" + step.value + "]");
   }
   json value;
-  std::string not_json; // why the value was taken as a string
+  std::optional<NotJson> not_json; // why the value was taken as a string
   try {
     value = parse_json(override.value, at, problems);
   } catch (const NotJson& error) {
     value = override.value; // not JSON (or a number out of range): taken as a string
-    not_json = error.message;
+    not_json = error;
   } catch (const TooDeep& error) {
     problems.push_back({error.pointer, where + ": " + too_deep()});
     return;
@@ -188,9 +188,9 @@ void apply_override(json& document, const Override& override, std::vector<Proble
   }
   if (op != '=' && !value.is_number()) {
     // 1e309 is no number to the parser: say so rather than leave "needs a number" a puzzle.
-    const bool out_of_range = not_json.rfind("a number is out of range", 0) == 0;
+    const bool out_of_range = not_json && not_json->out_of_range;
     problems.push_back({"", where + ": " + std::string(1, op) + "= needs a number" +
-                                (out_of_range ? " (" + not_json + ")" : "")});
+                                (out_of_range ? " (" + not_json->message + ")" : "")});
     return;
   }
   if (!steps) {

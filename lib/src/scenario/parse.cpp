@@ -177,7 +177,7 @@ json parse_json(std::string_view text, const std::string& at, std::vector<Proble
   try {
     json::sax_parse(text, &builder);
   } catch (const json::out_of_range& e) {
-    throw NotJson{"a number is out of range: " + parser_detail(e.what(), ']')};
+    throw NotJson{"a number is out of range: " + parser_detail(e.what(), ']'), true};
   } catch (const json::parse_error& e) {
     // e.byte is one past the offending character.
     throw NotJson{"not valid JSON at " + position(text, e.byte > 0 ? e.byte - 1 : 0) + ": " +

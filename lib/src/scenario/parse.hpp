@@ -16,6 +16,7 @@ constexpr std::size_t max_depth = 64;
 /** Thrown by parse_json when the text is not JSON; `message` says where and why. */
 struct NotJson {
   std::string message;
+  bool out_of_range = false; // valid JSON but for a number beyond a double's range (1e309)
 };
 
 /** Thrown by parse_json at the first array or object nested deeper than max_depth. */
