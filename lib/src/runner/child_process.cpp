@@ -121,6 +121,19 @@ void write_all(int fd, const std::string& text) {
   // EPIPE, which the replication reports ("cannot write the event log: Broken pipe"), rather than
   // killing it without a word. The child writes nowhere else but to its parent.
   ::signal(SIGPIPE, SIG_IGN);
+  // A parent whose standard descriptors were closed (`python3 script.py <&- >&-`) got pipes at 0,
+  // 1 or 2: pointing stdout and stderr at the output pipe then overwrote the result pipe, and
+  // every replication failed. Both pipes move above the standard descriptors first.
+  for (int* pipe_end : {&fd, &out_fd}) {
+    if (*pipe_end <= STDERR_FILENO) {
+      const int moved = ::fcntl(*pipe_end, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+      if (moved < 0) {
+        ::_exit(write_failed_status);
+      }
+      ::close(*pipe_end);
+      *pipe_end = moved;
+    }
+  }
   if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(out_fd, STDERR_FILENO) < 0) {
     ::_exit(write_failed_status);
   }
