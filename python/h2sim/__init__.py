@@ -99,8 +99,15 @@ def _source(scenario):
     path's own), so that a folder whose name is not UTF-8 works as on the command line."""
     if isinstance(scenario, dict):
         return _json(scenario, "").encode("utf-8"), b"."
+    if (isinstance(scenario, (str, bytes)) and scenario.lstrip()[:1] in ("{", b"{")
+            and not os.path.exists(scenario)):
+        # JSON text is no path: opening it said "File name too long", quoting all of it
+        raise TypeError("scenario must be a dict or the path of a scenario file, not JSON text "
+                        "(json.loads it first)")
     if isinstance(scenario, (str, bytes, os.PathLike)):
         path = os.fsencode(scenario)
+        if b"\0" in path:
+            raise ValueError("scenario: a path holds no NUL byte")
         with open(path, "rb") as file:
             text = file.read(_MAX_SCENARIO_BYTES + 1)  # never without end: a pipe, /dev/zero
         if len(text) > _MAX_SCENARIO_BYTES:
@@ -126,6 +133,22 @@ def _texts(name, items):
     return items
 
 
+def _path(name, path):
+    """A dict's PATH, which goes to the module as "PATH=VALUE" and is split at its first '='
+    outside [key=value], as --set splits: one holding such an '=' would be split there (a name
+    "a=b" set a with "b=..."), so it is refused."""
+    depth = 0
+    for char in path:
+        if char == "[":
+            depth += 1
+        elif char == "]" and depth > 0:
+            depth -= 1
+        elif char == "=" and depth == 0:
+            raise ValueError(f"{name} {path}: a path holds no '=' outside [key=value] (the "
+                             "value is the dict's)")
+    return path
+
+
 def _sets(set=None):
     """--set overrides: a dict {PATH: value} (Python values), a list of "PATH=VALUE" or one such
     string (values as --set takes them: JSON, else text)."""
@@ -133,6 +156,7 @@ def _sets(set=None):
         for path in set:
             if not isinstance(path, str):
                 raise TypeError("set's paths must be str, not " + type(path).__name__)
+            _path("set", path)
         return [f"{path}={_json(value, 'set ' + path)}" for path, value in set.items()]
     return [] if set is None else _texts("set", set)
 
@@ -210,6 +234,7 @@ def _axes(vary):
         for path, values in vary.items():
             if not isinstance(path, str):
                 raise TypeError("vary's paths must be str")
+            _path("vary", path)
             if isinstance(values, str):  # "V1,V2" or "FROM:TO:STEP", as --vary
                 axes.append(f"{path}={values}")
             else:
@@ -264,8 +289,16 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
 
 def validate(scenario, *, set=None):
     """Every problem of a scenario as (JSON pointer, message); [] when it is valid."""
-    text, base_dir = _source(scenario)
-    return _h2sim.validate(text, base_dir, _sets(set))
+    try:
+        text, base_dir = _source(scenario)
+        sets = _sets(set)
+    except ScenarioError as error:
+        # A dict (or a set value) nested too deep has problems as its file has; a file that
+        # cannot be read (missing, over 64 MiB) raises, as on the command line.
+        if isinstance(scenario, dict):
+            return list(error.problems)
+        raise
+    return _h2sim.validate(text, base_dir, sets)
 
 
 def warnings(scenario, *, set=None):
@@ -283,6 +316,8 @@ def schema(metrics=False):
 
 def set_log_level(level):
     """The library's log level (stderr): "debug", "info", "warning" (the default), "error", "off"."""
+    if not isinstance(level, str):
+        raise TypeError("level must be a str: debug, info, warning, error or off")
     _h2sim.set_log_level({"warning": "warn"}.get(level, level))
 
 

@@ -186,8 +186,14 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   const std::vector<h2sim::SweepPoint> points = h2sim::sweep_points(axes);
   std::vector<h2sim::Scenario> scenarios;
   for (const h2sim::SweepPoint& point : points) { // every point is validated before any runs
+    // Ctrl-C stops a long validation too (the 2025 plan takes 37 ms a point); other threads run
+    // meanwhile, as size's evaluations let them.
+    if (PyErr_CheckSignals() != 0) {
+      throw py::error_already_set();
+    }
     try {
-      scenarios.push_back(load(text, base_dir, joined(joined(sets, point.sets), last)));
+      scenarios.push_back(without_gil(
+          [&] { return load(text, base_dir, joined(joined(sets, point.sets), last)); }));
     } catch (const h2sim::ScenarioError& error) {
       // Problems of the scenario and `set` alone are theirs, not the first point's (as the
       // command line reports them).
@@ -289,7 +295,9 @@ PYBIND11_MODULE(_h2sim, m) {
   static const auto raise_scenario_error = [](const h2sim::ScenarioError& error,
                                               const std::string& where, const py::object& point) {
     py::list problems;
-    std::string message = where + error.what();
+    // One problem is the message; from the problem, not what(): a key with a NUL cut it there.
+    std::string message =
+        where + (error.problems().size() == 1 ? error.problems().front().text() : error.what());
     for (const h2sim::Problem& problem : error.problems()) {
       problems.append(py::make_tuple(problem.pointer, problem.message));
     }

@@ -182,6 +182,82 @@ def test_bad_arguments_are_refused_before_anything_runs():
         h2sim.run("no/such/scenario.json")
 
 
+def test_odd_arguments_name_what_is_wrong():
+    # A path holding '=' was split there: {"name=oops": "x"} set the name to 'oops="x"'.
+    with pytest.raises(ValueError, match=r"set name=oops: a path holds no '=' outside"):
+        h2sim.run(MMC2, set={"name=oops": "x"})
+    with pytest.raises(ValueError, match=r"vary name=oops: a path holds no '=' outside"):
+        h2sim.sweep(MMC2, {"name=oops": ["x"]})
+    assert h2sim.validate(MMC2, set={"stations[id=S1].dispensers": 3}) == []
+    # A key with a NUL: the message was cut there ('/horizon').
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.run(MMC2, set={"horizon\x00days": 1})
+    assert str(raised.value) == raised.value.problems[0][0] + ": " + raised.value.problems[0][1]
+    assert "unknown key" in str(raised.value)
+    # JSON text is not a path (opening it said "File name too long", quoting all of it).
+    with pytest.raises(TypeError, match="not JSON text"):
+        h2sim.run(open(MMC2).read())
+    with pytest.raises(TypeError, match="level must be a str"):
+        h2sim.set_log_level(None)
+    # validate() lists problems the same way for a dict as for its file.
+    deep = 1
+    for _ in range(70):
+        deep = [deep]
+    scenario = json.load(open(MMC2))
+    scenario["description"] = deep
+    problems = h2sim.validate(scenario)
+    assert len(problems) == 1 and problems[0][0].startswith("/description/0/0")
+
+
+def test_runs_work_with_stdin_and_stdout_closed():
+    # The replications' pipes then took descriptors 0 and 1, and a replication pointing its
+    # stdout at its output pipe overwrote its result pipe: every replication failed.
+    script = textwrap.dedent(f"""
+        import os, sys, h2sim
+        os.close(0)
+        os.close(1)
+        result = h2sim.run({MMC2!r}, replications=2, jobs=2, set={{"horizon_days": 0.5}})
+        sys.stderr.write(str(result["totals"]["arrivals"]) + " " + str(result.get("error")))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    arrivals, error = done.stderr.split()
+    assert float(arrivals) > 0 and error == "None"
+
+
+def test_ctrl_c_stops_a_sweep_while_it_validates_its_points():
+    # Validating 300 points of the 2025 plan takes seconds; SIGINT was not looked at until every
+    # point was read, and the GIL was held throughout.
+    shanghai = os.path.join(SOURCE, "scenarios", "shanghai-2025.json")
+    script = textwrap.dedent(f"""
+        import sys, time, h2sim
+        print("started", flush=True)
+        try:
+            h2sim.sweep({shanghai!r}, {{"horizon_days": [1 + i / 100000 for i in range(3000)]}},
+                        jobs=1)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(0)
+        sys.exit(1)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "started"
+        time.sleep(1)  # well inside the validation (about 40 ms a point, 3,000 points)
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert out.strip() == "interrupted"
+    assert took < 10  # not a timing test: the validation of 3,000 points was not waited out
+
+
 def test_failed_replications_are_reported_in_the_result_or_raised_when_none_finished(monkeypatch):
     monkeypatch.setenv("H2SIM_TEST_FAIL_REPLICATION", "0:1")
     result = h2sim.run(MMC2, replications=2, set={"horizon_days": 2})
