@@ -246,13 +246,8 @@ def test_ctrl_c_stops_a_sweep_while_it_validates_its_points():
     try:
         assert process.stdout.readline().strip() == "started"
         time.sleep(1)  # well inside the validation (about 40 ms a point, 3,000 points)
-        sent = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=60)
-        took = time.monotonic() - sent
     finally:
-        if process.poll() is None:
-            process.kill()
+        out, err, took = interrupted(process)
     assert process.returncode == 0, err
     assert out.strip() == "interrupted"
     assert took < 10  # not a timing test: the validation of 3,000 points was not waited out
@@ -298,6 +293,20 @@ def children_of(pid):
     return found
 
 
+def interrupted(process):
+    """SIGINT to `process`, then its (stdout, stderr) and the seconds it took to end (killed after
+    60 s, or at once when it is not running as a test expects)."""
+    sent = time.monotonic()
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return out, err, time.monotonic() - sent
+
+
 def test_ctrl_c_stops_a_run_promptly_and_leaves_no_process():
     # A replication that never ends; SIGINT to the Python process must stop the run, kill the
     # replication processes and raise KeyboardInterrupt. The script then lists its children
@@ -325,13 +334,8 @@ def test_ctrl_c_stops_a_run_promptly_and_leaves_no_process():
             assert process.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         replications = children_of(process.pid)
-        sent = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-        took = time.monotonic() - sent
     finally:
-        if process.poll() is None:
-            process.kill()
+        out, err, took = interrupted(process)
     assert process.returncode == 0, err
     assert out.strip() == "interrupted []"
     for pid in replications:
