@@ -81,7 +81,10 @@ ScenarioError named_options(const ScenarioError& error, const std::vector<Overri
   for (Problem& problem : problems) {
     for (auto o = overrides.rbegin(); o != overrides.rend(); ++o) {
       if ("/" + o->path == problem.pointer) {
-        if (o->option.find(' ') != std::string::npos) {
+        // (A message that quotes the override already names it: "--seed 1e309 seed=1e309 was
+        // taken as a string".)
+        if (o->option.find(' ') != std::string::npos &&
+            problem.message.find(o->option) == std::string::npos) {
           problem.message += "; " + o->option + " set it";
         }
         break; // the last override of a value is the one in force

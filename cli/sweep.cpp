@@ -79,17 +79,6 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     } catch (const ExperimentError& e) {
       throw InvalidInput(e.what());
     }
-    // A varied value the events change holds only until then (size refuses it; a sweep of the
-    // value before an upgrade is a fair what-if, but one whose points all look alike is not).
-    if (scenarios.size() == 1) {
-      for (const std::string& set : point.sets) {
-        if (const auto change = scheduled_change(scenarios.back(), set)) {
-          spdlog::warn("--vary {}: the scenario's events change {} from day {:g}: each point's "
-                       "value gives way to theirs while they are in force",
-                       parse_override(set)->path, change->pointer, change->at_day);
-        }
-      }
-    }
     std::vector<std::string> sets = args.sets;
     sets.insert(sets.end(), point.sets.begin(), point.sets.end());
     std::string identity = base;
@@ -97,6 +86,10 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
       identity += set.path + "=" + set.value + '\0';
     }
     fingerprints.push_back(fingerprint(identity));
+  }
+
+  for (const std::string& warning : scheduled_axes(scenarios, points)) {
+    spdlog::warn("--vary {}", warning);
   }
 
   if (args.dry_run) {

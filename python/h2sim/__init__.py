@@ -94,13 +94,25 @@ def _json(value, where):
     return json.dumps(_plain(value, where), allow_nan=False)
 
 
+def _looks_like_json_text(scenario):
+    """Whether a str or bytes given as a path is a JSON object's text instead: it begins with {,
+    names no file, and spans lines or quotes a key (a missing "{draft}.json" is a path)."""
+    if isinstance(scenario, str):
+        brace, marks = "{", ("\n", '"')
+    elif isinstance(scenario, bytes):
+        brace, marks = b"{", (b"\n", b'"')
+    else:
+        return False
+    return (scenario.lstrip().startswith(brace) and any(mark in scenario for mark in marks)
+            and not os.path.exists(scenario))
+
+
 def _source(scenario):
     """(text, base_dir) of a scenario: a dict, or the path of a file. base_dir is bytes (the
     path's own), so that a folder whose name is not UTF-8 works as on the command line."""
     if isinstance(scenario, dict):
         return _json(scenario, "").encode("utf-8"), b"."
-    if (isinstance(scenario, (str, bytes)) and scenario.lstrip()[:1] in ("{", b"{")
-            and not os.path.exists(scenario)):
+    if _looks_like_json_text(scenario):
         # JSON text is no path: opening it said "File name too long", quoting all of it
         raise TypeError("scenario must be a dict or the path of a scenario file, not JSON text "
                         "(json.loads it first)")
@@ -146,6 +158,8 @@ def _path(name, path):
         elif char == "=" and depth == 0:
             raise ValueError(f"{name} {path}: a path holds no '=' outside [key=value] (the "
                              "value is the dict's)")
+    if depth > 0:  # the value's own '=' would then split it
+        raise ValueError(f"{name} {path}: a [ is not closed")
     return path
 
 
@@ -291,13 +305,16 @@ def validate(scenario, *, set=None):
     """Every problem of a scenario as (JSON pointer, message); [] when it is valid."""
     try:
         text, base_dir = _source(scenario)
-        sets = _sets(set)
     except ScenarioError as error:
-        # A dict (or a set value) nested too deep has problems as its file has; a file that
-        # cannot be read (missing, over 64 MiB) raises, as on the command line.
+        # A dict nested too deep has problems as its file has; a file that cannot be read
+        # (missing, over 64 MiB) raises, as on the command line.
         if isinstance(scenario, dict):
             return list(error.problems)
         raise
+    try:
+        sets = _sets(set)
+    except ScenarioError as error:  # a set value nested too deep
+        return list(error.problems)
     return _h2sim.validate(text, base_dir, sets)
 
 

@@ -204,6 +204,9 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
     }
     h2sim::check_axes_apart(scenarios.back(), point);
   }
+  for (const std::string& warning : h2sim::scheduled_axes(scenarios, points)) {
+    h2sim::logger()->warn("vary {}", warning);
+  }
   const h2sim::RunOptions run_options = options(running);
   const std::vector<h2sim::Metrics> metrics =
       without_gil([&] { return h2sim::run_all_metrics(scenarios, run_options); });

@@ -197,6 +197,12 @@ def test_odd_arguments_name_what_is_wrong():
     # JSON text is not a path (opening it said "File name too long", quoting all of it).
     with pytest.raises(TypeError, match="not JSON text"):
         h2sim.run(open(MMC2).read())
+    with pytest.raises(TypeError, match="not JSON text"):
+        h2sim.validate(open(MMC2, "rb").read())
+    with pytest.raises(FileNotFoundError):  # a path that begins with {, not JSON text
+        h2sim.validate("{draft}.json")
+    with pytest.raises(ValueError, match=r"set name\[: a \[ is not closed"):
+        h2sim.validate(MMC2, set={"name[": "]=x"})
     with pytest.raises(TypeError, match="level must be a str"):
         h2sim.set_log_level(None)
     # validate() lists problems the same way for a dict as for its file.
@@ -207,6 +213,7 @@ def test_odd_arguments_name_what_is_wrong():
     scenario["description"] = deep
     problems = h2sim.validate(scenario)
     assert len(problems) == 1 and problems[0][0].startswith("/description/0/0")
+    assert len(h2sim.validate(MMC2, set={"description": deep})) == 1
 
 
 def test_runs_work_with_stdin_and_stdout_closed():

@@ -566,6 +566,12 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
                      "/open_stations from day 0.5: each point's value gives way to theirs while "
                      "they are in force\n");
   CHECK(run_h2sim(sweep + "stations.0.dispensers=1,2").err.empty());
+  // The first point may end before the events: every point is looked at (its own warning says
+  // the event changes nothing there).
+  const std::string later_points =
+      run_h2sim(sweep + "horizon_days=0.25,1 --vary open_stations=1,2").err;
+  CHECK(later_points.find(swept.err) != std::string::npos);
+  CHECK(later_points.find(swept.err) == later_points.rfind(swept.err));
 }
 
 TEST_CASE("cli: size on a response that falls as the value grows: met at the bottom, not 'never'") {

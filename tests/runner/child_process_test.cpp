@@ -15,6 +15,7 @@ TEST_CASE("children: results come back when the parent's stdin, stdout or stderr
   const std::vector<std::vector<int>> cases{{0, 1}, {1, 2}, {0, 2}, {0, 1, 2}, {}};
   for (const std::vector<int>& closed : cases) {
     CAPTURE(closed.size());
+    std::fflush(nullptr); // nothing buffered is written twice
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {

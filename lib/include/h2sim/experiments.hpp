@@ -261,6 +261,15 @@ struct ScheduledChange {
 std::optional<ScheduledChange> scheduled_change(const Scenario& scenario, const std::string& set);
 
 /**
+ * For each varied path whose value the events of some point's scenario change before its run
+ * ends: "PATH: the scenario's events change POINTER from day D: ..." (the earliest such change),
+ * in the order of the axes. A sweep of such a value runs (the value before an upgrade is a fair
+ * what-if), but its points may all look alike. `scenarios[k]` is `points[k]`'s.
+ */
+std::vector<std::string> scheduled_axes(const std::vector<Scenario>& scenarios,
+                                        const std::vector<SweepPoint>& points);
+
+/**
  * ExperimentError if `scenario`'s events change, before the run can end, what its override `set`
  * (size's --param PATH=VALUE) sets, or a part of it: the events would override the value sized
  * for part of each evaluation.

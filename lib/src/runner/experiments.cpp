@@ -185,6 +185,37 @@ std::optional<ScheduledChange> scheduled_change(const Scenario& scenario, const 
   return first;
 }
 
+std::vector<std::string> scheduled_axes(const std::vector<Scenario>& scenarios,
+                                        const std::vector<SweepPoint>& points) {
+  std::map<std::string, ScheduledChange> first; // by varied path: the earliest change
+  for (std::size_t k = 0; k < scenarios.size() && k < points.size(); ++k) {
+    for (const std::string& set : points[k].sets) {
+      if (const auto change = scheduled_change(scenarios[k], set)) {
+        const std::string path = parse_override(set)->path;
+        const auto found = first.find(path);
+        if (found == first.end() || change->at_day < found->second.at_day) {
+          first.insert_or_assign(path, *change);
+        }
+      }
+    }
+  }
+  std::vector<std::string> warnings;
+  for (const SweepPoint& point : points) { // in the order of the axes
+    for (const std::string& set : point.sets) {
+      const auto found = first.find(parse_override(set)->path);
+      if (found != first.end()) {
+        char day[32];
+        std::snprintf(day, sizeof day, "%g", found->second.at_day);
+        warnings.push_back(found->first + ": the scenario's events change " +
+                           found->second.pointer + " from day " + day +
+                           ": each point's value gives way to theirs while they are in force");
+        first.erase(found);
+      }
+    }
+  }
+  return warnings;
+}
+
 void check_not_scheduled(const Scenario& scenario, const std::string& set) {
   if (const auto change = scheduled_change(scenario, set)) {
     throw ExperimentError("the scenario's events change " + change->pointer + ", which " + set +
