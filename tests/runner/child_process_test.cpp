@@ -2,11 +2,37 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <dirent.h>
+#include <fcntl.h>
+#include <set>
 #include <string>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
+
+namespace {
+
+/** The descriptors this process has open. */
+std::set<int> open_descriptors() {
+  std::set<int> open;
+  DIR* listing = ::opendir("/proc/self/fd");
+  if (listing == nullptr) {
+    return open;
+  }
+  while (const dirent* entry = ::readdir(listing)) {
+    if (entry->d_name[0] != '.' && std::stoi(entry->d_name) != ::dirfd(listing)) {
+      open.insert(std::stoi(entry->d_name));
+    }
+  }
+  ::closedir(listing);
+  return open;
+}
+
+} // namespace
 
 TEST_CASE("children: results come back when the parent's stdin, stdout or stderr are closed") {
   // The pipes then take descriptors 0 to 2, which a child points its stdout and stderr at: every
@@ -33,6 +59,11 @@ TEST_CASE("children: results come back when the parent's stdin, stdout or stderr
             },
             [&](std::size_t i, h2sim::TaskOutcome outcome) {
               right += outcome.output == "result " + std::to_string(i) ? 1 : 0;
+              // While children run, the parent holds none of their pipes where its closed
+              // standard descriptors were: what its other threads print goes nowhere.
+              for (const int fd : closed) {
+                right -= ::fcntl(fd, F_GETFD) == -1 ? 0 : 100;
+              }
             });
       } catch (...) {
         ::_exit(2);
@@ -44,4 +75,43 @@ TEST_CASE("children: results come back when the parent's stdin, stdout or stderr
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
   }
+}
+
+TEST_CASE("children: runners on two threads at once hand their pipes to none of each other's "
+          "children") {
+  // A child forked by one runner that held another's pipe write end kept that runner from seeing
+  // its child's end until it exited too; one that held its read ends kept them for nothing. Each
+  // task reports the descriptors its process has beyond the test's own: only its result pipe.
+  const std::set<int> before = open_descriptors();
+  const auto task = [&before](std::size_t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5)); // both runners have children
+    std::string extra;
+    for (const int fd : open_descriptors()) {
+      if (before.count(fd) == 0) {
+        extra += std::to_string(fd) + " ";
+      }
+    }
+    return extra;
+  };
+  std::vector<std::string> seen[2];
+  std::vector<std::thread> threads;
+  for (std::vector<std::string>& outputs : seen) {
+    threads.emplace_back([&task, &outputs] {
+      h2sim::runner::run_in_children(30, 2, task, [&outputs](std::size_t, h2sim::TaskOutcome o) {
+        outputs.push_back(o.output.value_or("failed: " + o.error));
+      });
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  for (const std::vector<std::string>& outputs : seen) {
+    REQUIRE(outputs.size() == 30);
+    for (const std::string& extra : outputs) {
+      CAPTURE(extra);
+      // one descriptor: its result pipe's write end
+      CHECK(std::count(extra.begin(), extra.end(), ' ') == 1);
+    }
+  }
+  CHECK(open_descriptors() == before);
 }

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -29,6 +30,67 @@ constexpr int write_failed_status = 3;
 // library's complaint before it exits) never reaches the caller's: it goes down a second pipe, the
 // parent passes it to the logger, and the end of it explains a child that died without a frame.
 constexpr std::size_t output_kept = 16384;
+
+// The read ends of every pipe the runners of this process hold, and one lock over making pipes,
+// forking and closing them. Runners on two threads at once (a Python program running two scenarios
+// on a thread pool) would otherwise hand their pipes to each other's children: a child holding
+// another runner's write end keeps that runner from seeing its own child's end until it exits, and
+// holds its read ends open for nothing. Under the lock, a runner's write ends exist only between
+// making a pipe and forking, and a new child closes every read end listed.
+struct PipeEnds {
+  std::mutex lock;
+  std::vector<int> read_ends;
+};
+
+PipeEnds& pipe_ends() {
+  static PipeEnds ends;
+  return ends;
+}
+
+/** Closes a read end a runner held and no longer lists it; `fd` becomes -1. */
+void release(int& fd) {
+  if (fd < 0) {
+    return;
+  }
+  PipeEnds& ends = pipe_ends();
+  const std::lock_guard<std::mutex> hold(ends.lock);
+  ends.read_ends.erase(std::remove(ends.read_ends.begin(), ends.read_ends.end(), fd),
+                       ends.read_ends.end());
+  ::close(fd);
+  fd = -1;
+}
+
+/**
+ * A pipe whose ends are both above the standard descriptors. A parent whose stdin, stdout or
+ * stderr were closed (`python3 script.py <&- >&-`) would get pipes at 0, 1 or 2: a child pointing
+ * its stdout and stderr at its output pipe then overwrote its result pipe, and anything the
+ * parent's other threads wrote to stdout went down a replication's pipe.
+ */
+bool make_pipe(int (&fds)[2]) {
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    return false;
+  }
+  for (int& end : fds) {
+    if (end <= STDERR_FILENO) {
+      const int moved = ::fcntl(end, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+      const int error = errno;
+      ::close(end);
+      end = moved;
+      errno = error;
+    }
+  }
+  if (fds[0] < 0 || fds[1] < 0) {
+    const int error = errno;
+    for (int end : fds) {
+      if (end >= 0) {
+        ::close(end);
+      }
+    }
+    errno = error;
+    return false;
+  }
+  return true;
+}
 
 struct Child {
   std::size_t task;
@@ -60,8 +122,7 @@ bool read_output(Child& child) {
   if (n < 0 && errno == EINTR) {
     return true;
   }
-  ::close(child.out_fd); // the end of it (poll ignores a negative descriptor)
-  child.out_fd = -1;
+  release(child.out_fd); // the end of it (poll ignores a negative descriptor)
   return false;
 }
 
@@ -121,19 +182,6 @@ void write_all(int fd, const std::string& text) {
   // EPIPE, which the replication reports ("cannot write the event log: Broken pipe"), rather than
   // killing it without a word. The child writes nowhere else but to its parent.
   ::signal(SIGPIPE, SIG_IGN);
-  // A parent whose standard descriptors were closed (`python3 script.py <&- >&-`) got pipes at 0,
-  // 1 or 2: pointing stdout and stderr at the output pipe then overwrote the result pipe, and
-  // every replication failed. Both pipes move above the standard descriptors first.
-  for (int* pipe_end : {&fd, &out_fd}) {
-    if (*pipe_end <= STDERR_FILENO) {
-      const int moved = ::fcntl(*pipe_end, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
-      if (moved < 0) {
-        ::_exit(write_failed_status);
-      }
-      ::close(*pipe_end);
-      *pipe_end = moved;
-    }
-  }
   if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(out_fd, STDERR_FILENO) < 0) {
     ::_exit(write_failed_status);
   }
@@ -192,10 +240,8 @@ int reap(pid_t pid) {
 void stop_all(std::vector<Child>& running) {
   for (Child& child : running) {
     ::kill(child.pid, SIGKILL);
-    ::close(child.fd);
-    if (child.out_fd >= 0) {
-      ::close(child.out_fd);
-    }
+    release(child.fd);
+    release(child.out_fd);
     reap(child.pid);
   }
   running.clear();
@@ -216,10 +262,11 @@ void run_in_children(std::size_t tasks, int jobs,
       while (next < tasks && running.size() < static_cast<std::size_t>(jobs)) {
         int fds[2];
         int out_fds[2];
-        if (::pipe2(fds, O_CLOEXEC) != 0) {
+        std::unique_lock<std::mutex> hold(pipe_ends().lock);
+        if (!make_pipe(fds)) {
           throw RunError(std::string("cannot create a pipe: ") + std::strerror(errno));
         }
-        if (::pipe2(out_fds, O_CLOEXEC) != 0) {
+        if (!make_pipe(out_fds)) {
           ::close(fds[0]);
           ::close(fds[1]);
           throw RunError(std::string("cannot create a pipe: ") + std::strerror(errno));
@@ -232,18 +279,22 @@ void run_in_children(std::size_t tasks, int jobs,
           throw RunError(std::string("cannot fork: ") + std::strerror(errno));
         }
         if (pid == 0) {
+          // Every runner's read ends, this one's siblings' among them (the lock is held). The
+          // child may run children of its own (a warm-up's pilot): it lists none and unlocks
+          // its copy of the lock, which its one thread holds.
+          for (const int read_end : pipe_ends().read_ends) {
+            ::close(read_end);
+          }
+          pipe_ends().read_ends.clear();
+          hold.unlock();
           ::close(fds[0]);
           ::close(out_fds[0]);
-          for (const Child& sibling : running) {
-            ::close(sibling.fd);
-            if (sibling.out_fd >= 0) {
-              ::close(sibling.out_fd);
-            }
-          }
           child_main(fds[1], out_fds[1], parent, next, task);
         }
         ::close(fds[1]);
         ::close(out_fds[1]);
+        pipe_ends().read_ends.insert(pipe_ends().read_ends.end(), {fds[0], out_fds[0]});
+        hold.unlock();
         running.push_back(Child{next, pid, fds[0], out_fds[0], {}, {}});
         ++next;
       }
@@ -277,7 +328,7 @@ void run_in_children(std::size_t tasks, int jobs,
         if (n < 0 && errno == EINTR) {
           continue;
         }
-        ::close(child.fd);
+        release(child.fd);
         const int status = reap(child.pid);
         while (read_output(child)) {
           // the child is gone: read its output to the end

@@ -17,7 +17,8 @@ namespace h2sim::runner {
  * yet: a child inherits the parent's memory. A child's stdout and stderr go to the logger (warn
  * when it failed, debug otherwise), and the last line of it ends the message of a child that died
  * without a result. `cancelled`, when given, is asked at least every 100 ms; when it says true,
- * every child is killed and reaped and Cancelled is thrown.
+ * every child is killed and reaped and Cancelled is thrown. Several threads may run it at once: a
+ * child holds the pipe of its own result and nothing of any other runner's.
  */
 void run_in_children(std::size_t tasks, int jobs,
                      const std::function<std::string(std::size_t)>& task,
