@@ -71,29 +71,6 @@ void report_problems(const std::string& origin, const ScenarioError& error,
   }
 }
 
-/**
- * `error` with each problem at a value that --seed, --replications or --series gave (their
- * overrides' option holds the value as given: "--series hourly") naming that option: the user
- * wrote no /series_bin_days.
- */
-ScenarioError named_options(const ScenarioError& error, const std::vector<Override>& overrides) {
-  std::vector<Problem> problems = error.problems();
-  for (Problem& problem : problems) {
-    for (auto o = overrides.rbegin(); o != overrides.rend(); ++o) {
-      if ("/" + o->path == problem.pointer) {
-        // (A message that quotes the override already names it: "--seed 1e309 seed=1e309 was
-        // taken as a string".)
-        if (o->option.find(' ') != std::string::npos &&
-            problem.message.find(o->option) == std::string::npos) {
-          problem.message += "; " + o->option + " set it";
-        }
-        break; // the last override of a value is the one in force
-      }
-    }
-  }
-  return ScenarioError(std::move(problems));
-}
-
 /** JSON as the commands print it; text from a failed replication may not be valid UTF-8. */
 std::string json_text(const nlohmann::ordered_json& document) {
   return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -118,10 +95,10 @@ std::string scenario_text(const std::string& path) {
 std::vector<Override> all_overrides(const RunArgs& args, const std::vector<std::string>& sets) {
   std::vector<Override> overrides = parse_overrides(sets);
   // --seed, --replications and --series are overrides like --set, validated like the file's own
-  // values; each is named as given ("--series hourly"), and a problem with its value says so.
+  // values; each is named as written ("--series hourly"), and a problem with its value says so.
   const auto add = [&](const std::string& path, const std::string& value,
-                       const std::string& given) {
-    overrides.push_back({path, value, given});
+                       const std::string& as_written) {
+    overrides.push_back({path, value, "--set", as_written});
   };
   if (args.seed) {
     add("seed", *args.seed, "--seed " + *args.seed);
@@ -327,7 +304,7 @@ Scenario load_overrides(const std::string& path, const std::string& text,
     }
     return scenario;
   } catch (const ScenarioError& error) {
-    report_problems(origin, named_options(error, overrides), where);
+    report_problems(origin, error, where);
     throw InvalidInput("");
   }
 }

@@ -137,7 +137,7 @@ TEST_CASE("reread: a step re-read from the step before reads what a whole read o
     std::vector<h2sim::Problem> set_problems;
     std::vector<h2sim::Change> changes;
     for (const h2sim::Override& set : step) {
-      h2sim::scenario::apply_override(after, set, set_problems, changes, "");
+      h2sim::scenario::apply_override(after, set, set_problems, changes);
     }
     REQUIRE(set_problems.empty());
     std::vector<std::string> changed;
@@ -229,7 +229,7 @@ void check_steps(const std::string& text) {
     std::vector<h2sim::Change> changes;
     for (const auto& [at, e] : in_force) {
       for (const auto& [path, value] : events[e]["set"].items()) {
-        h2sim::scenario::apply_override(state, {path, value.dump()}, unmatched, changes, "");
+        h2sim::scenario::apply_override(state, {path, value.dump(), ""}, unmatched, changes);
       }
     }
     std::vector<h2sim::Problem> problems;

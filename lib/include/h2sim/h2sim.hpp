@@ -52,8 +52,17 @@ private:
 struct Override {
   std::string path;
   std::string value;
-  /** The option that gave it, for messages: "--set", or "--vary" for a sweep point's value. */
+  /**
+   * The option that gave it, for messages ("--set PATH=VALUE"): "--set", or "--vary" for a sweep
+   * point's value; empty for none (an event's value: "PATH=VALUE").
+   */
   std::string option = "--set";
+  /**
+   * How the user wrote it, when an option of its own gave it: "--series hourly" for
+   * series_bin_days=0.041666666666666664. Messages then quote it so, and a problem with the value
+   * it set names it ("/seed: must be an integer >= 0; --seed -1 set it").
+   */
+  std::string as_written{};
 };
 
 /**

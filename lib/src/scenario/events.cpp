@@ -257,7 +257,7 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         for (const auto& [path, value] : spec.events[event].set) {
           std::vector<Change> changes;
           std::vector<Problem> found; // none: it applied when the event started
-          apply_override(current, {path, value}, found, changes, "");
+          apply_override(current, {path, value, ""}, found, changes);
           for (const Change& change : changes) {
             changed.push_back(change.pointer);
             if (std::find(writes.begin(), writes.end(), change.pointer) == writes.end()) {
@@ -274,7 +274,7 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
       for (const auto& [path, value] : spec.events[edge.event].set) {
         std::vector<Change> changes;
         std::vector<Problem> found;
-        apply_override(current, {path, value}, found, changes, "");
+        apply_override(current, {path, value, ""}, found, changes);
         const std::string pointer = at + "/set/" + escape_pointer(path);
         for (Problem& problem : found) {
           problems.push_back({pointer, problem.message});

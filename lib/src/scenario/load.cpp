@@ -49,8 +49,7 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<const
     const auto found = added.find(problem.pointer);
     if (found != added.end() && problem.message.rfind("unknown key", 0) == 0) {
       const std::string& set = changes[found->second].set;
-      problem.message +=
-          "; " + given[found->second]->option + " " + scenario::valid_utf8(set) + " added it";
+      problem.message += "; " + scenario::shown(*given[found->second]) + " added it";
       if (set.find_first_of("*[") < set.find('=') && hinted.insert(set).second) {
         problem.message += " (a wildcard adds a key to every item it reaches: pick the items "
                            "that may have it with [key=value], e.g. stations[supply.model=...])";
@@ -60,15 +59,39 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<const
 }
 
 /**
- * A value that is not JSON is taken as a string (INTERFACE.md). Where one that begins with `[` or
- * `{` was clearly meant as JSON, or is a number out of range (1e309), and the string is then
- * refused, the refusal says why it is no JSON: `--set 'events=[{...'` with a typo inside got
- * "/events: must be an array" and nothing more. `given[i]` is the override of `changes[i]`; the
- * last change to a pointer is the value in force.
+ * Why the value of `override` was taken as a string, where that explains its refusal: it begins
+ * with `[` or `{`, so it was clearly meant as JSON, or it is a number out of range (1e309).
+ * `--set 'events=[{...'` with a typo inside got "/events: must be an array" and nothing more.
  */
-void name_unparsed_values(const std::vector<Change>& changes,
-                          const std::vector<const Override*>& given,
-                          std::vector<Problem>& problems) {
+std::optional<std::string> taken_as_string(const Override& override) {
+  const std::size_t first = override.value.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    return std::nullopt;
+  }
+  const bool meant_as_json = override.value[first] == '[' || override.value[first] == '{';
+  std::vector<Problem> ignored;
+  try {
+    (void)scenario::parse_json(override.value, "", ignored);
+  } catch (const scenario::NotJson& error) {
+    if (meant_as_json || error.out_of_range) {
+      return error.message;
+    }
+    // else a plain string, as INTERFACE.md says
+  } catch (const scenario::TooDeep&) {
+    // refused where it was applied
+  }
+  return std::nullopt;
+}
+
+/**
+ * A problem with a value an override set names the override where the user could not tell it
+ * from the message alone: a value not JSON is taken as a string (INTERFACE.md), and its refusal
+ * says why it is no JSON; a value an option of its own set names that option (`--series hourly`
+ * over 1,000 days was refused at /series_bin_days, a key the user never wrote). `given[i]` is the
+ * override of `changes[i]`; the last change to a pointer is the value in force.
+ */
+void name_overrides(const std::vector<Change>& changes, const std::vector<const Override*>& given,
+                    std::vector<Problem>& problems) {
   std::map<std::string, std::size_t> last; // pointer -> the last change to it
   for (std::size_t i = 0; i < changes.size(); ++i) {
     last[changes[i].pointer] = i;
@@ -79,23 +102,10 @@ void name_unparsed_values(const std::vector<Change>& changes,
       continue;
     }
     const Override& override = *given[found->second];
-    const std::size_t first = override.value.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-      continue;
-    }
-    const bool meant_as_json = override.value[first] == '[' || override.value[first] == '{';
-    std::vector<Problem> ignored;
-    try {
-      (void)scenario::parse_json(override.value, "", ignored);
-    } catch (const scenario::NotJson& error) {
-      if (!meant_as_json && !error.out_of_range) {
-        continue; // a plain string, as INTERFACE.md says
-      }
-      problem.message += "; " + override.option + " " + scenario::valid_utf8(override.path) + "=" +
-                         scenario::brief_text(override.value) +
-                         " was taken as a string: " + error.message;
-    } catch (const scenario::TooDeep&) {
-      // refused where it was applied
+    if (const std::optional<std::string> why = taken_as_string(override)) {
+      problem.message += "; " + scenario::shown(override) + " was taken as a string: " + *why;
+    } else if (!override.as_written.empty()) {
+      problem.message += "; " + scenario::shown(override) + " set it";
     }
   }
 }
@@ -117,7 +127,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   std::vector<const Override*> given; // of each change: its override
   for (const Override& override : overrides) {
     const std::size_t first = changes.size();
-    scenario::apply_override(document, override, problems, changes, override.option + " ");
+    scenario::apply_override(document, override, problems, changes);
     for (std::size_t i = first; i < changes.size(); ++i) {
       changes[i].set = override.path + "=" + override.value;
     }
@@ -134,7 +144,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   scenario::read(document, models::scenario_table(), spec.get(), problems);
   if (!problems.empty()) {
     name_added_keys(spec->changes, given, problems);
-    name_unparsed_values(spec->changes, given, problems);
+    name_overrides(spec->changes, given, problems);
     scenario::offer_lat_lon(problems);
     throw ScenarioError(std::move(problems));
   }

@@ -149,11 +149,19 @@ std::optional<json> scaled(const json& value, double factor) {
 
 } // namespace
 
-void apply_override(json& document, const Override& override, std::vector<Problem>& problems,
-                    std::vector<Change>& changes, const std::string& origin) {
+std::string shown(const Override& override) {
+  if (!override.as_written.empty()) {
+    return valid_utf8(override.as_written);
+  }
   // The value is quoted briefly (it may be any size); the path may be any bytes, the message is
   // UTF-8.
-  const std::string where = origin + valid_utf8(override.path) + "=" + brief_text(override.value);
+  return (override.option.empty() ? "" : override.option + " ") + valid_utf8(override.path) + "=" +
+         brief_text(override.value);
+}
+
+void apply_override(json& document, const Override& override, std::vector<Problem>& problems,
+                    std::vector<Change>& changes) {
+  const std::string where = shown(override);
   std::string path = override.path;
   char op = '=';
   if (path.size() > 1 && (path.back() == '+' || path.back() == '-' || path.back() == '*') &&

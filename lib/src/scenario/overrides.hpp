@@ -24,10 +24,15 @@ namespace h2sim::scenario {
  *     (its value, mean, sd, bounds and values: "trailers take twice as long").
  * `value` is JSON, else a string. Every problem is appended (naming the override and why); the
  * values changed are appended to `changes` (their `set` left to the caller). Messages begin with
- * `origin` and the override.
+ * the override as `shown`.
  */
 void apply_override(nlohmann::json& document, const Override& override,
-                    std::vector<Problem>& problems, std::vector<Change>& changes,
-                    const std::string& origin = "--set ");
+                    std::vector<Problem>& problems, std::vector<Change>& changes);
+
+/**
+ * An override as messages quote it: as the user wrote it, else "OPTION PATH=VALUE" ("PATH=VALUE"
+ * without an option), the value cut short and the text valid UTF-8.
+ */
+std::string shown(const Override& override);
 
 } // namespace h2sim::scenario
