@@ -179,7 +179,7 @@ std::function<std::optional<int>()> add_report_command(CLI::App& app) {
   auto args = std::make_shared<ReportArgs>();
   auto* command = app.add_subcommand(
       "report", "write one self-contained HTML page (charts, map, tables, comparison) over h2sim "
-                "outputs: run, sweep or size; several are compared side by side");
+                "outputs: run, sweep, size or compare; several are compared side by side");
   command->add_option("INPUT", args->inputs, "h2sim output JSON files (one or several)")
       ->required()
       ->check(not_empty());

@@ -59,6 +59,23 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   } catch (const ExperimentError& e) {
     throw InvalidInput("--param " + size_args.param + ": " + e.what());
   }
+  // The metrics named exist at both ends of the range (a class, an open station, a leaf), so that
+  // a typo is told before the first evaluation runs.
+  std::vector<std::pair<std::string, std::string>> named; // (as written, the path)
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    named.emplace_back("--target " + size_args.targets[i], targets[i].metric);
+  }
+  if (!size_args.minimize.empty()) {
+    named.emplace_back("--minimize " + size_args.minimize, size_args.minimize);
+  }
+  for (const auto& [option, path] : named) {
+    try {
+      check_metric_path(low, path);
+      check_metric_path(high, path);
+    } catch (const ExperimentError& e) {
+      throw InvalidInput(option + ": " + e.what());
+    }
+  }
   if (args.dry_run) { // the ends of the range: the values between are bisected
     emit_dry_run(args, {{{size_args.param, range.from}}, {{size_args.param, range.to}}},
                  {low, high});

@@ -760,11 +760,24 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
   CHECK(run_h2sim(base + "--range 1:8 --minimize social").err ==
         "h2sim: --minimize social: expected a path of the metrics "
         "(totals.economics.social_cost_per_kg, stations[id=S1].wait_min.p95, ...)\n");
-  const Result missing = run_h2sim(base + "-q --range 2:3 --replications 2 --target "
-                                          "'stations[id=S9].wait_min.p95<=5'");
-  CHECK(missing.code == 2);
-  CHECK(missing.err ==
-        "h2sim: --target: the metrics have no stations[id=S9].wait_min.p95 (no open station S9)\n");
+  // A metric the runs will not have is told before anything runs (it was told after the first
+  // evaluation, and --dry-run passed it): a station, a class, a leaf.
+  for (const std::string options : {"--range 2:3 --replications 2", "-q --range 2:3 --dry-run"}) {
+    CAPTURE(options);
+    h2sim::test::check_refused(
+        run_h2sim(base + options + " --target 'stations[id=S9].wait_min.p95<=5'"),
+        "h2sim: --target stations[id=S9].wait_min.p95<=5: the metrics have no "
+        "stations[id=S9].wait_min.p95 (no open station S9)\n");
+    h2sim::test::check_refused(
+        run_h2sim(base + options +
+                  " --target 'totals.wait_min.p95<=5' --minimize "
+                  "'classes[name=taxi].wait_min.p95'"),
+        "h2sim: --minimize classes[name=taxi].wait_min.p95: the metrics have no "
+        "classes[name=taxi].wait_min.p95 (no class taxi)\n");
+    h2sim::test::check_refused(run_h2sim(base + options + " --target 'totals.wait_min.p96<=5'"),
+                               "h2sim: --target totals.wait_min.p96<=5: the metrics have no "
+                               "totals.wait_min.p96\n");
+  }
   CHECK(run_h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
         "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
   // Spaces around the metric and the bound are not part of them ("the metrics have no

@@ -147,6 +147,15 @@ TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exi
           "or be minimised\n");
   refused("--candidates all" + target + " --minimize totals.nope",
           "h2sim: --minimize totals.nope: the metrics have no totals.nope\n");
+  // A class the fleet does not have is told before anything runs, --dry-run too.
+  for (const std::string dry : {"", " --dry-run"}) {
+    refused("--candidates all --target 'classes[name=taxi].wait_min.p95<=5'" + dry,
+            "h2sim: --target classes[name=taxi].wait_min.p95<=5: the metrics have no "
+            "classes[name=taxi].wait_min.p95 (no class taxi)\n");
+    refused("--candidates all" + target + " --minimize classes.2.wait_min.mean" + dry,
+            "h2sim: --minimize classes.2.wait_min.mean: the metrics have no "
+            "classes.2.wait_min.mean (2 classes)\n");
+  }
   refused("--candidates all" + target + " --replications 1",
           "h2sim: --replications: site needs at least 2 for a confidence interval\n");
   // Events that set open_stations override the search's choice: E was chosen though closed.

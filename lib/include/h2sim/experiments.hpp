@@ -132,6 +132,14 @@ struct SizeTarget {
 SizeTarget parse_size_target(const std::string& text);
 
 /**
+ * Checks, before anything runs, that the metrics of `scenario` will have the metric at `path` (as
+ * --target and --minimize name it): the class or open station it selects, and its leaf. Throws
+ * ExperimentError saying what they lack ("the metrics have no classes[name=taxi].wait_min.p95
+ * (no class taxi)"): a typo used to be told only after the first evaluation had run.
+ */
+void check_metric_path(const Scenario& scenario, const std::string& path);
+
+/**
  * Finds the smallest value of `param` in `range` for which every target holds with 95% confidence
  * (for <=, the upper end of the Student-t interval over replications is at most the bound; for >=,
  * the lower end at least), by bisection: it assumes the response is monotone. `evaluate(value)`

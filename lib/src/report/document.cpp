@@ -428,6 +428,16 @@ Named named(const std::string& path, const Labels& labels) {
 
 } // namespace
 
+void check_path(const std::string& path, const Labels& labels, std::uint32_t bins) {
+  const Named name = named(path, labels);
+  const std::vector<Leaf>& layout =
+      name.record == Named::vehicle_class
+          ? class_layout()
+          : station_layout(group::all,
+                           name.record == Named::totals ? Scope::totals : Scope::stations, bins);
+  (void)leaf_index(layout, name.leaf, path);
+}
+
 Estimate estimate(const Run& run, const std::string& path) {
   const Aggregate& aggregate = run.aggregate;
   const std::size_t finished = aggregate.finished_indices().size();

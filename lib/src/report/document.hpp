@@ -88,6 +88,13 @@ struct Estimate {
  */
 Estimate estimate(const Run& run, const std::string& path);
 
+/**
+ * Whether a run with these labels, `bins` series bins and every group of metrics would have the
+ * metric at `path` (as `estimate` takes it): throws std::invalid_argument saying what it lacks
+ * ("the metrics have no classes[name=taxi].wait_min.p95 (no class taxi)").
+ */
+void check_path(const std::string& path, const Labels& labels, std::uint32_t bins);
+
 /** A station or totals record's JSON; `integers`: counts as integers (one replication). */
 nlohmann::ordered_json station_json(const RecordValues& values, Scope scope, bool integers);
 

@@ -1,5 +1,6 @@
 #include "../core/csv.hpp"
 #include "../models/scenario_spec.hpp"
+#include "../report/collector.hpp"
 #include "../report/document.hpp"
 #include "per_kg.hpp"
 
@@ -363,6 +364,17 @@ std::string trimmed(const std::string& text) {
                                     : text.substr(first, text.find_last_not_of(" \t") + 1 - first);
 }
 } // namespace
+
+void check_metric_path(const Scenario& scenario, const std::string& path) {
+  const models::ScenarioSpec& spec = models::spec_of(scenario);
+  try {
+    report::check_path(
+        path, report::setup_of(spec).labels,
+        static_cast<std::uint32_t>(report::bins_of(spec.horizon_days, spec.bin_days())));
+  } catch (const std::invalid_argument& e) {
+    throw ExperimentError(e.what());
+  }
+}
 
 SizeTarget parse_size_target(const std::string& text) {
   const auto op = text.find_first_of("<>");
