@@ -121,14 +121,19 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
                         true);
 }
 
-Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
-              const std::vector<std::string>& varied, const std::string& where,
-              const std::string& varied_by) {
+std::vector<Override> point_overrides(const RunArgs& args, const std::vector<std::string>& sets,
+                                      const std::vector<Override>& varied) {
   std::vector<Override> overrides = parse_overrides(sets);
-  for (std::vector<Override> more : {parse_overrides(varied, varied_by), all_overrides(args, {})}) {
-    overrides.insert(overrides.end(), more.begin(), more.end());
-  }
-  return load_overrides(args.scenario, scenario_text(args.scenario), overrides, true, where);
+  overrides.insert(overrides.end(), varied.begin(), varied.end());
+  const std::vector<Override> last = all_overrides(args, {});
+  overrides.insert(overrides.end(), last.begin(), last.end());
+  return overrides;
+}
+
+Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
+              const std::vector<Override>& varied, const std::string& where) {
+  return load_overrides(args.scenario, scenario_text(args.scenario),
+                        point_overrides(args, sets, varied), true, where);
 }
 
 /**
@@ -278,9 +283,10 @@ std::string base_dir_of(const std::string& path) {
 }
 } // namespace
 
-std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets) {
+std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets,
+                                   const std::vector<Override>& varied) {
   try {
-    load_scenario(scenario_text(args.scenario), all_overrides(args, sets),
+    load_scenario(scenario_text(args.scenario), point_overrides(args, sets, varied),
                   base_dir_of(args.scenario));
   } catch (const ScenarioError& error) {
     return error.problems();

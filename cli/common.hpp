@@ -85,7 +85,8 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets);
 Scenario load(const std::string& path, const std::vector<std::string>& sets, bool log_warnings);
 
 /** The problems of the scenario at `path` with --set `sets` (and --seed, ...), found silently. */
-std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets);
+std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets,
+                                   const std::vector<Override>& varied = {});
 
 /**
  * load(path, sets, log_warnings) of `text` instead of the file's (its files still found beside
@@ -99,17 +100,19 @@ Scenario load_overrides(const std::string& path, const std::string& text,
 /** The overrides a run applies: `sets` (--set), then --seed, --replications and --series. */
 std::vector<Override> all_overrides(const RunArgs& args, const std::vector<std::string>& sets);
 
+/**
+ * A sweep point's overrides: `sets`, then its values `varied` (each naming its option: --vary, or
+ * size's --param), then --seed, --replications and --series.
+ */
+std::vector<Override> point_overrides(const RunArgs& args, const std::vector<std::string>& sets,
+                                      const std::vector<Override>& varied);
+
 /** The scenario to run: the file (or the built-in default) with `sets`, --seed, --replications. */
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
 
-/**
- * A sweep point's scenario: `sets`, then its values `varied` (messages name them as given by
- * `varied_by`: --vary, or size's --param), then --seed, --replications and --series; its problems
- * are reported after `where`.
- */
+/** A sweep point's scenario, with its point_overrides; its problems are reported after `where`. */
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
-              const std::vector<std::string>& varied, const std::string& where,
-              const std::string& varied_by = "--vary");
+              const std::vector<Override>& varied, const std::string& where);
 
 /** Fails before any simulation when -o (or --table) could not be written afterwards. */
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);

@@ -48,8 +48,8 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   RunArgs args = given;
   need_intervals(args, load(args, args.sets), "size", "per point");
   const auto scenario_at = [&](long long value) {
-    const std::string set = size_args.param + "=" + std::to_string(value);
-    return load(args, args.sets, {set}, "--param " + set + ": ", "--param");
+    const Override set{size_args.param, std::to_string(value), "--param"};
+    return load(args, args.sets, {set}, "--param " + set.path + "=" + set.value + ": ");
   };
   // Validate both ends before running anything.
   const Scenario low = scenario_at(range.from);

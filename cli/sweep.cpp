@@ -61,9 +61,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     // A point that fails names its values: "point 3 (stations.0.dispensers=0): /stations/...".
     std::string where = "point " + std::to_string(scenarios.size()) + " (" + point.name + "): ";
     if (scenarios.empty() && !without_points.empty()) {
-      std::vector<std::string> sets = args.sets;
-      sets.insert(sets.end(), point.sets.begin(), point.sets.end());
-      const std::vector<Problem> with_point = problems_with(args, sets);
+      const std::vector<Problem> with_point = problems_with(args, args.sets, point.overrides);
       const auto same = [](const Problem& a, const Problem& b) {
         return a.pointer == b.pointer && a.message == b.message;
       };
@@ -72,17 +70,15 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
         where.clear();
       }
     }
-    scenarios.push_back(load(args, args.sets, point.sets, where));
+    scenarios.push_back(load(args, args.sets, point.overrides, where));
     check_max_replications(args, scenarios.back(), where);
     try {
       check_axes_apart(scenarios.back(), point);
     } catch (const ExperimentError& e) {
       throw InvalidInput(e.what());
     }
-    std::vector<std::string> sets = args.sets;
-    sets.insert(sets.end(), point.sets.begin(), point.sets.end());
     std::string identity = base;
-    for (const Override& set : all_overrides(args, sets)) {
+    for (const Override& set : point_overrides(args, args.sets, point.overrides)) {
       identity += set.path + "=" + set.value + '\0';
     }
     fingerprints.push_back(fingerprint(identity));

@@ -145,33 +145,15 @@ def _texts(name, items):
     return items
 
 
-def _path(name, path):
-    """A dict's PATH, which goes to the module as "PATH=VALUE" and is split at its first '='
-    outside [key=value], as --set splits: one holding such an '=' would be split there (a name
-    "a=b" set a with "b=..."), so it is refused."""
-    depth = 0
-    for char in path:
-        if char == "[":
-            depth += 1
-        elif char == "]" and depth > 0:
-            depth -= 1
-        elif char == "=" and depth == 0:
-            raise ValueError(f"{name} {path}: a path holds no '=' outside [key=value] (the "
-                             "value is the dict's)")
-    if depth > 0:  # the value's own '=' would then split it
-        raise ValueError(f"{name} {path}: a [ is not closed")
-    return path
-
-
 def _sets(set=None):
-    """--set overrides: a dict {PATH: value} (Python values), a list of "PATH=VALUE" or one such
-    string (values as --set takes them: JSON, else text)."""
+    """--set overrides: a dict {PATH: value} (Python values), which go to the module as (PATH,
+    VALUE text) pairs and are never split, a list of "PATH=VALUE" or one such string (split at
+    the first '=' outside [key=value], values as --set takes them: JSON, else text)."""
     if isinstance(set, dict):
         for path in set:
             if not isinstance(path, str):
                 raise TypeError("set's paths must be str, not " + type(path).__name__)
-            _path("set", path)
-        return [f"{path}={_json(value, 'set ' + path)}" for path, value in set.items()]
+        return [(path, _json(value, 'set ' + path)) for path, value in set.items()]
     return [] if set is None else _texts("set", set)
 
 
@@ -179,9 +161,9 @@ def _last(seed, replications):
     """Like --seed and --replications: overrides applied last, validated as the file's values."""
     last = []
     if seed is not None:
-        last.append("seed=" + _json(seed, "seed"))
+        last.append(("seed", _json(seed, "seed")))
     if replications is not None:
-        last.append("replications=" + _json(replications, "replications"))
+        last.append(("replications", _json(replications, "replications")))
     return last
 
 
@@ -242,15 +224,15 @@ def run(scenario, *, seed=None, replications=None, jobs=None, set=None, until=No
 
 def _axes(vary):
     """Sweep axes for the module: "PATH=..." strings as --vary takes them, or (PATH, [VALUE
-    text]) pairs, one point per value, from {PATH: [values]} (values are never split again)."""
+    text]) pairs, one point per value, from {PATH: [values]} (values are never split again), or
+    (PATH, "V1,V2") pairs from {PATH: "V1,V2"} (the path never joined with them)."""
     if isinstance(vary, dict):
         axes = []
         for path, values in vary.items():
             if not isinstance(path, str):
                 raise TypeError("vary's paths must be str")
-            _path("vary", path)
             if isinstance(values, str):  # "V1,V2" or "FROM:TO:STEP", as --vary
-                axes.append(f"{path}={values}")
+                axes.append((path, values))
             else:
                 # bytes would be swept as their codes, a dict as its keys, a set in no order
                 items = None
@@ -292,6 +274,8 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
     if not isinstance(target, str):
         raise TypeError("target must be a str, e.g. \"totals.wait_min.p95<=5\"")
     if not isinstance(range, str):
+        if hasattr(range, "tolist"):  # a numpy array of two
+            range = range.tolist()
         if not isinstance(range, (list, tuple)) or len(range) != 2:
             raise TypeError("range must be \"FROM:TO\" or (from, to)")
         low, high = range
@@ -413,7 +397,10 @@ def totals(*results, names=None):
     pandas = _pandas()
     frame = pandas.DataFrame([_flat(result["totals"]) for result in results])
     if names is not None:
-        frame.index = list(names)
+        names = [names] if isinstance(names, str) else list(names)
+        if len(names) != len(results):
+            raise ValueError(f"names: {len(names)} for {len(results)} results")
+        frame.index = names
     return frame
 
 

@@ -19,7 +19,14 @@ namespace py = pybind11;
 
 namespace {
 
-using Sets = std::vector<std::string>;
+using Texts = std::vector<std::string>;
+using Overrides = std::vector<h2sim::Override>;
+
+/**
+ * The caller's overrides: "PATH=VALUE" texts as --set takes them (split at their first '=' outside
+ * brackets), or a dict's (PATH, VALUE text) pairs, never joined and split again.
+ */
+using Sets = std::vector<std::variant<std::string, std::pair<std::string, std::string>>>;
 
 /** A sweep point's invalid scenario: which point, named by its values, as `h2sim sweep` says. */
 struct PointError {
@@ -28,14 +35,29 @@ struct PointError {
   h2sim::ScenarioError error;
 };
 
-h2sim::Scenario load(const std::string& text, const std::string& base_dir, const Sets& sets) {
-  std::vector<h2sim::Override> overrides;
-  for (const std::string& set : sets) {
-    std::optional<h2sim::Override> override = h2sim::parse_override(set);
+Overrides overrides_of(const Sets& sets) {
+  Overrides overrides;
+  for (const auto& set : sets) {
+    if (const auto* pair = std::get_if<std::pair<std::string, std::string>>(&set)) {
+      overrides.push_back({pair->first, pair->second});
+      continue;
+    }
+    const std::string& given = std::get<std::string>(set);
+    std::optional<h2sim::Override> override = h2sim::parse_override(given);
     if (!override) {
-      throw h2sim::ScenarioError({{"", "set " + set + ": expected PATH=VALUE"}});
+      throw h2sim::ScenarioError({{"", "set " + given + ": expected PATH=VALUE"}});
     }
     overrides.push_back(std::move(*override));
+  }
+  return overrides;
+}
+
+/** The scenario with the overrides of each list, in order. */
+h2sim::Scenario load(const std::string& text, const std::string& base_dir,
+                     std::initializer_list<Overrides> lists) {
+  Overrides overrides;
+  for (const Overrides& list : lists) {
+    overrides.insert(overrides.end(), list.begin(), list.end());
   }
   return h2sim::load_scenario(text, overrides, base_dir);
 }
@@ -75,7 +97,7 @@ bool interrupted() {
 /** How replications run: the options `h2sim run` takes besides the scenario's own. */
 struct Running {
   int jobs = 1;
-  Sets until;                          // "PATH:RELATIVE", as --until
+  Texts until;                         // "PATH:RELATIVE", as --until
   std::size_t max_replications = 1000; // as --max-replications
   std::string quantile_interval;       // as --quantile-interval
 };
@@ -143,17 +165,12 @@ std::string text_of(const nlohmann::ordered_json& document) {
   return document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-Sets joined(Sets first, const Sets& second) {
-  first.insert(first.end(), second.begin(), second.end());
-  return first;
-}
-
 // `sets` are the caller's overrides, `last` its seed and replications: applied after everything
 // else, in the order `h2sim` applies --seed and --replications, so that `overrides` come out alike.
 
 std::string run(const std::string& text, const std::string& base_dir, const Sets& sets,
                 const Sets& last, const Running& running) {
-  const h2sim::Scenario scenario = load(text, base_dir, joined(sets, last));
+  const h2sim::Scenario scenario = load(text, base_dir, {overrides_of(sets), overrides_of(last)});
   const h2sim::RunOptions run_options = options(running);
   const h2sim::Metrics metrics =
       without_gil([&] { return h2sim::run_metrics(scenario, run_options); });
@@ -163,9 +180,12 @@ std::string run(const std::string& text, const std::string& base_dir, const Sets
   return text_of(metrics.json());
 }
 
-/** A sweep axis: "PATH=V1,V2" or "PATH=FROM:TO:STEP" as --vary takes it, or (PATH, values),
- * each value one point's --set VALUE text, never split. */
-using Axis = std::variant<std::string, std::pair<std::string, Sets>>;
+/**
+ * A sweep axis: "PATH=V1,V2" or "PATH=FROM:TO:STEP" as --vary takes it; or (PATH, values), each
+ * value one point's --set VALUE text, never split; or (PATH, "V1,V2" or "FROM:TO:STEP").
+ */
+using Axis =
+    std::variant<std::string, std::pair<std::string, Texts>, std::pair<std::string, std::string>>;
 
 std::string sweep(const std::string& text, const std::string& base_dir, const Sets& sets,
                   const Sets& last, const std::vector<Axis>& vary, const Running& running) {
@@ -174,16 +194,20 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   }
   std::vector<h2sim::SweepAxis> axes;
   for (const Axis& axis : vary) {
-    if (const auto* given = std::get_if<std::pair<std::string, Sets>>(&axis)) {
+    if (const auto* given = std::get_if<std::pair<std::string, Texts>>(&axis)) {
       if (given->second.empty()) {
         throw py::value_error("vary " + given->first + ": no values");
       }
       axes.push_back({given->first, given->second});
+    } else if (const auto* list = std::get_if<std::pair<std::string, std::string>>(&axis)) {
+      axes.push_back(h2sim::sweep_axis(list->first, list->second));
     } else {
       axes.push_back(h2sim::parse_sweep_axis(std::get<std::string>(axis)));
     }
   }
   const std::vector<h2sim::SweepPoint> points = h2sim::sweep_points(axes);
+  const Overrides first = overrides_of(sets);
+  const Overrides after = overrides_of(last);
   std::vector<h2sim::Scenario> scenarios;
   for (const h2sim::SweepPoint& point : points) { // every point is validated before any runs
     // Ctrl-C stops a long validation too (the 2025 plan takes 37 ms a point); other threads run
@@ -192,13 +216,14 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
       throw py::error_already_set();
     }
     try {
-      scenarios.push_back(without_gil(
-          [&] { return load(text, base_dir, joined(joined(sets, point.sets), last)); }));
+      scenarios.push_back(without_gil([&] {
+        return load(text, base_dir, {first, point.overrides, after});
+      }));
     } catch (const h2sim::ScenarioError& error) {
       // Problems of the scenario and `set` alone are theirs, not the first point's (as the
       // command line reports them).
       if (scenarios.empty()) {
-        load(text, base_dir, joined(sets, last));
+        load(text, base_dir, {first, after});
       }
       throw PointError{scenarios.size(), point.name, error};
     }
@@ -222,19 +247,21 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   return text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics)));
 }
 
-std::string size(const std::string& text, const std::string& base_dir, const Sets& sets, Sets last,
-                 const std::string& param, const std::string& range_text,
+std::string size(const std::string& text, const std::string& base_dir, const Sets& sets,
+                 const Sets& last, const std::string& param, const std::string& range_text,
                  const std::string& target_text, bool replications_given, const Running& running) {
   const h2sim::SizeRange range = h2sim::parse_size_range(range_text);
   const h2sim::SizeTarget target = h2sim::parse_size_target(target_text);
-  if (load(text, base_dir, joined(sets, last)).replications() < 2) {
+  const Overrides first = overrides_of(sets);
+  Overrides after = overrides_of(last);
+  if (load(text, base_dir, {first, after}).replications() < 2) {
     if (replications_given) {
       throw py::value_error("replications: size needs at least 2 for a confidence interval");
     }
-    last.push_back("replications=5"); // as `h2sim size` does
+    after.push_back({"replications", "5"}); // as `h2sim size` does
   }
   const auto scenario_at = [&](long long value) {
-    return load(text, base_dir, joined(joined(sets, {param + "=" + std::to_string(value)}), last));
+    return load(text, base_dir, {first, {{param, std::to_string(value)}}, after});
   };
   // Both ends are validated before anything runs.
   h2sim::check_not_scheduled(scenario_at(range.from), param + "=" + std::to_string(range.from));
@@ -250,7 +277,7 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
 std::vector<std::pair<std::string, std::string>>
 validate(const std::string& text, const std::string& base_dir, const Sets& sets) {
   try {
-    load(text, base_dir, sets);
+    load(text, base_dir, {overrides_of(sets)});
   } catch (const h2sim::ScenarioError& error) {
     std::vector<std::pair<std::string, std::string>> problems;
     for (const h2sim::Problem& problem : error.problems()) {
@@ -265,7 +292,7 @@ std::vector<std::pair<std::string, std::string>>
 warnings(const std::string& text, const std::string& base_dir, const Sets& sets) {
   std::vector<std::pair<std::string, std::string>> warnings;
   // Named: warnings() refers into the scenario, which must outlive the loop.
-  const h2sim::Scenario scenario = load(text, base_dir, sets);
+  const h2sim::Scenario scenario = load(text, base_dir, {overrides_of(sets)});
   for (const h2sim::Warning& warning : scenario.warnings()) {
     warnings.emplace_back(warning.pointer, warning.message);
   }
@@ -332,7 +359,7 @@ PYBIND11_MODULE(_h2sim, m) {
     }
   });
   py::class_<Running>(m, "Running")
-      .def(py::init([](int jobs, Sets until, std::size_t max_replications,
+      .def(py::init([](int jobs, Texts until, std::size_t max_replications,
                        std::string quantile_interval) {
              return Running{jobs, std::move(until), max_replications, std::move(quantile_interval)};
            }),

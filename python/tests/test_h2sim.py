@@ -183,11 +183,15 @@ def test_bad_arguments_are_refused_before_anything_runs():
 
 
 def test_odd_arguments_name_what_is_wrong():
-    # A path holding '=' was split there: {"name=oops": "x"} set the name to 'oops="x"'.
-    with pytest.raises(ValueError, match=r"set name=oops: a path holds no '=' outside"):
-        h2sim.run(MMC2, set={"name=oops": "x"})
-    with pytest.raises(ValueError, match=r"vary name=oops: a path holds no '=' outside"):
-        h2sim.sweep(MMC2, {"name=oops": ["x"]})
+    # A dict's path goes to the library as it is, never joined and split again: one holding '='
+    # names a key of that name ({"name=oops": "x"} once set the name to 'oops="x"').
+    for call in (lambda: h2sim.run(MMC2, set={"name=oops": "x"}),
+                 lambda: h2sim.sweep(MMC2, {"name=oops": ["x"]}),
+                 lambda: h2sim.sweep(MMC2, {"name=oops": "x,y"})):
+        with pytest.raises(h2sim.ScenarioError) as raised:
+            call()
+        assert raised.value.problems[0][0] == "/name=oops"
+        assert raised.value.problems[0][1].startswith("unknown key")
     assert h2sim.validate(MMC2, set={"stations[id=S1].dispensers": 3}) == []
     # A key with a NUL: the message was cut there ('/horizon').
     with pytest.raises(h2sim.ScenarioError) as raised:
@@ -201,8 +205,7 @@ def test_odd_arguments_name_what_is_wrong():
         h2sim.validate(open(MMC2, "rb").read())
     with pytest.raises(FileNotFoundError):  # a path that begins with {, not JSON text
         h2sim.validate("{draft}.json")
-    with pytest.raises(ValueError, match=r"set name\[: a \[ is not closed"):
-        h2sim.validate(MMC2, set={"name[": "]=x"})
+    assert h2sim.validate(MMC2, set={"name[": "]=x"}) == [("", '--set name[="]=x": bad path')]
     with pytest.raises(TypeError, match="level must be a str"):
         h2sim.set_log_level(None)
     # validate() lists problems the same way for a dict as for its file.
@@ -408,6 +411,8 @@ def test_pandas_helpers_make_tables():
     totals = h2sim.totals(result, result, names=["a", "b"])
     assert list(totals.index) == ["a", "b"]
     assert totals.loc["a", "wait_min.mean"] == result["totals"]["wait_min"]["mean"]
+    with pytest.raises(ValueError, match="names: 1 for 2 results"):  # pandas' own error was
+        h2sim.totals(result, result, names=["a"])
     sweep = h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3]}, set={"horizon_days": 2})
     points = h2sim.points(sweep)
     assert list(points["stations.0.dispensers"]) == [2, 3]
@@ -505,6 +510,11 @@ def test_numpy_values_are_taken_as_python_numbers():
         assert point["set"] == reference["set"]
         metrics = with_run_block_of(point["metrics"], reference["metrics"])
         assert as_cli_writes(metrics) == as_cli_writes(reference["metrics"])
+    # A range as an array of two, as (from, to) (a TypeError before).
+    sized = [h2sim.size(MMC2, "stations.0.dispensers", given, "totals.wait_min.mean<=5",
+                        set={"horizon_days": 0.5}, replications=2, jobs=1)
+             for given in (numpy.array([1, 3]), (1, 3))]
+    assert sized[0]["answer"] == sized[1]["answer"] is not None
 
 
 def test_a_folder_whose_name_is_not_utf8_works_as_on_the_command_line(tmp_path):

@@ -38,11 +38,15 @@ struct SweepAxis {
  */
 SweepAxis parse_sweep_axis(const std::string& text);
 
+/** The axis of `path` over the values of `list`, "V1,V2,..." or "FROM:TO:STEP" as above. */
+SweepAxis sweep_axis(std::string path, const std::string& list);
+
 /** One point of a sweep. */
 struct SweepPoint {
-  std::vector<std::string> sets; // "PATH=VALUE" per axis, as --set takes them
-  nlohmann::ordered_json set;    // {PATH: VALUE} as the sweep document shows it
-  std::string name;              // "PATH=VALUE, PATH=VALUE", as messages name the point
+  /** One per axis (option "--vary"): its PATH and VALUE as given, never joined and split again. */
+  std::vector<Override> overrides;
+  nlohmann::ordered_json set; // {PATH: VALUE} as the sweep document shows it
+  std::string name;           // "PATH=VALUE, PATH=VALUE", as messages name the point
 };
 
 /**

@@ -22,8 +22,14 @@ SweepAxis parse_sweep_axis(const std::string& text) {
   if (!split || split->value.empty()) {
     throw ExperimentError("expected PATH=V1,V2,... or PATH=FROM:TO:STEP");
   }
-  SweepAxis axis{split->path, {}};
-  const std::string list = split->value;
+  return sweep_axis(split->path, split->value);
+}
+
+SweepAxis sweep_axis(std::string path, const std::string& list) {
+  if (list.empty()) {
+    throw ExperimentError("expected V1,V2,... or FROM:TO:STEP");
+  }
+  SweepAxis axis{std::move(path), {}};
   if (list.find(',') == std::string::npos && std::count(list.begin(), list.end(), ':') == 2) {
     double from = 0;
     double to = 0;
@@ -129,9 +135,9 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
     for (const SweepPoint& point : points) {
       for (const std::string& value : axis.values) {
         SweepPoint extended = point;
-        extended.sets.push_back(axis.path + "=" + value);
+        extended.overrides.push_back({axis.path, value, "--vary"});
         extended.set[axis.path] = json_value(value);
-        extended.name += (point.sets.empty() ? "" : ", ") + axis.path + "=" + value;
+        extended.name += (point.overrides.empty() ? "" : ", ") + axis.path + "=" + value;
         next.push_back(std::move(extended));
       }
     }
@@ -141,14 +147,16 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
 }
 
 void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
-  const auto path = [&](std::size_t axis) { return parse_override(point.sets[axis])->path; };
+  const auto path = [&](std::size_t axis) { return point.overrides[axis].path; };
   std::vector<std::pair<std::string, std::size_t>> changed; // (pointer, axis), as applied
   for (const Change& change : scenario.changes()) {
-    const auto axis = std::find(point.sets.begin(), point.sets.end(), change.set);
-    if (axis == point.sets.end()) {
+    const auto axis =
+        std::find_if(point.overrides.begin(), point.overrides.end(),
+                     [&](const Override& o) { return o.path + "=" + o.value == change.set; });
+    if (axis == point.overrides.end()) {
       continue; // a --set, --seed or --replications
     }
-    const auto index = static_cast<std::size_t>(axis - point.sets.begin());
+    const auto index = static_cast<std::size_t>(axis - point.overrides.begin());
     // PATH+=, -= and *= act on the value before them (stations.*.dispensers=2 with
     // stations.0.dispensers+=1), as does a value set inside an earlier one (demand={...} with
     // demand.arrivals_per_h=5): only a plain = at or above an earlier axis's field replaces it.
@@ -190,20 +198,19 @@ std::vector<std::string> scheduled_axes(const std::vector<Scenario>& scenarios,
                                         const std::vector<SweepPoint>& points) {
   std::map<std::string, ScheduledChange> first; // by varied path: the earliest change
   for (std::size_t k = 0; k < scenarios.size() && k < points.size(); ++k) {
-    for (const std::string& set : points[k].sets) {
-      if (const auto change = scheduled_change(scenarios[k], set)) {
-        const std::string path = parse_override(set)->path;
-        const auto found = first.find(path);
+    for (const Override& axis : points[k].overrides) {
+      if (const auto change = scheduled_change(scenarios[k], axis.path + "=" + axis.value)) {
+        const auto found = first.find(axis.path);
         if (found == first.end() || change->at_day < found->second.at_day) {
-          first.insert_or_assign(path, *change);
+          first.insert_or_assign(axis.path, *change);
         }
       }
     }
   }
   std::vector<std::string> warnings;
   for (const SweepPoint& point : points) { // in the order of the axes
-    for (const std::string& set : point.sets) {
-      const auto found = first.find(parse_override(set)->path);
+    for (const Override& axis : point.overrides) {
+      const auto found = first.find(axis.path);
       if (found != first.end()) {
         char day[32];
         std::snprintf(day, sizeof day, "%g", found->second.at_day);
