@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
@@ -114,4 +116,52 @@ TEST_CASE("children: runners on two threads at once hand their pipes to none of 
     }
   }
   CHECK(open_descriptors() == before);
+}
+
+TEST_CASE("children: a fork by other code while a runner makes its pipes gives a child that runs") {
+  // Python's multiprocessing (or os.fork) forking while another thread's runner held the pipe
+  // lock gave a child whose first run waited for that lock forever. Each child here runs one task
+  // and exits; one that has not exited within 20 s is killed and counted.
+  std::atomic<bool> stop{false};
+  std::thread runner([&stop] {
+    while (!stop) {
+      h2sim::runner::run_in_children(
+          20, 2, [](std::size_t i) { return std::to_string(i); },
+          [](std::size_t, h2sim::TaskOutcome) {});
+    }
+  });
+  int hung = 0;
+  int failed = 0;
+  for (int fork_number = 0; fork_number < 100; ++fork_number) {
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      bool ran = false;
+      try {
+        h2sim::runner::run_in_children(
+            1, 1, [](std::size_t) { return std::string("ran"); },
+            [&ran](std::size_t, h2sim::TaskOutcome outcome) { ran = outcome.output == "ran"; });
+      } catch (...) {
+        ::_exit(2);
+      }
+      ::_exit(ran ? 0 : 1);
+    }
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        ++hung;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    failed += WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+  }
+  stop = true;
+  runner.join();
+  CHECK(hung == 0);
+  CHECK(failed == 0);
 }

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
+#include <new>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,9 +44,67 @@ struct PipeEnds {
   std::vector<int> read_ends;
 };
 
-PipeEnds& pipe_ends() {
-  static PipeEnds ends;
-  return ends;
+// Constant-initialised (no guard a fork could catch half-taken).
+constinit PipeEnds pipe_ends_of_process;
+
+// Whether this thread holds pipe_ends().lock (a runner making pipes and forking).
+thread_local bool holds_pipe_lock = false;
+
+PipeEnds& pipe_ends() { return pipe_ends_of_process; }
+
+/**
+ * In the child of every fork of the process (a runner's, or other code's: Python's multiprocessing,
+ * os.fork), run by fork itself. A fork by other code while a runner held the lock gave a child
+ * whose first run waited for it forever: the thread holding it is not in the child. So the lock is
+ * made anew. The runners' read ends are closed where the list is whole: the forking runner's own
+ * child, or a fork while no thread held the lock. Otherwise a thread may have been changing the
+ * list, which is then forgotten (its storage leaked), its descriptors left open, as they were
+ * before runners listed them. (Taking the lock before a fork instead would deadlock: a thread
+ * waiting for it inside fork holds fork's own lock, which the runner holding it needs to fork.)
+ */
+void after_fork_in_child() {
+  PipeEnds& ends = pipe_ends();
+  const bool whole = holds_pipe_lock || ends.lock.try_lock();
+  if (whole) {
+    for (const int read_end : ends.read_ends) {
+      ::close(read_end);
+    }
+    ends.read_ends.clear();
+  } else {
+    new (&ends.read_ends) std::vector<int>();
+  }
+  holds_pipe_lock = false;
+  new (&ends.lock) std::mutex;
+}
+
+/** The pipe lock, held by this thread; holds_pipe_lock says so to a fork's child. */
+class PipeLock {
+public:
+  PipeLock() : hold_(pipe_ends().lock) { holds_pipe_lock = true; }
+  PipeLock(const PipeLock&) = delete;
+  PipeLock& operator=(const PipeLock&) = delete;
+  ~PipeLock() {
+    if (hold_.owns_lock()) {
+      holds_pipe_lock = false;
+    }
+  }
+  void unlock() {
+    holds_pipe_lock = false;
+    hold_.unlock();
+  }
+  /** In the forking runner's child, where fork made the lock anew: nothing to unlock. */
+  void forget() { (void)hold_.release(); }
+
+private:
+  std::unique_lock<std::mutex> hold_;
+};
+
+/** Has fork call after_fork_in_child, once per process (before the first runner's pipes). */
+void register_after_fork() {
+  static const bool registered = ::pthread_atfork(nullptr, nullptr, &after_fork_in_child) == 0;
+  if (!registered) {
+    throw RunError("cannot register what a fork's child does with the replications' pipes");
+  }
 }
 
 /** Closes a read end a runner held and no longer lists it; `fd` becomes -1. */
@@ -253,6 +313,7 @@ void run_in_children(std::size_t tasks, int jobs,
                      const std::function<std::string(std::size_t)>& task,
                      const std::function<void(std::size_t, TaskOutcome)>& on_outcome,
                      const std::function<bool()>& cancelled) {
+  register_after_fork();
   std::vector<Child> running;
   std::size_t next = 0;
   const pid_t parent = ::getpid();
@@ -262,7 +323,7 @@ void run_in_children(std::size_t tasks, int jobs,
       while (next < tasks && running.size() < static_cast<std::size_t>(jobs)) {
         int fds[2];
         int out_fds[2];
-        std::unique_lock<std::mutex> hold(pipe_ends().lock);
+        PipeLock hold;
         if (!make_pipe(fds)) {
           throw RunError(std::string("cannot create a pipe: ") + std::strerror(errno));
         }
@@ -279,14 +340,10 @@ void run_in_children(std::size_t tasks, int jobs,
           throw RunError(std::string("cannot fork: ") + std::strerror(errno));
         }
         if (pid == 0) {
-          // Every runner's read ends, this one's siblings' among them (the lock is held). The
-          // child may run children of its own (a warm-up's pilot): it lists none and unlocks
-          // its copy of the lock, which its one thread holds.
-          for (const int read_end : pipe_ends().read_ends) {
-            ::close(read_end);
-          }
-          pipe_ends().read_ends.clear();
-          hold.unlock();
+          // Every runner's read ends, this one's siblings' among them, are closed and the lock
+          // made anew (after_fork_in_child): the child may run children of its own (a warm-up's
+          // pilot). The lock it held is no longer its to unlock.
+          hold.forget();
           ::close(fds[0]);
           ::close(out_fds[0]);
           child_main(fds[1], out_fds[1], parent, next, task);
