@@ -121,6 +121,19 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets) {
                         true);
 }
 
+std::string minimized_metric(const std::string& given) {
+  if (given.empty()) {
+    return {};
+  }
+  try {
+    return parse_size_target(given + "<=0").metric;
+  } catch (const ExperimentError&) {
+    throw InvalidInput("--minimize " + given +
+                       ": expected a path of the metrics (totals.economics.social_cost_per_kg, "
+                       "stations[id=S1].wait_min.p95, ...)");
+  }
+}
+
 std::vector<Override> point_overrides(const RunArgs& args, const std::vector<std::string>& sets,
                                       const std::vector<Override>& varied) {
   std::vector<Override> overrides = parse_overrides(sets);

@@ -114,6 +114,12 @@ Scenario load(const RunArgs& args, const std::vector<std::string>& sets);
 Scenario load(const RunArgs& args, const std::vector<std::string>& sets,
               const std::vector<Override>& varied, const std::string& where);
 
+/**
+ * The metric path --minimize gives, without the spaces around it ("" for none), as --target's
+ * metric is read; InvalidInput when it is no path of the metrics.
+ */
+std::string minimized_metric(const std::string& given);
+
 /** Fails before any simulation when -o (or --table) could not be written afterwards. */
 void check_output_path(const RunArgs& args, const std::string& option, const std::string& path);
 

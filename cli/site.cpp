@@ -93,7 +93,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   } catch (const ExperimentError& e) {
     throw InvalidInput("--target " + site_args.target + ": " + e.what());
   }
-  search.minimize = site_args.minimize;
+  search.minimize = minimized_metric(site_args.minimize);
   search.max_added = site_args.max_stations.value_or(0);
   search.swap_rounds = site_args.swap_rounds;
   search.swap_candidates = site_args.swap_candidates;
@@ -192,7 +192,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   };
   check_metric("--target " + site_args.target, search.target.metric);
   if (!search.minimize.empty()) {
-    check_metric("--minimize " + search.minimize, search.minimize);
+    check_metric("--minimize " + site_args.minimize, search.minimize);
   }
 
   const auto scenario_of = [&](const std::vector<std::string>& open) {

@@ -25,15 +25,8 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
       throw InvalidInput("--target " + text + ": " + e.what());
     }
   }
-  if (!size_args.minimize.empty()) {
-    try {
-      parse_size_target(size_args.minimize + "<=0");
-    } catch (const ExperimentError&) {
-      throw InvalidInput("--minimize " + size_args.minimize +
-                         ": expected a path of the metrics (totals.economics.social_cost_per_kg, "
-                         "stations[id=S1].wait_min.p95, ...)");
-    }
-  } else if (targets.empty()) {
+  const std::string minimized = minimized_metric(size_args.minimize);
+  if (minimized.empty() && targets.empty()) {
     throw InvalidInput("size needs --target or --minimize");
   }
   // Each point runs the replications --replications gives, from the same seed (common random
@@ -66,7 +59,7 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
     named.emplace_back("--target " + size_args.targets[i], targets[i].metric);
   }
   if (!size_args.minimize.empty()) {
-    named.emplace_back("--minimize " + size_args.minimize, size_args.minimize);
+    named.emplace_back("--minimize " + size_args.minimize, minimized);
   }
   for (const auto& [option, path] : named) {
     try {
@@ -89,7 +82,7 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
     };
     out = size_args.minimize.empty()
               ? size(size_args.param, range, targets, evaluate)
-              : minimize(size_args.param, range, size_args.minimize, targets, evaluate);
+              : minimize(size_args.param, range, minimized, targets, evaluate);
   } catch (const ExperimentError& e) {
     throw InvalidInput(std::string(size_args.minimize.empty() ? "--target: " : "") + e.what());
   }

@@ -264,8 +264,11 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
     return load(text, base_dir, {first, {{param, std::to_string(value)}}, after});
   };
   // Both ends are validated before anything runs.
-  h2sim::check_not_scheduled(scenario_at(range.from), param + "=" + std::to_string(range.from));
-  scenario_at(range.to);
+  const h2sim::Scenario low = scenario_at(range.from);
+  h2sim::check_not_scheduled(low, param + "=" + std::to_string(range.from));
+  for (const h2sim::Scenario& end : {low, scenario_at(range.to)}) {
+    h2sim::check_metric_path(end, target.metric); // a typo is told before anything runs
+  }
   const h2sim::RunOptions run_options = options(running);
   return text_of(h2sim::with_provenance(without_gil([&] {
     return h2sim::size(param, range, target, [&](long long value) {

@@ -174,6 +174,8 @@ def test_bad_arguments_are_refused_before_anything_runs():
         h2sim.run(MMC2, jobs=0)
     with pytest.raises(ValueError):
         h2sim.sweep(MMC2, ["stations.0.dispensers"])
+    with pytest.raises(ValueError, match=r"the metrics have no classes\[name=x\]"):  # up front
+        h2sim.size(MMC2, "stations.0.dispensers", "1:2", "classes[name=x].wait_min.mean<=1")
     with pytest.raises(ValueError):
         h2sim.size(MMC2, "stations.0.dispensers", "4:2", "totals.wait_min.mean<=1")
     with pytest.raises(TypeError):

@@ -778,6 +778,8 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
                                "h2sim: --target totals.wait_min.p96<=5: the metrics have no "
                                "totals.wait_min.p96\n");
   }
+  // --minimize is read as --target's metric is, spaces around it and all.
+  CHECK(run_h2sim(base + "-q --range 2:3 --dry-run --minimize ' totals.wait_min.mean '").code == 0);
   CHECK(run_h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
         "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
   // Spaces around the metric and the bound are not part of them ("the metrics have no
