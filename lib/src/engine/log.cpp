@@ -4,12 +4,19 @@
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <mutex>
+#include <new>
+#include <pthread.h>
 
 namespace h2sim {
 
 namespace {
 
 std::mutex mutex;
+
+// In a fork's child the lock is made anew: a thread that held it (another run logging) is not
+// there, and the child's first log would wait for it forever.
+[[maybe_unused]] const bool renewed_after_fork =
+    ::pthread_atfork(nullptr, nullptr, [] { new (&mutex) std::mutex; }) == 0;
 
 std::shared_ptr<spdlog::logger>& current() {
   static std::shared_ptr<spdlog::logger> logger = [] {

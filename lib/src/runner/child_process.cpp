@@ -99,10 +99,13 @@ private:
   std::unique_lock<std::mutex> hold_;
 };
 
-/** Has fork call after_fork_in_child, once per process (before the first runner's pipes). */
+// Fork calls after_fork_in_child from the start: registered while the program (or the Python
+// module) loads, before any thread could fork, not at a first run, whose guard a fork by another
+// thread could catch half-taken (its child then waited for it forever).
+const bool after_fork_registered = ::pthread_atfork(nullptr, nullptr, &after_fork_in_child) == 0;
+
 void register_after_fork() {
-  static const bool registered = ::pthread_atfork(nullptr, nullptr, &after_fork_in_child) == 0;
-  if (!registered) {
+  if (!after_fork_registered) {
     throw RunError("cannot register what a fork's child does with the replications' pipes");
   }
 }
@@ -202,6 +205,9 @@ std::string last_line(const std::string& output) {
 }
 
 void log_output(const Child& child, bool failed) {
+  if (child.output.empty()) {
+    return; // nor take the logger's lock, which a fork by another thread may have caught held
+  }
   std::size_t begin = 0;
   const auto log = logger();
   while (begin < child.output.size()) {
