@@ -206,6 +206,122 @@ TEST_CASE("metrics: the compact form carries the totals' waits, within a bound o
   CHECK(decode(encode(many)) == many);
 }
 
+namespace {
+
+/** A replication's values as versions before 2026-12-04 wrote them: nlohmann::json's dump(). */
+std::string written_by_nlohmann(const ReplicationValues& values, int indent = -1) {
+  const auto record = [](const RecordValues& r) {
+    nlohmann::json out = nlohmann::json::array({r.groups});
+    for (double v : r.leaves) {
+      out.push_back(v); // doubles throughout, as "100.0" (integers were "100": both read back)
+    }
+    return out;
+  };
+  nlohmann::json out{{"h2sim_values", 3},
+                     {"events", values.events},
+                     {"wall_s", values.wall_s},
+                     {"bins", values.totals.bins},
+                     {"totals", record(values.totals)},
+                     {"stations", nlohmann::json::array()},
+                     {"classes", nlohmann::json::array()}};
+  for (const RecordValues& r : values.stations) {
+    out["stations"].push_back(record(r));
+  }
+  for (const RecordValues& r : values.classes) {
+    out["classes"].push_back(record(r));
+  }
+  if (values.waits) {
+    const auto parts = values.waits->parts();
+    nlohmann::json waits{parts.zeros, parts.sum, parts.max, parts.min_index};
+    for (std::uint64_t n : parts.buckets) {
+      waits.push_back(n);
+    }
+    out["waits"] = waits;
+  }
+  if (values.warmup) {
+    out["warmup_days"] = values.warmup->days;
+    out["warmup_stable"] = values.warmup->stable;
+  }
+  return out.dump(indent);
+}
+
+} // namespace
+
+TEST_CASE("metrics: the compact form reads what earlier versions wrote, spaces and all") {
+  ReplicationValues values = replication(7, 3, 12.5);
+  values.totals.leaves.at(10) = 0.1 + 0.2;
+  values.totals.leaves.at(11) = 1e-300;
+  values.totals.leaves.at(12) = -2.5e17;
+  values.stations.at(0).leaves.at(11) = std::numeric_limits<double>::quiet_NaN();
+  values.events = 18'446'744'073'709'551'615ULL; // the largest count
+  values.wall_s = 3.0;
+  values.warmup = ReplicationValues::ChosenWarmup{1.25, false};
+  const auto same = [&](const ReplicationValues& back) {
+    CHECK(back.totals == values.totals);
+    CHECK(back.classes == values.classes);
+    CHECK(back.waits == values.waits);
+    CHECK(back.warmup == values.warmup);
+    CHECK(back.events == values.events);
+    CHECK(back.wall_s == values.wall_s);
+    REQUIRE(back.stations.size() == 1);
+    CHECK(std::isnan(back.stations[0].leaves[11])); // NaN, which is unequal to itself
+  };
+  for (const std::string& text : {encode(values), written_by_nlohmann(values),
+                                  written_by_nlohmann(values, 2), " " + encode(values) + "\n"}) {
+    CAPTURE(text.substr(0, 80));
+    same(decode(text));
+  }
+  // The same keys in the same order as nlohmann's dump(), and text it reads as the same values.
+  const nlohmann::json read = nlohmann::json::parse(encode(values));
+  CHECK(read.dump().substr(0, 20) == written_by_nlohmann(values).substr(0, 20));
+  CHECK(read["totals"][11].get<double>() == 0.1 + 0.2);
+  CHECK(read["events"].get<std::uint64_t>() == values.events);
+  // Keys it does not know are passed over, whatever they hold.
+  std::string extra = encode(values);
+  extra.insert(1, R"("later":{"a\"b":[1,{"c":null}],"d":true},)");
+  CHECK(decode(extra).events == values.events);
+}
+
+TEST_CASE("metrics: the compact form refuses damaged text, every cut of it and every stray byte") {
+  ReplicationValues values = replication(7, 3, 12.5);
+  values.warmup = ReplicationValues::ChosenWarmup{1.25, true};
+  const std::string text = encode(values);
+  // A journal line cut short by a killed sweep: every prefix is refused as such, never a crash.
+  for (std::size_t n = 0; n < text.size(); ++n) {
+    CAPTURE(text.substr(0, n));
+    CHECK_THROWS_AS(decode(text.substr(0, n)), CompactError);
+  }
+  const auto with = [&](const std::string& from, const std::string& to) {
+    std::string damaged = text;
+    const std::size_t at = damaged.find(from);
+    REQUIRE(at != std::string::npos);
+    return damaged.replace(at, from.size(), to);
+  };
+  for (const std::string& bad : {text + "x",
+                                 text + "{}",
+                                 with("\"events\":", "\"events\":-"),
+                                 with("\"events\":", "\"events\":0"),
+                                 with("\"events\":", "\"events\":+"),
+                                 with("\"wall_s\":", "\"wall_s\":."),
+                                 with("\"h2sim_values\":3", "\"h2sim_values\":2"),
+                                 with("\"h2sim_values\":3", "\"h2sim_values\":\"3\""),
+                                 with("\"bins\":0", "\"bins\":1"),
+                                 with("\"bins\":0", "\"bins\":1e400"),
+                                 with("\"totals\":[", "\"totals\":[\"x\","),
+                                 with("\"totals\":[4", "\"totals\":[64"),
+                                 with("\"stations\":[[", "\"stations\":[[,"),
+                                 with("\"stations\":[", "\"stations\":{"),
+                                 with("true", "yes"),
+                                 with(",\"warmup_stable\":true", ""),
+                                 with("\"waits\":[", "\"waits\":[null,"),
+                                 with("\"events\"", "\"events\\u0041\""),
+                                 std::string("\"later\":") + text,
+                                 std::string(100, '[') + text}) {
+    CAPTURE(bad.substr(0, 120));
+    CHECK_THROWS_AS(decode(bad), CompactError);
+  }
+}
+
 TEST_CASE("metrics: the sectioning and jackknife intervals of a quantile by hand") {
   // Sections' quantiles 10, 20, 30 around a pooled 25: squares 225 + 25 + 25 = 275;
   // half = t(2) sqrt(275 / 2 / 3) = 4.302653 x 6.770032.
