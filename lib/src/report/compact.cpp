@@ -11,7 +11,9 @@ namespace {
 
 // 2: series bins (and, optionally, "waits"); 3: hourly utilization and queue length
 constexpr int format = 3;
-constexpr std::uint64_t max_bins = 1'000'000;
+// A valid scenario has at most 10,000 series bins; twice that leaves room for rounding, and keeps
+// a damaged journal line from making a layout of millions of leaves.
+constexpr std::uint64_t max_bins = 20'000;
 
 using Layout = const std::vector<Leaf>& (*)(std::uint8_t groups, std::uint32_t bins);
 
@@ -489,7 +491,6 @@ ReplicationValues decode(std::string_view text) {
           throw CompactError("bins is not a count of series bins");
         }
         const Number n = in.number();
-        // A bound above what a valid scenario gives (at most 10,000 bins).
         if (!n.integer || n.negative || !n.fits || n.magnitude > max_bins) {
           throw CompactError("bins is not a count of series bins");
         }
