@@ -182,10 +182,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   }
   const auto check_metric = [&](const std::string& option, const std::string& path) {
     try {
-      check_site_metric(path, search.fixed);
-      if (path.rfind("classes", 0) == 0) { // which stations are open varies; the classes do not
-        check_metric_path(base, path);
-      }
+      check_site_metric(base, path, search.fixed);
     } catch (const ExperimentError& e) {
       throw InvalidInput(option + ": " + e.what());
     }

@@ -155,7 +155,14 @@ TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exi
     refused("--candidates all" + target + " --minimize classes.2.wait_min.mean" + dry,
             "h2sim: --minimize classes.2.wait_min.mean: the metrics have no "
             "classes.2.wait_min.mean (2 classes)\n");
+    // A series leaf is a target within the scenario's bins (4 days, daily), and only there.
+    refused("--candidates all --target 'totals.series.daily.balked.4<=0'" + dry,
+            "h2sim: --target totals.series.daily.balked.4<=0: the metrics have no "
+            "totals.series.daily.balked.4\n");
   }
+  const Result series =
+      site("--candidates all --target 'totals.series.daily.balked.3<=0' --dry-run");
+  CHECK_MESSAGE(series.code == 0, series.err);
   refused("--candidates all" + target + " --replications 1",
           "h2sim: --replications: site needs at least 2 for a confidence interval\n");
   // Events that set open_stations override the search's choice: E was chosen though closed.

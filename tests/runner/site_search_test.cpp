@@ -1,5 +1,6 @@
 // The siting search's rules on made-up scores: the order of the steps, ties, when it stops, and
 // which 1-swaps it takes (significance from the replications' paired differences).
+#include "../cli/two_clusters.hpp"
 #include "runner/site.hpp"
 
 #include <doctest/doctest.h>
@@ -306,20 +307,34 @@ TEST_CASE("site: alternatives must be candidates, in one group, and not two of t
                        "two alternatives of one site are fixed: a@1...", h2sim::ExperimentError);
 }
 
-TEST_CASE("site: metric paths are checked before anything runs") {
-  CHECK_NOTHROW(h2sim::check_site_metric("totals.wait_min.p95", {}));
-  CHECK_NOTHROW(h2sim::check_site_metric("totals.economics.cost_per_kg", {}));
-  CHECK_NOTHROW(h2sim::check_site_metric("stations[id=S1].wait_min.p95", {"S1"}));
-  CHECK_NOTHROW(h2sim::check_site_metric("classes[name=taxi].detour_km_per_refuel", {}));
-  CHECK_NOTHROW(h2sim::check_site_metric("classes.0.stranded", {}));
-  CHECK_THROWS_WITH_AS(h2sim::check_site_metric("totals.nonsense", {}),
-                       "the metrics have no totals.nonsense", h2sim::ExperimentError);
-  CHECK_THROWS_WITH_AS(h2sim::check_site_metric("stations[id=S2].wait_min.p95", {"S1"}),
+TEST_CASE("site: metric paths are checked against the scenario before anything runs") {
+  const std::string station = R"(, "dispensers": 1, "fill_rate_kg_per_min": 2, "overhead_min": 1})";
+  const h2sim::Scenario base = h2sim::load_scenario(
+      h2sim::test::two_clusters_with(R"({"id": "S1", "x_km": 0, "y_km": 0)" + station +
+                                     R"(, {"id": "S2", "x_km": 200, "y_km": 0)" + station));
+  const auto check = [&](const std::string& path, const std::vector<std::string>& fixed) {
+    h2sim::check_site_metric(base, path, fixed);
+  };
+  CHECK_NOTHROW(check("totals.wait_min.p95", {}));
+  CHECK_NOTHROW(check("totals.economics.cost_per_kg", {}));
+  CHECK_NOTHROW(check("stations[id=S1].wait_min.p95", {"S1"}));
+  CHECK_NOTHROW(check("classes[name=west].detour_km_per_refuel", {}));
+  CHECK_NOTHROW(check("classes.1.stranded", {}));
+  // A series leaf among the scenario's bins (4 days, daily), and not beyond them.
+  CHECK_NOTHROW(check("totals.series.daily.arrivals.3", {}));
+  CHECK_NOTHROW(check("stations[id=S1].series.daily.served.0", {"S1"}));
+  CHECK_THROWS_WITH_AS(check("totals.series.daily.arrivals.4", {}),
+                       "the metrics have no totals.series.daily.arrivals.4",
+                       h2sim::ExperimentError);
+  CHECK_THROWS_WITH_AS(check("totals.nonsense", {}), "the metrics have no totals.nonsense",
+                       h2sim::ExperimentError);
+  CHECK_THROWS_WITH_AS(check("stations[id=S2].wait_min.p95", {"S1"}),
                        "stations[id=S2].wait_min.p95: station S2 is not open in every set "
                        "evaluated; only a --fixed station's metrics can be a target or be "
                        "minimised",
                        h2sim::ExperimentError);
-  CHECK_THROWS_AS(h2sim::check_site_metric("stations.0.wait_min.p95", {}), h2sim::ExperimentError);
-  CHECK_THROWS_AS(h2sim::check_site_metric("classes[name=taxi].nonsense", {}),
-                  h2sim::ExperimentError);
+  CHECK_THROWS_AS(check("stations.0.wait_min.p95", {}), h2sim::ExperimentError);
+  CHECK_THROWS_AS(check("classes[name=west].nonsense", {}), h2sim::ExperimentError);
+  CHECK_THROWS_AS(check("classes[name=taxi].stranded", {}), h2sim::ExperimentError);
+  CHECK_THROWS_AS(check("classes.2.stranded", {}), h2sim::ExperimentError);
 }

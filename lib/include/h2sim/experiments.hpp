@@ -248,11 +248,13 @@ using SiteEvaluator =
     std::function<std::vector<Metrics>(const std::vector<std::vector<std::string>>& sets)>;
 
 /**
- * Checks a metric path for `site` before anything runs: `totals.LEAF`,
- * `stations[id=ID].LEAF` with ID always open (one of `fixed`), `classes[name=NAME].LEAF` or
- * `classes.N.LEAF`, LEAF one the metrics can have. Throws ExperimentError saying why not.
+ * Checks a metric path for `site` on `base` (the scenario it searches) before anything runs:
+ * `totals.LEAF`, `stations[id=ID].LEAF` with ID always open (one of `fixed`),
+ * `classes[name=NAME].LEAF` or `classes.N.LEAF`, NAME a class of `base`, LEAF one the metrics of
+ * `base` can have (a series leaf among its bins). Throws ExperimentError saying why not.
  */
-void check_site_metric(const std::string& path, const std::vector<std::string>& fixed);
+void check_site_metric(const Scenario& base, const std::string& path,
+                       const std::vector<std::string>& fixed);
 
 /**
  * ExperimentError if `scenario`'s events change which stations are open: the search sets

@@ -24,9 +24,12 @@ bool has_leaf(const std::vector<report::Leaf>& layout, const std::string& leaf) 
                      [&](const report::Leaf& l) { return l.path == leaf; });
 }
 
-} // namespace
-
-void check_site_metric(const std::string& path, const std::vector<std::string>& fixed) {
+/**
+ * What check_site_metric says of `path` apart from class names: its leaf is looked for in a
+ * layout of `bins` series bins.
+ */
+void check_site_path(const std::string& path, const std::vector<std::string>& fixed,
+                     std::uint32_t bins) {
   const auto none = [&](const std::string& why) {
     return ExperimentError("the metrics have no " + path + why);
   };
@@ -37,7 +40,7 @@ void check_site_metric(const std::string& path, const std::vector<std::string>& 
     return path.substr(at + 1);
   };
   if (path.rfind("totals.", 0) == 0) {
-    if (!has_leaf(report::station_layout(report::group::all, report::Scope::totals),
+    if (!has_leaf(report::station_layout(report::group::all, report::Scope::totals, bins),
                   path.substr(7))) {
       throw none("");
     }
@@ -54,7 +57,7 @@ void check_site_metric(const std::string& path, const std::vector<std::string>& 
                             " is not open in every set evaluated; only a --fixed station's "
                             "metrics can be a target or be minimised");
     }
-    if (!has_leaf(report::station_layout(report::group::all, report::Scope::stations),
+    if (!has_leaf(report::station_layout(report::group::all, report::Scope::stations, bins),
                   leaf_after(end + 1))) {
       throw none("");
     }
@@ -73,6 +76,18 @@ void check_site_metric(const std::string& path, const std::vector<std::string>& 
     return;
   }
   throw none(" (a metric path starts with totals., stations or classes)");
+}
+
+} // namespace
+
+void check_site_metric(const Scenario& base, const std::string& path,
+                       const std::vector<std::string>& fixed) {
+  const models::ScenarioSpec& spec = models::spec_of(base);
+  check_site_path(path, fixed,
+                  static_cast<std::uint32_t>(report::bins_of(spec.horizon_days, spec.bin_days())));
+  if (path.rfind("classes", 0) == 0) { // which stations are open varies; the classes do not
+    check_metric_path(base, path);
+  }
 }
 
 namespace siting {
@@ -505,9 +520,12 @@ void check_site_scenario(const Scenario& scenario) {
 }
 
 ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
-  check_site_metric(search.target.metric, search.fixed);
+  // The shape of each path; its leaf among any series bins (the caller checks them against the
+  // scenario with check_site_metric, which knows how many there are).
+  constexpr std::uint32_t any_bins = 10'000;
+  check_site_path(search.target.metric, search.fixed, any_bins);
   if (!search.minimize.empty()) {
-    check_site_metric(search.minimize, search.fixed);
+    check_site_path(search.minimize, search.fixed, any_bins);
   }
   const std::set<std::string> fixed(search.fixed.begin(), search.fixed.end());
   std::map<std::string, std::size_t> candidate_index; // where the site output lists each
