@@ -45,12 +45,10 @@ struct PipeEnds {
 };
 
 // Constant-initialised (no guard a fork could catch half-taken).
-constinit PipeEnds pipe_ends_of_process;
+constinit PipeEnds pipe_ends;
 
-// Whether this thread holds pipe_ends().lock (a runner making pipes and forking).
+// Whether this thread holds pipe_ends.lock (a runner making pipes and forking).
 thread_local bool holds_pipe_lock = false;
-
-PipeEnds& pipe_ends() { return pipe_ends_of_process; }
 
 /**
  * In the child of every fork of the process (a runner's, or other code's: Python's multiprocessing,
@@ -63,7 +61,7 @@ PipeEnds& pipe_ends() { return pipe_ends_of_process; }
  * waiting for it inside fork holds fork's own lock, which the runner holding it needs to fork.)
  */
 void after_fork_in_child() {
-  PipeEnds& ends = pipe_ends();
+  PipeEnds& ends = pipe_ends;
   const bool whole = holds_pipe_lock || ends.lock.try_lock();
   if (whole) {
     for (const int read_end : ends.read_ends) {
@@ -80,7 +78,7 @@ void after_fork_in_child() {
 /** The pipe lock, held by this thread; holds_pipe_lock says so to a fork's child. */
 class PipeLock {
 public:
-  PipeLock() : hold_(pipe_ends().lock) { holds_pipe_lock = true; }
+  PipeLock() : hold_(pipe_ends.lock) { holds_pipe_lock = true; }
   PipeLock(const PipeLock&) = delete;
   PipeLock& operator=(const PipeLock&) = delete;
   ~PipeLock() {
@@ -115,7 +113,7 @@ void release(int& fd) {
   if (fd < 0) {
     return;
   }
-  PipeEnds& ends = pipe_ends();
+  PipeEnds& ends = pipe_ends;
   const std::lock_guard<std::mutex> hold(ends.lock);
   ends.read_ends.erase(std::remove(ends.read_ends.begin(), ends.read_ends.end(), fd),
                        ends.read_ends.end());
@@ -356,7 +354,7 @@ void run_in_children(std::size_t tasks, int jobs,
         }
         ::close(fds[1]);
         ::close(out_fds[1]);
-        pipe_ends().read_ends.insert(pipe_ends().read_ends.end(), {fds[0], out_fds[0]});
+        pipe_ends.read_ends.insert(pipe_ends.read_ends.end(), {fds[0], out_fds[0]});
         hold.unlock();
         running.push_back(Child{next, pid, fds[0], out_fds[0], {}, {}});
         ++next;
