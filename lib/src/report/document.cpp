@@ -112,6 +112,14 @@ ordered_json metrics_json(const ReplicationValues& values, const Labels& labels,
   return result;
 }
 
+/** Moves each member of `from` into `out` (update() would copy them: 10 MB for a year of Shanghai).
+ */
+void add_members(ordered_json& out, ordered_json from) {
+  for (auto& [key, value] : from.items()) {
+    out[key] = std::move(value);
+  }
+}
+
 } // namespace
 
 namespace {
@@ -303,7 +311,7 @@ ordered_json document(const Run& run, bool with_error) {
   }
   const std::size_t finished = aggregate.finished_indices().size();
   if (finished == 1) {
-    out.update(metrics_json(aggregate.only(), run.labels, true));
+    add_members(out, metrics_json(aggregate.only(), run.labels, true));
     if (const auto overloaded = overload_warning(
             slowest_station(aggregate.only().stations, run.queues, header.horizon_days * 1440),
             run.labels.stations)) {
@@ -312,7 +320,7 @@ ordered_json document(const Run& run, bool with_error) {
     }
   } else if (finished > 1) {
     const ReplicationValues combined = aggregate.combined();
-    out.update(metrics_json(combined, run.labels, false));
+    add_members(out, metrics_json(combined, run.labels, false));
     add_station_intervals(out["stations"], combined, aggregate);
     ordered_json intervals = ordered_json::object();
     for (const auto& [path, interval] : aggregate.intervals()) {
