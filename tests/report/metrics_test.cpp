@@ -282,6 +282,19 @@ TEST_CASE("metrics: the compact form reads what earlier versions wrote, spaces a
   CHECK(decode(extra).events == values.events);
 }
 
+TEST_CASE("metrics: a station layout's size is told without building the layout") {
+  for (std::uint8_t groups = 0; groups <= group::all; ++groups) {
+    for (const Scope scope : {Scope::totals, Scope::stations}) {
+      for (const std::uint32_t bins : {0U, 1U, 2U, 3U, 7U, 365U}) {
+        CAPTURE(int{groups});
+        CAPTURE(bins);
+        CHECK(h2sim::report::station_layout_size(groups, scope, bins) ==
+              station_layout(groups, scope, bins).size());
+      }
+    }
+  }
+}
+
 TEST_CASE("metrics: the compact form refuses damaged text, every cut of it and every stray byte") {
   ReplicationValues values = replication(7, 3, 12.5);
   values.warmup = ReplicationValues::ChosenWarmup{1.25, true};

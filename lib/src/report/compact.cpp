@@ -16,6 +16,8 @@ constexpr int format = 3;
 constexpr std::uint64_t max_bins = 20'000;
 
 using Layout = const std::vector<Leaf>& (*)(std::uint8_t groups, std::uint32_t bins);
+/** How many numbers a record's layout has; read ones are checked so, without building it. */
+using LayoutSize = std::size_t (*)(std::uint8_t groups, std::uint32_t bins);
 
 const std::vector<Leaf>& totals_layout(std::uint8_t groups, std::uint32_t bins) {
   return station_layout(groups, Scope::totals, bins);
@@ -28,6 +30,15 @@ const std::vector<Leaf>& classes_layout(std::uint8_t groups, std::uint32_t) {
     throw CompactError("a class has no optional groups");
   }
   return class_layout();
+}
+std::size_t totals_size(std::uint8_t groups, std::uint32_t bins) {
+  return station_layout_size(groups, Scope::totals, bins);
+}
+std::size_t stations_size(std::uint8_t groups, std::uint32_t bins) {
+  return station_layout_size(groups, Scope::stations, bins);
+}
+std::size_t classes_size(std::uint8_t groups, std::uint32_t bins) {
+  return classes_layout(groups, bins).size();
 }
 
 // Writing: the keys nlohmann::json's dump() wrote in earlier versions, in its order, and each
@@ -325,13 +336,13 @@ RecordValues raw_record(Reader& in, const std::string& what) {
   return record;
 }
 
-void check_record(RecordValues& record, const std::string& what, Layout layout_of,
+void check_record(RecordValues& record, const std::string& what, LayoutSize size_of,
                   std::uint32_t bins) {
   record.bins = bins;
-  const std::vector<Leaf>& layout = layout_of(record.groups, bins);
-  if (record.leaves.size() != layout.size()) {
+  const std::size_t size = size_of(record.groups, bins);
+  if (record.leaves.size() != size) {
     throw CompactError(what + " has " + std::to_string(record.leaves.size()) + " values where " +
-                       std::to_string(layout.size()) + " are reported");
+                       std::to_string(size) + " are reported");
   }
 }
 
@@ -530,13 +541,13 @@ ReplicationValues decode(std::string_view text) {
   values.events = *events;
   values.wall_s = *wall_s;
   const auto count = static_cast<std::uint32_t>(*bins);
-  check_record(*totals, "the totals", totals_layout, count);
+  check_record(*totals, "the totals", totals_size, count);
   values.totals = std::move(*totals);
   for (RecordValues& station : *stations) {
-    check_record(station, "a station", stations_layout, count);
+    check_record(station, "a station", stations_size, count);
   }
   for (RecordValues& vehicle_class : *classes) {
-    check_record(vehicle_class, "a class", classes_layout, 0);
+    check_record(vehicle_class, "a class", classes_size, 0);
   }
   values.stations = std::move(*stations);
   values.classes = std::move(*classes);

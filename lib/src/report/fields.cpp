@@ -906,6 +906,15 @@ const std::vector<Leaf>& station_layout(std::uint8_t groups, Scope scope, std::u
   return found->second;
 }
 
+std::size_t station_layout_size(std::uint8_t groups, Scope scope, std::uint32_t bins) {
+  if (bins <= 2) {
+    return station_layout(groups, scope, bins).size();
+  }
+  // Each series field has one number per bin (tested against the layouts).
+  const std::size_t one = station_layout(groups, scope, 1).size();
+  return one + (bins - 1) * (station_layout(groups, scope, 2).size() - one);
+}
+
 const std::vector<Leaf>& class_layout() {
   static const std::vector<Leaf> layout = layout_of(class_fields(), 0, Scope::both, 0);
   return layout;

@@ -298,6 +298,11 @@ struct Leaf {
 
 /** The reported numbers of a station or totals record with `groups` and `bins`, in order. */
 const std::vector<Leaf>& station_layout(std::uint8_t groups, Scope scope, std::uint32_t bins = 0);
+/**
+ * How many numbers station_layout(groups, scope, bins) has, without building (and keeping) the
+ * layout: a damaged journal line's bins would otherwise make one of millions of leaves.
+ */
+std::size_t station_layout_size(std::uint8_t groups, Scope scope, std::uint32_t bins);
 /** The reported numbers of a class record, in order. */
 const std::vector<Leaf>& class_layout();
 
