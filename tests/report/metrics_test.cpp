@@ -252,7 +252,10 @@ TEST_CASE("metrics: the compact form reads what earlier versions wrote, spaces a
   values.totals.leaves.at(10) = 0.1 + 0.2;
   values.totals.leaves.at(11) = 1e-300;
   values.totals.leaves.at(12) = -2.5e17;
+  values.totals.leaves.at(13) = -0.0; // its sign survives a journal's reader too (below)
   values.stations.at(0).leaves.at(11) = std::numeric_limits<double>::quiet_NaN();
+  values.classes.push_back({0, 0, std::vector<double>(class_layout().size(), 2.5)});
+  values.classes.back().leaves.back() = 1e22;
   values.events = 18'446'744'073'709'551'615ULL; // the largest count
   values.wall_s = 3.0;
   values.warmup = ReplicationValues::ChosenWarmup{1.25, false};
@@ -265,15 +268,26 @@ TEST_CASE("metrics: the compact form reads what earlier versions wrote, spaces a
     CHECK(back.wall_s == values.wall_s);
     REQUIRE(back.stations.size() == 1);
     CHECK(std::isnan(back.stations[0].leaves[11])); // NaN, which is unequal to itself
+    CHECK(std::signbit(back.totals.leaves[13]));
   };
-  for (const std::string& text : {encode(values), written_by_nlohmann(values),
-                                  written_by_nlohmann(values, 2), " " + encode(values) + "\n"}) {
+  // A sweep's journal keeps each line as JSON it reads with nlohmann and writes back (resume).
+  const std::string journaled = nlohmann::json::parse(encode(values)).dump();
+  for (const std::string& text :
+       {encode(values), written_by_nlohmann(values), written_by_nlohmann(values, 2),
+        " " + encode(values) + "\n", journaled}) {
     CAPTURE(text.substr(0, 80));
     same(decode(text));
   }
-  // The same keys in the same order as nlohmann's dump(), and text it reads as the same values.
+  // The keys in the order nlohmann's dump() wrote them (sorted), and text it reads as the same
+  // values.
+  std::vector<std::string> keys;
+  const nlohmann::ordered_json in_order = nlohmann::ordered_json::parse(encode(values));
+  for (const auto& [key, value] : in_order.items()) {
+    keys.push_back(key);
+  }
+  CHECK(keys.size() == 10);
+  CHECK(std::is_sorted(keys.begin(), keys.end()));
   const nlohmann::json read = nlohmann::json::parse(encode(values));
-  CHECK(read.dump().substr(0, 20) == written_by_nlohmann(values).substr(0, 20));
   CHECK(read["totals"][11].get<double>() == 0.1 + 0.2);
   CHECK(read["events"].get<std::uint64_t>() == values.events);
   // Keys it does not know are passed over, whatever they hold.
@@ -329,7 +343,14 @@ TEST_CASE("metrics: the compact form refuses damaged text, every cut of it and e
                                  with("\"waits\":[", "\"waits\":[null,"),
                                  with("\"events\"", "\"events\\u0041\""),
                                  std::string("\"later\":") + text,
-                                 std::string(100, '[') + text}) {
+                                 std::string(100, '[') + text,
+                                 with("{", "{\"later\":" + std::string(100'000, '[')),
+                                 with("\"warmup_days\":1.25,", ""),
+                                 with("\"events\":0,", "\"events\":0,\"events\":0,"),
+                                 with("{", "{\"l\xc3\xa4ter\":1,"),
+                                 with("{", R"({"a\q":1,)"),
+                                 with("{", R"({"\u12":1,)"),
+                                 with("\"waits\":[0,", "\"waits\":[18446744073709551615,")}) {
     CAPTURE(bad.substr(0, 120));
     CHECK_THROWS_AS(decode(bad), CompactError);
   }

@@ -1,5 +1,8 @@
 #include "compact.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -62,6 +65,10 @@ void put_integer(std::string& out, std::int64_t value) {
 void put_double(std::string& out, double value) {
   if (!std::isfinite(value)) {
     out += "null";
+    return;
+  }
+  if (value == 0 && std::signbit(value)) {
+    out += "-0.0"; // "-0" is an integer to JSON readers (a journal's), which lose the sign
     return;
   }
   char digits[32];
@@ -152,16 +159,23 @@ public:
     }
   }
 
-  /** A string without escapes (every key encode() writes is plain). */
+  /**
+   * A string: printable ASCII, as every key encode() has written is, with JSON's escapes; what it
+   * returns is the text between the quotes as written (a key with escapes matches no key read).
+   */
   std::string_view string() {
     expect('"');
     const std::size_t begin = at_;
     while (at_ < text_.size() && text_[at_] != '"') {
-      if (text_[at_] == '\\' || static_cast<unsigned char>(text_[at_]) < 0x20) {
-        skip_string_rest();
-        return {};
+      const auto c = static_cast<unsigned char>(text_[at_]);
+      if (c < 0x20 || c > 0x7e) {
+        fail("a byte in a string that is not printable ASCII");
       }
-      ++at_;
+      if (c == '\\') {
+        escape();
+      } else {
+        ++at_;
+      }
     }
     if (at_ == text_.size()) {
       fail("an unterminated string");
@@ -285,18 +299,25 @@ private:
     }
   }
 
-  /** The rest of a string with escapes, from inside it. */
-  void skip_string_rest() {
-    while (at_ < text_.size() && text_[at_] != '"') {
-      if (static_cast<unsigned char>(text_[at_]) < 0x20) {
-        fail("a control character in a string");
-      }
-      at_ += text_[at_] == '\\' ? 2U : 1U;
-    }
-    if (at_ >= text_.size()) {
-      fail("an unterminated string");
-    }
+  /** One escape in a string, from its backslash: one of \" \\ \/ \b \f \n \r \t, or \u and 4 hex
+   * digits. */
+  void escape() {
     ++at_;
+    if (at_ < text_.size() &&
+        std::string_view(R"("\/bfnrt)").find(text_[at_]) != std::string_view::npos) {
+      ++at_;
+      return;
+    }
+    if (at_ < text_.size() && text_[at_] == 'u') {
+      ++at_;
+      for (int i = 0; i < 4; ++i, ++at_) {
+        if (at_ >= text_.size() || std::isxdigit(static_cast<unsigned char>(text_[at_])) == 0) {
+          fail("a \\u escape without 4 hex digits");
+        }
+      }
+      return;
+    }
+    fail("an unknown escape in a string");
   }
 
   std::string_view text_;
@@ -401,7 +422,12 @@ QuantileSketch waits_of(Reader& in) {
   parts.min_index =
       static_cast<int>(items[3].negative ? -static_cast<std::int64_t>(items[3].magnitude)
                                          : static_cast<std::int64_t>(items[3].magnitude));
+  std::uint64_t waits = parts.zeros;
   for (std::size_t i = 4; i < items.size(); ++i) {
+    if (items[i].magnitude > std::numeric_limits<std::uint64_t>::max() - waits) {
+      throw CompactError("waits has more waits than a count holds");
+    }
+    waits += items[i].magnitude;
     parts.buckets.push_back(items[i].magnitude);
   }
   return QuantileSketch::from_parts(std::move(parts));
@@ -413,7 +439,7 @@ std::string encode(const ReplicationValues& values) {
   std::string out;
   out.reserve(64 + 24 * (values.totals.leaves.size() * (2 + values.stations.size()) +
                          values.classes.size() * class_layout().size()));
-  // The keys in the order of nlohmann::json's dump(), which earlier versions wrote.
+  // The keys sorted, as nlohmann::json's dump() wrote them in earlier versions.
   out += '{';
   put_key(out, "bins");
   put_unsigned(out, values.totals.bins);
@@ -433,22 +459,11 @@ std::string encode(const ReplicationValues& values) {
   put_key(out, "totals");
   put_record(out, values.totals, totals_layout);
   out += ',';
-  put_key(out, "wall_s");
-  put_double(out, values.wall_s);
-  if (values.warmup) {
-    out += ',';
-    put_key(out, "warmup_days");
-    put_double(out, values.warmup->days);
-    out += ',';
-    put_key(out, "warmup_stable");
-    out += values.warmup->stable ? "true" : "false";
-  }
   if (values.waits) {
     const QuantileSketch::Parts parts = values.waits->parts();
     if (parts.buckets.size() > ReplicationValues::max_carried_buckets) {
       throw std::logic_error("a replication's waits are not collapsed");
     }
-    out += ',';
     put_key(out, "waits");
     out += '[';
     put_unsigned(out, parts.zeros);
@@ -462,7 +477,17 @@ std::string encode(const ReplicationValues& values) {
       out += ',';
       put_unsigned(out, n);
     }
-    out += ']';
+    out += "],";
+  }
+  put_key(out, "wall_s");
+  put_double(out, values.wall_s);
+  if (values.warmup) {
+    out += ',';
+    put_key(out, "warmup_days");
+    put_double(out, values.warmup->days);
+    out += ',';
+    put_key(out, "warmup_stable");
+    out += values.warmup->stable ? "true" : "false";
   }
   out += '}';
   return out;
@@ -480,6 +505,10 @@ ReplicationValues decode(std::string_view text) {
   std::optional<std::vector<RecordValues>> classes;
   std::optional<double> warmup_days;
   std::optional<bool> warmup_stable;
+  constexpr std::array<std::string_view, 10> known_keys{
+      "bins",   "classes", "events", "h2sim_values", "stations",
+      "totals", "waits",   "wall_s", "warmup_days",  "warmup_stable"};
+  std::vector<std::string_view> seen;
   if (in.peek() != '{') {
     throw CompactError("not a replication's values in format " + std::to_string(format));
   }
@@ -488,6 +517,11 @@ ReplicationValues decode(std::string_view text) {
     do {
       const std::string_view key = in.string();
       in.expect(':');
+      if (std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end() &&
+          std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        throw CompactError("malformed: " + std::string(key) + " given twice");
+      }
+      seen.push_back(key);
       if (key == "h2sim_values") {
         if (!in.is_number_next()) {
           throw CompactError("not a replication's values in format " + std::to_string(format));
@@ -535,7 +569,7 @@ ReplicationValues decode(std::string_view text) {
     throw CompactError("not a replication's values in format " + std::to_string(format));
   }
   if (!events || !wall_s || !bins || !totals || !stations || !classes ||
-      (warmup_days && !warmup_stable)) {
+      warmup_days.has_value() != warmup_stable.has_value()) {
     throw CompactError("malformed: a key of a replication's values is missing");
   }
   values.events = *events;
