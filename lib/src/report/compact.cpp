@@ -114,8 +114,8 @@ void put_records(std::string& out, const Records& records, Layout layout_of) {
   out += ']';
 }
 
-// Reading: JSON as RFC 8259 has it, strictly, for the shapes encode() writes; a key encode()
-// does not write is passed over, whatever its value.
+// Reading: JSON as RFC 8259 has it, for the shapes encode() writes, with strings in printable
+// ASCII (every key it has written is); a key it does not write is passed over, whatever its value.
 
 /** A JSON number read: its value, and whether it was written as an integer (no '.', no 'e'). */
 struct Number {
