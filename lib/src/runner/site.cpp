@@ -4,7 +4,6 @@
 
 #include "../models/scenario_spec.hpp"
 #include "../report/document.hpp"
-#include "../report/fields.hpp"
 #include "per_kg.hpp"
 
 #include <algorithm>
@@ -19,17 +18,11 @@ using nlohmann::ordered_json;
 
 namespace {
 
-bool has_leaf(const std::vector<report::Leaf>& layout, const std::string& leaf) {
-  return std::any_of(layout.begin(), layout.end(),
-                     [&](const report::Leaf& l) { return l.path == leaf; });
-}
-
 /**
- * What check_site_metric says of `path` apart from class names: its leaf is looked for in a
- * layout of `bins` series bins.
+ * The shape of a metric path for `site`: which record it names, a station only by [id=...] and
+ * only one of `fixed` (always open), and a leaf after it; check_metric_path checks the leaf.
  */
-void check_site_path(const std::string& path, const std::vector<std::string>& fixed,
-                     std::uint32_t bins) {
+void check_site_path(const std::string& path, const std::vector<std::string>& fixed) {
   const auto none = [&](const std::string& why) {
     return ExperimentError("the metrics have no " + path + why);
   };
@@ -37,13 +30,9 @@ void check_site_path(const std::string& path, const std::vector<std::string>& fi
     if (at >= path.size() || path[at] != '.' || at + 1 == path.size()) {
       throw none("");
     }
-    return path.substr(at + 1);
   };
   if (path.rfind("totals.", 0) == 0) {
-    if (!has_leaf(report::station_layout(report::group::all, report::Scope::totals, bins),
-                  path.substr(7))) {
-      throw none("");
-    }
+    leaf_after(6);
     return;
   }
   if (path.rfind("stations[id=", 0) == 0) {
@@ -57,10 +46,7 @@ void check_site_path(const std::string& path, const std::vector<std::string>& fi
                             " is not open in every set evaluated; only a --fixed station's "
                             "metrics can be a target or be minimised");
     }
-    if (!has_leaf(report::station_layout(report::group::all, report::Scope::stations, bins),
-                  leaf_after(end + 1))) {
-      throw none("");
-    }
+    leaf_after(end + 1);
     return;
   }
   if (path.rfind("stations", 0) == 0) {
@@ -69,10 +55,10 @@ void check_site_path(const std::string& path, const std::vector<std::string>& fi
   }
   if (path.rfind("classes[name=", 0) == 0 || path.rfind("classes.", 0) == 0) {
     const std::size_t end = path[7] == '[' ? path.find(']') : path.find('.', 8);
-    if (end == std::string::npos ||
-        !has_leaf(report::class_layout(), leaf_after(end + (path[7] == '[' ? 1 : 0)))) {
+    if (end == std::string::npos) {
       throw none("");
     }
+    leaf_after(end + (path[7] == '[' ? 1 : 0));
     return;
   }
   throw none(" (a metric path starts with totals., stations or classes)");
@@ -82,12 +68,8 @@ void check_site_path(const std::string& path, const std::vector<std::string>& fi
 
 void check_site_metric(const Scenario& base, const std::string& path,
                        const std::vector<std::string>& fixed) {
-  const models::ScenarioSpec& spec = models::spec_of(base);
-  check_site_path(path, fixed,
-                  static_cast<std::uint32_t>(report::bins_of(spec.horizon_days, spec.bin_days())));
-  if (path.rfind("classes", 0) == 0) { // which stations are open varies; the classes do not
-    check_metric_path(base, path);
-  }
+  check_site_path(path, fixed);
+  check_metric_path(base, path); // the leaf, among the scenario's series bins; a class by name
 }
 
 namespace siting {
@@ -520,12 +502,11 @@ void check_site_scenario(const Scenario& scenario) {
 }
 
 ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
-  // The shape of each path; its leaf among any series bins (the caller checks them against the
-  // scenario with check_site_metric, which knows how many there are).
-  constexpr std::uint32_t any_bins = 10'000;
-  check_site_path(search.target.metric, search.fixed, any_bins);
+  // The shape of each path (check_site_metric, which the caller runs on the scenario before, checks
+  // its leaf too).
+  check_site_path(search.target.metric, search.fixed);
   if (!search.minimize.empty()) {
-    check_site_path(search.minimize, search.fixed, any_bins);
+    check_site_path(search.minimize, search.fixed);
   }
   const std::set<std::string> fixed(search.fixed.begin(), search.fixed.end());
   std::map<std::string, std::size_t> candidate_index; // where the site output lists each
