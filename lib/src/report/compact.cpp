@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <utility>
 
 namespace h2sim::report {
 
@@ -124,6 +125,8 @@ struct Number {
   bool negative = false;
   std::uint64_t magnitude = 0; // where integer and within 64 bits
   bool fits = false;           // magnitude holds it
+  /** Written as a count: an integer >= 0 within 64 bits (magnitude). */
+  bool count() const { return integer && !negative && fits; }
 };
 
 class Reader {
@@ -326,7 +329,7 @@ private:
 
 std::uint64_t unsigned_of(Reader& in, const std::string& what) {
   const Number n = in.number();
-  if (!n.integer || n.negative || !n.fits) {
+  if (!n.count()) {
     throw CompactError(what + " is not a count");
   }
   return n.magnitude;
@@ -340,7 +343,7 @@ RecordValues raw_record(Reader& in, const std::string& what) {
     throw CompactError(what + " is not a record");
   }
   const Number groups = in.number();
-  if (!groups.integer || groups.negative || !groups.fits || groups.magnitude > group::all) {
+  if (!groups.count() || groups.magnitude > group::all) {
     throw CompactError(what + " is not a record");
   }
   record.groups = static_cast<std::uint8_t>(groups.magnitude);
@@ -406,9 +409,8 @@ QuantileSketch waits_of(Reader& in) {
   if (items.size() < 4) {
     throw CompactError(bound);
   }
-  const auto count = [](const Number& n) { return n.integer && !n.negative && n.fits; };
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 1 && i != 2 && i != 3 && !count(items[i])) {
+    if (i != 1 && i != 2 && i != 3 && !items[i].count()) {
       throw CompactError("waits has a count that is not a count");
     }
   }
@@ -508,7 +510,7 @@ ReplicationValues decode(std::string_view text) {
   constexpr std::array<std::string_view, 10> known_keys{
       "bins",   "classes", "events", "h2sim_values", "stations",
       "totals", "waits",   "wall_s", "warmup_days",  "warmup_stable"};
-  std::vector<std::string_view> seen;
+  std::array<bool, known_keys.size()> seen{};
   if (in.peek() != '{') {
     throw CompactError("not a replication's values in format " + std::to_string(format));
   }
@@ -517,11 +519,11 @@ ReplicationValues decode(std::string_view text) {
     do {
       const std::string_view key = in.string();
       in.expect(':');
-      if (std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end() &&
-          std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      const auto known = std::find(known_keys.begin(), known_keys.end(), key);
+      if (known != known_keys.end() &&
+          std::exchange(seen.at(static_cast<std::size_t>(known - known_keys.begin())), true)) {
         throw CompactError("malformed: " + std::string(key) + " given twice");
       }
-      seen.push_back(key);
       if (key == "h2sim_values") {
         if (!in.is_number_next()) {
           throw CompactError("not a replication's values in format " + std::to_string(format));
@@ -536,7 +538,7 @@ ReplicationValues decode(std::string_view text) {
           throw CompactError("bins is not a count of series bins");
         }
         const Number n = in.number();
-        if (!n.integer || n.negative || !n.fits || n.magnitude > max_bins) {
+        if (!n.count() || n.magnitude > max_bins) {
           throw CompactError("bins is not a count of series bins");
         }
         bins = n.magnitude;
