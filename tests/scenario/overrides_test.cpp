@@ -90,12 +90,20 @@ TEST_CASE("overrides: bad paths and operators name the override and why") {
         "/pipelines: --set pipelines.*.capacity_kg_per_h=1: no such value to set a key of (to add "
         "/pipelines, set it whole, as a JSON array)\n");
   CHECK(problems_of(three, {{"stations.*.dispensers*", "two"}}) ==
-        ": --set stations.*.dispensers*=two: *= needs a number\n");
+        "/stations/*/dispensers: --set stations.*.dispensers*=two: *= needs a number\n");
   CHECK(problems_of(three, {{"stations.0.id*", "2"}}) ==
         "/stations/0/id: --set stations.0.id*=2: *= applies to a number or a distribution (got "
         "\"A\")\n");
   CHECK(problems_of(three, {{"stations.0.queue_capacity+", "1"}}) ==
         "/stations/0/queue_capacity: --set stations.0.queue_capacity+=1: no value to change\n");
+  // Under a wildcard or a selection, a key that no item has is a misspelling, not a change of none
+  // (it passed silently, and a sweep over it ran the same design at every point).
+  CHECK(problems_of(three, {{"stations.*.dispenser+", "1"}}) ==
+        "/stations/0/dispenser: --set stations.*.dispenser+=1: no value to change (no item it "
+        "selects has one)\n");
+  CHECK(problems_of(three, {{"stations[id=A].nosuch*", "3"}}) ==
+        "/stations/0/nosuch: --set stations[id=A].nosuch*=3: no value to change (no item it "
+        "selects has one)\n");
   CHECK(problems_of(three, {{"stations[id=A.dispensers", "2"}}) ==
         ": --set stations[id=A.dispensers=2: bad path\n");
   // The result is validated as a file is.
@@ -136,7 +144,8 @@ TEST_CASE(
         "stations.0.dispensers=1e309 was taken as a string: a number is out of range: number "
         "overflow parsing '1e309'\n");
   CHECK(problems_of(three, {{"stations.0.dispensers+", "-1e309"}}) ==
-        ": --set stations.0.dispensers+=-1e309: += needs a number (a number is out of range: "
+        "/stations/0/dispensers: --set stations.0.dispensers+=-1e309: += needs a number (a "
+        "number is out of range: "
         "number overflow parsing '-1e309')\n");
   // A string where a string goes is taken, as the contract says; plain words too.
   CHECK(h2sim::models::spec_of(h2sim::load_scenario(three, {{"name", "{draft"}})).name == "{draft");

@@ -162,6 +162,7 @@ std::string shown(const Override& override) {
 void apply_override(json& document, const Override& override, std::vector<Problem>& problems,
                     std::vector<Change>& changes) {
   const std::string where = shown(override);
+  const std::size_t changes_before = changes.size();
   std::string path = override.path;
   char op = '=';
   if (path.size() > 1 && (path.back() == '+' || path.back() == '-' || path.back() == '*') &&
@@ -197,8 +198,8 @@ void apply_override(json& document, const Override& override, std::vector<Proble
   if (op != '=' && !value.is_number()) {
     // 1e309 is no number to the parser: say so rather than leave "needs a number" a puzzle.
     const bool out_of_range = not_json && not_json->out_of_range;
-    problems.push_back({"", where + ": " + std::string(1, op) + "= needs a number" +
-                                (out_of_range ? " (" + not_json->message + ")" : "")});
+    problems.push_back({steps ? at : "", where + ": " + std::string(1, op) + "= needs a number" +
+                                             (out_of_range ? " (" + not_json->message + ")" : "")});
     return;
   }
   if (!steps) {
@@ -299,6 +300,9 @@ void apply_override(json& document, const Override& override, std::vector<Proble
     problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing"});
     return;
   }
+  // Under a wildcard, +=, -= and *= pass over the items without the key, but not over all of
+  // them: a misspelt key (stations.*.dispenser+=1) changed nothing and said nothing.
+  std::optional<std::string> first_missing;
   for (const Target& target : targets) {
     json& container = *target.container;
     const std::string pointer = target.pointer + "/" + escape_pointer(*target.member);
@@ -316,6 +320,7 @@ void apply_override(json& document, const Override& override, std::vector<Proble
           problems.push_back({pointer, where + ": no value to change"});
           return;
         }
+        first_missing = first_missing.value_or(pointer);
         continue;
       }
       std::optional<json> result;
@@ -346,6 +351,10 @@ void apply_override(json& document, const Override& override, std::vector<Proble
     } else {
       container[*target.member] = std::move(updated);
     }
+  }
+  if (first_missing && changes.size() == changes_before) {
+    problems.push_back(
+        {*first_missing, where + ": no value to change (no item it selects has one)"});
   }
 }
 
