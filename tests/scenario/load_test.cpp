@@ -46,6 +46,13 @@ TEST_CASE("scenario: malformed JSON names the line and column") {
         "literal; last read: '\"x\",<U+000A>  o'; expected string literal\n");
 }
 
+TEST_CASE("scenario: an h2sim output given as a scenario is one problem that says so") {
+  // It was one "unknown key" per key of the metrics (438 for a small city), --set or not.
+  CHECK(problems_of(R"({"h2sim_version": "0.1.0", "scenario": "x", "totals": {"served": 1}})",
+                    {{"horizon_days", "2"}}) ==
+        ": an h2sim output (it has h2sim_version), not a scenario\n");
+}
+
 TEST_CASE("scenario: every problem is reported at once, each with its JSON pointer") {
   const std::string bad = R"({"name": "bad", "horizon_days": -1, "colour": "red",
     "stations": [{"id": "S1", "x_km": 0, "y_km": 0, "dispensers": 0, "fill_rate_kg_per_min": "fast"},

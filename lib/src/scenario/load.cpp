@@ -123,6 +123,11 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   } catch (const scenario::TooDeep& error) {
     throw ScenarioError({{error.pointer, scenario::too_deep()}});
   }
+  // Every output of h2sim begins with its version, which no scenario has: one problem, not an
+  // "unknown key" for each of its hundreds of keys.
+  if (document.is_object() && document.contains("h2sim_version")) {
+    throw ScenarioError({Problem{"", "an h2sim output (it has h2sim_version), not a scenario"}});
+  }
   std::vector<Change> changes;
   std::vector<const Override*> given; // of each change: its override
   for (const Override& override : overrides) {
