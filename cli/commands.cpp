@@ -66,6 +66,28 @@ const CLI::Validator& not_empty() {
 
 namespace {
 
+/**
+ * A --quantile-interval name (any case) as the number CLI11 reads into the enum. Only the names:
+ * CLI11's CheckedTransformer also took the enum's numbers ("3" meant batches) and showed them.
+ */
+CLI::Validator quantile_interval_name() {
+  std::string names;
+  for (const auto& entry : quantile_intervals_by_name()) {
+    names += (names.empty() ? "" : ",") + entry.first;
+  }
+  return CLI::Validator(
+      [names](std::string& value) {
+        for (const auto& [name, method] : quantile_intervals_by_name()) {
+          if (CLI::detail::to_lower(value) == name) {
+            value = std::to_string(static_cast<int>(method));
+            return std::string();
+          }
+        }
+        return value + " not in {" + names + "}";
+      },
+      "{" + names + "}");
+}
+
 /** The options `run` and `sweep` share. */
 void add_run_options(CLI::App& command, RunArgs& args) {
   command
@@ -104,7 +126,7 @@ void add_run_options(CLI::App& command, RunArgs& args) {
                   "(default: around the quantile of the replications' waits pooled), "
                   "replications (Student-t over their own quantiles, as before), jackknife, or "
                   "batches (sectioning over the series bins); docs/statistics.md")
-      ->transform(CLI::CheckedTransformer(quantile_intervals_by_name(), CLI::ignore_case));
+      ->transform(quantile_interval_name());
   command.add_flag("-q,--quiet", args.quiet, "log warnings and errors only; no progress");
   command.add_flag("--dry-run", args.dry_run,
                    "validate, then print the points that would run and their overrides as JSON, "
@@ -301,7 +323,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("SCENARIOS", compare_files, "two or more scenario files")
       ->required()
       ->check(not_empty())
-      ->expected(2, 1000);
+      ->expected(2, -1); // no upper bound: the help then says "SCENARIOS...", not "(2x)"
   add_run_options(*compare_cmd, compare_args);
 
   std::string validate_path;

@@ -295,6 +295,11 @@ TEST_CASE("cli: an empty scenario, file, id, list or metric is refused, not take
   h2sim::test::check_refused(run_h2sim("compare " + md1_file),
                              "h2sim: SCENARIOS: At least 2 required but received 1\nRun 'h2sim "
                              "compare --help' for more information.\n");
+  // Only the names: CLI11 took the enum's numbers too ("3" ran batches) and showed them.
+  h2sim::test::check_refused(run_h2sim("run " + md1_file + " --quantile-interval 3"),
+                             "h2sim: --quantile-interval: 3 not in "
+                             "{batches,jackknife,replications,sectioning}\nRun 'h2sim run --help' "
+                             "for more information.\n");
   h2sim::test::check_refused(run_h2sim("run --bogus"),
                              "h2sim: The following argument was not expected: --bogus\nRun "
                              "'h2sim run --help' for more information.\n");
