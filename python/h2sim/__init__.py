@@ -120,7 +120,8 @@ def _source(scenario):
         path = os.fsencode(scenario)
         if b"\0" in path:
             raise ValueError("scenario: a path holds no NUL byte")
-        with open(path, "rb") as file:
+        # Opened by its str (fsdecode keeps any bytes): a missing file is named as given, not b'...'
+        with open(os.fsdecode(path), "rb") as file:
             text = file.read(_MAX_SCENARIO_BYTES + 1)  # never without end: a pipe, /dev/zero
         if len(text) > _MAX_SCENARIO_BYTES:
             raise _scenario_error("", f"cannot read scenario {os.fsdecode(path)}: larger than "

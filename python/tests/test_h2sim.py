@@ -180,8 +180,9 @@ def test_bad_arguments_are_refused_before_anything_runs():
         h2sim.size(MMC2, "stations.0.dispensers", "4:2", "totals.wait_min.mean<=1")
     with pytest.raises(TypeError):
         h2sim.run(42)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError) as missing:
         h2sim.run("no/such/scenario.json")
+    assert missing.value.filename == "no/such/scenario.json"  # not b'no/such/scenario.json'
 
 
 def test_odd_arguments_name_what_is_wrong():
