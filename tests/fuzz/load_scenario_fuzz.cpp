@@ -57,6 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(!problem.message.empty(), "a problem says what is wrong");
       require(h2sim::scenario::valid_utf8(problem.message) == problem.message,
               "messages are valid UTF-8");
+      require(h2sim::scenario::valid_utf8(problem.pointer) == problem.pointer,
+              "pointers are valid UTF-8");
     }
   }
   return 0;

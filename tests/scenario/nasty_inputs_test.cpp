@@ -262,8 +262,14 @@ TEST_CASE("nasty inputs: a --set path that is not UTF-8 gives a UTF-8 message") 
   // the path was copied into the message as it was.
   CHECK(problems_of("9", {{"\"\n0ed\xfa\xff", ""}}) ==
         ": --set \"\n0ed\xEF\xBF\xBD\xEF\xBF\xBD=: not an object or array\n");
+  // And the pointers and the hints that name its keys (tests/fuzz/findings/load_scenario/
+  // invalid-utf8-in-set-hint): they were printed as the bytes were.
+  CHECK(problems_of(scenario(), {{"na\xa2me.x.y", "1"}}) ==
+        "/na\xEF\xBF\xBDme: --set na\xEF\xBF\xBDme.x.y=1: no such value to set a key of (to add "
+        "/na\xEF\xBF\xBDme, set it whole, as a JSON object)\n");
   CHECK(problems_of(scenario(), {{"\xff", "1"}}) ==
-        "/\xff: unknown key (allowed here: name, description, seed, horizon_days, warmup_days, "
+        "/\xEF\xBF\xBD: unknown key (allowed here: name, description, seed, horizon_days, "
+        "warmup_days, "
         "replications, series_bin_days, open_stations, origin, stations, pipelines, depots, "
         "demand, "
         "service, events, economics); --set \xEF\xBF\xBD=1 added it\n");

@@ -24,9 +24,24 @@ namespace h2sim {
 
 using nlohmann::json;
 
+namespace {
+/**
+ * Every problem in valid UTF-8, whatever it quotes: a --set path may be any bytes, and pointers
+ * and hints name its keys (printed raw on stderr, and no str for Python).
+ */
+std::vector<Problem> in_utf8(std::vector<Problem> problems) {
+  for (Problem& problem : problems) {
+    problem.pointer = scenario::valid_utf8(problem.pointer);
+    problem.message = scenario::valid_utf8(problem.message);
+  }
+  return problems;
+}
+} // namespace
+
 ScenarioError::ScenarioError(std::vector<Problem> problems)
-    : std::runtime_error(problems.empty() ? "invalid scenario" : problems.front().text()),
-      problems_(std::move(problems)) {}
+    : std::runtime_error(problems.empty() ? "invalid scenario"
+                                          : scenario::valid_utf8(problems.front().text())),
+      problems_(in_utf8(std::move(problems))) {}
 
 namespace {
 
