@@ -274,8 +274,12 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
       for (const auto& [path, value] : spec.events[edge.event].set) {
         std::vector<Change> changes;
         std::vector<Problem> found;
-        apply_override(current, {path, value, ""}, found, changes);
+        const Override set{path, value, ""};
+        const auto missing = apply_override(current, set, found, changes);
         const std::string pointer = at + "/set/" + escape_pointer(path);
+        if (missing) {
+          spec.warnings.push_back({pointer, changed_nothing(set, *missing).message});
+        }
         for (Problem& problem : found) {
           problems.push_back({pointer, problem.message});
         }

@@ -159,8 +159,14 @@ std::string shown(const Override& override) {
          brief_text(override.value);
 }
 
-void apply_override(json& document, const Override& override, std::vector<Problem>& problems,
-                    std::vector<Change>& changes) {
+Warning changed_nothing(const Override& override, const std::string& pointer) {
+  return {pointer, shown(override) + " changed nothing: no item it selects has this key (misspelt, "
+                                     "or of a model the scenario does not use)"};
+}
+
+std::optional<std::string> apply_override(json& document, const Override& override,
+                                          std::vector<Problem>& problems,
+                                          std::vector<Change>& changes) {
   const std::string where = shown(override);
   const std::size_t changes_before = changes.size();
   std::string path = override.path;
@@ -187,28 +193,33 @@ void apply_override(json& document, const Override& override, std::vector<Proble
     not_json = error;
   } catch (const TooDeep& error) {
     problems.push_back({error.pointer, where + ": " + too_deep()});
-    return;
+    return std::nullopt;
   }
   try {
     (void)value.dump();
   } catch (const json::type_error&) {
     problems.push_back({"", where + ": not valid UTF-8"});
-    return;
+    return std::nullopt;
   }
   if (op != '=' && !value.is_number()) {
     // 1e309 is no number to the parser: say so rather than leave "needs a number" a puzzle.
     const bool out_of_range = not_json && not_json->out_of_range;
-    problems.push_back({steps ? at : "", where + ": " + std::string(1, op) + "= needs a number" +
-                                             (out_of_range ? " (" + not_json->message + ")" : "")});
-    return;
+    // The path is named where it is a pointer: `*` and `[k=v]` are no pointer's tokens.
+    const bool names_only =
+        steps && std::all_of(steps->begin(), steps->end(),
+                             [](const Step& step) { return step.kind == Step::Kind::name; });
+    problems.push_back(
+        {names_only ? at : "", where + ": " + std::string(1, op) + "= needs a number" +
+                                   (out_of_range ? " (" + not_json->message + ")" : "")});
+    return std::nullopt;
   }
   if (!steps) {
     problems.push_back({"", where + ": bad path"});
-    return;
+    return std::nullopt;
   }
   if (steps->empty()) {
     problems.push_back({"", where + ": cannot replace the whole scenario"});
-    return;
+    return std::nullopt;
   }
   // Walk every step but the last: each node reached, with its pointer.
   std::vector<std::pair<json*, std::string>> nodes{{&document, ""}};
@@ -298,10 +309,11 @@ void apply_override(json& document, const Override& override, std::vector<Proble
   // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
   if (targets.empty() || (!wildcard && failure)) {
     problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing"});
-    return;
+    return std::nullopt;
   }
-  // Under a wildcard, +=, -= and *= pass over the items without the key, but not over all of
-  // them: a misspelt key (stations.*.dispenser+=1) changed nothing and said nothing.
+  // Under a wildcard, +=, -= and *= pass over the items without the key; where no item has it
+  // (a misspelt key, stations.*.dispenser+=1, or one of a model this scenario does not use) the
+  // caller is told, to warn: it changed nothing and said nothing.
   std::optional<std::string> first_missing;
   for (const Target& target : targets) {
     json& container = *target.container;
@@ -318,7 +330,7 @@ void apply_override(json& document, const Override& override, std::vector<Proble
       if (current == nullptr) {
         if (!wildcard) {
           problems.push_back({pointer, where + ": no value to change"});
-          return;
+          return std::nullopt;
         }
         first_missing = first_missing.value_or(pointer);
         continue;
@@ -333,7 +345,7 @@ void apply_override(json& document, const Override& override, std::vector<Proble
         problems.push_back({pointer, where + ": " + std::string(1, op) + "= applies to a number" +
                                          std::string(op == '*' ? " or a distribution" : "") +
                                          " (got " + brief_json(*current) + ")"});
-        return;
+        return std::nullopt;
       }
       // An integer stays an integer (dispensers += 1); scaled, it is rounded to the nearest
       // (count *= 0.9: vehicles are whole), and the override's record shows the value taken.
@@ -353,9 +365,9 @@ void apply_override(json& document, const Override& override, std::vector<Proble
     }
   }
   if (first_missing && changes.size() == changes_before) {
-    problems.push_back(
-        {*first_missing, where + ": no value to change (no item it selects has one)"});
+    return first_missing;
   }
+  return std::nullopt;
 }
 
 } // namespace h2sim::scenario

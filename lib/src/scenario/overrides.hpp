@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,18 @@ namespace h2sim::scenario {
  *     (its value, mean, sd, bounds and values: "trailers take twice as long").
  * `value` is JSON, else a string. Every problem is appended (naming the override and why); the
  * values changed are appended to `changes` (their `set` left to the caller). Messages begin with
- * the override as `shown`.
+ * the override as `shown`. Returns, for `+`, `-` or `*` under `*` or a selection that found the
+ * key in no item it reached (so it changed nothing: a misspelt key, or one of a model this
+ * document does not use), the pointer of the first such item, for a warning; else nothing. (Not
+ * a problem: one --set is applied to every scenario of a comparison and every point of a sweep,
+ * and may fit only some of them.)
  */
-void apply_override(nlohmann::json& document, const Override& override,
-                    std::vector<Problem>& problems, std::vector<Change>& changes);
+std::optional<std::string> apply_override(nlohmann::json& document, const Override& override,
+                                          std::vector<Problem>& problems,
+                                          std::vector<Change>& changes);
+
+/** The warning for an override that changed nothing for want of its key at `pointer`. */
+Warning changed_nothing(const Override& override, const std::string& pointer);
 
 /**
  * An override as messages quote it: as the user wrote it, else "OPTION PATH=VALUE" ("PATH=VALUE"
