@@ -50,7 +50,13 @@ TEST_CASE("scenario: an h2sim output given as a scenario is one problem that say
   // It was one "unknown key" per key of the metrics (438 for a small city), --set or not.
   CHECK(problems_of(R"({"h2sim_version": "0.1.0", "scenario": "x", "totals": {"served": 1}})",
                     {{"horizon_days", "2"}}) ==
-        ": an h2sim output (it has h2sim_version), not a scenario\n");
+        ": an h2sim output (a run's metrics, or the result of a sweep, size, site or compare), "
+        "not a scenario\n");
+  // A sweep's, size's, site's or compare's result has no version at its top, but its run block
+  // says what made it.
+  CHECK(problems_of(R"({"points": [], "run": {"wall_s": 1, "provenance": {}}})") ==
+        ": an h2sim output (a run's metrics, or the result of a sweep, size, site or compare), "
+        "not a scenario\n");
 }
 
 TEST_CASE("scenario: every problem is reported at once, each with its JSON pointer") {

@@ -138,16 +138,22 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   } catch (const scenario::TooDeep& error) {
     throw ScenarioError({{error.pointer, scenario::too_deep()}});
   }
-  // Every output of h2sim begins with its version, which no scenario has: one problem, not an
-  // "unknown key" for each of its hundreds of keys.
-  if (document.is_object() && document.contains("h2sim_version")) {
-    throw ScenarioError({Problem{"", "an h2sim output (it has h2sim_version), not a scenario"}});
+  // Every output of h2sim has run.provenance (a run's also begins with its version), which no
+  // scenario has: one problem, not an "unknown key" for each of its hundreds of keys.
+  if (document.is_object() && (document.contains("h2sim_version") ||
+                               (document.contains("run") && document["run"].is_object() &&
+                                document["run"].contains("provenance")))) {
+    throw ScenarioError({Problem{"", "an h2sim output (a run's metrics, or the result of a sweep, "
+                                     "size, site or compare), not a scenario"}});
   }
   std::vector<Change> changes;
-  std::vector<const Override*> given; // of each change: its override
+  std::vector<Warning> first_warnings; // the overrides', then the coordinates'
+  std::vector<const Override*> given;  // of each change: its override
   for (const Override& override : overrides) {
     const std::size_t first = changes.size();
-    scenario::apply_override(document, override, problems, changes);
+    if (const auto missing = scenario::apply_override(document, override, problems, changes)) {
+      first_warnings.push_back(scenario::changed_nothing(override, *missing));
+    }
     for (std::size_t i = first; i < changes.size(); ++i) {
       changes[i].set = override.path + "=" + override.value;
     }
@@ -156,8 +162,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   if (!problems.empty()) {
     throw ScenarioError(std::move(problems));
   }
-  std::vector<Warning> geographic_warnings;
-  scenario::project_coordinates(document, models::scenario_table(), problems, geographic_warnings);
+  scenario::project_coordinates(document, models::scenario_table(), problems, first_warnings);
   auto spec = std::make_shared<models::ScenarioSpec>();
   spec->changes = std::move(changes);
   spec->sha256 = sha256_hex(json_text);
@@ -185,10 +190,10 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     }
   }
   if (const auto& warnings = models::demand_model(spec->demand.name()).warnings) {
-    spec->warnings = warnings(*spec);
+    const std::vector<Warning> found = warnings(*spec);
+    spec->warnings.insert(spec->warnings.end(), found.begin(), found.end());
   }
-  spec->warnings.insert(spec->warnings.begin(), geographic_warnings.begin(),
-                        geographic_warnings.end());
+  spec->warnings.insert(spec->warnings.begin(), first_warnings.begin(), first_warnings.end());
   scenario::warn_of_late_events(*spec, spec->warnings);
   return models::ScenarioAccess::make(std::move(spec));
 }
