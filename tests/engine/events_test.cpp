@@ -515,3 +515,19 @@ TEST_CASE("events: vehicles without a station keep the hydrogen books and do not
   CHECK(reclosed["classes"][0]["gave_up"].get<std::uint64_t>() <= 200);
   CHECK(reclosed["classes"][0]["refuels"].get<std::uint64_t>() > 200);
 }
+
+TEST_CASE("events: vehicles that come back after a cut rejoin with their levels spread") {
+  // 36 of 40 taxis retire on day 2 and come back on day 4. Most park at a decision, when they
+  // need fuel; they came back as they were parked, so all 36 queued within the hour. Joining as
+  // new vehicles do (a level drawn over the refuel cycle), the fleet's 32 fills a day stay spread.
+  const std::string cut = R"([{"at_day": 2, "until_day": 4,
+                               "set": {"demand.classes.0.count": 4}}])";
+  const auto back = run_text(taxis(R"("warmup_days": 4, "horizon_days": 1,
+                                      "series_bin_days": 0.041666666666666664)",
+                                   cut));
+  const auto& hourly = back["totals"]["series"]["daily"]["arrivals"];
+  REQUIRE(hourly.size() == 24);
+  CHECK(hourly[0].get<double>() + hourly[1].get<double>() < 10);
+  // And the day as a whole is an ordinary one (32 fills, within noise).
+  CHECK(back["classes"][0]["refuels"].get<double>() == doctest::Approx(32).epsilon(0.25));
+}

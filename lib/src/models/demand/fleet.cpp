@@ -389,7 +389,10 @@ void Fleet::follow(const ScenarioSpec& state) {
         if (vehicle.towed) {
           without_station_.push_back(members[i]); // parked empty, its stranding counted
         } else {
-          plan_next_refuel(members[i], now); // back on the road as it was parked
+          // Back in service as a vehicle joining is: its level drawn over its refuel cycle. As
+          // it was parked (most park at a decision, when they need fuel), every one came back
+          // needing fuel at once: 545 taxis of a class queued within the hour.
+          join(members[i], now);
         }
       }
       vehicle.retired = retired; // a vehicle retiring parks at its next decision

@@ -69,7 +69,8 @@ public:
   /**
    * The stations in service may have changed (the choice looks only at those), and the classes'
    * counts: vehicles join (the i-th of a class always has the same random stream) or retire (the
-   * last ones first, each at its next decision; one that comes back drives on as it was parked).
+   * last ones first, each at its next decision; one that comes back rejoins as a new one does,
+   * its tank level drawn over its refuel cycle).
    */
   void follow(const ScenarioSpec& state) override;
 
