@@ -200,6 +200,18 @@ TEST_CASE("economics: with replications the per-kg figures get Student-t interva
   CHECK(ci[1].get<double>() == high);
   CHECK(metrics["ci95"].contains("totals.economics.total_cost_per_year"));
   CHECK(metrics["ci95"].contains("totals.economics.cost_per_kg"));
+  // Each of its intervals is warned of as the others are: 4 replications are too few (the
+  // economics' had no warning, though size and site target them).
+  std::size_t warned = 0;
+  for (const auto& warning : metrics["warnings"]) {
+    const std::string pointer = warning["pointer"];
+    if (pointer.starts_with("/ci95/totals.economics.")) {
+      ++warned;
+      CHECK(warning["message"].get<std::string>().find(": only 4 replications: too few") !=
+            std::string::npos);
+    }
+  }
+  CHECK(warned == 7);
 }
 
 TEST_CASE("economics: capital recovery at a zero discount rate is capex over the lifetime") {

@@ -203,7 +203,9 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
     }
     return values;
   };
-  for (const std::string& path : ci95_paths()) {
+  // Every key of ci95, economics' too (they had no warning, though size and site target them).
+  const std::vector<std::string> paths = ci95_paths(totals.front().groups);
+  for (const std::string& path : paths) {
     if (auto values = values_of(path)) {
       evidence.values.emplace_back(path, std::move(*values));
     }
@@ -233,8 +235,8 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
     evidence.measured_tau_min = relaxation_from_batches(evidence.daily_waits, batches.days * 1440);
   }
   return interval_warnings(
-      basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440),
-      ci95_paths(), evidence);
+      basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440), paths,
+      evidence);
 }
 } // namespace
 
@@ -880,7 +882,8 @@ std::string metrics_markdown() {
       "# Metrics reference\n\n"
       "What `h2sim run` writes (and each point's `metrics` in `h2sim sweep`): a header repeating "
       "the scenario (`h2sim_version`, `scenario`, `seed`, `replications`, `horizon_days`, "
-      "`warmup_days`, `open_stations`, `warnings`), with `warmup_days` \"auto\" the warm-ups "
+      "`warmup_days`, `open_stations`: the number of stations listed, those open at some time "
+      "before the run ends, `warnings`), with `warmup_days` \"auto\" the warm-ups "
       "chosen `warmup` (`method`, `replication_days`, `stable`; `warmup_days` is then their "
       "mean), with overrides their provenance `overrides` "
       "(each `set` as given, the `pointer` it changed, the value `before` and `after`), the "
