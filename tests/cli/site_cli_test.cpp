@@ -168,9 +168,15 @@ TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exi
   // Events that set open_stations override the search's choice: E was chosen though closed.
   refused("--candidates all" + target +
               " --set 'events=[{\"at_day\": 0.5, \"set\": {\"open_stations\": [\"W\"]}}]'",
-          "h2sim: site: the scenario's events change open_stations (station D1 is out of service "
-          "for part of the run), which the search sets for each evaluation: the events would "
-          "override its choice; remove them for the search\n");
+          "h2sim: site: the scenario's events change open_stations (on day 0.5), which the "
+          "search sets for each evaluation: the events would override its choice; remove them "
+          "for the search\n");
+  // At day 0 too: it replaced every set the search tried, and each scored the same.
+  refused("--candidates all" + target +
+              " --set 'events=[{\"at_day\": 0, \"set\": {\"open_stations\": [\"W\", \"E\"]}}]'",
+          "h2sim: site: the scenario's events change open_stations (on day 0.0), which the "
+          "search sets for each evaluation: the events would override its choice; remove them "
+          "for the search\n");
 }
 
 TEST_CASE("cli: a one-day window ends even when the engine stops short of the timer at its end") {

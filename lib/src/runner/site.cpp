@@ -490,13 +490,15 @@ std::string joined(const std::vector<std::string>& ids) {
 } // namespace
 
 void check_site_scenario(const Scenario& scenario) {
+  // Any event that sets open_stations before the run can end, one at day 0 too (it replaced
+  // every set the search tried by its own, and every set scored the same).
   const models::ScenarioSpec& spec = models::spec_of(scenario);
-  for (std::size_t i = 0; i < spec.open_stations(); ++i) {
-    if (spec.ever_out_of_service(i)) {
-      throw ExperimentError(
-          "the scenario's events change open_stations (station " + spec.stations[i].id +
-          " is out of service for part of the run), which the search sets for each evaluation: "
-          "the events would override its choice; remove them for the search");
+  for (const auto& [at_min, pointer] : spec.scheduled) {
+    if (pointer == "/open_stations" && at_min < spec.latest_end_min()) {
+      throw ExperimentError("the scenario's events change open_stations (on day " +
+                            ordered_json(at_min / 1440.0).dump() +
+                            "), which the search sets for each evaluation: the events would "
+                            "override its choice; remove them for the search");
     }
   }
 }
