@@ -85,8 +85,8 @@ inline std::vector<Override> national_scale_down(const std::string& json) {
   if (smallest * 0.01 >= 1) {
     return {{"demand.classes.*.count*", "0.01"}};
   }
-  // A what-if shrank some class below 100 vehicles (h2sim_stress's build-out): x 0.01 would ask
-  // for none, which h2sim rightly refuses. Each class keeps at least one vehicle.
+  // A class of fewer than 100 vehicles (none in the shipped national scenario, whose smallest
+  // has 226): x 0.01 would ask for none, which h2sim rightly refuses. Each keeps at least one.
   std::vector<Override> overrides;
   const auto& classes = document.at("demand").at("classes");
   for (std::size_t c = 0; c < classes.size(); ++c) {
