@@ -160,8 +160,11 @@ std::string shown(const Override& override) {
 }
 
 Warning changed_nothing(const Override& override, const std::string& pointer) {
-  return {pointer, shown(override) + " changed nothing: no item it selects has this key (misspelt, "
-                                     "or of a model the scenario does not use)"};
+  // The pointer names a key of the path, which may be any bytes: the warning is UTF-8, as a
+  // ScenarioError's problems are.
+  return {valid_utf8(pointer), shown(override) + " changed nothing: no item it selects has this "
+                                                 "key (misspelt, or of a model the scenario does "
+                                                 "not use)"};
 }
 
 std::optional<std::string> apply_override(json& document, const Override& override,

@@ -391,7 +391,7 @@ void Fleet::follow(const ScenarioSpec& state) {
         } else {
           // Back in service as a vehicle joining is: its level drawn over its refuel cycle. As
           // it was parked (most park at a decision, when they need fuel), every one came back
-          // needing fuel at once: 545 taxis of a class queued within the hour.
+          // needing fuel at once: 351 of a class's 545 vans queued within the hour.
           join(members[i], now);
         }
       }
