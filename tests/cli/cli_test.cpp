@@ -577,6 +577,13 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
       run_h2sim(sweep + "horizon_days=0.25,1 --vary open_stations=1,2").err;
   CHECK(later_points.find(swept.err) != std::string::npos);
   CHECK(later_points.find(swept.err) == later_points.rfind(swept.err));
+  // A run with --set of such a value says so too (it ran the events' value from day 0.5 on, and
+  // said nothing); a value they leave alone, nothing.
+  const std::string run = "run '" + scenario.string() + "' --dry-run --set ";
+  CHECK(run_h2sim(run + "open_stations=2").err ==
+        "h2sim: warning: --set open_stations=2: the scenario's events change /open_stations "
+        "from day 0.5: its value gives way to theirs while they are in force\n");
+  CHECK(run_h2sim(run + "stations.0.dispensers=1").err.empty());
 }
 
 TEST_CASE("cli: size on a response that falls as the value grows: met at the bottom, not 'never'") {
