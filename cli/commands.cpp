@@ -403,11 +403,11 @@ int main(int argc, char** argv) {
     return exit_invalid;
   } catch (const InvalidInput& e) {
     if (*e.what() != '\0') {
-      std::cerr << "h2sim: " << e.what() << "\n";
+      std::cerr << "h2sim: " << valid_utf8(e.what()) << "\n"; // it may quote an option's bytes
     }
     return exit_invalid;
   } catch (const std::exception& e) {
-    std::cerr << "h2sim: error: " << e.what() << "\n";
+    std::cerr << "h2sim: error: " << valid_utf8(e.what()) << "\n";
     return exit_failure;
   }
 }

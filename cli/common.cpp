@@ -67,7 +67,7 @@ void report_problems(const std::string& origin, const ScenarioError& error,
   std::cerr << "h2sim: invalid scenario " << origin << " (" << count << " problem"
             << (count == 1 ? "" : "s") << "):\n";
   for (const Problem& problem : error.problems()) {
-    std::cerr << "  " << where << problem.text() << "\n";
+    std::cerr << "  " << valid_utf8(where) << problem.text() << "\n"; // a point's values: any bytes
   }
 }
 
@@ -357,8 +357,8 @@ std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const s
   const std::vector<ReplicationFailure> failures = metrics.failures();
   if (args.writes_output) {
     for (const ReplicationFailure& failure : failures) {
-      std::cerr << "h2sim: error: " << where << "replication " << failure.replication
-                << " failed: " << failure.error << "\n";
+      std::cerr << "h2sim: error: " << valid_utf8(where) << "replication " << failure.replication
+                << " failed: " << valid_utf8(failure.error) << "\n";
     }
   }
   return failures.size();

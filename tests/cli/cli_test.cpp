@@ -455,6 +455,24 @@ TEST_CASE("cli: a --vary path with a typo is named as --vary, not as a --set") {
   CHECK(set.err.find("; --set stations.0.dispensrs=1 added it\n") != std::string::npos);
 }
 
+TEST_CASE("cli: bytes of a --vary that are not UTF-8 are printed as U+FFFD") {
+  // The point's values prefix each problem, and a --vary that cannot be read is quoted: both
+  // printed the bytes as given, where every other message is valid UTF-8.
+  const std::string mmc = source("scenarios/validation/mmc-2.json");
+  const Result key = run_h2sim("sweep " + mmc +
+                               " --vary 'stations.0.dispens\xff"
+                               "ers=2,3' --dry-run");
+  CHECK(key.code == 2);
+  CHECK(key.err.find("  point 0 (stations.0.dispens\xEF\xBF\xBD"
+                     "ers=2): /stations/0/dispens\xEF\xBF\xBD"
+                     "ers: "
+                     "unknown key") != std::string::npos);
+  const Result axis = run_h2sim("sweep " + mmc + " --vary '\xff' --dry-run");
+  CHECK(axis.code == 2);
+  CHECK(axis.err == "h2sim: --vary \xEF\xBF\xBD: expected PATH=V1,V2,... or PATH=FROM:TO:STEP\n");
+  CHECK(key.err.find('\xff') == std::string::npos);
+}
+
 TEST_CASE("cli: a sweep carries economics in every point and in its --table, with intervals") {
   const fs::path dir = scratch_root();
   const Result r =

@@ -28,6 +28,11 @@ std::string simgrid_version();
  * 1: what `jobs` defaults to, and what decides whether a replication has a core to spare.
  */
 int available_cores();
+/**
+ * `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD: for a message
+ * that quotes what a user gave (an option's value may be any bytes) before it is printed.
+ */
+std::string valid_utf8(std::string_view text);
 
 /** A problem found in a scenario: where (a JSON pointer, "" for the whole file) and what. */
 struct Problem {

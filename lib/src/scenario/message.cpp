@@ -95,6 +95,10 @@ std::string brief_tail(std::string_view text, std::size_t limit) {
   return "..." + valid_utf8(text.substr(start));
 }
 
+} // namespace h2sim::scenario
+
+namespace h2sim {
+
 std::string valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -122,7 +126,7 @@ std::string valid_utf8(std::string_view text) {
     bool good = length > 0 && i + length <= text.size();
     for (std::size_t k = 1; good && k < length; ++k) {
       const auto next = static_cast<unsigned char>(text[i + k]);
-      good = k == 1 ? next >= low && next <= high : continuation(text[i + k]);
+      good = k == 1 ? next >= low && next <= high : scenario::continuation(text[i + k]);
     }
     if (good) {
       out.append(text.substr(i, length));
@@ -134,6 +138,10 @@ std::string valid_utf8(std::string_view text) {
   }
   return out;
 }
+
+} // namespace h2sim
+
+namespace h2sim::scenario {
 
 std::string escape_pointer(const std::string& key) {
   if (std::none_of(key.begin(), key.end(), [](char c) { return c == '~' || c == '/'; })) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <h2sim/h2sim.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -38,6 +40,6 @@ std::string escape_pointer(const std::string& key);
 std::vector<std::string> pointer_tokens(const std::string& pointer);
 
 /** `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD. */
-std::string valid_utf8(std::string_view text);
+using h2sim::valid_utf8;
 
 } // namespace h2sim::scenario
