@@ -266,15 +266,37 @@ TEST_CASE("events: events that start when the run has ended are one warning at t
   CHECK(warnings[0].message == "starts on day 8, when the run has ended (by day 6, warm-up "
                                "included): it changes nothing");
   // An automatic warm-up is at most half the horizon: 3 + 1.5 ends before day 5.
+  // Events under an automatic warm-up are a warning of their own, after this one.
   warnings = warnings_of(R"("warmup_days": "auto", "horizon_days": 3)");
-  REQUIRE(warnings.size() == 1);
+  REQUIRE(warnings.size() == 2);
   CHECK(warnings[0].pointer == "/events/0/at_day");
   CHECK(warnings[0].message == "starts on day 5, when the run has ended (by day 4.5, warm-up "
                                "included): it changes nothing (nor does 1 more event, which "
                                "starts then or later)");
+  CHECK(warnings[1].pointer == "/warmup_days");
   // An event at the very end changes nothing either; one before it is no warning.
   CHECK(warnings_of(R"("warmup_days": 0, "horizon_days": 8)").size() == 1);
   CHECK(warnings_of(R"("warmup_days": 0, "horizon_days": 8.001)").empty());
+}
+
+TEST_CASE("events: an automatic warm-up with events is a warning that they do not line up") {
+  // Each replication measures from its own warm-up: the event on day 1 falls at a different point
+  // of each window, and the series' bins of one index are of different days.
+  const auto warnings = [](const std::string& window, const std::string& events) {
+    return h2sim::load_scenario(three_stations(window, events)).warnings();
+  };
+  const std::string closing = R"([{"at_day": 1, "set": {"open_stations": ["A", "C"]}}])";
+  const auto automatic = warnings(R"("warmup_days": "auto", "horizon_days": 4)", closing);
+  REQUIRE(automatic.size() == 1);
+  CHECK(automatic[0].pointer == "/warmup_days");
+  CHECK(automatic[0].message ==
+        "\"auto\" with scheduled events: each replication measures from the warm-up it chooses, "
+        "so an event falls at a different point of each one's window, and the series combine "
+        "bins of different days (series.daily.day gives the earliest); give warmup_days a number "
+        "for the events to line up");
+  // A stated warm-up, or no events, is no warning.
+  CHECK(warnings(R"("warmup_days": 1, "horizon_days": 4)", closing).empty());
+  CHECK(warnings(R"("warmup_days": "auto", "horizon_days": 4)", "[]").empty());
 }
 
 TEST_CASE("events: a step at time 0 sets the stations in service from the start") {

@@ -809,7 +809,8 @@ KindText kind_text(Kind kind) {
   case Kind::series_derived:
     return {"a number per bin", "computed from the totals' bins", "mean, bin by bin"};
   case Kind::series_axis:
-    return {"a number per bin", "the same", "the same in every replication"};
+    return {"a number per bin", "the same",
+            "the earliest: the same in every replication unless warmup_days is \"auto\""};
   case Kind::hourly_waits:
   case Kind::hourly_quantities:
   case Kind::series_waits:

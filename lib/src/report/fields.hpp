@@ -171,7 +171,8 @@ enum class Kind : std::uint8_t {
   series_counts,     // a count per bin (series.daily): summed over stations bin by bin; like count
   series_quantities, // an amount per bin: summed over stations bin by bin; mean bin by bin
   series_derived,    // a number per bin computed from the record; mean over replications bin by bin
-  series_axis,       // the bins' days, the same in every replication (min over replications)
+  series_axis,       // the bins' days: the earliest over replications (the same in each, unless
+                     // warmup_days is "auto")
   series_waits,      // a sketch per bin: merged; not reported themselves
 };
 

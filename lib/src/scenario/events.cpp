@@ -357,4 +357,17 @@ void warn_of_late_events(const models::ScenarioSpec& spec, std::vector<Warning>&
   warnings.push_back({"/events/" + std::to_string(*earliest) + "/at_day", message});
 }
 
+void warn_of_events_under_automatic_warmup(const models::ScenarioSpec& spec,
+                                           std::vector<Warning>& warnings) {
+  if (!spec.warmup_days.automatic || spec.events.empty()) {
+    return;
+  }
+  warnings.push_back(
+      {"/warmup_days",
+       "\"auto\" with scheduled events: each replication measures from the warm-up it chooses, "
+       "so an event falls at a different point of each one's window, and the series combine bins "
+       "of different days (series.daily.day gives the earliest); give warmup_days a number for "
+       "the events to line up"});
+}
+
 } // namespace h2sim::scenario

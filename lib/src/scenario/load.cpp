@@ -195,6 +195,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   }
   spec->warnings.insert(spec->warnings.begin(), first_warnings.begin(), first_warnings.end());
   scenario::warn_of_late_events(*spec, spec->warnings);
+  scenario::warn_of_events_under_automatic_warmup(*spec, spec->warnings);
   return models::ScenarioAccess::make(std::move(spec));
 }
 
