@@ -411,6 +411,23 @@ std::vector<Precision> precisions(const std::vector<std::string>& until) {
   return wanted;
 }
 
+namespace {
+/** --until's precisions, each checked against every scenario (as --max-replications is). */
+std::vector<Precision> checked_precisions(const RunArgs& args,
+                                          const std::vector<Scenario>& scenarios) {
+  std::vector<Precision> wanted = precisions(args.until);
+  for (const Scenario& scenario : scenarios) {
+    check_max_replications(args, scenario);
+    try {
+      check_precisions(scenario, wanted);
+    } catch (const std::invalid_argument& e) {
+      throw InvalidInput(std::string("--until ") + e.what());
+    }
+  }
+  return wanted;
+}
+} // namespace
+
 std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
                                 std::vector<FinishedReplication> finished,
                                 std::function<void(const FinishedReplication&)> on_finished) {
@@ -425,15 +442,7 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.executor = args.executor;
   options.finished = std::move(finished);
   options.on_finished = std::move(on_finished);
-  options.until = precisions(args.until);
-  for (const Scenario& scenario : scenarios) {
-    check_max_replications(args, scenario);
-    try {
-      check_precisions(scenario, options.until);
-    } catch (const std::invalid_argument& e) {
-      throw InvalidInput(std::string("--until ") + e.what());
-    }
-  }
+  options.until = checked_precisions(args, scenarios);
   options.max_replications = args.max_replications;
   options.quantile_interval = args.quantile_interval;
   options.only_replication = args.replication;
@@ -447,10 +456,10 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
 
 void emit_dry_run(const RunArgs& args, const std::vector<nlohmann::ordered_json>& sets,
                   const std::vector<Scenario>& scenarios) {
+  checked_precisions(args, scenarios); // what the run would refuse, a dry run refuses too
   nlohmann::ordered_json points = nlohmann::ordered_json::array();
   for (std::size_t p = 0; p < scenarios.size(); ++p) {
     const Scenario& scenario = scenarios[p];
-    check_max_replications(args, scenario);
     nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
     for (const Warning& warning : scenario.warnings()) {
       warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});

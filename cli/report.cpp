@@ -199,7 +199,8 @@ std::function<std::optional<int>()> add_report_command(CLI::App& app) {
                    "(default totals.wait_min.p95<=5; a size output is drawn against its own "
                    "targets, on any metric)")
       ->check(not_empty());
-  command->add_option("--title", args->title, "the page's title (default: h2sim report)");
+  command->add_option("--title", args->title, "the page's title (default: h2sim report)")
+      ->check(not_empty());
   command
       ->add_option("--events", args->events,
                    "an event log of run --events (CSV or JSON Lines): draw --station's queue "

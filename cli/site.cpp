@@ -197,6 +197,11 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
     sets.push_back("open_stations=" + nlohmann::json(open).dump());
     return load_with(sets, false);
   };
+  try {
+    check_site_search(search); // as site() would, so that a dry run refuses what a run would
+  } catch (const ExperimentError& e) {
+    throw InvalidInput(std::string("site: ") + e.what());
+  }
   if (args.dry_run) { // the first step's sets: the fixed stations, or each candidate alone
     std::vector<nlohmann::ordered_json> shown;
     std::vector<Scenario> scenarios;

@@ -283,6 +283,7 @@ TEST_CASE("cli: an empty scenario, file, id, list or metric is refused, not take
       {size + "--target 'totals.wait_min.p95<=1' --minimize ''", "--minimize"},
       {"report " + md1_file + " --scenario ''", "--scenario"},
       {"report " + md1_file + " --events '' --station S", "--events"},
+      {"report " + md1_file + " --title ''", "--title"},
   };
   for (const auto& [args, option] : cases) {
     CAPTURE(args);

@@ -296,6 +296,12 @@ TEST_CASE("cli: a site's dispenser options are alternatives, of which at most on
                    "--target 'totals.stranded<=0'");
   CHECK(both_fixed.code == 2);
   CHECK(both_fixed.err == "h2sim: site: two alternatives of one site are fixed: W@1...\n");
+  // A dry run refuses it too: it validates what the run would.
+  const Result dry = folder.h2sim("site -q two.json --candidates-csv sites.csv --fixed W@1,W@4 "
+                                  "--target 'totals.stranded<=0' --dry-run");
+  CHECK(dry.code == 2);
+  CHECK(dry.err == both_fixed.err);
+  CHECK(dry.out.empty());
 }
 
 TEST_CASE("cli: site does not add a site no vehicle reaches in the window, however it scores") {

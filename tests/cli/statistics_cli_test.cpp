@@ -126,6 +126,11 @@ TEST_CASE("statistics: --until names a ci95 key and a relative error, or exits 2
   CHECK(unknown.code == 2);
   CHECK(unknown.err.find("--until totals.nothing:0.05: totals.nothing has no interval") !=
         std::string::npos);
+  // A dry run refuses what the run would (it printed the points, exit 0).
+  const Result dry = folder.h2sim("run -q " + mmc + " --until totals.nothing:0.05 --dry-run");
+  CHECK(dry.code == 2);
+  CHECK(dry.err == unknown.err);
+  CHECK(dry.out.empty());
   const Result bad = folder.h2sim("run -q " + mmc + " --until totals.wait_min.p95:five");
   CHECK(bad.code == 2);
   CHECK(bad.err.find("expected PATH:RELATIVE") != std::string::npos);

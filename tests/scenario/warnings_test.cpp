@@ -69,6 +69,32 @@ TEST_CASE("warnings: a station opened by id is named by its place in the file") 
         "turned away here\n");
 }
 
+TEST_CASE(
+    "warnings: storage under unlimited supply is unused: one warning at the first in the file") {
+  // Unlimited supply never runs short, so the storage is silently not modelled (no inventory, no
+  // stockouts). B is opened by id, so it comes first in build order: the warning still names A,
+  // the file's first.
+  const std::string unlimited = R"({"model": "unlimited"})";
+  const std::string text =
+      warnings_of(scenario, {{"open_stations", R"(["B", "A"])"},
+                             {"stations.0.supply", unlimited},
+                             {"stations.1.storage", R"({"capacity_kg": 500, "initial_kg": 500})"},
+                             {"stations.1.supply", unlimited},
+                             {"stations.0.pressures", R"(["H35", "H70"])"},
+                             {"demand.classes.0.area.radius_km", "1"},
+                             {"demand.classes.1.area.x_km", "800"}});
+  CHECK(text == "/stations/0/storage: is not used: supply model unlimited never runs short (drop "
+                "storage, or choose a supply model that fills it: none, delivery, scheduled, "
+                "pipeline or onsite) (nor at 1 more station with unlimited supply)\n");
+  // Storage without a supply model is model none (its initial fill only): no warning.
+  CHECK(warnings_of(scenario, {{"open_stations", R"(["B", "A"])"},
+                               {"stations.0.supply", R"({"model": "none"})"},
+                               {"stations.0.pressures", R"(["H35", "H70"])"},
+                               {"demand.classes.0.area.radius_km", "1"},
+                               {"demand.classes.1.area.x_km", "800"}})
+            .find("is not used") == std::string::npos);
+}
+
 TEST_CASE("warnings: a pressure no station in the file fills is an error") {
   CHECK(problems_of(scenario, {{"stations.1.pressures", R"(["H35"])"}}) ==
         "/demand/classes/0/pressure: no station fills H70: the class could never refuel\n");

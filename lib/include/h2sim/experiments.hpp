@@ -257,6 +257,13 @@ void check_site_metric(const Scenario& base, const std::string& path,
                        const std::vector<std::string>& fixed);
 
 /**
+ * ExperimentError if `search` cannot run: no candidates, one listed twice, a fixed station not
+ * among them, an alternative in two groups or not a candidate, two alternatives of a site fixed.
+ * site() checks this first; a dry run checks it without running.
+ */
+void check_site_search(const SiteSearch& search);
+
+/**
  * ExperimentError if `scenario`'s events change which stations are open: the search sets
  * open_stations for each evaluation, and the events would override its choice.
  */

@@ -72,6 +72,44 @@ void check_site_metric(const Scenario& base, const std::string& path,
   check_metric_path(base, path); // the leaf, among the scenario's series bins; a class by name
 }
 
+void check_site_search(const SiteSearch& search) {
+  if (search.candidates.empty()) {
+    throw ExperimentError("no candidates");
+  }
+  std::set<std::string> seen;
+  for (const std::string& id : search.candidates) {
+    if (!seen.insert(id).second) {
+      throw ExperimentError("candidate " + id + " is listed twice");
+    }
+  }
+  std::set<std::string> fixed;
+  for (const std::string& id : search.fixed) {
+    if (seen.count(id) == 0) {
+      throw ExperimentError("fixed station " + id + " is not among the candidates");
+    }
+    if (!fixed.insert(id).second) {
+      throw ExperimentError("fixed station " + id + " is listed twice");
+    }
+  }
+  std::map<std::string, std::size_t> group; // a candidate's group of alternatives
+  for (std::size_t g = 0; g < search.alternatives.size(); ++g) {
+    std::size_t fixed_options = 0;
+    for (const std::string& id : search.alternatives[g]) {
+      if (seen.count(id) == 0) {
+        throw ExperimentError("alternative " + id + " is not among the candidates");
+      }
+      if (!group.emplace(id, g).second) {
+        throw ExperimentError("alternative " + id + " is in two groups");
+      }
+      fixed_options += fixed.count(id);
+    }
+    if (fixed_options > 1) {
+      throw ExperimentError(
+          "two alternatives of one site are fixed: " + search.alternatives[g].front() + "...");
+    }
+  }
+}
+
 namespace siting {
 
 namespace {
@@ -190,39 +228,12 @@ private:
 } // namespace
 
 ordered_json search(const SiteSearch& search, const Scorer& score) {
-  if (search.candidates.empty()) {
-    throw ExperimentError("no candidates");
-  }
-  std::set<std::string> seen;
-  for (const std::string& id : search.candidates) {
-    if (!seen.insert(id).second) {
-      throw ExperimentError("candidate " + id + " is listed twice");
-    }
-  }
-  std::set<std::string> fixed;
-  for (const std::string& id : search.fixed) {
-    if (seen.count(id) == 0) {
-      throw ExperimentError("fixed station " + id + " is not among the candidates");
-    }
-    if (!fixed.insert(id).second) {
-      throw ExperimentError("fixed station " + id + " is listed twice");
-    }
-  }
+  check_site_search(search);
+  const std::set<std::string> fixed(search.fixed.begin(), search.fixed.end());
   std::map<std::string, std::size_t> group; // a candidate's group of alternatives
   for (std::size_t g = 0; g < search.alternatives.size(); ++g) {
-    std::size_t fixed_options = 0;
     for (const std::string& id : search.alternatives[g]) {
-      if (seen.count(id) == 0) {
-        throw ExperimentError("alternative " + id + " is not among the candidates");
-      }
-      if (!group.emplace(id, g).second) {
-        throw ExperimentError("alternative " + id + " is in two groups");
-      }
-      fixed_options += fixed.count(id);
-    }
-    if (fixed_options > 1) {
-      throw ExperimentError(
-          "two alternatives of one site are fixed: " + search.alternatives[g].front() + "...");
+      group.emplace(id, g);
     }
   }
   const Rules rules(search);

@@ -36,6 +36,38 @@ std::vector<Problem> in_utf8(std::vector<Problem> problems) {
   }
   return problems;
 }
+
+/**
+ * A station whose supply is named "unlimited" never runs short, so its storage is not used (no
+ * inventory, no stockouts): one warning at the first such station, counting the others.
+ */
+void warn_of_unused_storage(const models::ScenarioSpec& spec, std::vector<Warning>& warnings) {
+  const auto in_file = [&](std::size_t s) {
+    return s < spec.file_index.size() ? spec.file_index[s] : s;
+  };
+  std::optional<std::size_t> first; // the first in the file
+  std::size_t count = 0;
+  for (std::size_t s = 0; s < spec.stations.size(); ++s) {
+    const models::StationSpec& station = spec.stations[s];
+    if (station.storage && station.supply.name() == "unlimited") {
+      ++count;
+      if (!first || in_file(s) < in_file(*first)) {
+        first = s;
+      }
+    }
+  }
+  if (!first) {
+    return;
+  }
+  std::string message = "is not used: supply model unlimited never runs short (drop storage, or "
+                        "choose a supply model that fills it: none, delivery, scheduled, pipeline "
+                        "or onsite)";
+  if (count > 1) {
+    message += " (nor at " + std::to_string(count - 1) + " more station" + (count == 2 ? "" : "s") +
+               " with unlimited supply)";
+  }
+  warnings.push_back({spec.station_pointer(*first) + "/storage", message});
+}
 } // namespace
 
 ScenarioError::ScenarioError(std::vector<Problem> problems)
@@ -194,6 +226,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     spec->warnings.insert(spec->warnings.end(), found.begin(), found.end());
   }
   spec->warnings.insert(spec->warnings.begin(), first_warnings.begin(), first_warnings.end());
+  warn_of_unused_storage(*spec, spec->warnings);
   scenario::warn_of_late_events(*spec, spec->warnings);
   scenario::warn_of_events_under_automatic_warmup(*spec, spec->warnings);
   return models::ScenarioAccess::make(std::move(spec));
