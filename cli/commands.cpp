@@ -134,8 +134,38 @@ void add_run_options(CLI::App& command, RunArgs& args) {
   command.add_flag("-v,--verbose", args.verbose, "log more");
 }
 
+/**
+ * Passes each line to `inner` in valid UTF-8: a warning may quote what a user gave (a
+ * --candidates-csv path, a --vary), and every message h2sim prints is UTF-8.
+ */
+class Utf8Sink final : public spdlog::sinks::sink {
+public:
+  explicit Utf8Sink(std::shared_ptr<spdlog::sinks::sink> inner) : inner_(std::move(inner)) {}
+  void log(const spdlog::details::log_msg& msg) override {
+    const std::string_view text(msg.payload.data(), msg.payload.size());
+    const std::string valid = valid_utf8(text);
+    if (valid == text) {
+      inner_->log(msg);
+      return;
+    }
+    spdlog::details::log_msg copy = msg;
+    copy.payload = spdlog::string_view_t(valid.data(), valid.size());
+    inner_->log(copy);
+  }
+  void flush() override { inner_->flush(); }
+  void set_pattern(const std::string& pattern) override { inner_->set_pattern(pattern); }
+  void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+    inner_->set_formatter(std::move(formatter));
+  }
+
+private:
+  std::shared_ptr<spdlog::sinks::sink> inner_;
+};
+
 void setup_logging(int verbosity) {
-  auto logger = spdlog::stderr_color_mt("h2sim");
+  auto logger = std::make_shared<spdlog::logger>(
+      "h2sim", std::make_shared<Utf8Sink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>()));
+  spdlog::register_logger(logger);
   logger->set_pattern("h2sim: %^%l%$: %v");
   spdlog::set_default_logger(logger);
   spdlog::set_level(verbosity < 0   ? spdlog::level::warn
@@ -164,7 +194,7 @@ int main(int argc, char** argv) {
     for (const CLI::App* sub : top->get_subcommands()) {
       command += " " + sub->get_name();
     }
-    return "h2sim: " + std::string(error.what()) + "\nRun '" + command +
+    return "h2sim: " + valid_utf8(error.what()) + "\nRun '" + command +
            " --help' for more information.\n";
   });
   bool show_version = false;

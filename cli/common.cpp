@@ -64,7 +64,7 @@ std::vector<Override> parse_overrides(const std::vector<std::string>& sets,
 void report_problems(const std::string& origin, const ScenarioError& error,
                      const std::string& where) {
   const auto count = error.problems().size();
-  std::cerr << "h2sim: invalid scenario " << origin << " (" << count << " problem"
+  std::cerr << "h2sim: invalid scenario " << valid_utf8(origin) << " (" << count << " problem"
             << (count == 1 ? "" : "s") << "):\n";
   for (const Problem& problem : error.problems()) {
     std::cerr << "  " << valid_utf8(where) << problem.text() << "\n"; // a point's values: any bytes

@@ -47,7 +47,7 @@ int command_compare(const RunArgs& given, const std::vector<std::string>& files)
   try {
     out = compare_document(files, metrics);
   } catch (const ExperimentError& e) {
-    std::cerr << "h2sim: error: " << e.what() << "\n";
+    std::cerr << "h2sim: error: " << valid_utf8(e.what()) << "\n"; // it names the files
     return exit_failure;
   }
   emit(args, out, "the comparison");

@@ -217,7 +217,7 @@ std::function<std::optional<int>()> add_report_command(CLI::App& app) {
     try {
       return run_report(*args);
     } catch (const Unusable& e) {
-      std::cerr << "h2sim: " << e.what() << "\n";
+      std::cerr << "h2sim: " << valid_utf8(e.what()) << "\n"; // it may name a file
       return 2;
     }
   };

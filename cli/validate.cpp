@@ -7,7 +7,7 @@ namespace h2sim::cli {
 
 int command_validate(const std::string& path, const std::vector<std::string>& sets) {
   const Scenario scenario = load(path, sets);
-  std::cerr << path << ": valid (" << scenario.stations()
+  std::cerr << valid_utf8(path) << ": valid (" << scenario.stations()
             << (scenario.stations() == 1 ? " station, " : " stations, ") << scenario.open_stations()
             << " open)\n";
   return exit_ok;

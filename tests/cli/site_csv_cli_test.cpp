@@ -227,6 +227,25 @@ TEST_CASE("cli: site refuses --origin with a CSV in x_km and y_km, which it woul
             .code == 0);
 }
 
+TEST_CASE("cli: a file name that is not UTF-8 is logged, validated and refused as U+FFFD") {
+  // The log line naming the CSV, validate's verdict and a usage error quoted the bytes as given.
+  const Folder folder;
+  folder.write("two.json", two_decoys());
+  folder.write("s\xff.csv", "id,x_km,y_km\nW,0,0\n");
+  const Result logged = folder.h2sim("site two.json --candidates-csv 's\xff.csv' --target "
+                                     "'totals.stranded<=0' --dry-run");
+  CHECK(logged.code == 0);
+  CHECK(logged.err.find("h2sim: info: site: 1 candidate sites from s\xEF\xBF\xBD.csv\n") !=
+        std::string::npos);
+  folder.write("t\xff.json", two_decoys());
+  const Result valid = folder.h2sim("validate 't\xff.json'");
+  CHECK(valid.code == 0);
+  CHECK(valid.err == "t\xEF\xBF\xBD.json: valid (2 stations, 2 open)\n");
+  const Result usage = folder.h2sim("validate two.json '--x\xff'");
+  CHECK(usage.code == 2);
+  CHECK(usage.err.starts_with("h2sim: The following argument was not expected: --x\xEF\xBF\xBD\n"));
+}
+
 TEST_CASE("cli: a scenario with an origin places a CSV's lat and lon, its template in degrees") {
   // The decoys' scenario in degrees about (0, 0): D1 100 km east (0.8993203 degrees), D2 100 km
   // east and 150 north. The CSV's sites copy D1, whose lat and lon give way to the row's.

@@ -266,14 +266,13 @@ TEST_CASE("events: events that start when the run has ended are one warning at t
   CHECK(warnings[0].message == "starts on day 8, when the run has ended (by day 6, warm-up "
                                "included): it changes nothing");
   // An automatic warm-up is at most half the horizon: 3 + 1.5 ends before day 5.
-  // Events under an automatic warm-up are a warning of their own, after this one.
+  // (Events that change nothing are not told to fall at different points of the windows.)
   warnings = warnings_of(R"("warmup_days": "auto", "horizon_days": 3)");
-  REQUIRE(warnings.size() == 2);
+  REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].pointer == "/events/0/at_day");
   CHECK(warnings[0].message == "starts on day 5, when the run has ended (by day 4.5, warm-up "
                                "included): it changes nothing (nor does 1 more event, which "
                                "starts then or later)");
-  CHECK(warnings[1].pointer == "/warmup_days");
   // An event at the very end changes nothing either; one before it is no warning.
   CHECK(warnings_of(R"("warmup_days": 0, "horizon_days": 8)").size() == 1);
   CHECK(warnings_of(R"("warmup_days": 0, "horizon_days": 8.001)").empty());
@@ -294,9 +293,19 @@ TEST_CASE("events: an automatic warm-up with events is a warning that they do no
         "so an event falls at a different point of each one's window, and the series combine "
         "bins of different days (series.daily.day gives the earliest); give warmup_days a number "
         "for the events to line up");
-  // A stated warm-up, or no events, is no warning.
+  // An event ending inside the run is one too, though it starts at day 0.
+  const auto ending =
+      warnings(R"("warmup_days": "auto", "horizon_days": 4)",
+               R"([{"at_day": 0, "until_day": 2, "set": {"open_stations": ["C"]}}])");
+  REQUIRE(ending.size() == 1);
+  CHECK(ending[0].message == automatic[0].message);
+  // A stated warm-up, no events, or events only at day 0 (in force from the start of every
+  // replication) are no warning.
   CHECK(warnings(R"("warmup_days": 1, "horizon_days": 4)", closing).empty());
   CHECK(warnings(R"("warmup_days": "auto", "horizon_days": 4)", "[]").empty());
+  CHECK(warnings(R"("warmup_days": "auto", "horizon_days": 4)",
+                 R"([{"at_day": 0, "set": {"open_stations": ["A", "C"]}}])")
+            .empty());
 }
 
 TEST_CASE("events: a step at time 0 sets the stations in service from the start") {

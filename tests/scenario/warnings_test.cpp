@@ -69,30 +69,45 @@ TEST_CASE("warnings: a station opened by id is named by its place in the file") 
         "turned away here\n");
 }
 
-TEST_CASE(
-    "warnings: storage under unlimited supply is unused: one warning at the first in the file") {
+TEST_CASE("warnings: storage beside unlimited supply is not drawn from") {
   // Unlimited supply never runs short, so the storage is silently not modelled (no inventory, no
-  // stockouts). B is opened by id, so it comes first in build order: the warning still names A,
-  // the file's first.
+  // stockouts). One warning, at the first such station of the file: B is opened by id, so it
+  // comes first in build order, and the warning still names A.
   const std::string unlimited = R"({"model": "unlimited"})";
-  const std::string text =
-      warnings_of(scenario, {{"open_stations", R"(["B", "A"])"},
-                             {"stations.0.supply", unlimited},
-                             {"stations.1.storage", R"({"capacity_kg": 500, "initial_kg": 500})"},
-                             {"stations.1.supply", unlimited},
-                             {"stations.0.pressures", R"(["H35", "H70"])"},
-                             {"demand.classes.0.area.radius_km", "1"},
-                             {"demand.classes.1.area.x_km", "800"}});
-  CHECK(text == "/stations/0/storage: is not used: supply model unlimited never runs short (drop "
-                "storage, or choose a supply model that fills it: none, delivery, scheduled, "
-                "pipeline or onsite) (nor at 1 more station with unlimited supply)\n");
+  const std::vector<h2sim::Override> both{
+      {"open_stations", R"(["B", "A"])"},
+      {"stations.0.supply", unlimited},
+      {"stations.1.storage", R"({"capacity_kg": 500, "initial_kg": 500})"},
+      {"stations.1.supply", unlimited},
+      {"stations.0.pressures", R"(["H35", "H70"])"},
+      {"demand.classes.0.area.radius_km", "1"},
+      {"demand.classes.1.area.x_km", "800"}};
+  CHECK(warnings_of(scenario, both) ==
+        "/stations/0/storage: is not drawn from: supply model unlimited never runs short, so no "
+        "inventory or stockouts are modelled (economics still prices the storage); for a finite "
+        "supply choose delivery, scheduled, pipeline, onsite, or none (the initial fill only) (so "
+        "at 1 more station)\n");
+  // A station never in service is not warned about: B alone is open.
+  std::vector<h2sim::Override> only_b = both;
+  only_b[0].value = R"(["B"])";
+  CHECK(warnings_of(scenario, only_b) ==
+        "/demand/classes/0/area: the nearest open station it can use is 800 road km from the "
+        "area's centre, beyond a full tank's range (600 km): its vehicles will be towed "
+        "(stranded)\n"
+        "/stations/1/storage: is not drawn from: supply model unlimited never runs short, so no "
+        "inventory or stockouts are modelled (economics still prices the storage); for a finite "
+        "supply choose delivery, scheduled, pipeline, onsite, or none (the initial fill only)\n");
   // Storage without a supply model is model none (its initial fill only): no warning.
-  CHECK(warnings_of(scenario, {{"open_stations", R"(["B", "A"])"},
-                               {"stations.0.supply", R"({"model": "none"})"},
+  std::string no_model = scenario;
+  const std::string model = R"(,
+               "supply": {"model": "none"})";
+  REQUIRE(no_model.find(model) != std::string::npos);
+  no_model.erase(no_model.find(model), model.size());
+  CHECK(warnings_of(no_model, {{"open_stations", R"(["B", "A"])"},
                                {"stations.0.pressures", R"(["H35", "H70"])"},
                                {"demand.classes.0.area.radius_km", "1"},
                                {"demand.classes.1.area.x_km", "800"}})
-            .find("is not used") == std::string::npos);
+            .find("is not drawn from") == std::string::npos);
 }
 
 TEST_CASE("warnings: a pressure no station in the file fills is an error") {

@@ -259,7 +259,7 @@ void check_site_metric(const Scenario& base, const std::string& path,
 /**
  * ExperimentError if `search` cannot run: no candidates, one listed twice, a fixed station not
  * among them, an alternative in two groups or not a candidate, two alternatives of a site fixed.
- * site() checks this first; a dry run checks it without running.
+ * site()'s search checks this before it runs anything; a dry run checks it without running.
  */
 void check_site_search(const SiteSearch& search);
 

@@ -359,7 +359,17 @@ void warn_of_late_events(const models::ScenarioSpec& spec, std::vector<Warning>&
 
 void warn_of_events_under_automatic_warmup(const models::ScenarioSpec& spec,
                                            std::vector<Warning>& warnings) {
-  if (!spec.warmup_days.automatic || spec.events.empty()) {
+  if (!spec.warmup_days.automatic) {
+    return;
+  }
+  // Only a change inside the run falls at a different point of each window: one at day 0 is in
+  // force from the start of every replication, one at the end or later changes nothing.
+  const auto inside = [&](double day) {
+    return day > 0 && day * minutes_per_day < spec.latest_end_min();
+  };
+  if (std::none_of(spec.events.begin(), spec.events.end(), [&](const models::EventSpec& event) {
+        return inside(event.at_day) || (event.until_day && inside(*event.until_day));
+      })) {
     return;
   }
   warnings.push_back(

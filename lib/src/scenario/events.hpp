@@ -31,8 +31,9 @@ void build_timeline(const nlohmann::json& document, models::ScenarioSpec& spec,
 void warn_of_late_events(const models::ScenarioSpec& spec, std::vector<Warning>& warnings);
 
 /**
- * One warning when warmup_days is "auto" and there are events: each replication's window starts
- * at its own warm-up, so the events and the series' bins do not line up across replications.
+ * One warning when warmup_days is "auto" and events start or end inside the run: each
+ * replication's window starts at its own warm-up, so the events and the series' bins do not line
+ * up across replications.
  */
 void warn_of_events_under_automatic_warmup(const models::ScenarioSpec& spec,
                                            std::vector<Warning>& warnings);

@@ -38,8 +38,9 @@ std::vector<Problem> in_utf8(std::vector<Problem> problems) {
 }
 
 /**
- * A station whose supply is named "unlimited" never runs short, so its storage is not used (no
- * inventory, no stockouts): one warning at the first such station, counting the others.
+ * A station in service at some time whose supply is named "unlimited" never runs short, so its
+ * storage changes nothing in the queues (no inventory, no stockouts; economics still prices it):
+ * one warning at the first such station in the file, counting the others.
  */
 void warn_of_unused_storage(const models::ScenarioSpec& spec, std::vector<Warning>& warnings) {
   const auto in_file = [&](std::size_t s) {
@@ -47,7 +48,7 @@ void warn_of_unused_storage(const models::ScenarioSpec& spec, std::vector<Warnin
   };
   std::optional<std::size_t> first; // the first in the file
   std::size_t count = 0;
-  for (std::size_t s = 0; s < spec.stations.size(); ++s) {
+  for (std::size_t s = 0; s < spec.open_stations(); ++s) {
     const models::StationSpec& station = spec.stations[s];
     if (station.storage && station.supply.name() == "unlimited") {
       ++count;
@@ -59,12 +60,13 @@ void warn_of_unused_storage(const models::ScenarioSpec& spec, std::vector<Warnin
   if (!first) {
     return;
   }
-  std::string message = "is not used: supply model unlimited never runs short (drop storage, or "
-                        "choose a supply model that fills it: none, delivery, scheduled, pipeline "
-                        "or onsite)";
+  std::string message =
+      "is not drawn from: supply model unlimited never runs short, so no inventory or stockouts "
+      "are modelled (economics still prices the storage); for a finite supply choose delivery, "
+      "scheduled, pipeline, onsite, or none (the initial fill only)";
   if (count > 1) {
-    message += " (nor at " + std::to_string(count - 1) + " more station" + (count == 2 ? "" : "s") +
-               " with unlimited supply)";
+    message +=
+        " (so at " + std::to_string(count - 1) + " more station" + (count == 2 ? "" : "s") + ")";
   }
   warnings.push_back({spec.station_pointer(*first) + "/storage", message});
 }
