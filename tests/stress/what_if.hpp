@@ -137,7 +137,8 @@ inline WhatIf fleet_times(double factor) {
 
 /**
  * Scheduled events in the storm: every pipeline cut from `from_day` for `days`, every depot down
- * to one trailer and every delivery's payload cut to a tenth meanwhile.
+ * to one trailer and every delivery's payload cut to a tenth of the file's (at least 1 kg)
+ * meanwhile.
  */
 inline WhatIf outage(double from_day, double days) {
   return {"outage from day " + std::to_string(from_day), [from_day, days](json& s) {
@@ -148,10 +149,14 @@ inline WhatIf outage(double from_day, double days) {
             if (s.contains("depots") && !s["depots"].empty()) {
               set["depots.*.trailers"] = 1;
             }
-            for (const auto& station : s["stations"]) {
-              if (station.contains("supply") && station["supply"]["model"] == "delivery") {
-                set["stations.*.supply.payload_kg*"] = 0.1;
-                break;
+            // A value, not a factor: outages that overlap would compound a factor (three tenths
+            // of 300 kg is 0.3 kg, below the 1 kg a payload must be, and the file is refused).
+            for (std::size_t i = 0; i < s["stations"].size(); ++i) {
+              const json& supply = s["stations"][i].value("supply", json::object());
+              if (supply.value("model", "") == "delivery" && supply.contains("payload_kg") &&
+                  supply["payload_kg"].is_number()) {
+                set["stations." + std::to_string(i) + ".supply.payload_kg"] =
+                    std::max(1.0, supply["payload_kg"].get<double>() * 0.1);
               }
             }
             if (!set.empty()) {
