@@ -231,7 +231,12 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
                        "scenario the output was made from)",
                        h2sim::ReportError);
   with_scenario.scenario = scenario;
-  CHECK_NOTHROW(h2sim::html_report({{"a", run_output("S", 1)}}, with_scenario));
+  CHECK_NOTHROW(h2sim::html_report({{"a", run_output("S1", 1)}}, with_scenario));
+  // Another scenario's file: its inputs were shown as the run's.
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, with_scenario),
+                       "s.json: has none of the outputs' stations (S): --scenario takes the "
+                       "scenario the outputs were made from",
+                       h2sim::ReportError);
   CHECK_THROWS_WITH_AS(h2sim::parse_report_input(std::string(65, '[') + std::string(65, ']')),
                        "nested deeper than 64 levels", h2sim::ReportError);
   // A number that is not one (an edited output): the page said "no network totals", then drew

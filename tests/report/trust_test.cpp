@@ -242,6 +242,35 @@ TEST_CASE("trust: a station offered more fills than it can do never settles, wha
   CHECK_FALSE(overload_warning(std::nullopt, {"S1"}));
 }
 
+TEST_CASE("trust: a station busy all the window that admitted none of its arrivals is overloaded") {
+  // A fill longer than the window (fill rate 0.001 kg/min): no one served to measure the fills
+  // by, so the station was skipped, and no warning said why nothing was served.
+  RecordValues stuck = station(0, 1.0);
+  const std::vector<Leaf>& layout = station_layout(0, Scope::stations);
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].path == "arrivals") {
+      stuck.leaves[i] = 123;
+    }
+  }
+  const auto slowest =
+      slowest_station({station(100, 0.5), stuck}, {{1, std::nullopt}, {2, std::nullopt}}, 720);
+  REQUIRE(slowest.has_value());
+  CHECK(slowest->station == 1);
+  CHECK(std::isinf(slowest->tau_min));
+  const auto said = overload_warning(*slowest, {"A", "B"});
+  REQUIRE(said.has_value());
+  CHECK(said->pointer == "/stations/1");
+  // Busy but not all the time, or no arrivals (a fill begun in the warm-up): not said.
+  RecordValues partly = stuck;
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].path == "utilization") {
+      partly.leaves[i] = 0.99;
+    }
+  }
+  CHECK_FALSE(slowest_station({partly}, {{2, std::nullopt}}, 720).has_value());
+  CHECK_FALSE(slowest_station({station(0, 1.0)}, {{2, std::nullopt}}, 720).has_value());
+}
+
 TEST_CASE("trust: a queue that would need more than a century to settle is called overloaded, not "
           "given a horizon") {
   // A station busy 99.99% of the time relaxes over 300 years: no horizon_days can be asked for.

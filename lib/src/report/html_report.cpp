@@ -455,6 +455,68 @@ ScenarioInfo read_scenario(const ReportOptions& options) {
   return info;
 }
 
+/** The ids of the stations the outputs' metrics list: a run's, a sweep's points', a comparison's.
+ */
+void output_station_ids(const json& node, std::vector<std::string>& ids, int depth = 0) {
+  if (depth > 4) {
+    return;
+  }
+  if (node.is_array()) {
+    for (const json& item : node) {
+      output_station_ids(item, ids, depth + 1);
+    }
+    return;
+  }
+  if (!node.is_object()) {
+    return;
+  }
+  if (const json* stations = at(node, "stations"); stations != nullptr && stations->is_array()) {
+    for (const json& station : *stations) {
+      if (station.is_object() && station.contains("id") && station["id"].is_string()) {
+        ids.push_back(station["id"].get<std::string>());
+      }
+    }
+  }
+  for (const char* key : {"points", "scenarios", "evaluations", "metrics"}) {
+    if (const json* inner = at(node, key); inner != nullptr) {
+      output_station_ids(*inner, ids, depth + 1);
+    }
+  }
+}
+
+/**
+ * ReportError when --scenario lists none of the outputs' stations: it is another scenario, whose
+ * inputs the summary would show as the run's (a Poisson run summarised as a fleet of 1,500).
+ */
+void check_scenario_matches(const std::vector<ReportInput>& inputs, const ReportOptions& options) {
+  const json* listed = at(options.scenario, "stations");
+  std::set<std::string> known;
+  for (const json& station : *listed) {
+    if (station.is_object() && station.contains("id") && station["id"].is_string()) {
+      known.insert(station["id"].get<std::string>());
+    }
+  }
+  std::vector<std::string> ids;
+  for (const ReportInput& input : inputs) {
+    output_station_ids(input.output, ids);
+  }
+  if (ids.empty() || std::any_of(ids.begin(), ids.end(),
+                                 [&](const std::string& id) { return known.count(id) > 0; })) {
+    return;
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::string named = ids.front();
+  for (std::size_t i = 1; i < std::min<std::size_t>(ids.size(), 3); ++i) {
+    named += ", " + ids[i];
+  }
+  if (ids.size() > 3) {
+    named += " and " + std::to_string(ids.size() - 3) + " more";
+  }
+  throw ReportError(options.scenario_label + ": has none of the outputs' stations (" + named +
+                    "): --scenario takes the scenario the outputs were made from");
+}
+
 // ---------------------------------------------------------------- page blocks
 
 json note(const std::string& message) { return {{"type", "note"}, {"text", message}}; }
@@ -2384,6 +2446,9 @@ std::string html_report(const std::vector<ReportInput>& outputs, const ReportOpt
   check_target_metric(inputs, kinds, *given);
   check_queue_station(inputs, kinds, options.queue_day);
   const ScenarioInfo scenario = read_scenario(options);
+  if (scenario.present) {
+    check_scenario_matches(inputs, options);
+  }
   const bool several = inputs.size() > 1;
   std::vector<std::string> names;
   for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -47,7 +47,17 @@ std::optional<Relaxation> slowest_station(const std::vector<RecordValues>& stati
     const double served = leaf(stations[i], "served");
     const double rho = leaf(stations[i], "utilization");
     const double c = shapes[i].dispensers;
-    if (served <= 0 || rho <= 0 || window_min <= 0) {
+    if (rho <= 0 || window_min <= 0 || c <= 0) {
+      continue;
+    }
+    // Every dispenser busy the whole window, and none of the window's arrivals admitted (a fill
+    // longer than the window, or a queue that never reaches the front): nothing served to measure
+    // the fills by, but the station is offered more than it can do.
+    if (served <= 0) {
+      if (rho >= 1 - 1e-9 && leaf(stations[i], "arrivals") > 0 &&
+          (!slowest || !std::isinf(slowest->tau_min))) {
+        slowest = Relaxation{i, rho, INFINITY};
+      }
       continue;
     }
     const double fill_min = rho * c * window_min / served; // 1 / mu
