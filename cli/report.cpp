@@ -208,8 +208,10 @@ std::function<std::optional<int>()> add_report_command(CLI::App& app) {
       ->check(not_empty());
   command->add_option("--station", args->station, "with --events: the station's id")
       ->check(not_empty());
-  command->add_option("--day", args->day,
-                      "with --events: the day (from the start of the run, warm-up included)");
+  command->add_option(
+      "--day", args->day,
+      "with --events: the day (from the start of the run, warm-up included; the whole "
+      "day D falls in)");
   return [args, command]() -> std::optional<int> {
     if (!command->parsed()) {
       return std::nullopt;

@@ -741,6 +741,22 @@ TEST_CASE("report: an h2sim compare output: its paired differences, then each sc
   REQUIRE(flagged.size() == 1);
   CHECK(flagged[0].find("(4 at fewest)") != std::string::npos);
   CHECK(flagged[0].find("(A — c.json: a.json 5, B — c.json: b.json 5)") != std::string::npos);
+  // Failed replications are in the header's count, not in the means: the same replication
+  // failed in both, so every finished one is paired and nothing is said; different ones, and the
+  // counts are those finished.
+  json failed = fewer_pairs;
+  for (std::size_t m = 0; m < 2; ++m) {
+    failed["scenarios"][m]["metrics"]["replication_errors"] =
+        json::array({{{"replication", 0}, {"error", "killed"}}});
+  }
+  CHECK(notes_of(failed).empty());
+  for (std::size_t m = 0; m < 2; ++m) {
+    failed["metrics"][m]["differences"][0]["pairs"] = 3;
+  }
+  const auto finished = notes_of(failed);
+  REQUIRE(finished.size() == 1);
+  CHECK(finished[0].find("over all it finished (A — c.json: a.json 4, B — c.json: b.json 4)") !=
+        std::string::npos);
   // The scenarios are inputs of their own: side by side, and each with its sections.
   CHECK(model["inputs"].size() == 2);
   CHECK(model["inputs"][1]["name"] == "B — c.json: b.json");

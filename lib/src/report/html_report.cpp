@@ -2396,7 +2396,12 @@ json paired_section(const ReportInput& input, const std::vector<std::string>& na
   bool other_basis = false;
   if (const json* scenarios = at(output, "scenarios"); scenarios != nullptr && fewest_pairs) {
     for (std::size_t k = 0; k < scenarios->size() && k < names.size(); ++k) {
-      const auto ran = number((*scenarios)[k], "metrics/replications");
+      // The header's replications are those asked for; the failed ones are not in the means.
+      auto ran = number((*scenarios)[k], "metrics/replications");
+      if (const json* failed = at((*scenarios)[k], "metrics/replication_errors");
+          ran && failed != nullptr && failed->is_array()) {
+        *ran -= static_cast<double>(failed->size());
+      }
       other_basis = other_basis || (ran && *ran != *fewest_pairs);
       counts += (k == 0 ? "" : ", ") + names[k] + " " + (ran ? format(*ran, 0) : "?");
     }
@@ -2405,7 +2410,7 @@ json paired_section(const ReportInput& input, const std::vector<std::string>& na
     blocks.push_back(note("Each difference is over the replications both of its scenarios "
                           "finished (" +
                           format(*fewest_pairs, 0) +
-                          " at fewest); each scenario's mean beside it is over all it ran (" +
+                          " at fewest); each scenario's mean beside it is over all it finished (" +
                           counts +
                           "), so the gap between two means need not equal their difference (the "
                           "pairs' own means are the output's paired_means)."));
