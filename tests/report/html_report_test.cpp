@@ -651,6 +651,20 @@ TEST_CASE("report: costs stacked by component, for the network and per station")
   REQUIRE(table.size() == 1);
   CHECK(table[0]["rows"][2][0] == "hydrogen");
   CHECK(table[0]["rows"][2][2] == doctest::Approx(58.8)); // 3e5 of 5.1e5, to 0.1%
+  // Nothing dispensed: the output's 0 per kg is a convention, and the cells are left empty.
+  CHECK(table[0]["rows"][7][0] == "cost per kg ($, operator)");
+  CHECK(table[0]["rows"][7][1]["v"] == 9.0);
+  json dry = output;
+  dry["totals"]["dispensed_kg"] = 0;
+  dry["totals"]["economics"]["cost_per_kg"] = 0;
+  const json nothing = model_of(h2sim::html_report({{"a.json", dry}}));
+  const auto empty_rows = blocks_of(nothing, "costs", "table")[0]["rows"];
+  CHECK(empty_rows[7][1].is_null());
+  CHECK(empty_rows[8][1].is_null());
+  const auto notes = blocks_of(nothing, "costs", "note");
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0]["text"] ==
+        "Nothing was dispensed: there is no cost per kg (the output holds 0 by convention).");
   // No economics: no section; two runs with economics: one stacked bar each, side by side.
   CHECK(section_of(model_of(h2sim::html_report({{"a.json", run_output("S1", 4)}})), "costs") ==
         nullptr);
@@ -757,6 +771,18 @@ TEST_CASE("report: an h2sim compare output: its paired differences, then each sc
   REQUIRE(finished.size() == 1);
   CHECK(finished[0].find("over all it finished (A — c.json: a.json 4, B — c.json: b.json 4)") !=
         std::string::npos);
+  // A maximum's columns are the largest over the replications, its difference a mean: said.
+  json with_max = all_pairs;
+  with_max["metrics"].push_back({{"metric", "totals.wait_min.max"},
+                                 {"means", {66.81, 0}},
+                                 {"differences", json::array({{{"scenario", "b.json"},
+                                                               {"mean", -32.16},
+                                                               {"ci95", {-60, -4}},
+                                                               {"significant", true},
+                                                               {"pairs", 5}}})}});
+  const auto maximum = notes_of(with_max);
+  REQUIRE(maximum.size() == 1);
+  CHECK(maximum[0].starts_with("Wait max: each scenario's column is its largest wait"));
   // The scenarios are inputs of their own: side by side, and each with its sections.
   CHECK(model["inputs"].size() == 2);
   CHECK(model["inputs"][1]["name"] == "B — c.json: b.json");

@@ -1317,17 +1317,24 @@ json costs_section(const RunContext& run) {
   }
   rows.push_back(json::array(
       {"total", with_digits(cell(*totals, "economics.total_cost_per_year", ci95), 0), 100}));
+  // Nothing dispensed: the output's 0 per kg is a convention, not a cost; the cells stay empty.
+  const bool nothing_dispensed = number(*totals, "dispensed_kg") == 0.0;
+  const auto per_kg = [&](const std::string& path) {
+    return nothing_dispensed ? json(nullptr) : with_digits(cell(*totals, path, ci95), 2);
+  };
   rows.push_back(
-      json::array({"cost per kg ($, operator)",
-                   with_digits(cell(*totals, "economics.cost_per_kg", ci95), 2), nullptr}));
-  rows.push_back(
-      json::array({"social cost per kg ($, with waiting)",
-                   with_digits(cell(*totals, "economics.social_cost_per_kg", ci95), 2), nullptr}));
+      json::array({"cost per kg ($, operator)", per_kg("economics.cost_per_kg"), nullptr}));
+  rows.push_back(json::array(
+      {"social cost per kg ($, with waiting)", per_kg("economics.social_cost_per_kg"), nullptr}));
   blocks.push_back({{"type", "table"},
                     {"role", "costs"},
                     {"columns", json::array({column("component"), column("$ per year", 0),
                                              column("share (%)", 1)})},
                     {"rows", std::move(rows)}});
+  if (nothing_dispensed) {
+    blocks.push_back(note("Nothing was dispensed: there is no cost per kg (the output holds 0 by "
+                          "convention)."));
+  }
   if (json chart =
           cost_chart("Network cost per year by component", json::array({"network"}), {totals});
       !chart.is_null()) {
@@ -2377,6 +2384,13 @@ json paired_section(const ReportInput& input, const std::vector<std::string>& na
                     {"sortable", true},
                     {"columns", std::move(columns)},
                     {"rows", std::move(rows)}});
+  // A maximum's column is not a mean: compare writes the largest over the replications, and the
+  // difference is the mean of each replication's (66.8, 0 and -32.2 read as a slip).
+  if (rows_by_metric.count("totals.wait_min.max") > 0) {
+    blocks.push_back(note("Wait max: each scenario's column is its largest wait over all its "
+                          "replications; the difference is the mean of the replications' own "
+                          "differences, so it need not be the gap between the columns."));
+  }
   // With --until or a failed replication, the scenarios' means may rest on more replications
   // than the pairs the differences are over: say so, with the numbers.
   std::optional<double> fewest_pairs;
