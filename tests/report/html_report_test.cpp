@@ -427,6 +427,17 @@ TEST_CASE("report: a sweep's answer is the smallest value whose 95% interval mee
   // The answer's point is shown in full.
   CHECK((*section_of(model, "point-summary"))["title"] ==
         "Point open_stations = 50 (the answer): Summary");
+  const auto headline = [](const json& of) {
+    return blocks_of(of, "sweep", "headline")[0]["text"].get<std::string>();
+  };
+  CHECK(headline(model).ends_with("first met at open_stations = 50."));
+  // The answer's point lost a replication: it is judged on those that finished, and says so.
+  points[2]["metrics"]["replications"] = 5;
+  points[2]["metrics"]["replication_errors"] =
+      json::array({{{"replication", 3}, {"error", "killed"}}});
+  CHECK(headline(model_of(h2sim::html_report({{"s.json", {{"points", points}}}})))
+            .ends_with("first met at open_stations = 50. 1 of its 5 replications failed: it is "
+                       "judged on those that finished."));
 }
 
 TEST_CASE("report: a size result: its own target, the evaluations and the answer marked") {

@@ -1573,6 +1573,14 @@ void add_sweep_sections(json& sections, const ReportInput& input, const Scenario
   if (curves.answer) {
     summary += " Target " + target.text + ": first met at " + shape.parameter + " = " +
                format_value(*curves.answer) + ".";
+    // A point some of whose replications failed is judged on those that finished: say so.
+    const json& answered = points[curves.answer_point];
+    const json* failed = at(answered, "metrics/replication_errors");
+    const auto asked = number(answered, "metrics/replications");
+    if (failed != nullptr && failed->is_array() && !failed->empty() && asked) {
+      summary += " " + std::to_string(failed->size()) + " of its " + format(*asked, 0) +
+                 " replications failed: it is judged on those that finished.";
+    }
   } else if (shape.others.empty()) {
     summary += " Target " + target.text + ": not met at any point of the sweep.";
   }
