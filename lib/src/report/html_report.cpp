@@ -376,8 +376,9 @@ struct ScenarioInfo {
   bool present = false;
   std::string label;
   std::string name;
-  std::map<std::string, Place> stations; // by id
+  std::map<std::string, Place> stations; // by id, those with a place
   std::vector<std::string> order;        // ids in file order
+  std::set<std::string> ids;             // every station id the file lists, placed or not
   json depots = json::array();
   const json* document = nullptr;
 };
@@ -424,11 +425,15 @@ ScenarioInfo read_scenario(const ReportOptions& options) {
   info.label = options.scenario_label;
   info.name = text(options.scenario, "name");
   for (const json& station : *listed) {
-    const auto at = place_of(station, options.scenario);
-    if (!station.is_object() || !station.contains("id") || !station["id"].is_string() || !at) {
+    if (!station.is_object() || !station.contains("id") || !station["id"].is_string()) {
       continue;
     }
     const std::string id = station["id"].get<std::string>();
+    info.ids.insert(id);
+    const auto at = place_of(station, options.scenario);
+    if (!at) {
+      continue;
+    }
     Place place{(*at)[0],
                 (*at)[1],
                 text(station, "name"),
@@ -488,20 +493,14 @@ void output_station_ids(const json& node, std::vector<std::string>& ids, int dep
  * ReportError when --scenario lists none of the outputs' stations: it is another scenario, whose
  * inputs the summary would show as the run's (a Poisson run summarised as a fleet of 1,500).
  */
-void check_scenario_matches(const std::vector<ReportInput>& inputs, const ReportOptions& options) {
-  const json* listed = at(options.scenario, "stations");
-  std::set<std::string> known;
-  for (const json& station : *listed) {
-    if (station.is_object() && station.contains("id") && station["id"].is_string()) {
-      known.insert(station["id"].get<std::string>());
-    }
-  }
+void check_scenario_matches(const std::vector<ReportInput>& inputs, const ScenarioInfo& scenario) {
   std::vector<std::string> ids;
   for (const ReportInput& input : inputs) {
     output_station_ids(input.output, ids);
   }
-  if (ids.empty() || std::any_of(ids.begin(), ids.end(),
-                                 [&](const std::string& id) { return known.count(id) > 0; })) {
+  if (ids.empty() || std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
+        return scenario.ids.count(id) > 0;
+      })) {
     return;
   }
   std::sort(ids.begin(), ids.end());
@@ -513,7 +512,7 @@ void check_scenario_matches(const std::vector<ReportInput>& inputs, const Report
   if (ids.size() > 3) {
     named += " and " + std::to_string(ids.size() - 3) + " more";
   }
-  throw ReportError(options.scenario_label + ": has none of the outputs' stations (" + named +
+  throw ReportError(scenario.label + ": has none of the outputs' stations (" + named +
                     "): --scenario takes the scenario the outputs were made from");
 }
 
@@ -2474,7 +2473,7 @@ std::string html_report(const std::vector<ReportInput>& outputs, const ReportOpt
   check_queue_station(inputs, kinds, options.queue_day);
   const ScenarioInfo scenario = read_scenario(options);
   if (scenario.present) {
-    check_scenario_matches(inputs, options);
+    check_scenario_matches(inputs, scenario);
   }
   const bool several = inputs.size() > 1;
   std::vector<std::string> names;
