@@ -628,6 +628,37 @@ TEST_CASE("report: stations' own 95% intervals are shown in their table") {
   CHECK(tables[0]["rows"][0][p95]["hi"] == 5.0);
 }
 
+TEST_CASE("report: an interval reaching below 0 is shown unclipped, with a note, once a section") {
+  const std::string below =
+      "An interval reaching below 0, for a quantity that cannot be negative, is shown as computed, "
+      "not clipped: the replications pin that value down poorly (too few of them, or too far "
+      "apart); run more or longer replications (docs/statistics.md).";
+  const auto notes_saying = [&](const json& model, const std::string& id) {
+    std::size_t n = 0;
+    for (const json& block : blocks_of(model, id, "note")) {
+      n += block["text"] == below ? 1U : 0U;
+    }
+    return n;
+  };
+  // Bounds at or above 0: no note.
+  json calm = run_output("S1", 4, json{{"totals.wait_min.p95", {0.0, 8.0}}});
+  calm["stations"][0]["ci95"] = {{"served", {80.0, 100.0}}};
+  const json calm_model = model_of(h2sim::html_report({{"a.json", calm}}));
+  CHECK(notes_saying(calm_model, "summary") == 0);
+  CHECK(notes_saying(calm_model, "stations") == 0);
+  // The summary's p95 card and its outcomes' table both below 0: one note; a station's: its own.
+  json few = run_output(
+      "S1", 10, json{{"totals.wait_min.p95", {-12.0, 32.0}}, {"totals.balked", {-3.0, 23.0}}});
+  few["stations"][0]["ci95"] = {{"served", {-1.5, 181.5}}};
+  const json model = model_of(h2sim::html_report({{"a.json", few}}));
+  CHECK(notes_saying(model, "summary") == 1);
+  CHECK(notes_saying(model, "stations") == 1);
+  CHECK(blocks_of(model, "stations", "table")[0]["rows"][0][2]["lo"] == -1.5);
+  // Only the outcomes' table below 0 still gives the note.
+  json counts = run_output("S1", 10, json{{"totals.balked", {-3.0, 23.0}}});
+  CHECK(notes_saying(model_of(h2sim::html_report({{"a.json", counts}})), "summary") == 1);
+}
+
 namespace {
 json economics(double scale) {
   return {{"capex", 1e6 * scale},

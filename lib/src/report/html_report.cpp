@@ -525,6 +525,34 @@ json section(const std::string& id, const std::string& title, json blocks) {
   return {{"id", id}, {"title", title}, {"blocks", std::move(blocks)}};
 }
 
+constexpr const char* below_zero_text =
+    "An interval reaching below 0, for a quantity that cannot be negative, is shown as computed, "
+    "not clipped: the replications pin that value down poorly (too few of them, or too far "
+    "apart); run more or longer replications (docs/statistics.md).";
+
+/** Whether one of `table`'s 95% intervals reaches below 0. */
+bool reaches_below_zero(const json& table) {
+  for (const json& row : table["rows"]) {
+    for (const json& value : row) {
+      if (value.is_object() && value.contains("lo") && value["lo"].is_number() &&
+          value["lo"].get<double>() < 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * After the last block, a table of quantities that cannot be negative: a note when one of its
+ * 95% intervals reaches below 0, which the page shows as h2sim writes it, unclipped.
+ */
+void note_lower_ends_below_zero(json& blocks) {
+  if (reaches_below_zero(blocks.back())) {
+    blocks.push_back(note(below_zero_text));
+  }
+}
+
 json column(const std::string& label, int digits = -1, const std::string& unit = "") {
   json c{{"label", label}, {"numeric", digits >= 0}};
   if (digits >= 0) {
@@ -710,6 +738,14 @@ json summary_section(const RunContext& run) {
          "busy time / (dispensers × window)");
   }
   blocks.push_back({{"type", "cards"}, {"cards", std::move(cards)}});
+  // An interval below 0 in the cards (waits) or the outcomes' table is said once, after both.
+  bool below_zero = false;
+  if (!none_served) {
+    for (const std::string metric : {"wait_min.p95", "wait_min.mean"}) {
+      const auto ci = ci_of(ci95, metric);
+      below_zero = below_zero || (ci && ci->first < 0);
+    }
+  }
 
   // Every way a visit ends, with its share of arrivals.
   json rows = json::array();
@@ -739,6 +775,10 @@ json summary_section(const RunContext& run) {
          {"title", "Outcomes"},
          {"columns", {column("outcome"), column("count", 1), column("% of arrivals", 2)}},
          {"rows", std::move(rows)}});
+    below_zero = below_zero || reaches_below_zero(blocks.back());
+  }
+  if (below_zero) {
+    blocks.push_back(note(below_zero_text));
   }
 
   // Key inputs: what the output says, what the scenario adds, what the sweep point set.
@@ -1095,6 +1135,7 @@ json station_table(const RunContext& run) {
                     {"sortable", true},
                     {"columns", std::move(columns)},
                     {"rows", std::move(rows)}});
+  const bool below_zero = reaches_below_zero(blocks.back());
   if (!any_ci) {
     const auto replications = number(run.metrics, "replications").value_or(1);
     blocks.push_back(note(replications >= 2
@@ -1104,6 +1145,9 @@ json station_table(const RunContext& run) {
                               : "One replication: no confidence intervals."));
   } else {
     blocks.push_back(note("Brackets: the 95% interval over the replications."));
+  }
+  if (below_zero) {
+    blocks.push_back(note(below_zero_text));
   }
   return section(run.prefix + "stations", run.heading + "Stations", std::move(blocks));
 }
@@ -1139,6 +1183,7 @@ json classes_section(const RunContext& run) {
                     {"sortable", true},
                     {"columns", std::move(columns)},
                     {"rows", std::move(rows)}});
+  note_lower_ends_below_zero(blocks);
   return section(run.prefix + "classes", run.heading + "Vehicle classes", std::move(blocks));
 }
 
@@ -1330,6 +1375,7 @@ json costs_section(const RunContext& run) {
                     {"columns", json::array({column("component"), column("$ per year", 0),
                                              column("share (%)", 1)})},
                     {"rows", std::move(rows)}});
+  note_lower_ends_below_zero(blocks);
   if (nothing_dispensed) {
     blocks.push_back(note("Nothing was dispensed: there is no cost per kg (the output holds 0 by "
                           "convention)."));
@@ -1634,6 +1680,7 @@ void add_sweep_sections(json& sections, const ReportInput& input, const Scenario
                     {"sortable", true},
                     {"columns", std::move(columns)},
                     {"rows", std::move(rows)}});
+  note_lower_ends_below_zero(blocks);
   sections.push_back(section(prefix + "sweep", heading + "Sweep", std::move(blocks)));
 
   // One point in full: the answer, or the last point.
@@ -1962,6 +2009,7 @@ json comparison_section(const std::vector<ReportInput>& inputs, const std::vecto
                       {"sortable", true},
                       {"columns", std::move(columns)},
                       {"rows", std::move(rows)}});
+    note_lower_ends_below_zero(blocks);
 
     // Overlaid hour-of-day curves.
     json labels = json::array();
