@@ -67,10 +67,16 @@ TEST_CASE("report CLI: unusable inputs and outputs exit 2, naming them, and writ
   CHECK(points.code == 2);
   CHECK(points.err ==
         "h2sim: points.json: points[0] is not a sweep's point (an object with set and metrics)\n");
-  folder.write("compared.json", R"({"compare": ["a"], "scenarios": [{}], "metrics": []})");
+  folder.write("compared.json", R"({"compare": ["a", "b"], "scenarios": [{}, {}], "metrics": []})");
   const Result compared = folder.h2sim("report compared.json -o r.html");
   CHECK(compared.code == 2);
   CHECK(compared.err == "h2sim: compared.json: a compared scenario without metrics\n");
+  // Edited to list no scenario: the paired table was drawn, with nothing to pair.
+  folder.write("emptied.json", R"({"compare": ["a", "b"], "scenarios": [], "metrics": []})");
+  const Result emptied = folder.h2sim("report emptied.json -o r.html");
+  CHECK(emptied.code == 2);
+  CHECK(emptied.err == "h2sim: emptied.json: /scenarios has 0 entries where /compare names 2: "
+                       "not an h2sim output as it wrote it\n");
   const Result target = folder.h2sim("report a.json --target 'p95<5' -o r.html");
   CHECK(target.code == 2);
   CHECK(slurp(folder / "r.html") == "old");

@@ -2499,6 +2499,14 @@ std::string html_report(const std::vector<ReportInput>& outputs, const ReportOpt
       inputs.push_back(input);
       continue;
     }
+    // compare writes one entry of `scenarios` per scenario it names (two or more).
+    const std::size_t named = input.output["compare"].size();
+    const std::size_t listed = input.output["scenarios"].size();
+    if (listed != named || named < 2) {
+      throw ReportError(input.label + ": /scenarios has " + std::to_string(listed) +
+                        (listed == 1 ? " entry" : " entries") + " where /compare names " +
+                        std::to_string(named) + ": not an h2sim output as it wrote it");
+    }
     compares.emplace_back(&input, inputs.size());
     for (const json& scenario : input.output["scenarios"]) {
       const json* metrics = at(scenario, "metrics");
