@@ -18,6 +18,12 @@ CLI = os.environ["H2SIM_CLI"]
 SOURCE = os.environ["H2SIM_SOURCE_DIR"]
 MMC2 = os.path.join(SOURCE, "scenarios", "validation", "mmc-2.json")
 TRACE = os.path.join(SOURCE, "scenarios", "trace", "example.json")
+# What a path may be, as a bad path's message says.
+PATH_LANGUAGE = (
+    "a path is dotted keys and indexes, stations.0.dispensers or stations[0].dispensers, with * "
+    "for every item and [key=value] to pick items, stations[id=S1].dispensers; or a JSON "
+    "pointer, /stations/0/dispensers"
+)
 
 
 def cli(*args, env=None):
@@ -208,7 +214,9 @@ def test_odd_arguments_name_what_is_wrong():
         h2sim.validate(open(MMC2, "rb").read())
     with pytest.raises(FileNotFoundError):  # a path that begins with {, not JSON text
         h2sim.validate("{draft}.json")
-    assert h2sim.validate(MMC2, set={"name[": "]=x"}) == [("", '--set name[="]=x": bad path')]
+    assert h2sim.validate(MMC2, set={"name[": "]=x"}) == [
+        ("", '--set name[="]=x": bad path (' + PATH_LANGUAGE + ")")
+    ]
     with pytest.raises(TypeError, match="level must be a str"):
         h2sim.set_log_level(None)
     # validate() lists problems the same way for a dict as for its file.

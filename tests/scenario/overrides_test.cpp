@@ -96,8 +96,19 @@ TEST_CASE("overrides: bad paths and operators name the override and why") {
         "\"A\")\n");
   CHECK(problems_of(three, {{"stations.0.queue_capacity+", "1"}}) ==
         "/stations/0/queue_capacity: --set stations.0.queue_capacity+=1: no value to change\n");
+  const std::string language =
+      " (a path is dotted keys and indexes, stations.0.dispensers or stations[0].dispensers, with "
+      "* for every item and [key=value] to pick items, stations[id=S1].dispensers; or a JSON "
+      "pointer, /stations/0/dispensers)\n";
   CHECK(problems_of(three, {{"stations[id=A.dispensers", "2"}}) ==
-        ": --set stations[id=A.dispensers=2: bad path\n");
+        ": --set stations[id=A.dispensers=2: bad path" + language);
+  CHECK(problems_of(three, {{"stations[].dispensers", "2"}}) ==
+        ": --set stations[].dispensers=2: bad path" + language);
+  // [N] is an index, as .N is: [0] was a bad path.
+  CHECK(problems_of(three, {{"stations[1].dispensers", "0"}}) ==
+        "/stations/1/dispensers: must be an integer >= 1\n");
+  CHECK(problems_of(three, {{"stations[1]dispensers", "2"}}) ==
+        ": --set stations[1]dispensers=2: bad path" + language);
   // The result is validated as a file is.
   CHECK(problems_of(three, {{"stations.*.dispensers-", "2"}}) ==
         "/stations/0/dispensers: must be an integer >= 1\n"
@@ -210,6 +221,13 @@ TEST_CASE("overrides: a key an override added where it is unknown names the over
             "--vary stations.1.payload_kg=600 added it\n");
   CHECK(problems_of(three, {{"stations.7.dispensers", "2", "--vary"}}) ==
         "/stations/7: --vary stations.7.dispensers=2: no such value to set a key of\n");
+  // Slashes in a path that does not begin with one: a JSON pointer was meant.
+  CHECK(problems_of(three, {{"stations/1/payload_kg", "600"}}) ==
+        "/stations~11~1payload_kg: unknown key (allowed here: name, description, seed, "
+        "horizon_days, warmup_days, replications, series_bin_days, open_stations, origin, "
+        "stations, pipelines, depots, demand, service, events, economics); --set "
+        "stations/1/payload_kg=600 added it (a path with / is a JSON pointer when it begins with "
+        "/: /stations/1/payload_kg)\n");
   // A key the file had is not the override's doing.
   CHECK(problems_of(three, {{"stations.1.dispensers", "0"}}) ==
         "/stations/1/dispensers: must be an integer >= 1\n");

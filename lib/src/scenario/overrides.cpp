@@ -64,6 +64,15 @@ std::optional<std::vector<Step>> parse_path(const std::string& path) {
     }
     while (i < path.size() && path[i] == '[') {
       const std::size_t close = path.find(']', i);
+      // [N] is an index, as .N is (stations[0].dispensers, as Python and JavaScript write it).
+      if (close != std::string::npos && close > i + 1 &&
+          std::all_of(path.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                      path.begin() + static_cast<std::ptrdiff_t>(close),
+                      [](char c) { return c >= '0' && c <= '9'; })) {
+        steps.push_back({Step::Kind::name, path.substr(i + 1, close - i - 1), {}});
+        i = close + 1;
+        continue;
+      }
       const std::size_t equals = path.find('=', i);
       if (close == std::string::npos || equals == std::string::npos || equals > close ||
           equals == i + 1) {
@@ -90,6 +99,12 @@ std::optional<std::vector<Step>> parse_path(const std::string& path) {
   }
   return steps;
 }
+
+/** What a path may be, for messages about one that is not. */
+constexpr const char* path_language =
+    "a path is dotted keys and indexes, stations.0.dispensers or stations[0].dispensers, with * "
+    "for every item and [key=value] to pick items, stations[id=S1].dispensers; or a JSON "
+    "pointer, /stations/0/dispensers";
 
 bool is_index(const std::string& token) {
   return !token.empty() && token.size() < 10 &&
@@ -217,7 +232,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
     return std::nullopt;
   }
   if (!steps) {
-    problems.push_back({"", where + ": bad path"});
+    problems.push_back({"", where + ": bad path (" + path_language + ")"});
     return std::nullopt;
   }
   if (steps->empty()) {
