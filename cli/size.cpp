@@ -31,12 +31,11 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   }
   // Each point runs the replications --replications gives, from the same seed (common random
   // numbers): neither is a parameter of the system the targets could depend on.
-  if (const std::string key = size_args.param.substr(size_args.param.starts_with('/') ? 1 : 0);
-      key == "replications" || key == "seed") {
-    throw InvalidInput("--param " + size_args.param +
-                       ": not a parameter of the system (sizing needs one the targets depend on "
-                       "monotonely: stations.*.dispensers, open_stations, ...); the experiment's " +
-                       key + " is set with --" + key);
+  try {
+    check_size_param(size_args.param);
+  } catch (const ExperimentError& e) {
+    throw InvalidInput("--param " + size_args.param + ": " + e.what() + "--" +
+                       size_args.param.substr(size_args.param.starts_with('/') ? 1 : 0));
   }
   RunArgs args = given;
   need_intervals(args, load(args, args.sets), "size", "per point");

@@ -252,13 +252,22 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
                  const std::string& target_text, bool replications_given, const Running& running) {
   const h2sim::SizeRange range = h2sim::parse_size_range(range_text);
   const h2sim::SizeTarget target = h2sim::parse_size_target(target_text);
+  try {
+    h2sim::check_size_param(param);
+  } catch (const h2sim::ExperimentError& error) {
+    throw py::value_error("param " + param + ": " + error.what() +
+                          param.substr(param.starts_with('/') ? 1 : 0) + "=");
+  }
   const Overrides first = overrides_of(sets);
   Overrides after = overrides_of(last);
   if (load(text, base_dir, {first, after}).replications() < 2) {
     if (replications_given) {
       throw py::value_error("replications: size needs at least 2 for a confidence interval");
     }
-    after.push_back({"replications", "5"}); // as `h2sim size` does
+    // As `h2sim size` does: five, or fewer where `until` may not run more.
+    const std::size_t replications =
+        running.until.empty() ? 5 : std::min<std::size_t>(5, running.max_replications);
+    after.push_back({"replications", std::to_string(replications)});
   }
   const auto scenario_at = [&](long long value) {
     return load(text, base_dir, {first, {{param, std::to_string(value)}}, after});

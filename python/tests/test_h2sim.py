@@ -141,6 +141,15 @@ def test_size_equals_the_cli():
     assert as_cli_writes(result) == as_cli_writes(expected)
     assert result["run"]["provenance"]["h2sim_version"] == h2sim.__version__
     assert result["answer"] is not None
+    # With until and max_replications below 5 it starts from max_replications, as the CLI: it
+    # raised "fewer than the scenario's 5 replications", which the scenario does not have.
+    until = ["--until", "totals.wait_min.mean:0.5", "--max-replications", "3"]
+    expected = json.loads(cli("size", "-q", MMC2, *args, *until))
+    result = h2sim.size(MMC2, "stations.0.dispensers", (2, 4), "totals.wait_min.mean<=1",
+                        set=["horizon_days=5"], until={"totals.wait_min.mean": 0.5},
+                        max_replications=3)
+    expected["run"]["provenance"].pop("command_line")
+    assert as_cli_writes(result) == as_cli_writes(expected)
 
 
 def test_validate_lists_every_problem_and_run_raises_them():
@@ -165,6 +174,20 @@ def test_validate_lists_every_problem_and_run_raises_them():
         h2sim.sweep(MMC2, {"replications": [2, 3], "/replications": [2, 4]})
     assert str(raised.value) == ("--vary replications and --vary /replications: both change "
                                  "/replications (list all its values in one --vary)")
+    # seed= applies after the points' values: the axis's points all ran seed 7.
+    with pytest.raises(ValueError) as raised:
+        h2sim.sweep(MMC2, {"seed": [1, 2, 3]}, seed=7)
+    assert str(raised.value) == ("--vary seed: seed=7, given for every point, replaces its values "
+                                 "at /seed (vary it or fix it, not both)")
+    # size refuses the experiment's seed and replications as `h2sim size --param` does (they ran).
+    for key in ("seed", "/replications"):
+        with pytest.raises(ValueError) as raised:
+            h2sim.size(MMC2, key, (2, 4), "totals.wait_min.mean<=1", set={"horizon_days": 1})
+        bare = key.lstrip("/")
+        assert str(raised.value) == (
+            f"param {key}: not a parameter of the system (sizing needs one the targets depend on "
+            f"monotonely: stations.*.dispensers, open_stations, ...); the experiment's {bare} is "
+            f"set with {bare}=")
 
 
 def test_bad_arguments_are_refused_before_anything_runs():

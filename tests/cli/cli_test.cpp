@@ -1040,6 +1040,19 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
                              "h2sim: --vary demand.arrivals_per_h and --vary demand: both change "
                              "/demand/arrivals_per_h (list all its values in one --vary)\n");
   CHECK(points(axes(demand, "demand.arrivals_per_h=1,2")) == 2);
+  // --seed, --replications and --series come after the points' values: an axis of the same field
+  // ran every point alike, labelled with values it did not run.
+  h2sim::test::check_refused(
+      run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2,3 --seed 7"),
+      "h2sim: --vary seed: seed=7, given for every point, replaces its values at /seed (vary it "
+      "or fix it, not both)\n");
+  h2sim::test::check_refused(
+      run_h2sim("sweep " + md1 + " --dry-run --vary series_bin_days=0,1 --series hourly"),
+      "h2sim: --vary series_bin_days: series_bin_days=0.041666666666666664, given for every "
+      "point, replaces its values at /series_bin_days (vary it or fix it, not both)\n");
+  // A --set comes before them: the axis replaces it, as meant.
+  CHECK(points(run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2 --set seed=7")) == 2);
+  CHECK(points(run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2 --replications 3")) == 2);
   // Each axis within 10000 values, a billion points together: refused before any is listed.
   const Result billion = run_h2sim("sweep " + md1 +
                                    " --dry-run --vary horizon_days=1:1000:1"

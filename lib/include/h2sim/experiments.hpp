@@ -120,6 +120,14 @@ struct SizeRange {
 /** "FROM:TO" with integers FROM <= TO; throws ExperimentError. */
 SizeRange parse_size_range(const std::string& text);
 
+/**
+ * ExperimentError if `param` (a --set PATH, or a JSON pointer) names the experiment's own seed or
+ * replications, which every evaluation runs with (common random numbers), not a parameter of the
+ * system the targets could depend on. The message ends "the experiment's KEY is set with ";
+ * callers add how (--KEY, KEY=).
+ */
+void check_size_param(const std::string& param);
+
 /** What must hold: a metric at most (or at least) a bound, with 95% confidence. */
 struct SizeTarget {
   std::string text;   // as given: "totals.wait_min.p95<=5"

@@ -149,12 +149,24 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
 void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
   const auto path = [&](std::size_t axis) { return point.overrides[axis].path; };
   std::vector<std::pair<std::string, std::size_t>> changed; // (pointer, axis), as applied
+  const auto within = [](const std::string& inner, const std::string& outer) {
+    return inner == outer || (inner.starts_with(outer) && inner[outer.size()] == '/');
+  };
   for (const Change& change : scenario.changes()) {
     const auto axis =
         std::find_if(point.overrides.begin(), point.overrides.end(),
                      [&](const Override& o) { return o.path + "=" + o.value == change.set; });
     if (axis == point.overrides.end()) {
-      continue; // a --set, --seed or --replications
+      // A --set before the points' values is what they replace; --seed, --replications and
+      // --series come after them, and would set every point's value alike (its label lying).
+      for (const auto& [pointer, index] : changed) {
+        if (within(pointer, change.pointer)) {
+          throw ExperimentError("--vary " + path(index) + ": " + change.set +
+                                ", given for every point, replaces its values at " + pointer +
+                                " (vary it or fix it, not both)");
+        }
+      }
+      continue;
     }
     const auto index = static_cast<std::size_t>(axis - point.overrides.begin());
     // PATH+=, -= and *= act on the value before them (stations.*.dispensers=2 with
@@ -162,9 +174,7 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
     // demand.arrivals_per_h=5): only a plain = at or above an earlier axis's field replaces it.
     const bool replaces = std::string_view("+-*").find(path(index).back()) == std::string::npos;
     for (const auto& [pointer, earlier] : changed) {
-      const bool within = pointer == change.pointer || (pointer.starts_with(change.pointer) &&
-                                                        pointer[change.pointer.size()] == '/');
-      if (replaces && earlier != index && within) {
+      if (replaces && earlier != index && within(pointer, change.pointer)) {
         throw ExperimentError("--vary " + path(earlier) + " and --vary " + path(index) +
                               ": both change " + pointer + " (list all its values in one --vary)");
       }
@@ -361,6 +371,16 @@ SizeRange parse_size_range(const std::string& text) {
     throw ExperimentError("expected FROM:TO with integers FROM <= TO");
   }
   return range;
+}
+
+void check_size_param(const std::string& param) {
+  if (const std::string key = param.substr(param.starts_with('/') ? 1 : 0);
+      key == "replications" || key == "seed") {
+    throw ExperimentError("not a parameter of the system (sizing needs one the targets depend on "
+                          "monotonely: stations.*.dispensers, open_stations, ...); the "
+                          "experiment's " +
+                          key + " is set with ");
+  }
 }
 
 namespace {
