@@ -55,12 +55,7 @@ def _plain(value, where, depth=0):
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError(f"{where or 'value'}: {value!r} is not valid text (an unpaired "
-                             "surrogate cannot be written as UTF-8)") from None
-        return value
+        return _utf8(where or "value", value)
     if isinstance(value, os.PathLike):
         return _plain(os.fsdecode(value), where, depth)
     if isinstance(value, dict):
@@ -86,6 +81,18 @@ def _plain(value, where, depth=0):
         return _plain(value.tolist(), where, depth)
     raise TypeError(f"{where or 'value'}: a value of type {type(value).__name__} is not JSON (a str, "
                     "number, bool, None, list or dict)")
+
+
+def _utf8(where, text):
+    """`text`, a str, if UTF-8 can hold it: an unpaired surrogate (from os.fsdecode, say) raises
+    ValueError naming `where`, where the module's arguments would have raised pybind11's
+    TypeError quoting every argument, the scenario's whole text included."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{where}: {text!r} is not valid text (an unpaired surrogate cannot be "
+                         "written as UTF-8)") from None
+    return text
 
 
 def _json(value, where):
@@ -143,6 +150,7 @@ def _texts(name, items):
         if not isinstance(item, str):
             raise TypeError(f"{name} must be a dict or a list of str, not a list holding "
                             + type(item).__name__)
+        _utf8(name, item)
     return items
 
 
@@ -154,6 +162,7 @@ def _sets(set=None):
         for path in set:
             if not isinstance(path, str):
                 raise TypeError("set's paths must be str, not " + type(path).__name__)
+            _utf8("set", path)
         return [(path, _json(value, 'set ' + path)) for path, value in set.items()]
     return [] if set is None else _texts("set", set)
 
@@ -195,6 +204,12 @@ def _running(jobs, until, max_replications, quantile_interval):
     if until is None:
         until = []
     elif isinstance(until, dict):  # {PATH: RELATIVE}
+        for path, relative in until.items():
+            if not isinstance(path, str):
+                raise TypeError("until's paths must be str, not " + type(path).__name__)
+            _utf8("until", path)
+            if isinstance(relative, str):
+                _utf8(f"until {path}", relative)
         until = [f"{path}:{relative if isinstance(relative, str) else _json(relative, 'until')}"
                  for path, relative in until.items()]
     else:
@@ -207,6 +222,7 @@ def _running(jobs, until, max_replications, quantile_interval):
             raise ValueError("max_replications requires until")
     if not isinstance(quantile_interval, str):
         raise TypeError("quantile_interval must be a str")
+    _utf8("quantile_interval", quantile_interval)
     return _h2sim.Running(jobs, until, max_replications, quantile_interval)
 
 
@@ -232,8 +248,9 @@ def _axes(vary):
         for path, values in vary.items():
             if not isinstance(path, str):
                 raise TypeError("vary's paths must be str")
+            _utf8("vary", path)
             if isinstance(values, str):  # "V1,V2" or "FROM:TO:STEP", as --vary
-                axes.append((path, values))
+                axes.append((path, _utf8(f"vary {path}", values)))
             else:
                 # bytes would be swept as their codes, a dict as its keys, a set in no order
                 items = None
@@ -274,6 +291,10 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
         raise TypeError("param must be a str (a --set PATH)")
     if not isinstance(target, str):
         raise TypeError("target must be a str, e.g. \"totals.wait_min.p95<=5\"")
+    _utf8("param", param)
+    _utf8("target", target)
+    if isinstance(range, str):
+        _utf8("range", range)
     if not isinstance(range, str):
         if hasattr(range, "tolist"):  # a numpy array of two
             range = range.tolist()
@@ -320,6 +341,7 @@ def set_log_level(level):
     """The library's log level (stderr): "debug", "info", "warning" (the default), "error", "off"."""
     if not isinstance(level, str):
         raise TypeError("level must be a str: debug, info, warning, error or off")
+    _utf8("level", level)
     _h2sim.set_log_level({"warning": "warn"}.get(level, level))
 
 

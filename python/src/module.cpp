@@ -200,9 +200,18 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
       }
       axes.push_back({given->first, given->second});
     } else if (const auto* list = std::get_if<std::pair<std::string, std::string>>(&axis)) {
-      axes.push_back(h2sim::sweep_axis(list->first, list->second));
+      try {
+        axes.push_back(h2sim::sweep_axis(list->first, list->second));
+      } catch (const h2sim::ExperimentError& error) { // named as the command line names it
+        throw py::value_error("--vary " + list->first + "=" + list->second + ": " + error.what());
+      }
     } else {
-      axes.push_back(h2sim::parse_sweep_axis(std::get<std::string>(axis)));
+      const std::string& written = std::get<std::string>(axis);
+      try {
+        axes.push_back(h2sim::parse_sweep_axis(written));
+      } catch (const h2sim::ExperimentError& error) {
+        throw py::value_error("--vary " + written + ": " + error.what());
+      }
     }
   }
   const std::vector<h2sim::SweepPoint> points = h2sim::sweep_points(axes);
@@ -250,8 +259,18 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
 std::string size(const std::string& text, const std::string& base_dir, const Sets& sets,
                  const Sets& last, const std::string& param, const std::string& range_text,
                  const std::string& target_text, bool replications_given, const Running& running) {
-  const h2sim::SizeRange range = h2sim::parse_size_range(range_text);
-  const h2sim::SizeTarget target = h2sim::parse_size_target(target_text);
+  h2sim::SizeRange range;
+  h2sim::SizeTarget target;
+  try {
+    range = h2sim::parse_size_range(range_text);
+  } catch (const h2sim::ExperimentError& error) {
+    throw py::value_error("range " + range_text + ": " + error.what());
+  }
+  try {
+    target = h2sim::parse_size_target(target_text);
+  } catch (const h2sim::ExperimentError& error) {
+    throw py::value_error("target " + target_text + ": " + error.what());
+  }
   try {
     h2sim::check_size_param(param);
   } catch (const h2sim::ExperimentError& error) {

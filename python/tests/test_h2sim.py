@@ -589,6 +589,37 @@ def test_what_json_cannot_hold_is_refused_naming_where(tmp_path):
             h2sim.size(MMC2, "stations.0.dispensers", bad_range, "totals.wait_min.p95<=5")
     with pytest.raises(ValueError, match="^--vary seed: more than 10000 values$"):
         h2sim.sweep(MMC2, {"seed": list(range(10001))})
+    # Ranges given as text name what they came from, as the command line does.
+    with pytest.raises(ValueError, match="^--vary seed=3:2:1: a range is FROM:TO:STEP with FROM "
+                                         "<= TO, STEP > 0$"):
+        h2sim.sweep(MMC2, {"seed": "3:2:1"})
+    with pytest.raises(ValueError, match="^--vary seed=0:99999:1: more than 10000 values$"):
+        h2sim.sweep(MMC2, ["seed=0:99999:1"])
+    with pytest.raises(ValueError, match="^range 4:2: expected FROM:TO with integers FROM <= TO$"):
+        h2sim.size(MMC2, "stations.0.dispensers", (4, 2), "totals.wait_min.p95<=5")
+    with pytest.raises(ValueError, match="^target p95<5: expected METRIC<=VALUE"):
+        h2sim.size(MMC2, "stations.0.dispensers", (1, 2), "p95<5")
+    # An unpaired surrogate in a path or option raised pybind11's TypeError quoting every
+    # argument, the scenario's whole text included; each is named instead.
+    lone = "name\udcff"
+    for call, where in (
+            (lambda: h2sim.run(MMC2, set={lone: 1}), "set"),
+            (lambda: h2sim.run(MMC2, set=[lone + "=1"]), "set"),
+            (lambda: h2sim.sweep(MMC2, {lone: [1, 2]}), "vary"),
+            (lambda: h2sim.sweep(MMC2, {"seed": "1,\udcff"}), "vary seed"),
+            (lambda: h2sim.sweep(MMC2, [lone + "=1,2"]), "vary"),
+            (lambda: h2sim.size(MMC2, lone, (1, 2), "totals.wait_min.p95<=5"), "param"),
+            (lambda: h2sim.size(MMC2, "seed", (1, 2), lone + "<=5"), "target"),
+            (lambda: h2sim.run(MMC2, until={lone: 0.1}), "until"),
+            (lambda: h2sim.run(MMC2, until=[lone + ":0.1"]), "until"),
+            (lambda: h2sim.run(MMC2, quantile_interval=lone), "quantile_interval"),
+            (lambda: h2sim.set_log_level(lone), "level")):
+        with pytest.raises(ValueError) as raised:
+            call()
+        assert str(raised.value).startswith(where + ": ")
+        assert str(raised.value).endswith("is not valid text (an unpaired surrogate cannot be "
+                                          "written as UTF-8)")
+        assert len(str(raised.value)) < 200
     deep = inner = {}
     for _ in range(900):
         inner["a"] = {}
