@@ -440,4 +440,10 @@ def points(sweep_result):
             row["error"] = point["error"]
         row.update(_flat(point["metrics"].get("totals", {})))
         rows.append(row)
-    return pandas.DataFrame(rows)
+    frame = pandas.DataFrame(rows)
+    if "error" in frame:  # beside the values, wherever the first point with one is
+        varied = [key for key in frame.columns if any(key in point["set"]
+                                                      for point in sweep_result["points"])]
+        rest = [key for key in frame.columns if key not in varied and key != "error"]
+        frame = frame[varied + ["error"] + rest]
+    return frame

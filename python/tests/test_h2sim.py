@@ -451,6 +451,12 @@ def test_pandas_helpers_make_tables():
     points = h2sim.points(sweep)
     assert list(points["stations.0.dispensers"]) == [2, 3]
     assert isinstance(h2sim.classes(result), pandas.DataFrame)
+    # A point's error sits beside the values even when the first point has none (it went last).
+    failed = json.loads(json.dumps(sweep))
+    failed["points"][1]["error"] = "replication 0 failed: x"
+    columns = list(h2sim.points(failed).columns)
+    assert columns[:2] == ["stations.0.dispensers", "error"]
+    assert columns[2:] == list(points.columns[1:])
 
 
 def test_the_readmes_pandas_recipe_reads_run_table(tmp_path):
