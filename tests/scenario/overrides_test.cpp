@@ -65,6 +65,31 @@ TEST_CASE("overrides: +=, -= and *= change numbers, and *= scales a distribution
   CHECK(slow.changes()[0].after == R"({"dist":"uniform","max":8.0,"min":4.0})");
 }
 
+TEST_CASE("overrides: *= rounds only what takes an integer, not a number written without a point") {
+  // fill_rate_kg_per_min 1 and payload_kg 500 are numbers: 0.3 and 0.501 of them were rounded to
+  // 0 and 251; a pipeline's 50 kg/h *= 0.001 became 0, a cut pipeline.
+  const auto scaled = h2sim::load_scenario(three, {{"stations.*.fill_rate_kg_per_min*", "0.3"},
+                                                   {"stations[id=B].supply.payload_kg*", "0.501"},
+                                                   {"stations.*.dispensers*", "1.4"},
+                                                   {"open_stations", "3"},
+                                                   {"open_stations*", "0.5"}});
+  const auto& spec = h2sim::models::spec_of(scaled);
+  CHECK(spec.stations[0].fill_rate_kg_per_min == doctest::Approx(0.3));
+  CHECK(spec.stations[1].supply.as<h2sim::models::DeliveryParams>().payload_kg ==
+        doctest::Approx(250.5));
+  CHECK(dispensers(scaled) == std::vector<int>{3, 4, 1}); // 2.8, 4.2 and 1.4, rounded
+  // open_stations 3 *= 0.5: 2 (the last change below).
+  std::vector<std::string> after;
+  for (const h2sim::Change& change : scaled.changes()) {
+    after.push_back(change.after);
+  }
+  CHECK(after == std::vector<std::string>{"0.3", "0.3", "0.3", "250.5", "3", "4", "1", "3", "2"});
+  // An integral result keeps the file's way of writing it.
+  CHECK(
+      h2sim::load_scenario(three, {{"stations.0.fill_rate_kg_per_min*", "2"}}).changes()[0].after ==
+      "2");
+}
+
 TEST_CASE("overrides: [key=value] selects items by id or name") {
   CHECK(dispensers(h2sim::load_scenario(three, {{"stations[id=JD-03].dispensers", "4"}})) ==
         std::vector<int>{2, 3, 4});

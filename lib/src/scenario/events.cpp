@@ -21,62 +21,6 @@ namespace {
 
 constexpr double minutes_per_day = 1440.0;
 
-/**
- * The declared field a JSON pointer lands in (a distribution's parameters and a list of numbers'
- * items belong to the field), or null: the tables are walked along the document, which says
- * which model a `model` field holds.
- */
-const Field* field_at(const json& document, const Table& root, const std::string& pointer) {
-  const std::vector<std::string> tokens = pointer_tokens(pointer);
-  const Table* table = &root;
-  const json* node = &document;
-  for (std::size_t t = 0; t < tokens.size(); ++t) {
-    const auto found = std::find_if(table->fields.begin(), table->fields.end(),
-                                    [&](const Field& field) { return field.key == tokens[t]; });
-    if (found == table->fields.end() || !node->is_object() || !node->contains(tokens[t])) {
-      return nullptr;
-    }
-    const Field& field = *found;
-    node = &(*node)[tokens[t]];
-    if (t + 1 == tokens.size() || field.kind == Kind::distribution || field.kind == Kind::numbers ||
-        field.kind == Kind::count_or_names) {
-      return &field;
-    }
-    switch (field.kind) {
-    case Kind::object:
-      table = field.table;
-      break;
-    case Kind::list: {
-      ++t;
-      const std::size_t index = std::stoul(tokens[t]);
-      if (!node->is_array() || index >= node->size()) {
-        return nullptr;
-      }
-      node = &(*node)[index];
-      table = field.table;
-      if (t + 1 == tokens.size()) {
-        return nullptr; // a whole item
-      }
-      break;
-    }
-    case Kind::model: {
-      const std::string& tag = field.catalog->tag;
-      if (!node->contains(tag) || !(*node)[tag].is_string()) {
-        return nullptr;
-      }
-      table = field.catalog->find((*node)[tag].get<std::string>());
-      if (table == nullptr) {
-        return nullptr;
-      }
-      break;
-    }
-    default:
-      return nullptr;
-    }
-  }
-  return nullptr;
-}
-
 /** Every field a model follows during a run, as dotted paths with [] for lists. */
 void changeable_paths(const Table& table, const std::string& prefix,
                       std::vector<std::string>& out) {

@@ -1,7 +1,9 @@
 #include "overrides.hpp"
 
+#include "../models/scenario_spec.hpp"
 #include "message.hpp"
 #include "parse.hpp"
+#include "reader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -98,6 +100,13 @@ std::optional<std::vector<Step>> parse_path(const std::string& path) {
     }
   }
   return steps;
+}
+
+/** Whether the scenario's tables declare the value at `pointer` an integer (or a count). */
+bool takes_integer(const json& document, const std::string& pointer) {
+  const params::Field* field = field_at(document, models::scenario_table(), pointer);
+  return field != nullptr &&
+         (field->kind == params::Kind::integer || field->kind == params::Kind::count_or_names);
 }
 
 /** What a path may be, for messages about one that is not. */
@@ -365,11 +374,15 @@ std::optional<std::string> apply_override(json& document, const Override& overri
                                          " (got " + brief_json(*current) + ")"});
         return std::nullopt;
       }
-      // An integer stays an integer (dispensers += 1); scaled, it is rounded to the nearest
-      // (count *= 0.9: vehicles are whole), and the override's record shows the value taken.
+      // An integer stays an integer (dispensers += 1); a field that takes an integer, scaled, is
+      // rounded to the nearest (count *= 0.9: vehicles are whole), and the override's record
+      // shows the value taken. A number the file wrote without a decimal point is scaled exactly
+      // (overhead_min 3 *= 0.5 is 1.5, capacity_kg_per_h 50 *= 0.001 is 0.05): it was rounded,
+      // to 2 and to 0, which cut the pipeline.
       if (result->is_number_float() && current->is_number_integer() &&
           std::abs(result->get<double>()) < 9e15 &&
-          (op == '*' || std::floor(result->get<double>()) == result->get<double>())) {
+          (std::floor(result->get<double>()) == result->get<double>() ||
+           (op == '*' && takes_integer(document, pointer)))) {
         result = std::llround(result->get<double>());
       }
       updated = std::move(*result);

@@ -873,4 +873,55 @@ std::string markdown_reference(const Table& root, const std::string& title) {
   return text;
 }
 
+const Field* field_at(const json& document, const Table& root, const std::string& pointer) {
+  const std::vector<std::string> tokens = pointer_tokens(pointer);
+  const Table* table = &root;
+  const json* node = &document;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    const auto found = std::find_if(table->fields.begin(), table->fields.end(),
+                                    [&](const Field& field) { return field.key == tokens[t]; });
+    if (found == table->fields.end() || !node->is_object() || !node->contains(tokens[t])) {
+      return nullptr;
+    }
+    const Field& field = *found;
+    node = &(*node)[tokens[t]];
+    if (t + 1 == tokens.size() || field.kind == Kind::distribution || field.kind == Kind::numbers ||
+        field.kind == Kind::count_or_names) {
+      return &field;
+    }
+    switch (field.kind) {
+    case Kind::object:
+      table = field.table;
+      break;
+    case Kind::list: {
+      ++t;
+      const std::size_t index = std::stoul(tokens[t]);
+      if (!node->is_array() || index >= node->size()) {
+        return nullptr;
+      }
+      node = &(*node)[index];
+      table = field.table;
+      if (t + 1 == tokens.size()) {
+        return nullptr; // a whole item
+      }
+      break;
+    }
+    case Kind::model: {
+      const std::string& tag = field.catalog->tag;
+      if (!node->contains(tag) || !(*node)[tag].is_string()) {
+        return nullptr;
+      }
+      table = field.catalog->find((*node)[tag].get<std::string>());
+      if (table == nullptr) {
+        return nullptr;
+      }
+      break;
+    }
+    default:
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
 } // namespace h2sim::scenario

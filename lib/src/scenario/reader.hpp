@@ -41,6 +41,14 @@ void read(const nlohmann::json& document, const params::Table& table, void* targ
 bool reread(const nlohmann::json& document, const params::Table& table, void* target,
             const std::vector<std::string>& changed, std::vector<Problem>& problems);
 
+/**
+ * The declared field a JSON pointer of `document` lands in (a distribution's parameters and a
+ * list of numbers' items belong to the field), or null: the tables are walked along the document,
+ * which says which model a `model` field holds.
+ */
+const params::Field* field_at(const nlohmann::json& document, const params::Table& root,
+                              const std::string& pointer);
+
 /** The JSON Schema (draft 2020-12) of `table`. */
 nlohmann::ordered_json json_schema(const params::Table& table);
 
