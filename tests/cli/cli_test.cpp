@@ -1050,6 +1050,13 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
       run_h2sim("sweep " + md1 + " --dry-run --vary series_bin_days=0,1 --series hourly"),
       "h2sim: --vary series_bin_days: series_bin_days=0.041666666666666664, given for every "
       "point, replaces its values at /series_bin_days (vary it or fix it, not both)\n");
+  // A number out of range is a value's problem, named at its field, as --set's (it exited 1 with
+  // the JSON library's exception).
+  const Result huge = run_h2sim("sweep " + md1 + " --dry-run --vary stations.0.dispensers=1e400,2");
+  CHECK(huge.code == 2);
+  CHECK(huge.err.find("  point 0 (stations.0.dispensers=1e400): /stations/0/dispensers: must be "
+                      "an integer >= 1 and <= 1000; --vary stations.0.dispensers=1e400 was taken "
+                      "as a string: a number is out of range") != std::string::npos);
   // A --set comes before them: the axis replaces it, as meant.
   CHECK(points(run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2 --set seed=7")) == 2);
   CHECK(points(run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2 --replications 3")) == 2);

@@ -94,11 +94,14 @@ SweepAxis sweep_axis(std::string path, const std::string& list) {
 namespace {
 constexpr double minutes_per_day = 1440.0;
 
-/** A value given on the command line as JSON text, else as a string. */
+/**
+ * A value given on the command line as JSON text, else as a string (also a number out of range,
+ * 1e400, as --set takes it: the scenario's check then names its field, where it exited 1).
+ */
 ordered_json json_value(const std::string& text) {
   try {
     return ordered_json::parse(text);
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {
     return text;
   }
 }
