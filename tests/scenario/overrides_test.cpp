@@ -253,6 +253,13 @@ TEST_CASE("overrides: a key an override added where it is unknown names the over
         "stations, pipelines, depots, demand, service, events, economics); --set "
         "stations/1/payload_kg=600 added it (a path with / is a JSON pointer when it begins with "
         "/: /stations/1/payload_kg)\n");
+  // [N] is an index, no wildcard: no wildcard hint (a typo after it got one).
+  CHECK(problems_of(three, {{"stations[1].payload_kg", "600"}}) ==
+        "/stations/1/payload_kg: " + unknown + "stations[1].payload_kg=600 added it\n");
+  // Slashes beside dots, brackets or a wildcard: prefixing a / would make no pointer of it, and
+  // a wildcard keeps its own hint.
+  CHECK(problems_of(three, {{"stations.1.payload/kg", "600"}}) ==
+        "/stations/1/payload~1kg: " + unknown + "stations.1.payload/kg=600 added it\n");
   // A key the file had is not the override's doing.
   CHECK(problems_of(three, {{"stations.1.dispensers", "0"}}) ==
         "/stations/1/dispensers: must be an integer >= 1\n");

@@ -99,12 +99,22 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<const
     if (found != added.end() && problem.message.rfind("unknown key", 0) == 0) {
       const std::string& set = changes[found->second].set;
       problem.message += "; " + scenario::shown(*given[found->second]) + " added it";
-      const std::string path = set.substr(0, set.find('='));
-      if (!path.empty() && path.front() != '/' && path.find('/') != std::string::npos &&
-          hinted.insert(set).second) {
+      const std::string& path = given[found->second]->path;
+      // A wildcard or a [key=value] selection reaches several items; [N] is an index.
+      bool selects = path.find('*') != std::string::npos;
+      for (auto open = path.find('['); open != std::string::npos; open = path.find('[', open + 1)) {
+        const auto close = path.find(']', open);
+        selects = selects || path.find('=', open) < close;
+      }
+      // stations/0/dispensers: slashes alone, meant as a JSON pointer (with a '.', '[' or '~' it
+      // is no pointer by adding one '/').
+      const bool slashes = !path.empty() && path.front() != '/' &&
+                           path.find('/') != std::string::npos &&
+                           path.find_first_of(".[*~") == std::string::npos;
+      if (slashes && hinted.insert(set).second) {
         problem.message +=
             " (a path with / is a JSON pointer when it begins with /: /" + valid_utf8(path) + ")";
-      } else if (set.find_first_of("*[") < set.find('=') && hinted.insert(set).second) {
+      } else if (selects && hinted.insert(set).second) {
         problem.message += " (a wildcard adds a key to every item it reaches: pick the items "
                            "that may have it with [key=value], e.g. stations[supply.model=...])";
       }
