@@ -374,8 +374,7 @@ void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& 
                        " needs at least 2 for a confidence interval");
   }
   // Five, or fewer where --until may not run more (--max-replications is 2 at least).
-  const std::size_t first =
-      args.until.empty() ? 5 : std::min<std::size_t>(5, args.max_replications);
+  const std::size_t first = replications_for_intervals(!args.until.empty(), args.max_replications);
   args.replications = std::to_string(first);
   spdlog::info("{}: {}{} replications {} (a confidence interval needs 2 or more{})", command,
                args.until.empty() ? "" : "at least ", first, each,

@@ -32,10 +32,9 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   // Each point runs the replications --replications gives, from the same seed (common random
   // numbers): neither is a parameter of the system the targets could depend on.
   try {
-    check_size_param(size_args.param);
+    check_size_param(size_args.param, "--", "");
   } catch (const ExperimentError& e) {
-    throw InvalidInput("--param " + size_args.param + ": " + e.what() + "--" +
-                       size_args.param.substr(size_args.param.starts_with('/') ? 1 : 0));
+    throw InvalidInput("--param " + size_args.param + ": " + e.what());
   }
   RunArgs args = given;
   need_intervals(args, load(args, args.sets), "size", "per point");

@@ -272,10 +272,9 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
     throw py::value_error("target " + target_text + ": " + error.what());
   }
   try {
-    h2sim::check_size_param(param);
+    h2sim::check_size_param(param, "", "=");
   } catch (const h2sim::ExperimentError& error) {
-    throw py::value_error("param " + param + ": " + error.what() +
-                          param.substr(param.starts_with('/') ? 1 : 0) + "=");
+    throw py::value_error("param " + param + ": " + error.what());
   }
   const Overrides first = overrides_of(sets);
   Overrides after = overrides_of(last);
@@ -283,10 +282,8 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
     if (replications_given) {
       throw py::value_error("replications: size needs at least 2 for a confidence interval");
     }
-    // As `h2sim size` does: five, or fewer where `until` may not run more.
-    const std::size_t replications =
-        running.until.empty() ? 5 : std::min<std::size_t>(5, running.max_replications);
-    after.push_back({"replications", std::to_string(replications)});
+    after.push_back({"replications", std::to_string(h2sim::replications_for_intervals(
+                                         !running.until.empty(), running.max_replications))});
   }
   const auto scenario_at = [&](long long value) {
     return load(text, base_dir, {first, {{param, std::to_string(value)}}, after});

@@ -177,7 +177,7 @@ def test_validate_lists_every_problem_and_run_raises_them():
     # seed= applies after the points' values: the axis's points all ran seed 7.
     with pytest.raises(ValueError) as raised:
         h2sim.sweep(MMC2, {"seed": [1, 2, 3]}, seed=7)
-    assert str(raised.value) == ("--vary seed: seed=7, given for every point, replaces its values "
+    assert str(raised.value) == ("--vary seed: --seed, given for every point, replaces its values "
                                  "at /seed (vary it or fix it, not both)")
     # size refuses the experiment's seed and replications as `h2sim size --param` does (they ran).
     for key in ("seed", "/replications"):

@@ -121,12 +121,19 @@ struct SizeRange {
 SizeRange parse_size_range(const std::string& text);
 
 /**
- * ExperimentError if `param` (a --set PATH, or a JSON pointer) names the experiment's own seed or
- * replications, which every evaluation runs with (common random numbers), not a parameter of the
- * system the targets could depend on. The message ends "the experiment's KEY is set with ";
- * callers add how (--KEY, KEY=).
+ * ExperimentError if `param` (a --set PATH, or a JSON pointer, with or without an operator) names
+ * the experiment's own seed or replications, which every evaluation runs with (common random
+ * numbers), not a parameter of the system the targets could depend on. The message ends "the
+ * experiment's KEY is set with PREFIX KEY SUFFIX" (--seed; seed=).
  */
-void check_size_param(const std::string& param);
+void check_size_param(const std::string& param, const std::string& prefix,
+                      const std::string& suffix);
+
+/**
+ * The replications an experiment that needs intervals (size, compare) runs where the scenario
+ * has fewer than 2: 5, or fewer where `until` may add no more (`max_replications`).
+ */
+std::size_t replications_for_intervals(bool until, std::size_t max_replications);
 
 /** What must hold: a metric at most (or at least) a bound, with 95% confidence. */
 struct SizeTarget {

@@ -94,6 +94,11 @@ SweepAxis sweep_axis(std::string path, const std::string& list) {
 namespace {
 constexpr double minutes_per_day = 1440.0;
 
+/** Whether the JSON pointer `inner` is `outer` or a value inside it. */
+bool within(const std::string& inner, const std::string& outer) {
+  return inner == outer || (inner.starts_with(outer) && inner[outer.size()] == '/');
+}
+
 /**
  * A value given on the command line as JSON text, else as a string (also a number out of range,
  * 1e400, as --set takes it: the scenario's check then names its field, where it exited 1).
@@ -152,9 +157,6 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
 void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
   const auto path = [&](std::size_t axis) { return point.overrides[axis].path; };
   std::vector<std::pair<std::string, std::size_t>> changed; // (pointer, axis), as applied
-  const auto within = [](const std::string& inner, const std::string& outer) {
-    return inner == outer || (inner.starts_with(outer) && inner[outer.size()] == '/');
-  };
   for (const Change& change : scenario.changes()) {
     const auto axis =
         std::find_if(point.overrides.begin(), point.overrides.end(),
@@ -164,7 +166,13 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
       // --series come after them, and would set every point's value alike (its label lying).
       for (const auto& [pointer, index] : changed) {
         if (within(pointer, change.pointer)) {
-          throw ExperimentError("--vary " + path(index) + ": " + change.set +
+          // Named by its option (Python's seed= and replications= are these): its value as
+          // applied (series_bin_days=0.041666666666666664) is not what anyone wrote.
+          const std::string option = change.pointer == "/seed"              ? "--seed"
+                                     : change.pointer == "/replications"    ? "--replications"
+                                     : change.pointer == "/series_bin_days" ? "--series"
+                                                                            : change.set;
+          throw ExperimentError("--vary " + path(index) + ": " + option +
                                 ", given for every point, replaces its values at " + pointer +
                                 " (vary it or fix it, not both)");
         }
@@ -194,9 +202,6 @@ std::optional<ScheduledChange> scheduled_change(const Scenario& scenario, const 
       continue;
     }
     for (const auto& [at_min, pointer] : spec.scheduled) {
-      const auto within = [](const std::string& inner, const std::string& outer) {
-        return inner == outer || (inner.starts_with(outer) && inner[outer.size()] == '/');
-      };
       if (at_min < spec.latest_end_min() &&
           (within(pointer, change.pointer) || within(change.pointer, pointer)) &&
           (!first || at_min / minutes_per_day < first->at_day)) {
@@ -376,14 +381,22 @@ SizeRange parse_size_range(const std::string& text) {
   return range;
 }
 
-void check_size_param(const std::string& param) {
-  if (const std::string key = param.substr(param.starts_with('/') ? 1 : 0);
-      key == "replications" || key == "seed") {
+void check_size_param(const std::string& param, const std::string& prefix,
+                      const std::string& suffix) {
+  std::string key = param.substr(param.starts_with('/') ? 1 : 0);
+  if (!key.empty() && std::string_view("+-*").find(key.back()) != std::string_view::npos) {
+    key.pop_back(); // seed+=1 changes the seed all the same
+  }
+  if (key == "replications" || key == "seed") {
     throw ExperimentError("not a parameter of the system (sizing needs one the targets depend on "
                           "monotonely: stations.*.dispensers, open_stations, ...); the "
                           "experiment's " +
-                          key + " is set with ");
+                          key + " is set with " + prefix + key + suffix);
   }
+}
+
+std::size_t replications_for_intervals(bool until, std::size_t max_replications) {
+  return until ? std::min<std::size_t>(5, max_replications) : 5;
 }
 
 namespace {
