@@ -724,6 +724,51 @@ TEST_CASE("report: costs stacked by component, for the network and per station")
   CHECK(found);
 }
 
+TEST_CASE("report: every table of intervals notes a lower end below 0, and only such tables") {
+  const std::string below =
+      "An interval reaching below 0, for a quantity that cannot be negative, is shown as computed, "
+      "not clipped: the replications pin that value down poorly (too few of them, or too far "
+      "apart); run more or longer replications (docs/statistics.md).";
+  const auto notes_saying = [&](const json& model, const std::string& id) {
+    std::size_t n = 0;
+    for (const json& block : blocks_of(model, id, "note")) {
+      n += block["text"] == below ? 1U : 0U;
+    }
+    return n;
+  };
+  // Classes and costs.
+  json output = run_output("S1", 4, json{{"totals.economics.total_cost_per_year", {-1e4, 1e6}}});
+  output["totals"]["economics"] = economics(1);
+  output["classes"] =
+      json::array({{{"name", "taxi"}, {"refuels", 10}, {"ci95", {{"refuels", {-2.0, 22.0}}}}}});
+  json model = model_of(h2sim::html_report({{"a.json", output}}));
+  CHECK(notes_saying(model, "classes") == 1);
+  CHECK(notes_saying(model, "costs") == 1);
+  CHECK(notes_saying(model, "summary") == 0);
+  // A sweep's points, and two runs side by side (their differences are not intervals).
+  const json low = run_output("S", 4, json{{"totals.wait_min.p95", {-1.0, 9.0}}});
+  json points = json::array({{{"set", {{"open_stations", 1}}}, {"metrics", low}}});
+  CHECK(notes_saying(model_of(h2sim::html_report({{"s.json", {{"points", points}}}})), "sweep") ==
+        1);
+  const json high = run_output("S", 8, json{{"totals.wait_min.p95", {6.0, 10.0}}});
+  CHECK(notes_saying(model_of(h2sim::html_report({{"a.json", low}, {"b.json", high}})),
+                     "comparison") == 1);
+  CHECK(notes_saying(model_of(h2sim::html_report({{"a.json", high}, {"b.json", high}})),
+                     "comparison") == 0);
+  // A size result's evaluations keep their bounds in columns of their own.
+  json size{{"parameter", "open_stations"},
+            {"target", "totals.wait_min.mean<=2"},
+            {"answer", nullptr},
+            {"evaluations", json::array({{{"value", 10},
+                                          {"mean", 3},
+                                          {"ci95", {-2.5, 8.5}},
+                                          {"holds", false},
+                                          {"totals", {{"served", 5}}}}})}};
+  CHECK(notes_saying(model_of(h2sim::html_report({{"z.json", size}})), "size") == 1);
+  size["evaluations"][0]["ci95"] = {2.5, 3.5};
+  CHECK(notes_saying(model_of(h2sim::html_report({{"z.json", size}})), "size") == 0);
+}
+
 TEST_CASE("report: an h2sim compare output: its paired differences, then each scenario's run") {
   const json a = run_output("S1", 4);
   const json b = run_output("S1", 6);

@@ -68,6 +68,10 @@ TEST_CASE("report CLI: unusable inputs and outputs exit 2, naming them, and writ
   CHECK(points.err ==
         "h2sim: points.json: points[0] is not a sweep's point (an object with set and metrics)\n");
   folder.write("compared.json", R"({"compare": ["a", "b"], "scenarios": [{}, {}], "metrics": []})");
+  folder.write("single.json", R"({"compare": ["a"], "scenarios": [{}], "metrics": []})");
+  CHECK(folder.h2sim("report single.json -o r.html").err ==
+        "h2sim: single.json: /compare names 1 scenario, where compare writes 2 or more: not an "
+        "h2sim output as it wrote it\n");
   const Result compared = folder.h2sim("report compared.json -o r.html");
   CHECK(compared.code == 2);
   CHECK(compared.err == "h2sim: compared.json: a compared scenario without metrics\n");

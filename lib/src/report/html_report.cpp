@@ -740,11 +740,10 @@ json summary_section(const RunContext& run) {
   blocks.push_back({{"type", "cards"}, {"cards", std::move(cards)}});
   // An interval below 0 in the cards (waits) or the outcomes' table is said once, after both.
   bool below_zero = false;
-  if (!none_served) {
-    for (const std::string metric : {"wait_min.p95", "wait_min.mean"}) {
-      const auto ci = ci_of(ci95, metric);
-      below_zero = below_zero || (ci && ci->first < 0);
-    }
+  for (const auto& [metric, drawn] :
+       {std::pair{"wait_min.p95", p95.has_value()}, std::pair{"wait_min.mean", mean.has_value()}}) {
+    const auto ci = ci_of(ci95, metric);
+    below_zero = below_zero || (drawn && !none_served && ci && ci->first < 0);
   }
 
   // Every way a visit ends, with its share of arrivals.
@@ -1891,10 +1890,12 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
   }
   columns.push_back(column("holds"));
   json rows = json::array();
+  bool below_zero = false; // a "95% low" below 0 (its own columns, not a bracketed cell)
   for (const json& evaluation : evaluations) {
     json row = json::array({or_null(number(evaluation, "value"))});
     const auto cells = [&](const std::optional<double>& mean,
                            const std::optional<std::pair<double, double>>& ci) {
+      below_zero = below_zero || (ci && ci->first < 0);
       row.push_back(or_null(mean));
       row.push_back(ci ? json(ci->first) : json(nullptr));
       row.push_back(ci ? json(ci->second) : json(nullptr));
@@ -1920,6 +1921,9 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
                     {"sortable", true},
                     {"columns", std::move(columns)},
                     {"rows", std::move(rows)}});
+  if (below_zero) {
+    blocks.push_back(note(below_zero_text));
+  }
   sections.push_back(section(prefix + "size", heading + "Sizing", std::move(blocks)));
 }
 
@@ -2502,7 +2506,12 @@ std::string html_report(const std::vector<ReportInput>& outputs, const ReportOpt
     // compare writes one entry of `scenarios` per scenario it names (two or more).
     const std::size_t named = input.output["compare"].size();
     const std::size_t listed = input.output["scenarios"].size();
-    if (listed != named || named < 2) {
+    if (named < 2) {
+      throw ReportError(input.label + ": /compare names " + std::to_string(named) + " scenario" +
+                        (named == 1 ? "" : "s") +
+                        ", where compare writes 2 or more: not an h2sim output as it wrote it");
+    }
+    if (listed != named) {
       throw ReportError(input.label + ": /scenarios has " + std::to_string(listed) +
                         (listed == 1 ? " entry" : " entries") + " where /compare names " +
                         std::to_string(named) + ": not an h2sim output as it wrote it");
