@@ -289,6 +289,19 @@ TEST_CASE("overrides: +, - or * under a wildcard that no item has the key for is
   CHECK(selected.warnings()[0].pointer == "/stations/0/nosuch");
   // Where some item has it, the others are passed over quietly.
   CHECK(h2sim::load_scenario(three, {{"stations.*.supply.lead_time_h*", "2"}}).warnings().empty());
+  // Where no item has even the object it is in (stations without supply, no pipelines): the
+  // same warning. It was refused, which stopped a comparison with a scenario of other models.
+  const auto no_supply = h2sim::load_scenario(
+      three, {{"stations.1", R"({"id": "B", "x_km": 1, "y_km": 0, "dispensers": 3,
+                                 "fill_rate_kg_per_min": 1})"},
+              {"stations.*.supply.lead_time_h*", "2"},
+              {"pipelines.*.capacity_kg_per_h*", "0.5"}});
+  REQUIRE(no_supply.warnings().size() == 2);
+  CHECK(no_supply.warnings()[0].pointer == "/stations/0/supply");
+  CHECK(no_supply.warnings()[1].pointer == "/pipelines");
+  // A plain = cannot set a key of what is not there: still refused.
+  CHECK(
+      problems_of(three, {{"stations.*.nothing.here", "4"}}).starts_with("/stations/0/nothing: "));
   // The same in a scheduled event, named by the event's set.
   const auto event = h2sim::load_scenario(
       three, {{"events", R"([{"at_day": 0.5, "set": {"stations.*.dispenser+": 1}}])"}});

@@ -253,6 +253,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
   const bool wildcard = std::any_of(steps->begin(), steps->end(),
                                     [](const Step& s) { return s.kind != Step::Kind::name; });
   std::optional<Problem> failure; // why the path reached nothing (a single path's message)
+  bool container_absent = false;  // the failure: an object the path goes through is not there
   // `step` is followed by `next` (nothing for the last step): an index, `*` or a selection after
   // it means its value is an array.
   const auto expand = [&](const Step& step, const Step* next_step) {
@@ -273,6 +274,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
             failure = Problem{absent, where + ": no such value to set a key of (to add " + absent +
                                           ", set it whole, as a JSON " +
                                           (array ? "array" : "object") + ")"};
+            container_absent = true;
           }
         } else if (node->is_array()) {
           if (!last && (!is_index(step.name) || std::stoul(step.name) >= node->size())) {
@@ -333,6 +335,12 @@ std::optional<std::string> apply_override(json& document, const Override& overri
     expand((*steps)[s], &(*steps)[s + 1]);
   }
   std::vector<Target> targets = expand(steps->back(), nullptr);
+  // Under a wildcard, +=, -= and *= pass over the items without the value, also where no item
+  // has the object it is in (stations.*.supply.lead_time_h*=2 on a scenario whose stations have
+  // no supply): one --set goes to every scenario of a comparison, which may lack that model.
+  if (targets.empty() && wildcard && op != '=' && container_absent) {
+    return failure->pointer;
+  }
   // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
   if (targets.empty() || (!wildcard && failure)) {
     problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing"});

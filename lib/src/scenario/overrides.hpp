@@ -26,8 +26,9 @@ namespace h2sim::scenario {
  * `value` is JSON, else a string. Every problem is appended (naming the override and why); the
  * values changed are appended to `changes` (their `set` left to the caller). Messages begin with
  * the override as `shown`. Returns, for `+`, `-` or `*` under `*` or a selection that found the
- * key in no item it reached (so it changed nothing: a misspelt key, or one of a model this
- * document does not use), the pointer of the first such item, for a warning; else nothing. (Not
+ * key in no item it reached, or not even the object the key is in (so it changed nothing: a
+ * misspelt key, or one of a model this document does not use), the pointer of the first such
+ * item, for a warning; else nothing. (Not
  * a problem: one --set is applied to every scenario of a comparison and every point of a sweep,
  * and may fit only some of them.)
  */
