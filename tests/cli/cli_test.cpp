@@ -531,6 +531,26 @@ TEST_CASE("cli: sweep --table writes one CSV row per replication and one of mean
   CHECK(lines[8].rfind("1,2,,", 0) == 0);
 }
 
+TEST_CASE("cli: sweep --table gives a list or object axis a column, its values as JSON") {
+  // A list of stations was left out of the table (the rows told apart by `point` alone), and an
+  // object was split into columns of its keys.
+  const Result r = run_h2sim("sweep -q " + source("scenarios/validation/md1.json") +
+                             " --set horizon_days=0.2 --vary 'open_stations=[\"S1\"],1'"
+                             " --vary 'stations.0.availability={\"hours\":[0,24]}'"
+                             " --table lists.csv -o lists.json");
+  REQUIRE(r.code == 0);
+  std::istringstream csv(slurp(scratch_root() / "lists.csv"));
+  std::string header;
+  std::string first;
+  std::string second;
+  std::getline(csv, header);
+  std::getline(csv, first);
+  std::getline(csv, second);
+  CHECK(header.rfind("point,open_stations,stations.0.availability,replication,", 0) == 0);
+  CHECK(first.rfind("0,\"[\"\"S1\"\"]\",\"{\"\"hours\"\":[0,24]}\",0,", 0) == 0);
+  CHECK(second.rfind("1,1,\"{\"\"hours\"\":[0,24]}\",0,", 0) == 0);
+}
+
 /**
  * h2sim size over the dispensers of the M/M/2 validation scenario (20 cars/h, exponential 5-minute
  * fills), with `options` (targets, range, overrides).

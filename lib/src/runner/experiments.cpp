@@ -278,17 +278,16 @@ namespace {
 
 using Cells = std::vector<std::pair<std::string, std::string>>;
 
-/** `prefix.key.sub` = value for every number and string below `value`, in document order. */
-void flatten(const ordered_json& value, const std::string& prefix, Cells& cells) {
-  if (value.is_object()) {
-    for (const auto& [key, child] : value.items()) {
-      flatten(child, prefix.empty() ? key : prefix + "." + key, cells);
-    }
-  } else if (value.is_string()) {
-    cells.emplace_back(prefix, value.get<std::string>());
-  } else if (!value.is_array()) {
-    cells.emplace_back(prefix, value.dump());
+/**
+ * A point's values, one column per varied path: a string as it is, anything else as its JSON
+ * (a list of stations, an object: an axis of them was left out of the table, or split).
+ */
+Cells varied_cells(const ordered_json& set) {
+  Cells cells;
+  for (const auto& [path, value] : set.items()) {
+    cells.emplace_back(path, value.is_string() ? value.get<std::string>() : value.dump());
   }
+  return cells;
 }
 
 } // namespace
@@ -300,7 +299,9 @@ std::string sweep_table(const std::vector<SweepPoint>& points,
   for (std::size_t p = 0; p < points.size(); ++p) {
     const report::Aggregate& aggregate = metrics.at(p).data().aggregate;
     Cells key{{"point", std::to_string(p)}};
-    flatten(points[p].set, "", key);
+    for (auto& cell : varied_cells(points[p].set)) {
+      key.push_back(std::move(cell));
+    }
     const std::string error = metrics[p].error();
     const auto add_row = [&](const report::RecordValues* totals, bool integers,
                              const std::string& replication, bool with_intervals, bool last) {
