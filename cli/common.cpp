@@ -446,9 +446,9 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   options.quantile_interval = args.quantile_interval;
   options.only_replication = args.replication;
   if (args.events_fd >= 0) {
-    options.events =
-        RunOptions::EventLog{args.events_fd, args.events.ends_with(".jsonl"),
-                             args.replication ? *args.replication : args.events_replication};
+    options.events = RunOptions::EventLog{args.events_fd, args.events.ends_with(".jsonl"),
+                                          args.replication ? *args.replication
+                                                           : args.events_replication.value_or(0)};
   }
   return run_all_metrics(scenarios, options);
 }

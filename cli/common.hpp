@@ -47,10 +47,10 @@ struct RunArgs {
   Executor* executor = nullptr; // the MPI executor under mpirun, else local processes
   bool writes_output = true;    // false on MPI ranks other than 0
   // `run` only:
-  std::optional<std::size_t> replication; // --replication K: run replication K alone
-  std::string events;                     // --events FILE: the event log of one replication
-  std::size_t events_replication = 0;     // --events-replication K
-  int events_fd = -1;                     // where the log goes, once opened
+  std::optional<std::size_t> replication;        // --replication K: run replication K alone
+  std::string events;                            // --events FILE: the event log of one replication
+  std::optional<std::size_t> events_replication; // --events-replication K (default 0)
+  int events_fd = -1;                            // where the log goes, once opened
 };
 
 /** `h2sim size`: what to size, over which range, against which target. */

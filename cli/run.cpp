@@ -45,14 +45,15 @@ int command_run(RunArgs args, const std::string& table_path) {
                        " runs that replication alone; there are none to add");
   }
   if (!args.events.empty()) {
-    if (args.replication && args.events_replication != 0 &&
-        args.events_replication != *args.replication) {
-      throw InvalidInput("--events-replication " + std::to_string(args.events_replication) +
+    // An explicit 0 beside --replication 1 is refused as 2 is (it wrote replication 1's log).
+    if (args.replication && args.events_replication &&
+        *args.events_replication != *args.replication) {
+      throw InvalidInput("--events-replication " + std::to_string(*args.events_replication) +
                          ": --replication " + std::to_string(*args.replication) +
                          " runs only that replication");
     }
-    if (!args.replication && args.events_replication >= replications) {
-      throw InvalidInput("--events-replication " + std::to_string(args.events_replication) +
+    if (!args.replication && args.events_replication && *args.events_replication >= replications) {
+      throw InvalidInput("--events-replication " + std::to_string(*args.events_replication) +
                          ": the scenario has " + std::to_string(replications) +
                          " replications (0 to " + std::to_string(replications - 1) + ")");
     }
@@ -83,7 +84,8 @@ int command_run(RunArgs args, const std::string& table_path) {
   // What ran, not what the scenario asked for: --until may have added replications.
   const std::size_t ran = metrics.finished() + failed;
   if (events) {
-    const std::size_t logged = args.replication ? *args.replication : args.events_replication;
+    const std::size_t logged =
+        args.replication ? *args.replication : args.events_replication.value_or(0);
     bool finished = true;
     for (const ReplicationFailure& failure : metrics.failures()) {
       finished = finished && failure.replication != (args.replication ? 0 : logged);

@@ -1014,6 +1014,16 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
         "h2sim: --until: --replication 0 runs that replication alone; there are none to add\n");
   CHECK(first_line(run_h2sim("run " + md1 + " --events-replication 1")) ==
         "h2sim: --events-replication requires --events");
+  // --replication K writes K's events: another --events-replication is refused, 0 too (which
+  // was taken for the default and wrote replication 1's log).
+  for (const std::string other : {"0", "2"}) {
+    h2sim::test::check_refused(run_h2sim("run " + md1 +
+                                         " --replications 3 --replication 1 --events ev.csv "
+                                         "--events-replication " +
+                                         other),
+                               "h2sim: --events-replication " + other +
+                                   ": --replication 1 runs only that replication\n");
+  }
   CHECK(first_line(run_h2sim("run " + md1 + " --max-replications 5")) ==
         "h2sim: --max-replications requires --until");
   // "-" is stdout (the metrics'); "" was taken for no option at all.
