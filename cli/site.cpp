@@ -246,6 +246,19 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   for (const auto& warning : out["warnings"]) {
     spdlog::warn("site: for the stations chosen: {}", warning["message"].get<std::string>());
   }
+  // The scenario's own warnings for the stations chosen (an event after the run's end, a --set
+  // that changed nothing) lead, as in a run's metrics; stderr had them as the scenario loaded.
+  nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+  if (const auto open = out["open"].get<std::vector<std::string>>(); !open.empty()) {
+    const Scenario chosen = scenario_of(open);
+    for (const Warning& warning : chosen.warnings()) {
+      warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
+    }
+  }
+  for (auto& warning : out["warnings"]) {
+    warnings.push_back(std::move(warning));
+  }
+  out["warnings"] = std::move(warnings);
   nlohmann::ordered_json document{{"scenario", every.name()},
                                   {"seed", every.seed()},
                                   {"replications", every.replications()},
