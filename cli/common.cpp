@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -314,8 +315,11 @@ Scenario load_overrides(const std::string& path, const std::string& text,
   try {
     Scenario scenario = load_scenario(text, overrides, base_dir_of(path));
     check_outputs_spare(scenario);
+    // Each warning once a command: size loads the scenario at both ends of its range and at each
+    // value it tries, a sweep at every point, and each load said it again.
+    static std::set<std::pair<std::string, std::string>> logged;
     for (const Warning& warning : scenario.warnings()) {
-      if (log_warnings) {
+      if (log_warnings && logged.emplace(warning.pointer, warning.message).second) {
         spdlog::warn("{}: {}", warning.pointer, warning.message);
       } else {
         spdlog::debug("{}: {}", warning.pointer, warning.message);

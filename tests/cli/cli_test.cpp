@@ -801,6 +801,29 @@ TEST_CASE("cli: size refuses to size the experiment's replications or seed") {
   }
 }
 
+TEST_CASE("cli: a scenario's warning is logged once a command, not once a point") {
+  // size loads the scenario at each end of its range (and at each value it tries), a sweep at
+  // each point: each load logged it again.
+  Folder folder;
+  folder.write("late.json", R"({"name": "late", "seed": 1, "horizon_days": 1,
+    "stations": [{"id": "S1", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2}],
+    "demand": {"model": "poisson", "arrivals_per_h": 5, "kg_per_fill": 4},
+    "events": [{"at_day": 30, "set": {"open_stations": 1}}]})");
+  for (const std::string command :
+       {"size late.json --param stations.0.dispensers --range 1:3 --target "
+        "'totals.wait_min.mean<=5' --dry-run",
+        "sweep late.json --vary stations.0.dispensers=1,2,3 --dry-run"}) {
+    const Result r = folder.h2sim(command);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    std::size_t warnings = 0;
+    for (auto at = r.err.find("h2sim: warning: /events/0/at_day"); at != std::string::npos;
+         at = r.err.find("h2sim: warning: /events/0/at_day", at + 1)) {
+      ++warnings;
+    }
+    CHECK(warnings == 1);
+  }
+}
+
 TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
   const std::string base =
       "size " + source("scenarios/validation/mmc-2.json") + " --param stations.0.dispensers ";
