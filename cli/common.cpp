@@ -68,7 +68,10 @@ void report_problems(const std::string& origin, const ScenarioError& error,
   std::cerr << "h2sim: invalid scenario " << valid_utf8(origin) << " (" << count << " problem"
             << (count == 1 ? "" : "s") << "):\n";
   for (const Problem& problem : error.problems()) {
-    std::cerr << "  " << valid_utf8(where) << problem.text() << "\n"; // a point's values: any bytes
+    // A point's values may be any bytes. A problem of the option `where` names is not named twice
+    // ("--param X=1: (file): --param X=1: bad path").
+    const bool named = !where.empty() && problem.message.starts_with(where);
+    std::cerr << "  " << (named ? "" : valid_utf8(where)) << problem.text() << "\n";
   }
 }
 

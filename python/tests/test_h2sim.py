@@ -648,7 +648,7 @@ def test_a_scenario_file_is_read_up_to_64_mib_as_on_the_command_line(tmp_path):
     assert raised.value.problems[0][0] == ""
 
 
-def test_an_invalid_sweep_point_is_named_and_the_files_problems_are_not_blamed_on_it():
+def test_an_invalid_sweep_point_is_named_and_the_files_problems_are_not_blamed_on_it(tmp_path):
     with pytest.raises(h2sim.ScenarioError) as raised:
         h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 0]})
     assert str(raised.value) == ("point 1 (stations.0.dispensers=0): /stations/0/dispensers: "
@@ -659,9 +659,16 @@ def test_an_invalid_sweep_point_is_named_and_the_files_problems_are_not_blamed_o
         h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3]}, set={"seed": -1})
     assert raised.value.point is None
     assert raised.value.problems[0][0] == "/seed"
-    # the whole file's problem is "(file)", as the command line lists it, not ": ..."
-    with pytest.raises(h2sim.ScenarioError, match=r"^\(file\): ") as raised:
+    # the whole file's problem is "(file)", as the command line lists it, not ": ..."; a problem
+    # of an argument names the argument (it was "(file): set no equals sign: ...")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    with pytest.raises(h2sim.ScenarioError, match=r"^\(file\): not valid JSON"):
+        h2sim.run(broken)
+    with pytest.raises(h2sim.ScenarioError) as raised:
         h2sim.run(MMC2, set=["no equals sign"])
+    assert str(raised.value) == "set no equals sign: expected PATH=VALUE"
+    assert raised.value.problems == [("", "set no equals sign: expected PATH=VALUE")]
 
 
 def test_pandas_helpers_refuse_the_wrong_kind_of_result():

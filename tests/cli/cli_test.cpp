@@ -831,6 +831,15 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
         "h2sim: --target wait<5: expected METRIC<=VALUE or METRIC>=VALUE, METRIC a path of the "
         "metrics (totals.wait_min.p95, stations[id=S1].wait_min.p95, ...)\n");
   CHECK(run_h2sim(base + "--range 1:8").err == "h2sim: size needs --target or --minimize\n");
+  // A bad --param path is named once, as its own problem, not the file's: it read
+  // "--param stations[0]x=1: (file): --param stations[0]x=1: bad path".
+  const std::string bad_path =
+      run_h2sim("size " + source("scenarios/validation/mmc-2.json") +
+                " --param 'stations[0]x' --range 1:8 --target 'totals.wait_min.p95<=5'")
+          .err;
+  CHECK(bad_path.find("\n  --param stations[0]x=1: bad path (a path is dotted keys") !=
+        std::string::npos);
+  CHECK(bad_path.find("(file)") == std::string::npos);
   CHECK(run_h2sim(base + "--range 1:8 --minimize social").err ==
         "h2sim: --minimize social: expected a path of the metrics "
         "(totals.economics.social_cost_per_kg, stations[id=S1].wait_min.p95, ...)\n");

@@ -38,8 +38,17 @@ std::string valid_utf8(std::string_view text);
 struct Problem {
   std::string pointer;
   std::string message;
-  /** "POINTER: MESSAGE", the whole file's as "(file): MESSAGE", as the command line lists it. */
-  std::string text() const { return (pointer.empty() ? "(file)" : pointer) + ": " + message; }
+  /**
+   * "POINTER: MESSAGE", as the command line lists it; the whole file's as "(file): MESSAGE", but
+   * for an option's own (a bad path), whose message names the option: "--set X=1: bad path".
+   */
+  std::string text() const {
+    if (!pointer.empty()) {
+      return pointer + ": " + message;
+    }
+    const bool an_options = message.starts_with("--") || message.starts_with("set ");
+    return (an_options ? "" : "(file): ") + message;
+  }
 };
 
 /** Thrown when a scenario (or an override of it) is invalid; holds every problem found. */
