@@ -30,7 +30,9 @@ _MAX_DEPTH = 64  # as the command line parses JSON
 
 def _scenario_error(pointer, message):
     """A ScenarioError of one problem, as the C++ half makes them."""
-    error = ScenarioError(f"{pointer or '(file)'}: {message}")
+    # As Problem::text(): an argument's own problem names the argument, not the file.
+    names_argument = not pointer and message.startswith(("set ", "--"))
+    error = ScenarioError(message if names_argument else f"{pointer or '(file)'}: {message}")
     error.problems = [(pointer, message)]
     error.point = None
     return error
@@ -69,8 +71,14 @@ def _plain(value, where, depth=0):
     if isinstance(value, numbers.Integral):
         number = int(value)
         if number.bit_length() > 1024:  # past any double; Python cannot even print it as JSON
-            raise ValueError(f"{where or 'value'}: an integer of {number.bit_length()} bits is "
-                             "too large")
+            too_large = f"an integer of {number.bit_length()} bits is too large"
+            # A problem of the scenario (a dict's value, a set= value), which validate() lists as
+            # the file's would be; another argument's (seed=) a ValueError naming it.
+            if not where or where.startswith("/"):
+                raise _scenario_error(where, too_large)
+            if where.startswith("set "):
+                raise _scenario_error("", f"{where}: {too_large}")
+            raise ValueError(f"{where}: {too_large}")
         return number
     if isinstance(value, numbers.Real):
         number = float(value)

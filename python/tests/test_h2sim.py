@@ -590,6 +590,12 @@ def test_what_json_cannot_hold_is_refused_naming_where(tmp_path):
         h2sim.run(MMC2, set={None: 1})
     with pytest.raises(ValueError, match="^set name: an integer of 16610 bits is too large$"):
         h2sim.run(MMC2, set={"name": 10**5000})
+    # validate() lists it as a problem, as it lists the file's (it raised).
+    assert h2sim.validate({"seed": 2**2000}) == [("/seed", "an integer of 2001 bits is too large")]
+    assert h2sim.validate(MMC2, set={"seed": 2**2000}) == [
+        ("", "set seed: an integer of 2001 bits is too large")]
+    with pytest.raises(ValueError, match="^seed: an integer of 2001 bits is too large$"):
+        h2sim.run(MMC2, seed=2**2000)
     for bad_range in ((1, 2, 3), 5):
         with pytest.raises(TypeError, match="^range must be"):
             h2sim.size(MMC2, "stations.0.dispensers", bad_range, "totals.wait_min.p95<=5")
