@@ -384,6 +384,10 @@ def _run_metrics(result, helper):
     if isinstance(result, dict) and "evaluations" in result:
         raise ValueError(f"{helper}() takes a run's metrics; a size result's are each "
                          "evaluation's")
+    if isinstance(result, dict) and "replication_errors" in result:
+        # a sweep point whose every replication failed: run metrics, with nothing to tabulate
+        raise ValueError(f"{helper}(): these metrics have no totals: every replication failed "
+                         f"({result.get('error', 'see replication_errors')})")
     raise ValueError(f"{helper}() takes a run's metrics (a dict with \"totals\"), as run() "
                      "returns them")
 

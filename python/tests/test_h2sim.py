@@ -679,6 +679,12 @@ def test_an_invalid_sweep_point_is_named_and_the_files_problems_are_not_blamed_o
 
 def test_pandas_helpers_refuse_the_wrong_kind_of_result():
     pytest.importorskip("pandas")
+    # A sweep point whose replications all failed is a run's metrics without totals: say so.
+    failed = {"replications": 2, "replication_errors": [{"replication": 0, "error": "x"}],
+              "error": "replication 0 failed: x"}
+    with pytest.raises(ValueError, match=r"^totals\(\): these metrics have no totals: every "
+                                         r"replication failed \(replication 0 failed: x\)$"):
+        h2sim.totals(failed)
     swept = h2sim.sweep(MMC2, {"seed": [1, 2]}, set={"horizon_days": 0.2})
     for helper in (h2sim.stations, h2sim.classes, h2sim.hourly, h2sim.totals):
         with pytest.raises(ValueError, match="takes a run's metrics; a sweep's"):
