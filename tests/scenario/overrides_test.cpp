@@ -299,6 +299,16 @@ TEST_CASE("overrides: +, - or * under a wildcard that no item has the key for is
   REQUIRE(no_supply.warnings().size() == 2);
   CHECK(no_supply.warnings()[0].pointer == "/stations/0/supply");
   CHECK(no_supply.warnings()[1].pointer == "/pipelines");
+  // An empty list: the same.
+  const auto empty =
+      h2sim::load_scenario(three, {{"pipelines", "[]"}, {"pipelines.*.capacity_kg_per_h*", "0.5"}});
+  REQUIRE(empty.warnings().size() == 1);
+  CHECK(empty.warnings()[0].pointer == "/pipelines");
+  // A key no model has, before the wildcard, is a typo: refused, not passed over.
+  CHECK(problems_of(three, {{"stationz.*.dispensers*", "2"}}) ==
+        "/stationz: --set stationz.*.dispensers*=2: no such value to set a key of (to add "
+        "/stationz, set it whole, as a JSON array)\n");
+  CHECK(problems_of(three, {{"demand.clases.*.count*", "2"}}).starts_with("/demand/clases: "));
   // A plain = cannot set a key of what is not there: still refused.
   CHECK(
       problems_of(three, {{"stations.*.nothing.here", "4"}}).starts_with("/stations/0/nothing: "));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <set>
 
 namespace h2sim::scenario {
 
@@ -100,6 +101,36 @@ std::optional<std::vector<Step>> parse_path(const std::string& path) {
     }
   }
   return steps;
+}
+
+/** Adds the key of every field of `table`, its objects, lists and models, to `keys`. */
+void add_keys(const params::Table& table, std::set<std::string>& keys,
+              std::set<const params::Table*>& seen) {
+  if (!seen.insert(&table).second) {
+    return;
+  }
+  for (const params::Field& field : table.fields) {
+    keys.insert(field.key);
+    if (field.table != nullptr) {
+      add_keys(*field.table, keys, seen);
+    }
+    if (field.catalog != nullptr) {
+      for (const auto& [name, model] : field.catalog->models) {
+        add_keys(*model, keys, seen);
+      }
+    }
+  }
+}
+
+/** Every key a scenario may have somewhere (under some model): a key not among them is a typo. */
+bool declared_key(const std::string& key) {
+  static const std::set<std::string> keys = [] {
+    std::set<std::string> all;
+    std::set<const params::Table*> seen;
+    add_keys(models::scenario_table(), all, seen);
+    return all;
+  }();
+  return keys.count(key) > 0;
 }
 
 /** Whether the scenario's tables declare the value at `pointer` an integer (or a count). */
@@ -254,6 +285,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
                                     [](const Step& s) { return s.kind != Step::Kind::name; });
   std::optional<Problem> failure; // why the path reached nothing (a single path's message)
   bool container_absent = false;  // the failure: an object the path goes through is not there
+  std::optional<std::string> empty_list; // the first empty array a * went over
   // `step` is followed by `next` (nothing for the last step): an index, `*` or a selection after
   // it means its value is an array.
   const auto expand = [&](const Step& step, const Step* next_step) {
@@ -274,7 +306,9 @@ std::optional<std::string> apply_override(json& document, const Override& overri
             failure = Problem{absent, where + ": no such value to set a key of (to add " + absent +
                                           ", set it whole, as a JSON " +
                                           (array ? "array" : "object") + ")"};
-            container_absent = true;
+            // A key of some model this scenario does not use (classes, supply, pipelines), not a
+            // typo (pipeline, clases), which stays refused.
+            container_absent = declared_key(step.name);
           }
         } else if (node->is_array()) {
           if (!last && (!is_index(step.name) || std::stoul(step.name) >= node->size())) {
@@ -308,6 +342,9 @@ std::optional<std::string> apply_override(json& document, const Override& overri
           }
           break;
         }
+        if (node->empty() && step.kind == Step::Kind::all && !empty_list) {
+          empty_list = pointer; // pipelines: [] has no item to change
+        }
         for (std::size_t i = 0; i < node->size(); ++i) {
           if (step.kind == Step::Kind::select && !matches((*node)[i], step)) {
             continue;
@@ -337,9 +374,15 @@ std::optional<std::string> apply_override(json& document, const Override& overri
   std::vector<Target> targets = expand(steps->back(), nullptr);
   // Under a wildcard, +=, -= and *= pass over the items without the value, also where no item
   // has the object it is in (stations.*.supply.lead_time_h*=2 on a scenario whose stations have
-  // no supply): one --set goes to every scenario of a comparison, which may lack that model.
-  if (targets.empty() && wildcard && op != '=' && container_absent) {
-    return failure->pointer;
+  // no supply) or the list is empty (pipelines: []): one --set goes to every scenario of a
+  // comparison, which may lack that model. A key no model has (stationz.*) is a typo: refused.
+  if (targets.empty() && wildcard && op != '=') {
+    if (container_absent) {
+      return failure->pointer;
+    }
+    if (!failure && empty_list) {
+      return *empty_list;
+    }
   }
   // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
   if (targets.empty() || (!wildcard && failure)) {
