@@ -318,11 +318,13 @@ Scenario load_overrides(const std::string& path, const std::string& text,
   try {
     Scenario scenario = load_scenario(text, overrides, base_dir_of(path));
     check_outputs_spare(scenario);
-    // Each warning once a command: size loads the scenario at both ends of its range and at each
-    // value it tries, a sweep at every point, and each load said it again.
-    static std::set<std::pair<std::string, std::string>> logged;
+    // Each warning of a file once a command: size loads the scenario at both ends of its range
+    // and at each value it tries, a sweep at every point, and each load said it again. (compare's
+    // files each say theirs.)
+    static std::set<std::string> logged;
     for (const Warning& warning : scenario.warnings()) {
-      if (log_warnings && logged.emplace(warning.pointer, warning.message).second) {
+      if (log_warnings &&
+          logged.insert(origin + '\0' + warning.pointer + '\0' + warning.message).second) {
         spdlog::warn("{}: {}", warning.pointer, warning.message);
       } else {
         spdlog::debug("{}: {}", warning.pointer, warning.message);

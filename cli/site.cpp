@@ -247,10 +247,13 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
     spdlog::warn("site: for the stations chosen: {}", warning["message"].get<std::string>());
   }
   // The scenario's own warnings for the stations chosen (an event after the run's end, a --set
-  // that changed nothing) lead, as in a run's metrics; stderr had them as the scenario loaded.
+  // that changed nothing) lead, as in a run's metrics; logged as it loads, each once a command
+  // (those of the whole scenario were as it first loaded).
   nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
   if (const auto open = out["open"].get<std::vector<std::string>>(); !open.empty()) {
-    const Scenario chosen = scenario_of(open);
+    std::vector<std::string> sets = args.sets;
+    sets.push_back("open_stations=" + nlohmann::json(open).dump());
+    const Scenario chosen = load_with(sets, true);
     for (const Warning& warning : chosen.warnings()) {
       warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
     }

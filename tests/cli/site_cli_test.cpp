@@ -83,6 +83,7 @@ TEST_CASE("cli: site picks the station at each of two far-apart fleets, not the 
     REQUIRE(result["warnings"].size() == 2);
     CHECK(result["warnings"][0]["pointer"] == "/demand/classes/1/area");
     CHECK(result["steps"].front()["warnings"] == json::array({result["warnings"][1]}));
+    CHECK(judged.err.find("h2sim: warning: /demand/classes/1/area: ") != std::string::npos);
     CHECK(judged.err.find("h2sim: warning: site: for the stations chosen: " + few + "\n") !=
           std::string::npos);
   }
