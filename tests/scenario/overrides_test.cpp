@@ -253,6 +253,15 @@ TEST_CASE("overrides: a key an override added where it is unknown names the over
         "stations, pipelines, depots, demand, service, events, economics); --set "
         "stations/1/payload_kg=600 added it (a path with / is a JSON pointer when it begins with "
         "/: /stations/1/payload_kg)\n");
+  // A selection picked its items: its hint says so, not to pick them.
+  CHECK(problems_of(three, {{"stations[id=B].payload", "600"}}) ==
+        "/stations/1/payload: " + unknown +
+            "stations[id=B].payload=600 added it (the items [key=value] picked do not take it: a "
+            "misspelt key, or one of another model)\n");
+  // A field that takes an integer, written 2.0, is rounded as one written 2 is.
+  const auto written = h2sim::load_scenario(
+      three, {{"stations.0.dispensers", "2.0"}, {"stations.0.dispensers*", "1.25"}});
+  CHECK(written.changes().back().after == "3");
   // [N] is an index, no wildcard: no wildcard hint (a typo after it got one).
   CHECK(problems_of(three, {{"stations[1].payload_kg", "600"}}) ==
         "/stations/1/payload_kg: " + unknown + "stations[1].payload_kg=600 added it\n");

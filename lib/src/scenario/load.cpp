@@ -100,8 +100,9 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<const
       const std::string& set = changes[found->second].set;
       problem.message += "; " + scenario::shown(*given[found->second]) + " added it";
       const std::string& path = given[found->second]->path;
-      // A wildcard or a [key=value] selection reaches several items; [N] is an index.
-      bool selects = path.find('*') != std::string::npos;
+      // A wildcard reaches every item; a [key=value] selection those it picks; [N] is an index.
+      const bool every = path.find('*') != std::string::npos;
+      bool selects = false;
       for (auto open = path.find('['); open != std::string::npos; open = path.find('[', open + 1)) {
         const auto close = path.find(']', open);
         selects = selects || path.find('=', open) < close;
@@ -114,9 +115,12 @@ void name_added_keys(const std::vector<Change>& changes, const std::vector<const
       if (slashes && hinted.insert(set).second) {
         problem.message +=
             " (a path with / is a JSON pointer when it begins with /: /" + valid_utf8(path) + ")";
-      } else if (selects && hinted.insert(set).second) {
+      } else if (every && hinted.insert(set).second) {
         problem.message += " (a wildcard adds a key to every item it reaches: pick the items "
                            "that may have it with [key=value], e.g. stations[supply.model=...])";
+      } else if (selects && hinted.insert(set).second) {
+        problem.message += " (the items [key=value] picked do not take it: a misspelt key, or "
+                           "one of another model)";
       }
     }
   }

@@ -430,9 +430,9 @@ std::optional<std::string> apply_override(json& document, const Override& overri
       // shows the value taken. A number the file wrote without a decimal point is scaled exactly
       // (overhead_min 3 *= 0.5 is 1.5, capacity_kg_per_h 50 *= 0.001 is 0.05): it was rounded,
       // to 2 and to 0, which cut the pipeline.
-      if (result->is_number_float() && current->is_number_integer() &&
-          std::abs(result->get<double>()) < 9e15 &&
-          (std::floor(result->get<double>()) == result->get<double>() ||
+      if (result->is_number_float() && std::abs(result->get<double>()) < 9e15 &&
+          ((current->is_number_integer() &&
+            std::floor(result->get<double>()) == result->get<double>()) ||
            (op == '*' && takes_integer(document, pointer)))) {
         result = std::llround(result->get<double>());
       }
