@@ -56,6 +56,19 @@ std::vector<json> blocks_of(const json& model, const std::string& id, const std:
   return found;
 }
 
+/** How many notes of section `id` say that an interval reaches below 0. */
+std::size_t notes_saying(const json& model, const std::string& id) {
+  const std::string below =
+      "An interval reaching below 0, for a quantity that cannot be negative, is shown as computed, "
+      "not clipped: the replications pin that value down poorly (too few of them, or too far "
+      "apart); run more or longer replications (docs/statistics.md).";
+  std::size_t n = 0;
+  for (const json& block : blocks_of(model, id, "note")) {
+    n += block["text"] == below ? 1U : 0U;
+  }
+  return n;
+}
+
 json wait(double mean, double p50, double p90, double p95, double p99, double max) {
   return {{"mean", mean}, {"p50", p50}, {"p90", p90}, {"p95", p95}, {"p99", p99}, {"max", max}};
 }
@@ -629,17 +642,6 @@ TEST_CASE("report: stations' own 95% intervals are shown in their table") {
 }
 
 TEST_CASE("report: an interval reaching below 0 is shown unclipped, with a note, once a section") {
-  const std::string below =
-      "An interval reaching below 0, for a quantity that cannot be negative, is shown as computed, "
-      "not clipped: the replications pin that value down poorly (too few of them, or too far "
-      "apart); run more or longer replications (docs/statistics.md).";
-  const auto notes_saying = [&](const json& model, const std::string& id) {
-    std::size_t n = 0;
-    for (const json& block : blocks_of(model, id, "note")) {
-      n += block["text"] == below ? 1U : 0U;
-    }
-    return n;
-  };
   // Bounds at or above 0: no note.
   json calm = run_output("S1", 4, json{{"totals.wait_min.p95", {0.0, 8.0}}});
   calm["stations"][0]["ci95"] = {{"served", {80.0, 100.0}}};
@@ -725,17 +727,6 @@ TEST_CASE("report: costs stacked by component, for the network and per station")
 }
 
 TEST_CASE("report: every table of intervals notes a lower end below 0, and only such tables") {
-  const std::string below =
-      "An interval reaching below 0, for a quantity that cannot be negative, is shown as computed, "
-      "not clipped: the replications pin that value down poorly (too few of them, or too far "
-      "apart); run more or longer replications (docs/statistics.md).";
-  const auto notes_saying = [&](const json& model, const std::string& id) {
-    std::size_t n = 0;
-    for (const json& block : blocks_of(model, id, "note")) {
-      n += block["text"] == below ? 1U : 0U;
-    }
-    return n;
-  };
   // Classes and costs.
   json output = run_output("S1", 4, json{{"totals.economics.total_cost_per_year", {-1e4, 1e6}}});
   output["totals"]["economics"] = economics(1);
