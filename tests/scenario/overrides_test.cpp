@@ -318,6 +318,8 @@ TEST_CASE("overrides: +, - or * under a wildcard that no item has the key for is
         "/stationz: --set stationz.*.dispensers*=2: no such value to set a key of (to add "
         "/stationz, set it whole, as a JSON array)\n");
   CHECK(problems_of(three, {{"demand.clases.*.count*", "2"}}).starts_with("/demand/clases: "));
+  // `pipeline` is a key (a pipeline supply's text), but holds no items: a typo for pipelines.
+  CHECK(problems_of(three, {{"pipeline.*.capacity_kg_per_h*", "0.5"}}).starts_with("/pipeline: "));
   // A plain = cannot set a key of what is not there: still refused.
   CHECK(
       problems_of(three, {{"stations.*.nothing.here", "4"}}).starts_with("/stations/0/nothing: "));

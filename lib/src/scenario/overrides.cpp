@@ -103,14 +103,21 @@ std::optional<std::vector<Step>> parse_path(const std::string& path) {
   return steps;
 }
 
-/** Adds the key of every field of `table`, its objects, lists and models, to `keys`. */
+/** Adds the key of every field of `table` that holds values, and of its objects, lists and models.
+ */
 void add_keys(const params::Table& table, std::set<std::string>& keys,
               std::set<const params::Table*>& seen) {
   if (!seen.insert(&table).second) {
     return;
   }
   for (const params::Field& field : table.fields) {
-    keys.insert(field.key);
+    // Only what a path goes through: a pipeline supply's text `pipeline` is no container, so
+    // pipeline.*.capacity_kg_per_h (for pipelines) stays a typo.
+    if (field.kind == params::Kind::object || field.kind == params::Kind::list ||
+        field.kind == params::Kind::model || field.kind == params::Kind::distribution ||
+        field.kind == params::Kind::settings) {
+      keys.insert(field.key);
+    }
     if (field.table != nullptr) {
       add_keys(*field.table, keys, seen);
     }
@@ -122,7 +129,10 @@ void add_keys(const params::Table& table, std::set<std::string>& keys,
   }
 }
 
-/** Every key a scenario may have somewhere (under some model): a key not among them is a typo. */
+/**
+ * Every key of a value holding others that a scenario may have somewhere (under some model): a
+ * path through a key not among them has a typo.
+ */
 bool declared_key(const std::string& key) {
   static const std::set<std::string> keys = [] {
     std::set<std::string> all;
