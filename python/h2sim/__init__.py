@@ -28,11 +28,11 @@ _MAX_SCENARIO_BYTES = 64 << 20  # as the command line reads a file
 _MAX_DEPTH = 64  # as the command line parses JSON
 
 
-def _scenario_error(pointer, message):
-    """A ScenarioError of one problem, as the C++ half makes them."""
-    # As Problem::text(): an argument's own problem names the argument, not the file.
-    names_argument = not pointer and message.startswith(("set ", "--"))
-    error = ScenarioError(message if names_argument else f"{pointer or '(file)'}: {message}")
+def _scenario_error(pointer, message, of_argument=False):
+    """A ScenarioError of one problem, as the C++ half makes them: an argument's own problem
+    (`of_argument`, its message naming the argument) is not labelled as the file's."""
+    error = ScenarioError(message if of_argument and not pointer
+                          else f"{pointer or '(file)'}: {message}")
     error.problems = [(pointer, message)]
     error.point = None
     return error
@@ -77,7 +77,7 @@ def _plain(value, where, depth=0):
             if not where or where.startswith("/"):
                 raise _scenario_error(where, too_large)
             if where.startswith("set "):
-                raise _scenario_error("", f"{where}: {too_large}")
+                raise _scenario_error("", f"{where}: {too_large}", of_argument=True)
             raise ValueError(f"{where}: {too_large}")
         return number
     if isinstance(value, numbers.Real):

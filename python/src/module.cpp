@@ -45,7 +45,7 @@ Overrides overrides_of(const Sets& sets) {
     const std::string& given = std::get<std::string>(set);
     std::optional<h2sim::Override> override = h2sim::parse_override(given);
     if (!override) {
-      throw h2sim::ScenarioError({{"", "set " + given + ": expected PATH=VALUE"}});
+      throw h2sim::ScenarioError({{"", "set " + given + ": expected PATH=VALUE", true}});
     }
     overrides.push_back(std::move(*override));
   }

@@ -38,16 +38,17 @@ std::string valid_utf8(std::string_view text);
 struct Problem {
   std::string pointer;
   std::string message;
+  /** The problem is an option's own (a --set with a bad path), which its message names. */
+  bool of_option = false;
   /**
-   * "POINTER: MESSAGE", as the command line lists it; the whole file's as "(file): MESSAGE", but
-   * for an option's own (a bad path), whose message names the option: "--set X=1: bad path".
+   * "POINTER: MESSAGE", as the command line lists it; the whole file's as "(file): MESSAGE", an
+   * option's as its message names it ("--set X=1: bad path").
    */
   std::string text() const {
     if (!pointer.empty()) {
       return pointer + ": " + message;
     }
-    const bool an_options = message.starts_with("--") || message.starts_with("set ");
-    return (an_options ? "" : "(file): ") + message;
+    return (of_option ? "" : "(file): ") + message;
   }
 };
 

@@ -266,7 +266,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
   try {
     (void)value.dump();
   } catch (const json::type_error&) {
-    problems.push_back({"", where + ": not valid UTF-8"});
+    problems.push_back({"", where + ": not valid UTF-8", true});
     return std::nullopt;
   }
   if (op != '=' && !value.is_number()) {
@@ -276,17 +276,18 @@ std::optional<std::string> apply_override(json& document, const Override& overri
     const bool names_only =
         steps && std::all_of(steps->begin(), steps->end(),
                              [](const Step& step) { return step.kind == Step::Kind::name; });
-    problems.push_back(
-        {names_only ? at : "", where + ": " + std::string(1, op) + "= needs a number" +
-                                   (out_of_range ? " (" + not_json->message + ")" : "")});
+    problems.push_back({names_only ? at : "",
+                        where + ": " + std::string(1, op) + "= needs a number" +
+                            (out_of_range ? " (" + not_json->message + ")" : ""),
+                        true});
     return std::nullopt;
   }
   if (!steps) {
-    problems.push_back({"", where + ": bad path (" + path_language + ")"});
+    problems.push_back({"", where + ": bad path (" + path_language + ")", true});
     return std::nullopt;
   }
   if (steps->empty()) {
-    problems.push_back({"", where + ": cannot replace the whole scenario"});
+    problems.push_back({"", where + ": cannot replace the whole scenario", true});
     return std::nullopt;
   }
   // Walk every step but the last: each node reached, with its pointer.
@@ -396,7 +397,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
   }
   // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
   if (targets.empty() || (!wildcard && failure)) {
-    problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing"});
+    problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing", true});
     return std::nullopt;
   }
   // Under a wildcard, +=, -= and *= pass over the items without the key; where no item has it
