@@ -192,10 +192,10 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
     check_metric("--minimize " + site_args.minimize, search.minimize);
   }
 
-  const auto scenario_of = [&](const std::vector<std::string>& open) {
+  const auto scenario_of = [&](const std::vector<std::string>& open, bool log_warnings = false) {
     std::vector<std::string> sets = args.sets;
     sets.push_back("open_stations=" + nlohmann::json(open).dump());
-    return load_with(sets, false);
+    return load_with(sets, log_warnings);
   };
   try {
     check_site_search(search); // as site() would, so that a dry run refuses what a run would
@@ -251,9 +251,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   // (those of the whole scenario were as it first loaded).
   nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
   if (const auto open = out["open"].get<std::vector<std::string>>(); !open.empty()) {
-    std::vector<std::string> sets = args.sets;
-    sets.push_back("open_stations=" + nlohmann::json(open).dump());
-    const Scenario chosen = load_with(sets, true);
+    const Scenario chosen = scenario_of(open, true);
     for (const Warning& warning : chosen.warnings()) {
       warnings.push_back({{"pointer", warning.pointer}, {"message", warning.message}});
     }
