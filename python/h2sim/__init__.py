@@ -37,8 +37,9 @@ def _scenario_error(pointer, message, of_argument=False):
     error.point = None
     return error
 
+# Not `warnings`, which `from h2sim import *` would put over the standard library's module.
 __all__ = [
-    "run", "sweep", "size", "validate", "warnings", "schema", "ScenarioError", "RunError",
+    "run", "sweep", "size", "validate", "schema", "ScenarioError", "RunError",
     "set_log_level", "stations", "classes", "hourly", "totals", "points", "__version__",
 ]
 __version__ = _h2sim.version()
@@ -81,14 +82,29 @@ def _plain(value, where, depth=0):
             raise ValueError(f"{where}: {too_large}")
         return number
     if isinstance(value, numbers.Real):
-        number = float(value)
+        # A float32 (or float16) is the decimal it prints as, the value its user wrote: float()
+        # would widen 12.1 to 12.100000381469727.
+        number = float(str(value)) if _narrow_float(value) else float(value)
         if math.isfinite(number):
             return number
         return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
     if hasattr(value, "tolist"):
+        if _narrow_float(value):  # an array's tolist() widens its float32s as float() does
+            return _plain(_floats(value.astype(str).tolist()), where, depth)
         return _plain(value.tolist(), where, depth)
     raise TypeError(f"{where or 'value'}: a value of type {type(value).__name__} is not JSON (a str, "
                     "number, bool, None, list or dict)")
+
+
+def _narrow_float(value):
+    """Whether `value` is a numpy float of less than 64 bits, or an array of them."""
+    dtype = getattr(value, "dtype", None)
+    return getattr(dtype, "kind", None) == "f" and getattr(dtype, "itemsize", 8) < 8
+
+
+def _floats(texts):
+    """Texts (a nested list of them, or one) as floats."""
+    return [_floats(item) for item in texts] if isinstance(texts, list) else float(texts)
 
 
 def _utf8(where, text):

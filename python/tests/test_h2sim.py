@@ -692,3 +692,23 @@ def test_pandas_helpers_refuse_the_wrong_kind_of_result():
     with pytest.raises(ValueError, match=r"^points\(\) takes a sweep's result"):
         h2sim.points(h2sim.run(MMC2, set={"horizon_days": 0.2}))
 
+
+
+def test_a_float32_is_the_decimal_it_prints():
+    numpy = pytest.importorskip("numpy")
+    for given in (numpy.float32(0.2), numpy.array(numpy.float32(0.2)),
+                  numpy.array([0.2], dtype=numpy.float32)):
+        value = given if numpy.ndim(given) == 0 else given[0]
+        result = h2sim.run(MMC2, set={"horizon_days": value}, seed=3, jobs=1)
+        # float(numpy.float32(0.2)) is 0.20000000298023224: a longer run than 0.2's.
+        assert result["horizon_days"] == 0.2
+    halves = numpy.array([[1.1, 2.2]], dtype=numpy.float16)
+    assert h2sim._plain(halves, "") == [[1.1, 2.2]]
+    assert h2sim._plain(numpy.array(numpy.float32(12.1)), "") == 12.1
+
+
+def test_a_star_import_leaves_the_standard_warnings_module_alone():
+    names = {}
+    exec("import warnings\nfrom h2sim import *", names)
+    assert names["warnings"].__name__ == "warnings"
+    assert callable(names["run"]) and "warnings" not in h2sim.__all__
