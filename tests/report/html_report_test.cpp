@@ -9,7 +9,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -276,6 +278,16 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
                        "e.json: /totals/served is -5: a count, never negative: not an h2sim "
                        "output as it wrote it",
                        h2sim::ReportError);
+  // 2^64 + 1, which the JSON reader takes as a double: no 64-bit count is that large.
+  edited = run_output("S", 4);
+  edited["totals"]["served"] = json::parse("18446744073709551617");
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/served is 1.8446744073709552e+19: a count, above what 64 "
+                       "bits hold: not an h2sim output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["totals"]["served"] = std::numeric_limits<std::uint64_t>::max();
+  CHECK_NOTHROW(h2sim::html_report({{"e.json", edited}}));
   edited = run_output("S", 4);
   edited["stations"][0]["wait_min"]["p99"] = 1.5;
   CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),

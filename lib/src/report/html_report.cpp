@@ -237,9 +237,13 @@ void check_sense(const json& record, const std::vector<report::Field<R>>& fields
       const bool list = value->is_array();
       for (std::size_t i = 0; i < (list ? value->size() : 1); ++i) {
         const json& item = list ? (*value)[i] : *value;
-        if (item.is_number() && item.get<double>() < 0) {
+        // h2sim counts in 64 bits: a count read as a double from 2^64 on it never wrote.
+        constexpr double past_64_bits = 18446744073709551616.0;
+        if (item.is_number() && (item.get<double>() < 0 ||
+                                 (item.is_number_float() && item.get<double>() >= past_64_bits))) {
           refuse_value(label, list ? where + "/" + std::to_string(i) : where, item,
-                       "a count, never negative");
+                       item.get<double>() < 0 ? "a count, never negative"
+                                              : "a count, above what 64 bits hold");
         }
       }
       continue;
