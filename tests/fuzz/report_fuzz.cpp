@@ -1,6 +1,7 @@
 // libFuzzer target: the HTML report over an h2sim output a user may have edited (or that is not
 // one), alone and beside itself as a comparison, with a scenario for the map when the input
-// carries one after a line "@scenario". The CLI's `h2sim report` passes its files the same way.
+// carries one after a line "@scenario", and a station's queue over a day when it carries an event
+// log after a line "@events". The CLI's `h2sim report` passes its files the same way.
 
 #include <h2sim/report.hpp>
 
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,18 +81,47 @@ void report(const std::vector<h2sim::ReportInput>& inputs, const h2sim::ReportOp
   require(valid_utf8(page), "the page is valid UTF-8");
 }
 
+/** The queue of station S1 over day 0 from an event log (`run --events`), or a refusal. */
+void queue_day(std::string_view log, h2sim::ReportOptions& options) {
+  std::istringstream in{std::string(log)};
+  try {
+    options.queue_day = h2sim::queue_over_day(in, "S1", 0);
+  } catch (const h2sim::ReportError& error) {
+    require(valid_utf8(error.what()), "a refusal of the log says why in UTF-8");
+    return;
+  }
+  const nlohmann::ordered_json& day = options.queue_day;
+  for (const char* key : {"waiting_peak_per_minute", "filling_peak_per_minute"}) {
+    require(day.contains(key) && day[key].is_array() && day[key].size() == 1440,
+            "a queue over the day has a peak per minute");
+  }
+}
+
 } // namespace
 
+/**
+ * The input: an output, then optionally a line "@events" and an event log whose station S1's day
+ * 0 the page draws, then optionally a line "@scenario" and a scenario for the map.
+ */
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  constexpr std::string_view separator = "\n@scenario\n";
-  const std::size_t split = text.find(separator);
+  constexpr std::string_view events = "\n@events\n";
+  constexpr std::string_view scenario = "\n@scenario\n";
+  std::string text(reinterpret_cast<const char*>(data), size);
   h2sim::ReportOptions options;
+  if (const std::size_t at = text.find(events); at != std::string::npos) {
+    const std::size_t from = at + events.size();
+    const std::size_t end = text.find(scenario, from); // the scenario stays after the output
+    queue_day(std::string_view(text).substr(from, end == std::string::npos ? end : end - from),
+              options);
+    text.erase(at, end == std::string::npos ? end : end - at);
+  }
+  const std::size_t split = text.find(scenario);
   nlohmann::ordered_json output;
   try {
-    output = h2sim::parse_report_input(text.substr(0, split));
-    if (split != std::string_view::npos) {
-      options.scenario = h2sim::parse_report_input(text.substr(split + separator.size()));
+    output = h2sim::parse_report_input(std::string_view(text).substr(0, split));
+    if (split != std::string::npos) {
+      options.scenario =
+          h2sim::parse_report_input(std::string_view(text).substr(split + scenario.size()));
       options.scenario_label = "fuzz-scenario.json";
     }
   } catch (const h2sim::ReportError& error) {
