@@ -167,6 +167,12 @@ TEST_CASE("events: what cannot change during a run, and states that would be inv
         "/events/0: on day 1, /pipelines/0/capacity_kg_per_h: must be a number >= 0\n");
   CHECK(with(R"([{"at_day": 1, "set": {}}])") ==
         "/events/0/set: must be an object of at least 1 PATH: VALUE\n");
+  // Two events of one day, each making the state invalid: each problem is its own event's (both
+  // were the first's).
+  CHECK(with(R"([{"at_day": 1, "set": {"pipelines.0.capacity_kg_per_h-": 60}},
+                 {"at_day": 1, "set": {"open_stations": ["Z"]}}])") ==
+        "/events/0: on day 1, /pipelines/0/capacity_kg_per_h: must be a number >= 0\n"
+        "/events/1: on day 1, /open_stations/0: no station \"Z\" in /stations\n");
   // Undone at until_day: the state after is the file's again, and valid.
   CHECK(with(R"([{"at_day": 1, "until_day": 2, "set": {"pipelines.0.capacity_kg_per_h": 0}}])") ==
         "valid");

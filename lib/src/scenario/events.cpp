@@ -259,8 +259,30 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
       as_read.emplace();
       read(current, models::scenario_table(), &*as_read, found);
     }
+    // Each problem is the event's whose values it is about, of those starting or ending now (the
+    // first of them where none or several are: a rule across fields).
+    const auto of_event = [&](const std::string& pointer) {
+      const auto within = [](const std::string& inner, const std::string& outer) {
+        return inner.compare(0, outer.size(), outer) == 0 &&
+               (inner.size() == outer.size() || inner[outer.size()] == '/');
+      };
+      std::optional<std::size_t> found_event;
+      for (std::size_t k = first; k < last; ++k) {
+        const std::vector<std::string>& wrote = touched[edges[k].event];
+        const bool about = std::any_of(wrote.begin(), wrote.end(), [&](const std::string& w) {
+          return within(pointer, w) || within(w, pointer);
+        });
+        if (about && found_event && *found_event != edges[k].event) {
+          return edges[first].event;
+        }
+        if (about) {
+          found_event = edges[k].event;
+        }
+      }
+      return found_event.value_or(edges[first].event);
+    };
     for (const Problem& problem : found) {
-      problems.push_back({"/events/" + std::to_string(edges[first].event),
+      problems.push_back({"/events/" + std::to_string(of_event(problem.pointer)),
                           "on day " + day_text(edges[first].at_day) + ", " + problem.pointer +
                               ": " + problem.message});
     }
