@@ -65,3 +65,34 @@ TEST_CASE("demand::trace: bad rows are reported with their line numbers, and not
     CHECK(error.problems()[3].message == file + " line 6: has 2 values for 3 columns");
   }
 }
+
+TEST_CASE("demand::trace: a row at the run's end is not replayed, in the metrics nor in the log") {
+  // A day's run ends at minute 1440: the row there arrives outside its window, [0, 1440), and the
+  // warning says it is not replayed; the event log had its arrival and fill all the same.
+  const fs::path dir = trace_folder("at-the-end", "time_min,station,kg\n"
+                                                  "10,S1,5\n"
+                                                  "1440,S1,5\n"
+                                                  "1440.001,S1,5\n");
+  const h2sim::Scenario loaded = h2sim::load_scenario(scenario, {}, dir.string());
+  REQUIRE(loaded.warnings().size() == 1);
+  CHECK(loaded.warnings()[0].message ==
+        "2 of its 3 rows arrive at or after the run's end (day 1, warm-up included), from day 1 "
+        "to day 1.000001: they are not replayed");
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  h2sim::RunOptions options;
+  options.events = h2sim::RunOptions::EventLog{::fileno(file), false};
+  const auto metrics = h2sim::run(loaded, options);
+  CHECK(metrics["totals"]["arrivals"] == 1);
+  std::rewind(file);
+  std::string log;
+  char buffer[4096];
+  for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) {
+    log.append(buffer, n);
+  }
+  std::fclose(file);
+  CHECK(log == "time_min,visit,vehicle_class,vehicle,station,event,kg\r\n" // RFC 4180's CRLF
+               "10,1,,,S1,arrive,\r\n"
+               "10,1,,,S1,start_fill,5\r\n"
+               "15,1,,,S1,end_fill,5\r\n");
+}

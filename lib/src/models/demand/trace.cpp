@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 namespace h2sim::models {
 
@@ -28,12 +29,23 @@ std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
   if (late == rows.end()) {
     return {};
   }
+  // The first and last late days with the digits that tell them apart (1440 and 1440.001 minutes
+  // were "from day 1 to day 1").
+  const double from = late->time_min / 1440.0;
+  const double to = rows.back().time_min / 1440.0;
+  int digits = 6;
+  char first[32];
+  char last[32];
+  do {
+    std::snprintf(first, sizeof first, "%.*g", digits, from);
+    std::snprintf(last, sizeof last, "%.*g", digits, to);
+  } while (from != to && std::string_view(first) == last && ++digits <= 17);
   char text[240];
   std::snprintf(text, sizeof text,
                 "%zu of its %zu rows arrive at or after the run's end (day %g, warm-up included), "
-                "from day %g to day %g: they are not replayed",
-                static_cast<std::size_t>(rows.end() - late), rows.size(), end_min / 1440.0,
-                late->time_min / 1440.0, rows.back().time_min / 1440.0);
+                "from day %s to day %s: they are not replayed",
+                static_cast<std::size_t>(rows.end() - late), rows.size(), end_min / 1440.0, first,
+                last);
   return {{"/demand/file", text}};
 }
 
@@ -43,9 +55,15 @@ TraceReplay::TraceReplay(const ScenarioSpec& scenario, Network& network, Seeds s
 
 void TraceReplay::start(Calendar& calendar) {
   calendar_ = &calendar;
-  if (!spec_->rows.empty()) {
+  if (replayed(0)) {
     calendar.schedule(spec_->rows.front().time_min, [this] { arrive(0); });
   }
+}
+
+bool TraceReplay::replayed(std::size_t row) const {
+  // A row at the run's end arrives outside its window, [start, end): as the warning says, it is
+  // not replayed (it was, into the event log alone).
+  return row < spec_->rows.size() && spec_->rows[row].time_min < scenario_->latest_end_min();
 }
 
 void TraceReplay::arrive(std::size_t row) {
@@ -57,7 +75,7 @@ void TraceReplay::arrive(std::size_t row) {
   const std::size_t station = open ? *request.station : network_->nearest(at);
   network_->refuel(station, calendar_->now(), request.kg, rng_, 0, {}, DriverLimits{},
                    static_cast<std::uint32_t>(row));
-  if (row + 1 < spec_->rows.size()) {
+  if (replayed(row + 1)) {
     calendar_->schedule(spec_->rows[row + 1].time_min, [this, row] { arrive(row + 1); });
   }
 }

@@ -25,6 +25,9 @@ public:
 private:
   void arrive(std::size_t row);
 
+  /** Whether row `row` is one to replay: there is one, and it arrives before the run's end. */
+  bool replayed(std::size_t row) const;
+
   const TraceParams* spec_;
   const ScenarioSpec* scenario_;
   Network* network_;
