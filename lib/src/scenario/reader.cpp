@@ -765,6 +765,39 @@ std::string format(double value) {
   return text;
 }
 
+/**
+ * The default a field's description states, "(default X)" or "default X", where its value has
+ * none (an optional value, or one that stands for "not set"): X if short, else "(see
+ * description)"; "none" if it states none. The column said "none" beside "(default 0)".
+ */
+std::string stated_default(const Field& field) {
+  const std::string& text = field.description;
+  const std::size_t at = text.find("default");
+  if (at == std::string::npos) {
+    return "none";
+  }
+  std::size_t from = at + std::string_view("default").size();
+  while (from < text.size() && (text[from] == ':' || text[from] == ' ')) {
+    ++from;
+  }
+  std::size_t end = from;
+  for (int depth = 0; end < text.size(); ++end) { // to its closing ')', else its clause's end
+    const char c = text[end];
+    depth += c == '(' || c == '[' ? 1 : 0;
+    if ((c == ')' || c == ']') && depth-- == 0) {
+      break;
+    }
+    if (depth == 0 && c == ';' && (at == 0 || text[at - 1] != '(')) {
+      break;
+    }
+  }
+  const std::string stated = text.substr(from, end - from);
+  if (stated.empty()) {
+    return "none";
+  }
+  return stated.size() <= 30 ? stated : "(see description)";
+}
+
 /** What a field holds when its key is absent, as text for the reference. */
 std::string default_of(const Field& field, const void* defaults) {
   if (field.required) {
@@ -772,7 +805,7 @@ std::string default_of(const Field& field, const void* defaults) {
   }
   const void* member = field.find(defaults);
   if (member == nullptr || field.optional_member) {
-    return "none";
+    return stated_default(field);
   }
   switch (field.kind) {
   case Kind::number:
@@ -787,27 +820,28 @@ std::string default_of(const Field& field, const void* defaults) {
                          (b.maximum && value > *b.maximum) ||
                          (b.exclusive_maximum && value >= *b.exclusive_maximum);
     if (std::isfinite(value) && outside) {
-      return "none";
+      return stated_default(field);
     }
     return format(value);
   }
   case Kind::text:
   case Kind::choice: {
     const auto& text = *static_cast<const std::string*>(member);
-    return text.empty() ? "none" : "`" + text + "`";
+    return text.empty() ? stated_default(field) : "`" + text + "`";
   }
   case Kind::choices: {
     std::string list;
     for (const std::string& item : *static_cast<const std::vector<std::string>*>(member)) {
       list += (list.empty() ? "`" : ", `") + item + "`";
     }
-    return list.empty() ? "none" : list;
+    return list.empty() ? stated_default(field) : list;
   }
   case Kind::numbers:
-    return static_cast<const std::vector<double>*>(member)->empty() ? "none" : "(see description)";
+    return static_cast<const std::vector<double>*>(member)->empty() ? stated_default(field)
+                                                                    : "(see description)";
   case Kind::count_or_names:
   case Kind::settings:
-    return "none";
+    return stated_default(field);
   default:
     return "see below";
   }

@@ -86,8 +86,9 @@ const params::Table& fleet_table() {
            .describe("km driven per day (drawn once per vehicle)")
            .at_most(1e4),
        V::distribution("refuel_at_fraction", &VehicleClass::refuel_at_fraction)
-           .describe("tank fraction at which the driver heads for a station, below 1 (a "
-                     "distribution: drawn per refuelling)")
+           .describe("tank fraction at which the driver heads for a station: a number "
+                     "must be < 1, a distribution's draws may reach 1 (drawn per refuelling); "
+                     "above 0.95 is taken as 0.95")
            .at_most(1),
        V::object("shift", &VehicleClass::shift, shift),
        V::number("speed_kmh", &VehicleClass::speed_kmh)
