@@ -123,6 +123,19 @@ json scenario_with(const std::string& station_id) {
 
 } // namespace
 
+TEST_CASE("report: a parse error that quotes bytes which are no UTF-8 is a UTF-8 message") {
+  // Found by tests/fuzz/report_fuzz.cpp (findings/report/not-utf8-parse-error.json): the parser
+  // quotes the bytes it last read, and the message carried them as they were.
+  try {
+    h2sim::parse_report_input("[0, \xe0\xdf]");
+    FAIL("not JSON");
+  } catch (const h2sim::ReportError& error) {
+    CHECK(std::string(error.what()) ==
+          "not JSON: [json.exception.parse_error.101] parse error at line 1, column 5: syntax "
+          "error while parsing value - invalid literal; last read: '0, \xef\xbf\xbd'");
+  }
+}
+
 TEST_CASE("report: strings from the outputs reach the page as escaped data, never as markup") {
   const std::string evil = "</script><script>alert(1)</script><!-- & \xE2\x80\xA8";
   json output = run_output(evil, 4);

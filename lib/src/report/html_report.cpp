@@ -2224,7 +2224,8 @@ nlohmann::ordered_json parse_report_input(std::string_view text) {
   try {
     return json::parse(text);
   } catch (const json::exception& e) {
-    throw ReportError(std::string("not JSON: ") + e.what());
+    // The parser quotes the bytes it last read, which may be no UTF-8 (a message must be).
+    throw ReportError(valid_utf8(std::string("not JSON: ") + e.what()));
   }
 }
 
