@@ -7,13 +7,16 @@ namespace h2sim::models {
 const params::Table& driver_table(bool fleet) {
   using F = params::Of<DriverSpec>;
   const auto build = [](bool with_tries) {
+    // A fleet's driver at the last station of a round queues however long (after_last_try).
+    const std::string last_try =
+        with_tries ? " (not at the last station of a round, unless after_last_try is leave)" : "";
     std::vector<params::Field> fields{
         F::integer("balk_if_waiting_over", &DriverSpec::balk_if_waiting_over)
-            .describe("a driver who sees more vehicles waiting than this does not join")
+            .describe("a driver who sees more vehicles waiting than this does not join" + last_try)
             .at_least(0)
             .at_most(limits::count),
         F::distribution("patience_min", &DriverSpec::patience_min)
-            .describe("minutes a driver waits before leaving the queue (reneging)")
+            .describe("minutes a driver waits before leaving the queue (reneging)" + last_try)
             .at_most(limits::minutes)};
     if (with_tries) {
       fields.push_back(F::integer("max_tries", &DriverSpec::max_tries)
