@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -95,6 +97,25 @@ inline std::vector<Override> national_scale_down(const std::string& json) {
                          std::to_string(static_cast<long long>(count))});
   }
   return overrides;
+}
+
+/** The event log of a scenario's first replication, as `run --events` writes it. */
+inline std::string event_log(const Scenario& scenario, bool jsonl = false) {
+  std::FILE* file = std::tmpfile();
+  if (file == nullptr) {
+    throw std::runtime_error("no temporary file for the event log");
+  }
+  RunOptions options;
+  options.events = RunOptions::EventLog{::fileno(file), jsonl};
+  run(scenario, options);
+  std::rewind(file);
+  std::string text;
+  char buffer[65536];
+  for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) {
+    text.append(buffer, n);
+  }
+  std::fclose(file);
+  return text;
 }
 
 } // namespace h2sim::test

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+using h2sim::test::event_log;
 using h2sim::test::one_station;
 using h2sim::test::run_text;
 
@@ -82,22 +83,6 @@ private:
   const char* name_;
 };
 
-/** The event log of a scenario's first replication, as `run --events` writes it. */
-std::string event_log(const h2sim::Scenario& scenario, bool jsonl = false) {
-  std::FILE* file = std::tmpfile();
-  REQUIRE(file != nullptr);
-  h2sim::RunOptions options;
-  options.events = h2sim::RunOptions::EventLog{::fileno(file), jsonl};
-  h2sim::run(scenario, options);
-  std::rewind(file);
-  std::string text;
-  char buffer[65536];
-  for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) {
-    text.append(buffer, n);
-  }
-  std::fclose(file);
-  return text;
-}
 } // namespace
 
 TEST_CASE("engine: the same scenario and seed give identical metrics") {
