@@ -35,11 +35,16 @@ struct PointError {
   h2sim::ScenarioError error;
 };
 
-Overrides overrides_of(const Sets& sets) {
+/**
+ * Named as Python names them: "set PATH=VALUE"; with `arguments` (seed=, replications=), each as
+ * its keyword argument ("seed=7"), as the command line names --seed.
+ */
+Overrides overrides_of(const Sets& sets, bool arguments = false) {
   Overrides overrides;
   for (const auto& set : sets) {
     if (const auto* pair = std::get_if<std::pair<std::string, std::string>>(&set)) {
-      overrides.push_back({pair->first, pair->second});
+      overrides.push_back({pair->first, pair->second, "set",
+                           arguments ? pair->first + "=" + pair->second : std::string()});
       continue;
     }
     const std::string& given = std::get<std::string>(set);
@@ -47,6 +52,7 @@ Overrides overrides_of(const Sets& sets) {
     if (!override) {
       throw h2sim::ScenarioError({{"", "set " + given + ": expected PATH=VALUE", true}});
     }
+    override->option = "set";
     overrides.push_back(std::move(*override));
   }
   return overrides;
@@ -170,7 +176,8 @@ std::string text_of(const nlohmann::ordered_json& document) {
 
 std::string run(const std::string& text, const std::string& base_dir, const Sets& sets,
                 const Sets& last, const Running& running) {
-  const h2sim::Scenario scenario = load(text, base_dir, {overrides_of(sets), overrides_of(last)});
+  const h2sim::Scenario scenario =
+      load(text, base_dir, {overrides_of(sets), overrides_of(last, true)});
   const h2sim::RunOptions run_options = options(running);
   const h2sim::Metrics metrics =
       without_gil([&] { return h2sim::run_metrics(scenario, run_options); });
@@ -202,21 +209,21 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
     } else if (const auto* list = std::get_if<std::pair<std::string, std::string>>(&axis)) {
       try {
         axes.push_back(h2sim::sweep_axis(list->first, list->second));
-      } catch (const h2sim::ExperimentError& error) { // named as the command line names it
-        throw py::value_error("--vary " + list->first + "=" + list->second + ": " + error.what());
+      } catch (const h2sim::ExperimentError& error) { // named as Python gave it
+        throw py::value_error("vary " + list->first + "=" + list->second + ": " + error.what());
       }
     } else {
       const std::string& written = std::get<std::string>(axis);
       try {
         axes.push_back(h2sim::parse_sweep_axis(written));
       } catch (const h2sim::ExperimentError& error) {
-        throw py::value_error("--vary " + written + ": " + error.what());
+        throw py::value_error("vary " + written + ": " + error.what());
       }
     }
   }
-  const std::vector<h2sim::SweepPoint> points = h2sim::sweep_points(axes);
+  const std::vector<h2sim::SweepPoint> points = h2sim::sweep_points(axes, "vary");
   const Overrides first = overrides_of(sets);
-  const Overrides after = overrides_of(last);
+  const Overrides after = overrides_of(last, true);
   std::vector<h2sim::Scenario> scenarios;
   for (const h2sim::SweepPoint& point : points) { // every point is validated before any runs
     // Ctrl-C stops a long validation too (the 2025 plan takes 37 ms a point); other threads run
@@ -277,7 +284,7 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
     throw py::value_error("param " + param + ": " + error.what());
   }
   const Overrides first = overrides_of(sets);
-  Overrides after = overrides_of(last);
+  Overrides after = overrides_of(last, true);
   if (load(text, base_dir, {first, after}).replications() < 2) {
     if (replications_given) {
       throw py::value_error("replications: size needs at least 2 for a confidence interval");
@@ -286,7 +293,7 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
                                          !running.until.empty(), running.max_replications))});
   }
   const auto scenario_at = [&](long long value) {
-    return load(text, base_dir, {first, {{param, std::to_string(value)}}, after});
+    return load(text, base_dir, {first, {{param, std::to_string(value), "param"}}, after});
   };
   // Both ends are validated before anything runs.
   const h2sim::Scenario low = scenario_at(range.from);

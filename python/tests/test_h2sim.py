@@ -172,12 +172,13 @@ def test_validate_lists_every_problem_and_run_raises_them():
     # One field by two paths: the second axis would replace the first's values at every point.
     with pytest.raises(ValueError) as raised:
         h2sim.sweep(MMC2, {"replications": [2, 3], "/replications": [2, 4]})
-    assert str(raised.value) == ("--vary replications and --vary /replications: both change "
-                                 "/replications (list all its values in one --vary)")
+    # Named as Python gives them (the command line's --vary, --seed).
+    assert str(raised.value) == ("vary replications and vary /replications: both change "
+                                 "/replications (list all its values in one axis)")
     # seed= applies after the points' values: the axis's points all ran seed 7.
     with pytest.raises(ValueError) as raised:
         h2sim.sweep(MMC2, {"seed": [1, 2, 3]}, seed=7)
-    assert str(raised.value) == ("--vary seed: --seed, given for every point, replaces its values "
+    assert str(raised.value) == ("vary seed: seed=7, given for every point, replaces its values "
                                  "at /seed (vary it or fix it, not both)")
     # size refuses the experiment's seed and replications as `h2sim size --param` does (they ran).
     for key in ("seed", "/replications"):
@@ -238,7 +239,7 @@ def test_odd_arguments_name_what_is_wrong():
     with pytest.raises(FileNotFoundError):  # a path that begins with {, not JSON text
         h2sim.validate("{draft}.json")
     assert h2sim.validate(MMC2, set={"name[": "]=x"}) == [
-        ("", '--set name[="]=x": bad path (' + PATH_LANGUAGE + ")")
+        ("", 'set name[="]=x": bad path (' + PATH_LANGUAGE + ")")
     ]
     with pytest.raises(TypeError, match="level must be a str"):
         h2sim.set_log_level(None)
@@ -599,13 +600,13 @@ def test_what_json_cannot_hold_is_refused_naming_where(tmp_path):
     for bad_range in ((1, 2, 3), 5):
         with pytest.raises(TypeError, match="^range must be"):
             h2sim.size(MMC2, "stations.0.dispensers", bad_range, "totals.wait_min.p95<=5")
-    with pytest.raises(ValueError, match="^--vary seed: more than 10000 values$"):
+    with pytest.raises(ValueError, match="^vary seed: more than 10000 values$"):
         h2sim.sweep(MMC2, {"seed": list(range(10001))})
     # Ranges given as text name what they came from, as the command line does.
-    with pytest.raises(ValueError, match="^--vary seed=3:2:1: a range is FROM:TO:STEP with FROM "
+    with pytest.raises(ValueError, match="^vary seed=3:2:1: a range is FROM:TO:STEP with FROM "
                                          "<= TO, STEP > 0$"):
         h2sim.sweep(MMC2, {"seed": "3:2:1"})
-    with pytest.raises(ValueError, match="^--vary seed=0:99999:1: more than 10000 values$"):
+    with pytest.raises(ValueError, match="^vary seed=0:99999:1: more than 10000 values$"):
         h2sim.sweep(MMC2, ["seed=0:99999:1"])
     with pytest.raises(ValueError, match="^range 4:2: expected FROM:TO with integers FROM <= TO$"):
         h2sim.size(MMC2, "stations.0.dispensers", (4, 2), "totals.wait_min.p95<=5")
@@ -712,3 +713,19 @@ def test_a_star_import_leaves_the_standard_warnings_module_alone():
     exec("import warnings\nfrom h2sim import *", names)
     assert names["warnings"].__name__ == "warnings"
     assert callable(names["run"]) and "warnings" not in h2sim.__all__
+
+
+def test_messages_name_the_arguments_as_python_gives_them():
+    # They named the command line's options: "--set stationz.0.x=1", "--param ...".
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.run(MMC2, set={"stationz.0.x": 1})
+    assert raised.value.problems[0][1].startswith("set stationz.0.x=1: no such value")
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.run(MMC2, seed=-1)
+    assert raised.value.problems == [("/seed", "must be an integer >= 0; seed=-1 set it")]
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.size(MMC2, "stations.0.q", (1, 3), "totals.wait_min.p95<=5")
+    assert raised.value.problems[0][1].endswith("; param stations.0.q=1 added it")
+    assert h2sim.warnings(MMC2, set={"stations.*.supply.lead_time_h*": 2}) == [
+        ("/stations/0/supply", "set stations.*.supply.lead_time_h*=2 changed nothing: no item it "
+         "selects has this key (misspelt, or of a model the scenario does not use)")]

@@ -1106,11 +1106,12 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   // ran every point alike, labelled with values it did not run.
   h2sim::test::check_refused(
       run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2,3 --seed 7"),
-      "h2sim: --vary seed: --seed, given for every point, replaces its values at /seed (vary it "
+      "h2sim: --vary seed: --seed 7, given for every point, replaces its values at /seed (vary it "
       "or fix it, not both)\n");
   h2sim::test::check_refused(
       run_h2sim("sweep " + md1 + " --dry-run --vary series_bin_days=0,1 --series hourly"),
-      "h2sim: --vary series_bin_days: --series, given for every point, replaces its values at "
+      "h2sim: --vary series_bin_days: --series hourly, given for every point, replaces its values "
+      "at "
       "/series_bin_days (vary it or fix it, not both)\n");
   // A number out of range is a value's problem, named at its field, as --set's (it exited 1 with
   // the JSON library's exception).

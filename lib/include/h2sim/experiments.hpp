@@ -43,7 +43,8 @@ SweepAxis sweep_axis(std::string path, const std::string& list);
 
 /** One point of a sweep. */
 struct SweepPoint {
-  /** One per axis (option "--vary"): its PATH and VALUE as given, never joined and split again. */
+  /** One per axis (option "--vary", or sweep_points'): PATH and VALUE as given, never joined and
+   * split again. */
   std::vector<Override> overrides;
   nlohmann::ordered_json set; // {PATH: VALUE} as the sweep document shows it
   std::string name;           // "PATH=VALUE, PATH=VALUE", as messages name the point
@@ -51,9 +52,11 @@ struct SweepPoint {
 
 /**
  * The full factorial of `axes`, the first axis outermost; ExperimentError if a path repeats or
- * the axes make more than 100000 points.
+ * the axes make more than 100000 points. `option` names an axis in messages and in the points'
+ * overrides: "--vary", or Python's "vary".
  */
-std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes);
+std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes,
+                                     const std::string& option = "--vary");
 
 /**
  * ExperimentError if two axes of `point` reach one field by different paths (`replications` and

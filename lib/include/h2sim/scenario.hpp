@@ -36,6 +36,8 @@ struct Change {
   std::string pointer;
   std::string before;
   std::string after;
+  /** The override as its user wrote it, for messages: "--seed 7", "--set PATH=VALUE". */
+  std::string written{};
 };
 
 /** Something legal but probably not meant: where (a JSON pointer) and what. */

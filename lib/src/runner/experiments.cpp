@@ -111,15 +111,21 @@ ordered_json json_value(const std::string& text) {
   }
 }
 
+/** Where all of an axis's values go: "in one --vary" (Python: "in one axis"). */
+std::string in_one_axis(const std::string& option) {
+  return option == "--vary" ? "in one --vary" : "in one axis";
+}
+
 } // namespace
 
-std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
+std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes,
+                                     const std::string& option) {
   std::vector<SweepPoint> points{{{}, ordered_json::object(), ""}};
   for (std::size_t a = 0; a < axes.size(); ++a) {
     for (std::size_t b = 0; b < a; ++b) {
       if (axes[a].path == axes[b].path) { // the later values would silently replace the earlier
-        throw ExperimentError("--vary " + axes[a].path +
-                              ": given twice (list all its values in one --vary)");
+        throw ExperimentError(option + " " + axes[a].path + ": given twice (list all its values " +
+                              in_one_axis(option) + ")");
       }
     }
   }
@@ -130,10 +136,10 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
   std::size_t count = 1;
   for (const SweepAxis& axis : axes) {
     if (axis.values.size() > 10000) {
-      throw ExperimentError("--vary " + axis.path + ": more than 10000 values");
+      throw ExperimentError(option + " " + axis.path + ": more than 10000 values");
     }
     if (!axis.values.empty() && count > max_points / axis.values.size()) {
-      throw ExperimentError("--vary: the axes make more than " + std::to_string(max_points) +
+      throw ExperimentError(option + ": the axes make more than " + std::to_string(max_points) +
                             " points; sweep fewer values, or split the sweep");
     }
     count *= axis.values.size();
@@ -143,7 +149,7 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
     for (const SweepPoint& point : points) {
       for (const std::string& value : axis.values) {
         SweepPoint extended = point;
-        extended.overrides.push_back({axis.path, value, "--vary"});
+        extended.overrides.push_back({axis.path, value, option});
         extended.set[axis.path] = json_value(value);
         extended.name += (point.overrides.empty() ? "" : ", ") + axis.path + "=" + value;
         next.push_back(std::move(extended));
@@ -155,7 +161,10 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes) {
 }
 
 void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
-  const auto path = [&](std::size_t axis) { return point.overrides[axis].path; };
+  // An axis as its option names it: "--vary PATH" (Python's "vary PATH").
+  const auto path = [&](std::size_t axis) {
+    return point.overrides[axis].option + " " + point.overrides[axis].path;
+  };
   std::vector<std::pair<std::string, std::size_t>> changed; // (pointer, axis), as applied
   for (const Change& change : scenario.changes()) {
     const auto axis =
@@ -166,13 +175,9 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
       // --series come after them, and would set every point's value alike (its label lying).
       for (const auto& [pointer, index] : changed) {
         if (within(pointer, change.pointer)) {
-          // Named by its option (Python's seed= and replications= are these): its value as
-          // applied (series_bin_days=0.041666666666666664) is not what anyone wrote.
-          const std::string option = change.pointer == "/seed"              ? "--seed"
-                                     : change.pointer == "/replications"    ? "--replications"
-                                     : change.pointer == "/series_bin_days" ? "--series"
-                                                                            : change.set;
-          throw ExperimentError("--vary " + path(index) + ": " + option +
+          // Named as written ("--series hourly", Python's "seed=7"): its value as applied
+          // (series_bin_days=0.041666666666666664) is not what anyone wrote.
+          throw ExperimentError(path(index) + ": " + change.written +
                                 ", given for every point, replaces its values at " + pointer +
                                 " (vary it or fix it, not both)");
         }
@@ -186,8 +191,9 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
     const bool replaces = std::string_view("+-*").find(path(index).back()) == std::string::npos;
     for (const auto& [pointer, earlier] : changed) {
       if (replaces && earlier != index && within(pointer, change.pointer)) {
-        throw ExperimentError("--vary " + path(earlier) + " and --vary " + path(index) +
-                              ": both change " + pointer + " (list all its values in one --vary)");
+        throw ExperimentError(path(earlier) + " and " + path(index) + ": both change " + pointer +
+                              " (list all its values " +
+                              in_one_axis(point.overrides[index].option) + ")");
       }
     }
     changed.emplace_back(change.pointer, index);

@@ -209,6 +209,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
     }
     for (std::size_t i = first; i < changes.size(); ++i) {
       changes[i].set = override.path + "=" + override.value;
+      changes[i].written = scenario::shown(override);
     }
     given.resize(changes.size(), &override);
   }
