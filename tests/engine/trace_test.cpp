@@ -85,3 +85,21 @@ TEST_CASE("demand::trace: a row at the run's end is not replayed, in the metrics
                "10,1,,,S1,start_fill,5\r\n"
                "15,1,,,S1,end_fill,5\r\n");
 }
+
+TEST_CASE("demand::trace: rows naming a station the run never opens are a warning") {
+  // S2 is closed for the whole run: its rows go to S1, the open station nearest it, 20 km away.
+  const fs::path dir = trace_folder("closed", "time_min,station,kg\n"
+                                              "10,S2,5\n"
+                                              "20,S1,5\n"
+                                              "30,S2,5\n");
+  const h2sim::Scenario loaded =
+      h2sim::load_scenario(scenario, {{"open_stations", "[\"S1\"]"}}, dir.string());
+  REQUIRE(loaded.warnings().size() == 1);
+  CHECK(loaded.warnings()[0].pointer == "/demand/file");
+  CHECK(loaded.warnings()[0].message ==
+        "2 rows name a station the run never opens (S2; see open_stations): each goes to the open "
+        "station nearest the one it names");
+  CHECK(h2sim::run(loaded, {})["stations"][0]["served"] == 3);
+  // Open, it is no warning.
+  CHECK(h2sim::load_scenario(scenario, {}, dir.string()).warnings().empty());
+}

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace h2sim::models {
 
@@ -12,12 +15,50 @@ const params::Table& trace_table() {
       "refuelling requests replayed from a CSV file",
       {F::text("file", &TraceParams::file)
            .describe("CSV of refuelling requests, relative to the scenario file: a header naming "
-                     "time_h or time_min, kg, and station (an id) or x_km and y_km (the nearest "
-                     "open station); optional vehicle. RFC 4180 (quotes, CRLF, a byte-order mark "
+                     "time_h or time_min, kg, and station (an id; at a time it is not open, the "
+                     "open station nearest it) or x_km and y_km (the nearest open station); "
+                     "optional vehicle. RFC 4180 (quotes, CRLF, a byte-order mark "
                      "are fine), at most 1 GiB and 10 million rows")
            .not_empty()});
   return table;
 }
+
+namespace {
+/**
+ * Rows replayed that name a station the run never opens: each goes to the open station nearest
+ * the one it names, which a reader of the file would not guess.
+ */
+std::optional<Warning> never_open(const ScenarioSpec& scenario,
+                                  std::vector<TraceRow>::const_iterator begin,
+                                  std::vector<TraceRow>::const_iterator end) {
+  std::size_t rows = 0;
+  std::vector<std::size_t> named; // the stations, in the order the rows first name them
+  for (auto row = begin; row != end; ++row) {
+    if (row->station && *row->station >= scenario.open_stations()) {
+      ++rows;
+      if (std::find(named.begin(), named.end(), *row->station) == named.end()) {
+        named.push_back(*row->station);
+      }
+    }
+  }
+  if (rows == 0) {
+    return std::nullopt;
+  }
+  std::string ids;
+  for (std::size_t i = 0; i < named.size() && i < 3; ++i) {
+    ids += (i == 0 ? "" : ", ") + scenario.stations[named[i]].id;
+  }
+  if (named.size() > 3) {
+    ids += " and " + std::to_string(named.size() - 3) + " more";
+  }
+  return Warning{"/demand/file",
+                 std::to_string(rows) + (rows == 1 ? " row names" : " rows name") +
+                     (named.size() == 1 ? " a station" : " stations") + " the run never opens (" +
+                     ids +
+                     "; see open_stations): each goes to the open station nearest the one it "
+                     "names"};
+}
+} // namespace
 
 std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
   // Rows are sorted by time: those at or after the run's end are the last ones, never replayed.
@@ -26,8 +67,12 @@ std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
   const auto late =
       std::lower_bound(rows.begin(), rows.end(), end_min,
                        [](const TraceRow& row, double t) { return row.time_min < t; });
+  std::vector<Warning> warnings;
+  if (auto closed = never_open(scenario, rows.begin(), late)) {
+    warnings.push_back(std::move(*closed));
+  }
   if (late == rows.end()) {
-    return {};
+    return warnings;
   }
   // The first and last late days with the digits that tell them apart (1440 and 1440.001 minutes
   // were "from day 1 to day 1").
@@ -46,7 +91,8 @@ std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
                 "from day %s to day %s: they are not replayed",
                 static_cast<std::size_t>(rows.end() - late), rows.size(), end_min / 1440.0, first,
                 last);
-  return {{"/demand/file", text}};
+  warnings.push_back({"/demand/file", text});
+  return warnings;
 }
 
 TraceReplay::TraceReplay(const ScenarioSpec& scenario, Network& network, Seeds seeds)
