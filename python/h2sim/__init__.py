@@ -89,9 +89,10 @@ def _plain(value, where, depth=0):
             return number
         return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
     if hasattr(value, "tolist"):
+        items = value.tolist()
         if _narrow_float(value):  # an array's tolist() widens its float32s as float() does
-            return _plain(_floats(value.astype(str).tolist()), where, depth)
-        return _plain(value.tolist(), where, depth)
+            items = _narrowed(items, value.dtype.type)
+        return _plain(items, where, depth)
     raise TypeError(f"{where or 'value'}: a value of type {type(value).__name__} is not JSON (a str, "
                     "number, bool, None, list or dict)")
 
@@ -102,9 +103,12 @@ def _narrow_float(value):
     return getattr(dtype, "kind", None) == "f" and getattr(dtype, "itemsize", 8) < 8
 
 
-def _floats(texts):
-    """Texts (a nested list of them, or one) as floats."""
-    return [_floats(item) for item in texts] if isinstance(texts, list) else float(texts)
+def _narrowed(items, narrow):
+    """The floats of tolist()'s (nested) list, or of its one item, as the decimals their `narrow`
+    type (numpy.float32) prints; a masked or missing item (None, pandas' NA) as it is."""
+    if isinstance(items, list):
+        return [_narrowed(item, narrow) for item in items]
+    return float(str(narrow(items))) if isinstance(items, float) else items
 
 
 def _utf8(where, text):
@@ -280,7 +284,8 @@ def _axes(vary):
                 items = None
                 if not isinstance(values, (bytes, bytearray, dict, set, frozenset)):
                     try:
-                        items = values.tolist() if hasattr(values, "tolist") else list(values)
+                        items = (_plain(values, f"vary {path}") if hasattr(values, "tolist")
+                                 else list(values))
                     except TypeError:
                         pass
                 if not isinstance(items, list):

@@ -706,12 +706,19 @@ def test_a_float32_is_the_decimal_it_prints():
     halves = numpy.array([[1.1, 2.2]], dtype=numpy.float16)
     assert h2sim._plain(halves, "") == [[1.1, 2.2]]
     assert h2sim._plain(numpy.array(numpy.float32(12.1)), "") == 12.1
+    # A masked item is None, as a float64 array's (it raised).
+    masked = numpy.ma.array([1.1, 2.2], mask=[0, 1], dtype=numpy.float32)
+    assert h2sim._plain(masked, "") == [1.1, None]
+    # A sweep's values too (they were widened before _plain saw them).
+    sweep = h2sim.sweep(MMC2, {"horizon_days": numpy.array([0.1, 0.2], dtype=numpy.float32)},
+                        seed=3, jobs=1)
+    assert [point["set"]["horizon_days"] for point in sweep["points"]] == [0.1, 0.2]
 
 
 def test_a_star_import_leaves_the_standard_warnings_module_alone():
     names = {}
     exec("import warnings\nfrom h2sim import *", names)
-    assert names["warnings"].__name__ == "warnings"
+    assert names["warnings"] is sys.modules["warnings"]
     assert callable(names["run"]) and "warnings" not in h2sim.__all__
 
 

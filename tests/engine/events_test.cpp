@@ -167,6 +167,14 @@ TEST_CASE("events: what cannot change during a run, and states that would be inv
         "/events/0: on day 1, /pipelines/0/capacity_kg_per_h: must be a number >= 0\n");
   CHECK(with(R"([{"at_day": 1, "set": {}}])") ==
         "/events/0/set: must be an object of at least 1 PATH: VALUE\n");
+  // An event that ends on the day another starts: the one starting made the value what it is.
+  CHECK(with(R"([{"at_day": 0, "until_day": 1, "set": {"pipelines.0.capacity_kg_per_h": 60}},
+                 {"at_day": 1, "set": {"pipelines.0.capacity_kg_per_h-": 100}}])") ==
+        "/events/1: on day 1, /pipelines/0/capacity_kg_per_h: must be a number >= 0\n");
+  // Two starting that day on one value: the later applied made it so.
+  CHECK(with(R"([{"at_day": 1, "set": {"pipelines.0.capacity_kg_per_h": 10}},
+                 {"at_day": 1, "set": {"pipelines.0.capacity_kg_per_h-": 100}}])") ==
+        "/events/1: on day 1, /pipelines/0/capacity_kg_per_h: must be a number >= 0\n");
   // Two events of one day, each making the state invalid: each problem is its own event's (both
   // were the first's).
   CHECK(with(R"([{"at_day": 1, "set": {"pipelines.0.capacity_kg_per_h-": 60}},

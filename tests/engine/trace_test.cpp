@@ -103,3 +103,26 @@ TEST_CASE("demand::trace: rows naming a station the run never opens are a warnin
   // Open, it is no warning.
   CHECK(h2sim::load_scenario(scenario, {}, dir.string()).warnings().empty());
 }
+
+TEST_CASE("demand::trace: the run's end is the engine's to the last bit, warm-up included") {
+  // 0.1 day of warm-up and 0.2 of horizon: (0.1 + 0.2) x 1440 is 432.00000000000006, the
+  // engine's 0.1 x 1440 + 0.2 x 1440 is 432. The row at 432 ran into the log, unwarned.
+  const fs::path dir = trace_folder("edge", "time_min,station,kg\n"
+                                            "200,S1,5\n"
+                                            "432,S1,5\n");
+  const h2sim::Scenario loaded = h2sim::load_scenario(
+      scenario, {{"horizon_days", "0.2"}, {"warmup_days", "0.1"}}, dir.string());
+  REQUIRE(loaded.warnings().size() == 1);
+  CHECK(loaded.warnings()[0].message ==
+        "1 of its 2 rows arrive at or after the run's end (day 0.3, warm-up included), from day "
+        "0.3 to day 0.3: they are not replayed");
+  CHECK(h2sim::test::event_log(loaded).find("\r\n432,") == std::string::npos);
+  // An automatic warm-up ends a replication as early as the horizon's end.
+  const h2sim::Scenario automatic = h2sim::load_scenario(
+      scenario, {{"horizon_days", "0.2"}, {"warmup_days", "\"auto\""}}, dir.string());
+  REQUIRE(automatic.warnings().size() == 1);
+  CHECK(automatic.warnings()[0].message ==
+        "1 of its 2 rows arrive at or after the earliest end of a replication (day 0.2: "
+        "warmup_days auto is chosen per replication, up to half the horizon), from day 0.3 to "
+        "day 0.3: they may not be replayed");
+}

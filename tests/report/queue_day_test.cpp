@@ -102,6 +102,12 @@ TEST_CASE("queue over a day: what is not an event log, or lacks the station, is 
         "event log line 17: not 6 fields with a time in minutes");
   CHECK(message(csv + "1,1,,S1,arrive\r\n", "S1", 0) ==
         "event log line 17: not 6 fields with a time in minutes");
+  // A visit's number that no integer holds was cast to one all the same (undefined behaviour,
+  // found by tests/fuzz/report_fuzz.cpp under UBSan).
+  for (const std::string visit : {"-1", "1e30", "1.5", "x"}) {
+    CHECK(message(csv + "1," + visit + ",,S1,arrive,\r\n", "S1", 0) ==
+          "event log line 17: visit is not a visit's number (an integer >= 0)");
+  }
   CHECK(message(csv, "S9", 0) == "the event log has no event of station S9");
   CHECK(message(csv, "S1", -1) == "--day -1: must be a day of the run (>= 0)");
   CHECK(message(csv, "S1", 2) == "--day 2: the event log ends on day 1");

@@ -24,7 +24,9 @@ std::size_t ScenarioSpec::station_index(const std::string& id) const {
 
 double ScenarioSpec::latest_end_min() const {
   const double warmup = warmup_days.automatic ? horizon_days / 2 : warmup_days.value;
-  return (warmup + horizon_days) * 1440.0;
+  // As the engine computes its window's end (engine/simulation.cpp), to the last bit: (w + h) *
+  // 1440 may differ, and a trace row at the end was then replayed, or one before it dropped.
+  return warmup * 1440.0 + horizon_days * 1440.0;
 }
 
 bool ScenarioSpec::ever_out_of_service(std::size_t station) const {

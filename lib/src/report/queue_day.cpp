@@ -153,7 +153,14 @@ nlohmann::ordered_json queue_over_day(std::istream& log, const std::string& stat
       }
       const std::string& visit = fields.cells[column.at("visit")];
       event.time_min = *time;
-      event.visit = visit.empty() ? 0 : static_cast<std::uint64_t>(number_of(visit).value_or(0));
+      // A visit's number, as h2sim writes it: a count from 1 (-1 or 1e30 was cast to an integer
+      // it cannot be, undefined behaviour).
+      const std::optional<double> visit_number = visit.empty() ? 0.0 : number_of(visit);
+      if (!visit_number || !(*visit_number >= 0 && *visit_number < 18446744073709551616.0) ||
+          *visit_number != std::floor(*visit_number)) {
+        throw ReportError(where + "visit is not a visit's number (an integer >= 0)");
+      }
+      event.visit = static_cast<std::uint64_t>(*visit_number);
       event.station = fields.cells[column.at("station")];
       event.event = fields.cells[column.at("event")];
     }

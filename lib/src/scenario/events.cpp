@@ -259,27 +259,25 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
       as_read.emplace();
       read(current, models::scenario_table(), &*as_read, found);
     }
-    // Each problem is the event's whose values it is about, of those starting or ending now (the
-    // first of them where none or several are: a rule across fields).
+    // Each problem is the event's whose values it is about: of those starting now, the last
+    // applied that wrote it (it made the value what it is); else of those ending now, the last;
+    // else the first of the day (a rule across fields).
     const auto of_event = [&](const std::string& pointer) {
       const auto within = [](const std::string& inner, const std::string& outer) {
         return inner.compare(0, outer.size(), outer) == 0 &&
                (inner.size() == outer.size() || inner[outer.size()] == '/');
       };
-      std::optional<std::size_t> found_event;
-      for (std::size_t k = first; k < last; ++k) {
+      std::optional<std::size_t> ending;
+      std::optional<std::size_t> started;
+      for (std::size_t k = first; k < last; ++k) { // the ends first, then starts in file order
         const std::vector<std::string>& wrote = touched[edges[k].event];
-        const bool about = std::any_of(wrote.begin(), wrote.end(), [&](const std::string& w) {
-          return within(pointer, w) || within(w, pointer);
-        });
-        if (about && found_event && *found_event != edges[k].event) {
-          return edges[first].event;
-        }
-        if (about) {
-          found_event = edges[k].event;
+        if (std::any_of(wrote.begin(), wrote.end(), [&](const std::string& w) {
+              return within(pointer, w) || within(w, pointer);
+            })) {
+          (edges[k].starts ? started : ending) = edges[k].event;
         }
       }
-      return found_event.value_or(edges[first].event);
+      return started.value_or(ending.value_or(edges[first].event));
     };
     for (const Problem& problem : found) {
       problems.push_back({"/events/" + std::to_string(of_event(problem.pointer)),

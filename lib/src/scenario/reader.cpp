@@ -771,8 +771,21 @@ std::string format(double value) {
  * description)"; "none" if it states none. The column said "none" beside "(default 0)".
  */
 std::string stated_default(const Field& field) {
-  const std::string& text = field.description;
-  const std::size_t at = text.find("default");
+  // An object's text is its table's (as the reference shows it).
+  const std::string& text = field.description.empty() && field.table != nullptr
+                                ? field.table->description
+                                : field.description;
+  // "default" as a word, followed by its value ("(default 0)", "default: always", "; default
+  // all"), not "defaults" or "by default".
+  std::size_t at = 0;
+  for (at = text.find("default"); at != std::string::npos; at = text.find("default", at + 1)) {
+    const std::size_t after = at + std::string_view("default").size();
+    const bool word = after < text.size() && (text[after] == ' ' || text[after] == ':') &&
+                      (at == 0 || text[at - 1] == '(' || text[at - 1] == ' ');
+    if (word && text.compare(at >= 3 ? at - 3 : 0, 3, "by ") != 0) {
+      break;
+    }
+  }
   if (at == std::string::npos) {
     return "none";
   }

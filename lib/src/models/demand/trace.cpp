@@ -63,7 +63,10 @@ std::optional<Warning> never_open(const ScenarioSpec& scenario,
 std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
   // Rows are sorted by time: those at or after the run's end are the last ones, never replayed.
   const std::vector<TraceRow>& rows = scenario.demand.as<TraceParams>().rows;
-  const double end_min = scenario.latest_end_min();
+  // An automatic warm-up is chosen per replication, from 0 to half the horizon: a replication
+  // may end as early as the horizon's end, and replay no row from there on.
+  const bool chosen = scenario.warmup_days.automatic;
+  const double end_min = chosen ? scenario.horizon_days * 1440.0 : scenario.latest_end_min();
   const auto late =
       std::lower_bound(rows.begin(), rows.end(), end_min,
                        [](const TraceRow& row, double t) { return row.time_min < t; });
@@ -85,10 +88,13 @@ std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
     std::snprintf(first, sizeof first, "%.*g", digits, from);
     std::snprintf(last, sizeof last, "%.*g", digits, to);
   } while (from != to && std::string_view(first) == last && ++digits <= 17);
-  char text[240];
+  char text[320];
   std::snprintf(text, sizeof text,
-                "%zu of its %zu rows arrive at or after the run's end (day %g, warm-up included), "
-                "from day %s to day %s: they are not replayed",
+                chosen ? "%zu of its %zu rows arrive at or after the earliest end of a replication "
+                         "(day %g: warmup_days auto is chosen per replication, up to half the "
+                         "horizon), from day %s to day %s: they may not be replayed"
+                       : "%zu of its %zu rows arrive at or after the run's end (day %g, warm-up "
+                         "included), from day %s to day %s: they are not replayed",
                 static_cast<std::size_t>(rows.end() - late), rows.size(), end_min / 1440.0, first,
                 last);
   warnings.push_back({"/demand/file", text});
