@@ -19,5 +19,7 @@ constexpr double days = 36500;            // a century
 constexpr double count = 1e6;             // stations' dispensers, vehicles of a class, trailers
 constexpr double money = 1e12;            // US dollars: any one cost or price
 constexpr double seed = 9007199254740991; // 2^53 - 1: exact in every JSON reader
+/** 2^64: the first number no 64-bit count (served, a visit's number) reaches, read as a double. */
+constexpr double past_64_bits = 18446744073709551616.0;
 
 } // namespace h2sim::limits

@@ -1,6 +1,7 @@
 // The HTML report: reads h2sim outputs (run, sweep, size) into a page model (plain JSON: sections
 // of blocks: cards, tables, charts, heat maps, a map), which the page's own script (page/report.js)
 // draws with Chart.js. Every number and judgement is made here; the script only draws.
+#include "../core/limits.hpp"
 #include "fields.hpp"
 
 #include <h2sim/experiments.hpp>
@@ -238,9 +239,9 @@ void check_sense(const json& record, const std::vector<report::Field<R>>& fields
       for (std::size_t i = 0; i < (list ? value->size() : 1); ++i) {
         const json& item = list ? (*value)[i] : *value;
         // h2sim counts in 64 bits: a count read as a double from 2^64 on it never wrote.
-        constexpr double past_64_bits = 18446744073709551616.0;
-        if (item.is_number() && (item.get<double>() < 0 ||
-                                 (item.is_number_float() && item.get<double>() >= past_64_bits))) {
+        if (item.is_number() &&
+            (item.get<double>() < 0 ||
+             (item.is_number_float() && item.get<double>() >= limits::past_64_bits))) {
           refuse_value(label, list ? where + "/" + std::to_string(i) : where, item,
                        item.get<double>() < 0 ? "a count, never negative"
                                               : "a count, above what 64 bits hold");

@@ -1,6 +1,7 @@
 // One station's queue over one day, from an event log (`run --events`): what `report --events`
 // draws.
 #include "../core/csv.hpp"
+#include "../core/limits.hpp"
 
 #include <h2sim/report.hpp>
 
@@ -156,7 +157,7 @@ nlohmann::ordered_json queue_over_day(std::istream& log, const std::string& stat
       // A visit's number, as h2sim writes it: a count from 1 (-1 or 1e30 was cast to an integer
       // it cannot be, undefined behaviour).
       const std::optional<double> visit_number = visit.empty() ? 0.0 : number_of(visit);
-      if (!visit_number || !(*visit_number >= 0 && *visit_number < 18446744073709551616.0) ||
+      if (!visit_number || !(*visit_number >= 0 && *visit_number < limits::past_64_bits) ||
           *visit_number != std::floor(*visit_number)) {
         throw ReportError(where + "visit is not a visit's number (an integer >= 0)");
       }
