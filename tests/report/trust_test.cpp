@@ -305,3 +305,74 @@ TEST_CASE("trust: a quantile interval narrower than the sketches resolve is a wa
   // 80.9 - 80 is wider than 1% of 80.45: resolved; a mean is no quantile; 0 has no buckets.
   CHECK(warnings[1].pointer == "/ci95/totals.wait_min.p90");
 }
+
+TEST_CASE("trust: a bounded queue offered more than its dispensers can do is said, though it "
+          "settles") {
+  // M/M/2/5 at a = 2.5 (the mmck validation): 30 an hour, 5-minute fills, 2 dispensers, room for
+  // 3. Over a day, 720 arrivals, 204 of them balked (p_5 = 0.2837) and 516 served; the
+  // utilization reads 0.9, and the queue forgets its start within about an hour.
+  const auto with = [](RecordValues record, const std::string& path, double value) {
+    const std::vector<Leaf>& layout = station_layout(record.groups, Scope::stations);
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+      if (layout[i].path == path) {
+        record.leaves[i] = value;
+        return record;
+      }
+    }
+    FAIL("no field " << path);
+    return record;
+  };
+  RecordValues full = with(station(516, 0.9), "arrivals", 720);
+  full = with(full, "balked", 204);
+  full = with(full, "time_in_system_min.mean", 9);
+  full = with(full, "wait_min.mean", 4);
+  const std::vector<QueueShape> bounded{{2, 3}};
+  const auto slowest = slowest_station({full}, bounded, 1440);
+  REQUIRE(slowest.has_value());
+  CHECK(slowest->tau_min < 120);
+  CHECK_FALSE(overload_warning(slowest, {"S1"}));
+
+  const auto said = full_queue_warning({full}, bounded, 1440, {"S1"}, 1);
+  REQUIRE(said.has_value());
+  CHECK(said->pointer == "/stations/0");
+  CHECK(said->message ==
+        "station S1 is offered 1.25 times the fills its dispensers can do (the visits that "
+        "reached its queue times their mean fill, per dispenser-minute of the window): only its "
+        "queue_capacity of 3 keeps its queue bounded, and 204 of its 720 arrivals (28.3%) balked; "
+        "add dispensers or lower the demand");
+
+  SUBCASE("means over replications are said as such, and other stations counted") {
+    const RecordValues half = with(full, "balked", 203.5);
+    const auto mean = full_queue_warning({full, half, station(10, 0.1)}, {{2, 3}, {2, 3}, {2, 3}},
+                                         1440, {"A", "B", "C"}, 4);
+    REQUIRE(mean.has_value());
+    CHECK(mean->message.find("and on average 204 of its 720 arrivals per replication (28.3%) "
+                             "balked; 1 other station with a bounded queue is offered too much "
+                             "as well; add") != std::string::npos);
+  }
+  SUBCASE("visits that found it closed or dry never reached the queue") {
+    // 720 arrivals, 100 of them dry: 620 x 5 / 2880 = 1.08 still; 150 closed as well: 0.82.
+    RecordValues gated;
+    gated.groups = group::supply | group::closures;
+    gated.leaves.assign(station_layout(gated.groups, Scope::stations).size(), 0.0);
+    for (const char* path : {"served", "utilization", "arrivals", "balked",
+                             "time_in_system_min.mean", "wait_min.mean"}) {
+      const std::vector<Leaf>& plain = station_layout(0, Scope::stations);
+      for (std::size_t i = 0; i < plain.size(); ++i) {
+        if (plain[i].path == path) {
+          gated = with(gated, path, full.leaves[i]);
+        }
+      }
+    }
+    CHECK(full_queue_warning({gated}, bounded, 1440, {"S1"}, 1).has_value());
+    const RecordValues dry = with(gated, "turned_away_stockout", 100);
+    CHECK(full_queue_warning({dry}, bounded, 1440, {"S1"}, 1).has_value());
+    const RecordValues closed = with(dry, "diverted_closed", 150);
+    CHECK_FALSE(full_queue_warning({closed}, bounded, 1440, {"S1"}, 1).has_value());
+  }
+  SUBCASE("an unbounded queue is overload_warning's, and a bounded one below its load is quiet") {
+    CHECK_FALSE(full_queue_warning({full}, {{2, std::nullopt}}, 1440, {"S1"}, 1).has_value());
+    CHECK_FALSE(
+        full_queue_warning({with(full, "arrivals", 570)}, bounded, 1440, {"S1"}, 1).has_value());
+  }
+}

@@ -314,11 +314,15 @@ ordered_json document(const Run& run, bool with_error) {
   const std::size_t finished = aggregate.finished_indices().size();
   if (finished == 1) {
     add_members(out, metrics_json(aggregate.only(), run.labels, true));
-    if (const auto overloaded = overload_warning(
-            slowest_station(aggregate.only().stations, run.queues, header.horizon_days * 1440),
-            run.labels.stations)) {
-      out["warnings"].push_back(
-          {{"pointer", overloaded->pointer}, {"message", overloaded->message}});
+    const double window_min = header.horizon_days * 1440;
+    const auto& stations = aggregate.only().stations;
+    for (const auto& overloaded :
+         {overload_warning(slowest_station(stations, run.queues, window_min), run.labels.stations),
+          full_queue_warning(stations, run.queues, window_min, run.labels.stations, 1)}) {
+      if (overloaded) {
+        out["warnings"].push_back(
+            {{"pointer", overloaded->pointer}, {"message", overloaded->message}});
+      }
     }
   } else if (finished > 1) {
     const ReplicationValues combined = aggregate.combined();
@@ -337,6 +341,10 @@ ordered_json document(const Run& run, bool with_error) {
     std::vector<Warning> trust = interval_warnings(run, aggregate, warmup_days);
     for (Warning& unresolved : unresolved_quantiles(aggregate.intervals())) {
       trust.push_back(std::move(unresolved));
+    }
+    if (auto full = full_queue_warning(combined.stations, run.queues, header.horizon_days * 1440,
+                                       run.labels.stations, finished)) {
+      trust.push_back(std::move(*full));
     }
     for (const Warning& warning : trust) {
       out["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
@@ -928,7 +936,11 @@ std::string metrics_markdown() {
           "station's relaxation time, too little warm-up, fewer than 5 replications), "
           "`warnings` holds an entry whose `pointer` is `/ci95/totals.PATH` and whose message "
           "says what would be needed (docs/statistics.md); with one replication, a station "
-          "offered at least as many fills as its dispensers can do gets one at `/stations/I`. "
+          "offered at least as many fills as its dispensers can do gets one at `/stations/I`; "
+          "with any number of replications, so does the station with a `queue_capacity` "
+          "offered most, when the visits that reached its queue times their mean fill reach "
+          "its dispenser time (its queue stays bounded, so no interval warning says so, while "
+          "the excess balks). "
           "These pointers are into this document (I counts in its `stations`, and the message "
           "names the station); the warnings about the scenario itself, from loading it, point "
           "into the scenario file, where a station's index may differ (the stations open at the "

@@ -20,6 +20,17 @@ double leaf(const RecordValues& record, const std::string& path) {
   throw std::logic_error("no station field " + path);
 }
 
+/** The value at `path`, or 0 where the station has no such field. */
+double leaf_or_zero(const RecordValues& record, const std::string& path) {
+  const std::vector<Leaf>& layout = station_layout(record.groups, Scope::stations, record.bins);
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].path == path) {
+      return record.leaves.at(i);
+    }
+  }
+  return 0;
+}
+
 std::string rounded(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", value);
@@ -298,6 +309,63 @@ std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest
                      ": its queue grows without bound, so its waits grow with the horizon and "
                      "vehicles counted served may begin their fill long after the window ends; "
                      "add dispensers or lower the demand"};
+}
+
+std::optional<Warning> full_queue_warning(const std::vector<RecordValues>& stations,
+                                          const std::vector<QueueShape>& shapes, double window_min,
+                                          const std::vector<std::string>& labels,
+                                          std::size_t replications) {
+  std::optional<std::size_t> most;
+  double most_offered = 0;
+  std::size_t overloaded = 0;
+  for (std::size_t i = 0; i < stations.size() && i < shapes.size(); ++i) {
+    const double served = leaf(stations[i], "served");
+    const double c = shapes[i].dispensers;
+    if (!shapes[i].capacity || served <= 0 || c <= 0 || window_min <= 0) {
+      continue;
+    }
+    const double queued = leaf(stations[i], "arrivals") -
+                          leaf_or_zero(stations[i], "diverted_closed") -
+                          leaf_or_zero(stations[i], "turned_away_stockout");
+    const double each_fill_min =
+        leaf(stations[i], "time_in_system_min.mean") - leaf(stations[i], "wait_min.mean");
+    const double offered = queued * each_fill_min / (c * window_min);
+    if (!(offered >= 1)) {
+      continue;
+    }
+    ++overloaded;
+    if (!most || offered > most_offered) {
+      most = i;
+      most_offered = offered;
+    }
+  }
+  if (!most) {
+    return std::nullopt;
+  }
+  const RecordValues& station = stations[*most];
+  const auto count = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, value == std::floor(value) ? "%.0f" : "%.1f", value);
+    return std::string(text);
+  };
+  const double arrivals = leaf(station, "arrivals");
+  const double balked = leaf(station, "balked");
+  const std::string label = *most < labels.size() ? labels[*most] : std::to_string(*most);
+  std::string message =
+      "station " + label + " is offered " + rounded(most_offered) +
+      " times the fills its dispensers can do (the visits that reached its queue times their "
+      "mean fill, per dispenser-minute of the window): only its queue_capacity of " +
+      std::to_string(*shapes[*most].capacity) + " keeps its queue bounded, and " +
+      (replications > 1 ? "on average " : "") + count(balked) + " of its " + count(arrivals) +
+      " arrivals" + (replications > 1 ? " per replication" : "") + " (" +
+      rounded(100 * balked / arrivals) + "%) balked";
+  if (overloaded > 1) {
+    message += "; " + std::to_string(overloaded - 1) + " other station" +
+               (overloaded > 2 ? "s" : "") + " with a bounded queue " +
+               (overloaded > 2 ? "are" : "is") + " offered too much as well";
+  }
+  message += "; add dispensers or lower the demand";
+  return Warning{"/stations/" + std::to_string(*most), message};
 }
 
 std::vector<Warning> unresolved_quantiles(

@@ -145,4 +145,18 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
 std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest,
                                         const std::vector<std::string>& labels);
 
+/**
+ * A bounded queue hides an overload: offered more fills than its dispensers can do, a station
+ * with a `queue_capacity` settles with its queue full and turns the excess away, so its relaxation
+ * time is short and overload_warning says nothing. The offered load is the visits that reached
+ * its queue (arrivals less those that found it closed or could not be promised a fill) times
+ * their mean fill (time in system less wait), per dispenser-minute of the window. A warning at
+ * /stations/I for the bounded-queue station offered most, when that is 1 or more (the number of
+ * others so offered said), else none. With 2 or more `replications` the counts are their means.
+ */
+std::optional<Warning> full_queue_warning(const std::vector<RecordValues>& stations,
+                                          const std::vector<QueueShape>& shapes, double window_min,
+                                          const std::vector<std::string>& labels,
+                                          std::size_t replications);
+
 } // namespace h2sim::report
