@@ -78,6 +78,40 @@ TEST_CASE("statistics: warmup_days auto reports the warm-up each replication cho
   CHECK(json::parse(folder.h2sim(args).out)["warmup"] == metrics["warmup"]);
 }
 
+TEST_CASE("statistics: warmup_days auto at light load finds the queue steady, and a pilot too "
+          "short to judge is said to be so") {
+  const Folder folder;
+  // Utilization 0.21: most batches of five waits are all zero. A tail of them scored 0 and was
+  // the cut, past the middle: 10 of these 12 replications were called unstable and warmed up
+  // for half their horizon, with a warning to lengthen it.
+  const Result calm = folder.h2sim("run -q " + mmc +
+                                   " --replications 12 --seed 7 --jobs 2 --set horizon_days=8 "
+                                   "--set warmup_days=auto --set demand.arrivals_per_h=5");
+  REQUIRE(calm.code == 0);
+  const json metrics = json::parse(calm.out);
+  for (const json& stable : metrics["warmup"]["stable"]) {
+    CHECK(stable == true);
+  }
+  CHECK_FALSE(warns(metrics, "/warmup_days"));
+  // A tenth of a day at 5 an hour: about 12 waits, fewer than MSER-5's 4 batches of 5. No
+  // warm-up is taken, and the warning says why (it said the cut was at half the horizon).
+  const Result few = folder.h2sim("run -q " + mmc +
+                                  " --replications 2 --set horizon_days=0.1 "
+                                  "--set warmup_days=auto --set demand.arrivals_per_h=5");
+  REQUIRE(few.code == 0);
+  const json short_run = json::parse(few.out);
+  CHECK(short_run["warmup"]["replication_days"] == json::array({0.0, 0.0}));
+  CHECK(short_run["warmup"]["stable"] == json::array({false, false}));
+  for (const json& warning : short_run["warnings"]) {
+    if (warning["pointer"] == "/warmup_days") {
+      CHECK(warning["message"].get<std::string>().find(
+                ": its pilot run had fewer than 20 waits, too few for MSER-5 to choose a "
+                "warm-up, so none was taken; ") != std::string::npos);
+    }
+  }
+  CHECK(warns(short_run, "/warmup_days"));
+}
+
 TEST_CASE("statistics: warmup_days takes a number or auto, nothing else") {
   const Folder folder;
   const Result r = folder.h2sim("validate " + mmc + " --set warmup_days=soon");

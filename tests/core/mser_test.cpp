@@ -30,6 +30,22 @@ TEST_CASE("mser: a run still drifting at its end has no stable cut") {
   CHECK_FALSE(cut.stable);
 }
 
+TEST_CASE("mser: a calm run whose last batches are all zero is not cut at its end") {
+  // Light load: most batches of five waits are all zero. The remainder past a run of zeros at the
+  // end has no spread at all, score 0, and was chosen: a cut at batch 18 of 20, called unstable,
+  // and the warm-up set to half the horizon.
+  const std::vector<double> light{0.4, 0, 0,   0.2, 0, 0, 0,   0.6, 0, 0,
+                                  0,   0, 0.3, 0,   0, 0, 0.1, 0,   0, 0};
+  const auto cut = mser::truncation(light);
+  CHECK(cut.first_kept == 8); // the least score of cuts 0 .. 10 (6.0e-4), by hand
+  CHECK(cut.stable);
+  // The same run falling from a busy start (its first batch high): the cut still in the first half.
+  std::vector<double> falling = light;
+  falling[0] = 5;
+  CHECK(mser::truncation(falling).first_kept == 8);
+  CHECK(mser::truncation(falling).stable);
+}
+
 TEST_CASE("mser: fewer than four batches give no cut and no stable point") {
   CHECK_FALSE(mser::truncation({1, 2, 3}).stable);
   CHECK(mser::truncation({1, 2, 3}).first_kept == 0);

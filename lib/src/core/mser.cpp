@@ -12,20 +12,30 @@ Truncation truncation(const std::vector<double>& y) {
   double mean = 0;
   double squares = 0;
   std::vector<double> score(n, 0.0);
+  std::vector<double> kept_mean(n, 0.0);
   for (std::size_t k = 1; k <= n; ++k) {
     const double value = y[n - k];
     const double delta = value - mean;
     mean += delta / static_cast<double>(k);
     squares += delta * (value - mean);
     score[n - k] = squares / (static_cast<double>(k) * static_cast<double>(k));
+    kept_mean[n - k] = mean;
   }
-  std::size_t best = 0;
-  for (std::size_t d = 1; d + 2 <= n; ++d) {
-    if (score[d] < score[best]) {
-      best = d;
+  const auto least = [&](std::size_t last) {
+    std::size_t best = 0;
+    for (std::size_t d = 1; d <= last; ++d) {
+      if (score[d] < score[best]) {
+        best = d;
+      }
     }
+    return best;
+  };
+  const std::size_t in_first_half = least(n / 2);
+  const std::size_t anywhere = least(n - 2);
+  if (anywhere > n / 2 && kept_mean[anywhere] > kept_mean[in_first_half]) {
+    return {anywhere, false};
   }
-  return {best, best <= n / 2};
+  return {in_first_half, true};
 }
 
 } // namespace h2sim::mser

@@ -1,5 +1,7 @@
 #include "document.hpp"
 
+#include "../core/mser.hpp"
+
 #include <h2sim/h2sim.hpp>
 
 #include <algorithm>
@@ -262,13 +264,17 @@ ordered_json document(const Run& run, bool with_error) {
       stable.push_back(chosen && chosen->stable);
       if (chosen && !chosen->stable) {
         const std::size_t r = aggregate.finished_indices().at(k);
-        warnings.push_back(
-            {{"pointer", "/warmup_days"},
-             {"message", "replication " + std::to_string(r) +
-                             ": MSER-5 found no steady state in the first half of the run (its "
-                             "waits still drift), so the warm-up was cut at half of "
-                             "horizon_days; the replication may still be biased by its empty "
-                             "start: lengthen horizon_days"}});
+        // Not stable with no cut: fewer than 4 batches, too few waits to judge by.
+        const std::string why =
+            d > 0 ? "MSER-5 found no steady state: its pilot's waits still rose past the middle "
+                    "of the run, so the warm-up was cut at " +
+                        brief(d) + " days (at most half of horizon_days)"
+                  : "its pilot run had fewer than " + std::to_string(4 * mser::batch) +
+                        " waits, too few for MSER-5 to choose a warm-up, so none was taken";
+        warnings.push_back({{"pointer", "/warmup_days"},
+                            {"message", "replication " + std::to_string(r) + ": " + why +
+                                            "; the replication may still be biased by its empty "
+                                            "start: lengthen horizon_days"}});
       }
     }
     warmup_days = sum / static_cast<double>(aggregate.warmups().size());

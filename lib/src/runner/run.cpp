@@ -163,8 +163,10 @@ report::ReplicationValues::ChosenWarmup choose_warmup(const models::ScenarioSpec
             engine::simulate(pilot, seed, replication | pilot_streams, {.probe_warmup = true});
         const mser::Batcher& batches = result.warmup_batches;
         const mser::Truncation cut = mser::truncation(batches.means());
-        const double at_min =
-            cut.first_kept < batches.starts().size() ? batches.starts()[cut.first_kept] : 0.0;
+        // Nothing cut, no warm-up (not the first wait's time).
+        const double at_min = cut.first_kept > 0 && cut.first_kept < batches.starts().size()
+                                  ? batches.starts()[cut.first_kept]
+                                  : 0.0;
         return std::to_string(at_min) + " " + (cut.stable ? "1" : "0");
       },
       [&](std::size_t, TaskOutcome outcome) {
