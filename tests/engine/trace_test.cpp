@@ -104,6 +104,29 @@ TEST_CASE("demand::trace: rows naming a station the run never opens are a warnin
   CHECK(h2sim::load_scenario(scenario, {}, dir.string()).warnings().empty());
 }
 
+TEST_CASE("demand::trace: a warm-up past every row replayed is a warning: nothing is measured") {
+  // The warm-up ends at minute 144: both rows fall in it, and the run measured no arrival, unsaid.
+  const fs::path dir = trace_folder("warm", "time_min,station,kg\n"
+                                            "10,S1,5\n"
+                                            "20,S1,5\n");
+  const h2sim::Scenario loaded = h2sim::load_scenario(
+      scenario, {{"horizon_days", "0.2"}, {"warmup_days", "0.1"}}, dir.string());
+  REQUIRE(loaded.warnings().size() == 1);
+  CHECK(loaded.warnings()[0].pointer == "/warmup_days");
+  CHECK(loaded.warnings()[0].message ==
+        "the 2 rows of the trace the run replays all arrive before the warm-up ends (day 0.1): "
+        "none is measured; lower warmup_days");
+  CHECK(h2sim::run(loaded, {})["totals"]["arrivals"] == 0);
+  // A row at the warm-up's end is measured: no warning.
+  const fs::path edge = trace_folder("warm-edge", "time_min,station,kg\n"
+                                                  "10,S1,5\n"
+                                                  "144,S1,5\n");
+  const h2sim::Scenario measured = h2sim::load_scenario(
+      scenario, {{"horizon_days", "0.2"}, {"warmup_days", "0.1"}}, edge.string());
+  CHECK(measured.warnings().empty());
+  CHECK(h2sim::run(measured, {})["totals"]["arrivals"] == 1);
+}
+
 TEST_CASE("demand::trace: the run's end is the engine's to the last bit, warm-up included") {
   // 0.1 day of warm-up and 0.2 of horizon: (0.1 + 0.2) x 1440 is 432.00000000000006, the
   // engine's 0.1 x 1440 + 0.2 x 1440 is 432. The row at 432 ran into the log, unwarned.

@@ -74,6 +74,17 @@ std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
   if (auto closed = never_open(scenario, rows.begin(), late)) {
     warnings.push_back(std::move(*closed));
   }
+  // Every row replayed in the warm-up: the run measures none of them (arrivals 0, unsaid).
+  const double measured_from = scenario.warmup_days.value * 1440.0;
+  if (!chosen && late != rows.begin() && (late - 1)->time_min < measured_from) {
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "the %zu rows of the trace the run replays all arrive before the warm-up ends "
+                  "(day %g): "
+                  "none is measured; lower warmup_days",
+                  static_cast<std::size_t>(late - rows.begin()), scenario.warmup_days.value);
+    warnings.push_back({"/warmup_days", text});
+  }
   if (late == rows.end()) {
     return warnings;
   }
