@@ -373,6 +373,20 @@ std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const s
   return failures.size();
 }
 
+void warn_scheduled_sets(const Scenario& scenario, const std::string& label) {
+  std::set<std::string> told;
+  for (const Change& change : scenario.changes()) {
+    if (!told.insert(change.set).second) {
+      continue; // a wildcard's other items
+    }
+    if (const auto scheduled = scheduled_change(scenario, change.set)) {
+      spdlog::warn("{}--set {}: the scenario's events change {} from day {:g}: its value gives "
+                   "way to theirs while they are in force",
+                   label, change.set, scheduled->pointer, scheduled->at_day);
+    }
+  }
+}
+
 void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& command,
                     const std::string& each) {
   if (scenario.replications() >= 2) {

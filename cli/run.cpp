@@ -8,7 +8,6 @@
 
 #include <iostream>
 #include <optional>
-#include <set>
 
 namespace h2sim::cli {
 
@@ -20,20 +19,7 @@ int command_run(RunArgs args, const std::string& table_path) {
   check_outputs(args, {{"-o", args.out}, {"--table", table_path}, {"--events", args.events}},
                 {args.scenario});
   const Scenario scenario = load(args, args.sets);
-  // A --set of a value the events change holds only until they do (--set open_stations=20 on a
-  // build-out ran the plan's stations from its first step on, and said nothing); a sweep warns
-  // of its --vary alike.
-  std::set<std::string> told;
-  for (const Change& change : scenario.changes()) {
-    if (!told.insert(change.set).second) {
-      continue; // a wildcard's other items
-    }
-    if (const auto scheduled = scheduled_change(scenario, change.set)) {
-      spdlog::warn("--set {}: the scenario's events change {} from day {:g}: its value gives way "
-                   "to theirs while they are in force",
-                   change.set, scheduled->pointer, scheduled->at_day);
-    }
-  }
+  warn_scheduled_sets(scenario); // a sweep warns of its --vary alike
   const auto replications = static_cast<std::size_t>(scenario.replications());
   if (args.replication && *args.replication >= replications) {
     throw InvalidInput("--replication " + std::to_string(*args.replication) +

@@ -623,6 +623,16 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
         "h2sim: warning: --set open_stations=2: the scenario's events change /open_stations "
         "from day 0.5: its value gives way to theirs while they are in force\n");
   CHECK(run_h2sim(run + "stations.0.dispensers=1").err.empty());
+  // compare, each file by name (it said nothing).
+  const std::string file = "'" + scenario.string() + "'";
+  const Result compared = run_h2sim("compare " + file + " " + file +
+                                    " --dry-run --replications 2 --set open_stations=2");
+  CHECK(compared.code == 0);
+  const std::string said = ": --set open_stations=2: the scenario's events change "
+                           "/open_stations from day 0.5: its value gives way to theirs while they "
+                           "are in force\n";
+  CHECK(compared.err == "h2sim: warning: " + scenario.string() + said +
+                            "h2sim: warning: " + scenario.string() + said);
 }
 
 TEST_CASE("cli: size on a response that falls as the value grows: met at the bottom, not 'never'") {
