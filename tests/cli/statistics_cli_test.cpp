@@ -269,3 +269,80 @@ TEST_CASE("cli: one replication of an overloaded station says so, though it has 
   REQUIRE(calm.code == 0);
   CHECK(json::parse(calm.out)["warnings"] == json::array());
 }
+
+TEST_CASE("statistics: a quantile's mean outside its interval (formed about the pooled waits) "
+          "is said, and every quantile of waits has its interval") {
+  const Folder folder;
+  // 20 replications of half a day at rho 0.83: the mean of their p99 (31.1 min) lies below the
+  // sectioning interval about the pooled p99 (42.3), unsaid until now.
+  const Result r =
+      folder.h2sim("run -q " + mmc + " --replications 20 --seed 1 --jobs 2 --set horizon_days=0.5");
+  REQUIRE(r.code == 0);
+  const json metrics = json::parse(r.out);
+  CHECK(metrics["quantile_interval"] == "sectioning");
+  std::size_t outside = 0;
+  for (const char* q : {"p50", "p90", "p95", "p99"}) {
+    const std::string path = std::string("totals.wait_min.") + q;
+    REQUIRE(metrics["ci95"].contains(path));
+    const double value = metrics["totals"]["wait_min"][q];
+    const json& interval = metrics["ci95"][path];
+    const bool out = value < interval[0].get<double>() || value > interval[1].get<double>();
+    outside += out ? 1 : 0;
+    bool said = false;
+    for (const json& warning : metrics["warnings"]) {
+      const std::string message = warning["message"];
+      if (warning["pointer"] == "/ci95/" + path &&
+          message.find("lies outside its interval") != std::string::npos) {
+        said = true;
+        CHECK(message.find(std::string("which is formed (--quantile-interval sectioning) from "
+                                       "the ") +
+                           q + " of all their waits pooled, ") != std::string::npos);
+      }
+    }
+    CHECK(said == out);
+  }
+  CHECK(outside >= 1);
+}
+
+TEST_CASE("statistics: batches of hourly bins are no daily batches: the p95 is sectioned over "
+          "replications, and quantile_interval says so") {
+  const Folder folder;
+  const std::string args =
+      "run -q " + mmc + " --replications 3 --jobs 2 --set horizon_days=3 --series hourly";
+  const Result hourly = folder.h2sim(args + " --quantile-interval batches");
+  const Result sectioned = folder.h2sim(args);
+  REQUIRE(hourly.code == 0);
+  REQUIRE(sectioned.code == 0);
+  const json batches = json::parse(hourly.out);
+  CHECK(batches["quantile_interval"] == "sectioning");
+  CHECK(batches["ci95"]["totals.wait_min.p95"] ==
+        json::parse(sectioned.out)["ci95"]["totals.wait_min.p95"]);
+  // Daily bins are batches.
+  const Result daily = folder.h2sim("run -q " + mmc +
+                                    " --replications 3 --jobs 2 --set horizon_days=3 "
+                                    "--quantile-interval batches");
+  REQUIRE(daily.code == 0);
+  CHECK(json::parse(daily.out)["quantile_interval"] == "batches");
+}
+
+TEST_CASE("statistics: a size target on a maximum holds only where every replication's does") {
+  const Folder folder;
+  // At 2 dispensers the replications' largest wait is 59 min: the Student-t interval of the mean
+  // of the maxima ([27.7, 39.4]) said <= 50 held, and the answer was 2.
+  const Result r =
+      folder.h2sim("size -q " + mmc +
+                   " --replications 20 --seed 1 --jobs 2 --param stations.0.dispensers --range 2:3 "
+                   "--set horizon_days=0.5 --set warmup_days=0 --target 'totals.wait_min.max<=50'");
+  REQUIRE(r.code == 0);
+  const json out = json::parse(r.out);
+  CHECK(out["answer"] == 3);
+  for (const json& evaluation : out["evaluations"]) {
+    CHECK(evaluation["ci95"][0] == evaluation["mean"]);
+    CHECK(evaluation["ci95"][1] == evaluation["mean"]);
+    CHECK(evaluation["holds"] == (evaluation["mean"].get<double>() <= 50));
+    if (evaluation["value"] == 2) {
+      CHECK(evaluation["mean"] == evaluation["totals"]["wait_min"]["max"]);
+      CHECK(evaluation["holds"] == false);
+    }
+  }
+}

@@ -382,6 +382,7 @@ TEST_CASE("metrics: quantile intervals of waits pool the replications' sketches 
   Aggregate sectioning(3); // the default
   Aggregate jackknife(3, h2sim::QuantileInterval::jackknife);
   std::vector<double> p95;
+  std::vector<ReplicationValues> sectioning_values;
   for (std::size_t r = 0; r < 3; ++r) {
     StationTally station; // 100 waits of r + 1 .. 100 (r + 1) minutes
     station.dispensers = 1;
@@ -392,6 +393,7 @@ TEST_CASE("metrics: quantile intervals of waits pool the replications' sketches 
     tallies.window = {0, 1440};
     tallies.stations = {station};
     const ReplicationValues values = values_of(tallies);
+    sectioning_values.push_back(values);
     p95.push_back(leaf(values.totals, "wait_min.p95"));
     CHECK(p95.back() == station.hourly_wait[0].quantile(0.95));
     for (Aggregate* aggregate : {&by_replications, &sectioning, &jackknife}) {
@@ -404,6 +406,25 @@ TEST_CASE("metrics: quantile intervals of waits pool the replications' sketches 
   CHECK(pooled > p95[1]); // the pool's p95 lies among the largest replication's waits
   CHECK(interval(sectioning, "wait_min.p95") == sectioning_ci95(pooled, p95));
   CHECK(interval(by_replications, "wait_min.p95") == h2sim::ci95(p95));
+  CHECK(sectioning.pooled_quantile("wait_min.p95") == pooled);
+  CHECK_FALSE(sectioning.pooled_quantile("wait_min.mean").has_value());
+  // p50 and p90 are intervals of ci95 too, formed alike (they were Student-t, and only a size
+  // target reached them).
+  std::vector<double> p90;
+  for (const RecordValues& totals : sectioning.replication_totals()) {
+    p90.push_back(leaf(totals, "wait_min.p90"));
+  }
+  CHECK(interval(sectioning, "wait_min.p90") ==
+        sectioning_ci95(sectioning.pooled_waits()->quantile(0.9), p90));
+  CHECK(sectioning.quantile_interval_used() == h2sim::QuantileInterval::sectioning);
+  CHECK(jackknife.quantile_interval_used() == h2sim::QuantileInterval::jackknife);
+  // batches without series bins: sectioning's, and said so.
+  Aggregate batches(3, h2sim::QuantileInterval::batches);
+  for (std::size_t r = 0; r < 3; ++r) {
+    batches.finished(r, sectioning_values[r]);
+  }
+  CHECK(batches.quantile_interval_used() == h2sim::QuantileInterval::sectioning);
+  CHECK(interval(batches, "wait_min.p95") == interval(sectioning, "wait_min.p95"));
   // The jackknife leaves each replication's 100 waits out of the pool in turn.
   std::vector<double> left_out;
   for (std::size_t r = 0; r < 3; ++r) {
@@ -425,6 +446,7 @@ TEST_CASE("metrics: quantile intervals of waits pool the replications' sketches 
   mixed.finished(0, replication(20, 1, 1));
   mixed.finished(1, old);
   CHECK_FALSE(mixed.pooled_waits().has_value());
+  CHECK(mixed.quantile_interval_used() == h2sim::QuantileInterval::replications);
   CHECK(interval(mixed, "wait_min.p95") ==
         h2sim::ci95({leaf(mixed.replication_totals()[0], "wait_min.p95"),
                      leaf(mixed.replication_totals()[1], "wait_min.p95")}));

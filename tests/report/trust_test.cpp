@@ -260,6 +260,17 @@ TEST_CASE("trust: a station busy all the window that admitted none of its arriva
   const auto said = overload_warning(*slowest, {"A", "B"});
   REQUIRE(said.has_value());
   CHECK(said->pointer == "/stations/1");
+  CHECK(said->message.find("other station") == std::string::npos);
+  // Two stations stuck alike: the first is named, the other counted (only one was said).
+  const auto both = slowest_station({stuck, stuck, station(100, 0.5)},
+                                    {{2, std::nullopt}, {2, std::nullopt}, {1, std::nullopt}}, 720);
+  REQUIRE(both.has_value());
+  CHECK(both->station == 0);
+  CHECK(both->overloaded == 2);
+  CHECK(overload_warning(*both, {"A", "B", "C"})
+            ->message.find(
+                "the window ends; 1 other station is offered too much as well; add dispensers") !=
+        std::string::npos);
   // Busy but not all the time, or no arrivals (a fill begun in the warm-up): not said.
   RecordValues partly = stuck;
   for (std::size_t i = 0; i < layout.size(); ++i) {
@@ -299,8 +310,8 @@ TEST_CASE("trust: a quantile interval narrower than the sketches resolve is a wa
   CHECK(warnings[0].pointer == "/ci95/totals.wait_min.p95");
   CHECK(warnings[0].message ==
         "totals.wait_min.p95: the interval [70.5, 70.5] is narrower than the quantile sketches "
-        "resolve (within 0.5% of the value, about 0.352 either way): the replications' "
-        "quantiles fell in one or two of their buckets; take the quantile as known to that, not "
+        "resolve (within 0.5% of the value, about 0.352 either way): the quantiles it is formed "
+        "from fell in one or two of the sketches' buckets; take the quantile as known to that, not "
         "better");
   // 80.9 - 80 is wider than 1% of 80.45: resolved; a mean is no quantile; 0 has no buckets.
   CHECK(warnings[1].pointer == "/ci95/totals.wait_min.p90");

@@ -199,6 +199,21 @@ TEST_CASE("site: a swap better only within the noise is not taken") {
   }
 }
 
+TEST_CASE("site: sets that ran different numbers of replications (--until) are paired over those "
+          "both ran") {
+  // b + c ran 5 replications, a + b 3. Replications 0-2 drew the same streams in both: each is
+  // 0.2 better in b + c, an interval [0.2, 0.2]. Unpaired, the gain was set against both
+  // intervals' half-widths (2.5 and 1.0) and the swap refused.
+  Table table;
+  table.values = {{"a", value(5)},     {"b", value(6)},
+                  {"c", value(6)},     {"a+b", value(4.5)},
+                  {"a+c", value(4.5)}, {"b+c", value(4.3, {-1, 0, 1, 0.5, -0.5})}};
+  SiteSearch search = searching({"a", "b", "c"}, "totals.wait_min.p95<=0");
+  search.max_added = 2;
+  const auto out = h2sim::siting::search(search, std::ref(table));
+  CHECK(out["chosen"] == nlohmann::ordered_json::array({"c", "b"}));
+}
+
 TEST_CASE("site: a set where the target holds beats one where it does not, then minimize decides") {
   // Target p95 <= 3 (an interval's half-width is 2.48 here) and minimise the cost: the target
   // holds with b (0.4) and with c (0.45), and c costs less; a costs least but the target fails.

@@ -72,9 +72,10 @@ std::pair<double, double> welch_ci95(const std::vector<double>& a, const std::ve
 namespace h2sim::report {
 
 const std::vector<std::string>& ci95_paths() {
-  static const std::vector<std::string> paths{"wait_min.mean", "wait_min.p95", "wait_min.p99",
-                                              "utilization",   "queue_mean",   "arrivals",
-                                              "served",        "balked",       "dispensed_kg"};
+  static const std::vector<std::string> paths{"wait_min.mean", "wait_min.p50", "wait_min.p90",
+                                              "wait_min.p95",  "wait_min.p99", "utilization",
+                                              "queue_mean",    "arrivals",     "served",
+                                              "balked",        "dispensed_kg"};
   return paths;
 }
 
@@ -318,11 +319,66 @@ std::pair<double, double> jackknife_ci95(double pooled, const std::vector<double
   return ci95(pseudo);
 }
 
+namespace {
+/** The leaf at `path` of a totals record, if it reports one. */
+std::optional<double> totals_leaf(const RecordValues& totals, const std::string& path) {
+  const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals, totals.bins);
+  const auto leaf =
+      std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == path; });
+  if (leaf == layout.end()) {
+    return std::nullopt;
+  }
+  return totals.leaves[static_cast<std::size_t>(leaf - layout.begin())];
+}
+} // namespace
+
+std::vector<double> Aggregate::daily_p95_batches() const {
+  std::vector<double> batches;
+  if (totals_.empty()) {
+    return batches;
+  }
+  // Bins shorter than a day are not batches of the method: the hours of a day are alike by the
+  // demand's profile, and an hour's p95 says little of a day's (no sketch per day to pool them).
+  const auto first = totals_leaf(totals_.front(), "series.daily.day.0");
+  const auto second = totals_leaf(totals_.front(), "series.daily.day.1");
+  if (!first || !second || *second - *first < 1 - 1e-9) {
+    return batches;
+  }
+  // Each replication's series bins but the last (which may be cut short).
+  for (const RecordValues& totals : totals_) {
+    for (std::uint32_t k = 0; k + 1 < totals.bins; ++k) {
+      if (const auto p95 = totals_leaf(totals, "series.daily.wait_min_p95." + std::to_string(k))) {
+        batches.push_back(*p95);
+      }
+    }
+  }
+  return batches;
+}
+
+QuantileInterval Aggregate::quantile_interval_used() const {
+  if (!pooled_ || quantiles_ == QuantileInterval::replications) {
+    return QuantileInterval::replications;
+  }
+  if (quantiles_ == QuantileInterval::batches && daily_p95_batches().size() < 2) {
+    return QuantileInterval::sectioning;
+  }
+  return quantiles_;
+}
+
+std::optional<double> Aggregate::pooled_quantile(const std::string& path) const {
+  const double q = quantile_of(path);
+  if (q <= 0 || !pooled_) {
+    return std::nullopt;
+  }
+  return pooled_->quantile(q);
+}
+
 std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::intervals() const {
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals;
   if (totals_.empty()) {
     return intervals;
   }
+  const QuantileInterval method = quantile_interval_used();
   for (const std::string& path : ci95_paths(totals_.front().groups)) {
     std::vector<double> values;
     for (const RecordValues& totals : totals_) {
@@ -335,29 +391,12 @@ std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::interv
       values.push_back(totals.leaves[static_cast<std::size_t>(leaf - layout.begin())]);
     }
     const double q = quantile_of(path);
-    std::vector<double> batches;
-    if (q > 0 && pooled_ && quantiles_ == QuantileInterval::batches && path == "wait_min.p95") {
-      // Each replication's series bins but the last (which may be cut short).
-      for (const RecordValues& totals : totals_) {
-        const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals, totals.bins);
-        for (std::uint32_t k = 0; k + 1 < totals.bins; ++k) {
-          const std::string bin = "series.daily.wait_min_p95." + std::to_string(k);
-          const auto leaf = std::find_if(layout.begin(), layout.end(),
-                                         [&](const Leaf& l) { return l.path == bin; });
-          if (leaf != layout.end()) {
-            batches.push_back(totals.leaves[static_cast<std::size_t>(leaf - layout.begin())]);
-          }
-        }
-      }
-    }
-    if (batches.size() >= 2) {
-      intervals.emplace_back(path, sectioning_ci95(pooled_->quantile(q), batches));
-    } else if (q > 0 && pooled_ &&
-               (quantiles_ == QuantileInterval::sectioning ||
-                quantiles_ == QuantileInterval::batches)) {
+    if (q > 0 && method == QuantileInterval::batches && path == "wait_min.p95") {
+      intervals.emplace_back(path, sectioning_ci95(pooled_->quantile(q), daily_p95_batches()));
+    } else if (q > 0 &&
+               (method == QuantileInterval::sectioning || method == QuantileInterval::batches)) {
       intervals.emplace_back(path, sectioning_ci95(pooled_->quantile(q), values));
-    } else if (q > 0 && pooled_ && quantiles_ == QuantileInterval::jackknife &&
-               waits_.size() == values.size()) {
+    } else if (q > 0 && method == QuantileInterval::jackknife && waits_.size() == values.size()) {
       std::vector<double> left_out;
       for (const QuantileSketch& one : waits_) {
         left_out.push_back(without(*pooled_, one).quantile(q));

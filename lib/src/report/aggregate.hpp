@@ -100,9 +100,23 @@ public:
   std::vector<std::pair<std::string, std::pair<double, double>>> intervals() const;
   /** The finished replications' waits pooled (empty when one did not carry them). */
   const std::optional<QuantileSketch>& pooled_waits() const { return pooled_; }
+  /**
+   * How the intervals of the quantiles of waits were formed: quantile_interval(), but
+   * `replications` where a finished replication did not carry its waits (a journal written
+   * before them), and `sectioning` for `batches` without two daily bins or longer in all.
+   */
+  QuantileInterval quantile_interval_used() const;
+  /**
+   * The quantile of all the finished replications' waits pooled, for a ci95 path of one
+   * ("wait_min.p95"): the point the intervals of quantiles (but `replications`') are formed about.
+   */
+  std::optional<double> pooled_quantile(const std::string& path) const;
 
 private:
   void fold(const ReplicationValues& values);
+  /** The totals' p95 of each series bin but each replication's last, where bins are a day or more.
+   */
+  std::vector<double> daily_p95_batches() const;
   void advance();
 
   std::size_t replications_;

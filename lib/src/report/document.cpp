@@ -180,6 +180,47 @@ std::string brief(double value) {
   return text;
 }
 
+/**
+ * A quantile's interval (but `replications`') is formed about the quantile of all the waits
+ * pooled, while the document's value is the mean of the replications' quantiles (the contract):
+ * where they differ by more than the interval's half-width, the value lies outside it. Says so,
+ * for each such quantile.
+ */
+std::vector<Warning> quantiles_outside_intervals(const Aggregate& aggregate,
+                                                 const RecordValues& combined) {
+  std::vector<Warning> warnings;
+  std::string method;
+  for (const auto& [name, value] : quantile_intervals_by_name()) {
+    if (value == aggregate.quantile_interval_used()) {
+      method = name;
+    }
+  }
+  const std::vector<Leaf>& layout = station_layout(combined.groups, Scope::totals, combined.bins);
+  for (const auto& [path, interval] : aggregate.intervals()) {
+    const auto pooled = aggregate.pooled_quantile(path);
+    const auto leaf =
+        std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == path; });
+    if (!pooled || method == "replications" || leaf == layout.end()) {
+      continue;
+    }
+    const double value = combined.leaves.at(static_cast<std::size_t>(leaf - layout.begin()));
+    if (value >= interval.first && value <= interval.second) {
+      continue;
+    }
+    const std::string q = path.substr(path.rfind('.') + 1); // "p95"
+    warnings.push_back(
+        {"/ci95/totals." + path,
+         "totals." + path + ": the mean of the replications' " + q + ", " + brief(value) +
+             ", lies outside its interval [" + brief(interval.first) + ", " +
+             brief(interval.second) + "], which is formed (--quantile-interval " + method +
+             ") from the " + q + " of all their waits pooled, " + brief(*pooled) +
+             ": the two differ where replications are short (a few waits make a " + q +
+             " biased) or unlike one another; the interval is the one to judge by (--until, "
+             "size and site do), or lengthen horizon_days"});
+  }
+  return warnings;
+}
+
 std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregate,
                                        double warmup_days) {
   const ReplicationValues combined = aggregate.combined();
@@ -340,13 +381,16 @@ ordered_json document(const Run& run, bool with_error) {
     }
     out["ci95"] = std::move(intervals);
     for (const auto& [name, method] : quantile_intervals_by_name()) {
-      if (method == aggregate.quantile_interval()) {
+      if (method == aggregate.quantile_interval_used()) {
         out["quantile_interval"] = name;
       }
     }
     std::vector<Warning> trust = interval_warnings(run, aggregate, warmup_days);
     for (Warning& unresolved : unresolved_quantiles(aggregate.intervals())) {
       trust.push_back(std::move(unresolved));
+    }
+    for (Warning& outside : quantiles_outside_intervals(aggregate, combined.totals)) {
+      trust.push_back(std::move(outside));
     }
     if (auto full = full_queue_warning(combined.stations, run.queues, header.horizon_days * 1440,
                                        run.labels.stations, finished)) {
@@ -487,6 +531,10 @@ Estimate estimate(const Run& run, const std::string& path) {
           break;
         }
       }
+      if (station_layout(values.totals.groups, Scope::totals, values.totals.bins)[leaf].combine !=
+          Combine::mean) {
+        estimate.ci95 = std::pair{estimate.value, estimate.value};
+      }
     }
     return estimate;
   }
@@ -498,7 +546,12 @@ Estimate estimate(const Run& run, const std::string& path) {
       name.leaf, path);
   estimate.value = record.leaves.at(leaf);
   if (finished > 1) {
-    estimate.ci95 = aggregate.record_interval(classes, name.index, leaf);
+    const Combine combine =
+        (classes ? class_layout() : station_layout(record.groups, Scope::stations, record.bins))
+            .at(leaf)
+            .combine;
+    estimate.ci95 = combine == Combine::mean ? aggregate.record_interval(classes, name.index, leaf)
+                                             : std::pair{estimate.value, estimate.value};
   }
   return estimate;
 }
@@ -659,7 +712,9 @@ ordered_json metrics_schema() {
   ordered_json interval{
       {"type", "array"}, {"items", {{"type", "number"}}}, {"minItems", 2}, {"maxItems", 2}};
   ordered_json ci95 = closed_object();
-  ci95["description"] = "Student-t 95% intervals [low, high] of the mean over replications";
+  ci95["description"] = "95% intervals [low, high] over replications: Student-t of the mean; "
+                        "for the quantiles of waits as quantile_interval says (by default "
+                        "sectioning, about the quantile of the pooled waits)";
   for (const std::string& path : ci95_paths()) {
     ci95["properties"]["totals." + path] = {{"$ref", "#/$defs/interval"}};
     ci95["required"].push_back("totals." + path);
@@ -936,13 +991,18 @@ std::string metrics_markdown() {
   text += "), each station's `ci95` the intervals of its own values of the same fields (keyed "
           "without `totals.`: `stations[i].ci95[\"wait_min.p95\"]`), `quantile_interval` how "
           "the intervals of the quantiles of waits were formed (`--quantile-interval`, "
-          "docs/statistics.md; `sectioning` by default), and `replication_totals` "
+          "docs/statistics.md; `sectioning` by default: Student-t about the quantile of all "
+          "the replications' waits pooled, not about their mean, so the value may lie outside "
+          "its interval; `replications` where a replication kept no waits, `sectioning` for "
+          "`batches` without daily bins), and `replication_totals` "
           "lists each finished replication's `totals` as it was. "
           "When an interval cannot be trusted (replications short against the slowest "
           "station's relaxation time, too little warm-up, fewer than 5 replications), "
           "`warnings` holds an entry whose `pointer` is `/ci95/totals.PATH` and whose message "
-          "says what would be needed (docs/statistics.md); with one replication, a station "
-          "offered at least as many fills as its dispensers can do gets one at `/stations/I`; "
+          "says what would be needed (docs/statistics.md), and one says when the mean of the "
+          "replications' quantiles lies outside its interval (which is formed from the pooled "
+          "waits); with one replication, a station offered at least as many fills as its "
+          "dispensers can do gets one at `/stations/I` (the first such, the others counted); "
           "with any number of replications, so does the station with a `queue_capacity` "
           "offered most, when the visits that reached its queue times their mean fill reach "
           "its dispenser time (its queue stays bounded, so no interval warning says so, while "

@@ -76,7 +76,14 @@ nlohmann::ordered_json document(const Run& run, bool with_error = true);
 /** A metric of a run, as `size` and its targets read it. */
 struct Estimate {
   double value = 0; // as the document writes it (over replications: combined as its kind says)
-  std::optional<std::pair<double, double>> ci95; // Student-t over replications (two or more)
+  /**
+   * Over two or more replications: the Student-t interval of the mean, the run's own for a ci95
+   * path (quantiles of waits as --quantile-interval forms them), and for a maximum or minimum
+   * (combined as the max of maxima, the min of minima) the point [value, value]: a max has no
+   * interval over replications, and a target on it is judged on the most extreme replication
+   * (wait_min.max <= B holds when it holds in every one).
+   */
+  std::optional<std::pair<double, double>> ci95;
   std::vector<double> replications; // a total's value in each replication (two or more), in order
 };
 

@@ -54,6 +54,7 @@ std::optional<Relaxation> slowest_station(const std::vector<RecordValues>& stati
                                           const std::vector<QueueShape>& shapes,
                                           double window_min) {
   std::optional<Relaxation> slowest;
+  std::size_t overloaded = 0;
   for (std::size_t i = 0; i < stations.size() && i < shapes.size(); ++i) {
     const double served = leaf(stations[i], "served");
     const double rho = leaf(stations[i], "utilization");
@@ -65,9 +66,11 @@ std::optional<Relaxation> slowest_station(const std::vector<RecordValues>& stati
     // longer than the window, or a queue that never reaches the front): nothing served to measure
     // the fills by, but the station is offered more than it can do.
     if (served <= 0) {
-      if (rho >= 1 - 1e-9 && leaf(stations[i], "arrivals") > 0 &&
-          (!slowest || !std::isinf(slowest->tau_min))) {
-        slowest = Relaxation{i, rho, INFINITY};
+      if (rho >= 1 - 1e-9 && leaf(stations[i], "arrivals") > 0) {
+        ++overloaded;
+        if (!slowest || !std::isinf(slowest->tau_min)) {
+          slowest = Relaxation{i, rho, INFINITY};
+        }
       }
       continue;
     }
@@ -88,9 +91,15 @@ std::optional<Relaxation> slowest_station(const std::vector<RecordValues>& stati
       const double states = c + *shapes[i].capacity;
       tau = std::min(tau, states * states / drain);
     }
+    if (std::isinf(tau)) {
+      ++overloaded;
+    }
     if (!slowest || tau > slowest->tau_min) {
       slowest = Relaxation{i, rho, tau};
     }
+  }
+  if (slowest) {
+    slowest->overloaded = overloaded;
   }
   return slowest;
 }
@@ -304,11 +313,16 @@ std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest
   }
   const std::string station = slowest->station < labels.size() ? labels[slowest->station]
                                                                : std::to_string(slowest->station);
+  const std::size_t others = slowest->overloaded > 0 ? slowest->overloaded - 1 : 0;
   return Warning{"/stations/" + std::to_string(slowest->station),
                  offered_too_much(station, slowest->utilization) +
                      ": its queue grows without bound, so its waits grow with the horizon and "
-                     "vehicles counted served may begin their fill long after the window ends; "
-                     "add dispensers or lower the demand"};
+                     "vehicles counted served may begin their fill long after the window ends" +
+                     (others == 0
+                          ? std::string()
+                          : "; " + std::to_string(others) + " other station" +
+                                (others > 1 ? "s are" : " is") + " offered too much as well") +
+                     "; add dispensers or lower the demand"};
 }
 
 std::optional<Warning> full_queue_warning(const std::vector<RecordValues>& stations,
@@ -386,7 +400,8 @@ std::vector<Warning> unresolved_quantiles(
          "totals." + path + ": the interval [" + rounded(low) + ", " + rounded(high) +
              "] is narrower than the quantile sketches resolve (within " + rounded(accuracy * 100) +
              "% of the value, about " + rounded(accuracy * middle) +
-             " either way): the replications' quantiles fell in one or two of their buckets; "
+             " either way): the quantiles it is formed from fell in one or two of the sketches' "
+             "buckets; "
              "take the quantile as known to that, not better"});
   }
   return warnings;

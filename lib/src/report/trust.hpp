@@ -24,6 +24,7 @@ struct Relaxation {
   std::size_t station = 0;
   double utilization = 0;
   double tau_min = 0;
+  std::size_t overloaded = 0; // stations whose relaxation time is infinite, this one among them
 };
 
 /**
@@ -140,7 +141,7 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
 /**
  * One replication has no interval to warn about, yet a station offered at least as many fills as
  * its dispensers can do (`slowest` with an infinite relaxation time) makes its waits grow with the
- * horizon: a warning at /stations/I saying so, else none.
+ * horizon: a warning at /stations/I saying so (and how many others are), else none.
  */
 std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest,
                                         const std::vector<std::string>& labels);

@@ -209,9 +209,12 @@ public:
     if (!(gain > 0)) {
       return false;
     }
-    if (a.replications.size() >= 2 && a.replications.size() == b.replications.size()) {
-      std::vector<double> differences; // the gain in each replication: common random numbers
-      for (std::size_t r = 0; r < a.replications.size(); ++r) {
+    // The gain in each replication: common random numbers. Under --until two sets may have run
+    // different numbers; replication r of each drew the same streams, so those both ran pair.
+    const std::size_t paired = std::min(a.replications.size(), b.replications.size());
+    if (paired >= 2) {
+      std::vector<double> differences;
+      for (std::size_t r = 0; r < paired; ++r) {
         differences.push_back(lower ? b.replications[r] - a.replications[r]
                                     : a.replications[r] - b.replications[r]);
       }
