@@ -656,6 +656,21 @@ TEST_CASE("cli: size on a response that falls as the value grows: met at the bot
   CHECK(never.code == 0);
   CHECK(never.err.find("size: the target does not hold at stations.0.dispensers = 8 nor at 1") !=
         std::string::npos);
+  // Two targets that pull apart: the mean wait is met from 3 dispensers up, a utilization of 0.5
+  // only up to 3. Neither end meets both, 3 does: the answer is null, and now a warning says
+  // values between may still do.
+  const Result apart = size_dispensers("-q --range 1:8 --set horizon_days=5 --replications 3"
+                                       " --target 'totals.wait_min.mean<=2'"
+                                       " --target 'totals.utilization>=0.5'");
+  REQUIRE(apart.code == 0);
+  const auto both = nlohmann::json::parse(apart.out);
+  CHECK(both["answer"].is_null());
+  CHECK(both["warnings"] ==
+        nlohmann::json::array(
+            {"the targets hold at neither end of the range (stations.0.dispensers = 1 nor 8); "
+             "with several, values between may still meet them all, if some are met only from a "
+             "value up and others only below one: size --minimize evaluates the values between, "
+             "or run a sweep"}));
 }
 
 TEST_CASE("cli: size keeps what the runs say of the intervals it judges, and what it ran") {

@@ -620,6 +620,14 @@ ordered_json size(const std::string& param, const SizeRange& range,
                 " but not at " + std::to_string(range.to) +
                 ": they are not met for good once met, as size assumes; " +
                 std::to_string(range.from) + " is the smallest value, and larger ones may fail";
+    } else if (targets.size() > 1 && range.from < range.to) {
+      // Targets that pull apart (a p95 met from some value up, a utilization only below
+      // another) may all hold between the ends, and at neither.
+      warning = "the targets hold at neither end of the range (" + param + " = " +
+                std::to_string(range.from) + " nor " + std::to_string(range.to) +
+                "); with several, values between may still meet them all, if some are met only "
+                "from a value up and others only below one: size --minimize evaluates the "
+                "values between, or run a sweep";
     }
   } else {
     long long low = range.from;
