@@ -217,11 +217,14 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
     const double range_km = vc.tank_kg / vc.consumption_kg_per_100km * 100.0;
     const double road_km = nearest_km * fleet->road_factor;
     if (road_km > range_km) {
-      char text[160];
+      // A vehicle's stranding is counted when its tow arrives: from far away, after the run.
+      char text[320];
       std::snprintf(text, sizeof text,
                     "the nearest open station it can use is %.0f road km from the area's centre, "
-                    "beyond a full tank's range (%.0f km): its vehicles will be towed (stranded)",
-                    road_km, range_km);
+                    "beyond a full tank's range (%.0f km): its vehicles will be towed (stranded), "
+                    "each counted when it reaches the station (from the centre, %.3g h at "
+                    "%g km/h)",
+                    road_km, range_km, road_km / vc.speed_kmh, vc.speed_kmh);
       found.push_back({at + "/area", text});
     }
   }
