@@ -671,6 +671,12 @@ TEST_CASE("cli: size on a response that falls as the value grows: met at the bot
              "with several, values between may still meet them all, if some are met only from a "
              "value up and others only below one: size --minimize evaluates the values between, "
              "or run a sweep"}));
+  // A target met at neither end (a utilization of 2) is no pulling apart: no such warning.
+  const Result unmet = size_dispensers("-q --range 1:8 --set horizon_days=5 --replications 3"
+                                       " --target 'totals.wait_min.mean<=2'"
+                                       " --target 'totals.utilization>=2'");
+  REQUIRE(unmet.code == 0);
+  CHECK_FALSE(nlohmann::json::parse(unmet.out).contains("warnings"));
 }
 
 TEST_CASE("cli: size keeps what the runs say of the intervals it judges, and what it ran") {

@@ -44,6 +44,13 @@ TEST_CASE("mser: a calm run whose last batches are all zero is not cut at its en
   falling[0] = 5;
   CHECK(mser::truncation(falling).first_kept == 8);
   CHECK(mser::truncation(falling).stable);
+  // Its last two batches alike and above the rest: two batches score near 0 by chance, and a cut
+  // at 18 was called a rise. Past the middle a cut keeps a quarter of the run (5 batches here).
+  std::vector<double> ends_high = light;
+  ends_high[18] = 0.3;
+  ends_high[19] = 0.31;
+  CHECK(mser::truncation(ends_high).stable);
+  CHECK(mser::truncation(ends_high).first_kept <= 10);
 }
 
 TEST_CASE("mser: fewer than four batches give no cut and no stable point") {

@@ -125,6 +125,13 @@ TEST_CASE("demand::trace: a warm-up past every row replayed is a warning: nothin
       scenario, {{"horizon_days", "0.2"}, {"warmup_days", "0.1"}}, edge.string());
   CHECK(measured.warnings().empty());
   CHECK(h2sim::run(measured, {})["totals"]["arrivals"] == 1);
+  // One row replayed (the run ends at 18.72 min, before the second), said as one.
+  const h2sim::Scenario one = h2sim::load_scenario(
+      scenario, {{"horizon_days", "0.003"}, {"warmup_days", "0.01"}}, dir.string());
+  REQUIRE(one.warnings().size() == 2);
+  CHECK(one.warnings()[0].message ==
+        "the one row of the trace the run replays arrives before the warm-up ends (day 0.01): it "
+        "is not measured; lower warmup_days");
 }
 
 TEST_CASE("demand::trace: the run's end is the engine's to the last bit, warm-up included") {

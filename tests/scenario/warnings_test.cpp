@@ -45,15 +45,15 @@ TEST_CASE("warnings: fleets that cannot reach or use the open stations are warne
         "/demand/classes/1/area: the nearest open station it can use is 500 road km from the "
         "area's centre, beyond a full tank's range (375 km): its vehicles will be towed "
         "(stranded), each counted when it reaches the station (from the centre, 12.5 h at 40 "
-        "km/h)\n"
+        "km/h, 0.5 days)\n"
         "/stations/0/storage/capacity_kg: holds less than a bus tank: its large fills are always "
         "turned away here\n");
   // Opening B gives the cars a station (farther than their range) and the buses one in reach.
   CHECK(warnings_of(scenario, {{"open_stations", "2"}, {"demand.classes.0.area.radius_km", "1"}}) ==
         "/demand/classes/0/area: the nearest open station it can use is 800 road km from the "
         "area's centre, beyond a full tank's range (600 km): its vehicles will be towed "
-        "(stranded), each counted when it reaches the station (from the centre, 20 h at 40 "
-        "km/h)\n"
+        "(stranded), each counted when it reaches the station (from the centre, 20.0 h at 40 "
+        "km/h, 0.8 days)\n"
         "/stations/0/storage/capacity_kg: holds less than a bus tank: its large fills are always "
         "turned away here\n");
 }
@@ -66,8 +66,8 @@ TEST_CASE("warnings: a station opened by id is named by its place in the file") 
                                {"demand.classes.1.area.x_km", "800"}}) ==
         "/demand/classes/0/area: the nearest open station it can use is 800 road km from the "
         "area's centre, beyond a full tank's range (600 km): its vehicles will be towed "
-        "(stranded), each counted when it reaches the station (from the centre, 20 h at 40 "
-        "km/h)\n"
+        "(stranded), each counted when it reaches the station (from the centre, 20.0 h at 40 "
+        "km/h, 0.8 days)\n"
         "/stations/1/storage/capacity_kg: holds less than a bus tank: its large fills are always "
         "turned away here\n");
 }
@@ -96,8 +96,8 @@ TEST_CASE("warnings: storage beside unlimited supply is not drawn from") {
   CHECK(warnings_of(scenario, only_b) ==
         "/demand/classes/0/area: the nearest open station it can use is 800 road km from the "
         "area's centre, beyond a full tank's range (600 km): its vehicles will be towed "
-        "(stranded), each counted when it reaches the station (from the centre, 20 h at 40 "
-        "km/h)\n"
+        "(stranded), each counted when it reaches the station (from the centre, 20.0 h at 40 "
+        "km/h, 0.8 days)\n"
         "/stations/1/storage: is not drawn from: supply model unlimited never runs short, so no "
         "inventory or stockouts are modelled (economics still prices the storage); for a finite "
         "supply choose delivery, scheduled, pipeline, onsite, or none (the initial fill only)\n");

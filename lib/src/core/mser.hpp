@@ -19,8 +19,9 @@ struct Truncation {
  * heuristics for simulation"): the cut d minimising the squared standard error of the mean of
  * what remains, sum_{i >= d} (y_i - mean_d)^2 / (n - d)^2, over the batch means y; the first
  * minimum wins ties. As the authors advise, a minimum past the middle of the run (of the cuts
- * d = 0 .. n - 2) says the run is too short to show a steady state: reported as not stable, and
- * that cut returned. But only where what it keeps has a higher mean than the best cut in the first
+ * that keep at least a quarter of it, and 2 batches: a shorter remainder scores near 0 by
+ * chance) says the run is too short to show a steady state: reported as not stable, and that cut
+ * returned. But only where what it keeps has a higher mean than the best cut in the first
  * half keeps: waits from an empty start rise to their steady level, and a run still rising has
  * none. A calmer remainder past the middle is the noise of a short one: at light load a tail of
  * batches whose waits are all zero has no spread, scores exactly 0, the least there is, and

@@ -213,8 +213,12 @@ std::vector<Warning> quantiles_outside_intervals(const Aggregate& aggregate,
          "totals." + path + ": the mean of the replications' " + q + ", " + brief(value) +
              ", lies outside its interval [" + brief(interval.first) + ", " +
              brief(interval.second) + "], which is formed (--quantile-interval " + method +
-             ") from the " + q + " of all their waits pooled, " + brief(*pooled) +
-             ": the two differ where replications are short (a few waits make a " + q +
+             (method == "jackknife" ? ") from the " + q +
+                                          " of all their waits pooled and of them less each "
+                                          "replication's, pooled "
+                                    : ") about the " + q + " of all their waits pooled, ") +
+             brief(*pooled) + ": the two differ where replications are short (a few waits make a " +
+             q +
              " biased) or unlike one another; the interval is the one to judge by (--until, "
              "size and site do), or lengthen horizon_days"});
   }

@@ -570,6 +570,17 @@ public:
     return evaluated_.emplace(value, std::move(evaluation)).first->second;
   }
   bool holds(long long value) { return at(value)["holds"].get<bool>(); }
+  /** Whether each target holds at `from` or at `to` (several targets, both evaluated). */
+  bool each_holds_at_an_end(long long from, long long to) {
+    const ordered_json& low = at(from)["targets"];
+    const ordered_json& high = at(to)["targets"];
+    for (std::size_t t = 0; t < low.size() && t < high.size(); ++t) {
+      if (!low[t]["holds"].get<bool>() && !high[t]["holds"].get<bool>()) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   ordered_json list() {
     ordered_json list = ordered_json::array();
@@ -620,9 +631,10 @@ ordered_json size(const std::string& param, const SizeRange& range,
                 " but not at " + std::to_string(range.to) +
                 ": they are not met for good once met, as size assumes; " +
                 std::to_string(range.from) + " is the smallest value, and larger ones may fail";
-    } else if (targets.size() > 1 && range.from < range.to) {
+    } else if (targets.size() > 1 && range.from + 1 < range.to &&
+               evaluations.each_holds_at_an_end(range.from, range.to)) {
       // Targets that pull apart (a p95 met from some value up, a utilization only below
-      // another) may all hold between the ends, and at neither.
+      // another) may all hold between the ends, and at neither; each holds at one of them.
       warning = "the targets hold at neither end of the range (" + param + " = " +
                 std::to_string(range.from) + " nor " + std::to_string(range.to) +
                 "); with several, values between may still meet them all, if some are met only "

@@ -222,9 +222,10 @@ std::vector<Warning> fleet_warnings(const ScenarioSpec& scenario) {
       std::snprintf(text, sizeof text,
                     "the nearest open station it can use is %.0f road km from the area's centre, "
                     "beyond a full tank's range (%.0f km): its vehicles will be towed (stranded), "
-                    "each counted when it reaches the station (from the centre, %.3g h at "
-                    "%g km/h)",
-                    road_km, range_km, road_km / vc.speed_kmh, vc.speed_kmh);
+                    "each counted when it reaches the station (from the centre, %.1f h at "
+                    "%g km/h, %.1f days)",
+                    road_km, range_km, road_km / vc.speed_kmh, vc.speed_kmh,
+                    road_km / vc.speed_kmh / 24);
       found.push_back({at + "/area", text});
     }
   }

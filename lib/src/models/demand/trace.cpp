@@ -77,12 +77,19 @@ std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
   // Every row replayed in the warm-up: the run measures none of them (arrivals 0, unsaid).
   const double measured_from = scenario.warmup_days.value * 1440.0;
   if (!chosen && late != rows.begin() && (late - 1)->time_min < measured_from) {
+    const auto replayed = static_cast<std::size_t>(late - rows.begin());
     char text[200];
-    std::snprintf(text, sizeof text,
-                  "the %zu rows of the trace the run replays all arrive before the warm-up ends "
-                  "(day %g): "
-                  "none is measured; lower warmup_days",
-                  static_cast<std::size_t>(late - rows.begin()), scenario.warmup_days.value);
+    if (replayed == 1) {
+      std::snprintf(text, sizeof text,
+                    "the one row of the trace the run replays arrives before the warm-up ends "
+                    "(day %g): it is not measured; lower warmup_days",
+                    scenario.warmup_days.value);
+    } else {
+      std::snprintf(text, sizeof text,
+                    "the %zu rows of the trace the run replays all arrive before the warm-up ends "
+                    "(day %g): none is measured; lower warmup_days",
+                    replayed, scenario.warmup_days.value);
+    }
     warnings.push_back({"/warmup_days", text});
   }
   if (late == rows.end()) {
