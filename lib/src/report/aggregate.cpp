@@ -382,13 +382,11 @@ std::vector<std::pair<std::string, std::pair<double, double>>> Aggregate::interv
   for (const std::string& path : ci95_paths(totals_.front().groups)) {
     std::vector<double> values;
     for (const RecordValues& totals : totals_) {
-      const std::vector<Leaf>& layout = station_layout(totals.groups, Scope::totals, totals.bins);
-      const auto leaf =
-          std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == path; });
-      if (leaf == layout.end()) {
+      const auto value = totals_leaf(totals, path);
+      if (!value) {
         throw std::logic_error("ci95 path " + path + " is not a totals field");
       }
-      values.push_back(totals.leaves[static_cast<std::size_t>(leaf - layout.begin())]);
+      values.push_back(*value);
     }
     const double q = quantile_of(path);
     if (q > 0 && method == QuantileInterval::batches && path == "wait_min.p95") {

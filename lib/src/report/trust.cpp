@@ -10,25 +10,27 @@
 namespace h2sim::report {
 
 namespace {
-double leaf(const RecordValues& record, const std::string& path) {
+/** A station's value at `path`, if its groups report one. */
+std::optional<double> find_leaf(const RecordValues& record, const std::string& path) {
   const std::vector<Leaf>& layout = station_layout(record.groups, Scope::stations, record.bins);
   for (std::size_t i = 0; i < layout.size(); ++i) {
     if (layout[i].path == path) {
       return record.leaves.at(i);
     }
+  }
+  return std::nullopt;
+}
+
+double leaf(const RecordValues& record, const std::string& path) {
+  if (const auto value = find_leaf(record, path)) {
+    return *value;
   }
   throw std::logic_error("no station field " + path);
 }
 
-/** The value at `path`, or 0 where the station has no such field. */
+/** The value at `path`, or 0 where the station has no such field (its group is absent). */
 double leaf_or_zero(const RecordValues& record, const std::string& path) {
-  const std::vector<Leaf>& layout = station_layout(record.groups, Scope::stations, record.bins);
-  for (std::size_t i = 0; i < layout.size(); ++i) {
-    if (layout[i].path == path) {
-      return record.leaves.at(i);
-    }
-  }
-  return 0;
+  return find_leaf(record, path).value_or(0.0);
 }
 
 std::string rounded(double value) {
