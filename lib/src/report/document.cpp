@@ -198,8 +198,9 @@ std::vector<Warning> quantiles_outside_intervals(const Aggregate& aggregate,
   const std::vector<Leaf>& layout = station_layout(combined.groups, Scope::totals, combined.bins);
   for (const auto& [path, interval] : aggregate.intervals()) {
     const auto pooled = aggregate.pooled_quantile(path);
+    const std::string& key = path; // a lambda may not capture a structured binding (clang 14)
     const auto leaf =
-        std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == path; });
+        std::find_if(layout.begin(), layout.end(), [&](const Leaf& l) { return l.path == key; });
     if (!pooled || method == "replications" || leaf == layout.end()) {
       continue;
     }
