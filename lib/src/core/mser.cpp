@@ -35,7 +35,7 @@ Truncation truncation(const std::vector<double>& y) {
   const std::size_t in_first_half = least(n / 2);
   // Past the middle, only cuts that keep a quarter of the run: two or three batches left score
   // near 0 by chance, and half the time their mean is the higher (a steady M/M/2 at rho 0.42 was
-  // called unstable in 5 of 220 replications; i.i.d. batch means, 15% of runs of 20 batches).
+  // called unstable in 5 of 220 replications; i.i.d. batch means, 15-20% of runs of 20).
   const std::size_t anywhere = least(n - std::max<std::size_t>(2, n / 4));
   if (anywhere > n / 2 && kept_mean[anywhere] > kept_mean[in_first_half]) {
     return {anywhere, false};
