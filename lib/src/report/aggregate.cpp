@@ -332,16 +332,20 @@ std::optional<double> totals_leaf(const RecordValues& totals, const std::string&
 }
 } // namespace
 
-std::vector<double> Aggregate::daily_p95_batches() const {
-  std::vector<double> batches;
-  if (totals_.empty()) {
-    return batches;
-  }
+bool Aggregate::daily_bins() const {
   // Bins shorter than a day are not batches of the method: the hours of a day are alike by the
   // demand's profile, and an hour's p95 says little of a day's (no sketch per day to pool them).
+  if (totals_.empty()) {
+    return false;
+  }
   const auto first = totals_leaf(totals_.front(), "series.daily.day.0");
   const auto second = totals_leaf(totals_.front(), "series.daily.day.1");
-  if (!first || !second || *second - *first < 1 - 1e-9) {
+  return first && second && *second - *first >= 1 - 1e-9;
+}
+
+std::vector<double> Aggregate::daily_p95_batches() const {
+  std::vector<double> batches;
+  if (!daily_bins()) {
     return batches;
   }
   // Each replication's series bins but the last (which may be cut short).
@@ -359,8 +363,15 @@ QuantileInterval Aggregate::quantile_interval_used() const {
   if (!pooled_ || quantiles_ == QuantileInterval::replications) {
     return QuantileInterval::replications;
   }
-  if (quantiles_ == QuantileInterval::batches && daily_p95_batches().size() < 2) {
-    return QuantileInterval::sectioning;
+  if (quantiles_ == QuantileInterval::batches) {
+    // Two batches or more: each replication's bins but its last, where bins are a day or more.
+    std::size_t batches = 0;
+    for (const RecordValues& totals : totals_) {
+      batches += totals.bins > 0 ? totals.bins - 1 : 0;
+    }
+    if (batches < 2 || !daily_bins()) {
+      return QuantileInterval::sectioning;
+    }
   }
   return quantiles_;
 }

@@ -114,8 +114,9 @@ public:
 
 private:
   void fold(const ReplicationValues& values);
-  /** The totals' p95 of each series bin but each replication's last, where bins are a day or more.
-   */
+  /** Whether the series bins are a day or more (batches of the `batches` method). */
+  bool daily_bins() const;
+  /** The totals' p95 of each series bin but each replication's last, where bins are daily_bins. */
   std::vector<double> daily_p95_batches() const;
   void advance();
 

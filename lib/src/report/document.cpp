@@ -180,6 +180,18 @@ std::string brief(double value) {
   return text;
 }
 
+using Intervals = std::vector<std::pair<std::string, std::pair<double, double>>>;
+
+/** The name --quantile-interval gives `method`. */
+std::string name_of(QuantileInterval method) {
+  for (const auto& [name, value] : quantile_intervals_by_name()) {
+    if (value == method) {
+      return name;
+    }
+  }
+  throw std::logic_error("a quantile interval without a name");
+}
+
 /**
  * A quantile's interval (but `replications`') is formed about the quantile of all the waits
  * pooled, while the document's value is the mean of the replications' quantiles (the contract):
@@ -187,16 +199,12 @@ std::string brief(double value) {
  * for each such quantile.
  */
 std::vector<Warning> quantiles_outside_intervals(const Aggregate& aggregate,
-                                                 const RecordValues& combined) {
+                                                 const RecordValues& combined,
+                                                 const Intervals& intervals,
+                                                 const std::string& method) {
   std::vector<Warning> warnings;
-  std::string method;
-  for (const auto& [name, value] : quantile_intervals_by_name()) {
-    if (value == aggregate.quantile_interval_used()) {
-      method = name;
-    }
-  }
   const std::vector<Leaf>& layout = station_layout(combined.groups, Scope::totals, combined.bins);
-  for (const auto& [path, interval] : aggregate.intervals()) {
+  for (const auto& [path, interval] : intervals) {
     const auto pooled = aggregate.pooled_quantile(path);
     const std::string& key = path; // a lambda may not capture a structured binding (clang 14)
     const auto leaf =
@@ -380,21 +388,21 @@ ordered_json document(const Run& run, bool with_error) {
     const ReplicationValues combined = aggregate.combined();
     add_members(out, metrics_json(combined, run.labels, false));
     add_station_intervals(out["stations"], combined, aggregate);
-    ordered_json intervals = ordered_json::object();
-    for (const auto& [path, interval] : aggregate.intervals()) {
-      intervals["totals." + path] = {interval.first, interval.second};
+    // Formed once: the jackknife's pools each replication's waits out in turn.
+    const Intervals intervals = aggregate.intervals();
+    const std::string method = name_of(aggregate.quantile_interval_used());
+    ordered_json ci95 = ordered_json::object();
+    for (const auto& [path, interval] : intervals) {
+      ci95["totals." + path] = {interval.first, interval.second};
     }
-    out["ci95"] = std::move(intervals);
-    for (const auto& [name, method] : quantile_intervals_by_name()) {
-      if (method == aggregate.quantile_interval_used()) {
-        out["quantile_interval"] = name;
-      }
-    }
+    out["ci95"] = std::move(ci95);
+    out["quantile_interval"] = method;
     std::vector<Warning> trust = interval_warnings(run, aggregate, warmup_days);
-    for (Warning& unresolved : unresolved_quantiles(aggregate.intervals())) {
+    for (Warning& unresolved : unresolved_quantiles(intervals)) {
       trust.push_back(std::move(unresolved));
     }
-    for (Warning& outside : quantiles_outside_intervals(aggregate, combined.totals)) {
+    for (Warning& outside :
+         quantiles_outside_intervals(aggregate, combined.totals, intervals, method)) {
       trust.push_back(std::move(outside));
     }
     if (auto full = full_queue_warning(combined.stations, run.queues, header.horizon_days * 1440,
@@ -529,16 +537,17 @@ Estimate estimate(const Run& run, const std::string& path) {
         estimate.replications.push_back(totals.leaves.at(leaf_index(
             station_layout(totals.groups, Scope::totals, totals.bins), name.leaf, path)));
       }
+      if (station_layout(values.totals.groups, Scope::totals, values.totals.bins)[leaf].combine !=
+          Combine::mean) {
+        estimate.ci95 = std::pair{estimate.value, estimate.value}; // a max or min: no interval
+        return estimate;
+      }
       estimate.ci95 = ci95(estimate.replications);
       for (const auto& [key, interval] : aggregate.intervals()) {
         if (key == name.leaf) { // a ci95 key: the same interval (quantiles as the run forms them)
           estimate.ci95 = interval;
           break;
         }
-      }
-      if (station_layout(values.totals.groups, Scope::totals, values.totals.bins)[leaf].combine !=
-          Combine::mean) {
-        estimate.ci95 = std::pair{estimate.value, estimate.value};
       }
     }
     return estimate;
