@@ -10,19 +10,24 @@
 using namespace h2sim::report;
 
 namespace {
+/** `record` with its field at `path` (of its groups' layout) set to `value`. */
+RecordValues with(RecordValues record, const std::string& path, double value) {
+  const std::vector<Leaf>& layout = station_layout(record.groups, Scope::stations);
+  for (std::size_t i = 0; i < layout.size(); ++i) {
+    if (layout[i].path == path) {
+      record.leaves[i] = value;
+      return record;
+    }
+  }
+  FAIL("no station field " << path);
+  return record;
+}
+
 /** A station record whose served count and utilisation are the given ones, the rest zero. */
 RecordValues station(double served, double utilization) {
   RecordValues record;
-  const std::vector<Leaf>& layout = station_layout(0, Scope::stations);
-  record.leaves.assign(layout.size(), 0.0);
-  for (std::size_t i = 0; i < layout.size(); ++i) {
-    if (layout[i].path == "served") {
-      record.leaves[i] = served;
-    } else if (layout[i].path == "utilization") {
-      record.leaves[i] = utilization;
-    }
-  }
-  return record;
+  record.leaves.assign(station_layout(0, Scope::stations).size(), 0.0);
+  return with(with(record, "served", served), "utilization", utilization);
 }
 } // namespace
 
@@ -203,15 +208,8 @@ TEST_CASE("trust: a station offered more fills than it can do never settles, wha
           "utilization shows") {
   // 2 dispensers, 5-minute fills (time in system less wait), 700 served in a day: 1.22 of what
   // they can do, though the utilization, diluted by the empty start, reads 0.97.
-  RecordValues overloaded = station(700, 0.97);
-  const std::vector<Leaf>& layout = station_layout(0, Scope::stations);
-  for (std::size_t i = 0; i < layout.size(); ++i) {
-    if (layout[i].path == "time_in_system_min.mean") {
-      overloaded.leaves[i] = 65;
-    } else if (layout[i].path == "wait_min.mean") {
-      overloaded.leaves[i] = 60;
-    }
-  }
+  RecordValues overloaded =
+      with(with(station(700, 0.97), "time_in_system_min.mean", 65), "wait_min.mean", 60);
   const auto slowest = slowest_station({overloaded}, {{2, std::nullopt}}, 1440);
   REQUIRE(slowest.has_value());
   CHECK(std::isinf(slowest->tau_min));
@@ -223,11 +221,7 @@ TEST_CASE("trust: a station offered more fills than it can do never settles, wha
         "its dispensers can do: its queue may grow without bound, and no horizon is long enough "
         "for the interval to be trusted; add dispensers or lower the demand");
   // Below what it can do, the formula's relaxation time stands (4-minute fills: 0.97 of it).
-  for (std::size_t i = 0; i < layout.size(); ++i) {
-    if (layout[i].path == "time_in_system_min.mean") {
-      overloaded.leaves[i] = 64;
-    }
-  }
+  overloaded = with(overloaded, "time_in_system_min.mean", 64);
   CHECK(std::isfinite(slowest_station({overloaded}, {{2, std::nullopt}}, 1440)->tau_min));
   // One replication has no interval, but the overload is said all the same, at the station.
   const auto said = overload_warning(*slowest, {"S1"});
@@ -245,13 +239,7 @@ TEST_CASE("trust: a station offered more fills than it can do never settles, wha
 TEST_CASE("trust: a station busy all the window that admitted none of its arrivals is overloaded") {
   // A fill longer than the window (fill rate 0.001 kg/min): no one served to measure the fills
   // by, so the station was skipped, and no warning said why nothing was served.
-  RecordValues stuck = station(0, 1.0);
-  const std::vector<Leaf>& layout = station_layout(0, Scope::stations);
-  for (std::size_t i = 0; i < layout.size(); ++i) {
-    if (layout[i].path == "arrivals") {
-      stuck.leaves[i] = 123;
-    }
-  }
+  const RecordValues stuck = with(station(0, 1.0), "arrivals", 123);
   const auto slowest =
       slowest_station({station(100, 0.5), stuck}, {{1, std::nullopt}, {2, std::nullopt}}, 720);
   REQUIRE(slowest.has_value());
@@ -272,12 +260,7 @@ TEST_CASE("trust: a station busy all the window that admitted none of its arriva
                 "the window ends; 1 other station is offered too much as well; add dispensers") !=
         std::string::npos);
   // Busy but not all the time, or no arrivals (a fill begun in the warm-up): not said.
-  RecordValues partly = stuck;
-  for (std::size_t i = 0; i < layout.size(); ++i) {
-    if (layout[i].path == "utilization") {
-      partly.leaves[i] = 0.99;
-    }
-  }
+  const RecordValues partly = with(stuck, "utilization", 0.99);
   CHECK_FALSE(slowest_station({partly}, {{2, std::nullopt}}, 720).has_value());
   CHECK_FALSE(slowest_station({station(0, 1.0)}, {{2, std::nullopt}}, 720).has_value());
 }
@@ -322,17 +305,6 @@ TEST_CASE("trust: a bounded queue offered more than its dispensers can do is sai
   // M/M/2/5 at a = 2.5 (the mmck validation): 30 an hour, 5-minute fills, 2 dispensers, room for
   // 3. Over a day, 720 arrivals, 204 of them balked (p_5 = 0.2837) and 516 served; the
   // utilization reads 0.9, and the queue forgets its start within about an hour.
-  const auto with = [](RecordValues record, const std::string& path, double value) {
-    const std::vector<Leaf>& layout = station_layout(record.groups, Scope::stations);
-    for (std::size_t i = 0; i < layout.size(); ++i) {
-      if (layout[i].path == path) {
-        record.leaves[i] = value;
-        return record;
-      }
-    }
-    FAIL("no field " << path);
-    return record;
-  };
   RecordValues full = with(station(516, 0.9), "arrivals", 720);
   full = with(full, "balked", 204);
   full = with(full, "time_in_system_min.mean", 9);
@@ -366,14 +338,14 @@ TEST_CASE("trust: a bounded queue offered more than its dispensers can do is sai
     RecordValues gated;
     gated.groups = group::supply | group::closures;
     gated.leaves.assign(station_layout(gated.groups, Scope::stations).size(), 0.0);
-    for (const char* path : {"served", "utilization", "arrivals", "balked",
-                             "time_in_system_min.mean", "wait_min.mean"}) {
-      const std::vector<Leaf>& plain = station_layout(0, Scope::stations);
-      for (std::size_t i = 0; i < plain.size(); ++i) {
-        if (plain[i].path == path) {
-          gated = with(gated, path, full.leaves[i]);
-        }
-      }
+    for (const auto& [path, value] :
+         std::vector<std::pair<std::string, double>>{{"served", 516},
+                                                     {"utilization", 0.9},
+                                                     {"arrivals", 720},
+                                                     {"balked", 204},
+                                                     {"time_in_system_min.mean", 9},
+                                                     {"wait_min.mean", 4}}) {
+      gated = with(gated, path, value);
     }
     CHECK(full_queue_warning({gated}, bounded, 1440, {"S1"}, 1).has_value());
     const RecordValues dry = with(gated, "turned_away_stockout", 100);
