@@ -90,6 +90,22 @@ TEST_CASE("overrides: *= rounds only what takes an integer, not a number written
       "2");
 }
 
+TEST_CASE("overrides: a whole number written as a float, set where an integer goes, is recorded "
+          "as an integer") {
+  // --seed 1e3 was recorded as "after": 1000.0 while the scenario took 1000.
+  const auto whole = h2sim::load_scenario(three, {{"seed", "1e3"},
+                                                  {"stations.0.dispensers", "4.0"},
+                                                  {"stations.0.fill_rate_kg_per_min", "2.0"}});
+  REQUIRE(whole.changes().size() == 3);
+  CHECK(whole.changes()[0].after == "1000");
+  CHECK(whole.changes()[1].after == "4");
+  CHECK(dispensers(whole) == std::vector<int>{4, 3, 1});
+  // A number field keeps the float as written.
+  CHECK(whole.changes()[2].after == "2.0");
+  // A fraction where an integer goes is still refused.
+  CHECK_THROWS(h2sim::load_scenario(three, {{"stations.0.dispensers", "2.5"}}));
+}
+
 TEST_CASE("overrides: [key=value] selects items by id or name") {
   CHECK(dispensers(h2sim::load_scenario(three, {{"stations[id=JD-03].dispensers", "4"}})) ==
         std::vector<int>{2, 3, 4});

@@ -448,6 +448,12 @@ std::optional<std::string> apply_override(json& document, const Override& overri
         result = std::llround(result->get<double>());
       }
       updated = std::move(*result);
+    } else if (updated.is_number_float() && std::abs(updated.get<double>()) < 9e15 &&
+               std::floor(updated.get<double>()) == updated.get<double>() &&
+               takes_integer(document, pointer)) {
+      // A whole number written as a float (--seed 1e3, dispensers=2.0) is the integer it names,
+      // and is recorded as one: the override's record read 1000.0 where the scenario took 1000.
+      updated = std::llround(updated.get<double>());
     }
     changes.push_back(
         {"", pointer, current == nullptr ? std::string() : current->dump(), updated.dump()});

@@ -927,15 +927,20 @@ const Field* field_at(const json& document, const Table& root, const std::string
   for (std::size_t t = 0; t < tokens.size(); ++t) {
     const auto found = std::find_if(table->fields.begin(), table->fields.end(),
                                     [&](const Field& field) { return field.key == tokens[t]; });
-    if (found == table->fields.end() || !node->is_object() || !node->contains(tokens[t])) {
+    if (found == table->fields.end() || !node->is_object()) {
       return nullptr;
     }
     const Field& field = *found;
-    node = &(*node)[tokens[t]];
+    // The field itself is declared whether or not the document writes it (a seed left to its
+    // default); only the way to it needs the document, for list items and model tags.
     if (t + 1 == tokens.size() || field.kind == Kind::distribution || field.kind == Kind::numbers ||
         field.kind == Kind::count_or_names) {
       return &field;
     }
+    if (!node->contains(tokens[t])) {
+      return nullptr;
+    }
+    node = &(*node)[tokens[t]];
     switch (field.kind) {
     case Kind::object:
       table = field.table;
