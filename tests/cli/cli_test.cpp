@@ -679,6 +679,27 @@ TEST_CASE("cli: size on a response that falls as the value grows: met at the bot
   CHECK_FALSE(nlohmann::json::parse(unmet.out).contains("warnings"));
 }
 
+TEST_CASE("cli: size on a field that takes any number says it searches whole numbers only") {
+  // overhead_min takes any number: size bisected 1..2 in whole minutes, without a word.
+  const Result r = run_h2sim("size " + source("scenarios/validation/mmc-2.json") +
+                             " -q --param stations.0.overhead_min --range 1:2 --set horizon_days=1"
+                             " --replications 2 --target 'totals.wait_min.mean<=1000'");
+  REQUIRE(r.code == 0);
+  const std::string said =
+      "--param stations.0.overhead_min: /stations/0/overhead_min takes any number, and size "
+      "searches only the whole numbers from 1 to 2: an answer between two of them is not looked "
+      "for (sweep --vary PATH=FROM:TO:STEP tries finer values)";
+  const auto size = nlohmann::json::parse(r.out);
+  CHECK(size["answer"] == 1);
+  CHECK(size["warnings"] == nlohmann::json::array({said}));
+  CHECK(r.err.find("h2sim: warning: size: " + said) != std::string::npos);
+  // Dispensers take whole numbers: nothing to say.
+  const Result whole = size_dispensers("-q --range 2:3 --set horizon_days=1 --replications 2"
+                                       " --target 'totals.wait_min.mean<=1000'");
+  REQUIRE(whole.code == 0);
+  CHECK_FALSE(nlohmann::json::parse(whole.out).contains("warnings"));
+}
+
 TEST_CASE("cli: size keeps what the runs say of the intervals it judges, and what it ran") {
   // Half-day replications of a queue that forgets its start over hours: run warns that the
   // interval is not to be trusted, and size (which judges the target on it) says so too.

@@ -38,6 +38,8 @@ struct Change {
   std::string after;
   /** The override as its user wrote it, for messages: "--seed 7", "--set PATH=VALUE". */
   std::string written{};
+  /** The field changed takes whole numbers only (dispensers, open_stations, seed). */
+  bool takes_integer = false;
 };
 
 /** Something legal but probably not meant: where (a JSON pointer) and what. */

@@ -413,6 +413,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
     } else if (container.contains(*target.member)) {
       current = &container[*target.member];
     }
+    const bool integer = takes_integer(document, pointer);
     json updated = value;
     if (op != '=') {
       const double operand = value.get<double>();
@@ -444,19 +445,18 @@ std::optional<std::string> apply_override(json& document, const Override& overri
       if (result->is_number_float() && std::abs(result->get<double>()) < 9e15 &&
           ((current->is_number_integer() &&
             std::floor(result->get<double>()) == result->get<double>()) ||
-           (op == '*' && takes_integer(document, pointer)))) {
+           (op == '*' && integer))) {
         result = std::llround(result->get<double>());
       }
       updated = std::move(*result);
     } else if (updated.is_number_float() && std::abs(updated.get<double>()) < 9e15 &&
-               std::floor(updated.get<double>()) == updated.get<double>() &&
-               takes_integer(document, pointer)) {
+               std::floor(updated.get<double>()) == updated.get<double>() && integer) {
       // A whole number written as a float (--seed 1e3, dispensers=2.0) is the integer it names,
       // and is recorded as one: the override's record read 1000.0 where the scenario took 1000.
       updated = std::llround(updated.get<double>());
     }
-    changes.push_back(
-        {"", pointer, current == nullptr ? std::string() : current->dump(), updated.dump()});
+    changes.push_back({"", pointer, current == nullptr ? std::string() : current->dump(),
+                       updated.dump(), "", integer});
     if (current != nullptr) {
       *current = std::move(updated);
     } else {
