@@ -285,7 +285,9 @@ TEST_CASE("cli: an empty scenario, file, id, list or metric is refused, not take
       {"report " + md1_file + " --events '' --station S", "--events"},
       {"report " + md1_file + " --title ''", "--title"},
   };
-  for (const auto& [args, option] : cases) {
+  for (const auto& refused : cases) {
+    const std::string& args = refused.first;
+    const std::string& option = refused.second;
     CAPTURE(args);
     const std::string command = args.substr(0, args.find(' '));
     h2sim::test::check_refused(run_h2sim(args), "h2sim: " + option +

@@ -190,7 +190,8 @@ TEST_CASE("engine: tallying on a thread of its own gives the metrics of tallying
   CHECK(trace_jsonl == trace_jsonl_in_line);
   REQUIRE(threaded.size() == scenarios.size());
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    CAPTURE(threaded[i]["scenario"].dump());
+    const std::string name = threaded[i]["scenario"].dump();
+    CAPTURE(name);
     CHECK(without_run(threaded[i]).dump() == without_run(in_line[i]).dump());
     CHECK(threaded[i]["run"]["events"].get<double>() > 0);
   }

@@ -331,9 +331,11 @@ TEST_CASE("events: a step at time 0 sets the stations in service from the start"
     const std::string line = R"("open_stations": ["A"])";
     return run_text(text.replace(text.find(line), line.size(), R"("open_stations": )" + open));
   };
-  for (const auto& [file, at_start] : {std::pair{R"(["A", "B", "C"])", R"(["A", "C"])"},
-                                       {R"(["A"])", R"(["A", "C"])"},
-                                       {R"(["A", "B"])", R"(["A"])"}}) {
+  for (const auto& open : {std::pair{R"(["A", "B", "C"])", R"(["A", "C"])"},
+                           {R"(["A"])", R"(["A", "C"])"},
+                           {R"(["A", "B"])", R"(["A"])"}}) {
+    const char* const file = open.first;
+    const char* const at_start = open.second;
     CAPTURE(file);
     CAPTURE(at_start);
     const auto stepped = with_open(

@@ -103,9 +103,9 @@ TEST_CASE("series: the bins add up to the window, on a Poisson and on a fleet sc
     check_bins_add_up(station, 1e-12);
   }
   // Every series has a value per bin; the network's share over 5 minutes agrees with its p95.
-  for (const auto& [key, values] : fleet["totals"]["series"]["daily"].items()) {
-    CAPTURE(key);
-    CHECK(values.size() == 4);
+  for (const auto& item : fleet["totals"]["series"]["daily"].items()) {
+    CAPTURE(item.key());
+    CHECK(item.value().size() == 4);
   }
   const ordered_json& network = fleet["totals"]["series"]["daily"];
   for (std::size_t k = 0; k < 4; ++k) {

@@ -272,8 +272,15 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
   json edited = run_output("S", 4);
   edited["totals"]["wait_min"]["p95"] = "six";
   CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
-                       "e.json: /totals/wait_min/p95 is \"six\", not a number: not an h2sim "
-                       "output as it wrote it",
+                       "e.json: /totals/wait_min/p95 is \"six\", where h2sim writes a number, "
+                       "or an object or list of numbers: not an h2sim output as it wrote it",
+                       h2sim::ReportError);
+  // Where h2sim writes an object of series, "not a number" misled.
+  edited = run_output("S", 4);
+  edited["totals"]["series"] = "oops";
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/series is \"oops\", where h2sim writes a number, or an "
+                       "object or list of numbers: not an h2sim output as it wrote it",
                        h2sim::ReportError);
   edited = run_output("S", 4);
   edited["stations"][0]["arrivals"] = json::array({"a"});
@@ -281,8 +288,8 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
       h2sim::html_report(
           {{"e.json",
             json{{"points", json::array({{{"set", json::object()}, {"metrics", edited}}})}}}}),
-      "e.json: /points/0/metrics/stations/0/arrivals/0 is \"a\", not a number: not an h2sim "
-      "output as it wrote it",
+      "e.json: /points/0/metrics/stations/0/arrivals/0 is \"a\", where h2sim writes a number, or "
+      "an object or list of numbers: not an h2sim output as it wrote it",
       h2sim::ReportError);
   // Numbers that make no sense as h2sim writes them (an edited output) were drawn as given.
   edited = run_output("S", 4);

@@ -511,7 +511,8 @@ TEST_CASE("metrics: the schema and the document are drawn from the same declarat
   }
   const nlohmann::ordered_json json =
       station_json(replication(3, 1, 5).totals, Scope::totals, true);
-  for (const auto& [key, value] : json.items()) {
+  for (const auto& item : json.items()) {
+    const std::string& key = item.key();
     CAPTURE(key);
     CHECK(totals.contains(key));
   }

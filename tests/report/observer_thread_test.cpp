@@ -126,9 +126,10 @@ TEST_CASE("report: the observer thread hands every call to its target in order, 
   }
   // Chunks of 1 to 5000 calls, 2 or 3 of them in flight: hand-overs at every call, waits for an
   // empty chunk, a last chunk handed over by finish(), and one never filled.
-  for (const auto& [chunk_calls, chunks] : std::vector<std::pair<std::size_t, std::size_t>>{
+  for (const auto& sizes : std::vector<std::pair<std::size_t, std::size_t>>{
            {1, 2}, {3, 2}, {7, 3}, {1000, 2}, {5000, 2}}) {
-    CAPTURE(chunk_calls);
+    const auto [chunk_calls, chunks] = sizes;
+    CAPTURE(sizes.first);
     Recorder threaded;
     {
       h2sim::report::ObserverThread thread(threaded, chunk_calls, chunks);

@@ -196,11 +196,13 @@ TEST_CASE("geography: the printed schema takes x_km and y_km, or lat and lon") {
   const auto& station = schema["properties"]["stations"]["items"];
   CHECK(station["properties"].contains("lat"));
   CHECK(station["oneOf"] ==
-        json::parse(R"([{"required": ["x_km", "y_km"]}, {"required": ["lat", "lon"]}])"));
+        nlohmann::ordered_json::parse(
+            R"([{"required": ["x_km", "y_km"]}, {"required": ["lat", "lon"]}])"));
   const auto& required = station["required"];
   CHECK(std::find(required.begin(), required.end(), "x_km") == required.end());
   CHECK(std::find(required.begin(), required.end(), "id") != required.end());
-  CHECK(schema["properties"]["origin"]["required"] == json::parse(R"(["lat", "lon"])"));
+  CHECK(schema["properties"]["origin"]["required"] ==
+        nlohmann::ordered_json::parse(R"(["lat", "lon"])"));
   CHECK(h2sim::scenario_reference_markdown().find(
             "Instead of `x_km` and `y_km`: `lat` and `lon`") != std::string::npos);
 }

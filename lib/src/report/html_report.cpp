@@ -191,8 +191,10 @@ void check_numbers(const json& value, const std::string& pointer, const std::str
       check_numbers(value[i], pointer + "/" + std::to_string(i), label);
     }
   } else if (!value.is_number() && !value.is_null()) {
+    // "not a number" misled where h2sim writes an object (an edited series: "oops").
     throw ReportError(label + ": " + pointer + " is " + value.dump() +
-                      ", not a number: not an h2sim output as it wrote it");
+                      ", where h2sim writes a number, or an object or list of numbers: not an "
+                      "h2sim output as it wrote it");
   }
 }
 
