@@ -74,7 +74,7 @@ TEST_CASE("cli: site picks the station at each of two far-apart fleets, not the 
     const json result = json::parse(judged.out);
     const std::string few = "totals.wait_min.p95: only 3 replications: too few to check that "
                             "their values are near normal, which the Student-t interval assumes; "
-                            "use --replications 5 or more";
+                            "run 5 replications or more";
     REQUIRE(result["warnings"].is_array());
     CHECK(result["warnings"].back() ==
           json{{"pointer", "/ci95/totals.wait_min.p95"}, {"message", few}});

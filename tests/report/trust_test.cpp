@@ -84,7 +84,7 @@ TEST_CASE("trust: fewer than five replications warn on every interval") {
       interval_warnings({3, 50, 2, false, {"S1"}}, std::nullopt, {"wait_min.mean", "arrivals"});
   REQUIRE(warnings.size() == 2);
   CHECK(warnings[1].pointer == "/ci95/totals.arrivals");
-  CHECK(warnings[1].message.find("use --replications 5 or more") != std::string::npos);
+  CHECK(warnings[1].message.find("run 5 replications or more") != std::string::npos);
 }
 
 TEST_CASE("trust: the skewness of five values by hand, its standard error and Cochran's rule") {
@@ -112,8 +112,8 @@ TEST_CASE("trust: skewed per-replication values warn on their metric, near-norma
   CHECK(warnings[0].message ==
         "totals.wait_min.p95: the 6 replications' values are skewed (skewness 2.45, beyond "
         "2.58 times its standard error 0.845 for normal values), so the Student-t interval may "
-        "miss; use --replications 151 or more (Cochran's rule n > 25 skewness^2), or longer "
-        "replications");
+        "miss; run 151 replications or more (Cochran's rule n > 25 skewness^2), or longer "
+        "ones");
   // Five values never reach the alarm (|G1| <= sqrt 5 < 2.576 x 0.913).
   const IntervalBasis five{5, 100, 5, false, {"S1"}};
   evidence.values = {{"wait_min.p95", {0, 0, 0, 0, 1}}};

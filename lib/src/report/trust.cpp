@@ -282,8 +282,8 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
       warnings.push_back(
           {pointer, "totals." + path + ": only " + std::to_string(basis.replications) +
                         " replications: too few to check that their values are near normal, "
-                        "which the Student-t interval assumes; use --replications " +
-                        std::to_string(fewest_replications) + " or more"});
+                        "which the Student-t interval assumes; run " +
+                        std::to_string(fewest_replications) + " replications or more"});
     }
   }
   if (basis.replications >= fewest_replications) {
@@ -299,9 +299,9 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
              "totals." + path + ": the " + std::to_string(values.size()) +
                  " replications' values are skewed (skewness " + rounded(g1) + ", beyond " +
                  rounded(skewness_alarm) + " times its standard error " + rounded(se) +
-                 " for normal values), so the Student-t interval may miss; use --replications " +
+                 " for normal values), so the Student-t interval may miss; run " +
                  std::to_string(replications_for_skewness(g1)) +
-                 " or more (Cochran's rule n > 25 skewness^2), or longer replications"});
+                 " replications or more (Cochran's rule n > 25 skewness^2), or longer ones"});
       }
     }
   }
