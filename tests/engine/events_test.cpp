@@ -10,7 +10,6 @@
 using h2sim::test::problems_of;
 using h2sim::test::run_text;
 using h2sim::test::two_stations_on_a_pipeline;
-const auto pipeline = h2sim::test::two_stations_on_a_pipeline;
 
 namespace {
 const std::string outage =
