@@ -9,25 +9,6 @@
 
 namespace h2sim::cli {
 
-namespace {
-/**
- * A warning when --param landed on a field that takes any number (a fill rate, a capacity): size
- * searches whole values only, and said nothing of it. Empty where every field it set takes an
- * integer (dispensers, open_stations).
- */
-std::string fractional_param(const Scenario& scenario, const SizeRange& range) {
-  for (const Change& change : scenario.changes()) {
-    if (change.written.starts_with("--param ") && !change.takes_integer) {
-      return change.pointer + " takes any number, and size searches only the whole numbers from " +
-             std::to_string(range.from) + " to " + std::to_string(range.to) +
-             ": an answer between two of them is not looked for (sweep --vary PATH=FROM:TO:STEP "
-             "tries finer values)";
-    }
-  }
-  return {};
-}
-} // namespace
-
 int command_size(const RunArgs& given, const SizeArgs& size_args) {
   check_outputs(given, {{"-o", given.out}}, {given.scenario});
   SizeRange range;
@@ -86,7 +67,7 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
       throw InvalidInput(option + ": " + e.what());
     }
   }
-  const std::string fractional = fractional_param(low, range);
+  const std::string fractional = fractional_param_warning(low, size_args.param, range);
   if (!fractional.empty()) {
     spdlog::warn("size: --param {}: {}", size_args.param, fractional);
   }
@@ -120,19 +101,8 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
       spdlog::warn("size: {}", warning.get<std::string>());
     }
   }
-  if (!fractional.empty()) {         // logged before the search; first among the result's warnings
-    if (!out.contains("warnings")) { // where size puts them: before the evaluations
-      nlohmann::ordered_json with;
-      for (auto& [key, value] : out.items()) {
-        if (key == "evaluations") {
-          with["warnings"] = nlohmann::ordered_json::array();
-        }
-        with[key] = std::move(value);
-      }
-      out = std::move(with);
-    }
-    out["warnings"].insert(out["warnings"].begin(),
-                           "--param " + size_args.param + ": " + fractional);
+  if (!fractional.empty()) { // logged before the search
+    add_first_warning(out, "--param " + size_args.param + ": " + fractional);
   }
   // What the run says of the answer's intervals (too short, too few replications), as run does.
   for (const auto& evaluation : out["evaluations"]) {

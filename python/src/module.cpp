@@ -302,11 +302,17 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
     h2sim::check_metric_path(end, target.metric); // a typo is told before anything runs
   }
   const h2sim::RunOptions run_options = options(running);
-  return text_of(h2sim::with_provenance(without_gil([&] {
+  nlohmann::ordered_json result = without_gil([&] {
     return h2sim::size(param, range, target, [&](long long value) {
       return h2sim::run_metrics(scenario_at(value), run_options);
     });
-  })));
+  });
+  // A field that takes any number is searched at whole values only, as the command says too.
+  if (const std::string fractional = h2sim::fractional_param_warning(low, param, range);
+      !fractional.empty()) {
+    h2sim::add_first_warning(result, "param " + param + ": " + fractional);
+  }
+  return text_of(h2sim::with_provenance(std::move(result)));
 }
 
 std::vector<std::pair<std::string, std::string>>

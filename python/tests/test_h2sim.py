@@ -152,6 +152,18 @@ def test_size_equals_the_cli():
     assert as_cli_writes(result) == as_cli_writes(expected)
 
 
+def test_size_says_a_field_that_takes_any_number_is_searched_at_whole_values():
+    # overhead_min takes any number: the command warned of it, the module did not.
+    result = h2sim.size(MMC2, "stations.0.overhead_min", (1, 2), "totals.wait_min.mean<=1000",
+                        set=["horizon_days=1"], replications=2)
+    assert result["answer"] == 1
+    assert result["warnings"] == [
+        "param stations.0.overhead_min: /stations/0/overhead_min takes any number, and size "
+        "tries whole values of the parameter only (1 to 2): values between two of them are not "
+        "looked for (sweep --vary PATH=FROM:TO:STEP tries finer ones)"]
+    assert list(result).index("warnings") < list(result).index("evaluations")
+
+
 def test_validate_lists_every_problem_and_run_raises_them():
     problems = h2sim.validate(MMC2, set={"stations.0.dispensers": 0, "horizon_days": -1})
     assert problems == [("/horizon_days", "must be >= 0.001, got -1"),

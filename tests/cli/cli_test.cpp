@@ -688,13 +688,26 @@ TEST_CASE("cli: size on a field that takes any number says it searches whole num
                              " --replications 2 --target 'totals.wait_min.mean<=1000'");
   REQUIRE(r.code == 0);
   const std::string said =
-      "--param stations.0.overhead_min: /stations/0/overhead_min takes any number, and size "
-      "searches only the whole numbers from 1 to 2: an answer between two of them is not looked "
-      "for (sweep --vary PATH=FROM:TO:STEP tries finer values)";
-  const auto size = nlohmann::json::parse(r.out);
+      "--param stations.0.overhead_min: /stations/0/overhead_min takes any number, and size tries "
+      "whole values of the parameter only (1 to 2): values between two of them are not looked "
+      "for (sweep --vary PATH=FROM:TO:STEP tries finer ones)";
+  const auto size = nlohmann::ordered_json::parse(r.out);
   CHECK(size["answer"] == 1);
-  CHECK(size["warnings"] == nlohmann::json::array({said}));
+  CHECK(size["warnings"] == nlohmann::ordered_json::array({said}));
+  std::vector<std::string> keys;
+  for (const auto& item : size.items()) {
+    keys.push_back(item.key());
+  }
+  CHECK(std::find(keys.begin(), keys.end(), "warnings") + 1 ==
+        std::find(keys.begin(), keys.end(), "evaluations"));
   CHECK(r.err.find("h2sim: warning: size: " + said) != std::string::npos);
+  // size --minimize searches the same way, and says so first among its warnings.
+  const Result least =
+      run_h2sim("size " + source("scenarios/validation/mmc-2.json") +
+                " -q --param stations.0.overhead_min --range 1:2 --set horizon_days=1"
+                " --replications 2 --minimize totals.wait_min.mean");
+  REQUIRE(least.code == 0);
+  CHECK(nlohmann::json::parse(least.out)["warnings"][0] == said);
   // Dispensers take whole numbers: nothing to say.
   const Result whole = size_dispensers("-q --range 2:3 --set horizon_days=1 --replications 2"
                                        " --target 'totals.wait_min.mean<=1000'");

@@ -100,8 +100,21 @@ TEST_CASE("overrides: a whole number written as a float, set where an integer go
   CHECK(whole.changes()[0].after == "1000");
   CHECK(whole.changes()[1].after == "4");
   CHECK(dispensers(whole) == std::vector<int>{4, 3, 1});
+  CHECK(whole.changes()[0].takes_integer);
+  CHECK(whole.changes()[1].takes_integer);
   // A number field keeps the float as written.
   CHECK(whole.changes()[2].after == "2.0");
+  CHECK_FALSE(whole.changes()[2].takes_integer);
+  // Up to the largest seed (2^53 - 1), past 9e15.
+  CHECK(h2sim::load_scenario(three, {{"seed", "9.007199254740991e15"}}).changes()[0].after ==
+        "9007199254740991");
+  // open_stations takes a count (3.0 is 3), but an item of its list of names is no integer.
+  const auto counted = h2sim::load_scenario(three, {{"open_stations", "3.0"}});
+  CHECK(counted.changes()[0].after == "3");
+  CHECK(counted.changes()[0].takes_integer);
+  const auto named =
+      h2sim::load_scenario(three, {{"open_stations", R"(["A"])"}, {"open_stations.0", "\"B\""}});
+  CHECK_FALSE(named.changes()[1].takes_integer);
   // A fraction where an integer goes is still refused.
   CHECK_THROWS(h2sim::load_scenario(three, {{"stations.0.dispensers", "2.5"}}));
 }

@@ -181,6 +181,21 @@ nlohmann::ordered_json size(const std::string& param, const SizeRange& range,
                             const SizeTarget& target,
                             const std::function<Metrics(long long value)>& evaluate);
 
+/**
+ * What size and minimize say where `param`, set to `range.from` in `at_from` (the scenario loaded
+ * with it), lands on a field that takes any number (a fill rate, a capacity): they try whole
+ * values only, and an answer between two of them is not looked for. Empty where every field it
+ * set takes an integer (dispensers, open_stations). The caller names the option ("--param").
+ */
+std::string fractional_param_warning(const Scenario& at_from, const std::string& param,
+                                     const SizeRange& range);
+
+/**
+ * `warning` first among the `warnings` of a size or minimize result, which has them before its
+ * `evaluations` (a result without any gets the list there).
+ */
+void add_first_warning(nlohmann::ordered_json& result, const std::string& warning);
+
 /** At most this many values are searched exhaustively by minimize(). */
 constexpr long long exhaustive_values = 21;
 

@@ -606,6 +606,40 @@ private:
 
 } // namespace
 
+std::string fractional_param_warning(const Scenario& at_from, const std::string& param,
+                                     const SizeRange& range) {
+  const std::string set = param + "=" + std::to_string(range.from);
+  for (const Change& change : at_from.changes()) {
+    if (change.set == set && !change.takes_integer) {
+      // With an operator (fill_rate+, capacity*) the whole values are the steps or factors.
+      return change.pointer +
+             " takes any number, and size tries whole values of the parameter "
+             "only (" +
+             std::to_string(range.from) + " to " + std::to_string(range.to) +
+             "): values between two of them are not looked for (sweep --vary "
+             "PATH=FROM:TO:STEP tries finer ones)";
+    }
+  }
+  return {};
+}
+
+void add_first_warning(ordered_json& result, const std::string& warning) {
+  if (!result.contains("warnings")) {
+    ordered_json with;
+    for (auto& [key, value] : result.items()) {
+      if (key == "evaluations") {
+        with["warnings"] = ordered_json::array();
+      }
+      with[key] = std::move(value);
+    }
+    if (!with.contains("warnings")) {
+      with["warnings"] = ordered_json::array();
+    }
+    result = std::move(with);
+  }
+  result["warnings"].insert(result["warnings"].begin(), warning);
+}
+
 ordered_json size(const std::string& param, const SizeRange& range, const SizeTarget& target,
                   const std::function<Metrics(long long value)>& evaluate) {
   return size(param, range, std::vector<SizeTarget>{target}, evaluate);

@@ -143,12 +143,20 @@ bool declared_key(const std::string& key) {
   return keys.count(key) > 0;
 }
 
-/** Whether the scenario's tables declare the value at `pointer` an integer (or a count). */
+/**
+ * Whether the scenario's tables declare the value at `pointer` an integer (or a count): the field
+ * itself, not an item of it (open_stations/0 is a station's name).
+ */
 bool takes_integer(const json& document, const std::string& pointer) {
   const params::Field* field = field_at(document, models::scenario_table(), pointer);
-  return field != nullptr &&
+  const std::vector<std::string> tokens = pointer_tokens(pointer);
+  return field != nullptr && !tokens.empty() && tokens.back() == field->key &&
          (field->kind == params::Kind::integer || field->kind == params::Kind::count_or_names);
 }
+
+/** Whole numbers below this in magnitude convert exactly (std::llround); from 2^53 on every double
+ * is whole. */
+constexpr double below_2_to_63 = 0x1p63;
 
 /** What a path may be, for messages about one that is not. */
 constexpr const char* path_language =
@@ -442,14 +450,14 @@ std::optional<std::string> apply_override(json& document, const Override& overri
       // shows the value taken. A number the file wrote without a decimal point is scaled exactly
       // (overhead_min 3 *= 0.5 is 1.5, capacity_kg_per_h 50 *= 0.001 is 0.05): it was rounded,
       // to 2 and to 0, which cut the pipeline.
-      if (result->is_number_float() && std::abs(result->get<double>()) < 9e15 &&
+      if (result->is_number_float() && std::abs(result->get<double>()) < below_2_to_63 &&
           ((current->is_number_integer() &&
             std::floor(result->get<double>()) == result->get<double>()) ||
            (op == '*' && integer))) {
         result = std::llround(result->get<double>());
       }
       updated = std::move(*result);
-    } else if (updated.is_number_float() && std::abs(updated.get<double>()) < 9e15 &&
+    } else if (updated.is_number_float() && std::abs(updated.get<double>()) < below_2_to_63 &&
                std::floor(updated.get<double>()) == updated.get<double>() && integer) {
       // A whole number written as a float (--seed 1e3, dispensers=2.0) is the integer it names,
       // and is recorded as one: the override's record read 1000.0 where the scenario took 1000.

@@ -44,7 +44,8 @@ bool reread(const nlohmann::json& document, const params::Table& table, void* ta
 /**
  * The declared field a JSON pointer of `document` lands in (a distribution's parameters and a
  * list of numbers' items belong to the field), or null: the tables are walked along the document,
- * which says which model a `model` field holds.
+ * which says which model a `model` field holds. The last key need not be in the document (a seed
+ * left to its default is still the declared integer field).
  */
 const params::Field* field_at(const nlohmann::json& document, const params::Table& root,
                               const std::string& pointer);
