@@ -509,6 +509,14 @@ TEST_CASE("report: a size result: its own target, the evaluations and the answer
   CHECK(curves[0]["series"][0]["points"][1]["lo"] == 1.0);
   CHECK(blocks_of(model, "size", "headline")[0]["text"].get<std::string>().find(
             "the smallest value that meets it is 12") != std::string::npos);
+  CHECK(blocks_of(model, "size", "list").empty()); // no warnings, no list
+  // size's own warnings are listed under the headline; the page left them out.
+  json warned = size;
+  warned["warnings"] = json::array({"the targets hold at open_stations = 10 but not at 12"});
+  const auto lists = blocks_of(model_of(h2sim::html_report({{"z.json", warned}})), "size", "list");
+  REQUIRE(lists.size() == 1);
+  CHECK(lists[0]["title"] == "Warnings");
+  CHECK(lists[0]["items"] == warned["warnings"]);
 }
 
 TEST_CASE("report: a size result on a station's metric and a second target: each drawn as itself") {

@@ -1799,6 +1799,19 @@ void add_size_sections(json& sections, const ReportInput& input, const Target& f
                text(output, "search") + ").";
   }
   blocks.push_back({{"type", "headline"}, {"text", summary}});
+  // What size said of its search (targets that pull apart, a field that takes any number): the
+  // page drew the answer without it.
+  if (const json* said = at(output, "warnings"); said != nullptr && said->is_array()) {
+    json items = json::array();
+    for (const json& warning : *said) {
+      if (warning.is_string()) {
+        items.push_back(warning);
+      }
+    }
+    if (!items.empty()) {
+      blocks.push_back({{"type", "list"}, {"title", "Warnings"}, {"items", std::move(items)}});
+    }
+  }
 
   const auto answer_on = [&](json& chart) {
     if (answer != nullptr && answer->is_number()) {
