@@ -612,12 +612,10 @@ std::string fractional_param_warning(const Scenario& at_from, const std::string&
   for (const Change& change : at_from.changes()) {
     if (change.set == set && !change.takes_integer) {
       // With an operator (fill_rate+, capacity*) the whole values are the steps or factors.
-      return change.pointer +
-             " takes any number, and size tries whole values of the parameter "
-             "only (" +
-             std::to_string(range.from) + " to " + std::to_string(range.to) +
-             "): values between two of them are not looked for (sweep --vary "
-             "PATH=FROM:TO:STEP tries finer ones)";
+      const std::string values = std::to_string(range.from) + " to " + std::to_string(range.to);
+      return change.pointer + " takes any number, and size tries whole values of the parameter " +
+             "only (" + values + "): values between two of them are not looked for (sweep " +
+             "--vary PATH=FROM:TO:STEP tries finer ones)";
     }
   }
   return {};
@@ -632,7 +630,7 @@ void add_first_warning(ordered_json& result, const std::string& warning) {
       }
       with[key] = std::move(value);
     }
-    if (!with.contains("warnings")) {
+    if (!with.contains("warnings")) { // a result without evaluations: last
       with["warnings"] = ordered_json::array();
     }
     result = std::move(with);

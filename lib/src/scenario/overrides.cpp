@@ -154,8 +154,7 @@ bool takes_integer(const json& document, const std::string& pointer) {
          (field->kind == params::Kind::integer || field->kind == params::Kind::count_or_names);
 }
 
-/** Whole numbers below this in magnitude convert exactly (std::llround); from 2^53 on every double
- * is whole. */
+/** Whole doubles below this in magnitude convert exactly (std::llround): 2^63. */
 constexpr double below_2_to_63 = 0x1p63;
 
 /** What a path may be, for messages about one that is not. */
