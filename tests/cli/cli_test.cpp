@@ -1764,6 +1764,31 @@ TEST_CASE("cli: the analyst's what-ifs are one --set each, shown by --dry-run wi
   CHECK(one[0]["after"] == 4);
 }
 
+TEST_CASE("cli: compare takes a selection by model that only some of its scenarios have") {
+  // The README's form for pipelines only: the trailer-fed city has none, and was refused (exit 2).
+  const Result result =
+      run_h2sim("compare " + source("scenarios/supply/supply-pipeline.json") + " " +
+                source("scenarios/supply/supply-delivery.json") +
+                " --set 'stations[supply.model=pipeline].supply.max_rate_kg_per_h=30' --dry-run");
+  REQUIRE(result.code == 0);
+  CHECK(result.err.find("/stations: --set stations[supply.model=pipeline].supply."
+                        "max_rate_kg_per_h=30 changed nothing: no item of /stations has "
+                        "supply.model \"pipeline\"") != std::string::npos);
+  const auto points = nlohmann::json::parse(result.out).at("points");
+  REQUIRE(points.size() == 2);
+  const auto selected = [](const nlohmann::json& point) {
+    return std::count_if(point.at("overrides").begin(), point.at("overrides").end(),
+                         [](const nlohmann::json& change) {
+                           return change.at("set").get<std::string>().starts_with("stations[");
+                         });
+  };
+  CHECK(selected(points[0]) == 2); // both of the pipeline city's stations
+  CHECK(points[0].at("warnings").empty());
+  CHECK(selected(points[1]) == 0);
+  REQUIRE(points[1].at("warnings").size() == 1);
+  CHECK(points[1].at("warnings")[0].at("pointer") == "/stations");
+}
+
 TEST_CASE("cli: validate takes --set, and a bad path or value exits 2 naming it") {
   const std::string mmc = source("scenarios/validation/mmc-2.json");
   const Result fine = run_h2sim("validate " + mmc + " --set 'stations[id=S1].dispensers=3'");

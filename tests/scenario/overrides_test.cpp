@@ -306,9 +306,29 @@ TEST_CASE("overrides: a key an override added where it is unknown names the over
 TEST_CASE("overrides: [key.key=value] selects items by a nested value") {
   const auto s = h2sim::load_scenario(three, {{"stations[supply.model=delivery].dispensers", "5"}});
   CHECK(dispensers(s) == std::vector<int>{2, 5, 1});
-  CHECK(problems_of(three, {{"stations[supply.model=pipeline].dispensers", "5"}}) ==
-        "/stations: --set stations[supply.model=pipeline].dispensers=5: no item of /stations "
-        "has supply.model \"pipeline\"\n");
+  // A value of a model that no item has picks nothing: a warning, as for a key under `*` that no
+  // item has, whatever the operator (it was refused, so the README's own form stopped a
+  // comparison of a pipeline-fed city with a trailer-fed one).
+  for (const std::string path : {"stations[supply.model=pipeline].dispensers",
+                                 "stations[supply.model=pipeline].supply.max_rate_kg_per_h*"}) {
+    CAPTURE(path);
+    const auto none = h2sim::load_scenario(three, {{path, "5"}});
+    CHECK(dispensers(none) == std::vector<int>{2, 3, 1});
+    CHECK(none.changes().empty());
+    REQUIRE(none.warnings().size() == 1);
+    CHECK(none.warnings()[0].pointer == "/stations");
+    CHECK(none.warnings()[0].message == "--set " + path +
+                                            "=5 changed nothing: no item of /stations has "
+                                            "supply.model \"pipeline\"");
+  }
+  // An id or a name names one item: one that no item has stays refused (a typo).
+  CHECK(problems_of(three, {{"demand.classes[name=tram].count", "5"}}) ==
+        "/demand/classes: --set demand.classes[name=tram].count=5: no item of /demand/classes "
+        "has name \"tram\"\n");
+  // A selection that picks nothing stops a path that goes on past a problem no less.
+  CHECK(problems_of(three, {{"stationz[supply.model=pipeline].dispensers", "5"}}) ==
+        "/stationz: --set stationz[supply.model=pipeline].dispensers=5: no such value to set a "
+        "key of (to add /stationz, set it whole, as a JSON array)\n");
 }
 
 TEST_CASE("overrides: +, - or * under a wildcard that no item has the key for is a warning") {

@@ -231,17 +231,19 @@ std::string shown(const Override& override) {
          brief_text(override.value);
 }
 
-Warning changed_nothing(const Override& override, const std::string& pointer) {
+Warning changed_nothing(const Override& override, const Unchanged& unchanged) {
   // The pointer names a key of the path, which may be any bytes: the warning is UTF-8, as a
   // ScenarioError's problems are.
-  return {valid_utf8(pointer), shown(override) + " changed nothing: no item it selects has this "
-                                                 "key (misspelt, or of a model the scenario does "
-                                                 "not use)"};
+  return {valid_utf8(unchanged.pointer),
+          shown(override) + " changed nothing: " +
+              (unchanged.why.empty() ? "no item it selects has this key (misspelt, or of a model "
+                                       "the scenario does not use)"
+                                     : valid_utf8(unchanged.why))};
 }
 
-std::optional<std::string> apply_override(json& document, const Override& override,
-                                          std::vector<Problem>& problems,
-                                          std::vector<Change>& changes) {
+std::optional<Unchanged> apply_override(json& document, const Override& override,
+                                        std::vector<Problem>& problems,
+                                        std::vector<Change>& changes) {
   const std::string where = shown(override);
   const std::size_t changes_before = changes.size();
   std::string path = override.path;
@@ -304,6 +306,9 @@ std::optional<std::string> apply_override(json& document, const Override& overri
   std::optional<Problem> failure; // why the path reached nothing (a single path's message)
   bool container_absent = false;  // the failure: an object the path goes through is not there
   std::optional<std::string> empty_list; // the first empty array a * went over
+  // The first [key=value] that picked no item, by a key other than an item's name: a value of a
+  // model (stations[supply.model=pipeline]) that one scenario of a comparison may not use.
+  std::optional<Unchanged> unpicked;
   // `step` is followed by `next` (nothing for the last step): an index, `*` or a selection after
   // it means its value is an array.
   const auto expand = [&](const Step& step, const Step* next_step) {
@@ -377,8 +382,14 @@ std::optional<std::string> apply_override(json& document, const Override& overri
         if (step.kind == Step::Kind::select && !failure &&
             std::none_of(node->begin(), node->end(),
                          [&](const json& item) { return matches(item, step); })) {
-          failure = Problem{pointer, where + ": no item of " + (pointer.empty() ? "/" : pointer) +
-                                         " has " + step.name + " " + brief_string(step.value)};
+          const std::string none = "no item of " + (pointer.empty() ? "/" : pointer) + " has " +
+                                   step.name + " " + brief_string(step.value);
+          // An id or a name picks one item: one that no item has is a typo, refused.
+          if (step.name == "id" || step.name == "name") {
+            failure = Problem{pointer, where + ": " + none};
+          } else if (!unpicked) {
+            unpicked = Unchanged{pointer, none};
+          }
         }
         break;
       }
@@ -396,11 +407,16 @@ std::optional<std::string> apply_override(json& document, const Override& overri
   // comparison, which may lack that model. A key no model has (stationz.*) is a typo: refused.
   if (targets.empty() && wildcard && op != '=') {
     if (container_absent) {
-      return failure->pointer;
+      return Unchanged{failure->pointer, {}};
     }
     if (!failure && empty_list) {
-      return *empty_list;
+      return Unchanged{*empty_list, {}};
     }
+  }
+  // A selection by a model's value that picked nothing sets nothing, whatever the operator: one
+  // --set goes to every scenario of a comparison, and only some may have that model.
+  if (targets.empty() && !failure && unpicked) {
+    return unpicked;
   }
   // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
   if (targets.empty() || (!wildcard && failure)) {
@@ -410,7 +426,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
   // Under a wildcard, +=, -= and *= pass over the items without the key; where no item has it
   // (a misspelt key, stations.*.dispenser+=1, or one of a model this scenario does not use) the
   // caller is told, to warn: it changed nothing and said nothing.
-  std::optional<std::string> first_missing;
+  std::optional<std::string> first_missing; // of a key
   for (const Target& target : targets) {
     json& container = *target.container;
     const std::string pointer = target.pointer + "/" + escape_pointer(*target.member);
@@ -471,7 +487,7 @@ std::optional<std::string> apply_override(json& document, const Override& overri
     }
   }
   if (first_missing && changes.size() == changes_before) {
-    return first_missing;
+    return Unchanged{*first_missing, {}};
   }
   return std::nullopt;
 }

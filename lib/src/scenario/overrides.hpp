@@ -10,6 +10,12 @@
 
 namespace h2sim::scenario {
 
+/** Where and why an override changed nothing (see apply_override). */
+struct Unchanged {
+  std::string pointer;
+  std::string why; // what follows "changed nothing: "; empty: its key is in no item reached
+};
+
 /**
  * Applies `override` to `document`. The path language (one way to say a change, for --set,
  * --vary, and a scenario's scheduled events):
@@ -25,19 +31,22 @@ namespace h2sim::scenario {
  *     (its value, mean, sd, bounds and values: "trailers take twice as long").
  * `value` is JSON, else a string. Every problem is appended (naming the override and why); the
  * values changed are appended to `changes` (their `set` left to the caller). Messages begin with
- * the override as `shown`. Returns, for `+`, `-` or `*` under `*` or a selection that found the
- * key in no item it reached, or not even the object the key is in (so it changed nothing: a
- * misspelt key, or one of a model this document does not use), the pointer of the first such
- * item, for a warning; else nothing. (Not
- * a problem: one --set is applied to every scenario of a comparison and every point of a sweep,
- * and may fit only some of them.)
+ * the override as `shown`. Returns, for a warning, where and why it changed nothing:
+ * - for `+`, `-` or `*` under `*` or a selection that found the key in no item it reached, or not
+ *   even the object the key is in (a misspelt key, or one of a model this document does not use):
+ *   the pointer of the first such item (and no `why`);
+ * - for a `[key=value]` by a key other than `id` or `name` that picked no item (a model's value,
+ *   `stations[supply.model=pipeline]`), whatever the operator: the array's pointer, and why.
+ * Else nothing. (Not a problem: one --set is applied to every scenario of a comparison and every
+ * point of a sweep, and may fit only some of them. An `[id=...]` or `[name=...]` that picks
+ * nothing is a problem: it names one item.)
  */
-std::optional<std::string> apply_override(nlohmann::json& document, const Override& override,
-                                          std::vector<Problem>& problems,
-                                          std::vector<Change>& changes);
+std::optional<Unchanged> apply_override(nlohmann::json& document, const Override& override,
+                                        std::vector<Problem>& problems,
+                                        std::vector<Change>& changes);
 
-/** The warning for an override that changed nothing for want of its key at `pointer`. */
-Warning changed_nothing(const Override& override, const std::string& pointer);
+/** The warning for an override that changed nothing (`unchanged`, as apply_override said). */
+Warning changed_nothing(const Override& override, const Unchanged& unchanged);
 
 /**
  * An override as messages quote it: as the user wrote it, else "OPTION PATH=VALUE" ("PATH=VALUE"
