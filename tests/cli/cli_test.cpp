@@ -764,6 +764,67 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "cli: size and site warn of a set that serves few of its visits, whose waits look short") {
+  // Waits count the vehicles served only: a station that runs dry has short ones. site's search,
+  // adding the station that improves a wait target most, chose a network serving 2% of its
+  // visits, target met, with no word of it.
+  const std::string none = source("scenarios/supply/supply-none.json");
+  const Result dry = run_h2sim("size -q " + none +
+                               " --set horizon_days=5 --replications 2 --param "
+                               "stations.0.storage.initial_kg --range 0:8 "
+                               "--target 'totals.wait_min.p95<=100'");
+  REQUIRE_MESSAGE(dry.code == 0, dry.err);
+  const auto out = nlohmann::json::parse(dry.out);
+  REQUIRE(!out["evaluations"].empty());
+  for (const auto& evaluation : out["evaluations"]) {
+    CAPTURE(evaluation["value"]);
+    const auto& totals = evaluation["totals"];
+    const auto& warnings = evaluation["warnings"];
+    const auto found =
+        std::find_if(warnings.begin(), warnings.end(), [](const nlohmann::json& warning) {
+          return warning["pointer"] == "/totals/served";
+        });
+    REQUIRE(found != warnings.end());
+    const auto& warning = *found;
+    char share[32];
+    std::snprintf(share, sizeof share, "%.1f%%",
+                  100 * totals["served"].get<double>() / totals["arrivals"].get<double>());
+    const std::string begins = "only " + std::string(share) + " of the visits were served (";
+    CHECK(warning["message"].get<std::string>().starts_with(begins));
+    CHECK(warning["message"].get<std::string>().ends_with(
+        "): waits count only the vehicles served, so they can be short where vehicles go "
+        "without; judge this set by totals.served, totals.gave_up and totals.stranded too"));
+    CHECK(warning["message"].get<std::string>().find("; turned_away_stockout ") !=
+          std::string::npos);
+  }
+  // A station kept supplied (under 1% turned away) gets none.
+  const Result supplied =
+      run_h2sim("size -q " + source("scenarios/supply/supply-delivery.json") +
+                " --set horizon_days=5 --replications 2 --param stations.0.dispensers --range 1:2 "
+                "--target 'totals.wait_min.p95<=100'");
+  REQUIRE_MESSAGE(supplied.code == 0, supplied.err);
+  for (const auto& evaluation : nlohmann::json::parse(supplied.out)["evaluations"]) {
+    CAPTURE(evaluation["value"]);
+    CHECK(evaluation["totals"]["served"].get<double>() >
+          0.9 * evaluation["totals"]["arrivals"].get<double>());
+    for (const auto& warning : evaluation.value("warnings", nlohmann::json::array())) {
+      CHECK(warning["pointer"] != "/totals/served");
+    }
+  }
+  // site: the set chosen carries it in the result's warnings.
+  const Result site = run_h2sim("site -q " + none +
+                                " --set horizon_days=5 --replications 2 --candidates all "
+                                "--target 'totals.wait_min.p95<=100'");
+  REQUIRE_MESSAGE(site.code == 0, site.err);
+  const auto sited = nlohmann::json::parse(site.out);
+  const auto& listed = sited["warnings"];
+  CHECK(std::any_of(listed.begin(), listed.end(), [](const nlohmann::json& warning) {
+    return warning["pointer"] == "/totals/served";
+  }));
+  CHECK(site.err.find("site: for the stations chosen: only ") != std::string::npos);
+}
+
 TEST_CASE("cli: size --minimize never picks a value that dispenses nothing as the cheapest") {
   // Storage that is never resupplied: with 0 to 3 kg in it, no 4-kg fill is ever served, and
   // its cost per kg, 0 by convention, was the least: the answer was a station serving nobody.

@@ -474,6 +474,42 @@ ordered_json per_kg_of_nothing_warning(const std::string& path) {
                              "hold, and --minimize does not take it as the least"}};
 }
 
+std::optional<ordered_json> unserved_warning(const Metrics& metrics) {
+  const auto mean = [&](const std::string& field) -> std::optional<double> {
+    try {
+      return report::estimate(metrics.data(), "totals." + field).value;
+    } catch (const std::invalid_argument&) {
+      return std::nullopt; // a field this scenario's models do not have
+    }
+  };
+  const std::optional<double> arrivals = mean("arrivals");
+  const std::optional<double> served = mean("served");
+  if (!arrivals || !served || !(*arrivals > 0) || *served >= served_share_warned * *arrivals) {
+    return std::nullopt;
+  }
+  const auto count = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, value == std::floor(value) ? "%.0f" : "%.1f", value);
+    return std::string(text);
+  };
+  char share[32];
+  std::snprintf(share, sizeof share, "%.1f%%", 100 * *served / *arrivals);
+  std::string others;
+  for (const std::string field :
+       {"turned_away_stockout", "balked", "reneged", "diverted_closed", "waiting_at_end"}) {
+    if (const auto value = mean(field); value && *value > 0) {
+      others += (others.empty() ? "" : ", ") + field + " " + count(*value);
+    }
+  }
+  return ordered_json{
+      {"pointer", "/totals/served"},
+      {"message", "only " + std::string(share) + " of the visits were served (" + count(*served) +
+                      " of " + count(*arrivals) + (others.empty() ? "" : "; " + others) +
+                      "): waits count only the vehicles served, so they can be short where "
+                      "vehicles go without; judge this set by totals.served, totals.gave_up and "
+                      "totals.stranded too"}};
+}
+
 namespace {
 
 /** A metric of an evaluation's metrics, with its interval; ExperimentError if there is none. */
@@ -549,6 +585,9 @@ public:
       if (per_kg_of_nothing(metrics, path)) {
         warnings.push_back(per_kg_of_nothing_warning(path));
       }
+    }
+    if (auto unserved = unserved_warning(metrics)) {
+      warnings.push_back(std::move(*unserved));
     }
     for (const ordered_json& warning : document["warnings"]) {
       const std::string pointer = warning.value("pointer", "");

@@ -1,9 +1,11 @@
 #pragma once
 
-// What size and site judge of a cost per kg: 0 by convention where nothing was dispensed.
+// What size and site judge of an evaluation beyond its intervals: a cost per kg is 0 by
+// convention where nothing was dispensed, and waits count only the vehicles served.
 
 #include <h2sim/h2sim.hpp>
 
+#include <optional>
 #include <string>
 
 namespace h2sim {
@@ -16,5 +18,18 @@ bool per_kg_of_nothing(const Metrics& metrics, const std::string& path);
 
 /** The warning size and site give for it, at /ci95/PATH. */
 nlohmann::ordered_json per_kg_of_nothing_warning(const std::string& path);
+
+/** Below this share of its visits served, size and site warn of an evaluation (unserved_warning).
+ */
+inline constexpr double served_share_warned = 0.9;
+
+/**
+ * Where fewer than `served_share_warned` of the visits were served (means over replications), a
+ * warning at /totals/served that says how many and how the others ended, and that waits count
+ * only those served: a network that runs dry or turns most drivers away has short waits, and
+ * site's search, adding the station that improves a wait target most, chose such a network
+ * first. Else nothing.
+ */
+std::optional<nlohmann::ordered_json> unserved_warning(const Metrics& metrics);
 
 } // namespace h2sim

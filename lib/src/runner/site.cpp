@@ -551,6 +551,9 @@ ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
           score.warnings.push_back(per_kg_of_nothing_warning(path));
         }
       }
+      if (auto unserved = unserved_warning(m)) {
+        score.warnings.push_back(std::move(*unserved));
+      }
       const ordered_json document = m.json();
       // A station added that no vehicle reached in the window changes the metrics only through
       // the vehicles still on their way to it, which count nowhere (a trip counts at its end): a
