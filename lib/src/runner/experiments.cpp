@@ -629,6 +629,28 @@ public:
     return list;
   }
   const std::map<long long, ordered_json>& evaluated() const { return evaluated_; }
+  /**
+   * Where two or more values were evaluated and every one's totals are the same (common random
+   * numbers make a parameter that changes nothing give identical runs): a warning that says so;
+   * else empty.
+   */
+  std::string unchanged_warning() const {
+    if (evaluated_.size() < 2) {
+      return {};
+    }
+    const ordered_json& first = evaluated_.begin()->second.at("totals");
+    for (const auto& [value, evaluation] : evaluated_) {
+      if (evaluation.at("totals") != first) {
+        return {};
+      }
+    }
+    return "--param " + param_ + ": the " + std::to_string(evaluated_.size()) +
+           " values evaluated (" + std::to_string(evaluated_.begin()->first) + " to " +
+           std::to_string(evaluated_.rbegin()->first) +
+           ") gave the same totals: in this scenario the parameter changes nothing (a key " +
+           "another replaces, as fill_time_min replaces overhead_min and fill_rate_kg_per_min; " +
+           "one its models do not read; or a limit never reached)";
+  }
   /** The seed the evaluations ran with (the first one's, should the parameter be the seed). */
   const ordered_json& seed() const { return seed_; }
 
@@ -735,8 +757,14 @@ ordered_json size(const std::string& param, const SizeRange& range,
   out["seed"] = evaluations.seed();
   out["confidence"] = 0.95;
   out["answer"] = answer ? ordered_json(*answer) : nullptr;
-  if (!warning.empty()) {
-    out["warnings"] = ordered_json::array({warning});
+  std::vector<std::string> warnings;
+  for (const std::string& each : {evaluations.unchanged_warning(), warning}) {
+    if (!each.empty()) {
+      warnings.push_back(each);
+    }
+  }
+  if (!warnings.empty()) {
+    out["warnings"] = warnings;
   }
   out["evaluations"] = evaluations.list();
   return out;
@@ -799,6 +827,9 @@ ordered_json minimize(const std::string& param, const SizeRange& range, const st
     out["minimum"] = {{"value", *answer}, {"mean", chosen["mean"]}, {"ci95", chosen["ci95"]}};
   } else {
     out["minimum"] = nullptr;
+  }
+  if (const std::string unchanged = evaluations.unchanged_warning(); !unchanged.empty()) {
+    out["warnings"] = ordered_json::array({unchanged});
   }
   out["evaluations"] = evaluations.list();
   return out;
