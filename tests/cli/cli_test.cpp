@@ -346,6 +346,14 @@ TEST_CASE("cli: validate reports valid files on stderr, invalid ones with exit 2
   CHECK(ok.err.find("valid (") != std::string::npos);
   const std::string md1 = source("scenarios/validation/md1.json");
   CHECK(run_h2sim("validate " + md1).err.ends_with(": valid (1 station, 1 open)\n"));
+  // The build-out opens 11 at the start and the rest by events: it said "70 open", and so did a
+  // scenario whose day-0 event opens fewer than it lists.
+  CHECK(run_h2sim("validate " + source("scenarios/shanghai-buildout.json"))
+            .err.ends_with(": valid (70 stations, 11 open at the start, 70 at some time)\n"));
+  CHECK(run_h2sim("validate " + source("scenarios/shanghai-today.json") +
+                  " --set 'events=[{\"at_day\": 0, \"until_day\": 1, \"set\": "
+                  "{\"open_stations\": 2}}]'")
+            .err.ends_with(": valid (11 stations, 2 open at the start, 11 at some time)\n"));
   const fs::path bad = scratch("typo.json", R"({"name": "x", "horizon_days": 1, "stations": [],
     "demand": {"model": "poisson", "arrivals_per_h": 1, "kg_per_fill": 1}})");
   const Result r = run_h2sim("validate '" + bad.string() + "'");

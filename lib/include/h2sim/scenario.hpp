@@ -62,9 +62,14 @@ public:
   double warmup_days() const; // 0 when automatic
   /** warmup_days is "auto": each replication chooses its own (MSER-5). */
   bool automatic_warmup() const;
-  /** Stations in the file, and how many of them (the first ones) are open. */
+  /**
+   * Stations in the file, and how many of them (the first ones) are open at some time of the run
+   * (the metrics' `open_stations`), and of those, how many at its start (fewer where the
+   * scenario's events close some or open some later, at day 0 too).
+   */
   std::size_t stations() const;
   std::size_t open_stations() const;
+  std::size_t open_at_start() const;
   /** The stations' ids in the file's order (its build priority), open or not. */
   std::vector<std::string> station_ids() const;
   /** What the scenario allows but probably does not mean; also listed in the metrics. */

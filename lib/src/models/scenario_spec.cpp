@@ -197,6 +197,13 @@ double Scenario::warmup_days() const { return spec_->warmup_days.value; }
 bool Scenario::automatic_warmup() const { return spec_->warmup_days.automatic; }
 std::size_t Scenario::stations() const { return spec_->stations.size(); }
 std::size_t Scenario::open_stations() const { return spec_->open_stations(); }
+std::size_t Scenario::open_at_start() const {
+  std::size_t open = 0;
+  for (std::size_t s = 0; s < spec_->open_stations(); ++s) {
+    open += spec_->serves(s) ? 1U : 0U;
+  }
+  return open;
+}
 std::vector<std::string> Scenario::station_ids() const {
   // Loading moved the named open stations to the front; file_index says where each was.
   std::vector<std::pair<std::size_t, std::string>> placed;
