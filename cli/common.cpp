@@ -344,6 +344,16 @@ std::vector<std::string>& command_line() {
 }
 } // namespace
 
+std::string open_stations_text(const Scenario& scenario) {
+  const std::size_t network = scenario.open_stations();
+  const std::size_t at_start = scenario.open_at_start();
+  if (at_start == network) {
+    return std::to_string(network) + " open";
+  }
+  return std::to_string(at_start) + " open at the start, " + std::to_string(network) +
+         " at some time";
+}
+
 void remember_command_line(int argc, const char* const* argv) {
   command_line().assign(argv, argv + argc);
 }

@@ -79,6 +79,13 @@ struct SiteArgs {
  */
 std::string scenario_text(const std::string& path);
 
+/**
+ * The stations open, as validate and run's log say it: "11 open", or where the scenario's
+ * events open fewer at the start than at some time of the run, "11 open at the start, 70 at
+ * some time".
+ */
+std::string open_stations_text(const Scenario& scenario);
+
 /** The scenario at `path` with `sets` (PATH=VALUE); problems on stderr, then InvalidInput. */
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
 /** load(path, sets), its warnings logged as warnings or, with `log_warnings` false, as debug. */

@@ -59,14 +59,10 @@ int command_run(RunArgs args, const std::string& table_path) {
     events = std::make_unique<StreamedOutput>(args.events);
     args.events_fd = events->fd();
   }
-  const std::size_t open = scenario.open_stations();
-  spdlog::info("running {} ({} replication{}, {} station{} open{}, {} days + {} warm-up)",
+  spdlog::info("running {} ({} replication{}, {} station{}, {}, {} days + {} warm-up)",
                scenario.name(), scenario.replications(), scenario.replications() == 1 ? "" : "s",
-               open, open == 1 ? "" : "s",
-               scenario.open_at_start() == open
-                   ? std::string()
-                   : fmt::format(" at some time, {} at the start", scenario.open_at_start()),
-               scenario.horizon_days(),
+               scenario.stations(), scenario.stations() == 1 ? "" : "s",
+               open_stations_text(scenario), scenario.horizon_days(),
                scenario.automatic_warmup() ? std::string("automatic")
                                            : fmt::format("{}", scenario.warmup_days()));
   const Metrics metrics = run_points({scenario}, args).front();

@@ -702,10 +702,10 @@ TEST_CASE("cli: size on a field that takes any number says it searches whole num
   // mmc-2's fill_time_min replaces overhead_min, so both values ran alike, which size says too
   // (it answered 1, as if the minute mattered).
   const std::string alike =
-      "--param stations.0.overhead_min: the 2 values evaluated (1 to 2) gave the same totals: in "
-      "this scenario the parameter changes nothing (a key another replaces, as fill_time_min "
-      "replaces overhead_min and fill_rate_kg_per_min; one its models do not read; or a limit "
-      "never reached)";
+      "the 2 values of stations.0.overhead_min evaluated (1 to 2) gave the same totals: in this "
+      "scenario the parameter changes nothing (a key another replaces, as fill_time_min replaces "
+      "overhead_min and fill_rate_kg_per_min; one its models do not read; or a limit never "
+      "reached)";
   const auto size = nlohmann::ordered_json::parse(r.out);
   CHECK(size["answer"] == 1);
   CHECK(size["warnings"] == nlohmann::ordered_json::array({said, alike}));
@@ -806,11 +806,14 @@ TEST_CASE(
     char share[32];
     std::snprintf(share, sizeof share, "%.1f%%",
                   100 * totals["served"].get<double>() / totals["arrivals"].get<double>());
-    const std::string begins = "only " + std::string(share) + " of the visits were served (";
+    const std::string begins =
+        "only " + std::string(share) + " of the visits to open stations were served (";
     CHECK(warning["message"].get<std::string>().starts_with(begins));
+    CHECK(warning["message"].get<std::string>().find(", means over the replications; ") !=
+          std::string::npos);
     CHECK(warning["message"].get<std::string>().ends_with(
         "): waits count only the vehicles served, so they can be short where vehicles go "
-        "without; judge this set by totals.served, totals.gave_up and totals.stranded too"));
+        "without; read totals.served, totals.gave_up and totals.stranded too"));
     CHECK(warning["message"].get<std::string>().find("; turned_away_stockout ") !=
           std::string::npos);
   }

@@ -105,9 +105,9 @@ TEST_CASE("statistics: warmup_days auto cut at the middle of the run is not call
       ++at_middle;
       CHECK(stable[k] == false);
       const std::string said = "replication " + std::to_string(k) +
-                               ": MSER-5 found no steady state in the first half of the run (its "
-                               "pilot's waits settled, if at all, only past the middle), so the "
-                               "warm-up was cut at 1.5 days (at most half of horizon_days); the "
+                               ": MSER-5 found no steady state in the first half of the run (the "
+                               "first batch of waits it would keep began past the middle), so the "
+                               "warm-up was cut at 1.5 days, half of horizon_days; the "
                                "replication may still be biased by its empty start: lengthen "
                                "horizon_days";
       CHECK(std::any_of(metrics["warnings"].begin(), metrics["warnings"].end(),

@@ -162,6 +162,14 @@ TEST_CASE("events: what cannot change during a run, and states that would be inv
   CHECK(with(R"([{"at_day": 1, "set": {"pipelines[id=P9].capacity_kg_per_h": 0}}])") ==
         "/events/0/set/pipelines[id=P9].capacity_kg_per_h: pipelines[id=P9].capacity_kg_per_h=0: "
         "no item of /pipelines has id \"P9\"\n");
+  // A selection by a model's value that picks nothing is refused in events too (a --set gets a
+  // warning: it may go to a scenario without that model): the events in force are applied again
+  // when one ends, and it might pick something then, unchecked.
+  CHECK(
+      with(R"([{"at_day": 1, "set": {"stations[supply.model=delivery].supply.payload_kg": 9}}])") ==
+      "/events/0/set/stations[supply.model=delivery].supply.payload_kg: "
+      "stations[supply.model=delivery].supply.payload_kg=9: no item of /stations has "
+      "supply.model \"delivery\"\n");
   CHECK(with(R"([{"at_day": 1, "set": {"pipelines.0.capacity_kg_per_h-": 60}}])") ==
         "/events/0: on day 1, /pipelines/0/capacity_kg_per_h: must be a number >= 0\n");
   CHECK(with(R"([{"at_day": 1, "set": {}}])") ==

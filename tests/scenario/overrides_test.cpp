@@ -321,6 +321,16 @@ TEST_CASE("overrides: [key.key=value] selects items by a nested value") {
                                             "=5 changed nothing: no item of /stations has "
                                             "supply.model \"pipeline\"");
   }
+  // A key or a model that no scenario has is a typo: refused, as before.
+  CHECK(problems_of(three, {{"stations[dispenserz=2].dispensers", "3"}}) ==
+        "/stations: --set stations[dispenserz=2].dispensers=3: no item of /stations has "
+        "dispenserz \"2\"\n");
+  CHECK(problems_of(three, {{"stations[supply.model=pipline].dispensers", "3"}}) ==
+        "/stations: --set stations[supply.model=pipline].dispensers=3: no item of /stations has "
+        "supply.model \"pipline\"\n");
+  // A number selects by its value, as written or not: 3.0 is 3.
+  CHECK(dispensers(h2sim::load_scenario(three, {{"stations[dispensers=3.0].dispensers", "4"}})) ==
+        std::vector<int>{2, 4, 1});
   // An id or a name names one item: one that no item has stays refused (a typo).
   CHECK(problems_of(three, {{"demand.classes[name=tram].count", "5"}}) ==
         "/demand/classes: --set demand.classes[name=tram].count=5: no item of /demand/classes "

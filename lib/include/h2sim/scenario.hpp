@@ -65,7 +65,7 @@ public:
   /**
    * Stations in the file, and how many of them (the first ones) are open at some time of the run
    * (the metrics' `open_stations`), and of those, how many at its start (fewer where the
-   * scenario's events close some or open some later, at day 0 too).
+   * scenario's events open some after the start, or a day-0 event leaves some closed).
    */
   std::size_t stations() const;
   std::size_t open_stations() const;

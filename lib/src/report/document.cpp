@@ -320,11 +320,15 @@ ordered_json document(const Run& run, bool with_error) {
         const std::size_t r = aggregate.finished_indices().at(k);
         // Not stable with no cut: fewer than 4 batches, too few waits to judge by.
         const std::string why =
-            d > 0 ? "MSER-5 found no steady state in the first half of the run (its pilot's "
-                    "waits settled, if at all, only past the middle), so the warm-up was cut at " +
-                        brief(d) + " days (at most half of horizon_days)"
-                  : "its pilot run had fewer than " + std::to_string(4 * mser::batch) +
-                        " waits, too few for MSER-5 to choose a warm-up, so none was taken";
+            d == header.horizon_days / 2
+                ? "MSER-5 found no steady state in the first half of the run (the first batch "
+                  "of waits it would keep began past the middle), so the warm-up was cut at " +
+                      brief(d) + " days, half of horizon_days"
+            : d > 0 ? "MSER-5 found no steady state: its pilot's waits still rose past the middle "
+                      "of the run, so the warm-up was cut at " +
+                          brief(d) + " days (at most half of horizon_days)"
+                    : "its pilot run had fewer than " + std::to_string(4 * mser::batch) +
+                          " waits, too few for MSER-5 to choose a warm-up, so none was taken";
         warnings.push_back({{"pointer", "/warmup_days"},
                             {"message", "replication " + std::to_string(r) + ": " + why +
                                             "; the replication may still be biased by its empty "

@@ -2,7 +2,7 @@
 #include "../models/scenario_spec.hpp"
 #include "../report/collector.hpp"
 #include "../report/document.hpp"
-#include "per_kg.hpp"
+#include "judgement.hpp"
 
 #include <h2sim/experiments.hpp>
 
@@ -475,16 +475,18 @@ ordered_json per_kg_of_nothing_warning(const std::string& path) {
 }
 
 std::optional<ordered_json> unserved_warning(const Metrics& metrics) {
-  const auto mean = [&](const std::string& field) -> std::optional<double> {
+  const auto mean = [&](const std::string& field) {
     try {
       return report::estimate(metrics.data(), "totals." + field).value;
     } catch (const std::invalid_argument&) {
-      return std::nullopt; // a field this scenario's models do not have
+      return 0.0; // a field this scenario's models do not have
     }
   };
-  const std::optional<double> arrivals = mean("arrivals");
-  const std::optional<double> served = mean("served");
-  if (!arrivals || !served || !(*arrivals > 0) || *served >= served_share_warned * *arrivals) {
+  // A visit to a closed station is a driver's detour (its hours are known), one still waiting
+  // at the end is no verdict: neither counts against the service.
+  const double served = mean("served");
+  const double visits = mean("arrivals") - mean("diverted_closed") - mean("waiting_at_end");
+  if (!(visits > 0) || served >= served_share_warned * visits) {
     return std::nullopt;
   }
   const auto count = [](double value) {
@@ -493,20 +495,22 @@ std::optional<ordered_json> unserved_warning(const Metrics& metrics) {
     return std::string(text);
   };
   char share[32];
-  std::snprintf(share, sizeof share, "%.1f%%", 100 * *served / *arrivals);
+  std::snprintf(share, sizeof share, "%.1f%%", 100 * served / visits);
   std::string others;
-  for (const std::string field :
-       {"turned_away_stockout", "balked", "reneged", "diverted_closed", "waiting_at_end"}) {
-    if (const auto value = mean(field); value && *value > 0) {
-      others += (others.empty() ? "" : ", ") + field + " " + count(*value);
+  for (const std::string field : {"turned_away_stockout", "balked", "reneged"}) {
+    if (const double value = mean(field); value > 0) {
+      others += (others.empty() ? "" : ", ") + field + " " + count(value);
     }
   }
+  const bool replicated = metrics.finished() > 1;
   return ordered_json{
       {"pointer", "/totals/served"},
-      {"message", "only " + std::string(share) + " of the visits were served (" + count(*served) +
-                      " of " + count(*arrivals) + (others.empty() ? "" : "; " + others) +
+      {"message", "only " + std::string(share) + " of the visits to open stations were served (" +
+                      count(served) + " of " + count(visits) +
+                      (replicated ? ", means over the replications" : "") +
+                      (others.empty() ? "" : "; " + others) +
                       "): waits count only the vehicles served, so they can be short where "
-                      "vehicles go without; judge this set by totals.served, totals.gave_up and "
+                      "vehicles go without; read totals.served, totals.gave_up and "
                       "totals.stranded too"}};
 }
 
@@ -632,7 +636,7 @@ public:
   /**
    * Where two or more values were evaluated and every one's totals are the same (common random
    * numbers make a parameter that changes nothing give identical runs): a warning that says so;
-   * else empty.
+   * else empty. Before list(), which moves the evaluations out.
    */
   std::string unchanged_warning() const {
     if (evaluated_.size() < 2) {
@@ -644,8 +648,9 @@ public:
         return {};
       }
     }
-    return "--param " + param_ + ": the " + std::to_string(evaluated_.size()) +
-           " values evaluated (" + std::to_string(evaluated_.begin()->first) + " to " +
+    // Named as the library's caller gave it (--param on the command line, param in Python).
+    return "the " + std::to_string(evaluated_.size()) + " values of " + param_ + " evaluated (" +
+           std::to_string(evaluated_.begin()->first) + " to " +
            std::to_string(evaluated_.rbegin()->first) +
            ") gave the same totals: in this scenario the parameter changes nothing (a key " +
            "another replaces, as fill_time_min replaces overhead_min and fill_rate_kg_per_min; " +

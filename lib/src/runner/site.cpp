@@ -4,7 +4,7 @@
 
 #include "../models/scenario_spec.hpp"
 #include "../report/document.hpp"
-#include "per_kg.hpp"
+#include "judgement.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -221,7 +221,12 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         const Override set{path, value, ""};
         const auto missing = apply_override(current, set, found, changes);
         const std::string pointer = at + "/set/" + escape_pointer(path);
-        if (missing) {
+        if (missing && !missing->why.empty()) {
+          // A selection that picks nothing: a scenario's events are its own, not a --set that
+          // also goes to a scenario without that model. And refused, it may not pick something
+          // later, as the events in force are applied again (when one ends) unchecked.
+          found.push_back({pointer, shown(set) + ": " + missing->why});
+        } else if (missing) {
           spec.warnings.push_back({pointer, changed_nothing(set, *missing).message});
         }
         for (Problem& problem : found) {

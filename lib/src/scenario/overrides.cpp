@@ -143,6 +143,62 @@ bool declared_key(const std::string& key) {
   return keys.count(key) > 0;
 }
 
+/** Every key a scenario's tables declare (any kind, the catalogs' tags too), and every model name.
+ */
+struct Vocabulary {
+  std::set<std::string> keys;
+  std::set<std::string> models;
+};
+
+void add_vocabulary(const params::Table& table, Vocabulary& words,
+                    std::set<const params::Table*>& seen) {
+  if (!seen.insert(&table).second) {
+    return;
+  }
+  for (const params::Field& field : table.fields) {
+    words.keys.insert(field.key);
+    if (field.table != nullptr) {
+      add_vocabulary(*field.table, words, seen);
+    }
+    if (field.catalog != nullptr) {
+      words.keys.insert(field.catalog->tag);
+      for (const auto& [name, model] : field.catalog->models) {
+        words.models.insert(name);
+        add_vocabulary(*model, words, seen);
+      }
+    }
+  }
+}
+
+/**
+ * Whether a selection [key=value] that picks no item may be a model this scenario does not use
+ * (stations[supply.model=pipeline]), to be passed over with a warning: every key of its path is
+ * one the scenario's tables declare, and a model's tag names a model. Else it has a typo
+ * ([dispenserz=2], [supply.model=pipline]), refused.
+ */
+bool may_select(const Step& step) {
+  static const Vocabulary words = [] {
+    Vocabulary built;
+    std::set<const params::Table*> seen;
+    add_vocabulary(models::scenario_table(), built, seen);
+    return built;
+  }();
+  std::size_t from = 0;
+  std::string key;
+  for (;;) {
+    const std::size_t dot = step.name.find('.', from);
+    key = step.name.substr(from, dot == std::string::npos ? dot : dot - from);
+    if (words.keys.count(key) == 0) {
+      return false;
+    }
+    if (dot == std::string::npos) {
+      break;
+    }
+    from = dot + 1;
+  }
+  return words.models.count(key) != 0 || key != "model" || words.models.count(step.value) != 0;
+}
+
 /**
  * Whether the scenario's tables declare the value at `pointer` an integer (or a count): the field
  * itself, not an item of it (open_stations/0 is a station's name).
@@ -184,8 +240,14 @@ bool matches(const json& item, const Step& step) {
     }
     from = dot + 1;
   }
-  return (have->is_string() && have->get<std::string>() == step.value) ||
-         (!have->is_string() && have->dump() == step.value);
+  if (have->is_string()) {
+    return have->get<std::string>() == step.value;
+  }
+  if (have->is_number()) { // [dispensers=2.0] picks a station with 2
+    const json wanted = json::parse(step.value, nullptr, false);
+    return wanted.is_number() && wanted.get<double>() == have->get<double>();
+  }
+  return have->dump() == step.value;
 }
 
 /** A place to change: the container and, for a key or index, which member. */
@@ -384,8 +446,9 @@ std::optional<Unchanged> apply_override(json& document, const Override& override
                          [&](const json& item) { return matches(item, step); })) {
           const std::string none = "no item of " + (pointer.empty() ? "/" : pointer) + " has " +
                                    step.name + " " + brief_string(step.value);
-          // An id or a name picks one item: one that no item has is a typo, refused.
-          if (step.name == "id" || step.name == "name") {
+          // An id or a name picks one item: one that no item has is a typo, refused, as is a key
+          // or a model no scenario has.
+          if (step.name == "id" || step.name == "name" || !may_select(step)) {
             failure = Problem{pointer, where + ": " + none};
           } else if (!unpicked) {
             unpicked = Unchanged{pointer, none};

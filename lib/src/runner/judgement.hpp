@@ -24,11 +24,12 @@ nlohmann::ordered_json per_kg_of_nothing_warning(const std::string& path);
 inline constexpr double served_share_warned = 0.9;
 
 /**
- * Where fewer than `served_share_warned` of the visits were served (means over replications), a
- * warning at /totals/served that says how many and how the others ended, and that waits count
- * only those served: a network that runs dry or turns most drivers away has short waits, and
- * site's search, adding the station that improves a wait target most, chose such a network
- * first. Else nothing.
+ * Where fewer than `served_share_warned` of the visits to open stations were served (arrivals
+ * less those diverted from a closed station and those still waiting at the end; means over
+ * replications), a warning at /totals/served that says how many and how the others ended, and
+ * that waits count only those served: a network that runs dry or turns most drivers away has
+ * short waits, and site's search, adding the station that improves a wait target most, chose
+ * such a network first. Else nothing.
  */
 std::optional<nlohmann::ordered_json> unserved_warning(const Metrics& metrics);
 
