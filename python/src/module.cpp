@@ -251,11 +251,15 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   const h2sim::RunOptions run_options = options(running);
   const std::vector<h2sim::Metrics> metrics =
       without_gil([&] { return h2sim::run_all_metrics(scenarios, run_options); });
+  // Each failure named by its point, as the command line names it.
   std::string errors;
   std::size_t finished = 0;
-  for (const h2sim::Metrics& point : metrics) {
-    finished += point.finished();
-    errors += (errors.empty() || point.error().empty() ? "" : "; ") + point.error();
+  for (std::size_t p = 0; p < metrics.size(); ++p) {
+    finished += metrics[p].finished();
+    if (!metrics[p].error().empty()) {
+      errors += (errors.empty() ? "" : "; ") +
+                ("point " + std::to_string(p) + " (" + points[p].name + "): " + metrics[p].error());
+    }
   }
   if (finished == 0) {
     throw h2sim::RunError("every replication failed: " + errors);

@@ -325,6 +325,18 @@ def test_failed_replications_are_reported_in_the_result_or_raised_when_none_fini
         h2sim.run(MMC2, set={"horizon_days": 2})
 
 
+def test_a_sweep_whose_replications_all_failed_names_each_failures_point(monkeypatch):
+    # The points' errors were joined unnamed: "replication 0 failed: ...; replication 0 failed: ...".
+    monkeypatch.setenv("H2SIM_TEST_FAIL_REPLICATION", "0:0,1:0")
+    with pytest.raises(h2sim.RunError) as raised:
+        h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3]}, set={"horizon_days": 1},
+                    replications=1, jobs=1)
+    assert str(raised.value) == (
+        "every replication failed: point 0 (stations.0.dispensers=2): replication 0 failed: "
+        "injected failure; point 1 (stations.0.dispensers=3): replication 0 failed: injected "
+        "failure")
+
+
 def test_schema_is_the_clis():
     assert h2sim.schema() == json.loads(cli("schema"))
     assert h2sim.schema(metrics=True) == json.loads(cli("schema", "--metrics"))
