@@ -143,10 +143,10 @@ bool declared_key(const std::string& key) {
   return keys.count(key) > 0;
 }
 
-/** Every key a scenario's tables declare (any kind, the catalogs' tags too), and every model name.
- */
+/** Every key the scenario's tables declare, the catalogs' tags ("model") and their models. */
 struct Vocabulary {
-  std::set<std::string> keys;
+  std::set<std::string> keys; // tags included
+  std::set<std::string> tags;
   std::set<std::string> models;
 };
 
@@ -162,6 +162,7 @@ void add_vocabulary(const params::Table& table, Vocabulary& words,
     }
     if (field.catalog != nullptr) {
       words.keys.insert(field.catalog->tag);
+      words.tags.insert(field.catalog->tag);
       for (const auto& [name, model] : field.catalog->models) {
         words.models.insert(name);
         add_vocabulary(*model, words, seen);
@@ -196,7 +197,7 @@ bool may_select(const Step& step) {
     }
     from = dot + 1;
   }
-  return words.models.count(key) != 0 || key != "model" || words.models.count(step.value) != 0;
+  return words.tags.count(key) == 0 || words.models.count(step.value) != 0;
 }
 
 /**
