@@ -823,7 +823,8 @@ TEST_CASE(
                 " --set horizon_days=5 --replications 2 --param stations.0.dispensers --range 1:2 "
                 "--target 'totals.wait_min.p95<=100'");
   REQUIRE_MESSAGE(supplied.code == 0, supplied.err);
-  for (const auto& evaluation : nlohmann::json::parse(supplied.out)["evaluations"]) {
+  const auto supplied_out = nlohmann::json::parse(supplied.out); // outlives the loop below
+  for (const auto& evaluation : supplied_out["evaluations"]) {
     CAPTURE(evaluation["value"]);
     CHECK(evaluation["totals"]["served"].get<double>() >
           0.9 * evaluation["totals"]["arrivals"].get<double>());
