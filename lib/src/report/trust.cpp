@@ -52,6 +52,12 @@ bool of_queues(const std::string& path) {
 }
 } // namespace
 
+std::string count_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, value == std::floor(value) ? "%.0f" : "%.1f", value);
+  return text;
+}
+
 std::optional<Relaxation> slowest_station(const std::vector<RecordValues>& stations,
                                           const std::vector<QueueShape>& shapes,
                                           double window_min) {
@@ -359,11 +365,6 @@ std::optional<Warning> full_queue_warning(const std::vector<RecordValues>& stati
     return std::nullopt;
   }
   const RecordValues& station = stations[*most];
-  const auto count = [](double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, value == std::floor(value) ? "%.0f" : "%.1f", value);
-    return std::string(text);
-  };
   const double arrivals = leaf(station, "arrivals");
   const double balked = leaf(station, "balked");
   const std::string label = *most < labels.size() ? labels[*most] : std::to_string(*most);
@@ -372,8 +373,8 @@ std::optional<Warning> full_queue_warning(const std::vector<RecordValues>& stati
       " times the fills its dispensers can do (the visits that reached its queue times their "
       "mean fill, per dispenser-minute of the window): only its queue_capacity of " +
       std::to_string(*shapes[*most].capacity) + " keeps its queue bounded, and " +
-      (replications > 1 ? "on average " : "") + count(balked) + " of its " + count(arrivals) +
-      " arrivals" + (replications > 1 ? " per replication" : "") + " (" +
+      (replications > 1 ? "on average " : "") + count_text(balked) + " of its " +
+      count_text(arrivals) + " arrivals" + (replications > 1 ? " per replication" : "") + " (" +
       rounded(100 * balked / arrivals) + "%) balked";
   if (overloaded > 1) {
     message += "; " + std::to_string(overloaded - 1) + " other station" +

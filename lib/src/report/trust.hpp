@@ -13,6 +13,9 @@
 
 namespace h2sim::report {
 
+/** A count as a warning writes it: whole, else (a mean over replications) to one decimal. */
+std::string count_text(double value);
+
 /** What the checks need to know of a station besides its metrics: its queue's shape. */
 struct QueueShape {
   double dispensers = 1;

@@ -2,6 +2,7 @@
 #include "../models/scenario_spec.hpp"
 #include "../report/collector.hpp"
 #include "../report/document.hpp"
+#include "../report/trust.hpp"
 #include "judgement.hpp"
 
 #include <h2sim/experiments.hpp>
@@ -489,11 +490,7 @@ std::optional<ordered_json> unserved_warning(const Metrics& metrics) {
   if (!(visits > 0) || served >= served_share_warned * visits) {
     return std::nullopt;
   }
-  const auto count = [](double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, value == std::floor(value) ? "%.0f" : "%.1f", value);
-    return std::string(text);
-  };
+  const auto count = report::count_text;
   char share[32];
   std::snprintf(share, sizeof share, "%.1f%%", 100 * served / visits);
   std::string others;
