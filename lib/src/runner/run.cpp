@@ -181,7 +181,7 @@ report::ReplicationValues::ChosenWarmup choose_warmup(const models::ScenarioSpec
   // The cut keeps at least half the batches, not always half the time: where most waits come
   // early (events that close stations or thin the fleet later on), the first kept batch may begin
   // past the middle of the run. Cut at the middle, that is no steady state seen in its first half:
-  // not stable, which the metrics' warnings say (it was called stable, unsaid).
+  // not stable, which the metrics' warnings say.
   if (days > spec.horizon_days / 2) {
     return {spec.horizon_days / 2, false};
   }
