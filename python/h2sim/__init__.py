@@ -31,11 +31,27 @@ _MAX_DEPTH = 64  # as the command line parses JSON
 def _scenario_error(pointer, message, of_argument=False):
     """A ScenarioError of one problem, as the C++ half makes them: an argument's own problem
     (`of_argument`, its message naming the argument) is not labelled as the file's."""
-    error = ScenarioError(message if of_argument and not pointer
-                          else f"{pointer or '(file)'}: {message}")
-    error.problems = [(pointer, message)]
+    if of_argument and not pointer:
+        return _scenario_errors([(pointer, message)], message)
+    return _scenario_errors([(pointer, message)])
+
+
+def _problem_text(pointer, message):
+    return f"{pointer or '(file)'}: {message}"
+
+
+def _scenario_errors(problems, message=None):
+    """A ScenarioError of (pointer, message) problems, its message as the C++ half writes it:
+    one problem is the message, several are counted and listed a line each."""
+    if message is None:
+        message = (_problem_text(*problems[0]) if len(problems) == 1 else
+                   f"{len(problems)} problems:" + "".join(
+                       "\n  " + _problem_text(*problem) for problem in problems))
+    error = ScenarioError(message)
+    error.problems = list(problems)
     error.point = None
     return error
+
 
 # Not `warnings`, which `from h2sim import *` would put over the standard library's module.
 __all__ = [
@@ -45,11 +61,12 @@ __all__ = [
 __version__ = _h2sim.version()
 
 
-def _plain(value, where, depth=0):
+def _plain(value, where, depth=0, nonfinite=None):
     """`value` as JSON's types: numpy's scalars and arrays (anything with tolist()) as Python's, a
     path (os.PathLike) as its text, and a NaN or infinity as the text the command line would pass
     ("NaN", "Infinity"), which a numeric field refuses naming its pointer, rather than JSON that
-    is not JSON. What JSON cannot hold raises, naming `where` and the pointer within it."""
+    is not JSON; each is also listed in `nonfinite` (where, text), for a text field takes it.
+    What JSON cannot hold raises, naming `where` and the pointer within it."""
     def inside(key):
         return f"{where}/{str(key).replace('~', '~0').replace('/', '~1')}"
 
@@ -60,15 +77,15 @@ def _plain(value, where, depth=0):
     if isinstance(value, str):
         return _utf8(where or "value", value)
     if isinstance(value, os.PathLike):
-        return _plain(os.fsdecode(value), where, depth)
+        return _plain(os.fsdecode(value), where, depth, nonfinite)
     if isinstance(value, dict):
         for key in value:
             if not isinstance(key, str):
                 raise TypeError(f"{where or 'value'}: a key must be a str, not "
                                 + type(key).__name__)
-        return {key: _plain(item, inside(key), depth + 1) for key, item in value.items()}
+        return {key: _plain(item, inside(key), depth + 1, nonfinite) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(item, inside(i), depth + 1) for i, item in enumerate(value)]
+        return [_plain(item, inside(i), depth + 1, nonfinite) for i, item in enumerate(value)]
     if isinstance(value, numbers.Integral):
         number = int(value)
         if number.bit_length() > 1024:  # past any double; Python cannot even print it as JSON
@@ -87,12 +104,15 @@ def _plain(value, where, depth=0):
         number = float(str(value)) if _narrow_float(value) else float(value)
         if math.isfinite(number):
             return number
-        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+        text = "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+        if nonfinite is not None:
+            nonfinite.append((where, text))
+        return text
     if hasattr(value, "tolist"):
         items = value.tolist()
         if _narrow_float(value):  # an array's tolist() widens its float32s as float() does
             items = _narrowed(items, value.dtype.type)
-        return _plain(items, where, depth)
+        return _plain(items, where, depth, nonfinite)
     raise TypeError(f"{where or 'value'}: a value of type {type(value).__name__} is not JSON (a str, "
                     "number, bool, None, list or dict)")
 
@@ -123,10 +143,23 @@ def _utf8(where, text):
     return text
 
 
-def _json(value, where):
+def _json(value, where, nonfinite=None):
     """A Python value as --set VALUE text: its JSON, so that a str is a string ("2025" stays
     text), and numbers, lists, dicts, True and None are JSON's."""
-    return json.dumps(_plain(value, where), allow_nan=False)
+    return json.dumps(_plain(value, where, nonfinite=nonfinite), allow_nan=False)
+
+
+def _not_a_value(text):
+    return f"{text} is not a value (JSON holds no NaN or infinity" + (
+        "; an empty cell of a table is NaN)" if text == "NaN" else ")")
+
+
+def _refuse_nonfinite(nonfinite):
+    """A NaN or infinity given as an argument's value (set=, vary=) raises ScenarioError naming
+    the argument: as text ("NaN") a text field would take it."""
+    if nonfinite:
+        where, text = nonfinite[0]
+        raise _scenario_error("", f"{where}: {_not_a_value(text)}", of_argument=True)
 
 
 def _looks_like_json_text(scenario):
@@ -142,11 +175,12 @@ def _looks_like_json_text(scenario):
             and not os.path.exists(scenario))
 
 
-def _source(scenario):
+def _source(scenario, nonfinite=None):
     """(text, base_dir) of a scenario: a dict, or the path of a file. base_dir is bytes (the
-    path's own), so that a folder whose name is not UTF-8 works as on the command line."""
+    path's own), so that a folder whose name is not UTF-8 works as on the command line. A dict's
+    NaN and infinities are listed in `nonfinite` (pointer, text)."""
     if isinstance(scenario, dict):
-        return _json(scenario, "").encode("utf-8"), b"."
+        return _json(scenario, "", nonfinite).encode("utf-8"), b"."
     if _looks_like_json_text(scenario):
         # JSON text is no path: opening it said "File name too long", quoting all of it
         raise TypeError("scenario must be a dict or the path of a scenario file, not JSON text "
@@ -191,8 +225,31 @@ def _sets(set=None):
             if not isinstance(path, str):
                 raise TypeError("set's paths must be str, not " + type(path).__name__)
             _utf8("set", path)
-        return [(path, _json(value, 'set ' + path)) for path, value in set.items()]
+        nonfinite = []
+        sets = [(path, _json(value, 'set ' + path, nonfinite)) for path, value in set.items()]
+        _refuse_nonfinite(nonfinite)
+        return sets
     return [] if set is None else _texts("set", set)
+
+
+def _problems(text, base_dir, sets, nonfinite):
+    """validate()'s list: the C++ half's problems, and a problem at each NaN or infinity of the
+    scenario that it did not refuse (in a text field, "NaN" would have named a station)."""
+    problems = list(_h2sim.validate(text, base_dir, sets))
+    refused = {pointer for pointer, _ in problems}
+    return problems + [(pointer, _not_a_value(value)) for pointer, value in nonfinite
+                       if pointer not in refused]
+
+
+def _inputs(scenario, set):
+    """(text, base_dir, sets) of a scenario and its set=; a NaN or infinity in the scenario raises
+    ScenarioError listing every problem, as validate() does."""
+    nonfinite = []
+    text, base_dir = _source(scenario, nonfinite)
+    sets = _sets(set)
+    if nonfinite:
+        raise _scenario_errors(_problems(text, base_dir, sets, nonfinite))
+    return text, base_dir, sets
 
 
 def _last(seed, replications):
@@ -262,8 +319,8 @@ def run(scenario, *, seed=None, replications=None, jobs=None, set=None, until=No
     strings as --until takes them) adds replications until each metric is that precise, at most
     `max_replications` (default 1000; only with `until`); `quantile_interval` is
     --quantile-interval's."""
-    text, base_dir = _source(scenario)
-    return json.loads(_h2sim.run(text, base_dir, _sets(set), _last(seed, replications),
+    text, base_dir, sets = _inputs(scenario, set)
+    return json.loads(_h2sim.run(text, base_dir, sets, _last(seed, replications),
                                  _running(jobs, until, max_replications, quantile_interval)))
 
 
@@ -291,8 +348,10 @@ def _axes(vary):
                 if not isinstance(items, list):
                     raise TypeError(f"vary {path}: values must be a list (or a \"V1,V2\" or "
                                     f"\"FROM:TO:STEP\" str), not " + type(values).__name__)
-                axes.append((path, [json.dumps(value, allow_nan=False) for value in
-                                    _plain(items, f"vary {path}")]))
+                nonfinite = []
+                values = _plain(items, f"vary {path}", nonfinite=nonfinite)
+                _refuse_nonfinite(nonfinite)
+                axes.append((path, [json.dumps(value, allow_nan=False) for value in values]))
         return axes
     if vary is None:
         raise TypeError("vary must be a dict {PATH: [values]} or a list of \"PATH=...\" str")
@@ -304,8 +363,8 @@ def sweep(scenario, vary, *, seed=None, replications=None, jobs=None, set=None, 
     """The full factorial of `vary` ({PATH: [values]} or {PATH: "FROM:TO:STEP"}, or a list of
     "PATH=..." as --vary takes them); returns {"points": [{"set", "metrics"}]} as `h2sim sweep`.
     `until`, `max_replications` and `quantile_interval` as in run(), for each point."""
-    text, base_dir = _source(scenario)
-    return json.loads(_h2sim.sweep(text, base_dir, _sets(set), _last(seed, replications),
+    text, base_dir, sets = _inputs(scenario, set)
+    return json.loads(_h2sim.sweep(text, base_dir, sets, _last(seed, replications),
                                    _axes(vary),
                                    _running(jobs, until, max_replications, quantile_interval)))
 
@@ -315,7 +374,7 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
     """The smallest integer value of `param` in `range` ("FROM:TO" or (from, to)) for which
     `target` ("totals.wait_min.p95<=5") holds with 95% confidence, as `h2sim size`. `until`,
     `max_replications` and `quantile_interval` as in run(), for each value tried."""
-    text, base_dir = _source(scenario)
+    text, base_dir, sets = _inputs(scenario, set)
     if not isinstance(param, str):
         raise TypeError("param must be a str (a --set PATH)")
     if not isinstance(target, str):
@@ -331,15 +390,16 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
             raise TypeError("range must be \"FROM:TO\" or (from, to)")
         low, high = range
         range = f"{_int('range', low, -2**63, 2**63 - 1)}:{_int('range', high, -2**63, 2**63 - 1)}"
-    return json.loads(_h2sim.size(text, base_dir, _sets(set), _last(seed, replications), param,
+    return json.loads(_h2sim.size(text, base_dir, sets, _last(seed, replications), param,
                                   range, target, replications is not None,
                                   _running(jobs, until, max_replications, quantile_interval)))
 
 
 def validate(scenario, *, set=None):
     """Every problem of a scenario as (JSON pointer, message); [] when it is valid."""
+    nonfinite = []
     try:
-        text, base_dir = _source(scenario)
+        text, base_dir = _source(scenario, nonfinite)
     except ScenarioError as error:
         # A dict nested too deep has problems as its file has; a file that cannot be read
         # (missing, over 64 MiB) raises, as on the command line.
@@ -348,15 +408,15 @@ def validate(scenario, *, set=None):
         raise
     try:
         sets = _sets(set)
-    except ScenarioError as error:  # a set value nested too deep
+    except ScenarioError as error:  # a set value nested too deep, or a NaN
         return list(error.problems)
-    return _h2sim.validate(text, base_dir, sets)
+    return _problems(text, base_dir, sets, nonfinite)
 
 
 def warnings(scenario, *, set=None):
     """What a valid scenario allows but probably does not mean, as (JSON pointer, message)."""
-    text, base_dir = _source(scenario)
-    return _h2sim.warnings(text, base_dir, _sets(set))
+    text, base_dir, sets = _inputs(scenario, set)
+    return _h2sim.warnings(text, base_dir, sets)
 
 
 def schema(metrics=False):

@@ -2,7 +2,9 @@
 with PYTHONPATH at the module in the build tree, H2SIM_CLI and H2SIM_SOURCE_DIR set)."""
 
 import json
+import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -567,6 +569,29 @@ def test_out_of_range_and_mistyped_arguments_name_themselves():
         h2sim.run(scenario)
     assert [pointer for pointer, _ in raised.value.problems] == ["/horizon_days"]
     assert [pointer for pointer, _ in h2sim.validate(scenario)] == ["/horizon_days"]
+    # In a text field "NaN" would be a name: it is refused there too, with every other problem.
+    scenario["stations"][0]["name"] = float("nan")
+    nan = "NaN is not a value (JSON holds no NaN or infinity; an empty cell of a table is NaN)"
+    expected = ["/horizon_days", ("/stations/0/name", nan)]
+    assert [problem if problem[0] == "/stations/0/name" else problem[0]
+            for problem in h2sim.validate(scenario)] == expected
+    for call in (lambda: h2sim.run(scenario), lambda: h2sim.warnings(scenario),
+                 lambda: h2sim.sweep(scenario, {"horizon_days": [1, 2]})):
+        with pytest.raises(h2sim.ScenarioError, match="^2 problems:") as raised:
+            call()
+        assert [problem if problem[0] == "/stations/0/name" else problem[0]
+                for problem in raised.value.problems] == expected
+    scenario["horizon_days"] = 1
+    with pytest.raises(h2sim.ScenarioError, match=f"^/stations/0/name: {re.escape(nan)}$"):
+        h2sim.run(scenario)
+    # As an argument's value, named by the argument.
+    infinity = "Infinity is not a value (JSON holds no NaN or infinity)"
+    assert h2sim.validate(MMC2, set={"stations.0.name": math.inf}) == [
+        ("", f"set stations.0.name: {infinity}")]
+    with pytest.raises(h2sim.ScenarioError, match=f"^set stations.0.name: {re.escape(nan)}$"):
+        h2sim.run(MMC2, set={"stations.0.name": math.nan})
+    with pytest.raises(h2sim.ScenarioError, match=r"^vary stations.0.name/1: -Infinity is not"):
+        h2sim.sweep(MMC2, {"stations.0.name": ["a", -math.inf]})
 
 
 def test_numpy_values_are_taken_as_python_numbers():
