@@ -332,6 +332,39 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
                        "e.json: /totals/hourly/arrivals/2 is -3: a count, never negative: not an "
                        "h2sim output as it wrote it",
                        h2sim::ReportError);
+  // Values of the wrong shape: an empty object where a count is, a number where waits are.
+  edited = run_output("S", 4);
+  edited["totals"]["served"] = json::object();
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/served is an empty object, where h2sim writes a number: "
+                       "not an h2sim output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["stations"][0]["wait_min"] = 3;
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /stations/0/wait_min is a number, where h2sim writes an object of "
+                       "wait statistics: not an h2sim output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["totals"]["hourly"]["arrivals"] = 7;
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/hourly/arrivals is a number, where h2sim writes a list of "
+                       "numbers: not an h2sim output as it wrote it",
+                       h2sim::ReportError);
+  // Intervals: two numbers, the low end first.
+  edited = run_output("S", 4, json{{"totals.wait_min.p95", {9, 1}}});
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /ci95/totals.wait_min.p95 is [9,1]: an interval whose low end is "
+                       "above its high end: not an h2sim output as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4, json{{"totals.wait_min.p95", {1, 9}}});
+  edited["stations"][0]["ci95"] = {{"wait_min.p95", {1}}};
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /stations/0/ci95/wait_min.p95 is a list, where h2sim writes an "
+                       "interval [low, high]: not an h2sim output as it wrote it",
+                       h2sim::ReportError);
+  edited["stations"][0]["ci95"] = {{"wait_min.p95", {2, 2}}};
+  CHECK_NOTHROW(h2sim::html_report({{"e.json", edited}}));
   // Means over replications a rounding step off their max are h2sim's own (six equal p99s).
   edited = run_output("S", 4);
   edited["totals"]["wait_min"] = {

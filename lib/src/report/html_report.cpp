@@ -220,11 +220,80 @@ bool in_order(double low, double high) {
  * <= max, mean <= max, each to within rounding). An edited file with served -5 or p99 below p90
  * was drawn as given.
  */
+/** "an object", "a list", "a number", ... for a message: an edited value may be long. */
+std::string json_kind(const json& value) {
+  if (value.is_object()) {
+    return value.empty() ? "an empty object" : "an object";
+  }
+  if (value.is_array()) {
+    return value.empty() ? "an empty list" : "a list";
+  }
+  return value.is_number() ? "a number" : value.is_string() ? "text" : value.dump();
+}
+
+/**
+ * Throws unless `value`, a field of `kind`, has the shape h2sim writes it in: a number (or null)
+ * for a count, amount or ratio, an object of statistics for waits, a list for hourly and series
+ * values. An edited `served: {}` passed the check of numbers and was drawn as no value.
+ */
+void check_shape(const json& value, report::Kind kind, const std::string& where,
+                 const std::string& label) {
+  using report::Kind;
+  std::string_view expected;
+  switch (kind) {
+  case Kind::count:
+  case Kind::quantity:
+  case Kind::maximum:
+  case Kind::minimum:
+  case Kind::derived:
+    expected = value.is_number() || value.is_null() ? "" : "a number";
+    break;
+  case Kind::waits:
+    expected = (value.is_object() && !value.empty()) || value.is_null()
+                   ? ""
+                   : "an object of wait statistics";
+    break;
+  default: // hourly and series values
+    expected = value.is_array() ? "" : "a list of numbers";
+  }
+  if (!expected.empty()) {
+    throw ReportError(label + ": " + where + " is " + json_kind(value) + ", where h2sim writes " +
+                      std::string(expected) + ": not an h2sim output as it wrote it");
+  }
+}
+
+/**
+ * Throws unless each entry of a `ci95` object is a 95% interval as h2sim writes it: two numbers,
+ * the low end first. An edited [9, 1] was drawn as an interval from 9 to 1.
+ */
+void check_intervals(const json& ci95, const std::string& pointer, const std::string& label) {
+  if (!ci95.is_object()) {
+    throw ReportError(label + ": " + pointer + " is " + json_kind(ci95) +
+                      ", where h2sim writes an object of intervals: not an h2sim output as it "
+                      "wrote it");
+  }
+  for (const auto& [key, value] : ci95.items()) {
+    const std::string where = pointer + "/" + key;
+    const auto ci = interval(&value);
+    if (!ci) {
+      throw ReportError(label + ": " + where + " is " + json_kind(value) +
+                        ", where h2sim writes an interval [low, high]: not an h2sim output as it "
+                        "wrote it");
+    }
+    if (!in_order(ci->first, ci->second)) {
+      refuse_value(label, where, value, "an interval whose low end is above its high end");
+    }
+  }
+}
+
 template <class R>
 void check_sense(const json& record, const std::vector<report::Field<R>>& fields,
                  const std::string& pointer, const std::string& label) {
   using report::Kind;
   for (const report::Field<R>& field : fields) {
+    if (const json* value = at(record, slash_path(std::string(field.key))); value != nullptr) {
+      check_shape(*value, field.kind, pointer + "/" + slash_path(std::string(field.key)), label);
+    }
     const bool counts = field.kind == Kind::count || field.kind == Kind::maximum ||
                         field.kind == Kind::hourly_counts || field.kind == Kind::series_counts;
     if (!counts && field.kind != Kind::waits) {
@@ -283,6 +352,9 @@ void check_metrics(const json& metrics, const std::string& pointer, const std::s
     check_numbers(*totals, pointer + "/totals", label);
     check_sense(*totals, report::station_fields(), pointer + "/totals", label);
   }
+  if (const json* ci95 = at(metrics, "ci95"); ci95 != nullptr) {
+    check_intervals(*ci95, pointer + "/ci95", label);
+  }
   for (const auto& [list, name] : {std::pair{"stations", "id"}, {"classes", "name"}}) {
     const json* items = at(metrics, list);
     for (std::size_t i = 0; items != nullptr && items->is_array() && i < items->size(); ++i) {
@@ -294,6 +366,9 @@ void check_metrics(const json& metrics, const std::string& pointer, const std::s
         if (key != name) {
           check_numbers(item, where + "/" + key, label);
         }
+      }
+      if (const json* ci95 = at((*items)[i], "ci95"); ci95 != nullptr) {
+        check_intervals(*ci95, where + "/ci95", label);
       }
       if (std::string_view(list) == "stations") {
         check_sense((*items)[i], report::station_fields(), where, label);
