@@ -335,6 +335,33 @@ TEST_CASE("overrides: [key.key=value] selects items by a nested value") {
   CHECK(problems_of(three, {{"demand.classes[name=tram].count", "5"}}) ==
         "/demand/classes: --set demand.classes[name=tram].count=5: no item of /demand/classes "
         "has name \"tram\"\n");
+  // Under a `*`, items without the list selected in are passed over: where the others' lists
+  // hold no such item it is the same warning (it was refused where some station had no
+  // availability, and warned where all had one).
+  const std::string maintenance =
+      R"({"maintenance": [{"start_day": 2, "start_h": 0, "hours": 4}]})";
+  const std::string path = "stations.*.availability.maintenance[start_day=5].hours";
+  const auto unpicked =
+      h2sim::load_scenario(three, {{"stations.1.availability", maintenance}, {path, "3"}});
+  CHECK(unpicked.changes().size() == 1);
+  REQUIRE(unpicked.warnings().size() == 1);
+  CHECK(unpicked.warnings()[0].pointer == "/stations/1/availability/maintenance");
+  CHECK(unpicked.warnings()[0].message ==
+        "--set " + path +
+            "=3 changed nothing: no item of /stations/1/availability/maintenance "
+            "has start_day \"5\"");
+  const auto picked = h2sim::load_scenario(
+      three, {{"stations.1.availability", maintenance},
+              {"stations.*.availability.maintenance[start_day=2].hours", "3"}});
+  REQUIRE(picked.changes().size() == 2);
+  CHECK(picked.changes()[1].pointer == "/stations/1/availability/maintenance/0/hours");
+  CHECK(picked.warnings().empty());
+  // ... and a typo there stays refused.
+  CHECK(problems_of(three, {{"stations.1.availability", maintenance},
+                            {"stations.*.availability.maintenance[start_dai=5].hours", "3"}}) ==
+        "/stations/1/availability/maintenance: --set "
+        "stations.*.availability.maintenance[start_dai=5].hours=3: no item of "
+        "/stations/1/availability/maintenance has start_dai \"5\"\n");
   // A selection that picks nothing stops a path that goes on past a problem no less.
   CHECK(problems_of(three, {{"stationz[supply.model=pipeline].dispensers", "5"}}) ==
         "/stationz: --set stationz[supply.model=pipeline].dispensers=5: no such value to set a "

@@ -372,6 +372,9 @@ std::optional<Unchanged> apply_override(json& document, const Override& override
   // The first [key=value] that picked no item, by a key other than an item's name: a value of a
   // model (stations[supply.model=pipeline]) that one scenario of a comparison may not use.
   std::optional<Unchanged> unpicked;
+  // The first [id=...], [name=...] or undeclared selection that picked no item: a typo, refused
+  // when the path reaches nothing, though other items lacked the path's objects.
+  std::optional<Problem> mistyped;
   // `step` is followed by `next` (nothing for the last step): an index, `*` or a selection after
   // it means its value is an array.
   const auto expand = [&](const Step& step, const Step* next_step) {
@@ -442,7 +445,7 @@ std::optional<Unchanged> apply_override(json& document, const Override& override
             next.emplace_back(&(*node)[i], item);
           }
         }
-        if (step.kind == Step::Kind::select && !failure &&
+        if (step.kind == Step::Kind::select &&
             std::none_of(node->begin(), node->end(),
                          [&](const json& item) { return matches(item, step); })) {
           const std::string none = "no item of " + (pointer.empty() ? "/" : pointer) + " has " +
@@ -450,7 +453,7 @@ std::optional<Unchanged> apply_override(json& document, const Override& override
           // An id or a name picks one item: one that no item has is a typo, refused, as is a key
           // or a model no scenario has.
           if (step.name == "id" || step.name == "name" || !may_select(step)) {
-            failure = Problem{pointer, where + ": " + none};
+            mistyped = mistyped.value_or(Problem{pointer, where + ": " + none});
           } else if (!unpicked) {
             unpicked = Unchanged{pointer, none};
           }
@@ -478,13 +481,16 @@ std::optional<Unchanged> apply_override(json& document, const Override& override
     }
   }
   // A selection by a model's value that picked nothing sets nothing, whatever the operator: one
-  // --set goes to every scenario of a comparison, and only some may have that model.
-  if (targets.empty() && !failure && unpicked) {
+  // --set goes to every scenario of a comparison, and only some may have that model. Items under
+  // a `*` that lack the list it selects in are passed over, as a wildcard passes over them.
+  if (targets.empty() && !mistyped && unpicked) {
     return unpicked;
   }
   // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
   if (targets.empty() || (!wildcard && failure)) {
-    problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing", true});
+    problems.push_back(mistyped  ? *mistyped
+                       : failure ? *failure
+                                 : Problem{"", where + ": matches nothing", true});
     return std::nullopt;
   }
   // Under a wildcard, +=, -= and *= pass over the items without the key; where no item has it
