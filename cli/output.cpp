@@ -201,7 +201,11 @@ public:
   Temporary(const Temporary&) = delete;
   Temporary& operator=(const Temporary&) = delete;
 
-  /** Creates a new file named after `target` in its folder; false with errno set if not. */
+  /**
+   * Creates a new file for `target` in its folder, false with errno set if it cannot. Where the
+   * file system allows, the file has no name (O_TMPFILE) until close() gives it one, so that a
+   * process killed outright (SIGKILL, the OOM killer) while writing leaves nothing behind.
+   */
   bool create(const std::string& target) {
     const fs::path path(target);
     // ".NAME.tmp.PID", or ".h2sim.tmp.PID" where that would pass NAME_MAX (a name of 245 bytes,
@@ -210,43 +214,28 @@ public:
     if (own.size() + 3 > NAME_MAX) { // room for ".NN", the attempts below
       own = ".h2sim.tmp." + std::to_string(::getpid());
     }
-    const std::string stem = (path.parent_path() / own).string();
-    for (int attempt = 0; attempt < 100; ++attempt) {
-      const std::string name = attempt == 0 ? stem : stem + "." + std::to_string(attempt);
-      if (name.size() >= PATH_MAX) {
-        errno = ENAMETOOLONG;
-        return false;
-      }
-      const HeldSignals held;
-      std::size_t slot = 0;
-      while (slot < temporary_slots && armed[slot] != 0) {
-        ++slot;
-      }
-      if (slot == temporary_slots) {
-        errno = EMFILE; // more outputs at once than any command writes
-        return false;
-      }
-      fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    stem_ = (path.parent_path() / own).string();
+    if (std::getenv("H2SIM_TEST_NAMED_TEMPORARY") == nullptr) {
+      const std::string folder = path.parent_path().empty() ? "." : path.parent_path().string();
+      fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
       if (fd_ >= 0) {
-        std::memcpy(temporary_paths[slot], name.c_str(), name.size() + 1);
-        temporary_owner = ::getpid();
-        armed[slot] = 1;
-        slot_ = slot;
         return true;
       }
-      if (errno != EEXIST) {
-        return false;
-      }
     }
-    return false;
+    return create_named(); // a file system without O_TMPFILE
   }
 
   int fd() const { return fd_; }
 
-  /** Closes the file; false with errno set if that reported an error (a failed late write). */
+  /**
+   * Gives the file its name if it has none yet, and closes it; false with errno set if either
+   * failed (a failed late write).
+   */
   bool close() {
-    const int fd = fd_;
-    fd_ = -1;
+    if (slot_ == temporary_slots && !give_name()) {
+      return false;
+    }
+    const int fd = std::exchange(fd_, -1);
     return ::close(fd) == 0;
   }
 
@@ -262,17 +251,101 @@ public:
   }
 
 private:
+  /**
+   * Takes the first free name of ".NAME.tmp.PID", ".NAME.tmp.PID.1", ... that `make(name)`
+   * creates (false with errno EEXIST where the name is taken), in a slot the signal handlers
+   * clean up; false with errno set if none.
+   */
+  template <class Make> bool claim_name(Make make) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      const std::string name = attempt == 0 ? stem_ : stem_ + "." + std::to_string(attempt);
+      if (name.size() >= PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return false;
+      }
+      const HeldSignals held;
+      std::size_t slot = 0;
+      while (slot < temporary_slots && armed[slot] != 0) {
+        ++slot;
+      }
+      if (slot == temporary_slots) {
+        errno = EMFILE; // more outputs at once than any command writes
+        return false;
+      }
+      if (make(name)) {
+        std::memcpy(temporary_paths[slot], name.c_str(), name.size() + 1);
+        temporary_owner = ::getpid();
+        armed[slot] = 1;
+        slot_ = slot;
+        return true;
+      }
+      if (errno != EEXIST) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  bool create_named() {
+    return claim_name([this](const std::string& name) {
+      fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      return fd_ >= 0;
+    });
+  }
+
+  /**
+   * Names the unnamed file, written and synced, for rename_over: a link to it through
+   * /proc/self/fd, or where that fails (no /proc) a named copy, synced, with its owner and mode.
+   */
+  bool give_name() {
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+    const bool may_link = std::getenv("H2SIM_TEST_NO_LINK") == nullptr;
+    if (may_link && claim_name([&proc](const std::string& name) {
+          return ::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0;
+        })) {
+      return true;
+    }
+    const int unnamed = std::exchange(fd_, -1);
+    struct stat status {};
+    bool copied =
+        ::fstat(unnamed, &status) == 0 && ::lseek(unnamed, 0, SEEK_SET) == 0 && create_named();
+    std::string buffer(1 << 16, '\0');
+    while (copied) {
+      const ssize_t got = ::read(unnamed, buffer.data(), buffer.size());
+      if (got == 0) {
+        break;
+      }
+      if (got < 0) {
+        copied = errno == EINTR;
+        continue;
+      }
+      copied = write_all(fd_, std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+    }
+    if (copied) {
+      if (::fchown(fd_, status.st_uid, status.st_gid) != 0) {
+        [[maybe_unused]] const int ignored = ::fchown(fd_, static_cast<uid_t>(-1), status.st_gid);
+      }
+      copied = ::fchmod(fd_, status.st_mode & 07777) == 0 && ::fsync(fd_) == 0;
+    }
+    const int error = errno;
+    ::close(unnamed);
+    errno = error;
+    return copied;
+  }
+
   int fd_ = -1;
-  std::size_t slot_ = temporary_slots; // none until create()
+  std::string stem_;                   // the temporary name's, beside the target
+  std::size_t slot_ = temporary_slots; // none until the file has a name
   struct sigaction previous_[std::size(cleanup_signals)]{};
 };
 
 /**
- * Test hook: H2SIM_TEST_SIGNAL_BEFORE_RENAME=N raises signal N once the temporary file is written,
- * before it is renamed, to check that nothing is left behind.
+ * Test hooks: H2SIM_TEST_SIGNAL_BEFORE_SYNC=N raises signal N once an output is written, before
+ * it is synced and named; H2SIM_TEST_SIGNAL_BEFORE_RENAME=N once it is named, before it is
+ * renamed into place. Either checks that nothing is left behind.
  */
-void signal_before_rename_for_tests() {
-  if (const char* signal = std::getenv("H2SIM_TEST_SIGNAL_BEFORE_RENAME")) {
+void signal_for_tests(const char* variable) {
+  if (const char* signal = std::getenv(variable)) {
     ::raise(std::atoi(signal));
   }
 }
@@ -424,6 +497,7 @@ void StreamedOutput::sync() {
   if (!place.temporary || place.synced) {
     return;
   }
+  signal_for_tests("H2SIM_TEST_SIGNAL_BEFORE_SYNC");
   if (::fsync(place.temporary->fd()) != 0 || !place.temporary->close()) {
     fail(place.path, errno);
   }
@@ -440,7 +514,7 @@ void StreamedOutput::commit() {
     return;
   }
   sync();
-  signal_before_rename_for_tests();
+  signal_for_tests("H2SIM_TEST_SIGNAL_BEFORE_RENAME");
   if (!place.temporary->rename_over(place.target)) {
     fail(place.path, errno);
   }

@@ -1422,13 +1422,18 @@ TEST_CASE("cli: -o through symbolic links replaces what they point to and keeps 
 
 TEST_CASE("cli: -o keeps an existing file's permission bits") {
   Folder folder;
-  for (const unsigned mode : {0600U, 0640U, 0604U}) {
-    CAPTURE(mode);
-    std::ofstream(folder / "m.json") << "old\n";
-    fs::permissions(folder / "m.json", fs::perms(mode));
-    CHECK(h2sim_in(folder.path, quick_run + " -o m.json").code == 0);
-    CHECK(permissions(folder / "m.json") == mode);
-    CHECK(slurp(folder / "m.json") != "old\n");
+  // The file is written unnamed and linked into the folder; where it cannot be linked (no /proc),
+  // it is copied into a named one; where the file system has no unnamed files, written named.
+  for (const std::string way : {"", "H2SIM_TEST_NO_LINK=1", "H2SIM_TEST_NAMED_TEMPORARY=1"}) {
+    for (const unsigned mode : {0600U, 0640U, 0604U}) {
+      CAPTURE(way);
+      CAPTURE(mode);
+      std::ofstream(folder / "m.json") << "old\n";
+      fs::permissions(folder / "m.json", fs::perms(mode));
+      CHECK(h2sim_in(folder.path, quick_run + " -o m.json", way).code == 0);
+      CHECK(permissions(folder / "m.json") == mode);
+      CHECK(nlohmann::json::parse(slurp(folder / "m.json"))["scenario"] == "md-1");
+    }
   }
   CHECK(folder.names() == std::vector<std::string>{"m.json"});
 }
@@ -1553,6 +1558,13 @@ TEST_CASE("cli: a failed run leaves an existing -o file byte-identical and no te
     const Result r =
         h2sim_in(folder.path, quick_run + " -o m.json", "H2SIM_TEST_SIGNAL_BEFORE_RENAME=2");
     CHECK(r.code == 128 + 2);
+  }
+  SUBCASE("SIGKILL while the outputs are written") {
+    // No handler runs: the files written have no name until they are complete (O_TMPFILE). A
+    // named temporary file was left behind, the event log's perhaps large.
+    const Result r = h2sim_in(folder.path, quick_run + " -o m.json --events ev.csv",
+                              "H2SIM_TEST_SIGNAL_BEFORE_SYNC=9");
+    CHECK(r.code == 128 + 9);
   }
   CHECK(slurp(folder / "m.json") == before);
   CHECK(folder.names() == std::vector<std::string>{"m.json"});
