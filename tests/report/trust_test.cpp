@@ -323,6 +323,14 @@ TEST_CASE("trust: a bounded queue offered more than its dispensers can do is sai
         "reached its queue times their mean fill, per dispenser-minute of the window): only its "
         "queue_capacity of 3 keeps its queue bounded, and 204 of its 720 arrivals (28.3%) balked; "
         "add dispensers or lower the demand");
+  // A fleet's drivers turned away come back: their visits overstate the vehicles' demand.
+  const auto of_fleet = full_queue_warning({full}, bounded, 1440, {"S1"}, 1, true);
+  REQUIRE(of_fleet.has_value());
+  CHECK(of_fleet->message.starts_with(
+      "station S1 is offered 1.25 times the fills its dispensers can do (the visits that "
+      "reached its queue times their mean fill, per dispenser-minute of the window; a driver "
+      "turned away who came back is counted at each visit, so the vehicles ask for fewer fills "
+      "than that): only its queue_capacity of 3 "));
 
   SUBCASE("means over replications are said as such, and other stations counted") {
     const RecordValues half = with(full, "balked", 203.5);

@@ -382,7 +382,8 @@ ordered_json document(const Run& run, bool with_error) {
     const auto& stations = aggregate.only().stations;
     for (const auto& overloaded :
          {overload_warning(slowest_station(stations, run.queues, window_min), run.labels.stations),
-          full_queue_warning(stations, run.queues, window_min, run.labels.stations, 1)}) {
+          full_queue_warning(stations, run.queues, window_min, run.labels.stations, 1,
+                             !run.labels.classes.empty())}) {
       if (overloaded) {
         out["warnings"].push_back(
             {{"pointer", overloaded->pointer}, {"message", overloaded->message}});
@@ -409,8 +410,9 @@ ordered_json document(const Run& run, bool with_error) {
          quantiles_outside_intervals(aggregate, combined.totals, intervals, method)) {
       trust.push_back(std::move(outside));
     }
-    if (auto full = full_queue_warning(combined.stations, run.queues, header.horizon_days * 1440,
-                                       run.labels.stations, finished)) {
+    if (auto full =
+            full_queue_warning(combined.stations, run.queues, header.horizon_days * 1440,
+                               run.labels.stations, finished, !run.labels.classes.empty())) {
       trust.push_back(std::move(*full));
     }
     for (const Warning& warning : trust) {

@@ -336,7 +336,7 @@ std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest
 std::optional<Warning> full_queue_warning(const std::vector<RecordValues>& stations,
                                           const std::vector<QueueShape>& shapes, double window_min,
                                           const std::vector<std::string>& labels,
-                                          std::size_t replications) {
+                                          std::size_t replications, bool fleet) {
   std::optional<std::size_t> most;
   double most_offered = 0;
   std::size_t overloaded = 0;
@@ -371,11 +371,15 @@ std::optional<Warning> full_queue_warning(const std::vector<RecordValues>& stati
   std::string message =
       "station " + label + " is offered " + rounded(most_offered) +
       " times the fills its dispensers can do (the visits that reached its queue times their "
-      "mean fill, per dispenser-minute of the window): only its queue_capacity of " +
-      std::to_string(*shapes[*most].capacity) + " keeps its queue bounded, and " +
-      (replications > 1 ? "on average " : "") + count_text(balked) + " of its " +
-      count_text(arrivals) + " arrivals" + (replications > 1 ? " per replication" : "") + " (" +
-      rounded(100 * balked / arrivals) + "%) balked";
+      "mean fill, per dispenser-minute of the window" +
+      (fleet ? "; a driver turned away who came back is counted at each visit, so the vehicles "
+               "ask for fewer fills than that"
+             : "") +
+      "): only its queue_capacity of " + std::to_string(*shapes[*most].capacity) +
+      " keeps its queue bounded, and " + (replications > 1 ? "on average " : "") +
+      count_text(balked) + " of its " + count_text(arrivals) + " arrivals" +
+      (replications > 1 ? " per replication" : "") + " (" + rounded(100 * balked / arrivals) +
+      "%) balked";
   if (overloaded > 1) {
     message += "; " + std::to_string(overloaded - 1) + " other station" +
                (overloaded > 2 ? "s" : "") + " with a bounded queue " +

@@ -157,10 +157,12 @@ std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest
  * their mean fill (time in system less wait), per dispenser-minute of the window. A warning at
  * /stations/I for the bounded-queue station offered most, when that is 1 or more (the number of
  * others so offered said), else none. With 2 or more `replications` the counts are their means.
+ * With a `fleet`, a driver turned away comes back, each visit counted: the message says that the
+ * vehicles' demand is lower than the visits'.
  */
 std::optional<Warning> full_queue_warning(const std::vector<RecordValues>& stations,
                                           const std::vector<QueueShape>& shapes, double window_min,
                                           const std::vector<std::string>& labels,
-                                          std::size_t replications);
+                                          std::size_t replications, bool fleet = false);
 
 } // namespace h2sim::report
