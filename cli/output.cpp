@@ -215,6 +215,10 @@ public:
       own = ".h2sim.tmp." + std::to_string(::getpid());
     }
     stem_ = (path.parent_path() / own).string();
+    if (stem_.size() >= PATH_MAX) { // as create_named() would find, but before anything runs
+      errno = ENAMETOOLONG;
+      return false;
+    }
     if (std::getenv("H2SIM_TEST_NAMED_TEMPORARY") == nullptr) {
       const std::string folder = path.parent_path().empty() ? "." : path.parent_path().string();
       fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
@@ -403,7 +407,8 @@ struct StreamedOutput::Place {
   std::string path;   // as given
   std::string target; // the regular file to replace (links followed)
   std::unique_ptr<Temporary> temporary;
-  bool synced = false; // the temporary file's data is on disk and it is closed
+  bool synced = false; // the temporary file's data is on disk
+  bool sealed = false; // and it is closed, with a name
   int device = -1;
   ~Place() {
     if (device >= 0) {
@@ -498,10 +503,22 @@ void StreamedOutput::sync() {
     return;
   }
   signal_for_tests("H2SIM_TEST_SIGNAL_BEFORE_SYNC");
-  if (::fsync(place.temporary->fd()) != 0 || !place.temporary->close()) {
+  if (::fsync(place.temporary->fd()) != 0) {
     fail(place.path, errno);
   }
   place.synced = true;
+}
+
+void StreamedOutput::seal() {
+  Place& place = *place_;
+  if (!place.temporary || place.sealed) {
+    return;
+  }
+  sync();
+  if (!place.temporary->close()) {
+    fail(place.path, errno);
+  }
+  place.sealed = true;
 }
 
 void StreamedOutput::commit() {
@@ -513,7 +530,7 @@ void StreamedOutput::commit() {
     }
     return;
   }
-  sync();
+  seal();
   signal_for_tests("H2SIM_TEST_SIGNAL_BEFORE_RENAME");
   if (!place.temporary->rename_over(place.target)) {
     fail(place.path, errno);
@@ -560,15 +577,26 @@ void StagedOutput::sync() {
   }
 }
 
+void StagedOutput::seal() {
+  if (staged_) {
+    staged_->seal();
+  }
+}
+
 void finish_outputs(std::vector<StagedOutput>& outputs) {
   for (StagedOutput& output : outputs) {
     if (!output.replaces_file()) {
       output.finish();
     }
   }
-  // Every file on disk before any is renamed into place: a rename seldom fails, a sync may.
+  // Every file on disk before any is renamed into place: a rename seldom fails, a sync may. Then
+  // each is named, only now, so that a process killed while a large one is synced leaves no
+  // named temporary file of another.
   for (StagedOutput& output : outputs) {
     output.sync();
+  }
+  for (StagedOutput& output : outputs) {
+    output.seal();
   }
   for (StagedOutput& output : outputs) {
     if (output.replaces_file()) {

@@ -57,8 +57,13 @@ public:
   void write(std::string_view text);
   /** Whether commit() puts a file in place (else the writes went straight to a device or FIFO). */
   bool replaces_file() const;
-  /** Puts a file's text on disk and closes it, as commit() does first (once). */
+  /** Puts a file's text on disk, as commit() does first (once). */
   void sync();
+  /**
+   * Closes a file, synced, giving it its temporary name beside the target (until then it may
+   * have none, so that a process killed outright leaves nothing), as commit() does (once).
+   */
+  void seal();
   void commit();
 
   struct Place;
@@ -83,6 +88,8 @@ public:
   bool replaces_file() const { return staged_ != nullptr && staged_->replaces_file(); }
   /** A file's text on disk, not yet in place (nothing for the others). */
   void sync();
+  /** A file synced and closed, named beside its target, not yet in place. */
+  void seal();
   void finish();
 
 private:
@@ -95,8 +102,9 @@ private:
 /**
  * Finishes every output so that one that fails replaces no regular file: those written where they
  * are (stdout, devices, FIFOs, which nothing can take back) first, in order; then every staged
- * file is synced; then they are renamed into place, in order (only a failed rename, rare, leaves
- * the ones before it in place). Throws OutputError on the first failure.
+ * file is synced, then each is closed and named; then they are renamed into place, in order (only
+ * a failed rename, rare, leaves the ones before it in place). Throws OutputError on the first
+ * failure.
  */
 void finish_outputs(std::vector<StagedOutput>& outputs);
 

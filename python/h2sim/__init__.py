@@ -31,24 +31,19 @@ _MAX_DEPTH = 64  # as the command line parses JSON
 def _scenario_error(pointer, message, of_argument=False):
     """A ScenarioError of one problem, as the C++ half makes them: an argument's own problem
     (`of_argument`, its message naming the argument) is not labelled as the file's."""
-    if of_argument and not pointer:
-        return _scenario_errors([(pointer, message)], message)
-    return _scenario_errors([(pointer, message)])
+    return _scenario_errors([(pointer, message, of_argument)])
 
 
-def _problem_text(pointer, message):
-    return f"{pointer or '(file)'}: {message}"
+def _scenario_errors(problems):
+    """A ScenarioError of (pointer, message, of_argument) problems, its message as the C++ half
+    writes it: one problem is the message, several are counted and listed a line each."""
+    def text(pointer, message, of_argument):
+        return message if of_argument and not pointer else f"{pointer or '(file)'}: {message}"
 
-
-def _scenario_errors(problems, message=None):
-    """A ScenarioError of (pointer, message) problems, its message as the C++ half writes it:
-    one problem is the message, several are counted and listed a line each."""
-    if message is None:
-        message = (_problem_text(*problems[0]) if len(problems) == 1 else
-                   f"{len(problems)} problems:" + "".join(
-                       "\n  " + _problem_text(*problem) for problem in problems))
-    error = ScenarioError(message)
-    error.problems = list(problems)
+    lines = [text(*problem) for problem in problems]
+    error = ScenarioError(lines[0] if len(lines) == 1 else f"{len(lines)} problems:"
+                          + "".join("\n  " + line for line in lines))
+    error.problems = [(pointer, message) for pointer, message, _ in problems]
     error.point = None
     return error
 
@@ -232,13 +227,18 @@ def _sets(set=None):
     return [] if set is None else _texts("set", set)
 
 
+def _nonfinite_problems(nonfinite, refused=()):
+    """A problem (pointer, message, False) at each NaN or infinity of a scenario dict not among
+    the pointers `refused` already (in a text field, "NaN" would have named a station)."""
+    return [(pointer, _not_a_value(value), False) for pointer, value in nonfinite
+            if pointer not in refused]
+
+
 def _problems(text, base_dir, sets, nonfinite):
-    """validate()'s list: the C++ half's problems, and a problem at each NaN or infinity of the
-    scenario that it did not refuse (in a text field, "NaN" would have named a station)."""
-    problems = list(_h2sim.validate(text, base_dir, sets))
-    refused = {pointer for pointer, _ in problems}
-    return problems + [(pointer, _not_a_value(value)) for pointer, value in nonfinite
-                       if pointer not in refused]
+    """validate()'s list, as (pointer, message, of_argument): the C++ half's problems, and one at
+    each NaN or infinity of the scenario that it did not refuse."""
+    problems = [tuple(problem) for problem in _h2sim.validate(text, base_dir, sets)]
+    return problems + _nonfinite_problems(nonfinite, {problem[0] for problem in problems})
 
 
 def _inputs(scenario, set):
@@ -409,8 +409,8 @@ def validate(scenario, *, set=None):
     try:
         sets = _sets(set)
     except ScenarioError as error:  # a set value nested too deep, or a NaN
-        return list(error.problems)
-    return _problems(text, base_dir, sets, nonfinite)
+        return list(error.problems) + [problem[:2] for problem in _nonfinite_problems(nonfinite)]
+    return [problem[:2] for problem in _problems(text, base_dir, sets, nonfinite)]
 
 
 def warnings(scenario, *, set=None):

@@ -10,6 +10,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <string>
+#include <tuple>
 #include <unistd.h>
 #include <utility>
 #include <variant>
@@ -319,14 +320,15 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
   return text_of(h2sim::with_provenance(std::move(result)));
 }
 
-std::vector<std::pair<std::string, std::string>>
+/** Every problem as (pointer, message, of_option): an option's own is not the file's. */
+std::vector<std::tuple<std::string, std::string, bool>>
 validate(const std::string& text, const std::string& base_dir, const Sets& sets) {
   try {
     load(text, base_dir, {overrides_of(sets)});
   } catch (const h2sim::ScenarioError& error) {
-    std::vector<std::pair<std::string, std::string>> problems;
+    std::vector<std::tuple<std::string, std::string, bool>> problems;
     for (const h2sim::Problem& problem : error.problems()) {
-      problems.emplace_back(problem.pointer, problem.message);
+      problems.emplace_back(problem.pointer, problem.message, problem.of_option);
     }
     return problems;
   }

@@ -584,6 +584,15 @@ def test_out_of_range_and_mistyped_arguments_name_themselves():
     scenario["horizon_days"] = 1
     with pytest.raises(h2sim.ScenarioError, match=f"^/stations/0/name: {re.escape(nan)}$"):
         h2sim.run(scenario)
+    # An argument's own problem beside them is not labelled as the file's.
+    with pytest.raises(h2sim.ScenarioError) as raised:
+        h2sim.run(scenario, set={"stations[": 3})
+    assert str(raised.value).startswith("2 problems:\n  set stations[=3: bad path")
+    assert str(raised.value).endswith(f"\n  /stations/0/name: {nan}")
+    # A NaN in set= is listed with the file's.
+    assert h2sim.validate(scenario, set={"seed": math.inf}) == [
+        ("", "set seed: Infinity is not a value (JSON holds no NaN or infinity)"),
+        ("/stations/0/name", nan)]
     # As an argument's value, named by the argument.
     infinity = "Infinity is not a value (JSON holds no NaN or infinity)"
     assert h2sim.validate(MMC2, set={"stations.0.name": math.inf}) == [

@@ -1420,6 +1420,28 @@ TEST_CASE("cli: -o through symbolic links replaces what they point to and keeps 
   CHECK(fs::directory_iterator(folder / "sub")->path().filename() == "new.json");
 }
 
+TEST_CASE("cli: an event log whose temporary name would be too long is refused before the run") {
+  // The file is written unnamed and named only at the end: the name's length was found then,
+  // after a run of any length. PATH_MAX (4096) counts the whole path; ".E.csv.tmp.PID" beside a
+  // target of 4090 bytes passes it.
+  Folder folder;
+  fs::path deep = folder.path;
+  while (deep.string().size() < 3850) {
+    deep /= std::string(200, 'd');
+  }
+  deep /= std::string(4090 - deep.string().size() - std::string("/E.csv").size() - 1, 'f');
+  fs::create_directories(deep);
+  const std::string target = (deep / "E.csv").string();
+  REQUIRE(target.size() == 4090);
+  const Result r =
+      h2sim_in(folder.path, "run -q " + md1_file +
+                                " --set horizon_days=36500 -o m.json --events '" + target + "'");
+  CHECK(r.code == 1);
+  CHECK(r.err == "h2sim: error: cannot write " + target + ": File name too long\n");
+  CHECK(fs::is_empty(deep));
+  CHECK_FALSE(fs::exists(folder / "m.json"));
+}
+
 TEST_CASE("cli: -o keeps an existing file's permission bits") {
   Folder folder;
   // The file is written unnamed and linked into the folder; where it cannot be linked (no /proc),
@@ -1561,7 +1583,14 @@ TEST_CASE("cli: a failed run leaves an existing -o file byte-identical and no te
   }
   SUBCASE("SIGKILL while the outputs are written") {
     // No handler runs: the files written have no name until they are complete (O_TMPFILE). A
-    // named temporary file was left behind, the event log's perhaps large.
+    // named temporary file was left behind, the event log's perhaps large. A file system
+    // without O_TMPFILE (overlayfs before Linux 6.6, NFS) gets named ones, as documented.
+    const int probe = ::open(folder.path.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (probe < 0) {
+      MESSAGE("no O_TMPFILE in " << folder.path.string() << ": not checked");
+      return;
+    }
+    ::close(probe);
     const Result r = h2sim_in(folder.path, quick_run + " -o m.json --events ev.csv",
                               "H2SIM_TEST_SIGNAL_BEFORE_SYNC=9");
     CHECK(r.code == 128 + 9);

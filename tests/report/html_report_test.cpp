@@ -343,7 +343,20 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
   edited["stations"][0]["wait_min"] = 3;
   CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
                        "e.json: /stations/0/wait_min is a number, where h2sim writes an object of "
-                       "wait statistics: not an h2sim output as it wrote it",
+                       "wait statistics (mean, p50, p90, p95, p99, max): not an h2sim output as "
+                       "it wrote it",
+                       h2sim::ReportError);
+  edited["stations"][0]["wait_min"] = {{"x", 1}};
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /stations/0/wait_min is an object, where h2sim writes an object "
+                       "of wait statistics (mean, p50, p90, p95, p99, max): not an h2sim output "
+                       "as it wrote it",
+                       h2sim::ReportError);
+  edited = run_output("S", 4);
+  edited["totals"]["hourly"]["arrivals"] = json::array({json::object(), json::object()});
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"e.json", edited}}),
+                       "e.json: /totals/hourly/arrivals is a list, where h2sim writes a list of "
+                       "numbers: not an h2sim output as it wrote it",
                        h2sim::ReportError);
   edited = run_output("S", 4);
   edited["totals"]["hourly"]["arrivals"] = 7;

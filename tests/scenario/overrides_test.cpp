@@ -356,7 +356,19 @@ TEST_CASE("overrides: [key.key=value] selects items by a nested value") {
   REQUIRE(picked.changes().size() == 2);
   CHECK(picked.changes()[1].pointer == "/stations/1/availability/maintenance/0/hours");
   CHECK(picked.warnings().empty());
-  // ... and a typo there stays refused.
+  // The same with an operator: a warning at the list (not at an object some station lacks).
+  const auto unpicked_scaled =
+      h2sim::load_scenario(three, {{"stations.1.availability", maintenance}, {path + "*", "2"}});
+  REQUIRE(unpicked_scaled.warnings().size() == 1);
+  CHECK(unpicked_scaled.warnings()[0].pointer == "/stations/1/availability/maintenance");
+  CHECK(unpicked_scaled.warnings()[0].message.ends_with(
+      "changed nothing: no item of /stations/1/availability/maintenance has start_day \"5\""));
+  // ... and a typo there stays refused, with an operator too (it was a warning).
+  CHECK(problems_of(three, {{"stations.1.availability", maintenance},
+                            {"stations.*.availability.maintenance[id=x].hours*", "2"}}) ==
+        "/stations/1/availability/maintenance: --set "
+        "stations.*.availability.maintenance[id=x].hours*=2: no item of "
+        "/stations/1/availability/maintenance has id \"x\"\n");
   CHECK(problems_of(three, {{"stations.1.availability", maintenance},
                             {"stations.*.availability.maintenance[start_dai=5].hours", "3"}}) ==
         "/stations/1/availability/maintenance: --set "

@@ -214,12 +214,6 @@ bool in_order(double low, double high) {
   return low <= high + 1e-9 * std::max(1.0, std::abs(high));
 }
 
-/**
- * Throws where a record's numbers make no sense as h2sim writes them (types are checked before):
- * a negative count, a negative wait, or a wait's quantiles out of order (p50 <= p90 <= p95 <= p99
- * <= max, mean <= max, each to within rounding). An edited file with served -5 or p99 below p90
- * was drawn as given.
- */
 /** "an object", "a list", "a number", ... for a message: an edited value may be long. */
 std::string json_kind(const json& value) {
   if (value.is_object()) {
@@ -249,12 +243,24 @@ void check_shape(const json& value, report::Kind kind, const std::string& where,
     expected = value.is_number() || value.is_null() ? "" : "a number";
     break;
   case Kind::waits:
-    expected = (value.is_object() && !value.empty()) || value.is_null()
+    expected = (value.is_object() && !value.empty() &&
+                std::all_of(value.items().begin(), value.items().end(),
+                            [](const auto& item) {
+                              return std::find(report::wait_statistics.begin(),
+                                               report::wait_statistics.end(),
+                                               item.key()) != report::wait_statistics.end();
+                            })) ||
+                       value.is_null()
                    ? ""
-                   : "an object of wait statistics";
+                   : "an object of wait statistics (mean, p50, p90, p95, p99, max)";
     break;
   default: // hourly and series values
-    expected = value.is_array() ? "" : "a list of numbers";
+    expected = value.is_array() && std::all_of(value.begin(), value.end(),
+                                               [](const json& item) {
+                                                 return item.is_number() || item.is_null();
+                                               })
+                   ? ""
+                   : "a list of numbers";
   }
   if (!expected.empty()) {
     throw ReportError(label + ": " + where + " is " + json_kind(value) + ", where h2sim writes " +
@@ -286,6 +292,12 @@ void check_intervals(const json& ci95, const std::string& pointer, const std::st
   }
 }
 
+/**
+ * Throws where a record's numbers make no sense as h2sim writes them (types are checked before):
+ * a negative count, a negative wait, or a wait's quantiles out of order (p50 <= p90 <= p95 <= p99
+ * <= max, mean <= max, each to within rounding). An edited file with served -5 or p99 below p90
+ * was drawn as given.
+ */
 template <class R>
 void check_sense(const json& record, const std::vector<report::Field<R>>& fields,
                  const std::string& pointer, const std::string& label) {

@@ -468,6 +468,18 @@ std::optional<Unchanged> apply_override(json& document, const Override& override
     expand((*steps)[s], &(*steps)[s + 1]);
   }
   std::vector<Target> targets = expand(steps->back(), nullptr);
+  // A typo in a selection ([id=...], [name=...], a key or model no scenario has) is refused,
+  // whatever else the path missed.
+  if (targets.empty() && mistyped) {
+    problems.push_back(*mistyped);
+    return std::nullopt;
+  }
+  // A selection by a model's value that picked nothing sets nothing, whatever the operator: one
+  // --set goes to every scenario of a comparison, and only some may have that model. Items under
+  // a `*` that lack the list it selects in are passed over, as a wildcard passes over them.
+  if (targets.empty() && unpicked) {
+    return unpicked;
+  }
   // Under a wildcard, +=, -= and *= pass over the items without the value, also where no item
   // has the object it is in (stations.*.supply.lead_time_h*=2 on a scenario whose stations have
   // no supply) or the list is empty (pipelines: []): one --set goes to every scenario of a
@@ -480,17 +492,9 @@ std::optional<Unchanged> apply_override(json& document, const Override& override
       return Unchanged{*empty_list, {}};
     }
   }
-  // A selection by a model's value that picked nothing sets nothing, whatever the operator: one
-  // --set goes to every scenario of a comparison, and only some may have that model. Items under
-  // a `*` that lack the list it selects in are passed over, as a wildcard passes over them.
-  if (targets.empty() && !mistyped && unpicked) {
-    return unpicked;
-  }
   // A wildcard may miss in some items (a key only some stations have): it must hit somewhere.
   if (targets.empty() || (!wildcard && failure)) {
-    problems.push_back(mistyped  ? *mistyped
-                       : failure ? *failure
-                                 : Problem{"", where + ": matches nothing", true});
+    problems.push_back(failure ? *failure : Problem{"", where + ": matches nothing", true});
     return std::nullopt;
   }
   // Under a wildcard, +=, -= and *= pass over the items without the key; where no item has it
