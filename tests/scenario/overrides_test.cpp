@@ -381,19 +381,31 @@ TEST_CASE("overrides: [key.key=value] selects items by a nested value") {
 }
 
 TEST_CASE("overrides: +, - or * under a wildcard that no item has the key for is a warning") {
-  // stations.*.dispenser+=1 (misspelt) changed nothing and said nothing, and a sweep over it ran
-  // one design at every point. Not a problem: one --set goes to every scenario of a comparison
-  // (lead_time_h*=2 to a pipeline-fed city too) and every point of a sweep.
-  const auto typo = h2sim::load_scenario(three, {{"stations.*.dispenser+", "1"}});
-  CHECK(dispensers(typo) == std::vector<int>{2, 3, 1});
-  REQUIRE(typo.warnings().size() == 1);
-  CHECK(typo.warnings()[0].pointer == "/stations/0/dispenser");
-  CHECK(typo.warnings()[0].message ==
-        "--set stations.*.dispenser+=1 changed nothing: no item it selects has this key "
+  // One --set goes to every scenario of a comparison (lead_time_h*=2 to a pipeline-fed city too)
+  // and every point of a sweep: a key of a model this scenario does not use changes nothing, and
+  // says so. A key no scenario may have (stations.*.dispenser+=1, misspelt) is refused: it
+  // changed nothing and said nothing, and a sweep over it ran one design at every point; then
+  // it only warned, and a scenario's own event with it ran without its outage.
+  const auto unused = h2sim::load_scenario(three, {{"stations.*.queue_capacity+", "1"}});
+  CHECK(dispensers(unused) == std::vector<int>{2, 3, 1});
+  REQUIRE(unused.warnings().size() == 1);
+  CHECK(unused.warnings()[0].pointer == "/stations/0/queue_capacity");
+  CHECK(unused.warnings()[0].message ==
+        "--set stations.*.queue_capacity+=1 changed nothing: no item it selects has this key "
         "(misspelt, or of a model the scenario does not use)");
-  const auto selected = h2sim::load_scenario(three, {{"stations[id=A].nosuch*", "3"}});
+  const auto selected = h2sim::load_scenario(three, {{"stations[id=A].queue_capacity*", "3"}});
   REQUIRE(selected.warnings().size() == 1);
-  CHECK(selected.warnings()[0].pointer == "/stations/0/nosuch");
+  CHECK(selected.warnings()[0].pointer == "/stations/0/queue_capacity");
+  CHECK(problems_of(three, {{"stations.*.dispenser+", "1"}}) ==
+        "/stations/0/dispenser: --set stations.*.dispenser+=1: no scenario may have this key "
+        "(misspelt?)\n");
+  CHECK(problems_of(three, {{"stations[id=A].nosuch*", "3"}}) ==
+        "/stations/0/nosuch: --set stations[id=A].nosuch*=3: no scenario may have this key "
+        "(misspelt?)\n");
+  // A distribution's parameter is a key some scenario may have: a warning where none has it.
+  CHECK(
+      h2sim::load_scenario(three, {{"stations.*.supply.lead_time_h.sd*", "2"}}).warnings().size() ==
+      1);
   // Where some item has it, the others are passed over quietly.
   CHECK(h2sim::load_scenario(three, {{"stations.*.supply.lead_time_h*", "2"}}).warnings().empty());
   // Where no item has even the object it is in (stations without supply, no pipelines): the
@@ -423,10 +435,15 @@ TEST_CASE("overrides: +, - or * under a wildcard that no item has the key for is
       problems_of(three, {{"stations.*.nothing.here", "4"}}).starts_with("/stations/0/nothing: "));
   // The same in a scheduled event, named by the event's set.
   const auto event = h2sim::load_scenario(
-      three, {{"events", R"([{"at_day": 0.5, "set": {"stations.*.dispenser+": 1}}])"}});
+      three, {{"events", R"([{"at_day": 0.5, "set": {"stations.*.queue_capacity+": 1}}])"}});
   REQUIRE(event.warnings().size() == 1);
-  CHECK(event.warnings()[0].pointer == "/events/0/set/stations.*.dispenser+");
+  CHECK(event.warnings()[0].pointer == "/events/0/set/stations.*.queue_capacity+");
   CHECK(event.warnings()[0].message ==
-        "stations.*.dispenser+=1 changed nothing: no item it selects has this key (misspelt, or "
-        "of a model the scenario does not use)");
+        "stations.*.queue_capacity+=1 changed nothing: no item it selects has this key (misspelt, "
+        "or of a model the scenario does not use)");
+  // A misspelt key in an event's cut ran the scenario without its outage, with a warning.
+  CHECK(problems_of(three, {{"events", R"([{"at_day": 0.5, "until_day": 0.8,
+                                            "set": {"stations.*.fill_rate_kg_per_mn*": 0.01}}])"}}) ==
+        "/events/0/set/stations.*.fill_rate_kg_per_mn*: stations.*.fill_rate_kg_per_mn*=0.01: no "
+        "scenario may have this key (misspelt?)\n");
 }

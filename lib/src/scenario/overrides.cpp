@@ -143,6 +143,35 @@ bool declared_key(const std::string& key) {
   return keys.count(key) > 0;
 }
 
+void add_property_names(const nlohmann::ordered_json& schema, std::set<std::string>& keys) {
+  if (schema.is_object()) {
+    if (const auto properties = schema.find("properties");
+        properties != schema.end() && properties->is_object()) {
+      for (const auto& [key, property] : properties->items()) {
+        keys.insert(key);
+      }
+    }
+  }
+  if (schema.is_object() || schema.is_array()) {
+    for (const auto& item : schema) {
+      add_property_names(item, keys);
+    }
+  }
+}
+
+/**
+ * Whether some scenario may hold `key` somewhere: a property of the scenario's JSON Schema (of a
+ * model or a distribution too). A key no scenario may hold is a typo (stations.*.dispenser+=1).
+ */
+bool key_of_some_scenario(const std::string& key) {
+  static const std::set<std::string> keys = [] {
+    std::set<std::string> all;
+    add_property_names(json_schema(models::scenario_table()), all);
+    return all;
+  }();
+  return keys.count(key) > 0;
+}
+
 /** Every key the scenario's tables declare, the catalogs' tags ("model") and their models. */
 struct Vocabulary {
   std::set<std::string> keys; // tags included
@@ -561,6 +590,10 @@ std::optional<Unchanged> apply_override(json& document, const Override& override
     }
   }
   if (first_missing && changes.size() == changes_before) {
+    if (!key_of_some_scenario(steps->back().name)) {
+      problems.push_back({*first_missing, where + ": no scenario may have this key (misspelt?)"});
+      return std::nullopt;
+    }
     return Unchanged{*first_missing, {}};
   }
   return std::nullopt;
