@@ -463,19 +463,21 @@ std::vector<Precision> checked_precisions(const RunArgs& args,
 std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
                                 std::vector<FinishedReplication> finished,
                                 std::function<void(const FinishedReplication&)> on_finished) {
-  std::size_t total = 0;
+  RunOptions options;
+  options.until = checked_precisions(args, scenarios);
+  options.max_replications = args.max_replications;
+  std::size_t total = 0; // --until may add more
   for (const Scenario& scenario : scenarios) {
-    total += args.replication ? 1 : static_cast<std::size_t>(scenario.replications());
+    total += args.replication
+                 ? 1
+                 : options.first_stage(static_cast<std::size_t>(scenario.replications()));
   }
   Progress progress("replications", total, args.quiet);
-  RunOptions options;
   options.jobs = args.jobs;
   options.on_progress = [&](std::size_t done, std::size_t) { progress.update(done); };
   options.executor = args.executor;
   options.finished = std::move(finished);
   options.on_finished = std::move(on_finished);
-  options.until = checked_precisions(args, scenarios);
-  options.max_replications = args.max_replications;
   options.quantile_interval = args.quantile_interval;
   options.only_replication = args.replication;
   if (args.events_fd >= 0) {

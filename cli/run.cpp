@@ -4,9 +4,11 @@
 
 #include <h2sim/experiments.hpp>
 
+#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <limits>
 #include <optional>
 
 namespace h2sim::cli {
@@ -59,10 +61,23 @@ int command_run(RunArgs args, const std::string& table_path) {
     events = std::make_unique<StreamedOutput>(args.events);
     args.events_fd = events->fd();
   }
-  spdlog::info("running {} ({} replication{}, {} station{}, {}, {} days + {} warm-up)",
-               scenario.name(), scenario.replications(), scenario.replications() == 1 ? "" : "s",
-               scenario.stations(), scenario.stations() == 1 ? "" : "s",
-               open_stations_text(scenario), scenario.horizon_days(),
+  // --until runs more than the scenario's replications, as the precision asks for them.
+  RunOptions until;
+  until.until = precisions(args.until);
+  until.max_replications = args.max_replications;
+  const std::size_t first = until.first_stage(replications);
+  std::vector<std::string> wanted; // "totals.wait_min.p95 within 5%"
+  for (const Precision& precision : until.until) {
+    wanted.push_back(fmt::format("{} within {:g}%", precision.path, 100 * precision.relative));
+  }
+  const std::string more = wanted.empty()
+                               ? ""
+                               : fmt::format(" to start, up to {} until {}", args.max_replications,
+                                             fmt::join(wanted, " and "));
+  spdlog::info("running {} ({} replication{}{}, {} station{}, {}, {} days + {} warm-up)",
+               scenario.name(), first, first == 1 ? "" : "s", more, scenario.stations(),
+               scenario.stations() == 1 ? "" : "s", open_stations_text(scenario),
+               scenario.horizon_days(),
                scenario.automatic_warmup() ? std::string("automatic")
                                            : fmt::format("{}", scenario.warmup_days()));
   const Metrics metrics = run_points({scenario}, args).front();
@@ -90,6 +105,20 @@ int command_run(RunArgs args, const std::string& table_path) {
   }
   spdlog::info("done: {} events in {:.3f} s", metrics.events(), metrics.wall_s());
   nlohmann::ordered_json document = metrics.json(); // moved into emit: 10 MB for a year of Shanghai
+  if (document.contains("precision")) {
+    // Said in the JSON too (a warning and "reached": false), but a user watching stderr waited
+    // for it.
+    for (const auto& [path, precision] : document["precision"].items()) {
+      if (!precision["reached"].get<bool>()) {
+        spdlog::warn("--until {}: the relative half-width is {:.3g} after {} replications, not "
+                     "the {:g} asked for (--max-replications {})",
+                     path,
+                     precision["achieved"].is_number() ? precision["achieved"].get<double>()
+                                                       : std::numeric_limits<double>::infinity(),
+                     ran, precision["relative"].get<double>(), args.max_replications);
+      }
+    }
+  }
   // Every file is written before any replaces what was there: one that cannot be written (a full
   // disk, a FIFO's reader gone) leaves them all as they were, not -o new beside an old --table.
   std::vector<StagedOutput> beside;

@@ -611,6 +611,15 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
   const Result later =
       run_h2sim(size + "open_stations --range 1:2 -q --set events.0.at_day=2 --dry-run");
   CHECK_MESSAGE(later.code == 0, later.err);
+  // A target on a station that opens only higher in the range is refused naming the end where
+  // it is closed (it said "no open station B", which B is at the other end).
+  h2sim::test::check_refused(
+      run_h2sim("size '" + scenario.string() +
+                "' --target 'stations[id=B].wait_min.p95<=30' --replications 2 --param "
+                "open_stations --range 1:2 --set 'events=[]' --dry-run"),
+      "h2sim: --target stations[id=B].wait_min.p95<=30: the metrics have no "
+      "stations[id=B].wait_min.p95 (no open station B) at open_stations=1, the low end of "
+      "--range\n");
   // A sweep of such a value runs (the value before an upgrade is a fair what-if), but says that
   // the events take over; once, for the first point, and not for a value they leave alone.
   const std::string sweep = "sweep '" + scenario.string() + "' --dry-run --vary ";
@@ -1013,6 +1022,13 @@ TEST_CASE("cli: size rejects a malformed target or range with exit 2") {
   CHECK(run_h2sim(base + "-q --range 2:3 --dry-run --minimize ' totals.wait_min.mean '").code == 0);
   CHECK(run_h2sim(base + "--range 8:1 --target 'totals.wait_min.mean<=2'").err ==
         "h2sim: --range 8:1: expected FROM:TO with integers FROM <= TO\n");
+  // A bound below every metric's least value: the search evaluated the whole range for nothing.
+  h2sim::test::check_refused(run_h2sim(base + "--range 1:8 --target 'totals.wait_min.mean<=-0.5'"),
+                             "h2sim: --target totals.wait_min.mean<=-0.5: can never hold: no "
+                             "metric is negative (counts, times, amounts and costs are all 0 or "
+                             "more)\n");
+  CHECK(run_h2sim(base + "-q --range 2:3 --dry-run --target 'totals.wait_min.mean>=-0.5'").code ==
+        0);
   // Spaces around the metric and the bound are not part of them ("the metrics have no
   // totals.wait_min.p95 ", trailing space and all, was the message).
   const Result spaced = run_h2sim(base + "-q --range 2:3 --replications 2 --set horizon_days=1 "
@@ -1315,6 +1331,30 @@ TEST_CASE("cli: --replications above --max-replications is refused, naming both"
   CHECK(size.code == 0);
   CHECK(size.err.find("size: at least 3 replications per point (a confidence interval needs 2 or "
                       "more; --until adds more)") != std::string::npos);
+}
+
+TEST_CASE("cli: run --until says what it runs first and, on stderr, a precision not reached") {
+  // It said "1 replication" and ran 3; a precision not reached was only in the JSON.
+  const Result short_of =
+      run_h2sim("run " + md1_file +
+                " --set horizon_days=2 --until totals.wait_min.mean:0.0001 --max-replications 3");
+  CHECK(short_of.code == 0);
+  CHECK(short_of.err.find("h2sim: info: running md-1 (3 replications to start, up to 3 until "
+                          "totals.wait_min.mean within 0.01%, ") != std::string::npos);
+  CHECK(short_of.err.find("h2sim: warning: --until totals.wait_min.mean: the relative "
+                          "half-width is ") != std::string::npos);
+  CHECK(short_of.err.find(" after 3 replications, not the 0.0001 asked for (--max-replications "
+                          "3)\n") != std::string::npos);
+  const nlohmann::json document = nlohmann::json::parse(short_of.out);
+  CHECK(document["replications"] == 3);
+  CHECK(document["precision"]["totals.wait_min.mean"]["reached"] == false);
+  // Reached: no warning; the first stage is ten.
+  const Result reached =
+      run_h2sim("run " + md1_file + " --set horizon_days=2 --until totals.wait_min.mean:0.9");
+  CHECK(reached.code == 0);
+  CHECK(reached.err.find("(10 replications to start, up to 1000 until totals.wait_min.mean "
+                         "within 90%, ") != std::string::npos);
+  CHECK(reached.err.find("warning") == std::string::npos);
 }
 
 TEST_CASE("cli: -o onto a character device writes to it, and the device stays") {

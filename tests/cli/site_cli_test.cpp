@@ -146,6 +146,10 @@ TEST_CASE("cli: site refuses bad candidates, fixed stations and targets with exi
           "path of the metrics (totals.wait_min.p95, stations[id=S1].wait_min.p95, ...)\n");
   refused("--candidates all --target 'totals.stranded<=x'",
           "h2sim: --target totals.stranded<=x: the bound is not a finite number\n");
+  // A target that holds nowhere is refused: the search ran every candidate to say so.
+  refused("--candidates all --target 'totals.wait_min.p95<=-1'",
+          "h2sim: --target totals.wait_min.p95<=-1: can never hold: no metric is negative "
+          "(counts, times, amounts and costs are all 0 or more)\n");
   refused("--candidates all --target 'stations[id=W].wait_min.p95<=5'",
           "h2sim: --target stations[id=W].wait_min.p95<=5: stations[id=W].wait_min.p95: station W "
           "is not open in every set evaluated; only a --fixed station's metrics can be a target "

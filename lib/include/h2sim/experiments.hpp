@@ -149,7 +149,8 @@ struct SizeTarget {
 /**
  * "METRIC<=VALUE" or "METRIC>=VALUE", METRIC a path of the metrics: `totals.LEAF`,
  * `stations.N.LEAF`, `stations[id=ID].LEAF`, `classes.N.LEAF` or `classes[name=NAME].LEAF`
- * (whether the metrics have it is known once they exist); throws ExperimentError.
+ * (whether the metrics have it is known once they exist); throws ExperimentError, also for a
+ * target that can never hold (at most a negative bound: no metric is negative).
  */
 SizeTarget parse_size_target(const std::string& text);
 

@@ -250,6 +250,8 @@ struct RunOptions {
    */
   std::vector<Precision> until{};
   std::size_t max_replications = 1000;
+  /** With `until`, the replications run first: max(replications, min(10, max_replications)). */
+  std::size_t first_stage(std::size_t replications) const;
   /** The interval of the quantiles of waits (`--quantile-interval`). */
   QuantileInterval quantile_interval = QuantileInterval::sectioning;
   /**

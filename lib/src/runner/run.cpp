@@ -188,7 +188,19 @@ report::ReplicationValues::ChosenWarmup choose_warmup(const models::ScenarioSpec
   return {days, answer->substr(space + 1) == "1"};
 }
 
-constexpr std::size_t first_stage = 10;
+constexpr std::size_t first_stage_replications = 10;
+
+} // namespace
+
+std::size_t RunOptions::first_stage(std::size_t replications) const {
+  if (until.empty()) {
+    return replications;
+  }
+  // The sequential procedure's first stage: at least 10 replications (Law and Kelton).
+  return std::max(replications, std::min(first_stage_replications, max_replications));
+}
+
+namespace {
 
 /**
  * Law and Kelton's sequential procedure for a relative error gamma (Law, Simulation Modeling and
@@ -342,9 +354,7 @@ std::vector<Metrics> run_all_metrics(const std::vector<Scenario>& scenarios,
             " replications (until adds replications up to max_replications, never runs fewer "
             "than asked for)");
       }
-      // The sequential procedure's first stage: at least 10 replications (Law and Kelton).
-      plan.replications =
-          std::max(plan.replications, std::min<std::size_t>(first_stage, options.max_replications));
+      plan.replications = options.first_stage(plan.replications);
     }
     run->aggregate = report::Aggregate(plan.replications, options.quantile_interval);
     total += plan.replications;
