@@ -299,6 +299,32 @@ TEST_CASE("events: events that start when the run has ended are one warning at t
   CHECK(warnings_of(R"("warmup_days": 0, "horizon_days": 8.001)").empty());
 }
 
+TEST_CASE("events: two events of one day that give one value two values are a warning") {
+  const auto warnings_of = [](const std::string& events) {
+    return h2sim::load_scenario(
+               two_stations_on_a_pipeline(R"("warmup_days": 0, "horizon_days": 20)", events))
+        .warnings();
+  };
+  // A copied outage whose day was not changed: the file's order decided, with no word.
+  const auto warnings = warnings_of(R"(, "events": [
+        {"at_day": 10, "set": {"pipelines[id=P1].capacity_kg_per_h": 0}},
+        {"at_day": 12, "set": {"pipelines[id=P1].capacity_kg_per_h": 50}},
+        {"at_day": 10, "until_day": 11, "set": {"pipelines.*.capacity_kg_per_h": 20}}])");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].pointer == "/events/2/set/pipelines.*.capacity_kg_per_h");
+  CHECK(warnings[0].message == "sets /pipelines/0/capacity_kg_per_h to 20 on day 10, when "
+                               "/events/0 sets it to 0: the one later in the file wins while "
+                               "both are in force");
+  // The same value twice, different days, and operators (which add up) are no warning.
+  CHECK(warnings_of(R"(, "events": [
+          {"at_day": 10, "set": {"pipelines[id=P1].capacity_kg_per_h": 0}},
+          {"at_day": 10, "set": {"pipelines.0.capacity_kg_per_h": 0}},
+          {"at_day": 11, "set": {"pipelines.0.capacity_kg_per_h": 5}},
+          {"at_day": 12, "set": {"pipelines.0.capacity_kg_per_h*": 2}},
+          {"at_day": 12, "set": {"pipelines.0.capacity_kg_per_h*": 3}}])")
+            .empty());
+}
+
 TEST_CASE("events: an automatic warm-up with events is a warning that they do not line up") {
   // Each replication measures from its own warm-up: the event on day 1 falls at a different point
   // of each window, and the series' bins of one index are of different days.

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 namespace h2sim::scenario {
 
@@ -211,6 +212,9 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         }
       }
     }
+    // What the events starting now assign (=, not +=, -= or *=): value and event, by pointer.
+    std::map<std::string, std::pair<std::string, std::size_t>> assigned;
+    std::set<std::pair<std::size_t, std::size_t>> contradicting; // (earlier, later) told of
     while (last < edges.size() && edges[last].at_day == edges[first].at_day) {
       const Edge& edge = edges[last++];
       const std::string at = "/events/" + std::to_string(edge.event);
@@ -232,7 +236,26 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         for (Problem& problem : found) {
           problems.push_back({pointer, problem.message});
         }
+        const bool assigns =
+            path.empty() || std::string_view("+-*").find(path.back()) == std::string_view::npos;
         for (const Change& change : changes) {
+          if (assigns) {
+            // Two events of one day that give one value two values: the file's order decides,
+            // which is legal but rarely meant (a copied event whose day was not changed).
+            const auto [earlier, first_write] =
+                assigned.try_emplace(change.pointer, change.after, edge.event);
+            if (!first_write && earlier->second.second != edge.event &&
+                earlier->second.first != change.after &&
+                contradicting.emplace(earlier->second.second, edge.event).second) {
+              spec.warnings.push_back(
+                  {pointer, "sets " + change.pointer + " to " + change.after + " on day " +
+                                day_text(edge.at_day) + ", when /events/" +
+                                std::to_string(earlier->second.second) + " sets it to " +
+                                earlier->second.first +
+                                ": the one later in the file wins while both are in force"});
+            }
+            earlier->second = {change.after, edge.event};
+          }
           spec.scheduled.emplace_back(edge.at_day * minutes_per_day, change.pointer);
           touched[edge.event].push_back(change.pointer);
           changed.push_back(change.pointer);
