@@ -151,6 +151,8 @@ void check_outputs(const RunArgs& args,
  * and said nothing). `label` prefixes the warning (a file's name, or nothing).
  */
 void warn_scheduled_sets(const Scenario& scenario, const std::string& label = "");
+/** What warn_scheduled_sets says, as warnings for the metrics (pointer: what the events change). */
+std::vector<Warning> scheduled_set_warnings(const Scenario& scenario);
 
 /**
  * Experiments that report a 95% interval need 2 or more replications: `--replications 1` is an

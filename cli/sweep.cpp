@@ -145,7 +145,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   if (!table_path.empty() && args.writes_output) {
     table.emplace_back(table_path, sweep_table(points, metrics));
   }
-  emit(args, sweep_document(points, metrics), "the metrics", std::move(table));
+  emit(args, sweep_document(points, metrics, scenarios), "the metrics", std::move(table));
   if (failed > 0) {
     if (args.writes_output) {
       std::cerr << "h2sim: error: " << failed << " of " << replications

@@ -265,7 +265,7 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   if (finished == 0) {
     throw h2sim::RunError("every replication failed: " + errors);
   }
-  return text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics)));
+  return text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics, scenarios)));
 }
 
 std::string size(const std::string& text, const std::string& base_dir, const Sets& sets,

@@ -642,6 +642,31 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
         "h2sim: warning: --set open_stations=2: the scenario's events change /open_stations "
         "from day 0.5: its value gives way to theirs while they are in force\n");
   CHECK(run_h2sim(run + "stations.0.dispensers=1").err.empty());
+  // The metrics say it too, in "warnings", as they say the scenario's own (only stderr did):
+  // run's of its --set, each sweep point's of its --vary.
+  const auto events_warnings = [](const nlohmann::json& metrics) {
+    std::vector<std::string> found;
+    for (const auto& warning : metrics["warnings"]) {
+      if (warning["pointer"] == "/open_stations") {
+        found.push_back(warning["message"].get<std::string>());
+      }
+    }
+    return found;
+  };
+  const Result ran = run_h2sim("run -q '" + scenario.string() + "' --set open_stations=2");
+  REQUIRE(ran.code == 0);
+  CHECK(events_warnings(nlohmann::json::parse(ran.out)) ==
+        std::vector<std::string>{"--set open_stations=2: the scenario's events change "
+                                 "/open_stations from day 0.5: its value gives way to theirs "
+                                 "while they are in force"});
+  const Result points = run_h2sim("sweep -q '" + scenario.string() + "' --vary open_stations=1,2");
+  REQUIRE(points.code == 0);
+  for (const auto& point : nlohmann::json::parse(points.out)["points"]) {
+    CHECK(events_warnings(point["metrics"]) ==
+          std::vector<std::string>{"--vary open_stations: the scenario's events change "
+                                   "/open_stations from day 0.5: this point's value gives way to "
+                                   "theirs while they are in force"});
+  }
   // compare, each file by name (it said nothing).
   const std::string file = "'" + scenario.string() + "'";
   const Result compared = run_h2sim("compare " + file + " " + file +

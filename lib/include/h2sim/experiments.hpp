@@ -74,10 +74,13 @@ nlohmann::ordered_json with_provenance(nlohmann::ordered_json document);
 
 /**
  * The sweep document: {"points": [{"set", "error" (with failures), "metrics"}]}, each point's
- * metrics as run() writes them but with its "error" moved up beside "set".
+ * metrics as run() writes them but with its "error" moved up beside "set", and in their
+ * "warnings" each varied value that the point's events (`scenarios`, one per point) change
+ * during its run.
  */
 nlohmann::ordered_json sweep_document(const std::vector<SweepPoint>& points,
-                                      const std::vector<Metrics>& metrics);
+                                      const std::vector<Metrics>& metrics,
+                                      const std::vector<Scenario>& scenarios);
 
 /**
  * The sweep as a flat CSV table for pandas: per point, one row per finished replication

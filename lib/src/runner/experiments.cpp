@@ -266,11 +266,25 @@ ordered_json with_provenance(ordered_json document) {
 }
 
 ordered_json sweep_document(const std::vector<SweepPoint>& points,
-                            const std::vector<Metrics>& metrics) {
+                            const std::vector<Metrics>& metrics,
+                            const std::vector<Scenario>& scenarios) {
   ordered_json out{{"points", ordered_json::array()}};
   for (std::size_t p = 0; p < points.size(); ++p) {
     ordered_json point{{"set", points[p].set}};
     ordered_json document = report::document(metrics.at(p).data(), false);
+    // Said once on stderr for the sweep (scheduled_axes); each point's metrics say it too, as
+    // they say the scenario's own warnings.
+    for (const Override& axis : points[p].overrides) {
+      if (const auto change = scheduled_change(scenarios.at(p), axis.path + "=" + axis.value)) {
+        char day[32];
+        std::snprintf(day, sizeof day, "%g", change->at_day);
+        document["warnings"].push_back(
+            {{"pointer", change->pointer},
+             {"message", axis.option + " " + axis.path + ": the scenario's events change " +
+                             change->pointer + " from day " + day +
+                             ": this point's value gives way to theirs while they are in force"}});
+      }
+    }
     if (const std::string error = metrics[p].error(); !error.empty()) {
       // The point says it failed; its metrics keep the list (replication_errors).
       point["error"] = error;
