@@ -103,44 +103,41 @@ std::optional<std::vector<Step>> parse_path(const std::string& path) {
   return steps;
 }
 
-/** Adds the key of every field of `table` that holds values, and of its objects, lists and models.
- */
-void add_keys(const params::Table& table, std::set<std::string>& keys,
-              std::set<const params::Table*>& seen) {
+/** The words a scenario's paths may use, from its tables and its JSON Schema. */
+struct Vocabulary {
+  std::set<std::string> containers; // keys of fields that hold values: objects, lists, models
+  std::set<std::string> fields;     // keys of every field, and the catalogs' tags ("model")
+  std::set<std::string> tags;       // the catalogs' tags
+  std::set<std::string> models;     // the catalogs' model names
+  std::set<std::string> properties; // every property of the JSON Schema: distributions' too
+};
+
+void add_fields(const params::Table& table, Vocabulary& words,
+                std::set<const params::Table*>& seen) {
   if (!seen.insert(&table).second) {
     return;
   }
   for (const params::Field& field : table.fields) {
+    words.fields.insert(field.key);
     // Only what a path goes through: a pipeline supply's text `pipeline` is no container, so
     // pipeline.*.capacity_kg_per_h (for pipelines) stays a typo.
     if (field.kind == params::Kind::object || field.kind == params::Kind::list ||
         field.kind == params::Kind::model || field.kind == params::Kind::distribution ||
         field.kind == params::Kind::settings) {
-      keys.insert(field.key);
+      words.containers.insert(field.key);
     }
     if (field.table != nullptr) {
-      add_keys(*field.table, keys, seen);
+      add_fields(*field.table, words, seen);
     }
     if (field.catalog != nullptr) {
+      words.fields.insert(field.catalog->tag);
+      words.tags.insert(field.catalog->tag);
       for (const auto& [name, model] : field.catalog->models) {
-        add_keys(*model, keys, seen);
+        words.models.insert(name);
+        add_fields(*model, words, seen);
       }
     }
   }
-}
-
-/**
- * Every key of a value holding others that a scenario may have somewhere (under some model): a
- * path through a key not among them has a typo.
- */
-bool declared_key(const std::string& key) {
-  static const std::set<std::string> keys = [] {
-    std::set<std::string> all;
-    std::set<const params::Table*> seen;
-    add_keys(models::scenario_table(), all, seen);
-    return all;
-  }();
-  return keys.count(key) > 0;
 }
 
 void add_property_names(const nlohmann::ordered_json& schema, std::set<std::string>& keys) {
@@ -159,46 +156,28 @@ void add_property_names(const nlohmann::ordered_json& schema, std::set<std::stri
   }
 }
 
+const Vocabulary& vocabulary() {
+  static const Vocabulary words = [] {
+    Vocabulary built;
+    std::set<const params::Table*> seen;
+    add_fields(models::scenario_table(), built, seen);
+    add_property_names(json_schema(models::scenario_table()), built.properties);
+    return built;
+  }();
+  return words;
+}
+
+/**
+ * Every key of a value holding others that a scenario may have somewhere (under some model): a
+ * path through a key not among them has a typo.
+ */
+bool declared_key(const std::string& key) { return vocabulary().containers.count(key) > 0; }
+
 /**
  * Whether some scenario may hold `key` somewhere: a property of the scenario's JSON Schema (of a
  * model or a distribution too). A key no scenario may hold is a typo (stations.*.dispenser+=1).
  */
-bool key_of_some_scenario(const std::string& key) {
-  static const std::set<std::string> keys = [] {
-    std::set<std::string> all;
-    add_property_names(json_schema(models::scenario_table()), all);
-    return all;
-  }();
-  return keys.count(key) > 0;
-}
-
-/** Every key the scenario's tables declare, the catalogs' tags ("model") and their models. */
-struct Vocabulary {
-  std::set<std::string> keys; // tags included
-  std::set<std::string> tags;
-  std::set<std::string> models;
-};
-
-void add_vocabulary(const params::Table& table, Vocabulary& words,
-                    std::set<const params::Table*>& seen) {
-  if (!seen.insert(&table).second) {
-    return;
-  }
-  for (const params::Field& field : table.fields) {
-    words.keys.insert(field.key);
-    if (field.table != nullptr) {
-      add_vocabulary(*field.table, words, seen);
-    }
-    if (field.catalog != nullptr) {
-      words.keys.insert(field.catalog->tag);
-      words.tags.insert(field.catalog->tag);
-      for (const auto& [name, model] : field.catalog->models) {
-        words.models.insert(name);
-        add_vocabulary(*model, words, seen);
-      }
-    }
-  }
-}
+bool key_of_some_scenario(const std::string& key) { return vocabulary().properties.count(key) > 0; }
 
 /**
  * Whether a selection [key=value] that picks no item may be a model this scenario does not use
@@ -207,18 +186,13 @@ void add_vocabulary(const params::Table& table, Vocabulary& words,
  * ([dispenserz=2], [supply.model=pipline]), refused.
  */
 bool may_select(const Step& step) {
-  static const Vocabulary words = [] {
-    Vocabulary built;
-    std::set<const params::Table*> seen;
-    add_vocabulary(models::scenario_table(), built, seen);
-    return built;
-  }();
+  const Vocabulary& words = vocabulary();
   std::size_t from = 0;
   std::string key;
   for (;;) {
     const std::size_t dot = step.name.find('.', from);
     key = step.name.substr(from, dot == std::string::npos ? dot : dot - from);
-    if (words.keys.count(key) == 0) {
+    if (words.fields.count(key) == 0) {
       return false;
     }
     if (dot == std::string::npos) {
