@@ -484,7 +484,7 @@ std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const Ru
   }
   Progress progress("replications", total, args.quiet);
   options.jobs = args.jobs;
-  options.on_progress = [&](std::size_t done, std::size_t) { progress.update(done); };
+  options.on_progress = [&](std::size_t done, std::size_t now) { progress.update(done, now); };
   options.executor = args.executor;
   options.finished = std::move(finished);
   options.on_finished = std::move(on_finished);

@@ -1,5 +1,6 @@
 #include "progress.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -21,10 +22,11 @@ Progress::~Progress() {
   }
 }
 
-void Progress::update(std::size_t done) {
+void Progress::update(std::size_t done, std::size_t total) {
   if (!enabled_) {
     return;
   }
+  total_ = std::max({total_, total, done});
   const auto now = Clock::now();
   const double elapsed = std::chrono::duration<double>(now - started_).count();
   const double since_last = std::chrono::duration<double>(now - last_).count();

@@ -18,8 +18,11 @@ public:
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  /** `done` of the total units are finished. */
-  void update(std::size_t done);
+  /**
+   * `done` of the total units are finished; `total`, where given, is the total now (run until
+   * precise adds replications as it goes).
+   */
+  void update(std::size_t done, std::size_t total = 0);
 
 private:
   using Clock = std::chrono::steady_clock;
