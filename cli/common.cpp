@@ -453,8 +453,6 @@ std::vector<Precision> precisions(const std::vector<std::string>& until) {
   return wanted;
 }
 
-namespace {
-/** --until's precisions, each checked against every scenario (as --max-replications is). */
 std::vector<Precision> checked_precisions(const RunArgs& args,
                                           const std::vector<Scenario>& scenarios) {
   std::vector<Precision> wanted = precisions(args.until);
@@ -468,7 +466,6 @@ std::vector<Precision> checked_precisions(const RunArgs& args,
   }
   return wanted;
 }
-} // namespace
 
 std::vector<Metrics> run_points(const std::vector<Scenario>& scenarios, const RunArgs& args,
                                 std::vector<FinishedReplication> finished,

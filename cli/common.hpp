@@ -186,6 +186,12 @@ void check_max_replications(const RunArgs& args, const Scenario& scenario,
 
 /** --until's PATH:RELATIVE texts, checked (InvalidInput naming the text otherwise). */
 std::vector<Precision> precisions(const std::vector<std::string>& until);
+/**
+ * --until's precisions, each checked against every scenario, as --max-replications is (an
+ * InvalidInput naming what is wrong).
+ */
+std::vector<Precision> checked_precisions(const RunArgs& args,
+                                          const std::vector<Scenario>& scenarios);
 
 /**
  * Runs scenarios (sweep points) in one pool, with progress over all their replications; those in

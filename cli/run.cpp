@@ -63,12 +63,13 @@ int command_run(RunArgs args, const std::string& table_path) {
   }
   // --until runs more than the scenario's replications, as the precision asks for them.
   RunOptions until;
-  until.until = precisions(args.until);
+  until.until = checked_precisions(args, {scenario}); // before the line below says what runs
   until.max_replications = args.max_replications;
-  const std::size_t first = until.first_stage(replications);
-  std::vector<std::string> wanted; // "totals.wait_min.p95 within 5%"
+  const std::size_t first = args.replication ? 1 : until.first_stage(replications);
+  std::vector<std::string> wanted; // "totals.wait_min.p95 has a relative error of 0.05"
   for (const Precision& precision : until.until) {
-    wanted.push_back(fmt::format("{} within {:g}%", precision.path, 100 * precision.relative));
+    wanted.push_back(
+        fmt::format("{} has a relative error of {:g}", precision.path, precision.relative));
   }
   const std::string more = wanted.empty()
                                ? ""
@@ -113,12 +114,14 @@ int command_run(RunArgs args, const std::string& table_path) {
     // for it.
     for (const auto& [path, precision] : document["precision"].items()) {
       if (!precision["reached"].get<bool>()) {
-        spdlog::warn("--until {}: the relative half-width is {:.3g} after {} replications, not "
-                     "the {:g} asked for (--max-replications {})",
+        const double relative = precision["relative"].get<double>();
+        spdlog::warn("--until {}: the relative half-width is {:.3g} after {} replications, above "
+                     "the {:.3g} that a relative error of {:g} needs (relative / (1 + relative)); "
+                     "--max-replications {} stopped it",
                      path,
                      precision["achieved"].is_number() ? precision["achieved"].get<double>()
                                                        : std::numeric_limits<double>::infinity(),
-                     ran, precision["relative"].get<double>(), args.max_replications);
+                     ran, relative / (1 + relative), relative, args.max_replications);
       }
     }
   }

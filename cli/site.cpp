@@ -90,6 +90,7 @@ int command_site(const RunArgs& given, const SiteArgs& site_args) {
   SiteSearch search;
   try {
     search.target = parse_size_target(site_args.target);
+    check_target_can_hold(search.target);
   } catch (const ExperimentError& e) {
     throw InvalidInput("--target " + site_args.target + ": " + e.what());
   }

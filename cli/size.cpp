@@ -23,6 +23,7 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   for (const std::string& text : size_args.targets) {
     try {
       targets.push_back(parse_size_target(text));
+      check_target_can_hold(targets.back());
     } catch (const ExperimentError& e) {
       throw InvalidInput("--target " + text + ": " + e.what());
     }

@@ -280,6 +280,7 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
   }
   try {
     target = h2sim::parse_size_target(target_text);
+    h2sim::check_target_can_hold(target);
   } catch (const h2sim::ExperimentError& error) {
     throw py::value_error("target " + target_text + ": " + error.what());
   }

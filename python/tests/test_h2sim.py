@@ -675,6 +675,9 @@ def test_what_json_cannot_hold_is_refused_naming_where(tmp_path):
         h2sim.size(MMC2, "stations.0.dispensers", (4, 2), "totals.wait_min.p95<=5")
     with pytest.raises(ValueError, match="^target p95<5: expected METRIC<=VALUE"):
         h2sim.size(MMC2, "stations.0.dispensers", (1, 2), "p95<5")
+    with pytest.raises(ValueError, match="^target totals.wait_min.p95<=-1: can never hold: no "
+                                         "metric is negative"):
+        h2sim.size(MMC2, "stations.0.dispensers", (1, 2), "totals.wait_min.p95<=-1")
     # An unpaired surrogate in a path or option raised pybind11's TypeError quoting every
     # argument, the scenario's whole text included; each is named instead.
     lone = "name\udcff"

@@ -1365,11 +1365,13 @@ TEST_CASE("cli: run --until says what it runs first and, on stderr, a precision 
                 " --set horizon_days=2 --until totals.wait_min.mean:0.0001 --max-replications 3");
   CHECK(short_of.code == 0);
   CHECK(short_of.err.find("h2sim: info: running md-1 (3 replications to start, up to 3 until "
-                          "totals.wait_min.mean within 0.01%, ") != std::string::npos);
+                          "totals.wait_min.mean has a relative error of 0.0001, ") !=
+        std::string::npos);
   CHECK(short_of.err.find("h2sim: warning: --until totals.wait_min.mean: the relative "
                           "half-width is ") != std::string::npos);
-  CHECK(short_of.err.find(" after 3 replications, not the 0.0001 asked for (--max-replications "
-                          "3)\n") != std::string::npos);
+  CHECK(short_of.err.find(" after 3 replications, above the 0.0001 that a relative error of "
+                          "0.0001 needs (relative / (1 + relative)); --max-replications 3 stopped "
+                          "it\n") != std::string::npos);
   const nlohmann::json document = nlohmann::json::parse(short_of.out);
   CHECK(document["replications"] == 3);
   CHECK(document["precision"]["totals.wait_min.mean"]["reached"] == false);
@@ -1378,7 +1380,7 @@ TEST_CASE("cli: run --until says what it runs first and, on stderr, a precision 
       run_h2sim("run " + md1_file + " --set horizon_days=2 --until totals.wait_min.mean:0.9");
   CHECK(reached.code == 0);
   CHECK(reached.err.find("(10 replications to start, up to 1000 until totals.wait_min.mean "
-                         "within 90%, ") != std::string::npos);
+                         "has a relative error of 0.9, ") != std::string::npos);
   CHECK(reached.err.find("warning") == std::string::npos);
 }
 

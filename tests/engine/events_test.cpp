@@ -321,8 +321,18 @@ TEST_CASE("events: two events of one day that give one value two values are a wa
           {"at_day": 10, "set": {"pipelines.0.capacity_kg_per_h": 0}},
           {"at_day": 11, "set": {"pipelines.0.capacity_kg_per_h": 5}},
           {"at_day": 12, "set": {"pipelines.0.capacity_kg_per_h*": 2}},
-          {"at_day": 12, "set": {"pipelines.0.capacity_kg_per_h*": 3}}])")
+          {"at_day": 12, "set": {"pipelines.0.capacity_kg_per_h*": 3}},
+          {"at_day": 13, "set": {"pipelines.0.capacity_kg_per_h": 0}},
+          {"at_day": 13, "until_day": 14, "set": {"pipelines.0.capacity_kg_per_h": 0.0}},
+          {"at_day": 15, "set": {"pipelines.0.capacity_kg_per_h": 10}},
+          {"at_day": 15, "set": {"pipelines.0.capacity_kg_per_h": 1e1}}])")
             .empty());
+  // After the run's end they change nothing: that is their own warning, not this one.
+  const auto late = warnings_of(R"(, "events": [
+          {"at_day": 30, "set": {"pipelines.0.capacity_kg_per_h": 0}},
+          {"at_day": 30, "set": {"pipelines.0.capacity_kg_per_h": 5}}])");
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].pointer == "/events/0/at_day");
 }
 
 TEST_CASE("events: an automatic warm-up with events is a warning that they do not line up") {

@@ -84,6 +84,9 @@ TEST_CASE("report CLI: unusable inputs and outputs exit 2, naming them, and writ
   const Result target = folder.h2sim("report a.json --target 'p95<5' -o r.html");
   CHECK(target.code == 2);
   CHECK(slurp(folder / "r.html") == "old");
+  // A line below every value is drawn (size and site refuse it as a target that never holds).
+  const Result below = folder.h2sim("report a.json --target 'totals.wait_min.p95<=-1' -o low.html");
+  CHECK_MESSAGE(below.code == 0, below.err);
   fs::create_directories(folder / "dir");
   const Result to_dir = folder.h2sim("report a.json -o dir");
   CHECK(to_dir.code == 2);

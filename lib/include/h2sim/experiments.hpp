@@ -152,10 +152,15 @@ struct SizeTarget {
 /**
  * "METRIC<=VALUE" or "METRIC>=VALUE", METRIC a path of the metrics: `totals.LEAF`,
  * `stations.N.LEAF`, `stations[id=ID].LEAF`, `classes.N.LEAF` or `classes[name=NAME].LEAF`
- * (whether the metrics have it is known once they exist); throws ExperimentError, also for a
- * target that can never hold (at most a negative bound: no metric is negative).
+ * (whether the metrics have it is known once they exist); throws ExperimentError.
  */
 SizeTarget parse_size_target(const std::string& text);
+
+/**
+ * ExperimentError for a target that can never hold (at most a negative bound: no metric is
+ * negative), which a search would evaluate over its whole range. A report draws any target.
+ */
+void check_target_can_hold(const SizeTarget& target);
 
 /**
  * Checks, before anything runs, that the metrics of `scenario` will have the metric at `path` (as

@@ -433,11 +433,12 @@ ordered_json document(const Run& run, bool with_error) {
       if (!metric.reached()) {
         out["warnings"].push_back(
             {{"pointer", "/ci95/" + metric.path},
-             {"message", metric.path + ": relative half-width " + brief(metric.achieved) +
-                             " after " + std::to_string(header.replications) +
-                             " replications, not the " + brief(metric.wanted) +
-                             " asked for (--max-replications " +
-                             std::to_string(metric.max_replications) + ")"}});
+             {"message",
+              metric.path + ": relative half-width " + brief(metric.achieved) + " after " +
+                  std::to_string(header.replications) + " replications, above the " +
+                  brief(metric.wanted / (1 + metric.wanted)) + " that a relative error of " +
+                  brief(metric.wanted) + " needs (relative / (1 + relative)) (--max-replications " +
+                  std::to_string(metric.max_replications) + ")"}});
       }
     }
     out["precision"] = std::move(precision);
@@ -501,8 +502,9 @@ Named named(const std::string& path, const Labels& labels) {
     }
     index = std::stoul(digits);
     if (index >= names.size()) {
-      throw fail(" (" + std::to_string(names.size()) +
-                 (stations ? " open stations)" : " classes)"));
+      const std::string plural = names.size() == 1 ? "" : (stations ? "s" : "es");
+      throw fail(" (" + std::to_string(names.size()) + (stations ? " open station" : " class") +
+                 plural + ")");
     }
   } else {
     throw fail("");
@@ -1030,7 +1032,9 @@ std::string metrics_markdown() {
           "These pointers are into this document (I counts in its `stations`, and the message "
           "names the station); the warnings about the scenario itself, from loading it, point "
           "into the scenario file, where a station's index may differ (the stations open at the "
-          "start come first here).\n\n"
+          "start come first here). A `--set` (with `run`) or a sweep point's `--vary` of a value "
+          "that the scenario's events change during the run gets one at the pointer of what "
+          "they change: its value holds only until they do.\n\n"
           "## `totals` and `stations[]`\n\n"
           "A station reports the fields of its groups only; `totals` reports a group's fields "
           "when any station has the group. *totals* says how `totals` forms a field from the "

@@ -462,12 +462,15 @@ SizeTarget parse_size_target(const std::string& text) {
   } catch (const std::exception&) {
     throw ExperimentError("the bound is not a finite number");
   }
+  return target;
+}
+
+void check_target_can_hold(const SizeTarget& target) {
   if (target.at_most && target.bound < 0) {
     // Every search would run its whole range for a target that holds nowhere (a sign slipped).
     throw ExperimentError("can never hold: no metric is negative (counts, times, amounts and "
                           "costs are all 0 or more)");
   }
-  return target;
 }
 
 bool per_kg_of_nothing(const Metrics& metrics, const std::string& path) {

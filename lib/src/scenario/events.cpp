@@ -22,6 +22,13 @@ namespace {
 
 constexpr double minutes_per_day = 1440.0;
 
+/** Whether two values as JSON texts are the same value (0 and 0.0, 10 and 1e1 are). */
+bool same_value(const std::string& a, const std::string& b) {
+  const json first = json::parse(a, nullptr, false);
+  const json second = json::parse(b, nullptr, false);
+  return first.is_discarded() || second.is_discarded() ? a == b : first == second;
+}
+
 /** Every field a model follows during a run, as dotted paths with [] for lists. */
 void changeable_paths(const Table& table, const std::string& prefix,
                       std::vector<std::string>& out) {
@@ -239,13 +246,14 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         const bool assigns =
             path.empty() || std::string_view("+-*").find(path.back()) == std::string_view::npos;
         for (const Change& change : changes) {
-          if (assigns) {
+          if (assigns && edge.at_day * minutes_per_day < spec.latest_end_min()) {
             // Two events of one day that give one value two values: the file's order decides,
-            // which is legal but rarely meant (a copied event whose day was not changed).
+            // which is legal but rarely meant (a copied event whose day was not changed). (After
+            // the run's end they change nothing, as their own warning says.)
             const auto [earlier, first_write] =
                 assigned.try_emplace(change.pointer, change.after, edge.event);
             if (!first_write && earlier->second.second != edge.event &&
-                earlier->second.first != change.after &&
+                !same_value(earlier->second.first, change.after) &&
                 contradicting.emplace(earlier->second.second, edge.event).second) {
               spec.warnings.push_back(
                   {pointer, "sets " + change.pointer + " to " + change.after + " on day " +
