@@ -383,30 +383,6 @@ std::size_t report_failures(const RunArgs& args, const Metrics& metrics, const s
   return failures.size();
 }
 
-std::vector<Warning> scheduled_set_warnings(const Scenario& scenario) {
-  std::vector<Warning> warnings;
-  std::set<std::string> told;
-  for (const Change& change : scenario.changes()) {
-    if (!told.insert(change.set).second) {
-      continue; // a wildcard's other items
-    }
-    if (const auto scheduled = scheduled_change(scenario, change.set)) {
-      warnings.push_back(
-          {scheduled->pointer,
-           fmt::format("--set {}: the scenario's events change {} from day {:g}: its value gives "
-                       "way to theirs while they are in force",
-                       change.set, scheduled->pointer, scheduled->at_day)});
-    }
-  }
-  return warnings;
-}
-
-void warn_scheduled_sets(const Scenario& scenario, const std::string& label) {
-  for (const Warning& warning : scheduled_set_warnings(scenario)) {
-    spdlog::warn("{}{}", label, warning.message);
-  }
-}
-
 void need_intervals(RunArgs& args, const Scenario& scenario, const std::string& command,
                     const std::string& each) {
   if (scenario.replications() >= 2) {

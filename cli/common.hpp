@@ -146,15 +146,6 @@ void check_outputs(const RunArgs& args,
                    const std::vector<std::string>& inputs);
 
 /**
- * Warns of each --set of a value the scenario's events change during the run: it holds only until
- * they do (--set open_stations=20 on a build-out ran the plan's stations from its first step on,
- * and said nothing). `label` prefixes the warning (a file's name, or nothing).
- */
-void warn_scheduled_sets(const Scenario& scenario, const std::string& label = "");
-/** What warn_scheduled_sets says, as warnings for the metrics (pointer: what the events change). */
-std::vector<Warning> scheduled_set_warnings(const Scenario& scenario);
-
-/**
  * Experiments that report a 95% interval need 2 or more replications: `--replications 1` is an
  * error naming `command`; a scenario of 1 runs 5 (`each` says per what, for the log).
  */

@@ -29,7 +29,6 @@ int command_compare(const RunArgs& given, const std::vector<std::string>& files)
     RunArgs each = args;
     each.scenario = file;
     scenarios.push_back(load(each, args.sets));
-    warn_scheduled_sets(scenarios.back(), files.size() > 1 ? file + ": " : "");
   }
   if (args.dry_run) {
     emit_dry_run(

@@ -21,7 +21,6 @@ int command_run(RunArgs args, const std::string& table_path) {
   check_outputs(args, {{"-o", args.out}, {"--table", table_path}, {"--events", args.events}},
                 {args.scenario});
   const Scenario scenario = load(args, args.sets);
-  warn_scheduled_sets(scenario); // a sweep warns of its --vary alike
   const auto replications = static_cast<std::size_t>(scenario.replications());
   if (args.replication && *args.replication >= replications) {
     throw InvalidInput("--replication " + std::to_string(*args.replication) +
@@ -106,9 +105,6 @@ int command_run(RunArgs args, const std::string& table_path) {
   }
   spdlog::info("done: {} events in {:.3f} s", metrics.events(), metrics.wall_s());
   nlohmann::ordered_json document = metrics.json(); // moved into emit: 10 MB for a year of Shanghai
-  for (const Warning& warning : scheduled_set_warnings(scenario)) { // said on stderr above too
-    document["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
-  }
   if (document.contains("precision")) {
     // Said in the JSON too (a warning and "reached": false), but a user watching stderr waited
     // for it.

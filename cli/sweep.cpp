@@ -84,10 +84,6 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     fingerprints.push_back(fingerprint(identity));
   }
 
-  for (const std::string& warning : scheduled_axes(scenarios, points)) {
-    spdlog::warn("--vary {}", warning);
-  }
-
   if (args.dry_run) {
     std::vector<nlohmann::ordered_json> sets;
     for (const SweepPoint& point : points) {
@@ -145,7 +141,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   if (!table_path.empty() && args.writes_output) {
     table.emplace_back(table_path, sweep_table(points, metrics));
   }
-  emit(args, sweep_document(points, metrics, scenarios), "the metrics", std::move(table));
+  emit(args, sweep_document(points, metrics), "the metrics", std::move(table));
   if (failed > 0) {
     if (args.writes_output) {
       std::cerr << "h2sim: error: " << failed << " of " << replications

@@ -246,9 +246,6 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
     }
     h2sim::check_axes_apart(scenarios.back(), point);
   }
-  for (const std::string& warning : h2sim::scheduled_axes(scenarios, points)) {
-    h2sim::logger()->warn("vary {}", warning);
-  }
   const h2sim::RunOptions run_options = options(running);
   const std::vector<h2sim::Metrics> metrics =
       without_gil([&] { return h2sim::run_all_metrics(scenarios, run_options); });
@@ -265,7 +262,7 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   if (finished == 0) {
     throw h2sim::RunError("every replication failed: " + errors);
   }
-  return text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics, scenarios)));
+  return text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics)));
 }
 
 std::string size(const std::string& text, const std::string& base_dir, const Sets& sets,

@@ -602,6 +602,8 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
                            "' --target 'totals.wait_min.p95<=30' --replications 2 --param ";
   h2sim::test::check_refused(
       run_h2sim(size + "open_stations --range 1:2"),
+      "h2sim: warning: /open_stations: --param open_stations gives way to the scenario's events, "
+      "which change it from day 0.5, while they are in force\n"
       "h2sim: --param open_stations: the scenario's events change /open_stations, which "
       "open_stations=1 sets for each evaluation: they would override it for part of the run; "
       "remove them for the search\n");
@@ -625,9 +627,8 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
   const std::string sweep = "sweep '" + scenario.string() + "' --dry-run --vary ";
   const Result swept = run_h2sim(sweep + "open_stations=1,2 --vary stations.0.dispensers=1,2");
   CHECK(swept.code == 0);
-  CHECK(swept.err == "h2sim: warning: --vary open_stations: the scenario's events change "
-                     "/open_stations from day 0.5: each point's value gives way to theirs while "
-                     "they are in force\n");
+  CHECK(swept.err == "h2sim: warning: /open_stations: --vary open_stations gives way to the "
+                     "scenario's events, which change it from day 0.5, while they are in force\n");
   CHECK(run_h2sim(sweep + "stations.0.dispensers=1,2").err.empty());
   // The first point may end before the events: every point is looked at (its own warning says
   // the event changes nothing there).
@@ -639,11 +640,11 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
   // said nothing); a value they leave alone, nothing.
   const std::string run = "run '" + scenario.string() + "' --dry-run --set ";
   CHECK(run_h2sim(run + "open_stations=2").err ==
-        "h2sim: warning: --set open_stations=2: the scenario's events change /open_stations "
-        "from day 0.5: its value gives way to theirs while they are in force\n");
+        "h2sim: warning: /open_stations: --set open_stations gives way to the scenario's events, "
+        "which change it from day 0.5, while they are in force\n");
   CHECK(run_h2sim(run + "stations.0.dispensers=1").err.empty());
-  // The metrics say it too, in "warnings", as they say the scenario's own (only stderr did):
-  // run's of its --set, each sweep point's of its --vary.
+  // The metrics say it too, in "warnings", as the scenario's own warnings (only stderr did):
+  // run's of its --set, each sweep point's of its --vary and --set.
   const auto events_warnings = [](const nlohmann::json& metrics) {
     std::vector<std::string> found;
     for (const auto& warning : metrics["warnings"]) {
@@ -656,27 +657,34 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
   const Result ran = run_h2sim("run -q '" + scenario.string() + "' --set open_stations=2");
   REQUIRE(ran.code == 0);
   CHECK(events_warnings(nlohmann::json::parse(ran.out)) ==
-        std::vector<std::string>{"--set open_stations=2: the scenario's events change "
-                                 "/open_stations from day 0.5: its value gives way to theirs "
-                                 "while they are in force"});
-  const Result points = run_h2sim("sweep -q '" + scenario.string() + "' --vary open_stations=1,2");
-  REQUIRE(points.code == 0);
-  for (const auto& point : nlohmann::json::parse(points.out)["points"]) {
-    CHECK(events_warnings(point["metrics"]) ==
-          std::vector<std::string>{"--vary open_stations: the scenario's events change "
-                                   "/open_stations from day 0.5: this point's value gives way to "
-                                   "theirs while they are in force"});
+        std::vector<std::string>{"--set open_stations gives way to the scenario's events, which "
+                                 "change it from day 0.5, while they are in force"});
+  for (const std::string& sets :
+       {std::string("--vary open_stations=1,2"), std::string("--set open_stations=2 --vary "
+                                                             "stations.0.dispensers=1,2")}) {
+    const Result points = run_h2sim("sweep -q '" + scenario.string() + "' " + sets);
+    REQUIRE(points.code == 0);
+    const std::string option = sets.substr(0, sets.find(" "));
+    const nlohmann::json document = nlohmann::json::parse(points.out); // outlives the loop
+    REQUIRE(document["points"].size() == 2);
+    for (const auto& point : document["points"]) {
+      CHECK(events_warnings(point["metrics"]) ==
+            std::vector<std::string>{option +
+                                     " open_stations gives way to the scenario's events, "
+                                     "which change it from day 0.5, while they are in force"});
+    }
+    CHECK(points.err == "h2sim: warning: /open_stations: " + option +
+                            " open_stations gives way to the scenario's events, which change it "
+                            "from day 0.5, while they are in force\n");
   }
-  // compare, each file by name (it said nothing).
+  // compare too (it said nothing); a file's warning once.
   const std::string file = "'" + scenario.string() + "'";
   const Result compared = run_h2sim("compare " + file + " " + file +
                                     " --dry-run --replications 2 --set open_stations=2");
   CHECK(compared.code == 0);
-  const std::string said = ": --set open_stations=2: the scenario's events change "
-                           "/open_stations from day 0.5: its value gives way to theirs while they "
-                           "are in force\n";
-  CHECK(compared.err == "h2sim: warning: " + scenario.string() + said +
-                            "h2sim: warning: " + scenario.string() + said);
+  CHECK(compared.err == "h2sim: warning: /open_stations: --set open_stations gives way to the "
+                        "scenario's events, which change it from day 0.5, while they are in "
+                        "force\n");
 }
 
 TEST_CASE("cli: size on a response that falls as the value grows: met at the bottom, not 'never'") {

@@ -74,13 +74,10 @@ nlohmann::ordered_json with_provenance(nlohmann::ordered_json document);
 
 /**
  * The sweep document: {"points": [{"set", "error" (with failures), "metrics"}]}, each point's
- * metrics as run() writes them but with its "error" moved up beside "set", and in their
- * "warnings" each varied value that the point's events (`scenarios`, one per point) change
- * during its run.
+ * metrics as run() writes them but with its "error" moved up beside "set".
  */
 nlohmann::ordered_json sweep_document(const std::vector<SweepPoint>& points,
-                                      const std::vector<Metrics>& metrics,
-                                      const std::vector<Scenario>& scenarios);
+                                      const std::vector<Metrics>& metrics);
 
 /**
  * The sweep as a flat CSV table for pandas: per point, one row per finished replication
@@ -322,15 +319,6 @@ struct ScheduledChange {
  * `set` (PATH=VALUE as given) sets, or to a part of it; nothing if they never do.
  */
 std::optional<ScheduledChange> scheduled_change(const Scenario& scenario, const std::string& set);
-
-/**
- * For each varied path whose value the events of some point's scenario change before its run
- * ends: "PATH: the scenario's events change POINTER from day D: ..." (the earliest such change),
- * in the order of the axes. A sweep of such a value runs (the value before an upgrade is a fair
- * what-if), but its points may all look alike. `scenarios[k]` is `points[k]`'s.
- */
-std::vector<std::string> scheduled_axes(const std::vector<Scenario>& scenarios,
-                                        const std::vector<SweepPoint>& points);
 
 /**
  * ExperimentError if `scenario`'s events change, before the run can end, what its override `set`

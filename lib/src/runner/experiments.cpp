@@ -3,6 +3,7 @@
 #include "../report/collector.hpp"
 #include "../report/document.hpp"
 #include "../report/trust.hpp"
+#include "../scenario/events.hpp"
 #include "judgement.hpp"
 
 #include <h2sim/experiments.hpp>
@@ -208,45 +209,12 @@ std::optional<ScheduledChange> scheduled_change(const Scenario& scenario, const 
     if (change.set != set) {
       continue;
     }
-    for (const auto& [at_min, pointer] : spec.scheduled) {
-      if (at_min < spec.latest_end_min() &&
-          (within(pointer, change.pointer) || within(change.pointer, pointer)) &&
-          (!first || at_min / minutes_per_day < first->at_day)) {
-        first = ScheduledChange{pointer, at_min / minutes_per_day};
-      }
+    if (const auto found = scenario::first_change_by_events(spec, change.pointer);
+        found && (!first || found->first / minutes_per_day < first->at_day)) {
+      first = ScheduledChange{found->second, found->first / minutes_per_day};
     }
   }
   return first;
-}
-
-std::vector<std::string> scheduled_axes(const std::vector<Scenario>& scenarios,
-                                        const std::vector<SweepPoint>& points) {
-  std::map<std::string, ScheduledChange> first; // by varied path: the earliest change
-  for (std::size_t k = 0; k < scenarios.size() && k < points.size(); ++k) {
-    for (const Override& axis : points[k].overrides) {
-      if (const auto change = scheduled_change(scenarios[k], axis.path + "=" + axis.value)) {
-        const auto found = first.find(axis.path);
-        if (found == first.end() || change->at_day < found->second.at_day) {
-          first.insert_or_assign(axis.path, *change);
-        }
-      }
-    }
-  }
-  std::vector<std::string> warnings;
-  for (const SweepPoint& point : points) { // in the order of the axes
-    for (const Override& axis : point.overrides) {
-      const auto found = first.find(axis.path);
-      if (found != first.end()) {
-        char day[32];
-        std::snprintf(day, sizeof day, "%g", found->second.at_day);
-        warnings.push_back(found->first + ": the scenario's events change " +
-                           found->second.pointer + " from day " + day +
-                           ": each point's value gives way to theirs while they are in force");
-        first.erase(found);
-      }
-    }
-  }
-  return warnings;
 }
 
 void check_not_scheduled(const Scenario& scenario, const std::string& set) {
@@ -266,25 +234,11 @@ ordered_json with_provenance(ordered_json document) {
 }
 
 ordered_json sweep_document(const std::vector<SweepPoint>& points,
-                            const std::vector<Metrics>& metrics,
-                            const std::vector<Scenario>& scenarios) {
+                            const std::vector<Metrics>& metrics) {
   ordered_json out{{"points", ordered_json::array()}};
   for (std::size_t p = 0; p < points.size(); ++p) {
     ordered_json point{{"set", points[p].set}};
     ordered_json document = report::document(metrics.at(p).data(), false);
-    // Said once on stderr for the sweep (scheduled_axes); each point's metrics say it too, as
-    // they say the scenario's own warnings.
-    for (const Override& axis : points[p].overrides) {
-      if (const auto change = scheduled_change(scenarios.at(p), axis.path + "=" + axis.value)) {
-        char day[32];
-        std::snprintf(day, sizeof day, "%g", change->at_day);
-        document["warnings"].push_back(
-            {{"pointer", change->pointer},
-             {"message", axis.option + " " + axis.path + ": the scenario's events change " +
-                             change->pointer + " from day " + day +
-                             ": this point's value gives way to theirs while they are in force"}});
-      }
-    }
     if (const std::string error = metrics[p].error(); !error.empty()) {
       // The point says it failed; its metrics keep the list (replication_errors).
       point["error"] = error;

@@ -380,4 +380,50 @@ void warn_of_events_under_automatic_warmup(const models::ScenarioSpec& spec,
        "the events to line up"});
 }
 
+std::optional<std::pair<double, std::string>>
+first_change_by_events(const models::ScenarioSpec& spec, const std::string& pointer) {
+  const auto within = [](const std::string& inner, const std::string& outer) {
+    return inner.compare(0, outer.size(), outer) == 0 &&
+           (inner.size() == outer.size() || inner[outer.size()] == '/');
+  };
+  std::optional<std::pair<double, std::string>> first;
+  for (const auto& [at_min, changed] : spec.scheduled) {
+    if (at_min < spec.latest_end_min() && (!first || at_min < first->first) &&
+        (within(changed, pointer) || within(pointer, changed))) {
+      first = {at_min, changed};
+    }
+  }
+  return first;
+}
+
+void warn_of_overrides_the_events_change(const models::ScenarioSpec& spec,
+                                         const std::vector<const Override*>& given,
+                                         std::vector<Warning>& warnings) {
+  std::vector<std::pair<const Override*, std::pair<double, std::string>>> first; // in set order
+  for (std::size_t i = 0; i < spec.changes.size() && i < given.size(); ++i) {
+    const auto change = first_change_by_events(spec, spec.changes[i].pointer);
+    if (!change) {
+      continue;
+    }
+    const auto found = std::find_if(first.begin(), first.end(),
+                                    [&](const auto& entry) { return entry.first == given[i]; });
+    if (found == first.end()) {
+      first.emplace_back(given[i], *change);
+    } else if (change->first < found->second.first) {
+      found->second = *change;
+    }
+  }
+  for (const auto& [override, change] : first) {
+    const std::string name =
+        !override->as_written.empty()
+            ? valid_utf8(override->as_written)
+            : (override->option.empty() ? "" : override->option + " ") + valid_utf8(override->path);
+    warnings.push_back({change.second, name +
+                                           " gives way to the scenario's events, which change "
+                                           "it from day " +
+                                           day_text(change.first / minutes_per_day) +
+                                           ", while they are in force"});
+  }
+}
+
 } // namespace h2sim::scenario

@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace h2sim::scenario {
@@ -37,5 +40,23 @@ void warn_of_late_events(const models::ScenarioSpec& spec, std::vector<Warning>&
  */
 void warn_of_events_under_automatic_warmup(const models::ScenarioSpec& spec,
                                            std::vector<Warning>& warnings);
+
+/**
+ * The first change the events make before the run can end (minutes, and its pointer) to the value
+ * at `pointer`, a part of it or what holds it; nothing if they make none.
+ */
+std::optional<std::pair<double, std::string>>
+first_change_by_events(const models::ScenarioSpec& spec, const std::string& pointer);
+
+/**
+ * One warning for each override (`given[i]` made `spec.changes[i]`) of a value that the events
+ * change before the run can end, or of a part of it or what holds it: the override's value holds
+ * only until they do (--set open_stations=20 on a build-out ran the plan's stations from its
+ * first event on, with no word). At the earliest such change; the override is named without its
+ * value, so that the points of a sweep say it alike.
+ */
+void warn_of_overrides_the_events_change(const models::ScenarioSpec& spec,
+                                         const std::vector<const Override*>& given,
+                                         std::vector<Warning>& warnings);
 
 } // namespace h2sim::scenario

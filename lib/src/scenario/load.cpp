@@ -251,6 +251,7 @@ Scenario load_scenario(std::string_view json_text, const std::vector<Override>& 
   warn_of_unused_storage(*spec, spec->warnings);
   scenario::warn_of_late_events(*spec, spec->warnings);
   scenario::warn_of_events_under_automatic_warmup(*spec, spec->warnings);
+  scenario::warn_of_overrides_the_events_change(*spec, given, spec->warnings);
   return models::ScenarioAccess::make(std::move(spec));
 }
 
