@@ -7,8 +7,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <optional>
-
 namespace h2sim::cli {
 
 int command_size(const RunArgs& given, const SizeArgs& size_args) {
@@ -62,26 +60,11 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   if (!size_args.minimize.empty()) {
     named.emplace_back("--minimize " + size_args.minimize, minimized);
   }
-  for (const auto& [option, metric] : named) {
-    const std::string& path = metric; // clang 14 captures no structured binding
-    const auto problem = [&path](const Scenario& at) -> std::optional<std::string> {
-      try {
-        check_metric_path(at, path);
-        return std::nullopt;
-      } catch (const ExperimentError& e) {
-        return e.what();
-      }
-    };
-    const std::optional<std::string> at_low = problem(low);
-    const std::optional<std::string> at_high = problem(high);
-    if (at_low && at_high) {
-      throw InvalidInput(option + ": " + *at_low);
-    }
-    if (at_low || at_high) {
-      // A station that opens only higher in an open_stations range is there at one end alone.
-      throw InvalidInput(option + ": " + (at_low ? *at_low : *at_high) + " at " + size_args.param +
-                         "=" + std::to_string(at_low ? range.from : range.to) + ", the " +
-                         (at_low ? "low" : "high") + " end of --range");
+  for (const auto& [option, path] : named) {
+    try {
+      check_metric_path_in_range(low, high, path, size_args.param, range);
+    } catch (const ExperimentError& e) {
+      throw InvalidInput(option + ": " + e.what());
     }
   }
   const std::string fractional = fractional_param_warning(low, size_args.param, range);

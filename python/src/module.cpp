@@ -301,9 +301,8 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
   // Both ends are validated before anything runs.
   const h2sim::Scenario low = scenario_at(range.from);
   h2sim::check_not_scheduled(low, param + "=" + std::to_string(range.from));
-  for (const h2sim::Scenario& end : {low, scenario_at(range.to)}) {
-    h2sim::check_metric_path(end, target.metric); // a typo is told before anything runs
-  }
+  // A typo is told before anything runs.
+  h2sim::check_metric_path_in_range(low, scenario_at(range.to), target.metric, param, range);
   const h2sim::RunOptions run_options = options(running);
   nlohmann::ordered_json result = without_gil([&] {
     return h2sim::size(param, range, target, [&](long long value) {

@@ -225,6 +225,13 @@ def test_bad_arguments_are_refused_before_anything_runs():
         h2sim.sweep(MMC2, ["stations.0.dispensers"])
     with pytest.raises(ValueError, match=r"the metrics have no classes\[name=x\]"):  # up front
         h2sim.size(MMC2, "stations.0.dispensers", "1:2", "classes[name=x].wait_min.mean<=1")
+    # A station open only at the top of an open_stations range: the end that lacks it is named.
+    with open(MMC2) as file:
+        two = json.load(file)
+    two["stations"].append(dict(two["stations"][0], id="B", x_km=5))
+    with pytest.raises(ValueError, match=r"\(no open station B\) at open_stations=1, the low end "
+                                         r"of the range$"):
+        h2sim.size(two, "open_stations", "1:2", "stations[id=B].wait_min.mean<=1")
     with pytest.raises(ValueError):
         h2sim.size(MMC2, "stations.0.dispensers", "4:2", "totals.wait_min.mean<=1")
     with pytest.raises(TypeError):

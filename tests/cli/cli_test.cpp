@@ -620,8 +620,8 @@ TEST_CASE("cli: size refuses a parameter the scenario's events change during the
                 "' --target 'stations[id=B].wait_min.p95<=30' --replications 2 --param "
                 "open_stations --range 1:2 --set 'events=[]' --dry-run"),
       "h2sim: --target stations[id=B].wait_min.p95<=30: the metrics have no "
-      "stations[id=B].wait_min.p95 (no open station B) at open_stations=1, the low end of "
-      "--range\n");
+      "stations[id=B].wait_min.p95 (no open station B) at open_stations=1, the low end of the "
+      "range\n");
   // A sweep of such a value runs (the value before an upgrade is a fair what-if), but says that
   // the events take over; once, for the first point, and not for a value they leave alone.
   const std::string sweep = "sweep '" + scenario.string() + "' --dry-run --vary ";

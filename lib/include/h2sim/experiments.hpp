@@ -168,6 +168,15 @@ void check_target_can_hold(const SizeTarget& target);
 void check_metric_path(const Scenario& scenario, const std::string& path);
 
 /**
+ * check_metric_path at both ends of a sizing range (`low` at `range.from`, `high` at `range.to`
+ * of `param`): where only one end lacks the metric (a station that opens only higher in an
+ * open_stations range), the message names that end ("... at open_stations=1, the low end of the
+ * range").
+ */
+void check_metric_path_in_range(const Scenario& low, const Scenario& high, const std::string& path,
+                                const std::string& param, const SizeRange& range);
+
+/**
  * Finds the smallest value of `param` in `range` for which every target holds with 95% confidence
  * (for <=, the upper end of the Student-t interval over replications is at most the bound; for >=,
  * the lower end at least), by bisection: it assumes the response is monotone. `evaluate(value)`

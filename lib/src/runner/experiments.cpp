@@ -395,6 +395,28 @@ void check_metric_path(const Scenario& scenario, const std::string& path) {
   }
 }
 
+void check_metric_path_in_range(const Scenario& low, const Scenario& high, const std::string& path,
+                                const std::string& param, const SizeRange& range) {
+  const auto problem = [&path](const Scenario& at) -> std::optional<std::string> {
+    try {
+      check_metric_path(at, path);
+      return std::nullopt;
+    } catch (const ExperimentError& e) {
+      return e.what();
+    }
+  };
+  const std::optional<std::string> at_low = problem(low);
+  const std::optional<std::string> at_high = problem(high);
+  if (at_low && at_high) {
+    throw ExperimentError(*at_low);
+  }
+  if (at_low || at_high) {
+    throw ExperimentError((at_low ? *at_low : *at_high) + " at " + param + "=" +
+                          std::to_string(at_low ? range.from : range.to) + ", the " +
+                          (at_low ? "low" : "high") + " end of the range");
+  }
+}
+
 SizeTarget parse_size_target(const std::string& text) {
   const auto op = text.find_first_of("<>");
   const std::string metric = trimmed(text.substr(0, std::min(op, text.size())));
