@@ -313,7 +313,7 @@ std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::s
 
 Scenario load_overrides(const std::string& path, const std::string& text,
                         const std::vector<Override>& overrides, bool log_warnings,
-                        const std::string& where) {
+                        const std::string& where, bool name_file) {
   const std::string origin = path.empty() ? "(built-in shanghai-2025)" : path;
   try {
     Scenario scenario = load_scenario(text, overrides, base_dir_of(path));
@@ -325,7 +325,8 @@ Scenario load_overrides(const std::string& path, const std::string& text,
     for (const Warning& warning : scenario.warnings()) {
       if (log_warnings &&
           logged.insert(origin + '\0' + warning.pointer + '\0' + warning.message).second) {
-        spdlog::warn("{}: {}", warning.pointer, warning.message);
+        spdlog::warn("{}{}: {}", name_file ? valid_utf8(origin) + ": " : "", warning.pointer,
+                     warning.message);
       } else {
         spdlog::debug("{}: {}", warning.pointer, warning.message);
       }

@@ -98,11 +98,12 @@ std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::s
 /**
  * load(path, sets, log_warnings) of `text` instead of the file's (its files still found beside
  * `path`), with overrides already parsed (each naming its option in messages); each problem's
- * line on stderr begins with `where` (a sweep point: "point 3 (PATH=VALUE): ").
+ * line on stderr begins with `where` (a sweep point: "point 3 (PATH=VALUE): "), and with
+ * `name_file` each warning's with the file's path (compare's files).
  */
 Scenario load_overrides(const std::string& path, const std::string& text,
                         const std::vector<Override>& overrides, bool log_warnings,
-                        const std::string& where = "");
+                        const std::string& where = "", bool name_file = false);
 
 /** The overrides a run applies: `sets` (--set), then --seed, --replications and --series. */
 std::vector<Override> all_overrides(const RunArgs& args, const std::vector<std::string>& sets);

@@ -28,7 +28,9 @@ int command_compare(const RunArgs& given, const std::vector<std::string>& files)
   for (const std::string& file : files) {
     RunArgs each = args;
     each.scenario = file;
-    scenarios.push_back(load(each, args.sets));
+    // Each file's warnings named by it: which of them has the events a --set gives way to.
+    scenarios.push_back(load_overrides(file, scenario_text(file), all_overrides(each, args.sets),
+                                       true, "", files.size() > 1));
   }
   if (args.dry_run) {
     emit_dry_run(

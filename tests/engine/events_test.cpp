@@ -335,6 +335,38 @@ TEST_CASE("events: two events of one day that give one value two values are a wa
   CHECK(late[0].pointer == "/events/0/at_day");
 }
 
+TEST_CASE("events: an override of a value the events change is a warning naming what they change") {
+  const std::string events = R"(, "events": [
+      {"at_day": 10, "until_day": 12, "set": {"pipelines[id=P1].capacity_kg_per_h": 0}},
+      {"at_day": 30, "set": {"open_stations": 1}}])";
+  const auto warnings_of = [&](const std::vector<h2sim::Override>& overrides) {
+    const h2sim::Scenario scenario = h2sim::load_scenario(
+        two_stations_on_a_pipeline(R"("warmup_days": 0, "horizon_days": 20)", events), overrides);
+    std::vector<std::string> found;
+    for (const auto& warning : scenario.warnings()) {
+      if (warning.pointer.rfind("/events/", 0) != 0) { // not the late event's own warning
+        found.push_back(warning.pointer + ": " + warning.message);
+      }
+    }
+    return found;
+  };
+  const std::string cut = ": the scenario's events change /pipelines/0/capacity_kg_per_h from day "
+                          "10: its value does not hold while they are in force";
+  // A wildcard, the whole list, and the same path twice (the first never holds): one each.
+  CHECK(warnings_of(
+            {{"pipelines.*.capacity_kg_per_h", "60"}, {"pipelines.*.capacity_kg_per_h", "70"}}) ==
+        std::vector<std::string>{"/pipelines/0/capacity_kg_per_h: --set "
+                                 "pipelines.*.capacity_kg_per_h" +
+                                 cut});
+  CHECK(warnings_of({{"pipelines", R"([{"id": "P1", "capacity_kg_per_h": 60}])", "set"}}) ==
+        std::vector<std::string>{"/pipelines/0/capacity_kg_per_h: set pipelines" + cut});
+  // A value they leave alone, and one they change only after the run's end: nothing.
+  CHECK(warnings_of({{"stations.0.dispensers", "3"}}).empty());
+  CHECK(warnings_of({{"open_stations", "2"}}).empty()); // the late event has its own warning
+  // size's --param: size refuses it instead.
+  CHECK(warnings_of({{"pipelines.0.capacity_kg_per_h", "60", "--param"}}).empty());
+}
+
 TEST_CASE("events: an automatic warm-up with events is a warning that they do not line up") {
   // Each replication measures from its own warm-up: the event on day 1 falls at a different point
   // of each window, and the series' bins of one index are of different days.

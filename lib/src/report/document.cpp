@@ -437,7 +437,7 @@ ordered_json document(const Run& run, bool with_error) {
               metric.path + ": relative half-width " + brief(metric.achieved) + " after " +
                   std::to_string(header.replications) + " replications, above the " +
                   brief(metric.wanted / (1 + metric.wanted)) + " that a relative error of " +
-                  brief(metric.wanted) + " needs (relative / (1 + relative)) (--max-replications " +
+                  brief(metric.wanted) + " needs (relative / (1 + relative); --max-replications " +
                   std::to_string(metric.max_replications) + ")"}});
       }
     }

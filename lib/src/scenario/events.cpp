@@ -399,30 +399,33 @@ first_change_by_events(const models::ScenarioSpec& spec, const std::string& poin
 void warn_of_overrides_the_events_change(const models::ScenarioSpec& spec,
                                          const std::vector<const Override*>& given,
                                          std::vector<Warning>& warnings) {
-  std::vector<std::pair<const Override*, std::pair<double, std::string>>> first; // in set order
+  // By the override as named (its option and path: a sweep's points alike), its earliest change.
+  std::vector<std::pair<std::string, std::pair<double, std::string>>> first; // in set order
   for (std::size_t i = 0; i < spec.changes.size() && i < given.size(); ++i) {
+    const Override& override = *given[i];
+    if (override.option == "--param" || override.option == "param") {
+      continue; // size refuses it (check_not_scheduled): a warning first would contradict that
+    }
     const auto change = first_change_by_events(spec, spec.changes[i].pointer);
     if (!change) {
       continue;
     }
+    const std::string name =
+        !override.as_written.empty()
+            ? valid_utf8(override.as_written)
+            : (override.option.empty() ? "" : override.option + " ") + valid_utf8(override.path);
     const auto found = std::find_if(first.begin(), first.end(),
-                                    [&](const auto& entry) { return entry.first == given[i]; });
+                                    [&](const auto& entry) { return entry.first == name; });
     if (found == first.end()) {
-      first.emplace_back(given[i], *change);
+      first.emplace_back(name, *change);
     } else if (change->first < found->second.first) {
       found->second = *change;
     }
   }
-  for (const auto& [override, change] : first) {
-    const std::string name =
-        !override->as_written.empty()
-            ? valid_utf8(override->as_written)
-            : (override->option.empty() ? "" : override->option + " ") + valid_utf8(override->path);
-    warnings.push_back({change.second, name +
-                                           " gives way to the scenario's events, which change "
-                                           "it from day " +
-                                           day_text(change.first / minutes_per_day) +
-                                           ", while they are in force"});
+  for (const auto& [name, change] : first) {
+    warnings.push_back({change.second, name + ": the scenario's events change " + change.second +
+                                           " from day " + day_text(change.first / minutes_per_day) +
+                                           ": its value does not hold while they are in force"});
   }
 }
 
