@@ -39,18 +39,23 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
   }
   RunArgs args = given;
   need_intervals(args, load(args, args.sets), "size", "per point");
-  const auto scenario_at = [&](long long value) {
+  const auto scenario_at = [&](long long value, bool log_warnings = true) {
     const Override set{size_args.param, std::to_string(value), "--param"};
-    return load(args, args.sets, {set}, "--param " + set.path + "=" + set.value + ": ");
+    return load_overrides(args.scenario, scenario_text(args.scenario),
+                          point_overrides(args, args.sets, {set}), log_warnings,
+                          "--param " + set.path + "=" + set.value + ": ");
   };
-  // Validate both ends before running anything.
-  const Scenario low = scenario_at(range.from);
-  const Scenario high = scenario_at(range.to);
+  // Events that change the parameter are refused before the ends' warnings are told: one of them
+  // would say its value gives way to the events, as if the search went on.
   try {
-    check_not_scheduled(low, size_args.param + "=" + std::to_string(range.from));
+    check_not_scheduled(scenario_at(range.from, false),
+                        size_args.param + "=" + std::to_string(range.from));
   } catch (const ExperimentError& e) {
     throw InvalidInput("--param " + size_args.param + ": " + e.what());
   }
+  // Validate both ends before running anything.
+  const Scenario low = scenario_at(range.from);
+  const Scenario high = scenario_at(range.to);
   // The metrics named exist at both ends of the range (a class, an open station, a leaf), so that
   // a typo is told before the first evaluation runs.
   std::vector<std::pair<std::string, std::string>> named; // (as written, the path)

@@ -363,8 +363,11 @@ TEST_CASE("events: an override of a value the events change is a warning naming 
   // A value they leave alone, and one they change only after the run's end: nothing.
   CHECK(warnings_of({{"stations.0.dispensers", "3"}}).empty());
   CHECK(warnings_of({{"open_stations", "2"}}).empty()); // the late event has its own warning
-  // size's --param: size refuses it instead.
-  CHECK(warnings_of({{"pipelines.0.capacity_kg_per_h", "60", "--param"}}).empty());
+  // Named by its option (size's --param: size refuses it before telling the warning).
+  CHECK(warnings_of({{"pipelines.0.capacity_kg_per_h", "60", "--param"}}) ==
+        std::vector<std::string>{"/pipelines/0/capacity_kg_per_h: --param "
+                                 "pipelines.0.capacity_kg_per_h" +
+                                 cut});
 }
 
 TEST_CASE("events: an automatic warm-up with events is a warning that they do not line up") {

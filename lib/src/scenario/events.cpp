@@ -403,9 +403,6 @@ void warn_of_overrides_the_events_change(const models::ScenarioSpec& spec,
   std::vector<std::pair<std::string, std::pair<double, std::string>>> first; // in set order
   for (std::size_t i = 0; i < spec.changes.size() && i < given.size(); ++i) {
     const Override& override = *given[i];
-    if (override.option == "--param" || override.option == "param") {
-      continue; // size refuses it (check_not_scheduled): a warning first would contradict that
-    }
     const auto change = first_change_by_events(spec, spec.changes[i].pointer);
     if (!change) {
       continue;

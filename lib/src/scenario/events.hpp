@@ -53,8 +53,7 @@ first_change_by_events(const models::ScenarioSpec& spec, const std::string& poin
  * change before the run can end, or of a part of it or what holds it: the override's value holds
  * only until they do (--set open_stations=20 on a build-out ran the plan's stations from its
  * first event on, with no word). At the earliest such change; the override is named without its
- * value, so that the points of a sweep say it alike (and two of one path once). Not for size's
- * --param, which size refuses.
+ * value, so that the points of a sweep say it alike (and two of one path once).
  */
 void warn_of_overrides_the_events_change(const models::ScenarioSpec& spec,
                                          const std::vector<const Override*>& given,
