@@ -327,6 +327,16 @@ TEST_CASE("events: two events of one day that give one value two values are a wa
           {"at_day": 15, "set": {"pipelines.0.capacity_kg_per_h": 10}},
           {"at_day": 15, "set": {"pipelines.0.capacity_kg_per_h": 1e1}}])")
             .empty());
+  // An assignment after an operator's change of one day undoes it (an operator after either adds
+  // up with it).
+  const auto undone = warnings_of(R"(, "events": [
+        {"at_day": 10, "set": {"pipelines.0.capacity_kg_per_h*": 0.5}},
+        {"at_day": 10, "set": {"pipelines.0.capacity_kg_per_h": 5}}])");
+  REQUIRE(undone.size() == 1);
+  CHECK(undone[0].pointer == "/events/1/set/pipelines.0.capacity_kg_per_h");
+  CHECK(undone[0].message == "sets /pipelines/0/capacity_kg_per_h to 5 on day 10, when /events/0 "
+                             "changes it by an operator: that change is lost while both are in "
+                             "force");
   // After the run's end they change nothing: that is their own warning, not this one.
   const auto late = warnings_of(R"(, "events": [
           {"at_day": 30, "set": {"pipelines.0.capacity_kg_per_h": 0}},

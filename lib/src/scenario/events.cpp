@@ -29,6 +29,53 @@ bool same_value(const std::string& a, const std::string& b) {
   return first.is_discarded() || second.is_discarded() ? a == b : first == second;
 }
 
+std::string day_text(double day) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", day);
+  return text;
+}
+
+/**
+ * What the events starting at one time write, by pointer, to tell two of them that contradict
+ * each other, which is legal but rarely meant (a copied event whose day was not changed): one
+ * value assigned two values (the file's order decides), or an operator's change (+=, -=, *=)
+ * that a later assignment undoes. An operator after either adds up with it.
+ */
+class SameTimeWrites {
+public:
+  /** The warning for `event` writing `after` at `pointer` on `day`, if it contradicts one before.
+   */
+  std::optional<std::string> write(const std::string& pointer, const std::string& after,
+                                   std::size_t event, bool assigns, double day) {
+    const auto [earlier, first_write] = last_.try_emplace(pointer, Write{after, event, assigns});
+    std::optional<std::string> warning;
+    if (!first_write && assigns && earlier->second.event != event) {
+      const std::string sets = "sets " + pointer + " to " + after + " on day " + day_text(day) +
+                               ", when /events/" + std::to_string(earlier->second.event);
+      if (!earlier->second.assigned) {
+        warning = sets + " changes it by an operator: that change is lost while both are in force";
+      } else if (!same_value(earlier->second.after, after)) {
+        warning = sets + " sets it to " + earlier->second.after +
+                  ": the one later in the file wins while both are in force";
+      }
+      if (warning && !told_.emplace(earlier->second.event, event).second) {
+        warning.reset(); // that pair of events is told of once
+      }
+    }
+    earlier->second = {after, event, assigns};
+    return warning;
+  }
+
+private:
+  struct Write {
+    std::string after;
+    std::size_t event;
+    bool assigned; // by =, not by an operator
+  };
+  std::map<std::string, Write> last_;
+  std::set<std::pair<std::size_t, std::size_t>> told_; // (earlier, later) events told of
+};
+
 /** Every field a model follows during a run, as dotted paths with [] for lists. */
 void changeable_paths(const Table& table, const std::string& prefix,
                       std::vector<std::string>& out) {
@@ -136,12 +183,6 @@ void arrange_network(models::ScenarioSpec& spec) {
   }
 }
 
-std::string day_text(double day) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.12g", day);
-  return text;
-}
-
 } // namespace
 
 std::string changeable_during_run() {
@@ -219,9 +260,7 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         }
       }
     }
-    // What the events starting now assign (=, not +=, -= or *=): value and event, by pointer.
-    std::map<std::string, std::pair<std::string, std::size_t>> assigned;
-    std::set<std::pair<std::size_t, std::size_t>> contradicting; // (earlier, later) told of
+    SameTimeWrites writes; // of the events starting now
     while (last < edges.size() && edges[last].at_day == edges[first].at_day) {
       const Edge& edge = edges[last++];
       const std::string at = "/events/" + std::to_string(edge.event);
@@ -246,23 +285,12 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
         const bool assigns =
             path.empty() || std::string_view("+-*").find(path.back()) == std::string_view::npos;
         for (const Change& change : changes) {
-          if (assigns && edge.at_day * minutes_per_day < spec.latest_end_min()) {
-            // Two events of one day that give one value two values: the file's order decides,
-            // which is legal but rarely meant (a copied event whose day was not changed). (After
-            // the run's end they change nothing, as their own warning says.)
-            const auto [earlier, first_write] =
-                assigned.try_emplace(change.pointer, change.after, edge.event);
-            if (!first_write && earlier->second.second != edge.event &&
-                !same_value(earlier->second.first, change.after) &&
-                contradicting.emplace(earlier->second.second, edge.event).second) {
-              spec.warnings.push_back(
-                  {pointer, "sets " + change.pointer + " to " + change.after + " on day " +
-                                day_text(edge.at_day) + ", when /events/" +
-                                std::to_string(earlier->second.second) + " sets it to " +
-                                earlier->second.first +
-                                ": the one later in the file wins while both are in force"});
+          // (After the run's end events change nothing, as their own warning says.)
+          if (edge.at_day * minutes_per_day < spec.latest_end_min()) {
+            if (auto warning =
+                    writes.write(change.pointer, change.after, edge.event, assigns, edge.at_day)) {
+              spec.warnings.push_back({pointer, std::move(*warning)});
             }
-            earlier->second = {change.after, edge.event};
           }
           spec.scheduled.emplace_back(edge.at_day * minutes_per_day, change.pointer);
           touched[edge.event].push_back(change.pointer);
