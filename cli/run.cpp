@@ -110,14 +110,12 @@ int command_run(RunArgs args, const std::string& table_path) {
     // for it.
     for (const auto& [path, precision] : document["precision"].items()) {
       if (!precision["reached"].get<bool>()) {
-        const double relative = precision["relative"].get<double>();
-        spdlog::warn("--until {}: the relative half-width is {:.3g} after {} replications, above "
-                     "the {:.3g} that a relative error of {:g} needs (relative / (1 + relative)); "
-                     "--max-replications {} stopped it",
-                     path,
-                     precision["achieved"].is_number() ? precision["achieved"].get<double>()
-                                                       : std::numeric_limits<double>::infinity(),
-                     ran, relative / (1 + relative), relative, args.max_replications);
+        spdlog::warn("--until {}: {}", path,
+                     precision_shortfall(precision["relative"].get<double>(),
+                                         precision["achieved"].is_number()
+                                             ? precision["achieved"].get<double>()
+                                             : std::numeric_limits<double>::infinity(),
+                                         ran, args.max_replications));
       }
     }
   }

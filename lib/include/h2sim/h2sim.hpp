@@ -192,6 +192,14 @@ struct Precision {
 };
 
 /**
+ * Why a precision was not reached, as the metrics' warning says it and `run --until` on stderr:
+ * "relative half-width A after N replications, above the B that a relative error of R needs
+ * (relative / (1 + relative); --max-replications M)" (Law and Kelton's rule).
+ */
+std::string precision_shortfall(double relative, double achieved, std::size_t replications,
+                                std::size_t max_replications);
+
+/**
  * The paths that may have a 95% interval (ci95's keys), which `Precision::path` may name: those
  * of every scenario, the economics block's included.
  */

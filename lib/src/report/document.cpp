@@ -433,12 +433,10 @@ ordered_json document(const Run& run, bool with_error) {
       if (!metric.reached()) {
         out["warnings"].push_back(
             {{"pointer", "/ci95/" + metric.path},
-             {"message",
-              metric.path + ": relative half-width " + brief(metric.achieved) + " after " +
-                  std::to_string(header.replications) + " replications, above the " +
-                  brief(metric.wanted / (1 + metric.wanted)) + " that a relative error of " +
-                  brief(metric.wanted) + " needs (relative / (1 + relative); --max-replications " +
-                  std::to_string(metric.max_replications) + ")"}});
+             {"message", metric.path + ": " +
+                             precision_shortfall(metric.wanted, metric.achieved,
+                                                 static_cast<std::size_t>(header.replications),
+                                                 metric.max_replications)}});
       }
     }
     out["precision"] = std::move(precision);
@@ -1089,6 +1087,20 @@ nlohmann::ordered_json changes_json(const std::vector<Change>& changes) {
          {"after", nlohmann::ordered_json::parse(change.after)}});
   }
   return list;
+}
+
+std::string precision_shortfall(double relative, double achieved, std::size_t replications,
+                                std::size_t max_replications) {
+  const auto brief = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", value);
+    return std::string(text);
+  };
+  return "relative half-width " + brief(achieved) + " after " + std::to_string(replications) +
+         " replications, above the " + brief(relative / (1 + relative)) +
+         " that a relative error of " + brief(relative) +
+         " needs (relative / (1 + relative); --max-replications " +
+         std::to_string(max_replications) + ")";
 }
 
 } // namespace h2sim

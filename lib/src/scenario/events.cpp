@@ -22,6 +22,12 @@ namespace {
 
 constexpr double minutes_per_day = 1440.0;
 
+/** Whether JSON pointer `inner` is `outer` or below it. */
+bool within(const std::string& inner, const std::string& outer) {
+  return inner.compare(0, outer.size(), outer) == 0 &&
+         (inner.size() == outer.size() || inner[outer.size()] == '/');
+}
+
 /** Whether two values as JSON texts are the same value (0 and 0.0, 10 and 1e1 are). */
 bool same_value(const std::string& a, const std::string& b) {
   const json first = json::parse(a, nullptr, false);
@@ -327,10 +333,6 @@ void build_timeline(const json& document, models::ScenarioSpec& spec,
     // applied that wrote it (it made the value what it is); else of those ending now, the last;
     // else the first of the day (a rule across fields).
     const auto of_event = [&](const std::string& pointer) {
-      const auto within = [](const std::string& inner, const std::string& outer) {
-        return inner.compare(0, outer.size(), outer) == 0 &&
-               (inner.size() == outer.size() || inner[outer.size()] == '/');
-      };
       std::optional<std::size_t> ending;
       std::optional<std::size_t> started;
       for (std::size_t k = first; k < last; ++k) { // the ends first, then starts in file order
@@ -410,10 +412,6 @@ void warn_of_events_under_automatic_warmup(const models::ScenarioSpec& spec,
 
 std::optional<std::pair<double, std::string>>
 first_change_by_events(const models::ScenarioSpec& spec, const std::string& pointer) {
-  const auto within = [](const std::string& inner, const std::string& outer) {
-    return inner.compare(0, outer.size(), outer) == 0 &&
-           (inner.size() == outer.size() || inner[outer.size()] == '/');
-  };
   std::optional<std::pair<double, std::string>> first;
   for (const auto& [at_min, changed] : spec.scheduled) {
     if (at_min < spec.latest_end_min() && (!first || at_min < first->first) &&
