@@ -8,6 +8,9 @@ A scenario is a dict (as a scenario file's JSON), or the path of a file (str or 
 Results are the dicts `h2sim run`, `sweep` and `size` print as JSON. Runs release the GIL and
 fork one process per replication; Ctrl-C stops them (no process is left) with KeyboardInterrupt.
 Invalid scenarios raise ScenarioError (a ValueError) whose `problems` lists (pointer, message).
+What the command line tells on stderr, Python's warnings tell: a ScenarioWarning for what a valid
+scenario allows but probably does not mean, a RunWarning for failed replications (the metrics are
+over the others) and precisions `until` did not reach; the result's "warnings" hold them too.
 """
 
 import json
@@ -15,6 +18,7 @@ import math
 import numbers
 import operator
 import os
+import warnings as _warnings
 
 from . import _h2sim
 from ._h2sim import RunError, ScenarioError
@@ -23,6 +27,28 @@ ScenarioError.__doc__ = """An invalid scenario, or override of it (a ValueError)
 every problem as (JSON pointer, message), "" for the whole file; `point` is the index of the
 sweep point whose values made it invalid, or None."""
 RunError.__doc__ = """No replication finished (a RuntimeError): the message says why each failed."""
+
+
+class ScenarioWarning(UserWarning):
+    """What a valid scenario allows but probably does not mean: "POINTER: message", as
+    h2sim.warnings(scenario) lists it and the command line logs it."""
+
+
+class RunWarning(UserWarning):
+    """Replications that failed (the metrics are over the others, and carry "error"), or a
+    precision `until` asked for and did not reach within `max_replications`."""
+
+
+def _told(result):
+    """The document of a call of the C++ half, once its warnings are told (at the caller's caller's
+    line: the user's call of run, sweep or size)."""
+    text, scenario_warnings, run_warnings = result
+    for pointer, message in scenario_warnings:
+        _warnings.warn(f"{pointer}: {message}" if pointer else message, ScenarioWarning,
+                       stacklevel=3)
+    for message in run_warnings:
+        _warnings.warn(message, RunWarning, stacklevel=3)
+    return json.loads(text)
 
 _MAX_SCENARIO_BYTES = 64 << 20  # as the command line reads a file
 _MAX_DEPTH = 64  # as the command line parses JSON
@@ -50,7 +76,8 @@ def _scenario_errors(problems):
 
 # Not `warnings`, which `from h2sim import *` would put over the standard library's module.
 __all__ = [
-    "run", "sweep", "size", "validate", "schema", "ScenarioError", "RunError",
+    "run", "sweep", "size", "validate", "schema", "ScenarioError", "RunError", "ScenarioWarning",
+    "RunWarning",
     "set_log_level", "stations", "classes", "hourly", "totals", "points", "__version__",
 ]
 __version__ = _h2sim.version()
@@ -320,8 +347,8 @@ def run(scenario, *, seed=None, replications=None, jobs=None, set=None, until=No
     `max_replications` (default 1000; only with `until`); `quantile_interval` is
     --quantile-interval's."""
     text, base_dir, sets = _inputs(scenario, set)
-    return json.loads(_h2sim.run(text, base_dir, sets, _last(seed, replications),
-                                 _running(jobs, until, max_replications, quantile_interval)))
+    return _told(_h2sim.run(text, base_dir, sets, _last(seed, replications),
+                            _running(jobs, until, max_replications, quantile_interval)))
 
 
 def _axes(vary):
@@ -364,9 +391,8 @@ def sweep(scenario, vary, *, seed=None, replications=None, jobs=None, set=None, 
     "PATH=..." as --vary takes them); returns {"points": [{"set", "metrics"}]} as `h2sim sweep`.
     `until`, `max_replications` and `quantile_interval` as in run(), for each point."""
     text, base_dir, sets = _inputs(scenario, set)
-    return json.loads(_h2sim.sweep(text, base_dir, sets, _last(seed, replications),
-                                   _axes(vary),
-                                   _running(jobs, until, max_replications, quantile_interval)))
+    return _told(_h2sim.sweep(text, base_dir, sets, _last(seed, replications), _axes(vary),
+                              _running(jobs, until, max_replications, quantile_interval)))
 
 
 def size(scenario, param, range, target, *, seed=None, replications=None, jobs=None, set=None,
@@ -390,9 +416,9 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
             raise TypeError("range must be \"FROM:TO\" or (from, to)")
         low, high = range
         range = f"{_int('range', low, -2**63, 2**63 - 1)}:{_int('range', high, -2**63, 2**63 - 1)}"
-    return json.loads(_h2sim.size(text, base_dir, sets, _last(seed, replications), param,
-                                  range, target, replications is not None,
-                                  _running(jobs, until, max_replications, quantile_interval)))
+    return _told(_h2sim.size(text, base_dir, sets, _last(seed, replications), param, range,
+                             target, replications is not None,
+                             _running(jobs, until, max_replications, quantile_interval)))
 
 
 def validate(scenario, *, set=None):

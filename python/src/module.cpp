@@ -7,6 +7,7 @@
 #include <h2sim/h2sim.hpp>
 #include <h2sim/log.hpp>
 
+#include <algorithm>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <string>
@@ -168,6 +169,45 @@ template <class Work> auto without_gil(Work&& work) -> decltype(work()) {
   }
 }
 
+/**
+ * What a call tells Python's `warnings` beside its document (the command line logs them): the
+ * scenarios' warnings, each once however many points or values loaded it, and the runs' failed
+ * replications and precisions not reached.
+ */
+class Told {
+public:
+  void scenario_of(const h2sim::Scenario& scenario) {
+    for (const h2sim::Warning& warning : scenario.warnings()) {
+      std::pair<std::string, std::string> entry{warning.pointer, warning.message};
+      if (std::find(scenario_.begin(), scenario_.end(), entry) == scenario_.end()) {
+        scenario_.push_back(std::move(entry));
+      }
+    }
+  }
+  /** `where`: "" for a run, "point 1 (x=2): " for a sweep's point, ... */
+  void run_of(const h2sim::Metrics& metrics, const std::string& where) {
+    if (const std::size_t failed = metrics.failures().size(); failed > 0) {
+      run_.push_back(where + std::to_string(failed) + " of " +
+                     std::to_string(failed + metrics.finished()) +
+                     " replications failed; the metrics are over the other " +
+                     std::to_string(metrics.finished()) + ": " + metrics.error());
+    }
+    for (const std::string& unmet : metrics.unmet_precisions()) {
+      run_.push_back(where + "until " + unmet);
+    }
+  }
+  /** The document's text, the scenarios' warnings (pointer, message) and the runs'. */
+  using Result = std::tuple<std::string, std::vector<std::pair<std::string, std::string>>,
+                            std::vector<std::string>>;
+  Result with(std::string text) && {
+    return {std::move(text), std::move(scenario_), std::move(run_)};
+  }
+
+private:
+  std::vector<std::pair<std::string, std::string>> scenario_;
+  std::vector<std::string> run_;
+};
+
 std::string text_of(const nlohmann::ordered_json& document) {
   return document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
@@ -175,8 +215,8 @@ std::string text_of(const nlohmann::ordered_json& document) {
 // `sets` are the caller's overrides, `last` its seed and replications: applied after everything
 // else, in the order `h2sim` applies --seed and --replications, so that `overrides` come out alike.
 
-std::string run(const std::string& text, const std::string& base_dir, const Sets& sets,
-                const Sets& last, const Running& running) {
+Told::Result run(const std::string& text, const std::string& base_dir, const Sets& sets,
+                 const Sets& last, const Running& running) {
   const h2sim::Scenario scenario =
       load(text, base_dir, {overrides_of(sets), overrides_of(last, true)});
   const h2sim::RunOptions run_options = options(running);
@@ -185,7 +225,10 @@ std::string run(const std::string& text, const std::string& base_dir, const Sets
   if (metrics.finished() == 0) {
     throw h2sim::RunError("every replication failed: " + metrics.error());
   }
-  return text_of(metrics.json());
+  Told told;
+  told.scenario_of(scenario);
+  told.run_of(metrics, "");
+  return std::move(told).with(text_of(metrics.json()));
 }
 
 /**
@@ -195,8 +238,8 @@ std::string run(const std::string& text, const std::string& base_dir, const Sets
 using Axis =
     std::variant<std::string, std::pair<std::string, Texts>, std::pair<std::string, std::string>>;
 
-std::string sweep(const std::string& text, const std::string& base_dir, const Sets& sets,
-                  const Sets& last, const std::vector<Axis>& vary, const Running& running) {
+Told::Result sweep(const std::string& text, const std::string& base_dir, const Sets& sets,
+                   const Sets& last, const std::vector<Axis>& vary, const Running& running) {
   if (vary.empty()) { // as `h2sim sweep` without --vary
     throw py::value_error("vary: nothing to vary (give at least one path and its values)");
   }
@@ -262,12 +305,18 @@ std::string sweep(const std::string& text, const std::string& base_dir, const Se
   if (finished == 0) {
     throw h2sim::RunError("every replication failed: " + errors);
   }
-  return text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics)));
+  Told told;
+  for (std::size_t p = 0; p < metrics.size(); ++p) {
+    told.scenario_of(scenarios[p]);
+    told.run_of(metrics[p], "point " + std::to_string(p) + " (" + points[p].name + "): ");
+  }
+  return std::move(told).with(
+      text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics))));
 }
 
-std::string size(const std::string& text, const std::string& base_dir, const Sets& sets,
-                 const Sets& last, const std::string& param, const std::string& range_text,
-                 const std::string& target_text, bool replications_given, const Running& running) {
+Told::Result size(const std::string& text, const std::string& base_dir, const Sets& sets,
+                  const Sets& last, const std::string& param, const std::string& range_text,
+                  const std::string& target_text, bool replications_given, const Running& running) {
   h2sim::SizeRange range;
   h2sim::SizeTarget target;
   try {
@@ -304,9 +353,14 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
   // A typo is told before anything runs.
   h2sim::check_metric_path_in_range(low, scenario_at(range.to), target.metric, param, range);
   const h2sim::RunOptions run_options = options(running);
+  Told told;
   nlohmann::ordered_json result = without_gil([&] {
     return h2sim::size(param, range, target, [&](long long value) {
-      return h2sim::run_metrics(scenario_at(value), run_options);
+      const h2sim::Scenario scenario = scenario_at(value);
+      told.scenario_of(scenario);
+      h2sim::Metrics metrics = h2sim::run_metrics(scenario, run_options);
+      told.run_of(metrics, "at " + param + " = " + std::to_string(value) + ": ");
+      return metrics;
     });
   });
   // A field that takes any number is searched at whole values only, as the command says too.
@@ -314,7 +368,7 @@ std::string size(const std::string& text, const std::string& base_dir, const Set
       !fractional.empty()) {
     h2sim::add_first_warning(result, "param " + param + ": " + fractional);
   }
-  return text_of(h2sim::with_provenance(std::move(result)));
+  return std::move(told).with(text_of(h2sim::with_provenance(std::move(result))));
 }
 
 /** Every problem as (pointer, message, of_option): an option's own is not the file's. */

@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+import warnings
 
 import pytest
 
@@ -326,7 +327,13 @@ def test_ctrl_c_stops_a_sweep_while_it_validates_its_points():
 
 def test_failed_replications_are_reported_in_the_result_or_raised_when_none_finished(monkeypatch):
     monkeypatch.setenv("H2SIM_TEST_FAIL_REPLICATION", "0:1")
-    result = h2sim.run(MMC2, replications=2, set={"horizon_days": 2})
+    with pytest.warns(h2sim.RunWarning) as told:
+        result = h2sim.run(MMC2, replications=2, set={"horizon_days": 2})
+    # As the command line tells it on stderr, at the line of the call.
+    assert [str(warning.message) for warning in told] == [
+        "1 of 2 replications failed; the metrics are over the other 1: replication 1 failed: "
+        "injected failure"]
+    assert told[0].filename == __file__
     assert result["error"] == "replication 1 failed: injected failure"
     assert result["replication_errors"] == [{"replication": 1, "error": "injected failure"}]
     monkeypatch.setenv("H2SIM_TEST_FAIL_REPLICATION", "0:0")
@@ -462,7 +469,8 @@ def test_a_replication_that_dies_without_a_result_says_what_it_printed(monkeypat
     monkeypatch.setenv("H2SIM_TEST_EXIT_REPLICATION", "0:1")
     h2sim.set_log_level("off")
     try:
-        result = h2sim.run(MMC2, replications=2, set={"horizon_days": 1})
+        with pytest.warns(h2sim.RunWarning, match="1 of 2 replications failed"):
+            result = h2sim.run(MMC2, replications=2, set={"horizon_days": 1})
     finally:
         h2sim.set_log_level("warning")
     assert result["error"] == ("replication 1 failed: exited with status 1 without a result: "
@@ -528,9 +536,12 @@ def far_north_scenario():
 
 def test_warnings_outlive_the_scenario_they_came_from():
     # warnings() once read them out of a scenario already destroyed: garbage or a crash.
-    expected = [(warning["pointer"], warning["message"])
-                for warning in h2sim.run(far_north_scenario(), jobs=1)["warnings"]]
+    with pytest.warns(h2sim.ScenarioWarning) as told:
+        result = h2sim.run(far_north_scenario(), jobs=1)
+    expected = [(warning["pointer"], warning["message"]) for warning in result["warnings"]]
     assert [pointer for pointer, _ in expected] == ["/stations/0/lat"]
+    # Told as the command line logs it, once.
+    assert [str(warning.message) for warning in told] == [": ".join(expected[0])]
     assert expected[0][1].startswith("1112 km north of /origin")
     for _ in range(3):
         assert h2sim.warnings(far_north_scenario()) == expected
@@ -809,3 +820,25 @@ def test_messages_name_the_arguments_as_python_gives_them():
     assert h2sim.warnings(MMC2, set={"stations.*.supply.lead_time_h*": 2}) == [
         ("/stations/0/supply", "set stations.*.supply.lead_time_h*=2 changed nothing: no item it "
          "selects has this key (misspelt, or of a model the scenario does not use)")]
+
+
+def test_scenario_warnings_and_precisions_not_reached_are_pythons_warnings():
+    # The command line logged them on stderr; a Python user saw them only by reading "warnings".
+    scenario = far_north_scenario()
+    with pytest.warns(h2sim.ScenarioWarning, match="^/stations/0/lat: 1112 km north") as told:
+        h2sim.sweep(scenario, {"stations.0.dispensers": [2, 3]}, replications=2, jobs=1)
+    assert len(told) == 1  # each point has it: told once
+    with pytest.warns(h2sim.ScenarioWarning, match="^/stations/0/lat: ") as told:
+        h2sim.size(scenario, "stations.0.dispensers", "1:4", "totals.wait_min.p95<=60",
+                   replications=2, jobs=1)
+    assert len(told) == 1
+    with pytest.warns(h2sim.RunWarning) as told:
+        result = h2sim.run(MMC2, set={"horizon_days": 1}, until={"totals.wait_min.mean": 0.01},
+                           max_replications=11, jobs=1)
+    assert result["precision"]["totals.wait_min.mean"]["reached"] is False
+    said = [w["message"] for w in result["warnings"] if w["pointer"] == "/ci95/totals.wait_min.mean"
+            and "relative half-width" in w["message"]]
+    assert [str(warning.message) for warning in told] == ["until " + said[0]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a scenario without warnings, a run that went well
+        h2sim.run(MMC2, set={"horizon_days": 1}, replications=2, jobs=1)

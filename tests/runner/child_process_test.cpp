@@ -1,3 +1,6 @@
+#include "../support.hpp"
+#include "engine/simulation.hpp"
+#include "models/scenario_spec.hpp"
 #include "runner/child_process.hpp"
 
 #include <doctest/doctest.h>
@@ -164,4 +167,32 @@ TEST_CASE("children: a fork by other code while a runner makes its pipes gives a
   runner.join();
   CHECK(hung == 0);
   CHECK(failed == 0);
+}
+
+TEST_CASE("children: a replication goes on through a Ctrl-C its parent does not end on") {
+  // A terminal's Ctrl-C reaches every process of its group. A Python program that handles or
+  // ignores it (a flag its handler sets, a Pool's worker) went on with fewer replications than it
+  // asked for: SimGrid's engine had put in a handler of its own that exit(1)s, and it outlives the
+  // engine: each replication here is told Ctrl-C once its engine has run.
+  const h2sim::Scenario scenario = h2sim::load_scenario(h2sim::test::one_station(10, 2, "4"));
+  std::vector<std::string> outputs;
+  h2sim::runner::run_in_children(
+      2, 2,
+      [&scenario](std::size_t i) {
+        const h2sim::engine::ReplicationResult result = h2sim::engine::simulate(
+            h2sim::models::spec_of(scenario), 7, i, {.tally_on_thread = true});
+        ::raise(SIGINT);
+        struct sigaction now {};
+        ::sigaction(SIGINT, nullptr, &now);
+        return std::string(now.sa_handler == SIG_IGN ? "ignored" : "handled") + " after " +
+               std::to_string(result.events) + " events";
+      },
+      [&outputs](std::size_t, h2sim::TaskOutcome o) {
+        outputs.push_back(o.output.value_or("failed: " + o.error));
+      });
+  REQUIRE(outputs.size() == 2);
+  for (const std::string& output : outputs) {
+    CAPTURE(output);
+    CHECK(output.starts_with("ignored after "));
+  }
 }

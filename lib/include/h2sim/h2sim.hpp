@@ -314,6 +314,11 @@ public:
   std::vector<ReplicationFailure> failures() const;
   /** "replication 3 failed: MESSAGE", several joined by "; "; empty when none failed. */
   std::string error() const;
+  /**
+   * Each RunOptions::until precision not reached: "PATH: why" (precision_shortfall), as json()'s
+   * warnings at /ci95/PATH say it.
+   */
+  std::vector<std::string> unmet_precisions() const;
   /** Engine events over the finished replications. */
   std::uint64_t events() const;
   /** The run block's wall time: the call's, or (sweep points) the replications' own. */

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -42,7 +43,13 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
                            std::uint64_t replication, const SimulationOptions& options) {
   const EventSink* events = options.events;
   EngineArgs args;
+  // SimGrid's engine puts in a Ctrl-C handler of its own, which exit(1)s mid-replication (atexit
+  // handlers and all: a crash, at times). The process keeps the disposition it had: a replication's
+  // ignores Ctrl-C (child_main), for its parent decides what one means.
+  struct sigaction interrupt {};
+  ::sigaction(SIGINT, nullptr, &interrupt);
   simgrid::s4u::Engine engine(args.argc(), args.argv());
+  ::sigaction(SIGINT, &interrupt, nullptr);
   auto* city = simgrid::s4u::create_full_zone("city");
   city->create_host("h2sim:stations", 1.0); // pipelines and compressors add "pipeline:<id>"...
 

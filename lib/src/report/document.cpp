@@ -430,18 +430,27 @@ ordered_json document(const Run& run, bool with_error) {
       precision[metric.path] = {{"relative", metric.wanted},
                                 {"achieved", number(metric.achieved, false)},
                                 {"reached", metric.reached()}};
-      if (!metric.reached()) {
-        out["warnings"].push_back(
-            {{"pointer", "/ci95/" + metric.path},
-             {"message", metric.path + ": " +
-                             precision_shortfall(metric.wanted, metric.achieved,
-                                                 static_cast<std::size_t>(header.replications),
-                                                 metric.max_replications)}});
-      }
     }
     out["precision"] = std::move(precision);
+    for (const Warning& warning : unmet_precisions(run)) {
+      out["warnings"].push_back({{"pointer", warning.pointer}, {"message", warning.message}});
+    }
   }
   return out;
+}
+
+std::vector<Warning> unmet_precisions(const Run& run) {
+  std::vector<Warning> unmet;
+  for (const PrecisionReached& metric : run.precision) {
+    if (!metric.reached()) {
+      unmet.push_back({"/ci95/" + metric.path,
+                       metric.path + ": " +
+                           precision_shortfall(metric.wanted, metric.achieved,
+                                               static_cast<std::size_t>(run.header.replications),
+                                               metric.max_replications)});
+    }
+  }
+  return unmet;
 }
 
 namespace {

@@ -73,6 +73,12 @@ struct Run {
  */
 nlohmann::ordered_json document(const Run& run, bool with_error = true);
 
+/**
+ * Each RunOptions::until precision the run did not reach, at /ci95/PATH, its message "PATH: " and
+ * why (precision_shortfall): the document's warnings, which `run` and the module also tell.
+ */
+std::vector<Warning> unmet_precisions(const Run& run);
+
 /** A metric of a run, as `size` and its targets read it. */
 struct Estimate {
   double value = 0; // as the document writes it (over replications: combined as its kind says)

@@ -246,6 +246,11 @@ void write_all(int fd, const std::string& text) {
   // EPIPE, which the replication reports ("cannot write the event log: Broken pipe"), rather than
   // killing it without a word. The child writes nowhere else but to its parent.
   ::signal(SIGPIPE, SIG_IGN);
+  // A terminal's Ctrl-C reaches the whole process group, children too, and it is the parent's to
+  // act on: a parent it ends takes its children along (PR_SET_PDEATHSIG above), one that goes on
+  // (a Python program that handles or ignores it, `h2sim ... &` in a script) keeps them running,
+  // where they would have died and been counted as failed replications.
+  ::signal(SIGINT, SIG_IGN);
   if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(out_fd, STDERR_FILENO) < 0) {
     ::_exit(write_failed_status);
   }

@@ -74,6 +74,14 @@ std::string Metrics::error() const {
   return error;
 }
 
+std::vector<std::string> Metrics::unmet_precisions() const {
+  std::vector<std::string> unmet;
+  for (const Warning& warning : report::unmet_precisions(*run_)) {
+    unmet.push_back(warning.message);
+  }
+  return unmet;
+}
+
 std::uint64_t Metrics::events() const { return run_->aggregate.events(); }
 
 double Metrics::wall_s() const { return run_->wall_s; }
