@@ -31,7 +31,7 @@ TEST_CASE(
     visit.arrival = 0;
     visit.kg = 5;
     h2sim::RandomStream rng(1, 0, 1);
-    dispensers.admit(visit, rng, INFINITY, {});
+    dispensers.admit(visit, dispensers.fill_min(visit.kg, rng), INFINITY, {});
   }
   calendar.run();
   REQUIRE(recorder.visits.size() == 4);

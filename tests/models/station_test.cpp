@@ -90,7 +90,7 @@ TEST_CASE(
     h2sim::models::Dispensers::Hooks hooks;
     hooks.on_start = [&](double at) { drawn_at.push_back(at); };
     hooks.done = [&](const Visit& seen) { done_at.push_back(seen.start); };
-    dispensers.admit(visit, rng, INFINITY, std::move(hooks));
+    dispensers.admit(visit, dispensers.fill_min(visit.kg, rng), INFINITY, std::move(hooks));
   }
   // The observer saw every visit on arrival, with its computed start and end.
   REQUIRE(recorder.visits.size() == 4);
@@ -118,7 +118,7 @@ TEST_CASE("models::FcfsDispensers: a drawn fill time replaces overhead + kg / ra
   RandomStream rng(1, 0, 1);
   Visit visit;
   visit.kg = 100; // 100 min at the fill rate, 7 as drawn
-  dispensers.admit(visit, rng, INFINITY, {});
+  dispensers.admit(visit, dispensers.fill_min(visit.kg, rng), INFINITY, {});
   REQUIRE(recorder.visits.size() == 1);
   CHECK(recorder.visits[0].end == 7);
 }
@@ -140,7 +140,7 @@ TEST_CASE(
     visit.kg = 10;
     return visit;
   };
-  dispensers.admit(arrive(0), rng, INFINITY, {});
+  dispensers.admit(arrive(0), dispensers.fill_min(10, rng), INFINITY, {});
   Visit b = arrive(2);
   REQUIRE(dispensers.renege_on_arrival(b, 5));
   CHECK(b.outcome == Outcome::reneged);
@@ -149,11 +149,11 @@ TEST_CASE(
   CHECK(b.waiting == 1);
   Visit c = arrive(3);
   REQUIRE_FALSE(dispensers.renege_on_arrival(c, 7));
-  dispensers.admit(c, rng, 7, {});
+  dispensers.admit(c, dispensers.fill_min(c.kg, rng), 7, {});
   CHECK(recorder.visits.back().start == 10);
   CHECK(recorder.visits.back().waiting == 2);
   CHECK(dispensers.waiting(7) == 1);
-  dispensers.admit(arrive(8), rng, INFINITY, {});
+  dispensers.admit(arrive(8), dispensers.fill_min(10, rng), INFINITY, {});
   CHECK(recorder.visits.back().start == 20);
   CHECK(recorder.visits.back().waiting == 2);
 }

@@ -48,7 +48,7 @@ void BufferedDispensers::restart_refill() {
   }
 }
 
-void BufferedDispensers::admit(Visit visit, RandomStream&, double patience_min, Hooks&& hooks) {
+void BufferedDispensers::admit(Visit visit, double, double patience_min, Hooks&& hooks) {
   auto fill = std::make_shared<Fill>(Fill{std::move(visit), std::move(hooks)});
   fill->visit.outcome = Outcome::served;
   if (free_ > 0) {

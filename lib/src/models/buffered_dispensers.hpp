@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -51,9 +52,13 @@ public:
   /**
    * Admits a vehicle. If it has to wait, it leaves (reneges) once it has waited `patience_min`
    * without its fill starting: an event here (the station without a buffer computes it on
-   * arrival). Fill times come from the buffer and the compressor, not from `rng`.
+   * arrival). Fill times come from the buffer and the compressor.
    */
-  void admit(Visit visit, RandomStream& rng, double patience_min, Hooks&& hooks) override;
+  void admit(Visit visit, double fill_min, double patience_min, Hooks&& hooks) override;
+  /** Not known on arrival: the buffer and the compressor make it (NaN). */
+  double fill_min(double, RandomStream&) const override {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
   bool serving_arrivals_before(double time) const override;
   /**
    * The run is over at `now`: fills under way are reported cut at `now` (they were served);

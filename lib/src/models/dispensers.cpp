@@ -34,11 +34,13 @@ bool FcfsDispensers::renege_on_arrival(Visit& visit, double patience_min) {
   return true;
 }
 
-void FcfsDispensers::admit(Visit visit, RandomStream& rng, double, Hooks&& hooks) {
+double FcfsDispensers::fill_min(double kg, RandomStream& rng) const {
+  return *fill_time_min_ ? (*fill_time_min_)->sample(rng)
+                         : spec_->overhead_min + kg / spec_->fill_rate_kg_per_min;
+}
+
+void FcfsDispensers::admit(Visit visit, double fill_min, double, Hooks&& hooks) {
   const double now = visit.arrival;
-  const double fill_min = *fill_time_min_
-                              ? (*fill_time_min_)->sample(rng)
-                              : spec_->overhead_min + visit.kg / spec_->fill_rate_kg_per_min;
   const DispenserQueue::Admission admission = queue_.admit(now, fill_min, availability_);
   visit.outcome = admission.admitted ? Outcome::served : Outcome::balked;
   visit.waiting = admission.waiting;

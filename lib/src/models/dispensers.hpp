@@ -42,11 +42,18 @@ public:
    */
   virtual bool renege_on_arrival(Visit& visit, double patience_min) = 0;
   /**
-   * Takes `visit`'s vehicle (its hydrogen promised); the observer and `hooks.done` see the visit
-   * when it is over. `rng` draws a fill time where the scenario gives one; a driver whose fill has
-   * not started after `patience_min` leaves.
+   * The fill time (minutes) of a vehicle that arrives for `kg`, drawn from `rng` where the scenario
+   * gives a distribution. The station draws it on every arrival, whatever becomes of the visit: a
+   * draw only for the vehicles admitted would shift every later draw of the stream when a what-if
+   * changes who is (common random numbers). NaN where fills are not known on arrival.
    */
-  virtual void admit(Visit visit, RandomStream& rng, double patience_min, Hooks&& hooks) = 0;
+  virtual double fill_min(double kg, RandomStream& rng) const = 0;
+  /**
+   * Takes `visit`'s vehicle (its hydrogen promised, `fill_min` its fill time); the observer and
+   * `hooks.done` see the visit when it is over. A driver whose fill has not started after
+   * `patience_min` leaves.
+   */
+  virtual void admit(Visit visit, double fill_min, double patience_min, Hooks&& hooks) = 0;
   /** Whether a vehicle that arrived before `time` is still waiting or filling. */
   virtual bool serving_arrivals_before(double) const { return false; }
   /** The run is over at `now`: what is still under way is reported. */
@@ -68,7 +75,8 @@ public:
   std::size_t waiting(double now) override { return queue_.waiting(now); }
   bool full(double now) override { return queue_.full(now); }
   bool renege_on_arrival(Visit& visit, double patience_min) override;
-  void admit(Visit visit, RandomStream& rng, double patience_min, Hooks&& hooks) override;
+  double fill_min(double kg, RandomStream& rng) const override;
+  void admit(Visit visit, double fill_min, double patience_min, Hooks&& hooks) override;
 
 private:
   const StationSpec* spec_;

@@ -141,6 +141,8 @@ void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehic
   visit.vehicle_class = vehicle_class;
   visit.vehicle = vehicle;
   visit.kg = kg;
+  // Drawn whatever becomes of the visit (see Dispensers::fill_min).
+  const double fill_min = dispensers_->fill_min(kg, rng);
   const auto report = [&](Visit& finished) {
     finished.kg = 0; // not served
     observer_->on_visit(finished);
@@ -191,7 +193,7 @@ void Station::refuel(double now, double kg, RandomStream& rng, std::size_t vehic
     hooks.on_start = [this, kg](double at) { draw(at, kg); };
     hooks.on_leave = [this, kg](double at) { tank_->release(at, kg); };
   }
-  dispensers_->admit(visit, rng, driver.patience_min, std::move(hooks));
+  dispensers_->admit(visit, fill_min, driver.patience_min, std::move(hooks));
 }
 
 } // namespace h2sim::models

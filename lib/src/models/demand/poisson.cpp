@@ -26,7 +26,7 @@ const params::Table& poisson_table() {
 }
 
 PoissonArrivals::PoissonArrivals(const ScenarioSpec& scenario, Network& network, Seeds seeds)
-    : spec_(&scenario.demand.as<PoissonParams>()), network_(&network) {
+    : spec_(&scenario.demand.as<PoissonParams>()), network_(&network), seeds_(seeds) {
   if (!spec_->hourly_profile.empty()) {
     peak_multiplier_ =
         *std::max_element(spec_->hourly_profile.begin(), spec_->hourly_profile.end());
@@ -36,8 +36,9 @@ PoissonArrivals::PoissonArrivals(const ScenarioSpec& scenario, Network& network,
     const StationSpec& station = network.station(i);
     const double per_h = station.arrivals_per_h.value_or(spec_->arrivals_per_h) * peak_multiplier_;
     const double mean_gap = per_h > 0 ? 60.0 / per_h : INFINITY;
-    sources_.push_back(
-        Source{mean_gap, seeds.stream(combine(entity_id("poisson"), entity_id(station.id)))});
+    sources_.push_back(Source{mean_gap,
+                              seeds.stream(combine(entity_id("poisson"), entity_id(station.id))),
+                              combine(entity_id("poisson visit"), entity_id(station.id))});
   }
 }
 
@@ -78,6 +79,7 @@ void PoissonArrivals::start(Calendar& calendar) {
 void PoissonArrivals::arrive(std::size_t station) {
   Source& source = sources_[station];
   const double now = calendar_->now();
+  const std::uint64_t number = source.arrivals++;
   if (!network_->in_service(station)) {
     // Not built yet, or closed for good: its stream goes on (as if thinned), unseen.
     if (const double next = next_arrival(source, now); std::isfinite(next)) {
@@ -86,8 +88,12 @@ void PoissonArrivals::arrive(std::size_t station) {
     }
     return;
   }
-  const double kg = spec_->kg_per_fill.sample(source.rng);
-  network_->refuel(station, now, kg, source.rng, 0, {}, limits(spec_->driver, source.rng));
+  // Each visit draws from a stream of its own (its fill, its driver's patience, its fill time):
+  // whatever becomes of one, no other's draws, nor the arrival times, move (common random
+  // numbers: a what-if of queue capacity or patience sees the same vehicles arrive).
+  RandomStream visit = seeds_.stream(combine(source.visits_entity, number));
+  const double kg = spec_->kg_per_fill.sample(visit);
+  network_->refuel(station, now, kg, visit, 0, {}, limits(spec_->driver, visit));
   if (const double next = next_arrival(source, now); std::isfinite(next)) {
     calendar_->schedule(
         next, [this, station] { arrive(station); }, network_->arrival_scope(station));

@@ -30,8 +30,10 @@ public:
 
 private:
   struct Source {
-    double mean_gap_min; // at the peak rate
-    RandomStream rng;
+    double mean_gap_min;         // at the peak rate
+    RandomStream rng;            // the arrival times
+    std::uint64_t visits_entity; // a visit's own draws: its stream is (this, its arrival number)
+    std::uint64_t arrivals = 0;  // so far, at a station out of service too
   };
   void arrive(std::size_t station);
   /** The next arrival after `now` at `source`, or infinity if there is none. */
@@ -41,6 +43,7 @@ private:
   Network* network_;
   Calendar* calendar_ = nullptr;
   std::vector<Source> sources_; // one per open station
+  Seeds seeds_;
   double peak_multiplier_ = 1;
 };
 
