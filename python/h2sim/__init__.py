@@ -489,8 +489,9 @@ def _run_metrics(result, helper):
         raise ValueError(f"{helper}() takes a run's metrics; a sweep's are each point's "
                          "\"metrics\" (points() tabulates their totals)")
     if isinstance(result, dict) and "evaluations" in result:
-        raise ValueError(f"{helper}() takes a run's metrics; a size result's are each "
-                         "evaluation's")
+        raise ValueError(f"{helper}() takes a run's metrics; a size result keeps each evaluation's "
+                         "totals (totals() and hourly() take an evaluation); run the scenario "
+                         "at the answer for its stations and classes")
     if isinstance(result, dict) and "replication_errors" in result:
         # a sweep point whose every replication failed: run metrics, with nothing to tabulate
         raise ValueError(f"{helper}(): these metrics have no totals: every replication failed "
@@ -499,10 +500,19 @@ def _run_metrics(result, helper):
                      "returns them")
 
 
+def _sited(result, helper):
+    """`result`, unless it is a size evaluation, which keeps no stations or classes."""
+    if "holds" in result and "stations" not in result:
+        raise ValueError(f"{helper}(): a size evaluation keeps only its totals (totals() and "
+                         "hourly() take it); run the scenario at its value for its stations and "
+                         "classes")
+    return result
+
+
 def stations(result):
     """A run's stations, one row each (index: id), nested numbers as "wait_min.p95" columns
     (lists, such as the per-station ci95 pairs and hourly values, are left out)."""
-    result = _run_metrics(result, "stations")
+    result = _sited(_run_metrics(result, "stations"), "stations")
     pandas = _pandas()
     frame = pandas.DataFrame([_flat(station) for station in result.get("stations", [])])
     return frame.set_index("id") if "id" in frame else frame
@@ -510,7 +520,7 @@ def stations(result):
 
 def classes(result):
     """A run's vehicle classes (fleet demand), one row each (index: name)."""
-    result = _run_metrics(result, "classes")
+    result = _sited(_run_metrics(result, "classes"), "classes")
     pandas = _pandas()
     frame = pandas.DataFrame([_flat(entry) for entry in result.get("classes", [])])
     return frame.set_index("name") if "name" in frame else frame

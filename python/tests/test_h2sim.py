@@ -503,6 +503,16 @@ def test_pandas_helpers_make_tables():
     failed["points"][1]["error"] = "replication 0 failed: x"
     columns = list(h2sim.points(failed).columns)
     assert columns[:2] == ["stations.0.dispensers", "error"]
+    # A size result's evaluations keep their totals only: stations() gave an empty table.
+    sized = h2sim.size(MMC2, "stations.0.dispensers", (2, 3), "totals.wait_min.mean<=100",
+                       set={"horizon_days": 1})
+    evaluation = sized["evaluations"][0]
+    assert h2sim.totals(evaluation).loc[0, "served"] == evaluation["totals"]["served"]
+    for helper in (h2sim.stations, h2sim.classes):
+        with pytest.raises(ValueError, match="a size evaluation keeps only its totals"):
+            helper(evaluation)
+        with pytest.raises(ValueError, match="a size result keeps each evaluation's totals"):
+            helper(sized)
     assert columns[2:] == list(points.columns[1:])
 
 
