@@ -212,9 +212,10 @@ TEST_CASE("demand::PoissonArrivals: each open station gets its own rate, a rate 
 }
 
 TEST_CASE("demand::PoissonArrivals: a station's arrivals do not change when another is added") {
-  // Each station draws from its own stream (seed, replication, "poisson" x its id): S1's arrivals
-  // are the same with or without S2. The first is the inverse transform of that stream's first
-  // uniform: -(60 / 30) ln u minutes at 30/h.
+  // Each station's visits draw from streams of their own (seed, replication, "poisson" x its id
+  // x the visit's number): S1's arrivals are the same with or without S2. The first is the inverse
+  // transform of the first uniform of visit 0's stream: -(60 / 30) ln u minutes at 30/h; the
+  // second adds that of visit 1's.
   PoissonParams params{30, h2sim::Distribution::fixed(1), {}, {}};
   const auto alone =
       poisson_visits(poisson_scenario({station_at("S1", 0, 0, 1000)}, params), Seeds{7, 3}, 600);
@@ -225,9 +226,11 @@ TEST_CASE("demand::PoissonArrivals: a station's arrivals do not change when anot
   CHECK(arrivals_at(alone, 0) == arrivals_at(with_s2, 0));
   CHECK(arrivals_at(with_s2, 1).size() > 100);
   CHECK(arrivals_at(with_s2, 1) != arrivals_at(with_s2, 0));
-  h2sim::RandomStream stream(7, 3,
-                             h2sim::combine(h2sim::entity_id("poisson"), h2sim::entity_id("S1")));
-  CHECK(alone[0].arrival == -2.0 * std::log(stream.uniform()));
+  const auto station = h2sim::combine(h2sim::entity_id("poisson"), h2sim::entity_id("S1"));
+  h2sim::RandomStream first(7, 3, h2sim::combine(station, 0));
+  h2sim::RandomStream second(7, 3, h2sim::combine(station, 1));
+  CHECK(alone[0].arrival == -2.0 * std::log(first.uniform()));
+  CHECK(alone[1].arrival == alone[0].arrival - 2.0 * std::log(second.uniform()));
 }
 
 TEST_CASE(

@@ -36,9 +36,8 @@ PoissonArrivals::PoissonArrivals(const ScenarioSpec& scenario, Network& network,
     const StationSpec& station = network.station(i);
     const double per_h = station.arrivals_per_h.value_or(spec_->arrivals_per_h) * peak_multiplier_;
     const double mean_gap = per_h > 0 ? 60.0 / per_h : INFINITY;
-    sources_.push_back(Source{mean_gap,
-                              seeds.stream(combine(entity_id("poisson"), entity_id(station.id))),
-                              combine(entity_id("poisson visit"), entity_id(station.id))});
+    const std::uint64_t entity = combine(entity_id("poisson"), entity_id(station.id));
+    sources_.push_back(Source{mean_gap, entity, 0, seeds.stream(entity)});
   }
 }
 
@@ -49,7 +48,8 @@ double PoissonArrivals::next_arrival(Source& source, double now) const {
   // Past a million years no run goes on, and times there are too coarse for hours of the day:
   // at 1e-20 arrivals an hour the thinning below once never found the profile's one open hour.
   constexpr double never_min = 1e12 * 365.25 * 1440.0 / 1e6;
-  double t = now - source.mean_gap_min * std::log(source.rng.uniform());
+  RandomStream& rng = source.next = seeds_.stream(combine(source.entity, source.visits++));
+  double t = now - source.mean_gap_min * std::log(rng.uniform());
   if (spec_->hourly_profile.empty()) {
     return t;
   }
@@ -58,10 +58,10 @@ double PoissonArrivals::next_arrival(Source& source, double now) const {
       return INFINITY;
     }
     const std::size_t hour = hour_of_day_at(t);
-    if (source.rng.uniform() * peak_multiplier_ < spec_->hourly_profile[hour]) {
+    if (rng.uniform() * peak_multiplier_ < spec_->hourly_profile[hour]) {
       return t;
     }
-    t -= source.mean_gap_min * std::log(source.rng.uniform());
+    t -= source.mean_gap_min * std::log(rng.uniform());
   }
 }
 
@@ -79,19 +79,15 @@ void PoissonArrivals::start(Calendar& calendar) {
 void PoissonArrivals::arrive(std::size_t station) {
   Source& source = sources_[station];
   const double now = calendar_->now();
-  const std::uint64_t number = source.arrivals++;
   if (!network_->in_service(station)) {
-    // Not built yet, or closed for good: its stream goes on (as if thinned), unseen.
+    // Not built yet, or closed for good: its arrivals go on (as if thinned), unseen.
     if (const double next = next_arrival(source, now); std::isfinite(next)) {
       calendar_->schedule(
           next, [this, station] { arrive(station); }, network_->arrival_scope(station));
     }
     return;
   }
-  // Each visit draws from a stream of its own (its fill, its driver's patience, its fill time):
-  // whatever becomes of one, no other's draws, nor the arrival times, move (common random
-  // numbers: a what-if of queue capacity or patience sees the same vehicles arrive).
-  RandomStream visit = seeds_.stream(combine(source.visits_entity, number));
+  RandomStream& visit = source.next; // its gap drawn: the rest is the visit's own
   const double kg = spec_->kg_per_fill.sample(visit);
   network_->refuel(station, now, kg, visit, 0, {}, limits(spec_->driver, visit));
   if (const double next = next_arrival(source, now); std::isfinite(next)) {
