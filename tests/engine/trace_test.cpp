@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -155,4 +158,44 @@ TEST_CASE("demand::trace: the run's end is the engine's to the last bit, warm-up
         "1 of its 2 rows arrive at or after the earliest end of a replication (day 0.2: "
         "warmup_days auto is chosen per replication, up to half the horizon), from day 0.3 to "
         "day 0.3: they may not be replayed");
+}
+
+TEST_CASE("demand::trace: a row fills as long with room for fewer vehicles (its own fill time)") {
+  // Fill times drawn for the vehicles admitted alone, from one stream: a queue_capacity of 0
+  // gave the rows served after one turned away other rows' fill times.
+  std::string rows = "time_min,vehicle,station,x_km,y_km,kg\n";
+  for (int i = 0; i < 40; ++i) {
+    rows += std::to_string(i * 2) + ",car-" + std::to_string(i) + ",S1,,,5\n";
+  }
+  const fs::path dir = trace_folder("own-fill-times", rows);
+  std::string drawn = scenario;
+  drawn.insert(drawn.rfind('}'),
+               R"(, "service": {"fill_time_min": {"dist": "exponential", "mean": 4}})");
+  const auto fills = [&](const std::vector<h2sim::Override>& sets) {
+    std::map<std::string, double> started;
+    std::map<std::string, double> took; // by vehicle
+    std::istringstream log(h2sim::test::event_log(h2sim::load_scenario(drawn, sets, dir.string())));
+    for (std::string line; std::getline(log, line);) {
+      std::vector<std::string> cells;
+      std::istringstream row(line);
+      for (std::string cell; std::getline(row, cell, ',');) {
+        cells.push_back(cell);
+      }
+      if (cells.size() == 7 && cells[5] == "start_fill") {
+        started[cells[3]] = std::stod(cells[0]);
+      } else if (cells.size() == 7 && cells[5] == "end_fill") {
+        took[cells[3]] = std::stod(cells[0]) - started.at(cells[3]);
+      }
+    }
+    return took;
+  };
+  const auto all = fills({});
+  const auto some = fills({{"stations.0.queue_capacity", "0"}});
+  REQUIRE(all.size() == 40);
+  REQUIRE(some.size() > 5);
+  REQUIRE(some.size() < 30);
+  for (const auto& [vehicle, minutes] : some) {
+    CAPTURE(vehicle);
+    CHECK(minutes == doctest::Approx(all.at(vehicle)).epsilon(1e-9)); // end - start of other starts
+  }
 }

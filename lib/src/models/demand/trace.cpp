@@ -121,7 +121,7 @@ std::vector<Warning> trace_warnings(const ScenarioSpec& scenario) {
 
 TraceReplay::TraceReplay(const ScenarioSpec& scenario, Network& network, Seeds seeds)
     : spec_(&scenario.demand.as<TraceParams>()), scenario_(&scenario), network_(&network),
-      rng_(seeds.stream(entity_id("trace"))) {}
+      seeds_(seeds) {}
 
 void TraceReplay::start(Calendar& calendar) {
   calendar_ = &calendar;
@@ -143,7 +143,8 @@ void TraceReplay::arrive(std::size_t row) {
                     network_->in_service(*request.station);
   const Point at = request.station ? scenario_->stations[*request.station].location : request.at;
   const std::size_t station = open ? *request.station : network_->nearest(at);
-  network_->refuel(station, calendar_->now(), request.kg, rng_, 0, {}, DriverLimits{},
+  RandomStream own = seeds_.stream(combine(entity_id("trace"), row));
+  network_->refuel(station, calendar_->now(), request.kg, own, 0, {}, DriverLimits{},
                    static_cast<std::uint32_t>(row));
   if (replayed(row + 1)) {
     calendar_->schedule(spec_->rows[row + 1].time_min, [this, row] { arrive(row + 1); });

@@ -32,7 +32,9 @@ private:
   const ScenarioSpec* scenario_;
   Network* network_;
   Calendar* calendar_ = nullptr;
-  RandomStream rng_; // fill-time draws, when the scenario gives service.fill_time_min
+  // A row's fill time, when the scenario gives service.fill_time_min, is drawn from a stream of
+  // its own, ("trace", the row): what becomes of one row moves no other's (common random numbers).
+  Seeds seeds_;
 };
 
 } // namespace h2sim::models
