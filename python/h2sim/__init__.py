@@ -113,10 +113,11 @@ def _plain(value, where, depth=0, nonfinite=None):
         if number.bit_length() > 1024:  # past any double; Python cannot even print it as JSON
             too_large = f"an integer of {number.bit_length()} bits is too large"
             # A problem of the scenario (a dict's value, a set= value), which validate() lists as
-            # the file's would be; another argument's (seed=) a ValueError naming it.
+            # the file's would be; seed= and replications=, validated as the file's values, a
+            # ScenarioError naming the argument as 2**64 is; another argument's a ValueError.
             if not where or where.startswith("/"):
                 raise _scenario_error(where, too_large)
-            if where.startswith("set "):
+            if where.startswith("set ") or where in ("seed", "replications"):
                 raise _scenario_error("", f"{where}: {too_large}", of_argument=True)
             raise ValueError(f"{where}: {too_large}")
         return number

@@ -686,8 +686,11 @@ def test_what_json_cannot_hold_is_refused_naming_where(tmp_path):
     assert h2sim.validate({"seed": 2**2000}) == [("/seed", "an integer of 2001 bits is too large")]
     assert h2sim.validate(MMC2, set={"seed": 2**2000}) == [
         ("", "set seed: an integer of 2001 bits is too large")]
-    with pytest.raises(ValueError, match="^seed: an integer of 2001 bits is too large$"):
+    # A ScenarioError, as seed=2**64 is (its file's bound), not a bare ValueError.
+    with pytest.raises(h2sim.ScenarioError, match="^seed: an integer of 2001 bits is too large$"):
         h2sim.run(MMC2, seed=2**2000)
+    with pytest.raises(h2sim.ScenarioError, match="^/seed: must be an integer <= "):
+        h2sim.run(MMC2, seed=2**64)
     for bad_range in ((1, 2, 3), 5):
         with pytest.raises(TypeError, match="^range must be"):
             h2sim.size(MMC2, "stations.0.dispensers", bad_range, "totals.wait_min.p95<=5")
