@@ -39,13 +39,16 @@ class RunWarning(UserWarning):
     precision `until` asked for and did not reach within `max_replications`."""
 
 
+def _tell(pointer, message):
+    """A scenario's warning, told by the C++ half before its runs start (at the line of the
+    user's call of run, sweep or size: the C++ half has no frame)."""
+    _warnings.warn(f"{pointer}: {message}" if pointer else message, ScenarioWarning, stacklevel=3)
+
+
 def _told(result):
-    """The document of a call of the C++ half, once its warnings are told (at the caller's caller's
-    line: the user's call of run, sweep or size)."""
-    text, scenario_warnings, run_warnings = result
-    for pointer, message in scenario_warnings:
-        _warnings.warn(f"{pointer}: {message}" if pointer else message, ScenarioWarning,
-                       stacklevel=3)
+    """The document of a call of the C++ half, once its runs' warnings are told (at the line of
+    the user's call)."""
+    text, run_warnings = result
     for message in run_warnings:
         _warnings.warn(message, RunWarning, stacklevel=3)
     return json.loads(text)
@@ -117,7 +120,9 @@ def _plain(value, where, depth=0, nonfinite=None):
             # ScenarioError naming the argument as 2**64 is; another argument's a ValueError.
             if not where or where.startswith("/"):
                 raise _scenario_error(where, too_large)
-            if where.startswith("set ") or where in ("seed", "replications"):
+            if where in ("seed", "replications"):  # as /seed: ...; seed=2**64 set it
+                raise _scenario_error(f"/{where}", f"{too_large}; {where}= set it")
+            if where.startswith("set "):
                 raise _scenario_error("", f"{where}: {too_large}", of_argument=True)
             raise ValueError(f"{where}: {too_large}")
         return number
@@ -349,7 +354,7 @@ def run(scenario, *, seed=None, replications=None, jobs=None, set=None, until=No
     --quantile-interval's."""
     text, base_dir, sets = _inputs(scenario, set)
     return _told(_h2sim.run(text, base_dir, sets, _last(seed, replications),
-                            _running(jobs, until, max_replications, quantile_interval)))
+                            _running(jobs, until, max_replications, quantile_interval), _tell))
 
 
 def _axes(vary):
@@ -393,7 +398,7 @@ def sweep(scenario, vary, *, seed=None, replications=None, jobs=None, set=None, 
     `until`, `max_replications` and `quantile_interval` as in run(), for each point."""
     text, base_dir, sets = _inputs(scenario, set)
     return _told(_h2sim.sweep(text, base_dir, sets, _last(seed, replications), _axes(vary),
-                              _running(jobs, until, max_replications, quantile_interval)))
+                              _running(jobs, until, max_replications, quantile_interval), _tell))
 
 
 def size(scenario, param, range, target, *, seed=None, replications=None, jobs=None, set=None,
@@ -419,7 +424,7 @@ def size(scenario, param, range, target, *, seed=None, replications=None, jobs=N
         range = f"{_int('range', low, -2**63, 2**63 - 1)}:{_int('range', high, -2**63, 2**63 - 1)}"
     return _told(_h2sim.size(text, base_dir, sets, _last(seed, replications), param, range,
                              target, replications is not None,
-                             _running(jobs, until, max_replications, quantile_interval)))
+                             _running(jobs, until, max_replications, quantile_interval), _tell))
 
 
 def validate(scenario, *, set=None):

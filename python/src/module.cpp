@@ -170,23 +170,36 @@ template <class Work> auto without_gil(Work&& work) -> decltype(work()) {
 }
 
 /**
- * What a call tells Python's `warnings` beside its document (the command line logs them): the
- * scenarios' warnings, each once however many points or values loaded it, and the runs' failed
- * replications and precisions not reached.
+ * What a call tells Python's `warnings` (the command line logs them): the scenarios' warnings,
+ * each once however many points or values loaded it, through `tell(pointer, message)` before
+ * anything runs where they are known by then (a filter that makes them errors stops the call
+ * there); and the runs' failed replications and precisions not reached, returned beside the
+ * document.
  */
 class Told {
 public:
+  explicit Told(py::function tell) : tell_(std::move(tell)) {}
+
+  /** Notes the scenario's warnings not told yet: without the GIL, as size's evaluations load. */
   void scenario_of(const h2sim::Scenario& scenario) {
     for (const h2sim::Warning& warning : scenario.warnings()) {
       std::pair<std::string, std::string> entry{warning.pointer, warning.message};
-      if (std::find(scenario_.begin(), scenario_.end(), entry) == scenario_.end()) {
-        scenario_.push_back(std::move(entry));
+      if (std::find(noted_.begin(), noted_.end(), entry) == noted_.end()) {
+        noted_.push_back(std::move(entry));
       }
+    }
+  }
+  /** Tells those noted since the last time (with the GIL). */
+  void tell() {
+    for (; told_ < noted_.size(); ++told_) {
+      tell_(noted_[told_].first, noted_[told_].second);
     }
   }
   /** `where`: "" for a run, "point 1 (x=2): " for a sweep's point, ... */
   void run_of(const h2sim::Metrics& metrics, const std::string& where) {
-    if (const std::size_t failed = metrics.failures().size(); failed > 0) {
+    if (metrics.finished() == 0) { // a sweep's point: the others ran
+      run_.push_back(where + "every replication failed: " + metrics.error());
+    } else if (const std::size_t failed = metrics.failures().size(); failed > 0) {
       run_.push_back(where + std::to_string(failed) + " of " +
                      std::to_string(failed + metrics.finished()) +
                      " replications failed; the metrics are over the other " +
@@ -196,15 +209,17 @@ public:
       run_.push_back(where + "until " + unmet);
     }
   }
-  /** The document's text, the scenarios' warnings (pointer, message) and the runs'. */
-  using Result = std::tuple<std::string, std::vector<std::pair<std::string, std::string>>,
-                            std::vector<std::string>>;
+  /** The document's text and the runs' warnings, once the scenarios' are all told. */
+  using Result = std::pair<std::string, std::vector<std::string>>;
   Result with(std::string text) && {
-    return {std::move(text), std::move(scenario_), std::move(run_)};
+    tell();
+    return {std::move(text), std::move(run_)};
   }
 
 private:
-  std::vector<std::pair<std::string, std::string>> scenario_;
+  py::function tell_;
+  std::vector<std::pair<std::string, std::string>> noted_;
+  std::size_t told_ = 0;
   std::vector<std::string> run_;
 };
 
@@ -216,17 +231,18 @@ std::string text_of(const nlohmann::ordered_json& document) {
 // else, in the order `h2sim` applies --seed and --replications, so that `overrides` come out alike.
 
 Told::Result run(const std::string& text, const std::string& base_dir, const Sets& sets,
-                 const Sets& last, const Running& running) {
+                 const Sets& last, const Running& running, py::function tell) {
   const h2sim::Scenario scenario =
       load(text, base_dir, {overrides_of(sets), overrides_of(last, true)});
   const h2sim::RunOptions run_options = options(running);
+  Told told(std::move(tell));
+  told.scenario_of(scenario);
+  told.tell();
   const h2sim::Metrics metrics =
       without_gil([&] { return h2sim::run_metrics(scenario, run_options); });
   if (metrics.finished() == 0) {
     throw h2sim::RunError("every replication failed: " + metrics.error());
   }
-  Told told;
-  told.scenario_of(scenario);
   told.run_of(metrics, "");
   return std::move(told).with(text_of(metrics.json()));
 }
@@ -239,7 +255,8 @@ using Axis =
     std::variant<std::string, std::pair<std::string, Texts>, std::pair<std::string, std::string>>;
 
 Told::Result sweep(const std::string& text, const std::string& base_dir, const Sets& sets,
-                   const Sets& last, const std::vector<Axis>& vary, const Running& running) {
+                   const Sets& last, const std::vector<Axis>& vary, const Running& running,
+                   py::function tell) {
   if (vary.empty()) { // as `h2sim sweep` without --vary
     throw py::value_error("vary: nothing to vary (give at least one path and its values)");
   }
@@ -290,6 +307,11 @@ Told::Result sweep(const std::string& text, const std::string& base_dir, const S
     h2sim::check_axes_apart(scenarios.back(), point);
   }
   const h2sim::RunOptions run_options = options(running);
+  Told told(std::move(tell));
+  for (const h2sim::Scenario& scenario : scenarios) {
+    told.scenario_of(scenario);
+  }
+  told.tell();
   const std::vector<h2sim::Metrics> metrics =
       without_gil([&] { return h2sim::run_all_metrics(scenarios, run_options); });
   // Each failure named by its point, as the command line names it.
@@ -305,9 +327,7 @@ Told::Result sweep(const std::string& text, const std::string& base_dir, const S
   if (finished == 0) {
     throw h2sim::RunError("every replication failed: " + errors);
   }
-  Told told;
   for (std::size_t p = 0; p < metrics.size(); ++p) {
-    told.scenario_of(scenarios[p]);
     told.run_of(metrics[p], "point " + std::to_string(p) + " (" + points[p].name + "): ");
   }
   return std::move(told).with(
@@ -316,7 +336,8 @@ Told::Result sweep(const std::string& text, const std::string& base_dir, const S
 
 Told::Result size(const std::string& text, const std::string& base_dir, const Sets& sets,
                   const Sets& last, const std::string& param, const std::string& range_text,
-                  const std::string& target_text, bool replications_given, const Running& running) {
+                  const std::string& target_text, bool replications_given, const Running& running,
+                  py::function tell) {
   h2sim::SizeRange range;
   h2sim::SizeTarget target;
   try {
@@ -350,10 +371,14 @@ Told::Result size(const std::string& text, const std::string& base_dir, const Se
   // Both ends are validated before anything runs.
   const h2sim::Scenario low = scenario_at(range.from);
   h2sim::check_not_scheduled(low, param + "=" + std::to_string(range.from));
+  const h2sim::Scenario high = scenario_at(range.to);
   // A typo is told before anything runs.
-  h2sim::check_metric_path_in_range(low, scenario_at(range.to), target.metric, param, range);
+  h2sim::check_metric_path_in_range(low, high, target.metric, param, range);
   const h2sim::RunOptions run_options = options(running);
-  Told told;
+  Told told(std::move(tell));
+  told.scenario_of(low);
+  told.scenario_of(high);
+  told.tell(); // the values between are told once the search is over
   nlohmann::ordered_json result = without_gil([&] {
     return h2sim::size(param, range, target, [&](long long value) {
       const h2sim::Scenario scenario = scenario_at(value);
@@ -465,12 +490,12 @@ PYBIND11_MODULE(_h2sim, m) {
            py::arg("quantile_interval"));
   m.def("version", [] { return std::string(h2sim::version()); });
   m.def("run", &run, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
-        py::arg("running"));
+        py::arg("running"), py::arg("tell"));
   m.def("sweep", &sweep, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
-        py::arg("vary"), py::arg("running"));
+        py::arg("vary"), py::arg("running"), py::arg("tell"));
   m.def("size", &size, py::arg("text"), py::arg("base_dir"), py::arg("sets"), py::arg("last"),
         py::arg("param"), py::arg("range"), py::arg("target"), py::arg("replications_given"),
-        py::arg("running"));
+        py::arg("running"), py::arg("tell"));
   m.def("validate", &validate, py::arg("text"), py::arg("base_dir"), py::arg("sets"));
   m.def("warnings", &warnings, py::arg("text"), py::arg("base_dir"), py::arg("sets"));
   m.def("schema", &schema, py::arg("metrics"));

@@ -687,8 +687,9 @@ def test_what_json_cannot_hold_is_refused_naming_where(tmp_path):
     assert h2sim.validate(MMC2, set={"seed": 2**2000}) == [
         ("", "set seed: an integer of 2001 bits is too large")]
     # A ScenarioError, as seed=2**64 is (its file's bound), not a bare ValueError.
-    with pytest.raises(h2sim.ScenarioError, match="^seed: an integer of 2001 bits is too large$"):
+    with pytest.raises(h2sim.ScenarioError) as raised:
         h2sim.run(MMC2, seed=2**2000)
+    assert raised.value.problems == [("/seed", "an integer of 2001 bits is too large; seed= set it")]
     with pytest.raises(h2sim.ScenarioError, match="^/seed: must be an integer <= "):
         h2sim.run(MMC2, seed=2**64)
     for bad_range in ((1, 2, 3), 5):
@@ -855,3 +856,28 @@ def test_scenario_warnings_and_precisions_not_reached_are_pythons_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a scenario without warnings, a run that went well
         h2sim.run(MMC2, set={"horizon_days": 1}, replications=2, jobs=1)
+
+
+def test_a_scenario_warning_made_an_error_stops_the_call_before_it_runs(monkeypatch):
+    # Told once the run was over, it threw the run away; the command line warns before it runs.
+    # Every replication would fail (RunError, which used to come first): none may start.
+    monkeypatch.setenv("H2SIM_TEST_FAIL_REPLICATION", "0:0,0:1,1:0,1:1")
+    for call in (lambda s: h2sim.run(s, replications=2, jobs=1),
+                 lambda s: h2sim.sweep(s, {"stations.0.dispensers": [2, 3]}, replications=2,
+                                       jobs=1),
+                 lambda s: h2sim.size(s, "stations.0.dispensers", "1:4",
+                                      "totals.wait_min.p95<=60", replications=2, jobs=1)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", h2sim.ScenarioWarning)
+            with pytest.raises(h2sim.ScenarioWarning, match="^/stations/0/lat: "):
+                call(far_north_scenario())
+
+
+def test_a_sweep_point_whose_every_replication_failed_is_a_run_warning(monkeypatch):
+    monkeypatch.setenv("H2SIM_TEST_FAIL_REPLICATION", "1:0,1:1")
+    with pytest.warns(h2sim.RunWarning) as told:
+        h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3]}, set={"horizon_days": 1},
+                    replications=2, jobs=1)
+    assert [str(warning.message) for warning in told] == [
+        "point 1 (stations.0.dispensers=3): every replication failed: replication 0 failed: "
+        "injected failure; replication 1 failed: injected failure"]

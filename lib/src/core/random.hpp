@@ -36,6 +36,20 @@ public:
   RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t entity);
 
   /**
+   * Part `part` (1, 2, ...) of this stream's entity, as a stream of its own: it starts at block
+   * 2^32 x part of the entity's counter, where this stream (part 0) would never reach. A visit
+   * draws its patience and its fill from parts of its stream, so that a what-if that draws one
+   * of them, or draws it differently, moves neither the other nor its fill time.
+   */
+  RandomStream part(std::uint32_t part) const {
+    RandomStream other = *this;
+    other.counter_[0] = 0;
+    other.counter_[1] = part;
+    other.used_ = 4;
+    return other;
+  }
+
+  /**
    * A uniform double in the open interval (0, 1), with 53 random bits: two words of the current
    * block (a block holds four), the +0.5 keeping it strictly inside. Inline: a fleet draws a few
    * per event, and only every second draw computes a block.

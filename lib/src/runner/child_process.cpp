@@ -251,6 +251,11 @@ void write_all(int fd, const std::string& text) {
   // (a Python program that handles or ignores it, `h2sim ... &` in a script) keeps them running,
   // where they would have died and been counted as failed replications.
   ::signal(SIGINT, SIG_IGN);
+  // Held off since before the fork (run_in_children), so that the parent's handler never ran here.
+  sigset_t interrupt;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &interrupt, nullptr);
   if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(out_fd, STDERR_FILENO) < 0) {
     ::_exit(write_failed_status);
   }
@@ -341,7 +346,17 @@ void run_in_children(std::size_t tasks, int jobs,
           ::close(fds[1]);
           throw RunError(std::string("cannot create a pipe: ") + std::strerror(errno));
         }
+        // Ctrl-C is held off across the fork: the child ignores it before it can come
+        // (child_main); the parent is told of it once the fork is done.
+        sigset_t interrupt;
+        sigset_t mask;
+        sigemptyset(&interrupt);
+        sigaddset(&interrupt, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &interrupt, &mask);
         const pid_t pid = ::fork();
+        if (pid != 0) {
+          pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+        }
         if (pid < 0) {
           for (int fd : {fds[0], fds[1], out_fds[0], out_fds[1]}) {
             ::close(fd);

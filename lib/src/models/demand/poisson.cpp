@@ -37,7 +37,7 @@ PoissonArrivals::PoissonArrivals(const ScenarioSpec& scenario, Network& network,
     const double per_h = station.arrivals_per_h.value_or(spec_->arrivals_per_h) * peak_multiplier_;
     const double mean_gap = per_h > 0 ? 60.0 / per_h : INFINITY;
     const std::uint64_t entity = combine(entity_id("poisson"), entity_id(station.id));
-    sources_.push_back(Source{mean_gap, entity, 0, seeds.stream(entity)});
+    sources_.push_back(Source{mean_gap, entity, 0, seeds.stream(entity)}); // next: see start()
   }
 }
 
@@ -87,9 +87,14 @@ void PoissonArrivals::arrive(std::size_t station) {
     }
     return;
   }
-  RandomStream& visit = source.next; // its gap drawn: the rest is the visit's own
-  const double kg = spec_->kg_per_fill.sample(visit);
-  network_->refuel(station, now, kg, visit, 0, {}, limits(spec_->driver, visit));
+  // Its gap drawn; its fill time comes next, in the same block (Station::refuel draws it). The
+  // fill and the driver's patience come from parts of their own: drawing them, or drawing them
+  // differently, moves no fill time.
+  RandomStream& visit = source.next;
+  RandomStream fill = visit.part(1);
+  RandomStream patience = visit.part(2);
+  const double kg = spec_->kg_per_fill.sample(fill);
+  network_->refuel(station, now, kg, visit, 0, {}, limits(spec_->driver, patience));
   if (const double next = next_arrival(source, now); std::isfinite(next)) {
     calendar_->schedule(
         next, [this, station] { arrive(station); }, network_->arrival_scope(station));

@@ -31,17 +31,18 @@ public:
 private:
   /**
    * A station's arrivals. Each visit draws from a stream of its own, (station, its number): first
-   * the gap since the visit before (candidates of the thinning too), then its fill, its driver's
-   * patience and its fill time. Whatever becomes of one visit, no other's draws, nor any arrival
-   * time, move (common random numbers: a what-if of queue capacity, patience or fill times sees
-   * the same vehicles arrive, each asking for what it did); and a stream's one Philox block serves
-   * a visit's gap and fill time, as one shared stream did.
+   * the gap since the visit before (candidates of the thinning too), then its fill time; its fill
+   * (kg) and its driver's patience from parts of that stream (RandomStream::part). Whatever
+   * becomes of one visit, no other's draws, nor any arrival time, move (common random numbers: a
+   * what-if of queue capacity, patience or fill times sees the same vehicles arrive, each asking
+   * for what it did and filling as long); and without thinning one Philox block serves a visit's
+   * gap and fill time, as one stream shared by the station's visits did.
    */
   struct Source {
     double mean_gap_min;      // at the peak rate
     std::uint64_t entity;     // the station's; a visit's stream is (entity, its number)
     std::uint64_t visits = 0; // streams made so far, a station out of service's too
-    RandomStream next;        // the coming visit's, its gap drawn
+    RandomStream next;        // the coming visit's, its gap drawn (a placeholder before start)
   };
   void arrive(std::size_t station);
   /** The next arrival after `now` at `source` (its visit's stream made), or infinity if none. */
