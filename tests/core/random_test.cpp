@@ -21,6 +21,26 @@ TEST_CASE("core::RandomStream: seeds, replications and entities give different s
   CHECK(RandomStream(42, 0, 8).uniform() != base);
 }
 
+TEST_CASE("core::RandomStream: a part of a stream starts afresh wherever the stream is, and is "
+          "none of the stream's other parts") {
+  RandomStream stream(42, 0, 7);
+  const RandomStream fresh_fill = stream.part(1);
+  for (int i = 0; i < 9; ++i) {
+    stream.uniform(); // the stream's own draws do not move its parts
+  }
+  RandomStream fill = stream.part(1);
+  RandomStream copy = fresh_fill;
+  RandomStream patience = stream.part(2);
+  RandomStream whole = stream.part(0); // part 0: the stream from its start
+  RandomStream again(42, 0, 7);
+  for (int i = 0; i < 100; ++i) {
+    const double u = fill.uniform();
+    CHECK(u == copy.uniform());
+    CHECK(u != patience.uniform());
+    CHECK(whole.uniform() == again.uniform());
+  }
+}
+
 TEST_CASE("core::RandomStream: uniform numbers are in (0, 1) with the right mean and variance") {
   RandomStream rng(1, 0, h2sim::entity_id("test"));
   const int n = 200000;
