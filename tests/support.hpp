@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -116,6 +118,35 @@ inline std::string event_log(const Scenario& scenario, bool jsonl = false) {
   }
   std::fclose(file);
   return text;
+}
+
+/** A fill an event log tells: its minutes (end_fill's time less start_fill's) and its kg. */
+struct LoggedFill {
+  double minutes = 0;
+  std::string kg;
+};
+
+/**
+ * The fills of a CSV event log (time_min,visit,vehicle_class,vehicle,station,event,kg) by the
+ * column `key`: 1 by visit, 3 by vehicle (a trace's row).
+ */
+inline std::map<std::string, LoggedFill> logged_fills(const std::string& csv, std::size_t key) {
+  std::map<std::string, double> started;
+  std::map<std::string, LoggedFill> fills;
+  std::istringstream log(csv);
+  for (std::string line; std::getline(log, line);) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) {
+      cells.push_back(cell);
+    }
+    if (cells.size() == 7 && cells[5] == "start_fill") {
+      started[cells[key]] = std::stod(cells[0]);
+    } else if (cells.size() == 7 && cells[5] == "end_fill") {
+      fills[cells[key]] = {std::stod(cells[0]) - started.at(cells[key]), cells[6]};
+    }
+  }
+  return fills;
 }
 
 } // namespace h2sim::test

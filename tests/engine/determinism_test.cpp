@@ -8,8 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <map>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -151,23 +149,7 @@ TEST_CASE("engine: what becomes of visits moves no arrival, nor another visit's 
   // wait (visits are numbered by arrival, which did not move). Patience was drawn before the fill
   // time, from one stream: with it, not one served visit of 1,019 kept its fill time.
   const auto fills = [&](const std::vector<h2sim::Override>& sets) {
-    std::map<std::string, std::pair<double, std::string>> started; // visit: start, kg
-    std::map<std::string, std::pair<double, std::string>> filled;  // visit: minutes, kg
-    std::istringstream log(event_log(h2sim::load_scenario(base, sets)));
-    for (std::string line; std::getline(log, line);) {
-      std::vector<std::string> cells;
-      std::istringstream row(line);
-      for (std::string cell; std::getline(row, cell, ',');) {
-        cells.push_back(cell);
-      }
-      if (cells.size() == 7 && cells[5] == "start_fill") {
-        started[cells[1]] = {std::stod(cells[0]), cells[6]};
-      } else if (cells.size() == 7 && cells[5] == "end_fill") {
-        const auto& [start, kg] = started.at(cells[1]);
-        filled[cells[1]] = {std::stod(cells[0]) - start, kg};
-      }
-    }
-    return filled;
+    return h2sim::test::logged_fills(event_log(h2sim::load_scenario(base, sets)), 1);
   };
   const auto all = fills({});
   struct WhatIf {
@@ -187,8 +169,8 @@ TEST_CASE("engine: what becomes of visits moves no arrival, nor another visit's 
       finished += all.count(visit);
       if (all.count(visit) != 0) {
         // end - start, of other starts: equal to a rounding
-        CHECK(fill.first == doctest::Approx(all.at(visit).first).epsilon(1e-9));
-        CHECK((!what_if.same_kg || fill.second == all.at(visit).second));
+        CHECK(fill.minutes == doctest::Approx(all.at(visit).minutes).epsilon(1e-9));
+        CHECK((!what_if.same_kg || fill.kg == all.at(visit).kg));
       }
     }
     CHECK(finished + 5 >= some.size());
