@@ -164,7 +164,9 @@ TEST_CASE("engine: what becomes of visits moves no arrival, nor another visit's 
     const auto some = fills({what_if.set});
     REQUIRE(some.size() > 100);
     std::size_t finished = 0; // in the reference too (not still waiting or filling at its end)
-    for (const auto& [visit, fill] : some) {
+    for (const auto& entry : some) { // no structured binding: CAPTURE's lambda (clang 14)
+      const std::string& visit = entry.first;
+      const h2sim::test::LoggedFill& fill = entry.second;
       CAPTURE(visit);
       finished += all.count(visit);
       if (all.count(visit) != 0) {

@@ -178,7 +178,9 @@ TEST_CASE("demand::trace: a row fills as long with room for fewer vehicles (its 
   REQUIRE(all.size() == 40);
   REQUIRE(some.size() > 5);
   REQUIRE(some.size() < 30);
-  for (const auto& [vehicle, fill] : some) {
+  for (const auto& entry : some) { // no structured binding: CAPTURE's lambda (clang 14)
+    const std::string& vehicle = entry.first;
+    const h2sim::test::LoggedFill& fill = entry.second;
     CAPTURE(vehicle);
     CHECK(fill.minutes ==
           doctest::Approx(all.at(vehicle).minutes).epsilon(1e-9)); // of other starts
