@@ -1,5 +1,6 @@
 #include "simulation.hpp"
 
+#include "../core/held_interrupt.hpp"
 #include "../models/demand/demand_model.hpp"
 #include "../models/demand/trace.hpp"
 #include "../models/network.hpp"
@@ -46,17 +47,12 @@ ReplicationResult simulate(const models::ScenarioSpec& scenario, std::uint64_t s
   // SimGrid's engine puts in a Ctrl-C handler of its own, which exit(1)s mid-replication (atexit
   // handlers and all: a crash, at times). The process keeps the disposition it had: a replication's
   // ignores Ctrl-C (child_main), for its parent decides what one means.
-  // Held off meanwhile: one that came while SimGrid's handler is in is told once it is out.
-  sigset_t held;
-  sigset_t mask;
-  sigemptyset(&held);
-  sigaddset(&held, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &held, &mask);
+  std::optional<HeldInterrupt> held(std::in_place); // one that came meanwhile is told after
   struct sigaction interrupt {};
   ::sigaction(SIGINT, nullptr, &interrupt);
   simgrid::s4u::Engine engine(args.argc(), args.argv());
   ::sigaction(SIGINT, &interrupt, nullptr);
-  pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+  held.reset();
   auto* city = simgrid::s4u::create_full_zone("city");
   city->create_host("h2sim:stations", 1.0); // pipelines and compressors add "pipeline:<id>"...
 

@@ -1,5 +1,7 @@
 #include "child_process.hpp"
 
+#include "../core/held_interrupt.hpp"
+
 #include <h2sim/h2sim.hpp>
 #include <h2sim/log.hpp>
 
@@ -10,6 +12,7 @@
 #include <fcntl.h>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/prctl.h>
@@ -348,14 +351,10 @@ void run_in_children(std::size_t tasks, int jobs,
         }
         // Ctrl-C is held off across the fork: the child ignores it before it can come
         // (child_main); the parent is told of it once the fork is done.
-        sigset_t interrupt;
-        sigset_t mask;
-        sigemptyset(&interrupt);
-        sigaddset(&interrupt, SIGINT);
-        pthread_sigmask(SIG_BLOCK, &interrupt, &mask);
+        std::optional<HeldInterrupt> held(std::in_place);
         const pid_t pid = ::fork();
         if (pid != 0) {
-          pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+          held.reset();
         }
         if (pid < 0) {
           for (int fd : {fds[0], fds[1], out_fds[0], out_fds[1]}) {
