@@ -121,8 +121,7 @@ int command_run(RunArgs args, const std::string& table_path) {
   emit(args, std::move(document), "the metrics", std::move(beside));
   if (failed > 0) {
     if (args.writes_output) {
-      std::cerr << "h2sim: error: " << failed << " of " << ran
-                << " replications failed; the metrics are over the other " << ran - failed << "\n";
+      std::cerr << "h2sim: error: " << metrics.partial_failure() << "\n";
     }
     return exit_failure;
   }

@@ -10,7 +10,7 @@ fork one process per replication; Ctrl-C stops them (no process is left) with Ke
 Invalid scenarios raise ScenarioError (a ValueError) whose `problems` lists (pointer, message).
 What the command line tells on stderr, Python's warnings tell: a ScenarioWarning for what a valid
 scenario allows but probably does not mean, a RunWarning for failed replications (the metrics are
-over the others) and precisions `until` did not reach; the result's "warnings" hold them too.
+over the others) and precisions `until` did not reach; a run's "warnings" hold them too.
 """
 
 import json
@@ -487,9 +487,14 @@ def _flat(record, prefix=""):
     return flat
 
 
-def _run_metrics(result, helper):
-    """`result` if it is a run's metrics (as run() returns them); ValueError naming `helper`."""
+def _run_metrics(result, helper, of_stations=False):
+    """`result` if it is a run's metrics (as run() returns them; with `of_stations`, not a size
+    evaluation, which keeps only its totals); ValueError naming `helper`."""
     if isinstance(result, dict) and "totals" in result:
+        if of_stations and "holds" in result and "stations" not in result:
+            raise ValueError(f"{helper}(): a size evaluation keeps only its totals (totals() and "
+                             "hourly() take it); run the scenario at its value for its stations "
+                             "and classes")
         return result
     if isinstance(result, dict) and "points" in result:
         raise ValueError(f"{helper}() takes a run's metrics; a sweep's are each point's "
@@ -506,19 +511,10 @@ def _run_metrics(result, helper):
                      "returns them")
 
 
-def _sited(result, helper):
-    """`result`, unless it is a size evaluation, which keeps no stations or classes."""
-    if "holds" in result and "stations" not in result:
-        raise ValueError(f"{helper}(): a size evaluation keeps only its totals (totals() and "
-                         "hourly() take it); run the scenario at its value for its stations and "
-                         "classes")
-    return result
-
-
 def stations(result):
     """A run's stations, one row each (index: id), nested numbers as "wait_min.p95" columns
     (lists, such as the per-station ci95 pairs and hourly values, are left out)."""
-    result = _sited(_run_metrics(result, "stations"), "stations")
+    result = _run_metrics(result, "stations", of_stations=True)
     pandas = _pandas()
     frame = pandas.DataFrame([_flat(station) for station in result.get("stations", [])])
     return frame.set_index("id") if "id" in frame else frame
@@ -526,7 +522,7 @@ def stations(result):
 
 def classes(result):
     """A run's vehicle classes (fleet demand), one row each (index: name)."""
-    result = _sited(_run_metrics(result, "classes"), "classes")
+    result = _run_metrics(result, "classes", of_stations=True)
     pandas = _pandas()
     frame = pandas.DataFrame([_flat(entry) for entry in result.get("classes", [])])
     return frame.set_index("name") if "name" in frame else frame

@@ -199,11 +199,8 @@ public:
   void run_of(const h2sim::Metrics& metrics, const std::string& where) {
     if (metrics.finished() == 0) { // a sweep's point: the others ran
       run_.push_back(where + "every replication failed: " + metrics.error());
-    } else if (const std::size_t failed = metrics.failures().size(); failed > 0) {
-      run_.push_back(where + std::to_string(failed) + " of " +
-                     std::to_string(failed + metrics.finished()) +
-                     " replications failed; the metrics are over the other " +
-                     std::to_string(metrics.finished()) + ": " + metrics.error());
+    } else if (const std::string partial = metrics.partial_failure(); !partial.empty()) {
+      run_.push_back(where + partial + ": " + metrics.error());
     }
     for (const std::string& unmet : metrics.unmet_precisions()) {
       run_.push_back(where + "until " + unmet);

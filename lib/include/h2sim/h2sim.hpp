@@ -315,6 +315,11 @@ public:
   /** "replication 3 failed: MESSAGE", several joined by "; "; empty when none failed. */
   std::string error() const;
   /**
+   * "2 of 4 replications failed; the metrics are over the other 2" when some failed and some
+   * finished; empty otherwise. What `run` and the Python module say of a partial run.
+   */
+  std::string partial_failure() const;
+  /**
    * Each RunOptions::until precision not reached: "PATH: why" (precision_shortfall), as json()'s
    * warnings at /ci95/PATH say it.
    */

@@ -74,6 +74,15 @@ std::string Metrics::error() const {
   return error;
 }
 
+std::string Metrics::partial_failure() const {
+  const std::size_t failed = run_->aggregate.failures().size();
+  if (failed == 0 || finished() == 0) {
+    return "";
+  }
+  return std::to_string(failed) + " of " + std::to_string(failed + finished()) +
+         " replications failed; the metrics are over the other " + std::to_string(finished());
+}
+
 std::vector<std::string> Metrics::unmet_precisions() const {
   std::vector<std::string> unmet;
   for (const Warning& warning : report::unmet_precisions(*run_)) {
