@@ -118,6 +118,24 @@ TEST_CASE("trust: skewed per-replication values warn on their metric, near-norma
   const IntervalBasis five{5, 100, 5, false, {"S1"}};
   evidence.values = {{"wait_min.p95", {0, 0, 0, 0, 1}}};
   CHECK(interval_warnings(five, std::nullopt, {"wait_min.p95"}, evidence).empty());
+  // Skewed beyond the test: 40 values, 39 zeros and a 1 (G1 = 6.32, beyond 2.576 x 0.374), fewer
+  // than the 1,000 Cochran's rule asks for, warn; 200 values, a quarter of them ones (G1 = 1.16,
+  // beyond 2.576 x 0.172), more than the 34 it asks for, do not: their mean is near enough normal
+  // (100 replications of skewness 0.8 warned "run 16 replications or more").
+  std::vector<double> one_in(40, 0.0);
+  one_in.back() = 1;
+  const IntervalBasis forty{40, 100, 5, false, {"S1"}};
+  evidence.values = {{"wait_min.p95", one_in}};
+  REQUIRE(interval_warnings(forty, std::nullopt, {"wait_min.p95"}, evidence).size() == 1);
+  std::vector<double> mild(200, 0.0);
+  for (std::size_t i = 0; i < mild.size(); i += 4) {
+    mild[i] = 1; // a quarter of ones: G1 = 1.16, beyond 2.576 x 0.172; Cochran asks for 34
+  }
+  CHECK(skewness(mild) == doctest::Approx(1.16).epsilon(0.01));
+  CHECK(replications_for_skewness(skewness(mild)) < mild.size());
+  const IntervalBasis many{200, 100, 5, false, {"S1"}};
+  evidence.values = {{"wait_min.p95", mild}};
+  CHECK(interval_warnings(many, std::nullopt, {"wait_min.p95"}, evidence).empty());
   // Fewer than five replications already warn that they are too few; skewness is not checked.
   const IntervalBasis few{4, 100, 5, false, {"S1"}};
   evidence.values = {{"wait_min.p95", {0, 0, 0, 1}}};
