@@ -385,3 +385,35 @@ TEST_CASE("trust: a bounded queue offered more than its dispensers can do is sai
         full_queue_warning({with(full, "arrivals", 570)}, bounded, 1440, {"S1"}, 1).has_value());
   }
 }
+
+TEST_CASE("trust: replications that served nobody or dispensed nothing, counted as 0, warn") {
+  Evidence evidence;
+  evidence.values = {{"served", {3, 0, 5, 0}},
+                     {"dispensed_kg", {12, 0, 20, 0}},
+                     {"economics.cost_per_kg", {9.8, 0, 6.4, 0}}};
+  auto warnings = conventional_zero_warnings(evidence);
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0].pointer == "/totals/wait_min");
+  CHECK(warnings[0].message ==
+        "totals.wait_min: in 2 of 4 replications no vehicle was served; their waits are 0 by "
+        "convention, and the mean over replications takes them in as if measured, which pulls it "
+        "down: lengthen horizon_days so that every replication serves some");
+  CHECK(warnings[1].pointer == "/totals/economics/cost_per_kg");
+  CHECK(warnings[1].message ==
+        "totals.economics.cost_per_kg: in 2 of 4 replications nothing was dispensed; their cost "
+        "per kg and social cost per kg are 0 by convention, and the mean over replications "
+        "takes them in as if measured, which pulls it down: lengthen horizon_days so that every "
+        "replication dispenses some");
+  // Every replication: said so. Without costs in the metrics, nothing on them.
+  evidence.values = {{"served", {0, 0}}, {"dispensed_kg", {0, 0}}};
+  warnings = conventional_zero_warnings(evidence);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].message == "totals.wait_min: in every one of the 2 replications no vehicle was "
+                               "served; their waits are 0 by convention, not measured");
+  // Each replication served and dispensed; and one replication has no mean over replications.
+  evidence.values = {
+      {"served", {1, 2}}, {"dispensed_kg", {4, 8}}, {"economics.cost_per_kg", {9.8, 6.4}}};
+  CHECK(conventional_zero_warnings(evidence).empty());
+  evidence.values = {{"served", {0}}, {"dispensed_kg", {0}}, {"economics.cost_per_kg", {0}}};
+  CHECK(conventional_zero_warnings(evidence).empty());
+}

@@ -290,9 +290,13 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
     evidence.daily_waits = lag1_autocorrelation(batches.runs);
     evidence.measured_tau_min = relaxation_from_batches(evidence.daily_waits, batches.days * 1440);
   }
-  return interval_warnings(
+  std::vector<Warning> warnings = interval_warnings(
       basis, slowest_station(combined.stations, run.queues, run.header.horizon_days * 1440), paths,
       evidence);
+  for (Warning& zero : conventional_zero_warnings(evidence)) {
+    warnings.push_back(std::move(zero));
+  }
+  return warnings;
 }
 } // namespace
 

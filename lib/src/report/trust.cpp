@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <string_view>
 
 namespace h2sim::report {
 
@@ -313,6 +314,47 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
                  " replications or more (Cochran's rule n > 25 skewness^2), or longer ones"});
       }
     }
+  }
+  return warnings;
+}
+
+std::vector<Warning> conventional_zero_warnings(const Evidence& evidence) {
+  const auto values_of = [&](std::string_view path) -> const std::vector<double>* {
+    for (const auto& [name, values] : evidence.values) {
+      if (name == path) {
+        return &values;
+      }
+    }
+    return nullptr;
+  };
+  std::vector<Warning> warnings;
+  const auto warn = [&](std::string_view count_path, const std::string& pointer,
+                        const std::string& what, const std::string& none, const std::string& zero,
+                        const std::string& some) {
+    const std::vector<double>* counts = values_of(count_path);
+    if (counts == nullptr || counts->size() < 2) {
+      return;
+    }
+    const auto zeros = static_cast<std::size_t>(std::count(counts->begin(), counts->end(), 0.0));
+    if (zeros == counts->size()) {
+      warnings.push_back({pointer, what + ": in every one of the " + std::to_string(zeros) +
+                                       " replications " + none + "; " + zero +
+                                       " 0 by convention, not measured"});
+    } else if (zeros > 0) {
+      warnings.push_back(
+          {pointer, what + ": in " + std::to_string(zeros) + " of " +
+                        std::to_string(counts->size()) + " replications " + none + "; " + zero +
+                        " 0 by convention, and the mean over replications takes them in as if "
+                        "measured, which pulls it down: lengthen horizon_days so that every "
+                        "replication " +
+                        some});
+    }
+  };
+  warn("served", "/totals/wait_min", "totals.wait_min", "no vehicle was served", "their waits are",
+       "serves some");
+  if (values_of("economics.cost_per_kg") != nullptr) {
+    warn("dispensed_kg", "/totals/economics/cost_per_kg", "totals.economics.cost_per_kg",
+         "nothing was dispensed", "their cost per kg and social cost per kg are", "dispenses some");
   }
   return warnings;
 }
