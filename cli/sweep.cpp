@@ -73,7 +73,11 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     scenarios.push_back(load(args, args.sets, point.overrides, where));
     check_max_replications(args, scenarios.back(), where);
     try {
-      check_axes_apart(scenarios.back(), point);
+      // Every point has the same fields changed: its warnings are the first point's.
+      const std::vector<Warning> unused = check_axes_apart(scenarios.back(), point);
+      for (const Warning& warning : scenarios.size() == 1 ? unused : std::vector<Warning>{}) {
+        spdlog::warn("{}: {}", warning.pointer, warning.message);
+      }
     } catch (const ExperimentError& e) {
       throw InvalidInput(e.what());
     }

@@ -181,8 +181,10 @@ public:
   explicit Told(py::function tell) : tell_(std::move(tell)) {}
 
   /** Notes the scenario's warnings not told yet: without the GIL, as size's evaluations load. */
-  void scenario_of(const h2sim::Scenario& scenario) {
-    for (const h2sim::Warning& warning : scenario.warnings()) {
+  void scenario_of(const h2sim::Scenario& scenario) { note(scenario.warnings()); }
+  /** Notes warnings of the scenarios' making not told yet. */
+  void note(const std::vector<h2sim::Warning>& warnings) {
+    for (const h2sim::Warning& warning : warnings) {
       std::pair<std::string, std::string> entry{warning.pointer, warning.message};
       if (std::find(noted_.begin(), noted_.end(), entry) == noted_.end()) {
         noted_.push_back(std::move(entry));
@@ -283,6 +285,7 @@ Told::Result sweep(const std::string& text, const std::string& base_dir, const S
   const Overrides first = overrides_of(sets);
   const Overrides after = overrides_of(last, true);
   std::vector<h2sim::Scenario> scenarios;
+  std::vector<h2sim::Warning> unused_sets;        // a `set` that every point's `vary` replaces
   for (const h2sim::SweepPoint& point : points) { // every point is validated before any runs
     // Ctrl-C stops a long validation too (the 2025 plan takes 37 ms a point); other threads run
     // meanwhile, as size's evaluations let them.
@@ -301,10 +304,14 @@ Told::Result sweep(const std::string& text, const std::string& base_dir, const S
       }
       throw PointError{scenarios.size(), point.name, error};
     }
-    h2sim::check_axes_apart(scenarios.back(), point);
+    std::vector<h2sim::Warning> unused = h2sim::check_axes_apart(scenarios.back(), point);
+    if (scenarios.size() == 1) { // every point has the same fields changed
+      unused_sets = std::move(unused);
+    }
   }
   const h2sim::RunOptions run_options = options(running);
   Told told(std::move(tell));
+  told.note(unused_sets);
   for (const h2sim::Scenario& scenario : scenarios) {
     told.scenario_of(scenario);
   }

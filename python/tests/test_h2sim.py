@@ -200,6 +200,15 @@ def test_validate_lists_every_problem_and_run_raises_them():
         h2sim.sweep(MMC2, {"seed": [1, 2, 3]}, seed=7)
     assert str(raised.value) == ("vary seed: seed=7, given for every point, replaces its values "
                                  "at /seed (vary it or fix it, not both)")
+    # A `set` comes before the points' values: one that every point replaces changes nothing,
+    # and a ScenarioWarning says so (it was silent), once for the sweep.
+    with pytest.warns(h2sim.ScenarioWarning) as told:
+        h2sim.sweep(MMC2, {"stations.0.dispensers": [2, 3]},
+                    set={"horizon_days": 0.1, "stations.0.dispensers": 5})
+    assert [str(w.message) for w in told if "changes nothing" in str(w.message)] == [
+        "/stations/0/dispensers: set stations.0.dispensers=5: every point's vary "
+        "stations.0.dispensers replaces it at /stations/0/dispensers, so it changes nothing "
+        "(vary it or fix it)"]
     # size refuses the experiment's seed and replications as `h2sim size --param` does (they ran).
     for key in ("seed", "/replications"):
         with pytest.raises(ValueError) as raised:

@@ -1312,8 +1312,31 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   CHECK(huge.err.find("  point 0 (stations.0.dispensers=1e400): /stations/0/dispensers: must be "
                       "an integer >= 1 and <= 1000; --vary stations.0.dispensers=1e400 was taken "
                       "as a string: a number is out of range") != std::string::npos);
-  // A --set comes before them: the axis replaces it, as meant.
-  CHECK(points(run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2 --set seed=7")) == 2);
+  // A --set comes before them: the axis replaces it, as meant; one it replaces whole changes
+  // nothing, and a warning says so (it was silent), once for all points.
+  const Result replaced = run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2 --set seed=7");
+  CHECK(points(replaced) == 2);
+  CHECK(replaced.err == "h2sim: warning: /seed: --set seed=7: every point's --vary seed replaces "
+                        "it at /seed, so it changes nothing (vary it or fix it)\n");
+  const Result added = run_h2sim("sweep " + md1 +
+                                 " --dry-run --set stations.0.dispensers+=1"
+                                 " --vary stations.0.dispensers=1,2");
+  CHECK(points(added) == 2);
+  CHECK(added.err == "h2sim: warning: /stations/0/dispensers: --set stations.0.dispensers+=1: "
+                     "every point's --vary stations.0.dispensers replaces it at "
+                     "/stations/0/dispensers, so it changes nothing (vary it or fix it)\n");
+  // Not where the --set still does something: its other stations, or an axis that adds to it.
+  const std::string today = source("scenarios/shanghai-today.json");
+  const Result wildcard = run_h2sim("sweep " + today +
+                                    " --dry-run --set stations.*.dispensers=3"
+                                    " --vary stations.0.dispensers=1,2");
+  CHECK(points(wildcard) == 2);
+  CHECK(wildcard.err.find("changes nothing") == std::string::npos);
+  const Result adds = run_h2sim("sweep " + md1 +
+                                " --dry-run --set stations.0.dispensers=3"
+                                " --vary stations.0.dispensers+=1,2");
+  CHECK(points(adds) == 2);
+  CHECK(adds.err.find("changes nothing") == std::string::npos);
   CHECK(points(run_h2sim("sweep " + md1 + " --dry-run --vary seed=1,2 --replications 3")) == 2);
   // Each axis within 10000 values, a billion points together: refused before any is listed.
   const Result billion = run_h2sim("sweep " + md1 +

@@ -63,8 +63,11 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes,
  * `/replications`, `stations.*.dispensers` and `stations.0.dispensers`): the later would replace
  * the earlier's values at every point. Judged by the JSON pointers that `scenario`, the point
  * loaded, records as changed. PATH+=, -= and *= act on the value before them, so they may follow.
+ * Returns a warning for each --set given before the axes whose every field an axis replaces
+ * (`--set stations.0.dispensers+=1 --vary stations.0.dispensers=1,2`): it changes nothing.
  */
-void check_axes_apart(const Scenario& scenario, const SweepPoint& point);
+[[nodiscard]] std::vector<Warning> check_axes_apart(const Scenario& scenario,
+                                                    const SweepPoint& point);
 
 /**
  * `document` with `run.provenance` (h2sim_version, git_commit, simgrid_version) where it has none:

@@ -162,17 +162,23 @@ std::vector<SweepPoint> sweep_points(const std::vector<SweepAxis>& axes,
   return points;
 }
 
-void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
+std::vector<Warning> check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
   // An axis as its option names it: "--vary PATH" (Python's "vary PATH").
   const auto path = [&](std::size_t axis) {
     return point.overrides[axis].option + " " + point.overrides[axis].path;
   };
   std::vector<std::pair<std::string, std::size_t>> changed; // (pointer, axis), as applied
+  // The --set changes before the axes, and the axis (if any) that replaces each one's field.
+  std::vector<std::pair<const Change*, std::optional<std::size_t>>> before;
   for (const Change& change : scenario.changes()) {
     const auto axis =
         std::find_if(point.overrides.begin(), point.overrides.end(),
                      [&](const Override& o) { return o.path + "=" + o.value == change.set; });
     if (axis == point.overrides.end()) {
+      if (changed.empty()) {
+        before.emplace_back(&change, std::nullopt);
+        continue;
+      }
       // A --set before the points' values is what they replace; --seed, --replications and
       // --series come after them, and would set every point's value alike (its label lying).
       for (const auto& [pointer, index] : changed) {
@@ -198,8 +204,30 @@ void check_axes_apart(const Scenario& scenario, const SweepPoint& point) {
                               in_one_axis(point.overrides[index].option) + ")");
       }
     }
+    for (auto& [set, by] : before) {
+      if (replaces && !by && within(set->pointer, change.pointer)) {
+        by = index;
+      }
+    }
     changed.emplace_back(change.pointer, index);
   }
+  // A --set whose every field an axis then replaces changes nothing at any point (a wildcard's
+  // other items, or an operator after it, keep it alive). Said once, at its first field.
+  std::vector<Warning> warnings;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const Change& set = *before[i].first;
+    const auto same = [&](const auto& other) { return other.first->set == set.set; };
+    if (std::find_if(before.begin(), before.end(), same) - before.begin() !=
+            static_cast<std::ptrdiff_t>(i) ||
+        !std::all_of(before.begin(), before.end(),
+                     [&](const auto& other) { return !same(other) || other.second; })) {
+      continue;
+    }
+    warnings.push_back({set.pointer, set.written + ": every point's " + path(*before[i].second) +
+                                         " replaces it at " + set.pointer +
+                                         ", so it changes nothing (vary it or fix it)"});
+  }
+  return warnings;
 }
 
 std::optional<ScheduledChange> scheduled_change(const Scenario& scenario, const std::string& set) {
