@@ -212,6 +212,17 @@ TEST_CASE("report: what is not an h2sim output is refused, naming it") {
                        h2sim::ReportError);
   options.target = "totals.served>=5";
   CHECK_NOTHROW(h2sim::html_report({{"a", run_output("S", 1)}}, options));
+  // A target on what is no number (an object of statistics) exited 0, met nowhere or unjudged.
+  options.target = "totals.wait_min<=5";
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, options),
+                       "target totals.wait_min<=5: totals.wait_min is an object, not a number: "
+                       "name one of its fields, as totals.wait_min.mean",
+                       h2sim::ReportError);
+  options.target = "totals.hourly<=5";
+  CHECK_THROWS_WITH_AS(h2sim::html_report({{"a", run_output("S", 1)}}, options),
+                       "target totals.hourly<=5: totals.hourly is an object, not a number: name "
+                       "one of its fields, as totals.hourly.arrivals",
+                       h2sim::ReportError);
   // Malformed sweeps (once a crash in the command line) and a scenario given as an output.
   for (const json& points :
        {json::array({json::object()}), json::array({5}), json::array({json::array({1, 2})})}) {
@@ -680,6 +691,56 @@ TEST_CASE("report: overrides recorded in an output are listed among the key inpu
   }
   CHECK(overrides == std::vector<std::string>{"horizon_days=3 (was 30)", "replications=2"});
   CHECK(blocks_of(model, "summary", "note").size() == 1); // only "No warnings."
+}
+
+TEST_CASE("report: the key inputs from --scenario are the file's with the output's overrides") {
+  const auto input = [](const json& model, const std::string& key) {
+    for (const json& table : blocks_of(model, "summary", "table")) {
+      for (const json& row : table["rows"]) {
+        if (row[0] == key) {
+          return row[1].get<std::string>();
+        }
+      }
+    }
+    return std::string("(none)");
+  };
+  json scenario = scenario_with("S");
+  scenario["stations"][0]["dispensers"] = 2;
+  scenario["stations"][1]["dispensers"] = 3;
+  h2sim::ReportOptions options;
+  options.scenario = scenario;
+  json output = run_output("S", 4);
+  // Without overrides: the file's own, and "none" (a note said --set was not recorded).
+  json model = model_of(h2sim::html_report({{"a", output}}, options));
+  CHECK(input(model, "dispensers at open stations") == "2");
+  CHECK(input(model, "overrides") == "none");
+  CHECK(blocks_of(model, "summary", "note").size() == 1); // only "No warnings."
+  // --set stations[id=S].dispensers=6: the page said 2 beside "(was 2)".
+  output["overrides"] = json::array({{{"set", "stations[id=S].dispensers=6"},
+                                      {"pointer", "/stations/0/dispensers"},
+                                      {"before", 2},
+                                      {"after", 6}},
+                                     // One that does not fit the file (hand-edited) is passed over.
+                                     {{"set", "x=1"}, {"pointer", "/stations/7/x"}, {"after", 1}},
+                                     {{"set", "y=1"}, {"pointer", "not one"}, {"after", 1}}});
+  model = model_of(h2sim::html_report({{"a", output}}, options));
+  CHECK(input(model, "dispensers at open stations") == "6");
+  CHECK(input(model, "override") == "stations[id=S].dispensers=6 (was 2)");
+}
+
+TEST_CASE("report: totals without a p95 (null) are said to be so, not to be missing") {
+  json output = run_output("S", 4);
+  output["totals"]["wait_min"]["p95"] = nullptr;
+  const json model = model_of(h2sim::html_report({{"a", output}}));
+  std::vector<std::string> notes;
+  for (const json& block : blocks_of(model, "summary", "note")) {
+    notes.push_back(block["text"]);
+  }
+  CHECK(std::count(notes.begin(), notes.end(),
+                   "This output's totals have no p95 and mean wait (null: not measured).") == 1);
+  CHECK(std::none_of(notes.begin(), notes.end(), [](const std::string& note) {
+    return note.find("no network totals") != std::string::npos;
+  }));
 }
 
 TEST_CASE("report: hourly utilization and queue length: a network chart and a heat map each") {

@@ -738,6 +738,37 @@ struct RunContext {
   const json* set = nullptr; // a sweep point's overrides
 };
 
+/**
+ * `document` with each of `overrides` ([{"pointer", "after"}], as outputs record them) applied at
+ * its pointer; one that does not fit the document (a hand-edited output's) is passed over.
+ */
+json as_run(const json& document, const json* overrides) {
+  json applied = document;
+  if (overrides == nullptr || !overrides->is_array()) {
+    return applied;
+  }
+  for (const json& o : *overrides) {
+    const json* pointer = at(o, "pointer");
+    const json* after = at(o, "after");
+    if (pointer == nullptr || !pointer->is_string() || after == nullptr) {
+      continue;
+    }
+    try {
+      const json::json_pointer where(pointer->get<std::string>());
+      if (where.empty() || !applied.contains(where.parent_pointer())) {
+        continue;
+      }
+      json& parent = applied.at(where.parent_pointer());
+      if (parent.is_object() || (parent.is_array() && applied.contains(where))) {
+        applied[where] = *after;
+      }
+    } catch (const json::exception&) {
+      continue; // not a JSON pointer, or one into a number
+    }
+  }
+  return applied;
+}
+
 json summary_section(const RunContext& run) {
   const json& m = run.metrics;
   const json empty = json::object();
@@ -783,8 +814,11 @@ json summary_section(const RunContext& run) {
           (p95_ci ? " with 95% confidence." : " (one replication: no confidence interval).");
     }
     blocks.push_back({{"type", "headline"}, {"text", headline}});
-  } else {
+  } else if (totals.empty()) {
     blocks.push_back(note("This output has no network totals (no replication finished?)."));
+  } else {
+    // A null p95 or mean (an edited file) said there were no totals, above the totals' cards.
+    blocks.push_back(note("This output's totals have no p95 and mean wait (null: not measured)."));
   }
 
   json cards = json::array();
@@ -898,8 +932,13 @@ json summary_section(const RunContext& run) {
       input("set " + path, format_value(value));
     }
   }
+  if (run.set == nullptr && !m.contains("overrides")) {
+    // Outputs record what --set changed, and nothing where it changed nothing: the key inputs
+    // are the scenario's own (a note said overrides were not recorded, which misled).
+    input("overrides", "none");
+  }
   if (const json* overrides = at(m, "overrides")) {
-    // Newer outputs record them: [{"set": "PATH=VALUE", "pointer", "before", "after"}].
+    // Outputs record them: [{"set": "PATH=VALUE", "pointer", "before", "after"}].
     if (overrides->is_array()) {
       if (overrides->empty()) {
         input("overrides", "none");
@@ -921,15 +960,25 @@ json summary_section(const RunContext& run) {
   }
   const ScenarioInfo& scenario = run.scenario;
   if (scenario.present) {
-    const json& document = *scenario.document;
+    // The scenario as run: the file with the output's overrides applied (--set, a sweep point's
+    // values), each at its pointer; the file alone put 5 dispensers beside "override
+    // stations[id=A].dispensers=6 (was 2)".
+    const json document = as_run(*scenario.document, at(m, "overrides"));
     input("scenario file", scenario.label.empty() ? "(given)" : scenario.label);
     input("stations in the scenario", std::to_string(scenario.order.size()));
-    double dispensers = 0;
     if (stations && stations->is_array()) {
+      std::map<std::string, double> by_id;
+      if (const json* listed = at(document, "stations"); listed && listed->is_array()) {
+        for (const json& station : *listed) {
+          if (const auto count = number(station, "dispensers"); count && station.is_object()) {
+            by_id.emplace(text(station, "id"), *count);
+          }
+        }
+      }
+      double dispensers = 0;
       for (const json& station : *stations) {
-        const auto it = scenario.stations.find(text(station, "id"));
-        if (it != scenario.stations.end() && it->second.dispensers) {
-          dispensers += *it->second.dispensers;
+        if (const auto it = by_id.find(text(station, "id")); it != by_id.end()) {
+          dispensers += it->second;
         }
       }
       input("dispensers at open stations", format(dispensers, 0));
@@ -957,10 +1006,6 @@ json summary_section(const RunContext& run) {
                       {"title", "Key inputs"},
                       {"columns", {column("input"), column("value")}},
                       {"rows", std::move(inputs)}});
-  }
-  if (run.set == nullptr && !m.contains("overrides")) {
-    blocks.push_back(note("Overrides given with --set are not recorded in run outputs: the key "
-                          "inputs above are what the output itself says."));
   }
 
   // Warnings and failures.
@@ -2408,9 +2453,15 @@ void check_target_metric(const std::vector<ReportInput>& inputs, const std::vect
   std::string path = "totals/" + target.metric;
   std::replace(path.begin(), path.end(), '.', '/');
   bool any_totals = false;
+  const json* not_a_number = nullptr; // what the path names where it is no metric
   const auto look = [&](const json& metrics) {
     any_totals = any_totals || at(metrics, "totals") != nullptr;
-    return at(metrics, path) != nullptr;
+    const json* found = at(metrics, path);
+    if (found != nullptr && !found->is_number() && !found->is_null()) {
+      not_a_number = found;
+      return false;
+    }
+    return found != nullptr;
   };
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (kinds[i] == Kind::run && look(inputs[i].output)) {
@@ -2423,6 +2474,16 @@ void check_target_metric(const std::vector<ReportInput>& inputs, const std::vect
         }
       }
     }
+  }
+  if (not_a_number != nullptr) {
+    // totals.wait_min (an object) exited 0, saying the target was met nowhere, or nothing.
+    std::string hint;
+    if (not_a_number->is_object() && !not_a_number->empty()) {
+      hint = ": name one of its fields, as totals." + target.metric + "." +
+             not_a_number->begin().key();
+    }
+    throw ReportError("target " + target.text + ": totals." + target.metric + " is " +
+                      json_kind(*not_a_number) + ", not a number" + hint);
   }
   if (any_totals) {
     throw ReportError("target " + target.text + ": the outputs have no totals." + target.metric);
