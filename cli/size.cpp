@@ -98,7 +98,29 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
       spdlog::warn("size: the target does not hold at {} = {}{}", size_args.param, range.to,
                    range.from < range.to ? " nor at " + std::to_string(range.from) : "");
     } else {
-      spdlog::warn("size: no value evaluated meets the targets");
+      // Why none is a candidate: the targets, or a cost per kg of nothing dispensed (with no
+      // target, "meets the targets" named the wrong reason).
+      std::size_t unmet = 0;
+      std::size_t of_nothing = 0;
+      for (const auto& evaluation : out["evaluations"]) {
+        if (!evaluation.value("holds", false)) {
+          ++unmet;
+        } else if (!evaluation.value("candidate", true)) {
+          ++of_nothing;
+        }
+      }
+      std::string why;
+      if (unmet > 0) {
+        why += std::to_string(unmet) + " do not meet the targets";
+      }
+      if (of_nothing > 0) {
+        why += std::string(why.empty() ? "" : " and ") + std::to_string(of_nothing) +
+               " dispensed nothing in some replication (a cost per kg of nothing is 0 by "
+               "convention, no cost)";
+      }
+      spdlog::warn("size: no value evaluated is a candidate for the least {}: of the {} "
+                   "evaluated, {}",
+                   size_args.minimize, out["evaluations"].size(), why);
     }
   }
   if (out.contains("warnings")) {

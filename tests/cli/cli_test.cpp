@@ -914,6 +914,19 @@ TEST_CASE("cli: size --minimize never picks a value that dispenses nothing as th
                 " --range 0:8 --target 'totals.economics.cost_per_kg<=1e9'");
   REQUIRE_MESSAGE(target.code == 0, target.err);
   CHECK(nlohmann::json::parse(target.out)["answer"] == 4);
+  // Where no value dispenses, none is a candidate, and stderr says why (it said "no value
+  // evaluated meets the targets", with no target given).
+  const Result none =
+      run_h2sim("size -q " + source("scenarios/supply/supply-none.json") + " --set " + economics +
+                " --replications 2 --param stations.0.storage.initial_kg"
+                " --range 0:3 --minimize totals.economics.cost_per_kg");
+  REQUIRE_MESSAGE(none.code == 0, none.err);
+  CHECK(nlohmann::json::parse(none.out)["answer"].is_null());
+  CHECK(
+      none.err.find("h2sim: warning: size: no value evaluated is a candidate for the least "
+                    "totals.economics.cost_per_kg: of the 4 evaluated, 4 dispensed nothing in "
+                    "some replication (a cost per kg of nothing is 0 by convention, no cost)\n") !=
+      std::string::npos);
 }
 
 TEST_CASE("cli: size --minimize finds the least social cost per kg, with and without a target") {
