@@ -187,6 +187,18 @@ TEST_CASE("economics: no block, no economics in the metrics") {
   CHECK_FALSE(metrics["stations"][0].contains("economics"));
 }
 
+TEST_CASE("economics: a price of -0 is 0: no cost prints as -0.0") {
+  // A waiting cost and a hydrogen price of -0.0 (valid: at least 0) made costs of -0.0.
+  std::string block = economics_block;
+  block.replace(block.find("\"waiting_cost_per_hour\": 25"), 27, "\"waiting_cost_per_hour\": -0.0");
+  block.replace(block.find("\"unlimited\": 6.0"), 16, "\"unlimited\": -0.0");
+  const auto metrics = run_text(scenario(station("S1", 0, ""), block));
+  const std::string text = metrics.dump();
+  CHECK(text.find("-0.0") == std::string::npos);
+  CHECK(std::signbit(metrics["totals"]["economics"]["waiting_cost_per_year"].get<double>()) ==
+        false);
+}
+
 TEST_CASE("economics: with replications the per-kg figures get Student-t intervals") {
   const auto metrics =
       run_text(scenario(station("S1", 0, ""), economics_block), {{"replications", "4"}});

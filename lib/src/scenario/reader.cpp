@@ -377,7 +377,8 @@ void fill_field(const Field& field, const json& item, void* target, const std::s
   switch (field.kind) {
   case Kind::number:
   case Kind::integer:
-    field.set_number(target, item.get<double>());
+    // + 0.0 makes -0 a 0: a price of -0.0 printed costs of -0.0.
+    field.set_number(target, item.get<double>() + 0.0);
     break;
   case Kind::text:
   case Kind::choice:
@@ -404,7 +405,7 @@ void fill_field(const Field& field, const json& item, void* target, const std::s
     if (item.is_string()) {
       static_cast<params::NumberOrAuto*>(field.at(target))->automatic = true;
     } else {
-      field.set_number(target, item.get<double>());
+      field.set_number(target, item.get<double>() + 0.0);
     }
     break;
   case Kind::count_or_names: {
