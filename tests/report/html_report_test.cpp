@@ -436,6 +436,23 @@ TEST_CASE("report: when no vehicle was served, no wait is reported and the targe
     CHECK_MESSAGE(label.find("wait") == std::string::npos, label);
     CHECK_MESSAGE(label.find("served within") == std::string::npos, label);
   }
+  // A mean of 302.5 visits read "302" here and "302.5" in the outcomes table; a horizon of 0.01
+  // days read "over 0.0 days".
+  output["totals"]["arrivals"] = 302.5;
+  output["horizon_days"] = 0.01;
+  const json again = model_of(h2sim::html_report({{"a", output}}));
+  CHECK(blocks_of(again, "summary", "headline")[0]["text"].get<std::string>().starts_with(
+      "Across 1 open station, no vehicle was served of 302.5 station visits: "));
+  bool dispensed = false;
+  const auto again_cards = blocks_of(again, "summary", "cards"); // kept, as above
+  REQUIRE(again_cards.size() == 1);
+  for (const json& card : again_cards[0]["cards"]) {
+    if (card["label"] == "hydrogen dispensed") {
+      dispensed = true;
+      CHECK(card["detail"] == "40.00 t/day over 0.01 days");
+    }
+  }
+  CHECK(dispensed);
 }
 
 TEST_CASE("report: without a scenario there is no map, and the page says how to get one") {

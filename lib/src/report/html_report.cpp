@@ -133,6 +133,21 @@ std::string format(double value, int digits) {
   return (value < 0 && !zero ? "−" : "") + text;
 }
 
+/** A mean over replications of a count: whole where it is (302), else to a tenth (302.5). */
+std::string format_mean_count(double value) {
+  return format(value, value == std::floor(value) ? 0 : 1);
+}
+
+/** A number of days: to a tenth from a day on, else to two significant digits (0.01, not 0.0). */
+std::string format_days(double days) {
+  if (days >= 1 || days <= 0) {
+    return format(days, 1);
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2g", days);
+  return buffer;
+}
+
 /** "1 value", "3 values". */
 std::string count_of(std::size_t count, const std::string& thing) {
   return std::to_string(count) + " " + thing + (count == 1 ? "" : "s");
@@ -787,9 +802,10 @@ json summary_section(const RunContext& run) {
 
   // The ten-second sentence.
   if (none_served) {
-    std::string headline = "Across " + count_of(open, "open station") + ", no vehicle was served" +
-                           (arrivals ? " of " + format(*arrivals, 0) + " station visits" : "") +
-                           ": there are no waits to report.";
+    std::string headline =
+        "Across " + count_of(open, "open station") + ", no vehicle was served" +
+        (arrivals ? " of " + format_mean_count(*arrivals) + " station visits" : "") +
+        ": there are no waits to report.";
     if (run.target.metric == "wait_min.p95") {
       headline += " Target " + run.target.text + ": not met (no vehicle was served).";
     }
@@ -857,7 +873,7 @@ json summary_section(const RunContext& run) {
   if (const auto kg = number(totals, "dispensed_kg")) {
     std::string detail;
     if (const auto days = number(m, "horizon_days"); days && *days > 0) {
-      detail = format(*kg / *days / 1000, 2) + " t/day over " + format(*days, 1) + " days";
+      detail = format(*kg / *days / 1000, 2) + " t/day over " + format_days(*days) + " days";
     }
     card("hydrogen dispensed", format(*kg / 1000, 1) + " t", detail);
   }
