@@ -292,13 +292,10 @@ Scenario load(const std::string& path, const std::vector<std::string>& sets, boo
   return load_overrides(path, scenario_text(path), parse_overrides(sets), log_warnings);
 }
 
-namespace {
-/** Where a scenario's own files are found: beside it. */
 std::string base_dir_of(const std::string& path) {
   const std::string dir = path.empty() ? "." : std::filesystem::path(path).parent_path().string();
   return dir.empty() ? "." : dir;
 }
-} // namespace
 
 std::vector<Problem> problems_with(const RunArgs& args, const std::vector<std::string>& sets,
                                    const std::vector<Override>& varied) {

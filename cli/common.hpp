@@ -86,6 +86,9 @@ std::string scenario_text(const std::string& path);
  */
 std::string open_stations_text(const Scenario& scenario);
 
+/** Where the scenario at `path` finds its own files (a trace): beside it ("." for none). */
+std::string base_dir_of(const std::string& path);
+
 /** The scenario at `path` with `sets` (PATH=VALUE); problems on stderr, then InvalidInput. */
 Scenario load(const std::string& path, const std::vector<std::string>& sets);
 /** load(path, sets), its warnings logged as warnings or, with `log_warnings` false, as debug. */

@@ -8,6 +8,7 @@
 #include <h2sim/report.hpp>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <cstring>
@@ -123,8 +124,27 @@ int run_report(const ReportArgs& args) {
   options.target = args.target;
   options.title = args.title;
   if (!args.scenario.empty()) {
-    options.scenario = parse(args.scenario, read_input(args.scenario));
+    const std::string text = read_input(args.scenario);
+    options.scenario = parse(args.scenario, text);
     options.scenario_label = args.scenario;
+    // The page reads positions and key inputs from any JSON with stations, but one `validate`
+    // refuses (0 dispensers) was drawn without a word. The outputs' overrides may have mended it,
+    // so a warning, not a refusal.
+    try {
+      (void)load_scenario(text, {}, base_dir_of(args.scenario));
+    } catch (const ScenarioError& error) {
+      const std::vector<Problem>& problems = error.problems();
+      const std::size_t more = problems.empty() ? 0 : problems.size() - 1;
+      spdlog::warn(
+          "--scenario {}: not a valid scenario as it stands ({}{}; h2sim validate "
+          "lists them all): the page draws its positions and key inputs as written",
+          valid_utf8(args.scenario),
+          problems.empty() ? std::string(error.what())
+                           : problems.front().pointer + ": " + problems.front().message,
+          more == 0 ? "" : "; " + std::to_string(more) + " more problem" + (more == 1 ? "" : "s"));
+    } catch (const std::exception&) {
+      // Not a scenario at all: html_report says so, with its own message.
+    }
   } else {
     // Outputs of the built-in scenario get its positions without --scenario.
     const auto builtin = nlohmann::ordered_json::parse(default_scenario_text());

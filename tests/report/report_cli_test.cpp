@@ -42,6 +42,18 @@ TEST_CASE("report CLI: writes the page to stdout, or to -o atomically, and reads
   const std::string page = slurp(folder / "r.html");
   CHECK(page.find("\"x\":3.0") != std::string::npos);
   CHECK(page.find("A — a.json") != std::string::npos);
+  // A --scenario that validate refuses is drawn as written, with a warning (it was silent).
+  CHECK(to_file.err == "h2sim: warning: --scenario s.json: not a valid scenario as it stands "
+                       "(/horizon_days: is required: a number >= 0.001 and <= 36500; 3 more "
+                       "problems; h2sim validate lists them all): the page draws its positions "
+                       "and key inputs as written\n");
+  folder.write("v.json",
+               R"({"name": "x", "horizon_days": 1, "stations": [{"id": "S1", "x_km": 3, "y_km": 4,
+    "dispensers": 1, "fill_rate_kg_per_min": 1, "overhead_min": 1}],
+    "demand": {"model": "poisson", "arrivals_per_h": 1, "kg_per_fill": 4}})");
+  const Result valid = folder.h2sim("report a.json --scenario v.json -o r.html");
+  CHECK(valid.code == 0);
+  CHECK(valid.err == "");
 }
 
 TEST_CASE("report CLI: unusable inputs and outputs exit 2, naming them, and write nothing") {
