@@ -111,7 +111,7 @@ int command_size(const RunArgs& given, const SizeArgs& size_args) {
       }
       std::string why;
       if (unmet > 0) {
-        why += std::to_string(unmet) + " do not meet the targets";
+        why += std::to_string(unmet) + (unmet == 1 ? " does" : " do") + " not meet the targets";
       }
       if (of_nothing > 0) {
         why += std::string(why.empty() ? "" : " and ") + std::to_string(of_nothing) +

@@ -929,6 +929,28 @@ TEST_CASE("cli: size --minimize never picks a value that dispenses nothing as th
       std::string::npos);
 }
 
+TEST_CASE("cli: size passes on the warning that replications served nobody to a wait target") {
+  // 0.3 arrivals an hour over 2.4 hours: 3 of 6 replications serve nobody, and their waits of 0
+  // (by convention) met the target; run warned of it, size's evaluations did not.
+  const Result r = run_h2sim("size -q " + source("scenarios/validation/mmc-2.json") +
+                             " --set horizon_days=0.1 --set warmup_days=0"
+                             " --set demand.arrivals_per_h=0.3 --replications 6"
+                             " --param stations.0.dispensers --range 1:2"
+                             " --target 'totals.wait_min.mean<=0.5'");
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const auto out = nlohmann::json::parse(r.out); // kept: the loop reads inside it
+  REQUIRE(out["evaluations"].size() == 2);
+  for (const auto& evaluation : out["evaluations"]) {
+    CAPTURE(evaluation["value"]);
+    const auto& warnings = evaluation["warnings"];
+    CHECK(std::any_of(warnings.begin(), warnings.end(), [](const auto& warning) {
+      return warning["pointer"] == "/totals/wait_min" &&
+             warning["message"].template get<std::string>().starts_with(
+                 "totals.wait_min: in 3 of 6 replications no vehicle was served;");
+    }));
+  }
+}
+
 TEST_CASE("cli: size --minimize finds the least social cost per kg, with and without a target") {
   // M/M/c with priced dispensers and drivers' time: few dispensers cost waiting, many cost
   // capital, so social cost per kg falls and then rises (a U) over dispensers 2..8.
@@ -1331,6 +1353,11 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   CHECK(points(replaced) == 2);
   CHECK(replaced.err == "h2sim: warning: /seed: --set seed=7: every point's --vary seed replaces "
                         "it at /seed, so it changes nothing (vary it or fix it)\n");
+  // The same when the --set's value is the first point's (it was taken for the axis's change).
+  const Result same = run_h2sim("sweep " + md1 + " --dry-run --set seed=7 --vary seed=7,8");
+  CHECK(points(same) == 2);
+  CHECK(same.err == "h2sim: warning: /seed: --set seed=7: every point's --vary seed replaces it "
+                    "at /seed, so it changes nothing (vary it or fix it)\n");
   const Result added = run_h2sim("sweep " + md1 +
                                  " --dry-run --set stations.0.dispensers+=1"
                                  " --vary stations.0.dispensers=1,2");

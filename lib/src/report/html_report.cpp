@@ -834,7 +834,8 @@ json summary_section(const RunContext& run) {
     blocks.push_back(note("This output has no network totals (no replication finished?)."));
   } else {
     // A null p95 or mean (an edited file) said there were no totals, above the totals' cards.
-    blocks.push_back(note("This output's totals have no p95 and mean wait (null: not measured)."));
+    std::string missing = !p95 && !mean ? "p95 or mean wait" : !p95 ? "p95 wait" : "mean wait";
+    blocks.push_back(note("This output's totals have no " + missing + " to headline."));
   }
 
   json cards = json::array();
@@ -951,13 +952,13 @@ json summary_section(const RunContext& run) {
   if (run.set == nullptr && !m.contains("overrides")) {
     // Outputs record what --set changed, and nothing where it changed nothing: the key inputs
     // are the scenario's own (a note said overrides were not recorded, which misled).
-    input("overrides", "none");
+    input("overrides", "none recorded");
   }
   if (const json* overrides = at(m, "overrides")) {
     // Outputs record them: [{"set": "PATH=VALUE", "pointer", "before", "after"}].
     if (overrides->is_array()) {
       if (overrides->empty()) {
-        input("overrides", "none");
+        input("overrides", "none recorded");
       }
       for (const json& o : *overrides) {
         const std::string set = text(o, "set");
@@ -2494,9 +2495,12 @@ void check_target_metric(const std::vector<ReportInput>& inputs, const std::vect
   if (not_a_number != nullptr) {
     // totals.wait_min (an object) exited 0, saying the target was met nowhere, or nothing.
     std::string hint;
-    if (not_a_number->is_object() && !not_a_number->empty()) {
-      hint = ": name one of its fields, as totals." + target.metric + "." +
-             not_a_number->begin().key();
+    if (not_a_number->is_object()) {
+      const auto field = std::find_if(not_a_number->begin(), not_a_number->end(),
+                                      [](const json& value) { return value.is_number(); });
+      if (field != not_a_number->end()) {
+        hint = ": name one of its fields, as totals." + target.metric + "." + field.key();
+      }
     }
     throw ReportError("target " + target.text + ": totals." + target.metric + " is " +
                       json_kind(*not_a_number) + ", not a number" + hint);

@@ -125,7 +125,8 @@ struct Evidence {
  * less than warmup_relaxations (when shorter than warmup_matters_below), for the metrics of
  * queues; fewer than fewest_replications replications, for every interval; per-replication
  * values skewed beyond skewness_alarm standard errors of G1 under normality (with
- * fewest_replications or more), for that metric. Each says what would be needed.
+ * fewest_replications or more, and fewer than replications_for_skewness asks for), for that
+ * metric. Each says what would be needed.
  */
 /**
  * Warnings on quantile intervals (PATH ending in .pNN) narrower than the quantile sketches resolve

@@ -4,6 +4,7 @@
 #include "../report/document.hpp"
 #include "../report/trust.hpp"
 #include "../scenario/events.hpp"
+#include "../scenario/overrides.hpp"
 #include "judgement.hpp"
 
 #include <h2sim/experiments.hpp>
@@ -171,9 +172,12 @@ std::vector<Warning> check_axes_apart(const Scenario& scenario, const SweepPoint
   // The --set changes before the axes, and the axis (if any) that replaces each one's field.
   std::vector<std::pair<const Change*, std::optional<std::size_t>>> before;
   for (const Change& change : scenario.changes()) {
+    // An axis's change by what it set and how it was written: a --set of the same value
+    // (--set seed=7 --vary seed=7,8) is not the axis's.
     const auto axis =
-        std::find_if(point.overrides.begin(), point.overrides.end(),
-                     [&](const Override& o) { return o.path + "=" + o.value == change.set; });
+        std::find_if(point.overrides.begin(), point.overrides.end(), [&](const Override& o) {
+          return o.path + "=" + o.value == change.set && scenario::shown(o) == change.written;
+        });
     if (axis == point.overrides.end()) {
       if (changed.empty()) {
         before.emplace_back(&change, std::nullopt);
@@ -223,8 +227,12 @@ std::vector<Warning> check_axes_apart(const Scenario& scenario, const SweepPoint
                      [&](const auto& other) { return !same(other) || other.second; })) {
       continue;
     }
+    const auto fields = std::count_if(before.begin(), before.end(), same);
+    const std::string where = fields == 1 ? "at " + set.pointer
+                                          : "at each of the " + std::to_string(fields) +
+                                                " fields it sets (" + set.pointer + ", ...)";
     warnings.push_back({set.pointer, set.written + ": every point's " + path(*before[i].second) +
-                                         " replaces it at " + set.pointer +
+                                         " replaces it " + where +
                                          ", so it changes nothing (vary it or fix it)"});
   }
   return warnings;
@@ -477,6 +485,11 @@ void check_target_can_hold(const SizeTarget& target) {
   }
 }
 
+bool bears_on(const std::string& pointer, const std::string& metric) {
+  return pointer == "/ci95/" + metric ||
+         (pointer == "/totals/wait_min" && metric.starts_with("totals.wait_min."));
+}
+
 bool per_kg_of_nothing(const Metrics& metrics, const std::string& path) {
   for (const std::string tail : {"economics.cost_per_kg", "economics.social_cost_per_kg"}) {
     if (path.size() <= tail.size() || !path.ends_with(tail)) {
@@ -618,9 +631,9 @@ public:
     }
     for (const ordered_json& warning : document["warnings"]) {
       const std::string pointer = warning.value("pointer", "");
-      const bool judged = pointer == "/ci95/" + metric_ ||
+      const bool judged = bears_on(pointer, metric_) ||
                           std::any_of(targets_->begin(), targets_->end(), [&](const SizeTarget& t) {
-                            return pointer == "/ci95/" + t.metric;
+                            return bears_on(pointer, t.metric);
                           });
       if (judged) {
         warnings.push_back(warning);

@@ -33,4 +33,12 @@ inline constexpr double served_share_warned = 0.9;
  */
 std::optional<nlohmann::ordered_json> unserved_warning(const Metrics& metrics);
 
+/**
+ * Whether a warning of a run's metrics at `pointer` bears on judging `metric` (a target's or the
+ * minimised one's path), so that size and site pass it on with the evaluation: those on its
+ * interval (/ci95/METRIC), and for a network wait, replications that served nobody
+ * (/totals/wait_min: their waits are 0 by convention, which a wait target took for short).
+ */
+bool bears_on(const std::string& pointer, const std::string& metric);
+
 } // namespace h2sim

@@ -575,8 +575,8 @@ ordered_json site(const SiteSearch& search, const SiteEvaluator& evaluate) {
       }
       for (const ordered_json& warning : document.at("warnings")) {
         const std::string pointer = warning.value("pointer", "");
-        if (pointer == "/ci95/" + search.target.metric ||
-            (!search.minimize.empty() && pointer == "/ci95/" + search.minimize)) {
+        if (bears_on(pointer, search.target.metric) ||
+            (!search.minimize.empty() && bears_on(pointer, search.minimize))) {
           score.warnings.push_back(warning);
         }
       }

@@ -221,10 +221,10 @@ std::vector<Node::Property> properties_of(const Table& table) {
 
 Distribution distribution(const json& value) {
   if (value.is_number()) {
-    return Distribution::fixed(value.get<double>());
+    return Distribution::fixed(value.get<double>() + 0.0); // -0 is 0, as every number read
   }
   const std::string kind = value.at("dist").get<std::string>();
-  const auto at = [&](const char* key) { return value.at(key).get<double>(); };
+  const auto at = [&](const char* key) { return value.at(key).get<double>() + 0.0; };
   if (kind == "fixed") {
     return Distribution::fixed(at("value"));
   }
@@ -390,6 +390,9 @@ void fill_field(const Field& field, const json& item, void* target, const std::s
     break;
   case Kind::numbers:
     *static_cast<std::vector<double>*>(field.at(target)) = item.get<std::vector<double>>();
+    for (double& number : *static_cast<std::vector<double>*>(field.at(target))) {
+      number += 0.0; // -0 is 0
+    }
     break;
   case Kind::distribution:
     *static_cast<Distribution*>(field.at(target)) = distribution(item);
