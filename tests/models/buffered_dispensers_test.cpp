@@ -42,3 +42,44 @@ TEST_CASE(
   CHECK(recorder.visits[3].end - recorder.visits[3].start == doctest::Approx(18.25));
   CHECK(recorder.visits[3].waiting == 3);
 }
+
+TEST_CASE("models::BufferedDispensers: fills start only while the station is open, queue first") {
+  // Open 08:00-09:00 (minutes 480-540). One dispenser, fills of 5 kg at 2 kg/min from a buffer
+  // that holds them all (2.5 min each). Four vehicles arrive at 538: the first starts at once and
+  // runs past closing time (to 540.5); the others wait for the next opening, 1920, and fill one
+  // after another from there (they started at 540.5, 543 and 545.5 in the closed hours).
+  h2sim::models::StationSpec spec;
+  spec.id = "S";
+  spec.dispensers = 1;
+  spec.fill_rate_kg_per_min = 2;
+  spec.buffer = h2sim::models::BufferSpec{100, 12};
+  h2sim::models::AvailabilitySpec hours;
+  hours.hours = std::vector<double>{8, 9};
+  const h2sim::models::Availability availability(hours, h2sim::RandomStream(1, 0, 2), 4 * 1440.0);
+  HeapCalendar calendar;
+  SerialCapacity compressor(calendar, 0.2);
+  Recorder recorder;
+  h2sim::models::BufferedDispensers dispensers(spec, calendar, compressor, recorder, &availability);
+  const auto arrive = [&](double at) {
+    calendar.schedule(at, [&dispensers, at] {
+      h2sim::models::Visit visit;
+      visit.arrival = at;
+      visit.kg = 5;
+      dispensers.admit(visit, NAN, INFINITY, {});
+    });
+  };
+  for (int i = 0; i < 4; ++i) {
+    arrive(538);
+  }
+  // One more comes as the station opens, but after those waiting: it fills last.
+  arrive(1920);
+  calendar.run();
+  REQUIRE(recorder.visits.size() == 5);
+  const std::vector<double> starts{538, 1920, 1922.5, 1925, 1927.5};
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    CAPTURE(i);
+    CHECK(recorder.visits[i].start == doctest::Approx(starts[i]));
+    CHECK(recorder.visits[i].end == doctest::Approx(starts[i] + 2.5));
+  }
+  CHECK(recorder.visits[4].arrival == 1920);
+}

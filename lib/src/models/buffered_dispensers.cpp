@@ -25,9 +25,10 @@ const params::Table& buffer_table() {
 }
 
 BufferedDispensers::BufferedDispensers(const StationSpec& spec, Calendar& calendar,
-                                       SharedCapacity& compressor, Observer& observer)
+                                       SharedCapacity& compressor, Observer& observer,
+                                       const Availability* availability)
     : spec_(&spec), calendar_(&calendar), compressor_(&compressor), observer_(&observer),
-      free_(spec.dispensers), buffer_kg_(spec.buffer->capacity_kg),
+      availability_(availability), free_(spec.dispensers), buffer_kg_(spec.buffer->capacity_kg),
       refill_(compressor, [this](double kg) { buffer_kg_ += kg; }) {}
 
 bool BufferedDispensers::full(double) {
@@ -51,7 +52,7 @@ void BufferedDispensers::restart_refill() {
 void BufferedDispensers::admit(Visit visit, double, double patience_min, Hooks&& hooks) {
   auto fill = std::make_shared<Fill>(Fill{std::move(visit), std::move(hooks)});
   fill->visit.outcome = Outcome::served;
-  if (free_ > 0) {
+  if (free_ > 0 && !reopening_) { // (the station is open: it turns arrivals away when closed)
     fill->visit.waiting = waiting_;
     start(fill, fill->visit.arrival);
     return;
@@ -125,10 +126,28 @@ void BufferedDispensers::finish(const std::shared_ptr<Fill>& fill, double now) {
   fill->visit.end = now;
   report(fill);
   restart_refill();
-  while (!queue_.empty() && queue_.front()->left) {
-    queue_.pop_front();
+  start_queued(now);
+}
+
+void BufferedDispensers::start_queued(double now) {
+  if (availability_ != nullptr && !availability_->open_at(now)) {
+    const double opens = availability_->next_open(now);
+    if (!reopening_ && std::isfinite(opens)) {
+      reopening_ = true;
+      calendar_->schedule(opens, [this] {
+        reopening_ = false;
+        start_queued(calendar_->now());
+      });
+    }
+    return;
   }
-  if (!queue_.empty()) {
+  while (free_ > 0) {
+    while (!queue_.empty() && queue_.front()->left) {
+      queue_.pop_front();
+    }
+    if (queue_.empty()) {
+      return;
+    }
     std::shared_ptr<Fill> next = queue_.front();
     queue_.pop_front();
     --waiting_;

@@ -4,6 +4,7 @@
 #include "../core/inflow.hpp"
 #include "../core/params.hpp"
 #include "../core/shared_capacity.hpp"
+#include "availability.hpp"
 #include "dispensers.hpp"
 #include "observer.hpp"
 
@@ -41,8 +42,9 @@ struct StationSpec;
  */
 class BufferedDispensers final : public Dispensers {
 public:
+  /** `availability`: the station's hours and outages (none: always open). */
   BufferedDispensers(const StationSpec& spec, Calendar& calendar, SharedCapacity& compressor,
-                     Observer& observer);
+                     Observer& observer, const Availability* availability = nullptr);
 
   std::size_t waiting(double) override { return waiting_; }
   bool full(double) override;
@@ -81,6 +83,12 @@ private:
   void renege(const std::shared_ptr<Fill>& fill, double now);
   void draw_through_compressor(std::shared_ptr<Fill> fill);
   void finish(const std::shared_ptr<Fill>& fill, double now);
+  /**
+   * Starts the queue's next fills on the free dispensers, at `now` if the station is open, else
+   * at its next opening (an event): fills start only while it is open, as without a buffer (they
+   * started after closing time and through outages).
+   */
+  void start_queued(double now);
   /** The observer, then the visit's own `done`, see how it ended. */
   void report(const std::shared_ptr<Fill>& fill);
   void restart_refill();
@@ -89,6 +97,8 @@ private:
   Calendar* calendar_;
   SharedCapacity* compressor_;
   Observer* observer_;
+  const Availability* availability_;
+  bool reopening_ = false; // start_queued waits for the station to open: the queue goes first
   int free_;
   // FCFS; vehicles that left stay until they reach the front (waiting_ does not count them).
   std::deque<std::shared_ptr<Fill>> queue_;

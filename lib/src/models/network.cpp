@@ -61,7 +61,7 @@ Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& cal
       dispensers = std::make_unique<BufferedDispensers>(
           spec, calendar,
           capacities.create("compressor:" + spec.id, spec.buffer->compressor_kg_per_h / 60.0, {}),
-          observer);
+          observer, availability.get());
     } else {
       dispensers = std::make_unique<FcfsDispensers>(spec, scenario.service.fill_time_min,
                                                     availability.get(), calendar, observer);
