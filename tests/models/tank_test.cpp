@@ -46,12 +46,12 @@ TEST_CASE("models::Tank: a fill the stock covers exactly is not refused for roun
 }
 
 TEST_CASE(
-    "models::Tank: inflow stops at the room, and a trailer that unloads nothing is no delivery") {
+    "models::Tank: inflow stops at the room, and a trailer that unloads nothing made a trip") {
   Tank tank(1000, 900);
   tank.begin_window(0, 0);
   tank.add(10, 500, true); // 100 kg fit: 1000 kg, one delivery of 100 kg
   CHECK(tank.level() == 1000);
-  tank.add(20, 50, true); // full: nothing unloaded, not a delivery
+  tank.add(20, 50, true); // full: nothing unloaded, but a trip (a delivery of 0 kg)
   tank.draw(25, 200);     // 800 kg
   tank.add(30, 50);       // production or a pipeline: 850 kg, not a delivery
   const auto report = tank.end_window(40, 0);
@@ -59,7 +59,7 @@ TEST_CASE(
   CHECK(report.inventory_end_kg == 850);
   CHECK(report.inventory_min_kg == 800);
   CHECK(report.delivered_kg == 150); // 100 + 0 + 50
-  CHECK(report.deliveries == 1);
+  CHECK(report.deliveries == 2);
   // start + delivered = drawn + end: 900 + 150 = 200 + 850.
   CHECK(report.inventory_start_kg + report.delivered_kg == 200 + report.inventory_end_kg);
 }

@@ -226,7 +226,8 @@ const std::vector<Field<StationTally>>& station_fields() {
       {.key = "deliveries",
        .kind = Kind::count,
        .source = &S::deliveries,
-       .description = "trailer deliveries",
+       .description = "trailer deliveries: trailers that arrived, one that found the storage "
+                      "full and took its load back included (its trip costs as any)",
        .group = group::supply},
       {.key = "turned_away_stockout",
        .kind = Kind::count,

@@ -6,21 +6,22 @@ namespace h2sim::models {
 
 const params::Table& scheduled_table() {
   using F = params::Of<ScheduledParams>;
-  static const params::Table table =
-      F::table("a standing order: trailers on a timetable, whatever the stock",
-               {F::number("payload_kg", &ScheduledParams::payload_kg)
-                    .describe("hydrogen each trailer brings (what does not fit goes back)")
-                    .at_least(1)
-                    .at_most(limits::kg),
-                F::number("every_h", &ScheduledParams::every_h)
-                    .describe("hours between two trailers")
-                    .at_least(0.25)
-                    .at_most(limits::hours),
-                F::number("first_h", &ScheduledParams::first_h)
-                    .describe("hour of the first trailer, from the start of the run (default 0)")
-                    .at_least(0)
-                    .at_most(limits::hours)
-                    .optional()});
+  static const params::Table table = F::table(
+      "a standing order: trailers on a timetable, whatever the stock",
+      {F::number("payload_kg", &ScheduledParams::payload_kg)
+           .describe("hydrogen each trailer brings (what does not fit goes back; the trip still "
+                     "counts as a delivery)")
+           .at_least(1)
+           .at_most(limits::kg),
+       F::number("every_h", &ScheduledParams::every_h)
+           .describe("hours between two trailers")
+           .at_least(0.25)
+           .at_most(limits::hours),
+       F::number("first_h", &ScheduledParams::first_h)
+           .describe("hour of the first trailer, from the start of the run (default 0)")
+           .at_least(0)
+           .at_most(limits::hours)
+           .optional()});
   return table;
 }
 

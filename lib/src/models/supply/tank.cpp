@@ -76,8 +76,10 @@ void Tank::add(double now, double kg, bool delivery, bool ends_dry) {
   kg = std::min(kg, room());
   level_ += kg;
   delivered_kg_ += kg;
-  deliveries_ += delivery && kg > 0 ? 1U : 0U;
-  if (observer_ != nullptr && kg > 0) {
+  // A trailer that finds the tank full still made the trip (and costs one): a delivery of 0 kg
+  // (scheduled trailers every 12 h to a full tank counted 1 delivery of 10).
+  deliveries_ += delivery ? 1U : 0U;
+  if (observer_ != nullptr && (kg > 0 || delivery)) {
     observer_->on_tank(station_, delivery ? TankEvent::delivery : TankEvent::inflow, now, kg);
   }
   if (ends_dry && dry_ && available() >= dry_need_ - tolerance_kg) {
