@@ -1,10 +1,12 @@
 // When intervals cannot be trusted (report/trust.cpp): the relaxation time of a station as an
 // M/M/c queue, and the warnings it leads to, on hand-made records.
+#include "../support.hpp"
 #include "report/fields.hpp"
 #include "report/trust.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace h2sim::report;
@@ -416,4 +418,55 @@ TEST_CASE("trust: replications that served nobody or dispensed nothing, counted 
   CHECK(conventional_zero_warnings(evidence).empty());
   evidence.values = {{"served", {0}}, {"dispensed_kg", {0}}, {"economics.cost_per_kg", {0}}};
   CHECK(conventional_zero_warnings(evidence).empty());
+}
+
+TEST_CASE("trust: stations that served nobody in some replications, in one warning") {
+  // Three of seven stations: the first five named with their counts, then how many more.
+  const std::vector<std::uint32_t> unserved{0, 2, 0, 6, 1, 1, 3};
+  const std::vector<std::uint32_t> undispensed{0, 2, 1, 6, 1, 1, 3};
+  const std::vector<std::string> labels{"A", "B", "C", "D", "E", "F", "G"};
+  auto warning = station_zero_warning(unserved, {}, 6, labels, false);
+  REQUIRE(warning);
+  CHECK(warning->pointer == "/stations");
+  CHECK(warning->message ==
+        "5 stations served nobody in some replications (B in 2 of 6, D in 6 of 6, E in 1 of 6, F "
+        "in 1 of 6, G in 3 of 6): where so, a station's waits are 0 by convention, and its means "
+        "over replications take those zeros in as if measured; lengthen horizon_days, or read "
+        "those stations' figures with that in mind");
+  // With costs, a station that served but dispensed nothing counts too (C).
+  warning = station_zero_warning(unserved, undispensed, 6, labels, true);
+  REQUIRE(warning);
+  CHECK(warning->message.starts_with(
+      "6 stations served nobody or dispensed nothing in some replications (B in 2 of 6, C in 1 of "
+      "6, D in 6 of 6, E in 1 of 6, F in 1 of 6, and 1 more): where so, a station's waits and "
+      "cost per kg are 0 by convention"));
+  // None: every station served; one replication; one station (the totals' warning says it).
+  CHECK_FALSE(station_zero_warning({0, 0}, {0, 0}, 6, {"A", "B"}, true));
+  CHECK_FALSE(station_zero_warning(unserved, undispensed, 1, labels, true));
+  CHECK_FALSE(station_zero_warning({3}, {3}, 6, {"A"}, true));
+}
+
+TEST_CASE("trust: a run's stations that served nobody in some replications are warned of") {
+  // S2 gets 0.2 arrivals an hour for 2.4 hours: several of 8 replications bring it nobody, while
+  // S1, at 30 an hour, serves in each. The warning counts them from the replications' records.
+  const auto metrics = h2sim::test::run_text(R"({"name": "two", "seed": 4, "horizon_days": 0.1,
+    "warmup_days": 0, "replications": 8,
+    "stations": [{"id": "S1", "x_km": 0, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
+                  "overhead_min": 1},
+                 {"id": "S2", "x_km": 5, "y_km": 0, "dispensers": 2, "fill_rate_kg_per_min": 2,
+                  "overhead_min": 1, "arrivals_per_h": 0.2}],
+    "demand": {"model": "poisson", "arrivals_per_h": 30, "kg_per_fill": 4}})");
+  std::size_t none = 0;
+  for (const auto& replication : metrics["replication_totals"]) {
+    none += replication["served"].get<double>() == 0 ? 1U : 0U;
+  }
+  CHECK(none == 0); // the network served in each
+  const auto& warnings = metrics["warnings"];
+  const auto found = std::find_if(warnings.begin(), warnings.end(),
+                                  [](const auto& w) { return w["pointer"] == "/stations"; });
+  REQUIRE(found != warnings.end());
+  const std::string message = (*found)["message"];
+  CAPTURE(message);
+  CHECK(message.starts_with("1 station served nobody in some replications (S2 in "));
+  CHECK(message.find(" of 8): ") != std::string::npos);
 }

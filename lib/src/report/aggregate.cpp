@@ -191,6 +191,23 @@ void Aggregate::fold(const ReplicationValues& values) {
   for (std::size_t i = 0; i < values.classes.size(); ++i) {
     fold_record(sums_.classes[i], values.classes[i], class_layout(), first);
   }
+  unserved_.resize(values.stations.size(), 0);
+  undispensed_.resize(values.stations.size(), 0);
+  for (std::size_t i = 0; i < values.stations.size(); ++i) {
+    const RecordValues& station = values.stations[i];
+    const std::vector<Leaf>& layout = station_layout(station.groups, Scope::stations, station.bins);
+    // Both are scalars near the front of the layout: the scan stops at the second.
+    int found = 0;
+    for (std::size_t j = 0; j < layout.size() && j < station.leaves.size() && found < 2; ++j) {
+      if (layout[j].path == "served") {
+        ++found;
+        unserved_[i] += station.leaves[j] == 0 ? 1U : 0U;
+      } else if (layout[j].path == "dispensed_kg") {
+        ++found;
+        undispensed_[i] += station.leaves[j] == 0 ? 1U : 0U;
+      }
+    }
+  }
   const auto deviate =
       [&](std::vector<RecordValues>& deviations, std::vector<RecordValues>& squares,
           const std::vector<RecordValues>& records, const std::vector<RecordValues>& firsts) {

@@ -359,6 +359,50 @@ std::vector<Warning> conventional_zero_warnings(const Evidence& evidence) {
   return warnings;
 }
 
+std::optional<Warning> station_zero_warning(const std::vector<std::uint32_t>& unserved,
+                                            const std::vector<std::uint32_t>& undispensed,
+                                            std::size_t replications,
+                                            const std::vector<std::string>& labels,
+                                            bool with_costs) {
+  if (replications < 2 || unserved.size() < 2) {
+    return std::nullopt; // one station's figures are the totals', which have their own warning
+  }
+  constexpr std::size_t named = 5;
+  std::vector<std::string> listed;
+  std::size_t stations = 0;
+  bool undispensed_too = false;
+  for (std::size_t i = 0; i < unserved.size(); ++i) {
+    const std::uint32_t nothing = with_costs && i < undispensed.size() ? undispensed[i] : 0;
+    if (unserved[i] == 0 && nothing == 0) {
+      continue;
+    }
+    undispensed_too = undispensed_too || nothing > 0;
+    if (++stations <= named) {
+      const std::string label = i < labels.size() ? labels[i] : "#" + std::to_string(i);
+      listed.push_back(label + " in " + std::to_string(std::max(unserved[i], nothing)) + " of " +
+                       std::to_string(replications));
+    }
+  }
+  if (stations == 0) {
+    return std::nullopt;
+  }
+  std::string which;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    which += (i == 0 ? "" : ", ") + listed[i];
+  }
+  if (stations > named) {
+    which += ", and " + std::to_string(stations - named) + " more";
+  }
+  return Warning{"/stations",
+                 std::to_string(stations) + (stations == 1 ? " station" : " stations") +
+                     " served nobody" + (undispensed_too ? " or dispensed nothing" : "") +
+                     " in some replications (" + which + "): where so, a station's " +
+                     (undispensed_too ? "waits and cost per kg are" : "waits are") +
+                     " 0 by convention, and its means over replications take those zeros in as "
+                     "if measured; lengthen horizon_days, or read those stations' figures with "
+                     "that in mind"};
+}
+
 std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest,
                                         const std::vector<std::string>& labels) {
   if (!slowest || !std::isinf(slowest->tau_min)) {

@@ -152,6 +152,18 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
  * the per-replication `served` and `dispensed_kg` of `evidence` (none with fewer than 2).
  */
 std::vector<Warning> conventional_zero_warnings(const Evidence& evidence);
+/**
+ * The same for stations, in one warning at /stations: those that served nobody in some of the
+ * `replications` (`unserved[i]` of them; with costs, `undispensed[i]` dispensing nothing), named
+ * by `labels`, the first few with their counts. None with fewer than 2 replications or 2
+ * stations (one station's figures are the totals'), or where every station served and dispensed
+ * in every replication.
+ */
+std::optional<Warning> station_zero_warning(const std::vector<std::uint32_t>& unserved,
+                                            const std::vector<std::uint32_t>& undispensed,
+                                            std::size_t replications,
+                                            const std::vector<std::string>& labels,
+                                            bool with_costs);
 
 /**
  * One replication has no interval to warn about, yet a station offered at least as many fills as
