@@ -57,6 +57,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   // switches the demand model) or not: where the first point has exactly these, they are the
   // file's or --set's, and are reported as run reports them, not blamed on point 0.
   const std::vector<Problem> without_points = problems_with(args, args.sets);
+  std::vector<Warning> unused_sets; // a --set that every point's --vary replaces
   for (const SweepPoint& point : points) {
     // A point that fails names its values: "point 3 (stations.0.dispensers=0): /stations/...".
     std::string where = "point " + std::to_string(scenarios.size()) + " (" + point.name + "): ";
@@ -74,9 +75,12 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
     check_max_replications(args, scenarios.back(), where);
     try {
       // Every point has the same fields changed: its warnings are the first point's.
-      const std::vector<Warning> unused = check_axes_apart(scenarios.back(), point);
-      for (const Warning& warning : scenarios.size() == 1 ? unused : std::vector<Warning>{}) {
-        spdlog::warn("{}: {}", warning.pointer, warning.message);
+      std::vector<Warning> unused = check_axes_apart(scenarios.back(), point);
+      if (scenarios.size() == 1) {
+        for (const Warning& warning : unused) {
+          spdlog::warn("{}: {}", warning.pointer, warning.message);
+        }
+        unused_sets = std::move(unused);
       }
     } catch (const ExperimentError& e) {
       throw InvalidInput(e.what());
@@ -145,7 +149,7 @@ int command_sweep(const RunArgs& args, const std::vector<std::string>& varies,
   if (!table_path.empty() && args.writes_output) {
     table.emplace_back(table_path, sweep_table(points, metrics));
   }
-  emit(args, sweep_document(points, metrics), "the metrics", std::move(table));
+  emit(args, sweep_document(points, metrics, unused_sets), "the metrics", std::move(table));
   if (failed > 0) {
     if (args.writes_output) {
       std::cerr << "h2sim: error: " << failed << " of " << replications

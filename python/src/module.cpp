@@ -335,7 +335,7 @@ Told::Result sweep(const std::string& text, const std::string& base_dir, const S
     told.run_of(metrics[p], "point " + std::to_string(p) + " (" + points[p].name + "): ");
   }
   return std::move(told).with(
-      text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics))));
+      text_of(h2sim::with_provenance(h2sim::sweep_document(points, metrics, unused_sets))));
 }
 
 Told::Result size(const std::string& text, const std::string& base_dir, const Sets& sets,

@@ -1358,6 +1358,18 @@ TEST_CASE("cli: options that cannot mean anything together, or out of range, exi
   CHECK(points(same) == 2);
   CHECK(same.err == "h2sim: warning: /seed: --set seed=7: every point's --vary seed replaces it "
                     "at /seed, so it changes nothing (vary it or fix it)\n");
+  // Who reads the JSON finds it first among each point's warnings.
+  const Result ran =
+      run_h2sim("sweep -q " + md1 + " --set seed=7 --vary seed=7,8 --set horizon_days=0.1");
+  REQUIRE_MESSAGE(ran.code == 0, ran.err);
+  const auto swept = nlohmann::json::parse(ran.out); // kept: the loop reads inside it
+  REQUIRE(swept["points"].size() == 2);
+  for (const auto& point : swept["points"]) {
+    CHECK(point["metrics"]["warnings"][0] ==
+          nlohmann::json{{"pointer", "/seed"},
+                         {"message", "--set seed=7: every point's --vary seed replaces it at "
+                                     "/seed, so it changes nothing (vary it or fix it)"}});
+  }
   const Result added = run_h2sim("sweep " + md1 +
                                  " --dry-run --set stations.0.dispensers+=1"
                                  " --vary stations.0.dispensers=1,2");

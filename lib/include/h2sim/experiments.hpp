@@ -77,10 +77,12 @@ nlohmann::ordered_json with_provenance(nlohmann::ordered_json document);
 
 /**
  * The sweep document: {"points": [{"set", "error" (with failures), "metrics"}]}, each point's
- * metrics as run() writes them but with its "error" moved up beside "set".
+ * metrics as run() writes them but with its "error" moved up beside "set", and `unused_sets`
+ * (check_axes_apart's warnings) first among each point's warnings.
  */
 nlohmann::ordered_json sweep_document(const std::vector<SweepPoint>& points,
-                                      const std::vector<Metrics>& metrics);
+                                      const std::vector<Metrics>& metrics,
+                                      const std::vector<Warning>& unused_sets = {});
 
 /**
  * The sweep as a flat CSV table for pandas: per point, one row per finished replication

@@ -270,11 +270,23 @@ ordered_json with_provenance(ordered_json document) {
 }
 
 ordered_json sweep_document(const std::vector<SweepPoint>& points,
-                            const std::vector<Metrics>& metrics) {
+                            const std::vector<Metrics>& metrics,
+                            const std::vector<Warning>& unused_sets) {
   ordered_json out{{"points", ordered_json::array()}};
   for (std::size_t p = 0; p < points.size(); ++p) {
     ordered_json point{{"set", points[p].set}};
     ordered_json document = report::document(metrics.at(p).data(), false);
+    if (!unused_sets.empty()) {
+      // First, as the point's inputs': the scenario's own come next, then the run's.
+      ordered_json warnings = ordered_json::array();
+      for (const Warning& unused : unused_sets) {
+        warnings.push_back({{"pointer", unused.pointer}, {"message", unused.message}});
+      }
+      for (ordered_json& warning : document["warnings"]) {
+        warnings.push_back(std::move(warning));
+      }
+      document["warnings"] = std::move(warnings);
+    }
     if (const std::string error = metrics[p].error(); !error.empty()) {
       // The point says it failed; its metrics keep the list (replication_errors).
       point["error"] = error;
