@@ -429,17 +429,18 @@ TEST_CASE("trust: stations that served nobody in some replications, in one warni
   REQUIRE(warning);
   CHECK(warning->pointer == "/stations");
   CHECK(warning->message ==
-        "5 stations served nobody in some replications (B in 2 of 6, D in 6 of 6, E in 1 of 6, F "
-        "in 1 of 6, G in 3 of 6): where so, a station's waits are 0 by convention, and its means "
-        "over replications take those zeros in as if measured; lengthen horizon_days, or read "
-        "those stations' figures with that in mind");
+        "5 stations served nobody in some or all replications (B in 2 of 6, D in all 6, E in 1 "
+        "of 6, F in 1 of 6, G in 3 of 6): where so, a station's waits are 0 by convention, and "
+        "its means over replications take those zeros in as if measured (in all: not measured at "
+        "all); where a station was open but rarely visited, lengthen horizon_days; where it was "
+        "closed, read its figures as none");
   // With costs, a station that served but dispensed nothing counts too (C).
   warning = station_zero_warning(unserved, undispensed, 6, labels, true);
   REQUIRE(warning);
   CHECK(warning->message.starts_with(
-      "6 stations served nobody or dispensed nothing in some replications (B in 2 of 6, C in 1 of "
-      "6, D in 6 of 6, E in 1 of 6, F in 1 of 6, and 1 more): where so, a station's waits and "
-      "cost per kg are 0 by convention"));
+      "6 stations served nobody or dispensed nothing in some or all replications (B in 2 of 6, C "
+      "in 1 of 6, D in all 6, E in 1 of 6, F in 1 of 6, and 1 more): where so, a station's "
+      "waits and cost per kg are 0 by convention"));
   // None: every station served; one replication; one station (the totals' warning says it).
   CHECK_FALSE(station_zero_warning({0, 0}, {0, 0}, 6, {"A", "B"}, true));
   CHECK_FALSE(station_zero_warning(unserved, undispensed, 1, labels, true));
@@ -467,6 +468,6 @@ TEST_CASE("trust: a run's stations that served nobody in some replications are w
   REQUIRE(found != warnings.end());
   const std::string message = (*found)["message"];
   CAPTURE(message);
-  CHECK(message.starts_with("1 station served nobody in some replications (S2 in "));
+  CHECK(message.starts_with("1 station served nobody in some or all replications (S2 in "));
   CHECK(message.find(" of 8): ") != std::string::npos);
 }

@@ -31,7 +31,8 @@ BufferedDispensers::BufferedDispensers(const StationSpec& spec, Calendar& calend
       availability_(availability), free_(spec.dispensers), buffer_kg_(spec.buffer->capacity_kg),
       refill_(compressor, [this](double kg) { buffer_kg_ += kg; }) {}
 
-bool BufferedDispensers::full(double) {
+bool BufferedDispensers::full(double now) {
+  catch_up_opening(now);
   return free_ == 0 && spec_->queue_capacity &&
          waiting_ >= static_cast<std::size_t>(*spec_->queue_capacity);
 }
@@ -52,6 +53,7 @@ void BufferedDispensers::restart_refill() {
 void BufferedDispensers::admit(Visit visit, double, double patience_min, Hooks&& hooks) {
   auto fill = std::make_shared<Fill>(Fill{std::move(visit), std::move(hooks)});
   fill->visit.outcome = Outcome::served;
+  catch_up_opening(fill->visit.arrival);
   if (free_ > 0 && !reopening_) { // (the station is open: it turns arrivals away when closed)
     fill->visit.waiting = waiting_;
     start(fill, fill->visit.arrival);
@@ -129,14 +131,23 @@ void BufferedDispensers::finish(const std::shared_ptr<Fill>& fill, double now) {
   start_queued(now);
 }
 
+void BufferedDispensers::catch_up_opening(double now) {
+  if (reopening_ && availability_->open_at(now)) {
+    reopening_ = false; // the event scheduled for it then finds nothing more to do
+    start_queued(now);
+  }
+}
+
 void BufferedDispensers::start_queued(double now) {
   if (availability_ != nullptr && !availability_->open_at(now)) {
     const double opens = availability_->next_open(now);
-    if (!reopening_ && std::isfinite(opens)) {
+    if (!reopening_ && waiting_ > 0 && std::isfinite(opens)) {
       reopening_ = true;
       calendar_->schedule(opens, [this] {
-        reopening_ = false;
-        start_queued(calendar_->now());
+        if (reopening_) {
+          reopening_ = false;
+          start_queued(calendar_->now());
+        }
       });
     }
     return;

@@ -46,8 +46,11 @@ public:
   BufferedDispensers(const StationSpec& spec, Calendar& calendar, SharedCapacity& compressor,
                      Observer& observer, const Availability* availability = nullptr);
 
-  std::size_t waiting(double) override { return waiting_; }
-  bool full(double) override;
+  std::size_t waiting(double now) override {
+    catch_up_opening(now);
+    return waiting_;
+  }
+  bool full(double now) override;
   /** Starts are known only when they happen: a driver leaves as an event (see admit). */
   bool renege_on_arrival(Visit&, double) override { return false; }
   bool shares_capacity() const override { return true; }
@@ -89,6 +92,12 @@ private:
    * started after closing time and through outages).
    */
   void start_queued(double now);
+  /**
+   * At the instant the station opens again, before the event that starts the queue has run (an
+   * arrival scheduled earlier, at the same time): starts the queue now, so that the arrival sees
+   * the queue as it is once those due have started, as without a buffer.
+   */
+  void catch_up_opening(double now);
   /** The observer, then the visit's own `done`, see how it ended. */
   void report(const std::shared_ptr<Fill>& fill);
   void restart_refill();

@@ -45,8 +45,10 @@ Network::Network(const ScenarioSpec& scenario, Observer& observer, Calendar& cal
     const StationSpec& spec = scenario.stations[i];
     std::unique_ptr<Availability> availability;
     if (spec.availability) {
-      // Closures are drawn for the whole run, and a week beyond it for the buffered drain.
-      const double until_min = (scenario.warmup_days.value + scenario.horizon_days + 7) * 1440.0;
+      // Closures are drawn for the whole run, a week beyond it for the drain, and a day more:
+      // past the last closure drawn the station is open, and a fill queued in the drain's last
+      // night started at midnight.
+      const double until_min = (scenario.warmup_days.value + scenario.horizon_days + 8) * 1440.0;
       try {
         availability = std::make_unique<Availability>(
             *spec.availability,

@@ -59,7 +59,7 @@ struct SupplyReport {
 
 /** What happened to a station's stored hydrogen (stations with finite storage). */
 enum class TankEvent : std::uint8_t {
-  delivery,       // a trailer unloaded `kg` (what fitted)
+  delivery,       // a trailer unloaded `kg` (what fitted: 0 at a full storage, still a trip)
   inflow,         // `kg` came in from a pipeline or on-site production since the last look
   dry_start,      // a vehicle was turned away: the station is dry
   dry_end,        // enough hydrogen is free again

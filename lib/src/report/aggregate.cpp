@@ -198,15 +198,19 @@ void Aggregate::fold(const ReplicationValues& values) {
     const std::vector<Leaf>& layout = station_layout(station.groups, Scope::stations, station.bins);
     // Both are scalars near the front of the layout: the scan stops at the second.
     int found = 0;
+    bool unserved = false;
+    bool undispensed = false;
     for (std::size_t j = 0; j < layout.size() && j < station.leaves.size() && found < 2; ++j) {
       if (layout[j].path == "served") {
         ++found;
-        unserved_[i] += station.leaves[j] == 0 ? 1U : 0U;
+        unserved = station.leaves[j] == 0;
       } else if (layout[j].path == "dispensed_kg") {
         ++found;
-        undispensed_[i] += station.leaves[j] == 0 ? 1U : 0U;
+        undispensed = station.leaves[j] == 0;
       }
     }
+    unserved_[i] += unserved ? 1U : 0U;
+    undispensed_[i] += unserved || undispensed ? 1U : 0U;
   }
   const auto deviate =
       [&](std::vector<RecordValues>& deviations, std::vector<RecordValues>& squares,

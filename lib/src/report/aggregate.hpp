@@ -90,11 +90,13 @@ public:
                                             std::size_t leaf) const;
   /**
    * Per station, in how many finished replications it served nobody (`served` 0), and in how many
-   * it dispensed nothing (`dispensed_kg` 0): its waits, and its cost per kg, are 0 by convention
-   * there, which its means over replications take in.
+   * it served nobody or dispensed nothing (`dispensed_kg` 0 too): its waits, and its cost per kg,
+   * are 0 by convention there, which its means over replications take in.
    */
   const std::vector<std::uint32_t>& stations_unserved() const { return unserved_; }
-  const std::vector<std::uint32_t>& stations_undispensed() const { return undispensed_; }
+  const std::vector<std::uint32_t>& stations_unserved_or_undispensed() const {
+    return undispensed_;
+  }
   /** Each finished replication's chosen warm-up (warmup_days "auto"), in index order. */
   const std::vector<std::optional<ReplicationValues::ChosenWarmup>>& warmups() const {
     return warmups_;
@@ -144,7 +146,7 @@ private:
   ReplicationValues deviations_;
   ReplicationValues squares_;
   std::vector<std::uint32_t> unserved_;    // per station: replications that served nobody
-  std::vector<std::uint32_t> undispensed_; // per station: replications that dispensed nothing
+  std::vector<std::uint32_t> undispensed_; // per station: ... or that dispensed nothing
   std::uint64_t events_ = 0;
   double simulation_s_ = 0;
 };

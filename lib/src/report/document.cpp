@@ -297,9 +297,9 @@ std::vector<Warning> interval_warnings(const Run& run, const Aggregate& aggregat
     warnings.push_back(std::move(zero));
   }
   const bool costs = std::find(paths.begin(), paths.end(), "economics.cost_per_kg") != paths.end();
-  if (auto stations =
-          station_zero_warning(aggregate.stations_unserved(), aggregate.stations_undispensed(),
-                               aggregate.finished_indices().size(), run.labels.stations, costs)) {
+  if (auto stations = station_zero_warning(
+          aggregate.stations_unserved(), aggregate.stations_unserved_or_undispensed(),
+          aggregate.finished_indices().size(), run.labels.stations, costs)) {
     warnings.push_back(std::move(*stations));
   }
   return warnings;

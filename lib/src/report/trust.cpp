@@ -376,11 +376,13 @@ std::optional<Warning> station_zero_warning(const std::vector<std::uint32_t>& un
     if (unserved[i] == 0 && nothing == 0) {
       continue;
     }
-    undispensed_too = undispensed_too || nothing > 0;
+    undispensed_too = undispensed_too || nothing > unserved[i];
     if (++stations <= named) {
       const std::string label = i < labels.size() ? labels[i] : "#" + std::to_string(i);
-      listed.push_back(label + " in " + std::to_string(std::max(unserved[i], nothing)) + " of " +
-                       std::to_string(replications));
+      const std::uint32_t count = std::max(unserved[i], nothing);
+      listed.push_back(label + (count == replications ? " in all " + std::to_string(replications)
+                                                      : " in " + std::to_string(count) + " of " +
+                                                            std::to_string(replications)));
     }
   }
   if (stations == 0) {
@@ -396,11 +398,12 @@ std::optional<Warning> station_zero_warning(const std::vector<std::uint32_t>& un
   return Warning{"/stations",
                  std::to_string(stations) + (stations == 1 ? " station" : " stations") +
                      " served nobody" + (undispensed_too ? " or dispensed nothing" : "") +
-                     " in some replications (" + which + "): where so, a station's " +
+                     " in some or all replications (" + which + "): where so, a station's " +
                      (undispensed_too ? "waits and cost per kg are" : "waits are") +
                      " 0 by convention, and its means over replications take those zeros in as "
-                     "if measured; lengthen horizon_days, or read those stations' figures with "
-                     "that in mind"};
+                     "if measured (in all: not measured at all); where a station was open "
+                     "but rarely visited, lengthen horizon_days; where it was closed, read its "
+                     "figures as none"};
 }
 
 std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest,

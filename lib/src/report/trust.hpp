@@ -154,10 +154,10 @@ std::vector<Warning> interval_warnings(const IntervalBasis& basis,
 std::vector<Warning> conventional_zero_warnings(const Evidence& evidence);
 /**
  * The same for stations, in one warning at /stations: those that served nobody in some of the
- * `replications` (`unserved[i]` of them; with costs, `undispensed[i]` dispensing nothing), named
- * by `labels`, the first few with their counts. None with fewer than 2 replications or 2
- * stations (one station's figures are the totals'), or where every station served and dispensed
- * in every replication.
+ * `replications` (`unserved[i]` of them; with costs, `undispensed[i]` serving nobody or
+ * dispensing nothing), named by `labels`, the first few with their counts ("every" for all). None
+ * with fewer than 2 replications or 2 stations (one station's figures are the totals'), or where
+ * every station served and dispensed in every replication.
  */
 std::optional<Warning> station_zero_warning(const std::vector<std::uint32_t>& unserved,
                                             const std::vector<std::uint32_t>& undispensed,
