@@ -476,7 +476,6 @@ struct Place {
   double x = 0;
   double y = 0;
   std::string name;
-  std::optional<double> dispensers;
   std::string supply;   // "delivery", "pipeline P-chem", ... ("" when the file says none)
   std::string pipeline; // the pipeline feeding it, if any
 };
@@ -543,11 +542,7 @@ ScenarioInfo read_scenario(const ReportOptions& options) {
     if (!at) {
       continue;
     }
-    Place place{(*at)[0],
-                (*at)[1],
-                text(station, "name"),
-                number(station, "dispensers"),
-                text(station, "supply/model"),
+    Place place{(*at)[0], (*at)[1], text(station, "name"), text(station, "supply/model"),
                 text(station, "supply/pipeline")};
     if (!place.pipeline.empty()) {
       place.supply += " " + place.pipeline;
