@@ -433,7 +433,7 @@ TEST_CASE("trust: stations that served nobody in some replications, in one warni
         "of 6, F in 1 of 6, G in 3 of 6): where so, a station's waits are 0 by convention, and "
         "its means over replications take those zeros in as if measured (in all: not measured at "
         "all); where a station was open but rarely visited, lengthen horizon_days; where it was "
-        "closed, read its figures as none");
+        "closed or dry, read its figures as none");
   // With costs, a station that served but dispensed nothing counts too (C).
   warning = station_zero_warning(unserved, undispensed, 6, labels, true);
   REQUIRE(warning);

@@ -402,8 +402,8 @@ std::optional<Warning> station_zero_warning(const std::vector<std::uint32_t>& un
                      (undispensed_too ? "waits and cost per kg are" : "waits are") +
                      " 0 by convention, and its means over replications take those zeros in as "
                      "if measured (in all: not measured at all); where a station was open "
-                     "but rarely visited, lengthen horizon_days; where it was closed, read its "
-                     "figures as none"};
+                     "but rarely visited, lengthen horizon_days; where it was closed or dry, read "
+                     "its figures as none"};
 }
 
 std::optional<Warning> overload_warning(const std::optional<Relaxation>& slowest,
